@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+// alliance: a Swift toolkit for psychotherapy outcome research.
+// Layers (data flows down; a target never imports one listed above it in DESIGN.md §2):
+// CLapack → LinearAlgebra; Distributions; DataTable → Models / Measures / Privacy; Output; Commands; alliance.
+import PackageDescription
+
+let package = Package(
+    name: "alliance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "alliance", targets: ["alliance"]),
+        .library(name: "AllianceCommands", targets: ["Commands"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "Distributions"),
+        .target(name: "DataTable"),
+        .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable"]),
+        .target(
+            name: "Measures",
+            dependencies: ["LinearAlgebra", "Distributions", "DataTable"],
+            resources: [.copy("Keys")]
+        ),
+        .target(name: "Privacy", dependencies: ["DataTable"]),
+        .target(name: "Output"),
+        .target(
+            name: "Commands",
+            dependencies: [
+                "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "alliance", dependencies: ["Commands"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DataTableTests", dependencies: ["DataTable"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,7 @@
+#ifndef ALLIANCE_CLAPACK_SHIM_H
+#define ALLIANCE_CLAPACK_SHIM_H
+// Debian's libopenblas-dev puts cblas.h under an openblas-* include directory that
+// pkg-config (openblas.pc) adds; liblapacke-dev puts lapacke.h in /usr/include.
+#include <cblas.h>
+#include <lapacke.h>
+#endif

@@ -1,0 +1,118 @@
+/// A numeric column: values as `Double` with a separate missing mask, so that a missing cell is
+/// never confused with a value. `values[i]` is unspecified (0) where `missing[i]` is true.
+public struct NumericColumn: Sendable, Equatable {
+    public let values: [Double]
+    public let missing: [Bool]
+    /// How many fields were written with a leading zero (e.g. `02139`): a hint for the privacy
+    /// guard (ZIP codes, NHS numbers), since the number itself no longer shows it.
+    public let leadingZeroCount: Int
+
+    public init(values: [Double], missing: [Bool], leadingZeroCount: Int = 0) {
+        precondition(values.count == missing.count, "values and missing mask must have equal length")
+        self.values = values
+        self.missing = missing
+        self.leadingZeroCount = leadingZeroCount
+    }
+
+    /// Convenience for tests and generated data: `nil` is missing.
+    public init(_ optionals: [Double?]) {
+        self.values = optionals.map { $0 ?? 0 }
+        self.missing = optionals.map { $0 == nil }
+        self.leadingZeroCount = 0
+    }
+
+    public var count: Int { values.count }
+    public var missingCount: Int { missing.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    public subscript(row: Int) -> Double? { missing[row] ? nil : values[row] }
+}
+
+/// A categorical column: sorted levels (Unicode code-point order, R's default in the C locale)
+/// and one code per row; code −1 is missing.
+public struct CategoricalColumn: Sendable, Equatable {
+    public let levels: [String]
+    public let codes: [Int32]
+
+    public init(levels: [String], codes: [Int32]) {
+        self.levels = levels
+        self.codes = codes
+    }
+
+    /// Builds sorted levels from text; `nil` is missing.
+    public init(_ strings: [String?]) {
+        let distinct = Set(strings.compactMap { $0 }).sorted(by: CategoricalColumn.levelOrder)
+        var index: [String: Int32] = [:]
+        for (i, level) in distinct.enumerated() { index[level] = Int32(i) }
+        self.levels = distinct
+        self.codes = strings.map { $0.flatMap { index[$0] } ?? -1 }
+    }
+
+    /// The level order used everywhere: by Unicode scalar values (locale-independent).
+    public static func levelOrder(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+    }
+
+    public var count: Int { codes.count }
+    public var missingCount: Int { codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
+    public subscript(row: Int) -> String? { codes[row] < 0 ? nil : levels[Int(codes[row])] }
+
+    /// Rows per level, in level order.
+    public func levelCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: levels.count)
+        for c in codes where c >= 0 { counts[Int(c)] += 1 }
+        return counts
+    }
+}
+
+public enum ColumnData: Sendable, Equatable {
+    case numeric(NumericColumn)
+    case categorical(CategoricalColumn)
+}
+
+public struct Column: Sendable, Equatable {
+    public let name: String
+    public let data: ColumnData
+
+    public init(name: String, data: ColumnData) {
+        self.name = name
+        self.data = data
+    }
+
+    public init(name: String, numeric: [Double?]) {
+        self.init(name: name, data: .numeric(NumericColumn(numeric)))
+    }
+
+    public init(name: String, categorical: [String?]) {
+        self.init(name: name, data: .categorical(CategoricalColumn(categorical)))
+    }
+
+    public var count: Int {
+        switch data {
+        case .numeric(let c): return c.count
+        case .categorical(let c): return c.count
+        }
+    }
+
+    public var missingCount: Int {
+        switch data {
+        case .numeric(let c): return c.missingCount
+        case .categorical(let c): return c.missingCount
+        }
+    }
+
+    public func isMissing(_ row: Int) -> Bool {
+        switch data {
+        case .numeric(let c): return c.missing[row]
+        case .categorical(let c): return c.codes[row] < 0
+        }
+    }
+
+    public var numeric: NumericColumn? {
+        if case .numeric(let c) = data { return c }
+        return nil
+    }
+
+    public var categorical: CategoricalColumn? {
+        if case .categorical(let c) = data { return c }
+        return nil
+    }
+}
