@@ -222,7 +222,8 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
             return "prefix '\(prefix)' does not give \(expected) item columns (\(prefix)1… or \(prefix)_1…); "
                 + "missing: \(listed(missing)); use --items a,b,… to name them"
         case .ambiguousPrefix(let prefix, let candidates):
-            return "prefix '\(prefix)' matches two sets of items (\(candidates.joined(separator: "…, ")…); use --items to choose"
+            let sets = candidates.map { $0 + "…" }.joined(separator: ", ")
+            return "prefix '\(prefix)' matches two sets of items (\(sets)); use --items to choose"
         case .outputColumnExists(let name):
             return "the input already has a column named '\(name)'; rename it before scoring"
         }

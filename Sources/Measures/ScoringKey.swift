@@ -168,8 +168,9 @@ public struct ScoringKey: Codable, Sendable, Equatable {
 
     /// Ids of the keys shipped with alliance, sorted.
     public static var builtinIDs: [String] {
-        let urls = Bundle.module.urls(forResourcesWithExtension: "json", subdirectory: "Keys") ?? []
-        return urls.map { $0.deletingPathExtension().lastPathComponent }.sorted()
+        guard let folder = Bundle.module.url(forResource: "Keys", withExtension: nil),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
     /// A shipped key by id (case-insensitive).

@@ -49,7 +49,8 @@ ref <- list(
   psych_version = as.character(packageVersion("psych")),
   lavaan_version = as.character(packageVersion("lavaan")),
   total = one_scale(complete),
-  task = one_scale(complete[, paste0("wai_", c(1, 2, 10, 12))]),
+  # Subscales use rows complete on their own items (listwise per scale).
+  task = one_scale(na.omit(as.data.frame(x)[, paste0("wai_", c(1, 2, 10, 12))])),
   f_quantiles = list(
     list(p = 0.975, df1 = 291, df2 = 3201, q = num(qf(0.975, 291, 3201))),
     list(p = 0.025, df1 = 291, df2 = 3201, q = num(qf(0.025, 291, 3201))),
