@@ -45,7 +45,7 @@ private func betaContinuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Dou
 /// Quantile of the F(d1, d2) distribution for 0 < p < 1: bisection on the beta variable
 /// x = d1·F / (d1·F + d2), whose CDF is I_x(d1/2, d2/2), run to adjacent doubles.
 func fQuantile(_ p: Double, _ d1: Double, _ d2: Double) -> Double {
-    precondition(p > 0 && p < 1 && d1 > 0 && d2 > 0, "fQuantile needs 0 < p < 1 and positive degrees of freedom")
+    guard p > 0, p < 1, d1 > 0, d2 > 0 else { return .nan }
     let a = d1 / 2, b = d2 / 2
     var lo = 0.0, hi = 1.0
     for _ in 0..<2000 {

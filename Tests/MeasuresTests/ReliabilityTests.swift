@@ -27,16 +27,17 @@ import DataTable
         }
     }
 
-    /// Omega within 1e-4 of the value computed from lavaan's ML estimates; loadings and residual
-    /// variances within 1e-4 too (same optimum, different optimizer).
+    /// Omega within 1e-6 of the value computed from lavaan's ML estimates (the requirement is 1e-4;
+    /// agreement observed is better than 1e-7); loadings and residual variances within 1e-5
+    /// (same optimum, different optimizers and stopping rules).
     func checkOmega(_ result: ReliabilityResult, _ ref: [String: Any]) throws {
         let omega = try #require(result.omega)
         #expect(omega.converged)
         #expect(omega.heywoodItems.isEmpty)
-        expectClose(omega.omegaTotal, try ref.double("omega"), tolerance: 1e-4, "omega")
-        for (a, b) in zip(omega.loadings, try ref.doubles("loadings")) { expectClose(a, b, tolerance: 1e-4, "loading") }
+        expectClose(omega.omegaTotal, try ref.double("omega"), tolerance: 1e-6, "omega")
+        for (a, b) in zip(omega.loadings, try ref.doubles("loadings")) { expectClose(a, b, tolerance: 1e-5, "loading") }
         for (a, b) in zip(omega.residualVariances, try ref.doubles("residual_variances")) {
-            expectClose(a, b, tolerance: 1e-4, "residual variance")
+            expectClose(a, b, tolerance: 1e-5, "residual variance")
         }
     }
 
