@@ -36,9 +36,15 @@ public enum ReliabilityError: Error, Equatable, CustomStringConvertible, Sendabl
     case lengthMismatch
     case tooFewCompleteRows(Int)
     case badLevel(Double)
+    case unknownColumn(String, suggestions: [String])
+    case nonNumericColumn(String)
 
     public var description: String {
         switch self {
+        case .unknownColumn(let name, let suggestions):
+            let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
+            return "no column named '\(name)'\(hint)"
+        case .nonNumericColumn(let name): return "column '\(name)' is not numeric; reliability needs numeric items"
         case .tooFewItems(let k): return "reliability needs at least 2 items (got \(k))"
         case .lengthMismatch: return "item columns and names must match in number, and all item columns in length"
         case .tooFewCompleteRows(let n): return "reliability needs at least 3 rows with every item present (found \(n))"
@@ -124,6 +130,19 @@ public func reliability(items: [[Double?]], names: [String], level: Double = 0.9
     return ReliabilityResult(items: names, n: n, dropped: rows - n, alpha: alpha, standardizedAlpha: standardized,
                              alphaConfLow: low, alphaConfHigh: high, level: level, itemStats: stats, omega: omega,
                              warnings: warnings)
+}
+
+/// Reliability of named numeric columns of a table (no key: no reversal, no range check).
+public func reliability(table: Table, items: [String], level: Double = 0.95) throws(ReliabilityError) -> ReliabilityResult {
+    var columns: [[Double?]] = []
+    for name in items {
+        guard let column = table.column(named: name) else {
+            throw .unknownColumn(name, suggestions: table.nearestNames(to: name))
+        }
+        guard let numeric = column.numeric else { throw .nonNumericColumn(name) }
+        columns.append((0..<numeric.count).map { numeric[$0] })
+    }
+    return try reliability(items: columns, names: items, level: level)
 }
 
 /// Reliability of an instrument's items (reverse keys applied), for the total and, when asked, each subscale.

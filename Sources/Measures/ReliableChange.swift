@@ -1,4 +1,5 @@
 import Foundation
+import DataTable
 
 /// Jacobson & Truax (1991) categories, in reporting order.
 public enum ChangeCategory: String, Sendable, Equatable, CaseIterable {
@@ -87,6 +88,12 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(id) has no published reliable-change criterion or norms; pass --sd and --reliability"
         }
     }
+}
+
+/// A numeric column's values with nil for missing, for passing `--pre`/`--post` columns to `reliableChange`.
+public func optionalValues(of column: Column) -> [Double?]? {
+    guard let numeric = column.numeric else { return nil }
+    return (0..<numeric.count).map { numeric[$0] }
 }
 
 /// The critical |RCI| (two-sided 95%).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DataTable
 @testable import Measures
 
 /// Jacobson & Truax (1991). The published marital-therapy figures could not be retrieved through the
@@ -71,6 +72,11 @@ import Testing
         expectClose(result.sDiff, 3.4435446853496767, tolerance: 1e-12, "S_diff")
         expectClose(result.cutoff, 10.46, tolerance: 1e-12, "c")
         #expect(result.rows.map { $0?.category } == [.recovered, .unchanged])
+    }
+
+    @Test func columnValues() throws {
+        #expect(optionalValues(of: Column(name: "pre", numeric: [3, nil, 5])) == [3, nil, 5])
+        #expect(optionalValues(of: Column(name: "site", categorical: ["a"])) == nil)
     }
 
     @Test func errors() throws {

@@ -61,6 +61,16 @@ import DataTable
         try checkOmega(task, try reference.object("task"))
     }
 
+    @Test func namedColumnsOfATable() throws {
+        let table = try Table(columns: zip(data.names, data.columns).map { Column(name: $0, numeric: $1) }
+                                       + [Column(name: "site", categorical: Array(repeating: "a", count: 300))])
+        try checkAlpha(try reliability(table: table, items: data.names), try reference.object("total"))
+        #expect(throws: ReliabilityError.unknownColumn("wai_13", suggestions: ["wai_1", "wai_10", "wai_11"])) {
+            try reliability(table: table, items: ["wai_1", "wai_13"])
+        }
+        #expect(throws: ReliabilityError.nonNumericColumn("site")) { try reliability(table: table, items: ["wai_1", "site"]) }
+    }
+
     @Test func fQuantilesMatchR() throws {
         // R qf values; relative tolerance 1e-10.
         guard let rows = reference["f_quantiles"] as? [[String: Any]] else { throw FixtureError.malformed("f_quantiles") }
