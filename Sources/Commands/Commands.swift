@@ -1,3 +1,17 @@
 import ArgumentParser
-/// One type per CLI subcommand, as a library, so the notebook runner can call commands in-process.
-public enum Commands {}
+
+/// The `alliance` command line: one subcommand type per file in this module.
+public struct AllianceCLI: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "alliance",
+        abstract: "Psychotherapy outcome research: instruments, reliability, change, and models of alliance against outcome, retention and adherence.",
+        version: AllianceVersion.string,
+        subcommands: []
+    )
+
+    public init() {}
+}
+
+public enum AllianceVersion {
+    public static let string = "0.1.0"
+}

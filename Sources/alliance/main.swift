@@ -1,2 +1,3 @@
 import Commands
-Commands.main()
+
+AllianceCLI.main()
