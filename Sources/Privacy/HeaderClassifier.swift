@@ -169,7 +169,7 @@ enum HeaderClassifier {
         p("car registration", .vehicleIdentifier),
         // Device identifiers (13)
         p("device serial", .deviceIdentifier), p("serial number", .deviceIdentifier),
-        p("serial no", .deviceIdentifier), p("serial", .deviceIdentifier), p("device id", .deviceIdentifier),
+        p("serial no", .deviceIdentifier), p("device id", .deviceIdentifier),
         p("device identifier", .deviceIdentifier), p("imei", .deviceIdentifier), p("udid", .deviceIdentifier),
         p("mac address", .deviceIdentifier),
         // URLs (14)
@@ -178,6 +178,7 @@ enum HeaderClassifier {
         p("twitter", .url), p("facebook", .url), p("instagram", .url), p("linkedin", .url),
         // IP addresses (15)
         p("ip", .ipAddress), p("ip address", .ipAddress), p("ipaddress", .ipAddress), p("ipv", .ipAddress),
+        p("i pv", .ipAddress),  // `IPv4` splits as I|Pv|4 under the acronym rule
         // Biometrics (16)
         p("biometric", .biometric), p("biometrics", .biometric), p("fingerprint", .biometric),
         p("finger print", .biometric), p("voiceprint", .biometric), p("voice print", .biometric),
