@@ -31,10 +31,11 @@ let package = Package(
         ),
         .target(name: "Privacy", dependencies: ["DataTable"]),
         .target(name: "Output"),
+        .target(name: "Simulation", dependencies: ["Distributions", "DataTable"]),
         .target(
             name: "Commands",
             dependencies: [
-                "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output",
+                "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands"], resources: [.copy("Fixtures")]),
     ]
 )
