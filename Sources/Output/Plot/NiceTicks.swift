@@ -39,8 +39,9 @@ public enum NiceTicks {
         }
         let step = value(1)
         guard step > 0, step.isFinite else { return [] }
-        let first = (low / step).rounded(.up)
-        let last = (high / step).rounded(.down)
+        // A relative slack so that a bound equal to a tick (0.35 / 0.05 = 6.999…) still counts.
+        let first = (low / step - 1e-9).rounded(.up)
+        let last = (high / step + 1e-9).rounded(.down)
         guard last >= first, last - first < 1000 else { return [] }
         var ticks: [Double] = []
         var index = first
