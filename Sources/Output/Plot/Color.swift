@@ -58,9 +58,10 @@ public struct Color: Sendable, Equatable, Hashable {
         return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
     }
 
-    /// `ink` or `white`, whichever contrasts more with this colour as a background.
+    /// `black` or `white`, whichever contrasts more with this colour as a background. Pure black (not `ink`)
+    /// guarantees a WCAG ratio of at least 4.58 on any background, above the 4.5 AA threshold for text.
     public var contrastingText: Color {
-        Color.contrastRatio(self, .ink) >= Color.contrastRatio(self, .white) ? .ink : .white
+        Color.contrastRatio(self, .black) >= Color.contrastRatio(self, .white) ? .black : .white
     }
 
     /// Linear interpolation in sRGB.
