@@ -54,10 +54,15 @@ struct FormulaParser {
             throw error(current, "the formula needs an outcome on the left of '~'")
         }
         let outcomeStart = current
-        let expression = try parseArithmetic()
-        let outcomeEnd = tokens[position - 1]
-        let outcome = variable(for: expression, wrappedInI: false,
+        let outcome: FormulaVariable
+        if case .name("I") = current.kind, !current.quoted, peek().kind == .leftParen {
+            outcome = try parseCall("I")
+        } else {
+            let expression = try parseArithmetic()
+            let outcomeEnd = tokens[position - 1]
+            outcome = variable(for: expression, wrappedInI: false,
                                offset: outcomeStart.offset, end: outcomeEnd.offset + outcomeEnd.length)
+        }
         guard current.kind == .tilde else {
             throw error(current, current.kind == .end
                 ? "expected '~' after the outcome; write the formula as 'outcome ~ predictors'"
