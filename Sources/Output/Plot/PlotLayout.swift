@@ -8,6 +8,8 @@ struct PlotLayout {
     var yScale: ResolvedScale
     var titleLines: [String] = []
     var rotateXLabels = false
+    /// Estimated width of the widest y tick label.
+    var widestYLabel = 0.0
     var legend: LegendModel
 
     init(plot: Plot) {
@@ -21,7 +23,7 @@ struct PlotLayout {
         let legendSpace = legend.isEmpty ? 0 : legend.width + PlotStyle.legendGap
         var right = outer + legendSpace
         let xTitleSpace = plot.x.title == nil ? 0 : PlotStyle.axisTitleFont + 8
-        let yTitleSpace = plot.y.title == nil ? 0 : PlotStyle.axisTitleFont + 8
+        let yTitleSpace = plot.y.title == nil ? 0 : PlotStyle.axisTitleFont + 6
         var bottom = outer + xTitleSpace + tickFont + PlotStyle.tickLength + 6
         var left = outer + 30
         let xData = PlotLayout.extent(of: plot.layers, axis: .x)
@@ -75,6 +77,7 @@ struct PlotLayout {
             if grewMargin { xScale = resolveX() }
         }
         yScale = resolveY()
+        widestYLabel = yScale.labels.map { TextMetrics.width($0, fontSize: tickFont) }.max() ?? 0
         self.xScale = xScale
         self.yScale = yScale
         self.titleLines = titleLines

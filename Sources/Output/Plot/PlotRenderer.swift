@@ -136,8 +136,9 @@ struct PlotRenderer {
                                      ("y", n(plot.height - PlotStyle.outer - 2)), ("text-anchor", "middle"),
                                      ("font-size", n(titleFont))], text: title)
             } else {
+                // Just left of the widest tick label (the glyphs extend leftwards from this baseline).
                 let center = (layout.panelTop + layout.panelBottom) / 2
-                let x = PlotStyle.outer + titleFont * 0.85
+                let x = layout.panelLeft - PlotStyle.tickLength - 4 - layout.widestYLabel - 6
                 svg.element("text", [("class", "axis-title"), ("x", n(x)), ("y", n(center)),
                                      ("text-anchor", "middle"), ("font-size", n(titleFont)),
                                      ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: title)
@@ -260,6 +261,7 @@ struct PlotRenderer {
     private func strokeAttributes(_ style: MarkStyle) -> [(String, String)] {
         var attributes: [(String, String)] = [("fill", "none"), ("stroke", style.color.hex),
                                               ("stroke-width", n(style.lineWidth)), ("stroke-linejoin", "round")]
+        if style.opacity < 1 { attributes.append(("stroke-opacity", n(style.opacity))) }
         if let dash = style.dash.dashArray {
             attributes.append(("stroke-dasharray", dash))
             if style.dash == .dotted || style.dash == .dashDot { attributes.append(("stroke-linecap", "round")) }

@@ -88,7 +88,7 @@ struct ResolvedScale {
                                  ticks: categories.indices.map(Double.init), labels: categories)
         }
         let length = abs(pixelEnd - pixelStart)
-        var target = max(2, Int(length / (horizontal ? 65 : 40)))
+        var target = max(3, Int(length / (horizontal ? 65 : 40)))
         while true {
             let ticks = axis.scale == .log10
                 ? NiceTicks.log10(domain.low, domain.high, target: target)
