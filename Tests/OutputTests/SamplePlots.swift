@@ -107,7 +107,7 @@ enum SamplePlots {
 
     static let all: [(name: String, plot: Plot)] = [
         ("scatter", scatter()), ("forest", forest()), ("heatmap", heatmap()), ("survival", survival()), ("bars", bars()), ("stress", stress()),
-        ("bigHeatmap", bigHeatmap()), ("horizontalBars", horizontalBars()), ("tiny", tiny()), ("trajectories", trajectories()),
+        ("bigHeatmap", bigHeatmap()), ("horizontalBars", horizontalBars()), ("tiny", tiny()), ("trajectories", trajectories()), ("crowded", crowded()),
     ]
 }
 
@@ -176,5 +176,19 @@ extension SamplePlots {
         }
         return Plot(title: "Trajectories", description: "PHQ-9 trajectories of 30 clients over eight sessions.",
                     x: .linear("Session"), y: .linear("PHQ-9"), layers: layers, width: 420, height: 300)
+    }
+}
+
+extension SamplePlots {
+    /// Twenty labelled groups (the legend needs two columns) and 40 categories on y (labels thinned).
+    static func crowded() -> Plot {
+        let categories = (1...40).map { "Therapist \($0)" }
+        let layers = (0..<20).map { group -> Layer in
+            let positions = (0..<2).map { Double(group * 2 + $0) }
+            return Layer(.points(x: positions.map { $0 / 4 - 5 }, y: positions), label: "Cohort \(group + 1)",
+                         style: .group(group))
+        }
+        return Plot(title: "Crowded", description: "Forty therapists in twenty cohorts.", x: .linear("Effect"),
+                    y: .categorical(nil, categories), layers: layers, legendTitle: "Cohort", width: 560, height: 300)
     }
 }

@@ -12,6 +12,7 @@ public enum NiceTicks {
         }
         let target = max(2, target)
         let span = high - low
+        guard span.isFinite else { return [] }
         let baseExponent = Int(Foundation.log10(span / Double(target)).rounded(.down))
         var best: (ticks: [Double], score: Double)?
         for exponent in (baseExponent - 1)...(baseExponent + 2) {
