@@ -70,7 +70,7 @@ struct DecimalParserTests {
             return z ^ (z >> 31)
         }
         var mismatches: [String] = []
-        for _ in 0..<50_000 {
+        for _ in 0..<100_000 {
             let digitCount = Int(next() % 20) + 1
             var digits = ""
             for _ in 0..<digitCount { digits.append(Character(Unicode.Scalar(UInt8(48 + next() % 10)))) }
