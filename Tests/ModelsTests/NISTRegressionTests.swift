@@ -16,7 +16,9 @@ struct NISTRegressionTests {
         let extraColumns: [[Double]]   // Longley: six predictors
     }
 
-    static let directory = URL(fileURLWithPath: "/work/shared/reference/nist/regression")
+    /// Copied verbatim from the project's shared/reference/nist/regression (NIST StRD; public domain).
+    static let directory: URL = Bundle.module.resourceURL!
+        .appendingPathComponent("Fixtures/nist/regression")
 
     /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file.
     static func load(_ name: String) throws -> Certified {
