@@ -166,5 +166,7 @@ func sampleTable() -> ResultTable {
         #expect(TableFormat(fileExtensionOf: "table.tex") == .latex)
         #expect(TableFormat(fileExtensionOf: "a.b/noextension") == nil)
         #expect(TableFormat(fileExtensionOf: "report.md") == .markdown)
+        #expect(TableFormat(name: "MD") == .markdown)
+        #expect(TableFormat(name: "svg") == nil)
     }
 }

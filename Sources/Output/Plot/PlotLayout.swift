@@ -37,14 +37,14 @@ struct PlotLayout {
 
         func resolveY() -> ResolvedScale {
             let reversed = PlotLayout.isCategorical(plot.y)
-            let bottomPixel = height - bottom
+            let bottomPixel = max(top + 20, height - bottom)
             return ResolvedScale.resolve(plot.y, data: yData,
                                          pixelStart: reversed ? top : bottomPixel,
                                          pixelEnd: reversed ? bottomPixel : top,
                                          horizontal: false, fontSize: tickFont)
         }
         func resolveX() -> ResolvedScale {
-            ResolvedScale.resolve(plot.x, data: xData, pixelStart: left, pixelEnd: width - right,
+            ResolvedScale.resolve(plot.x, data: xData, pixelStart: left, pixelEnd: max(left + 20, width - right),
                                   horizontal: true, fontSize: tickFont)
         }
 
@@ -98,9 +98,10 @@ struct PlotLayout {
         self.width = width
         self.height = height
         panelLeft = left
-        panelRight = width - right
+        // A canvas too small for its labels still gets a (tiny) panel rather than a negative one.
+        panelRight = max(left + 20, width - right)
         panelTop = top
-        panelBottom = height - bottom
+        panelBottom = max(top + 20, height - bottom)
     }
 
     static func isCategorical(_ axis: Axis) -> Bool {
