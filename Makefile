@@ -1,0 +1,26 @@
+# alliance — see README.md. `make demo` runs the main job on the bundled data; `make test` runs the tests.
+SWIFT ?= swift
+ALLIANCE := .build/release/alliance
+
+.PHONY: deps build release demo test bench-csv bench-models gallery clean-out
+
+deps:
+	@./Scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	@./Scripts/demo.sh $(ALLIANCE)
+
+test: deps
+	$(SWIFT) test
+
+bench-csv: release
+	./Benchmarks/csv.sh
+
+clean-out:
+	rm -rf out

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages alliance needs when they are missing: OpenBLAS and LAPACKE (build),
+# pkg-config (locates OpenBLAS's headers), librsvg2-bin (tests render every SVG with rsvg-convert).
+set -euo pipefail
+packages=(libopenblas-dev liblapacke-dev pkg-config librsvg2-bin)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
