@@ -8,6 +8,8 @@ struct PlotLayout {
     var yScale: ResolvedScale
     var titleLines: [String] = []
     var rotateXLabels = false
+    var xTitleLines: [String] = []
+    var yTitleLines: [String] = []
     /// Estimated width of the widest y tick label.
     var widestYLabel = 0.0
     var legend: LegendModel
@@ -28,8 +30,15 @@ struct PlotLayout {
         legend = LegendModel(plot: plot, maxWidth: width * 0.32, availableHeight: height - top - outer)
         let legendSpace = legend.isEmpty ? 0 : legend.width + PlotStyle.legendGap
         var right = outer + legendSpace
-        let xTitleSpace = plot.x.title == nil ? 0 : PlotStyle.axisTitleFont + 8
-        let yTitleSpace = plot.y.title == nil ? 0 : PlotStyle.axisTitleFont + 6
+        // Axis titles wrap rather than run off the canvas: x to the canvas width, y to the panel height.
+        let titleFont = PlotStyle.axisTitleFont
+        let xTitleLines = plot.x.title.map { TextMetrics.wrap($0, fontSize: titleFont, maxWidth: width - 2 * outer) } ?? []
+        let xTitleSpace = xTitleLines.isEmpty ? 0 : Double(xTitleLines.count) * PlotStyle.axisTitleLineHeight + 8 - 2
+        let roughPanelHeight = height - top - outer - xTitleSpace - tickFont - PlotStyle.tickLength - 6
+        let yTitleLines = plot.y.title.map {
+            TextMetrics.wrap($0, fontSize: titleFont, maxWidth: max(60, roughPanelHeight))
+        } ?? []
+        let yTitleSpace = yTitleLines.isEmpty ? 0 : Double(yTitleLines.count) * PlotStyle.axisTitleLineHeight + 4
         var bottom = outer + xTitleSpace + tickFont + PlotStyle.tickLength + 6
         var left = outer + 30
         let xData = PlotLayout.extent(of: plot.layers, axis: .x)
@@ -95,6 +104,8 @@ struct PlotLayout {
         self.yScale = yScale
         self.titleLines = titleLines
         self.rotateXLabels = rotate
+        self.xTitleLines = xTitleLines
+        self.yTitleLines = yTitleLines
         self.width = width
         self.height = height
         panelLeft = left
