@@ -42,6 +42,7 @@ for (d in fdfs) {
     ql <- qf(p, d[1], d[2]); qu <- qf(p, d[1], d[2], lower.tail = FALSE)  # only as evaluation points
     for (f in c(ql, qu)) if (is.finite(f) && f > 0) {
       add("pf_lower", pf(f, d[1], d[2]), f, d[1], d[2]); add("pf_upper", pf(f, d[1], d[2], lower.tail = FALSE), f, d[1], d[2])
+      add("df", df(f, d[1], d[2]), f, d[1], d[2])
     }
   }
 }
@@ -53,6 +54,7 @@ for (df in c(0.5, 1, 2, 3.5, 10, 100, 1000)) {
     add("qchisq_lower", ql, p, df); add("qchisq_upper", qu, p, df)
     for (x in c(ql, qu)) if (is.finite(x) && x > 0) {
       add("pchisq_lower", pchisq(x, df), x, df); add("pchisq_upper", pchisq(x, df, lower.tail = FALSE), x, df)
+      add("dchisq", dchisq(x, df), x, df)
     }
   }
 }
