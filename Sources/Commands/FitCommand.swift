@@ -92,9 +92,11 @@ public struct FitCommand: AllianceSubcommand {
                         + " (\(FitCommand.covarianceDescription(r.covariance)) standard errors): \(summary).",
                     x: x, y: .categorical(nil, shown.map(\.term)),
                     layers: [
-                        Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0))),
-                        Layer(.intervals(positions: positions, low: low, high: high, orientation: .horizontal, capSize: 4)),
-                        Layer(.points(x: estimates, y: positions)),
+                        Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0)),
+                              style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
+                        Layer(.intervals(positions: positions, low: low, high: high, orientation: .horizontal, capSize: 4),
+                              style: MarkStyle(color: Color.okabeIto[4])),
+                        Layer(.points(x: estimates, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
                     ],
                     height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "fit")
     }
