@@ -17,9 +17,9 @@ struct NISTRegressionTests {
     }
 
     /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file
-    /// (copied unchanged from the shared NIST reference set into Fixtures/nist/).
+    /// (vendored unchanged in Fixtures/nist/regression/, see its README).
     static func load(_ name: String) throws -> Certified {
-        let text = try TestSupport.fixtureText("nist/\(name).dat")
+        let text = try TestSupport.fixtureText("nist/regression/\(name).dat")
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var estimates: [Double] = [], errors: [Double] = []
         var residualSD = Double.nan
