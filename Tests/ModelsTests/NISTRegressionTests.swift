@@ -16,13 +16,10 @@ struct NISTRegressionTests {
         let extraColumns: [[Double]]   // Longley: six predictors
     }
 
-    /// Copied verbatim from the project's shared/reference/nist/regression (NIST StRD; public domain).
-    static let directory: URL = Bundle.module.resourceURL!
-        .appendingPathComponent("Fixtures/nist/regression")
-
-    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file.
+    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file
+    /// (vendored unchanged in Fixtures/nist/regression/, see its README).
     static func load(_ name: String) throws -> Certified {
-        let text = try String(contentsOf: directory.appendingPathComponent("\(name).dat"), encoding: .utf8)
+        let text = try TestSupport.fixtureText("nist/regression/\(name).dat")
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var estimates: [Double] = [], errors: [Double] = []
         var residualSD = Double.nan
