@@ -259,8 +259,6 @@ enum TextContentScanner {
 
     /// Ten digits, contiguous or 3-3-4 with one kind of separator (space or hyphen), with a valid check digit.
     static func matchNHSNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        var digits: [Int] = []
-        digits.reserveCapacity(10)
         let (_, e1) = ByteMatching.digitRun(s, i, hi)
         let end: Int
         if e1 - i == 10 {
@@ -275,6 +273,8 @@ enum TextContentScanner {
         } else {
             return nil
         }
+        var digits: [Int] = []
+        digits.reserveCapacity(10)
         for k in i..<end where s[k].isDigit { digits.append(Int(s[k] &- 48)) }
         return ByteMatching.isValidNHSNumber(digits) ? end : nil
     }
