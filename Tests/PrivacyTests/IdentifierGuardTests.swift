@@ -125,6 +125,15 @@ struct IdentifierGuardFixtureTests {
         #expect(decoded == IdentifierGuard().scan(table))
     }
 
+    @Test func findingMessagesNameColumnAndReason() {
+        #expect(IdentifierFinding(column: "contact", kind: .emailAddress, cells: 40, matchedBy: .content).message
+            == "column 'contact': email addresses (40 cells matched)")
+        #expect(IdentifierFinding(column: "dob", kind: .date, cells: 0, matchedBy: .header).message
+            == "column 'dob': dates finer than a year (by its name)")
+        #expect(IdentifierFinding(column: "age", kind: .ageOver89, cells: 1, matchedBy: .headerAndContent).message
+            == "column 'age': ages over 89 (by its name; 1 cell matched)")
+    }
+
     @Test func kindRawValuesAreSnakeCase() {
         for kind in IdentifierKind.allCases {
             #expect(kind.rawValue.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(kind)")
