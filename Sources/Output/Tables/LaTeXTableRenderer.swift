@@ -31,8 +31,10 @@ enum LaTeXTableRenderer {
     }
 
     /// Escapes LaTeX's special characters; the em dash (the missing-value marker) becomes `---`.
+    /// A leading `[` is braced, or `\\` ending the previous row would read it as an optional argument.
     static func escape(_ text: String) -> String {
-        var out = ""
+        var out = text.hasPrefix("[") ? "{[}" : ""
+        let text = text.hasPrefix("[") ? String(text.dropFirst()) : text
         for character in HumanCellText.singleLine(text) {
             switch character {
             case "&", "%", "$", "#", "_", "{", "}": out += "\\" + String(character)
