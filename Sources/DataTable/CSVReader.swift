@@ -40,6 +40,7 @@ public struct CSVReader {
             var parser = try CSVParser(base: mapped.assumingMemoryBound(to: UInt8.self), count: size,
                                        sourceName: path, options: options)
             defer { parser.deallocate() }
+            parser.releasesConsumedPages = true
             let parsed = try parser.parseRecords()
             munmap(mapped, size)
             unmapped = true
@@ -147,6 +148,11 @@ struct CSVParser {
     let longestMissingToken: Int
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
+    /// For a memory-mapped file: hand parsed pages back to the page cache as the parse moves on,
+    /// so that the file and the growing columns are not resident together. (A column that turns
+    /// categorical late re-reads earlier records; their pages simply fault in again.)
+    var releasesConsumedPages = false
+    private var releasedUpTo = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions) throws(CSVError) {
         self.base = base
@@ -184,6 +190,14 @@ struct CSVParser {
     func deallocate() {
         tokenizer.deallocate()
         scratch.deallocate()
+    }
+
+    private mutating func releaseConsumedPages(upTo position: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = position / page * page
+        guard page > 0, end > releasedUpTo else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), end - releasedUpTo, Int32(MADV_DONTNEED))
+        releasedUpTo = end
     }
 
     private func failure(_ f: TokenizeFailure, names: [String]) -> CSVError {
@@ -235,6 +249,9 @@ struct CSVParser {
                     let total = Double(tokenizer.end - dataStart)
                     let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
                     for j in 0..<columnCount { builders[j].reserve(estimate) }
+                }
+                if releasesConsumedPages && position - releasedUpTo >= 1 << 24 {
+                    releaseConsumedPages(upTo: position)
                 }
             }
         } catch {
@@ -399,7 +416,7 @@ struct ParsedColumns {
         builders.deallocate()
     }
 
-    /// Builds the columns one at a time, freeing each builder as soon as its column exists.
+    /// Builds the columns one at a time, freeing each builder's scratch as soon as its column exists.
     func finish() throws(CSVError) -> Table {
         let columnCount = names.count
         var next = 0
@@ -413,17 +430,17 @@ struct ParsedColumns {
         columns.reserveCapacity(columnCount)
         while next < columnCount {
             let j = next
-            let builder = builders[j]
-            if builder.isNumeric {
-                if let (badLine, text) = builder.firstOutOfRange {
+            let builder = builders + j
+            if builder.pointee.isNumeric {
+                if let (badLine, text) = builder.pointee.firstOutOfRange {
                     throw CSVError(kind: .numberOutOfRange(text), file: sourceName, line: badLine, column: j + 1,
                                    columnName: names[j])
                 }
-                columns.append(Column(name: names[j], data: .numeric(builder.finishNumeric())))
+                columns.append(Column(name: names[j], data: .numeric(builder.pointee.finishNumeric())))
             } else {
-                columns.append(Column(name: names[j], data: .categorical(builder.finishCategorical())))
+                columns.append(Column(name: names[j], data: .categorical(builder.pointee.finishCategorical())))
             }
-            builder.deallocate()
+            builder.pointee.deallocate()
             next += 1
         }
         do throws(TableError) {

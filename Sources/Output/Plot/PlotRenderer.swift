@@ -14,8 +14,8 @@ struct PlotRenderer {
     private var gradientId: String { plot.idPrefix + "-colorbar" }
 
     consuming func render() -> String {
-        let width = n(plot.width)
-        let height = n(plot.height)
+        let width = n(layout.width)
+        let height = n(layout.height)
         svg.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"), ("width", width), ("height", height),
             ("viewBox", "0 0 \(width) \(height)"), ("role", "img"),
@@ -133,11 +133,12 @@ struct PlotRenderer {
             if horizontal {
                 let center = (layout.panelLeft + layout.panelRight) / 2
                 svg.element("text", [("class", "axis-title"), ("x", n(center)),
-                                     ("y", n(plot.height - PlotStyle.outer - 2)), ("text-anchor", "middle"),
+                                     ("y", n(layout.height - PlotStyle.outer - 2)), ("text-anchor", "middle"),
                                      ("font-size", n(titleFont))], text: title)
             } else {
+                // Just left of the widest tick label (the glyphs extend leftwards from this baseline).
                 let center = (layout.panelTop + layout.panelBottom) / 2
-                let x = PlotStyle.outer + titleFont * 0.85
+                let x = layout.panelLeft - PlotStyle.tickLength - 4 - layout.widestYLabel - 6
                 svg.element("text", [("class", "axis-title"), ("x", n(x)), ("y", n(center)),
                                      ("text-anchor", "middle"), ("font-size", n(titleFont)),
                                      ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: title)
@@ -260,6 +261,7 @@ struct PlotRenderer {
     private func strokeAttributes(_ style: MarkStyle) -> [(String, String)] {
         var attributes: [(String, String)] = [("fill", "none"), ("stroke", style.color.hex),
                                               ("stroke-width", n(style.lineWidth)), ("stroke-linejoin", "round")]
+        if style.opacity < 1 { attributes.append(("stroke-opacity", n(style.opacity))) }
         if let dash = style.dash.dashArray {
             attributes.append(("stroke-dasharray", dash))
             if style.dash == .dotted || style.dash == .dashDot { attributes.append(("stroke-linecap", "round")) }
@@ -470,28 +472,29 @@ struct PlotRenderer {
         guard !legend.isEmpty else { return }
         let font = PlotStyle.legendFont
         let x0 = layout.panelRight + PlotStyle.legendGap
-        var y = layout.panelTop
+        let y0 = layout.panelTop
         svg.open("g", [("class", "legend"), ("font-size", n(font)), ("fill", Color.ink.hex)])
-        for line in legend.titleLines {
-            y += LegendModel.lineHeight
-            svg.element("text", [("x", n(x0)), ("y", n(y - 2)), ("font-weight", "600")], text: line)
+        for (index, line) in legend.titleLines.enumerated() {
+            let baseline = y0 + Double(index + 1) * LegendModel.lineHeight - 2
+            svg.element("text", [("x", n(x0)), ("y", n(baseline)), ("font-weight", "600")], text: line)
         }
-        if !legend.titleLines.isEmpty { y += 4 }
-        for entry in legend.entries {
-            let rowHeight = max(16, Double(entry.lines.count) * LegendModel.lineHeight + LegendModel.rowPadding)
-            let centerY = y + rowHeight / 2
+        for (entry, frame) in zip(legend.entries, legend.entryFrames) {
+            let x = x0 + frame.x
+            let centerY = y0 + frame.y + frame.height / 2
             svg.open("g", [("class", "legend-entry")])
-            for glyph in entry.glyphs { drawGlyph(glyph, x: x0, centerY: centerY) }
-            let textX = x0 + LegendModel.swatchWidth + LegendModel.swatchGap
+            for glyph in entry.glyphs { drawGlyph(glyph, x: x, centerY: centerY) }
+            let textX = x + LegendModel.swatchWidth + LegendModel.swatchGap
             let firstBaseline = centerY - Double(entry.lines.count - 1) * LegendModel.lineHeight / 2 + font * 0.35
             for (index, line) in entry.lines.enumerated() {
                 svg.element("text", [("x", n(textX)), ("y", n(firstBaseline + Double(index) * LegendModel.lineHeight))],
                             text: line)
             }
             svg.close("g")
-            y += rowHeight
         }
-        if legend.heatmap != nil { drawColorBar(legend, x: x0, top: y + (legend.entries.isEmpty ? 0 : 10)) }
+        if legend.heatmap != nil {
+            drawColorBar(legend, x: x0 + legend.colorBarFrame.x, top: y0 + legend.colorBarFrame.y,
+                         barHeight: legend.colorBarFrame.barHeight)
+        }
         svg.close("g")
     }
 
@@ -519,14 +522,13 @@ struct PlotRenderer {
         }
     }
 
-    private mutating func drawColorBar(_ legend: LegendModel, x: Double, top: Double) {
+    private mutating func drawColorBar(_ legend: LegendModel, x: Double, top: Double, barHeight: Double) {
         var y = top
         for line in legend.colorBarTitleLines {
             y += LegendModel.lineHeight
             svg.element("text", [("x", n(x)), ("y", n(y - 2)), ("font-weight", "600")], text: line)
         }
         y += 6
-        let barHeight = max(60, min(140, layout.panelBottom - y))
         svg.open("g", [("class", "colorbar")])
         svg.element("rect", [("x", n(x)), ("y", n(y)), ("width", n(LegendModel.colorBarWidth)),
                              ("height", n(barHeight)), ("fill", "url(#\(gradientId))"), ("stroke", Color.gray.hex),
