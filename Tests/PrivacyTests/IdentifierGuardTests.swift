@@ -72,6 +72,15 @@ struct IdentifierGuardFixtureTests {
         #expect(report.isClean)
     }
 
+    /// The DataTable CSV reader (type inference, leading-zero counts) gives the same findings as the minimal
+    /// fixture parser the other tests use.
+    @Test(arguments: ["identifiers", "clean_research"])
+    func realCSVReaderGivesTheSameReport(_ fixture: String) throws {
+        let path = try FixtureCSV.url(fixture).path
+        let table = try CSVReader.read(contentsOf: path)
+        #expect(IdentifierGuard().scan(table) == IdentifierGuard().scan(try FixtureCSV.table(fixture)))
+    }
+
     @Test func reportNeverContainsCellValues() throws {
         let csv = try FixtureCSV.text("identifiers")
         let records = FixtureCSV.records(csv)
