@@ -406,6 +406,8 @@ enum TextContentScanner {
 
     /// `http://…`, `https://…`, `ftp://…`, `www.…` up to the next blank.
     static func matchURL(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        let first = s[i].lowercased
+        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") || first == UInt8(ascii: "f") else { return nil }
         var j: Int
         if ByteMatching.hasPrefix(s, i, hi, "https://") {
             j = i + 8
