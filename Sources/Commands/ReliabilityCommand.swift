@@ -145,7 +145,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
             notes: ["\(data.path): rows with a missing item are dropped per scale (\(total.dropped) of \(data.table.rowCount) for the total). "
                     + "CI by Feldt's method; ω total from a one-factor maximum-likelihood model."])
         let itemTable = ResultTable(
-            title: "Item statistics",
+            title: "Item statistics (\(instrument.map { "\($0) total" } ?? "all items"))",
             columns: [TableColumn("Item", key: "item"),
                       TableColumn("Item–rest r", kind: .bounded(2), key: "item_rest_r"),
                       TableColumn("α if dropped", kind: .bounded(2), key: "alpha_if_dropped")],
