@@ -128,7 +128,7 @@ public struct ChangeCommand: AllianceSubcommand {
         var figures: [String] = []
         if let plot {
             let svg = ChangePlot(result: result, pre: before, post: after, preName: pre, postName: post,
-                                 instrument: scoringKey?.name).plot().svg()
+                                 instrument: scoringKey?.id).plot().svg()
             figures.append(try context.writeFile(svg, to: plot))
         }
         let json = changeJSON(result, data: data, instrument: scoringKey?.id, written: written, figures: figures)

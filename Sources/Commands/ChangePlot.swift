@@ -13,13 +13,14 @@ struct ChangePlot {
     let postName: String
     let instrument: String?
 
-    /// Colour and shape per category: improvement in greens and blues, deterioration in vermillion,
-    /// no reliable change in grey; every category also has its own point shape.
+    /// Colour and shape per category: improvement in green and blue, deterioration in vermillion, no
+    /// reliable change in grey; every category also has its own point shape.
     static func style(_ category: ChangeCategory) -> MarkStyle {
         switch category {
         case .recovered: return MarkStyle(color: Color.okabeIto[2], shape: .circle, opacity: 0.8)
         case .improved: return MarkStyle(color: Color.okabeIto[4], shape: .triangle, opacity: 0.8)
-        case .unchanged: return MarkStyle(color: Color.okabeIto[7], shape: .square, pointRadius: 3, opacity: 0.8)
+        // Okabe–Ito grey (#999999) is too faint on the grey band; the darker neutral keeps the squares legible.
+        case .unchanged: return MarkStyle(color: .gray, shape: .square, pointRadius: 3.2, opacity: 0.85)
         case .deteriorated: return MarkStyle(color: Color.okabeIto[5], shape: .diamond, pointRadius: 4, opacity: 0.9)
         }
     }
@@ -44,7 +45,7 @@ struct ChangePlot {
                           low: [limits.lowerBound - rc, limits.upperBound - rc],
                           high: [limits.lowerBound + rc, limits.upperBound + rc]),
                   label: "Change < \(Self.points(rc)) (not reliable)",
-                  style: MarkStyle(color: .gray, ribbonOpacity: 0.15)),
+                  style: MarkStyle(color: .gray, ribbonOpacity: 0.12)),
             Layer(.reference(.abline(intercept: 0, slope: 1)), label: "No change", style: .reference),
         ]
         if let c = result.cutoff {
@@ -59,15 +60,14 @@ struct ChangePlot {
             layers.append(Layer(.points(x: x, y: ys[category] ?? []),
                                 label: "\(category.label) (n = \(x.count))", style: Self.style(category)))
         }
-        let name = instrument ?? "score"
         return Plot(
-            title: "Reliable change in \(name)",
+            title: instrument.map { "Reliable change in \($0.uppercased())" } ?? "Reliable change: \(preName) to \(postName)",
             description: description(),
             x: Axis(title: "\(preName) (pre)", limits: limits),
             y: Axis(title: "\(postName) (post)", limits: limits),
             layers: layers,
             legendTitle: "Jacobson–Truax",
-            width: 640, height: 500,
+            width: 680, height: 400,
             idPrefix: "change")
     }
 
