@@ -123,7 +123,8 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out {
             let rci = Column(name: "rci", numeric: result.rows.map { $0?.rci })
             let category = Column(name: "change_category", data: .categorical(Self.categoryColumn(result.rows)))
-            written = try writeRows(data, adding: [rci, category], to: out, in: context)
+            try writeRows(data, adding: [rci, category], to: out, in: context)
+            written = out
         }
         var figures: [String] = []
         if let plot {
@@ -197,7 +198,7 @@ public struct ChangeCommand: AllianceSubcommand {
             fields.append(("reliability", .number(reliability)))
         }
         fields.append(("out", .string(written)))
-        fields.append(("plot", .string(figures.first)))
+        fields.append(("plot", .string(figures.isEmpty ? nil : plot)))
         fields.append(("warnings", .array(r.warnings.map { .string($0) })))
         return .object(fields)
     }
@@ -253,7 +254,8 @@ public struct ChangeCommand: AllianceSubcommand {
         }
         var written: String?
         if let out {
-            written = try writeRows(data, adding: TalkingTherapiesColumns.columns(outcomes.rows), to: out, in: context)
+            try writeRows(data, adding: TalkingTherapiesColumns.columns(outcomes.rows), to: out, in: context)
+            written = out
         }
         return CommandReport(json: talkingTherapiesJSON(outcomes, data: data, written: written),
                              tables: [talkingTherapiesTable(outcomes, data: data)], warnings: outcomes.warnings)
@@ -324,6 +326,8 @@ public struct ChangeCommand: AllianceSubcommand {
         return values
     }
 
+    // Reports name files as the user gave them (no machine paths in notebook results).
+    @discardableResult
     private func writeRows(_ data: LoadedData, adding columns: [Column], to path: String,
                            in context: RunContext) throws -> String {
         for column in columns where data.table.column(named: column.name) != nil {

@@ -73,9 +73,11 @@ public struct ScoreCommand: AllianceSubcommand {
         } catch {
             throw commandError(error, file: data.path)
         }
+        // Reports name the file as the user gave it: resolved paths would put machine paths into notebook results.
         var written: String?
         if let out {
-            written = try context.writeFile(TableCSVWriter.csv(result.table), to: out)
+            try context.writeFile(TableCSVWriter.csv(result.table), to: out)
+            written = out
         }
         let scoreColumns = 1 + scoringKey.subscales.count
         return CommandReport(json: json(result, scoreColumns: scoreColumns, data: data, written: written),
