@@ -148,6 +148,7 @@ struct ColumnBuilder {
     private func precedes(_ a: Int, _ b: Int) -> Bool {
         let x = interner.bytes(of: a)
         let y = interner.bytes(of: b)
-        return x.lexicographicallyPrecedes(y)
+        guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return x.count < y.count }
+        return ByteInterner.precedes(xBase, x.count, yBase, y.count)
     }
 }
