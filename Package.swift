@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +38,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Ink", package: "Ink"),
             ]
         ),
         .executableTarget(name: "alliance", dependencies: ["Commands"]),
@@ -47,7 +49,6 @@ let package = Package(
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Output
+
+/// A subcommand that computes a `CommandReport` in a `RunContext`. The CLI path and the notebook runner share
+/// `execute`, so a notebook block behaves exactly like the same command typed in a shell.
+public protocol AllianceSubcommand: ParsableCommand {
+    /// Runs the command, writing any files through `context`, and returns what to render.
+    func execute(in context: RunContext) throws -> CommandReport
+    /// How to render the report (nil: the command printed or wrote everything itself).
+    var outputOptions: OutputOptions? { get }
+}
+
+extension AllianceSubcommand {
+    public func run() throws {
+        let context = RunContext()
+        do {
+            let report = try perform(in: context)
+            if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        } catch let error as CLIError {
+            context.reportError(error.message)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// Executes, then renders the report to standard output or `--out`. Returns the report for callers
+    /// (the notebook runner) that also want its tables and JSON.
+    @discardableResult
+    public func perform(in context: RunContext) throws -> CommandReport {
+        let report = try execute(in: context)
+        for w in report.warnings { context.warn(w) }
+        guard let options = outputOptions else { return report }
+        let format = try options.resolvedFormat()
+        let text = report.rendered(as: format)
+        if let out = options.out {
+            try context.writeFile(text.hasSuffix("\n") ? text : text + "\n", to: out)
+        } else {
+            context.print(text)
+        }
+        return report
+    }
+}
+
+extension RunContext {
+    func reportError(_ message: String) {
+        warnRaw("error: \(message)\n")
+    }
+}
+
+/// `--format` and `--out`, shared by every command that renders a report.
+public struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text, json, csv, md, latex or html (default: from --out's extension, else text).")
+    public var format: String?
+
+    @Option(name: .long, help: "Write the output to this file (atomically) instead of standard output.")
+    public var out: String?
+
+    public init() {}
+
+    public init(format: String?, out: String?) {
+        self.format = format
+        self.out = out
+    }
+
+    public func resolvedFormat() throws -> TableFormat {
+        if let format {
+            switch format.lowercased() {
+            case "text", "txt": return .text
+            case "json": return .json
+            case "csv": return .csv
+            case "md", "markdown": return .markdown
+            case "latex", "tex": return .latex
+            case "html": return .html
+            default:
+                throw CLIError.usage("unknown --format '\(format)'; use text, json, csv, md, latex or html")
+            }
+        }
+        if let out, let implied = TableFormat(fileExtensionOf: out) { return implied }
+        return .text
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import DataTable
+import Foundation
+import Output
+import Privacy
+
+/// The data file every data command takes as its first argument, with the options that govern reading it.
+/// Loading runs the CSV reader and then the identifier guard: data that still carries identifiers is refused.
+public struct DataInput: ParsableArguments {
+    @Argument(help: "The CSV file to read ('-' reads standard input).")
+    public var file: String
+
+    @Option(name: .customLong("na"), help: "Comma-separated tokens that mean missing (default: empty, NA, NaN, .).")
+    public var missingTokens: String?
+
+    @Option(name: .long, help: "Field delimiter: ',', ';', 'tab' (default: detected).")
+    public var delimiter: String?
+
+    @Option(name: .customLong("allow-column"), help: "Let this column through the identifier guard (repeatable); the choice is recorded.")
+    public var allowColumns: [String] = []
+
+    public init() {}
+
+    public init(file: String, missingTokens: String? = nil, delimiter: String? = nil, allowColumns: [String] = []) {
+        self.file = file
+        self.missingTokens = missingTokens
+        self.delimiter = delimiter
+        self.allowColumns = allowColumns
+    }
+
+    func csvOptions() throws -> CSVOptions {
+        var options = CSVOptions()
+        if let tokens = missingTokens {
+            options.missingTokens = tokens.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        if let d = delimiter {
+            switch d {
+            case ",", "comma": options.delimiter = UInt8(ascii: ",")
+            case ";", "semicolon": options.delimiter = UInt8(ascii: ";")
+            case "\t", "tab", "\\t": options.delimiter = UInt8(ascii: "\t")
+            case "|", "pipe": options.delimiter = UInt8(ascii: "|")
+            default: throw CLIError.usage("unknown --delimiter '\(d)'; use ',', ';', 'tab' or '|'")
+            }
+        }
+        return options
+    }
+
+    /// Reads, parses and guards the file. Errors: 66 when the file cannot be read, 65 for malformed data or
+    /// identifiers found (each column named with its reason; no value is ever printed).
+    public func load(in context: RunContext) throws -> LoadedData {
+        let path = context.resolveInput(file)
+        let bytes = try Self.readBytes(path)
+        let sha = SHA256.hex(of: bytes)
+        context.recordInput(path: path, byteCount: bytes.count, sha256: sha)
+        let table: Table
+        do {
+            table = try CSVReader.read(data: bytes, sourceName: path == "-" ? "<stdin>" : path, options: try csvOptions())
+        } catch let error as CSVError {
+            throw CLIError.data(error.description)
+        }
+        let unknownAllowed = allowColumns.filter { table.column(named: $0) == nil }
+        if let name = unknownAllowed.first {
+            let near = table.nearestNames(to: name)
+            throw CLIError.usage("--allow-column '\(name)' names no column in \(path)" +
+                (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+        }
+        let report = IdentifierGuard(allowedColumns: Set(allowColumns)).scan(table)
+        if !report.isClean {
+            let lines = report.findings.map { "  column '\($0.column)': \($0.reason)" }
+            throw CLIError.data("""
+                \(path) appears to contain identifiers, so alliance will not analyse it:
+                \(lines.joined(separator: "\n"))
+                Remove or de-identify these columns. If a column is a false alarm, pass --allow-column NAME (the choice is recorded).
+                """)
+        }
+        context.recordAllowedColumns(report.allowed.map(\.column))
+        return LoadedData(table: table, path: file, sha256: sha, byteCount: bytes.count,
+                          allowedColumns: report.allowed.map(\.column))
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError(.noInput, "cannot read '\(path)': no such file; check the path (relative paths start from \(FileManager.default.currentDirectoryPath))")
+        }
+        guard !isDirectory.boolValue else {
+            throw CLIError(.noInput, "cannot read '\(path)': it is a directory; give a CSV file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(.noInput, "cannot read '\(path)': permission denied or unreadable")
+        }
+        return Array(data)
+    }
+}
+
+/// A loaded, guarded table and its provenance.
+public struct LoadedData {
+    public let table: Table
+    public let path: String
+    public let sha256: String
+    public let byteCount: Int
+    public let allowedColumns: [String]
+
+    /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
+    public func json(used: Int? = nil) -> JSONValue {
+        let used = used ?? table.rowCount
+        return .object([
+            ("file", .string(path)),
+            ("sha256", .string(sha256)),
+            ("rows", .integer(table.rowCount)),
+            ("used", .integer(used)),
+            ("dropped", .integer(table.rowCount - used)),
+        ])
+    }
+}

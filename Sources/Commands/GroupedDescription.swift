@@ -1,0 +1,77 @@
+import DataTable
+import Output
+import Privacy
+
+/// `describe --by COL`: n, mean, sd and median of every numeric column within each level of COL. Groups with fewer
+/// than `minCell` rows are suppressed, and a second group with them when one hidden group could be recovered from
+/// the overall row (complementary suppression). Minima and maxima are not shown per group: they are single clients.
+struct GroupedDescription {
+    let data: LoadedData
+    let by: String
+    let minCell: Int
+
+    func report() throws -> CommandReport {
+        let table = data.table
+        let groupColumn = try table.requireColumn(by)
+        let (levels, codes) = groupCodes(groupColumn)
+        let sizes = levels.indices.map { g in codes.reduce(0) { $0 + ($1 == g ? 1 : 0) } }
+        let missingGroup = codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+        let hidden: [Bool]
+        do {
+            hidden = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: sizes)
+        } catch {
+            throw CLIError.data("\(error)")
+        }
+        let numeric = table.columns.filter { $0.name != by }.compactMap { c in c.numeric.map { (c.name, $0) } }
+        var groupsJSON: [JSONValue] = []
+        var rows: [[Cell]] = []
+        for (g, level) in levels.enumerated() {
+            if hidden[g] {
+                groupsJSON.append(.object([("level", .string(level)), ("n", .null), ("suppressed", .bool(true)), ("columns", .array([]))]))
+                rows.append([.text(level), .text("suppressed"), .text(""), .number(nil), .number(nil), .number(nil), .number(nil)])
+                continue
+            }
+            var columnsJSON: [JSONValue] = []
+            for (i, (name, column)) in numeric.enumerated() {
+                var values: [Double?] = []
+                for r in 0..<table.rowCount where codes[r] == g { values.append(column[r]) }
+                let s = summarize(NumericColumn(values))
+                columnsJSON.append(.object([("name", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
+                                            ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("median", .number(s.median))]))
+                rows.append([.text(i == 0 ? level : ""), .integer(i == 0 ? sizes[g] : nil), .text(name), .integer(s.n),
+                             .number(s.mean), .number(s.sd), .number(s.median)])
+            }
+            groupsJSON.append(.object([("level", .string(level)), ("n", .integer(sizes[g])), ("suppressed", .bool(false)),
+                                       ("columns", .array(columnsJSON))]))
+        }
+        var notes = ["\(data.path): \(table.rowCount) rows grouped by \(by). sd uses n − 1."]
+        if hidden.contains(true) {
+            notes.append("Groups with fewer than \(minCell) rows are suppressed, and another group with them where the total could reveal one (--min-cell).")
+        }
+        if missingGroup > 0 { notes.append("\(missingGroup) rows with \(by) missing are not in any group.") }
+        let json: JSONValue = .object([
+            ("data", data.json()), ("by", .string(by)), ("min_cell", .integer(minCell)),
+            ("missing_group", .integer(missingGroup)), ("groups", .array(groupsJSON)),
+        ])
+        let result = ResultTable(
+            title: "Numeric columns by \(by)",
+            columns: [TableColumn(by), TableColumn("Rows", kind: .integer), TableColumn("Column"), TableColumn("n", kind: .integer),
+                      TableColumn("Mean", kind: .decimal(2)), TableColumn("SD", kind: .decimal(2)), TableColumn("Median", kind: .decimal(2))],
+            rows: rows, notes: notes)
+        return CommandReport(json: json, tables: [result])
+    }
+
+    /// Levels and per-row group codes (−1 missing); a numeric column groups by its distinct values.
+    private func groupCodes(_ column: Column) -> ([String], [Int]) {
+        switch column.data {
+        case .categorical(let c):
+            return (c.levels, c.codes.map { Int($0) })
+        case .numeric(let c):
+            let distinct = Array(Set((0..<c.count).compactMap { c[$0] })).sorted()
+            var index: [Double: Int] = [:]
+            for (i, v) in distinct.enumerated() { index[v] = i }
+            let labels = distinct.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }
+            return (labels, (0..<c.count).map { r in c[r].flatMap { index[$0] } ?? -1 })
+        }
+    }
+}

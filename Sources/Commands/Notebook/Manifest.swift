@@ -1,0 +1,56 @@
+import Foundation
+import Output
+
+/// The run manifest: what went in (inputs with SHA-256, the notebook, seeds), what came out (each block's files
+/// with SHA-256) and what ran it (alliance version and commit, Swift, OS, BLAS). Paths are relative to the notebook's
+/// folder (inputs) or the output folder (outputs) so the manifest does not depend on where the run started.
+struct Manifest {
+    let notebookPath: String
+    let notebookBytes: [UInt8]
+    let notebookDirectory: String
+    let outputDirectory: String
+    let context: RunContext
+    let blocks: [JSONValue]
+    let failures: Int
+
+    func json() -> JSONValue {
+        let blas = BuildInfo.blas
+        var fields: [(String, JSONValue)] = [
+            ("alliance_version", .string(AllianceVersion.string)),
+            ("git_commit", BuildInfo.gitCommit.map { .string($0) } ?? .null),
+            ("swift_version", .string(BuildInfo.swiftVersion)),
+            ("os", .string(BuildInfo.operatingSystem)),
+            ("blas", .object([("config", .string(blas.config)), ("threads", .integer(blas.threads))])),
+            ("notebook", .object([
+                ("file", .string((notebookPath as NSString).lastPathComponent)),
+                ("bytes", .integer(notebookBytes.count)),
+                ("sha256", .string(SHA256.hex(of: notebookBytes))),
+            ])),
+            ("inputs", .array(context.inputs.map { Manifest.fileJSON($0, relativeTo: notebookDirectory) })),
+            ("allowed_identifier_columns", .array(context.allowedIdentifierColumns.map { .string($0) })),
+            ("seeds", .array(context.seeds.map { .string(String($0)) })),
+            ("blocks", .array(blocks)),
+            ("failed_blocks", .integer(failures)),
+            ("outputs", .array(context.outputs.map { Manifest.fileJSON($0, relativeTo: outputDirectory) })),
+        ]
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(epoch) {
+            fields.append(("source_date_epoch", .integer(seconds)))
+        }
+        return .object(fields)
+    }
+
+    static func fileJSON(_ record: RunContext.FileRecord, relativeTo directory: String) -> JSONValue {
+        .object([
+            ("path", .string(relative(record.path, to: directory))),
+            ("bytes", .integer(record.byteCount)),
+            ("sha256", .string(record.sha256)),
+        ])
+    }
+
+    /// `path` without the `directory/` prefix when it has one (paths were built by joining onto it).
+    static func relative(_ path: String, to directory: String) -> String {
+        guard !directory.isEmpty else { return path }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}

@@ -1,0 +1,86 @@
+/// A Markdown notebook split into prose and the fenced blocks whose info string is `alliance`.
+/// Each line of such a block is one command (blank lines and lines starting with `#` are skipped).
+struct NotebookDocument {
+    struct Command {
+        /// 1-based line in the notebook.
+        let line: Int
+        let text: String
+    }
+
+    enum Segment {
+        /// Markdown copied to the report as it is (including the fences of non-alliance blocks).
+        case prose(String)
+        /// An alliance block: its original text (fences included) and its commands.
+        case block(source: String, firstLine: Int, commands: [Command])
+    }
+
+    let segments: [Segment]
+
+    init(text: String) {
+        var segments: [Segment] = []
+        var prose: [Substring] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var i = 0
+        func flushProse() {
+            if !prose.isEmpty { segments.append(.prose(prose.joined(separator: "\n"))) }
+            prose = []
+        }
+        while i < lines.count {
+            let line = lines[i]
+            if let fence = NotebookDocument.openingFence(line) {
+                var j = i + 1
+                while j < lines.count && !NotebookDocument.closes(lines[j], fence: fence.marker) { j += 1 }
+                let end = min(j, lines.count - 1)
+                let blockLines = lines[i...end]
+                if fence.info == "alliance" {
+                    flushProse()
+                    var commands: [Command] = []
+                    if i + 1 <= j - 1 {
+                        for k in (i + 1)...(j - 1) where k < lines.count {
+                            let t = lines[k].trimmingCharacters(in: " \t\r")
+                            if t.isEmpty || t.hasPrefix("#") { continue }
+                            commands.append(Command(line: k + 1, text: t))
+                        }
+                    }
+                    segments.append(.block(source: blockLines.joined(separator: "\n"), firstLine: i + 1, commands: commands))
+                } else {
+                    prose.append(contentsOf: blockLines)
+                }
+                i = end + 1
+            } else {
+                prose.append(line)
+                i += 1
+            }
+        }
+        flushProse()
+        self.segments = segments
+    }
+
+    private static func openingFence(_ line: Substring) -> (marker: String, info: String)? {
+        let trimmed = line.drop { $0 == " " }
+        guard line.count - trimmed.count <= 3 else { return nil }
+        for ch in ["`", "~"] {
+            let run = trimmed.prefix { String($0) == ch }
+            if run.count >= 3 {
+                let info = trimmed.dropFirst(run.count).trimmingCharacters(in: " \t\r")
+                let word = info.split(separator: " ").first.map(String.init) ?? ""
+                return (String(run), word.lowercased())
+            }
+        }
+        return nil
+    }
+
+    private static func closes(_ line: Substring, fence: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: " \t\r")
+        return trimmed.hasPrefix(fence) && trimmed.allSatisfy { String($0) == String(fence.first!) }
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

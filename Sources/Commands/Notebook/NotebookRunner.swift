@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import Ink
+import Output
+
+/// Executes a notebook's alliance blocks in-process and writes the report: DIR/<name>.md (the notebook with each
+/// block's results below it), DIR/<name>.html (self-contained, SVGs inline), DIR/figures/, DIR/results/ (each
+/// command's JSON) and DIR/manifest.json. Nothing time- or machine-path-dependent enters these files (unless
+/// SOURCE_DATE_EPOCH is set), so two runs on the same inputs give identical bytes.
+struct NotebookRunner {
+    struct BlockFailure: Error {
+        let line: Int
+        let message: String
+        let exitCode: Int32
+    }
+
+    struct Outcome {
+        let failures: [BlockFailure]
+        let reportPaths: [String]
+    }
+
+    let notebookPath: String
+    let outputDirectory: String
+    let keepGoing: Bool
+
+    func run() throws -> Outcome {
+        let notebookBytes = try DataInput.readBytes(notebookPath)
+        guard let text = String(bytes: notebookBytes, encoding: .utf8) else {
+            throw CLIError.data("\(notebookPath) is not valid UTF-8 text; save the notebook as UTF-8")
+        }
+        let notebookDirectory = (notebookPath as NSString).deletingLastPathComponent
+        let name = ((notebookPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        for sub in ["", "figures", "results"] {
+            let dir = sub.isEmpty ? outputDirectory : (outputDirectory as NSString).appendingPathComponent(sub)
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError(.cannotCreate, "cannot create directory '\(dir)': \(error.localizedDescription)")
+            }
+        }
+        let sink = TextSink()
+        let context = RunContext(inputDirectory: notebookDirectory.isEmpty ? nil : notebookDirectory,
+                                 outputDirectory: outputDirectory,
+                                 standardOutput: { sink.text += $0 }, standardError: { sink.errors += $0 })
+        let document = NotebookDocument(text: text)
+        var markdown: [String] = []
+        var blocks: [JSONValue] = []
+        var failures: [BlockFailure] = []
+        var resultIndex = 0
+        segments: for segment in document.segments {
+            switch segment {
+            case .prose(let p):
+                markdown.append(p)
+            case .block(let source, _, let commands):
+                markdown.append(source)
+                for command in commands {
+                    resultIndex += 1
+                    let outputsBefore = context.outputs.count
+                    sink.errors = ""
+                    do {
+                        let report = try execute(command, in: context)
+                        let jsonName = String(format: "results/%03d-line-%d.json", resultIndex, command.line)
+                        try context.writeFile(report.json.prettyPrinted() + "\n", to: jsonName)
+                        markdown.append(render(report, relativeTo: outputDirectory))
+                        if !sink.errors.isEmpty { markdown.append(quote(sink.errors)) }
+                        if report.exitStatus != 0 {
+                            throw BlockFailure(line: command.line, message: "the command reported a failing verdict (exit status \(report.exitStatus))", exitCode: report.exitStatus)
+                        }
+                        blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: nil))
+                    } catch let failure as BlockFailure {
+                        failures.append(failure)
+                        markdown.append("> **Error** (line \(failure.line)): \(failure.message)")
+                        blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: failure.message))
+                        if !keepGoing { break segments }
+                    }
+                }
+            }
+        }
+        var report = markdown.joined(separator: "\n\n")
+        if !report.hasSuffix("\n") { report += "\n" }
+        let mdPath = try context.writeFile(report, to: "\(name).md")
+        let html = HTMLReport(title: name, markdown: report, outputDirectory: outputDirectory).render()
+        let htmlPath = try context.writeFile(html, to: "\(name).html")
+        let manifest = Manifest(notebookPath: notebookPath, notebookBytes: notebookBytes,
+                                notebookDirectory: notebookDirectory, outputDirectory: outputDirectory,
+                                context: context, blocks: blocks, failures: failures.count)
+        try context.writeFile(manifest.json().prettyPrinted() + "\n", to: "manifest.json")
+        return Outcome(failures: failures, reportPaths: [mdPath, htmlPath])
+    }
+
+    private func execute(_ command: NotebookDocument.Command, in context: RunContext) throws -> CommandReport {
+        var args: [String]
+        do {
+            args = try CommandLineSplitter.split(command.text)
+        } catch {
+            throw BlockFailure(line: command.line, message: "\(error)", exitCode: 64)
+        }
+        if args.first == "alliance" { args.removeFirst() }
+        guard let first = args.first else {
+            throw BlockFailure(line: command.line, message: "empty command", exitCode: 64)
+        }
+        if first == "run" {
+            throw BlockFailure(line: command.line, message: "a notebook cannot run another notebook", exitCode: 64)
+        }
+        let parsed: ParsableCommand
+        do {
+            parsed = try AllianceCLI.parseAsRoot(args)
+        } catch {
+            throw BlockFailure(line: command.line, message: AllianceCLI.message(for: error), exitCode: 64)
+        }
+        guard let subcommand = parsed as? any AllianceSubcommand else {
+            throw BlockFailure(line: command.line, message: "'\(first)' cannot run inside a notebook", exitCode: 64)
+        }
+        do {
+            return try subcommand.perform(in: context)
+        } catch let error as CLIError {
+            throw BlockFailure(line: command.line, message: error.message, exitCode: error.exitCode)
+        } catch {
+            throw BlockFailure(line: command.line, message: "\(error)", exitCode: 65)
+        }
+    }
+
+    private func render(_ report: CommandReport, relativeTo directory: String) -> String {
+        var parts = report.tables.map { $0.rendered(as: .markdown) }
+        for figure in report.figures {
+            let relative = Manifest.relative(figure, to: directory)
+            let alt = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
+            parts.append("![\(alt)](\(relative))")
+        }
+        return parts.joined(separator: "\n\n")
+    }
+
+    private func quote(_ text: String) -> String {
+        text.split(separator: "\n").map { "> \($0)" }.joined(separator: "\n")
+    }
+
+    private func blockJSON(_ command: NotebookDocument.Command, _ outputs: ArraySlice<RunContext.FileRecord>,
+                           error: String?) -> JSONValue {
+        .object([
+            ("line", .integer(command.line)),
+            ("command", .string(command.text)),
+            ("outputs", .array(outputs.map { Manifest.fileJSON($0, relativeTo: outputDirectory) })),
+            ("error", error.map { .string($0) } ?? .null),
+        ])
+    }
+}
+
+/// Collects what commands print inside a notebook.
+final class TextSink {
+    var text = ""
+    var errors = ""
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Output
+
+/// Where a command runs: the directories relative paths resolve against, where its text goes, and a record of
+/// every file it read and wrote (the notebook runner turns this into the manifest). The CLI makes one per
+/// invocation; `alliance run` makes one per notebook and passes it to each command in-process.
+public final class RunContext {
+    public struct FileRecord: Sendable, Equatable {
+        public let path: String
+        public let byteCount: Int
+        public let sha256: String
+    }
+
+    /// Relative input paths resolve against this directory (nil: the current directory).
+    public let inputDirectory: String?
+    /// Relative output paths (`--out`, `--plot`) resolve against this directory (nil: the current directory).
+    public let outputDirectory: String?
+    public private(set) var inputs: [FileRecord] = []
+    public private(set) var outputs: [FileRecord] = []
+    /// Columns let through the identifier guard with `--allow-column`, recorded for manifests.
+    public private(set) var allowedIdentifierColumns: [String] = []
+    public private(set) var seeds: [UInt64] = []
+    private let standardOutput: (String) -> Void
+    private let standardError: (String) -> Void
+
+    public init(inputDirectory: String? = nil, outputDirectory: String? = nil,
+                standardOutput: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                standardError: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.inputDirectory = inputDirectory
+        self.outputDirectory = outputDirectory
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    public func print(_ text: String) {
+        standardOutput(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    public func warn(_ text: String) {
+        standardError("warning: \(text)\n")
+    }
+
+    func warnRaw(_ text: String) {
+        standardError(text)
+    }
+
+    public func resolveInput(_ path: String) -> String {
+        resolve(path, against: inputDirectory)
+    }
+
+    public func resolveOutput(_ path: String) -> String {
+        resolve(path, against: outputDirectory)
+    }
+
+    func recordInput(path: String, byteCount: Int, sha256: String) {
+        let record = FileRecord(path: path, byteCount: byteCount, sha256: sha256)
+        if !inputs.contains(record) { inputs.append(record) }
+    }
+
+    func recordAllowedColumns(_ columns: [String]) {
+        for c in columns where !allowedIdentifierColumns.contains(c) { allowedIdentifierColumns.append(c) }
+    }
+
+    public func recordSeed(_ seed: UInt64) {
+        seeds.append(seed)
+    }
+
+    /// Writes a file atomically (never over an input of this run) and records it. Returns the resolved path.
+    @discardableResult
+    public func writeFile(_ bytes: [UInt8], to path: String) throws -> String {
+        let resolved = resolveOutput(path)
+        do {
+            try FileOutput.writeAtomically(bytes, to: resolved, refusing: inputs.map(\.path))
+        } catch {
+            throw CLIError(error.exitCode == 74 ? .ioError : .cannotCreate, error.description)
+        }
+        outputs.removeAll { $0.path == resolved }
+        outputs.append(FileRecord(path: resolved, byteCount: bytes.count, sha256: SHA256.hex(of: bytes)))
+        return resolved
+    }
+
+    @discardableResult
+    public func writeFile(_ text: String, to path: String) throws -> String {
+        try writeFile(Array(text.utf8), to: path)
+    }
+
+    private func resolve(_ path: String, against directory: String?) -> String {
+        guard let directory, !path.hasPrefix("/"), path != "-" else { return path }
+        return (directory as NSString).appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,453 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a CSV file into a `Table`, in one pass over the raw bytes.
+///
+/// Rules (see `CSVTokenizer` for the field syntax):
+/// - The first non-blank record is the header; it is required, names must be non-empty and unique.
+///   A header with no data records gives a table of 0 rows.
+/// - A UTF-8 byte-order mark is skipped. Text must be UTF-8; NUL bytes are refused.
+/// - Blank lines (nothing between two line ends) are skipped, as R's `read.csv` does; trailing
+///   blank lines are always ignored. Exception (data.table's convention): in a one-column file an
+///   interior blank line is a record with an empty field, i.e. a missing value by default.
+/// - Every record must have as many fields as the header.
+/// - A column is numeric when every non-missing field is a decimal number (see `DecimalParser`),
+///   otherwise categorical. A column with no non-missing fields is numeric (all missing).
+///   A number beyond Double's range in a numeric column is an error (`numberOutOfRange`);
+///   numbers too small underflow to the correctly rounded subnormal or zero.
+public struct CSVReader {
+    /// Reads the file at `path`; `"-"` reads standard input (named `<stdin>` in errors).
+    public static func read(contentsOf path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        if path == "-" { return try read(data: try readStandardInput(), sourceName: "<stdin>", options: options) }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            throw CSVError(kind: code == ENOENT ? .fileNotFound : .unreadable(systemMessage(code)), file: path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CSVError(kind: .unreadable(systemMessage(errno)), file: path) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(kind: .unreadable("it is a directory"), file: path) }
+        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFREG && size > 0, let mapped = map(fd, size) {
+            // Parse straight from the page cache; unmap before the columns are finished so the
+            // file's pages and the final arrays are not resident together.
+            var unmapped = false
+            defer { if !unmapped { munmap(mapped, size) } }
+            var parser = try CSVParser(base: mapped.assumingMemoryBound(to: UInt8.self), count: size,
+                                       sourceName: path, options: options)
+            defer { parser.deallocate() }
+            parser.releasesConsumedPages = true
+            let parsed = try parser.parseRecords()
+            munmap(mapped, size)
+            unmapped = true
+            return try parsed.finish()
+        }
+        return try read(data: try readAll(fd, name: path), sourceName: path, options: options)
+    }
+
+    public static func read(data: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        let result: Result<Table, CSVError> = data.withUnsafeBytes { buffer in
+            do throws(CSVError) {
+                return .success(try read(data: buffer, sourceName: sourceName, options: options))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    public static func read(
+        data: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions = CSVOptions()
+    ) throws(CSVError) -> Table {
+        guard let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
+            throw CSVError(kind: .emptyFile, file: sourceName)
+        }
+        var parser = try CSVParser(base: base, count: data.count, sourceName: sourceName, options: options)
+        defer { parser.deallocate() }
+        return try parser.parseRecords().finish()
+    }
+
+    // MARK: - Loading bytes
+
+    /// Maps a regular file read-only (prefaulted on Linux); nil if mapping is not possible.
+    private static func map(_ fd: Int32, _ size: Int) -> UnsafeMutableRawPointer? {
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let address = mmap(nil, size, PROT_READ, flags, fd, 0),
+              address != UnsafeMutableRawPointer(bitPattern: -1)
+        else { return nil }
+        return address
+    }
+
+    static func readStandardInput() throws(CSVError) -> [UInt8] {
+        try readAll(0, name: "<stdin>")
+    }
+
+    private static func readAll(_ fd: Int32, name: String) throws(CSVError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 20)
+        try appendAll(from: fd, to: &bytes, name: name)
+        return bytes
+    }
+
+    private static func appendAll(from fd: Int32, to bytes: inout [UInt8], name: String) throws(CSVError) {
+        while true {
+            if bytes.count == bytes.capacity { bytes.reserveCapacity(max(bytes.capacity * 2, 1 << 16)) }
+            let oldCount = bytes.count
+            let room = bytes.capacity - oldCount
+            // Read straight into the array's spare capacity (zero-filled first; no reallocation).
+            bytes.append(contentsOf: repeatElement(0, count: room))
+            var readError: Int32 = 0
+            var got = 0
+            bytes.withUnsafeMutableBytes { buffer in
+                guard let start = buffer.baseAddress else { return }
+                while true {
+                    let n = systemRead(fd, start + oldCount, room)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { readError = errno } else { got = n }
+                    break
+                }
+            }
+            bytes.removeLast(room - got)
+            if readError != 0 { throw CSVError(kind: .unreadable(systemMessage(readError)), file: name) }
+            if got == 0 { return }
+        }
+    }
+
+    private static func systemMessage(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}
+
+/// The C library's `read` (shadowed inside `CSVReader` by its own `read`).
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// The parsing state for one input. Owns manually allocated buffers; `deallocate()` once.
+struct CSVParser {
+    let base: UnsafePointer<UInt8>
+    let byteCount: Int
+    let sourceName: String
+    let tokenizer: CSVTokenizer
+    /// Start of the header (after BOM and leading blank lines) and its line number.
+    let headerStart: Int
+    let headerLine: Int
+    /// Byte tokens (other than the empty one) that mean missing, packed.
+    let missingTokens: [[UInt8]]
+    let emptyIsMissing: Bool
+    let longestMissingToken: Int
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+    /// For a memory-mapped file: hand parsed pages back to the page cache as the parse moves on,
+    /// so that the file and the growing columns are not resident together. (A column that turns
+    /// categorical late re-reads earlier records; their pages simply fault in again.)
+    var releasesConsumedPages = false
+    private var releasedUpTo = 0
+
+    init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions) throws(CSVError) {
+        self.base = base
+        self.byteCount = count
+        self.sourceName = sourceName
+        var start = 0
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        // Trailing line ends are not records: trim them once so every loop can stop at `end`.
+        var end = count
+        while end > start && (base[end - 1] == CSVTokenizer.lf || base[end - 1] == CSVTokenizer.cr) { end -= 1 }
+        // Leading blank lines are skipped too.
+        var line = 1
+        var p = start
+        while p < end && (base[p] == CSVTokenizer.lf || base[p] == CSVTokenizer.cr) {
+            if base[p] == CSVTokenizer.cr && p + 1 < end && base[p + 1] == CSVTokenizer.lf { p += 1 }
+            p += 1
+            line += 1
+        }
+        guard p < end else { throw CSVError(kind: .emptyFile, file: sourceName) }
+        headerStart = p
+        headerLine = line
+
+        let delimiter = options.delimiter ?? CSVTokenizer.detectDelimiter(base: base, start: p, end: end)
+        guard delimiter != CSVTokenizer.quote && delimiter != CSVTokenizer.cr && delimiter != CSVTokenizer.lf
+            && delimiter != 0
+        else { throw CSVError(kind: .invalidOptions, file: sourceName) }
+        tokenizer = CSVTokenizer(base: base, end: end, delimiter: delimiter)
+
+        missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        emptyIsMissing = options.missingTokens.contains("")
+        longestMissingToken = missingTokens.map(\.count).max() ?? 0
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    func deallocate() {
+        tokenizer.deallocate()
+        scratch.deallocate()
+    }
+
+    private mutating func releaseConsumedPages(upTo position: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = position / page * page
+        guard page > 0, end > releasedUpTo else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), end - releasedUpTo, Int32(MADV_DONTNEED))
+        releasedUpTo = end
+    }
+
+    private func failure(_ f: TokenizeFailure, names: [String]) -> CSVError {
+        let name = f.field.flatMap { $0 >= 1 && $0 <= names.count ? names[$0 - 1] : nil }
+        return CSVError(kind: f.kind, file: sourceName, line: f.line, column: f.field, columnName: name)
+    }
+
+    // MARK: - Parse
+
+    /// Tokenizes every record into column builders; the result no longer needs the input bytes.
+    mutating func parseRecords() throws(CSVError) -> ParsedColumns {
+        let (names, afterHeader, lineAfterHeader) = try readHeader()
+        let columnCount = names.count
+        var line = lineAfterHeader
+        var position = afterHeader
+        let dataStart = position
+        let dataStartLine = line
+
+        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: columnCount)
+        defer { fields.deallocate() }
+        let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
+        for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
+        var handedOver = false
+        defer { if !handedOver { ParsedColumns.release(builders, count: columnCount) } }
+
+        var rows = 0
+        var estimated = false
+        do throws(TokenizeFailure) {
+            while position < tokenizer.end {
+                let recordLine = line
+                guard let (count, next) = try nextRecord(at: position, fields: fields, columnCount: columnCount, line: &line)
+                else {
+                    position = tokenizer.skipLineEnd(position)
+                    continue
+                }
+                guard count == columnCount else {
+                    throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: count), line: recordLine, field: nil)
+                }
+                for j in 0..<columnCount {
+                    try add(fields[j], to: builders + j, column: j, row: rows, line: recordLine,
+                            dataStart: dataStart, dataStartLine: dataStartLine, columnCount: columnCount)
+                }
+                rows += 1
+                position = next
+                if !estimated && rows == 4096 {
+                    // Size every column once from the bytes consumed so far, to avoid repeated growth.
+                    estimated = true
+                    let consumed = Double(position - dataStart)
+                    let total = Double(tokenizer.end - dataStart)
+                    let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
+                    for j in 0..<columnCount { builders[j].reserve(estimate) }
+                }
+                if releasesConsumedPages && position - releasedUpTo >= 1 << 24 {
+                    releaseConsumedPages(upTo: position)
+                }
+            }
+        } catch {
+            throw failure(error, names: names)
+        }
+
+        handedOver = true
+        return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
+    }
+
+    /// The record at `position`, or nil for a blank line that is skipped (the caller steps past it).
+    @inline(__always)
+    private func nextRecord(
+        at position: Int, fields: UnsafeMutablePointer<FieldSpan>, columnCount: Int, line: inout Int
+    ) throws(TokenizeFailure) -> (count: Int, next: Int)? {
+        if tokenizer.isLineEnd(position) {
+            line += 1
+            guard columnCount == 1 else { return nil }
+            fields[0] = FieldSpan(start: position, end: position, hasEscapedQuote: false)
+            return (1, tokenizer.skipLineEnd(position))
+        }
+        return try tokenizer.record(at: position, into: fields, capacity: columnCount, line: &line)
+    }
+
+    @inline(__always)
+    private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n == 0 { return emptyIsMissing }
+        if n > longestMissingToken { return false }
+        for token in missingTokens where token.count == n {
+            var equal = true
+            for k in 0..<n where token[k] != p[k] { equal = false; break }
+            if equal { return true }
+        }
+        return false
+    }
+
+    /// The field's bytes, with doubled quotes collapsed into the scratch buffer when needed.
+    @inline(__always)
+    private mutating func bytes(of field: FieldSpan) -> (UnsafePointer<UInt8>, Int) {
+        let n = field.end - field.start
+        guard field.hasEscapedQuote else { return (base + field.start, n) }
+        if n > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = n
+            scratch = .allocate(capacity: n)
+        }
+        var out = 0
+        var i = field.start
+        while i < field.end {
+            scratch[out] = base[i]
+            out += 1
+            i += base[i] == CSVTokenizer.quote ? 2 : 1
+        }
+        return (UnsafePointer(scratch), out)
+    }
+
+    @inline(__always)
+    private mutating func add(
+        _ field: FieldSpan, to builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, row: Int, line: Int,
+        dataStart: Int, dataStartLine: Int, columnCount: Int
+    ) throws(TokenizeFailure) {
+        let (p, n) = bytes(of: field)
+        if isMissing(p, n) {
+            builder.pointee.appendMissing()
+        } else if builder.pointee.isNumeric {
+            if builder.pointee.appendNumber(p, n, line: line) { return }
+            try convertToCategorical(builder, column: column, rows: row, dataStart: dataStart,
+                                     dataStartLine: dataStartLine, columnCount: columnCount)
+            let (p2, n2) = bytes(of: field)
+            guard builder.pointee.appendLevel(p2, n2) else {
+                throw TokenizeFailure(kind: .invalidUTF8, line: line, field: column + 1)
+            }
+        } else {
+            guard builder.pointee.appendLevel(p, n) else {
+                throw TokenizeFailure(kind: .invalidUTF8, line: line, field: column + 1)
+            }
+        }
+    }
+
+    /// Re-reads the first `rows` records for one column and interns them as text.
+    private mutating func convertToCategorical(
+        _ builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, rows: Int, dataStart: Int, dataStartLine: Int,
+        columnCount: Int
+    ) throws(TokenizeFailure) {
+        builder.pointee.becomeCategorical()
+        guard rows > 0 else { return }
+        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: columnCount)
+        defer { fields.deallocate() }
+        var position = dataStart
+        var line = dataStartLine
+        var row = 0
+        while row < rows {
+            let recordLine = line
+            guard let (_, next) = try nextRecord(at: position, fields: fields, columnCount: columnCount, line: &line)
+            else {
+                position = tokenizer.skipLineEnd(position)
+                continue
+            }
+            let (p, n) = bytes(of: fields[column])
+            if isMissing(p, n) {
+                builder.pointee.appendMissing()
+            } else if !builder.pointee.appendLevel(p, n) {
+                throw TokenizeFailure(kind: .invalidUTF8, line: recordLine, field: column + 1)
+            }
+            row += 1
+            position = next
+        }
+    }
+
+    /// Reads and checks the header names; returns them with the position and line after the header.
+    private mutating func readHeader() throws(CSVError) -> (names: [String], next: Int, line: Int) {
+        var line = headerLine
+        let count: Int
+        let next: Int
+        let probe = UnsafeMutablePointer<FieldSpan>.allocate(capacity: 1)
+        defer { probe.deallocate() }
+        do throws(TokenizeFailure) {
+            count = try tokenizer.record(at: headerStart, into: probe, capacity: 0, line: &line).count
+        } catch {
+            throw failure(error, names: [])
+        }
+        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: count)
+        defer { fields.deallocate() }
+        line = headerLine
+        do throws(TokenizeFailure) {
+            next = try tokenizer.record(at: headerStart, into: fields, capacity: count, line: &line).next
+        } catch {
+            throw failure(error, names: [])
+        }
+        var names: [String] = []
+        var firstColumn: [String: Int] = [:]
+        for j in 0..<count {
+            let (p, n) = bytes(of: fields[j])
+            guard UTF8Validation.isValid(p, count: n) else {
+                throw CSVError(kind: .invalidUTF8, file: sourceName, line: headerLine, column: j + 1)
+            }
+            let name = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+            guard !name.isEmpty else {
+                throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine, column: j + 1)
+            }
+            if let first = firstColumn[name] {
+                throw CSVError(kind: .duplicateHeaderName(name, firstColumn: first), file: sourceName,
+                               line: headerLine, column: j + 1, columnName: name)
+            }
+            firstColumn[name] = j + 1
+            names.append(name)
+        }
+        return (names, next, line)
+    }
+}
+
+/// Parsed columns waiting to become a `Table`; `finish()` consumes them (and frees the builders).
+struct ParsedColumns {
+    let names: [String]
+    let builders: UnsafeMutablePointer<ColumnBuilder>
+    let sourceName: String
+    let byteCount: Int
+
+    static func release(_ builders: UnsafeMutablePointer<ColumnBuilder>, count: Int) {
+        for j in 0..<count { builders[j].deallocate() }
+        builders.deinitialize(count: count)
+        builders.deallocate()
+    }
+
+    /// Builds the columns one at a time, freeing each builder's scratch as soon as its column exists.
+    func finish() throws(CSVError) -> Table {
+        let columnCount = names.count
+        var next = 0
+        defer {
+            // Builders before `next` were freed as their columns were built.
+            for j in next..<columnCount { builders[j].deallocate() }
+            builders.deinitialize(count: columnCount)
+            builders.deallocate()
+        }
+        var columns: [Column] = []
+        columns.reserveCapacity(columnCount)
+        while next < columnCount {
+            let j = next
+            let builder = builders + j
+            if builder.pointee.isNumeric {
+                if let (badLine, text) = builder.pointee.firstOutOfRange {
+                    throw CSVError(kind: .numberOutOfRange(text), file: sourceName, line: badLine, column: j + 1,
+                                   columnName: names[j])
+                }
+                columns.append(Column(name: names[j], data: .numeric(builder.pointee.finishNumeric())))
+            } else {
+                columns.append(Column(name: names[j], data: .categorical(builder.pointee.finishCategorical())))
+            }
+            builder.pointee.deallocate()
+            next += 1
+        }
+        do throws(TableError) {
+            return try Table(columns: columns, source: DataSource(path: sourceName, byteCount: byteCount))
+        } catch {
+            // Unreachable: names were checked unique and every column has one entry per record.
+            throw CSVError(kind: .duplicateHeaderName(error.description, firstColumn: 0), file: sourceName)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+/// Summary of a numeric column (for `describe`). Statistics are `nil` when undefined: no values
+/// (mean, min, median, max) or fewer than two values (sd).
+public struct NumericSummary: Sendable, Equatable {
+    /// Non-missing values.
+    public let n: Int
+    public let missing: Int
+    public let mean: Double?
+    /// Sample standard deviation (denominator n − 1).
+    public let sd: Double?
+    public let min: Double?
+    /// Middle value, or the mean of the two middle values when `n` is even (R's `median`).
+    public let median: Double?
+    public let max: Double?
+    /// Distinct non-missing values (`0.0` and `-0.0` count as one).
+    public let distinct: Int
+
+    public init(n: Int, missing: Int, mean: Double?, sd: Double?, min: Double?, median: Double?, max: Double?,
+                distinct: Int) {
+        self.n = n
+        self.missing = missing
+        self.mean = mean
+        self.sd = sd
+        self.min = min
+        self.median = median
+        self.max = max
+        self.distinct = distinct
+    }
+}
+
+/// One level of a categorical column and how many rows have it.
+public struct LevelCount: Sendable, Equatable {
+    public let level: String
+    public let count: Int
+
+    public init(level: String, count: Int) {
+        self.level = level
+        self.count = count
+    }
+}
+
+/// Summary of a categorical column: counts per level, in level order.
+public struct CategoricalSummary: Sendable, Equatable {
+    /// Non-missing rows.
+    public let n: Int
+    public let missing: Int
+    public let levels: [LevelCount]
+
+    public init(n: Int, missing: Int, levels: [LevelCount]) {
+        self.n = n
+        self.missing = missing
+        self.levels = levels
+    }
+}
+
+public enum ColumnSummary: Sendable, Equatable {
+    case numeric(NumericSummary)
+    case categorical(CategoricalSummary)
+}
+
+public func summarize(_ column: Column) -> ColumnSummary {
+    switch column.data {
+    case .numeric(let c): return .numeric(summarize(c))
+    case .categorical(let c): return .categorical(summarize(c))
+    }
+}
+
+public func summarize(_ column: CategoricalColumn) -> CategoricalSummary {
+    let counts = column.levelCounts()
+    let n = counts.reduce(0, +)
+    let levels = zip(column.levels, counts).map { LevelCount(level: $0.0, count: $0.1) }
+    return CategoricalSummary(n: n, missing: column.count - n, levels: levels)
+}
+
+/// Mean and variance by the corrected two-pass algorithm (Chan, Golub & LeVeque 1983) with
+/// compensated sums: a first pass gives a rough mean c; the second accumulates d = x − c, so that
+/// mean = c + Σd/n and variance = (Σd² − (Σd)²/n)/(n − 1), which stays accurate when c is close to
+/// the mean (it is, to rounding). Order statistics come from a counting pass for small-range
+/// integer data (item scores, totals) and from a radix sort otherwise.
+public func summarize(_ column: NumericColumn) -> NumericSummary {
+    column.values.withUnsafeBufferPointer { values in
+        column.missing.withUnsafeBufferPointer { missing in
+            summarize(values: values, missing: missing)
+        }
+    }
+}
+
+private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>) -> NumericSummary {
+    // Pass 1: count, rough centre, range, and whether every value is an integer. The centre only
+    // needs to be near the mean (pass 2 corrects it), so a plain sum is enough here.
+    var n = 0
+    var roughSum = 0.0
+    var low = Double.infinity
+    var high = -Double.infinity
+    var allIntegers = true
+    for i in 0..<values.count where !missing[i] {
+        let x = values[i]
+        n += 1
+        roughSum += x
+        low = x < low ? x : low
+        high = x > high ? x : high
+        // Truncation through Int64 (one instruction) instead of libm's trunc.
+        if allIntegers && !(abs(x) < 0x1p62 && Double(Int64(x)) == x) { allIntegers = false }
+    }
+    let missingCount = values.count - n
+    guard n > 0 else {
+        return NumericSummary(n: 0, missing: missingCount, mean: nil, sd: nil, min: nil, median: nil, max: nil,
+                              distinct: 0)
+    }
+    var center = roughSum / Double(n)
+    if !center.isFinite {
+        // The plain sum overflowed: centre on the midrange instead (finite, within the data).
+        center = low / 2 + high / 2
+    }
+    // Pass 2: compensated sums of deviations from the centre and of their squares.
+    var deviations = CompensatedSum()
+    var squares = CompensatedSum()
+    for i in 0..<values.count where !missing[i] {
+        let d = values[i] - center
+        deviations.add(d)
+        squares.add(d * d)
+    }
+    let meanShift = deviations.value / Double(n)
+    let mean = center + meanShift
+    var sd: Double?
+    if n > 1 {
+        let variance = (squares.value - deviations.value * meanShift) / Double(n - 1)
+        sd = variance > 0 ? variance.squareRoot() : 0
+    }
+    let order: (median: Double, distinct: Int)
+    if allIntegers && high - low < Double(Swift.max(1 << 16, n)) {
+        order = countingOrderStatistics(values: values, missing: missing, n: n, low: low, high: high)
+    } else {
+        order = sortedOrderStatistics(values: values, missing: missing, n: n)
+    }
+    return NumericSummary(n: n, missing: missingCount, mean: mean, sd: sd, min: low == 0 ? 0 : low,
+                          median: order.median, max: high == 0 ? 0 : high, distinct: order.distinct)
+}
+
+/// R's median: the middle value, or the mean of the two middle values.
+private func middle(_ a: Double, _ b: Double) -> Double {
+    let s = a + b
+    return s.isFinite ? s / 2 : a / 2 + b / 2
+}
+
+private func countingOrderStatistics(
+    values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int, low: Double, high: Double
+) -> (median: Double, distinct: Int) {
+    var counts = [Int](repeating: 0, count: Int(high - low) + 1)
+    counts.withUnsafeMutableBufferPointer { counts in
+        for i in 0..<values.count where !missing[i] { counts[Int(values[i] - low)] += 1 }
+    }
+    // 0-based ranks of the two middle values (equal when n is odd).
+    let lowerRank = (n - 1) / 2
+    let upperRank = n / 2
+    var lowerValue: Double?
+    var upperValue = low
+    var seen = 0
+    var distinct = 0
+    for (offset, c) in counts.enumerated() where c > 0 {
+        distinct += 1
+        if seen <= upperRank && upperRank < seen + c { upperValue = low + Double(offset) }
+        if lowerValue == nil && lowerRank < seen + c { lowerValue = low + Double(offset) }
+        seen += c
+    }
+    return (middle(lowerValue ?? low, upperValue), distinct)
+}
+
+private func sortedOrderStatistics(
+    values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int
+) -> (median: Double, distinct: Int) {
+    let sorted = SortedValues.ascending(values: values, missing: missing, n: n)
+    let half = n / 2
+    let median = n % 2 == 1 ? sorted[half] : middle(sorted[half - 1], sorted[half])
+    var distinct = 1
+    for i in 1..<n where sorted[i] != sorted[i - 1] { distinct += 1 }
+    return (median, distinct)
+}
+
+/// Compensated summation with Knuth's branch-free TwoSum (the Kahan–Babuška–Neumaier scheme):
+/// each addition's exact rounding error is accumulated separately, so the error does not grow with n
+/// to first order.
+struct CompensatedSum {
+    private var sum = 0.0
+    private var compensation = 0.0
+
+    @inline(__always)
+    mutating func add(_ x: Double) {
+        let t = sum + x
+        let xPart = t - sum
+        compensation += (sum - (t - xPart)) + (x - xPart)
+        sum = t
+    }
+
+    var value: Double { sum + compensation }
+}

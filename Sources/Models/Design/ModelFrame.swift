@@ -1,0 +1,207 @@
+import DataTable
+
+/// The values of one model variable over the rows used.
+public enum VariableValues: Sendable, Equatable {
+    case numeric([Double])
+    /// Levels in coding order (the reference level first) and one code per used row.
+    case categorical(levels: [String], codes: [Int32])
+}
+
+/// How many rows the model saw, used and dropped by listwise deletion.
+public struct DataCounts: Sendable, Equatable {
+    public let rowsRead: Int
+    public let rowsUsed: Int
+    public var rowsDropped: Int { rowsRead - rowsUsed }
+
+    public init(rowsRead: Int, rowsUsed: Int) {
+        self.rowsRead = rowsRead
+        self.rowsUsed = rowsUsed
+    }
+}
+
+/// The data a formula needs, after listwise deletion over the model's own columns (and any extra
+/// columns such as a cluster identifier): evaluated transformations, categorical variables re-levelled
+/// to the levels present with the reference level first.
+public struct ModelFrame: Sendable {
+    public let formula: Formula
+    public let counts: DataCounts
+    /// Indices into the source table of the rows used, ascending.
+    public let usedRows: [Int]
+    public let outcome: VariableValues
+    /// Values of each predictor variable, keyed by variable label.
+    public let variables: [String: VariableValues]
+    /// Extra columns restricted to the used rows, keyed by column name.
+    public let extraColumns: [String: Column]
+
+    /// - Parameters:
+    ///   - references: reference level per column name (`--ref site=north`); applies to the column and to `factor(column)`.
+    ///   - extraColumns: further columns that take part in listwise deletion (e.g. a cluster column).
+    public init(formula: Formula, table: Table, references: [String: String] = [:],
+                extraColumns: [String] = []) throws(ModelError) {
+        self.formula = formula
+        let allVariables = [formula.outcome] + formula.predictorVariables
+        // Resolve columns, pointing at the formula position of the first use.
+        var needed: [String] = []
+        for v in allVariables {
+            for name in v.columnNames where !needed.contains(name) {
+                guard table.column(named: name) != nil else {
+                    let (offset, length) = ModelFrame.location(of: name, in: v)
+                    throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name),
+                                         formula: formula.text, offset: offset, length: length)
+                }
+                needed.append(name)
+            }
+        }
+        for name in extraColumns where !needed.contains(name) {
+            guard table.column(named: name) != nil else {
+                throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1)
+            }
+            needed.append(name)
+        }
+        for (column, _) in references.sorted(by: { $0.key < $1.key }) {
+            let usedAsFactor = allVariables.dropFirst().contains { v in
+                switch v.kind {
+                case .factor(let c): return c == column
+                case .column(let c): return c == column && table.column(named: c)?.categorical != nil
+                case .transform: return false
+                }
+            }
+            guard usedAsFactor else { throw .referenceForNonCategorical(column: column) }
+        }
+
+        // Listwise deletion over every column the model reads.
+        let columns = needed.compactMap { table.column(named: $0) }
+        var keep = [Bool](repeating: true, count: table.rowCount)
+        for column in columns {
+            switch column.data {
+            case .numeric(let c): for i in 0..<c.count where c.missing[i] { keep[i] = false }
+            case .categorical(let c): for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false }
+            }
+        }
+        var used: [Int] = []
+        used.reserveCapacity(table.rowCount)
+        for i in 0..<keep.count where keep[i] { used.append(i) }
+        guard !used.isEmpty else { throw .noCompleteRows(rowsRead: table.rowCount, columns: needed) }
+        self.usedRows = used
+        self.counts = DataCounts(rowsRead: table.rowCount, rowsUsed: used.count)
+
+        var values: [String: VariableValues] = [:]
+        for v in formula.predictorVariables {
+            values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false)
+        }
+        self.variables = values
+        self.outcome = try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true)
+        var extras: [String: Column] = [:]
+        for name in extraColumns {
+            if let c = table.column(named: name) { extras[name] = ModelFrame.subset(c, rows: used) }
+        }
+        self.extraColumns = extras
+    }
+
+    private static func location(of column: String, in v: FormulaVariable) -> (Int, Int) {
+        if case .transform(let e) = v.kind, let hit = e.columnReference(column) { return hit }
+        return (v.offset, v.length)
+    }
+
+    static func subset(_ column: Column, rows: [Int]) -> Column {
+        switch column.data {
+        case .numeric(let c):
+            return Column(name: column.name, data: .numeric(NumericColumn(values: rows.map { c.values[$0] },
+                                                                          missing: [Bool](repeating: false, count: rows.count))))
+        case .categorical(let c):
+            return Column(name: column.name, data: .categorical(CategoricalColumn(levels: c.levels, codes: rows.map { c.codes[$0] })))
+        }
+    }
+
+    private static func evaluate(_ v: FormulaVariable, table: Table, rows: [Int], references: [String: String],
+                                 isOutcome: Bool) throws(ModelError) -> VariableValues {
+        switch v.kind {
+        case .column(let name):
+            guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
+            switch column.data {
+            case .numeric(let c):
+                return .numeric(rows.map { c.values[$0] })
+            case .categorical(let c):
+                return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
+                                   reference: references[name], column: name, isOutcome: isOutcome)
+            }
+        case .factor(let name):
+            guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
+            switch column.data {
+            case .categorical(let c):
+                return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
+                                   reference: references[name], column: name, isOutcome: isOutcome)
+            case .numeric(let c):
+                // Numeric values as categories, ordered numerically (as R's factor() does).
+                let distinct = Array(Set(rows.map { c.values[$0] })).sorted()
+                var index: [Double: Int32] = [:]
+                for (i, x) in distinct.enumerated() { index[x] = Int32(i) }
+                let codes = rows.map { index[c.values[$0]] ?? -1 }
+                return try relevel(label: v.label, levels: distinct.map(formatLevel), codes: codes,
+                                   reference: references[name], column: name, isOutcome: isOutcome)
+            }
+        case .transform(let e):
+            var columns: [String: NumericColumn] = [:]
+            for name in e.columnNames {
+                guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
+                guard let numeric = column.numeric else { throw .nonNumericVariable(variable: v.label, column: name) }
+                columns[name] = numeric
+            }
+            var out = [Double](repeating: 0, count: rows.count)
+            for (k, row) in rows.enumerated() {
+                let lookup: (String) -> Double = { columns[$0]?.values[row] ?? .nan }
+                let x = e.evaluate(lookup)
+                guard x.isFinite else {
+                    let detail: String
+                    if let (f, arg) = e.domainViolation(lookup) {
+                        detail = "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
+                    } else {
+                        detail = "the result is not finite (division by zero or overflow)"
+                    }
+                    throw .invalidTransform(variable: v.label, row: row, detail: detail)
+                }
+                out[k] = x
+            }
+            return .numeric(out)
+        }
+    }
+
+    /// Keeps only levels present in the used rows, in their original order, with the reference first.
+    private static func relevel(label: String, levels: [String], codes: [Int32], reference: String?,
+                                column: String, isOutcome: Bool) throws(ModelError) -> VariableValues {
+        var present = [Bool](repeating: false, count: levels.count)
+        for c in codes where c >= 0 { present[Int(c)] = true }
+        var order = levels.indices.filter { present[$0] }
+        if let ref = reference {
+            guard let r = levels.firstIndex(of: ref), present[r] else {
+                throw .unknownReferenceLevel(column: column, level: ref, levels: order.map { levels[$0] })
+            }
+            order.removeAll { $0 == r }
+            order.insert(r, at: 0)
+        }
+        if order.count < 2 && !isOutcome {
+            throw .singleLevelFactor(variable: label, level: order.first.map { levels[$0] } ?? "")
+        }
+        var recode = [Int32](repeating: -1, count: levels.count)
+        for (newCode, old) in order.enumerated() { recode[old] = Int32(newCode) }
+        return .categorical(levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+    }
+
+    /// Numeric factor levels as text: whole numbers without a decimal point, others in shortest form.
+    static func formatLevel(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+}
+
+extension NumericExpression {
+    /// Offset and length of the first reference to `column`.
+    func columnReference(_ column: String) -> (Int, Int)? {
+        switch self {
+        case .constant: return nil
+        case .column(let n, let o, let l): return n == column ? (o, l) : nil
+        case .negate(let a), .function(_, let a), .parenthesized(let a): return a.columnReference(column)
+        case .binary(_, let a, let b): return a.columnReference(column) ?? b.columnReference(column)
+        }
+    }
+}

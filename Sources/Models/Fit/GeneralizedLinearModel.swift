@@ -1,0 +1,232 @@
+import DataTable
+import Foundation
+import LinearAlgebra
+
+/// GLMs by iteratively reweighted least squares on the QR path, following R's `glm.fit`
+/// (starting values, step halving, convergence test |dev − dev_old| / (|dev| + 0.1) < ε).
+enum GeneralizedLinearModel {
+    /// One converged (or abandoned) IRLS run.
+    struct IRLSFit {
+        var kept: [Int]
+        var aliased: [Int]
+        var coefficients: [Double]
+        var unscaledCovariance: Matrix
+        var eta: [Double]
+        var mu: [Double]
+        var deviance: Double
+        var iterations: Int
+        var converged: Bool
+        var lastChange: Double
+        /// The last weighted least-squares problem, for leverages.
+        var leastSquares: LeastSquares
+        var weights: [Double]
+    }
+
+    static func irls(family: GLMFamily, x: [Double], rows n: Int, columns p: Int, y: [Double],
+                     etaStart: [Double]?, options: RegressionOptions) throws(ModelError) -> IRLSFit {
+        var eta = etaStart ?? y.map { family.link(family.startingMean($0)) }
+        var mu = eta.map { family.linkInverse($0) }
+        var devOld = 0.0
+        for i in 0..<n { devOld += family.deviance(y[i], mu[i]) }
+        var coefficientsOld: [Double]? = nil
+        var keptOld: [Int] = []
+        var result: IRLSFit? = nil
+        var change = Double.infinity
+        var weighted = [Double](repeating: 0, count: n * p)
+        var z = [Double](repeating: 0, count: n)
+        var w = [Double](repeating: 0, count: n)
+        for iteration in 1...max(1, options.maxIterations) {
+            for i in 0..<n {
+                let d = family.muEta(eta[i])
+                z[i] = eta[i] + (y[i] - mu[i]) / d
+                w[i] = (d * d / family.variance(mu[i])).squareRoot()
+                z[i] *= w[i]
+            }
+            // Rows of X scaled by the working weights, in place in a reused buffer.
+            weighted.withUnsafeMutableBufferPointer { out in
+                x.withUnsafeBufferPointer { src in
+                    for j in 0..<p {
+                        let base = j * n
+                        for i in 0..<n { out[base + i] = src[base + i] * w[i] }
+                    }
+                }
+            }
+            let ls = try LeastSquares(x: weighted, rows: n, columns: p, y: z)
+            var beta = ls.coefficients
+            eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
+            mu = eta.map { family.linkInverse($0) }
+            var dev = 0.0
+            for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
+            // Step halving when the deviance is not finite, as glm.fit does.
+            var halvings = 0
+            while !dev.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
+                beta = zip(beta, old).map { ($0 + $1) / 2 }
+                eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
+                mu = eta.map { family.linkInverse($0) }
+                dev = 0
+                for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
+                halvings += 1
+            }
+            guard dev.isFinite else { throw .numerical("the \(family.name) deviance is not finite at iteration \(iteration)") }
+            change = abs(dev - devOld) / (abs(dev) + 0.1)
+            let converged = change < options.epsilon
+            result = IRLSFit(kept: ls.kept, aliased: ls.aliased, coefficients: beta,
+                             unscaledCovariance: ls.unscaledCovariance, eta: eta, mu: mu, deviance: dev,
+                             iterations: iteration, converged: converged, lastChange: change,
+                             leastSquares: ls, weights: w)
+            if converged { break }
+            devOld = dev
+            coefficientsOld = beta
+            keptOld = ls.kept
+        }
+        guard let fit = result else { throw .numerical("IRLS did not run") }
+        return fit
+    }
+
+    static func linearPredictor(x: [Double], rows n: Int, kept: [Int], coefficients: [Double]) -> [Double] {
+        var eta = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { src in
+            for (k, j) in kept.enumerated() {
+                let b = coefficients[k]
+                let base = j * n
+                for i in 0..<n { eta[i] += src[base + i] * b }
+            }
+        }
+        return eta
+    }
+
+    /// The outcome as numbers, checked for the family: binary for logit (0/1, or a two-level
+    /// category whose second level is 1), non-negative whole numbers for counts.
+    static func outcomeValues(_ frame: ModelFrame, family: GLMFamily) throws(ModelError) -> [Double] {
+        let name = frame.formula.outcome.label
+        switch frame.outcome {
+        case .categorical(let levels, let codes):
+            guard family == .binomial else { throw .nonNumericOutcome(outcome: name) }
+            guard levels.count == 2 else {
+                throw .outcomeNotBinary(outcome: name, detail: "it has \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.joined(separator: ", ")))")
+            }
+            return codes.map { $0 == 1 ? 1 : 0 }
+        case .numeric(let y):
+            for (k, v) in y.enumerated() {
+                switch family {
+                case .binomial:
+                    guard v == 0 || v == 1 else {
+                        throw .outcomeNotBinary(outcome: name, detail: "data row \(frame.usedRows[k] + 1) has \(v); code it 0/1")
+                    }
+                case .poisson, .negativeBinomial:
+                    guard v >= 0, v == v.rounded(), v.isFinite else {
+                        throw .invalidCounts(outcome: name, row: frame.usedRows[k], value: v)
+                    }
+                }
+            }
+            return y
+        }
+    }
+
+    static func fit(family: GLMFamily, frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
+        let y = try outcomeValues(frame, family: family)
+        let design = DesignMatrix(frame: frame)
+        let n = design.rows, p = design.columns
+        guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
+        let fit = try irls(family: family, x: design.values, rows: n, columns: p, y: y, etaStart: nil, options: options)
+        var warnings = try checkFit(fit, family: family, design: design, options: options)
+        let rank = fit.kept.count
+        var logLik = 0.0
+        for i in 0..<n { logLik += family.logLikelihood(y[i], fit.mu[i]) }
+        var stats = FitStatistics(dfModel: rank - (design.hasIntercept ? 1 : 0), dfResidual: n - rank,
+                                  logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank),
+                                  bic: -2 * logLik + log(Double(n)) * Double(rank))
+        stats.deviance = fit.deviance
+        stats.nullDeviance = nullDeviance(family: family, y: y, hasIntercept: design.hasIntercept)
+        stats.dfNull = n - (design.hasIntercept ? 1 : 0)
+        stats.iterations = fit.iterations
+        stats.converged = fit.converged
+        return try assemble(model: family == .binomial ? .logit : .poisson, family: family, fit: fit, y: y,
+                            design: design, frame: frame, stats: stats, options: options, warnings: &warnings)
+    }
+
+    /// Deviance of the intercept-only model (or of μ = linkinv(0) without an intercept), as glm.fit.
+    static func nullDeviance(family: GLMFamily, y: [Double], hasIntercept: Bool) -> Double {
+        let mu0 = hasIntercept ? y.reduce(0, +) / Double(y.count) : family.linkInverse(0)
+        return y.reduce(0) { $0 + family.deviance($1, mu0) }
+    }
+
+    /// Separation and convergence checks. Throws for separation and for non-convergence;
+    /// returns warnings for milder problems.
+    static func checkFit(_ fit: IRLSFit, family: GLMFamily, design: DesignMatrix,
+                         options: RegressionOptions) throws(ModelError) -> [String] {
+        var warnings: [String] = []
+        if !fit.aliased.isEmpty {
+            let names = fit.aliased.map { design.columnNames[$0] }
+            warnings.append("\(names.count == 1 ? "coefficient" : "coefficients") not estimable because of collinearity "
+                            + "(aliased, reported as missing): \(names.joined(separator: ", "))")
+        }
+        let eps = 10 * Double.ulpOfOne
+        let boundary: Int
+        switch family {
+        case .binomial: boundary = fit.mu.reduce(0) { $0 + (($1 < eps || $1 > 1 - eps) ? 1 : 0) }
+        case .poisson, .negativeBinomial: boundary = fit.mu.reduce(0) { $0 + ($1 < eps ? 1 : 0) }
+        }
+        if boundary > 0 {
+            // Diverging coefficients: a standard error that is enormous on the scale of the column
+            // (per SD of a numeric column, per unit of an indicator), the signature of estimates
+            // running off to ±∞.
+            var diverging: [String] = []
+            for (k, j) in fit.kept.enumerated() {
+                let slice = design.values[(j * design.rows)..<((j + 1) * design.rows)]
+                let sd = Inference.sampleSD(slice)
+                let scale = (sd > 0 && sd.isFinite) ? sd : 1
+                let se = fit.unscaledCovariance[k, k].squareRoot()
+                if se * scale > 100 || !se.isFinite { diverging.append(design.columnNames[j]) }
+            }
+            let what = family == .binomial ? "fitted probabilities numerically 0 or 1" : "fitted rates numerically 0"
+            let detail = "\(what) for \(boundary) of \(design.rows) rows"
+            if !diverging.isEmpty { throw .separation(terms: diverging, detail: detail) }
+            warnings.append("\(detail) occurred")
+        }
+        if !fit.converged {
+            throw .notConverged(model: family.name, iterations: fit.iterations, lastChange: fit.lastChange)
+        }
+        return warnings
+    }
+
+    /// Coefficient table, sandwich covariances and the result value.
+    static func assemble(model: ModelKind, family: GLMFamily, fit: IRLSFit, y: [Double], design: DesignMatrix,
+                         frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
+                         warnings: inout [String]) throws(ModelError) -> RegressionResult {
+        let n = design.rows
+        let keptX = design.selecting(columns: fit.kept)
+        var vcov: Matrix
+        // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm).
+        var scores: [Double] { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }
+        switch options.covariance {
+        case .classical:
+            vcov = fit.unscaledCovariance
+        case .robust(let type):
+            var h: [Double] = []
+            if type == .hc2 || type == .hc3 {
+                // Hat values of the final weighted fit.
+                var weighted = design.values
+                for j in 0..<design.columns { for i in 0..<n { weighted[i + j * n] *= fit.weights[i] } }
+                h = fit.leastSquares.leverages(x: weighted, rows: n)
+            }
+            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, x: keptX,
+                                                                   scores: scores, leverages: h)
+        case .cluster(let column):
+            guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
+            let (codes, g) = SandwichCovariance.clusterCodes(c)
+            guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
+            vcov = SandwichCovariance.clusterRobust(bread: fit.unscaledCovariance, x: keptX, scores: scores,
+                                                    clusters: codes, clusterCount: g)
+        }
+        let table = Inference.coefficientTable(names: design.columnNames, kept: fit.kept, estimates: fit.coefficients,
+                                               vcov: vcov, level: options.level, dfResidual: nil)
+        let standardized = options.standardize
+            ? Inference.rescaled(table, factors: Inference.standardizationFactors(design: design, yFactor: 1)) : nil
+        return RegressionResult(model: model, formula: frame.formula.text, coefficients: table, fit: stats,
+                                covariance: options.covariance, level: options.level, counts: frame.counts,
+                                vcov: vcov, estimableTerms: fit.kept.map { design.columnNames[$0] },
+                                fittedValues: fit.mu, residuals: (0..<n).map { y[$0] - fit.mu[$0] },
+                                usedRows: frame.usedRows, standardizedCoefficients: standardized, warnings: warnings)
+    }
+}

@@ -1,0 +1,101 @@
+import Distributions
+import Foundation
+
+/// Negative binomial (NB2) regression with θ estimated by maximum likelihood, alternating with IRLS
+/// exactly as MASS::glm.nb does (Poisson start, `theta.ml` Newton steps, outer loop until
+/// |ΔlogLik|/d1 + |Δθ|/d2 < ε).
+enum NegativeBinomial {
+    static func fit(frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
+        let y = try GeneralizedLinearModel.outcomeValues(frame, family: .poisson)
+        let design = DesignMatrix(frame: frame)
+        let n = design.rows, p = design.columns
+        guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
+        var fit = try GeneralizedLinearModel.irls(family: .poisson, x: design.values, rows: n, columns: p, y: y,
+                                                  etaStart: nil, options: options)
+        var mu = fit.mu
+        var (theta, information) = try thetaML(y: y, mu: mu, limit: options.maxIterations)
+        let d1 = (2 * Double(max(1, n - fit.kept.count))).squareRoot()
+        let d2 = 1.0
+        var delta = 1.0
+        var logLik = twiceLogLikelihood(y: y, mu: mu, theta: theta) / 2
+        var logLikOld = logLik + 2 * d1
+        var outer = 0
+        var totalIterations = fit.iterations
+        // The outer test stops at 1e-10 at the tightest: below that θ only chases rounding noise
+        // (estimates then move by < 1e-10 relative).
+        let outerEpsilon = max(options.epsilon, 1e-10)
+        while outer < options.maxIterations && (abs(logLikOld - logLik) / d1 + abs(delta) / d2) > outerEpsilon {
+            outer += 1
+            let family = GLMFamily.negativeBinomial(theta: theta)
+            fit = try GeneralizedLinearModel.irls(family: family, x: design.values, rows: n, columns: p, y: y,
+                                                  etaStart: mu.map { log($0) }, options: options)
+            totalIterations += fit.iterations
+            let previous = theta
+            mu = fit.mu
+            (theta, information) = try thetaML(y: y, mu: mu, limit: options.maxIterations)
+            delta = previous - theta
+            logLikOld = logLik
+            logLik = twiceLogLikelihood(y: y, mu: mu, theta: theta) / 2
+        }
+        let fittedFamily = GLMFamily.negativeBinomial(theta: theta)
+        var warnings = try GeneralizedLinearModel.checkFit(fit, family: fittedFamily, design: design, options: options)
+        let converged = (abs(logLikOld - logLik) / d1 + abs(delta) / d2) <= outerEpsilon
+        if !converged {
+            throw .notConverged(model: "negbin (alternating θ and IRLS)", iterations: outer,
+                                lastChange: abs(logLikOld - logLik) / d1 + abs(delta) / d2)
+        }
+        let rank = fit.kept.count
+        var stats = FitStatistics(dfModel: rank - (design.hasIntercept ? 1 : 0), dfResidual: n - rank,
+                                  logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank + 1),
+                                  bic: -2 * logLik + log(Double(n)) * Double(rank + 1))
+        stats.deviance = fit.deviance
+        stats.nullDeviance = GeneralizedLinearModel.nullDeviance(family: fittedFamily, y: y, hasIntercept: design.hasIntercept)
+        stats.dfNull = n - (design.hasIntercept ? 1 : 0)
+        stats.iterations = totalIterations
+        stats.converged = true
+        stats.theta = theta
+        stats.thetaStdError = (1 / information).squareRoot()
+        return try GeneralizedLinearModel.assemble(model: .negbin, family: fittedFamily, fit: fit, y: y, design: design,
+                                                   frame: frame, stats: stats, options: options, warnings: &warnings)
+    }
+
+    /// 2·log-likelihood of NB2 at θ (MASS's `loglik`).
+    static func twiceLogLikelihood(y: [Double], mu: [Double], theta: Double) -> Double {
+        let family = GLMFamily.negativeBinomial(theta: theta)
+        var sum = 0.0
+        for i in y.indices { sum += family.logLikelihood(y[i], mu[i]) }
+        return 2 * sum
+    }
+
+    /// MASS::theta.ml: Newton–Raphson on the profile score for θ from the moment start
+    /// n / Σ(y/μ − 1)², tolerance ε^(1/4) as MASS uses. Returns θ and the information at the last step.
+    static func thetaML(y: [Double], mu: [Double], limit: Int) throws(ModelError) -> (Double, Double) {
+        let n = Double(y.count)
+        var t0 = n / y.indices.reduce(0.0) { $0 + pow(y[$1] / mu[$1] - 1, 2) }
+        let eps = pow(Double.ulpOfOne, 0.25)
+        var iteration = 0
+        var delta = 1.0
+        var information = Double.nan
+        while true {
+            iteration += 1
+            guard iteration < limit && abs(delta) > eps else { break }
+            t0 = abs(t0)
+            var score = 0.0, info = 0.0
+            for i in y.indices {
+                let yi = y[i], m = mu[i]
+                score += SpecialFunctions.digamma(t0 + yi) - SpecialFunctions.digamma(t0) + log(t0) + 1
+                    - log(t0 + m) - (yi + t0) / (m + t0)
+                info += -SpecialFunctions.trigamma(t0 + yi) + SpecialFunctions.trigamma(t0) - 1 / t0
+                    + 2 / (m + t0) - (yi + t0) / ((m + t0) * (m + t0))
+            }
+            information = info
+            delta = score / info
+            t0 += delta
+        }
+        guard t0 > 0, t0.isFinite else {
+            throw .numerical("the negative binomial θ estimate is not positive (the counts show no overdispersion); fit a Poisson model")
+        }
+        return (t0, information)
+    }
+}
+

@@ -1,0 +1,123 @@
+import DataTable
+import Distributions
+import Foundation
+import LinearAlgebra
+
+/// Entry points for regression fits. Each returns an immutable `RegressionResult` or throws a `ModelError`.
+public enum Regression {
+    /// Fits `kind` (OLS or a GLM) through the one formula → frame → design path.
+    public static func fit(_ kind: ModelKind, formula: String, data: Table,
+                           options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
+        let parsed: Formula
+        do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        return try fit(kind, formula: parsed, data: data, options: options)
+    }
+
+    public static func fit(_ kind: ModelKind, formula: Formula, data: Table,
+                           options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
+        guard options.level > 0 && options.level < 1 else { throw .invalidLevel(options.level) }
+        var extra: [String] = []
+        if case .cluster(let column) = options.covariance { extra.append(column) }
+        let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra)
+        switch kind {
+        case .ols: return try ordinaryLeastSquares(frame: frame, options: options)
+        case .logit: return try GeneralizedLinearModel.fit(family: .binomial, frame: frame, options: options)
+        case .poisson: return try GeneralizedLinearModel.fit(family: .poisson, frame: frame, options: options)
+        case .negbin: return try NegativeBinomial.fit(frame: frame, options: options)
+        }
+    }
+
+    /// Ordinary least squares by QR (never the normal equations); statistics as R's `lm`/`summary.lm`.
+    public static func ols(_ formula: String, data: Table,
+                           options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
+        try fit(.ols, formula: formula, data: data, options: options)
+    }
+
+    static func ordinaryLeastSquares(frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
+        guard case .numeric(let y) = frame.outcome else { throw .nonNumericOutcome(outcome: frame.formula.outcome.label) }
+        let design = DesignMatrix(frame: frame)
+        let n = design.rows, p = design.columns
+        guard p < n else { throw .tooFewRows(parameters: p, rows: n) }
+        let ls = try LeastSquares(x: design.values, rows: n, columns: p, y: y)
+        let rank = ls.kept.count
+        let dfResidual = n - rank
+        guard dfResidual > 0 else { throw .tooFewRows(parameters: rank, rows: n) }
+        let interceptDF = design.hasIntercept ? 1 : 0
+        let rss = ls.residualSumOfSquares
+        let residualVariance = rss / Double(dfResidual)
+
+        // Model sum of squares as summary.lm: centred when the formula has an intercept.
+        var mss = 0.0
+        if design.hasIntercept {
+            let meanFitted = ls.fitted.reduce(0, +) / Double(n)
+            for f in ls.fitted { mss += (f - meanFitted) * (f - meanFitted) }
+        } else {
+            for f in ls.fitted { mss += f * f }
+        }
+        var stats = FitStatistics(dfModel: rank - interceptDF, dfResidual: dfResidual, logLikelihood: 0, aic: 0, bic: 0)
+        let nD = Double(n)
+        let logLik = 0.5 * (-nD * (log(2 * Double.pi) + 1 - log(nD) + log(rss)))
+        stats.logLikelihood = logLik
+        stats.aic = -2 * logLik + 2 * Double(rank + 1)
+        stats.bic = -2 * logLik + log(nD) * Double(rank + 1)
+        stats.sigma = residualVariance.squareRoot()
+        if rank > interceptDF {
+            let r2 = mss / (mss + rss)
+            stats.rSquared = r2
+            stats.adjRSquared = 1 - (1 - r2) * (Double(n - interceptDF) / Double(dfResidual))
+            let numeratorDF = rank - interceptDF
+            let f = (mss / Double(numeratorDF)) / residualVariance
+            stats.fStatistic = f
+            stats.fPValue = FDistribution(numerator: Double(numeratorDF), denominator: Double(dfResidual)).ccdf(f)
+        } else {
+            stats.rSquared = 0
+            stats.adjRSquared = 0
+        }
+
+        let keptX = design.selecting(columns: ls.kept)
+        var vcov: Matrix
+        switch options.covariance {
+        case .classical:
+            vcov = ls.unscaledCovariance
+            for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
+        case .robust(let type):
+            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n) : []
+            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, x: keptX,
+                                                                   scores: ls.residuals, leverages: h)
+        case .cluster(let column):
+            guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
+            let (codes, g) = SandwichCovariance.clusterCodes(c)
+            guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
+            vcov = SandwichCovariance.clusterRobust(bread: ls.unscaledCovariance, x: keptX, scores: ls.residuals,
+                                                    clusters: codes, clusterCount: g)
+        }
+        let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
+                                               vcov: vcov, level: options.level, dfResidual: dfResidual)
+        var warnings: [String] = []
+        if !ls.aliased.isEmpty {
+            let names = ls.aliased.map { design.columnNames[$0] }
+            warnings.append("\(names.count == 1 ? "coefficient" : "coefficients") not estimable because of collinearity "
+                            + "(aliased, reported as missing): \(names.joined(separator: ", "))")
+        }
+        var standardized: [Coefficient]? = nil
+        if options.standardize {
+            let sdY = Inference.sampleSD(y[...])
+            standardized = Inference.rescaled(table, factors: Inference.standardizationFactors(design: design, yFactor: 1 / sdY))
+        }
+        return RegressionResult(model: .ols, formula: frame.formula.text, coefficients: table, fit: stats,
+                                covariance: options.covariance, level: options.level, counts: frame.counts,
+                                vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
+                                fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
+                                standardizedCoefficients: standardized, warnings: warnings)
+    }
+}
+
+extension DesignMatrix {
+    /// The given columns as a matrix.
+    func selecting(columns indices: [Int]) -> Matrix {
+        var storage: [Double] = []
+        storage.reserveCapacity(rows * indices.count)
+        for j in indices { storage.append(contentsOf: values[(j * rows)..<((j + 1) * rows)]) }
+        return Matrix(rows: rows, columns: indices.count, columnMajor: storage)
+    }
+}

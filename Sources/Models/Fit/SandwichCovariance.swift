@@ -1,0 +1,69 @@
+import LinearAlgebra
+import DataTable
+
+/// Sandwich covariance estimators, B·M·B with B the model's unscaled covariance ((XᵀWX)⁻¹) and the
+/// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
+/// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
+enum SandwichCovariance {
+    /// `sandwich::vcovHC(type:)`. `leverages` are the hat values of the (weighted) fit, needed for HC2/HC3.
+    static func heteroskedasticityConsistent(_ type: CovarianceKind.RobustType, bread: Matrix, x: Matrix,
+                                             scores: [Double], leverages: [Double]) -> Matrix {
+        let n = x.rows, k = x.columns
+        var omega = scores.map { $0 * $0 }
+        switch type {
+        case .hc0: break
+        case .hc1: for i in 0..<n { omega[i] *= Double(n) / Double(n - k) }
+        case .hc2: for i in 0..<n { omega[i] /= 1 - leverages[i] }
+        case .hc3: for i in 0..<n { omega[i] /= (1 - leverages[i]) * (1 - leverages[i]) }
+        }
+        // Rows scaled in place by sqrt(omega_i), then the Gram matrix: Σ ω_i x_i x_iᵀ.
+        var weighted = x
+        weighted.storage.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n {
+                let s = omega[i].squareRoot()
+                for j in 0..<k { p[i + j * n] *= s }
+            }
+        }
+        return sandwich(bread: bread, meat: weighted.gram())
+    }
+
+    /// `sandwich::vcovCL(cluster:, type = "HC1", cadjust = TRUE)`:
+    /// M = G/(G−1) · (n−1)/(n−k) · Σ_g (Σ_{i∈g} u_i x_i)(Σ_{i∈g} u_i x_i)ᵀ.
+    static func clusterRobust(bread: Matrix, x: Matrix, scores: [Double], clusters: [Int], clusterCount g: Int) -> Matrix {
+        let n = x.rows, k = x.columns
+        var sums = Matrix(rows: g, columns: k)
+        for j in 0..<k {
+            for i in 0..<n { sums[clusters[i], j] += scores[i] * x[i, j] }
+        }
+        var meat = sums.gram()
+        let adjust = Double(g) / Double(g - 1) * Double(n - 1) / Double(n - k)
+        for t in meat.storage.indices { meat.storage[t] *= adjust }
+        return sandwich(bread: bread, meat: meat)
+    }
+
+    private static func sandwich(bread: Matrix, meat: Matrix) -> Matrix {
+        var v = bread.multiplied(by: meat).multiplied(by: bread)
+        // Symmetrize against rounding.
+        for a in 0..<v.rows { for b in (a + 1)..<max(a + 1, v.columns) { let m = (v[a, b] + v[b, a]) / 2; v[a, b] = m; v[b, a] = m } }
+        return v
+    }
+
+    /// Cluster identifiers as dense codes 0..<G in order of first appearance.
+    static func clusterCodes(_ column: DataTable.Column) -> (codes: [Int], count: Int) {
+        var codes = [Int](repeating: 0, count: column.count)
+        switch column.data {
+        case .categorical(let c):
+            var map: [Int32: Int] = [:]
+            for i in 0..<c.count {
+                if let m = map[c.codes[i]] { codes[i] = m } else { map[c.codes[i]] = map.count; codes[i] = map.count - 1 }
+            }
+            return (codes, map.count)
+        case .numeric(let c):
+            var map: [Double: Int] = [:]
+            for i in 0..<c.count {
+                if let m = map[c.values[i]] { codes[i] = m } else { map[c.values[i]] = map.count; codes[i] = map.count - 1 }
+            }
+            return (codes, map.count)
+        }
+    }
+}

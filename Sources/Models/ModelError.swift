@@ -1,0 +1,73 @@
+import DataTable
+
+/// Why a model could not be set up or fitted. Every case says what to do about it.
+public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    case formula(FormulaError)
+    /// A column the formula (or `--cluster`) names is not in the data; `formula` and `offset` locate it
+    /// when it came from the formula.
+    case unknownColumn(name: String, suggestions: [String], formula: String?, offset: Int?, length: Int)
+    case nonNumericOutcome(outcome: String)
+    case nonNumericVariable(variable: String, column: String)
+    case noCompleteRows(rowsRead: Int, columns: [String])
+    case tooFewRows(parameters: Int, rows: Int)
+    case singleLevelFactor(variable: String, level: String)
+    case unknownReferenceLevel(column: String, level: String, levels: [String])
+    case referenceForNonCategorical(column: String)
+    /// A transformation gave a non-finite value: `log` or `sqrt` outside its domain, division by zero, overflow.
+    case invalidTransform(variable: String, row: Int, detail: String)
+    case outcomeNotBinary(outcome: String, detail: String)
+    case invalidCounts(outcome: String, row: Int, value: Double)
+    case nonFiniteOutcome(outcome: String, row: Int)
+    case invalidLevel(Double)
+    case separation(terms: [String], detail: String)
+    case notConverged(model: String, iterations: Int, lastChange: Double)
+    case clusterTooFew(column: String, clusters: Int)
+    case numerical(String)
+
+    public var description: String {
+        switch self {
+        case .formula(let e):
+            return e.description
+        case .unknownColumn(let name, let suggestions, let formula, let offset, let length):
+            var text = "no column named '\(name)' in the data"
+            if !suggestions.isEmpty { text += "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?" }
+            if let f = formula, let o = offset {
+                text += "\n" + FormulaError(formula: f, offset: o, length: length, message: "").caretDisplay
+            }
+            return text
+        case .nonNumericOutcome(let y):
+            return "the outcome '\(y)' is categorical; this model needs a numeric outcome"
+        case .nonNumericVariable(let v, let c):
+            return "'\(v)' needs a numeric column but '\(c)' is categorical"
+        case .noCompleteRows(let n, let cols):
+            return "none of the \(n) rows has values for all of \(cols.joined(separator: ", ")); nothing is left to fit"
+        case .tooFewRows(let p, let n):
+            return "the model has \(p) parameters but only \(n) complete rows; simplify the model or add data"
+        case .singleLevelFactor(let v, let level):
+            return "the categorical variable '\(v)' has a single level ('\(level)') among the rows used; remove it from the formula"
+        case .unknownReferenceLevel(let c, let level, let levels):
+            return "reference level '\(level)' is not a level of '\(c)' (levels: \(levels.joined(separator: ", ")))"
+        case .referenceForNonCategorical(let c):
+            return "a reference level was given for '\(c)', which is not a categorical variable of the model"
+        case .invalidTransform(let v, let row, let detail):
+            return "'\(v)' cannot be computed at data row \(row + 1): \(detail)"
+        case .outcomeNotBinary(let y, let detail):
+            return "the outcome '\(y)' must be binary (0/1 or a two-level category) for logistic regression: \(detail)"
+        case .invalidCounts(let y, let row, let value):
+            return "the outcome '\(y)' must be a non-negative whole-number count; data row \(row + 1) has \(value)"
+        case .nonFiniteOutcome(let y, let row):
+            return "the outcome '\(y)' is not finite at data row \(row + 1)"
+        case .invalidLevel(let level):
+            return "confidence level must be strictly between 0 and 1, got \(level)"
+        case .separation(let terms, let detail):
+            return "the outcome is perfectly predicted (separation) by \(terms.joined(separator: ", ")): \(detail); "
+                + "estimates for these terms are not finite; remove or combine them, or use penalized (Firth) regression"
+        case .notConverged(let model, let iterations, let change):
+            return "the \(model) fit did not converge after \(iterations) iterations (last relative change in deviance \(change))"
+        case .clusterTooFew(let c, let g):
+            return "cluster-robust standard errors need at least 2 clusters; '\(c)' has \(g) among the rows used"
+        case .numerical(let s):
+            return "numerical failure: \(s)"
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import LinearAlgebra
+
+/// Which regression model was fitted.
+public enum ModelKind: String, Sendable, Equatable, CaseIterable {
+    case ols, logit, poisson, negbin
+}
+
+/// How standard errors were computed. Labels follow DESIGN.md §7 (`classical`, `hc3`, `cluster:therapist`).
+public enum CovarianceKind: Sendable, Equatable {
+    /// Model-based: σ²(XᵀX)⁻¹ for OLS, (XᵀWX)⁻¹ for GLMs.
+    case classical
+    /// Heteroskedasticity-consistent sandwich, as `sandwich::vcovHC(type = "HC0"…"HC3")`.
+    case robust(RobustType)
+    /// Cluster-robust, as `sandwich::vcovCL(cluster = ~column, type = "HC1", cadjust = TRUE)`.
+    case cluster(column: String)
+
+    public enum RobustType: String, Sendable, Equatable, CaseIterable {
+        case hc0, hc1, hc2, hc3
+    }
+
+    public var label: String {
+        switch self {
+        case .classical: return "classical"
+        case .robust(let t): return t.rawValue
+        case .cluster(let c): return "cluster:\(c)"
+        }
+    }
+}
+
+/// One row of the coefficient table. Every value is `nil` for an aliased (not estimable) column.
+public struct Coefficient: Sendable, Equatable {
+    public let term: String
+    public let estimate: Double?
+    public let stdError: Double?
+    /// t for OLS, z for GLMs (as R reports).
+    public let statistic: Double?
+    public let pValue: Double?
+    public let confLow: Double?
+    public let confHigh: Double?
+    public let aliased: Bool
+
+    public init(term: String, estimate: Double?, stdError: Double?, statistic: Double?, pValue: Double?,
+                confLow: Double?, confHigh: Double?, aliased: Bool) {
+        self.term = term
+        self.estimate = estimate
+        self.stdError = stdError
+        self.statistic = statistic
+        self.pValue = pValue
+        self.confLow = confLow
+        self.confHigh = confHigh
+        self.aliased = aliased
+    }
+
+    static func aliased(_ term: String) -> Coefficient {
+        Coefficient(term: term, estimate: nil, stdError: nil, statistic: nil, pValue: nil,
+                    confLow: nil, confHigh: nil, aliased: true)
+    }
+
+    /// exp(estimate): odds ratio (logit) or rate ratio (poisson, negbin).
+    public var expEstimate: Double? { estimate.map(exp) }
+    /// Exponentiated Wald limits (the interval is computed on the link scale).
+    public var expConfLow: Double? { confLow.map(exp) }
+    public var expConfHigh: Double? { confHigh.map(exp) }
+}
+
+/// Fit statistics. Fields that do not apply to a model are `nil`.
+public struct FitStatistics: Sendable, Equatable {
+    public var rSquared: Double?
+    public var adjRSquared: Double?
+    /// Residual standard error (OLS).
+    public var sigma: Double?
+    public var fStatistic: Double?
+    public var fPValue: Double?
+    /// Model degrees of freedom: estimable coefficients minus the intercept.
+    public var dfModel: Int
+    public var dfResidual: Int
+    public var logLikelihood: Double
+    public var aic: Double
+    public var bic: Double
+    public var deviance: Double?
+    public var nullDeviance: Double?
+    public var dfNull: Int?
+    public var iterations: Int?
+    public var converged: Bool?
+    /// Negative binomial shape θ (variance μ + μ²/θ) and its standard error, as MASS::glm.nb.
+    public var theta: Double?
+    public var thetaStdError: Double?
+
+    public init(dfModel: Int, dfResidual: Int, logLikelihood: Double, aic: Double, bic: Double) {
+        self.dfModel = dfModel
+        self.dfResidual = dfResidual
+        self.logLikelihood = logLikelihood
+        self.aic = aic
+        self.bic = bic
+    }
+}
+
+/// The immutable result of a regression fit. Model code never formats it; renderers read it.
+public struct RegressionResult: Sendable {
+    public let model: ModelKind
+    /// The formula as written by the user.
+    public let formula: String
+    public let coefficients: [Coefficient]
+    public let fit: FitStatistics
+    public let covariance: CovarianceKind
+    /// Confidence level of `confLow`/`confHigh`.
+    public let level: Double
+    public let counts: DataCounts
+    /// Variance–covariance matrix of the estimable coefficients, in the order of `estimableTerms`.
+    public let vcov: Matrix
+    public let estimableTerms: [String]
+    /// Fitted values (response scale) and response residuals for the rows used, in row order.
+    public let fittedValues: [Double]
+    public let residuals: [Double]
+    /// Source-table indices of the rows used.
+    public let usedRows: [Int]
+    /// Standardized (β) coefficients when requested: see `RegressionOptions.standardize`.
+    public let standardizedCoefficients: [Coefficient]?
+    public let warnings: [String]
+
+    public var vcovLabel: String { covariance.label }
+
+    /// The coefficient named `term`, if any.
+    public func coefficient(_ term: String) -> Coefficient? { coefficients.first { $0.term == term } }
+}

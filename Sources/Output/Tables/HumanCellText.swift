@@ -1,0 +1,65 @@
+/// How a cell reads in a human-facing format, following its column's `ColumnKind`.
+enum HumanCellText {
+    /// Shown for missing or not-estimable values in text, Markdown and HTML.
+    static let missing = "\u{2014}"
+
+    static func format(_ cell: Cell, kind: ColumnKind, missing: String = missing) -> String {
+        switch cell {
+        case .text(let text):
+            return text
+        case .integer(let value):
+            guard let value else { return missing }
+            return String(value)
+        case .number(let value):
+            guard let value, !value.isNaN else { return missing }
+            return formatNumber(value, kind: kind)
+        case .interval(let low, let high):
+            guard let low, let high, !low.isNaN, !high.isNaN else { return missing }
+            let (places, bounded) = intervalStyle(kind)
+            let show = { (x: Double) in
+                bounded ? NumberFormat.bounded(x, places: places) : NumberFormat.fixed(x, places: places)
+            }
+            return "[" + show(low) + ", " + show(high) + "]"
+        }
+    }
+
+    static func formatNumber(_ value: Double, kind: ColumnKind) -> String {
+        switch kind {
+        case .text: return NumberFormat.roundTrip(value)
+        case .integer: return NumberFormat.integer(value)
+        case .decimal(let places): return NumberFormat.fixed(value, places: places)
+        case .bounded(let places): return NumberFormat.bounded(value, places: places)
+        case .pValue: return NumberFormat.pValue(value)
+        case .interval(let places, let bounded):
+            return bounded ? NumberFormat.bounded(value, places: places) : NumberFormat.fixed(value, places: places)
+        }
+    }
+
+    /// Decimals and leading-zero rule for an interval shown in a column of `kind`.
+    private static func intervalStyle(_ kind: ColumnKind) -> (places: Int, bounded: Bool) {
+        switch kind {
+        case .interval(let places, let bounded): return (places, bounded)
+        case .decimal(let places): return (places, false)
+        case .bounded(let places): return (places, true)
+        case .pValue: return (3, true)
+        case .text, .integer: return (2, false)
+        }
+    }
+
+    /// A single-line version of `text` (tables have no multi-line cells).
+    static func singleLine(_ text: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        var previousWasBreak = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                if !previousWasBreak { out.unicodeScalars.append(" ") }
+                previousWasBreak = true
+            } else {
+                out.unicodeScalars.append(scalar)
+                previousWasBreak = false
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,171 @@
+import DataTable
+
+/// Content evidence for one column: how many cells matched each kind, and whether every value is a bare year
+/// (which clears a date-like header such as `referral_date` holding only `2021`).
+struct ColumnContent {
+    var cells: [IdentifierKind: Int] = [:]
+    var allYears = false
+}
+
+/// Thresholds (why: one identifier leaks; a shape that also occurs innocently needs a majority):
+/// - a *strong* pattern (see `TextContentScanner`) flags the column if it matches in at least one cell;
+/// - a *weak* whole-cell shape flags the column when at least half of the non-missing cells match it;
+///   5-digit text cells count as ZIP codes only if at least one is written with a leading zero;
+/// - ages over 89 flag on a single cell, in a column whose header says age in years.
+enum CategoricalContentRules {
+    static let weakShare = 0.5
+
+    /// Scans each distinct level once and weights it by its row count, so the cost is one pass over the codes
+    /// plus one scan per level.
+    static func scan(_ column: CategoricalColumn, isAgeInYears: Bool) -> ColumnContent {
+        let counts = column.levelCounts()
+        let kindCount = IdentifierKind.allCases.count
+        var strong = [Int](repeating: 0, count: kindCount)
+        var matched = [Int](repeating: 0, count: kindCount)
+        var nonMissing = 0
+        var zipWithLeadingZero = 0
+        var yearCells = 0
+        var agesOver89 = 0
+        for (index, level) in column.levels.enumerated() {
+            let n = counts[index]
+            guard n > 0 else { continue }
+            nonMissing += n
+            let evidence = TextContentScanner.scan(level)
+            evidence.strong.forEachOrdinal { strong[$0] += n }
+            evidence.all.forEachOrdinal { matched[$0] += n }
+            if evidence.zipWithLeadingZero { zipWithLeadingZero += n }
+            if isBareYear(level) { yearCells += n }
+            if isAgeInYears, let age = Double(level.trimmingBlanks()), age > 89 { agesOver89 += n }
+        }
+        var content = ColumnContent()
+        content.allYears = nonMissing > 0 && yearCells == nonMissing
+        for kind in IdentifierKind.allCases {
+            let k = kind.ordinal
+            guard matched[k] > 0 else { continue }
+            var flagged = strong[k] > 0 || Double(matched[k]) >= weakShare * Double(nonMissing)
+            if kind == .postalCode && strong[k] == 0 && zipWithLeadingZero == 0 { flagged = false }
+            if flagged { content.cells[kind] = matched[k] }
+        }
+        if agesOver89 > 0 { content.cells[.ageOver89] = agesOver89 }
+        return content
+    }
+
+    static func isBareYear(_ level: String) -> Bool {
+        let trimmed = level.trimmingBlanks()
+        guard trimmed.utf8.count == 4, trimmed.utf8.allSatisfy(\.isDigit), let year = Int(trimmed) else { return false }
+        return ByteMatching.isPlausibleYear(year)
+    }
+}
+
+/// Numeric columns get cheap integer-range checks only (one pass for the range, then at most one more pass
+/// for the rule the range allows):
+/// - header says age in years: each value over 89 is a finding;
+/// - every value an integer 1800–2199: bare years (clears a date-like header);
+/// - `yyyymmdd` integers that are real dates in half or more of the cells: dates;
+/// - 5-digit ZIP codes: integers ≤ 99999 written with leading zeros (the only evidence left once `02139` is a
+///   number), where at least 90 % are ≥ 10000 or had a leading zero, every value under 10000 could have had
+///   one, under 10 % are below 501 (the lowest ZIP), and the header does not name study identifiers;
+/// - 10-digit integers: UK telephone numbers when half or more of the fields had a leading zero; otherwise NHS
+///   numbers when half or more pass the mod-11 check; otherwise North American numbers (10 digits with area
+///   code and exchange starting 2–9, or 11 digits starting 1) when they make up 90 % of the cells.
+enum NumericContentRules {
+    static func scan(_ column: NumericColumn, header: HeaderClassifier.Result) -> ColumnContent {
+        var content = ColumnContent()
+        var nonMissing = 0
+        var allIntegers = true
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        var agesOver89 = 0
+        column.values.withUnsafeBufferPointer { values in
+            column.missing.withUnsafeBufferPointer { missing in
+                for i in 0..<values.count where !missing[i] {
+                    let v = values[i]
+                    nonMissing += 1
+                    if v < minimum { minimum = v }
+                    if v > maximum { maximum = v }
+                    if v.rounded(.towardZero) != v { allIntegers = false }
+                    if v > 89 { agesOver89 += 1 }
+                }
+            }
+        }
+        if header.isAgeInYears && agesOver89 > 0 { content.cells[.ageOver89] = agesOver89 }
+        guard nonMissing > 0, allIntegers else { return content }
+        content.allYears = minimum >= 1800 && maximum <= 2199
+        if maximum >= 10_000_000 && maximum < 100_000_000 {
+            let dates = countIntegers(column) { ByteMatching.isCompactDate($0) }
+            if 2 * dates >= nonMissing { content.cells[.date] = dates }
+        }
+        if let zipCells = zipCodeCells(column, nonMissing: nonMissing, minimum: minimum, maximum: maximum, header: header) {
+            content.cells[.postalCode] = zipCells
+        }
+        if maximum >= 1_000_000_000 && maximum < 1_000_000_000_000 {
+            classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
+        }
+        return content
+    }
+
+    private static func countIntegers(_ column: NumericColumn, _ predicate: (Int) -> Bool) -> Int {
+        var count = 0
+        for i in 0..<column.count where !column.missing[i] {
+            let v = column.values[i]
+            if v >= 0 && v < 1e15 && predicate(Int(v)) { count += 1 }
+        }
+        return count
+    }
+
+    private static func zipCodeCells(_ column: NumericColumn, nonMissing: Int, minimum: Double, maximum: Double,
+                                     header: HeaderClassifier.Result) -> Int? {
+        let leadingZeros = column.leadingZeroCount
+        guard leadingZeros > 0, minimum >= 0, maximum <= 99_999, maximum >= 10_000,
+              header.tokens.allSatisfy({ !HeaderClassifier.studyIdentifierWords.contains($0) }) else { return nil }
+        var fiveDigit = 0
+        var belowLowestZip = 0
+        for i in 0..<column.count where !column.missing[i] {
+            let v = column.values[i]
+            if v >= 10_000 { fiveDigit += 1 } else if v < 501 { belowLowestZip += 1 }
+        }
+        let shorter = nonMissing - fiveDigit
+        guard 10 * (fiveDigit + min(leadingZeros, shorter)) >= 9 * nonMissing, shorter <= leadingZeros,
+              10 * belowLowestZip <= nonMissing else { return nil }
+        return nonMissing
+    }
+
+    private static func classifyLongNumbers(_ column: NumericColumn, nonMissing: Int, into content: inout ColumnContent) {
+        var tenDigit = 0
+        var nhsValid = 0
+        var northAmerican = 0
+        for i in 0..<column.count where !column.missing[i] {
+            let v = column.values[i]
+            guard v >= 0 && v < 1e12 else { continue }
+            let n = Int(v)
+            if n >= 1_000_000_000 && n < 10_000_000_000 {
+                tenDigit += 1
+                if ByteMatching.isValidNHSNumber(n) { nhsValid += 1 }
+                if isNorthAmerican(n) { northAmerican += 1 }
+            } else if n >= 10_000_000_000 && n < 20_000_000_000 && isNorthAmerican(n - 10_000_000_000) {
+                northAmerican += 1
+            }
+        }
+        if 2 * tenDigit >= nonMissing && 2 * column.leadingZeroCount >= nonMissing {
+            content.cells[.phoneNumber] = tenDigit
+        } else if 2 * nhsValid >= nonMissing {
+            content.cells[.nhsNumber] = nhsValid
+        } else if 10 * northAmerican >= 9 * nonMissing {
+            content.cells[.phoneNumber] = northAmerican
+        }
+    }
+
+    /// NANP: area code and exchange code both start with 2–9.
+    private static func isNorthAmerican(_ tenDigits: Int) -> Bool {
+        tenDigits / 1_000_000_000 >= 2 && (tenDigits / 1_000_000) % 10 >= 2
+    }
+}
+
+extension String {
+    func trimmingBlanks() -> Substring {
+        var slice = self[...]
+        while let first = slice.utf8.first, first.isBlank { slice = slice.dropFirst() }
+        while let last = slice.utf8.last, last.isBlank { slice = slice.dropLast() }
+        return slice
+    }
+}

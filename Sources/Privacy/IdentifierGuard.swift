@@ -1,0 +1,60 @@
+import DataTable
+
+/// The de-identification guard (DESIGN.md §9): finds columns that look like HIPAA Safe Harbor identifiers by
+/// header name (`HeaderClassifier`) and by content (`CategoricalContentRules`, `NumericContentRules`), and
+/// reports them by column name, kind and count, never by value.
+///
+/// Columns named in `allowedColumns` (the CLI's `--allow-column`) are still scanned; their findings go to
+/// `IdentifierReport.allowed` so that the decision is recorded, and do not make the report unclean.
+///
+/// A date-like header (`referral_date`) is cleared when every value in the column is a bare year: that is
+/// the coarsening Safe Harbor asks for. A header that says the column is coarsened to the year
+/// (`session_date_year`) is not flagged at all; year-month is not a safe coarsening and is flagged.
+public struct IdentifierGuard: Sendable {
+    public let allowedColumns: Set<String>
+
+    public init(allowedColumns: Set<String> = []) {
+        self.allowedColumns = allowedColumns
+    }
+
+    public func scan(_ table: Table) -> IdentifierReport {
+        var findings: [IdentifierFinding] = []
+        var allowed: [IdentifierFinding] = []
+        for column in table.columns {
+            let columnFindings = IdentifierGuard.findings(in: column)
+            if allowedColumns.contains(column.name) {
+                allowed.append(contentsOf: columnFindings)
+            } else {
+                findings.append(contentsOf: columnFindings)
+            }
+        }
+        return IdentifierReport(findings: findings, allowed: allowed)
+    }
+
+    /// Names in `allowedColumns` that the table does not have (a likely typo the command should report).
+    public func unknownAllowedColumns(in table: Table) -> [String] {
+        allowedColumns.filter { table.column(named: $0) == nil }.sorted()
+    }
+
+    /// The findings for one column, one per kind, in `IdentifierKind` order.
+    public static func findings(in column: Column) -> [IdentifierFinding] {
+        let header = HeaderClassifier.classify(column.name)
+        let content: ColumnContent
+        switch column.data {
+        case .numeric(let numeric):
+            content = NumericContentRules.scan(numeric, header: header)
+        case .categorical(let categorical):
+            content = CategoricalContentRules.scan(categorical, isAgeInYears: header.isAgeInYears)
+        }
+        var headerKinds = Set(header.kinds)
+        if content.allYears { headerKinds.remove(.date) }
+        let kinds = headerKinds.union(content.cells.keys).sorted()
+        return kinds.map { kind in
+            let cells = content.cells[kind] ?? 0
+            let byHeader = headerKinds.contains(kind)
+            let byContent = content.cells[kind] != nil
+            let source: MatchSource = byHeader && byContent ? .headerAndContent : (byHeader ? .header : .content)
+            return IdentifierFinding(column: column.name, kind: kind, cells: cells, matchedBy: source)
+        }
+    }
+}

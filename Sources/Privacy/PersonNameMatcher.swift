@@ -1,0 +1,104 @@
+/// Person-name-like text: a title before a capitalised word (`Dr Patel`, `Mrs. Jones`), a common given name
+/// before a capitalised word (`Sarah Johnson`), or a whole cell `Surname, Given`. A second word that names a
+/// place or organisation (`Albert Road`, `Victoria Clinic`), a month or a weekday does not count.
+///
+/// The given-name list is deliberately modest (common US and UK given names) and leaves out names that are
+/// also ordinary capitalised words or places (May, June, Grace, Hope, Mark, Will, Jordan, Austin, Victoria, …),
+/// so that notes such as "Hope Clinic" or "May review" are not taken for names.
+enum PersonNameMatcher {
+    /// An upper-case letter then lower-case letters (at least one), allowing `'` or `-` inside (`O'Neil`,
+    /// `Smith-Jones`); not followed by a digit. Returns the index after the word.
+    static func capitalisedWord(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard i < hi, s[i].isUpper else { return nil }
+        var j = i + 1
+        var lowers = 0
+        while j < hi {
+            if s[j].isLower {
+                lowers += 1
+                j += 1
+            } else if (s[j] == UInt8(ascii: "'") || s[j] == ByteMatching.hyphen), j + 1 < hi, s[j + 1].isLetter,
+                      lowers > 0 || j == i + 1 {
+                j += 2
+            } else {
+                break
+            }
+        }
+        guard lowers >= 1, j >= hi || !s[j].isAlnum else { return nil }
+        return j
+    }
+
+    static func isGivenName(_ s: Bytes, _ from: Int, _ to: Int) -> Bool {
+        (2...12).contains(to - from) && givenNames.contains(ByteMatching.string(s, from, to))
+    }
+
+    /// A name starting at `i` (see the type's documentation); returns its end.
+    static func matchName(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard let firstEnd = capitalisedWord(s, i, hi), firstEnd - i <= 12 else { return nil }
+        let first = ByteMatching.string(s, i, firstEnd)
+        var j = firstEnd
+        if titles.contains(first) {
+            if j < hi && s[j] == ByteMatching.dot { j += 1 }
+        } else if !givenNames.contains(first) {
+            return nil
+        }
+        guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi) else { return nil }
+        let second = ByteMatching.string(s, j + 1, secondEnd)
+        return secondWordExclusions.contains(second) ? nil : secondEnd
+    }
+
+    /// The whole cell is `Surname, Given` (optionally with one more capitalised word), the given name from the list.
+    static func isSurnameCommaGivenName(_ s: Bytes, _ lo: Int, _ hi: Int) -> Bool {
+        guard let surnameEnd = capitalisedWord(s, lo, hi), surnameEnd + 2 < hi, s[surnameEnd] == ByteMatching.comma,
+              s[surnameEnd + 1] == ByteMatching.space,
+              let givenEnd = capitalisedWord(s, surnameEnd + 2, hi), isGivenName(s, surnameEnd + 2, givenEnd)
+        else { return false }
+        if givenEnd == hi { return true }
+        guard s[givenEnd] == ByteMatching.space, let middleEnd = capitalisedWord(s, givenEnd + 1, hi) else { return false }
+        return middleEnd == hi
+    }
+
+    static let titles: Set<String> = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof"]
+
+    static let secondWordExclusions: Set<String> = [
+        "Clinic", "Centre", "Center", "Hospital", "House", "Street", "Road", "Lane", "Avenue", "Park", "Square",
+        "Court", "Hall", "Place", "Way", "Unit", "Ward", "Wing", "Building", "Practice", "Surgery", "Health",
+        "Medical", "Community", "Service", "Services", "Team", "Trust", "School", "College", "University",
+        "Station", "Campus", "Site", "Church", "Close", "Drive", "Gardens", "Terrace", "Crescent", "Hill",
+        "Green", "Village", "Town", "City", "County", "Institute", "Foundation", "Program", "Programme",
+        "Project", "Group", "Therapy", "Counselling", "Counseling", "Scale", "Inventory", "Questionnaire",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    ]
+
+    static let givenNames: Set<String> = [
+        // Common US and UK male given names
+        "James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas", "Charles",
+        "Christopher", "Daniel", "Matthew", "Anthony", "Donald", "Steven", "Paul", "Andrew", "Joshua", "Kenneth",
+        "Kevin", "Brian", "George", "Timothy", "Ronald", "Edward", "Jason", "Jeffrey", "Ryan", "Jacob", "Gary",
+        "Nicholas", "Eric", "Jonathan", "Stephen", "Larry", "Justin", "Scott", "Brandon", "Benjamin", "Samuel",
+        "Gregory", "Alexander", "Patrick", "Raymond", "Dennis", "Jerry", "Tyler", "Aaron", "Jose", "Adam",
+        "Nathan", "Henry", "Douglas", "Zachary", "Peter", "Kyle", "Noah", "Ethan", "Jeremy", "Walter", "Keith",
+        "Roger", "Terry", "Sean", "Gerald", "Carl", "Harold", "Dylan", "Arthur", "Lawrence", "Jesse", "Bryan",
+        "Billy", "Bruce", "Gabriel", "Joe", "Logan", "Alan", "Juan", "Albert", "Willie", "Elijah", "Wayne",
+        "Randy", "Vincent", "Liam", "Oliver", "Harry", "Jack", "Charlie", "Oscar", "Leo", "Freddie", "Alfie",
+        "Archie", "Theo", "Muhammad", "Mohammed", "Ahmed", "Ali", "Omar", "Ian", "Neil", "Stuart", "Graham",
+        "Colin", "Simon", "Martin", "Tony", "Steve", "Dave", "Mike", "Chris", "Matt", "Tom", "Sam", "Ben", "Dan",
+        "Nick", "Luke", "Jamie", "Callum", "Connor", "Rhys", "Owen", "Gareth", "Hamish", "Declan", "Aidan",
+        "Carlos", "Luis", "Miguel", "Pedro", "Rajesh", "Sanjay", "Wei", "Hiroshi",
+        // Common US and UK female given names
+        "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen",
+        "Nancy", "Lisa", "Betty", "Margaret", "Sandra", "Ashley", "Kimberly", "Emily", "Donna", "Michelle",
+        "Dorothy", "Amanda", "Melissa", "Deborah", "Stephanie", "Rebecca", "Sharon", "Laura", "Cynthia",
+        "Kathleen", "Amy", "Angela", "Shirley", "Anna", "Brenda", "Pamela", "Emma", "Nicole", "Helen",
+        "Samantha", "Katherine", "Christine", "Debra", "Rachel", "Catherine", "Carolyn", "Janet", "Maria",
+        "Heather", "Diane", "Julie", "Olivia", "Joyce", "Kelly", "Christina", "Lauren", "Joan", "Evelyn",
+        "Judith", "Megan", "Andrea", "Cheryl", "Hannah", "Jacqueline", "Martha", "Gloria", "Teresa", "Ann",
+        "Sara", "Frances", "Kathryn", "Janice", "Jean", "Abigail", "Alice", "Julia", "Judy", "Sophia", "Denise",
+        "Doris", "Marilyn", "Danielle", "Beverly", "Isabella", "Theresa", "Diana", "Natalie", "Brittany",
+        "Charlotte", "Marie", "Kayla", "Alexis", "Lori", "Amelia", "Isla", "Ava", "Mia", "Ella", "Sophie",
+        "Chloe", "Lucy", "Freya", "Ellie", "Zoe", "Fiona", "Claire", "Clare", "Gemma", "Kirsty", "Nicola",
+        "Joanne", "Tracey", "Wendy", "Gillian", "Alison", "Lindsay", "Louise", "Kate", "Katie", "Jane", "Jenny",
+        "Sally", "Ruth", "Esther", "Fatima", "Aisha", "Priya", "Yasmin", "Leah", "Molly", "Siobhan", "Niamh",
+        "Sinead", "Bethan", "Ana", "Lucia", "Mei", "Yuki",
+    ]
+}

@@ -1,0 +1,168 @@
+/// Small-cell suppression for published counts (DESIGN.md §9, `--min-cell`, default 11).
+///
+/// Algorithm:
+/// 1. **Primary suppression**: every count in `1..<minimumCell` is hidden, margins included (a row total of 4
+///    is itself a small count). Zero cells are *not* suppressed, following common practice (NHS Digital, CMS,
+///    ONS): a zero reveals nobody, and hiding zeros would leave nothing to publish in sparse tables.
+/// 2. **Complementary suppression**: the published table is a set of *lines* (each row with its row total,
+///    each column with its column total, the column totals with the grand total, the row totals with the
+///    grand total). A line with exactly one hidden entry lets anyone recover it by subtraction, so in every
+///    such line the smallest non-zero visible entry is hidden too (ties: inner cells before margins, then an
+///    entry that also completes another line with one hidden entry, then the first in order). This repeats
+///    over all lines until nothing changes (a fixed point; it terminates because each step hides one more
+///    entry).
+///
+/// Guarantee: in every line, the number of hidden entries is zero or at least two, so no hidden value follows
+/// from a single line's sum. Known limit (as in the classic heuristic): the *sum* of a hidden pair can still be
+/// derived, and in larger patterns linear combinations of lines can narrow the range of a hidden cell.
+public struct SmallCellSuppressor: Sendable, Equatable {
+    public let minimumCell: Int
+
+    public init(minimumCell: Int = 11) {
+        self.minimumCell = minimumCell
+    }
+
+    // MARK: One-way tables and grouped summaries
+
+    /// Which counts to hide in a one-way table published with its total.
+    public func suppress(counts: [Int]) throws(SuppressionError) -> [Bool] {
+        try suppressionPlan(counts: counts).cells
+    }
+
+    /// The counts to hide, and whether the total itself must be hidden (when it is in `1..<minimumCell`).
+    public func suppressionPlan(counts: [Int]) throws(SuppressionError) -> OneWaySuppression {
+        for (i, count) in counts.enumerated() where count < 0 {
+            throw SuppressionError.negativeCount(row: i, column: nil, value: count)
+        }
+        guard !counts.isEmpty else { return OneWaySuppression(cells: [], total: false) }
+        let total = counts.reduce(0, +)
+        let values = counts + [total]
+        let isMargin = [Bool](repeating: false, count: counts.count) + [true]
+        let hidden = solve(values: values, isMargin: isMargin, lines: [Array(values.indices)])
+        return OneWaySuppression(cells: Array(hidden[0..<counts.count]), total: hidden[counts.count])
+    }
+
+    /// Which groups of a grouped summary (a mean, rate or plot mark per therapist, site, …) to hide, given the
+    /// number of clients in each group. Groups under the minimum are hidden; when the overall summary is also
+    /// published, one hidden group could be recovered from it and the others, so a second group is hidden too —
+    /// the same rule as `suppress(counts:)`. Empty groups (size 0) have nothing to show and are not marked.
+    public func hiddenGroups(sizes: [Int]) throws(SuppressionError) -> [Bool] {
+        try suppress(counts: sizes)
+    }
+
+    // MARK: Two-way tables
+
+    /// Which cells to hide in a two-way table published with row totals, column totals and a grand total.
+    /// `table` is row-major; every row must have the same length.
+    public func suppress(table: [[Int]]) throws(SuppressionError) -> [[Bool]] {
+        try suppressionPlan(table: table).cells
+    }
+
+    /// The cells and margins to hide in a two-way table.
+    public func suppressionPlan(table: [[Int]]) throws(SuppressionError) -> TwoWaySuppression {
+        let rows = table.count
+        let columns = table.first?.count ?? 0
+        for (r, row) in table.enumerated() {
+            guard row.count == columns else {
+                throw SuppressionError.raggedTable(row: r, expected: columns, found: row.count)
+            }
+            for (c, value) in row.enumerated() where value < 0 {
+                throw SuppressionError.negativeCount(row: r, column: c, value: value)
+            }
+        }
+        guard rows > 0 && columns > 0 else {
+            return TwoWaySuppression(cells: table.map { $0.map { _ in false } }, rowTotals: table.map { _ in false },
+                                     columnTotals: [], grandTotal: false)
+        }
+        // Entry layout: cells row-major, then row totals, then column totals, then the grand total.
+        let cellCount = rows * columns
+        let rowTotalBase = cellCount
+        let columnTotalBase = cellCount + rows
+        let grandIndex = columnTotalBase + columns
+        var values = table.flatMap { $0 }
+        let rowTotals = table.map { $0.reduce(0, +) }
+        let columnTotals = (0..<columns).map { c in table.reduce(0) { $0 + $1[c] } }
+        values += rowTotals + columnTotals + [rowTotals.reduce(0, +)]
+        var isMargin = [Bool](repeating: false, count: cellCount)
+        isMargin += [Bool](repeating: true, count: rows + columns + 1)
+
+        var lines: [[Int]] = []
+        for r in 0..<rows { lines.append((0..<columns).map { r * columns + $0 } + [rowTotalBase + r]) }
+        for c in 0..<columns { lines.append((0..<rows).map { $0 * columns + c } + [columnTotalBase + c]) }
+        lines.append((0..<columns).map { columnTotalBase + $0 } + [grandIndex])
+        lines.append((0..<rows).map { rowTotalBase + $0 } + [grandIndex])
+
+        let hidden = solve(values: values, isMargin: isMargin, lines: lines)
+        let cells = (0..<rows).map { r in Array(hidden[(r * columns)..<((r + 1) * columns)]) }
+        return TwoWaySuppression(
+            cells: cells,
+            rowTotals: Array(hidden[rowTotalBase..<columnTotalBase]),
+            columnTotals: Array(hidden[columnTotalBase..<grandIndex]),
+            grandTotal: hidden[grandIndex])
+    }
+
+    // MARK: Engine
+
+    /// Primary then complementary suppression over entries and the lines (sets of entries with a published
+    /// linear relation) they belong to.
+    func solve(values: [Int], isMargin: [Bool], lines: [[Int]]) -> [Bool] {
+        var hidden = values.map { $0 >= 1 && $0 < minimumCell }
+        var linesOfEntry = [[Int]](repeating: [], count: values.count)
+        for (l, line) in lines.enumerated() {
+            for entry in line { linesOfEntry[entry].append(l) }
+        }
+        func hiddenCount(_ line: [Int]) -> Int { line.reduce(0) { $0 + (hidden[$1] ? 1 : 0) } }
+
+        var changed = true
+        while changed {
+            changed = false
+            for (lineIndex, line) in lines.enumerated() where hiddenCount(line) == 1 {
+                var best: (key: (Int, Int, Int, Int), entry: Int)?
+                for entry in line where !hidden[entry] && values[entry] > 0 {
+                    // Another line that this entry would also complete (it has exactly one hidden entry).
+                    let completesAnother = linesOfEntry[entry].contains { l in
+                        l != lineIndex && hiddenCount(lines[l]) == 1
+                    }
+                    let key = (values[entry], isMargin[entry] ? 1 : 0, completesAnother ? 0 : 1, entry)
+                    if let current = best, !(key < current.key) { continue }
+                    best = (key, entry)
+                }
+                if let best {
+                    hidden[best.entry] = true
+                    changed = true
+                }
+            }
+        }
+        return hidden
+    }
+}
+
+/// A one-way suppression decision: the counts to hide and whether to hide the total.
+public struct OneWaySuppression: Sendable, Equatable {
+    public let cells: [Bool]
+    public let total: Bool
+}
+
+/// A two-way suppression decision: the cells to hide (row-major, like the input), and which row totals, column
+/// totals and grand total to hide.
+public struct TwoWaySuppression: Sendable, Equatable {
+    public let cells: [[Bool]]
+    public let rowTotals: [Bool]
+    public let columnTotals: [Bool]
+    public let grandTotal: Bool
+}
+
+public enum SuppressionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case negativeCount(row: Int, column: Int?, value: Int)
+    case raggedTable(row: Int, expected: Int, found: Int)
+
+    public var description: String {
+        switch self {
+        case .negativeCount(let row, let column, let value):
+            let place = column.map { "row \(row + 1), column \($0 + 1)" } ?? "position \(row + 1)"
+            return "count at \(place) is negative (\(value)); counts must be zero or more"
+        case .raggedTable(let row, let expected, let found):
+            return "row \(row + 1) of the table has \(found) cells but the first row has \(expected)"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import DataTable
+import Foundation
+import Testing
+@testable import Models
+
+/// Fits compared with R (lm/summary.lm, glm with epsilon = 1e-15, MASS::glm.nb, sandwich::vcovHC/vcovCL,
+/// lmtest::coeftest) on the synthetic alliance data set written by Fixtures/make_models.R.
+/// Relative tolerances: OLS 1e-10, logit and Poisson 1e-8, negative binomial 1e-7.
+@Suite("R reference fits")
+struct RFixtureTests {
+    struct Fixture: @unchecked Sendable, CustomStringConvertible {
+        let entry: [String: Any]
+        var name: String { entry["name"] as? String ?? "?" }
+        var description: String { name }
+    }
+
+    static func number(_ any: Any?) -> Double? {
+        if let s = any as? String { return Double(s) }
+        if let n = any as? NSNumber { return n.doubleValue }
+        return nil
+    }
+
+    static let fixtures: [Fixture] = {
+        guard let text = try? TestSupport.fixtureText("models_reference.json"),
+              let data = text.data(using: .utf8),
+              let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return array.map { Fixture(entry: $0) }
+    }()
+
+    static let table: Table? = try? TestSupport.table(csv: TestSupport.fixtureText("models_data.csv"))
+
+    /// R's coefficient name for one of ours: `site[north]` → `sitenorth`.
+    static func rName(_ term: String) -> String {
+        term.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
+    }
+
+    static func covariance(_ label: String) -> CovarianceKind {
+        if label.hasPrefix("cluster:") { return .cluster(column: String(label.dropFirst(8))) }
+        if let t = CovarianceKind.RobustType(rawValue: label) { return .robust(t) }
+        return .classical
+    }
+
+    @Test func atLeastTwentyFixtures() {
+        #expect(RFixtureTests.fixtures.count >= 20)
+    }
+
+    @Test(arguments: RFixtureTests.fixtures)
+    func matchesR(_ fixture: Fixture) throws {
+        let e = fixture.entry
+        let table = try #require(RFixtureTests.table)
+        let model = try #require(ModelKind(rawValue: e["model"] as? String ?? ""))
+        let tolerance: Double = switch model {
+        case .ols: 1e-10
+        case .logit, .poisson: 1e-8
+        case .negbin: 1e-7
+        }
+        let options = RegressionOptions(covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
+                                        references: e["references"] as? [String: String] ?? [:])
+        let result = try Regression.fit(model, formula: e["formula"] as? String ?? "", data: table, options: options)
+        #expect(result.vcovLabel == e["vcov"] as? String)
+
+        let coefficients = try #require(e["coefficients"] as? [String: Any])
+        let terms = try #require(coefficients["terms"] as? [String])
+        #expect(result.coefficients.map { RFixtureTests.rName($0.term) } == terms, "\(fixture.name) term names")
+        let columns: [(String, KeyPath<Coefficient, Double?>)] = [
+            ("estimate", \.estimate), ("std_error", \.stdError), ("statistic", \.statistic),
+            ("p_value", \.pValue), ("conf_low", \.confLow), ("conf_high", \.confHigh),
+        ]
+        for (key, path) in columns {
+            let expected = try #require(coefficients[key] as? [Any]).map { RFixtureTests.number($0) ?? .nan }
+            for (k, c) in result.coefficients.enumerated() where k < expected.count {
+                // A p-value's relative sensitivity to its statistic is about |z|·(relative change in z),
+                // times |z| again in the tail: compare p on the statistic's tolerance scaled by max(1, z²).
+                let z = c.statistic ?? 0
+                let scaled = key == "p_value" ? tolerance * max(1, z * z) : tolerance
+                #expect(TestSupport.relativelyClose(c[keyPath: path], expected[k], tolerance: scaled),
+                        "\(fixture.name) \(c.term) \(key): \(String(describing: c[keyPath: path])) vs R \(expected[k])")
+            }
+        }
+
+        let fit = try #require(e["fit"] as? [String: Any])
+        var checks: [(String, Double?)] = [
+            ("log_likelihood", result.fit.logLikelihood), ("aic", result.fit.aic), ("bic", result.fit.bic),
+            ("df_residual", Double(result.fit.dfResidual)), ("nobs", Double(result.counts.rowsUsed)),
+        ]
+        if model == .ols {
+            checks += [("r_squared", result.fit.rSquared), ("adj_r_squared", result.fit.adjRSquared),
+                       ("sigma", result.fit.sigma), ("f_statistic", result.fit.fStatistic), ("f_p_value", result.fit.fPValue)]
+        } else {
+            checks += [("deviance", result.fit.deviance), ("null_deviance", result.fit.nullDeviance)]
+            #expect(result.fit.converged == true)
+        }
+        if model == .negbin {
+            checks += [("theta", result.fit.theta), ("theta_std_error", result.fit.thetaStdError)]
+        }
+        for (key, value) in checks {
+            guard let expected = RFixtureTests.number(fit[key]) else { continue }
+            #expect(TestSupport.relativelyClose(value, expected, tolerance: tolerance),
+                    "\(fixture.name) \(key): \(String(describing: value)) vs R \(expected)")
+        }
+        #expect(result.counts.rowsRead == 600)
+    }
+}

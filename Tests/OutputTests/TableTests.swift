@@ -1,0 +1,172 @@
+import Testing
+import Output
+
+/// A small coefficient table with every cell kind, a missing value and characters each format must escape.
+func sampleTable() -> ResultTable {
+    ResultTable(
+        title: "OLS: phq_post ~ wai_total + site",
+        columns: [
+            TableColumn("Term", key: "term"),
+            TableColumn("B", kind: .decimal(2), key: "estimate"),
+            TableColumn("95% CI", kind: .interval(2), key: "conf"),
+            TableColumn("β", kind: .bounded(2), key: "std_estimate"),
+            TableColumn("p", kind: .pValue, key: "p_value"),
+            TableColumn("n", kind: .integer, key: "n"),
+        ],
+        rows: [
+            ["(Intercept)", .number(14.1723), .interval(12.2071, 16.1345), .number(nil), .number(1.4e-39), .integer(597)],
+            ["wai_total", .number(-0.2049), .interval(-0.2531, -0.1567), .number(-0.2812), .number(0.0312), .integer(597)],
+            ["site[a|b] & 50%_{x}", .number(0.5), .interval(-0.004, 1.0), .number(0.0504), .number(0.99996), .integer(nil)],
+            ["=HYPERLINK(\"x\")", .number(-1e-9), .interval(nil, 2), .number(1), .number(0.001), .integer(3)],
+        ],
+        notes: ["Note. CI = confidence interval.", "Robust (HC3) standard errors."])
+}
+
+@Suite struct APAFormattingTests {
+    @Test func boundedValuesDropTheLeadingZero() {
+        #expect(NumberFormat.bounded(0.2812, places: 2) == ".28")
+        #expect(NumberFormat.bounded(-0.0504, places: 2) == "-.05")
+        #expect(NumberFormat.bounded(1, places: 2) == "1.00")
+        #expect(NumberFormat.bounded(-0.999, places: 2) == "-1.00")
+        #expect(NumberFormat.bounded(-0.001, places: 2) == ".00")
+    }
+
+    @Test func pValuesFollowAPA7() {
+        #expect(NumberFormat.pValue(1.4e-39) == "< .001")
+        #expect(NumberFormat.pValue(0.00099) == "< .001")
+        #expect(NumberFormat.pValue(0.001) == ".001")
+        #expect(NumberFormat.pValue(0.0312) == ".031")
+        #expect(NumberFormat.pValue(0.05) == ".050")
+        #expect(NumberFormat.pValue(0.9994) == ".999")
+        #expect(NumberFormat.pValue(0.99996) == "> .999")
+        #expect(NumberFormat.pValue(1) == "> .999")
+    }
+
+    @Test func fixedDecimalsUseASCIIMinusAndNoNegativeZero() {
+        #expect(NumberFormat.fixed(-0.2049, places: 2) == "-0.20")
+        #expect(NumberFormat.fixed(-1e-9, places: 2) == "0.00")
+        #expect(NumberFormat.fixed(14.1723, places: 0) == "14")
+        #expect(NumberFormat.integer(596.6) == "597")
+    }
+}
+
+@Suite struct TableFormatTests {
+    @Test func textIsAlignedWithTitleAndNotes() {
+        let expected = """
+        OLS: phq_post ~ wai_total + site
+        Term                     B          95% CI     β       p    n
+        -------------------  -----  --------------  ----  ------  ---
+        (Intercept)          14.17  [12.21, 16.13]     —  < .001  597
+        wai_total            -0.20  [-0.25, -0.16]  -.28    .031  597
+        site[a|b] & 50%_{x}   0.50    [0.00, 1.00]   .05  > .999    —
+        =HYPERLINK("x")       0.00               —  1.00    .001    3
+        Note. CI = confidence interval.
+        Robust (HC3) standard errors.
+
+        """
+        #expect(sampleTable().rendered(as: .text) == expected)
+    }
+
+    @Test func markdownIsAGFMPipeTableWithEscapedPipes() {
+        let expected = """
+        **OLS: phq_post ~ wai_total + site**
+
+        | Term                 |     B |         95% CI |    β |      p |   n |
+        | -------------------- | ----: | -------------: | ---: | -----: | --: |
+        | (Intercept)          | 14.17 | [12.21, 16.13] |    — | < .001 | 597 |
+        | wai_total            | -0.20 | [-0.25, -0.16] | -.28 |   .031 | 597 |
+        | site[a\\|b] & 50%_{x} |  0.50 |   [0.00, 1.00] |  .05 | > .999 |   — |
+        | =HYPERLINK("x")      |  0.00 |              — | 1.00 |   .001 |   3 |
+
+        Note. CI = confidence interval.
+
+        Robust (HC3) standard errors.
+
+        """
+        #expect(sampleTable().rendered(as: .markdown) == expected)
+    }
+
+    @Test func csvHasFullPrecisionSplitIntervalsAndNeutralisedFormulas() {
+        let expected = "term,estimate,conf_low,conf_high,std_estimate,p_value,n\r\n"
+            + "(Intercept),14.1723,12.2071,16.1345,,1.4e-39,597\r\n"
+            + "wai_total,-0.2049,-0.2531,-0.1567,-0.2812,0.0312,597\r\n"
+            + "site[a|b] & 50%_{x},0.5,-0.004,1.0,0.0504,0.99996,\r\n"
+            + "\"'=HYPERLINK(\"\"x\"\")\",-1e-09,,2.0,1.0,0.001,3\r\n"
+        #expect(sampleTable().rendered(as: .csv) == expected)
+    }
+
+    @Test func csvNeutralisesEveryFormulaTriggerButNeverNumbers() {
+        let table = ResultTable(columns: [TableColumn("text"), TableColumn("value", kind: .decimal(2))],
+                                rows: [["=1+1", .number(-5)], ["+cmd", .number(-0.5)], ["-2", .integer(-2)],
+                                       ["@SUM(A1)", .number(1)], ["\tx", .number(2)], ["\rx", .number(3)],
+                                       ["safe-text", .number(4)]])
+        let lines = table.rendered(as: .csv).components(separatedBy: "\r\n")
+        #expect(lines[1] == "'=1+1,-5.0")
+        #expect(lines[2] == "'+cmd,-0.5")
+        #expect(lines[3] == "'-2,-2")
+        #expect(lines[4] == "'@SUM(A1),1.0")
+        #expect(lines[5] == "'\tx,2.0")
+        #expect(lines[6] == "\"'\rx\",3.0")
+        #expect(lines[7] == "safe-text,4.0")
+    }
+
+    @Test func latexIsABooktabsFragmentWithEscapes() {
+        let expected = #"""
+        % OLS: phq_post ~ wai_total + site
+        \begin{tabular}{@{}lrrrrr@{}}
+        \toprule
+        Term & B & 95\% CI & \ensuremath{\beta} & p & n \\
+        \midrule
+        (Intercept) & 14.17 & {[}12.21, 16.13] & --- & \textless{} .001 & 597 \\
+        wai\_total & -0.20 & {[}-0.25, -0.16] & -.28 & .031 & 597 \\
+        site[a|b] \& 50\%\_\{x\} & 0.50 & {[}0.00, 1.00] & .05 & \textgreater{} .999 & --- \\
+        =HYPERLINK("x") & 0.00 & --- & 1.00 & .001 & 3 \\
+        \bottomrule
+        \end{tabular}
+        \par\smallskip
+        {\footnotesize Note. CI = confidence interval.\par Robust (HC3) standard errors.\par}
+
+        """#
+        #expect(sampleTable().rendered(as: .latex) == expected)
+    }
+
+    @Test func latexProtectsACellStartingWithABracketFromTheRowBreak() {
+        let table = ResultTable(columns: [TableColumn("CI", kind: .interval(1))], rows: [[.interval(1, 2)]])
+        #expect(table.rendered(as: .latex).contains("\\midrule\n{[}1.0, 2.0] \\\\\n"))
+    }
+
+    @Test func latexEscapesEverySpecialCharacter() {
+        let table = ResultTable(columns: [TableColumn(#"a&b%c$d#e_f{g}h~i^j\k"#)], rows: [])
+        #expect(table.rendered(as: .latex).contains(
+            ##"a\&b\%c\$d\#e\_f\{g\}h\textasciitilde{}i\textasciicircum{}j\textbackslash{}k \\"##))
+    }
+
+    @Test func htmlHasCaptionHeadBodyAndNotesInFoot() {
+        let html = sampleTable().rendered(as: .html)
+        #expect(html.hasPrefix("<table class=\"alliance-table\""))
+        #expect(html.contains(">OLS: phq_post ~ wai_total + site</caption>"))
+        #expect(html.contains("<th scope=\"col\" style=\"border-top:2px solid #333;border-bottom:1px solid #333;padding:4px 8px;text-align:right\">95% CI</th>"))
+        #expect(html.contains(">site[a|b] &amp; 50%_{x}</td>"))
+        #expect(html.contains(">=HYPERLINK(&quot;x&quot;)</td>"))
+        #expect(html.contains(">&lt; .001</td>"))
+        #expect(html.contains("<tfoot>\n<tr><td colspan=\"6\" style=\"padding:4px 8px 0;font-size:0.9em\">Note. CI = confidence interval.</td></tr>"))
+        #expect(html.hasSuffix("</tfoot>\n</table>\n"))
+    }
+
+    @Test func jsonKeepsFullPrecisionAndSplitsIntervals() {
+        let json = sampleTable().rendered(as: .json)
+        #expect(json.contains("\"conf_low\": 12.2071,\n"))
+        #expect(json.contains("\"std_estimate\": null,\n"))
+        #expect(json.contains("\"p_value\": 1.4e-39,\n"))
+        #expect(json.contains("\"columns\": [\n    \"term\",\n    \"estimate\",\n    \"conf_low\",\n    \"conf_high\","))
+    }
+
+    @Test func formatFollowsFileExtension() {
+        #expect(TableFormat(fileExtensionOf: "out/results.CSV") == .csv)
+        #expect(TableFormat(fileExtensionOf: "table.tex") == .latex)
+        #expect(TableFormat(fileExtensionOf: "a.b/noextension") == nil)
+        #expect(TableFormat(fileExtensionOf: "report.md") == .markdown)
+        #expect(TableFormat(name: "MD") == .markdown)
+        #expect(TableFormat(name: "svg") == nil)
+    }
+}
