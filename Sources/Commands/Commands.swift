@@ -6,7 +6,7 @@ public struct AllianceCLI: ParsableCommand {
         commandName: "alliance",
         abstract: "Psychotherapy outcome research: instruments, reliability, change, and models of alliance against outcome, retention and adherence.",
         version: AllianceVersion.string,
-        subcommands: [DescribeCommand.self, CheckCommand.self, FitCommand.self, RunCommand.self]
+        subcommands: [DescribeCommand.self, CheckCommand.self, FitCommand.self, RunCommand.self, SimulateCommand.self]
     )
 
     public init() {}

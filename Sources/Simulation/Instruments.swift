@@ -1,3 +1,5 @@
+import Distributions
+
 /// An ordinal item: a continuous response y* = loading·trait + subscale + noise is cut at
 /// ascending thresholds into `minimum`, `minimum + 1`, … (graded-response discretisation).
 struct OrdinalItem: Sendable {

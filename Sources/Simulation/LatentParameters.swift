@@ -1,3 +1,5 @@
+import Distributions
+
 /// The latent values the generator uses, derived from the observed targets in
 /// `SimulationParameters`. The observed quantities are attenuated by item discretisation,
 /// occasion and item noise, the pre-score component of improvement, and binomial noise in the

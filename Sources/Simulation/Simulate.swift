@@ -1,3 +1,4 @@
+import Distributions
 import DataTable
 
 /// Generates a synthetic study: therapists → clients → sessions, from the project's seeded
@@ -66,14 +67,15 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             lastAttended = planned
             offered = planned
         }
-        let attendProbability = Normal.cdf(TrajectoryModel.attendIntercept + TrajectoryModel.attendSlope * alliance)
-        let homeworkProbability = Normal.cdf(TrajectoryModel.homeworkIntercept + TrajectoryModel.homeworkSlope * homeworkPropensity)
+        // Probit draws as latent thresholds (x + z > 0 has probability Φ(x)): generator arithmetic only, no libm.
+        let attendIndex = TrajectoryModel.attendIntercept + TrajectoryModel.attendSlope * alliance
+        let homeworkIndex = TrajectoryModel.homeworkIntercept + TrajectoryModel.homeworkSlope * homeworkPropensity
 
         var attendedCount = 0, homeworkDone = 0, homeworkSet = 0
         var intakePHQ = [Int](), intakeGAD = [Int](), lastPHQ = [Int](), lastGAD = [Int]()
         var earlyWAI: [Int]? = nil
         for s in 1...offered {
-            let attended = s == 1 || s == lastAttended || (s < lastAttended && rng.nextBernoulli(attendProbability))
+            let attended = s == 1 || s == lastAttended || (s < lastAttended && attendIndex + rng.nextNormal() > 0)
             guard attended else {
                 sessionTable.appendMissed(client: clientCodes[i], therapist: therapistCodes[t], session: s)
                 continue
@@ -91,7 +93,7 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             let gadItems = gad.responses(trait: anxiety, subscales: [], using: &rng)
             var homework: Int? = nil
             if attendedCount >= 2 {
-                let done = rng.nextBernoulli(homeworkProbability)
+                let done = homeworkIndex + rng.nextNormal() > 0
                 homework = done ? 1 : 0
                 homeworkSet += 1
                 if done { homeworkDone += 1 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Fixed constants of the generator that are not calibration targets: latent means, change
 /// curves, attendance and homework. Documented in docs/simulation.md §Structural constants.
 enum TrajectoryModel {
@@ -17,17 +15,20 @@ enum TrajectoryModel {
     /// SD of session-to-session fluctuation of the symptom and alliance states.
     static let symptomOccasionSD = 0.3
     static let allianceOccasionSD = 0.4
-    /// Change follows 1 − exp(−(s − 1)/rate), rescaled to reach 1 at the planned last session.
-    static let symptomChangeRate = 4.0
-    /// Alliance: mean latent level, growth over sessions (to +allianceGrowth), growth rate.
+    /// Change follows the saturating curve (s − 1)/(s − 1 + halfway), rescaled to reach 1 at the
+    /// planned last session (rational, so no libm call can differ across platforms).
+    static let symptomChangeHalfway = 4.0
+    /// Alliance: mean latent level, growth over sessions toward +allianceGrowth, half reached
+    /// after allianceGrowthHalfway sessions.
     static let allianceMean = 0.3
     static let allianceGrowth = 0.3
-    static let allianceGrowthRate = 3.0
+    static let allianceGrowthHalfway = 3.0
     /// Sessions offered when completing: 4 + Poisson(Gamma(shape)·scale), capped at maxSessions.
     static let minimumSessions = 4
     static let extraSessionsShape = 2.0
     static let extraSessionsScale = 3.0
-    /// A scheduled middle session is attended with probability Φ(attendIntercept + attendSlope·A).
+    /// A scheduled middle session is attended with probability Φ(attendIntercept + attendSlope·A),
+    /// drawn as attendIntercept + attendSlope·A + z > 0.
     static let attendIntercept = 1.3
     static let attendSlope = 0.25
     /// Homework set at the previous session is done with probability Φ(homeworkIntercept + homeworkSlope·H).
@@ -40,11 +41,11 @@ enum TrajectoryModel {
 
     /// Fraction of the planned change reached at session `s` of a course planned to `planned` sessions.
     static func changeFraction(session s: Int, planned: Int) -> Double {
-        let full = 1 - exp(-Double(planned - 1) / symptomChangeRate)
-        return min(1, (1 - exp(-Double(s - 1) / symptomChangeRate)) / full)
+        func curve(_ k: Int) -> Double { Double(k - 1) / (Double(k - 1) + symptomChangeHalfway) }
+        return min(1, curve(s) / curve(planned))
     }
 
     static func allianceGrowthAt(session s: Int) -> Double {
-        allianceGrowth * (1 - exp(-Double(s - 1) / allianceGrowthRate))
+        allianceGrowth * Double(s - 1) / (Double(s - 1) + allianceGrowthHalfway)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import Distributions
 @testable import Simulation
 
 @Test func outOfRangeParametersThrowNamedErrors() {
