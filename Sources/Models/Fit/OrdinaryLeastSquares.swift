@@ -38,7 +38,8 @@ public enum Regression {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p < n else { throw .tooFewRows(parameters: p, rows: n) }
-        let ls = try LeastSquares(x: design.values, rows: n, columns: p, y: y)
+        let ls = try LeastSquares(x: design.values, rows: n, columns: p, y: y,
+                                  extendedDesign: { design.extendedColumns($0) })
         let rank = ls.kept.count
         let dfResidual = n - rank
         guard dfResidual > 0 else { throw .tooFewRows(parameters: rank, rows: n) }
