@@ -168,11 +168,14 @@ private func countingOrderStatistics(
 private func sortedOrderStatistics(
     values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int
 ) -> (median: Double, distinct: Int) {
-    let sorted = SortedValues.ascending(values: values, missing: missing, n: n)
+    let sorted = SortedValues.ascendingKeys(values: values, missing: missing, n: n)
     let half = n / 2
-    let median = n % 2 == 1 ? sorted[half] : middle(sorted[half - 1], sorted[half])
+    let upper = SortedValues.value(sorted[half])
+    let median = n % 2 == 1 ? upper : middle(SortedValues.value(sorted[half - 1]), upper)
     var distinct = 1
-    for i in 1..<n where sorted[i] != sorted[i - 1] { distinct += 1 }
+    sorted.withUnsafeBufferPointer { keys in
+        for i in 1..<n where keys[i] != keys[i - 1] { distinct += 1 }
+    }
     return (median, distinct)
 }
 
