@@ -158,6 +158,7 @@ struct ByteInterner {
 
     private static func grow<T>(_ old: UnsafeMutablePointer<T>, _ used: Int, _ capacity: Int) -> UnsafeMutablePointer<T> {
         let fresh = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        HugePages.advise(UnsafeMutableRawPointer(fresh), byteCount: capacity * MemoryLayout<T>.stride)
         fresh.moveInitialize(from: old, count: used)
         old.deallocate()
         return fresh

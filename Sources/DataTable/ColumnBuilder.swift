@@ -28,8 +28,10 @@ struct ColumnBuilder {
         if isNumeric {
             values.reserveCapacity(minimumCapacity)
             missing.reserveCapacity(minimumCapacity)
+            HugePages.advise(&values)
         } else {
             codes.reserveCapacity(minimumCapacity)
+            HugePages.advise(&codes)
         }
     }
 
@@ -70,6 +72,7 @@ struct ColumnBuilder {
         values = []
         missing = []
         codes.reserveCapacity(capacity)
+        HugePages.advise(&codes)
         isNumeric = false
         leadingZeroCount = 0
         firstOutOfRange = nil
@@ -97,7 +100,10 @@ struct ColumnBuilder {
         let needsMergeCheck = (0..<m).contains { code in interner.bytes(of: code).contains { $0 >= 0x80 } }
         if order == nil && !needsMergeCheck {
             // First-seen order is already sorted (e.g. sequential ids): codes stand as they are.
-            let levels = (0..<m).map { String(decoding: interner.bytes(of: $0), as: UTF8.self) }
+            var levels: [String] = []
+            levels.reserveCapacity(m)
+            HugePages.advise(&levels)
+            for code in 0..<m { levels.append(String(decoding: interner.bytes(of: code), as: UTF8.self)) }
             return CategoricalColumn(levels: levels, codes: codes)
         }
         var levels: [String] = []

@@ -6,6 +6,7 @@ enum SortedValues {
     /// normalised to +0 (so the two count as one distinct value).
     static func ascendingKeys(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int) -> [UInt64] {
         var keys = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if let base = buffer.baseAddress { HugePages.advise(base, byteCount: n * 8) }
             var k = 0
             for i in 0..<values.count where !missing[i] {
                 buffer[k] = key(values[i] == 0 ? 0 : values[i])
@@ -34,7 +35,14 @@ enum SortedValues {
         let digitBits = 11
         let buckets = 1 << digitBits
         let passes = (64 + digitBits - 1) / digitBits
-        var spare = [UInt64](repeating: 0, count: n)
+        let spare0 = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                HugePages.advise(base, byteCount: n * 8)
+                base.initialize(repeating: 0, count: n)
+            }
+            initialized = n
+        }
+        var spare = spare0
         var histogram = [Int](repeating: 0, count: buckets * passes)
         keys.withUnsafeBufferPointer { k in
             histogram.withUnsafeMutableBufferPointer { h in

@@ -67,7 +67,10 @@ public func summarize(_ column: Column) -> ColumnSummary {
 public func summarize(_ column: CategoricalColumn) -> CategoricalSummary {
     let counts = column.levelCounts()
     let n = counts.reduce(0, +)
-    let levels = zip(column.levels, counts).map { LevelCount(level: $0.0, count: $0.1) }
+    var levels: [LevelCount] = []
+    levels.reserveCapacity(counts.count)
+    HugePages.advise(&levels)
+    for (level, count) in zip(column.levels, counts) { levels.append(LevelCount(level: level, count: count)) }
     return CategoricalSummary(n: n, missing: column.count - n, levels: levels)
 }
 
