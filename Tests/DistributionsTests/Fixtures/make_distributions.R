@@ -79,6 +79,11 @@ for (a in c(0.1, 0.5, 1, 3.7, 20, 500, 1e5)) {
   }
 }
 
+# small shapes, where Q(a, x) for x < a + 1 must not be formed as 1 - P
+for (a in c(1e-3, 0.01, 0.9)) for (x in c(1e-5, 0.01, 0.3, 1, 1.5, 1.85)) {
+  add("pgamma_lower", pgamma(x, a), x, a); add("pgamma_upper", pgamma(x, a, lower.tail = FALSE), x, a)
+}
+
 # log-gamma, digamma, trigamma (away from the zeros of lgamma and digamma: see make_distributions_mpmath.py)
 for (x in c(1e-300, 1e-8, 0.1, 0.5, 0.75, 2.7, 3, 3.5, 7.25, 9.99, 10, 10.5, 33.3, 171.5, 1e4, 1e10, 1e100, 1e300,
             -0.5, -1.5, -2.25, -10.3, -100.7)) {
