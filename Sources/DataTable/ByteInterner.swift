@@ -61,7 +61,7 @@ struct ByteInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (code: Int32, isNew: Bool) {
         if isStrictlyIncreasing {
-            if count == 0 || bytes(of: count - 1).lexicographicallyPrecedes(UnsafeBufferPointer(start: p, count: n)) {
+            if count == 0 || ByteInterner.precedes(arena + offsets[count - 1], Int(lengths[count - 1]), p, n) {
                 return (appendEntry(p, n, hash: 0), true)
             }
             buildIndex()
@@ -116,6 +116,18 @@ struct ByteInterner {
 
     func bytes(of code: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: arena + offsets[code], count: Int(lengths[code]))
+    }
+
+    /// Byte-lexicographic order (a proper prefix sorts first).
+    @inline(__always)
+    static func precedes(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+        let common = min(aCount, bCount)
+        var i = 0
+        while i < common {
+            if a[i] != b[i] { return a[i] < b[i] }
+            i += 1
+        }
+        return aCount < bCount
     }
 
     @inline(__always)

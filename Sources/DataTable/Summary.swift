@@ -85,25 +85,33 @@ public func summarize(_ column: NumericColumn) -> NumericSummary {
 }
 
 private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>) -> NumericSummary {
+    // Pass 1: count, rough centre, range, and whether every value is an integer. The centre only
+    // needs to be near the mean (pass 2 corrects it), so a plain sum is enough here.
     var n = 0
-    var sum = CompensatedSum()
+    var roughSum = 0.0
     var low = Double.infinity
     var high = -Double.infinity
     var allIntegers = true
     for i in 0..<values.count where !missing[i] {
         let x = values[i]
         n += 1
-        sum.add(x)
-        low = Swift.min(low, x)
-        high = Swift.max(high, x)
-        if allIntegers && x.rounded(.towardZero) != x { allIntegers = false }
+        roughSum += x
+        low = x < low ? x : low
+        high = x > high ? x : high
+        // Truncation through Int64 (one instruction) instead of libm's trunc.
+        if allIntegers && !(abs(x) < 0x1p62 && Double(Int64(x)) == x) { allIntegers = false }
     }
     let missingCount = values.count - n
     guard n > 0 else {
         return NumericSummary(n: 0, missing: missingCount, mean: nil, sd: nil, min: nil, median: nil, max: nil,
                               distinct: 0)
     }
-    let center = sum.value / Double(n)
+    var center = roughSum / Double(n)
+    if !center.isFinite {
+        // The plain sum overflowed: centre on the midrange instead (finite, within the data).
+        center = low / 2 + high / 2
+    }
+    // Pass 2: compensated sums of deviations from the centre and of their squares.
     var deviations = CompensatedSum()
     var squares = CompensatedSum()
     for i in 0..<values.count where !missing[i] {
@@ -168,7 +176,9 @@ private func sortedOrderStatistics(
     return (median, distinct)
 }
 
-/// Neumaier's compensated summation: error independent of n to first order.
+/// Compensated summation with Knuth's branch-free TwoSum (the Kahan–Babuška–Neumaier scheme):
+/// each addition's exact rounding error is accumulated separately, so the error does not grow with n
+/// to first order.
 struct CompensatedSum {
     private var sum = 0.0
     private var compensation = 0.0
@@ -176,7 +186,8 @@ struct CompensatedSum {
     @inline(__always)
     mutating func add(_ x: Double) {
         let t = sum + x
-        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        let xPart = t - sum
+        compensation += (sum - (t - xPart)) + (x - xPart)
         sum = t
     }
 

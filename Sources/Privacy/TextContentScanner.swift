@@ -259,8 +259,6 @@ enum TextContentScanner {
 
     /// Ten digits, contiguous or 3-3-4 with one kind of separator (space or hyphen), with a valid check digit.
     static func matchNHSNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        var digits: [Int] = []
-        digits.reserveCapacity(10)
         let (_, e1) = ByteMatching.digitRun(s, i, hi)
         let end: Int
         if e1 - i == 10 {
@@ -275,6 +273,8 @@ enum TextContentScanner {
         } else {
             return nil
         }
+        var digits: [Int] = []
+        digits.reserveCapacity(10)
         for k in i..<end where s[k].isDigit { digits.append(Int(s[k] &- 48)) }
         return ByteMatching.isValidNHSNumber(digits) ? end : nil
     }
@@ -406,6 +406,8 @@ enum TextContentScanner {
 
     /// `http://…`, `https://…`, `ftp://…`, `www.…` up to the next blank.
     static func matchURL(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        let first = s[i].lowercased
+        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") || first == UInt8(ascii: "f") else { return nil }
         var j: Int
         if ByteMatching.hasPrefix(s, i, hi, "https://") {
             j = i + 8

@@ -16,11 +16,10 @@ struct NISTRegressionTests {
         let extraColumns: [[Double]]   // Longley: six predictors
     }
 
-    static let directory = URL(fileURLWithPath: "/work/shared/reference/nist/regression")
-
-    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file.
+    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file
+    /// (vendored unchanged in Fixtures/nist/regression/, see its README).
     static func load(_ name: String) throws -> Certified {
-        let text = try String(contentsOf: directory.appendingPathComponent("\(name).dat"), encoding: .utf8)
+        let text = try TestSupport.fixtureText("nist/regression/\(name).dat")
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var estimates: [Double] = [], errors: [Double] = []
         var residualSD = Double.nan

@@ -48,22 +48,33 @@ struct LeastSquares {
     ///   - extendedWhenIllConditioned: false for inner IRLS iterations, where speed matters more.
     init(x: [Double], rows n: Int, columns p: Int, y: [Double],
          extendedWhenIllConditioned: Bool = true) throws(ModelError) {
-        // Column norms: a zero column is aliased outright.
+        // Column norms (plain sum of squares; rescaled only if it over- or underflows).
+        // A zero or non-finite column is aliased outright.
         var norms = [Double](repeating: 0, count: p)
-        for j in 0..<p {
-            var scale = 0.0, ssq = 1.0
-            for i in 0..<n {
-                let v = abs(x[i + j * n])
-                if v == 0 { continue }
-                if scale < v { ssq = 1 + ssq * (scale / v) * (scale / v); scale = v } else { ssq += (v / scale) * (v / scale) }
+        x.withUnsafeBufferPointer { src in
+            for j in 0..<p {
+                let column = UnsafeBufferPointer(rebasing: src[(j * n)..<((j + 1) * n)])
+                var ssq = 0.0
+                for v in column { ssq += v * v }
+                if ssq.isFinite && ssq > 1e-280 {
+                    norms[j] = ssq.squareRoot()
+                } else {
+                    let largest = column.reduce(0.0) { max($0, abs($1)) }
+                    guard largest > 0 && largest.isFinite else { norms[j] = largest == 0 ? 0 : .nan; continue }
+                    var scaledSum = 0.0
+                    for v in column { scaledSum += (v / largest) * (v / largest) }
+                    norms[j] = largest * scaledSum.squareRoot()
+                }
             }
-            norms[j] = scale * ssq.squareRoot()
         }
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
         var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
         var qr: QRDecomposition? = nil
         var scaled = Matrix(rows: n, columns: 0)
-        // Factor, alias the columns whose |r_jj| is negligible, refactor without them.
+        // Factor in model order; alias the FIRST column whose |r_jj| is negligible and refactor without it.
+        // Only the first flag is trusted: its Householder reflector is built from rounding noise, which
+        // would distort the diagonal of every later column in the same pass (dqrdc2 also moves one
+        // column at a time).
         while true {
             scaled = LeastSquares.scaledColumns(x, rows: n, indices: candidates, norms: norms)
             guard !candidates.isEmpty else { qr = nil; break }
@@ -72,10 +83,12 @@ struct LeastSquares {
                 throw .numerical(error.description)
             }
             let d = decomposition.rDiagonal
-            let negligible = candidates.indices.filter { k in k >= n || !(abs(d[min(k, d.count - 1)]) > LeastSquares.rankTolerance) || k >= d.count }
-            if negligible.isEmpty { qr = decomposition; break }
-            for k in negligible { aliasedSet.insert(candidates[k]) }
-            candidates = candidates.enumerated().filter { !negligible.contains($0.offset) }.map(\.element)
+            let firstNegligible = candidates.indices.first { k in
+                k >= d.count || !(abs(d[k]) > LeastSquares.rankTolerance)
+            }
+            guard let drop = firstNegligible else { qr = decomposition; break }
+            aliasedSet.insert(candidates[drop])
+            candidates.remove(at: drop)
         }
         let k = candidates.count
         self.kept = candidates
