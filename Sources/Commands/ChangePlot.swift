@@ -35,7 +35,9 @@ struct ChangePlot {
             all += [x, y]
         }
         if let c = result.cutoff { all.append(c) }
-        let low = all.min() ?? 0, high = all.max() ?? 1
+        // Non-finite scores are not drawn and must not reach the axis limits (a NaN range would trap).
+        let finite = all.filter(\.isFinite)
+        let low = finite.min() ?? 0, high = finite.max() ?? 1
         let span = high > low ? high - low : 1
         let limits = (low - 0.05 * span)...(high + 0.05 * span)
         let rc = result.reliableChange

@@ -150,4 +150,22 @@ import Testing
         #expect(run.report.json["prorated"]?.int == 1)
         #expect(run.report.json["scored"]?.int == 16)
     }
+
+    /// SRS: decimal items, and the alert (total below 36, or below --alert-cutoff). Totals are the item sums
+    /// in item order, as the key's `sum` rule adds them; the CSV carries them at full precision.
+    @Test func srsAlertAndDecimalTotals() throws {
+        let srs = try MeasuresFixtures.path("srs.csv")
+        let run = try MeasuresFixtures.run(ScoreCommand.self, [srs, "--instrument", "srs", "--out", "srs_scored.csv"])
+        let (header, rows) = try MeasuresFixtures.readCSV(run.outputDirectory.appendingPathComponent("srs_scored.csv"))
+        #expect(header == ["srs_1", "srs_2", "srs_3", "srs_4", "srs_total", "srs_alert"])
+        let sums = [0 + 9.5 + 9.0 + 9.2 + 8.8, 0 + 8.0 + 9.0 + 9.0 + 9.5, 40, 0 + 7.5 + 8 + 8.5 + 9]
+        #expect(rows.map { Double($0[4]) } == sums.map { Optional($0) })
+        #expect(rows.map { $0[5] } == ["0", "1", "0", "1"])
+        #expect(rows[0][1] == "9")  // 9.0 is written as a whole number
+
+        let lowered = try MeasuresFixtures.run(ScoreCommand.self,
+                                               [srs, "--instrument", "srs", "--alert-cutoff", "34", "--out", "srs34.csv"])
+        let (_, rows34) = try MeasuresFixtures.readCSV(lowered.outputDirectory.appendingPathComponent("srs34.csv"))
+        #expect(rows34.map { $0[5] } == ["0", "0", "0", "1"])
+    }
 }

@@ -66,3 +66,13 @@ rows = [
     [13, 7.4, 8, 7, None],
 ]
 write("change.csv", header, rows)
+
+# srs.csv: Session Rating Scale items (0-10, decimals allowed); totals 36.5, 35.5, 40, 33.
+header = ["srs_1", "srs_2", "srs_3", "srs_4"]
+rows = [
+    [9.5, 9.0, 9.2, 8.8],
+    [8.0, 9.0, 9.0, 9.5],
+    [10, 10, 10, 10],
+    [7.5, 8, 8.5, 9],
+]
+write("srs.csv", header, rows)
