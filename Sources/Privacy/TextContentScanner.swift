@@ -122,7 +122,7 @@ enum TextContentScanner {
                     continue
                 }
             }
-            if let (kind, end) = match(s, i, hi) {
+            if let (kind, end) = match(s, lo, i, hi) {
                 evidence.strong.insert(kind)
                 i = max(end, i + 1)
             } else {
@@ -133,7 +133,7 @@ enum TextContentScanner {
 
     /// The first pattern that matches at `i`, in an order that settles overlaps (an NHS number in 3-3-4
     /// groups is checked before a US telephone number of the same shape).
-    private static func match(_ s: Bytes, _ i: Int, _ hi: Int) -> (IdentifierKind, Int)? {
+    private static func match(_ s: Bytes, _ lo: Int, _ i: Int, _ hi: Int) -> (IdentifierKind, Int)? {
         let c = s[i]
         if c.isDigit {
             if let end = matchISODate(s, i, hi) { return (.date, end) }
@@ -157,7 +157,7 @@ enum TextContentScanner {
         }
         if let end = matchURL(s, i, hi) { return (.url, end) }
         if let end = matchMonthNameDayYear(s, i, hi) { return (.date, end) }
-        if let end = PersonNameMatcher.matchName(s, i, hi) { return (.name, end) }
+        if let end = PersonNameMatcher.matchName(s, lo, i, hi) { return (.name, end) }
         if c.isUpper {
             if let end = matchUKPostcode(s, i, hi, caseInsensitive: false) { return (.postalCode, end) }
             if let end = matchStateZip(s, i, hi) { return (.postalCode, end) }

@@ -51,6 +51,9 @@ struct ContentPatternTests {
         // Decimal numbers whose digit runs look like NHS or phone numbers (found in a reference fixture).
         "3183098598.4671478", "-3183098598.4671478", "448600.02630573971", "0.07700900123", "1.5e+299",
         "2.5550198e-05",
+        // Places and institutions named after people (found in R datasets).
+        "San Carlos Elementary", "Santa Barbara", "St. Anthony East", "Rio Linda Union", "George Mason Univ",
+        "Alexander Valley Union Elementary", "Ben Nevis", "Half Ben Nevis", "Fort William",
     ]
 
     @Test(arguments: strongPositives)
