@@ -27,6 +27,10 @@ import Testing
     o.therapistShare = m.therapistShare
     // Better alliance, lower odds of dropping out (logistic regression on the WAI total).
     #expect(m.allianceDropoutLogitSlope < 0)
+    // Sessions attended are overdispersed (gamma–Poisson course lengths): variance/mean ≈ 2.6 at the
+    // defaults; a Poisson count would give 1 (SE of the ratio here ≈ 0.03).
+    let attended = try #require(study.clients.column(named: "sessions_attended")?.numeric).values
+    #expect(variance(attended) / mean(attended) > 1.5)
     #expect(abs(o.allianceOutcomeR - p.allianceOutcomeR) < 0.035, "alliance–outcome r \(o.allianceOutcomeR)")
     #expect(abs(o.homeworkOutcomeR - p.homeworkOutcomeR) < 0.035, "homework–outcome r \(o.homeworkOutcomeR)")
     #expect(abs(o.therapistShare - p.therapistOutcomeShare) < 0.02, "therapist ICC \(o.therapistShare)")
