@@ -34,6 +34,20 @@ public struct FDistribution: Sendable, Equatable {
     /// P(F > f), accurate in the upper tail.
     public func ccdf(_ f: Double) -> Double { tails(f).upper }
 
+    /// Density, as x^a y^b / (B(a, b)·f) with a = d₁/2, b = d₂/2 and the beta power term in Stirling form.
+    public func density(_ f: Double) -> Double {
+        if f.isNaN || !isValid { return .nan }
+        if f < 0 || f.isInfinite { return 0 }
+        let a = 0.5 * numerator
+        if f == 0 { return a < 1 ? .infinity : (a == 1 ? 1 : 0) }
+        if denominator.isInfinite { return numerator * ChiSquared(degreesOfFreedom: numerator).density(numerator * f) }
+        let scaled = numerator * f
+        let sum = scaled + denominator
+        let logTerm = SpecialFunctions.logBetaPowerTerm(
+            x: scaled / sum, y: denominator / sum, a: a, b: 0.5 * denominator)
+        return exp(logTerm) / f
+    }
+
     /// The f with P(F ≤ f) = p.
     public func quantile(_ p: Double) -> Double {
         if p.isNaN || p < 0 || p > 1 { return .nan }

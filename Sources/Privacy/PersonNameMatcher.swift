@@ -28,22 +28,20 @@ enum PersonNameMatcher {
     }
 
     static func isGivenName(_ s: Bytes, _ from: Int, _ to: Int) -> Bool {
-        (2...12).contains(to - from) && givenNames.contains(ByteMatching.string(s, from, to))
+        givenNameWords.contains(s, from, to)
     }
 
     /// A name starting at `i` (see the type's documentation); returns its end.
     static func matchName(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
         guard let firstEnd = capitalisedWord(s, i, hi), firstEnd - i <= 12 else { return nil }
-        let first = ByteMatching.string(s, i, firstEnd)
         var j = firstEnd
-        if titles.contains(first) {
+        if titleWords.contains(s, i, firstEnd) {
             if j < hi && s[j] == ByteMatching.dot { j += 1 }
-        } else if !givenNames.contains(first) {
+        } else if !givenNameWords.contains(s, i, firstEnd) {
             return nil
         }
         guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi) else { return nil }
-        let second = ByteMatching.string(s, j + 1, secondEnd)
-        return secondWordExclusions.contains(second) ? nil : secondEnd
+        return exclusionWords.contains(s, j + 1, secondEnd) ? nil : secondEnd
     }
 
     /// The whole cell is `Surname, Given` (optionally with one more capitalised word), the given name from the list.
@@ -56,6 +54,10 @@ enum PersonNameMatcher {
         guard s[givenEnd] == ByteMatching.space, let middleEnd = capitalisedWord(s, givenEnd + 1, hi) else { return false }
         return middleEnd == hi
     }
+
+    static let titleWords = WordSet(titles)
+    static let givenNameWords = WordSet(givenNames)
+    static let exclusionWords = WordSet(secondWordExclusions)
 
     static let titles: Set<String> = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof"]
 
@@ -101,4 +103,34 @@ enum PersonNameMatcher {
         "Sally", "Ruth", "Esther", "Fatima", "Aisha", "Priya", "Yasmin", "Leah", "Molly", "Siobhan", "Niamh",
         "Sinead", "Bethan", "Ana", "Lucia", "Mei", "Yuki",
     ]
+}
+
+/// A set of ASCII words looked up straight from bytes, bucketed by length and first byte, so that checking a
+/// word in a million free-text cells allocates nothing.
+struct WordSet: Sendable {
+    private let buckets: [[[UInt8]]]
+
+    init(_ words: Set<String>) {
+        var buckets = [[[UInt8]]](repeating: [], count: 16 * 128)
+        for word in words.sorted() {
+            let bytes = Array(word.utf8)
+            guard let key = WordSet.key(count: bytes.count, first: bytes.first) else { continue }
+            buckets[key].append(bytes)
+        }
+        self.buckets = buckets
+    }
+
+    private static func key(count: Int, first: UInt8?) -> Int? {
+        guard let first, count < 16, first < 128 else { return nil }
+        return count * 128 + Int(first)
+    }
+
+    func contains(_ s: Bytes, _ from: Int, _ to: Int) -> Bool {
+        guard to > from, let key = WordSet.key(count: to - from, first: s[from]) else { return false }
+        candidates: for word in buckets[key] {
+            for k in 1..<word.count where word[k] != s[from + k] { continue candidates }
+            return true
+        }
+        return false
+    }
 }

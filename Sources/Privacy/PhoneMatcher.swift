@@ -16,6 +16,7 @@ enum PhoneMatcher {
     }
 
     static func match(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard hasEnoughDigits(s, i, hi) else { return nil }
         var j = i
         let plus = s[j] == UInt8(ascii: "+")
         if plus { j += 1 }
@@ -51,6 +52,24 @@ enum PhoneMatcher {
             count -= 1
         }
         return nil
+    }
+
+    /// Cheap pre-check before grouping: at least 8 digits among the phone-number characters that follow.
+    private static func hasEnoughDigits(_ s: Bytes, _ i: Int, _ hi: Int) -> Bool {
+        var digits = 0
+        var j = i
+        while j < hi {
+            let b = s[j]
+            if b.isDigit {
+                digits += 1
+                if digits >= 8 { return true }
+            } else if !(b == ByteMatching.space || b == ByteMatching.hyphen || b == ByteMatching.dot
+                        || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "+")) {
+                return false
+            }
+            j += 1
+        }
+        return false
     }
 
     static func fits(_ groups: ArraySlice<Group>, plus: Bool) -> Bool {

@@ -110,6 +110,18 @@ enum TextContentScanner {
                 i += 1
                 continue
             }
+            if c.isDigit {
+                // Digits of a decimal number (`3183098598.4671478`, `448600.02630573971`) are not identifiers:
+                // skip a fraction part, and an integer part longer than any date or IP address part.
+                let runEnd = ByteMatching.digitRun(s, i, hi).end
+                let isFraction = i >= lo + 2 && s[i - 1] == ByteMatching.dot && s[i - 2].isDigit
+                let isLongIntegerPart = runEnd - i > 4 && runEnd + 1 < hi && s[runEnd] == ByteMatching.dot
+                    && s[runEnd + 1].isDigit
+                if isFraction || isLongIntegerPart {
+                    i = runEnd
+                    continue
+                }
+            }
             if let (kind, end) = match(s, i, hi) {
                 evidence.strong.insert(kind)
                 i = max(end, i + 1)
@@ -259,8 +271,6 @@ enum TextContentScanner {
 
     /// Ten digits, contiguous or 3-3-4 with one kind of separator (space or hyphen), with a valid check digit.
     static func matchNHSNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        var digits: [Int] = []
-        digits.reserveCapacity(10)
         let (_, e1) = ByteMatching.digitRun(s, i, hi)
         let end: Int
         if e1 - i == 10 {
@@ -275,6 +285,8 @@ enum TextContentScanner {
         } else {
             return nil
         }
+        var digits: [Int] = []
+        digits.reserveCapacity(10)
         for k in i..<end where s[k].isDigit { digits.append(Int(s[k] &- 48)) }
         return ByteMatching.isValidNHSNumber(digits) ? end : nil
     }
@@ -406,6 +418,8 @@ enum TextContentScanner {
 
     /// `http://…`, `https://…`, `ftp://…`, `www.…` up to the next blank.
     static func matchURL(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        let first = s[i].lowercased
+        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") || first == UInt8(ascii: "f") else { return nil }
         var j: Int
         if ByteMatching.hasPrefix(s, i, hi, "https://") {
             j = i + 8
