@@ -40,7 +40,7 @@ public struct LatentParameters: Sendable, Equatable {
     public let dropoutThreshold: Double
 
     /// Multipliers from observed to latent targets, calibrated at the defaults: the mean of the
-    /// observed/latent ratios over five rounds of 200,000–300,000 clients (50 per therapist),
+    /// observed/latent ratios over seven rounds of 200,000–300,000 clients (50 per therapist),
     /// inverted (docs/simulation.md §Calibration; rerun with `ALLIANCE_CALIBRATE=1`).
     struct AttenuationCorrection: Sendable, Equatable {
         var allianceOutcome: Double
@@ -49,7 +49,7 @@ public struct LatentParameters: Sendable, Equatable {
         var allianceDropout: Double
 
         static let calibrated = AttenuationCorrection(
-            allianceOutcome: 1.730, homeworkOutcome: 1.810, therapistShare: 1.420, allianceDropout: 1.135)
+            allianceOutcome: 1.730, homeworkOutcome: 1.805, therapistShare: 1.420, allianceDropout: 1.140)
     }
 
     /// Latent values for `p`, using the calibrated attenuation corrections.

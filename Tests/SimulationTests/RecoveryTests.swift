@@ -9,10 +9,28 @@ import Testing
 ///   dropout: √(.2·.8/20,000) = 0.0028; tolerance 0.012
 ///   d:       √(1/n₁ + 1/n₂) ≈ 0.022 (≈ 0.025 with clustering); tolerance 0.10
 /// The calibration itself (200,000 clients) adds < 1/3 of these SEs.
-/// Computed directly (ObservedTargets.swift): alliance's OLS and correlation code is not on main yet.
+/// r, the ICC's baseline adjustment and the between/within slopes come from alliance's OLS
+/// (ModelBasedTargets); d and the dropout rate are computed directly (ObservedTargets), and the two
+/// paths must agree where they overlap (1e-9: same formulas, QR versus cross-products).
 @Test func largeSampleRecoversCalibratedTargets() throws {
     let p = SimulationParameters(clients: 20_000, therapists: 400, sites: 3, seed: 2024)
-    let o = ObservedTargets(try simulate(p))
+    let study = try simulate(p)
+    var o = ObservedTargets(study)
+    let m = try ModelBasedTargets(study)
+    #expect(abs(m.allianceOutcomeR - o.allianceOutcomeR) < 1e-9)
+    #expect(abs(m.homeworkOutcomeR - o.homeworkOutcomeR) < 1e-9)
+    #expect(abs(m.therapistShare - o.therapistShare) < 1e-9)
+    #expect(abs(m.betweenSlope - o.betweenSlope) < 1e-9 * abs(o.betweenSlope))
+    #expect(abs(m.withinSlope - o.withinSlope) < 1e-9 * abs(o.withinSlope))
+    o.allianceOutcomeR = m.allianceOutcomeR
+    o.homeworkOutcomeR = m.homeworkOutcomeR
+    o.therapistShare = m.therapistShare
+    // Better alliance, lower odds of dropping out (logistic regression on the WAI total).
+    #expect(m.allianceDropoutLogitSlope < 0)
+    // Sessions attended are overdispersed (gamma–Poisson course lengths): variance/mean ≈ 2.6 at the
+    // defaults; a Poisson count would give 1 (SE of the ratio here ≈ 0.03).
+    let attended = try #require(study.clients.column(named: "sessions_attended")?.numeric).values
+    #expect(variance(attended) / mean(attended) > 1.5)
     #expect(abs(o.allianceOutcomeR - p.allianceOutcomeR) < 0.035, "alliance–outcome r \(o.allianceOutcomeR)")
     #expect(abs(o.homeworkOutcomeR - p.homeworkOutcomeR) < 0.035, "homework–outcome r \(o.homeworkOutcomeR)")
     #expect(abs(o.therapistShare - p.therapistOutcomeShare) < 0.02, "therapist ICC \(o.therapistShare)")
