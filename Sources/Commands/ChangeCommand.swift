@@ -209,10 +209,10 @@ public struct ChangeCommand: AllianceSubcommand {
             return [.text(category.label), .integer(count), .number(r.n > 0 ? 100 * Double(count) / Double(r.n) : nil)]
         }
         let method = r.method == .jacobsonTruax
-            ? "Jacobson–Truax: S_diff = \(NumberFormat.fixed(r.sDiff, places: 2)); reliable when |RCI| ≥ 1.96, i.e. a change of at least \(NumberFormat.fixed(r.reliableChange, places: 2)) points."
-            : "Published reliable-change criterion for \(instrument ?? "the instrument"): a change of at least \(NumberFormat.fixed(r.reliableChange, places: 2)) points."
+            ? "Jacobson–Truax: S_diff = \(NumberFormat.fixed(r.sDiff, places: 2)); reliable when |RCI| ≥ 1.96, i.e. a change of at least \(ChangePlot.points(r.reliableChange)) points."
+            : "Published reliable-change criterion for \(instrument ?? "the instrument"): a change of at least \(ChangePlot.points(r.reliableChange)) points."
         let better = r.direction == .lowerBetter ? "lower scores are better" : "higher scores are better"
-        let cut = r.cutoff.map { "Recovered: reliable improvement from the clinical side of the cut-off \(NumberFormat.fixed($0, places: 2)) to the other side; \(better)." }
+        let cut = r.cutoff.map { "Recovered: reliable improvement from the clinical side of the cut-off \(ChangePlot.points($0)) to the other side; \(better)." }
             ?? "No clinical cut-off, so no row can be classed as recovered; \(better)."
         return ResultTable(
             title: "Reliable change: \(pre ?? "pre") to \(post ?? "post")",
