@@ -115,7 +115,7 @@ public struct ScoreCommand: AllianceSubcommand {
             rows: [
                 [.text("Read"), .integer(result.rows)],
                 [.text("Scored"), .integer(result.scored)],
-                [.text("  of which prorated"), .integer(result.prorated)],
+                [.text("Scored by prorating"), .integer(result.prorated)],
                 [.text("Not scored (too many missing items)"), .integer(result.tooManyMissing)],
                 [.text("Invalid item cells treated as missing"), .integer(result.invalidCells.count)],
             ],
