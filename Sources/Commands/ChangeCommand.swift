@@ -180,18 +180,19 @@ public struct ChangeCommand: AllianceSubcommand {
 
     private func changeJSON(_ r: ChangeResult, data: LoadedData, instrument: String?, written: String?,
                             figures: [String]) -> JSONValue {
+        // The contract's keys (DESIGN.md §7) first, in its order; additions follow.
         var fields: [(String, JSONValue)] = [
             ("method", .string(r.method.rawValue)),
-            ("instrument", .string(instrument)),
-            ("data", data.json(used: r.n)),
-            ("pre", .string(pre)),
-            ("post", .string(post)),
-            ("direction", .string(r.direction == .lowerBetter ? "lower-better" : "higher-better")),
             ("n", .integer(r.n)),
             ("s_diff", .number(r.sDiff)),
             ("reliable_change", .number(r.reliableChange)),
             ("cutoff", .number(r.cutoff)),
             ("counts", .object(ChangeCategory.allCases.map { ($0.rawValue, .integer(r.counts[$0])) })),
+            ("data", data.json(used: r.n)),
+            ("instrument", .string(instrument)),
+            ("pre", .string(pre)),
+            ("post", .string(post)),
+            ("direction", .string(r.direction == .lowerBetter ? "lower-better" : "higher-better")),
         ]
         if let sd, let reliability {
             fields.append(("sd", .number(sd)))

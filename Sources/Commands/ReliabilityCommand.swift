@@ -106,7 +106,6 @@ public struct ReliabilityCommand: AllianceSubcommand {
     static func json(_ r: ReliabilityResult) -> JSONValue {
         .object([
             ("n", .integer(r.n)),
-            ("dropped", .integer(r.dropped)),
             ("items", .integer(r.items.count)),
             ("alpha", .number(r.alpha)),
             ("alpha_conf_low", .number(r.alphaConfLow)),
@@ -117,6 +116,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
                 .object([("item", .string(s.item)), ("item_rest_r", .number(s.itemRestCorrelation)),
                          ("alpha_if_dropped", .number(s.alphaIfDropped))])
             })),
+            ("dropped", .integer(r.dropped)),
         ])
     }
 

@@ -36,6 +36,8 @@ import Testing
         let run = try MeasuresFixtures.run(ChangeCommand.self,
                                            [data, "--pre", "phq_pre", "--post", "phq_post", "--instrument", "phq-9", "--format", "json"])
         let json = run.report.json
+        #expect(json.keys == ["method", "n", "s_diff", "reliable_change", "cutoff", "counts", "data", "instrument",
+                              "pre", "post", "direction", "out", "plot", "warnings"])
         #expect(json["method"]?.string == "published-criterion")
         #expect(json["n"]?.int == 10)
         #expect(json["data"]?["dropped"]?.int == 1)
