@@ -13,6 +13,7 @@ public struct AllianceCLI: ParsableCommand {
             ReliabilityCommand.self,
             ChangeCommand.self,
             FitCommand.self,
+            SimulateCommand.self,
             RunCommand.self,
         ]
     )

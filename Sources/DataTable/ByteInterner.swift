@@ -91,7 +91,8 @@ struct ByteInterner {
         (arena + arenaCount).update(from: p, count: n)
         offsets[e] = arenaCount
         lengths[e] = Int32(n)
-        hashes[e] = h
+        // In strictly-increasing mode hashes are computed only if an index is ever built.
+        if !isStrictlyIncreasing { hashes[e] = h }
         arenaCount += n
         count += 1
         return Int32(e)
@@ -144,7 +145,7 @@ struct ByteInterner {
         let newCapacity = entryCapacity * 2
         offsets = Self.grow(offsets, count, newCapacity)
         lengths = Self.grow(lengths, count, newCapacity)
-        hashes = Self.grow(hashes, count, newCapacity)
+        hashes = Self.grow(hashes, isStrictlyIncreasing ? 0 : count, newCapacity)
         entryCapacity = newCapacity
     }
 
@@ -157,6 +158,7 @@ struct ByteInterner {
 
     private static func grow<T>(_ old: UnsafeMutablePointer<T>, _ used: Int, _ capacity: Int) -> UnsafeMutablePointer<T> {
         let fresh = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        HugePages.advise(UnsafeMutableRawPointer(fresh), byteCount: capacity * MemoryLayout<T>.stride)
         fresh.moveInitialize(from: old, count: used)
         old.deallocate()
         return fresh

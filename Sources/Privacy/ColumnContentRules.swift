@@ -59,7 +59,8 @@ enum CategoricalContentRules {
 
 /// Numeric columns get cheap integer-range checks only (one pass for the range, then at most one more pass
 /// for the rule the range allows):
-/// - header says age in years: each value over 89 is a finding;
+/// - header says age in years: each value over 89 is a finding, unless half or more of the values exceed 130
+///   (no one is that old: the column is something else, such as age squared);
 /// - every value an integer 1800–2199: bare years (clears a date-like header);
 /// - `yyyymm` or `yyyymmdd` integers that are real year-months or dates in half or more of the cells: dates;
 /// - 9-digit integers (or 7–9 digits written with leading zeros) shaped like issuable US SSNs in 90 % of the
@@ -91,7 +92,10 @@ enum NumericContentRules {
                 }
             }
         }
-        if header.isAgeInYears && agesOver89 > 0 { content.cells[.ageOver89] = agesOver89 }
+        // A column whose values mostly exceed any human age (age squared, `age2`) does not hold ages.
+        if header.isAgeInYears && agesOver89 > 0 && 2 * countAbove(column, 130) < nonMissing {
+            content.cells[.ageOver89] = agesOver89
+        }
         guard nonMissing > 0, allIntegers else { return content }
         content.allYears = minimum >= 1800 && maximum <= 2199
         if maximum >= 100_000 && maximum < 1_000_000 {
@@ -122,6 +126,12 @@ enum NumericContentRules {
             classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
         }
         return content
+    }
+
+    private static func countAbove(_ column: NumericColumn, _ limit: Double) -> Int {
+        var count = 0
+        for i in 0..<column.count where !column.missing[i] && column.values[i] > limit { count += 1 }
+        return count
     }
 
     private static func countIntegers(_ column: NumericColumn, _ predicate: (Int) -> Bool) -> Int {

@@ -110,6 +110,18 @@ enum TextContentScanner {
                 i += 1
                 continue
             }
+            if c.isDigit {
+                // Digits of a decimal number (`3183098598.4671478`, `448600.02630573971`) are not identifiers:
+                // skip a fraction part, and an integer part longer than any date or IP address part.
+                let runEnd = ByteMatching.digitRun(s, i, hi).end
+                let isFraction = i >= lo + 2 && s[i - 1] == ByteMatching.dot && s[i - 2].isDigit
+                let isLongIntegerPart = runEnd - i > 4 && runEnd + 1 < hi && s[runEnd] == ByteMatching.dot
+                    && s[runEnd + 1].isDigit
+                if isFraction || isLongIntegerPart {
+                    i = runEnd
+                    continue
+                }
+            }
             if let (kind, end) = match(s, i, hi) {
                 evidence.strong.insert(kind)
                 i = max(end, i + 1)

@@ -35,6 +35,18 @@ struct EdgeCaseTests {
         #expect(SpecialFunctions.logGamma(.infinity) == .infinity && SpecialFunctions.logGamma(-3) == .infinity)
     }
 
+    /// Huge finite arguments: tails underflow to exactly 0 rather than turning into NaN via x² = ∞.
+    @Test func hugeFiniteArguments() {
+        #expect(SpecialFunctions.erfc(1e200) == 0 && SpecialFunctions.erf(1e200) == 1)
+        #expect(SpecialFunctions.erfc(-1e200) == 2 && SpecialFunctions.erf(-1e200) == -1)
+        #expect(Normal.ccdf(1e200) == 0 && Normal.cdf(-1e200) == 0 && Normal.cdf(1e200) == 1)
+        #expect(Normal.density(1e200) == 0 && Normal.density(-40) == 0)
+        #expect(StudentT(degreesOfFreedom: 3).cdf(-1e300) == 0 && StudentT(degreesOfFreedom: 3).ccdf(-1e300) == 1)
+        #expect(ChiSquared(degreesOfFreedom: 4).ccdf(1e300) == 0 && ChiSquared(degreesOfFreedom: 4).cdf(1e300) == 1)
+        #expect(FDistribution(numerator: 3, denominator: 8).ccdf(1e300) == 0)
+        #expect(Poisson(mean: 3).ccdf(Int.max - 1) == 0 && Binomial(trials: 10, probability: 0.5).cdf(Int.max) == 1)
+    }
+
     @Test func quantilesAtZeroAndOne() {
         let t = StudentT(degreesOfFreedom: 7)
         let f = FDistribution(numerator: 4, denominator: 12)

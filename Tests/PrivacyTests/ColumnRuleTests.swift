@@ -44,6 +44,8 @@ struct ColumnRuleTests {
         #expect(IdentifierGuard.findings(in: numeric("age", [18, 45, 90, 89]))
             == [IdentifierFinding(column: "age", kind: .ageOver89, cells: 1, matchedBy: .content)])
         #expect(kinds(numeric("sessions", [18, 45, 90, 120])) == [])
+        #expect(kinds(numeric("age2", [324, 2025, 8100, 900])) == [], "age squared")
+        #expect(kinds(numeric("age", [34, 999, 93, 41])) == [.ageOver89], "999 as a missing code")
         #expect(kinds(numeric("age_months", [18, 45, 90, 120])) == [])
         #expect(kinds(Column(name: "age", categorical: ["34", "90+", "95"])) == [.ageOver89])
         #expect(kinds(Column(name: "age", categorical: ["34", "90+", "unknown"])) == [])

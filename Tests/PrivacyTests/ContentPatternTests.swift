@@ -48,6 +48,9 @@ struct ContentPatternTests {
         "123-456-7890", "(055) 123-4567", "+1 2 3 4 5 6 7 8", "12345678", "999", "1234", "123456",
         "Mark scheme", "James Street", "Albert Road", "Week 12", "Session 4", "Sarah",
         "email", "see notes", "N/A", "NA", "withheld", "Hope", "May", "June 2024 review",
+        // Decimal numbers whose digit runs look like NHS or phone numbers (found in a reference fixture).
+        "3183098598.4671478", "-3183098598.4671478", "448600.02630573971", "0.07700900123", "1.5e+299",
+        "2.5550198e-05",
     ]
 
     @Test(arguments: strongPositives)

@@ -32,6 +32,8 @@ public struct ModelFrame: Sendable {
     public let variables: [String: VariableValues]
     /// Extra columns restricted to the used rows, keyed by column name.
     public let extraColumns: [String: Column]
+    /// Used-row values of every numeric column a transformation reads (for extended-precision designs).
+    let transformInputs: [String: [Double]]
 
     /// - Parameters:
     ///   - references: reference level per column name (`--ref site=north`); applies to the column and to `factor(column)`.
@@ -91,6 +93,14 @@ public struct ModelFrame: Sendable {
         }
         self.variables = values
         self.outcome = try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true)
+        var inputs: [String: [Double]] = [:]
+        for v in formula.predictorVariables {
+            guard case .transform(let e) = v.kind else { continue }
+            for name in e.columnNames where inputs[name] == nil {
+                if let c = table.column(named: name)?.numeric { inputs[name] = used.map { c.values[$0] } }
+            }
+        }
+        self.transformInputs = inputs
         var extras: [String: Column] = [:]
         for name in extraColumns {
             if let c = table.column(named: name) { extras[name] = ModelFrame.subset(c, rows: used) }

@@ -46,8 +46,10 @@ struct LeastSquares {
     /// - Parameters:
     ///   - x: column-major n × p.
     ///   - extendedWhenIllConditioned: false for inner IRLS iterations, where speed matters more.
-    init(x: [Double], rows n: Int, columns p: Int, y: [Double],
-         extendedWhenIllConditioned: Bool = true) throws(ModelError) {
+    ///   - extendedDesign: the given columns of X in extended precision, computed from the data
+    ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
+    init(x: [Double], rows n: Int, columns p: Int, y: [Double], extendedWhenIllConditioned: Bool = true,
+         extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
         // Column norms (plain sum of squares; rescaled only if it over- or underflows).
         // A zero or non-finite column is aliased outright.
         var norms = [Double](repeating: 0, count: p)
@@ -103,15 +105,15 @@ struct LeastSquares {
         if let qr {
             let minDiagonal = qr.rDiagonal.map { abs($0) }.min() ?? 1
             if extendedWhenIllConditioned && minDiagonal < LeastSquares.extendedPrecisionThreshold {
-                // Unscaled columns: scaling in double would itself perturb exact data (x^k / ‖x^k‖).
-                let original = LeastSquares.scaledColumns(x, rows: n, indices: candidates,
-                                                          norms: [Double](repeating: 1, count: p))
-                let solution = ExtendedHouseholder(original, y: y)
+                // Unscaled columns (scaling in double would itself perturb exact data such as x^k),
+                // recomputed in extended precision from the data when the caller can.
+                let original = extendedDesign?(candidates) ?? LeastSquares.extendedCopy(x, rows: n, indices: candidates)
+                let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
                 scaledCoefficients = (0..<k).map { solution.coefficients[$0] * keptScales[$0] }
                 // X_s = X·D⁻¹ gives R_s⁻¹ = D·R⁻¹.
                 rInverse = solution.rInverse
                 for a in 0..<k { for b in 0..<k { rInverse[a, b] *= keptScales[a] } }
-                residuals = solution.residuals(original, y: y)
+                residuals = solution.residuals(original, rows: n, y: y)
                 extended = true
             } else {
                 do {
@@ -145,6 +147,13 @@ struct LeastSquares {
         self.residuals = residuals
         self.fitted = fitted
         self.residualSumOfSquares = rss
+    }
+
+    /// The given columns widened to extended precision, column-major.
+    static func extendedCopy(_ x: [Double], rows n: Int, indices: [Int]) -> [ExtendedDouble] {
+        var out = [ExtendedDouble](repeating: 0, count: n * indices.count)
+        for (k, j) in indices.enumerated() { for i in 0..<n { out[i + k * n] = ExtendedDouble(x[i + j * n]) } }
+        return out
     }
 
     /// Copies the given columns, each divided by its norm.
@@ -188,9 +197,9 @@ struct ExtendedHouseholder {
     let rInverse: Matrix
     private let extendedCoefficients: [ExtendedDouble]
 
-    init(_ a: Matrix, y: [Double]) {
-        let n = a.rows, p = a.columns
-        var m = a.storage.map { ExtendedDouble($0) }
+    /// - Parameter a: column-major n × p in extended precision.
+    init(_ a: [ExtendedDouble], rows n: Int, columns p: Int, y: [Double]) {
+        var m = a
         var b = y.map { ExtendedDouble($0) }
         for k in 0..<min(p, n) {
             var norm: ExtendedDouble = 0
@@ -238,11 +247,10 @@ struct ExtendedHouseholder {
     }
 
     /// y − A·β with the products summed in extended precision.
-    func residuals(_ a: Matrix, y: [Double]) -> [Double] {
-        let n = a.rows
+    func residuals(_ a: [ExtendedDouble], rows n: Int, y: [Double]) -> [Double] {
         var r = y.map { ExtendedDouble($0) }
         for (j, bj) in extendedCoefficients.enumerated() {
-            for i in 0..<n { r[i] -= ExtendedDouble(a.storage[i + j * n]) * bj }
+            for i in 0..<n { r[i] -= a[i + j * n] * bj }
         }
         return r.map { Double($0) }
     }

@@ -70,6 +70,11 @@ for (ab in list(c(0.5, 0.5), c(1, 3), c(2.5, 0.3), c(10, 10), c(100, 3), c(0.2, 
   }
 }
 
+# small first shape: the upper tail is small below the switch point of the continued fraction
+for (a in c(1e-3, 0.01)) for (b in c(0.5, 5, 50)) for (x in c(1e-4, 0.01, 0.1, 0.3)) {
+  add("pbeta_lower", pbeta(x, a, b), x, a, b); add("pbeta_upper", pbeta(x, a, b, lower.tail = FALSE), x, a, b)
+}
+
 # incomplete gamma
 for (a in c(0.1, 0.5, 1, 3.7, 20, 500, 1e5)) {
   for (p in c(1e-250, 1e-30, 1e-8, 0.01, 0.3, 0.5, 0.8, 0.999, 1 - 1e-9)) {
@@ -77,6 +82,11 @@ for (a in c(0.1, 0.5, 1, 3.7, 20, 500, 1e5)) {
       add("pgamma_lower", pgamma(x, a), x, a); add("pgamma_upper", pgamma(x, a, lower.tail = FALSE), x, a)
     }
   }
+}
+
+# small shapes, where Q(a, x) for x < a + 1 must not be formed as 1 - P
+for (a in c(1e-3, 0.01, 0.9)) for (x in c(1e-5, 0.01, 0.3, 1, 1.5, 1.85)) {
+  add("pgamma_lower", pgamma(x, a), x, a); add("pgamma_upper", pgamma(x, a, lower.tail = FALSE), x, a)
 }
 
 # log-gamma, digamma, trigamma (away from the zeros of lgamma and digamma: see make_distributions_mpmath.py)
