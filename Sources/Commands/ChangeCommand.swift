@@ -20,58 +20,58 @@ public struct ChangeCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "Column of pre-treatment scores.")
+    @Option(name: .long, help: ArgumentHelp("Column of pre-treatment scores.", valueName: "col"))
     public var pre: String?
 
-    @Option(name: .long, help: "Column of post-treatment scores.")
+    @Option(name: .long, help: ArgumentHelp("Column of post-treatment scores.", valueName: "col"))
     public var post: String?
 
-    @Option(name: .long, help: "Instrument id of a shipped key (its reliable-change criterion, cut-off and direction).")
+    @Option(name: .long, help: ArgumentHelp("Instrument id of a shipped key (its reliable-change criterion, cut-off and direction).", valueName: "id"))
     public var instrument: String?
 
-    @Option(name: .long, help: "A scoring-key JSON file instead of a shipped key.")
+    @Option(name: .long, help: ArgumentHelp("A scoring-key JSON file instead of a shipped key.", valueName: "file"))
     public var key: String?
 
-    @Option(name: .long, help: "Standard deviation for S_diff (pre-treatment or dysfunctional-norm SD).")
+    @Option(name: .long, help: ArgumentHelp("Standard deviation for S_diff (pre-treatment or dysfunctional-norm SD).", valueName: "x"))
     public var sd: Double?
 
-    @Option(name: .long, help: "Reliability coefficient for S_diff (test-retest or alpha), between 0 and 1.")
+    @Option(name: .long, help: ArgumentHelp("Reliability coefficient for S_diff (test-retest or alpha), between 0 and 1.", valueName: "r"))
     public var reliability: Double?
 
-    @Option(name: .long, help: "Clinical cut-off (overrides the instrument's).")
+    @Option(name: .long, help: ArgumentHelp("Clinical cut-off (overrides the instrument's).", valueName: "c"))
     public var cutoff: Double?
 
-    @Option(name: .long, help: "lower-better or higher-better (default: the instrument's, else lower-better).")
+    @Option(name: .long, help: ArgumentHelp("lower-better or higher-better (default: the instrument's, else lower-better).", valueName: "direction"))
     public var direction: String?
 
     @Flag(name: .customLong("nhs-talking-therapies"), help: "NHS Talking Therapies outcome metrics from PHQ-9 and GAD-7.")
     public var talkingTherapies = false
 
-    @Option(name: .customLong("phq-pre"), help: "PHQ-9 total at the start (with --nhs-talking-therapies).")
+    @Option(name: .customLong("phq-pre"), help: ArgumentHelp("PHQ-9 total at the start (with --nhs-talking-therapies).", valueName: "col"))
     public var phqPre: String?
 
-    @Option(name: .customLong("phq-post"), help: "PHQ-9 total at the end.")
+    @Option(name: .customLong("phq-post"), help: ArgumentHelp("PHQ-9 total at the end.", valueName: "col"))
     public var phqPost: String?
 
-    @Option(name: .customLong("gad-pre"), help: "GAD-7 total at the start.")
+    @Option(name: .customLong("gad-pre"), help: ArgumentHelp("GAD-7 total at the start.", valueName: "col"))
     public var gadPre: String?
 
-    @Option(name: .customLong("gad-post"), help: "GAD-7 total at the end.")
+    @Option(name: .customLong("gad-post"), help: ArgumentHelp("GAD-7 total at the end.", valueName: "col"))
     public var gadPost: String?
 
-    @Option(name: .long, help: "Attended treatment sessions (rows below --min-sessions have not finished treatment).")
+    @Option(name: .long, help: ArgumentHelp("Attended treatment sessions (rows below --min-sessions have not finished treatment).", valueName: "col"))
     public var sessions: String?
 
-    @Option(name: .customLong("min-sessions"), help: "Sessions needed to have finished a course of treatment.")
+    @Option(name: .customLong("min-sessions"), help: ArgumentHelp("Sessions needed to have finished a course of treatment.", valueName: "n"))
     public var minSessions: Double = 2
 
-    @Option(name: .long, help: "Write every input row with the change columns appended to this CSV file.")
+    @Option(name: .long, help: ArgumentHelp("Write every input row with the change columns appended to this CSV file.", valueName: "file.csv"))
     public var out: String?
 
-    @Option(name: .long, help: "Write the Jacobson-Truax plot to this SVG file.")
+    @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this SVG file.", valueName: "file.svg"))
     public var plot: String?
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
+    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
 
     public init() {}
@@ -180,18 +180,19 @@ public struct ChangeCommand: AllianceSubcommand {
 
     private func changeJSON(_ r: ChangeResult, data: LoadedData, instrument: String?, written: String?,
                             figures: [String]) -> JSONValue {
+        // The contract's keys (DESIGN.md §7) first, in its order; additions follow.
         var fields: [(String, JSONValue)] = [
             ("method", .string(r.method.rawValue)),
-            ("instrument", .string(instrument)),
-            ("data", data.json(used: r.n)),
-            ("pre", .string(pre)),
-            ("post", .string(post)),
-            ("direction", .string(r.direction == .lowerBetter ? "lower-better" : "higher-better")),
             ("n", .integer(r.n)),
             ("s_diff", .number(r.sDiff)),
             ("reliable_change", .number(r.reliableChange)),
             ("cutoff", .number(r.cutoff)),
             ("counts", .object(ChangeCategory.allCases.map { ($0.rawValue, .integer(r.counts[$0])) })),
+            ("data", data.json(used: r.n)),
+            ("instrument", .string(instrument)),
+            ("pre", .string(pre)),
+            ("post", .string(post)),
+            ("direction", .string(r.direction == .lowerBetter ? "lower-better" : "higher-better")),
         ]
         if let sd, let reliability {
             fields.append(("sd", .number(sd)))
@@ -209,10 +210,10 @@ public struct ChangeCommand: AllianceSubcommand {
             return [.text(category.label), .integer(count), .number(r.n > 0 ? 100 * Double(count) / Double(r.n) : nil)]
         }
         let method = r.method == .jacobsonTruax
-            ? "Jacobson–Truax: S_diff = \(NumberFormat.fixed(r.sDiff, places: 2)); reliable when |RCI| ≥ 1.96, i.e. a change of at least \(NumberFormat.fixed(r.reliableChange, places: 2)) points."
-            : "Published reliable-change criterion for \(instrument ?? "the instrument"): a change of at least \(NumberFormat.fixed(r.reliableChange, places: 2)) points."
+            ? "Jacobson–Truax: S_diff = \(NumberFormat.fixed(r.sDiff, places: 2)); reliable when |RCI| ≥ 1.96, i.e. a change of at least \(ChangePlot.points(r.reliableChange)) points."
+            : "Published reliable-change criterion for \(instrument ?? "the instrument"): a change of at least \(ChangePlot.points(r.reliableChange)) points."
         let better = r.direction == .lowerBetter ? "lower scores are better" : "higher scores are better"
-        let cut = r.cutoff.map { "Recovered: reliable improvement from the clinical side of the cut-off \(NumberFormat.fixed($0, places: 2)) to the other side; \(better)." }
+        let cut = r.cutoff.map { "Recovered: reliable improvement from the clinical side of the cut-off \(ChangePlot.points($0)) to the other side; \(better)." }
             ?? "No clinical cut-off, so no row can be classed as recovered; \(better)."
         return ResultTable(
             title: "Reliable change: \(pre ?? "pre") to \(post ?? "post")",

@@ -25,15 +25,42 @@ struct ChangePlot {
         }
     }
 
+    /// Clients at the same (pre, post) pair in one category, in order of first appearance.
+    struct Stack {
+        var x: [Double] = []
+        var y: [Double] = []
+        var count: [Int] = []
+        var index: [PairKey: Int] = [:]
+
+        struct PairKey: Hashable {
+            let x: UInt64, y: UInt64
+        }
+
+        mutating func add(_ px: Double, _ py: Double) {
+            let key = PairKey(x: px.bitPattern, y: py.bitPattern)
+            if let i = index[key] { count[i] += 1; return }
+            index[key] = x.count
+            x.append(px)
+            y.append(py)
+            count.append(1)
+        }
+    }
+
+    /// Largest point radius in pixels (the most crowded pair) and the smallest, so a single client stays visible.
+    static let maxRadius = 6.5
+    static let minRadius = 2.6
+
     func plot() -> Plot {
-        var xs: [ChangeCategory: [Double]] = [:], ys: [ChangeCategory: [Double]] = [:]
+        // Scores are often whole numbers, so many clients share a pair: one point per pair, its area
+        // proportional to the number of clients (no jitter, which would invent data).
+        var stacks: [ChangeCategory: Stack] = [:]
         var all: [Double] = []
         for i in result.rows.indices {
             guard let row = result.rows[i], let x = pre[i], let y = post[i] else { continue }
-            xs[row.category, default: []].append(x)
-            ys[row.category, default: []].append(y)
+            stacks[row.category, default: Stack()].add(x, y)
             all += [x, y]
         }
+        let crowded = stacks.values.flatMap(\.count).max() ?? 1
         if let c = result.cutoff { all.append(c) }
         // Non-finite scores are not drawn and must not reach the axis limits (a NaN range would trap).
         let finite = all.filter(\.isFinite)
@@ -57,23 +84,25 @@ struct ChangePlot {
             layers.append(Layer(.reference(.horizontal(y: c)), label: label, style: cutStyle))
         }
         for category in ChangeCategory.allCases {
-            let x = xs[category] ?? []
-            guard !x.isEmpty else { continue }
-            layers.append(Layer(.points(x: x, y: ys[category] ?? []),
-                                label: "\(category.label) (n = \(x.count))", style: Self.style(category)))
+            guard let stack = stacks[category] else { continue }
+            let sizes = crowded > 1
+                ? stack.count.map { max(Self.minRadius, Self.maxRadius * (Double($0) / Double(crowded)).squareRoot()) }
+                : nil
+            layers.append(Layer(.points(x: stack.x, y: stack.y, sizes: sizes),
+                                label: "\(category.label) (n = \(result.counts[category]))", style: Self.style(category)))
         }
         return Plot(
             title: instrument.map { "Reliable change in \($0.uppercased())" } ?? "Reliable change: \(preName) to \(postName)",
-            description: description(),
+            description: description(crowded: crowded),
             x: Axis(title: "\(preName) (pre)", limits: limits),
             y: Axis(title: "\(postName) (post)", limits: limits),
             layers: layers,
-            legendTitle: "Jacobson–Truax",
+            legendTitle: crowded > 1 ? "Jacobson–Truax (area ∝ n)" : "Jacobson–Truax",
             width: 680, height: 400,
             idPrefix: "change")
     }
 
-    private func description() -> String {
+    private func description(crowded: Int) -> String {
         let c = result.counts
         let better = result.direction == .lowerBetter ? "below" : "above"
         var text = "Jacobson-Truax plot of \(result.n) clients: \(preName) (pre, x axis) against \(postName) (post, y axis). "
@@ -82,6 +111,9 @@ struct ChangePlot {
             + "which are not reliable."
         if let cut = result.cutoff {
             text += " Dotted lines mark the clinical cut-off at \(Self.points(cut))."
+        }
+        if crowded > 1 {
+            text += " Point area is proportional to the number of clients with the same pair of scores (at most \(crowded))."
         }
         return text
     }

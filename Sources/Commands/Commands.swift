@@ -12,6 +12,7 @@ public struct AllianceCLI: ParsableCommand {
             ScoreCommand.self,
             ReliabilityCommand.self,
             ChangeCommand.self,
+            CorrelateCommand.self,
             FitCommand.self,
             SimulateCommand.self,
             RunCommand.self,

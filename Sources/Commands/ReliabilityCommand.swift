@@ -19,25 +19,25 @@ public struct ReliabilityCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "Instrument id of a shipped key (its items, reverse keys and subscales).")
+    @Option(name: .long, help: ArgumentHelp("Instrument id of a shipped key (its items, reverse keys and subscales).", valueName: "id"))
     public var instrument: String?
 
-    @Option(name: .long, help: "A scoring-key JSON file instead of a shipped key.")
+    @Option(name: .long, help: ArgumentHelp("A scoring-key JSON file instead of a shipped key.", valueName: "file"))
     public var key: String?
 
-    @Option(name: .long, help: "With --instrument: item columns are P1…Pk or P_1…P_k.")
+    @Option(name: .long, help: ArgumentHelp("With --instrument: item columns are P1…Pk or P_1…P_k.", valueName: "p"))
     public var prefix: String?
 
-    @Option(name: .long, help: "Item columns, comma-separated (in key order with --instrument).")
+    @Option(name: .long, help: ArgumentHelp("Item columns, comma-separated (in key order with --instrument).", valueName: "a,b,..."))
     public var items: String?
 
     @Flag(name: .long, help: "Also report each subscale of the instrument.")
     public var subscales = false
 
-    @Option(name: .long, help: "Confidence level of the alpha interval.")
+    @Option(name: .long, help: ArgumentHelp("Confidence level of the alpha interval.", valueName: "level"))
     public var level: Double = 0.95
 
-    @Option(name: .long, help: "Out-of-range item values (with --instrument): error (default) or missing.")
+    @Option(name: .long, help: ArgumentHelp("Out-of-range item values (with --instrument): error (default) or missing.", valueName: "policy"))
     public var invalid: String = "error"
 
     @OptionGroup public var output: OutputOptions
@@ -106,7 +106,6 @@ public struct ReliabilityCommand: AllianceSubcommand {
     static func json(_ r: ReliabilityResult) -> JSONValue {
         .object([
             ("n", .integer(r.n)),
-            ("dropped", .integer(r.dropped)),
             ("items", .integer(r.items.count)),
             ("alpha", .number(r.alpha)),
             ("alpha_conf_low", .number(r.alphaConfLow)),
@@ -117,6 +116,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
                 .object([("item", .string(s.item)), ("item_rest_r", .number(s.itemRestCorrelation)),
                          ("alpha_if_dropped", .number(s.alphaIfDropped))])
             })),
+            ("dropped", .integer(r.dropped)),
         ])
     }
 

@@ -22,39 +22,33 @@ public struct ScoreCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "Instrument id of a shipped key (wai-sr, srs, ors, phq-9, gad-7, core-10, bdi-ii).")
+    @Option(name: .long, help: ArgumentHelp("Instrument id of a shipped key (wai-sr, srs, ors, phq-9, gad-7, core-10, bdi-ii).", valueName: "id"))
     public var instrument: String?
 
-    @Option(name: .long, help: "A scoring-key JSON file (docs/scoring-keys.md) instead of a shipped key.")
+    @Option(name: .long, help: ArgumentHelp("A scoring-key JSON file (docs/scoring-keys.md) instead of a shipped key.", valueName: "file"))
     public var key: String?
 
-    @Option(name: .long, help: "Item columns are P1…Pk or P_1…P_k.")
+    @Option(name: .long, help: ArgumentHelp("Item columns are P1…Pk or P_1…P_k.", valueName: "p"))
     public var prefix: String?
 
-    @Option(name: .long, help: "Item columns, comma-separated, in the key's item order.")
+    @Option(name: .long, help: ArgumentHelp("Item columns, comma-separated, in the key's item order.", valueName: "a,b,..."))
     public var items: String?
 
-    @Option(name: .long, help: "Out-of-range item values: error (refuse the data, default) or missing.")
+    @Option(name: .long, help: ArgumentHelp("Out-of-range item values: error (refuse the data, default) or missing.", valueName: "policy"))
     public var invalid: String = "error"
 
-    @Option(name: .customLong("alert-cutoff"), help: "Override the key's alert threshold (e.g. SRS below 36).")
+    @Option(name: .customLong("alert-cutoff"), help: ArgumentHelp("Override the key's alert threshold (e.g. SRS below 36).", valueName: "x"))
     public var alertCutoff: Double?
 
-    @Option(name: .long, help: "Write the input columns plus the scores to this CSV file (atomically).")
+    @Option(name: .long, help: ArgumentHelp("Write the input columns plus the scores to this CSV file (atomically).", valueName: "file.csv"))
     public var out: String?
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
+    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
 
     public init() {}
 
     public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
-
-    public func validate() throws {
-        if instrument == nil && key == nil {
-            throw ValidationError("give --instrument ID or --key FILE")
-        }
-    }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         let policy = try invalidPolicy(invalid)
@@ -121,7 +115,7 @@ public struct ScoreCommand: AllianceSubcommand {
             rows: [
                 [.text("Read"), .integer(result.rows)],
                 [.text("Scored"), .integer(result.scored)],
-                [.text("  of which prorated"), .integer(result.prorated)],
+                [.text("Scored by prorating"), .integer(result.prorated)],
                 [.text("Not scored (too many missing items)"), .integer(result.tooManyMissing)],
                 [.text("Invalid item cells treated as missing"), .integer(result.invalidCells.count)],
             ],

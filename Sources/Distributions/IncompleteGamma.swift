@@ -14,7 +14,7 @@ extension SpecialFunctions {
     /// P(a, x) and Q(a, x) together: the smaller one is computed directly (series for P when x < a+1,
     /// Legendre continued fraction for Q otherwise) and the larger as its complement.
     public static func regularizedGammaPair(_ a: Double, _ x: Double) -> (lower: Double, upper: Double) {
-        if a.isNaN || x.isNaN || a <= 0 || a.isInfinite { return (.nan, .nan) }
+        if a.isNaN || x.isNaN || a <= 0 || a > largestShape { return (.nan, .nan) }
         if x <= 0 { return (0, 1) }
         if x.isInfinite { return (1, 0) }
         let front = exp(logGammaPowerTerm(a, x))
@@ -63,7 +63,7 @@ extension SpecialFunctions {
         var denominator = a
         var term = 1 / a
         var sum = term
-        for _ in 0..<100_000 {
+        for _ in 0..<iterationLimit {
             denominator += 1
             term *= x / denominator
             sum += term
@@ -80,7 +80,7 @@ extension SpecialFunctions {
         var c = 1 / tiny
         var d = 1 / b
         var h = d
-        for i in 1..<100_000 {
+        for i in 1..<iterationLimit {
             let n = Double(i)
             let an = -n * (n - a)
             b += 2

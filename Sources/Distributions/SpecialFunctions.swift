@@ -6,6 +6,11 @@ import Foundation
 /// Conventions follow R: logGamma returns log|Γ(x)|; poles give +infinity for logGamma and trigamma,
 /// NaN for digamma; NaN in gives NaN out.
 public enum SpecialFunctions {
+    /// Largest shape parameter of the incomplete gamma and beta functions (for the beta: the smaller of
+    /// the two): their series and continued fractions need about 9√a terms, capped at `iterationLimit`.
+    /// Beyond it the functions return NaN rather than an unconverged value.
+    public static let largestShape = 1e10
+    static let iterationLimit = 2_000_000
     static let lnSqrt2Pi = 0.918_938_533_204_672_741_78
     static let eulerGamma = 0.577_215_664_901_532_860_61
 

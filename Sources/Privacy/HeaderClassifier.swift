@@ -198,7 +198,7 @@ enum HeaderClassifier {
         "access", "rate", "pct", "percent", "proportion", "prop", "freq", "frequency", "app", "reminder",
         "reminders", "delivered", "delivery", "format", "length", "len", "domain", "size",
         // Measurements of a place rather than the place (`city_mpg`, `town_population`).
-        "mpg", "population", "density", "distance", "km", "miles",
+        "mpg", "population", "density", "distance", "km", "miles", "search", "searched",
     ]
 
     /// Tokens that make `name` the name of a thing, not of a person.

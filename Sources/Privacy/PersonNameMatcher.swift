@@ -3,8 +3,10 @@
 /// place or organisation (`Albert Road`, `Victoria Clinic`), a month or a weekday does not count.
 ///
 /// The given-name list is deliberately modest (common US and UK given names) and leaves out names that are
-/// also ordinary capitalised words or places (May, June, Grace, Hope, Mark, Will, Jordan, Austin, Victoria, …),
-/// so that notes such as "Hope Clinic" or "May review" are not taken for names.
+/// also ordinary capitalised words or places (May, June, Grace, Hope, Mark, Will, Jordan, Austin, Victoria,
+/// Ben, …), so that notes such as "Hope Clinic", "May review" or "Ben Nevis" are not taken for names. A given
+/// name after a place prefix (`San Carlos`, `St. Anthony`) or before an institution word (`George Mason Univ`)
+/// does not count either.
 enum PersonNameMatcher {
     /// An upper-case letter then lower-case letters (at least one), allowing `'` or `-` inside (`O'Neil`,
     /// `Smith-Jones`); not followed by a digit. Returns the index after the word.
@@ -31,8 +33,8 @@ enum PersonNameMatcher {
         givenNameWords.contains(s, from, to)
     }
 
-    /// A name starting at `i` (see the type's documentation); returns its end.
-    static func matchName(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+    /// A name starting at `i` (see the type's documentation), in a cell starting at `lo`; returns its end.
+    static func matchName(_ s: Bytes, _ lo: Int, _ i: Int, _ hi: Int) -> Int? {
         guard let firstEnd = capitalisedWord(s, i, hi), firstEnd - i <= 12 else { return nil }
         var j = firstEnd
         if titleWords.contains(s, i, firstEnd) {
@@ -40,8 +42,24 @@ enum PersonNameMatcher {
         } else if !givenNameWords.contains(s, i, firstEnd) {
             return nil
         }
-        guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi) else { return nil }
-        return exclusionWords.contains(s, j + 1, secondEnd) ? nil : secondEnd
+        guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi),
+              !exclusionWords.contains(s, j + 1, secondEnd), !followsPlacePrefix(s, lo, i) else { return nil }
+        // `George Mason Univ`, `Alexander Hamilton High`: a named institution, not a person.
+        if secondEnd + 1 < hi, s[secondEnd] == ByteMatching.space,
+           let thirdEnd = capitalisedWord(s, secondEnd + 1, hi), exclusionWords.contains(s, secondEnd + 1, thirdEnd) {
+            return nil
+        }
+        return secondEnd
+    }
+
+    /// The word before `i` makes the next words a place: `San Carlos`, `St. Anthony`, `Fort William`.
+    static func followsPlacePrefix(_ s: Bytes, _ lo: Int, _ i: Int) -> Bool {
+        var end = i - 1
+        guard end > lo, s[end] == ByteMatching.space else { return false }
+        if s[end - 1] == ByteMatching.dot { end -= 1 }
+        var start = end
+        while start > lo, s[start - 1].isLetter { start -= 1 }
+        return start < end && placePrefixWords.contains(s, start, end)
     }
 
     /// The whole cell is `Surname, Given` (optionally with one more capitalised word), the given name from the list.
@@ -59,6 +77,13 @@ enum PersonNameMatcher {
     static let givenNameWords = WordSet(givenNames)
     static let exclusionWords = WordSet(secondWordExclusions)
 
+    static let placePrefixWords = WordSet(placePrefixes)
+
+    static let placePrefixes: Set<String> = [
+        "San", "Santa", "Santo", "Sao", "St", "Saint", "Ste", "Fort", "Ft", "Port", "Mount", "Mt", "Lake", "Cape",
+        "Rio", "Los", "Las", "El", "La", "Le", "New", "Glen", "Ben", "Loch", "Isle", "Villa", "Puerto", "Point",
+    ]
+
     static let titles: Set<String> = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof"]
 
     static let secondWordExclusions: Set<String> = [
@@ -68,6 +93,10 @@ enum PersonNameMatcher {
         "Station", "Campus", "Site", "Church", "Close", "Drive", "Gardens", "Terrace", "Crescent", "Hill",
         "Green", "Village", "Town", "City", "County", "Institute", "Foundation", "Program", "Programme",
         "Project", "Group", "Therapy", "Counselling", "Counseling", "Scale", "Inventory", "Questionnaire",
+        "Valley", "Lake", "Lakes", "Union", "Elementary", "Univ", "Mountain", "River", "Creek", "Beach", "Bay",
+        "Heights", "Falls", "Springs", "Island", "Point", "Grove", "Ridge", "High", "Middle", "Academy",
+        "Library", "Museum", "Bridge", "Mill", "Farm", "Estate", "Forest", "Woods", "Field", "Fields", "Manor",
+        "Castle", "Tower", "Memorial", "Airport", "Harbour", "Harbor", "Port", "Bank", "Institution",
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     ]
@@ -84,7 +113,7 @@ enum PersonNameMatcher {
         "Billy", "Bruce", "Gabriel", "Joe", "Logan", "Alan", "Juan", "Albert", "Willie", "Elijah", "Wayne",
         "Randy", "Vincent", "Liam", "Oliver", "Harry", "Jack", "Charlie", "Oscar", "Leo", "Freddie", "Alfie",
         "Archie", "Theo", "Muhammad", "Mohammed", "Ahmed", "Ali", "Omar", "Ian", "Neil", "Stuart", "Graham",
-        "Colin", "Simon", "Martin", "Tony", "Steve", "Dave", "Mike", "Chris", "Matt", "Tom", "Sam", "Ben", "Dan",
+        "Colin", "Simon", "Martin", "Tony", "Steve", "Dave", "Mike", "Chris", "Matt", "Tom", "Sam", "Dan",
         "Nick", "Luke", "Jamie", "Callum", "Connor", "Rhys", "Owen", "Gareth", "Hamish", "Declan", "Aidan",
         "Carlos", "Luis", "Miguel", "Pedro", "Rajesh", "Sanjay", "Wei", "Hiroshi",
         // Common US and UK female given names

@@ -125,6 +125,35 @@ struct HostileInputModelTests {
         }
     }
 
+    /// Found by Fuzz/formula: `(x+ z+ o)^344444` looped 344,444 times expanding the power before the parser
+    /// reached the stray tokens after it. Powers are now capped at the number of variables.
+    @Test("fuzzer regression: a huge formula power is expanded only as far as it can matter")
+    func fuzzPowerHang() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Hostile.corpusDirectory() + "/fuzz_formula_power_hang.txt"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let start = Hostile.threadCPUSeconds()
+        #expect(throws: FormulaError.self) { try Formula(text) }
+        let capped = try Formula("y ~ (x + z + o)^344444")
+        #expect(capped.terms.map(\.label) == ["x", "z", "o", "x:z", "x:o", "z:o", "x:z:o"])
+        #expect(Hostile.threadCPUSeconds() - start < 1)
+    }
+
+    /// Found by Fuzz/formula: a chain of about twenty `*` and `:` products expands to thousands of terms;
+    /// it took most of a second of CPU (more under the fuzzer) while each term comparison rebuilt a set
+    /// of labels. Terms now keep that set, and expansion stops at 2,000 terms.
+    @Test("fuzzer regression: a long product chain is refused or parsed quickly")
+    func fuzzProductChain() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Hostile.corpusDirectory() + "/fuzz_formula_product_chain.txt"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let start = Hostile.threadCPUSeconds()
+        do {
+            _ = try Formula(text)
+        } catch {
+            #expect(error.description.contains("more than 2000 terms"), "\(error)")
+        }
+        #expect(Hostile.threadCPUSeconds() - start < 1)
+    }
+
     /// Interactions of many-level factors would need a design matrix of 40^6 columns; the fit refuses
     /// before allocating it.
     @Test("interaction of many-level factors is refused up front")

@@ -36,6 +36,8 @@ import Testing
         let run = try MeasuresFixtures.run(ChangeCommand.self,
                                            [data, "--pre", "phq_pre", "--post", "phq_post", "--instrument", "phq-9", "--format", "json"])
         let json = run.report.json
+        #expect(json.keys == ["method", "n", "s_diff", "reliable_change", "cutoff", "counts", "data", "instrument",
+                              "pre", "post", "direction", "out", "plot", "warnings"])
         #expect(json["method"]?.string == "published-criterion")
         #expect(json["n"]?.int == 10)
         #expect(json["data"]?["dropped"]?.int == 1)
@@ -142,6 +144,27 @@ import Testing
                                               "--reliability", "0.84", "--cutoff", "10", "--plot", "change.svg"])
         #expect(try String(contentsOf: again.outputDirectory.appendingPathComponent("change.svg"), encoding: .utf8) == svg)
         try renderWithRsvgIfAvailable(path)
+    }
+
+    /// Clients sharing a (pre, post) pair are one point whose area grows with their number; the legend
+    /// still counts clients, not points.
+    @Test func plotStacksIdenticalPairs() throws {
+        let folder = try MeasuresFixtures.scratchDirectory()
+        let csv = folder.appendingPathComponent("pairs.csv")
+        try "pre,post\n20,8\n20,8\n20,8\n12,11\n".write(to: csv, atomically: true, encoding: .utf8)
+        let run = try MeasuresFixtures.run(ChangeCommand.self,
+                                           [csv.path, "--pre", "pre", "--post", "post", "--instrument", "phq-9",
+                                            "--plot", "pairs.svg"])
+        let svg = try String(contentsOf: run.outputDirectory.appendingPathComponent("pairs.svg"), encoding: .utf8)
+        #expect(svg.contains("Recovered (n = 3)"))
+        #expect(svg.contains("Unchanged (n = 1)"))
+        #expect(svg.contains("Point area is proportional to the number of clients with the same pair of scores (at most 3)."))
+        #expect(svg.contains("area ∝ n"))
+        // One mark per pair: the recovered group draws a single circle, at the largest radius.
+        let circles = svg.components(separatedBy: "<circle").count - 1
+        #expect(circles == 2)  // the recovered point and the legend swatch
+        #expect(svg.contains("r=\"6.5\""))
+        #expect(XMLParser(data: Data(svg.utf8)).parse())
     }
 
     /// rsvg-convert, when installed, must turn the SVG into a PNG without complaint.

@@ -33,7 +33,7 @@ import Testing
 
         func runOnce(_ name: String) throws -> URL {
             let out = folder.appendingPathComponent(name)
-            var command = try RunCommand.parse([notebook.path, "--out", out.path])
+            let command = try RunCommand.parse([notebook.path, "--out", out.path])
             try command.run()
             return out
         }

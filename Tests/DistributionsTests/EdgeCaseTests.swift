@@ -71,6 +71,30 @@ struct EdgeCaseTests {
         #expect(count == 126)
     }
 
+    /// Degrees of freedom beyond 10²⁰ take their limits, checked against R's pchisq values (1e-11: the
+    /// argument x/k or k/x is rounded once, and tail probabilities amplify that by up to ~100).
+    @Test func limitingDegreesOfFreedom() {
+        let t = StudentT(degreesOfFreedom: 1e25)
+        #expect(t.cdf(-5) == Normal.cdf(-5) && t.quantile(1e-10) == Normal.quantile(1e-10))
+        let count = checkRows(Fixtures.distributions, tolerance: 1e-11, [
+            "pchisq_lower": { FDistribution(numerator: $0[1], denominator: 1e25).cdf($0[0] / $0[1]) },
+            "pchisq_upper": { FDistribution(numerator: 1e25, denominator: $0[1]).cdf($0[1] / $0[0]) },
+        ])
+        #expect(count == 496)
+        let pointMass = FDistribution(numerator: .infinity, denominator: 1e30)
+        #expect(pointMass.cdf(0.999) == 0 && pointMass.cdf(1) == 1 && pointMass.quantile(0.3) == 1)
+    }
+
+    /// Shapes beyond `SpecialFunctions.largestShape` give NaN, not an unconverged number.
+    @Test func shapesBeyondTheSupportedRange() {
+        let tooLarge = SpecialFunctions.largestShape * 10
+        #expect(SpecialFunctions.regularizedGammaP(tooLarge, tooLarge).isNaN)
+        #expect(SpecialFunctions.regularizedIncompleteBeta(0.5, a: tooLarge, b: tooLarge).isNaN)
+        #expect(ChiSquared(degreesOfFreedom: 4 * tooLarge).quantile(0.5).isNaN)
+        // A huge shape next to a small one is fine (the t distribution with ν = 10¹⁵).
+        #expect(!StudentT(degreesOfFreedom: 1e15).cdf(-3).isNaN)
+    }
+
     @Test func degenerateDiscreteCases() {
         #expect(Binomial(trials: 0, probability: 0.3).pmf(0) == 1)
         #expect(Binomial(trials: 5, probability: 0).pmf(0) == 1 && Binomial(trials: 5, probability: 1).pmf(5) == 1)

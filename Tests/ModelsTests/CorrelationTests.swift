@@ -16,7 +16,7 @@ struct CorrelationTests {
         #expect(correlationRelativeError(result.estimate, reference.estimate) <= tolerance, "\(label) estimate \(result.estimate)")
         #expect(correlationRelativeError(result.statistic, reference.statistic) <= tolerance, "\(label) statistic \(result.statistic)")
         #expect(correlationRelativeError(result.pValue, reference.p) <= tolerance, "\(label) p \(result.pValue)")
-        if reference.kind != "matrix" {
+        if reference.kind == "pair" || reference.kind == "partial" {
             #expect(correlationRelativeError(result.confLow, reference.low) <= tolerance, "\(label) low \(result.confLow)")
             #expect(correlationRelativeError(result.confHigh, reference.high) <= tolerance, "\(label) high \(result.confHigh)")
         }
@@ -65,6 +65,32 @@ struct CorrelationTests {
                 let entry = try #require(matrix.entry(j, i))
                 #expect(entry.first == i && entry.second == j)
                 expectMatches(try entry.outcome.get(), reference)
+                let adjusted = try #require(entry.adjustedPValue)
+                #expect(correlationRelativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
+            }
+        }
+    }
+
+    @Test(arguments: MissingDataHandling.allCases)
+    func partialMatricesMatchResidualCorrelationsWithBH(missing: MissingDataHandling) throws {
+        let data = try CorrelationFixtures.data()
+        let names = ["wai_total", "srs_total", "phq9_post", "sessions"]
+        let controls = ["phq9_pre", "age"].map { data[$0] ?? [] }
+        for correlationMethod in [CorrelationMethod.pearson, .spearman] {
+            let references = try CorrelationFixtures.references().filter {
+                $0.kind == "pmatrix" && $0.missing == missing.rawValue && $0.method == correlationMethod.rawValue
+            }
+            #expect(references.count == 6)
+            let matrix = try Correlation.matrix(
+                names.map { data[$0] ?? [] }, method: correlationMethod, missing: missing, adjustment: .bh,
+                controls: controls)
+            for reference in references {
+                let i = try #require(names.firstIndex(of: reference.x))
+                let j = try #require(names.firstIndex(of: reference.y))
+                let entry = try #require(matrix.entry(i, j))
+                let result = try entry.outcome.get()
+                #expect(result.controls == 2)
+                expectMatches(result, reference)
                 let adjusted = try #require(entry.adjustedPValue)
                 #expect(correlationRelativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
             }

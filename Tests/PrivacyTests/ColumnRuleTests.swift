@@ -70,6 +70,8 @@ struct ColumnRuleTests {
         #expect(kinds(numeric("x", [9434765919, 4010232137, 4505577104])) == [.nhsNumber])
         #expect(kinds(numeric("x", [7700900123, 2079460958], leadingZeros: 2)) == [.phoneNumber])
         #expect(kinds(numeric("x", [2125550198, 3125550143, 12025550174])) == [.phoneNumber])
+        #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 5555555555554444])) == [.accountNumber])
+        #expect(kinds(numeric("x", [4111111111111112, 378282246310006, 5555555555554445])) == [])
         // Unix timestamps, large counts and decimals are not phone numbers.
         #expect(kinds(numeric("x", [1700000000, 1700003600, 1700007200])) == [])
         #expect(kinds(numeric("x", [2125550198.5, 3125550143])) == [])

@@ -119,6 +119,17 @@ for (lambda in c(1e-3, 0.5, 5, 100, 1e4)) {
   }
 }
 
+# large parameters near the centre (continued fractions and series need about 9*sqrt(shape) terms)
+for (k in c(3e6, 3001000)) {
+  add("pbinom_lower", pbinom(k, 1e7, 0.3), k, 1e7, 0.3); add("pbinom_upper", pbinom(k, 1e7, 0.3, lower.tail = FALSE), k, 1e7, 0.3)
+}
+for (k in c(1e7, 1e7 + 20000)) {
+  add("ppois_lower", ppois(k, 1e7), k, 1e7); add("ppois_upper", ppois(k, 1e7, lower.tail = FALSE), k, 1e7)
+}
+add("pchisq_lower", pchisq(1.0001e8, 1e8), 1.0001e8, 1e8); add("pchisq_upper", pchisq(1.0001e8, 1e8, lower.tail = FALSE), 1.0001e8, 1e8)
+add("qchisq_lower", qchisq(0.3, 1e8), 0.3, 1e8); add("qchisq_upper", qchisq(0.3, 1e8, lower.tail = FALSE), 0.3, 1e8)
+add("pbeta_lower", pbeta(0.5001, 1e7, 1e7), 0.5001, 1e7, 1e7); add("pbeta_upper", pbeta(0.5001, 1e7, 1e7, lower.tail = FALSE), 0.5001, 1e7, 1e7)
+
 out <- do.call(rbind, rows)
 fmt <- function(v) ifelse(is.na(v), "", sprintf("%.17g", v))
 lines <- paste(out$fn, fmt(out$a1), fmt(out$a2), fmt(out$a3), fmt(out$value), sep = ",")

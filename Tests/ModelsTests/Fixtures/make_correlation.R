@@ -81,6 +81,22 @@ for (missing in c("pairwise", "listwise")) for (method in c("pearson", "spearman
   for (k in seq_along(res)) with(res[[k]], add("matrix", method, i, j, "", 0.95, n, r, s, p, NA, NA, padj[k], missing))
 }
 
+# Partial-correlation matrices controlling for phq9_pre and age, BH-adjusted.
+pvars <- c("wai_total", "srs_total", "phq9_post", "sessions"); controls <- c("phq9_pre", "age")
+for (missing in c("pairwise", "listwise")) for (method in c("pearson", "spearman")) {
+  res <- list()
+  for (i in 1:(length(pvars) - 1)) for (j in (i + 1):length(pvars)) {
+    cols <- if (missing == "listwise") c(pvars, controls) else c(pvars[i], pvars[j], controls)
+    d <- data[complete.cases(data[cols]), c(pvars[i], pvars[j], controls)]
+    if (method == "spearman") d[] <- lapply(d, rank)
+    ex <- resid(lm(reformulate(controls, pvars[i]), data = d)); ey <- resid(lm(reformulate(controls, pvars[j]), data = d))
+    r <- cor(ex, ey); m <- nrow(d); df <- m - 2 - length(controls); t <- r * sqrt(df / (1 - r^2))
+    res[[length(res) + 1]] <- list(i = pvars[i], j = pvars[j], n = m, r = r, t = t, p = 2 * pt(-abs(t), df))
+  }
+  padj <- p.adjust(sapply(res, `[[`, "p"), method = "BH")
+  for (k in seq_along(res)) with(res[[k]], add("pmatrix", method, i, j, paste(controls, collapse = "+"), 0.95, n, r, t, p, NA, NA, padj[k], missing))
+}
+
 # p.adjust on a vector with ties, an exact 1, a tiny value and an NA.
 pv <- c(0.01, 0.02, 0.02, 0.5, 1, 3e-8, NA, 0.04, 0.049, 0.2)
 for (method in c("none", "holm", "bonferroni", "BH")) {
