@@ -72,6 +72,7 @@ struct ColumnRuleTests {
         #expect(kinds(numeric("x", [2125550198, 3125550143, 12025550174])) == [.phoneNumber])
         #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 5555555555554444])) == [.accountNumber])
         #expect(kinds(numeric("x", [4111111111111112, 378282246310006, 5555555555554445])) == [])
+        #expect(kinds(numeric("x", [1479597200000, 1479596223000])) == [], "millisecond timestamps")
         // Unix timestamps, large counts and decimals are not phone numbers.
         #expect(kinds(numeric("x", [1700000000, 1700003600, 1700007200])) == [])
         #expect(kinds(numeric("x", [2125550198.5, 3125550143])) == [])
