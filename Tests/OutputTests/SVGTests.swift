@@ -210,3 +210,16 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
         #expect(svg == golden)
     }
 }
+
+@Suite struct PlotRobustnessTests {
+    @Test func absurdSizesAndExtremeValuesStillGiveValidSVG() throws {
+        let huge = Plot(description: "extremes", x: .linear(), y: .log10(),
+                        layers: [Layer(.points(x: [-1e308, 1e308], y: [1e-300, 1e300]), label: String(repeating: "long ", count: 40))])
+        for plot in [huge, Plot(description: "nan size", layers: [], width: .nan, height: -5),
+                     Plot(title: String(repeating: "Title ", count: 30), description: "narrow", layers: [], width: 10, height: 10)] {
+            let document = try #require(SVGDocument.parse(plot.svg()))
+            let panel = try #require(document.panel)
+            #expect((panel.number("width") ?? -1) > 0 && (panel.number("height") ?? -1) > 0)
+        }
+    }
+}

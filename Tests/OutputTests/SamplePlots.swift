@@ -107,7 +107,7 @@ enum SamplePlots {
 
     static let all: [(name: String, plot: Plot)] = [
         ("scatter", scatter()), ("forest", forest()), ("heatmap", heatmap()), ("survival", survival()), ("bars", bars()), ("stress", stress()),
-        ("bigHeatmap", bigHeatmap()), ("horizontalBars", horizontalBars()), ("tiny", tiny()), ("trajectories", trajectories()), ("crowded", crowded()),
+        ("bigHeatmap", bigHeatmap()), ("horizontalBars", horizontalBars()), ("tiny", tiny()), ("trajectories", trajectories()), ("crowded", crowded()), ("longAxisTitles", longAxisTitles()),
     ]
 }
 
@@ -190,5 +190,15 @@ extension SamplePlots {
         }
         return Plot(title: "Crowded", description: "Forty therapists in twenty cohorts.", x: .linear("Effect"),
                     y: .categorical(nil, categories), layers: layers, legendTitle: "Cohort", width: 560, height: 300)
+    }
+}
+
+extension SamplePlots {
+    /// Axis titles far longer than the panel: both wrap instead of running off the canvas.
+    static func longAxisTitles() -> Plot {
+        Plot(description: "Long axis titles.",
+             x: .linear("Change in PHQ-9 total score from the first to the last attended session (points)"),
+             y: .linear("Working Alliance Inventory short revised total at session three"),
+             layers: [Layer(.points(x: [-12, -3, 0, 4], y: [20, 35, 41, 52]))], width: 300, height: 240)
     }
 }

@@ -91,7 +91,6 @@ struct PlotRenderer {
 
     private mutating func drawAxis(horizontal: Bool) {
         let scale = horizontal ? layout.xScale : layout.yScale
-        let axis = horizontal ? plot.x : plot.y
         let font = PlotStyle.tickFont
         let tick = PlotStyle.tickLength
         svg.open("g", [("class", horizontal ? "axis axis-x" : "axis axis-y"), ("fill", Color.ink.hex),
@@ -128,20 +127,29 @@ struct PlotRenderer {
                                      ("text-anchor", "end")], text: label)
             }
         }
-        if let title = axis.title {
-            let titleFont = PlotStyle.axisTitleFont
-            if horizontal {
-                let center = (layout.panelLeft + layout.panelRight) / 2
-                svg.element("text", [("class", "axis-title"), ("x", n(center)),
-                                     ("y", n(layout.height - PlotStyle.outer - 2)), ("text-anchor", "middle"),
-                                     ("font-size", n(titleFont))], text: title)
-            } else {
-                // Just left of the widest tick label (the glyphs extend leftwards from this baseline).
-                let center = (layout.panelTop + layout.panelBottom) / 2
-                let x = layout.panelLeft - PlotStyle.tickLength - 4 - layout.widestYLabel - 6
+        let titleFont = PlotStyle.axisTitleFont
+        let lineHeight = PlotStyle.axisTitleLineHeight
+        if horizontal {
+            let lines = layout.xTitleLines
+            // Centred under the panel, but never past the canvas edges.
+            let widest = lines.map { TextMetrics.width($0, fontSize: titleFont) }.max() ?? 0
+            let center = min(max((layout.panelLeft + layout.panelRight) / 2, PlotStyle.outer + widest / 2),
+                             layout.width - PlotStyle.outer - widest / 2)
+            for (index, line) in lines.enumerated() {
+                let baseline = layout.height - PlotStyle.outer - 2 - Double(lines.count - 1 - index) * lineHeight
+                svg.element("text", [("class", "axis-title"), ("x", n(center)), ("y", n(baseline)),
+                                     ("text-anchor", "middle"), ("font-size", n(titleFont))], text: line)
+            }
+        } else {
+            // Just left of the widest tick label (the glyphs extend leftwards from each baseline).
+            let lines = layout.yTitleLines
+            let center = (layout.panelTop + layout.panelBottom) / 2
+            let last = layout.panelLeft - PlotStyle.tickLength - 4 - layout.widestYLabel - 6
+            for (index, line) in lines.enumerated() {
+                let x = last - Double(lines.count - 1 - index) * lineHeight
                 svg.element("text", [("class", "axis-title"), ("x", n(x)), ("y", n(center)),
                                      ("text-anchor", "middle"), ("font-size", n(titleFont)),
-                                     ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: title)
+                                     ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: line)
             }
         }
         svg.close("g")

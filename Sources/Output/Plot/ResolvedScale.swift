@@ -92,7 +92,9 @@ struct ResolvedScale {
             return ResolvedScale(scale: axis.scale, domain: domain, pixelStart: 0, pixelEnd: 1, ticks: [], labels: [])
         }
         let length = abs(pixelEnd - pixelStart)
-        var target = max(3, Int(length / (horizontal ? 65 : 40)))
+        // Log ticks (decades, 1-2-5) are sparser than linear ones, so a log axis asks for more of them.
+        let pixelsPerTick = (horizontal ? 65.0 : 40.0) * (axis.scale == .log10 ? 0.7 : 1)
+        var target = max(3, Int(length / pixelsPerTick))
         while true {
             let ticks = axis.scale == .log10
                 ? NiceTicks.log10(domain.low, domain.high, target: target)
