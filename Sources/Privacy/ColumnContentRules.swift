@@ -127,13 +127,14 @@ enum NumericContentRules {
         if maximum >= 1_000_000_000 && maximum < 1_000_000_000_000 {
             classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
         }
-        if maximum >= 1_000_000_000_000 && maximum < 10_000_000_000_000_000 {
+        if maximum >= 1_000_000_000_000 {
             // 13–16 digits: payment card numbers pass the Luhn check (random numbers do one time in ten).
             let cards = countIntegers(column) { v in
                 var leading = v
                 while leading >= 10 { leading /= 10 }
                 // Card networks start 2–6; millisecond timestamps (13 digits starting 1) are not cards.
-                return v >= 1_000_000_000_000 && (2...6).contains(leading) && AccountAndAddressMatchers.passesLuhn(v)
+                return v >= 1_000_000_000_000 && v < 10_000_000_000_000_000 && (2...6).contains(leading)
+                    && AccountAndAddressMatchers.passesLuhn(v)
             }
             if 2 * cards >= nonMissing { content.cells[.accountNumber] = cards }
         }
