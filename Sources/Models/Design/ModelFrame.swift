@@ -113,12 +113,6 @@ public struct ModelFrame: Sendable {
         }
     }
 
-    /// Whether `rows` (ascending, distinct) is every row of a column of `count` rows: nothing was dropped,
-    /// so the column's own array can be shared (copy-on-write) instead of gathered into a copy.
-    private static func allRows(_ rows: [Int], of count: Int) -> Bool {
-        rows.count == count
-    }
-
     private static func evaluate(_ v: FormulaVariable, table: Table, rows: [Int], references: [String: String],
                                  isOutcome: Bool) throws(ModelError) -> VariableValues {
         switch v.kind {
@@ -126,10 +120,9 @@ public struct ModelFrame: Sendable {
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .numeric(let c):
-                return .numeric(allRows(rows, of: c.values.count) ? c.values : rows.map { c.values[$0] })
+                return .numeric(rows.map { c.values[$0] })
             case .categorical(let c):
-                return try relevel(label: v.label, levels: c.levels,
-                                   codes: allRows(rows, of: c.codes.count) ? c.codes : rows.map { c.codes[$0] },
+                return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
                                    reference: references[name], column: name, isOutcome: isOutcome)
             }
         case .factor(let name):
