@@ -42,6 +42,9 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
 
+    @Option(name: .long, help: "Also write a coefficient plot (estimates with confidence intervals) to this SVG file.")
+    public var plot: String?
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -60,7 +63,42 @@ public struct FitCommand: AllianceSubcommand {
         } catch {
             throw FitCommand.cliError(error, file: data.path)
         }
-        return CommandReport(json: json(result, data: data), tables: tables(result, data: data), warnings: result.warnings)
+        var figures: [String] = []
+        if let plot {
+            figures.append(try context.writeFile(coefficientPlot(result).svg(), to: plot))
+        }
+        return CommandReport(json: json(result, data: data), tables: tables(result, data: data), figures: figures,
+                             warnings: result.warnings)
+    }
+
+    /// Forest-style plot of the estimable non-intercept coefficients with their intervals; on the ratio
+    /// scale (log axis, reference 1) with --exponentiate, else on the coefficient scale (reference 0).
+    func coefficientPlot(_ r: RegressionResult) -> Plot {
+        let shown = r.coefficients.filter { !$0.aliased && $0.term != "(Intercept)" && $0.estimate != nil }
+        let ratio = exponentiate && r.model != .ols
+        let estimates = shown.map { ratio ? ($0.expEstimate ?? .nan) : ($0.estimate ?? .nan) }
+        let low = shown.map { ratio ? ($0.expConfLow ?? .nan) : ($0.confLow ?? .nan) }
+        let high = shown.map { ratio ? ($0.expConfHigh ?? .nan) : ($0.confHigh ?? .nan) }
+        let positions = shown.indices.map(Double.init)
+        let percent = FitCommand.percentLabel(r.level)
+        let name = ratio ? (r.model == .logit ? "Odds ratio" : "Rate ratio") : "Estimate"
+        let x: Axis = ratio ? .log10("\(name) (\(percent) CI)", including: [1]) : .linear("\(name) (\(percent) CI)", including: [0])
+        let summary = shown.map { c -> String in
+            let e = ratio ? c.expEstimate : c.estimate
+            return "\(c.term) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
+        }.joined(separator: "; ")
+        return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
+                    description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
+                        + " (\(FitCommand.covarianceDescription(r.covariance)) standard errors): \(summary).",
+                    x: x, y: .categorical(nil, shown.map(\.term)),
+                    layers: [
+                        Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0)),
+                              style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
+                        Layer(.intervals(positions: positions, low: low, high: high, orientation: .horizontal, capSize: 4),
+                              style: MarkStyle(color: Color.okabeIto[4])),
+                        Layer(.points(x: estimates, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
+                    ],
+                    height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "fit")
     }
 
     func regressionOptions() throws -> RegressionOptions {

@@ -7,12 +7,12 @@ import Testing
 /// tolerances as in ModelsTests: OLS 1e-10 relative, negative binomial 1e-7.
 @Suite("fit command")
 struct FitCommandTests {
-    static func run(_ arguments: [String]) throws -> (output: String, errors: String) {
+    static func run(_ arguments: [String], outputDirectory: String? = nil) throws -> (output: String, errors: String) {
         guard let url = Bundle.module.url(forResource: "fit_models_data", withExtension: "csv", subdirectory: "Fixtures") else {
             throw CLIError.usage("fixture missing")
         }
         var output = "", errors = ""
-        let context = RunContext(inputDirectory: url.deletingLastPathComponent().path,
+        let context = RunContext(inputDirectory: url.deletingLastPathComponent().path, outputDirectory: outputDirectory,
                                  standardOutput: { output += $0 }, standardError: { errors += $0 })
         let parsed = try AllianceCLI.parseAsRoot(["fit"] + arguments)
         guard let command = parsed as? FitCommand else { throw CLIError.usage("not a fit command") }
@@ -77,6 +77,19 @@ struct FitCommandTests {
         #expect(out.contains("site[north]"))
         #expect(!out.contains("site[south]"))
         #expect(out.contains("rows used"))
+    }
+
+    @Test func coefficientPlotIsWritten() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fit-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try FitCommandTests.run(["logit", "fit_models_data.csv", "--formula", "dropout ~ wai_total + site", "--exponentiate",
+                                     "--plot", "coef.svg", "--allow-column", "client"], outputDirectory: directory.path)
+        let svg = try String(contentsOf: directory.appendingPathComponent("coef.svg"), encoding: .utf8)
+        #expect(svg.contains("<svg"))
+        #expect(svg.contains("site[north]"))
+        #expect(svg.contains("Odds ratio"))
+        #expect(!svg.contains("(Intercept)"))
     }
 
     @Test func errorsMapToExitCodes() throws {

@@ -46,24 +46,37 @@ struct LeastSquares {
     /// - Parameters:
     ///   - x: column-major n × p.
     ///   - extendedWhenIllConditioned: false for inner IRLS iterations, where speed matters more.
-    init(x: [Double], rows n: Int, columns p: Int, y: [Double],
-         extendedWhenIllConditioned: Bool = true) throws(ModelError) {
-        // Column norms: a zero column is aliased outright.
+    ///   - extendedDesign: the given columns of X in extended precision, computed from the data
+    ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
+    init(x: [Double], rows n: Int, columns p: Int, y: [Double], extendedWhenIllConditioned: Bool = true,
+         extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
+        // Column norms (plain sum of squares; rescaled only if it over- or underflows).
+        // A zero or non-finite column is aliased outright.
         var norms = [Double](repeating: 0, count: p)
-        for j in 0..<p {
-            var scale = 0.0, ssq = 1.0
-            for i in 0..<n {
-                let v = abs(x[i + j * n])
-                if v == 0 { continue }
-                if scale < v { ssq = 1 + ssq * (scale / v) * (scale / v); scale = v } else { ssq += (v / scale) * (v / scale) }
+        x.withUnsafeBufferPointer { src in
+            for j in 0..<p {
+                let column = UnsafeBufferPointer(rebasing: src[(j * n)..<((j + 1) * n)])
+                var ssq = 0.0
+                for v in column { ssq += v * v }
+                if ssq.isFinite && ssq > 1e-280 {
+                    norms[j] = ssq.squareRoot()
+                } else {
+                    let largest = column.reduce(0.0) { max($0, abs($1)) }
+                    guard largest > 0 && largest.isFinite else { norms[j] = largest == 0 ? 0 : .nan; continue }
+                    var scaledSum = 0.0
+                    for v in column { scaledSum += (v / largest) * (v / largest) }
+                    norms[j] = largest * scaledSum.squareRoot()
+                }
             }
-            norms[j] = scale * ssq.squareRoot()
         }
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
         var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
         var qr: QRDecomposition? = nil
         var scaled = Matrix(rows: n, columns: 0)
-        // Factor, alias the columns whose |r_jj| is negligible, refactor without them.
+        // Factor in model order; alias the FIRST column whose |r_jj| is negligible and refactor without it.
+        // Only the first flag is trusted: its Householder reflector is built from rounding noise, which
+        // would distort the diagonal of every later column in the same pass (dqrdc2 also moves one
+        // column at a time).
         while true {
             scaled = LeastSquares.scaledColumns(x, rows: n, indices: candidates, norms: norms)
             guard !candidates.isEmpty else { qr = nil; break }
@@ -72,10 +85,12 @@ struct LeastSquares {
                 throw .numerical(error.description)
             }
             let d = decomposition.rDiagonal
-            let negligible = candidates.indices.filter { k in k >= n || !(abs(d[min(k, d.count - 1)]) > LeastSquares.rankTolerance) || k >= d.count }
-            if negligible.isEmpty { qr = decomposition; break }
-            for k in negligible { aliasedSet.insert(candidates[k]) }
-            candidates = candidates.enumerated().filter { !negligible.contains($0.offset) }.map(\.element)
+            let firstNegligible = candidates.indices.first { k in
+                k >= d.count || !(abs(d[k]) > LeastSquares.rankTolerance)
+            }
+            guard let drop = firstNegligible else { qr = decomposition; break }
+            aliasedSet.insert(candidates[drop])
+            candidates.remove(at: drop)
         }
         let k = candidates.count
         self.kept = candidates
@@ -90,15 +105,15 @@ struct LeastSquares {
         if let qr {
             let minDiagonal = qr.rDiagonal.map { abs($0) }.min() ?? 1
             if extendedWhenIllConditioned && minDiagonal < LeastSquares.extendedPrecisionThreshold {
-                // Unscaled columns: scaling in double would itself perturb exact data (x^k / ‖x^k‖).
-                let original = LeastSquares.scaledColumns(x, rows: n, indices: candidates,
-                                                          norms: [Double](repeating: 1, count: p))
-                let solution = ExtendedHouseholder(original, y: y)
+                // Unscaled columns (scaling in double would itself perturb exact data such as x^k),
+                // recomputed in extended precision from the data when the caller can.
+                let original = extendedDesign?(candidates) ?? LeastSquares.extendedCopy(x, rows: n, indices: candidates)
+                let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
                 scaledCoefficients = (0..<k).map { solution.coefficients[$0] * keptScales[$0] }
                 // X_s = X·D⁻¹ gives R_s⁻¹ = D·R⁻¹.
                 rInverse = solution.rInverse
                 for a in 0..<k { for b in 0..<k { rInverse[a, b] *= keptScales[a] } }
-                residuals = solution.residuals(original, y: y)
+                residuals = solution.residuals(original, rows: n, y: y)
                 extended = true
             } else {
                 do {
@@ -132,6 +147,13 @@ struct LeastSquares {
         self.residuals = residuals
         self.fitted = fitted
         self.residualSumOfSquares = rss
+    }
+
+    /// The given columns widened to extended precision, column-major.
+    static func extendedCopy(_ x: [Double], rows n: Int, indices: [Int]) -> [ExtendedDouble] {
+        var out = [ExtendedDouble](repeating: 0, count: n * indices.count)
+        for (k, j) in indices.enumerated() { for i in 0..<n { out[i + k * n] = ExtendedDouble(x[i + j * n]) } }
+        return out
     }
 
     /// Copies the given columns, each divided by its norm.
@@ -175,9 +197,9 @@ struct ExtendedHouseholder {
     let rInverse: Matrix
     private let extendedCoefficients: [ExtendedDouble]
 
-    init(_ a: Matrix, y: [Double]) {
-        let n = a.rows, p = a.columns
-        var m = a.storage.map { ExtendedDouble($0) }
+    /// - Parameter a: column-major n × p in extended precision.
+    init(_ a: [ExtendedDouble], rows n: Int, columns p: Int, y: [Double]) {
+        var m = a
         var b = y.map { ExtendedDouble($0) }
         for k in 0..<min(p, n) {
             var norm: ExtendedDouble = 0
@@ -225,11 +247,10 @@ struct ExtendedHouseholder {
     }
 
     /// y − A·β with the products summed in extended precision.
-    func residuals(_ a: Matrix, y: [Double]) -> [Double] {
-        let n = a.rows
+    func residuals(_ a: [ExtendedDouble], rows n: Int, y: [Double]) -> [Double] {
         var r = y.map { ExtendedDouble($0) }
         for (j, bj) in extendedCoefficients.enumerated() {
-            for i in 0..<n { r[i] -= ExtendedDouble(a.storage[i + j * n]) * bj }
+            for i in 0..<n { r[i] -= a[i + j * n] * bj }
         }
         return r.map { Double($0) }
     }

@@ -59,6 +59,7 @@ add <- function(name, model, formula, m, vcov_label, V, stats, refs = NULL) {
   df <- if (model == "ols") m$df.residual else Inf
   fixtures[[length(fixtures) + 1]] <<- list(name = name, model = model, formula = formula, vcov = vcov_label,
     references = if (is.null(refs)) setNames(list(), character(0)) else refs,
+    aliased = I(names(coef(m))[is.na(coef(m))]),
     coefficients = coef_table(m, V, df), fit = stats)
 }
 
@@ -87,6 +88,13 @@ m7 <- lm(as.formula(f7), data = d); add("ols_factor_numeric", "ols", f7, m7, "cl
 f8 <- "log(sessions + 1) ~ wai_total + I(wai_total/10 - phq_pre) + exp(-phq_pre/10)"
 m8 <- lm(as.formula(f8), data = d); add("ols_transformed_outcome", "ols", f8, m8, "hc1", vcovHC(m8, type = "HC1"), ols_stats(m8))
 
+f9 <- "phq_post ~ wai_total + phq_pre + I(wai_total - phq_pre) + site"
+m9 <- lm(as.formula(f9), data = d); add("ols_aliased", "ols", f9, m9, "classical", vcov(m9), ols_stats(m9))
+f10 <- "phq_post ~ 1"
+m10 <- lm(as.formula(f10), data = d); add("ols_intercept_only", "ols", f10, m10, "classical", vcov(m10), ols_stats(m10))
+f11 <- "phq_post ~ 0 + site + wai_total"
+m11 <- lm(as.formula(f11), data = d); add("ols_no_intercept_factor", "ols", f11, m11, "hc2", vcovHC(m11, type = "HC2"), ols_stats(m11))
+
 # Logistic
 g1 <- "dropout ~ wai_total + phq_pre + site"
 b1 <- glm(as.formula(g1), family = binomial, data = d, control = ctl)
@@ -98,6 +106,10 @@ add("logit_main_cluster", "logit", g1, b1, "cluster:therapist",
 g2 <- "status ~ wai_total * modality"
 b2 <- glm(as.formula(g2), family = binomial, data = d, control = ctl)
 add("logit_factor_outcome", "logit", g2, b2, "classical", vcov(b2), glm_stats(b2))
+
+g3 <- "dropout ~ site * modality + phq_pre"
+b3 <- glm(as.formula(g3), family = binomial, data = d, control = ctl)
+add("logit_factor_by_factor", "logit", g3, b3, "hc1", vcovHC(b3, type = "HC1"), glm_stats(b3))
 
 # Poisson
 p1 <- "sessions ~ wai_total + dropout + site"
