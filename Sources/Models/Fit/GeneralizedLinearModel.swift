@@ -195,7 +195,8 @@ enum GeneralizedLinearModel {
                          frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
                          warnings: inout [String]) throws(ModelError) -> RegressionResult {
         let n = design.rows
-        let keptX = design.selecting(columns: fit.kept)
+        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
+        var keptX: Matrix { design.selecting(columns: fit.kept) }
         var vcov: Matrix
         // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm).
         var scores: [Double] { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }

@@ -86,7 +86,8 @@ public enum Regression {
             stats.adjRSquared = 0
         }
 
-        let keptX = design.selecting(columns: ls.kept)
+        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
+        var keptX: Matrix { design.selecting(columns: ls.kept) }
         var vcov: Matrix
         switch options.covariance {
         case .classical:
