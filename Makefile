@@ -22,5 +22,9 @@ test: deps
 bench-csv: release
 	./Benchmarks/csv.sh
 
+# Every plot type, drawn from Datasets/clinic.csv into docs/gallery/ (shown in docs/gallery.md).
+gallery: release
+	./Scripts/gallery.sh $(ALLIANCE)
+
 clean-out:
 	rm -rf out
