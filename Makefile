@@ -1,4 +1,4 @@
-# alliance — see README.md. `make demo` runs the main job on the bundled data; `make test` runs the tests.
+# alliance — see README.md. `make demo` runs the main job on the bundled data; `make test` runs the tests; `make gallery` redraws docs/gallery/.
 SWIFT ?= swift
 ALLIANCE := .build/release/alliance
 

@@ -112,9 +112,9 @@ enum FitPlots {
         return Plot(title: title, description: text,
                     x: .linear("Theoretical quantiles (standard normal)"), y: .linear("Standardized residuals"),
                     layers: [Layer(.reference(.abline(intercept: 0, slope: 1)), style: .reference),
-                             // Opaque, small points: in the crowded middle translucent ones wash out to white.
+                             // Stroked crosses: filled points carry a white outline, which washes the crowded middle out.
                              Layer(.points(x: points.theoretical, y: points.sample),
-                                   style: MarkStyle(color: Color.okabeIto[4], pointRadius: 2.6))],
+                                   style: MarkStyle(color: Color.okabeIto[4], shape: .cross, pointRadius: 2.4, lineWidth: 1))],
                     idPrefix: "fit-qq")
     }
 

@@ -41,6 +41,18 @@ public struct PlotOutputOptions: ParsableArguments {
     var summaryOptions: OutputOptions { OutputOptions(format: format, out: nil) }
 }
 
+/// Numbers in plot descriptions and notes: whole numbers without a decimal point, others in shortest form.
+enum PlotNumber {
+    static func text(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? NumberFormat.integer(x) : NumberFormat.roundTrip(x)
+    }
+
+    /// "a + b × x" with the sign of b folded into the operator.
+    static func line(intercept: Double, slope: Double, x: String) -> String {
+        "\(NumberFormat.fixed(intercept, places: 2)) \(slope < 0 ? "-" : "+") \(NumberFormat.fixed(abs(slope), places: 3)) × \(x)"
+    }
+}
+
 /// The DESIGN.md §9 default for the smallest group that may be shown on its own.
 enum SmallCells {
     static let defaultMinimum = 11
@@ -65,7 +77,7 @@ enum PlotColumns {
         }
         guard let numeric = column.numeric else { return Array(repeating: nil, count: column.count) }
         return (0..<numeric.count).map { row in
-            numeric[row].map { $0 == $0.rounded() && abs($0) < 1e15 ? NumberFormat.integer($0) : NumberFormat.roundTrip($0) }
+            numeric[row].map(PlotNumber.text)
         }
     }
 
@@ -123,6 +135,13 @@ struct PlotGroups {
         }
         groups = shown
         suppressedLevelCount = pooledLevels
+    }
+
+    /// Okabe–Ito has eight colours; past them colours repeat (shapes and line types still differ).
+    var crowdingWarning: String? {
+        let shown = groups.filter { !$0.suppressed }.count
+        guard shown > Color.okabeIto.count else { return nil }
+        return "\(shown) groups are shown; colours repeat after \(Color.okabeIto.count) (shapes and line types still differ). Consider a coarser --by or a larger --min-cell."
     }
 
     /// The legend text of a group: its label and size, except that a pooled group below `minCell` shows no count.

@@ -64,6 +64,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         if grouping.suppressedLevelCount > 0 {
             warnings.append("\(grouping.suppressedLevelCount) \(groupName ?? "") group(s) with fewer than \(minCell) rows pooled into '\(PlotGroups.suppressedLabel)'")
         }
+        if let warning = grouping.crowdingWarning { warnings.append(warning) }
         let dropped = data.table.rowCount - complete.count
         let plot = histogram(grouping, binning: binning, counts: counts, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
@@ -92,15 +93,16 @@ public struct PlotHistogramCommand: AllianceSubcommand {
             }
         }
         let plotted = grouping.groups.reduce(0) { $0 + $1.rows.count }
+        let number = binning.text
         var text = "Histogram of \(xName) from \(path): \(plotted) values in \(binning.count) bins of width "
-            + "\(NumberFormat.roundTrip(binning.width)) (\(binning.rule)) from \(NumberFormat.roundTrip(edges[0])) to "
-            + "\(NumberFormat.roundTrip(edges[binning.count])); \(dropped) rows dropped for missing values."
+            + "\(number(binning.width)) (\(binning.rule)) from \(number(edges[0])) to "
+            + "\(number(edges[binning.count])); \(dropped) rows dropped for missing values."
         if let groupName {
             text += " One outline per \(groupName) group: "
                 + grouping.groups.map { PlotGroups.legendLabel($0, minCell: plotOptions.minCell) }.joined(separator: ", ") + "."
         }
         if let peak = counts.first.flatMap({ c in c.indices.max { c[$0] < c[$1] } }), groupName == nil {
-            text += " The fullest bin is \(NumberFormat.roundTrip(edges[peak])) to \(NumberFormat.roundTrip(edges[peak + 1])) with \(counts[0][peak]) values."
+            text += " The fullest bin is \(number(edges[peak])) to \(number(edges[peak + 1])) with \(counts[0][peak]) values."
         }
         return Plot(title: plotOptions.title ?? "Distribution of \(xName)", description: text,
                     x: Axis(title: xName, padding: 0.04), y: Axis(title: "Count", including: [0], padding: 0.04),
@@ -128,7 +130,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         }
         let plotted = grouping.groups.reduce(0) { $0 + $1.rows.count }
         var notes = ["\(path): \(plotted) values binned, \(dropped) rows dropped for missing values.",
-                     "\(binning.count) bins of width \(NumberFormat.roundTrip(binning.width)) (\(binning.rule)); bins are [from, to), the last closed."]
+                     "\(binning.count) bins of width \(binning.text(binning.width)) (\(binning.rule)); bins are [from, to), the last closed."]
         if grouped && grouping.groups.contains(where: \.suppressed) {
             notes.append("Groups with fewer than \(plotOptions.minCell) rows are pooled as '\(PlotGroups.suppressedLabel)'; its per-bin counts are not shown (·).")
         }
@@ -189,7 +191,7 @@ struct HistogramBins {
             count = max(1, Int(((high - start) / binwidth).rounded(.down)) + 1)
             // The top edge closes the last bin; when max sits exactly on an edge it belongs to the bin below.
             if count > 1 && start + Double(count - 1) * binwidth == high { count -= 1 }
-            rule = "--binwidth \(NumberFormat.roundTrip(binwidth))"
+            rule = "--binwidth \(PlotNumber.text(binwidth))"
         } else {
             let iqr = Self.quantile7(sorted, 0.75) - Self.quantile7(sorted, 0.25)
             if iqr > 0 {
@@ -217,7 +219,13 @@ struct HistogramBins {
         // Rounding must never leave the maximum outside the closed last bin.
         if edges[count] < high { edges[count] = high }
         self.edges = edges
-        places = Self.decimals(width)
+        // Half-integer edges of whole-number data need one decimal although the width needs none.
+        places = max(Self.decimals(width), Self.decimals(edges[0]))
+    }
+
+    /// An edge or width for people: whole numbers plain, others to the table's decimals.
+    func text(_ x: Double) -> String {
+        x == x.rounded() ? PlotNumber.text(x) : NumberFormat.fixed(x, places: places)
     }
 
     /// Counts of `values` per bin: [edge_k, edge_k+1), with the last bin closed; values outside are not counted.

@@ -75,6 +75,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
             warnings.append("\(grouping.suppressedLevelCount) \(groupName ?? "") group(s) with fewer than \(minCell) rows pooled into '\(PlotGroups.suppressedLabel)'")
         }
 
+        if let warning = grouping.crowdingWarning { warnings.append(warning) }
         let plot = scatterPlot(grouping, x: x, y: y, fits: fits, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
         return CommandReport(json: json(grouping, fits: fits, data: data, plotted: complete.count, figure: written),
@@ -127,7 +128,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let lines = zip(grouping.groups, fits).compactMap { group, fit -> String? in
             guard let fit else { return nil }
             let prefix = groupName == nil ? "" : "\(group.label): "
-            return "\(prefix)\(yName) = \(NumberFormat.fixed(fit.intercept, places: 2)) + \(NumberFormat.fixed(fit.slope, places: 3)) × \(xName)"
+            return "\(prefix)\(yName) = \(PlotNumber.line(intercept: fit.intercept, slope: fit.slope, x: xName))"
         }
         if !lines.isEmpty {
             text += " OLS \(lines.count == 1 ? "line" : "lines") with \(FitCommand.percentLabel(level)) confidence band: \(lines.joined(separator: "; "))."

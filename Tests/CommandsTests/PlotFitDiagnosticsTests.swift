@@ -70,6 +70,8 @@ import Testing
     @Test func fitPlotWritesTheDiagnosticsBesideIt() throws {
         let directory = try temporaryDirectory("fit-diagnostics")
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: (directory as NSString).appendingPathComponent("figures"),
+                                                withIntermediateDirectories: true)
         let ols = try runCommand(["fit", "ols", PlotTestSupport.clinic, "--formula", "phq_post ~ phq_pre + site",
                                   "--plot", "figures/ols.svg"], outputDirectory: directory)
         #expect(ols.report?.figures.map { ($0 as NSString).lastPathComponent } == ["ols.svg", "ols-residuals.svg", "ols-qq.svg"])

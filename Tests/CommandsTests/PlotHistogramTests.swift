@@ -90,7 +90,7 @@ import Testing
         #expect(try kind([data, "--x", "gender", "--out", "h.svg"]) == .data)
         #expect(try kind([data, "--x", "age", "--bins", "5", "--binwidth", "2", "--out", "h.svg"]) == .usage)
         #expect(try kind([data, "--x", "age", "--bins", "0", "--out", "h.svg"]) == .usage)
-        #expect(try kind([data, "--x", "age", "--binwidth", "-1", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "age", "--binwidth=-1", "--out", "h.svg"]) == .usage)
         #expect(try kind([data, "--x", "age", "--binwidth", "0.00001", "--out", "h.svg"]) == .usage)
         #expect(try kind([data, "--x", "age", "--out", "h.pdf"]) == .usage)
     }

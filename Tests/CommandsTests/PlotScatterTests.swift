@@ -95,6 +95,7 @@ import Testing
         #expect(pooled["fit"] is NSNull)
         #expect(groups.dropLast().allSatisfy { $0["fit"] is [String: Any] })
         #expect(run.stderr.contains("\(small.count) therapist group(s) with fewer than \(minCell) rows pooled"))
+        #expect(run.stderr.contains("colours repeat") == (large.count > 8))
     }
 
     @Test func errorsHaveTheRightKind() throws {
