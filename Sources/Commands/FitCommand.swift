@@ -42,7 +42,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
 
-    @Option(name: .long, help: "Also write a coefficient plot (estimates with confidence intervals) to this SVG file.")
+    @Option(name: .long, help: "Also write a coefficient plot to this SVG file, and diagnostics beside it (F-residuals.svg and F-qq.svg for ols, F-binned.svg for logit, F-observed.svg for counts).")
     public var plot: String?
 
     @OptionGroup public var output: OutputOptions
@@ -66,6 +66,7 @@ public struct FitCommand: AllianceSubcommand {
         var figures: [String] = []
         if let plot {
             figures.append(try context.writeFile(coefficientPlot(result).svg(), to: plot))
+            figures += try FitPlots.write(result, data: data, options: options, beside: plot, in: context)
         }
         return CommandReport(json: json(result, data: data), tables: tables(result, data: data), figures: figures,
                              warnings: result.warnings)
