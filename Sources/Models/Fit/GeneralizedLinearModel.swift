@@ -208,7 +208,7 @@ enum GeneralizedLinearModel {
                 // Hat values of the final weighted fit.
                 var weighted = design.values
                 for j in 0..<design.columns { for i in 0..<n { weighted[i + j * n] *= fit.weights[i] } }
-                h = fit.leastSquares.leverages(x: weighted, rows: n)
+                h = fit.leastSquares.leverages(x: weighted, rows: n, columns: design.columns)
             }
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, x: keptX,
                                                                    scores: scores, leverages: h)
