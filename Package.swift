@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands"], resources: [.copy("Fixtures")]),
     ]
 )

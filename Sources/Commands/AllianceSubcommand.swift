@@ -19,6 +19,13 @@ extension AllianceSubcommand {
         } catch let error as CLIError {
             context.reportError(error.message)
             throw ExitCode(error.exitCode)
+        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+            throw error
+        } catch {
+            // An error a command did not translate still gets a message and a sysexits status
+            // (EX_SOFTWARE), never ArgumentParser's generic exit 1.
+            context.reportError("\(error)")
+            throw ExitCode(CLIError.internalErrorExitCode)
         }
     }
 

@@ -18,6 +18,9 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
     }
 
     public var exitCode: Int32 { kind.rawValue }
+
+    /// EX_SOFTWARE: the status for an error no command translated into a `CLIError` (a bug to report).
+    public static let internalErrorExitCode: Int32 = 70
     public var description: String { message }
 
     public static func usage(_ m: String) -> CLIError { CLIError(.usage, m) }

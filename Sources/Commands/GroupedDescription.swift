@@ -12,10 +12,19 @@ struct GroupedDescription {
 
     func report() throws -> CommandReport {
         let table = data.table
-        let groupColumn = try table.requireColumn(by)
+        guard let groupColumn = table.column(named: by) else {
+            let near = table.nearestNames(to: by)
+            throw CLIError.usage("--by '\(by)' names no column in \(data.path)"
+                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+        }
         let (levels, codes) = groupCodes(groupColumn)
-        let sizes = levels.indices.map { g in codes.reduce(0) { $0 + ($1 == g ? 1 : 0) } }
-        let missingGroup = codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+        // Rows of each group in one pass (a group column can have a level per row).
+        var sizes = [Int](repeating: 0, count: levels.count)
+        var rowsOfGroup = [[Int]](repeating: [], count: levels.count)
+        var missingGroup = 0
+        for (r, g) in codes.enumerated() {
+            if g < 0 { missingGroup += 1 } else { sizes[g] += 1; rowsOfGroup[g].append(r) }
+        }
         let hidden: [Bool]
         do {
             hidden = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: sizes)
@@ -34,7 +43,7 @@ struct GroupedDescription {
             var columnsJSON: [JSONValue] = []
             for (i, (name, column)) in numeric.enumerated() {
                 var values: [Double?] = []
-                for r in 0..<table.rowCount where codes[r] == g { values.append(column[r]) }
+                for r in rowsOfGroup[g] { values.append(column[r]) }
                 let s = summarize(NumericColumn(values))
                 columnsJSON.append(.object([("name", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
                                             ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("median", .number(s.median))]))

@@ -61,7 +61,7 @@ struct ByteInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (code: Int32, isNew: Bool) {
         if isStrictlyIncreasing {
-            if count == 0 || bytes(of: count - 1).lexicographicallyPrecedes(UnsafeBufferPointer(start: p, count: n)) {
+            if count == 0 || ByteInterner.precedes(arena + offsets[count - 1], Int(lengths[count - 1]), p, n) {
                 return (appendEntry(p, n, hash: 0), true)
             }
             buildIndex()
@@ -91,7 +91,8 @@ struct ByteInterner {
         (arena + arenaCount).update(from: p, count: n)
         offsets[e] = arenaCount
         lengths[e] = Int32(n)
-        hashes[e] = h
+        // In strictly-increasing mode hashes are computed only if an index is ever built.
+        if !isStrictlyIncreasing { hashes[e] = h }
         arenaCount += n
         count += 1
         return Int32(e)
@@ -118,6 +119,18 @@ struct ByteInterner {
         UnsafeBufferPointer(start: arena + offsets[code], count: Int(lengths[code]))
     }
 
+    /// Byte-lexicographic order (a proper prefix sorts first).
+    @inline(__always)
+    static func precedes(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+        let common = min(aCount, bCount)
+        var i = 0
+        while i < common {
+            if a[i] != b[i] { return a[i] < b[i] }
+            i += 1
+        }
+        return aCount < bCount
+    }
+
     @inline(__always)
     private func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
@@ -132,7 +145,7 @@ struct ByteInterner {
         let newCapacity = entryCapacity * 2
         offsets = Self.grow(offsets, count, newCapacity)
         lengths = Self.grow(lengths, count, newCapacity)
-        hashes = Self.grow(hashes, count, newCapacity)
+        hashes = Self.grow(hashes, isStrictlyIncreasing ? 0 : count, newCapacity)
         entryCapacity = newCapacity
     }
 
@@ -145,6 +158,7 @@ struct ByteInterner {
 
     private static func grow<T>(_ old: UnsafeMutablePointer<T>, _ used: Int, _ capacity: Int) -> UnsafeMutablePointer<T> {
         let fresh = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        HugePages.advise(UnsafeMutableRawPointer(fresh), byteCount: capacity * MemoryLayout<T>.stride)
         fresh.moveInitialize(from: old, count: used)
         old.deallocate()
         return fresh

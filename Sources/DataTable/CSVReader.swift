@@ -146,6 +146,8 @@ struct CSVParser {
     let missingTokens: [[UInt8]]
     let emptyIsMissing: Bool
     let longestMissingToken: Int
+    /// 1 for bytes that start some non-empty missing token: most fields are rejected on one lookup.
+    private let missingTokenStarts: UnsafeMutablePointer<UInt8>
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
     /// For a memory-mapped file: hand parsed pages back to the page cache as the parse moves on,
@@ -184,12 +186,16 @@ struct CSVParser {
         missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
         emptyIsMissing = options.missingTokens.contains("")
         longestMissingToken = missingTokens.map(\.count).max() ?? 0
+        missingTokenStarts = .allocate(capacity: 256)
+        missingTokenStarts.initialize(repeating: 0, count: 256)
+        for token in missingTokens { missingTokenStarts[Int(token[0])] = 1 }
         scratch = .allocate(capacity: scratchCapacity)
     }
 
     func deallocate() {
         tokenizer.deallocate()
         scratch.deallocate()
+        missingTokenStarts.deallocate()
     }
 
     private mutating func releaseConsumedPages(upTo position: Int) {
@@ -216,8 +222,6 @@ struct CSVParser {
         let dataStart = position
         let dataStartLine = line
 
-        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: columnCount)
-        defer { fields.deallocate() }
         let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
         for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
         var handedOver = false
@@ -228,17 +232,21 @@ struct CSVParser {
         do throws(TokenizeFailure) {
             while position < tokenizer.end {
                 let recordLine = line
-                guard let (count, next) = try nextRecord(at: position, fields: fields, columnCount: columnCount, line: &line)
-                else {
-                    position = tokenizer.skipLineEnd(position)
-                    continue
-                }
-                guard count == columnCount else {
-                    throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: count), line: recordLine, field: nil)
-                }
-                for j in 0..<columnCount {
-                    try add(fields[j], to: builders + j, column: j, row: rows, line: recordLine,
-                            dataStart: dataStart, dataStartLine: dataStartLine, columnCount: columnCount)
+                let next: Int
+                if tokenizer.isLineEnd(position) {
+                    // A blank line: skipped, except in a one-column file where it is an empty field.
+                    line += 1
+                    next = tokenizer.skipLineEnd(position)
+                    guard columnCount == 1 else {
+                        position = next
+                        continue
+                    }
+                    try add(FieldSpan(start: position, end: position, hasEscapedQuote: false), to: builders,
+                            column: 0, row: rows, line: recordLine, dataStart: dataStart,
+                            dataStartLine: dataStartLine, columnCount: columnCount)
+                } else {
+                    next = try parseRecord(at: position, builders: builders, columnCount: columnCount, row: rows,
+                                           line: &line, dataStart: dataStart, dataStartLine: dataStartLine)
                 }
                 rows += 1
                 position = next
@@ -262,6 +270,46 @@ struct CSVParser {
         return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
     }
 
+    /// Parses one record straight into the column builders (no intermediate field list); returns
+    /// the position after it. A record with the wrong number of fields is an error, so fields
+    /// already added from it never reach a table.
+    @inline(__always)
+    private mutating func parseRecord(
+        at position: Int, builders: UnsafeMutablePointer<ColumnBuilder>, columnCount: Int, row: Int,
+        line: inout Int, dataStart: Int, dataStartLine: Int
+    ) throws(TokenizeFailure) -> Int {
+        let recordLine = line
+        var p = position
+        var column = 0
+        while true {
+            let (span, next, endsRecord) = try tokenizer.field(at: p, number: column + 1, line: &line)
+            if column == columnCount {
+                // Too many fields: count them all for the message.
+                var found = column + 1
+                var q = next
+                var ended = endsRecord
+                while !ended {
+                    let (_, after, ends) = try tokenizer.field(at: q, number: found + 1, line: &line)
+                    found += 1
+                    q = after
+                    ended = ends
+                }
+                throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: found), line: recordLine, field: nil)
+            }
+            try add(span, to: builders + column, column: column, row: row, line: recordLine,
+                    dataStart: dataStart, dataStartLine: dataStartLine, columnCount: columnCount)
+            column += 1
+            if endsRecord {
+                guard column == columnCount else {
+                    throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                          field: nil)
+                }
+                return next
+            }
+            p = next
+        }
+    }
+
     /// The record at `position`, or nil for a blank line that is skipped (the caller steps past it).
     @inline(__always)
     private func nextRecord(
@@ -279,7 +327,7 @@ struct CSVParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return emptyIsMissing }
-        if n > longestMissingToken { return false }
+        if missingTokenStarts[Int(p[0])] == 0 || n > longestMissingToken { return false }
         for token in missingTokens where token.count == n {
             var equal = true
             for k in 0..<n where token[k] != p[k] { equal = false; break }

@@ -28,8 +28,10 @@ struct ColumnBuilder {
         if isNumeric {
             values.reserveCapacity(minimumCapacity)
             missing.reserveCapacity(minimumCapacity)
+            HugePages.advise(&values)
         } else {
             codes.reserveCapacity(minimumCapacity)
+            HugePages.advise(&codes)
         }
     }
 
@@ -70,6 +72,7 @@ struct ColumnBuilder {
         values = []
         missing = []
         codes.reserveCapacity(capacity)
+        HugePages.advise(&codes)
         isNumeric = false
         leadingZeroCount = 0
         firstOutOfRange = nil
@@ -94,17 +97,21 @@ struct ColumnBuilder {
     mutating func finishCategorical() -> CategoricalColumn {
         let m = interner.count
         let order = sortedLevelOrder()
+        let needsMergeCheck = (0..<m).contains { code in interner.bytes(of: code).contains { $0 >= 0x80 } }
+        if order == nil && !needsMergeCheck {
+            // First-seen order is already sorted (e.g. sequential ids): codes stand as they are.
+            var levels: [String] = []
+            levels.reserveCapacity(m)
+            HugePages.advise(&levels)
+            for code in 0..<m { levels.append(String(decoding: interner.bytes(of: code), as: UTF8.self)) }
+            return CategoricalColumn(levels: levels, codes: codes)
+        }
         var levels: [String] = []
         levels.reserveCapacity(m)
         var rank = [Int32](repeating: 0, count: m)
         // Distinct byte strings can still be equal Strings (NFC vs NFD): merge those, keeping the first.
         var seen: [String: Int32] = [:]
-        var needsMergeCheck = false
-        for code in order {
-            let bytes = interner.bytes(of: Int(code))
-            if bytes.contains(where: { $0 >= 0x80 }) { needsMergeCheck = true; break }
-        }
-        for code in order {
+        for code in order ?? Array(0..<Int32(m)) {
             let level = String(decoding: interner.bytes(of: Int(code)), as: UTF8.self)
             if needsMergeCheck, let existing = seen[level] {
                 rank[Int(code)] = existing
@@ -124,15 +131,16 @@ struct ColumnBuilder {
         return CategoricalColumn(levels: levels, codes: codes)
     }
 
-    /// Level codes in byte-lexicographic order of their text.
-    private func sortedLevelOrder() -> [Int32] {
+    /// Level codes in byte-lexicographic order of their text; nil when first-seen order is already sorted.
+    private func sortedLevelOrder() -> [Int32]? {
+        if interner.isStrictlyIncreasing { return nil }
         let m = interner.count
         var alreadySorted = true
         for code in stride(from: 1, to: m, by: 1) where !precedes(code - 1, code) {
             alreadySorted = false
             break
         }
-        if alreadySorted { return (0..<Int32(m)).map { $0 } }
+        if alreadySorted { return nil }
         // Sort by an 8-byte big-endian prefix first; ties fall back to the full bytes. Fields never
         // contain NUL, so zero padding orders a prefix before its extensions.
         var keyed = (0..<m).map { code -> (key: UInt64, code: Int32) in
@@ -148,6 +156,7 @@ struct ColumnBuilder {
     private func precedes(_ a: Int, _ b: Int) -> Bool {
         let x = interner.bytes(of: a)
         let y = interner.bytes(of: b)
-        return x.lexicographicallyPrecedes(y)
+        guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return x.count < y.count }
+        return ByteInterner.precedes(xBase, x.count, yBase, y.count)
     }
 }

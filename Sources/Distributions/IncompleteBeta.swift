@@ -21,7 +21,7 @@ extension SpecialFunctions {
         -> (lower: Double, upper: Double)
     {
         if x.isNaN || y.isNaN || a.isNaN || b.isNaN { return (.nan, .nan) }
-        if a <= 0 || b <= 0 || a.isInfinite || b.isInfinite { return (.nan, .nan) }
+        if a <= 0 || b <= 0 || a.isInfinite || b.isInfinite || min(a, b) > largestShape { return (.nan, .nan) }
         if x <= 0 { return (0, 1) }
         if y <= 0 { return (1, 0) }
         let front = exp(logBetaPowerTerm(x: x, y: y, a: a, b: b))
@@ -97,17 +97,17 @@ extension SpecialFunctions {
         if abs(d.high) < tiny { d = DoubleDouble(tiny) }
         d = one / d
         var h = d
-        for m in 1..<200_000 {
+        for m in 1..<iterationLimit {
             let mm = Double(m)
             let m2 = 2 * mm
-            var aa = (bb0 + -mm) * mm * x / ((qam + m2) * (aa0 + m2))
+            var aa = ((bb0 + -mm) / (qam + m2)) * (DoubleDouble(mm) / (aa0 + m2)) * x
             d = one + aa * d
             if abs(d.high) < tiny { d = DoubleDouble(tiny) }
             c = one + aa / c
             if abs(c.high) < tiny { c = DoubleDouble(tiny) }
             d = one / d
             h = h * (d * c)
-            aa = -((aa0 + mm) * (qab + mm) * x / ((aa0 + m2) * (qap + m2)))
+            aa = -(((aa0 + mm) / (aa0 + m2)) * ((qab + mm) / (qap + m2)) * x)
             d = one + aa * d
             if abs(d.high) < tiny { d = DoubleDouble(tiny) }
             c = one + aa / c
@@ -131,17 +131,18 @@ extension SpecialFunctions {
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var h = d
-        for m in 1..<200_000 {
+        for m in 1..<iterationLimit {
             let mm = Double(m)
             let m2 = 2 * mm
-            var aa = mm * (b - mm) * x / ((qam + m2) * (a + m2))
+            // Coefficients as products of ratios, so huge shapes do not overflow.
+            var aa = ((b - mm) / (qam + m2)) * (mm / (a + m2)) * x
             d = 1 + aa * d
             if abs(d) < tiny { d = tiny }
             c = 1 + aa / c
             if abs(c) < tiny { c = tiny }
             d = 1 / d
             h *= d * c
-            aa = -(a + mm) * (qab + mm) * x / ((a + m2) * (qap + m2))
+            aa = -((a + mm) / (a + m2)) * ((qab + mm) / (qap + m2)) * x
             d = 1 + aa * d
             if abs(d) < tiny { d = tiny }
             c = 1 + aa / c

@@ -14,13 +14,14 @@ extension SpecialFunctions {
     /// P(a, x) and Q(a, x) together: the smaller one is computed directly (series for P when x < a+1,
     /// Legendre continued fraction for Q otherwise) and the larger as its complement.
     public static func regularizedGammaPair(_ a: Double, _ x: Double) -> (lower: Double, upper: Double) {
-        if a.isNaN || x.isNaN || a <= 0 || a.isInfinite { return (.nan, .nan) }
+        if a.isNaN || x.isNaN || a <= 0 || a > largestShape { return (.nan, .nan) }
         if x <= 0 { return (0, 1) }
         if x.isInfinite { return (1, 0) }
         let front = exp(logGammaPowerTerm(a, x))
         if x < a + 1 {
             let lower = front * lowerGammaSeries(a, x)
-            return (lower, 1 - lower)
+            // For a < 1, P can be close to 1 here; compute Q separately so it keeps its digits.
+            return (lower, a < 1 ? upperGammaSmallShape(a, x) : 1 - lower)
         }
         let upper = front * upperGammaContinuedFraction(a, x)
         return (1 - upper, upper)
@@ -40,12 +41,29 @@ extension SpecialFunctions {
         return 0.5 * log(a) - lnSqrt2Pi + exponent - stirlingCorrection(a)
     }
 
+    /// Q(a, x) for a < 1, x < a + 1 (after Temme and Boost's small-a method):
+    /// Q = −expm1(a·log x − log Γ(1+a)) − x^a/Γ(a) · Σ_{n≥1} (−1)^n x^n / (n!(a+n)),
+    /// from Γ(a, x) = Γ(a) − Σ_{n≥0} (−1)^n x^{a+n}/(n!(a+n)); the first term is formed without cancellation.
+    static func upperGammaSmallShape(_ a: Double, _ x: Double) -> Double {
+        let head = -expm1(a * log(x) - (a <= 0.5 ? logGamma1p(a) : logGamma(1 + a)))
+        var power = 1.0
+        var sum = 0.0
+        for n in 1..<1000 {
+            let k = Double(n)
+            power *= -x / k
+            let term = power / (a + k)
+            sum += term
+            if abs(term) <= 1e-17 * abs(sum) { break }
+        }
+        return head - exp(a * log(x) - logGamma(a)) * sum
+    }
+
     /// Σ_{n≥0} x^n / (a(a+1)⋯(a+n)), so that P(a, x) = x^a e^{−x}/Γ(a) · series.
     static func lowerGammaSeries(_ a: Double, _ x: Double) -> Double {
         var denominator = a
         var term = 1 / a
         var sum = term
-        for _ in 0..<100_000 {
+        for _ in 0..<iterationLimit {
             denominator += 1
             term *= x / denominator
             sum += term
@@ -62,7 +80,7 @@ extension SpecialFunctions {
         var c = 1 / tiny
         var d = 1 / b
         var h = d
-        for i in 1..<100_000 {
+        for i in 1..<iterationLimit {
             let n = Double(i)
             let an = -n * (n - a)
             b += 2

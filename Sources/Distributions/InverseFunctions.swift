@@ -9,7 +9,9 @@ extension SpecialFunctions {
     public static func inverseRegularizedIncompleteBeta(p: Double, q: Double, a: Double, b: Double)
         -> (x: Double, y: Double)
     {
-        if p.isNaN || q.isNaN || a.isNaN || b.isNaN || a <= 0 || b <= 0 || a.isInfinite || b.isInfinite {
+        if p.isNaN || q.isNaN || a.isNaN || b.isNaN || a <= 0 || b <= 0 || a.isInfinite || b.isInfinite
+            || min(a, b) > largestShape
+        {
             return (.nan, .nan)
         }
         if p < 0 || q < 0 || p > 1 || q > 1 { return (.nan, .nan) }
@@ -68,7 +70,7 @@ extension SpecialFunctions {
     /// Solves P(a, x) = p for x (q = 1 − p passed separately): Numerical Recipes' invgammp start, then
     /// safeguarded Newton steps on log P (or log Q) against log x.
     public static func inverseRegularizedGammaP(p: Double, q: Double, a: Double) -> Double {
-        if p.isNaN || q.isNaN || a.isNaN || a <= 0 || a.isInfinite { return .nan }
+        if p.isNaN || q.isNaN || a.isNaN || a <= 0 || a > largestShape { return .nan }
         if p < 0 || q < 0 || p > 1 || q > 1 { return .nan }
         if p == 0 { return 0 }
         if q == 0 { return .infinity }

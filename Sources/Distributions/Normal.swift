@@ -28,6 +28,7 @@ public enum Normal {
         if x == .infinity { return (1, 0) }
         if x == -.infinity { return (0, 1) }
         let magnitude = abs(x)
+        if magnitude > 40 { return x > 0 ? (1, 0) : (0, 1) }  // the small tail underflows
         if magnitude < 1.5 {
             let half = density(x) * x * SpecialFunctions.confluentSeries(x * x)
             return (0.5 + half, 0.5 - half)

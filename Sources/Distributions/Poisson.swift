@@ -38,7 +38,12 @@ public struct Poisson: Sendable, Equatable {
         if !isValid { return (.nan, .nan) }
         if k < 0 { return (0, 1) }
         if mean == 0 { return (1, 0) }
-        let pair = SpecialFunctions.regularizedGammaPair(Double(k) + 1, mean)
+        let shape = Double(k) + 1
+        if shape > SpecialFunctions.largestShape {
+            // P(X > k) ≤ (eλ/k)^k ≤ e^{−k} once λ ≤ k/e²: it underflows for k this large.
+            return mean <= shape / 8 ? (1, 0) : (.nan, .nan)
+        }
+        let pair = SpecialFunctions.regularizedGammaPair(shape, mean)
         return (pair.upper, pair.lower)
     }
 }

@@ -78,10 +78,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
     }
 
-    /// Poisson(mean): multiplication method below 10, Hörmann's PTRS transformed rejection (1993) from 10 on.
+    /// Poisson(mean): multiplication method below 10, Hörmann's PTRS transformed rejection (1993) from 10
+    /// to 2⁵²; above that (where counts are no longer exact doubles) the normal approximation, rounded.
     /// A mean that is negative, NaN or infinite gives 0 (validate parameters before sampling).
     public mutating func nextPoisson(mean: Double) -> Int {
         if !(mean > 0) || mean.isInfinite { return 0 }
+        if mean > 0x1p52 {
+            let draw = (mean + mean.squareRoot() * nextNormal()).rounded()
+            return draw >= 0x1p63 ? Int.max : Int(draw)
+        }
         if mean < 10 {
             let limit = DeterministicMath.exp(-mean)
             var count = 0

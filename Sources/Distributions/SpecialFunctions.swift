@@ -6,6 +6,11 @@ import Foundation
 /// Conventions follow R: logGamma returns log|Γ(x)|; poles give +infinity for logGamma and trigamma,
 /// NaN for digamma; NaN in gives NaN out.
 public enum SpecialFunctions {
+    /// Largest shape parameter of the incomplete gamma and beta functions (for the beta: the smaller of
+    /// the two): their series and continued fractions need about 9√a terms, capped at `iterationLimit`.
+    /// Beyond it the functions return NaN rather than an unconverged value.
+    public static let largestShape = 1e10
+    static let iterationLimit = 2_000_000
     static let lnSqrt2Pi = 0.918_938_533_204_672_741_78
     static let eulerGamma = 0.577_215_664_901_532_860_61
 
@@ -217,7 +222,7 @@ public enum SpecialFunctions {
         if x.isNaN { return .nan }
         if x < 0 { return 2 - erfc(-x) }
         if x < 1 { return 1 - erf(x) }
-        if x.isInfinite { return 0 }
+        if x > 27.3 { return 0 }  // below half the smallest subnormal
         // erfc(x) = Q(½, x²) = e^{−x²} x/√π · CF(½, x²)
         return expMinusSquare(x) * x / Double.pi.squareRoot() * upperGammaContinuedFraction(0.5, x * x)
     }
@@ -238,6 +243,7 @@ public enum SpecialFunctions {
     /// e^{−x²} with x² split exactly into high and low parts, so the tail keeps full relative accuracy.
     static func expMinusSquare(_ x: Double) -> Double {
         let high = x * x
+        if high > 746 { return 0 }  // underflows (and keeps x² = ∞ from producing NaN)
         let low = (-high).addingProduct(x, x)
         return exp(-high) * exp(-low)
     }
@@ -245,6 +251,7 @@ public enum SpecialFunctions {
     /// e^{−x²/2}, split as in expMinusSquare.
     static func expMinusHalfSquare(_ x: Double) -> Double {
         let high = x * x
+        if high > 1492 { return 0 }
         let low = (-high).addingProduct(x, x)
         return exp(-0.5 * high) * exp(-0.5 * low)
     }

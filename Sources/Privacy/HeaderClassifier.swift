@@ -197,6 +197,8 @@ enum HeaderClassifier {
         "flag", "verified", "valid", "changed", "change", "opt", "preference", "pref", "use", "usage", "used",
         "access", "rate", "pct", "percent", "proportion", "prop", "freq", "frequency", "app", "reminder",
         "reminders", "delivered", "delivery", "format", "length", "len", "domain", "size",
+        // Measurements of a place rather than the place (`city_mpg`, `town_population`).
+        "mpg", "population", "density", "distance", "km", "miles", "search", "searched",
     ]
 
     /// Tokens that make `name` the name of a thing, not of a person.
@@ -208,7 +210,8 @@ enum HeaderClassifier {
         "therapy", "treatment", "intervention", "diagnosis", "test", "product", "event", "activity", "task",
         "category", "level", "code", "field", "column", "dataset", "data", "project", "protocol",
         "department", "dept", "trust", "provider", "wave", "arm", "cohort", "pathway", "modality", "step",
-        "outcome", "subscale", "domain", "display", "short", "long", "label", "labels",
+        "outcome", "subscale", "domain", "display", "short", "long", "label", "labels", "indicator", "row",
+        "brand", "model", "species", "company", "firm", "industry", "occupation", "job",
     ]
 
     /// Tokens that mark a column of study identifiers (zero-padded client numbers are not ZIP codes).

@@ -32,6 +32,15 @@ struct CSVErrorTests {
         #expect(e?.description.hasPrefix("test.csv:2:2 (column 'name'): quote character inside an unquoted field") == true)
     }
 
+    @Test func stopBytesDeepInsideLongFieldsAreFound() {
+        #expect(csvError("a,b\n1,abcdefghijklmnopqrstu\"vwxyz\n")
+            == CSVError(kind: .strayQuote, file: "test.csv", line: 2, column: 2, columnName: "b"))
+        #expect(csvError(bytes: Array("a,b\nabcdefghijklmnopq".utf8) + [0] + Array("rst,1\n".utf8))
+            == CSVError(kind: .nulByte, file: "test.csv", line: 2, column: 1, columnName: "a"))
+        #expect(csvError("a,b\nabcdefghijklmnopq,rstuvwxyz,1\n2,3\n")
+            == CSVError(kind: .raggedRow(expected: 2, found: 3), file: "test.csv", line: 2))
+    }
+
     @Test func textAfterClosingQuote() {
         let e = csvError("id,name\n1,\"ab\"c,\n")
         #expect(e == CSVError(kind: .textAfterClosingQuote, file: "test.csv", line: 2, column: 2, columnName: "name"))

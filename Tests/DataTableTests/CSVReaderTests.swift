@@ -139,6 +139,22 @@ struct CSVReaderTests {
         #expect(t.numbers("id")?.last == 6000)
     }
 
+    /// Field ends are found eight bytes at a time: fields of every length around the word size, with
+    /// every kind of terminator, must come back exactly.
+    @Test func fieldsOfEveryLengthRoundTrip() throws {
+        var text = "a,b,c\n"
+        var expected: [String] = []
+        for length in 0...40 {
+            let field = String(repeating: "x", count: length) + "é"
+            expected.append(field)
+            text += "\(field),\(length),\"\(field)\"" + (length % 2 == 0 ? "\r\n" : "\n")
+        }
+        let t = try readCSV(text)
+        #expect(t.strings("a") == expected)
+        #expect(t.strings("c") == expected)
+        #expect(t.numbers("b") == (0...40).map { Double($0) })
+    }
+
     @Test func allMissingColumnIsNumeric() throws {
         let t = try readCSV("a,b\n,1\nNA,2\n")
         #expect(t.numbers("a") == [nil, nil])

@@ -35,6 +35,18 @@ struct EdgeCaseTests {
         #expect(SpecialFunctions.logGamma(.infinity) == .infinity && SpecialFunctions.logGamma(-3) == .infinity)
     }
 
+    /// Huge finite arguments: tails underflow to exactly 0 rather than turning into NaN via x² = ∞.
+    @Test func hugeFiniteArguments() {
+        #expect(SpecialFunctions.erfc(1e200) == 0 && SpecialFunctions.erf(1e200) == 1)
+        #expect(SpecialFunctions.erfc(-1e200) == 2 && SpecialFunctions.erf(-1e200) == -1)
+        #expect(Normal.ccdf(1e200) == 0 && Normal.cdf(-1e200) == 0 && Normal.cdf(1e200) == 1)
+        #expect(Normal.density(1e200) == 0 && Normal.density(-40) == 0)
+        #expect(StudentT(degreesOfFreedom: 3).cdf(-1e300) == 0 && StudentT(degreesOfFreedom: 3).ccdf(-1e300) == 1)
+        #expect(ChiSquared(degreesOfFreedom: 4).ccdf(1e300) == 0 && ChiSquared(degreesOfFreedom: 4).cdf(1e300) == 1)
+        #expect(FDistribution(numerator: 3, denominator: 8).ccdf(1e300) == 0)
+        #expect(Poisson(mean: 3).ccdf(Int.max - 1) == 0 && Binomial(trials: 10, probability: 0.5).cdf(Int.max) == 1)
+    }
+
     @Test func quantilesAtZeroAndOne() {
         let t = StudentT(degreesOfFreedom: 7)
         let f = FDistribution(numerator: 4, denominator: 12)
@@ -57,6 +69,30 @@ struct EdgeCaseTests {
             "qnorm_upper": { t.upperQuantile($0[0]) },
         ])
         #expect(count == 126)
+    }
+
+    /// Degrees of freedom beyond 10²⁰ take their limits, checked against R's pchisq values (1e-11: the
+    /// argument x/k or k/x is rounded once, and tail probabilities amplify that by up to ~100).
+    @Test func limitingDegreesOfFreedom() {
+        let t = StudentT(degreesOfFreedom: 1e25)
+        #expect(t.cdf(-5) == Normal.cdf(-5) && t.quantile(1e-10) == Normal.quantile(1e-10))
+        let count = checkRows(Fixtures.distributions, tolerance: 1e-11, [
+            "pchisq_lower": { FDistribution(numerator: $0[1], denominator: 1e25).cdf($0[0] / $0[1]) },
+            "pchisq_upper": { FDistribution(numerator: 1e25, denominator: $0[1]).cdf($0[1] / $0[0]) },
+        ])
+        #expect(count == 496)
+        let pointMass = FDistribution(numerator: .infinity, denominator: 1e30)
+        #expect(pointMass.cdf(0.999) == 0 && pointMass.cdf(1) == 1 && pointMass.quantile(0.3) == 1)
+    }
+
+    /// Shapes beyond `SpecialFunctions.largestShape` give NaN, not an unconverged number.
+    @Test func shapesBeyondTheSupportedRange() {
+        let tooLarge = SpecialFunctions.largestShape * 10
+        #expect(SpecialFunctions.regularizedGammaP(tooLarge, tooLarge).isNaN)
+        #expect(SpecialFunctions.regularizedIncompleteBeta(0.5, a: tooLarge, b: tooLarge).isNaN)
+        #expect(ChiSquared(degreesOfFreedom: 4 * tooLarge).quantile(0.5).isNaN)
+        // A huge shape next to a small one is fine (the t distribution with ν = 10¹⁵).
+        #expect(!StudentT(degreesOfFreedom: 1e15).cdf(-3).isNaN)
     }
 
     @Test func degenerateDiscreteCases() {

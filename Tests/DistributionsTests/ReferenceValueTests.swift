@@ -30,18 +30,20 @@ struct ReferenceValueTests {
         let count = checkRows(rows, tolerance: 1e-12, [
             "pf_lower": { FDistribution(numerator: $0[1], denominator: $0[2]).cdf($0[0]) },
             "pf_upper": { FDistribution(numerator: $0[1], denominator: $0[2]).ccdf($0[0]) },
+            "df": { FDistribution(numerator: $0[1], denominator: $0[2]).density($0[0]) },
         ])
-        #expect(count == 376)
+        #expect(count == 564)
     }
 
     @Test func chiSquared() {
         let count = checkRows(rows, tolerance: 1e-12, [
             "pchisq_lower": { ChiSquared(degreesOfFreedom: $0[1]).cdf($0[0]) },
             "pchisq_upper": { ChiSquared(degreesOfFreedom: $0[1]).ccdf($0[0]) },
+            "dchisq": { ChiSquared(degreesOfFreedom: $0[1]).density($0[0]) },
             "qchisq_lower": { ChiSquared(degreesOfFreedom: $0[1]).quantile($0[0]) },
             "qchisq_upper": { ChiSquared(degreesOfFreedom: $0[1]).upperQuantile($0[0]) },
         ])
-        #expect(count == 746)
+        #expect(count == 997)
     }
 
     @Test func incompleteBetaAndGamma() {
@@ -51,7 +53,7 @@ struct ReferenceValueTests {
             "pgamma_lower": { SpecialFunctions.regularizedGammaP($0[1], $0[0]) },
             "pgamma_upper": { SpecialFunctions.regularizedGammaQ($0[1], $0[0]) },
         ])
-        #expect(count == 382)
+        #expect(count == 468)
     }
 
     @Test func gammaFamily() {
@@ -74,7 +76,7 @@ struct ReferenceValueTests {
             "ppois_lower": { Poisson(mean: $0[1]).cdf(Int($0[0])) },
             "ppois_upper": { Poisson(mean: $0[1]).ccdf(Int($0[0])) },
         ])
-        #expect(count == 256)
+        #expect(count == 264)
     }
 }
 

@@ -61,6 +61,7 @@ struct HTMLReport {
                 svg = svg.replacingOccurrences(of: "id=\"", with: "id=\"\(prefix)")
                     .replacingOccurrences(of: "url(#", with: "url(#\(prefix)")
                     .replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
+                svg = prefixAriaReferences(svg, prefix: prefix)
                 out += "<figure>\(svg.trimmingCharacters(in: .whitespacesAndNewlines))</figure>"
             } else {
                 out += rest[start.lowerBound..<close.upperBound]
@@ -68,6 +69,25 @@ struct HTMLReport {
             rest = afterSrc[close.upperBound...]
         }
         out += rest
+        return out
+    }
+
+    /// `aria-labelledby` / `aria-describedby` hold space-separated ids: prefix each like the ids themselves.
+    private func prefixAriaReferences(_ svg: String, prefix: String) -> String {
+        var out = svg
+        for attribute in ["aria-labelledby=\"", "aria-describedby=\""] {
+            var result = ""
+            var rest = Substring(out)
+            while let start = rest.range(of: attribute) {
+                result += rest[..<start.upperBound]
+                let value = rest[start.upperBound...]
+                guard let end = value.firstIndex(of: "\"") else { break }
+                result += value[..<end].split(separator: " ").map { prefix + $0 }.joined(separator: " ")
+                rest = value[end...]
+            }
+            result += rest
+            out = result
+        }
         return out
     }
 

@@ -132,4 +132,27 @@ public struct DesignMatrix: Sendable {
         }
         return out
     }
+
+    /// The most cells (rows × columns) a design matrix may have: 2^29 doubles, 4 GiB. Fits refuse
+    /// larger designs up front instead of exhausting memory (e.g. interactions of many-level factors).
+    public static let maximumCells = Double(1 << 29)
+
+    /// How many columns `init(frame:)` builds, counted without building them. A `Double` because
+    /// hostile interactions of many-level factors overflow `Int`.
+    public static func columnCount(frame: ModelFrame) -> Double {
+        let formula = frame.formula
+        let termSet = Set(formula.terms)
+        var total: Double = formula.hasIntercept ? 1 : 0
+        for term in formula.terms {
+            var product: Double = 1
+            for v in term.variables {
+                guard case .categorical(let levels, _) = frame.variables[v.label] else { continue }
+                let margin = term.variables.filter { $0 != v }
+                let contrasted = margin.isEmpty ? formula.hasIntercept : termSet.contains(FormulaTerm(variables: margin))
+                product *= Double(levels.count - (contrasted ? 1 : 0))
+            }
+            total += product
+        }
+        return total
+    }
 }

@@ -19,6 +19,17 @@ public enum Regression {
         var extra: [String] = []
         if case .cluster(let column) = options.covariance { extra.append(column) }
         let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra)
+        // Refuse designs that cannot be fitted before allocating them (a factor with a level per row, or
+        // interactions of many-level factors, would otherwise exhaust memory).
+        let columns = DesignMatrix.columnCount(frame: frame)
+        let rows = frame.counts.rowsUsed
+        guard columns <= Double(rows) else {
+            throw .tooFewRows(parameters: columns < 1e18 ? Int(columns) : Int.max, rows: rows)
+        }
+        guard columns * Double(rows) <= DesignMatrix.maximumCells else {
+            throw .numerical("the design matrix would have \(rows) rows × \(Int(columns)) columns, more than "
+                + "\(Int(DesignMatrix.maximumCells)) cells; use fewer factor levels or interactions, or fit a subset of the rows")
+        }
         switch kind {
         case .ols: return try ordinaryLeastSquares(frame: frame, options: options)
         case .logit: return try GeneralizedLinearModel.fit(family: .binomial, frame: frame, options: options)
@@ -99,6 +110,16 @@ public enum Regression {
             let names = ls.aliased.map { design.columnNames[$0] }
             warnings.append("\(names.count == 1 ? "coefficient" : "coefficients") not estimable because of collinearity "
                             + "(aliased, reported as missing): \(names.joined(separator: ", "))")
+        }
+        // As R's summary.lm: residual variance negligible against the fitted values' scale (e.g. a constant
+        // outcome) leaves statistics that divide by it undefined (NaN, reported as missing).
+        let meanFitted = ls.fitted.reduce(0, +) / nD
+        var fittedVariance = 0.0
+        for f in ls.fitted { fittedVariance += (f - meanFitted) * (f - meanFitted) }
+        fittedVariance /= Double(max(n - 1, 1))
+        if residualVariance < (meanFitted * meanFitted + fittedVariance) * 1e-30 {
+            warnings.append("essentially perfect fit (the residuals are zero to machine precision, e.g. a constant outcome); "
+                            + "standard errors, tests and R² are unreliable or undefined")
         }
         var standardized: [Coefficient]? = nil
         if options.standardize {

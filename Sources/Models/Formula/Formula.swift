@@ -42,14 +42,19 @@ public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
 /// order of first appearance in the formula, as R does, so `b:a` and `a:b` are the same term.
 public struct FormulaTerm: Sendable, Hashable, CustomStringConvertible {
     public let variables: [FormulaVariable]
+    /// The variables' labels as a set, kept because equality and hashing use it (formulas can expand to
+    /// thousands of terms, each compared many times).
+    let labelSet: Set<String>
 
-    public init(variables: [FormulaVariable]) { self.variables = variables }
+    public init(variables: [FormulaVariable]) {
+        self.variables = variables
+        self.labelSet = Set(variables.map(\.label))
+    }
 
     public var label: String { variables.map(\.label).joined(separator: ":") }
     public var order: Int { variables.count }
     public var description: String { label }
 
-    var labelSet: Set<String> { Set(variables.map(\.label)) }
     public static func == (a: FormulaTerm, b: FormulaTerm) -> Bool { a.labelSet == b.labelSet }
     public func hash(into hasher: inout Hasher) { hasher.combine(labelSet) }
 }

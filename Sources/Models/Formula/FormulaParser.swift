@@ -4,6 +4,11 @@ struct FormulaParser {
     private let text: String
     private let tokens: [FormulaToken]
     private var position = 0
+    /// Current nesting of parentheses, calls, unary minus and `^` chains; bounded so that hostile
+    /// input cannot exhaust the stack (here or in the recursive expression code downstream).
+    private var nesting = 0
+    /// Arithmetic operators read so far; bounded because expression trees are walked recursively.
+    private var operatorCount = 0
     /// Variables in order of first appearance (outcome excluded), which orders variables in terms.
     private(set) var variableOrder: [FormulaVariable] = []
 
@@ -16,15 +21,32 @@ struct FormulaParser {
 
     /// Terms of a sub-formula plus its explicit intercept choice (`nil`: it said nothing).
     struct TermSet {
-        var terms: [FormulaTerm] = []
+        private(set) var terms: [FormulaTerm] = []
         var intercept: Bool? = nil
+        /// The same terms, for constant-time duplicate checks (formulas can expand to many terms).
+        private var index: Set<FormulaTerm> = []
+
+        init(terms: [FormulaTerm] = [], intercept: Bool? = nil) {
+            self.intercept = intercept
+            add(terms)
+        }
 
         mutating func add(_ more: [FormulaTerm]) {
-            for t in more where !terms.contains(t) { terms.append(t) }
+            for t in more where index.insert(t).inserted { terms.append(t) }
+        }
+
+        mutating func remove(_ other: [FormulaTerm]) {
+            let removed = Set(other)
+            terms.removeAll { removed.contains($0) }
+            index.subtract(removed)
         }
     }
 
     static let supportedFunctions = "I(), log(), exp(), sqrt(), abs(), factor()"
+    /// Limits that no real model reaches; beyond them the formula is refused with a clear error.
+    static let maximumNesting = 64
+    static let maximumOperators = 1000
+    static let maximumTerms = 2_000
 
     init(_ text: String) throws(FormulaError) {
         self.text = text
@@ -37,6 +59,21 @@ struct FormulaParser {
 
     private func error(_ token: FormulaToken, _ message: String) -> FormulaError {
         FormulaError(formula: text, offset: token.offset, length: token.kind == .end ? 1 : token.length, message: message)
+    }
+
+    /// Enters one level of nesting at `token`, refusing formulas nested deeper than any real model.
+    private mutating func enter(_ token: FormulaToken) throws(FormulaError) {
+        nesting += 1
+        guard nesting <= FormulaParser.maximumNesting else {
+            throw error(token, "the formula is nested more than \(FormulaParser.maximumNesting) levels deep; simplify it")
+        }
+    }
+
+    private mutating func countOperator(_ token: FormulaToken) throws(FormulaError) {
+        operatorCount += 1
+        guard operatorCount <= FormulaParser.maximumOperators else {
+            throw error(token, "the formula has more than \(FormulaParser.maximumOperators) arithmetic operators; simplify it")
+        }
     }
 
     private mutating func expect(_ kind: FormulaTokenKind, _ what: String) throws(FormulaError) {
@@ -102,6 +139,9 @@ struct FormulaParser {
                 result = result.removing(rhs)
             }
         }
+        guard result.terms.count <= FormulaParser.maximumTerms else {
+            throw error(current, "the formula expands to more than \(FormulaParser.maximumTerms) terms; simplify it")
+        }
         return result
     }
 
@@ -144,9 +184,13 @@ struct FormulaParser {
             throw error(current, "'^' in a formula needs a positive whole number, as in '(a + b + c)^2'; use I(x^2) for powers of a variable")
         }
         advance()
+        // Terms cannot have more variables than there are, so larger powers add nothing.
+        var distinct = Set<String>()
+        for t in base.terms { for v in t.variables { distinct.insert(v.label) } }
+        let effective = min(k, max(distinct.count, 1))
         var result = base
-        if k >= 2 {
-            for _ in 2...k {
+        if effective >= 2 {
+            for _ in 2...effective {
                 var crossed = result
                 crossed.add(base.terms)
                 crossed.add(try interact(result, base, at: op))
@@ -160,13 +204,17 @@ struct FormulaParser {
         if a.intercept != nil || b.intercept != nil {
             throw error(op, "the intercept ('1' or '0') cannot be part of an interaction")
         }
+        guard a.terms.count * b.terms.count <= FormulaParser.maximumTerms else {
+            throw error(op, "the formula expands to more than \(FormulaParser.maximumTerms) terms; simplify it")
+        }
         var out: [FormulaTerm] = []
+        var seen = Set<FormulaTerm>()
         for x in a.terms {
             for y in b.terms {
                 var vars = x.variables
                 for v in y.variables where !vars.contains(v) { vars.append(v) }
                 let t = FormulaTerm(variables: vars)
-                if !out.contains(t) { out.append(t) }
+                if seen.insert(t).inserted { out.append(t) }
             }
         }
         return out
@@ -176,6 +224,8 @@ struct FormulaParser {
         let token = current
         switch token.kind {
         case .leftParen:
+            try enter(token)
+            defer { nesting -= 1 }
             advance()
             if case .number = current.kind, peek().kind == .bar {
                 throw error(peek(), "random-effects terms such as '(1 | group)' are not supported yet")
@@ -217,6 +267,8 @@ struct FormulaParser {
     /// `I(expr)`, `log(expr)` and friends, `factor(x)`; anything else is reported by name.
     private mutating func parseCall(_ name: String) throws(FormulaError) -> FormulaVariable {
         let nameToken = current
+        try enter(nameToken)
+        defer { nesting -= 1 }
         switch name {
         case "I":
             advance(); advance()
@@ -268,6 +320,7 @@ struct FormulaParser {
         var lhs = try parseArithmeticTerm()
         while current.kind == .plus || current.kind == .minus {
             let op: NumericExpression.BinaryOperator = current.kind == .plus ? .add : .subtract
+            try countOperator(current)
             advance()
             lhs = .binary(op, lhs, try parseArithmeticTerm())
         }
@@ -278,6 +331,7 @@ struct FormulaParser {
         var lhs = try parseArithmeticUnary()
         while current.kind == .star || current.kind == .slash {
             let op: NumericExpression.BinaryOperator = current.kind == .star ? .multiply : .divide
+            try countOperator(current)
             advance()
             lhs = .binary(op, lhs, try parseArithmeticUnary())
         }
@@ -287,12 +341,18 @@ struct FormulaParser {
     /// Unary minus binds looser than `^`, so `-x^2` is `-(x^2)`, as in R.
     private mutating func parseArithmeticUnary() throws(FormulaError) -> NumericExpression {
         if current.kind == .minus {
+            try enter(current)
+            defer { nesting -= 1 }
+            try countOperator(current)
             advance()
             return .negate(try parseArithmeticUnary())
         }
         if current.kind == .plus { advance() }
         let base = try parseArithmeticAtom()
         if current.kind == .caret {
+            try enter(current)
+            defer { nesting -= 1 }
+            try countOperator(current)
             advance()
             return .binary(.power, base, try parseArithmeticUnary())
         }
@@ -306,6 +366,8 @@ struct FormulaParser {
             advance()
             return .constant(Double(s) ?? .nan, text: s)
         case .leftParen:
+            try enter(token)
+            defer { nesting -= 1 }
             advance()
             let inner = try parseArithmetic()
             try expect(.rightParen, "')'")
@@ -319,6 +381,8 @@ struct FormulaParser {
                 if name == "Surv" { throw error(token, "Surv() survival outcomes are not supported yet") }
                 throw error(token, "unknown function '\(name)()' in an expression; supported: log, exp, sqrt, abs")
             }
+            try enter(token)
+            defer { nesting -= 1 }
             advance()
             let arg = try parseArithmetic()
             try expect(.rightParen, "')' to close \(name)(")
@@ -335,7 +399,7 @@ extension FormulaParser.TermSet {
     /// `a - b`: drops b's terms; `- 1` removes the intercept and `- 0` restores it.
     fileprivate func removing(_ other: FormulaParser.TermSet) -> FormulaParser.TermSet {
         var out = self
-        out.terms.removeAll { other.terms.contains($0) }
+        out.remove(other.terms)
         if let i = other.intercept { out.intercept = !i }
         return out
     }

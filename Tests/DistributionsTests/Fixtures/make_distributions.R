@@ -42,6 +42,7 @@ for (d in fdfs) {
     ql <- qf(p, d[1], d[2]); qu <- qf(p, d[1], d[2], lower.tail = FALSE)  # only as evaluation points
     for (f in c(ql, qu)) if (is.finite(f) && f > 0) {
       add("pf_lower", pf(f, d[1], d[2]), f, d[1], d[2]); add("pf_upper", pf(f, d[1], d[2], lower.tail = FALSE), f, d[1], d[2])
+      add("df", df(f, d[1], d[2]), f, d[1], d[2])
     }
   }
 }
@@ -53,6 +54,7 @@ for (df in c(0.5, 1, 2, 3.5, 10, 100, 1000)) {
     add("qchisq_lower", ql, p, df); add("qchisq_upper", qu, p, df)
     for (x in c(ql, qu)) if (is.finite(x) && x > 0) {
       add("pchisq_lower", pchisq(x, df), x, df); add("pchisq_upper", pchisq(x, df, lower.tail = FALSE), x, df)
+      add("dchisq", dchisq(x, df), x, df)
     }
   }
 }
@@ -68,6 +70,11 @@ for (ab in list(c(0.5, 0.5), c(1, 3), c(2.5, 0.3), c(10, 10), c(100, 3), c(0.2, 
   }
 }
 
+# small first shape: the upper tail is small below the switch point of the continued fraction
+for (a in c(1e-3, 0.01)) for (b in c(0.5, 5, 50)) for (x in c(1e-4, 0.01, 0.1, 0.3)) {
+  add("pbeta_lower", pbeta(x, a, b), x, a, b); add("pbeta_upper", pbeta(x, a, b, lower.tail = FALSE), x, a, b)
+}
+
 # incomplete gamma
 for (a in c(0.1, 0.5, 1, 3.7, 20, 500, 1e5)) {
   for (p in c(1e-250, 1e-30, 1e-8, 0.01, 0.3, 0.5, 0.8, 0.999, 1 - 1e-9)) {
@@ -75,6 +82,11 @@ for (a in c(0.1, 0.5, 1, 3.7, 20, 500, 1e5)) {
       add("pgamma_lower", pgamma(x, a), x, a); add("pgamma_upper", pgamma(x, a, lower.tail = FALSE), x, a)
     }
   }
+}
+
+# small shapes, where Q(a, x) for x < a + 1 must not be formed as 1 - P
+for (a in c(1e-3, 0.01, 0.9)) for (x in c(1e-5, 0.01, 0.3, 1, 1.5, 1.85)) {
+  add("pgamma_lower", pgamma(x, a), x, a); add("pgamma_upper", pgamma(x, a, lower.tail = FALSE), x, a)
 }
 
 # log-gamma, digamma, trigamma (away from the zeros of lgamma and digamma: see make_distributions_mpmath.py)
@@ -106,6 +118,17 @@ for (lambda in c(1e-3, 0.5, 5, 100, 1e4)) {
     add("ppois_lower", ppois(k, lambda), k, lambda); add("ppois_upper", ppois(k, lambda, lower.tail = FALSE), k, lambda)
   }
 }
+
+# large parameters near the centre (continued fractions and series need about 9*sqrt(shape) terms)
+for (k in c(3e6, 3001000)) {
+  add("pbinom_lower", pbinom(k, 1e7, 0.3), k, 1e7, 0.3); add("pbinom_upper", pbinom(k, 1e7, 0.3, lower.tail = FALSE), k, 1e7, 0.3)
+}
+for (k in c(1e7, 1e7 + 20000)) {
+  add("ppois_lower", ppois(k, 1e7), k, 1e7); add("ppois_upper", ppois(k, 1e7, lower.tail = FALSE), k, 1e7)
+}
+add("pchisq_lower", pchisq(1.0001e8, 1e8), 1.0001e8, 1e8); add("pchisq_upper", pchisq(1.0001e8, 1e8, lower.tail = FALSE), 1.0001e8, 1e8)
+add("qchisq_lower", qchisq(0.3, 1e8), 0.3, 1e8); add("qchisq_upper", qchisq(0.3, 1e8, lower.tail = FALSE), 0.3, 1e8)
+add("pbeta_lower", pbeta(0.5001, 1e7, 1e7), 0.5001, 1e7, 1e7); add("pbeta_upper", pbeta(0.5001, 1e7, 1e7, lower.tail = FALSE), 0.5001, 1e7, 1e7)
 
 out <- do.call(rbind, rows)
 fmt <- function(v) ifelse(is.na(v), "", sprintf("%.17g", v))

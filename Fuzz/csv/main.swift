@@ -1,0 +1,33 @@
+// libFuzzer target for the CSV reader: any bytes must give a Table or a located CSVError,
+// never a trap, a hang or a memory error. Compiled together with Sources/DataTable (see build.sh).
+
+/// The first byte picks the options so that explicit delimiters and custom missing tokens are
+/// explored too; the rest of the input is the file.
+private func options(for selector: UInt8) -> CSVOptions {
+    var options = CSVOptions()
+    switch selector % 8 {
+    case 1: options.delimiter = UInt8(ascii: ";")
+    case 2: options.delimiter = UInt8(ascii: "\t")
+    case 3: options.delimiter = UInt8(ascii: " ")
+    case 4: options.delimiter = UInt8(ascii: "|")
+    case 5: options.missingTokens = []
+    case 6: options.missingTokens = ["-99", "", "n/a"]
+    default: break
+    }
+    return options
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    do {
+        let table = try CSVReader.read(data: bytes, sourceName: "fuzz.csv", options: options(for: data[0]))
+        // What `describe` does with every table: summaries must not trap either.
+        for column in table.columns { _ = summarize(column) }
+    } catch {
+        // A located error is the expected outcome for malformed input; its text must render.
+        _ = error.description
+    }
+    return 0
+}

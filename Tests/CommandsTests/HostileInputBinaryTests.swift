@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// A handful of hostile inputs through the real `alliance` executable, to prove what the in-process tests
+/// cannot: the process exits with a sysexits status (64–74), prints no trap message or backtrace, and
+/// finishes in well under 10 seconds.
+@Suite("Hostile input: the alliance binary")
+struct HostileInputBinaryTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        /// Expected in standard error or standard output (`check` reports its findings as a table).
+        let outputContains: String
+        var standardInput: [UInt8]? = nil
+
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let cases: [Case] = [
+        Case(arguments: ["describe", "ragged_short.csv"], status: 65, outputContains: "ragged_short.csv:3:"),
+        Case(arguments: ["describe", "nul_byte.csv"], status: 65, outputContains: "nul_byte.csv:3:2"),
+        Case(arguments: ["describe", "invalid_utf8_field.csv"], status: 65, outputContains: "invalid_utf8_field.csv:3:2"),
+        Case(arguments: ["describe", "empty.csv"], status: 65, outputContains: "the file is empty"),
+        Case(arguments: ["check", "identifier_email.csv"], status: 65, outputContains: "email addresses"),
+        Case(arguments: ["describe", "no_such_file.csv"], status: 66, outputContains: "no_such_file.csv"),
+        Case(arguments: ["describe", "models.csv", "--by", "stie"], status: 64, outputContains: "did you mean 'site'"),
+        Case(arguments: ["describe", "models.csv", "--bogus"], status: 64, outputContains: "--bogus"),
+        Case(arguments: ["describe", "header_only.csv", "--out", "/nonexistent-directory/out.txt"], status: 73,
+             outputContains: "/nonexistent-directory/out.txt"),
+        Case(arguments: ["describe", "-"], status: 65, outputContains: "<stdin>:2:2",
+             standardInput: Array("a,b\n1,\"open\n2,3\n".utf8)),
+    ]
+
+    /// The executable `swift build`/`swift test` put beside this test bundle (or ALLIANCE_BINARY).
+    static func binary() -> String? {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["ALLIANCE_BINARY"] { candidates.append(explicit) }
+        if let resources = Bundle.module.resourceURL {
+            // …/debug/alliance_CommandsTests.resources → …/debug/alliance
+            candidates.append(resources.deletingLastPathComponent().appendingPathComponent("alliance").path)
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates += [".build-hard/debug/alliance", ".build/debug/alliance"].map { root.appendingPathComponent($0).path }
+        return candidates.first { fm.isExecutableFile(atPath: $0) }
+    }
+
+    @Test("hostile input through the executable", arguments: cases)
+    func executable(_ c: Case) throws {
+        let path = try #require(Self.binary(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = c.arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: try Hostile.corpusDirectory())
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        let start = Date()
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(c.standardInput ?? []))
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes to the end so that a chatty child cannot block on a full pipe.
+        let errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        let message = String(decoding: errorData, as: UTF8.self)
+
+        #expect(process.terminationReason == .exit, "terminated by a signal: \(message)")
+        #expect(process.terminationStatus == c.status, "\(c.testDescription): \(message)")
+        #expect((64...74).contains(process.terminationStatus))
+        let output = String(decoding: outputData, as: UTF8.self)
+        #expect((message + output).contains(c.outputContains), "\(c.testDescription): \(message)\(output)")
+        for trap in ["Fatal error", "Stack dump", "backtrace", "Current stack trace", "Illegal instruction", "Segmentation fault"] {
+            #expect(!message.contains(trap), "\(c.testDescription) printed '\(trap)': \(message)")
+        }
+        #expect(seconds < 10, "\(c.testDescription) took \(seconds) s")
+    }
+}
