@@ -103,6 +103,11 @@ struct RFixtureTests {
         } else {
             checks += [("deviance", result.fit.deviance), ("null_deviance", result.fit.nullDeviance)]
             #expect(result.fit.converged == true)
+            if model != .negbin, let iterations = fit["iterations"] as? Int {
+                // Same starting values and convergence test as glm.fit: the same number of IRLS passes,
+                // give or take the last one (at ε = 1e-15 rounding decides whether the final change passes).
+                #expect(abs((result.fit.iterations ?? 0) - iterations) <= 1, "\(fixture.name) iterations")
+            }
         }
         if model == .negbin {
             checks += [("theta", result.fit.theta), ("theta_std_error", result.fit.thetaStdError)]
