@@ -5,6 +5,11 @@ import LinearAlgebra
 /// GLMs by iteratively reweighted least squares on the QR path, following R's `glm.fit`
 /// (starting values, step halving, convergence test |dev − dev_old| / (|dev| + 0.1) < ε).
 enum GeneralizedLinearModel {
+    /// IRLS repeats the weighted least-squares step, so the slow extended-precision path (see
+    /// `LeastSquares`) is used for ill-conditioned designs only while rows × columns² stays below this
+    /// (about half a second per pass); larger designs iterate in double precision.
+    static let extendedPrecisionBudget = 5e7
+
     /// One converged (or abandoned) IRLS run.
     struct IRLSFit {
         var kept: [Int]
@@ -51,7 +56,8 @@ enum GeneralizedLinearModel {
                     }
                 }
             }
-            let ls = try LeastSquares(x: weighted, rows: n, columns: p, y: z)
+            let ls = try LeastSquares(x: weighted, rows: n, columns: p, y: z,
+                                      extendedWhenIllConditioned: Double(n) * Double(p * p) <= extendedPrecisionBudget)
             var beta = ls.coefficients
             eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
             mu = eta.map { family.linkInverse($0) }
