@@ -4,7 +4,7 @@ import Testing
 @testable import Models
 
 /// Fits compared with R (lm/summary.lm, glm with epsilon = 1e-15, MASS::glm.nb, sandwich::vcovHC/vcovCL,
-/// lmtest::coeftest) on the synthetic alliance data set written by Fixtures/make_models.R.
+/// lmtest::coeftest; confidence levels 0.95, 0.90 and 0.99) on the synthetic alliance data set written by Fixtures/make_models.R.
 /// Relative tolerances: OLS 1e-10, logit and Poisson 1e-8, negative binomial 1e-7.
 @Suite("R reference fits")
 struct RFixtureTests {
@@ -60,7 +60,8 @@ struct RFixtureTests {
         case .logit, .poisson: 1e-8
         case .negbin: 1e-7
         }
-        let options = RegressionOptions(covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
+        let level = RFixtureTests.number(e["level"]) ?? 0.95
+        let options = RegressionOptions(level: level, covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
                                         references: e["references"] as? [String: String] ?? [:])
         let result = try Regression.fit(model, formula: e["formula"] as? String ?? "", data: table, options: options)
         #expect(result.vcovLabel == e["vcov"] as? String)
