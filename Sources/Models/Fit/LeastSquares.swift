@@ -142,16 +142,15 @@ struct LeastSquares {
 
     /// [X_indices | y], column-major, in one allocation.
     static func augmented(_ x: [Double], rows n: Int, columns p: Int, indices: [Int], y: [Double]) -> Matrix {
-        var storage: [Double]
+        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
+        var storage: [Double] = []
+        storage.reserveCapacity(n * (indices.count + 1))
         if indices.count == p {
-            storage = x
-            storage.append(contentsOf: y)
+            storage.append(contentsOf: x)
         } else {
-            storage = []
-            storage.reserveCapacity(n * (indices.count + 1))
             for j in indices { storage.append(contentsOf: x[(j * n)..<((j + 1) * n)]) }
-            storage.append(contentsOf: y)
         }
+        storage.append(contentsOf: y)
         return Matrix(rows: n, columns: indices.count + 1, columnMajor: storage)
     }
 
