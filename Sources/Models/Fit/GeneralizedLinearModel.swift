@@ -37,18 +37,18 @@ enum GeneralizedLinearModel {
         var keptOld: [Int] = []
         var result: IRLSFit? = nil
         var change = Double.infinity
-        var weighted = [Double](repeating: 0, count: n * p)
-        var z = [Double](repeating: 0, count: n)
+        // [X·w | z·w], rebuilt in place each pass: rows scaled by the working weights.
+        var augmented = [Double](repeating: 0, count: n * (p + 1))
         var w = [Double](repeating: 0, count: n)
         for iteration in 1...max(1, options.maxIterations) {
-            for i in 0..<n {
-                let d = family.muEta(eta[i])
-                z[i] = eta[i] + (y[i] - mu[i]) / d
-                w[i] = (d * d / family.variance(mu[i])).squareRoot()
-                z[i] *= w[i]
-            }
-            // Rows of X scaled by the working weights, in place in a reused buffer.
-            weighted.withUnsafeMutableBufferPointer { out in
+            augmented.withUnsafeMutableBufferPointer { out in
+                let zBase = n * p
+                for i in 0..<n {
+                    let d = family.muEta(eta[i])
+                    let weight = (d * d / family.variance(mu[i])).squareRoot()
+                    w[i] = weight
+                    out[zBase + i] = (eta[i] + (y[i] - mu[i]) / d) * weight
+                }
                 x.withUnsafeBufferPointer { src in
                     for j in 0..<p {
                         let base = j * n
@@ -56,7 +56,7 @@ enum GeneralizedLinearModel {
                     }
                 }
             }
-            let ls = try LeastSquares(x: weighted, rows: n, columns: p, y: z,
+            let ls = try LeastSquares(augmented: augmented, rows: n, columns: p,
                                       extendedWhenIllConditioned: Double(n) * Double(p * p) <= extendedPrecisionBudget)
             var beta = ls.coefficients
             eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)

@@ -49,6 +49,22 @@ struct LeastSquares {
     ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
     init(x: [Double], rows n: Int, columns p: Int, y: [Double], extendedWhenIllConditioned: Bool = true,
          extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
+        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
+        var storage: [Double] = []
+        storage.reserveCapacity(n * (p + 1))
+        storage.append(contentsOf: x)
+        storage.append(contentsOf: y)
+        try self.init(augmented: storage, rows: n, columns: p, extendedWhenIllConditioned: extendedWhenIllConditioned,
+                      extendedDesign: extendedDesign)
+    }
+
+    /// - Parameter storage: [X | y] column-major, n × (p + 1): the caller builds it in place (IRLS
+    ///   reuses one buffer), and when no column is aliased it is factored without another copy.
+    init(augmented storage: [Double], rows n: Int, columns p: Int, extendedWhenIllConditioned: Bool = true,
+         extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
+        // X occupies the first n·p entries with its usual offsets, so helpers taking X read `storage`.
+        let x = storage
+        let y = Array(storage[(n * p)..<(n * (p + 1))])
         let norms = LeastSquares.columnNorms(x, rows: n, columns: p)
         // A zero or non-finite column is aliased outright.
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
@@ -59,7 +75,9 @@ struct LeastSquares {
         // from rounding noise, which would distort every later diagonal in the same pass (dqrdc2 also
         // moves one column at a time).
         while !candidates.isEmpty {
-            let augmented = LeastSquares.augmented(x, rows: n, columns: p, indices: candidates, y: y)
+            let augmented = candidates.count == p
+                ? Matrix(rows: n, columns: p + 1, columnMajor: storage)
+                : LeastSquares.augmented(x, rows: n, columns: p, indices: candidates, y: y)
             let decomposition: QRDecomposition
             do { decomposition = try QRDecomposition(augmented, pivoting: false) } catch {
                 throw .numerical(error.description)
@@ -99,7 +117,10 @@ struct LeastSquares {
                 } catch {
                     throw .numerical(error.description)
                 }
-                let fit = LeastSquares.keptMatrix(x, rows: n, columns: p, indices: candidates).multiplied(by: coefficients)
+                // X_k·b as [X | y]·(b scattered to the kept positions, 0 elsewhere): no column copies.
+                var full = [Double](repeating: 0, count: p + 1)
+                for (position, j) in candidates.enumerated() { full[j] = coefficients[position] }
+                let fit = Matrix(rows: n, columns: p + 1, columnMajor: storage).multiplied(by: full)
                 for i in 0..<n { residuals[i] = y[i] - fit[i] }
             }
         }
