@@ -94,7 +94,7 @@ public enum Regression {
             vcov = ls.unscaledCovariance
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
         case .robust(let type):
-            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n) : []
+            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n, columns: p) : []
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, x: keptX,
                                                                    scores: ls.residuals, leverages: h)
         case .cluster(let column):
