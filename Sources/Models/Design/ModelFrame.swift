@@ -130,7 +130,9 @@ public struct ModelFrame: Sendable {
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .numeric(let c):
-                let values = rows.map { c.values[$0] }
+                // Nothing dropped (`rows` is every row, ascending): share the column's storage instead of
+                // gathering an n-row copy per variable.
+                let values = rows.count == c.values.count ? c.values : rows.map { c.values[$0] }
                 if let k = values.firstIndex(where: { !$0.isFinite }) {
                     if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
                     throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
