@@ -1,4 +1,4 @@
-# alliance — see README.md. `make demo` runs the main job on the bundled data; `make test` runs the tests.
+# alliance — see README.md. `make demo` runs the main job on the bundled data; `make test` runs the tests; `make gallery` redraws docs/gallery/.
 SWIFT ?= swift
 ALLIANCE := .build/release/alliance
 
@@ -21,6 +21,10 @@ test: deps
 
 bench-csv: release
 	./Benchmarks/csv.sh
+
+# Every plot type, drawn from Datasets/clinic.csv into docs/gallery/ (shown in docs/gallery.md).
+gallery: release
+	./Scripts/gallery.sh $(ALLIANCE)
 
 clean-out:
 	rm -rf out

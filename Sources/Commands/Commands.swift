@@ -6,7 +6,18 @@ public struct AllianceCLI: ParsableCommand {
         commandName: "alliance",
         abstract: "Psychotherapy outcome research: instruments, reliability, change, and models of alliance against outcome, retention and adherence.",
         version: AllianceVersion.string,
-        subcommands: [DescribeCommand.self, CheckCommand.self, RunCommand.self]
+        subcommands: [
+            DescribeCommand.self,
+            CheckCommand.self,
+            ScoreCommand.self,
+            ReliabilityCommand.self,
+            ChangeCommand.self,
+            CorrelateCommand.self,
+            FitCommand.self,
+            PlotCommand.self,
+            SimulateCommand.self,
+            RunCommand.self,
+        ]
     )
 
     public init() {}

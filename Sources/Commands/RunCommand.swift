@@ -8,7 +8,9 @@ public struct RunCommand: ParsableCommand {
         abstract: "Run an executable Markdown notebook into a report with a manifest (byte-identical on every re-run).",
         discussion: """
         Every fenced block whose info string is `alliance` is executed, one command per line, in order, in-process.
-        Relative input paths resolve against the notebook's folder; relative output paths (--out, --plot) against DIR.
+        Relative input paths resolve against the notebook's folder, or name a file an earlier command of the same run
+        wrote (e.g. `score ... --out scored.csv`, then `fit ols scored.csv ...`); relative output paths (--out, --plot)
+        resolve against DIR.
         Writes DIR/<name>.md, DIR/<name>.html, DIR/figures/, DIR/results/ and DIR/manifest.json.
         With --check DIR, re-runs the notebook recorded in DIR/manifest.json into a temporary folder and reports
         every file whose bytes differ.

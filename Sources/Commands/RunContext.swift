@@ -44,8 +44,17 @@ public final class RunContext {
         standardError(text)
     }
 
+    /// A relative input path names a file written earlier in this run (e.g. a scored CSV) when there is one;
+    /// otherwise it resolves against the input directory.
     public func resolveInput(_ path: String) -> String {
-        resolve(path, against: inputDirectory)
+        let produced = resolve(path, against: outputDirectory)
+        if outputs.contains(where: { $0.path == produced }) { return produced }
+        return resolve(path, against: inputDirectory)
+    }
+
+    /// Whether a resolved path is one this run wrote.
+    public func wasProduced(_ resolvedPath: String) -> Bool {
+        outputs.contains { $0.path == resolvedPath }
     }
 
     public func resolveOutput(_ path: String) -> String {

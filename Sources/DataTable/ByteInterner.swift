@@ -7,7 +7,7 @@ struct ByteInterner {
     private var arenaCount = 0
     /// Per entry: offset into the arena and length.
     private(set) var offsets: UnsafeMutablePointer<Int>
-    private(set) var lengths: UnsafeMutablePointer<Int32>
+    private(set) var lengths: UnsafeMutablePointer<Int>
     private var hashes: UnsafeMutablePointer<UInt64>
     private var entryCapacity: Int
     private(set) var count = 0
@@ -61,7 +61,7 @@ struct ByteInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (code: Int32, isNew: Bool) {
         if isStrictlyIncreasing {
-            if count == 0 || bytes(of: count - 1).lexicographicallyPrecedes(UnsafeBufferPointer(start: p, count: n)) {
+            if count == 0 || ByteInterner.precedes(arena + offsets[count - 1], lengths[count - 1], p, n) {
                 return (appendEntry(p, n, hash: 0), true)
             }
             buildIndex()
@@ -72,7 +72,7 @@ struct ByteInterner {
             let entry = slots[slot]
             if entry == 0 { break }
             let e = Int(entry - 1)
-            if hashes[e] == h && Int(lengths[e]) == n && memoryEqual(arena + offsets[e], p, n) {
+            if hashes[e] == h && lengths[e] == n && memoryEqual(arena + offsets[e], p, n) {
                 return (Int32(e), false)
             }
             slot = (slot + 1) & slotMask
@@ -90,8 +90,9 @@ struct ByteInterner {
         if arenaCount + n > arenaCapacity { growArena(minimum: arenaCount + n) }
         (arena + arenaCount).update(from: p, count: n)
         offsets[e] = arenaCount
-        lengths[e] = Int32(n)
-        hashes[e] = h
+        lengths[e] = n
+        // In strictly-increasing mode hashes are computed only if an index is ever built.
+        if !isStrictlyIncreasing { hashes[e] = h }
         arenaCount += n
         count += 1
         return Int32(e)
@@ -100,7 +101,7 @@ struct ByteInterner {
     /// Leaves the strictly-increasing mode: hashes every entry so far and indexes it.
     private mutating func buildIndex() {
         isStrictlyIncreasing = false
-        for e in 0..<count { hashes[e] = ByteInterner.hash(arena + offsets[e], Int(lengths[e])) }
+        for e in 0..<count { hashes[e] = ByteInterner.hash(arena + offsets[e], lengths[e]) }
         var size = slotMask + 1
         while count * 2 > size - 1 { size *= 2 }
         slots.deallocate()
@@ -115,7 +116,19 @@ struct ByteInterner {
     }
 
     func bytes(of code: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: arena + offsets[code], count: Int(lengths[code]))
+        UnsafeBufferPointer(start: arena + offsets[code], count: lengths[code])
+    }
+
+    /// Byte-lexicographic order (a proper prefix sorts first).
+    @inline(__always)
+    static func precedes(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+        let common = min(aCount, bCount)
+        var i = 0
+        while i < common {
+            if a[i] != b[i] { return a[i] < b[i] }
+            i += 1
+        }
+        return aCount < bCount
     }
 
     @inline(__always)
@@ -132,7 +145,7 @@ struct ByteInterner {
         let newCapacity = entryCapacity * 2
         offsets = Self.grow(offsets, count, newCapacity)
         lengths = Self.grow(lengths, count, newCapacity)
-        hashes = Self.grow(hashes, count, newCapacity)
+        hashes = Self.grow(hashes, isStrictlyIncreasing ? 0 : count, newCapacity)
         entryCapacity = newCapacity
     }
 
@@ -145,6 +158,7 @@ struct ByteInterner {
 
     private static func grow<T>(_ old: UnsafeMutablePointer<T>, _ used: Int, _ capacity: Int) -> UnsafeMutablePointer<T> {
         let fresh = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        HugePages.advise(UnsafeMutableRawPointer(fresh), byteCount: capacity * MemoryLayout<T>.stride)
         fresh.moveInitialize(from: old, count: used)
         old.deallocate()
         return fresh

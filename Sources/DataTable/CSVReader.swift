@@ -20,8 +20,20 @@ import Darwin
 ///   numbers too small underflow to the correctly rounded subnormal or zero.
 public struct CSVReader {
     /// Reads the file at `path`; `"-"` reads standard input (named `<stdin>` in errors).
-    public static func read(contentsOf path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        if path == "-" { return try read(data: try readStandardInput(), sourceName: "<stdin>", options: options) }
+    ///
+    /// A regular file is memory-mapped and parsed in place; parsed pages are handed back to the page
+    /// cache as the parse moves on, so peak memory is about the size of the columns, not file + columns.
+    /// `inspectingBytes`, if given, sees the file's raw bytes once before parsing (e.g. to hash them
+    /// for a run manifest) without a second read or copy.
+    public static func read(
+        contentsOf path: String, options: CSVOptions = CSVOptions(),
+        inspectingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(CSVError) -> Table {
+        if path == "-" {
+            let bytes = try readStandardInput()
+            if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
+            return try read(data: bytes, sourceName: "<stdin>", options: options)
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let code = errno
@@ -37,15 +49,19 @@ public struct CSVReader {
             // file's pages and the final arrays are not resident together.
             var unmapped = false
             defer { if !unmapped { munmap(mapped, size) } }
+            inspectingBytes?(UnsafeRawBufferPointer(start: mapped, count: size))
             var parser = try CSVParser(base: mapped.assumingMemoryBound(to: UInt8.self), count: size,
                                        sourceName: path, options: options)
             defer { parser.deallocate() }
+            parser.releasesConsumedPages = true
             let parsed = try parser.parseRecords()
             munmap(mapped, size)
             unmapped = true
             return try parsed.finish()
         }
-        return try read(data: try readAll(fd, name: path), sourceName: path, options: options)
+        let bytes = try readAll(fd, name: path)
+        if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
+        return try read(data: bytes, sourceName: path, options: options)
     }
 
     public static func read(data: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
@@ -145,8 +161,15 @@ struct CSVParser {
     let missingTokens: [[UInt8]]
     let emptyIsMissing: Bool
     let longestMissingToken: Int
+    /// 1 for bytes that start some non-empty missing token: most fields are rejected on one lookup.
+    private let missingTokenStarts: UnsafeMutablePointer<UInt8>
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 256
+    /// For a memory-mapped file: hand parsed pages back to the page cache as the parse moves on,
+    /// so that the file and the growing columns are not resident together. (A column that turns
+    /// categorical late re-reads earlier records; their pages simply fault in again.)
+    var releasesConsumedPages = false
+    private var releasedUpTo = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions) throws(CSVError) {
         self.base = base
@@ -178,12 +201,24 @@ struct CSVParser {
         missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
         emptyIsMissing = options.missingTokens.contains("")
         longestMissingToken = missingTokens.map(\.count).max() ?? 0
+        missingTokenStarts = .allocate(capacity: 256)
+        missingTokenStarts.initialize(repeating: 0, count: 256)
+        for token in missingTokens { missingTokenStarts[Int(token[0])] = 1 }
         scratch = .allocate(capacity: scratchCapacity)
     }
 
     func deallocate() {
         tokenizer.deallocate()
         scratch.deallocate()
+        missingTokenStarts.deallocate()
+    }
+
+    private mutating func releaseConsumedPages(upTo position: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = position / page * page
+        guard page > 0, end > releasedUpTo else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), end - releasedUpTo, Int32(MADV_DONTNEED))
+        releasedUpTo = end
     }
 
     private func failure(_ f: TokenizeFailure, names: [String]) -> CSVError {
@@ -202,8 +237,6 @@ struct CSVParser {
         let dataStart = position
         let dataStartLine = line
 
-        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: columnCount)
-        defer { fields.deallocate() }
         let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
         for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
         var handedOver = false
@@ -214,17 +247,21 @@ struct CSVParser {
         do throws(TokenizeFailure) {
             while position < tokenizer.end {
                 let recordLine = line
-                guard let (count, next) = try nextRecord(at: position, fields: fields, columnCount: columnCount, line: &line)
-                else {
-                    position = tokenizer.skipLineEnd(position)
-                    continue
-                }
-                guard count == columnCount else {
-                    throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: count), line: recordLine, field: nil)
-                }
-                for j in 0..<columnCount {
-                    try add(fields[j], to: builders + j, column: j, row: rows, line: recordLine,
-                            dataStart: dataStart, dataStartLine: dataStartLine, columnCount: columnCount)
+                let next: Int
+                if tokenizer.isLineEnd(position) {
+                    // A blank line: skipped, except in a one-column file where it is an empty field.
+                    line += 1
+                    next = tokenizer.skipLineEnd(position)
+                    guard columnCount == 1 else {
+                        position = next
+                        continue
+                    }
+                    try add(FieldSpan(start: position, end: position, hasEscapedQuote: false), to: builders,
+                            column: 0, row: rows, line: recordLine, dataStart: dataStart,
+                            dataStartLine: dataStartLine, columnCount: columnCount)
+                } else {
+                    next = try parseRecord(at: position, builders: builders, columnCount: columnCount, row: rows,
+                                           line: &line, dataStart: dataStart, dataStartLine: dataStartLine)
                 }
                 rows += 1
                 position = next
@@ -236,6 +273,9 @@ struct CSVParser {
                     let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
                     for j in 0..<columnCount { builders[j].reserve(estimate) }
                 }
+                if releasesConsumedPages && position - releasedUpTo >= 1 << 24 {
+                    releaseConsumedPages(upTo: position)
+                }
             }
         } catch {
             throw failure(error, names: names)
@@ -243,6 +283,46 @@ struct CSVParser {
 
         handedOver = true
         return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
+    }
+
+    /// Parses one record straight into the column builders (no intermediate field list); returns
+    /// the position after it. A record with the wrong number of fields is an error, so fields
+    /// already added from it never reach a table.
+    @inline(__always)
+    private mutating func parseRecord(
+        at position: Int, builders: UnsafeMutablePointer<ColumnBuilder>, columnCount: Int, row: Int,
+        line: inout Int, dataStart: Int, dataStartLine: Int
+    ) throws(TokenizeFailure) -> Int {
+        let recordLine = line
+        var p = position
+        var column = 0
+        while true {
+            let (span, next, endsRecord) = try tokenizer.field(at: p, number: column + 1, line: &line)
+            if column == columnCount {
+                // Too many fields: count them all for the message.
+                var found = column + 1
+                var q = next
+                var ended = endsRecord
+                while !ended {
+                    let (_, after, ends) = try tokenizer.field(at: q, number: found + 1, line: &line)
+                    found += 1
+                    q = after
+                    ended = ends
+                }
+                throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: found), line: recordLine, field: nil)
+            }
+            try add(span, to: builders + column, column: column, row: row, line: recordLine,
+                    dataStart: dataStart, dataStartLine: dataStartLine, columnCount: columnCount)
+            column += 1
+            if endsRecord {
+                guard column == columnCount else {
+                    throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                          field: nil)
+                }
+                return next
+            }
+            p = next
+        }
     }
 
     /// The record at `position`, or nil for a blank line that is skipped (the caller steps past it).
@@ -262,7 +342,7 @@ struct CSVParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return emptyIsMissing }
-        if n > longestMissingToken { return false }
+        if missingTokenStarts[Int(p[0])] == 0 || n > longestMissingToken { return false }
         for token in missingTokens where token.count == n {
             var equal = true
             for k in 0..<n where token[k] != p[k] { equal = false; break }
@@ -399,7 +479,7 @@ struct ParsedColumns {
         builders.deallocate()
     }
 
-    /// Builds the columns one at a time, freeing each builder as soon as its column exists.
+    /// Builds the columns one at a time, freeing each builder's scratch as soon as its column exists.
     func finish() throws(CSVError) -> Table {
         let columnCount = names.count
         var next = 0
@@ -413,17 +493,17 @@ struct ParsedColumns {
         columns.reserveCapacity(columnCount)
         while next < columnCount {
             let j = next
-            let builder = builders[j]
-            if builder.isNumeric {
-                if let (badLine, text) = builder.firstOutOfRange {
+            let builder = builders + j
+            if builder.pointee.isNumeric {
+                if let (badLine, text) = builder.pointee.firstOutOfRange {
                     throw CSVError(kind: .numberOutOfRange(text), file: sourceName, line: badLine, column: j + 1,
                                    columnName: names[j])
                 }
-                columns.append(Column(name: names[j], data: .numeric(builder.finishNumeric())))
+                columns.append(Column(name: names[j], data: .numeric(builder.pointee.finishNumeric())))
             } else {
-                columns.append(Column(name: names[j], data: .categorical(builder.finishCategorical())))
+                columns.append(Column(name: names[j], data: .categorical(builder.pointee.finishCategorical())))
             }
-            builder.deallocate()
+            builder.pointee.deallocate()
             next += 1
         }
         do throws(TableError) {

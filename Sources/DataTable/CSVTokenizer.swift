@@ -25,6 +25,7 @@ struct CSVTokenizer {
     let end: Int
     let delimiter: UInt8
     let trimSpaces: Bool
+    private let delimiterWord: UInt64
     /// 1 for bytes that stop an unquoted field (delimiter, quote, CR, LF, NUL), else 0.
     private let stops: UnsafeMutablePointer<UInt8>
 
@@ -38,6 +39,7 @@ struct CSVTokenizer {
         self.end = end
         self.delimiter = delimiter
         self.trimSpaces = delimiter != CSVTokenizer.space
+        self.delimiterWord = CSVTokenizer.broadcast(delimiter)
         stops = .allocate(capacity: 256)
         stops.initialize(repeating: 0, count: 256)
         for b in [delimiter, CSVTokenizer.quote, CSVTokenizer.cr, CSVTokenizer.lf, 0] { stops[Int(b)] = 1 }
@@ -70,61 +72,100 @@ struct CSVTokenizer {
         var p = position
         var count = 0
         while true {
-            var s = p
-            if trimSpaces { while s < end && base[s] == CSVTokenizer.space { s += 1 } }
-            if s < end && base[s] == CSVTokenizer.quote {
-                let openLine = line
-                var q = s + 1
-                var escaped = false
-                while true {
-                    guard q < end else {
-                        throw TokenizeFailure(kind: .unterminatedQuote, line: openLine, field: count + 1)
-                    }
-                    let c = base[q]
-                    if c == CSVTokenizer.quote {
-                        if q + 1 < end && base[q + 1] == CSVTokenizer.quote {
-                            escaped = true
-                            q += 2
-                            continue
-                        }
-                        break
-                    } else if c == CSVTokenizer.lf {
-                        line += 1
-                    } else if c == CSVTokenizer.cr {
-                        if !(q + 1 < end && base[q + 1] == CSVTokenizer.lf) { line += 1 }
-                    } else if c == 0 {
-                        throw TokenizeFailure(kind: .nulByte, line: line, field: count + 1)
-                    }
-                    q += 1
-                }
-                if count < capacity { fields[count] = FieldSpan(start: s + 1, end: q, hasEscapedQuote: escaped) }
-                count += 1
-                p = q + 1
-                if trimSpaces { while p < end && base[p] == CSVTokenizer.space { p += 1 } }
-                if p >= end { return (count, end) }
-                let c = base[p]
-                if c == delimiter { p += 1; continue }
-                if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
-                    line += 1
-                    return (count, skipLineEnd(p))
-                }
-                throw TokenizeFailure(kind: c == 0 ? .nulByte : .textAfterClosingQuote, line: line, field: count)
-            }
-            var q = s
-            while q < end && stops[Int(base[q])] == 0 { q += 1 }
-            var fieldEnd = q
-            if trimSpaces { while fieldEnd > s && base[fieldEnd - 1] == CSVTokenizer.space { fieldEnd -= 1 } }
-            if count < capacity { fields[count] = FieldSpan(start: s, end: fieldEnd, hasEscapedQuote: false) }
+            let (span, next, endsRecord) = try field(at: p, number: count + 1, line: &line)
+            if count < capacity { fields[count] = span }
             count += 1
-            if q >= end { return (count, end) }
-            let c = base[q]
-            if c == delimiter { p = q + 1; continue }
+            if endsRecord { return (count, next) }
+            p = next
+        }
+    }
+
+    /// The field starting at `position`; `number` (1-based) locates errors. Returns the position
+    /// after the delimiter or line end that follows it, and whether that ended the record.
+    @inline(__always)
+    func field(
+        at position: Int, number: Int, line: inout Int
+    ) throws(TokenizeFailure) -> (span: FieldSpan, next: Int, endsRecord: Bool) {
+        var s = position
+        if trimSpaces { while s < end && base[s] == CSVTokenizer.space { s += 1 } }
+        if s < end && base[s] == CSVTokenizer.quote {
+            let openLine = line
+            var q = s + 1
+            var escaped = false
+            while true {
+                guard q < end else { throw TokenizeFailure(kind: .unterminatedQuote, line: openLine, field: number) }
+                let c = base[q]
+                if c == CSVTokenizer.quote {
+                    if q + 1 < end && base[q + 1] == CSVTokenizer.quote {
+                        escaped = true
+                        q += 2
+                        continue
+                    }
+                    break
+                } else if c == CSVTokenizer.lf {
+                    line += 1
+                } else if c == CSVTokenizer.cr {
+                    if !(q + 1 < end && base[q + 1] == CSVTokenizer.lf) { line += 1 }
+                } else if c == 0 {
+                    throw TokenizeFailure(kind: .nulByte, line: line, field: number)
+                }
+                q += 1
+            }
+            let span = FieldSpan(start: s + 1, end: q, hasEscapedQuote: escaped)
+            var p = q + 1
+            if trimSpaces { while p < end && base[p] == CSVTokenizer.space { p += 1 } }
+            if p >= end { return (span, end, true) }
+            let c = base[p]
+            if c == delimiter { return (span, p + 1, false) }
             if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
                 line += 1
-                return (count, skipLineEnd(q))
+                return (span, skipLineEnd(p), true)
             }
-            throw TokenizeFailure(kind: c == 0 ? .nulByte : .strayQuote, line: line, field: count)
+            throw TokenizeFailure(kind: c == 0 ? .nulByte : .textAfterClosingQuote, line: line, field: number)
         }
+        let q = unquotedFieldEnd(from: s)
+        var fieldEnd = q
+        if trimSpaces { while fieldEnd > s && base[fieldEnd - 1] == CSVTokenizer.space { fieldEnd -= 1 } }
+        let span = FieldSpan(start: s, end: fieldEnd, hasEscapedQuote: false)
+        if q >= end { return (span, end, true) }
+        let c = base[q]
+        if c == delimiter { return (span, q + 1, false) }
+        if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
+            line += 1
+            return (span, skipLineEnd(q), true)
+        }
+        throw TokenizeFailure(kind: c == 0 ? .nulByte : .strayQuote, line: line, field: number)
+    }
+
+    /// The first stop byte (delimiter, quote, CR, LF, NUL) at or after `position`, or `end`. Eight
+    /// bytes at a time while they last (most fields end within the first word, with no branch per
+    /// byte), then byte by byte.
+    @inline(__always)
+    func unquotedFieldEnd(from position: Int) -> Int {
+        var q = position
+        while q + 8 <= end {
+            let word = UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self).littleEndian
+            let found = CSVTokenizer.zeroBytes(word ^ delimiterWord) | CSVTokenizer.zeroBytes(word ^ CSVTokenizer.quoteWord)
+                | CSVTokenizer.zeroBytes(word ^ CSVTokenizer.lfWord) | CSVTokenizer.zeroBytes(word ^ CSVTokenizer.crWord)
+                | CSVTokenizer.zeroBytes(word)
+            if found != 0 { return q + found.trailingZeroBitCount >> 3 }
+            q += 8
+        }
+        while q < end && stops[Int(base[q])] == 0 { q += 1 }
+        return q
+    }
+
+    static let quoteWord = broadcast(quote)
+    static let lfWord = broadcast(lf)
+    static let crWord = broadcast(cr)
+
+    static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// High bit set in the lowest zero byte of `v` (higher bytes may be false positives, which is
+    /// harmless since only the lowest matters).
+    @inline(__always)
+    static func zeroBytes(_ v: UInt64) -> UInt64 {
+        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     /// Counts the fields of the record at `position` for `candidate` as delimiter, quote-aware and

@@ -5,63 +5,44 @@
 /// calls `deallocate()` exactly once.
 struct ColumnBuilder {
     private(set) var isNumeric = true
-    private(set) var count = 0
-    private var capacity: Int
-    private var values: UnsafeMutablePointer<Double>
-    private var missing: UnsafeMutablePointer<Bool>
-    private var codes: UnsafeMutablePointer<Int32>
+    private var values: [Double] = []
+    private var missing: [Bool] = []
+    private var codes: [Int32] = []
     private(set) var leadingZeroCount = 0
     /// The first value beyond Double's range (reported only if the column stays numeric).
     private(set) var firstOutOfRange: (line: Int, text: String)?
     private(set) var interner = ByteInterner()
 
     init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        values = .allocate(capacity: self.capacity)
-        missing = .allocate(capacity: self.capacity)
-        codes = .allocate(capacity: 1)
+        values.reserveCapacity(capacity)
+        missing.reserveCapacity(capacity)
     }
 
+    var count: Int { isNumeric ? values.count : codes.count }
+
     func deallocate() {
-        values.deallocate()
-        missing.deallocate()
-        codes.deallocate()
         interner.deallocate()
     }
 
     mutating func reserve(_ minimumCapacity: Int) {
-        guard minimumCapacity > capacity else { return }
         if isNumeric {
-            values = grow(values, minimumCapacity)
-            missing = grow(missing, minimumCapacity)
+            values.reserveCapacity(minimumCapacity)
+            missing.reserveCapacity(minimumCapacity)
+            HugePages.advise(&values)
         } else {
-            codes = grow(codes, minimumCapacity)
+            codes.reserveCapacity(minimumCapacity)
+            HugePages.advise(&codes)
         }
-        capacity = minimumCapacity
-    }
-
-    private func grow<T>(_ old: UnsafeMutablePointer<T>, _ newCapacity: Int) -> UnsafeMutablePointer<T> {
-        let fresh = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
-        fresh.moveInitialize(from: old, count: count)
-        old.deallocate()
-        return fresh
-    }
-
-    @inline(__always)
-    private mutating func ensureRoom() {
-        if count == capacity { reserve(capacity + capacity / 2 + 16) }
     }
 
     @inline(__always)
     mutating func appendMissing() {
-        ensureRoom()
         if isNumeric {
-            values[count] = 0
-            missing[count] = true
+            values.append(0)
+            missing.append(true)
         } else {
-            codes[count] = -1
+            codes.append(-1)
         }
-        count += 1
     }
 
     /// Appends the field as a number if it is one; returns false (appending nothing) if it is not.
@@ -80,23 +61,19 @@ struct ColumnBuilder {
             return false
         }
         if DecimalParser.hasLeadingZero(p, count: n) { leadingZeroCount += 1 }
-        ensureRoom()
-        values[count] = value
-        missing[count] = false
-        count += 1
+        values.append(value)
+        missing.append(false)
         return true
     }
 
     /// Switches to categorical storage; the caller then re-appends the rows read so far.
     mutating func becomeCategorical() {
-        values.deallocate()
-        missing.deallocate()
-        values = .allocate(capacity: 1)
-        missing = .allocate(capacity: 1)
-        codes.deallocate()
-        codes = .allocate(capacity: capacity)
+        let capacity = values.capacity
+        values = []
+        missing = []
+        codes.reserveCapacity(capacity)
+        HugePages.advise(&codes)
         isNumeric = false
-        count = 0
         leadingZeroCount = 0
         firstOutOfRange = nil
     }
@@ -106,35 +83,35 @@ struct ColumnBuilder {
     mutating func appendLevel(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let (code, isNew) = interner.intern(p, n)
         if isNew && !UTF8Validation.isValid(p, count: n) { return false }
-        ensureRoom()
-        codes[count] = code
-        count += 1
+        codes.append(code)
         return true
     }
 
+    /// The column; shares storage with the builder (no copy).
     func finishNumeric() -> NumericColumn {
-        NumericColumn(
-            values: Array(UnsafeBufferPointer(start: values, count: count)),
-            missing: Array(UnsafeBufferPointer(start: missing, count: count)),
-            leadingZeroCount: leadingZeroCount)
+        NumericColumn(values: values, missing: missing, leadingZeroCount: leadingZeroCount)
     }
 
     /// Sorts the levels (by bytes, which for UTF-8 is Unicode scalar order, as
     /// `CategoricalColumn.levelOrder`) and recodes the rows.
-    func finishCategorical() -> CategoricalColumn {
+    mutating func finishCategorical() -> CategoricalColumn {
         let m = interner.count
         let order = sortedLevelOrder()
+        let needsMergeCheck = (0..<m).contains { code in interner.bytes(of: code).contains { $0 >= 0x80 } }
+        if order == nil && !needsMergeCheck {
+            // First-seen order is already sorted (e.g. sequential ids): codes stand as they are.
+            var levels: [String] = []
+            levels.reserveCapacity(m)
+            HugePages.advise(&levels)
+            for code in 0..<m { levels.append(String(decoding: interner.bytes(of: code), as: UTF8.self)) }
+            return CategoricalColumn(levels: levels, codes: codes)
+        }
         var levels: [String] = []
         levels.reserveCapacity(m)
         var rank = [Int32](repeating: 0, count: m)
         // Distinct byte strings can still be equal Strings (NFC vs NFD): merge those, keeping the first.
         var seen: [String: Int32] = [:]
-        var needsMergeCheck = false
-        for code in order {
-            let bytes = interner.bytes(of: Int(code))
-            if bytes.contains(where: { $0 >= 0x80 }) { needsMergeCheck = true; break }
-        }
-        for code in order {
+        for code in order ?? Array(0..<Int32(m)) {
             let level = String(decoding: interner.bytes(of: Int(code)), as: UTF8.self)
             if needsMergeCheck, let existing = seen[level] {
                 rank[Int(code)] = existing
@@ -145,27 +122,25 @@ struct ColumnBuilder {
             rank[Int(code)] = newRank
             levels.append(level)
         }
-        let recoded = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Recode in place: the builder holds the only reference, so no copy is made.
+        codes.withUnsafeMutableBufferPointer { codes in
             rank.withUnsafeBufferPointer { rank in
-                for i in 0..<count {
-                    let c = codes[i]
-                    buffer[i] = c < 0 ? -1 : rank[Int(c)]
-                }
+                for i in 0..<codes.count where codes[i] >= 0 { codes[i] = rank[Int(codes[i])] }
             }
-            initialized = count
         }
-        return CategoricalColumn(levels: levels, codes: recoded)
+        return CategoricalColumn(levels: levels, codes: codes)
     }
 
-    /// Level codes in byte-lexicographic order of their text.
-    private func sortedLevelOrder() -> [Int32] {
+    /// Level codes in byte-lexicographic order of their text; nil when first-seen order is already sorted.
+    private func sortedLevelOrder() -> [Int32]? {
+        if interner.isStrictlyIncreasing { return nil }
         let m = interner.count
         var alreadySorted = true
         for code in stride(from: 1, to: m, by: 1) where !precedes(code - 1, code) {
             alreadySorted = false
             break
         }
-        if alreadySorted { return (0..<Int32(m)).map { $0 } }
+        if alreadySorted { return nil }
         // Sort by an 8-byte big-endian prefix first; ties fall back to the full bytes. Fields never
         // contain NUL, so zero padding orders a prefix before its extensions.
         var keyed = (0..<m).map { code -> (key: UInt64, code: Int32) in
@@ -181,6 +156,7 @@ struct ColumnBuilder {
     private func precedes(_ a: Int, _ b: Int) -> Bool {
         let x = interner.bytes(of: a)
         let y = interner.bytes(of: b)
-        return x.lexicographicallyPrecedes(y)
+        guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return x.count < y.count }
+        return ByteInterner.precedes(xBase, x.count, yBase, y.count)
     }
 }

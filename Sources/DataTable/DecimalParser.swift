@@ -3,11 +3,14 @@
 /// Grammar (what a CSV cell must look like to be a number): `[+-]? (digits [. digits?] | . digits)
 /// ([eE] [+-]? digits)?`. Not numbers: `Inf`, `NaN`, hexadecimal, thousands separators, spaces.
 ///
-/// Fast path (Clinger 1990): when the significant digits fit in 53 bits and |exponent| ≤ 22, the
-/// value is one exact integer times or divided by one exact power of ten, so a single IEEE
-/// operation gives the correctly rounded result. Everything else goes to the standard library's
-/// `Double(String)`, which calls the C library's `strtod` in the C locale (correctly rounded in glibc
-/// and Apple's libc).
+/// Three exact paths, fastest first:
+/// 1. Clinger (1990): when the significant digits fit in 53 bits and |exponent| ≤ 22, the value is
+///    one exact integer times or divided by one exact power of ten: one IEEE operation, correctly rounded.
+/// 2. Eisel–Lemire (up to 19 digits): a 128-bit product with a table of powers of ten decides the
+///    correctly rounded result, or reports that it cannot.
+/// 3. Everything else (more than 19 significant digits, ties, subnormals, overflow) goes to the
+///    standard library's `Double(String)`, which calls the C library's `strtod` in the C locale
+///    (correctly rounded in glibc and Apple's libc).
 enum DecimalParser {
     enum Result: Equatable {
         case value(Double)
@@ -35,44 +38,35 @@ enum DecimalParser {
         var negative = false
         if p[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if p[0] == UInt8(ascii: "+") { i = 1 }
 
+        // Digits accumulate into `mantissa`; with more than 19 digits it may wrap, and the careful
+        // path below takes over.
         var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var exponent = 0  // decimal exponent applied to `mantissa`
-        var digitCount = 0
-        var truncated = false  // significant digits beyond 19 were dropped
-
+        let integerStart = i
         while i < count {
             let d = p[i] &- 48
             if d > 9 { break }
-            digitCount += 1
-            if significantDigits < 19 {
-                if mantissa != 0 || d != 0 {
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    significantDigits += 1
-                }
-            } else {
-                exponent += 1
-                truncated = true
-            }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
+        var digitCount = i - integerStart
+        var exponent = 0
         if i < count && p[i] == UInt8(ascii: ".") {
             i += 1
+            let fractionStart = i
+            while i + 8 <= count {
+                let chunk = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                guard isEightDigits(chunk) else { break }
+                mantissa = mantissa &* 100_000_000 &+ eightDigitsValue(chunk)
+                i += 8
+            }
             while i < count {
                 let d = p[i] &- 48
                 if d > 9 { break }
-                digitCount += 1
-                if significantDigits < 19 {
-                    if mantissa != 0 || d != 0 {
-                        mantissa = mantissa &* 10 &+ UInt64(d)
-                        significantDigits += 1
-                    }
-                    exponent -= 1
-                } else {
-                    truncated = true
-                }
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i += 1
             }
+            exponent = fractionStart - i
+            digitCount += i - fractionStart
         }
         guard digitCount > 0 else { return .notANumber }
         if i < count && (p[i] | 0x20) == UInt8(ascii: "e") {
@@ -83,27 +77,132 @@ enum DecimalParser {
                 i += 1
             }
             var explicitExponent = 0
-            var exponentDigits = 0
+            let exponentStart = i
             while i < count {
                 let d = p[i] &- 48
                 if d > 9 { break }
                 // Saturate: anything this large is already far outside Double's range.
                 if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(d) }
-                exponentDigits += 1
                 i += 1
             }
-            guard exponentDigits > 0 else { return .notANumber }
+            guard i > exponentStart else { return .notANumber }
             exponent += exponentNegative ? -explicitExponent : explicitExponent
         }
         guard i == count else { return .notANumber }
+        if digitCount > 19 {
+            return parseManyDigits(p, count: count, negative: negative)
+        }
+        return convert(mantissa: mantissa, exponent: exponent, negative: negative, p, count: count)
+    }
 
-        if mantissa == 0 && !truncated { return .value(negative ? -0.0 : 0.0) }
-        if !truncated && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+    /// mantissa × 10^exponent, exactly representable mantissa (≤ 19 digits, no truncation).
+    @inline(__always)
+    private static func convert(
+        mantissa: UInt64, exponent: Int, negative: Bool, _ p: UnsafePointer<UInt8>, count: Int
+    ) -> Result {
+        if mantissa == 0 { return .value(negative ? -0.0 : 0.0) }
+        if mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var v = Double(mantissa)
             if exponent < 0 { v /= exactPowersOfTen[-exponent] } else { v *= exactPowersOfTen[exponent] }
             return .value(negative ? -v : v)
         }
+        if let v = eiselLemire(mantissa: mantissa, exponent: exponent, negative: negative) { return .value(v) }
         return slowPath(p, count: count)
+    }
+
+    /// More than 19 digits: keep the first 19 significant ones; if any non-zero digit was dropped the
+    /// decimal is not exactly mantissa × 10^e and only the C library can round it correctly.
+    private static func parseManyDigits(_ p: UnsafePointer<UInt8>, count: Int, negative: Bool) -> Result {
+        var i = (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) ? 1 : 0
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var exponent = 0
+        var truncated = false
+        var inFraction = false
+        while i < count {
+            let c = p[i]
+            if c == UInt8(ascii: ".") { inFraction = true; i += 1; continue }
+            let d = c &- 48
+            if d > 9 { break }
+            if significantDigits < 19 {
+                if mantissa != 0 || d != 0 {
+                    mantissa = mantissa * 10 + UInt64(d)
+                    significantDigits += 1
+                }
+                if inFraction { exponent -= 1 }
+            } else {
+                if !inFraction { exponent += 1 }
+                if d != 0 { truncated = true }
+            }
+            i += 1
+        }
+        if truncated { return slowPath(p, count: count) }
+        // The rest (an exponent part) was validated by the caller.
+        if i < count {
+            var explicitExponent = 0
+            var j = i + 1
+            var exponentNegative = false
+            if p[j] == UInt8(ascii: "-") || p[j] == UInt8(ascii: "+") { exponentNegative = p[j] == UInt8(ascii: "-"); j += 1 }
+            while j < count {
+                if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(p[j] &- 48) }
+                j += 1
+            }
+            exponent += exponentNegative ? -explicitExponent : explicitExponent
+        }
+        return convert(mantissa: mantissa, exponent: exponent, negative: negative, p, count: count)
+    }
+
+    /// True when the 8 bytes (little-endian) are all ASCII digits.
+    @inline(__always)
+    private static func isEightDigits(_ v: UInt64) -> Bool {
+        ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The value of 8 ASCII digits (first byte most significant), by SWAR multiplication.
+    @inline(__always)
+    private static func eightDigitsValue(_ chunk: UInt64) -> UInt64 {
+        var v = chunk.littleEndian &- 0x3030_3030_3030_3030
+        v = (v &* 10) &+ (v >> 8)
+        v = (((v & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)
+            &+ (((v >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+        return v & 0xFFFF_FFFF
+    }
+
+    /// Eisel–Lemire (Lemire 2021, "Number parsing at a gigabyte per second"): the correctly rounded
+    /// double for mantissa × 10^exponent from a 128-bit product with a truncated power of ten, or
+    /// nil in the rare cases it cannot decide (ties, subnormals, overflow), which then go to strtod.
+    @inline(__always)
+    static func eiselLemire(mantissa: UInt64, exponent: Int, negative: Bool) -> Double? {
+        guard exponent >= PowersOfTen.minimumExponent && exponent <= PowersOfTen.maximumExponent else { return nil }
+        let leadingZeros = mantissa.leadingZeroBitCount
+        let man = mantissa << UInt64(leadingZeros)
+        var exponent2 = UInt64(bitPattern: Int64(((217_706 * exponent) >> 16) + 64 + 1023 - leadingZeros))
+        let index = (exponent - PowersOfTen.minimumExponent) * 2
+        let significands = PowersOfTen.significands
+        var (xHi, xLo) = man.multipliedFullWidth(by: significands[index])
+        if xHi & 0x1FF == 0x1FF && xLo &+ man < man {
+            let (yHi, yLo) = man.multipliedFullWidth(by: significands[index + 1])
+            var mergedHi = xHi
+            let mergedLo = xLo &+ yHi
+            if mergedLo < xLo { mergedHi &+= 1 }
+            if mergedHi & 0x1FF == 0x1FF && mergedLo &+ 1 == 0 && yLo &+ man < man { return nil }
+            xHi = mergedHi
+            xLo = mergedLo
+        }
+        let top = xHi >> 63
+        var result = xHi >> (top + 9)
+        exponent2 &-= 1 ^ top
+        if xLo == 0 && xHi & 0x1FF == 0 && result & 3 == 1 { return nil }
+        result &+= result & 1
+        result >>= 1
+        if result >> 53 > 0 {
+            result >>= 1
+            exponent2 &+= 1
+        }
+        if exponent2 &- 1 >= 0x7FF - 1 { return nil }
+        var bits = exponent2 << 52 | result & 0x000F_FFFF_FFFF_FFFF
+        if negative { bits |= 1 << 63 }
+        return Double(bitPattern: bits)
     }
 
     /// Correctly rounded conversion through the C library (grammar already validated).

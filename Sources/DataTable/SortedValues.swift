@@ -2,20 +2,20 @@
 /// order-preserving 64-bit keys, skipping digit positions that all keys share (for small-integer
 /// data most of them), so median and distinct count cost a few linear passes.
 enum SortedValues {
-    /// The `n` non-missing values, ascending, with −0 normalised to +0 (so the two count as one
-    /// distinct value).
-    static func ascending(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int) -> [Double] {
-        if n < 1024 {
-            var present: [Double] = []
-            present.reserveCapacity(n)
-            for i in 0..<values.count where !missing[i] { present.append(values[i] == 0 ? 0 : values[i]) }
-            present.sort()
-            return present
+    /// The `n` non-missing values, ascending, as order-preserving keys (see `key`), with −0
+    /// normalised to +0 (so the two count as one distinct value).
+    static func ascendingKeys(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int) -> [UInt64] {
+        var keys = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if let base = buffer.baseAddress { HugePages.advise(base, byteCount: n * 8) }
+            var k = 0
+            for i in 0..<values.count where !missing[i] {
+                buffer[k] = key(values[i] == 0 ? 0 : values[i])
+                k += 1
+            }
+            initialized = k
         }
-        var keys = [UInt64]()
-        keys.reserveCapacity(n)
-        for i in 0..<values.count where !missing[i] { keys.append(key(values[i] == 0 ? 0 : values[i])) }
-        return radixSorted(keys)
+        if n < 1024 { keys.sort() } else { radixSort(&keys) }
+        return keys
     }
 
     /// Maps a (non-NaN) Double to a UInt64 whose unsigned order is the numeric order.
@@ -30,13 +30,19 @@ enum SortedValues {
         Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
     }
 
-    static func radixSorted(_ unsortedKeys: [UInt64]) -> [Double] {
-        var keys = unsortedKeys
+    static func radixSort(_ keys: inout [UInt64]) {
         let n = keys.count
         let digitBits = 11
         let buckets = 1 << digitBits
         let passes = (64 + digitBits - 1) / digitBits
-        var spare = [UInt64](repeating: 0, count: n)
+        let spare0 = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                HugePages.advise(base, byteCount: n * 8)
+                base.initialize(repeating: 0, count: n)
+            }
+            initialized = n
+        }
+        var spare = spare0
         var histogram = [Int](repeating: 0, count: buckets * passes)
         keys.withUnsafeBufferPointer { k in
             histogram.withUnsafeMutableBufferPointer { h in
@@ -74,6 +80,5 @@ enum SortedValues {
             }
             swap(&keys, &spare)
         }
-        return keys.map(value)
     }
 }

@@ -67,15 +67,19 @@ public func summarize(_ column: Column) -> ColumnSummary {
 public func summarize(_ column: CategoricalColumn) -> CategoricalSummary {
     let counts = column.levelCounts()
     let n = counts.reduce(0, +)
-    let levels = zip(column.levels, counts).map { LevelCount(level: $0.0, count: $0.1) }
+    var levels: [LevelCount] = []
+    levels.reserveCapacity(counts.count)
+    HugePages.advise(&levels)
+    for (level, count) in zip(column.levels, counts) { levels.append(LevelCount(level: level, count: count)) }
     return CategoricalSummary(n: n, missing: column.count - n, levels: levels)
 }
 
 /// Mean and variance by the corrected two-pass algorithm (Chan, Golub & LeVeque 1983) with
 /// compensated sums: a first pass gives a rough mean c; the second accumulates d = x − c, so that
 /// mean = c + Σd/n and variance = (Σd² − (Σd)²/n)/(n − 1), which stays accurate when c is close to
-/// the mean (it is, to rounding). Order statistics come from a counting pass for small-range
-/// integer data (item scores, totals) and from a radix sort otherwise.
+/// the mean (it is, to rounding). For small-range integer data (item scores, totals) the second
+/// pass is a count per value, from which the sums, median and distinct count follow; otherwise
+/// order statistics come from a radix sort.
 public func summarize(_ column: NumericColumn) -> NumericSummary {
     column.values.withUnsafeBufferPointer { values in
         column.missing.withUnsafeBufferPointer { missing in
@@ -85,31 +89,54 @@ public func summarize(_ column: NumericColumn) -> NumericSummary {
 }
 
 private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>) -> NumericSummary {
+    // Pass 1: count, rough centre, range, and whether every value is an integer. The centre only
+    // needs to be near the mean (pass 2 corrects it), so a plain sum is enough here.
     var n = 0
-    var sum = CompensatedSum()
+    var roughSum = 0.0
     var low = Double.infinity
     var high = -Double.infinity
     var allIntegers = true
     for i in 0..<values.count where !missing[i] {
         let x = values[i]
         n += 1
-        sum.add(x)
-        low = Swift.min(low, x)
-        high = Swift.max(high, x)
-        if allIntegers && x.rounded(.towardZero) != x { allIntegers = false }
+        roughSum += x
+        low = x < low ? x : low
+        high = x > high ? x : high
+        // Truncation through Int64 (one instruction) instead of libm's trunc.
+        if allIntegers && !(abs(x) < 0x1p62 && Double(Int64(x)) == x) { allIntegers = false }
     }
     let missingCount = values.count - n
     guard n > 0 else {
         return NumericSummary(n: 0, missing: missingCount, mean: nil, sd: nil, min: nil, median: nil, max: nil,
                               distinct: 0)
     }
-    let center = sum.value / Double(n)
+    var center = roughSum / Double(n)
+    if !center.isFinite {
+        // The plain sum overflowed: centre on the midrange instead (finite, within the data).
+        center = low / 2 + high / 2
+    }
+    // Pass 2: compensated sums of deviations from the centre and of their squares, plus order
+    // statistics. Small-range integer data (item scores, totals) are counted per value instead:
+    // the sums then run over the distinct values weighted by their counts.
     var deviations = CompensatedSum()
     var squares = CompensatedSum()
-    for i in 0..<values.count where !missing[i] {
-        let d = values[i] - center
-        deviations.add(d)
-        squares.add(d * d)
+    let order: (median: Double, distinct: Int)
+    if allIntegers && high - low < Double(Swift.max(1 << 16, n)) {
+        let counts = integerCounts(values: values, missing: missing, low: low, high: high)
+        for (offset, c) in counts.enumerated() where c > 0 {
+            let d = (low + Double(offset)) - center
+            let weighted = Double(c) * d
+            deviations.add(weighted)
+            squares.add(weighted * d)
+        }
+        order = countingOrderStatistics(counts: counts, n: n, low: low)
+    } else {
+        for i in 0..<values.count where !missing[i] {
+            let d = values[i] - center
+            deviations.add(d)
+            squares.add(d * d)
+        }
+        order = sortedOrderStatistics(values: values, missing: missing, n: n)
     }
     let meanShift = deviations.value / Double(n)
     let mean = center + meanShift
@@ -117,12 +144,6 @@ private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBuffe
     if n > 1 {
         let variance = (squares.value - deviations.value * meanShift) / Double(n - 1)
         sd = variance > 0 ? variance.squareRoot() : 0
-    }
-    let order: (median: Double, distinct: Int)
-    if allIntegers && high - low < Double(Swift.max(1 << 16, n)) {
-        order = countingOrderStatistics(values: values, missing: missing, n: n, low: low, high: high)
-    } else {
-        order = sortedOrderStatistics(values: values, missing: missing, n: n)
     }
     return NumericSummary(n: n, missing: missingCount, mean: mean, sd: sd, min: low == 0 ? 0 : low,
                           median: order.median, max: high == 0 ? 0 : high, distinct: order.distinct)
@@ -134,13 +155,18 @@ private func middle(_ a: Double, _ b: Double) -> Double {
     return s.isFinite ? s / 2 : a / 2 + b / 2
 }
 
-private func countingOrderStatistics(
-    values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int, low: Double, high: Double
-) -> (median: Double, distinct: Int) {
+/// How many values equal low, low + 1, …, high (all values are integers in that range).
+private func integerCounts(
+    values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, low: Double, high: Double
+) -> [Int] {
     var counts = [Int](repeating: 0, count: Int(high - low) + 1)
     counts.withUnsafeMutableBufferPointer { counts in
         for i in 0..<values.count where !missing[i] { counts[Int(values[i] - low)] += 1 }
     }
+    return counts
+}
+
+private func countingOrderStatistics(counts: [Int], n: Int, low: Double) -> (median: Double, distinct: Int) {
     // 0-based ranks of the two middle values (equal when n is odd).
     let lowerRank = (n - 1) / 2
     let upperRank = n / 2
@@ -160,15 +186,20 @@ private func countingOrderStatistics(
 private func sortedOrderStatistics(
     values: UnsafeBufferPointer<Double>, missing: UnsafeBufferPointer<Bool>, n: Int
 ) -> (median: Double, distinct: Int) {
-    let sorted = SortedValues.ascending(values: values, missing: missing, n: n)
+    let sorted = SortedValues.ascendingKeys(values: values, missing: missing, n: n)
     let half = n / 2
-    let median = n % 2 == 1 ? sorted[half] : middle(sorted[half - 1], sorted[half])
+    let upper = SortedValues.value(sorted[half])
+    let median = n % 2 == 1 ? upper : middle(SortedValues.value(sorted[half - 1]), upper)
     var distinct = 1
-    for i in 1..<n where sorted[i] != sorted[i - 1] { distinct += 1 }
+    sorted.withUnsafeBufferPointer { keys in
+        for i in 1..<n where keys[i] != keys[i - 1] { distinct += 1 }
+    }
     return (median, distinct)
 }
 
-/// Neumaier's compensated summation: error independent of n to first order.
+/// Compensated summation with Knuth's branch-free TwoSum (the Kahan–Babuška–Neumaier scheme):
+/// each addition's exact rounding error is accumulated separately, so the error does not grow with n
+/// to first order.
 struct CompensatedSum {
     private var sum = 0.0
     private var compensation = 0.0
@@ -176,7 +207,8 @@ struct CompensatedSum {
     @inline(__always)
     mutating func add(_ x: Double) {
         let t = sum + x
-        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        let xPart = t - sum
+        compensation += (sum - (t - xPart)) + (x - xPart)
         sum = t
     }
 

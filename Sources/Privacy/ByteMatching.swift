@@ -1,16 +1,16 @@
 /// ASCII byte classes and small parsers shared by the content matchers. The matchers work on UTF-8 bytes
-/// (never Regex) so that a column with a million distinct free-text values scans in well under a second.
+/// (never Regex, never an allocation per word) because a free-text column can have a million distinct values.
 typealias Bytes = UnsafeBufferPointer<UInt8>
 
 extension UInt8 {
-    var isDigit: Bool { self &- 48 < 10 }
-    var isUpper: Bool { self &- 65 < 26 }
-    var isLower: Bool { self &- 97 < 26 }
-    var isLetter: Bool { isUpper || isLower }
-    var isAlnum: Bool { isDigit || isLetter }
-    var isHexDigit: Bool { isDigit || (self | 0x20) &- 97 < 6 }
-    var isBlank: Bool { self == 32 || self == 9 || self == 10 || self == 13 }
-    var lowercased: UInt8 { isUpper ? self | 0x20 : self }
+    @inline(__always) var isDigit: Bool { self &- 48 < 10 }
+    @inline(__always) var isUpper: Bool { self &- 65 < 26 }
+    @inline(__always) var isLower: Bool { self &- 97 < 26 }
+    @inline(__always) var isLetter: Bool { isUpper || isLower }
+    @inline(__always) var isAlnum: Bool { isDigit || isLetter }
+    @inline(__always) var isHexDigit: Bool { isDigit || (self | 0x20) &- 97 < 6 }
+    @inline(__always) var isBlank: Bool { self == 32 || self == 9 || self == 10 || self == 13 }
+    @inline(__always) var lowercased: UInt8 { isUpper ? self | 0x20 : self }
 }
 
 enum ByteMatching {
@@ -87,22 +87,22 @@ enum ByteMatching {
         let end = letterRun(s, i, hi)
         let length = end - i
         guard length >= 3 && length <= 9 else { return nil }
-        var word: [UInt8] = []
-        word.reserveCapacity(length)
-        for k in i..<end { word.append(s[k].lowercased) }
-        for (index, name) in monthNames.enumerated() {
-            if word == name || (word.count == 3 && name.starts(with: word)) || (index == 8 && word == sept) {
-                return (index + 1, end)
-            }
-        }
-        return nil
+        // Compare the first three letters as one packed key (no allocation: this runs at every word).
+        let key = UInt32(s[i].lowercased) << 16 | UInt32(s[i + 1].lowercased) << 8 | UInt32(s[i + 2].lowercased)
+        guard let index = monthKeys.firstIndex(of: key) else { return nil }
+        if length == 3 { return (index + 1, end) }
+        if index == 8 && length == 4 && s[i + 3].lowercased == UInt8(ascii: "t") { return (9, end) }  // Sept
+        let name = monthNames[index]
+        guard length == name.count else { return nil }
+        for k in 3..<length where s[i + k].lowercased != name[k] { return nil }
+        return (index + 1, end)
     }
 
     private static let monthNames: [[UInt8]] = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december",
     ].map { Array($0.utf8) }
-    private static let sept = Array("sept".utf8)
+    private static let monthKeys: [UInt32] = monthNames.map { UInt32($0[0]) << 16 | UInt32($0[1]) << 8 | UInt32($0[2]) }
 
     // MARK: - Check digits
 

@@ -59,12 +59,18 @@ enum CategoricalContentRules {
 
 /// Numeric columns get cheap integer-range checks only (one pass for the range, then at most one more pass
 /// for the rule the range allows):
-/// - header says age in years: each value over 89 is a finding;
+/// - header says age in years: each value over 89 is a finding, unless half or more of the values exceed 130
+///   (no one is that old: the column is something else, such as age squared);
 /// - every value an integer 1800–2199: bare years (clears a date-like header);
-/// - `yyyymmdd` integers that are real dates in half or more of the cells: dates;
+/// - `yyyymm` or `yyyymmdd` integers that are real year-months or dates in half or more of the cells: dates;
+/// - 9-digit integers (or 7–9 digits written with leading zeros) shaped like issuable US SSNs in 90 % of the
+///   cells, unless the header names study identifiers: social security numbers;
 /// - 5-digit ZIP codes: integers ≤ 99999 written with leading zeros (the only evidence left once `02139` is a
 ///   number), where at least 90 % are ≥ 10000 or had a leading zero, every value under 10000 could have had
-///   one, under 10 % are below 501 (the lowest ZIP), and the header does not name study identifiers;
+///   one, under 10 % are below 501 (the lowest ZIP), and the header does not name study identifiers; when the
+///   header already says ZIP, the values 501–99999 are counted as matching cells;
+/// - 13–16-digit integers starting 2–6 and passing the Luhn check in half or more of the cells (random integers pass one time
+///   in ten): payment card (account) numbers;
 /// - 10-digit integers: UK telephone numbers when half or more of the fields had a leading zero; otherwise NHS
 ///   numbers when half or more pass the mod-11 check; otherwise North American numbers (10 digits with area
 ///   code and exchange starting 2–9, or 11 digits starting 1) when they make up 90 % of the cells.
@@ -88,27 +94,64 @@ enum NumericContentRules {
                 }
             }
         }
-        if header.isAgeInYears && agesOver89 > 0 { content.cells[.ageOver89] = agesOver89 }
+        // A column whose values mostly exceed any human age (age squared, `age2`) does not hold ages.
+        if header.isAgeInYears && agesOver89 > 0 && 2 * countAbove(column, 130) < nonMissing {
+            content.cells[.ageOver89] = agesOver89
+        }
         guard nonMissing > 0, allIntegers else { return content }
         content.allYears = minimum >= 1800 && maximum <= 2199
+        if maximum >= 100_000 && maximum < 1_000_000 {
+            let yearMonths = countIntegers(column) { ByteMatching.isPlausibleYear($0 / 100) && (1...12).contains($0 % 100) }
+            if 2 * yearMonths >= nonMissing { content.cells[.date] = yearMonths }
+        }
         if maximum >= 10_000_000 && maximum < 100_000_000 {
             let dates = countIntegers(column) { ByteMatching.isCompactDate($0) }
             if 2 * dates >= nonMissing { content.cells[.date] = dates }
         }
+        let isStudyIdentifier = !header.tokens.allSatisfy { !HeaderClassifier.studyIdentifierWords.contains($0) }
         if let zipCells = zipCodeCells(column, nonMissing: nonMissing, minimum: minimum, maximum: maximum, header: header) {
             content.cells[.postalCode] = zipCells
+        } else if header.kinds.contains(.postalCode) && maximum <= 99_999 {
+            // The header already says ZIP: count the values that could be ZIP codes.
+            let zips = countIntegers(column) { $0 >= 501 && $0 <= 99_999 }
+            if zips > 0 { content.cells[.postalCode] = zips }
+        }
+        if maximum >= 1_000_000 && maximum < 1_000_000_000 && !isStudyIdentifier {
+            let written9Digits = column.leadingZeroCount > 0
+            let ssns = countIntegers(column) { v in
+                (v >= 100_000_000 || (written9Digits && v >= 1_000_000))
+                    && ByteMatching.isValidSSN(area: v / 1_000_000, group: (v / 10_000) % 100, serial: v % 10_000)
+            }
+            if 10 * ssns >= 9 * nonMissing { content.cells[.socialSecurityNumber] = ssns }
         }
         if maximum >= 1_000_000_000 && maximum < 1_000_000_000_000 {
             classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
         }
+        if maximum >= 1_000_000_000_000 {
+            // 13–16 digits: payment card numbers pass the Luhn check (random numbers do one time in ten).
+            let cards = countIntegers(column) { v in
+                var leading = v
+                while leading >= 10 { leading /= 10 }
+                // Card networks start 2–6; millisecond timestamps (13 digits starting 1) are not cards.
+                return v >= 1_000_000_000_000 && v < 10_000_000_000_000_000 && (2...6).contains(leading)
+                    && AccountAndAddressMatchers.passesLuhn(v)
+            }
+            if 2 * cards >= nonMissing { content.cells[.accountNumber] = cards }
+        }
         return content
+    }
+
+    private static func countAbove(_ column: NumericColumn, _ limit: Double) -> Int {
+        var count = 0
+        for i in 0..<column.count where !column.missing[i] && column.values[i] > limit { count += 1 }
+        return count
     }
 
     private static func countIntegers(_ column: NumericColumn, _ predicate: (Int) -> Bool) -> Int {
         var count = 0
         for i in 0..<column.count where !column.missing[i] {
             let v = column.values[i]
-            if v >= 0 && v < 1e15 && predicate(Int(v)) { count += 1 }
+            if v >= 0 && v < 1e16 && predicate(Int(v)) { count += 1 }
         }
         return count
     }

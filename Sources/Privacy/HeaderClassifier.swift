@@ -19,9 +19,11 @@ enum HeaderClassifier {
         var start = 0
         while start < tokens.count {
             var best: Phrase?
-            for phrase in phrases where phrase.words.count <= tokens.count - start {
-                if phrase.words.count <= (best?.words.count ?? 0) { continue }
-                if zip(phrase.words, tokens[start...]).allSatisfy({ $0 == $1 }) { best = phrase }
+            for phrase in phrasesByFirstWord[tokens[start]] ?? [] where phrase.words.count <= tokens.count - start {
+                if zip(phrase.words, tokens[start...]).allSatisfy({ $0 == $1 }) {
+                    best = phrase  // candidates are longest first
+                    break
+                }
             }
             if let best {
                 if applies(best, tokens: tokenSet) && !kinds.contains(best.kind) { kinds.append(best.kind) }
@@ -94,6 +96,11 @@ enum HeaderClassifier {
     private static func p(_ text: String, _ kind: IdentifierKind, _ guardRule: Guard = .notMeta) -> Phrase {
         Phrase(words: text.split(separator: " ").map(String.init), kind: kind, guardRule: guardRule)
     }
+
+    /// Phrases by their first word, longest first: a header costs a few dictionary look-ups (a file may have
+    /// tens of thousands of columns).
+    static let phrasesByFirstWord: [String: [Phrase]] = Dictionary(grouping: phrases, by: { $0.words[0] })
+        .mapValues { $0.sorted { $0.words.count > $1.words.count } }
 
     /// Every phrase, each a sequence of whole tokens. Longer phrases win over shorter ones at the same position.
     static let phrases: [Phrase] = [
@@ -197,6 +204,8 @@ enum HeaderClassifier {
         "flag", "verified", "valid", "changed", "change", "opt", "preference", "pref", "use", "usage", "used",
         "access", "rate", "pct", "percent", "proportion", "prop", "freq", "frequency", "app", "reminder",
         "reminders", "delivered", "delivery", "format", "length", "len", "domain", "size",
+        // Measurements of a place rather than the place (`city_mpg`, `town_population`).
+        "mpg", "population", "density", "distance", "km", "miles", "search", "searched",
     ]
 
     /// Tokens that make `name` the name of a thing, not of a person.
@@ -208,7 +217,8 @@ enum HeaderClassifier {
         "therapy", "treatment", "intervention", "diagnosis", "test", "product", "event", "activity", "task",
         "category", "level", "code", "field", "column", "dataset", "data", "project", "protocol",
         "department", "dept", "trust", "provider", "wave", "arm", "cohort", "pathway", "modality", "step",
-        "outcome", "subscale", "domain", "display", "short", "long", "label", "labels",
+        "outcome", "subscale", "domain", "display", "short", "long", "label", "labels", "indicator", "row",
+        "brand", "model", "species", "company", "firm", "industry", "occupation", "job",
     ]
 
     /// Tokens that mark a column of study identifiers (zero-padded client numbers are not ZIP codes).

@@ -24,6 +24,17 @@ public struct IdentifierFinding: Sendable, Equatable, Codable {
         self.matchedBy = matchedBy
     }
 
+    /// One line for people, naming the column and the reason, never a value:
+    /// `column 'contact': email addresses (40 cells matched)` or `column 'dob': dates finer than a year (by its name)`.
+    public var message: String {
+        switch matchedBy {
+        case .header: return "column '\(column)': \(reason) (by its name)"
+        case .content: return "column '\(column)': \(reason) (\(cells) \(cells == 1 ? "cell" : "cells") matched)"
+        case .headerAndContent:
+            return "column '\(column)': \(reason) (by its name; \(cells) \(cells == 1 ? "cell" : "cells") matched)"
+        }
+    }
+
     // DESIGN.md §7 `check` keys (column, reason, cells), extended with kind and matched_by.
     enum CodingKeys: String, CodingKey {
         case column, reason, cells, kind

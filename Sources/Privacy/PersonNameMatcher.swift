@@ -3,8 +3,10 @@
 /// place or organisation (`Albert Road`, `Victoria Clinic`), a month or a weekday does not count.
 ///
 /// The given-name list is deliberately modest (common US and UK given names) and leaves out names that are
-/// also ordinary capitalised words or places (May, June, Grace, Hope, Mark, Will, Jordan, Austin, Victoria, …),
-/// so that notes such as "Hope Clinic" or "May review" are not taken for names.
+/// also ordinary capitalised words or places (May, June, Grace, Hope, Mark, Will, Jordan, Austin, Victoria,
+/// Ben, …), so that notes such as "Hope Clinic", "May review" or "Ben Nevis" are not taken for names. A given
+/// name after a place prefix (`San Carlos`, `St. Anthony`) or before an institution word (`George Mason Univ`)
+/// does not count either.
 enum PersonNameMatcher {
     /// An upper-case letter then lower-case letters (at least one), allowing `'` or `-` inside (`O'Neil`,
     /// `Smith-Jones`); not followed by a digit. Returns the index after the word.
@@ -28,22 +30,36 @@ enum PersonNameMatcher {
     }
 
     static func isGivenName(_ s: Bytes, _ from: Int, _ to: Int) -> Bool {
-        (2...12).contains(to - from) && givenNames.contains(ByteMatching.string(s, from, to))
+        givenNameWords.contains(s, from, to)
     }
 
-    /// A name starting at `i` (see the type's documentation); returns its end.
-    static func matchName(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+    /// A name starting at `i` (see the type's documentation), in a cell starting at `lo`; returns its end.
+    static func matchName(_ s: Bytes, _ lo: Int, _ i: Int, _ hi: Int) -> Int? {
         guard let firstEnd = capitalisedWord(s, i, hi), firstEnd - i <= 12 else { return nil }
-        let first = ByteMatching.string(s, i, firstEnd)
         var j = firstEnd
-        if titles.contains(first) {
+        if titleWords.contains(s, i, firstEnd) {
             if j < hi && s[j] == ByteMatching.dot { j += 1 }
-        } else if !givenNames.contains(first) {
+        } else if !givenNameWords.contains(s, i, firstEnd) {
             return nil
         }
-        guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi) else { return nil }
-        let second = ByteMatching.string(s, j + 1, secondEnd)
-        return secondWordExclusions.contains(second) ? nil : secondEnd
+        guard j + 1 < hi, s[j] == ByteMatching.space, let secondEnd = capitalisedWord(s, j + 1, hi),
+              !exclusionWords.contains(s, j + 1, secondEnd), !followsPlacePrefix(s, lo, i) else { return nil }
+        // `George Mason Univ`, `Alexander Hamilton High`: a named institution, not a person.
+        if secondEnd + 1 < hi, s[secondEnd] == ByteMatching.space,
+           let thirdEnd = capitalisedWord(s, secondEnd + 1, hi), exclusionWords.contains(s, secondEnd + 1, thirdEnd) {
+            return nil
+        }
+        return secondEnd
+    }
+
+    /// The word before `i` makes the next words a place: `San Carlos`, `St. Anthony`, `Fort William`.
+    static func followsPlacePrefix(_ s: Bytes, _ lo: Int, _ i: Int) -> Bool {
+        var end = i - 1
+        guard end > lo, s[end] == ByteMatching.space else { return false }
+        if s[end - 1] == ByteMatching.dot { end -= 1 }
+        var start = end
+        while start > lo, s[start - 1].isLetter { start -= 1 }
+        return start < end && placePrefixWords.contains(s, start, end)
     }
 
     /// The whole cell is `Surname, Given` (optionally with one more capitalised word), the given name from the list.
@@ -57,6 +73,17 @@ enum PersonNameMatcher {
         return middleEnd == hi
     }
 
+    static let titleWords = WordSet(titles)
+    static let givenNameWords = WordSet(givenNames)
+    static let exclusionWords = WordSet(secondWordExclusions)
+
+    static let placePrefixWords = WordSet(placePrefixes)
+
+    static let placePrefixes: Set<String> = [
+        "San", "Santa", "Santo", "Sao", "St", "Saint", "Ste", "Fort", "Ft", "Port", "Mount", "Mt", "Lake", "Cape",
+        "Rio", "Los", "Las", "El", "La", "Le", "New", "Glen", "Ben", "Loch", "Isle", "Villa", "Puerto", "Point",
+    ]
+
     static let titles: Set<String> = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof"]
 
     static let secondWordExclusions: Set<String> = [
@@ -66,6 +93,10 @@ enum PersonNameMatcher {
         "Station", "Campus", "Site", "Church", "Close", "Drive", "Gardens", "Terrace", "Crescent", "Hill",
         "Green", "Village", "Town", "City", "County", "Institute", "Foundation", "Program", "Programme",
         "Project", "Group", "Therapy", "Counselling", "Counseling", "Scale", "Inventory", "Questionnaire",
+        "Valley", "Lake", "Lakes", "Union", "Elementary", "Univ", "Mountain", "River", "Creek", "Beach", "Bay",
+        "Heights", "Falls", "Springs", "Island", "Point", "Grove", "Ridge", "High", "Middle", "Academy",
+        "Library", "Museum", "Bridge", "Mill", "Farm", "Estate", "Forest", "Woods", "Field", "Fields", "Manor",
+        "Castle", "Tower", "Memorial", "Airport", "Harbour", "Harbor", "Port", "Bank", "Institution",
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     ]
@@ -82,7 +113,7 @@ enum PersonNameMatcher {
         "Billy", "Bruce", "Gabriel", "Joe", "Logan", "Alan", "Juan", "Albert", "Willie", "Elijah", "Wayne",
         "Randy", "Vincent", "Liam", "Oliver", "Harry", "Jack", "Charlie", "Oscar", "Leo", "Freddie", "Alfie",
         "Archie", "Theo", "Muhammad", "Mohammed", "Ahmed", "Ali", "Omar", "Ian", "Neil", "Stuart", "Graham",
-        "Colin", "Simon", "Martin", "Tony", "Steve", "Dave", "Mike", "Chris", "Matt", "Tom", "Sam", "Ben", "Dan",
+        "Colin", "Simon", "Martin", "Tony", "Steve", "Dave", "Mike", "Chris", "Matt", "Tom", "Sam", "Dan",
         "Nick", "Luke", "Jamie", "Callum", "Connor", "Rhys", "Owen", "Gareth", "Hamish", "Declan", "Aidan",
         "Carlos", "Luis", "Miguel", "Pedro", "Rajesh", "Sanjay", "Wei", "Hiroshi",
         // Common US and UK female given names
@@ -101,4 +132,34 @@ enum PersonNameMatcher {
         "Sally", "Ruth", "Esther", "Fatima", "Aisha", "Priya", "Yasmin", "Leah", "Molly", "Siobhan", "Niamh",
         "Sinead", "Bethan", "Ana", "Lucia", "Mei", "Yuki",
     ]
+}
+
+/// A set of ASCII words looked up straight from bytes, bucketed by length and first byte, so that checking a
+/// word in a million free-text cells allocates nothing.
+struct WordSet: Sendable {
+    private let buckets: [[[UInt8]]]
+
+    init(_ words: Set<String>) {
+        var buckets = [[[UInt8]]](repeating: [], count: 16 * 128)
+        for word in words.sorted() {
+            let bytes = Array(word.utf8)
+            guard let key = WordSet.key(count: bytes.count, first: bytes.first) else { continue }
+            buckets[key].append(bytes)
+        }
+        self.buckets = buckets
+    }
+
+    private static func key(count: Int, first: UInt8?) -> Int? {
+        guard let first, count < 16, first < 128 else { return nil }
+        return count * 128 + Int(first)
+    }
+
+    func contains(_ s: Bytes, _ from: Int, _ to: Int) -> Bool {
+        guard to > from, let key = WordSet.key(count: to - from, first: s[from]) else { return false }
+        candidates: for word in buckets[key] {
+            for k in 1..<word.count where word[k] != s[from + k] { continue candidates }
+            return true
+        }
+        return false
+    }
 }

@@ -1,11 +1,11 @@
 /// Telephone numbers in common written forms. The text is read as digit groups separated by one space,
 /// hyphen or dot (or by parentheses), and the group lengths are checked against national shapes:
-/// - international: `+` and 8–15 digits (a 1–3-digit country code, then groups) (`+447700900123`, `+1 555 123 4567`, `+44 (0)20 7946 0958`);
+/// - international: `+` (or the call prefix `00`) and 8–15 digits (`+44113 496 0191`, `001-355-798-7490`) (`+447700900123`, `+1 555 123 4567`, `+44 (0)20 7946 0958`);
 /// - North American: 3-3-4 (`(555) 123-4567`, `555-123-4567`, `555.123.4567`), optionally after `1`, with
 ///   an area code starting 2–9;
 /// - UK: a leading `0`, 10–11 digits in two or three groups of at least three (`07700 900123`,
-///   `020 7946 0958`, `0161 496 0000`), or 11 contiguous digits starting `01`, `02`, `03`, `07` or `08`.
-/// Shapes that are dates (4-2-2, 2-2-4), SSNs (3-2-4), ranges (`12-15`) or single short numbers never fit.
+///   `020 7946 0958`, `0161 496 0000`), or 10–11 contiguous digits starting `01`, `02`, `03`, `07`, `08` or `09`.
+/// An extension (`x963`, `ext. 12`) may follow. Shapes that are dates (4-2-2, 2-2-4), SSNs (3-2-4), ranges (`12-15`) or single short numbers never fit.
 enum PhoneMatcher {
     struct Group {
         let length: Int
@@ -16,6 +16,7 @@ enum PhoneMatcher {
     }
 
     static func match(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard hasEnoughDigits(s, i, hi) else { return nil }
         var j = i
         let plus = s[j] == UInt8(ascii: "+")
         if plus { j += 1 }
@@ -46,24 +47,68 @@ enum PhoneMatcher {
         while count > 0 {
             let prefix = groups[0..<count]
             let end = prefix[prefix.endIndex - 1].end
-            let followedByWord = end < hi && s[end].isLetter
-            if !followedByWord && fits(prefix, plus: plus) { return end }
+            if fits(prefix, plus: plus) {
+                if let extended = extensionEnd(s, end, hi) { return extended }
+                if !(end < hi && s[end].isLetter) { return end }
+            }
             count -= 1
         }
         return nil
+    }
+
+    /// An extension after a number: `x963`, ` x 963`, ` ext. 12`, `ext12`.
+    private static func extensionEnd(_ s: Bytes, _ end: Int, _ hi: Int) -> Int? {
+        var j = end
+        if j < hi && s[j] == ByteMatching.space { j += 1 }
+        if ByteMatching.hasPrefix(s, j, hi, "ext") {
+            j += 3
+            if j < hi && s[j] == ByteMatching.dot { j += 1 }
+        } else if j < hi && s[j].lowercased == UInt8(ascii: "x") {
+            j += 1
+        } else {
+            return nil
+        }
+        if j < hi && s[j] == ByteMatching.space { j += 1 }
+        let (_, digitsEnd) = ByteMatching.digitRun(s, j, hi)
+        guard (1...6).contains(digitsEnd - j), digitsEnd == hi || !s[digitsEnd].isAlnum else { return nil }
+        return digitsEnd
+    }
+
+    /// Cheap pre-check before grouping: at least 8 digits among the phone-number characters that follow.
+    private static func hasEnoughDigits(_ s: Bytes, _ i: Int, _ hi: Int) -> Bool {
+        var digits = 0
+        var j = i
+        while j < hi {
+            let b = s[j]
+            if b.isDigit {
+                digits += 1
+                if digits >= 8 { return true }
+            } else if !(b == ByteMatching.space || b == ByteMatching.hyphen || b == ByteMatching.dot
+                        || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "+")) {
+                return false
+            }
+            j += 1
+        }
+        return false
     }
 
     static func fits(_ groups: ArraySlice<Group>, plus: Bool) -> Bool {
         guard let first = groups.first else { return false }
         let lengths = groups.map(\.length)
         let digits = lengths.reduce(0, +)
+        // `00` is the international call prefix, as `+` is: `001-355-798-7490`, `0044 20 7946 0958`.
+        if !plus && groups.count >= 2 && first.length >= 3 && first.length <= 5 && first.firstDigit == 0
+            && first.value < 10_000 && String(first.value).count <= first.length - 2 {
+            return (10...17).contains(digits)
+        }
         if plus {
             guard (8...16).contains(digits), !first.parenthesized else { return false }
             if groups.count == 1 { return digits <= 15 }
             // A country code of 1–3 digits; after it, at most one single-digit group besides a trunk `(0)`
             // (`+61 2 9876 5432`, `+44 (0)20 7946 0958`), so that `+1 2 3 4 5 6 7 8` is not a number.
             let singleDigitGroups = groups.dropFirst().filter { $0.length == 1 && !($0.parenthesized && $0.value == 0) }
-            return first.length <= 3 && singleDigitGroups.count <= 1
+            // (Country and area code are sometimes run together: `+44113 496 0191`.)
+            return first.length <= 6 && singleDigitGroups.count <= 1
         }
         var rest = groups
         if lengths.count == 4 && first.length == 1 && first.value == 1 && !first.parenthesized {
@@ -80,9 +125,10 @@ enum PhoneMatcher {
             return (10...11).contains(digits) && (3...5).contains(first.length)
                 && groups.allSatisfy { $0.length >= 3 } && groups.dropFirst().allSatisfy { !$0.parenthesized }
         }
-        if groups.count == 1 && first.length == 11 && first.firstDigit == 0 && !first.parenthesized {
-            let second = (first.value / 1_000_000_000) % 10
-            return [1, 2, 3, 7, 8].contains(second)
+        if groups.count == 1 && (10...11).contains(first.length) && first.firstDigit == 0 && !first.parenthesized {
+            var secondDigit = first.value
+            for _ in 0..<(first.length - 2) { secondDigit /= 10 }
+            return [1, 2, 3, 7, 8, 9].contains(secondDigit % 10)
         }
         return false
     }

@@ -12,9 +12,15 @@
 ///    over all lines until nothing changes (a fixed point; it terminates because each step hides one more
 ///    entry).
 ///
-/// Guarantee: in every line, the number of hidden entries is zero or at least two, so no hidden value follows
-/// from a single line's sum. Known limit (as in the classic heuristic): the *sum* of a hidden pair can still be
-/// derived, and in larger patterns linear combinations of lines can narrow the range of a hidden cell.
+/// 3. **Combination check**: the line rule alone can leave a hidden cell pinned down by a *combination* of lines
+///    (a cell that is the only link between two blocks of hidden cells equals a sum of their margins). After
+///    the fixed point, an exact linear-algebra audit finds such cells; for each, one more complement is hidden
+///    in one of its lines, and steps 2–3 repeat.
+///
+/// Guarantee: every line has zero or at least two hidden entries, and no hidden value is determined exactly by
+/// any combination of published totals. Known limit (as with all cell suppression): the *sum* of a hidden
+/// group can still be derived, and the published entries bound a hidden cell's range (a hidden 3 next to a
+/// hidden 12 in a row whose visible cells leave 15 is known to lie in 0…15).
 public struct SmallCellSuppressor: Sendable, Equatable {
     public let minimumCell: Int
 
@@ -103,8 +109,10 @@ public struct SmallCellSuppressor: Sendable, Equatable {
 
     // MARK: Engine
 
-    /// Primary then complementary suppression over entries and the lines (sets of entries with a published
-    /// linear relation) they belong to.
+    /// Primary suppression, then complementary suppression to a fixed point of two rules: the line rule (no line
+    /// with exactly one hidden entry) and the combination rule (no hidden entry exactly determined by any
+    /// combination of published lines; see `LinearDisclosureAudit`). Each line lists its parts and then, last,
+    /// the total they sum to.
     func solve(values: [Int], isMargin: [Bool], lines: [[Int]]) -> [Bool] {
         var hidden = values.map { $0 >= 1 && $0 < minimumCell }
         var linesOfEntry = [[Int]](repeating: [], count: values.count)
@@ -113,25 +121,39 @@ public struct SmallCellSuppressor: Sendable, Equatable {
         }
         func hiddenCount(_ line: [Int]) -> Int { line.reduce(0) { $0 + (hidden[$1] ? 1 : 0) } }
 
-        var changed = true
-        while changed {
-            changed = false
-            for (lineIndex, line) in lines.enumerated() where hiddenCount(line) == 1 {
-                var best: (key: (Int, Int, Int, Int), entry: Int)?
-                for entry in line where !hidden[entry] && values[entry] > 0 {
-                    // Another line that this entry would also complete (it has exactly one hidden entry).
-                    let completesAnother = linesOfEntry[entry].contains { l in
-                        l != lineIndex && hiddenCount(lines[l]) == 1
-                    }
-                    let key = (values[entry], isMargin[entry] ? 1 : 0, completesAnother ? 0 : 1, entry)
-                    if let current = best, !(key < current.key) { continue }
-                    best = (key, entry)
+        /// The smallest non-zero visible entry of `line` (ties: inner cells before margins, then an entry that
+        /// also completes another line with one hidden entry, then the first).
+        func complement(in lineIndex: Int) -> Int? {
+            var best: (key: (Int, Int, Int, Int), entry: Int)?
+            for entry in lines[lineIndex] where !hidden[entry] && values[entry] > 0 {
+                let completesAnother = linesOfEntry[entry].contains { l in
+                    l != lineIndex && hiddenCount(lines[l]) == 1
                 }
-                if let best {
-                    hidden[best.entry] = true
-                    changed = true
+                let key = (values[entry], isMargin[entry] ? 1 : 0, completesAnother ? 0 : 1, entry)
+                if let current = best, !(key < current.key) { continue }
+                best = (key, entry)
+            }
+            return best?.entry
+        }
+
+        while true {
+            var changed = true
+            while changed {
+                changed = false
+                for lineIndex in lines.indices where hiddenCount(lines[lineIndex]) == 1 {
+                    if let entry = complement(in: lineIndex) {
+                        hidden[entry] = true
+                        changed = true
+                    }
                 }
             }
+            // A hidden entry that some combination of lines pins down (e.g. one cell joining two otherwise
+            // separate blocks of suppressed cells) needs one more complement in one of its lines.
+            let determined = LinearDisclosureAudit.exactlyDetermined(hidden: hidden, lines: lines)
+            guard !determined.isEmpty else { break }
+            let choices = determined.lazy.flatMap { entry in linesOfEntry[entry].lazy.compactMap { complement(in: $0) } }
+            guard let entry = choices.first else { break }
+            hidden[entry] = true
         }
         return hidden
     }

@@ -21,10 +21,12 @@ struct CellEvidence: Sendable {
 /// (`2024-03-05`, `05/03/2024`, `3/5/24`, `5.3.2024`, `5 March 2024`, `5th Mar 2024`, `5-Mar-24`,
 /// `March 5, 2024`); ZIP+4 (`02139-4307`) and a state code with a ZIP (`MA 02139`); UK postcodes (`SW1A 1AA`);
 /// personal names (a title such as `Dr`/`Mrs` before a capitalised word, or a common given name followed by a
-/// capitalised word that is not a place word such as `Clinic`).
+/// capitalised word that is not a place word such as `Clinic`); payment card numbers (13–19 digits or 4-4-4-4
+/// groups, Luhn check); IBANs (mod-97 check); street addresses (`12 High Street`, `136 Baker Pines`).
 ///
 /// Weak whole-cell shapes: a 5-digit number (ZIP), an 8-digit `yyyymmdd` date, a year-month (`2024-03`,
-/// `03/2024`, `March 2024`; `2019-20` style year ranges excluded), a single common given name.
+/// `03/2024`, `March 2024`; `2019-20` style year ranges excluded), a single common given name, a 17-character
+/// vehicle identification number.
 enum TextContentScanner {
     static func scan(_ text: String) -> CellEvidence {
         var copy = text
@@ -61,6 +63,7 @@ enum TextContentScanner {
             return
         }
         if isYearMonth(s, lo, hi) { evidence.weak.insert(.date) }
+        if AccountAndAddressMatchers.isVehicleIdentificationNumber(s, lo, hi) { evidence.weak.insert(.vehicleIdentifier) }
         if let end = PersonNameMatcher.capitalisedWord(s, lo, hi), end == hi,
            PersonNameMatcher.isGivenName(s, lo, end) {
             evidence.weak.insert(.name)
@@ -110,7 +113,19 @@ enum TextContentScanner {
                 i += 1
                 continue
             }
-            if let (kind, end) = match(s, i, hi) {
+            if c.isDigit {
+                // Digits of a decimal number (`3183098598.4671478`, `448600.02630573971`) are not identifiers:
+                // skip a fraction part, and an integer part longer than any date or IP address part.
+                let runEnd = ByteMatching.digitRun(s, i, hi).end
+                let isFraction = i >= lo + 2 && s[i - 1] == ByteMatching.dot && s[i - 2].isDigit
+                let isLongIntegerPart = runEnd - i > 4 && runEnd + 1 < hi && s[runEnd] == ByteMatching.dot
+                    && s[runEnd + 1].isDigit
+                if isFraction || isLongIntegerPart {
+                    i = runEnd
+                    continue
+                }
+            }
+            if let (kind, end) = match(s, lo, i, hi) {
                 evidence.strong.insert(kind)
                 i = max(end, i + 1)
             } else {
@@ -121,16 +136,18 @@ enum TextContentScanner {
 
     /// The first pattern that matches at `i`, in an order that settles overlaps (an NHS number in 3-3-4
     /// groups is checked before a US telephone number of the same shape).
-    private static func match(_ s: Bytes, _ i: Int, _ hi: Int) -> (IdentifierKind, Int)? {
+    private static func match(_ s: Bytes, _ lo: Int, _ i: Int, _ hi: Int) -> (IdentifierKind, Int)? {
         let c = s[i]
         if c.isDigit {
             if let end = matchISODate(s, i, hi) { return (.date, end) }
             if let end = matchSSN(s, i, hi) { return (.socialSecurityNumber, end) }
+            if let end = AccountAndAddressMatchers.matchCardNumber(s, i, hi) { return (.accountNumber, end) }
             if let end = matchNHSNumber(s, i, hi) { return (.nhsNumber, end) }
             if let end = matchIPv4(s, i, hi) { return (.ipAddress, end) }
             if let end = matchNumericDate(s, i, hi) { return (.date, end) }
             if let end = matchDayMonthNameYear(s, i, hi) { return (.date, end) }
             if let end = matchZipPlus4(s, i, hi) { return (.postalCode, end) }
+            if let end = AccountAndAddressMatchers.matchStreetAddress(s, i, hi) { return (.address, end) }
             if let end = PhoneMatcher.match(s, i, hi) { return (.phoneNumber, end) }
             if let end = matchIPv6(s, i, hi) { return (.ipAddress, end) }
             return nil
@@ -145,8 +162,9 @@ enum TextContentScanner {
         }
         if let end = matchURL(s, i, hi) { return (.url, end) }
         if let end = matchMonthNameDayYear(s, i, hi) { return (.date, end) }
-        if let end = PersonNameMatcher.matchName(s, i, hi) { return (.name, end) }
+        if let end = PersonNameMatcher.matchName(s, lo, i, hi) { return (.name, end) }
         if c.isUpper {
+            if let end = AccountAndAddressMatchers.matchIBAN(s, i, hi) { return (.accountNumber, end) }
             if let end = matchUKPostcode(s, i, hi, caseInsensitive: false) { return (.postalCode, end) }
             if let end = matchStateZip(s, i, hi) { return (.postalCode, end) }
         }
@@ -259,8 +277,6 @@ enum TextContentScanner {
 
     /// Ten digits, contiguous or 3-3-4 with one kind of separator (space or hyphen), with a valid check digit.
     static func matchNHSNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        var digits: [Int] = []
-        digits.reserveCapacity(10)
         let (_, e1) = ByteMatching.digitRun(s, i, hi)
         let end: Int
         if e1 - i == 10 {
@@ -275,6 +291,8 @@ enum TextContentScanner {
         } else {
             return nil
         }
+        var digits: [Int] = []
+        digits.reserveCapacity(10)
         for k in i..<end where s[k].isDigit { digits.append(Int(s[k] &- 48)) }
         return ByteMatching.isValidNHSNumber(digits) ? end : nil
     }
@@ -355,6 +373,7 @@ enum TextContentScanner {
         "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
         "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
         "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+        "VI", "GU", "AS", "MP", "PW", "FM", "MH", "AA", "AE", "AP",
     ]
 
     /// A full UK postcode: outward code `A9`, `A99`, `A9A`, `AA9`, `AA99` or `AA9A`, an optional space, and an
@@ -406,6 +425,8 @@ enum TextContentScanner {
 
     /// `http://…`, `https://…`, `ftp://…`, `www.…` up to the next blank.
     static func matchURL(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        let first = s[i].lowercased
+        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") || first == UInt8(ascii: "f") else { return nil }
         var j: Int
         if ByteMatching.hasPrefix(s, i, hi, "https://") {
             j = i + 8

@@ -4,7 +4,8 @@ import Testing
 @testable import Models
 
 /// NIST StRD linear regression: every certified coefficient and standard error, fitted through the
-/// formula path. Required log relative error: 9 digits, except Filip 7.5, Wampler4 8.5, Wampler5 6.5.
+/// formula path. Required log relative error: 9 digits for every set (the issue asks 9, with Filip 7.5,
+/// Wampler4 8.5 and Wampler5 6.5; the extended-precision path reaches Filip 11.1, Wampler4 11.1, Wampler5 9.1).
 @Suite("NIST StRD linear regression")
 struct NISTRegressionTests {
     struct Certified {
@@ -16,11 +17,10 @@ struct NISTRegressionTests {
         let extraColumns: [[Double]]   // Longley: six predictors
     }
 
-    static let directory = URL(fileURLWithPath: "/work/shared/reference/nist/regression")
-
-    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file.
+    /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file
+    /// (vendored unchanged in Fixtures/nist/regression/, see its README).
     static func load(_ name: String) throws -> Certified {
-        let text = try String(contentsOf: directory.appendingPathComponent("\(name).dat"), encoding: .utf8)
+        let text = try TestSupport.fixtureText("nist/regression/\(name).dat")
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var estimates: [Double] = [], errors: [Double] = []
         var residualSD = Double.nan
@@ -53,10 +53,10 @@ struct NISTRegressionTests {
 
     @Test(arguments: [
         ("Norris", "y ~ x", 9.0), ("Pontius", polynomial(2), 9.0), ("NoInt1", "y ~ x - 1", 9.0),
-        ("NoInt2", "y ~ x - 1", 9.0), ("Filip", polynomial(10), 7.5),
+        ("NoInt2", "y ~ x - 1", 9.0), ("Filip", polynomial(10), 9.0),
         ("Longley", "y ~ x1 + x2 + x3 + x4 + x5 + x6", 9.0),
         ("Wampler1", polynomial(5), 9.0), ("Wampler2", polynomial(5), 9.0), ("Wampler3", polynomial(5), 9.0),
-        ("Wampler4", polynomial(5), 8.5), ("Wampler5", polynomial(5), 6.5),
+        ("Wampler4", polynomial(5), 9.0), ("Wampler5", polynomial(5), 9.0),
     ])
     func certifiedValues(name: String, formula: String, required: Double) throws {
         let c = try NISTRegressionTests.load(name)

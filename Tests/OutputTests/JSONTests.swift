@@ -18,8 +18,8 @@ import Output
     }
 
     @Test func everyNumberTextParsesBackToTheSameBits() {
-        let values: [Double] = [0.1, 1.0 / 3.0, 2.0 / 3.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
-                                -0.0, 123456789.123456789, 1e16, 1e-7, 0.30000000000000004, 14.17, 9007199254740993]
+        let values: [Double] = [0.1, 1.0 / 3.0, 2.0 / 3.0, Double.leastNonzeroMagnitude, 2.2250738585072014e-308, 1.7976931348623157e308,
+                                -0.0, 123456789.123456789, 1e16, 1e-7, 0.30000000000000004, 14.17, 9007199254740994, -Double.greatestFiniteMagnitude]
         for value in values {
             let text = JSONValue.numberText(value)
             #expect(Double(text)?.bitPattern == value.bitPattern, "\(value) printed as \(text)")

@@ -76,7 +76,7 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
         #expect(root.attributes["viewBox"] == "0 0 \(Int(plot.width)) \(Int(plot.height))")
         #expect(root.attributes["xmlns"] == "http://www.w3.org/2000/svg")
         #expect(root.attributes["font-family"] == "system-ui, -apple-system, \"Segoe UI\", Helvetica, Arial, sans-serif")
-        #expect(document.elements.first { $0.name == "title" }?.text == plot.title)
+        #expect(document.elements.first { $0.name == "title" }?.text == plot.title ?? "Plot")
         #expect(document.elements.first { $0.name == "desc" }?.text == plot.description)
         #expect(document.elements.contains { $0.name == "clipPath" && $0.attributes["id"] == "plot-panel" })
         #expect(svg == plot.svg(), "rendering must be deterministic")
@@ -208,5 +208,18 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
                                "missing Fixtures/\(name).svg; generate it with ALLIANCE_UPDATE_GOLDEN=1")
         let golden = try String(contentsOf: url, encoding: .utf8)
         #expect(svg == golden)
+    }
+}
+
+@Suite struct PlotRobustnessTests {
+    @Test func absurdSizesAndExtremeValuesStillGiveValidSVG() throws {
+        let huge = Plot(description: "extremes", x: .linear(), y: .log10(),
+                        layers: [Layer(.points(x: [-1e308, 1e308], y: [1e-300, 1e300]), label: String(repeating: "long ", count: 40))])
+        for plot in [huge, Plot(description: "nan size", layers: [], width: .nan, height: -5),
+                     Plot(title: String(repeating: "Title ", count: 30), description: "narrow", layers: [], width: 10, height: 10)] {
+            let document = try #require(SVGDocument.parse(plot.svg()))
+            let panel = try #require(document.panel)
+            #expect((panel.number("width") ?? -1) > 0 && (panel.number("height") ?? -1) > 0)
+        }
     }
 }

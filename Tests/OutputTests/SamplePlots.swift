@@ -107,6 +107,7 @@ enum SamplePlots {
 
     static let all: [(name: String, plot: Plot)] = [
         ("scatter", scatter()), ("forest", forest()), ("heatmap", heatmap()), ("survival", survival()), ("bars", bars()), ("stress", stress()),
+        ("bigHeatmap", bigHeatmap()), ("horizontalBars", horizontalBars()), ("tiny", tiny()), ("trajectories", trajectories()), ("crowded", crowded()), ("longAxisTitles", longAxisTitles()),
     ]
 }
 
@@ -132,5 +133,72 @@ extension SamplePlots {
                       label: "Line with a gap", style: MarkStyle(color: .ink, dash: .dotted)),
             ],
             width: 640, height: 420)
+    }
+}
+
+extension SamplePlots {
+    /// Nine variables with long names (rotated x labels) and a blank diagonal.
+    static func bigHeatmap() -> Plot {
+        let names = (1...9).map { "Measure number \($0)" }
+        var values: [[Double?]] = []
+        for i in 0..<9 {
+            var row: [Double?] = []
+            for j in 0..<9 { row.append(i == j ? nil : sin(Double(i * 9 + j))) }
+            values.append(row)
+        }
+        return Plot(description: "Correlations among nine measures.", x: .categorical(nil, names),
+                    y: .categorical(nil, names), layers: [Layer(.heatmap(Heatmap(values: values)))],
+                    width: 520, height: 460)
+    }
+
+    /// Horizontal bars on a categorical y axis with one long label, negative and positive values.
+    static func horizontalBars() -> Plot {
+        Plot(description: "Mean PHQ-9 change for four therapists.", x: .linear("Mean change", including: [0]),
+             y: .categorical("Therapist", ["T01", "T02", "T03 (a therapist with a long name)", "T04"]),
+             layers: [Layer(.bars(positions: [0, 1, 2, 3], values: [-3.5, 2, 6.25, -0.5], orientation: .horizontal))],
+             width: 420, height: 220)
+    }
+
+    /// A very small canvas with tiny numbers.
+    static func tiny() -> Plot {
+        Plot(description: "Three points.", layers: [Layer(.points(x: [1, 2, 3], y: [0.001, 0.002, 0.0031]))],
+             width: 160, height: 120)
+    }
+
+    /// Thirty semi-transparent client trajectories.
+    static func trajectories() -> Plot {
+        let sessions = (0..<8).map(Double.init)
+        let layers = (0..<30).map { k -> Layer in
+            let slope = 0.5 + Double(k % 5) * 0.3
+            let start = 20 - Double(k % 7)
+            return Layer(.line(x: sessions, y: sessions.map { start - $0 * slope }),
+                         style: MarkStyle(color: Color.okabeIto[4], opacity: 0.35))
+        }
+        return Plot(title: "Trajectories", description: "PHQ-9 trajectories of 30 clients over eight sessions.",
+                    x: .linear("Session"), y: .linear("PHQ-9"), layers: layers, width: 420, height: 300)
+    }
+}
+
+extension SamplePlots {
+    /// Twenty labelled groups (the legend needs two columns) and 40 categories on y (labels thinned).
+    static func crowded() -> Plot {
+        let categories = (1...40).map { "Therapist \($0)" }
+        let layers = (0..<20).map { group -> Layer in
+            let positions = (0..<2).map { Double(group * 2 + $0) }
+            return Layer(.points(x: positions.map { $0 / 4 - 5 }, y: positions), label: "Cohort \(group + 1)",
+                         style: .group(group))
+        }
+        return Plot(title: "Crowded", description: "Forty therapists in twenty cohorts.", x: .linear("Effect"),
+                    y: .categorical(nil, categories), layers: layers, legendTitle: "Cohort", width: 560, height: 300)
+    }
+}
+
+extension SamplePlots {
+    /// Axis titles far longer than the panel: both wrap instead of running off the canvas.
+    static func longAxisTitles() -> Plot {
+        Plot(description: "Long axis titles.",
+             x: .linear("Change in PHQ-9 total score from the first to the last attended session (points)"),
+             y: .linear("Working Alliance Inventory short revised total at session three"),
+             layers: [Layer(.points(x: [-12, -3, 0, 4], y: [20, 35, 41, 52]))], width: 300, height: 240)
     }
 }

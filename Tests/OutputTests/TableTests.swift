@@ -115,7 +115,7 @@ func sampleTable() -> ResultTable {
         % OLS: phq_post ~ wai_total + site
         \begin{tabular}{@{}lrrrrr@{}}
         \toprule
-        Term & B & 95\% CI & β & p & n \\
+        Term & B & 95\% CI & \ensuremath{\beta} & p & n \\
         \midrule
         (Intercept) & 14.17 & {[}12.21, 16.13] & --- & \textless{} .001 & 597 \\
         wai\_total & -0.20 & {[}-0.25, -0.16] & -.28 & .031 & 597 \\
@@ -166,5 +166,7 @@ func sampleTable() -> ResultTable {
         #expect(TableFormat(fileExtensionOf: "table.tex") == .latex)
         #expect(TableFormat(fileExtensionOf: "a.b/noextension") == nil)
         #expect(TableFormat(fileExtensionOf: "report.md") == .markdown)
+        #expect(TableFormat(name: "MD") == .markdown)
+        #expect(TableFormat(name: "svg") == nil)
     }
 }

@@ -44,6 +44,8 @@ struct ColumnRuleTests {
         #expect(IdentifierGuard.findings(in: numeric("age", [18, 45, 90, 89]))
             == [IdentifierFinding(column: "age", kind: .ageOver89, cells: 1, matchedBy: .content)])
         #expect(kinds(numeric("sessions", [18, 45, 90, 120])) == [])
+        #expect(kinds(numeric("age2", [324, 2025, 8100, 900])) == [], "age squared")
+        #expect(kinds(numeric("age", [34, 999, 93, 41])) == [.ageOver89], "999 as a missing code")
         #expect(kinds(numeric("age_months", [18, 45, 90, 120])) == [])
         #expect(kinds(Column(name: "age", categorical: ["34", "90+", "95"])) == [.ageOver89])
         #expect(kinds(Column(name: "age", categorical: ["34", "90+", "unknown"])) == [])
@@ -68,9 +70,37 @@ struct ColumnRuleTests {
         #expect(kinds(numeric("x", [9434765919, 4010232137, 4505577104])) == [.nhsNumber])
         #expect(kinds(numeric("x", [7700900123, 2079460958], leadingZeros: 2)) == [.phoneNumber])
         #expect(kinds(numeric("x", [2125550198, 3125550143, 12025550174])) == [.phoneNumber])
+        #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 5555555555554444])) == [.accountNumber])
+        #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 4_000_000_000_000_000_000])) == [.accountNumber],
+                "a 19-digit number in the column (beyond Double's exact integers) does not hide the others")
+        #expect(kinds(numeric("x", [4111111111111112, 378282246310006, 5555555555554445])) == [])
+        #expect(kinds(numeric("x", [1479597200000, 1479596223000])) == [], "millisecond timestamps")
         // Unix timestamps, large counts and decimals are not phone numbers.
         #expect(kinds(numeric("x", [1700000000, 1700003600, 1700007200])) == [])
         #expect(kinds(numeric("x", [2125550198.5, 3125550143])) == [])
+    }
+
+    @Test func numericYearMonthsAndSocialSecurityNumbers() {
+        #expect(kinds(numeric("period", [202403, 202311, 201912])) == [.date])
+        #expect(kinds(numeric("income", [150000, 182513, 240000, 99000])) == [])
+        #expect(kinds(numeric("x", [123456789, 219099999, 457555462])) == [.socialSecurityNumber])
+        // Leading zeros: 078-05-1120 written as 078051120 is the number 78051120.
+        #expect(kinds(numeric("x", [78051120, 123456789], leadingZeros: 1)) == [.socialSecurityNumber])
+        #expect(kinds(numeric("x", [78051120, 123456789])) == [], "8 digits without a leading zero")
+        // Area 9xx and 666 are never issued; 9-digit study numbers are not SSNs.
+        #expect(kinds(numeric("x", [912345678, 666123456, 987654321])) == [])
+        #expect(kinds(numeric("participant_id", [123456789, 219099999, 457555462])) == [])
+    }
+
+    @Test func zipHeaderWithNumericContentCountsTheZipCodes() {
+        #expect(IdentifierGuard.findings(in: numeric("zip", [90210, 60614, 12345, 3]))
+            == [IdentifierFinding(column: "zip", kind: .postalCode, cells: 3, matchedBy: .headerAndContent)])
+    }
+
+    @Test func nonFiniteAndHugeValuesNeverTrap() {
+        #expect(kinds(numeric("age", [.infinity, 34, -.infinity])) == [.ageOver89])
+        #expect(kinds(numeric("x", [.infinity, 1e300, -1e300, 9.3e18, 2e19])) == [])
+        #expect(kinds(numeric("x", [.nan, 20240305, 20231112])) == [], "NaN makes the column non-integer")
     }
 
     @Test func dateHeaderIsClearedOnlyByBareYears() {

@@ -27,12 +27,20 @@ struct ContentPatternTests {
         ("ftp://files.example.com/f", .url),
         ("Seen with Sarah Johnson today", .name), ("Dr Patel reviewed", .name), ("Mrs. Jones called", .name),
         ("Emily Clark", .name), ("Smith, John", .name), ("O'Neil, Mary Ann", .name), ("Liam O'Neil", .name),
+        ("(214)719-1668x963", .phoneNumber), ("001-355-798-7490x606", .phoneNumber), ("+44113 496 0191", .phoneNumber),
+        ("555-123-4567 ext. 12", .phoneNumber), ("0289018693", .phoneNumber), ("09098790321", .phoneNumber), ("+1-650-303-5463x31346", .phoneNumber),
+        ("4111 1111 1111 1111", .accountNumber), ("card 4111111111111111 expired", .accountNumber),
+        ("3782 822463 10005", .accountNumber), ("GB82 WEST 1234 5698 7654 32", .accountNumber),
+        ("GB82WEST12345698765432", .accountNumber), ("DE89370400440532013000", .accountNumber),
+        ("12 High Street", .address), ("lives at 136 Baker Pines", .address), ("4 Elm Ave.", .address),
+        ("221B Baker Street", .address), ("10 Downing St", .address),
     ]
 
     /// Weak whole-cell shapes: they flag a column only as a majority.
     static let weakPositives: [(String, IdentifierKind)] = [
         ("02139", .postalCode), ("20240305", .date), ("2024-03", .date), ("2019/12", .date), ("06/2020", .date),
         ("March 2021", .date), ("Mar-2021", .date), ("Sarah", .name), ("Mohammed", .name),
+        ("1HGCM82633A004352", .vehicleIdentifier),
     ]
 
     /// Research values that must show nothing at all.
@@ -48,6 +56,14 @@ struct ContentPatternTests {
         "123-456-7890", "(055) 123-4567", "+1 2 3 4 5 6 7 8", "12345678", "999", "1234", "123456",
         "Mark scheme", "James Street", "Albert Road", "Week 12", "Session 4", "Sarah",
         "email", "see notes", "N/A", "NA", "withheld", "Hope", "May", "June 2024 review",
+        // Decimal numbers whose digit runs look like NHS or phone numbers (found in a reference fixture).
+        "3183098598.4671478", "-3183098598.4671478", "448600.02630573971", "0.07700900123", "1.5e+299",
+        "2.5550198e-05",
+        "4111111111111112", "GB82WEST12345698765433", "3 Group Sessions", "12 Step Programme", "12 Points",
+        "Scored 12 Points", "1234567890123", "c0042 x12", "T07x3",
+        // Places and institutions named after people (found in R datasets).
+        "San Carlos Elementary", "Santa Barbara", "St. Anthony East", "Rio Linda Union", "George Mason Univ",
+        "Alexander Valley Union Elementary", "Ben Nevis", "Half Ben Nevis", "Fort William",
     ]
 
     @Test(arguments: strongPositives)

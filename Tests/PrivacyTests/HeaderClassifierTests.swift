@@ -43,6 +43,7 @@ struct HeaderClassifierTests {
         "has_email", "address_changed", "body_image", "dropout", "homework_rate", "alliance_mean", "outcome",
         "city_size", "zip_type", "update", "validated", "ipsative", "tip", "description", "named", "rename",
         "nameless", "username_length", "group_name", "instrument_name", "mode", "licensed", "vehicle_type",
+        "city_mpg", "Indicator Name", "Row.names", "vehicleSearch",
     ]
 
     @Test(arguments: flagged)

@@ -72,6 +72,15 @@ struct IdentifierGuardFixtureTests {
         #expect(report.isClean)
     }
 
+    /// The DataTable CSV reader (type inference, leading-zero counts) gives the same findings as the minimal
+    /// fixture parser the other tests use.
+    @Test(arguments: ["identifiers", "clean_research"])
+    func realCSVReaderGivesTheSameReport(_ fixture: String) throws {
+        let path = try FixtureCSV.url(fixture).path
+        let table = try CSVReader.read(contentsOf: path)
+        #expect(IdentifierGuard().scan(table) == IdentifierGuard().scan(try FixtureCSV.table(fixture)))
+    }
+
     @Test func reportNeverContainsCellValues() throws {
         let csv = try FixtureCSV.text("identifiers")
         let records = FixtureCSV.records(csv)
@@ -123,6 +132,15 @@ struct IdentifierGuardFixtureTests {
         #expect(json == #"{"allowed":[],"clean":false,"identifiers":[{"cells":2,"column":"contact","kind":"email_address","matched_by":"content","reason":"email addresses"}]}"#)
         let decoded = try JSONDecoder().decode(IdentifierReport.self, from: Data(json.utf8))
         #expect(decoded == IdentifierGuard().scan(table))
+    }
+
+    @Test func findingMessagesNameColumnAndReason() {
+        #expect(IdentifierFinding(column: "contact", kind: .emailAddress, cells: 40, matchedBy: .content).message
+            == "column 'contact': email addresses (40 cells matched)")
+        #expect(IdentifierFinding(column: "dob", kind: .date, cells: 0, matchedBy: .header).message
+            == "column 'dob': dates finer than a year (by its name)")
+        #expect(IdentifierFinding(column: "age", kind: .ageOver89, cells: 1, matchedBy: .headerAndContent).message
+            == "column 'age': ages over 89 (by its name; 1 cell matched)")
     }
 
     @Test func kindRawValuesAreSnakeCase() {

@@ -73,6 +73,48 @@ struct SmallCellSuppressorTests {
         try assertProtected(table, suppressor)
     }
 
+    /// Two 2×2 blocks of small cells joined by one small cell (row 0, column 2): every row and column has two or
+    /// more hidden cells, yet (row 0 + row 1 totals) − (column 0 + column 1 totals) gives the joining 5 exactly.
+    static let bridgedBlocks = [
+        [3, 4, 5, 50],
+        [4, 3, 60, 70],
+        [80, 90, 3, 4],
+        [60, 70, 4, 3],
+    ]
+
+    @Test func auditFindsACellDeterminedByACombinationOfLines() {
+        let table = Self.bridgedBlocks
+        let columns = 4
+        // Only the primary (small) cells hidden, margins visible: the line rule alone is satisfied.
+        var hidden = table.flatMap { $0 }.map { $0 < 11 }
+        hidden += [Bool](repeating: false, count: 4 + 4 + 1)
+        var lines: [[Int]] = []
+        for r in 0..<4 { lines.append((0..<columns).map { r * columns + $0 } + [16 + r]) }
+        for c in 0..<4 { lines.append((0..<4).map { $0 * columns + c } + [20 + c]) }
+        lines.append((0..<4).map { 20 + $0 } + [24])
+        lines.append((0..<4).map { 16 + $0 } + [24])
+        #expect(LinearDisclosureAudit.exactlyDetermined(hidden: hidden, lines: lines) == [2])
+        // Hiding the 50 in row 0 closes a cycle through the joining cell: nothing is determined any more.
+        hidden[3] = true
+        #expect(LinearDisclosureAudit.exactlyDetermined(hidden: hidden, lines: lines) == [])
+        // A lone hidden cell in a line is determined; a hidden pair is not.
+        #expect(LinearDisclosureAudit.exactlyDetermined(hidden: [true, false, false], lines: [[0, 1, 2]]) == [0])
+        #expect(LinearDisclosureAudit.exactlyDetermined(hidden: [true, true, false], lines: [[0, 1, 2]]) == [])
+    }
+
+    @Test func suppressionBreaksCombinationDisclosure() throws {
+        let plan = try suppressor.suppressionPlan(table: Self.bridgedBlocks)
+        #expect(plan.cells == [
+            [true, true, true, true],
+            [true, true, false, false],
+            [false, false, true, true],
+            [false, false, true, true],
+        ])
+        #expect(plan.rowTotals == [false, false, false, false])
+        #expect(plan.columnTotals == [false, false, false, false])
+        try assertProtected(Self.bridgedBlocks, suppressor)
+    }
+
     @Test func singleColumnTableHidesItsMargins() throws {
         let plan = try suppressor.suppressionPlan(table: [[5], [40], [30]])
         #expect(plan.cells == [[true], [false], [true]])
@@ -113,7 +155,8 @@ struct SmallCellSuppressorTests {
 
     /// Checks: every count in 1..<minimum (cells and margins) is hidden; zeros are never hidden; every line
     /// (row + its total, column + its total, column totals + grand total, row totals + grand total) has zero
-    /// or at least two hidden entries, so no hidden value follows from one line's sum.
+    /// or at least two hidden entries, so no hidden value follows from one line's sum; and no hidden value
+    /// follows from any combination of lines.
     func assertProtected(_ table: [[Int]], _ suppressor: SmallCellSuppressor,
                          sourceLocation: SourceLocation = #_sourceLocation) throws {
         let plan = try suppressor.suppressionPlan(table: table)
@@ -142,5 +185,17 @@ struct SmallCellSuppressorTests {
             let hidden = line.filter { $0 }.count
             #expect(hidden != 1, "a line with one hidden entry in \(table) → \(plan)", sourceLocation: sourceLocation)
         }
+
+        // No hidden entry is determined by any combination of lines (same entry layout as the suppressor).
+        let flatHidden = plan.cells.flatMap { $0 } + plan.rowTotals + plan.columnTotals + [plan.grandTotal]
+        let rowBase = rows * columns
+        let columnBase = rowBase + rows
+        var equations: [[Int]] = []
+        for r in 0..<rows { equations.append((0..<columns).map { r * columns + $0 } + [rowBase + r]) }
+        for c in 0..<columns { equations.append((0..<rows).map { $0 * columns + c } + [columnBase + c]) }
+        equations.append((0..<columns).map { columnBase + $0 } + [columnBase + columns])
+        equations.append((0..<rows).map { rowBase + $0 } + [columnBase + columns])
+        #expect(LinearDisclosureAudit.exactlyDetermined(hidden: flatHidden, lines: equations) == [],
+                "\(table) → \(plan)", sourceLocation: sourceLocation)
     }
 }

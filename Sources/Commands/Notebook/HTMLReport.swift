@@ -23,6 +23,8 @@ struct HTMLReport {
         h1, h2, h3 { line-height: 1.2; }
         table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
         th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
+        th[align="right"], td[align="right"] { text-align: right; }
+        th[align="center"], td[align="center"] { text-align: center; }
         thead th { border-bottom: 2px solid #444; }
         pre { background: #f5f5f5; padding: 0.75rem; overflow-x: auto; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
@@ -61,6 +63,7 @@ struct HTMLReport {
                 svg = svg.replacingOccurrences(of: "id=\"", with: "id=\"\(prefix)")
                     .replacingOccurrences(of: "url(#", with: "url(#\(prefix)")
                     .replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
+                svg = prefixAriaReferences(svg, prefix: prefix)
                 out += "<figure>\(svg.trimmingCharacters(in: .whitespacesAndNewlines))</figure>"
             } else {
                 out += rest[start.lowerBound..<close.upperBound]
@@ -68,6 +71,25 @@ struct HTMLReport {
             rest = afterSrc[close.upperBound...]
         }
         out += rest
+        return out
+    }
+
+    /// `aria-labelledby` / `aria-describedby` hold space-separated ids: prefix each like the ids themselves.
+    private func prefixAriaReferences(_ svg: String, prefix: String) -> String {
+        var out = svg
+        for attribute in ["aria-labelledby=\"", "aria-describedby=\""] {
+            var result = ""
+            var rest = Substring(out)
+            while let start = rest.range(of: attribute) {
+                result += rest[..<start.upperBound]
+                let value = rest[start.upperBound...]
+                guard let end = value.firstIndex(of: "\"") else { break }
+                result += value[..<end].split(separator: " ").map { prefix + $0 }.joined(separator: " ")
+                rest = value[end...]
+            }
+            result += rest
+            out = result
+        }
         return out
     }
 

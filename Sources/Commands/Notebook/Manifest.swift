@@ -26,7 +26,8 @@ struct Manifest {
                 ("bytes", .integer(notebookBytes.count)),
                 ("sha256", .string(SHA256.hex(of: notebookBytes))),
             ])),
-            ("inputs", .array(context.inputs.map { Manifest.fileJSON($0, relativeTo: notebookDirectory) })),
+            ("inputs", .array(context.inputs.filter { !context.wasProduced($0.path) }
+                .map { Manifest.fileJSON($0, relativeTo: notebookDirectory) })),
             ("allowed_identifier_columns", .array(context.allowedIdentifierColumns.map { .string($0) })),
             ("seeds", .array(context.seeds.map { .string(String($0)) })),
             ("blocks", .array(blocks)),

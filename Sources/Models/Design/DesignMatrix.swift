@@ -16,64 +16,84 @@ public struct DesignMatrix: Sendable {
 
     public var columns: Int { columnNames.count }
 
+    /// One factor of a design column: a column is the product of its parts.
+    enum Part: Sendable {
+        case numeric([Double])
+        /// A transformation, kept so the column can be recomputed in extended precision.
+        case transform(NumericExpression, [Double])
+        case indicator(codes: [Int32], code: Int32)
+    }
+
+    /// Parts of each column (empty for the intercept).
+    let columnParts: [[Part]]
+    /// Used-row values of the columns transformations read.
+    let transformInputs: [String: [Double]]
+
     public init(frame: ModelFrame) {
         let formula = frame.formula
         let n = frame.counts.rowsUsed
         var names: [String] = []
         var termOf: [String] = []
-        var values: [Double] = []
         var categorical: [Bool] = []
+        var columnParts: [[Part]] = []
         if formula.hasIntercept {
             categorical.append(false)
             names.append("(Intercept)")
             termOf.append("(Intercept)")
-            values.append(contentsOf: repeatElement(1.0, count: n))
+            columnParts.append([])
         }
         let termSet = Set(formula.terms)
         for term in formula.terms {
-            // Per variable: the list of (suffix-name, column builder) it contributes.
-            var factors: [[(name: String, fill: (inout [Double]) -> Void)]] = []
+            // Per variable: the (name, part) choices it contributes.
+            var factors: [[(name: String, part: Part)]] = []
             for v in term.variables {
                 guard let data = frame.variables[v.label] else { continue }
                 switch data {
                 case .numeric(let x):
-                    factors.append([(v.label, { col in for i in 0..<n { col[i] *= x[i] } })])
+                    if case .transform(let e) = v.kind {
+                        factors.append([(v.label, .transform(e, x))])
+                    } else {
+                        factors.append([(v.label, .numeric(x))])
+                    }
                 case .categorical(let levels, let codes):
                     let margin = term.variables.filter { $0 != v }
                     let contrasted = margin.isEmpty ? formula.hasIntercept : termSet.contains(FormulaTerm(variables: margin))
                     let first = contrasted ? 1 : 0
-                    var entries: [(name: String, fill: (inout [Double]) -> Void)] = []
-                    for level in first..<levels.count {
-                        let code = Int32(level)
-                        entries.append(("\(v.label)[\(levels[level])]", { col in
-                            for i in 0..<n where codes[i] != code { col[i] = 0 }
-                        }))
-                    }
-                    factors.append(entries)
+                    factors.append((first..<levels.count).map { level in
+                        ("\(v.label)[\(levels[level])]", .indicator(codes: codes, code: Int32(level)))
+                    })
                 }
             }
-            // The first variable varies fastest, as in R.
             let termIsCategorical = term.variables.contains { v in
                 if case .categorical = frame.variables[v.label] { return true }
                 return false
             }
+            // The first variable varies fastest, as in R.
             var combination = [Int](repeating: 0, count: factors.count)
             let total = factors.reduce(1) { $0 * $1.count }
             for _ in 0..<total {
-                var column = [Double](repeating: 1, count: n)
-                var parts: [String] = []
-                for (f, k) in combination.enumerated() {
-                    parts.append(factors[f][k].name)
-                    factors[f][k].fill(&column)
-                }
-                names.append(parts.joined(separator: ":"))
+                names.append(combination.enumerated().map { factors[$0.offset][$0.element].name }.joined(separator: ":"))
+                columnParts.append(combination.enumerated().map { factors[$0.offset][$0.element].part })
                 termOf.append(term.label)
                 categorical.append(termIsCategorical)
-                values.append(contentsOf: column)
                 for f in factors.indices {
                     combination[f] += 1
                     if combination[f] < factors[f].count { break }
                     combination[f] = 0
+                }
+            }
+        }
+        var values = [Double](repeating: 1, count: n * columnParts.count)
+        values.withUnsafeMutableBufferPointer { out in
+            for (j, parts) in columnParts.enumerated() {
+                let base = j * n
+                for part in parts {
+                    switch part {
+                    case .numeric(let x), .transform(_, let x):
+                        x.withUnsafeBufferPointer { xp in for i in 0..<n { out[base + i] *= xp[i] } }
+                    case .indicator(let codes, let code):
+                        codes.withUnsafeBufferPointer { cp in for i in 0..<n where cp[i] != code { out[base + i] = 0 } }
+                    }
                 }
             }
         }
@@ -83,10 +103,35 @@ public struct DesignMatrix: Sendable {
         self.values = values
         self.hasIntercept = formula.hasIntercept
         self.columnIsCategorical = categorical
+        self.columnParts = columnParts
+        self.transformInputs = frame.transformInputs
     }
 
     /// Column `j` as an array (for tests and diagnostics).
     public func column(_ j: Int) -> [Double] { Array(values[(j * rows)..<((j + 1) * rows)]) }
+
+    /// The given columns recomputed in extended precision, column-major: transformations such as
+    /// `I(x^10)` are evaluated from the data in extended precision rather than widened from their
+    /// double-rounded values, which matters for ill-conditioned polynomial designs.
+    func extendedColumns(_ indices: [Int]) -> [ExtendedDouble] {
+        let n = rows
+        var out = [ExtendedDouble](repeating: 1, count: n * indices.count)
+        for (k, j) in indices.enumerated() {
+            let base = k * n
+            for part in columnParts[j] {
+                switch part {
+                case .numeric(let x):
+                    for i in 0..<n { out[base + i] *= ExtendedDouble(x[i]) }
+                case .transform(let e, _):
+                    let x = e.evaluateExtended(columns: transformInputs, count: n)
+                    for i in 0..<n { out[base + i] *= x[i] }
+                case .indicator(let codes, let code):
+                    for i in 0..<n where codes[i] != code { out[base + i] = 0 }
+                }
+            }
+        }
+        return out
+    }
 
     /// The most cells (rows × columns) a design matrix may have: 2^29 doubles, 4 GiB. Fits refuse
     /// larger designs up front instead of exhausting memory (e.g. interactions of many-level factors).

@@ -32,6 +32,8 @@ public struct ModelFrame: Sendable {
     public let variables: [String: VariableValues]
     /// Extra columns restricted to the used rows, keyed by column name.
     public let extraColumns: [String: Column]
+    /// Used-row values of every numeric column a transformation reads (for extended-precision designs).
+    let transformInputs: [String: [Double]]
 
     /// - Parameters:
     ///   - references: reference level per column name (`--ref site=north`); applies to the column and to `factor(column)`.
@@ -91,6 +93,14 @@ public struct ModelFrame: Sendable {
         }
         self.variables = values
         self.outcome = try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true)
+        var inputs: [String: [Double]] = [:]
+        for v in formula.predictorVariables {
+            guard case .transform(let e) = v.kind else { continue }
+            for name in e.columnNames where inputs[name] == nil {
+                if let c = table.column(named: name)?.numeric { inputs[name] = used.map { c.values[$0] } }
+            }
+        }
+        self.transformInputs = inputs
         var extras: [String: Column] = [:]
         for name in extraColumns {
             if let c = table.column(named: name) { extras[name] = ModelFrame.subset(c, rows: used) }
@@ -120,7 +130,12 @@ public struct ModelFrame: Sendable {
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .numeric(let c):
-                return .numeric(rows.map { c.values[$0] })
+                let values = rows.map { c.values[$0] }
+                if let k = values.firstIndex(where: { !$0.isFinite }) {
+                    if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
+                    throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
+                }
+                return .numeric(values)
             case .categorical(let c):
                 return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
                                    reference: references[name], column: name, isOutcome: isOutcome)
@@ -142,25 +157,24 @@ public struct ModelFrame: Sendable {
             }
         case .transform(let e):
             var columns: [String: NumericColumn] = [:]
+            var usedValues: [String: [Double]] = [:]
             for name in e.columnNames {
                 guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
                 guard let numeric = column.numeric else { throw .nonNumericVariable(variable: v.label, column: name) }
                 columns[name] = numeric
+                usedValues[name] = rows.map { numeric.values[$0] }
             }
-            var out = [Double](repeating: 0, count: rows.count)
-            for (k, row) in rows.enumerated() {
+            let out = e.evaluate(columns: usedValues, count: rows.count)
+            if let k = out.firstIndex(where: { !$0.isFinite }) {
+                let row = rows[k]
                 let lookup: (String) -> Double = { columns[$0]?.values[row] ?? .nan }
-                let x = e.evaluate(lookup)
-                guard x.isFinite else {
-                    let detail: String
-                    if let (f, arg) = e.domainViolation(lookup) {
-                        detail = "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
-                    } else {
-                        detail = "the result is not finite (division by zero or overflow)"
-                    }
-                    throw .invalidTransform(variable: v.label, row: row, detail: detail)
+                let detail: String
+                if let (f, arg) = e.domainViolation(lookup) {
+                    detail = "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
+                } else {
+                    detail = "the result is not finite (division by zero or overflow)"
                 }
-                out[k] = x
+                throw .invalidTransform(variable: v.label, row: row, detail: detail)
             }
             return .numeric(out)
         }

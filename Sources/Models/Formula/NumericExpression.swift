@@ -77,6 +77,70 @@ public indirect enum NumericExpression: Sendable, Equatable {
         }
     }
 
+    /// Evaluates over whole columns (`columns[name]` has `count` values): one pass per operation,
+    /// no per-row lookups, for million-row frames.
+    func evaluate(columns: [String: [Double]], count: Int) -> [Double] {
+        switch self {
+        case .constant(let v, _): return [Double](repeating: v, count: count)
+        case .column(let n, _, _): return columns[n] ?? [Double](repeating: .nan, count: count)
+        case .negate(let a): return a.evaluate(columns: columns, count: count).map { -$0 }
+        case .parenthesized(let a): return a.evaluate(columns: columns, count: count)
+        case .function(let f, let a):
+            let x = a.evaluate(columns: columns, count: count)
+            switch f {
+            case .log: return x.map { $0 > 0 ? Foundation.log($0) : ($0 == 0 ? -.infinity : .nan) }
+            case .exp: return x.map { Foundation.exp($0) }
+            case .sqrt: return x.map { $0 >= 0 ? $0.squareRoot() : .nan }
+            case .abs: return x.map { Swift.abs($0) }
+            }
+        case .binary(let op, let a, let b):
+            let x = a.evaluate(columns: columns, count: count)
+            let y = b.evaluate(columns: columns, count: count)
+            var out = [Double](repeating: 0, count: count)
+            switch op {
+            case .add: for i in 0..<count { out[i] = x[i] + y[i] }
+            case .subtract: for i in 0..<count { out[i] = x[i] - y[i] }
+            case .multiply: for i in 0..<count { out[i] = x[i] * y[i] }
+            case .divide: for i in 0..<count { out[i] = x[i] / y[i] }
+            case .power: for i in 0..<count { out[i] = NumericExpression.power(x[i], y[i]) }
+            }
+            return out
+        }
+    }
+
+    /// As `evaluate(columns:count:)`, in extended precision (inputs are exact doubles).
+    func evaluateExtended(columns: [String: [Double]], count: Int) -> [ExtendedDouble] {
+        switch self {
+        case .constant(let v, let text):
+            // Re-read the literal so that 0.1 is the extended value nearest one tenth.
+            return [ExtendedDouble](repeating: ExtendedDouble(text) ?? ExtendedDouble(v), count: count)
+        case .column(let n, _, _):
+            return (columns[n] ?? [Double](repeating: .nan, count: count)).map { ExtendedDouble($0) }
+        case .negate(let a): return a.evaluateExtended(columns: columns, count: count).map { -$0 }
+        case .parenthesized(let a): return a.evaluateExtended(columns: columns, count: count)
+        case .function(let f, let a):
+            let x = a.evaluateExtended(columns: columns, count: count)
+            switch f {
+            case .log: return x.map { ExtendedMath.log($0) }
+            case .exp: return x.map { ExtendedMath.exp($0) }
+            case .sqrt: return x.map { $0 >= 0 ? $0.squareRoot() : .nan }
+            case .abs: return x.map { Swift.abs($0) }
+            }
+        case .binary(let op, let a, let b):
+            let x = a.evaluateExtended(columns: columns, count: count)
+            let y = b.evaluateExtended(columns: columns, count: count)
+            var out = [ExtendedDouble](repeating: 0, count: count)
+            switch op {
+            case .add: for i in 0..<count { out[i] = x[i] + y[i] }
+            case .subtract: for i in 0..<count { out[i] = x[i] - y[i] }
+            case .multiply: for i in 0..<count { out[i] = x[i] * y[i] }
+            case .divide: for i in 0..<count { out[i] = x[i] / y[i] }
+            case .power: for i in 0..<count { out[i] = ExtendedMath.power(x[i], y[i]) }
+            }
+            return out
+        }
+    }
+
     /// `x^2` as `x*x` (as R does), integer powers by repeated multiplication, otherwise `pow`.
     static func power(_ x: Double, _ y: Double) -> Double {
         if y == 2 { return x * x }

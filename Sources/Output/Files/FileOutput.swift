@@ -62,6 +62,12 @@ public enum FileOutput {
             _ = unlink(temporaryPath)
             throw .writeFailed(path: path, reason: "renaming the temporary file into place: " + reason)
         }
+        // Make the rename itself durable; a failure here cannot undo the write, so it is not reported.
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            _ = close(directoryDescriptor)
+        }
     }
 
     /// Writes `text` as UTF-8; see `writeAtomically(_:to:refusing:)` for the guarantees.

@@ -32,11 +32,17 @@ struct LegendModel {
     var entries: [Entry] = []
     var heatmap: Heatmap?
     var colorBarTitleLines: [String] = []
+    /// Top-left corner of each entry relative to the legend's origin, and its height.
+    var entryFrames: [(x: Double, y: Double, height: Double)] = []
+    /// Top-left corner of the colour bar block (its title, then the bar) and the bar's height.
+    var colorBarFrame: (x: Double, y: Double, barHeight: Double) = (0, 0, 0)
     var width = 0.0
 
     var isEmpty: Bool { entries.isEmpty && heatmap == nil }
 
-    init(plot: Plot, maxWidth: Double) {
+    /// Entries flow down and then into further columns when they would run past `availableHeight`,
+    /// so that no legend text falls off the canvas.
+    init(plot: Plot, maxWidth: Double, availableHeight: Double) {
         let font = PlotStyle.legendFont
         let labelWidth = maxWidth - LegendModel.swatchWidth - LegendModel.swatchGap
         for layer in plot.layers {
@@ -58,21 +64,46 @@ struct LegendModel {
         if let title = heatmap?.colorBarTitle {
             colorBarTitleLines = TextMetrics.wrap(title, fontSize: font, maxWidth: maxWidth)
         }
-        var widest = 0.0
-        for line in titleLines + colorBarTitleLines {
-            widest = max(widest, TextMetrics.width(line, fontSize: font))
-        }
+
+        let columnGap = 14.0
+        var columnX = 0.0
+        var columnWidth = titleLines.map { TextMetrics.width($0, fontSize: font) }.max() ?? 0
+        let top = titleLines.isEmpty ? 0 : Double(titleLines.count) * LegendModel.lineHeight + 4
+        var y = top
         for entry in entries {
-            for line in entry.lines {
-                widest = max(widest, LegendModel.swatchWidth + LegendModel.swatchGap + TextMetrics.width(line, fontSize: font))
+            let height = LegendModel.rowHeight(entry)
+            if y > top && y + height > availableHeight {
+                columnX += columnWidth + columnGap
+                columnWidth = 0
+                y = top
             }
+            entryFrames.append((columnX, y, height))
+            let textWidth = entry.lines.map { TextMetrics.width($0, fontSize: font) }.max() ?? 0
+            columnWidth = max(columnWidth, LegendModel.swatchWidth + LegendModel.swatchGap + textWidth)
+            y += height
         }
         if heatmap != nil {
+            let titleHeight = Double(colorBarTitleLines.count) * LegendModel.lineHeight + 6
+            var blockTop = entries.isEmpty ? y : y + 10
+            if !entries.isEmpty && blockTop + titleHeight + 60 > availableHeight {
+                columnX += columnWidth + columnGap
+                columnWidth = 0
+                blockTop = top
+            }
+            let barHeight = max(60, min(140, availableHeight - blockTop - titleHeight - font))
+            colorBarFrame = (columnX, blockTop, barHeight)
+            for line in colorBarTitleLines {
+                columnWidth = max(columnWidth, TextMetrics.width(line, fontSize: font))
+            }
             for label in colorBarLabels.map(\.text) {
-                widest = max(widest, LegendModel.colorBarWidth + 8 + TextMetrics.width(label, fontSize: font))
+                columnWidth = max(columnWidth, LegendModel.colorBarWidth + 8 + TextMetrics.width(label, fontSize: font))
             }
         }
-        width = widest
+        width = columnX + columnWidth
+    }
+
+    static func rowHeight(_ entry: Entry) -> Double {
+        max(16, Double(entry.lines.count) * lineHeight + rowPadding)
     }
 
     /// Values and labels at the colour bar's ends and midpoint.

@@ -12,16 +12,19 @@ public enum NiceTicks {
         }
         let target = max(2, target)
         let span = high - low
+        guard span.isFinite else { return [] }
         let baseExponent = Int(Foundation.log10(span / Double(target)).rounded(.down))
         var best: (ticks: [Double], score: Double)?
         for exponent in (baseExponent - 1)...(baseExponent + 2) {
             for mantissa in [1.0, 2.0, 2.5, 5.0] {
                 let ticks = ticksForStep(mantissa: mantissa, exponent: exponent, low: low, high: high)
                 guard ticks.count >= 2 else { continue }
-                // Prefer the count nearest the target; 2.5 costs a little (it needs one more decimal).
-                var score = abs(Double(ticks.count - target))
-                if mantissa == 2.5 { score += 0.75 }
-                if ticks.count > target { score += 0.25 }
+                // Prefer the count nearest the target, too few worse than too many; 2.5 costs a little
+                // (it needs one more decimal) and a bare two-tick axis costs more.
+                let miss = Double(ticks.count - target)
+                var score = miss < 0 ? -1.5 * miss : miss
+                if mantissa == 2.5 { score += 0.5 }
+                if ticks.count == 2 { score += 1 }
                 if score < best?.score ?? .infinity {
                     best = (ticks, score)
                 }

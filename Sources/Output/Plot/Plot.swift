@@ -48,6 +48,7 @@ enum PlotStyle {
     static let fontFamily = "system-ui, -apple-system, \"Segoe UI\", Helvetica, Arial, sans-serif"
     static let titleFont = 15.0
     static let axisTitleFont = 12.0
+    static let axisTitleLineHeight = 14.0
     static let tickFont = 11.0
     static let legendFont = 11.0
     static let tickLength = 5.0

@@ -8,20 +8,37 @@ struct PlotLayout {
     var yScale: ResolvedScale
     var titleLines: [String] = []
     var rotateXLabels = false
+    var xTitleLines: [String] = []
+    var yTitleLines: [String] = []
+    /// Estimated width of the widest y tick label.
+    var widestYLabel = 0.0
     var legend: LegendModel
+
+    /// Canvas size actually used: non-finite or tiny sizes fall back to something drawable.
+    var width = 640.0
+    var height = 420.0
 
     init(plot: Plot) {
         let outer = PlotStyle.outer
+        let width = plot.width.isFinite ? max(80, plot.width) : 640
+        let height = plot.height.isFinite ? max(60, plot.height) : 420
         let tickFont = PlotStyle.tickFont
         let titleLines = plot.title.map {
-            TextMetrics.wrap($0, fontSize: PlotStyle.titleFont, maxWidth: plot.width - 2 * outer)
+            TextMetrics.wrap($0, fontSize: PlotStyle.titleFont, maxWidth: width - 2 * outer)
         } ?? []
         let top = outer + (titleLines.isEmpty ? 4 : Double(titleLines.count) * PlotStyle.titleFont * 1.25 + 8)
-        legend = LegendModel(plot: plot, maxWidth: plot.width * 0.32)
+        legend = LegendModel(plot: plot, maxWidth: width * 0.32, availableHeight: height - top - outer)
         let legendSpace = legend.isEmpty ? 0 : legend.width + PlotStyle.legendGap
         var right = outer + legendSpace
-        let xTitleSpace = plot.x.title == nil ? 0 : PlotStyle.axisTitleFont + 8
-        let yTitleSpace = plot.y.title == nil ? 0 : PlotStyle.axisTitleFont + 8
+        // Axis titles wrap rather than run off the canvas: x to the canvas width, y to the panel height.
+        let titleFont = PlotStyle.axisTitleFont
+        let xTitleLines = plot.x.title.map { TextMetrics.wrap($0, fontSize: titleFont, maxWidth: width - 2 * outer) } ?? []
+        let xTitleSpace = xTitleLines.isEmpty ? 0 : Double(xTitleLines.count) * PlotStyle.axisTitleLineHeight + 8 - 2
+        let roughPanelHeight = height - top - outer - xTitleSpace - tickFont - PlotStyle.tickLength - 6
+        let yTitleLines = plot.y.title.map {
+            TextMetrics.wrap($0, fontSize: titleFont, maxWidth: max(60, roughPanelHeight))
+        } ?? []
+        let yTitleSpace = yTitleLines.isEmpty ? 0 : Double(yTitleLines.count) * PlotStyle.axisTitleLineHeight + 4
         var bottom = outer + xTitleSpace + tickFont + PlotStyle.tickLength + 6
         var left = outer + 30
         let xData = PlotLayout.extent(of: plot.layers, axis: .x)
@@ -29,14 +46,14 @@ struct PlotLayout {
 
         func resolveY() -> ResolvedScale {
             let reversed = PlotLayout.isCategorical(plot.y)
-            let bottomPixel = plot.height - bottom
+            let bottomPixel = max(top + 20, height - bottom)
             return ResolvedScale.resolve(plot.y, data: yData,
                                          pixelStart: reversed ? top : bottomPixel,
                                          pixelEnd: reversed ? bottomPixel : top,
                                          horizontal: false, fontSize: tickFont)
         }
         func resolveX() -> ResolvedScale {
-            ResolvedScale.resolve(plot.x, data: xData, pixelStart: left, pixelEnd: plot.width - right,
+            ResolvedScale.resolve(plot.x, data: xData, pixelStart: left, pixelEnd: max(left + 20, width - right),
                                   horizontal: true, fontSize: tickFont)
         }
 
@@ -67,22 +84,35 @@ struct PlotLayout {
                     left += outer - leftEdge
                     grewMargin = true
                 }
-                if rightEdge > plot.width - outer && legend.isEmpty {
-                    right += rightEdge - (plot.width - outer)
+                if rightEdge > width - outer && legend.isEmpty {
+                    right += rightEdge - (width - outer)
                     grewMargin = true
                 }
             }
             if grewMargin { xScale = resolveX() }
         }
         yScale = resolveY()
+        // Categories that cannot all be labelled legibly: label every k-th one.
+        if PlotLayout.isCategorical(plot.y) {
+            yScale = yScale.thinningCategoryLabels(minimumSpacing: tickFont + 2)
+        }
+        if rotate {
+            xScale = xScale.thinningCategoryLabels(minimumSpacing: tickFont + 2)
+        }
+        widestYLabel = yScale.labels.map { TextMetrics.width($0, fontSize: tickFont) }.max() ?? 0
         self.xScale = xScale
         self.yScale = yScale
         self.titleLines = titleLines
         self.rotateXLabels = rotate
+        self.xTitleLines = xTitleLines
+        self.yTitleLines = yTitleLines
+        self.width = width
+        self.height = height
         panelLeft = left
-        panelRight = plot.width - right
+        // A canvas too small for its labels still gets a (tiny) panel rather than a negative one.
+        panelRight = max(left + 20, width - right)
         panelTop = top
-        panelBottom = plot.height - bottom
+        panelBottom = max(top + 20, height - bottom)
     }
 
     static func isCategorical(_ axis: Axis) -> Bool {

@@ -14,8 +14,8 @@ struct PlotRenderer {
     private var gradientId: String { plot.idPrefix + "-colorbar" }
 
     consuming func render() -> String {
-        let width = n(plot.width)
-        let height = n(plot.height)
+        let width = n(layout.width)
+        let height = n(layout.height)
         svg.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"), ("width", width), ("height", height),
             ("viewBox", "0 0 \(width) \(height)"), ("role", "img"),
@@ -91,7 +91,6 @@ struct PlotRenderer {
 
     private mutating func drawAxis(horizontal: Bool) {
         let scale = horizontal ? layout.xScale : layout.yScale
-        let axis = horizontal ? plot.x : plot.y
         let font = PlotStyle.tickFont
         let tick = PlotStyle.tickLength
         svg.open("g", [("class", horizontal ? "axis axis-x" : "axis axis-y"), ("fill", Color.ink.hex),
@@ -128,19 +127,29 @@ struct PlotRenderer {
                                      ("text-anchor", "end")], text: label)
             }
         }
-        if let title = axis.title {
-            let titleFont = PlotStyle.axisTitleFont
-            if horizontal {
-                let center = (layout.panelLeft + layout.panelRight) / 2
-                svg.element("text", [("class", "axis-title"), ("x", n(center)),
-                                     ("y", n(plot.height - PlotStyle.outer - 2)), ("text-anchor", "middle"),
-                                     ("font-size", n(titleFont))], text: title)
-            } else {
-                let center = (layout.panelTop + layout.panelBottom) / 2
-                let x = PlotStyle.outer + titleFont * 0.85
+        let titleFont = PlotStyle.axisTitleFont
+        let lineHeight = PlotStyle.axisTitleLineHeight
+        if horizontal {
+            let lines = layout.xTitleLines
+            // Centred under the panel, but never past the canvas edges.
+            let widest = lines.map { TextMetrics.width($0, fontSize: titleFont) }.max() ?? 0
+            let center = min(max((layout.panelLeft + layout.panelRight) / 2, PlotStyle.outer + widest / 2),
+                             layout.width - PlotStyle.outer - widest / 2)
+            for (index, line) in lines.enumerated() {
+                let baseline = layout.height - PlotStyle.outer - 2 - Double(lines.count - 1 - index) * lineHeight
+                svg.element("text", [("class", "axis-title"), ("x", n(center)), ("y", n(baseline)),
+                                     ("text-anchor", "middle"), ("font-size", n(titleFont))], text: line)
+            }
+        } else {
+            // Just left of the widest tick label (the glyphs extend leftwards from each baseline).
+            let lines = layout.yTitleLines
+            let center = (layout.panelTop + layout.panelBottom) / 2
+            let last = layout.panelLeft - PlotStyle.tickLength - 4 - layout.widestYLabel - 6
+            for (index, line) in lines.enumerated() {
+                let x = last - Double(lines.count - 1 - index) * lineHeight
                 svg.element("text", [("class", "axis-title"), ("x", n(x)), ("y", n(center)),
                                      ("text-anchor", "middle"), ("font-size", n(titleFont)),
-                                     ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: title)
+                                     ("transform", "rotate(-90 \(n(x)) \(n(center)))")], text: line)
             }
         }
         svg.close("g")
@@ -260,6 +269,7 @@ struct PlotRenderer {
     private func strokeAttributes(_ style: MarkStyle) -> [(String, String)] {
         var attributes: [(String, String)] = [("fill", "none"), ("stroke", style.color.hex),
                                               ("stroke-width", n(style.lineWidth)), ("stroke-linejoin", "round")]
+        if style.opacity < 1 { attributes.append(("stroke-opacity", n(style.opacity))) }
         if let dash = style.dash.dashArray {
             attributes.append(("stroke-dasharray", dash))
             if style.dash == .dotted || style.dash == .dashDot { attributes.append(("stroke-linecap", "round")) }
@@ -470,28 +480,29 @@ struct PlotRenderer {
         guard !legend.isEmpty else { return }
         let font = PlotStyle.legendFont
         let x0 = layout.panelRight + PlotStyle.legendGap
-        var y = layout.panelTop
+        let y0 = layout.panelTop
         svg.open("g", [("class", "legend"), ("font-size", n(font)), ("fill", Color.ink.hex)])
-        for line in legend.titleLines {
-            y += LegendModel.lineHeight
-            svg.element("text", [("x", n(x0)), ("y", n(y - 2)), ("font-weight", "600")], text: line)
+        for (index, line) in legend.titleLines.enumerated() {
+            let baseline = y0 + Double(index + 1) * LegendModel.lineHeight - 2
+            svg.element("text", [("x", n(x0)), ("y", n(baseline)), ("font-weight", "600")], text: line)
         }
-        if !legend.titleLines.isEmpty { y += 4 }
-        for entry in legend.entries {
-            let rowHeight = max(16, Double(entry.lines.count) * LegendModel.lineHeight + LegendModel.rowPadding)
-            let centerY = y + rowHeight / 2
+        for (entry, frame) in zip(legend.entries, legend.entryFrames) {
+            let x = x0 + frame.x
+            let centerY = y0 + frame.y + frame.height / 2
             svg.open("g", [("class", "legend-entry")])
-            for glyph in entry.glyphs { drawGlyph(glyph, x: x0, centerY: centerY) }
-            let textX = x0 + LegendModel.swatchWidth + LegendModel.swatchGap
+            for glyph in entry.glyphs { drawGlyph(glyph, x: x, centerY: centerY) }
+            let textX = x + LegendModel.swatchWidth + LegendModel.swatchGap
             let firstBaseline = centerY - Double(entry.lines.count - 1) * LegendModel.lineHeight / 2 + font * 0.35
             for (index, line) in entry.lines.enumerated() {
                 svg.element("text", [("x", n(textX)), ("y", n(firstBaseline + Double(index) * LegendModel.lineHeight))],
                             text: line)
             }
             svg.close("g")
-            y += rowHeight
         }
-        if legend.heatmap != nil { drawColorBar(legend, x: x0, top: y + (legend.entries.isEmpty ? 0 : 10)) }
+        if legend.heatmap != nil {
+            drawColorBar(legend, x: x0 + legend.colorBarFrame.x, top: y0 + legend.colorBarFrame.y,
+                         barHeight: legend.colorBarFrame.barHeight)
+        }
         svg.close("g")
     }
 
@@ -519,14 +530,13 @@ struct PlotRenderer {
         }
     }
 
-    private mutating func drawColorBar(_ legend: LegendModel, x: Double, top: Double) {
+    private mutating func drawColorBar(_ legend: LegendModel, x: Double, top: Double, barHeight: Double) {
         var y = top
         for line in legend.colorBarTitleLines {
             y += LegendModel.lineHeight
             svg.element("text", [("x", n(x)), ("y", n(y - 2)), ("font-weight", "600")], text: line)
         }
         y += 6
-        let barHeight = max(60, min(140, layout.panelBottom - y))
         svg.open("g", [("class", "colorbar")])
         svg.element("rect", [("x", n(x)), ("y", n(y)), ("width", n(LegendModel.colorBarWidth)),
                              ("height", n(barHeight)), ("fill", "url(#\(gradientId))"), ("stroke", Color.gray.hex),

@@ -63,7 +63,8 @@ struct ResolvedScale {
         var paddedLow: Double
         var paddedHigh: Double
         if high > low {
-            let pad = (high - low) * max(0, axis.padding)
+            let padding = axis.padding.isFinite ? min(max(0, axis.padding), 1) : 0.05
+            let pad = (high - low) * padding
             paddedLow = low - pad
             paddedHigh = high + pad
         } else {
@@ -87,8 +88,13 @@ struct ResolvedScale {
             return ResolvedScale(scale: axis.scale, domain: domain, pixelStart: pixelStart, pixelEnd: pixelEnd,
                                  ticks: categories.indices.map(Double.init), labels: categories)
         }
+        guard pixelStart.isFinite, pixelEnd.isFinite else {
+            return ResolvedScale(scale: axis.scale, domain: domain, pixelStart: 0, pixelEnd: 1, ticks: [], labels: [])
+        }
         let length = abs(pixelEnd - pixelStart)
-        var target = max(2, Int(length / (horizontal ? 65 : 40)))
+        // Log ticks (decades, 1-2-5) are sparser than linear ones, so a log axis asks for more of them.
+        let pixelsPerTick = (horizontal ? 65.0 : 40.0) * (axis.scale == .log10 ? 0.7 : 1)
+        var target = max(3, Int(length / pixelsPerTick))
         while true {
             let ticks = axis.scale == .log10
                 ? NiceTicks.log10(domain.low, domain.high, target: target)
@@ -101,6 +107,18 @@ struct ResolvedScale {
             }
             target -= 1
         }
+    }
+
+    /// For a categorical axis whose labels do not fit even when rotated or stacked: every `stride`-th label
+    /// is kept (the first always), the others become empty; every category keeps its tick.
+    func thinningCategoryLabels(minimumSpacing: Double) -> ResolvedScale {
+        guard ticks.count >= 2, let first = pixel(ticks[0]), let second = pixel(ticks[1]) else { return self }
+        let spacing = abs(second - first)
+        guard spacing < minimumSpacing, spacing > 0 else { return self }
+        let stride = Int((minimumSpacing / spacing).rounded(.up))
+        let thinned = labels.indices.map { $0 % stride == 0 ? labels[$0] : "" }
+        return ResolvedScale(scale: scale, domain: domain, pixelStart: pixelStart, pixelEnd: pixelEnd, ticks: ticks,
+                             labels: thinned)
     }
 
     /// Whether adjacent tick labels would overlap (with a small gap).

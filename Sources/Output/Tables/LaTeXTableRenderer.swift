@@ -45,9 +45,25 @@ enum LaTeXTableRenderer {
             case "<": out += "\\textless{}"
             case ">": out += "\\textgreater{}"
             case "\u{2014}": out += "---"
-            default: out.append(character)
+            case "\u{2013}": out += "--"
+            default:
+                if let command = mathSymbols[character] {
+                    out += "\\ensuremath{" + command + "}"
+                } else {
+                    out.append(character)
+                }
             }
         }
         return out
     }
+
+    /// Symbols common in statistics headers (β, α, ω, χ², η², ±, ≤, …), written as math so that the
+    /// fragment also compiles with pdfLaTeX, which has no Greek in its default text fonts.
+    static let mathSymbols: [Character: String] = [
+        "α": "\\alpha", "β": "\\beta", "γ": "\\gamma", "δ": "\\delta", "ε": "\\varepsilon", "η": "\\eta",
+        "θ": "\\theta", "κ": "\\kappa", "λ": "\\lambda", "μ": "\\mu", "ν": "\\nu", "π": "\\pi", "ρ": "\\rho",
+        "σ": "\\sigma", "τ": "\\tau", "φ": "\\phi", "χ": "\\chi", "ψ": "\\psi", "ω": "\\omega",
+        "Δ": "\\Delta", "Σ": "\\Sigma", "Ω": "\\Omega", "²": "^{2}", "±": "\\pm", "≤": "\\leq", "≥": "\\geq",
+        "×": "\\times", "−": "-", "√": "\\surd",
+    ]
 }

@@ -87,10 +87,10 @@ extension Cell: ExpressibleByStringLiteral {
 public enum TableFormat: String, Sendable, CaseIterable {
     case text, markdown, csv, latex, html, json
 
-    /// The format implied by a file name's extension (`.txt`, `.md`, `.csv`, `.tex`, `.html`, `.json`), if any.
-    public init?(fileExtensionOf path: String) {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        switch path[path.index(after: dot)...].lowercased() {
+    /// The format for a `--format` value or file extension, case-insensitive:
+    /// `text`/`txt`, `markdown`/`md`, `csv`, `latex`/`tex`, `html`/`htm`, `json`.
+    public init?(name: String) {
+        switch name.lowercased() {
         case "txt", "text": self = .text
         case "md", "markdown": self = .markdown
         case "csv": self = .csv
@@ -99,5 +99,11 @@ public enum TableFormat: String, Sendable, CaseIterable {
         case "json": self = .json
         default: return nil
         }
+    }
+
+    /// The format implied by a file name's extension (`.txt`, `.md`, `.csv`, `.tex`, `.html`, `.json`), if any.
+    public init?(fileExtensionOf path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        self.init(name: String(path[path.index(after: dot)...]))
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Commands
+
+/// Runs a command in-process the way the CLI does, capturing standard output and standard error.
+struct CapturedRun {
+    var stdout = ""
+    var stderr = ""
+    var report: CommandReport?
+    var error: CLIError?
+}
+
+final class Capture: @unchecked Sendable {
+    var out = ""
+    var err = ""
+}
+
+func runCommand(_ arguments: [String], inputDirectory: String? = nil, outputDirectory: String? = nil) throws -> CapturedRun {
+    let capture = Capture()
+    let context = RunContext(inputDirectory: inputDirectory, outputDirectory: outputDirectory,
+                             standardOutput: { capture.out += $0 }, standardError: { capture.err += $0 })
+    var result = CapturedRun()
+    let parsed = try AllianceCLI.parseAsRoot(arguments)
+    guard let command = parsed as? any AllianceSubcommand else {
+        Issue.record("\(arguments.first ?? "") is not an AllianceSubcommand")
+        return result
+    }
+    do {
+        result.report = try command.perform(in: context)
+    } catch let e as CLIError {
+        result.error = e
+    }
+    result.stdout = capture.out
+    result.stderr = capture.err
+    return result
+}
+
+func fixturePath(_ name: String) -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name)
+    return url.path
+}
+
+func temporaryDirectory(_ label: String) throws -> String {
+    let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-tests-\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Parses JSON text into Foundation objects for assertions.
+func parseJSON(_ text: String) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    guard let dict = object as? [String: Any] else { throw CLIError.data("not a JSON object") }
+    return dict
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Models
+import Testing
+@testable import Commands
+
+@Suite struct PlotFitDiagnosticsTests {
+    static func fitted(_ kind: ModelKind, _ formula: String) throws -> (RegressionResult, LoadedData) {
+        let data = try DataInput(file: PlotTestSupport.clinic).load(in: RunContext(standardError: { _ in }))
+        return (try Regression.fit(kind, formula: formula, data: data.table), data)
+    }
+
+    /// rstandard() and hatvalues() of lm(phq_post ~ phq_pre + site) from Fixtures/plots/make_plots.R; absolute
+    /// tolerance 1e-9 (standardized residuals are of order 1, hat values of order 1e-3).
+    @Test func standardizedResidualsMatchR() throws {
+        let (result, data) = try Self.fitted(.ols, "phq_post ~ phq_pre + site")
+        let reference = try PlotTestSupport.fixtureRows("ols_rstandard.csv")
+        #expect(reference.count == result.residuals.count)
+        #expect(reference.map { Int($0["row"]!) } == result.usedRows)
+        let hat = try #require(FitPlots.leverages(result, table: data.table, options: RegressionOptions()))
+        let standardized = FitPlots.standardizedResiduals(result, data: data, options: RegressionOptions())
+        for (k, row) in reference.enumerated() {
+            #expect(abs(hat[k] - row["hat"]!) <= 1e-9, "hat, row \(k)")
+            #expect(abs(standardized[k] - row["rstandard"]!) <= 1e-9, "rstandard, row \(k)")
+        }
+        // The Q–Q points: sorted standardized residuals against qqnorm's x, both sorted (ties pair either way).
+        let points = FitPlots.qqPoints(standardized)
+        let rSample = reference.map { $0["rstandard"]! }.sorted()
+        let rTheoretical = reference.map { $0["theoretical"]! }.sorted()
+        #expect(points.undefined == 0)
+        #expect(zip(points.sample, rSample).allSatisfy { abs($0 - $1) <= 1e-9 })
+        #expect(zip(points.theoretical, rTheoretical).allSatisfy { abs($0 - $1) <= 1e-12 })
+    }
+
+    /// The rows a cluster column drops must drop from the rebuilt design too, or leverages would misalign.
+    @Test func leveragesFollowTheFittedRows() throws {
+        let data = try DataInput(file: PlotTestSupport.clinic).load(in: RunContext(standardError: { _ in }))
+        let options = RegressionOptions(covariance: .cluster(column: "therapist"))
+        let result = try Regression.fit(.ols, formula: "phq_post ~ phq_pre", data: data.table, options: options)
+        let hat = try #require(FitPlots.leverages(result, table: data.table, options: options))
+        #expect(hat.count == result.residuals.count)
+        // Σ h = rank (the trace of the hat matrix); tolerance 1e-9.
+        #expect(abs(hat.reduce(0, +) - 2) <= 1e-9)
+    }
+
+    @Test func plottingPositionsAreRsPpoints() {
+        // ppoints(5) = (1:5 - 3/8) / (5 + 1/4); ppoints(20) = (1:20 - 1/2) / 20.
+        #expect(FitPlots.plottingPositions(5) == (1...5).map { (Double($0) - 0.375) / 5.25 })
+        #expect(FitPlots.plottingPositions(20) == (1...20).map { (Double($0) - 0.5) / 20 })
+        #expect(FitPlots.plottingPositions(0).isEmpty)
+    }
+
+    /// A hand computation: 6 rows in 3 equal-count bins ordered by fitted probability.
+    @Test func binnedResidualsByHand() {
+        let fitted = [0.9, 0.1, 0.5, 0.2, 0.6, 0.8]
+        let residuals = [0.1, -0.1, 0.5, 0.8, -0.6, 0.2]
+        let b = FitPlots.BinnedResiduals(fitted: fitted, residuals: residuals, bins: 3)
+        #expect(b.counts == [2, 2, 2])
+        // Bins: {0.1, 0.2}, {0.5, 0.6}, {0.8, 0.9}.
+        let tolerance = 1e-15
+        #expect(zip(b.meanFitted, [0.15, 0.55, 0.85]).allSatisfy { abs($0 - $1) <= tolerance })
+        #expect(zip(b.meanResidual, [0.35, -0.05, 0.15]).allSatisfy { abs($0 - $1) <= tolerance })
+        let se = [(0.1 * 0.9 + 0.2 * 0.8).squareRoot() / 2, (0.5 * 0.5 + 0.6 * 0.4).squareRoot() / 2,
+                  (0.8 * 0.2 + 0.9 * 0.1).squareRoot() / 2]
+        #expect(zip(b.standardError, se).allSatisfy { abs($0 - $1) <= tolerance })
+        #expect(FitPlots.BinnedResiduals.binCount(1000) == 31)
+        #expect(FitPlots.BinnedResiduals.binCount(50) == 10)
+        #expect(FitPlots.BinnedResiduals.binCount(7) == 3)
+    }
+
+    @Test func fitPlotWritesTheDiagnosticsBesideIt() throws {
+        let directory = try temporaryDirectory("fit-diagnostics")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: (directory as NSString).appendingPathComponent("figures"),
+                                                withIntermediateDirectories: true)
+        let ols = try runCommand(["fit", "ols", PlotTestSupport.clinic, "--formula", "phq_post ~ phq_pre + site",
+                                  "--plot", "figures/ols.svg"], outputDirectory: directory)
+        #expect(ols.report?.figures.map { ($0 as NSString).lastPathComponent } == ["ols.svg", "ols-residuals.svg", "ols-qq.svg"])
+        for file in ["figures/ols-residuals.svg", "figures/ols-qq.svg"] {
+            let inventory = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, file)))
+            #expect(inventory.dataPoints == 922, "\(file)")
+        }
+        let logit = try runCommand(["fit", "logit", PlotTestSupport.clinic, "--formula", "dropout ~ phq_pre + age",
+                                    "--plot", "logit.svg"], outputDirectory: directory)
+        #expect(logit.report?.figures.count == 2)
+        let binned = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, "logit-binned.svg")))
+        #expect(binned.dataPoints == 31)  // ⌊√1000⌋ bins
+        let counts = try runCommand(["fit", "negbin", PlotTestSupport.clinic, "--formula", "sessions_attended ~ phq_pre",
+                                     "--plot", "nb.svg"], outputDirectory: directory)
+        #expect(counts.report?.figures.count == 2)
+        let observed = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, "nb-observed.svg")))
+        #expect(observed.dataPoints == 1000)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import Commands
+
+@Suite struct PlotHistogramTests {
+    @Test func countsSumToTheValuesBinned() throws {
+        let directory = try temporaryDirectory("histogram-sum")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let columns = try PlotTestSupport.clinicColumns()
+        for (column, extra) in [("phq_pre", [String]()), ("phq_post", ["--bins", "7"]), ("homework", ["--binwidth", "0.05"]),
+                                ("age", ["--by", "gender"]), ("phq_post", ["--by", "therapist", "--min-cell", "25"])] {
+            let present = try #require(columns[column]).filter { !$0.isEmpty }.count
+            let run = try runCommand(["plot", "histogram", PlotTestSupport.clinic, "--x", column, "--out", "h.svg", "--format", "json"] + extra,
+                                     outputDirectory: directory)
+            let json = try parseJSON(run.stdout)
+            let counts = try #require(json["counts"] as? [Int])
+            #expect(counts.reduce(0, +) == present, "\(column) \(extra)")
+            let data = try #require(json["data"] as? [String: Any])
+            #expect(data["used"] as? Int == present)
+            let edges = try #require(json["edges"] as? [Double])
+            #expect(edges.count == counts.count + 1)
+            if let groups = json["groups"] as? [[String: Any]] {
+                let shown = groups.compactMap { $0["counts"] as? [Int] }.flatMap { $0 }.reduce(0, +)
+                let pooled = groups.filter { $0["suppressed"] as? Bool == true }.count
+                #expect(pooled == 1 ? shown < present : shown == present)
+            }
+            _ = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, "h.svg")))
+        }
+    }
+
+    /// Whole-number data: R's Freedman–Diaconis width for phq_pre is 1.6 (Fixtures/plots/phq_pre_fd_width.txt),
+    /// rounded up to 2 with edges at half-integers.
+    @Test func wholeNumberWidthRoundsUp() throws {
+        let text = try String(contentsOfFile: fixturePath("plots/phq_pre_fd_width.txt"), encoding: .utf8)
+        let rWidth = try #require(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let values = try #require(try PlotTestSupport.clinicColumns()["phq_pre"]).compactMap(Double.init)
+        let bins = try HistogramBins(values)
+        #expect(bins.rule == "Freedman–Diaconis")
+        #expect(bins.width == rWidth.rounded(.up))
+        #expect(bins.edges.first == values.min()! - 0.5)
+        #expect(bins.edges.allSatisfy { $0 != $0.rounded() })
+        #expect(bins.counts(values).reduce(0, +) == values.count)
+    }
+
+    /// Non-integer data: width, edges and counts in [a, b) bins against R's hist(right = FALSE) on the same edges
+    /// (Fixtures/plots/homework_fd_bins.csv); width to 1e-12 relative, counts exact.
+    @Test func freedmanDiaconisMatchesR() throws {
+        let reference = try PlotTestSupport.fixtureRows("homework_fd_bins.csv")
+        let values = try #require(try PlotTestSupport.clinicColumns()["homework"]).compactMap(Double.init)
+        let bins = try HistogramBins(values)
+        let width = try #require(reference.first?["width"])
+        #expect(abs(bins.width - width) <= 1e-12 * width)
+        #expect(bins.count == reference.count)
+        let counts = bins.counts(values)
+        for (k, row) in reference.enumerated() where k < bins.count {
+            #expect(abs(bins.edges[k] - row["from"]!) <= 1e-12)
+            #expect(counts[k] == Int(row["count"]!), "bin \(k)")
+        }
+    }
+
+    @Test func sturgesWhenTheIQRIsZero() throws {
+        // 20 values, IQR 0: Sturges gives ceil(log2(20) + 1) = 6 bins over the range; whole numbers round the width up.
+        let values = Array(repeating: 5.0, count: 16) + [0, 1, 9, 12]
+        let bins = try HistogramBins(values)
+        #expect(bins.rule == "Sturges")
+        #expect(bins.width == 2)  // 12 / 6 = 2
+        #expect(bins.edges.first == -0.5)
+        #expect(bins.counts(values) == [2, 0, 16, 0, 1, 0, 1])  // [-0.5, 1.5) holds 0 and 1
+    }
+
+    @Test func explicitBins() throws {
+        let values = [0.0, 0.25, 0.5, 0.75, 1.0]
+        let four = try HistogramBins(values, bins: 4)
+        #expect(four.edges == [0, 0.25, 0.5, 0.75, 1.0])
+        #expect(four.counts(values) == [1, 1, 1, 2])  // the last bin is closed
+        let byWidth = try HistogramBins([0.1, 0.2, 0.35, 0.4], binwidth: 0.2)
+        #expect(byWidth.edges.first == 0)
+        #expect(byWidth.counts([0.1, 0.2, 0.35, 0.4]).reduce(0, +) == 4)
+        #expect(throws: HistogramBins.Failure.self) { try HistogramBins([0, 1e9], binwidth: 1) }
+    }
+
+    @Test func errorsHaveTheRightKind() throws {
+        func kind(_ args: [String]) throws -> CLIError.Kind? {
+            let directory = try temporaryDirectory("histogram-errors")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            do { return try runCommand(["plot", "histogram"] + args, outputDirectory: directory).error?.kind } catch let e as CLIError { return e.kind }
+        }
+        let data = PlotTestSupport.clinic
+        #expect(try kind([data, "--x", "nope", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "gender", "--out", "h.svg"]) == .data)
+        #expect(try kind([data, "--x", "age", "--bins", "5", "--binwidth", "2", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "age", "--bins", "0", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "age", "--binwidth=-1", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "age", "--binwidth", "0.00001", "--out", "h.svg"]) == .usage)
+        #expect(try kind([data, "--x", "age", "--out", "h.pdf"]) == .usage)
+    }
+}
