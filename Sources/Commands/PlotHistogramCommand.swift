@@ -69,7 +69,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let dropped = data.table.rowCount - complete.count
         let plot = histogram(grouping, binning: binning, counts: counts, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
-        return CommandReport(json: json(grouping, binning: binning, counts: counts, data: data, plotted: complete.count, figure: written),
+        return CommandReport(json: json(grouping, binning: binning, counts: counts, data: data, plotted: complete.count, figure: plotOptions.out),
                              tables: [table(grouping, binning: binning, counts: counts, dropped: dropped, path: data.path)],
                              figures: [written], warnings: warnings)
     }

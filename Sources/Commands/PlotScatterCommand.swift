@@ -80,7 +80,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         if let warning = grouping.crowdingWarning { warnings.append(warning) }
         let plot = scatterPlot(grouping, x: x, y: y, fits: fits, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
-        return CommandReport(json: json(grouping, fits: fits, data: data, plotted: complete.count, figure: written),
+        return CommandReport(json: json(grouping, fits: fits, data: data, plotted: complete.count, figure: plotOptions.out),
                              tables: [table(grouping, fits: fits, plotted: complete.count, dropped: dropped, path: data.path)],
                              figures: [written], warnings: warnings)
     }

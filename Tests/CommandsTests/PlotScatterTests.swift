@@ -88,6 +88,7 @@ import Testing
         for name in large { #expect(inventory.texts.contains { $0.hasPrefix("\(name) (n = \(sizes[name]!))") }) }
         #expect(inventory.texts.contains { $0.hasPrefix(PlotGroups.suppressedLabel) })
         let json = try parseJSON(run.stdout)
+        #expect(json["figure"] as? String == "t.svg")  // as given, so results do not depend on the output directory
         let groups = try #require(json["groups"] as? [[String: Any]])
         #expect(groups.count == large.count + 1)
         let pooled = try #require(groups.last)
