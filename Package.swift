@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTableTests", dependencies: ["DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable", "Distributions"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),

@@ -6,9 +6,9 @@
 #   ROWS=100000 RUNS=3 Benchmarks/csv.sh
 #
 # Needs: python3 (+ pandas), Rscript with data.table, swiftc; hyperfine if installed (else
-# /usr/bin/time only). The data go to Benchmarks/data/ (gitignored). If `.build/release/alliance`
-# exists and has a `describe` command, that is timed (`describe FILE --format json`); otherwise a
-# small harness compiled from Sources/DataTable (read + summarize every column) stands in for it.
+# /usr/bin/time only). The data go to Benchmarks/data/ (gitignored). Always timed: a small harness
+# compiled from Sources/DataTable (read + summarize every column). Also timed when a release
+# build exists at $ALLIANCE (default .build/release/alliance): `alliance describe FILE --format json`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,17 +21,21 @@ if [ ! -f "$DATA" ]; then
   python3 Benchmarks/gen_csv.py --rows "$ROWS" --out "$DATA"
 fi
 
-if [ -x .build/release/alliance ] && .build/release/alliance describe --help > /dev/null 2>&1; then
-  SWIFT_NAME="alliance describe"
-  SWIFT_CMD=".build/release/alliance describe $DATA --format json > /dev/null"
-else
-  SWIFT_NAME="DataTable csvbench"
-  # -wmo: whole-module optimisation, as `swift build -c release` does.
-  swiftc -O -wmo Sources/DataTable/*.swift Benchmarks/csv_bench/main.swift -o Benchmarks/data/csvbench
-  SWIFT_CMD="Benchmarks/data/csvbench $DATA > /dev/null"
+# The reader alone: a small harness compiled from Sources/DataTable (read + summarize every column).
+# -wmo: whole-module optimisation, as `swift build -c release` does.
+swiftc -O -wmo Sources/DataTable/*.swift Benchmarks/csv_bench/main.swift -o Benchmarks/data/csvbench
+NAMES=("DataTable csvbench")
+CMDS=("Benchmarks/data/csvbench $DATA > /dev/null")
+# The whole command (read, SHA-256, identifier guard, summaries, JSON) when a release build exists.
+ALLIANCE=${ALLIANCE:-.build/release/alliance}
+if [ -x "$ALLIANCE" ] && "$ALLIANCE" describe --help > /dev/null 2>&1; then
+  NAMES+=("alliance describe")
+  CMDS+=("$ALLIANCE describe $DATA --format json > /dev/null")
 fi
 R_CMD="Rscript -e 'suppressMessages(library(data.table)); invisible(fread(\"$DATA\", nThread = 1))'"
 PY_CMD="python3 -c 'import pandas as pd; pd.read_csv(\"$DATA\")'"
+NAMES+=("fread nThread=1" "pandas.read_csv")
+CMDS+=("$R_CMD" "$PY_CMD")
 
 echo "== machine"
 lscpu | grep 'Model name' | sed 's/  */ /g'
@@ -43,18 +47,22 @@ echo "file: $DATA ($(stat -c %s "$DATA") bytes)"
 
 echo "== wall time"
 if command -v hyperfine > /dev/null; then
-  hyperfine --warmup 1 --runs "$RUNS" --export-json Benchmarks/data/csv_hyperfine.json \
-    -n "$SWIFT_NAME" "$SWIFT_CMD" -n "fread nThread=1" "$R_CMD" -n "pandas.read_csv" "$PY_CMD"
-  python3 - "$SWIFT_NAME" <<'PY'
-import json, sys
+  ARGS=()
+  for i in "${!NAMES[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
+  hyperfine --warmup 1 --runs "$RUNS" --export-json Benchmarks/data/csv_hyperfine.json "${ARGS[@]}"
+  python3 - <<'PY'
+import json
 results = {r["command"]: r for r in json.load(open("Benchmarks/data/csv_hyperfine.json"))["results"]}
-swift = results[sys.argv[1]]
-print("ratios (peer mean / %s mean; > 1 means alliance is faster):" % sys.argv[1])
-for name in ("fread nThread=1", "pandas.read_csv"):
-    r = results[name]
-    print("  %-16s %.3f s (user %.3f, sys %.3f) vs %.3f s -> %.2fx" % (
-        name, r["mean"], r["user"], r["system"], swift["mean"], r["mean"] / swift["mean"]))
-print("  %-16s user+sys %.3f s" % (sys.argv[1], swift["user"] + swift["system"]))
+peers = ("fread nThread=1", "pandas.read_csv")
+print("ratios: peer / ours, by mean wall time and by mean CPU time (user + sys); > 1 means ours is faster")
+for ours in (n for n in results if n not in peers):
+    o = results[ours]
+    for peer in peers:
+        p = results[peer]
+        print("  %-18s vs %-16s wall %.3f s / %.3f s = %.2fx   cpu %.3f s / %.3f s = %.2fx" % (
+            ours, peer, p["mean"], o["mean"], p["mean"] / o["mean"],
+            p["user"] + p["system"], o["user"] + o["system"],
+            (p["user"] + p["system"]) / (o["user"] + o["system"])))
 PY
 fi
 
@@ -62,8 +70,6 @@ echo "== in-process fread time (R startup excluded)"
 Rscript -e "suppressMessages(library(data.table)); t <- system.time(fread('$DATA', nThread = 1)); cat(sprintf('fread: elapsed %.3f s, user %.3f s, sys %.3f s\n', t[['elapsed']], t[['user.self']], t[['sys.self']]))"
 
 echo "== peak resident memory (/usr/bin/time)"
-for pair in "$SWIFT_NAME|$SWIFT_CMD" "fread nThread=1|$R_CMD" "pandas.read_csv|$PY_CMD"; do
-  name=${pair%%|*}
-  cmd=${pair#*|}
-  /usr/bin/time -f "  $name: %M KB peak RSS, %e s elapsed, %U s user, %S s sys" sh -c "$cmd"
+for i in "${!NAMES[@]}"; do
+  /usr/bin/time -f "  ${NAMES[$i]}: %M KB peak RSS, %e s elapsed, %U s user, %S s sys" sh -c "${CMDS[$i]}"
 done

@@ -5,11 +5,15 @@
 #   Benchmarks/models.sh                # 1,000,000 rows, hyperfine 1 warmup + 3 runs per command
 #   ROWS=20000 RUNS=5 Benchmarks/models.sh
 # Every tool runs with one BLAS/OpenMP thread (and fread with one thread), so the comparison is core for core.
-# Writes Benchmarks/data/models_out/{hyperfine.json,rss.txt,agreement.txt,summary.md,env.txt}.
+# The machine may be shared: besides hyperfine's wall time, each command's user+sys CPU time and peak RSS
+# are taken with /usr/bin/time -v in $ROUNDS interleaved rounds (every tool once per round), so a change in
+# background load hits all tools alike; CPU time is the load-robust measure.
+# Writes Benchmarks/data/models_out/{hyperfine.json,cpu_rss.txt,agreement.txt,summary.md,env.txt}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-3}
+ROUNDS=${ROUNDS:-3}
 DATA=Benchmarks/data/models_${ROWS}.csv
 OUT=Benchmarks/data/models_out
 ALLIANCE=${ALLIANCE:-.build/release/alliance}
@@ -37,7 +41,7 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
 
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores visible"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cores online"
     echo "ram: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
     echo "data: $DATA, $ROWS rows, $(stat -c %s "$DATA") bytes, md5 $(md5sum "$DATA" | cut -d' ' -f1)"
     echo "swift: $(swift --version 2>&1 | head -1)"
@@ -48,13 +52,24 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
 } > "$OUT/env.txt"
 cat "$OUT/env.txt" >&2
 
-# 1. Agreement: one run of each tool with its table kept.
-"${ols_alliance[@]}" > "$OUT/ols_alliance.json"
-"${logit_alliance[@]}" > "$OUT/logit_alliance.json"
-"${ols_r[@]}" > "$OUT/ols_r.csv"
-"${logit_r[@]}" > "$OUT/logit_r.csv"
-"${ols_sm[@]}" > "$OUT/ols_sm.csv"
-"${logit_sm[@]}" > "$OUT/logit_sm.csv"
+# 1. Interleaved rounds under /usr/bin/time -v: CPU seconds and peak RSS per run; round 1 keeps each
+#    tool's coefficient table for the agreement check.
+: > "$OUT/cpu_rss.txt"
+for round in $(seq 1 "$ROUNDS"); do
+    for name in "${NAMES[@]}"; do
+        cmd="$name[@]"
+        target=/dev/null
+        if [ "$round" = 1 ]; then
+            case $name in *_alliance) target="$OUT/$name.json" ;; *) target="$OUT/$name.csv" ;; esac
+        fi
+        /usr/bin/time -v "${!cmd}" 2> "$OUT/time_$name.txt" > "$target"
+        user=$(sed -n 's/.*User time (seconds): //p' "$OUT/time_$name.txt")
+        sys=$(sed -n 's/.*System time (seconds): //p' "$OUT/time_$name.txt")
+        wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/time_$name.txt")
+        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/time_$name.txt")
+        echo "$round $name $user $sys $kb $wall" | tee -a "$OUT/cpu_rss.txt" >&2
+    done
+done
 python3 - "$OUT" > "$OUT/agreement.txt" <<'PY'
 import csv, json, re, sys
 out = sys.argv[1]
@@ -90,40 +105,35 @@ for model in ("ols", "logit"):
 PY
 cat "$OUT/agreement.txt" >&2
 
-# 2. Peak resident memory, one run each.
-: > "$OUT/rss.txt"
-for name in "${NAMES[@]}"; do
-    local_cmd="$name[@]"
-    /usr/bin/time -v "${!local_cmd}" 2> "$OUT/time_$name.txt" > /dev/null
-    kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/time_$name.txt")
-    echo "$name $kb" >> "$OUT/rss.txt"
-done
-cat "$OUT/rss.txt" >&2
-
 # 3. Wall time: hyperfine, one warmup and $RUNS runs per command, output discarded, no intermediate shell.
 args=()
 for name in "${NAMES[@]}"; do args+=(-n "$name" "$(quoted "$name")"); done
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/hyperfine.json" "${args[@]}" >&2
 echo "load after: $(uptime)" >> "$OUT/env.txt"
 
-# 4. Summary table (wall mean ± sd, user+sys CPU, peak MB, ratios against alliance).
+# 4. Summary table: wall (hyperfine mean ± sd), CPU (interleaved mean ± sd), peak RSS (max over rounds).
 python3 - "$OUT" > "$OUT/summary.md" <<'PY'
 import json, statistics, sys
 out = sys.argv[1]
 runs = {r["command"]: r for r in json.load(open(f"{out}/hyperfine.json"))["results"]}
-rss = dict(line.split() for line in open(f"{out}/rss.txt"))
+cpu, rss = {}, {}
+for line in open(f"{out}/cpu_rss.txt"):
+    _, name, user, system, kb, _ = line.split()
+    cpu.setdefault(name, []).append(float(user) + float(system))
+    rss[name] = max(rss.get(name, 0), int(kb) / 1024)
+def sd(xs): return statistics.stdev(xs) if len(xs) > 1 else 0.0
 label = {"alliance": "alliance", "r": "R fread + lm/glm", "sm": "pandas + statsmodels"}
-print("| model | tool | wall s (mean ± sd) | user+sys CPU s (mean) | peak RSS MB | wall ratio tool/alliance | CPU ratio | RSS ratio |")
+print("| model | tool | wall s, hyperfine (mean ± sd) | CPU s user+sys (mean ± sd) | peak RSS MB | wall ratio tool/alliance | CPU ratio tool/alliance | RSS alliance/tool |")
 print("|---|---|---|---|---|---|---|---|")
 for model in ("ols", "logit"):
-    base = runs[f"{model}_alliance"]
-    base_cpu = base["user"] + base["system"]  # hyperfine 1.15 exports means only
+    a = f"{model}_alliance"
     for tool in ("alliance", "r", "sm"):
         name = f"{model}_{tool}"
         r = runs[name]
-        cpu = r["user"] + r["system"]
-        mb = int(rss[name]) / 1024
-        print(f"| {model} | {label[tool]} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} | {cpu:.2f} | {mb:.0f} | "
-              f"{r['mean'] / base['mean']:.1f}× | {cpu / base_cpu:.1f}× | {mb / (int(rss[f'{model}_alliance']) / 1024):.1f}× |")
+        c = cpu[name]
+        print(f"| {model} | {label[tool]} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} | "
+              f"{statistics.mean(c):.2f} ± {sd(c):.2f} | {rss[name]:.0f} | "
+              f"{r['mean'] / runs[a]['mean']:.2f}× | {statistics.mean(c) / statistics.mean(cpu[a]):.2f}× | "
+              f"{rss[a] / rss[name]:.2f} |")
 PY
 cat "$OUT/env.txt" "$OUT/agreement.txt" "$OUT/summary.md"

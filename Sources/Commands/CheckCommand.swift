@@ -54,13 +54,14 @@ public struct CheckCommand: AllianceSubcommand {
         ])
         let rows: [[Cell]] = report.findings.map { [.text($0.column), .text($0.reason), .text($0.matchedBy.rawValue), .integer($0.cells)] }
             + report.allowed.map { [.text($0.column), .text($0.reason + " (allowed)"), .text($0.matchedBy.rawValue), .integer($0.cells)] }
+        let shownRows = rows.isEmpty ? [[Cell.text("(none)"), .text("no identifier-like column"), .text("—"), .integer(nil)]] : rows
         let verdict = report.isClean
             ? "\(file): no identifiers found in \(table.columns.count) columns, \(table.rowCount) rows."
             : "\(file): \(report.findings.count) column(s) look like identifiers; remove or de-identify them, or pass --allow-column NAME for a false alarm."
         let findingsTable = ResultTable(title: "Identifier check",
                                 columns: [TableColumn("Column"), TableColumn("Reason"), TableColumn("Matched by"),
                                           TableColumn("Cells", kind: .integer)],
-                                rows: rows, notes: [verdict])
+                                rows: shownRows, notes: [verdict])
         var result = CommandReport(json: json, tables: [findingsTable])
         result.exitStatus = report.isClean ? 0 : CLIError.Kind.data.rawValue
         return result

@@ -49,15 +49,23 @@ public struct DataInput: ParsableArguments {
     /// identifiers found (each column named with its reason; no value is ever printed).
     public func load(in context: RunContext) throws -> LoadedData {
         let path = context.resolveInput(file)
-        let bytes = try Self.readBytes(path)
-        let sha = SHA256.hex(of: bytes)
-        context.recordInput(path: path, byteCount: bytes.count, sha256: sha)
+        let options = try csvOptions()
         let table: Table
-        do {
-            table = try CSVReader.read(data: bytes, sourceName: path == "-" ? "<stdin>" : path, options: try csvOptions())
-        } catch let error as CSVError {
-            throw CLIError.data(error.description)
+        let digest: (sha256: String, byteCount: Int)
+        if path == "-" {
+            let bytes = try Self.readBytes(path)
+            digest = (SHA256.hex(of: bytes), bytes.count)
+            table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: "<stdin>", options: options) }
+        } else {
+            try Self.requireReadableFile(path)
+            // Hash on the other core while the reader parses the memory-mapped file.
+            let hashing = FileDigest(path: path)
+            let parsed = Result { try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) } }
+            digest = try hashing.wait()
+            table = try parsed.get()
         }
+        context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
+        let sha = digest.sha256
         let unknownAllowed = allowColumns.filter { table.column(named: $0) == nil }
         if let name = unknownAllowed.first {
             let near = table.nearestNames(to: name)
@@ -74,14 +82,24 @@ public struct DataInput: ParsableArguments {
                 """)
         }
         context.recordAllowedColumns(report.allowed.map(\.column))
-        return LoadedData(table: table, path: file, sha256: sha, byteCount: bytes.count,
+        return LoadedData(table: table, path: file, sha256: sha, byteCount: digest.byteCount,
                           allowedColumns: report.allowed.map(\.column))
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+    /// Runs the reader, turning its errors into CLI errors: unreadable files are 66, malformed data 65.
+    static func parse(_ read: () throws(CSVError) -> Table) throws -> Table {
+        do {
+            return try read()
+        } catch {
+            switch error.kind {
+            case .fileNotFound, .unreadable: throw CLIError(.noInput, error.description)
+            default: throw CLIError.data(error.description)
+            }
         }
+    }
+
+    /// A clear 66 for a missing path or a directory, before any work starts.
+    static func requireReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError(.noInput, "cannot read '\(path)': no such file; check the path (relative paths start from \(FileManager.default.currentDirectoryPath))")
@@ -89,6 +107,16 @@ public struct DataInput: ParsableArguments {
         guard !isDirectory.boolValue else {
             throw CLIError(.noInput, "cannot read '\(path)': it is a directory; give a CSV file")
         }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CLIError(.noInput, "cannot read '\(path)': permission denied")
+        }
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        try requireReadableFile(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError(.noInput, "cannot read '\(path)': permission denied or unreadable")
         }

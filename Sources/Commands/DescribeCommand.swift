@@ -36,7 +36,8 @@ public struct DescribeCommand: AllianceSubcommand {
         }
         let summaries = data.table.columns.map { ($0.name, summarize($0)) }
         let suppression = try summaries.map { _, summary -> OneWaySuppression? in
-            guard case .categorical(let c) = summary else { return nil }
+            // Code-like columns (client codes) list no levels, so there is nothing to suppress.
+            guard case .categorical(let c) = summary, !isCodeLike(c) else { return nil }
             return try SmallCellSuppressor(minimumCell: minCell).suppressionPlan(counts: c.levels.map(\.count))
         }
         return CommandReport(json: json(data, summaries, suppression), tables: tables(data, summaries, suppression))

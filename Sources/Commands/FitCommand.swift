@@ -151,8 +151,8 @@ public struct FitCommand: AllianceSubcommand {
                            ("exp_conf_high", number(c.expConfHigh))]
             }
             if let s = standardized?[k] {
-                fields += [("std_estimate", number(s.estimate)), ("std_std_error", number(s.stdError)),
-                           ("std_conf_low", number(s.confLow)), ("std_conf_high", number(s.confHigh))]
+                fields += [("beta", number(s.estimate)), ("beta_std_error", number(s.stdError)),
+                           ("beta_conf_low", number(s.confLow)), ("beta_conf_high", number(s.confHigh))]
             }
             return .object(fields)
         }

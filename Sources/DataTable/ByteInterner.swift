@@ -7,7 +7,7 @@ struct ByteInterner {
     private var arenaCount = 0
     /// Per entry: offset into the arena and length.
     private(set) var offsets: UnsafeMutablePointer<Int>
-    private(set) var lengths: UnsafeMutablePointer<Int32>
+    private(set) var lengths: UnsafeMutablePointer<Int>
     private var hashes: UnsafeMutablePointer<UInt64>
     private var entryCapacity: Int
     private(set) var count = 0
@@ -61,7 +61,7 @@ struct ByteInterner {
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (code: Int32, isNew: Bool) {
         if isStrictlyIncreasing {
-            if count == 0 || ByteInterner.precedes(arena + offsets[count - 1], Int(lengths[count - 1]), p, n) {
+            if count == 0 || ByteInterner.precedes(arena + offsets[count - 1], lengths[count - 1], p, n) {
                 return (appendEntry(p, n, hash: 0), true)
             }
             buildIndex()
@@ -72,7 +72,7 @@ struct ByteInterner {
             let entry = slots[slot]
             if entry == 0 { break }
             let e = Int(entry - 1)
-            if hashes[e] == h && Int(lengths[e]) == n && memoryEqual(arena + offsets[e], p, n) {
+            if hashes[e] == h && lengths[e] == n && memoryEqual(arena + offsets[e], p, n) {
                 return (Int32(e), false)
             }
             slot = (slot + 1) & slotMask
@@ -90,7 +90,7 @@ struct ByteInterner {
         if arenaCount + n > arenaCapacity { growArena(minimum: arenaCount + n) }
         (arena + arenaCount).update(from: p, count: n)
         offsets[e] = arenaCount
-        lengths[e] = Int32(n)
+        lengths[e] = n
         // In strictly-increasing mode hashes are computed only if an index is ever built.
         if !isStrictlyIncreasing { hashes[e] = h }
         arenaCount += n
@@ -101,7 +101,7 @@ struct ByteInterner {
     /// Leaves the strictly-increasing mode: hashes every entry so far and indexes it.
     private mutating func buildIndex() {
         isStrictlyIncreasing = false
-        for e in 0..<count { hashes[e] = ByteInterner.hash(arena + offsets[e], Int(lengths[e])) }
+        for e in 0..<count { hashes[e] = ByteInterner.hash(arena + offsets[e], lengths[e]) }
         var size = slotMask + 1
         while count * 2 > size - 1 { size *= 2 }
         slots.deallocate()
@@ -116,7 +116,7 @@ struct ByteInterner {
     }
 
     func bytes(of code: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: arena + offsets[code], count: Int(lengths[code]))
+        UnsafeBufferPointer(start: arena + offsets[code], count: lengths[code])
     }
 
     /// Byte-lexicographic order (a proper prefix sorts first).

@@ -20,8 +20,20 @@ import Darwin
 ///   numbers too small underflow to the correctly rounded subnormal or zero.
 public struct CSVReader {
     /// Reads the file at `path`; `"-"` reads standard input (named `<stdin>` in errors).
-    public static func read(contentsOf path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        if path == "-" { return try read(data: try readStandardInput(), sourceName: "<stdin>", options: options) }
+    ///
+    /// A regular file is memory-mapped and parsed in place; parsed pages are handed back to the page
+    /// cache as the parse moves on, so peak memory is about the size of the columns, not file + columns.
+    /// `inspectingBytes`, if given, sees the file's raw bytes once before parsing (e.g. to hash them
+    /// for a run manifest) without a second read or copy.
+    public static func read(
+        contentsOf path: String, options: CSVOptions = CSVOptions(),
+        inspectingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(CSVError) -> Table {
+        if path == "-" {
+            let bytes = try readStandardInput()
+            if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
+            return try read(data: bytes, sourceName: "<stdin>", options: options)
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let code = errno
@@ -37,6 +49,7 @@ public struct CSVReader {
             // file's pages and the final arrays are not resident together.
             var unmapped = false
             defer { if !unmapped { munmap(mapped, size) } }
+            inspectingBytes?(UnsafeRawBufferPointer(start: mapped, count: size))
             var parser = try CSVParser(base: mapped.assumingMemoryBound(to: UInt8.self), count: size,
                                        sourceName: path, options: options)
             defer { parser.deallocate() }
@@ -46,7 +59,9 @@ public struct CSVReader {
             unmapped = true
             return try parsed.finish()
         }
-        return try read(data: try readAll(fd, name: path), sourceName: path, options: options)
+        let bytes = try readAll(fd, name: path)
+        if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
+        return try read(data: bytes, sourceName: path, options: options)
     }
 
     public static func read(data: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {

@@ -1,5 +1,6 @@
 import Foundation
 import DataTable
+import Distributions
 
 /// Per-item statistics, as psych::alpha reports them.
 public struct ItemReliability: Sendable, Equatable {
@@ -94,8 +95,8 @@ public func reliability(items: [[Double?]], names: [String], level: Double = 0.9
     if let a = alpha {
         let d1 = Double(n - 1), d2 = Double(n - 1) * (kd - 1)
         let tail = (1 - level) / 2
-        low = 1 - (1 - a) * fQuantile(1 - tail, d1, d2)
-        high = 1 - (1 - a) * fQuantile(tail, d1, d2)
+        low = 1 - (1 - a) * FDistribution(numerator: d1, denominator: d2).quantile(1 - tail)
+        high = 1 - (1 - a) * FDistribution(numerator: d1, denominator: d2).quantile(tail)
     }
 
     let stats: [ItemReliability] = (0..<k).map { j in

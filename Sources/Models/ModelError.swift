@@ -56,7 +56,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidCounts(let y, let row, let value):
             return "the outcome '\(y)' must be a non-negative whole-number count; data row \(row + 1) has \(value)"
         case .nonFiniteOutcome(let y, let row):
-            return "the outcome '\(y)' is not finite at data row \(row + 1)"
+            return "the outcome '\(y)' is not finite at data row \(row + 1); remove the row or mark the value missing"
         case .invalidLevel(let level):
             return "confidence level must be strictly between 0 and 1, got \(level)"
         case .separation(let terms, let detail):

@@ -69,7 +69,8 @@ enum CategoricalContentRules {
 ///   number), where at least 90 % are ≥ 10000 or had a leading zero, every value under 10000 could have had
 ///   one, under 10 % are below 501 (the lowest ZIP), and the header does not name study identifiers; when the
 ///   header already says ZIP, the values 501–99999 are counted as matching cells;
-/// - 13–16-digit integers passing the Luhn check in 90 % of the cells: payment card (account) numbers;
+/// - 13–16-digit integers starting 2–6 and passing the Luhn check in half or more of the cells (random integers pass one time
+///   in ten): payment card (account) numbers;
 /// - 10-digit integers: UK telephone numbers when half or more of the fields had a leading zero; otherwise NHS
 ///   numbers when half or more pass the mod-11 check; otherwise North American numbers (10 digits with area
 ///   code and exchange starting 2–9, or 11 digits starting 1) when they make up 90 % of the cells.
@@ -126,10 +127,16 @@ enum NumericContentRules {
         if maximum >= 1_000_000_000 && maximum < 1_000_000_000_000 {
             classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
         }
-        if maximum >= 1_000_000_000_000 && maximum < 10_000_000_000_000_000 {
+        if maximum >= 1_000_000_000_000 {
             // 13–16 digits: payment card numbers pass the Luhn check (random numbers do one time in ten).
-            let cards = countIntegers(column) { $0 >= 1_000_000_000_000 && AccountAndAddressMatchers.passesLuhn($0) }
-            if 10 * cards >= 9 * nonMissing { content.cells[.accountNumber] = cards }
+            let cards = countIntegers(column) { v in
+                var leading = v
+                while leading >= 10 { leading /= 10 }
+                // Card networks start 2–6; millisecond timestamps (13 digits starting 1) are not cards.
+                return v >= 1_000_000_000_000 && v < 10_000_000_000_000_000 && (2...6).contains(leading)
+                    && AccountAndAddressMatchers.passesLuhn(v)
+            }
+            if 2 * cards >= nonMissing { content.cells[.accountNumber] = cards }
         }
         return content
     }

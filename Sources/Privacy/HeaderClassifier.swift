@@ -19,9 +19,11 @@ enum HeaderClassifier {
         var start = 0
         while start < tokens.count {
             var best: Phrase?
-            for phrase in phrases where phrase.words.count <= tokens.count - start {
-                if phrase.words.count <= (best?.words.count ?? 0) { continue }
-                if zip(phrase.words, tokens[start...]).allSatisfy({ $0 == $1 }) { best = phrase }
+            for phrase in phrasesByFirstWord[tokens[start]] ?? [] where phrase.words.count <= tokens.count - start {
+                if zip(phrase.words, tokens[start...]).allSatisfy({ $0 == $1 }) {
+                    best = phrase  // candidates are longest first
+                    break
+                }
             }
             if let best {
                 if applies(best, tokens: tokenSet) && !kinds.contains(best.kind) { kinds.append(best.kind) }
@@ -94,6 +96,11 @@ enum HeaderClassifier {
     private static func p(_ text: String, _ kind: IdentifierKind, _ guardRule: Guard = .notMeta) -> Phrase {
         Phrase(words: text.split(separator: " ").map(String.init), kind: kind, guardRule: guardRule)
     }
+
+    /// Phrases by their first word, longest first: a header costs a few dictionary look-ups (a file may have
+    /// tens of thousands of columns).
+    static let phrasesByFirstWord: [String: [Phrase]] = Dictionary(grouping: phrases, by: { $0.words[0] })
+        .mapValues { $0.sorted { $0.words.count > $1.words.count } }
 
     /// Every phrase, each a sequence of whole tokens. Longer phrases win over shorter ones at the same position.
     static let phrases: [Phrase] = [

@@ -4,7 +4,7 @@
 /// - North American: 3-3-4 (`(555) 123-4567`, `555-123-4567`, `555.123.4567`), optionally after `1`, with
 ///   an area code starting 2–9;
 /// - UK: a leading `0`, 10–11 digits in two or three groups of at least three (`07700 900123`,
-///   `020 7946 0958`, `0161 496 0000`), or 11 contiguous digits starting `01`, `02`, `03`, `07` or `08`.
+///   `020 7946 0958`, `0161 496 0000`), or 10–11 contiguous digits starting `01`, `02`, `03`, `07`, `08` or `09`.
 /// An extension (`x963`, `ext. 12`) may follow. Shapes that are dates (4-2-2, 2-2-4), SSNs (3-2-4), ranges (`12-15`) or single short numbers never fit.
 enum PhoneMatcher {
     struct Group {
@@ -125,9 +125,10 @@ enum PhoneMatcher {
             return (10...11).contains(digits) && (3...5).contains(first.length)
                 && groups.allSatisfy { $0.length >= 3 } && groups.dropFirst().allSatisfy { !$0.parenthesized }
         }
-        if groups.count == 1 && first.length == 11 && first.firstDigit == 0 && !first.parenthesized {
-            let second = (first.value / 1_000_000_000) % 10
-            return [1, 2, 3, 7, 8].contains(second)
+        if groups.count == 1 && (10...11).contains(first.length) && first.firstDigit == 0 && !first.parenthesized {
+            var secondDigit = first.value
+            for _ in 0..<(first.length - 2) { secondDigit /= 10 }
+            return [1, 2, 3, 7, 8, 9].contains(secondDigit % 10)
         }
         return false
     }

@@ -69,3 +69,20 @@ struct InstrumentModel: Sendable {
         subscaleOfItem: [0, 0, 1, 2, 1, 2, 1, 2, 1, 0, 2, 0],
         subscaleLoading: 0.3)
 }
+
+/// The Session Rating Scale (Duncan et al., 2003): four 10 cm visual analogue lines scored to the
+/// millimetre (0.0–10.0). Each item is a linear function of the session's alliance state plus noise,
+/// clamped at the ends, which reproduces the ceiling effect typical of SRS data (totals near 36/40).
+enum SessionRatingScale {
+    static let itemMean = 9.3
+    static let itemScale = 1.1
+    static let loading = 0.8
+
+    static func items(alliance: Double, using generator: inout SeededGenerator) -> [Double] {
+        let noiseSD = (1 - loading * loading).squareRoot()
+        return (0..<4).map { _ in
+            let raw = itemMean + itemScale * (loading * alliance + noiseSD * generator.nextNormal())
+            return (min(10, max(0, raw)) * 10).rounded() / 10
+        }
+    }
+}

@@ -89,6 +89,7 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             let allianceState = TrajectoryModel.allianceMean + alliance + TrajectoryModel.allianceGrowthAt(session: s)
                 + TrajectoryModel.allianceOccasionSD * rng.nextNormal()
             let waiItems = wai.responses(trait: allianceState, subscales: subscales, using: &rng)
+            let srsItems = SessionRatingScale.items(alliance: allianceState - TrajectoryModel.allianceMean, using: &rng)
             let phqItems = phq.responses(trait: depression, subscales: [], using: &rng)
             let gadItems = gad.responses(trait: anxiety, subscales: [], using: &rng)
             var homework: Int? = nil
@@ -104,7 +105,7 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             lastGAD = gadItems
             sessionTable.appendAttended(
                 client: clientCodes[i], therapist: therapistCodes[t], session: s,
-                wai: waiItems, phq: phqItems, gad: gadItems, homework: homework)
+                wai: waiItems, srs: srsItems, phq: phqItems, gad: gadItems, homework: homework)
         }
         let hasPost = attendedCount >= 2
         clientTable.append(ClientRow(

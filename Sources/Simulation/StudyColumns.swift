@@ -5,13 +5,14 @@ public enum SimulatedColumns {
     public static let waiItems = (1...12).map { "wai_\($0)" }
     public static let phqItems = (1...9).map { "phq_\($0)" }
     public static let gadItems = (1...7).map { "gad_\($0)" }
+    public static let srsItems = (1...4).map { "srs_\($0)" }
 
     public static let client: [String] =
         ["client", "therapist", "site", "age", "gender", "sessions_offered", "sessions_attended", "dropout", "homework"]
         + waiItems + phqItems + ["phq_pre", "phq_post"] + gadItems + ["gad_pre", "gad_post"]
 
     public static let session: [String] =
-        ["client", "therapist", "session", "attended"] + waiItems + phqItems + gadItems + ["homework"]
+        ["client", "therapist", "session", "attended"] + waiItems + srsItems + phqItems + gadItems + ["homework"]
 }
 
 /// A numeric column under construction (`nil` is missing).
@@ -76,11 +77,12 @@ struct SessionColumns {
     private var numeric = [String: NumericBuilder]()
 
     mutating func appendAttended(client c: String, therapist t: String, session: Int,
-                                 wai: [Int], phq: [Int], gad: [Int], homework: Int?) {
+                                 wai: [Int], srs: [Double], phq: [Int], gad: [Int], homework: Int?) {
         client.append(c); therapist.append(t)
         numeric["session", default: .init()].append(session)
         numeric["attended", default: .init()].append(1)
         for (j, name) in SimulatedColumns.waiItems.enumerated() { numeric[name, default: .init()].append(wai[j]) }
+        for (j, name) in SimulatedColumns.srsItems.enumerated() { numeric[name, default: .init()].append(srs[j]) }
         for (j, name) in SimulatedColumns.phqItems.enumerated() { numeric[name, default: .init()].append(phq[j]) }
         for (j, name) in SimulatedColumns.gadItems.enumerated() { numeric[name, default: .init()].append(gad[j]) }
         numeric["homework", default: .init()].append(homework)
@@ -90,7 +92,8 @@ struct SessionColumns {
         client.append(c); therapist.append(t)
         numeric["session", default: .init()].append(session)
         numeric["attended", default: .init()].append(0)
-        for name in SimulatedColumns.waiItems + SimulatedColumns.phqItems + SimulatedColumns.gadItems + ["homework"] {
+        for name in SimulatedColumns.waiItems + SimulatedColumns.srsItems + SimulatedColumns.phqItems
+            + SimulatedColumns.gadItems + ["homework"] {
             numeric[name, default: .init()].append(nil as Double?)
         }
     }

@@ -70,6 +70,16 @@ struct FitCommandTests {
         #expect(fit["converged"] as? Bool == true)
     }
 
+    @Test func standardizedColumnsInJSON() throws {
+        let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_total + site",
+                                                "--standardize", "--allow-column", "client", "--format", "json"])
+        let coefficients = try #require(try FitCommandTests.json(out)["coefficients"] as? [[String: Any]])
+        #expect(coefficients[0]["beta"] is NSNull)
+        let beta = try #require((coefficients[1]["beta"] as? NSNumber)?.doubleValue)
+        #expect(beta < 0 && beta > -1)
+        #expect(coefficients[1]["beta_conf_low"] != nil)
+    }
+
     @Test func textTableAndReference() throws {
         let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ site", "--ref", "site=south",
                                                 "--allow-column", "client"])

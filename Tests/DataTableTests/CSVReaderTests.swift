@@ -217,7 +217,9 @@ struct CSVReaderTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-csv-\(getpid()).csv").path
         try Data("a,b\n1,x\n2,y\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let t = try CSVReader.read(contentsOf: path)
+        var seen: [UInt8] = []
+        let t = try CSVReader.read(contentsOf: path, inspectingBytes: { seen = Array($0) })
+        #expect(seen == Array("a,b\n1,x\n2,y\n".utf8))
         #expect(t.numbers("a") == [1, 2])
         #expect(t.source?.path == path)
         #expect(t.source?.byteCount == 12)
@@ -225,7 +227,11 @@ struct CSVReaderTests {
         let empty = path + ".empty"
         try Data().write(to: URL(fileURLWithPath: empty))
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        #expect(throws: CSVError(kind: .emptyFile, file: empty)) { try CSVReader.read(contentsOf: empty) }
+        var emptySeen: Int?
+        #expect(throws: CSVError(kind: .emptyFile, file: empty)) {
+            try CSVReader.read(contentsOf: empty, inspectingBytes: { emptySeen = $0.count })
+        }
+        #expect(emptySeen == 0)
 
         let missing = path + ".nope"
         #expect(throws: CSVError(kind: .fileNotFound, file: missing)) { try CSVReader.read(contentsOf: missing) }

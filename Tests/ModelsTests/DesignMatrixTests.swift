@@ -65,6 +65,8 @@ struct DesignMatrixTests {
         #expect(d.columnNames == ["(Intercept)", "factor(cohort)[2]", "factor(cohort)[3]"])
         // Rows 0–4 and 6 are complete for this model (y is missing in row 5; site is not used).
         #expect(d.column(1) == [1, 0, 1, 0, 0, 1])
+        let reference = try design("y ~ factor(cohort)", references: ["cohort": "3"])
+        #expect(reference.columnNames == ["(Intercept)", "factor(cohort)[1]", "factor(cohort)[2]"])
     }
 
     @Test func transformedColumns() throws {

@@ -51,6 +51,18 @@ struct ModelErrorTests {
                 == .clusterTooFew(column: "one_site", clusters: 1))
     }
 
+    @Test func nonFiniteValuesAreRefused() throws {
+        let t = try Table(columns: [
+            Column(name: "y", numeric: [1, 2, .infinity, 4, 5]),
+            Column(name: "x", numeric: [1, .nan, 3, 4, 5]),
+            Column(name: "z", numeric: [1, 2, 3, 4, 6]),
+        ])
+        #expect(throws: ModelError.nonFiniteOutcome(outcome: "y", row: 2)) { try Regression.ols("y ~ z", data: t) }
+        #expect(throws: ModelError.invalidTransform(variable: "x", row: 1, detail: "the value nan is not finite")) {
+            try Regression.ols("z ~ x", data: t)
+        }
+    }
+
     @Test func glmOutcomeChecks() {
         guard case .outcomeNotBinary? = error(.logit, "phq_post ~ wai_total") else { Issue.record("expected not binary"); return }
         guard case .outcomeNotBinary? = error(.logit, "one_site ~ wai_total") else { Issue.record("expected not binary"); return }

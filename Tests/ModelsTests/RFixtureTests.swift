@@ -4,7 +4,7 @@ import Testing
 @testable import Models
 
 /// Fits compared with R (lm/summary.lm, glm with epsilon = 1e-15, MASS::glm.nb, sandwich::vcovHC/vcovCL,
-/// lmtest::coeftest) on the synthetic alliance data set written by Fixtures/make_models.R.
+/// lmtest::coeftest; confidence levels 0.95, 0.90 and 0.99) on the synthetic alliance data set written by Fixtures/make_models.R.
 /// Relative tolerances: OLS 1e-10, logit and Poisson 1e-8, negative binomial 1e-7.
 @Suite("R reference fits")
 struct RFixtureTests {
@@ -60,7 +60,8 @@ struct RFixtureTests {
         case .logit, .poisson: 1e-8
         case .negbin: 1e-7
         }
-        let options = RegressionOptions(covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
+        let level = RFixtureTests.number(e["level"]) ?? 0.95
+        let options = RegressionOptions(level: level, covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
                                         references: e["references"] as? [String: String] ?? [:])
         let result = try Regression.fit(model, formula: e["formula"] as? String ?? "", data: table, options: options)
         #expect(result.vcovLabel == e["vcov"] as? String)
@@ -103,6 +104,11 @@ struct RFixtureTests {
         } else {
             checks += [("deviance", result.fit.deviance), ("null_deviance", result.fit.nullDeviance)]
             #expect(result.fit.converged == true)
+            if model != .negbin, let iterations = fit["iterations"] as? Int {
+                // Same starting values and convergence test as glm.fit: the same number of IRLS passes,
+                // give or take the last one (at ε = 1e-15 rounding decides whether the final change passes).
+                #expect(abs((result.fit.iterations ?? 0) - iterations) <= 1, "\(fixture.name) iterations")
+            }
         }
         if model == .negbin {
             checks += [("theta", result.fit.theta), ("theta_std_error", result.fit.thetaStdError)]

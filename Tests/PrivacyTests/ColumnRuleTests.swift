@@ -71,7 +71,10 @@ struct ColumnRuleTests {
         #expect(kinds(numeric("x", [7700900123, 2079460958], leadingZeros: 2)) == [.phoneNumber])
         #expect(kinds(numeric("x", [2125550198, 3125550143, 12025550174])) == [.phoneNumber])
         #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 5555555555554444])) == [.accountNumber])
+        #expect(kinds(numeric("x", [4111111111111111, 378282246310005, 4_000_000_000_000_000_000])) == [.accountNumber],
+                "a 19-digit number in the column (beyond Double's exact integers) does not hide the others")
         #expect(kinds(numeric("x", [4111111111111112, 378282246310006, 5555555555554445])) == [])
+        #expect(kinds(numeric("x", [1479597200000, 1479596223000])) == [], "millisecond timestamps")
         // Unix timestamps, large counts and decimals are not phone numbers.
         #expect(kinds(numeric("x", [1700000000, 1700003600, 1700007200])) == [])
         #expect(kinds(numeric("x", [2125550198.5, 3125550143])) == [])
@@ -92,6 +95,12 @@ struct ColumnRuleTests {
     @Test func zipHeaderWithNumericContentCountsTheZipCodes() {
         #expect(IdentifierGuard.findings(in: numeric("zip", [90210, 60614, 12345, 3]))
             == [IdentifierFinding(column: "zip", kind: .postalCode, cells: 3, matchedBy: .headerAndContent)])
+    }
+
+    @Test func nonFiniteAndHugeValuesNeverTrap() {
+        #expect(kinds(numeric("age", [.infinity, 34, -.infinity])) == [.ageOver89])
+        #expect(kinds(numeric("x", [.infinity, 1e300, -1e300, 9.3e18, 2e19])) == [])
+        #expect(kinds(numeric("x", [.nan, 20240305, 20231112])) == [], "NaN makes the column non-integer")
     }
 
     @Test func dateHeaderIsClearedOnlyByBareYears() {

@@ -28,7 +28,7 @@ struct ContentPatternTests {
         ("Seen with Sarah Johnson today", .name), ("Dr Patel reviewed", .name), ("Mrs. Jones called", .name),
         ("Emily Clark", .name), ("Smith, John", .name), ("O'Neil, Mary Ann", .name), ("Liam O'Neil", .name),
         ("(214)719-1668x963", .phoneNumber), ("001-355-798-7490x606", .phoneNumber), ("+44113 496 0191", .phoneNumber),
-        ("555-123-4567 ext. 12", .phoneNumber), ("+1-650-303-5463x31346", .phoneNumber),
+        ("555-123-4567 ext. 12", .phoneNumber), ("0289018693", .phoneNumber), ("09098790321", .phoneNumber), ("+1-650-303-5463x31346", .phoneNumber),
         ("4111 1111 1111 1111", .accountNumber), ("card 4111111111111111 expired", .accountNumber),
         ("3782 822463 10005", .accountNumber), ("GB82 WEST 1234 5698 7654 32", .accountNumber),
         ("GB82WEST12345698765432", .accountNumber), ("DE89370400440532013000", .accountNumber),

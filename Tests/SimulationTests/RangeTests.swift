@@ -74,6 +74,17 @@ private func expectIntegers(_ c: NumericColumn, in range: ClosedRange<Double>, _
     for name in SimulatedColumns.waiItems { expectIntegers(try numeric(s, name), in: 1...5, name) }
     for name in SimulatedColumns.phqItems + SimulatedColumns.gadItems { expectIntegers(try numeric(s, name), in: 0...3, name) }
     expectIntegers(homework, in: 0...1, "homework")
+    // SRS items: 0.0–10.0 to the millimetre (one decimal), present exactly at attended sessions.
+    for name in SimulatedColumns.srsItems {
+        let srs = try numeric(s, name)
+        for r in 0..<s.rowCount {
+            #expect(srs.missing[r] == (attended.values[r] == 0))
+            if !srs.missing[r] {
+                let v = srs.values[r]
+                #expect((0...10).contains(v) && (v * 10).rounded() / 10 == v && CSVText.number(v).count <= 4, "\(name) row \(r): \(v)")
+            }
+        }
+    }
     expectIntegers(attended, in: 0...1, "attended")
 
     var rowsOf = [String: [Int]]()

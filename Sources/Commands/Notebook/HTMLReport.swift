@@ -23,6 +23,8 @@ struct HTMLReport {
         h1, h2, h3 { line-height: 1.2; }
         table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
         th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
+        th[align="right"], td[align="right"] { text-align: right; }
+        th[align="center"], td[align="center"] { text-align: center; }
         thead th { border-bottom: 2px solid #444; }
         pre { background: #f5f5f5; padding: 0.75rem; overflow-x: auto; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }

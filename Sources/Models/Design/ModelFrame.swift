@@ -130,7 +130,12 @@ public struct ModelFrame: Sendable {
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .numeric(let c):
-                return .numeric(rows.map { c.values[$0] })
+                let values = rows.map { c.values[$0] }
+                if let k = values.firstIndex(where: { !$0.isFinite }) {
+                    if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
+                    throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
+                }
+                return .numeric(values)
             case .categorical(let c):
                 return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
                                    reference: references[name], column: name, isOutcome: isOutcome)

@@ -5,6 +5,11 @@ import LinearAlgebra
 /// GLMs by iteratively reweighted least squares on the QR path, following R's `glm.fit`
 /// (starting values, step halving, convergence test |dev − dev_old| / (|dev| + 0.1) < ε).
 enum GeneralizedLinearModel {
+    /// IRLS repeats the weighted least-squares step, so the slow extended-precision path (see
+    /// `LeastSquares`) is used for ill-conditioned designs only while rows × columns² stays below this
+    /// (about half a second per pass); larger designs iterate in double precision.
+    static let extendedPrecisionBudget = 5e7
+
     /// One converged (or abandoned) IRLS run.
     struct IRLSFit {
         var kept: [Int]
@@ -32,18 +37,18 @@ enum GeneralizedLinearModel {
         var keptOld: [Int] = []
         var result: IRLSFit? = nil
         var change = Double.infinity
-        var weighted = [Double](repeating: 0, count: n * p)
-        var z = [Double](repeating: 0, count: n)
+        // [X·w | z·w], rebuilt in place each pass: rows scaled by the working weights.
+        var augmented = [Double](repeating: 0, count: n * (p + 1))
         var w = [Double](repeating: 0, count: n)
         for iteration in 1...max(1, options.maxIterations) {
-            for i in 0..<n {
-                let d = family.muEta(eta[i])
-                z[i] = eta[i] + (y[i] - mu[i]) / d
-                w[i] = (d * d / family.variance(mu[i])).squareRoot()
-                z[i] *= w[i]
-            }
-            // Rows of X scaled by the working weights, in place in a reused buffer.
-            weighted.withUnsafeMutableBufferPointer { out in
+            augmented.withUnsafeMutableBufferPointer { out in
+                let zBase = n * p
+                for i in 0..<n {
+                    let d = family.muEta(eta[i])
+                    let weight = (d * d / family.variance(mu[i])).squareRoot()
+                    w[i] = weight
+                    out[zBase + i] = (eta[i] + (y[i] - mu[i]) / d) * weight
+                }
                 x.withUnsafeBufferPointer { src in
                     for j in 0..<p {
                         let base = j * n
@@ -51,7 +56,8 @@ enum GeneralizedLinearModel {
                     }
                 }
             }
-            let ls = try LeastSquares(x: weighted, rows: n, columns: p, y: z)
+            let ls = try LeastSquares(augmented: augmented, rows: n, columns: p,
+                                      extendedWhenIllConditioned: Double(n) * Double(p * p) <= extendedPrecisionBudget)
             var beta = ls.coefficients
             eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
             mu = eta.map { family.linkInverse($0) }
@@ -195,7 +201,8 @@ enum GeneralizedLinearModel {
                          frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
                          warnings: inout [String]) throws(ModelError) -> RegressionResult {
         let n = design.rows
-        let keptX = design.selecting(columns: fit.kept)
+        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
+        var keptX: Matrix { design.selecting(columns: fit.kept) }
         var vcov: Matrix
         // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm).
         var scores: [Double] { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }
@@ -208,7 +215,7 @@ enum GeneralizedLinearModel {
                 // Hat values of the final weighted fit.
                 var weighted = design.values
                 for j in 0..<design.columns { for i in 0..<n { weighted[i + j * n] *= fit.weights[i] } }
-                h = fit.leastSquares.leverages(x: weighted, rows: n)
+                h = fit.leastSquares.leverages(x: weighted, rows: n, columns: design.columns)
             }
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, x: keptX,
                                                                    scores: scores, leverages: h)

@@ -9,17 +9,19 @@ typealias ExtendedDouble = Double
 
 /// Least squares by Householder QR, with R's rule for which columns are aliased.
 ///
-/// Rank rule (decided for alliance, documented in DESIGN.md §3 spirit): columns are scaled to unit
-/// Euclidean norm and factored without pivoting, in model order. Column j is aliased when its
-/// residual norm after projection on the earlier kept columns, |r_jj|, is below `rankTolerance`
-/// (1e-10) of its own norm: the later column of a collinear set is the one aliased, as with R's
-/// dqrdc2 limited pivoting. R uses 1e-7, which drops a genuine term of NIST Filip (|r_jj| ≈ 5e-8);
-/// 1e-10 keeps it while exactly collinear columns (|r_jj| ~ 1e-15) are still aliased.
+/// The outcome is appended to X as a last column, so one unpivoted factorisation (`dgeqrf`) yields R
+/// and Qᵀy (R's last column) without applying Q separately; coefficients by `dtrtrs`, the unscaled
+/// covariance from the triangular inverse (`dtrtri`).
 ///
-/// Accuracy: when the kept design is ill-conditioned (smallest scaled |r_jj| below 1e-2), the
-/// factorisation, solve and residuals are redone in extended precision (Float80 on x86-64), which
-/// takes NIST Wampler4/5 and Filip to their certified digits; well-conditioned designs stay on
-/// LAPACK (`dgeqrf`, `dormqr`, `dtrtrs`).
+/// Rank rule (decided for alliance, see docs/models.md): columns are factored in model order without
+/// pivoting. Column j is aliased when its residual norm after projection on the earlier kept columns,
+/// |r_jj|, is at most `rankTolerance` (1e-10) of its own norm: the later column of a collinear set is
+/// the one aliased, as with R's dqrdc2 limited pivoting. R uses 1e-7, which drops a genuine term of
+/// NIST Filip (|r_jj|/‖x_j‖ ≈ 5e-8); 1e-10 keeps it while exact collinearity (~1e-15) is still caught.
+///
+/// Accuracy: when the kept design is ill-conditioned (smallest |r_jj|/‖x_j‖ below 1e-2), the
+/// factorisation, solve and residuals are redone in extended precision (Float80 on x86-64) on
+/// columns recomputed from the data in extended precision when the caller provides them.
 struct LeastSquares {
     static let rankTolerance = 1e-10
     static let extendedPrecisionThreshold = 1e-2
@@ -30,28 +32,115 @@ struct LeastSquares {
     let aliased: [Int]
     /// Coefficients of the kept columns, in `kept` order.
     let coefficients: [Double]
-    /// (X_kᵀX_k)⁻¹ for the kept columns, in original units.
+    /// (X_kᵀX_k)⁻¹ for the kept columns.
     let unscaledCovariance: Matrix
-    /// Rows of X_k R⁻¹ squared and summed: the hat values (leverages).
     let residuals: [Double]
     let fitted: [Double]
     let residualSumOfSquares: Double
     /// Whether the extended-precision path was taken.
     let usedExtendedPrecision: Bool
-    /// Scale factors used for the kept columns and the triangular inverse in scaled units,
-    /// kept for leverages.
-    private let scales: [Double]
-    private let scaledRInverse: Matrix
+    /// R⁻¹ of the kept columns, for leverages.
+    private let rInverse: Matrix
 
     /// - Parameters:
     ///   - x: column-major n × p.
-    ///   - extendedWhenIllConditioned: false for inner IRLS iterations, where speed matters more.
+    ///   - extendedWhenIllConditioned: whether ill-conditioned designs take the extended-precision path.
     ///   - extendedDesign: the given columns of X in extended precision, computed from the data
     ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
     init(x: [Double], rows n: Int, columns p: Int, y: [Double], extendedWhenIllConditioned: Bool = true,
          extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
-        // Column norms (plain sum of squares; rescaled only if it over- or underflows).
+        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
+        var storage: [Double] = []
+        storage.reserveCapacity(n * (p + 1))
+        storage.append(contentsOf: x)
+        storage.append(contentsOf: y)
+        try self.init(augmented: storage, rows: n, columns: p, extendedWhenIllConditioned: extendedWhenIllConditioned,
+                      extendedDesign: extendedDesign)
+    }
+
+    /// - Parameter storage: [X | y] column-major, n × (p + 1): the caller builds it in place (IRLS
+    ///   reuses one buffer), and when no column is aliased it is factored without another copy.
+    init(augmented storage: [Double], rows n: Int, columns p: Int, extendedWhenIllConditioned: Bool = true,
+         extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
+        // X occupies the first n·p entries with its usual offsets, so helpers taking X read `storage`.
+        let x = storage
+        let y = Array(storage[(n * p)..<(n * (p + 1))])
+        let norms = LeastSquares.columnNorms(x, rows: n, columns: p)
         // A zero or non-finite column is aliased outright.
+        var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
+        var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
+        var qr: QRDecomposition? = nil
+        // Factor [X_k | y] in model order; alias the FIRST column whose relative |r_jj| is negligible
+        // and refactor without it. Only the first flag is trusted: its Householder reflector is built
+        // from rounding noise, which would distort every later diagonal in the same pass (dqrdc2 also
+        // moves one column at a time).
+        while !candidates.isEmpty {
+            let augmented = candidates.count == p
+                ? Matrix(rows: n, columns: p + 1, columnMajor: storage)
+                : LeastSquares.augmented(x, rows: n, columns: p, indices: candidates, y: y)
+            let decomposition: QRDecomposition
+            do { decomposition = try QRDecomposition(augmented, pivoting: false) } catch {
+                throw .numerical(error.description)
+            }
+            let d = decomposition.rDiagonal
+            let firstNegligible = candidates.indices.first { k in
+                k >= d.count || !(abs(d[k]) > LeastSquares.rankTolerance * norms[candidates[k]])
+            }
+            guard let drop = firstNegligible else { qr = decomposition; break }
+            aliasedSet.insert(candidates[drop])
+            candidates.remove(at: drop)
+        }
+        let k = candidates.count
+        self.kept = candidates
+        self.aliased = aliasedSet.sorted()
+
+        var coefficients: [Double] = []
+        var rInverse = Matrix(rows: 0, columns: 0)
+        var residuals = y
+        var extended = false
+        if let qr {
+            let d = qr.rDiagonal
+            let conditioning = (0..<k).map { abs(d[$0]) / norms[candidates[$0]] }.min() ?? 1
+            if extendedWhenIllConditioned && conditioning < LeastSquares.extendedPrecisionThreshold {
+                let original = extendedDesign?(candidates) ?? LeastSquares.extendedCopy(x, rows: n, indices: candidates)
+                let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
+                coefficients = solution.coefficients
+                rInverse = solution.rInverse
+                residuals = solution.residuals(original, rows: n, y: y)
+                extended = true
+            } else {
+                do {
+                    let r = qr.r()
+                    let qty = (0..<k).map { r[$0, k] }
+                    coefficients = try qr.solveUpper(qty, size: k)
+                    rInverse = try qr.inverseOfR(size: k)
+                } catch {
+                    throw .numerical(error.description)
+                }
+                // X_k·b as [X | y]·(b scattered to the kept positions, 0 elsewhere): no column copies.
+                var full = [Double](repeating: 0, count: p + 1)
+                for (position, j) in candidates.enumerated() { full[j] = coefficients[position] }
+                let fit = Matrix(rows: n, columns: p + 1, columnMajor: storage).multiplied(by: full)
+                for i in 0..<n { residuals[i] = y[i] - fit[i] }
+            }
+        }
+        self.usedExtendedPrecision = extended
+        self.rInverse = rInverse
+        self.coefficients = coefficients
+        self.unscaledCovariance = rInverse.multiplied(by: rInverse, transposeOther: true)
+        var fitted = [Double](repeating: 0, count: n)
+        var rss = 0.0
+        for i in 0..<n {
+            fitted[i] = y[i] - residuals[i]
+            rss += residuals[i] * residuals[i]
+        }
+        self.residuals = residuals
+        self.fitted = fitted
+        self.residualSumOfSquares = rss
+    }
+
+    /// Euclidean column norms (plain sum of squares; rescaled only if it over- or underflows).
+    static func columnNorms(_ x: [Double], rows n: Int, columns p: Int) -> [Double] {
         var norms = [Double](repeating: 0, count: p)
         x.withUnsafeBufferPointer { src in
             for j in 0..<p {
@@ -69,84 +158,27 @@ struct LeastSquares {
                 }
             }
         }
-        var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
-        var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
-        var qr: QRDecomposition? = nil
-        var scaled = Matrix(rows: n, columns: 0)
-        // Factor in model order; alias the FIRST column whose |r_jj| is negligible and refactor without it.
-        // Only the first flag is trusted: its Householder reflector is built from rounding noise, which
-        // would distort the diagonal of every later column in the same pass (dqrdc2 also moves one
-        // column at a time).
-        while true {
-            scaled = LeastSquares.scaledColumns(x, rows: n, indices: candidates, norms: norms)
-            guard !candidates.isEmpty else { qr = nil; break }
-            let decomposition: QRDecomposition
-            do { decomposition = try QRDecomposition(scaled, pivoting: false) } catch {
-                throw .numerical(error.description)
-            }
-            let d = decomposition.rDiagonal
-            let firstNegligible = candidates.indices.first { k in
-                k >= d.count || !(abs(d[k]) > LeastSquares.rankTolerance)
-            }
-            guard let drop = firstNegligible else { qr = decomposition; break }
-            aliasedSet.insert(candidates[drop])
-            candidates.remove(at: drop)
-        }
-        let k = candidates.count
-        self.kept = candidates
-        self.aliased = aliasedSet.sorted()
-        let keptScales = candidates.map { norms[$0] }
-        self.scales = keptScales
+        return norms
+    }
 
-        var scaledCoefficients: [Double]
-        var rInverse: Matrix
-        var residuals: [Double]
-        var extended = false
-        if let qr {
-            let minDiagonal = qr.rDiagonal.map { abs($0) }.min() ?? 1
-            if extendedWhenIllConditioned && minDiagonal < LeastSquares.extendedPrecisionThreshold {
-                // Unscaled columns (scaling in double would itself perturb exact data such as x^k),
-                // recomputed in extended precision from the data when the caller can.
-                let original = extendedDesign?(candidates) ?? LeastSquares.extendedCopy(x, rows: n, indices: candidates)
-                let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
-                scaledCoefficients = (0..<k).map { solution.coefficients[$0] * keptScales[$0] }
-                // X_s = X·D⁻¹ gives R_s⁻¹ = D·R⁻¹.
-                rInverse = solution.rInverse
-                for a in 0..<k { for b in 0..<k { rInverse[a, b] *= keptScales[a] } }
-                residuals = solution.residuals(original, rows: n, y: y)
-                extended = true
-            } else {
-                do {
-                    let qty = try qr.qTransposeTimes(y)
-                    scaledCoefficients = try qr.solveUpper(qty, size: k)
-                    rInverse = try qr.inverseOfR(size: k)
-                } catch {
-                    throw .numerical(error.description)
-                }
-                let fit = scaled.multiplied(by: scaledCoefficients)
-                residuals = [Double](repeating: 0, count: n)
-                for i in 0..<n { residuals[i] = y[i] - fit[i] }
-            }
+    /// [X_indices | y], column-major, in one allocation.
+    static func augmented(_ x: [Double], rows n: Int, columns p: Int, indices: [Int], y: [Double]) -> Matrix {
+        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
+        var storage: [Double] = []
+        storage.reserveCapacity(n * (indices.count + 1))
+        if indices.count == p {
+            storage.append(contentsOf: x)
         } else {
-            scaledCoefficients = []
-            rInverse = Matrix(rows: 0, columns: 0)
-            residuals = y
+            for j in indices { storage.append(contentsOf: x[(j * n)..<((j + 1) * n)]) }
         }
-        self.usedExtendedPrecision = extended
-        self.scaledRInverse = rInverse
-        self.coefficients = (0..<k).map { scaledCoefficients[$0] / keptScales[$0] }
-        var cov = rInverse.multiplied(by: rInverse, transposeOther: true)
-        for a in 0..<k { for b in 0..<k { cov[a, b] /= keptScales[a] * keptScales[b] } }
-        self.unscaledCovariance = cov
-        var fitted = [Double](repeating: 0, count: n)
-        var rss = 0.0
-        for i in 0..<n {
-            fitted[i] = y[i] - residuals[i]
-            rss += residuals[i] * residuals[i]
-        }
-        self.residuals = residuals
-        self.fitted = fitted
-        self.residualSumOfSquares = rss
+        storage.append(contentsOf: y)
+        return Matrix(rows: n, columns: indices.count + 1, columnMajor: storage)
+    }
+
+    /// X restricted to `indices` (sharing the buffer when every column is kept).
+    static func keptMatrix(_ x: [Double], rows n: Int, columns p: Int, indices: [Int]) -> Matrix {
+        if indices.count == p { return Matrix(rows: n, columns: p, columnMajor: x) }
+        return Matrix(rows: n, columns: p, columnMajor: x).selectingColumns(indices)
     }
 
     /// The given columns widened to extended precision, column-major.
@@ -156,24 +188,9 @@ struct LeastSquares {
         return out
     }
 
-    /// Copies the given columns, each divided by its norm.
-    static func scaledColumns(_ x: [Double], rows n: Int, indices: [Int], norms: [Double]) -> Matrix {
-        var storage = [Double](repeating: 0, count: n * indices.count)
-        storage.withUnsafeMutableBufferPointer { out in
-            x.withUnsafeBufferPointer { src in
-                for (k, j) in indices.enumerated() {
-                    let s = 1 / norms[j]
-                    for i in 0..<n { out[i + k * n] = src[i + j * n] * s }
-                }
-            }
-        }
-        return Matrix(rows: n, columns: indices.count, columnMajor: storage)
-    }
-
-    /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns (`x` in original units, column-major n × p).
-    func leverages(x: [Double], rows n: Int) -> [Double] {
-        let scaled = LeastSquares.scaledColumns(x, rows: n, indices: kept, norms: scalesByOriginal())
-        let q = scaled.multiplied(by: scaledRInverse)
+    /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns (`x` column-major n × p, as factored).
+    func leverages(x: [Double], rows n: Int, columns p: Int) -> [Double] {
+        let q = LeastSquares.keptMatrix(x, rows: n, columns: p, indices: kept).multiplied(by: rInverse)
         var h = [Double](repeating: 0, count: n)
         q.storage.withUnsafeBufferPointer { qp in
             for j in 0..<kept.count {
@@ -182,12 +199,6 @@ struct LeastSquares {
             }
         }
         return h
-    }
-
-    private func scalesByOriginal() -> [Double] {
-        var s = [Double](repeating: 1, count: (kept.max() ?? 0) + 1)
-        for (k, j) in kept.enumerated() { s[j] = scales[k] }
-        return s
     }
 }
 

@@ -86,14 +86,15 @@ public enum Regression {
             stats.adjRSquared = 0
         }
 
-        let keptX = design.selecting(columns: ls.kept)
+        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
+        var keptX: Matrix { design.selecting(columns: ls.kept) }
         var vcov: Matrix
         switch options.covariance {
         case .classical:
             vcov = ls.unscaledCovariance
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
         case .robust(let type):
-            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n) : []
+            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n, columns: p) : []
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, x: keptX,
                                                                    scores: ls.residuals, leverages: h)
         case .cluster(let column):

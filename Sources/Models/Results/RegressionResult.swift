@@ -81,6 +81,7 @@ public struct FitStatistics: Sendable, Equatable {
     public var deviance: Double?
     public var nullDeviance: Double?
     public var dfNull: Int?
+    /// IRLS passes (negbin: summed over the alternation of IRLS and θ updates).
     public var iterations: Int?
     public var converged: Bool?
     /// Negative binomial shape θ (variance μ + μ²/θ) and its standard error, as MASS::glm.nb.

@@ -49,18 +49,19 @@ glm_stats <- function(m) {
        log_likelihood = as.numeric(logLik(m)), aic = AIC(m), bic = BIC(m), iterations = m$iter, nobs = nobs(m),
        theta = if (is.null(m$theta)) NULL else m$theta, theta_std_error = if (is.null(m$SE.theta)) NULL else m$SE.theta)
 }
-coef_table <- function(m, V, df) {
+coef_table <- function(m, V, df, level = 0.95) {
   ct <- coeftest(m, vcov. = V, df = df)
-  q <- if (is.finite(df)) qt(0.975, df) else qnorm(0.975)
+  q <- if (is.finite(df)) qt((1 + level) / 2, df) else qnorm((1 + level) / 2)
   list(terms = rownames(ct), estimate = unname(ct[, 1]), std_error = unname(ct[, 2]), statistic = unname(ct[, 3]),
        p_value = unname(ct[, 4]), conf_low = unname(ct[, 1] - q * ct[, 2]), conf_high = unname(ct[, 1] + q * ct[, 2]))
 }
-add <- function(name, model, formula, m, vcov_label, V, stats, refs = NULL) {
+add <- function(name, model, formula, m, vcov_label, V, stats, refs = NULL, level = 0.95) {
   df <- if (model == "ols") m$df.residual else Inf
   fixtures[[length(fixtures) + 1]] <<- list(name = name, model = model, formula = formula, vcov = vcov_label,
+    level = level,
     references = if (is.null(refs)) setNames(list(), character(0)) else refs,
     aliased = I(names(coef(m))[is.na(coef(m))]),
-    coefficients = coef_table(m, V, df), fit = stats)
+    coefficients = coef_table(m, V, df, level), fit = stats)
 }
 
 # OLS
@@ -95,11 +96,14 @@ m10 <- lm(as.formula(f10), data = d); add("ols_intercept_only", "ols", f10, m10,
 f11 <- "phq_post ~ 0 + site + wai_total"
 m11 <- lm(as.formula(f11), data = d); add("ols_no_intercept_factor", "ols", f11, m11, "hc2", vcovHC(m11, type = "HC2"), ols_stats(m11))
 
+add("ols_main_level_90", "ols", f1, m1, "classical", vcov(m1), ols_stats(m1), level = 0.9)
+
 # Logistic
 g1 <- "dropout ~ wai_total + phq_pre + site"
 b1 <- glm(as.formula(g1), family = binomial, data = d, control = ctl)
 add("logit_main", "logit", g1, b1, "classical", vcov(b1), glm_stats(b1))
 add("logit_main_hc0", "logit", g1, b1, "hc0", vcovHC(b1, type = "HC0"), glm_stats(b1))
+add("logit_main_level_99", "logit", g1, b1, "classical", vcov(b1), glm_stats(b1), level = 0.99)
 add("logit_main_hc3", "logit", g1, b1, "hc3", vcovHC(b1, type = "HC3"), glm_stats(b1))
 add("logit_main_cluster", "logit", g1, b1, "cluster:therapist",
     vcovCL(b1, cluster = ~therapist, type = "HC1", cadjust = TRUE), glm_stats(b1))
