@@ -205,7 +205,9 @@ public struct FitCommand: AllianceSubcommand {
         switch r.model {
         case .ols:
             notes.append("R² = \(f.rSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), adjusted R² = \(f.adjRSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), "
-                         + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue)), σ = \(fixed(f.sigma, 3)).")
+                         + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue))"
+                         + (r.covariance == .classical ? "" : " (classical F, as summary(lm); not adjusted for the robust standard errors)")
+                         + ", σ = \(fixed(f.sigma, 3)).")
         case .logit, .poisson, .negbin:
             notes.append("Deviance = \(fixed(f.deviance, 2)) on \(f.dfResidual) df (null \(fixed(f.nullDeviance, 2)) on \(f.dfNull ?? 0) df), "
                          + "\(f.iterations ?? 0) IRLS iterations.")
