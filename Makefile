@@ -22,6 +22,9 @@ test: deps
 bench-csv: release
 	./Benchmarks/csv.sh
 
+bench-models: release
+	./Benchmarks/models.sh
+
 # Every plot type, drawn from Datasets/clinic.csv into docs/gallery/ (shown in docs/gallery.md).
 gallery: release
 	./Scripts/gallery.sh $(ALLIANCE)

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (both, or only those named: csv, formula) into $FUZZ_OUT
 # (default: .build-fuzz/ at the package root):
 #   fuzz-csv      CSVReader.read(data:sourceName:options:) + column summaries
-#   fuzz-formula  Formula parser + ModelFrame + DesignMatrix against a small table
+#   fuzz-formula  Formula parser + ModelFrame + DesignMatrix + OLS fit against a small table
 # The module sources are compiled directly with swiftc, instrumented with -sanitize=fuzzer
 # (plus address sanitizer unless FUZZ_SANITIZERS says otherwise). Exits 2 when the toolchain has
 # no libFuzzer support, so callers can skip cleanly.
@@ -36,11 +36,26 @@ fi
 
 if wants formula; then
 echo "building fuzz-formula" >&2
-# DataTable as an instrumented library module, then the formula and design code on top of it.
-quiet "$swiftc" "${flags[@]}" -module-name DataTable -emit-module -emit-module-path "$out/modules/DataTable.swiftmodule" \
-    -emit-library -static -o "$out/modules/libDataTable.a" "$root"/Sources/DataTable/*.swift
-quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -L "$out/modules" -lDataTable \
-    "$root"/Sources/Models/Formula/*.swift "$root"/Sources/Models/Design/*.swift "$root/Sources/Models/ModelError.swift" \
-    "$root/Fuzz/formula/main.swift" -o "$out/fuzz-formula"
+# The Models module whole (formula, design, fits), over DataTable, Distributions and LinearAlgebra built
+# as instrumented library modules; LinearAlgebra reaches OpenBLAS/LAPACKE through Sources/CLapack.
+blas_cflags=($(pkg-config --cflags openblas 2>/dev/null || true))
+blas_libs=($(pkg-config --libs openblas 2>/dev/null || echo -lopenblas))
+xcc=()
+for f in "${blas_cflags[@]}"; do xcc+=(-Xcc "$f"); done
+library() { # name, extra flags..., then sources after --
+    local name="$1"; shift
+    local extra=()
+    while [ "$1" != "--" ]; do extra+=("$1"); shift; done
+    shift
+    quiet "$swiftc" "${flags[@]}" -module-name "$name" -I "$out/modules" "${extra[@]}" \
+        -emit-module -emit-module-path "$out/modules/$name.swiftmodule" \
+        -emit-library -static -o "$out/modules/lib$name.a" "$@"
+}
+library DataTable -- "$root"/Sources/DataTable/*.swift
+library Distributions -- "$root"/Sources/Distributions/*.swift
+library LinearAlgebra -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/LinearAlgebra/*.swift
+quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" "${xcc[@]}" \
+    -L "$out/modules" -lLinearAlgebra -lDistributions -lDataTable "${blas_libs[@]}" -llapacke \
+    $(find "$root/Sources/Models" -name '*.swift' | sort) "$root/Fuzz/formula/main.swift" -o "$out/fuzz-formula"
 fi
 echo "built ${targets[*]} in $out" >&2

@@ -1,7 +1,7 @@
 // libFuzzer target for the formula parser and the model frame: any text must parse to a Formula
 // or throw a FormulaError (with a caret display), and a parsed formula must give a ModelFrame and
-// design matrix or a ModelError against a small table, never a trap, hang or memory error.
-// Compiled together with Sources/Models/{Formula,Design} and ModelError.swift (see build.sh).
+// design matrix and an OLS fit, or a ModelError, against a small table; never a trap, hang or memory error.
+// Compiled together with the whole Models module (see build.sh).
 import DataTable
 
 /// Columns with the awkward cases the model frame must handle: zeros and negatives (log/sqrt
@@ -38,6 +38,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard columns <= Double(frame.counts.rowsUsed) else { return 0 }
         let design = DesignMatrix(frame: frame)
         precondition(Double(design.columns) == columns, "columnCount \(columns) != built \(design.columns)")
+        // The fit itself (QR through LAPACK, inference) on whatever the formula produced.
+        _ = try Regression.fit(.ols, formula: formula, data: table)
     } catch {
         _ = error.description
     }

@@ -52,10 +52,12 @@ public struct DataInput: ParsableArguments {
         let options = try csvOptions()
         let table: Table
         let digest: (sha256: String, byteCount: Int)
-        if path == "-" {
+        if path == "-" || !Self.isRegularFile(path) {
+            // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
             let bytes = try Self.readBytes(path)
             digest = (SHA256.hex(of: bytes), bytes.count)
-            table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: "<stdin>", options: options) }
+            let name = path == "-" ? "<stdin>" : path
+            table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
         } else {
             try Self.requireReadableFile(path)
             // Hash on the other core while the reader parses the memory-mapped file.
@@ -98,6 +100,11 @@ public struct DataInput: ParsableArguments {
         }
     }
 
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// A clear 66 for a missing path or a directory, before any work starts.
     static func requireReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
@@ -117,6 +124,14 @@ public struct DataInput: ParsableArguments {
             return Array(FileHandle.standardInput.readDataToEndOfFile())
         }
         try requireReadableFile(path)
+        if !isRegularFile(path) {
+            // Pipes and devices (/dev/stdin, FIFOs) report no size: read them to the end.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CLIError(.noInput, "cannot read '\(path)': permission denied or unreadable")
+            }
+            defer { try? handle.close() }
+            return Array(handle.readDataToEndOfFile())
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError(.noInput, "cannot read '\(path)': permission denied or unreadable")
         }

@@ -161,6 +161,9 @@ public struct FitCommand: AllianceSubcommand {
         if r.model == .ols {
             fit += [("r_squared", number(f.rSquared)), ("adj_r_squared", number(f.adjRSquared)), ("sigma", number(f.sigma)),
                     ("f_statistic", number(f.fStatistic)), ("f_p_value", number(f.fPValue))]
+            if r.covariance != .classical {
+                fit += [("wald_f_statistic", number(f.waldFStatistic)), ("wald_f_p_value", number(f.waldFPValue))]
+            }
         }
         fit += [("df_model", .integer(f.dfModel)), ("df_residual", .integer(f.dfResidual)),
                 ("log_likelihood", number(f.logLikelihood)), ("aic", number(f.aic)), ("bic", number(f.bic))]
@@ -205,7 +208,12 @@ public struct FitCommand: AllianceSubcommand {
         switch r.model {
         case .ols:
             notes.append("R² = \(f.rSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), adjusted R² = \(f.adjRSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), "
-                         + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue)), σ = \(fixed(f.sigma, 3)).")
+                         + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue))"
+                         + (r.covariance == .classical ? "" : " (classical, as summary(lm))")
+                         + ", σ = \(fixed(f.sigma, 3)).")
+            if r.covariance != .classical, let wald = f.waldFStatistic {
+                notes.append("Robust Wald test of all slopes: F(\(f.dfModel), \(f.dfResidual)) = \(fixed(wald, 2)), p \(FitCommand.pText(f.waldFPValue)) (as lmtest::waldtest with the same covariance).")
+            }
         case .logit, .poisson, .negbin:
             notes.append("Deviance = \(fixed(f.deviance, 2)) on \(f.dfResidual) df (null \(fixed(f.nullDeviance, 2)) on \(f.dfNull ?? 0) df), "
                          + "\(f.iterations ?? 0) IRLS iterations.")

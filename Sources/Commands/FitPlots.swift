@@ -60,7 +60,7 @@ enum FitPlots {
     struct QQPoints {
         let theoretical: [Double]
         let sample: [Double]
-        /// Rows whose leverage is 1 (fitted exactly), which have no standardized residual.
+        /// Rows without a standardized residual: leverage 1 (fitted exactly) or σ̂ = 0.
         let undefined: Int
     }
 
@@ -108,7 +108,9 @@ enum FitPlots {
         let points = qqPoints(standardized)
         var text = "Normal Q–Q plot of \(points.sample.count) standardized residuals from \(path): sample quantiles (y) against "
             + "standard normal quantiles (x). Points near the dashed line y = x are consistent with normal errors."
-        if points.undefined > 0 { text += " \(points.undefined) rows with leverage 1 have no standardized residual and are not shown." }
+        if points.undefined > 0 {
+            text += " \(points.undefined) rows have no standardized residual (leverage 1, or no residual variance) and are not shown."
+        }
         return Plot(title: title, description: text,
                     x: .linear("Theoretical quantiles (standard normal)"), y: .linear("Standardized residuals"),
                     layers: [Layer(.reference(.abline(intercept: 0, slope: 1)), style: .reference),

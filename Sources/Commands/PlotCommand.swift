@@ -69,6 +69,16 @@ enum PlotColumns {
         return (0..<numeric.count).map { row in numeric[row].flatMap { $0.isFinite ? $0 : nil } }
     }
 
+    /// Output's axis ticks cannot resolve a range narrower than about 1e-300 (it would trap computing the tick
+    /// step), so such columns are refused here with a message rather than drawn.
+    static func requireResolvableSpread(_ values: [Double?], _ name: String, path: String) throws {
+        let present = values.compactMap { $0 }
+        guard let low = present.min(), let high = present.max(), high > low else { return }
+        guard high - low >= 1e-290 else {
+            throw CLIError.data("\(path): the values of '\(name)' differ by less than 1e-290, too little for a plot axis; rescale the column")
+        }
+    }
+
     /// Group labels: text as written; numbers in shortest form (`1`, `2.5`).
     static func labels(_ data: LoadedData, _ name: String) throws -> [String?] {
         let column = try require(data, name)

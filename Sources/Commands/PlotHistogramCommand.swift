@@ -11,7 +11,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         discussion: """
             Bins are half-open [a, b), the last one closed. Default width: Freedman–Diaconis, 2·IQR·n^(-1/3) (IQR from
             R's default quantile, type 7), falling back to Sturges' ceil(log2 n + 1) bins over the range when the IQR
-            is 0. When every value is a whole number and the width comes from a rule, the width is rounded up to a whole
+            is 0 or Freedman–Diaconis would need more than 200 bins (a long tail). When every value is a whole number and the width comes from a rule, the width is rounded up to a whole
             number and the edges fall at half-integers, so no whole value sits on an edge. --bins N: N equal bins from
             the minimum to the maximum. --binwidth W: edges at multiples of W. With --by each group is drawn as a step
             outline over the same bins; groups smaller than --min-cell are pooled into 'other (suppressed)'.
@@ -52,11 +52,12 @@ public struct PlotHistogramCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): column '\(xName)' has no values to plot (every row is missing)")
         }
         let values = complete.compactMap { x[$0] }
+        try PlotColumns.requireResolvableSpread(values, xName, path: data.path)
         let binning: HistogramBins
         do {
             binning = try HistogramBins(values, bins: bins, binwidth: binwidth)
-        } catch {
-            throw CLIError.usage("\(data.path): \(error)")
+        } catch let failure as HistogramBins.Failure {
+            throw CLIError(failure.kind, "\(data.path): column '\(xName)': \(failure.description)")
         }
         let grouping = PlotGroups(rows: complete, labels: labels, minCell: minCell)
         let counts = grouping.groups.map { group in binning.counts(group.rows.compactMap { x[$0] }) }
@@ -68,7 +69,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let dropped = data.table.rowCount - complete.count
         let plot = histogram(grouping, binning: binning, counts: counts, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
-        return CommandReport(json: json(grouping, binning: binning, counts: counts, data: data, plotted: complete.count, figure: written),
+        return CommandReport(json: json(grouping, binning: binning, counts: counts, data: data, plotted: complete.count, figure: plotOptions.out),
                              tables: [table(grouping, binning: binning, counts: counts, dropped: dropped, path: data.path)],
                              figures: [written], warnings: warnings)
     }
@@ -167,7 +168,12 @@ struct HistogramBins {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// Usage when the user's --bins or --binwidth cannot work; data when the values themselves cannot be binned.
+        var kind: CLIError.Kind = .usage
     }
+
+    /// Freedman–Diaconis on a long-tailed column can ask for thousands of bins; past this many, Sturges is used.
+    static let ruleBinLimit = 200
 
     /// Most bins a rule or --binwidth may produce (a tiny width on a wide range would otherwise allocate without bound).
     static let maximumBins = 10_000
@@ -175,6 +181,10 @@ struct HistogramBins {
     init(_ values: [Double], bins: Int? = nil, binwidth: Double? = nil) throws {
         let sorted = values.sorted()
         guard let low = sorted.first, let high = sorted.last else { throw Failure(description: "no values to bin") }
+        guard (high - low).isFinite else {
+            throw Failure(description: "the values span more than a number can hold (\(low) to \(high)); check the column for sentinel values",
+                          kind: .data)
+        }
         let whole = sorted.allSatisfy { $0 == $0.rounded() }
         let n = Double(sorted.count)
         var start: Double
@@ -188,14 +198,15 @@ struct HistogramBins {
         } else if let binwidth {
             width = binwidth
             start = (low / binwidth).rounded(.down) * binwidth
-            count = max(1, Int(((high - start) / binwidth).rounded(.down)) + 1)
+            count = try Self.binCount(from: start, to: high, width: binwidth)
             // The top edge closes the last bin; when max sits exactly on an edge it belongs to the bin below.
             if count > 1 && start + Double(count - 1) * binwidth == high { count -= 1 }
             rule = "--binwidth \(PlotNumber.text(binwidth))"
         } else {
             let iqr = Self.quantile7(sorted, 0.75) - Self.quantile7(sorted, 0.25)
-            if iqr > 0 {
-                width = 2 * iqr / Foundation.cbrt(n)
+            let fd = 2 * iqr / Foundation.cbrt(n)
+            if iqr > 0 && (high - low) / fd <= Double(Self.ruleBinLimit) {
+                width = fd
                 rule = "Freedman–Diaconis"
             } else {
                 let sturges = Int((Foundation.log2(n) + 1).rounded(.up))
@@ -208,7 +219,7 @@ struct HistogramBins {
             } else {
                 start = (low / width).rounded(.down) * width
             }
-            count = max(1, Int(((high - start) / width).rounded(.down)) + 1)
+            count = try Self.binCount(from: start, to: high, width: width)
             if count > 1 && start + Double(count - 1) * width == high { count -= 1 }
         }
         guard count <= Self.maximumBins else {
@@ -218,6 +229,10 @@ struct HistogramBins {
         var edges = (0...count).map { start + Double($0) * width }
         // Rounding must never leave the maximum outside the closed last bin.
         if edges[count] < high { edges[count] = high }
+        guard width.isFinite, width > 0, zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw Failure(description: "the values are too close together (or too large) to bin at width \(width); give a --binwidth that suits their scale",
+                          kind: bins == nil && binwidth == nil ? .data : .usage)
+        }
         self.edges = edges
         // Half-integer edges of whole-number data need one decimal although the width needs none.
         places = max(Self.decimals(width), Self.decimals(edges[0]))
@@ -233,13 +248,23 @@ struct HistogramBins {
         var counts = Array(repeating: 0, count: count)
         guard let first = edges.first, let last = edges.last else { return counts }
         for value in values where value >= first && value <= last {
-            var bin = min(count - 1, Int(((value - first) / width).rounded(.down)))
+            let position = ((value - first) / width).rounded(.down)
+            var bin = position.isFinite ? Int(min(max(position, 0), Double(count - 1))) : 0
             // Floating-point division can land one bin off at an edge; the edges decide.
             while bin > 0 && value < edges[bin] { bin -= 1 }
             while bin < count - 1 && value >= edges[bin + 1] { bin += 1 }
             counts[bin] += 1
         }
         return counts
+    }
+
+    /// Bins of `width` needed to reach `high` from `start`, checked before any conversion to Int can trap.
+    private static func binCount(from start: Double, to high: Double, width: Double) throws -> Int {
+        let bins = ((high - start) / width).rounded(.down) + 1
+        guard bins.isFinite, bins <= Double(maximumBins) else {
+            throw Failure(description: "more than \(maximumBins) bins would be needed; use a larger --binwidth or --bins N")
+        }
+        return max(1, Int(bins))
     }
 
     /// R's default (type 7) sample quantile of sorted values.

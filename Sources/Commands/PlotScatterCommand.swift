@@ -55,6 +55,8 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let y = try PlotColumns.numeric(data, yName, role: "--y")
         let labels = try groupName.map { try PlotColumns.labels(data, $0) }
         let complete = (0..<data.table.rowCount).filter { x[$0] != nil && y[$0] != nil && (labels?[$0] != nil || labels == nil) }
+        try PlotColumns.requireResolvableSpread(complete.map { x[$0] }, xName, path: data.path)
+        try PlotColumns.requireResolvableSpread(complete.map { y[$0] }, yName, path: data.path)
         let grouping = PlotGroups(rows: complete, labels: labels, minCell: minCell)
         let dropped = data.table.rowCount - complete.count
 
@@ -78,7 +80,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         if let warning = grouping.crowdingWarning { warnings.append(warning) }
         let plot = scatterPlot(grouping, x: x, y: y, fits: fits, dropped: dropped, path: data.path)
         let written = try context.writeFile(plot.svg(), to: plotOptions.out)
-        return CommandReport(json: json(grouping, fits: fits, data: data, plotted: complete.count, figure: written),
+        return CommandReport(json: json(grouping, fits: fits, data: data, plotted: complete.count, figure: plotOptions.out),
                              tables: [table(grouping, fits: fits, plotted: complete.count, dropped: dropped, path: data.path)],
                              figures: [written], warnings: warnings)
     }

@@ -110,10 +110,14 @@ private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBuffe
         return NumericSummary(n: 0, missing: missingCount, mean: nil, sd: nil, min: nil, median: nil, max: nil,
                               distinct: 0)
     }
-    var center = roughSum / Double(n)
-    if !center.isFinite {
-        // The plain sum overflowed: centre on the midrange instead (finite, within the data).
-        center = low / 2 + high / 2
+    // Values near the top of the double range would overflow their squared deviations: work in units of an
+    // exact power of two (multiplying by 2^-k is exact) and scale mean and sd back at the end.
+    let largest = Swift.max(abs(low), abs(high))
+    let scale = largest > 0x1p500 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
+    var center = roughSum / Double(n) * scale
+    if !center.isFinite || scale != 1 {
+        // The plain sum overflowed, or values are rescaled: centre on the midrange (finite, within the data).
+        center = (low * scale) / 2 + (high * scale) / 2
     }
     // Pass 2: compensated sums of deviations from the centre and of their squares, plus order
     // statistics. Small-range integer data (item scores, totals) are counted per value instead:
@@ -132,18 +136,18 @@ private func summarize(values: UnsafeBufferPointer<Double>, missing: UnsafeBuffe
         order = countingOrderStatistics(counts: counts, n: n, low: low)
     } else {
         for i in 0..<values.count where !missing[i] {
-            let d = values[i] - center
+            let d = values[i] * scale - center
             deviations.add(d)
             squares.add(d * d)
         }
         order = sortedOrderStatistics(values: values, missing: missing, n: n)
     }
     let meanShift = deviations.value / Double(n)
-    let mean = center + meanShift
+    let mean = (center + meanShift) / scale
     var sd: Double?
     if n > 1 {
         let variance = (squares.value - deviations.value * meanShift) / Double(n - 1)
-        sd = variance > 0 ? variance.squareRoot() : 0
+        sd = variance > 0 ? variance.squareRoot() / scale : 0
     }
     return NumericSummary(n: n, missing: missingCount, mean: mean, sd: sd, min: low == 0 ? 0 : low,
                           median: order.median, max: high == 0 ? 0 : high, distinct: order.distinct)

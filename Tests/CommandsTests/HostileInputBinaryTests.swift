@@ -13,7 +13,7 @@ struct HostileInputBinaryTests {
         let outputContains: String
         var standardInput: [UInt8]? = nil
 
-        var testDescription: String { arguments.joined(separator: " ") }
+        var testDescription: String { String(arguments.joined(separator: " ").prefix(80)) }
     }
 
     static let cases: [Case] = [
@@ -27,6 +27,14 @@ struct HostileInputBinaryTests {
         Case(arguments: ["describe", "models.csv", "--bogus"], status: 64, outputContains: "--bogus"),
         Case(arguments: ["describe", "header_only.csv", "--out", "/nonexistent-directory/out.txt"], status: 73,
              outputContains: "/nonexistent-directory/out.txt"),
+        Case(arguments: ["fit", "logit", "models.csv", "--formula", "sep_y ~ x1"], status: 65, outputContains: "separation"),
+        Case(arguments: ["fit", "ols", "models.csv", "--formula", "y ~ (x1 + z"], status: 64, outputContains: "expected ')'"),
+        // 30,000 parentheses: 60 KB, under Linux's 128 KB limit for one argument.
+        Case(arguments: ["fit", "ols", "models.csv", "--formula",
+                         "y ~ " + String(repeating: "(", count: 30_000) + "x1" + String(repeating: ")", count: 30_000)],
+             status: 64, outputContains: "nested more than 64 levels"),
+        Case(arguments: ["fit", "ols", "models.csv", "--formula", "y ~ factor(client)"], status: 65,
+             outputContains: "30 parameters but only 30 complete rows"),
         Case(arguments: ["describe", "-"], status: 65, outputContains: "<stdin>:2:2",
              standardInput: Array("a,b\n1,\"open\n2,3\n".utf8)),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Output
 import Testing
 @testable import Commands
 
@@ -75,19 +76,30 @@ import Testing
         let ols = try runCommand(["fit", "ols", PlotTestSupport.clinic, "--formula", "phq_post ~ phq_pre + site",
                                   "--plot", "figures/ols.svg"], outputDirectory: directory)
         #expect(ols.report?.figures.map { ($0 as NSString).lastPathComponent } == ["ols.svg", "ols-residuals.svg", "ols-qq.svg"])
+        let used = try PlotTestSupport.fixtureRows("ols_rstandard.csv").count  // R's rows for phq_post ~ phq_pre + site
         for file in ["figures/ols-residuals.svg", "figures/ols-qq.svg"] {
             let inventory = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, file)))
-            #expect(inventory.dataPoints == 922, "\(file)")
+            #expect(inventory.dataPoints == used, "\(file)")
         }
         let logit = try runCommand(["fit", "logit", PlotTestSupport.clinic, "--formula", "dropout ~ phq_pre + age",
                                     "--plot", "logit.svg"], outputDirectory: directory)
         #expect(logit.report?.figures.count == 2)
         let binned = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, "logit-binned.svg")))
-        #expect(binned.dataPoints == 31)  // ⌊√1000⌋ bins
+        let logitRows = try #require(logit.report?.json.usedRows)
+        #expect(binned.dataPoints == Int(Double(logitRows).squareRoot()))  // ⌊√n⌋ bins
         let counts = try runCommand(["fit", "negbin", PlotTestSupport.clinic, "--formula", "sessions_attended ~ phq_pre",
                                      "--plot", "nb.svg"], outputDirectory: directory)
         #expect(counts.report?.figures.count == 2)
         let observed = try #require(PlotTestSupport.inventory(try PlotTestSupport.read(directory, "nb-observed.svg")))
-        #expect(observed.dataPoints == 1000)
+        #expect(observed.dataPoints == counts.report?.json.usedRows)
+    }
+}
+
+extension JSONValue {
+    /// `data.used` of a command's JSON: the rows a model used.
+    var usedRows: Int? {
+        guard case .object(let fields) = self, case .object(let data)? = fields.first(where: { $0.0 == "data" })?.1,
+              case .integer(let used)? = data.first(where: { $0.0 == "used" })?.1 else { return nil }
+        return used
     }
 }

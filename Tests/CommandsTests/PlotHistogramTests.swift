@@ -79,6 +79,33 @@ import Testing
         #expect(throws: HistogramBins.Failure.self) { try HistogramBins([0, 1e9], binwidth: 1) }
     }
 
+    /// A long tail would make Freedman–Diaconis ask for thousands of bins; Sturges takes over past 200.
+    @Test func longTailFallsBackToSturges() throws {
+        let values = (0..<999).map { Double($0) / 999 } + [1e6]
+        let bins = try HistogramBins(values)
+        #expect(bins.rule == "Sturges")
+        #expect(bins.count <= 11)  // ceil(log2(1000) + 1) = 11
+        #expect(bins.counts(values).reduce(0, +) == 1000)
+    }
+
+    /// Values a plot cannot show are refused with a data error, never a trap.
+    @Test func hostileValuesAreRefused() throws {
+        let directory = try temporaryDirectory("histogram-hostile")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (name, csv) in [("huge", "x,y\n1e308,1\n-1e308,2\n"), ("subnormal", "x,y\n0,1\n5e-324,2\n1e-323,3\n")] {
+            try csv.write(toFile: (directory as NSString).appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+            for kind in ["histogram", "scatter"] {
+                let args = ["plot", kind, "\(name).csv", "--x", "x"] + (kind == "scatter" ? ["--y", "y"] : []) + ["--out", "p.svg"]
+                let run = try runCommand(args, inputDirectory: directory, outputDirectory: directory)
+                if name == "huge" && kind == "scatter" {
+                    #expect(run.error == nil)  // a scatter can show a wide range; only the bins overflow
+                } else {
+                    #expect(run.error?.kind == .data, "\(kind) \(name)")
+                }
+            }
+        }
+    }
+
     @Test func errorsHaveTheRightKind() throws {
         func kind(_ args: [String]) throws -> CLIError.Kind? {
             let directory = try temporaryDirectory("histogram-errors")

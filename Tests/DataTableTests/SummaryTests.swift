@@ -118,3 +118,21 @@ struct SummaryTests {
         ]))
     }
 }
+
+/// Values near the top of the double range: squared deviations would overflow, so the summary works in units of
+/// an exact power of two. Expected values by hand: mean 1.6e308, sd 1e307 (n − 1).
+@Suite struct HugeValueSummaryTests {
+    @Test func meanAndSDOfValuesNearDoubleMax() {
+        let s = summarize(NumericColumn([1.5e308, 1.7e308, 1.6e308]))
+        #expect(abs(s.mean! - 1.6e308) <= 1e-15 * 1.6e308)
+        #expect(abs(s.sd! - 1e307) <= 1e-12 * 1e307)
+        #expect(s.min == 1.5e308 && s.max == 1.7e308 && s.median == 1.6e308)
+    }
+
+    @Test func symmetricHugeValuesCentreOnZero() {
+        let s = summarize(NumericColumn([-1e308, 1e308, -1e308, 1e308]))
+        #expect(s.mean == 0)
+        // sd = sqrt(4e616 / 3): finite, about 1.1547e308.
+        #expect(abs(s.sd! - 1e308 * (4.0 / 3).squareRoot()) <= 1e-12 * 1.2e308)
+    }
+}

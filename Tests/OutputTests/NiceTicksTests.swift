@@ -27,6 +27,10 @@ import Output
         #expect(NiceTicks.linear(3, 3, target: 5) == [3])
         #expect(NiceTicks.linear(.nan, 1, target: 5).isEmpty)
         #expect(NiceTicks.log10(-1, 10, target: 5).isEmpty)
+        // A subnormal span: span / target underflows to 0 (log10 = -inf); the bounds come back instead of a trap.
+        #expect(NiceTicks.linear(0, 5e-324, target: 5) == [0, 5e-324])
+        #expect(NiceTicks.linear(1e-323, 2e-323, target: 5).count >= 2)
+        #expect(!NiceTicks.log10(5e-324, 1e-300, target: 5).isEmpty)
     }
 
     @Test func logTicksArePowersOrOneTwoFive() {

@@ -1,15 +1,50 @@
 import Foundation
 import Ink
 
-/// A self-contained HTML page from the report's Markdown: a small stylesheet, and every SVG figure inlined
-/// (ids prefixed per figure so clip paths of different plots cannot collide).
+/// A self-contained HTML page for a notebook report: a small stylesheet around a body the runner assembles —
+/// the author's prose through Ink, each command's tables through alliance's own HTML table renderer (so names like
+/// `wai_sr_total` are never read as Markdown emphasis), and every SVG figure inlined with ids prefixed per figure
+/// so clip paths and ARIA references of different plots cannot collide.
 struct HTMLReport {
     let title: String
-    let markdown: String
-    let outputDirectory: String
+    private(set) var body: [String] = []
+    private var figureCount = 0
+
+    init(title: String) {
+        self.title = title
+    }
+
+    /// Author-written Markdown (prose and the command blocks as code).
+    mutating func appendMarkdown(_ markdown: String) {
+        body.append(MarkdownParser().html(from: markdown))
+    }
+
+    mutating func appendHTML(_ html: String) {
+        body.append(html)
+    }
+
+    /// A note (warning or error) as an escaped block quote.
+    mutating func appendNote(_ text: String, label: String) {
+        body.append("<blockquote><strong>\(escape(label))</strong> \(escape(text).replacingOccurrences(of: "\n", with: "<br>"))</blockquote>")
+    }
+
+    /// The SVG file at `path`, inlined in a `<figure>`; a link when it cannot be read.
+    mutating func appendFigure(path: String, relativePath: String) {
+        guard let data = FileManager.default.contents(atPath: path), var svg = String(data: data, encoding: .utf8) else {
+            body.append("<p><a href=\"\(escape(relativePath))\">\(escape(relativePath))</a></p>")
+            return
+        }
+        figureCount += 1
+        if let decl = svg.range(of: "?>"), svg.hasPrefix("<?xml") { svg = String(svg[decl.upperBound...]) }
+        let prefix = "fig\(figureCount)-"
+        svg = svg.replacingOccurrences(of: "id=\"", with: "id=\"\(prefix)")
+            .replacingOccurrences(of: "url(#", with: "url(#\(prefix)")
+            .replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
+        svg = prefixAriaReferences(svg, prefix: prefix)
+        body.append("<figure>\(svg.trimmingCharacters(in: .whitespacesAndNewlines))<figcaption>\(escape(relativePath))</figcaption></figure>")
+    }
 
     func render() -> String {
-        let body = inlineFigures(MarkdownParser().html(from: markdown))
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -22,56 +57,21 @@ struct HTMLReport {
                margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }
         h1, h2, h3 { line-height: 1.2; }
         table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
-        th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
-        th[align="right"], td[align="right"] { text-align: right; }
-        th[align="center"], td[align="center"] { text-align: center; }
-        thead th { border-bottom: 2px solid #444; }
+        caption { font-weight: 600; }
         pre { background: #f5f5f5; padding: 0.75rem; overflow-x: auto; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
         blockquote { border-left: 4px solid #E69F00; margin: 1rem 0; padding: 0.25rem 1rem; background: #fff8e6; }
-        figure, svg { max-width: 100%; height: auto; }
+        figure { margin: 1rem 0; }
+        figure svg { max-width: 100%; height: auto; }
+        figcaption { font-size: 0.8em; color: #555; }
         </style>
         </head>
         <body>
-        \(body)
+        \(body.joined(separator: "\n"))
         </body>
         </html>
 
         """
-    }
-
-    /// Replaces `<img src="x.svg" …>` with the SVG file's markup.
-    private func inlineFigures(_ html: String) -> String {
-        var out = ""
-        var rest = Substring(html)
-        var figure = 0
-        while let start = rest.range(of: "<img src=\"") {
-            out += rest[..<start.lowerBound]
-            let afterSrc = rest[start.upperBound...]
-            guard let quote = afterSrc.firstIndex(of: "\""), let close = afterSrc.range(of: "/>") ?? afterSrc.range(of: ">") else {
-                out += rest[start.lowerBound...]
-                rest = ""
-                break
-            }
-            let src = String(afterSrc[..<quote])
-            let path = (outputDirectory as NSString).appendingPathComponent(src)
-            if src.hasSuffix(".svg"), !src.contains(".."), let data = FileManager.default.contents(atPath: path),
-               var svg = String(data: data, encoding: .utf8) {
-                figure += 1
-                if let decl = svg.range(of: "?>"), svg.hasPrefix("<?xml") { svg = String(svg[decl.upperBound...]) }
-                let prefix = "fig\(figure)-"
-                svg = svg.replacingOccurrences(of: "id=\"", with: "id=\"\(prefix)")
-                    .replacingOccurrences(of: "url(#", with: "url(#\(prefix)")
-                    .replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
-                svg = prefixAriaReferences(svg, prefix: prefix)
-                out += "<figure>\(svg.trimmingCharacters(in: .whitespacesAndNewlines))</figure>"
-            } else {
-                out += rest[start.lowerBound..<close.upperBound]
-            }
-            rest = afterSrc[close.upperBound...]
-        }
-        out += rest
-        return out
     }
 
     /// `aria-labelledby` / `aria-describedby` hold space-separated ids: prefix each like the ids themselves.

@@ -44,6 +44,7 @@ struct NotebookRunner {
                                  standardOutput: { sink.text += $0 }, standardError: { sink.errors += $0 })
         let document = NotebookDocument(text: text)
         var markdown: [String] = []
+        var html = HTMLReport(title: name)
         var blocks: [JSONValue] = []
         var failures: [BlockFailure] = []
         var resultIndex = 0
@@ -51,8 +52,10 @@ struct NotebookRunner {
             switch segment {
             case .prose(let p):
                 markdown.append(p)
+                html.appendMarkdown(p)
             case .block(let source, _, let commands):
                 markdown.append(source)
+                html.appendMarkdown(source)
                 for command in commands {
                     resultIndex += 1
                     let outputsBefore = context.outputs.count
@@ -62,7 +65,11 @@ struct NotebookRunner {
                         let jsonName = String(format: "results/%03d-line-%d.json", resultIndex, command.line)
                         try context.writeFile(report.json.prettyPrinted() + "\n", to: jsonName)
                         markdown.append(render(report, relativeTo: outputDirectory))
-                        if !sink.errors.isEmpty { markdown.append(quote(sink.errors)) }
+                        appendHTML(report, to: &html)
+                        if !sink.errors.isEmpty {
+                            markdown.append(quote(sink.errors))
+                            html.appendNote(sink.errors.trimmingCharacters(in: "\n"), label: "")
+                        }
                         if report.exitStatus != 0 {
                             throw BlockFailure(line: command.line, message: "the command reported a failing verdict (exit status \(report.exitStatus))", exitCode: report.exitStatus)
                         }
@@ -70,6 +77,7 @@ struct NotebookRunner {
                     } catch let failure as BlockFailure {
                         failures.append(failure)
                         markdown.append("> **Error** (line \(failure.line)): \(failure.message)")
+                        html.appendNote(failure.message, label: "Error (line \(failure.line)):")
                         blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: failure.message))
                         if !keepGoing { break segments }
                     }
@@ -79,8 +87,7 @@ struct NotebookRunner {
         var report = markdown.joined(separator: "\n\n")
         if !report.hasSuffix("\n") { report += "\n" }
         let mdPath = try context.writeFile(report, to: "\(name).md")
-        let html = HTMLReport(title: name, markdown: report, outputDirectory: outputDirectory).render()
-        let htmlPath = try context.writeFile(html, to: "\(name).html")
+        let htmlPath = try context.writeFile(html.render(), to: "\(name).html")
         let manifest = Manifest(notebookPath: notebookPath, notebookBytes: notebookBytes,
                                 notebookDirectory: notebookDirectory, outputDirectory: outputDirectory,
                                 context: context, blocks: blocks, failures: failures.count)
@@ -128,6 +135,13 @@ struct NotebookRunner {
             parts.append("![\(alt)](\(relative))")
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    private func appendHTML(_ report: CommandReport, to html: inout HTMLReport) {
+        for table in report.tables { html.appendHTML(table.rendered(as: .html)) }
+        for figure in report.figures {
+            html.appendFigure(path: figure, relativePath: Manifest.relative(figure, to: outputDirectory))
+        }
     }
 
     private func quote(_ text: String) -> String {

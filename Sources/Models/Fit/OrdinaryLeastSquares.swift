@@ -107,6 +107,24 @@ public enum Regression {
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: dfResidual)
         var warnings: [String] = []
+        if options.covariance != .classical {
+            // The overall test under the robust covariance (summary.lm's F assumes the classical one).
+            let tested = ls.kept.indices.filter { !(design.hasIntercept && ls.kept[$0] == 0) }
+            if !tested.isEmpty {
+                var block = Matrix(rows: tested.count, columns: tested.count)
+                for (a, i) in tested.enumerated() { for (b, j) in tested.enumerated() { block[a, b] = vcov[i, j] } }
+                let b = tested.map { ls.coefficients[$0] }
+                if let solved = try? Cholesky(block).solve(b) {
+                    let q = Double(tested.count)
+                    let wald = zip(b, solved).reduce(0.0) { $0 + $1.0 * $1.1 } / q
+                    stats.waldFStatistic = wald
+                    stats.waldFPValue = FDistribution(numerator: q, denominator: Double(dfResidual)).ccdf(wald)
+                } else {
+                    warnings.append("the robust covariance of the slopes is singular (e.g. fewer clusters than coefficients); "
+                                    + "no robust overall F test is reported")
+                }
+            }
+        }
         if !ls.aliased.isEmpty {
             let names = ls.aliased.map { design.columnNames[$0] }
             warnings.append("\(names.count == 1 ? "coefficient" : "coefficients") not estimable because of collinearity "

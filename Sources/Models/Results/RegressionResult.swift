@@ -72,6 +72,10 @@ public struct FitStatistics: Sendable, Equatable {
     public var sigma: Double?
     public var fStatistic: Double?
     public var fPValue: Double?
+    /// OLS with a robust or cluster covariance: the Wald F test that every non-intercept coefficient is zero,
+    /// using that covariance, on (dfModel, dfResidual) df — as lmtest::waldtest(fit, vcov = …). Nil when classical.
+    public var waldFStatistic: Double?
+    public var waldFPValue: Double?
     /// Model degrees of freedom: estimable coefficients minus the intercept.
     public var dfModel: Int
     public var dfResidual: Int

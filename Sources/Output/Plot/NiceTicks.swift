@@ -13,7 +13,11 @@ public enum NiceTicks {
         let target = max(2, target)
         let span = high - low
         guard span.isFinite else { return [] }
-        let baseExponent = Int(Foundation.log10(span / Double(target)).rounded(.down))
+        // A span so small that span / target underflows to 0 has no nice steps: fall back to the bounds
+        // (log10(0) = -inf would trap when converted to Int).
+        let rawExponent = Foundation.log10(span / Double(target)).rounded(.down)
+        guard rawExponent.isFinite, abs(rawExponent) < 400 else { return [low, high] }
+        let baseExponent = Int(rawExponent)
         var best: (ticks: [Double], score: Double)?
         for exponent in (baseExponent - 1)...(baseExponent + 2) {
             for mantissa in [1.0, 2.0, 2.5, 5.0] {
@@ -62,8 +66,10 @@ public enum NiceTicks {
     public static func log10(_ low: Double, _ high: Double, target: Int) -> [Double] {
         guard low > 0, high > low, low.isFinite, high.isFinite else { return [] }
         let target = max(2, target)
-        let lowExponent = Int(Foundation.log10(low).rounded(.down))
-        let highExponent = Int(Foundation.log10(high).rounded(.up))
+        let lowLog = Foundation.log10(low).rounded(.down), highLog = Foundation.log10(high).rounded(.up)
+        guard lowLog.isFinite, highLog.isFinite else { return [] }
+        let lowExponent = Int(lowLog)
+        let highExponent = Int(highLog)
         func ticks(_ mantissas: [Double], every stride: Int = 1) -> [Double] {
             var result: [Double] = []
             for exponent in lowExponent...highExponent where exponent % stride == 0 {
