@@ -21,6 +21,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "Distributions"),
         .target(name: "DataTable"),
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Simulation",
+                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Ink", package: "Ink"),
             ]

@@ -42,7 +42,7 @@ final class FileDigest: @unchecked Sendable {
             hasher.update(raw: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             total += n
         }
-        let hex = hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let hex = SHA256.hexString(hasher.finalize())
         return .success((hex, total))
     }
 }

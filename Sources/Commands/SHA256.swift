@@ -1,22 +1,19 @@
-/// SHA-256 (FIPS 180-4), for data provenance in results and manifests. Small and dependency-free:
-/// Foundation on Linux has no CryptoKit, and swift-crypto would add minutes to every clean build.
-public struct SHA256: Sendable {
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+import CCrypto
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+/// SHA-256 (FIPS 180-4) for data provenance in results and manifests, by OpenSSL's libcrypto (hardware SHA
+/// extensions where the CPU has them: hashing a 100 MB input costs a fraction of parsing it).
+public struct SHA256 {
+    private final class Context {
+        let pointer: OpaquePointer?
+        init() {
+            pointer = EVP_MD_CTX_new()
+            if let pointer { EVP_DigestInit_ex(pointer, EVP_sha256(), nil) }
+        }
+        deinit { EVP_MD_CTX_free(pointer) }
+    }
+
+    private let context = Context()
+    private var finished = false
 
     public init() {}
 
@@ -25,83 +22,29 @@ public struct SHA256: Sendable {
         array.withUnsafeBytes { update(raw: $0) }
     }
 
-    /// Hashes a raw buffer: whole 64-byte blocks straight from memory, the remainder buffered.
     public mutating func update(raw: UnsafeRawBufferPointer) {
-        length &+= UInt64(raw.count)
-        var offset = 0
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, raw.count)
-            buffer.append(contentsOf: raw[0..<take])
-            offset = take
-            if buffer.count < 64 { return }
-            let block = buffer
-            block.withUnsafeBytes { compress($0.baseAddress!) }
-            buffer.removeAll(keepingCapacity: true)
-        }
-        guard let base = raw.baseAddress else { return }
-        while raw.count - offset >= 64 {
-            compress(base + offset)
-            offset += 64
-        }
-        buffer.append(contentsOf: raw[offset...])
+        guard !finished, let base = raw.baseAddress, raw.count > 0 else { return }
+        EVP_DigestUpdate(context.pointer, base, raw.count)
     }
 
+    /// The 32-byte digest; the hasher is spent afterwards.
     public mutating func finalize() -> [UInt8] {
-        let bitLength = length &* 8
-        var tail = buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                compress(raw.baseAddress! + offset)
-                offset += 64
-            }
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        if !finished {
+            digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context.pointer, $0.baseAddress, &length) }
         }
-        buffer = []
-        return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
+        finished = true
+        return digest
     }
 
     public static func hex<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
         var h = SHA256()
         h.update(bytes)
-        return h.finalize().map { byte in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        return hexString(h.finalize())
     }
 
-    private mutating func compress(_ block: UnsafeRawPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            }
-            for i in 16..<64 {
-                let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-                let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = state[0], b = state[1], c = state[2], d = state[3]
-            var e = state[4], f = state[5], g = state[6], h = state[7]
-            SHA256.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
-                }
-            }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-        }
+    static func hexString(_ digest: [UInt8]) -> String {
+        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
-}
-
-private extension UInt32 {
-    func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
