@@ -22,6 +22,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "Distributions"),
         .target(name: "DataTable"),
@@ -42,7 +43,7 @@ let package = Package(
                 .product(name: "Ink", package: "Ink"),
             ]
         ),
-        .executableTarget(name: "alliance", dependencies: ["Commands"]),
+        .executableTarget(name: "alliance", dependencies: ["Commands", "CMalloc"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTableTests", dependencies: ["DataTable"], resources: [.copy("Fixtures")]),
