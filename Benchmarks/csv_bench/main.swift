@@ -1,5 +1,5 @@
 // Timing harness for the CSV reader: reads a file and summarises every column, as `describe` does.
-// Built by Benchmarks/csv.sh with `swiftc -O Sources/DataTable/*.swift Benchmarks/csv_bench/main.swift`.
+// Built by Benchmarks/csv.sh with `swiftc -O -wmo Sources/DataTable/*.swift Benchmarks/csv_bench/main.swift`.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -141,8 +141,21 @@ struct ByteInterner {
         return true
     }
 
-    private mutating func growEntries() {
-        let newCapacity = entryCapacity * 2
+    /// Makes room for `entries` levels of about the current mean length, so that a column of
+    /// (nearly) unique values, like client ids, does not grow its buffers by repeated doubling.
+    mutating func reserve(entries: Int) {
+        guard entries > entryCapacity else { return }
+        growEntries(to: entries)
+        let meanLength = count > 0 ? (arenaCount + count - 1) / count : 8
+        let bytes = entries * meanLength + 64
+        if bytes > arenaCapacity {
+            arena = Self.grow(arena, arenaCount, bytes)
+            arenaCapacity = bytes
+        }
+    }
+
+    private mutating func growEntries(to minimum: Int = 0) {
+        let newCapacity = max(entryCapacity * 2, minimum)
         offsets = Self.grow(offsets, count, newCapacity)
         lengths = Self.grow(lengths, count, newCapacity)
         hashes = Self.grow(hashes, isStrictlyIncreasing ? 0 : count, newCapacity)

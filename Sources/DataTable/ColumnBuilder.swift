@@ -32,6 +32,8 @@ struct ColumnBuilder {
         } else {
             codes.reserveCapacity(minimumCapacity)
             HugePages.advise(&codes)
+            // Nearly every row so far brought a new level: expect that to go on.
+            if interner.count * 10 >= codes.count * 9 { interner.reserve(entries: minimumCapacity) }
         }
     }
 
