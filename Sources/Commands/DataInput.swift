@@ -84,6 +84,9 @@ public struct DataInput: ParsableArguments {
                 """)
         }
         context.recordAllowedColumns(report.allowed.map(\.column))
+        for finding in report.allowed {
+            context.warn("\(file): column '\(finding.column)' looks like \(finding.reason) but was let through with --allow-column (recorded)")
+        }
         return LoadedData(table: table, path: file, sha256: sha, byteCount: digest.byteCount,
                           allowedColumns: report.allowed.map(\.column))
     }
@@ -150,12 +153,17 @@ public struct LoadedData {
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
     public func json(used: Int? = nil) -> JSONValue {
         let used = used ?? table.rowCount
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("file", .string(path)),
             ("sha256", .string(sha256)),
             ("rows", .integer(table.rowCount)),
             ("used", .integer(used)),
             ("dropped", .integer(table.rowCount - used)),
-        ])
+        ]
+        // Columns let through the identifier guard are part of the result's provenance.
+        if !allowedColumns.isEmpty {
+            fields.append(("allowed_identifier_columns", .array(allowedColumns.map { .string($0) })))
+        }
+        return .object(fields)
     }
 }

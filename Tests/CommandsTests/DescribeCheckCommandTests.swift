@@ -105,5 +105,9 @@ import Testing
         // --allow-column lets it through and is recorded.
         let allowed = try runCommand(["describe", path, "--allow-column", "contact", "--format", "json"])
         #expect(allowed.error == nil)
+        let data = try #require(try parseJSON(allowed.stdout)["data"] as? [String: Any])
+        #expect(data["allowed_identifier_columns"] as? [String] == ["contact"])
+        #expect(allowed.stderr.contains("--allow-column"))
+        #expect(!allowed.stderr.contains("example.org"))
     }
 }
