@@ -1,0 +1,116 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parsing a large input on two threads: the records are split at a line end near the middle,
+/// each half is parsed into its own column builders, and the halves are joined column by column.
+///
+/// The split is speculative: a line end may lie inside a quoted field. The first half is parsed
+/// from a true record start, so the split was a record start exactly when the first half's last
+/// record ends on it; otherwise (or on any error in either half) the caller parses the whole input
+/// in one pass, so that results and errors are exactly those of the one-pass parse.
+extension CSVParser {
+    /// The joined builders, or nil when the one-pass parse must be used instead.
+    func parseInTwoChunks(columnCount: Int, start: Int, line: Int) -> UnsafeMutablePointer<ColumnBuilder>? {
+        let end = tokenizer.end
+        var lineEnd = start + (end - start) / 2
+        while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
+        let split = lineEnd + 1
+        guard split < end else { return nil }
+
+        let halves = UnsafeMutablePointer<CSVParser>.allocate(capacity: 2)
+        halves.initialize(to: makeWorker())
+        (halves + 1).initialize(to: makeWorker())
+        defer {
+            for i in 0..<2 { halves[i].scratch.deallocate() }
+            halves.deinitialize(count: 2)
+            halves.deallocate()
+        }
+        // The second half must not hand back pages the first is still reading.
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        halves[1].releasedUpTo = (split + page - 1) / page * page
+        let results = UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>.allocate(capacity: 2)
+        results.initialize(repeating: nil, count: 2)
+        defer { results.deinitialize(count: 2); results.deallocate() }
+
+        let shared = UnsafeShared(halves: halves, results: results)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            shared.run(i, columnCount: columnCount, start: start, line: line, split: split, end: end)
+        }
+
+        let first: ParsedChunk
+        let second: ParsedChunk
+        switch (results[0], results[1]) {
+        case (.success(let a)?, .success(let b)?) where a.end == split:
+            first = a
+            second = b
+        default:
+            for case .success(let chunk)? in [results[0], results[1]] {
+                ParsedColumns.release(chunk.builders, count: columnCount)
+            }
+            return nil
+        }
+        defer { ParsedColumns.release(second.builders, count: columnCount) }
+        let lineOffset = first.endLine - 1
+        do throws(TokenizeFailure) {
+            for j in 0..<columnCount {
+                let head = first.builders + j
+                let tail = second.builders + j
+                if head.pointee.isNumeric && tail.pointee.isNumeric {
+                    head.pointee.appendNumbers(of: tail.pointee, lineOffset: lineOffset)
+                    continue
+                }
+                // Categorical in either half means categorical throughout: re-read the other half as text.
+                if head.pointee.isNumeric {
+                    try halves[0].convertToCategorical(head, column: j, rows: first.rows, dataStart: start,
+                                                       dataStartLine: line, columnCount: columnCount)
+                }
+                if tail.pointee.isNumeric {
+                    try halves[1].convertToCategorical(tail, column: j, rows: second.rows, dataStart: split,
+                                                       dataStartLine: 1, columnCount: columnCount)
+                }
+                head.pointee.appendLevels(of: tail.pointee)
+            }
+        } catch {
+            // Not expected (both halves were read cleanly once); the one-pass parse decides.
+            ParsedColumns.release(first.builders, count: columnCount)
+            return nil
+        }
+        return first.builders
+    }
+
+    /// A copy that shares the read-only input and tables but has its own scratch buffer.
+    private func makeWorker() -> CSVParser {
+        var worker = self
+        worker.scratchCapacity = 256
+        worker.scratch = .allocate(capacity: worker.scratchCapacity)
+        return worker
+    }
+}
+
+/// The two workers and their result slots, handed to the threads. Each thread touches only its own
+/// worker and slot, and the caller reads them only after both threads are done.
+private struct UnsafeShared: @unchecked Sendable {
+    let halves: UnsafeMutablePointer<CSVParser>
+    let results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>
+
+    init(halves: UnsafeMutablePointer<CSVParser>, results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>) {
+        self.halves = halves
+        self.results = results
+    }
+
+    func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
+        do throws(TokenizeFailure) {
+            // The first half's columns are sized for the whole input, so the second half is appended in place.
+            let chunk = i == 0
+                ? try halves[0].parseChunk(from: start, line: line, to: split, columnCount: columnCount, estimateEnd: end)
+                : try halves[1].parseChunk(from: split, line: 1, to: end, columnCount: columnCount, estimateEnd: end)
+            results[i] = .success(chunk)
+        } catch {
+            results[i] = .failure(error)
+        }
+    }
+}
