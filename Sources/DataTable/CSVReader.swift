@@ -319,7 +319,7 @@ struct CSVParser {
                 let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
                 for j in 0..<columnCount { builders[j].reserve(estimate) }
             }
-            if releasesConsumedPages && position - releasedUpTo >= 1 << 24 {
+            if releasesConsumedPages && position - releasedUpTo >= 1 << 22 {
                 releaseConsumedPages(upTo: position)
             }
         }

@@ -114,6 +114,13 @@ struct ColumnBuilder {
         for code in later.codes { codes.append(code < 0 ? -1 : recode[Int(code)]) }
     }
 
+    /// Returns the rows' storage to the system (after `appendNumbers`/`appendLevels` copied it).
+    mutating func releaseRows() {
+        ReleasedPages.release(&values)
+        ReleasedPages.release(&missing)
+        ReleasedPages.release(&codes)
+    }
+
     /// The column; shares storage with the builder (no copy).
     func finishNumeric() -> NumericColumn {
         NumericColumn(values: values, missing: missing, leadingZeroCount: leadingZeroCount)

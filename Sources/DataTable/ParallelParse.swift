@@ -54,27 +54,14 @@ extension CSVParser {
             return nil
         }
         defer { ParsedColumns.release(second.builders, count: columnCount) }
-        let lineOffset = first.endLine - 1
-        do throws(TokenizeFailure) {
-            for j in 0..<columnCount {
-                let head = first.builders + j
-                let tail = second.builders + j
-                if head.pointee.isNumeric && tail.pointee.isNumeric {
-                    head.pointee.appendNumbers(of: tail.pointee, lineOffset: lineOffset)
-                    continue
-                }
-                // Categorical in either half means categorical throughout: re-read the other half as text.
-                if head.pointee.isNumeric {
-                    try halves[0].convertToCategorical(head, column: j, rows: first.rows, dataStart: start,
-                                                       dataStartLine: line, columnCount: columnCount)
-                }
-                if tail.pointee.isNumeric {
-                    try halves[1].convertToCategorical(tail, column: j, rows: second.rows, dataStart: split,
-                                                       dataStartLine: 1, columnCount: columnCount)
-                }
-                head.pointee.appendLevels(of: tail.pointee)
-            }
-        } catch {
+        // Join column by column, the columns spread over both threads.
+        let failed = UnsafeMutablePointer<Bool>.allocate(capacity: columnCount)
+        failed.initialize(repeating: false, count: columnCount)
+        defer { failed.deinitialize(count: columnCount); failed.deallocate() }
+        let join = ColumnJoin(first: first, second: second, firstParser: halves[0], secondParser: halves[1],
+                              start: start, line: line, split: split, columnCount: columnCount, failed: failed)
+        DispatchQueue.concurrentPerform(iterations: columnCount) { j in join.join(column: j) }
+        if (0..<columnCount).contains(where: { failed[$0] }) {
             // Not expected (both halves were read cleanly once); the one-pass parse decides.
             ParsedColumns.release(first.builders, count: columnCount)
             return nil
@@ -83,7 +70,7 @@ extension CSVParser {
     }
 
     /// A copy that shares the read-only input and tables but has its own scratch buffer.
-    private func makeWorker() -> CSVParser {
+    fileprivate func makeWorker() -> CSVParser {
         var worker = self
         worker.scratchCapacity = 256
         worker.scratch = .allocate(capacity: worker.scratchCapacity)
@@ -112,5 +99,54 @@ private struct UnsafeShared: @unchecked Sendable {
         } catch {
             results[i] = .failure(error)
         }
+    }
+}
+
+/// Appends each second-half column to its first-half column. Each call touches only its own
+/// column's two builders (and its own parser copies), so columns can be joined concurrently.
+private struct ColumnJoin: @unchecked Sendable {
+    let first: ParsedChunk
+    let second: ParsedChunk
+    let firstParser: CSVParser
+    let secondParser: CSVParser
+    let start: Int
+    let line: Int
+    let split: Int
+    let columnCount: Int
+    let failed: UnsafeMutablePointer<Bool>
+
+    func join(column j: Int) {
+        let head = first.builders + j
+        let tail = second.builders + j
+        // Free each second-half column as soon as it is copied, so the two halves' columns are
+        // never all resident next to the joined ones.
+        defer {
+            tail.pointee.releaseRows()
+            tail.pointee.deallocate()
+            tail.pointee = ColumnBuilder(capacity: 0)
+        }
+        if head.pointee.isNumeric && tail.pointee.isNumeric {
+            head.pointee.appendNumbers(of: tail.pointee, lineOffset: first.endLine - 1)
+            return
+        }
+        // Categorical in either half means categorical throughout: re-read the other half as text.
+        do throws(TokenizeFailure) {
+            if head.pointee.isNumeric {
+                var reader = firstParser.makeWorker()
+                defer { reader.scratch.deallocate() }
+                try reader.convertToCategorical(head, column: j, rows: first.rows, dataStart: start,
+                                                dataStartLine: line, columnCount: columnCount)
+            }
+            if tail.pointee.isNumeric {
+                var reader = secondParser.makeWorker()
+                defer { reader.scratch.deallocate() }
+                try reader.convertToCategorical(tail, column: j, rows: second.rows, dataStart: split,
+                                                dataStartLine: 1, columnCount: columnCount)
+            }
+        } catch {
+            failed[j] = true
+            return
+        }
+        head.pointee.appendLevels(of: tail.pointee)
     }
 }
