@@ -210,3 +210,20 @@ struct ParallelParseTests {
         #expect(parallel.rowCount == 5000)
     }
 }
+
+struct TableSummaryTests {
+    @Test func tableSummaryEqualsColumnSummariesInOrder() throws {
+        var g = ParallelParseTests.Generator(state: 11)
+        let rows = 70_000  // above the two-thread threshold
+        var text = "a,b,c,d\n"
+        for _ in 0..<rows {
+            text += "\(g.next(7)),\(Double(g.next(1_000_000)) / 1013),s\(g.next(5)),\(g.next(20) == 0 ? "NA" : String(g.next(100)))\n"
+        }
+        let table = try readCSV(text)
+        #expect(table.rowCount == rows)
+        let summaries = summarize(table)
+        #expect(summaries == table.columns.map { summarize($0) })
+        let small = try readCSV("x,y\n1,a\n2,b\n")
+        #expect(summarize(small) == small.columns.map { summarize($0) })
+    }
+}
