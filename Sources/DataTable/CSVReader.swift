@@ -274,23 +274,30 @@ struct CSVParser {
     }
 
     /// Parses the records that start in `start..<stop` (the last one may run past `stop`) into fresh
-    /// builders. `line` is the line number at `start`; `estimateEnd` is where the records this
+    /// builders, or, given `resuming` (a chunk parsed from `start`), goes on from where it ended with
+    /// its builders. `line` is the line number at `start`; `estimateEnd` is where the records this
     /// builder will finally hold end, for sizing the columns once.
     mutating func parseChunk(
-        from start: Int, line startLine: Int, to stop: Int, columnCount: Int, estimateEnd: Int
+        from start: Int, line startLine: Int, resuming: ParsedChunk? = nil, to stop: Int, columnCount: Int,
+        estimateEnd: Int
     ) throws(TokenizeFailure) -> ParsedChunk {
-        var line = startLine
-        var position = start
-        let dataStart = position
-        let dataStartLine = line
+        var line = resuming?.endLine ?? startLine
+        var position = resuming?.end ?? start
+        let dataStart = start
+        let dataStartLine = startLine
 
-        let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
-        for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
+        let builders: UnsafeMutablePointer<ColumnBuilder>
+        if let resuming {
+            builders = resuming.builders
+        } else {
+            builders = .allocate(capacity: columnCount)
+            for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
+        }
         var handedOver = false
         defer { if !handedOver { ParsedColumns.release(builders, count: columnCount) } }
 
-        var rows = 0
-        var estimated = false
+        var rows = resuming?.rows ?? 0
+        var estimated = rows >= 4096
         while position < stop {
             let recordLine = line
             let next: Int

@@ -10,8 +10,9 @@ import Darwin
 ///
 /// The split is speculative: a line end may lie inside a quoted field. The first half is parsed
 /// from a true record start, so the split was a record start exactly when the first half's last
-/// record ends on it; otherwise (or on any error in either half) the caller parses the whole input
-/// in one pass, so that results and errors are exactly those of the one-pass parse.
+/// record ends on it. Otherwise, or when the second half fails, the first half's parse simply goes
+/// on to the end (as the one-pass parse would); on an error in the first half the caller parses
+/// the whole input in one pass, so that results and errors are exactly those of the one-pass parse.
 extension CSVParser {
     /// The joined builders, or nil when the one-pass parse must be used instead.
     func parseInTwoChunks(columnCount: Int, start: Int, line: Int) -> UnsafeMutablePointer<ColumnBuilder>? {
@@ -47,10 +48,19 @@ extension CSVParser {
         case (.success(let a)?, .success(let b)?) where a.end == split:
             first = a
             second = b
-        default:
-            for case .success(let chunk)? in [results[0], results[1]] {
-                ParsedColumns.release(chunk.builders, count: columnCount)
+        case (.success(let a)?, _):
+            // The second half is unusable (the split fell inside a quoted field, or it failed): the
+            // first half ended at a true record start, so go on from there in one pass.
+            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
+            do throws(TokenizeFailure) {
+                return try halves[0].parseChunk(from: start, line: line, resuming: a, to: end,
+                                                columnCount: columnCount, estimateEnd: end).builders
+            } catch {
+                // The one-pass parse reports it, with the header names.
+                return nil
             }
+        default:
+            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
             return nil
         }
         defer { ParsedColumns.release(second.builders, count: columnCount) }

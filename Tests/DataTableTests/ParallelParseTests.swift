@@ -123,12 +123,17 @@ struct ParallelParseTests {
             for _ in 0..<2000 { text += "\"line\n\(g.next(100))\",\(g.next(100))\n" }
             try Self.expectSame(text, parallel: nil)
         }
-        // A split inside a quoted field must not be taken: the one-pass result stands.
-        var text = "a,b\n"
-        for i in 0..<100 { text += "\(i),x\n" }
-        text += "\"" + String(repeating: "long\n", count: 2000) + "\",y\n"
-        for i in 0..<100 { text += "\(i),z\n" }
-        try Self.expectSame(text, parallel: false)
+        // A split inside a quoted field is not taken: the first half's parse goes on to the end,
+        // including a column that turns categorical only after the split.
+        var text = "a,b,c\n"
+        for i in 0..<100 { text += "\(i),x,\(i)\n" }
+        text += "\"" + String(repeating: "long\n", count: 2000) + "\",y,1\n"
+        for i in 0..<100 { text += "\(i),z,\(i == 90 ? "late" : String(i))\n" }
+        try Self.expectSame(text, parallel: true)
+        let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
+                                       parallelThreshold: 1)
+        #expect(table.rowCount == 201)
+        #expect(table.column(named: "c")?.categorical != nil)
     }
 
     @Test func oneColumnFileWithBlankLines() throws {
