@@ -232,3 +232,39 @@ struct TableSummaryTests {
         #expect(summarize(small) == small.columns.map { summarize($0) })
     }
 }
+
+struct ParallelParseRandomInputTests {
+    /// Random inputs built from the pieces that matter at a split (quoted line ends, doubled quotes,
+    /// CR/LF/CRLF, blank lines, missing tokens, late text, out-of-range numbers, stray quotes,
+    /// ragged records, invalid UTF-8): the two-thread parse must match the one-pass parse exactly,
+    /// tables and errors alike.
+    @Test func randomInputsMatchTheOnePassParse() {
+        var g = ParallelParseTests.Generator(state: 12)
+        let pieces: [[UInt8]] = [
+            Array("1".utf8), Array("-2.5".utf8), Array("007".utf8), Array("NA".utf8), Array("".utf8),
+            Array("word".utf8), Array("\"q,1\"".utf8), Array("\"a\nb\"".utf8), Array("\"x\"\"y\"".utf8),
+            Array("\"\r\n\"".utf8), Array(" 3 ".utf8), Array("1e400".utf8), Array("caf\u{E9}".utf8),
+        ]
+        let faults: [[UInt8]] = [Array("a\"b".utf8), Array("\"open".utf8), Array("\"x\"y".utf8), [0xC3, 0x28], [0]]
+        let lineEnds: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D], [0x0A, 0x0A]]
+        var mismatches = 0
+        for round in 0..<400 {
+            let columns = 1 + g.next(4)
+            var bytes = Array((1...columns).map { "c\($0)" }.joined(separator: ",").utf8)
+            let lineEnd = lineEnds[g.next(lineEnds.count)]
+            bytes += lineEnd
+            for _ in 0..<(20 + g.next(200)) {
+                var fields = columns
+                if g.next(400) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
+                for k in 0..<max(fields, 1) {
+                    if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                    bytes += g.next(600) == 0 ? faults[g.next(faults.count)] : pieces[g.next(round % 3 == 0 ? 6 : pieces.count)]
+                }
+                bytes += g.next(50) == 0 ? lineEnds[g.next(lineEnds.count)] : lineEnd
+            }
+            let (parallel, single) = ParallelParseTests.both(bytes)
+            if parallel != single { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+}
