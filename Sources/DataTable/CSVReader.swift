@@ -23,6 +23,8 @@ public struct CSVReader {
     ///
     /// A regular file is memory-mapped and parsed in place; parsed pages are handed back to the page
     /// cache as the parse moves on, so peak memory is about the size of the columns, not file + columns.
+    /// Inputs of `parallelThreshold` bytes or more are parsed in two halves on two threads, with the
+    /// same table and the same errors as a one-thread parse (see `ParallelParse.swift`).
     /// `inspectingBytes`, if given, sees the file's raw bytes once before parsing (e.g. to hash them
     /// for a run manifest) without a second read or copy.
     public static func read(
