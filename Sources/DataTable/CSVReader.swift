@@ -23,16 +23,31 @@ public struct CSVReader {
     ///
     /// A regular file is memory-mapped and parsed in place; parsed pages are handed back to the page
     /// cache as the parse moves on, so peak memory is about the size of the columns, not file + columns.
+    /// Inputs of `parallelThreshold` bytes or more are parsed in two halves on two threads, with the
+    /// same table and the same errors as a one-thread parse (see `ParallelParse.swift`).
     /// `inspectingBytes`, if given, sees the file's raw bytes once before parsing (e.g. to hash them
     /// for a run manifest) without a second read or copy.
     public static func read(
         contentsOf path: String, options: CSVOptions = CSVOptions(),
         inspectingBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws(CSVError) -> Table {
+        try read(contentsOf: path, options: options, inspectingBytes: inspectingBytes,
+                 parallelThreshold: parallelThreshold)
+    }
+
+    /// Inputs whose records span at least this many bytes are parsed on two threads. Below it the
+    /// thread start-up and the merge cost more than they save.
+    static let parallelThreshold = 8 << 20
+
+    /// `read(contentsOf:)` with the two-thread threshold given (tests use small ones).
+    static func read(
+        contentsOf path: String, options: CSVOptions, inspectingBytes: ((UnsafeRawBufferPointer) -> Void)?,
+        parallelThreshold: Int
+    ) throws(CSVError) -> Table {
         if path == "-" {
             let bytes = try readStandardInput()
             if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
-            return try read(data: bytes, sourceName: "<stdin>", options: options)
+            return try read(data: bytes, sourceName: "<stdin>", options: options, parallelThreshold: parallelThreshold)
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
@@ -54,20 +69,27 @@ public struct CSVReader {
                                        sourceName: path, options: options)
             defer { parser.deallocate() }
             parser.releasesConsumedPages = true
-            let parsed = try parser.parseRecords()
+            let parsed = try parser.parseRecords(parallelThreshold: parallelThreshold)
             munmap(mapped, size)
             unmapped = true
             return try parsed.finish()
         }
         let bytes = try readAll(fd, name: path)
         if let inspectingBytes { bytes.withUnsafeBytes(inspectingBytes) }
-        return try read(data: bytes, sourceName: path, options: options)
+        return try read(data: bytes, sourceName: path, options: options, parallelThreshold: parallelThreshold)
     }
 
     public static func read(data: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        try read(data: data, sourceName: sourceName, options: options, parallelThreshold: parallelThreshold)
+    }
+
+    static func read(
+        data: [UInt8], sourceName: String, options: CSVOptions, parallelThreshold: Int
+    ) throws(CSVError) -> Table {
         let result: Result<Table, CSVError> = data.withUnsafeBytes { buffer in
             do throws(CSVError) {
-                return .success(try read(data: buffer, sourceName: sourceName, options: options))
+                return .success(try read(data: buffer, sourceName: sourceName, options: options,
+                                         parallelThreshold: parallelThreshold))
             } catch {
                 return .failure(error)
             }
@@ -78,12 +100,18 @@ public struct CSVReader {
     public static func read(
         data: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions = CSVOptions()
     ) throws(CSVError) -> Table {
+        try read(data: data, sourceName: sourceName, options: options, parallelThreshold: parallelThreshold)
+    }
+
+    static func read(
+        data: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions, parallelThreshold: Int
+    ) throws(CSVError) -> Table {
         guard let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
             throw CSVError(kind: .emptyFile, file: sourceName)
         }
         var parser = try CSVParser(base: base, count: data.count, sourceName: sourceName, options: options)
         defer { parser.deallocate() }
-        return try parser.parseRecords().finish()
+        return try parser.parseRecords(parallelThreshold: parallelThreshold).finish()
     }
 
     // MARK: - Loading bytes
@@ -163,13 +191,13 @@ struct CSVParser {
     let longestMissingToken: Int
     /// 1 for bytes that start some non-empty missing token: most fields are rejected on one lookup.
     private let missingTokenStarts: UnsafeMutablePointer<UInt8>
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity = 256
+    var scratch: UnsafeMutablePointer<UInt8>
+    var scratchCapacity = 256
     /// For a memory-mapped file: hand parsed pages back to the page cache as the parse moves on,
     /// so that the file and the growing columns are not resident together. (A column that turns
     /// categorical late re-reads earlier records; their pages simply fault in again.)
     var releasesConsumedPages = false
-    private var releasedUpTo = 0
+    var releasedUpTo = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions) throws(CSVError) {
         self.base = base
@@ -221,7 +249,7 @@ struct CSVParser {
         releasedUpTo = end
     }
 
-    private func failure(_ f: TokenizeFailure, names: [String]) -> CSVError {
+    func failure(_ f: TokenizeFailure, names: [String]) -> CSVError {
         let name = f.field.flatMap { $0 >= 1 && $0 <= names.count ? names[$0 - 1] : nil }
         return CSVError(kind: f.kind, file: sourceName, line: f.line, column: f.field, columnName: name)
     }
@@ -229,60 +257,84 @@ struct CSVParser {
     // MARK: - Parse
 
     /// Tokenizes every record into column builders; the result no longer needs the input bytes.
-    mutating func parseRecords() throws(CSVError) -> ParsedColumns {
+    /// When the records span at least `parallelThreshold` bytes they are parsed in two halves on two
+    /// threads (see `parseInTwoChunks`); otherwise, or when that is not possible, in one pass.
+    mutating func parseRecords(parallelThreshold: Int = Int.max) throws(CSVError) -> ParsedColumns {
         let (names, afterHeader, lineAfterHeader) = try readHeader()
         let columnCount = names.count
-        var line = lineAfterHeader
-        var position = afterHeader
-        let dataStart = position
-        let dataStartLine = line
-
-        let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
-        for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
-        var handedOver = false
-        defer { if !handedOver { ParsedColumns.release(builders, count: columnCount) } }
-
-        var rows = 0
-        var estimated = false
+        if tokenizer.end - afterHeader >= parallelThreshold,
+           let builders = parseInTwoChunks(columnCount: columnCount, start: afterHeader, line: lineAfterHeader) {
+            return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
+        }
         do throws(TokenizeFailure) {
-            while position < tokenizer.end {
-                let recordLine = line
-                let next: Int
-                if tokenizer.isLineEnd(position) {
-                    // A blank line: skipped, except in a one-column file where it is an empty field.
-                    line += 1
-                    next = tokenizer.skipLineEnd(position)
-                    guard columnCount == 1 else {
-                        position = next
-                        continue
-                    }
-                    try add(FieldSpan(start: position, end: position, hasEscapedQuote: false), to: builders,
-                            column: 0, row: rows, line: recordLine, dataStart: dataStart,
-                            dataStartLine: dataStartLine, columnCount: columnCount)
-                } else {
-                    next = try parseRecord(at: position, builders: builders, columnCount: columnCount, row: rows,
-                                           line: &line, dataStart: dataStart, dataStartLine: dataStartLine)
-                }
-                rows += 1
-                position = next
-                if !estimated && rows == 4096 {
-                    // Size every column once from the bytes consumed so far, to avoid repeated growth.
-                    estimated = true
-                    let consumed = Double(position - dataStart)
-                    let total = Double(tokenizer.end - dataStart)
-                    let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
-                    for j in 0..<columnCount { builders[j].reserve(estimate) }
-                }
-                if releasesConsumedPages && position - releasedUpTo >= 1 << 24 {
-                    releaseConsumedPages(upTo: position)
-                }
-            }
+            let chunk = try parseChunk(from: afterHeader, line: lineAfterHeader, to: tokenizer.end,
+                                       columnCount: columnCount, estimateEnd: tokenizer.end)
+            return ParsedColumns(names: names, builders: chunk.builders, sourceName: sourceName, byteCount: byteCount)
         } catch {
             throw failure(error, names: names)
         }
+    }
+
+    /// Parses the records that start in `start..<stop` (the last one may run past `stop`) into fresh
+    /// builders, or, given `resuming` (a chunk parsed from `start`), goes on from where it ended with
+    /// its builders. `line` is the line number at `start`; `estimateEnd` is where the records this
+    /// builder will finally hold end, for sizing the columns once.
+    mutating func parseChunk(
+        from start: Int, line startLine: Int, resuming: ParsedChunk? = nil, to stop: Int, columnCount: Int,
+        estimateEnd: Int
+    ) throws(TokenizeFailure) -> ParsedChunk {
+        var line = resuming?.endLine ?? startLine
+        var position = resuming?.end ?? start
+        let dataStart = start
+        let dataStartLine = startLine
+
+        let builders: UnsafeMutablePointer<ColumnBuilder>
+        if let resuming {
+            builders = resuming.builders
+        } else {
+            builders = .allocate(capacity: columnCount)
+            for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
+        }
+        var handedOver = false
+        defer { if !handedOver { ParsedColumns.release(builders, count: columnCount) } }
+
+        var rows = resuming?.rows ?? 0
+        var estimated = rows >= 4096
+        while position < stop {
+            let recordLine = line
+            let next: Int
+            if tokenizer.isLineEnd(position) {
+                // A blank line: skipped, except in a one-column file where it is an empty field.
+                line += 1
+                next = tokenizer.skipLineEnd(position)
+                guard columnCount == 1 else {
+                    position = next
+                    continue
+                }
+                try add(FieldSpan(start: position, end: position, hasEscapedQuote: false), to: builders,
+                        column: 0, row: rows, line: recordLine, dataStart: dataStart,
+                        dataStartLine: dataStartLine, columnCount: columnCount)
+            } else {
+                next = try parseRecord(at: position, builders: builders, columnCount: columnCount, row: rows,
+                                       line: &line, dataStart: dataStart, dataStartLine: dataStartLine)
+            }
+            rows += 1
+            position = next
+            if !estimated && rows == 4096 {
+                // Size every column once from the bytes consumed so far, to avoid repeated growth.
+                estimated = true
+                let consumed = Double(position - dataStart)
+                let total = Double(estimateEnd - dataStart)
+                let estimate = Int(Double(rows) * total / consumed * 1.02) + 64
+                for j in 0..<columnCount { builders[j].reserve(estimate) }
+            }
+            if releasesConsumedPages && position - releasedUpTo >= 1 << 22 {
+                releaseConsumedPages(upTo: position)
+            }
+        }
 
         handedOver = true
-        return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
+        return ParsedChunk(builders: builders, rows: rows, end: position, endLine: line)
     }
 
     /// Parses one record straight into the column builders (no intermediate field list); returns
@@ -395,7 +447,7 @@ struct CSVParser {
     }
 
     /// Re-reads the first `rows` records for one column and interns them as text.
-    private mutating func convertToCategorical(
+    mutating func convertToCategorical(
         _ builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, rows: Int, dataStart: Int, dataStartLine: Int,
         columnCount: Int
     ) throws(TokenizeFailure) {
@@ -425,7 +477,7 @@ struct CSVParser {
     }
 
     /// Reads and checks the header names; returns them with the position and line after the header.
-    private mutating func readHeader() throws(CSVError) -> (names: [String], next: Int, line: Int) {
+    mutating func readHeader() throws(CSVError) -> (names: [String], next: Int, line: Int) {
         var line = headerLine
         let count: Int
         let next: Int
@@ -464,6 +516,15 @@ struct CSVParser {
         }
         return (names, next, line)
     }
+}
+
+/// The records of one stretch of the input, parsed into their own column builders.
+struct ParsedChunk {
+    let builders: UnsafeMutablePointer<ColumnBuilder>
+    let rows: Int
+    /// The position and line number after the last record.
+    let end: Int
+    let endLine: Int
 }
 
 /// Parsed columns waiting to become a `Table`; `finish()` consumes them (and frees the builders).

@@ -89,6 +89,38 @@ struct ColumnBuilder {
         return true
     }
 
+    /// Appends a numeric builder holding the records that follow this one's; `lineOffset` turns its
+    /// line numbers (counted from 1 at its first record's line) into file lines.
+    mutating func appendNumbers(of later: ColumnBuilder, lineOffset: Int) {
+        values.append(contentsOf: later.values)
+        missing.append(contentsOf: later.missing)
+        leadingZeroCount += later.leadingZeroCount
+        if firstOutOfRange == nil, let (line, text) = later.firstOutOfRange {
+            firstOutOfRange = (line + lineOffset, text)
+        }
+    }
+
+    /// Appends a categorical builder holding the records that follow this one's. Its levels are
+    /// interned here in its first-seen order, so the levels end up in the same first-seen order (and
+    /// the codes the same) as if one builder had read both parts.
+    mutating func appendLevels(of later: ColumnBuilder) {
+        let m = later.interner.count
+        var recode = [Int32](repeating: 0, count: m)
+        for code in 0..<m {
+            recode[code] = interner.intern(later.interner.arena + later.interner.offsets[code],
+                                           later.interner.lengths[code]).code
+        }
+        codes.reserveCapacity(codes.count + later.codes.count)
+        for code in later.codes { codes.append(code < 0 ? -1 : recode[Int(code)]) }
+    }
+
+    /// Returns the rows' storage to the system (after `appendNumbers`/`appendLevels` copied it).
+    mutating func releaseRows() {
+        ReleasedPages.release(&values)
+        ReleasedPages.release(&missing)
+        ReleasedPages.release(&codes)
+    }
+
     /// The column; shares storage with the builder (no copy).
     func finishNumeric() -> NumericColumn {
         NumericColumn(values: values, missing: missing, leadingZeroCount: leadingZeroCount)

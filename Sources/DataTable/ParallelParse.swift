@@ -1,0 +1,162 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parsing a large input on two threads: the records are split at a line end near the middle,
+/// each half is parsed into its own column builders, and the halves are joined column by column.
+///
+/// The split is speculative: a line end may lie inside a quoted field. The first half is parsed
+/// from a true record start, so the split was a record start exactly when the first half's last
+/// record ends on it. Otherwise, or when the second half fails, the first half's parse simply goes
+/// on to the end (as the one-pass parse would); on an error in the first half the caller parses
+/// the whole input in one pass, so that results and errors are exactly those of the one-pass parse.
+extension CSVParser {
+    /// The joined builders, or nil when the one-pass parse must be used instead.
+    func parseInTwoChunks(columnCount: Int, start: Int, line: Int) -> UnsafeMutablePointer<ColumnBuilder>? {
+        let end = tokenizer.end
+        var lineEnd = start + (end - start) / 2
+        while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
+        let split = lineEnd + 1
+        guard split < end else { return nil }
+
+        let halves = UnsafeMutablePointer<CSVParser>.allocate(capacity: 2)
+        halves.initialize(to: makeWorker())
+        (halves + 1).initialize(to: makeWorker())
+        defer {
+            for i in 0..<2 { halves[i].scratch.deallocate() }
+            halves.deinitialize(count: 2)
+            halves.deallocate()
+        }
+        // The second half must not hand back pages the first is still reading.
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        halves[1].releasedUpTo = (split + page - 1) / page * page
+        let results = UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>.allocate(capacity: 2)
+        results.initialize(repeating: nil, count: 2)
+        defer { results.deinitialize(count: 2); results.deallocate() }
+
+        let shared = UnsafeShared(halves: halves, results: results)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            shared.run(i, columnCount: columnCount, start: start, line: line, split: split, end: end)
+        }
+
+        let first: ParsedChunk
+        let second: ParsedChunk
+        switch (results[0], results[1]) {
+        case (.success(let a)?, .success(let b)?) where a.end == split:
+            first = a
+            second = b
+        case (.success(let a)?, _):
+            // The second half is unusable (the split fell inside a quoted field, or it failed): the
+            // first half ended at a true record start, so go on from there in one pass.
+            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
+            do throws(TokenizeFailure) {
+                return try halves[0].parseChunk(from: start, line: line, resuming: a, to: end,
+                                                columnCount: columnCount, estimateEnd: end).builders
+            } catch {
+                // The one-pass parse reports it, with the header names.
+                return nil
+            }
+        default:
+            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
+            return nil
+        }
+        defer { ParsedColumns.release(second.builders, count: columnCount) }
+        // Join column by column, the columns spread over both threads.
+        let failed = UnsafeMutablePointer<Bool>.allocate(capacity: columnCount)
+        failed.initialize(repeating: false, count: columnCount)
+        defer { failed.deinitialize(count: columnCount); failed.deallocate() }
+        let join = ColumnJoin(first: first, second: second, firstParser: halves[0], secondParser: halves[1],
+                              start: start, line: line, split: split, columnCount: columnCount, failed: failed)
+        DispatchQueue.concurrentPerform(iterations: columnCount) { j in join.join(column: j) }
+        if (0..<columnCount).contains(where: { failed[$0] }) {
+            // Not expected (both halves were read cleanly once); the one-pass parse decides.
+            ParsedColumns.release(first.builders, count: columnCount)
+            return nil
+        }
+        return first.builders
+    }
+
+    /// A copy that shares the read-only input and tables but has its own scratch buffer.
+    fileprivate func makeWorker() -> CSVParser {
+        var worker = self
+        worker.scratchCapacity = 256
+        worker.scratch = .allocate(capacity: worker.scratchCapacity)
+        return worker
+    }
+}
+
+/// The two workers and their result slots, handed to the threads. Each thread touches only its own
+/// worker and slot, and the caller reads them only after both threads are done.
+private struct UnsafeShared: @unchecked Sendable {
+    let halves: UnsafeMutablePointer<CSVParser>
+    let results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>
+
+    init(halves: UnsafeMutablePointer<CSVParser>, results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>) {
+        self.halves = halves
+        self.results = results
+    }
+
+    func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
+        do throws(TokenizeFailure) {
+            // The first half's columns are sized for the whole input, so the second half is appended in place.
+            let chunk = i == 0
+                ? try halves[0].parseChunk(from: start, line: line, to: split, columnCount: columnCount, estimateEnd: end)
+                : try halves[1].parseChunk(from: split, line: 1, to: end, columnCount: columnCount, estimateEnd: end)
+            results[i] = .success(chunk)
+        } catch {
+            results[i] = .failure(error)
+        }
+    }
+}
+
+/// Appends each second-half column to its first-half column. Each call touches only its own
+/// column's two builders (and its own parser copies), so columns can be joined concurrently.
+private struct ColumnJoin: @unchecked Sendable {
+    let first: ParsedChunk
+    let second: ParsedChunk
+    let firstParser: CSVParser
+    let secondParser: CSVParser
+    let start: Int
+    let line: Int
+    let split: Int
+    let columnCount: Int
+    let failed: UnsafeMutablePointer<Bool>
+
+    func join(column j: Int) {
+        let head = first.builders + j
+        let tail = second.builders + j
+        // Free each second-half column as soon as it is copied, so the two halves' columns are
+        // never all resident next to the joined ones.
+        defer {
+            tail.pointee.releaseRows()
+            tail.pointee.deallocate()
+            tail.pointee = ColumnBuilder(capacity: 0)
+        }
+        if head.pointee.isNumeric && tail.pointee.isNumeric {
+            head.pointee.appendNumbers(of: tail.pointee, lineOffset: first.endLine - 1)
+            return
+        }
+        // Categorical in either half means categorical throughout: re-read the other half as text.
+        do throws(TokenizeFailure) {
+            if head.pointee.isNumeric {
+                var reader = firstParser.makeWorker()
+                defer { reader.scratch.deallocate() }
+                try reader.convertToCategorical(head, column: j, rows: first.rows, dataStart: start,
+                                                dataStartLine: line, columnCount: columnCount)
+            }
+            if tail.pointee.isNumeric {
+                var reader = secondParser.makeWorker()
+                defer { reader.scratch.deallocate() }
+                try reader.convertToCategorical(tail, column: j, rows: second.rows, dataStart: split,
+                                                dataStartLine: 1, columnCount: columnCount)
+            }
+        } catch {
+            failed[j] = true
+            return
+        }
+        head.pointee.appendLevels(of: tail.pointee)
+    }
+}

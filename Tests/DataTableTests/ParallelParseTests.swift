@@ -1,0 +1,270 @@
+import Foundation
+import Testing
+@testable import DataTable
+
+/// The two-thread parse must give exactly the one-pass parse's tables and errors. A threshold of 1
+/// byte sends these small inputs through it; `.max` forces the one-pass parse.
+struct ParallelParseTests {
+    /// Deterministic pseudo-random numbers (an LCG), so every input is the same on every run.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    static func both(_ bytes: [UInt8], options: CSVOptions = CSVOptions()) -> (parallel: Result<Table, CSVError>,
+                                                                                 single: Result<Table, CSVError>) {
+        let parallel = Result { () throws(CSVError) in
+            try CSVReader.read(data: bytes, sourceName: "big.csv", options: options, parallelThreshold: 1)
+        }
+        let single = Result { () throws(CSVError) in
+            try CSVReader.read(data: bytes, sourceName: "big.csv", options: options, parallelThreshold: .max)
+        }
+        return (parallel, single)
+    }
+
+    /// Whether the two-thread parse itself succeeded (rather than falling back to one pass).
+    static func tookTwoThreads(_ bytes: [UInt8], options: CSVOptions = CSVOptions()) throws -> Bool {
+        try bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var parser = try CSVParser(base: base, count: buffer.count, sourceName: "big.csv", options: options)
+            defer { parser.deallocate() }
+            let (names, start, line) = try parser.readHeader()
+            guard let builders = parser.parseInTwoChunks(columnCount: names.count, start: start, line: line) else {
+                return false
+            }
+            ParsedColumns.release(builders, count: names.count)
+            return true
+        }
+    }
+
+    static func expectSame(_ text: String, options: CSVOptions = CSVOptions(), parallel expectParallel: Bool? = true)
+        throws
+    {
+        let bytes = Array(text.utf8)
+        let (parallel, single) = both(bytes, options: options)
+        let table = try single.get()
+        #expect(try parallel.get() == table)
+        if let expectParallel { #expect(try tookTwoThreads(bytes, options: options) == expectParallel) }
+    }
+
+    @Test func numericColumnsWithMissingValuesAndLeadingZeros() throws {
+        var g = Generator(state: 1)
+        var text = "id,item,score,change,zip\n"
+        for i in 0..<3000 {
+            let item = g.next(50) == 0 ? "" : String(1 + g.next(7))
+            let score = g.next(40) == 0 ? "NA" : String(Double(g.next(1_000_000)) / 997)
+            let change = g.next(60) == 0 ? "." : "-\(g.next(100)).\(g.next(1000))e\(g.next(5))"
+            let zip = String(format: "%05d", g.next(100_000))
+            text += "\(i),\(item),\(score),\(change),\(zip)\n"
+        }
+        try Self.expectSame(text)
+        let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
+                                       parallelThreshold: 1)
+        #expect(table.rowCount == 3000)
+        #expect((table.column(named: "zip")?.numeric?.leadingZeroCount ?? 0) > 0)
+    }
+
+    @Test func categoricalColumnsMergeLevelsInOneOrder() throws {
+        var g = Generator(state: 2)
+        let sites = ["north", "south", "east", "west", "Zürich"]
+        var text = "client,site,therapist\n"
+        for i in 0..<3000 {
+            // Some levels occur only in the second half, some only in the first.
+            let therapist = i < 1500 ? "T\(g.next(20))" : "T\(10 + g.next(20))"
+            text += "c\(String(format: "%07d", 3000 - i)),\(sites[g.next(5)]),\(g.next(30) == 0 ? "" : therapist)\n"
+        }
+        try Self.expectSame(text)
+    }
+
+    @Test func columnsThatTurnCategoricalInEitherHalf() throws {
+        var g = Generator(state: 3)
+        var text = "late,early,middle,both,never\n"
+        for i in 0..<3000 {
+            let late = i == 2800 ? "unknown" : String(g.next(9))
+            let early = i == 3 ? "n/a" : String(g.next(9))
+            let middle = i == 1499 || i == 1501 ? "x" : String(Double(g.next(100)) / 8)
+            let both = i == 100 || i == 2900 ? "none" : "0\(g.next(9))"
+            text += "\(late),\(early),\(middle),\(both),\(g.next(2) == 0 ? "NA" : "1e\(g.next(300))")\n"
+        }
+        try Self.expectSame(text)
+        let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
+                                       parallelThreshold: 1)
+        #expect(table.column(named: "late")?.categorical != nil)
+        #expect(table.column(named: "early")?.categorical != nil)
+        #expect(table.column(named: "never")?.numeric != nil)
+    }
+
+    @Test func quotedFieldsAndCRLF() throws {
+        var g = Generator(state: 4)
+        var text = "note,value,tag\r\n"
+        for i in 0..<3000 {
+            let note: String
+            switch g.next(6) {
+            case 0: note = "\"a, b\""
+            case 1: note = "\"said \"\"hi\"\"\""
+            case 2: note = " plain "
+            case 3: note = "\"\""
+            default: note = "n\(g.next(40))"
+            }
+            text += "\(note),\"\(g.next(1000))\",t\(i % 7)\r\n"
+            if i % 500 == 0 { text += "\r\n" }  // blank lines are skipped
+        }
+        try Self.expectSame(text)
+    }
+
+    @Test func embeddedNewlinesEverywhereFallBackOrSplitCleanly() throws {
+        // Every record spans two lines, so the split's line end may lie inside a quoted field.
+        for seed in 5..<9 {
+            var g = Generator(state: UInt64(seed))
+            var text = "a,b\n"
+            for _ in 0..<2000 { text += "\"line\n\(g.next(100))\",\(g.next(100))\n" }
+            try Self.expectSame(text, parallel: nil)
+        }
+        // A split inside a quoted field is not taken: the first half's parse goes on to the end,
+        // including a column that turns categorical only after the split.
+        var text = "a,b,c\n"
+        for i in 0..<100 { text += "\(i),x,\(i)\n" }
+        text += "\"" + String(repeating: "long\n", count: 2000) + "\",y,1\n"
+        for i in 0..<100 { text += "\(i),z,\(i == 90 ? "late" : String(i))\n" }
+        try Self.expectSame(text, parallel: true)
+        let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
+                                       parallelThreshold: 1)
+        #expect(table.rowCount == 201)
+        #expect(table.column(named: "c")?.categorical != nil)
+    }
+
+    @Test func oneColumnFileWithBlankLines() throws {
+        var text = "score\n"
+        for i in 0..<3000 { text += i % 97 == 0 ? "\n" : "\(i % 13)\n" }
+        try Self.expectSame(text)
+    }
+
+    @Test func unicodeLevelsThatAreEqualStringsAcrossHalves() throws {
+        // "é" precomposed in the first half, decomposed in the second: one level, as in one pass.
+        var text = "name,n\n"
+        for i in 0..<3000 { text += (i < 1500 ? "caf\u{E9}" : "cafe\u{301}") + ",\(i)\n" }
+        try Self.expectSame(text)
+    }
+
+    /// Errors in the second half carry the one-pass parse's line and column, counted across the
+    /// first half's lines (including lines inside quoted fields).
+    @Test func errorsInTheSecondHalfMatchTheOnePassParse() throws {
+        func body(_ badRow: String, at index: Int) -> [UInt8] {
+            var text = "a,b,c\n"
+            for i in 0..<3000 {
+                if i == index { text += badRow + "\n"; continue }
+                text += i % 10 == 0 ? "\"x\ny\",\(i),\(i)\n" : "w\(i),\(i),\(i)\n"
+            }
+            return Array(text.utf8)
+        }
+        let cases: [(String, CSVError.Kind)] = [
+            ("1,2", .raggedRow(expected: 3, found: 2)),
+            ("1,2,3,4", .raggedRow(expected: 3, found: 4)),
+            ("a\"b,2,3", .strayQuote),
+            ("\"a\"b,2,3", .textAfterClosingQuote),
+            ("x,1e999,3", .numberOutOfRange("1e999")),
+        ]
+        for (row, kind) in cases {
+            for index in [2500, 2999] {
+                let (parallel, single) = Self.both(body(row, at: index))
+                guard case .failure(let expected) = single else {
+                    Issue.record("no error for \(row)")
+                    continue
+                }
+                #expect(expected.kind == kind)
+                // Rows 0, 10, 20, … take two lines each; the header is line 1.
+                #expect(expected.line == 2 + index + (index + 9) / 10)
+                #expect(parallel == single)
+            }
+        }
+        var invalid = body("ok,1,2", at: 2700)
+        if let at = invalid.lastIndex(of: UInt8(ascii: "k")) { invalid[at] = 0xFF }
+        let (parallel, single) = Self.both(invalid)
+        #expect(parallel == single)
+        if case .failure(let error) = single { #expect(error.kind == .invalidUTF8) } else { Issue.record("no error") }
+
+        let unterminated = Array(("a,b\n" + String(repeating: "1,2\n", count: 3000) + "\"open,2\n1,2\n").utf8)
+        let (p2, s2) = Self.both(unterminated)
+        #expect(p2 == s2)
+        if case .failure(let error) = s2 { #expect(error.line == 3002) } else { Issue.record("no error") }
+    }
+
+    @Test func errorInTheFirstHalfIsNotMaskedByOneInTheSecond() throws {
+        var text = "a,b\n"
+        for i in 0..<3000 { text += i == 200 ? "1,2,3\n" : i == 2800 ? "1\n" : "\(i),\(i)\n" }
+        let (parallel, single) = Self.both(Array(text.utf8))
+        #expect(parallel == single)
+        if case .failure(let error) = parallel { #expect(error.line == 202) } else { Issue.record("no error") }
+    }
+
+    @Test func memoryMappedFileTakesTheSamePath() throws {
+        var g = Generator(state: 9)
+        var text = "id,site,score\n"
+        for i in 0..<5000 { text += "c\(i),s\(g.next(4)),\(g.next(30) == 0 ? "NA" : String(g.next(1000)))\n" }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-parallel-\(getpid()).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let parallel = try CSVReader.read(contentsOf: path, options: CSVOptions(), inspectingBytes: nil,
+                                          parallelThreshold: 1)
+        let single = try CSVReader.read(contentsOf: path, options: CSVOptions(), inspectingBytes: nil,
+                                        parallelThreshold: .max)
+        #expect(parallel == single)
+        #expect(parallel.rowCount == 5000)
+    }
+}
+
+struct TableSummaryTests {
+    @Test func tableSummaryEqualsColumnSummariesInOrder() throws {
+        var g = ParallelParseTests.Generator(state: 11)
+        let rows = 70_000  // above the two-thread threshold
+        var text = "a,b,c,d\n"
+        for _ in 0..<rows {
+            text += "\(g.next(7)),\(Double(g.next(1_000_000)) / 1013),s\(g.next(5)),\(g.next(20) == 0 ? "NA" : String(g.next(100)))\n"
+        }
+        let table = try readCSV(text)
+        #expect(table.rowCount == rows)
+        let summaries = summarize(table)
+        #expect(summaries == table.columns.map { summarize($0) })
+        let small = try readCSV("x,y\n1,a\n2,b\n")
+        #expect(summarize(small) == small.columns.map { summarize($0) })
+    }
+}
+
+struct ParallelParseRandomInputTests {
+    /// Random inputs built from the pieces that matter at a split (quoted line ends, doubled quotes,
+    /// CR/LF/CRLF, blank lines, missing tokens, late text, out-of-range numbers, stray quotes,
+    /// ragged records, invalid UTF-8): the two-thread parse must match the one-pass parse exactly,
+    /// tables and errors alike.
+    @Test func randomInputsMatchTheOnePassParse() {
+        var g = ParallelParseTests.Generator(state: 12)
+        let pieces: [[UInt8]] = [
+            Array("1".utf8), Array("-2.5".utf8), Array("007".utf8), Array("NA".utf8), Array("".utf8),
+            Array("word".utf8), Array("\"q,1\"".utf8), Array("\"a\nb\"".utf8), Array("\"x\"\"y\"".utf8),
+            Array("\"\r\n\"".utf8), Array(" 3 ".utf8), Array("1e400".utf8), Array("caf\u{E9}".utf8),
+        ]
+        let faults: [[UInt8]] = [Array("a\"b".utf8), Array("\"open".utf8), Array("\"x\"y".utf8), [0xC3, 0x28], [0]]
+        let lineEnds: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D], [0x0A, 0x0A]]
+        var mismatches = 0
+        for round in 0..<400 {
+            let columns = 1 + g.next(4)
+            var bytes = Array((1...columns).map { "c\($0)" }.joined(separator: ",").utf8)
+            let lineEnd = lineEnds[g.next(lineEnds.count)]
+            bytes += lineEnd
+            for _ in 0..<(20 + g.next(200)) {
+                var fields = columns
+                if g.next(400) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
+                for k in 0..<max(fields, 1) {
+                    if k > 0 { bytes.append(UInt8(ascii: ",")) }
+                    bytes += g.next(600) == 0 ? faults[g.next(faults.count)] : pieces[g.next(round % 3 == 0 ? 6 : pieces.count)]
+                }
+                bytes += g.next(50) == 0 ? lineEnds[g.next(lineEnds.count)] : lineEnd
+            }
+            let (parallel, single) = ParallelParseTests.both(bytes)
+            if parallel != single { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+}
