@@ -31,15 +31,8 @@ public struct CheckCommand: AllianceSubcommand {
 
     public func execute(in context: RunContext) throws -> CommandReport {
         let input = DataInput(file: file, missingTokens: missingTokens, delimiter: delimiter, allowColumns: allowColumns)
-        let path = context.resolveInput(file)
-        let bytes = try DataInput.readBytes(path)
-        context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-        let table: Table
-        do {
-            table = try CSVReader.read(data: bytes, sourceName: path == "-" ? "<stdin>" : path, options: try input.csvOptions())
-        } catch let error as CSVError {
-            throw CLIError.data(error.description)
-        }
+        // The same read as every data command, without refusing: check reports what the guard finds.
+        let table = try input.read(in: context).table
         let report = IdentifierGuard(allowedColumns: Set(allowColumns)).scan(table)
         context.recordAllowedColumns(report.allowed.map(\.column))
         func findingJSON(_ f: IdentifierFinding) -> JSONValue {

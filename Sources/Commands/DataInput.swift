@@ -48,26 +48,7 @@ public struct DataInput: ParsableArguments {
     /// Reads, parses and guards the file. Errors: 66 when the file cannot be read, 65 for malformed data or
     /// identifiers found (each column named with its reason; no value is ever printed).
     public func load(in context: RunContext) throws -> LoadedData {
-        let path = context.resolveInput(file)
-        let options = try csvOptions()
-        let table: Table
-        let digest: (sha256: String, byteCount: Int)
-        if path == "-" || !Self.isRegularFile(path) {
-            // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
-            let bytes = try Self.readBytes(path)
-            digest = (SHA256.hex(of: bytes), bytes.count)
-            let name = path == "-" ? "<stdin>" : path
-            table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
-        } else {
-            try Self.requireReadableFile(path)
-            // Hash on the other core while the reader parses the memory-mapped file.
-            let hashing = FileDigest(path: path)
-            let parsed = Result { try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) } }
-            digest = try hashing.wait()
-            table = try parsed.get()
-        }
-        context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
-        let sha = digest.sha256
+        let (table, path, digest) = try read(in: context)
         let unknownAllowed = allowColumns.filter { table.column(named: $0) == nil }
         if let name = unknownAllowed.first {
             let near = table.nearestNames(to: name)
@@ -87,8 +68,33 @@ public struct DataInput: ParsableArguments {
         for finding in report.allowed {
             context.warn("\(file): column '\(finding.column)' looks like \(finding.reason) but was let through with --allow-column (recorded)")
         }
-        return LoadedData(table: table, path: file, sha256: sha, byteCount: digest.byteCount,
+        return LoadedData(table: table, path: file, sha256: digest.sha256, byteCount: digest.byteCount,
                           allowedColumns: report.allowed.map(\.column))
+    }
+
+    /// Reads and parses the file and records it as an input, without the identifier guard (which `load` adds and
+    /// `check` reports on by itself). Errors: 66 when the file cannot be read, 65 for malformed data.
+    func read(in context: RunContext) throws -> (table: Table, path: String, digest: (sha256: String, byteCount: Int)) {
+        let path = context.resolveInput(file)
+        let options = try csvOptions()
+        let table: Table
+        let digest: (sha256: String, byteCount: Int)
+        if path == "-" || !Self.isRegularFile(path) {
+            // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
+            let bytes = try Self.readBytes(path)
+            digest = (SHA256.hex(of: bytes), bytes.count)
+            let name = path == "-" ? "<stdin>" : path
+            table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
+        } else {
+            try Self.requireReadableFile(path)
+            // Hash on the other core while the reader parses the memory-mapped file.
+            let hashing = FileDigest(path: path)
+            let parsed = Result { try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) } }
+            digest = try hashing.wait()
+            table = try parsed.get()
+        }
+        context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
+        return (table, path, digest)
     }
 
     /// Runs the reader, turning its errors into CLI errors: unreadable files are 66, malformed data 65.
