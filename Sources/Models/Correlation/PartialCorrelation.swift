@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 extension Correlation {
     /// Partial correlation of x and y given control variables: both are residualized on the controls
     /// (with an intercept) by least squares, and the residuals correlated. Spearman ranks x, y and every
@@ -24,59 +26,28 @@ extension Correlation {
     }
 }
 
-/// Least-squares residuals by Householder QR (no pivoting; collinear columns are rejected).
+/// Least-squares residuals on the controls, by LinearAlgebra's unpivoted Householder QR (dgeqrf/dormqr).
+/// Collinear controls are rejected: |R_jj| is column j's residual norm after the earlier columns, and must exceed
+/// 1e-10 of the largest column norm.
 struct HouseholderLeastSquares {
-    private let rows: Int
-    private let columns: Int
-    /// Householder vectors, column-major, vector j in rows j..<n of column j.
-    private var reflectors: [Double]
+    private let qr: QRDecomposition
 
     init(columns input: [[Double]]) throws(CorrelationError) {
-        rows = input.first?.count ?? 0
-        columns = input.count
-        if rows <= columns { throw .tooFewObservations(needed: columns + 1, available: rows) }
-        var a = input.flatMap { $0 }
-        let scale = input.map { column in column.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
-        for j in 0..<columns {
-            let base = j * rows
-            var norm = 0.0
-            for i in j..<rows { norm += a[base + i] * a[base + i] }
-            norm = norm.squareRoot()
-            // Rank check on |R_jj| relative to the largest column.
-            if norm <= 1e-10 * scale { throw .singularControls }
-            let alpha = a[base + j] > 0 ? -norm : norm
-            a[base + j] -= alpha
-            var vv = 0.0
-            for i in j..<rows { vv += a[base + i] * a[base + i] }
-            for later in (j + 1)..<columns {
-                let other = later * rows
-                var dot = 0.0
-                for i in j..<rows { dot += a[base + i] * a[other + i] }
-                let factor = 2 * dot / vv
-                for i in j..<rows { a[other + i] -= factor * a[base + i] }
-            }
+        let rows = input.first?.count ?? 0
+        if rows <= input.count { throw .tooFewObservations(needed: input.count + 1, available: rows) }
+        do {
+            qr = try QRDecomposition(Matrix(columns: input), pivoting: false)
+        } catch {
+            throw .nonFiniteValue
         }
-        reflectors = a
+        let scale = input.map { column in column.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
+        if qr.rDiagonal.contains(where: { abs($0) <= 1e-10 * scale }) { throw .singularControls }
     }
 
     /// y minus its projection on the column space: apply Qᵀ, zero the first p entries, apply Q.
     func residuals(_ y: [Double]) -> [Double] {
-        var v = y
-        for j in 0..<columns { reflect(&v, with: j) }
-        for j in 0..<columns { v[j] = 0 }
-        for j in (0..<columns).reversed() { reflect(&v, with: j) }
-        return v
-    }
-
-    private func reflect(_ v: inout [Double], with j: Int) {
-        let base = j * rows
-        var dot = 0.0
-        var vv = 0.0
-        for i in j..<rows {
-            dot += reflectors[base + i] * v[i]
-            vv += reflectors[base + i] * reflectors[base + i]
-        }
-        let factor = 2 * dot / vv
-        for i in j..<rows { v[i] -= factor * reflectors[base + i] }
+        guard var v = try? qr.qTransposeTimes(y) else { return y.map { _ in .nan } }
+        for j in 0..<qr.columns { v[j] = 0 }
+        return (try? qr.qTimes(v)) ?? y.map { _ in .nan }
     }
 }
