@@ -29,19 +29,19 @@ extension AllianceSubcommand {
         }
     }
 
-    /// Executes, then renders the report to standard output or `--out`. Returns the report for callers
-    /// (the notebook runner) that also want its tables and JSON.
+    /// Executes, then renders the report to `--out`, or to standard output when `printing` (the notebook runner
+    /// renders results itself and passes false). Returns the report for callers that also want its tables and JSON.
     @discardableResult
-    public func perform(in context: RunContext) throws -> CommandReport {
+    public func perform(in context: RunContext, printing: Bool = true) throws -> CommandReport {
         let report = try execute(in: context)
         for w in report.warnings { context.warn(w) }
         guard let options = outputOptions else { return report }
         let format = try options.resolvedFormat()
-        let text = report.rendered(as: format)
         if let out = options.out {
+            let text = report.rendered(as: format)
             try context.writeFile(text.hasSuffix("\n") ? text : text + "\n", to: out)
-        } else {
-            context.print(text)
+        } else if printing {
+            context.print(report.rendered(as: format))
         }
         return report
     }

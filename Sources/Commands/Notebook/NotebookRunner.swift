@@ -41,7 +41,7 @@ struct NotebookRunner {
         let sink = TextSink()
         let context = RunContext(inputDirectory: notebookDirectory.isEmpty ? nil : notebookDirectory,
                                  outputDirectory: outputDirectory,
-                                 standardOutput: { sink.text += $0 }, standardError: { sink.errors += $0 })
+                                 standardOutput: { _ in }, standardError: { sink.errors += $0 })
         let document = NotebookDocument(text: text)
         var markdown: [String] = []
         var html = HTMLReport(title: name)
@@ -119,7 +119,7 @@ struct NotebookRunner {
             throw BlockFailure(line: command.line, message: "'\(first)' cannot run inside a notebook", exitCode: 64)
         }
         do {
-            return try subcommand.perform(in: context)
+            return try subcommand.perform(in: context, printing: false)
         } catch let error as CLIError {
             throw BlockFailure(line: command.line, message: error.message, exitCode: error.exitCode)
         } catch {
@@ -159,8 +159,7 @@ struct NotebookRunner {
     }
 }
 
-/// Collects what commands print inside a notebook.
+/// Collects what commands write to standard error (warnings) inside a notebook.
 final class TextSink {
-    var text = ""
     var errors = ""
 }
