@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DataTable
 import Models
 import Output
@@ -126,7 +127,7 @@ public struct CorrelateCommand: AllianceSubcommand {
     }
 
     static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private func numericValues(_ data: LoadedData, _ name: String) throws -> [Double?] {

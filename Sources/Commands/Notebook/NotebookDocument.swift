@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Markdown notebook split into prose and the fenced blocks whose info string is `alliance`.
 /// Each line of such a block is one command (blank lines and lines starting with `#` are skipped).
 struct NotebookDocument {
@@ -37,7 +39,7 @@ struct NotebookDocument {
                     var commands: [Command] = []
                     if i + 1 <= j - 1 {
                         for k in (i + 1)...(j - 1) where k < lines.count {
-                            let t = lines[k].trimmingCharacters(in: " \t\r")
+                            let t = lines[k].trimmingCharacters(in: .whitespacesAndNewlines)
                             if t.isEmpty || t.hasPrefix("#") { continue }
                             commands.append(Command(line: k + 1, text: t))
                         }
@@ -62,7 +64,7 @@ struct NotebookDocument {
         for ch in ["`", "~"] {
             let run = trimmed.prefix { String($0) == ch }
             if run.count >= 3 {
-                let info = trimmed.dropFirst(run.count).trimmingCharacters(in: " \t\r")
+                let info = trimmed.dropFirst(run.count).trimmingCharacters(in: .whitespacesAndNewlines)
                 let word = info.split(separator: " ").first.map(String.init) ?? ""
                 return (String(run), word.lowercased())
             }
@@ -71,16 +73,8 @@ struct NotebookDocument {
     }
 
     private static func closes(_ line: Substring, fence: String) -> Bool {
-        let trimmed = line.trimmingCharacters(in: " \t\r")
-        return trimmed.hasPrefix(fence) && trimmed.allSatisfy { String($0) == String(fence.first!) }
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let mark = fence.first else { return false }
+        return trimmed.hasPrefix(fence) && trimmed.allSatisfy { $0 == mark }
     }
 }

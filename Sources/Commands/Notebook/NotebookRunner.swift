@@ -68,7 +68,7 @@ struct NotebookRunner {
                         appendHTML(report, to: &html)
                         if !sink.errors.isEmpty {
                             markdown.append(quote(sink.errors))
-                            html.appendNote(sink.errors.trimmingCharacters(in: "\n"), label: "")
+                            html.appendNote(sink.errors.trimmingCharacters(in: .newlines), label: "")
                         }
                         if report.exitStatus != 0 {
                             throw BlockFailure(line: command.line, message: "the command reported a failing verdict (exit status \(report.exitStatus))", exitCode: report.exitStatus)
