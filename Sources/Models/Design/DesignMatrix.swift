@@ -8,8 +8,6 @@ public struct DesignMatrix: Sendable {
     public let columnNames: [String]
     /// For each column, the term label it belongs to (`(Intercept)` for the intercept).
     public let columnTerms: [String]
-    /// Column-major values, `rows × columnNames.count`.
-    public let values: [Double]
     public let hasIntercept: Bool
     /// For each column, whether its term involves a categorical variable (indicator-derived columns).
     public let columnIsCategorical: [Bool]
@@ -83,32 +81,58 @@ public struct DesignMatrix: Sendable {
                 }
             }
         }
-        var values = [Double](repeating: 1, count: n * columnParts.count)
-        values.withUnsafeMutableBufferPointer { out in
-            for (j, parts) in columnParts.enumerated() {
-                let base = j * n
-                for part in parts {
-                    switch part {
-                    case .numeric(let x), .transform(_, let x):
-                        x.withUnsafeBufferPointer { xp in for i in 0..<n { out[base + i] *= xp[i] } }
-                    case .indicator(let codes, let code):
-                        codes.withUnsafeBufferPointer { cp in for i in 0..<n where cp[i] != code { out[base + i] = 0 } }
-                    }
-                }
-            }
-        }
         self.rows = n
         self.columnNames = names
         self.columnTerms = termOf
-        self.values = values
         self.hasIntercept = formula.hasIntercept
         self.columnIsCategorical = categorical
         self.columnParts = columnParts
         self.transformInputs = frame.transformInputs
     }
 
+    /// Writes rows `range` of the given columns (all by default) into `base`, the k-th at `base + k·ld`.
+    /// Fits read the design this way, block by block, so it is never held whole unless asked for.
+    func fill(_ range: Range<Int>, columns indices: [Int]? = nil, into base: UnsafeMutablePointer<Double>,
+              leadingDimension ld: Int) {
+        let m = range.count
+        let lower = range.lowerBound
+        for (k, j) in (indices ?? Array(0..<columns)).enumerated() {
+            let out = base + k * ld
+            out.update(repeating: 1, count: m)
+            for part in columnParts[j] {
+                switch part {
+                case .numeric(let x), .transform(_, let x):
+                    x.withUnsafeBufferPointer { xp in for t in 0..<m { out[t] *= xp[lower + t] } }
+                case .indicator(let codes, let code):
+                    codes.withUnsafeBufferPointer { cp in for t in 0..<m where cp[lower + t] != code { out[t] = 0 } }
+                }
+            }
+        }
+    }
+
+    /// The given columns (all by default), column-major `rows × count`.
+    public func values(columns indices: [Int]? = nil) -> [Double] {
+        let chosen = indices ?? Array(0..<columns)
+        return [Double](unsafeUninitializedCapacity: rows * chosen.count) { buffer, count in
+            if let base = buffer.baseAddress { fill(0..<rows, columns: chosen, into: base, leadingDimension: rows) }
+            count = rows * chosen.count
+        }
+    }
+
     /// Column `j` as an array (for tests and diagnostics).
-    public func column(_ j: Int) -> [Double] { Array(values[(j * rows)..<((j + 1) * rows)]) }
+    public func column(_ j: Int) -> [Double] { values(columns: [j]) }
+
+    /// The design's rows followed by `outcome` as rows of a least-squares problem [X | y].
+    func augmentedRows(outcome y: [Double]) -> AugmentedRows {
+        AugmentedRows(rows: rows, columns: columns) { range, base, ld in
+            self.fill(range, into: base, leadingDimension: ld)
+            let out = base + self.columns * ld
+            y.withUnsafeBufferPointer { yp in
+                guard let yBase = yp.baseAddress else { return }
+                out.update(from: yBase + range.lowerBound, count: range.count)
+            }
+        }
+    }
 
     /// The given columns recomputed in extended precision, column-major: transformations such as
     /// `I(x^10)` are evaluated from the data in extended precision rather than widened from their

@@ -27,8 +27,9 @@ enum GeneralizedLinearModel {
         var weights: [Double]
     }
 
-    static func irls(family: GLMFamily, x: [Double], rows n: Int, columns p: Int, y: [Double],
+    static func irls(family: GLMFamily, design: DesignMatrix, y: [Double],
                      etaStart: [Double]?, options: RegressionOptions) throws(ModelError) -> IRLSFit {
+        let n = design.rows, p = design.columns
         var eta = etaStart ?? y.map { family.link(family.startingMean($0)) }
         var mu = eta.map { family.linkInverse($0) }
         var devOld = 0.0
@@ -37,29 +38,21 @@ enum GeneralizedLinearModel {
         var keptOld: [Int] = []
         var result: IRLSFit? = nil
         var change = Double.infinity
-        // [X·w | z·w], rebuilt in place each pass: rows scaled by the working weights.
-        var augmented = [Double](repeating: 0, count: n * (p + 1))
         var w = [Double](repeating: 0, count: n)
+        var response = [Double](repeating: 0, count: n)
         for iteration in 1...max(1, options.maxIterations) {
-            augmented.withUnsafeMutableBufferPointer { out in
-                let zBase = n * p
-                for i in 0..<n {
-                    let d = family.muEta(eta[i])
-                    let weight = (d * d / family.variance(mu[i])).squareRoot()
-                    w[i] = weight
-                    out[zBase + i] = (eta[i] + (y[i] - mu[i]) / d) * weight
-                }
-                x.withUnsafeBufferPointer { src in
-                    for j in 0..<p {
-                        let base = j * n
-                        for i in 0..<n { out[base + i] = src[base + i] * w[i] }
-                    }
-                }
+            // Working weights (square roots) and weighted working responses; the least-squares step
+            // reads [X·w | z·w] block by block.
+            for i in 0..<n {
+                let d = family.muEta(eta[i])
+                let weight = (d * d / family.variance(mu[i])).squareRoot()
+                w[i] = weight
+                response[i] = (eta[i] + (y[i] - mu[i]) / d) * weight
             }
-            let ls = try LeastSquares(augmented: augmented, rows: n, columns: p,
+            let ls = try LeastSquares(weightedRows(design, weights: w, response: response), withResiduals: false,
                                       extendedWhenIllConditioned: Double(n) * Double(p * p) <= extendedPrecisionBudget)
             var beta = ls.coefficients
-            eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
+            eta = linearPredictor(design: design, kept: ls.kept, coefficients: beta)
             mu = eta.map { family.linkInverse($0) }
             var dev = 0.0
             for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
@@ -67,7 +60,7 @@ enum GeneralizedLinearModel {
             var halvings = 0
             while !dev.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
                 beta = zip(beta, old).map { ($0 + $1) / 2 }
-                eta = linearPredictor(x: x, rows: n, kept: ls.kept, coefficients: beta)
+                eta = linearPredictor(design: design, kept: ls.kept, coefficients: beta)
                 mu = eta.map { family.linkInverse($0) }
                 dev = 0
                 for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
@@ -89,13 +82,44 @@ enum GeneralizedLinearModel {
         return fit
     }
 
-    static func linearPredictor(x: [Double], rows n: Int, kept: [Int], coefficients: [Double]) -> [Double] {
+    /// The rows of [X·w | z·w] (z·w already weighted; zero when nil), scaled by the square-root weights.
+    static func weightedRows(_ design: DesignMatrix, weights: [Double], response: [Double]?) -> AugmentedRows {
+        let p = design.columns
+        return AugmentedRows(rows: design.rows, columns: p) { range, base, ld in
+            design.fill(range, into: base, leadingDimension: ld)
+            let m = range.count, lower = range.lowerBound
+            weights.withUnsafeBufferPointer { wp in
+                for j in 0..<p {
+                    let column = base + j * ld
+                    for t in 0..<m { column[t] *= wp[lower + t] }
+                }
+            }
+            let out = base + p * ld
+            if let response {
+                for t in 0..<m { out[t] = response[lower + t] }
+            } else {
+                out.update(repeating: 0, count: m)
+            }
+        }
+    }
+
+    /// η = X_k·b, accumulated column by column in `kept` order, one block of rows at a time.
+    static func linearPredictor(design: DesignMatrix, kept: [Int], coefficients: [Double]) -> [Double] {
+        let n = design.rows
         var eta = [Double](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { src in
-            for (k, j) in kept.enumerated() {
-                let b = coefficients[k]
-                let base = j * n
-                for i in 0..<n { eta[i] += src[base + i] * b }
+        guard !kept.isEmpty else { return eta }
+        let capacity = LeastSquares.blockRows(columns: kept.count)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: capacity * kept.count)
+        defer { scratch.deallocate() }
+        eta.withUnsafeMutableBufferPointer { e in
+            for start in stride(from: 0, to: n, by: capacity) {
+                let range = start..<min(start + capacity, n)
+                design.fill(range, columns: kept, into: scratch, leadingDimension: capacity)
+                for k in kept.indices {
+                    let b = coefficients[k]
+                    let x = scratch + k * capacity
+                    for (t, i) in range.enumerated() { e[i] += x[t] * b }
+                }
             }
         }
         return eta
@@ -134,7 +158,7 @@ enum GeneralizedLinearModel {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
-        let fit = try irls(family: family, x: design.values, rows: n, columns: p, y: y, etaStart: nil, options: options)
+        let fit = try irls(family: family, design: design, y: y, etaStart: nil, options: options)
         var warnings = try checkFit(fit, family: family, design: design, options: options)
         let rank = fit.kept.count
         var logLik = 0.0
@@ -179,8 +203,7 @@ enum GeneralizedLinearModel {
             // running off to ±∞.
             var diverging: [String] = []
             for (k, j) in fit.kept.enumerated() {
-                let slice = design.values[(j * design.rows)..<((j + 1) * design.rows)]
-                let sd = Inference.sampleSD(slice)
+                let sd = Inference.sampleSD(design.column(j)[...])
                 let scale = (sd > 0 && sd.isFinite) ? sd : 1
                 let se = fit.unscaledCovariance[k, k].squareRoot()
                 if se * scale > 100 || !se.isFinite { diverging.append(design.columnNames[j]) }
@@ -213,9 +236,7 @@ enum GeneralizedLinearModel {
             var h: [Double] = []
             if type == .hc2 || type == .hc3 {
                 // Hat values of the final weighted fit.
-                var weighted = design.values
-                for j in 0..<design.columns { for i in 0..<n { weighted[i + j * n] *= fit.weights[i] } }
-                h = fit.leastSquares.leverages(x: weighted, rows: n, columns: design.columns)
+                h = fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil))
             }
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, x: keptX,
                                                                    scores: scores, leverages: h)

@@ -55,8 +55,7 @@ enum Inference {
         (0..<design.columns).map { j in
             if design.columnNames[j] == "(Intercept)" { return nil }
             if design.columnIsCategorical[j] { return yFactor }
-            let slice = design.values[(j * design.rows)..<((j + 1) * design.rows)]
-            return sampleSD(slice) * yFactor
+            return sampleSD(design.column(j)[...]) * yFactor
         }
     }
 }

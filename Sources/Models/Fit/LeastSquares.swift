@@ -7,17 +7,58 @@ typealias ExtendedDouble = Float80
 typealias ExtendedDouble = Double
 #endif
 
+/// The rows of an augmented least-squares problem [X | y] (X with `columns` columns, then y), handed
+/// out in blocks so that a fit never needs the whole design in memory.
+struct AugmentedRows {
+    let rows: Int
+    /// Columns of X (y comes after them).
+    let columns: Int
+    /// Writes rows `range` into `base`, column j (X's, then y as column `columns`) at `base + j·ld`.
+    let fill: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void
+
+    /// Blocks of at most `blockRows` rows, in order.
+    func blocks(of blockRows: Int) -> StrideTo<Int> { stride(from: 0, to: rows, by: max(blockRows, 1)) }
+
+    /// Calls `body` with each block of rows written into one reused buffer (ld = block capacity).
+    func forEachBlock(_ body: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void) {
+        let capacity = LeastSquares.blockRows(columns: columns + 1)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: capacity * (columns + 1))
+        defer { scratch.deallocate() }
+        for start in blocks(of: capacity) {
+            let range = start..<min(start + capacity, rows)
+            fill(range, scratch, capacity)
+            body(range, scratch, capacity)
+        }
+    }
+
+    /// The given columns (`columns` means y) gathered whole, column-major.
+    func gather(_ indices: [Int]) -> [Double] {
+        var out = [Double](repeating: 0, count: rows * indices.count)
+        out.withUnsafeMutableBufferPointer { o in
+            forEachBlock { range, base, ld in
+                for (k, j) in indices.enumerated() {
+                    let from = base + j * ld
+                    for (t, i) in range.enumerated() { o[k * rows + i] = from[t] }
+                }
+            }
+        }
+        return out
+    }
+}
+
 /// Least squares by Householder QR, with R's rule for which columns are aliased.
 ///
-/// The outcome is appended to X as a last column, so one unpivoted factorisation (`dgeqrf`) yields R
-/// and Qᵀy (R's last column) without applying Q separately; coefficients by `dtrtrs`, the unscaled
-/// covariance from the triangular inverse (`dtrtri`).
+/// [X | y] is factored in row blocks by tall-skinny QR (`StreamingQR`): R of the augmented matrix holds
+/// R of X and Qᵀy in its last column, so Q is never formed and X is never held whole. Coefficients by
+/// `dtrtrs`, the unscaled covariance from the triangular inverse (`dtrtri`).
 ///
 /// Rank rule (decided for alliance, see docs/models.md): columns are factored in model order without
 /// pivoting. Column j is aliased when its residual norm after projection on the earlier kept columns,
 /// |r_jj|, is at most `rankTolerance` (1e-10) of its own norm: the later column of a collinear set is
 /// the one aliased, as with R's dqrdc2 limited pivoting. R uses 1e-7, which drops a genuine term of
 /// NIST Filip (|r_jj|/‖x_j‖ ≈ 5e-8); 1e-10 keeps it while exact collinearity (~1e-15) is still caught.
+/// Dropping a column refactors the small R with that column removed (X_k = Q·R_k, so the R of X_k is the
+/// R of R_k), not the data.
 ///
 /// Accuracy: when the kept design is ill-conditioned (smallest |r_jj|/‖x_j‖ below 1e-2), the
 /// factorisation, solve and residuals are redone in extended precision (Float80 on x86-64) on
@@ -25,6 +66,9 @@ typealias ExtendedDouble = Double
 struct LeastSquares {
     static let rankTolerance = 1e-10
     static let extendedPrecisionThreshold = 1e-2
+
+    /// Rows per block for a problem with `columns` columns (about 256 KiB of doubles, in cache).
+    static func blockRows(columns: Int) -> Int { max(32_768 / max(columns, 1), 64) }
 
     /// Original indices of the kept (estimable) columns, ascending.
     let kept: [Int]
@@ -34,6 +78,7 @@ struct LeastSquares {
     let coefficients: [Double]
     /// (X_kᵀX_k)⁻¹ for the kept columns.
     let unscaledCovariance: Matrix
+    /// Residuals y − X_k·b and fitted values (empty unless asked for).
     let residuals: [Double]
     let fitted: [Double]
     let residualSumOfSquares: Double
@@ -43,43 +88,36 @@ struct LeastSquares {
     private let rInverse: Matrix
 
     /// - Parameters:
-    ///   - x: column-major n × p.
+    ///   - source: the rows of [X | y].
+    ///   - withResiduals: whether to compute residuals and fitted values (a second pass over the rows).
     ///   - extendedWhenIllConditioned: whether ill-conditioned designs take the extended-precision path.
     ///   - extendedDesign: the given columns of X in extended precision, computed from the data
     ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
-    init(x: [Double], rows n: Int, columns p: Int, y: [Double], extendedWhenIllConditioned: Bool = true,
+    init(_ source: AugmentedRows, withResiduals: Bool = true, extendedWhenIllConditioned: Bool = true,
          extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
-        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
-        var storage: [Double] = []
-        storage.reserveCapacity(n * (p + 1))
-        storage.append(contentsOf: x)
-        storage.append(contentsOf: y)
-        try self.init(augmented: storage, rows: n, columns: p, extendedWhenIllConditioned: extendedWhenIllConditioned,
-                      extendedDesign: extendedDesign)
-    }
-
-    /// - Parameter storage: [X | y] column-major, n × (p + 1): the caller builds it in place (IRLS
-    ///   reuses one buffer), and when no column is aliased it is factored without another copy.
-    init(augmented storage: [Double], rows n: Int, columns p: Int, extendedWhenIllConditioned: Bool = true,
-         extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
-        // X occupies the first n·p entries with its usual offsets, so helpers taking X read `storage`.
-        let x = storage
-        let y = Array(storage[(n * p)..<(n * (p + 1))])
-        let norms = LeastSquares.columnNorms(x, rows: n, columns: p)
+        let n = source.rows, p = source.columns
+        var (r, norms) = try LeastSquares.factor(source, columns: Array(0..<p))
         // A zero or non-finite column is aliased outright.
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
         var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
+        // R's columns: `inR[t]` is the original column at position t (y follows them).
+        var inR = Array(0..<p)
+        if (0..<p).contains(where: { !norms[$0].isFinite }) {
+            // Non-finite values poisoned R: factor again without those columns.
+            inR = candidates
+            r = try LeastSquares.factor(source, columns: candidates).r
+        }
+        var positionInR = [Int](repeating: -1, count: p)
+        for (t, j) in inR.enumerated() { positionInR[j] = t }
         var qr: QRDecomposition? = nil
         // Factor [X_k | y] in model order; alias the FIRST column whose relative |r_jj| is negligible
         // and refactor without it. Only the first flag is trusted: its Householder reflector is built
         // from rounding noise, which would distort every later diagonal in the same pass (dqrdc2 also
         // moves one column at a time).
         while !candidates.isEmpty {
-            let augmented = candidates.count == p
-                ? Matrix(rows: n, columns: p + 1, columnMajor: storage)
-                : LeastSquares.augmented(x, rows: n, columns: p, indices: candidates, y: y)
+            let selected = r.selectingColumns(candidates.map { positionInR[$0] } + [inR.count])
             let decomposition: QRDecomposition
-            do { decomposition = try QRDecomposition(augmented, pivoting: false) } catch {
+            do { decomposition = try QRDecomposition(selected, pivoting: false) } catch {
                 throw .numerical(error.description)
             }
             let d = decomposition.rDiagonal
@@ -96,17 +134,19 @@ struct LeastSquares {
 
         var coefficients: [Double] = []
         var rInverse = Matrix(rows: 0, columns: 0)
-        var residuals = y
+        var residuals: [Double] = []
         var extended = false
         if let qr {
             let d = qr.rDiagonal
             let conditioning = (0..<k).map { abs(d[$0]) / norms[candidates[$0]] }.min() ?? 1
             if extendedWhenIllConditioned && conditioning < LeastSquares.extendedPrecisionThreshold {
-                let original = extendedDesign?(candidates) ?? LeastSquares.extendedCopy(x, rows: n, indices: candidates)
+                let original = extendedDesign?(candidates)
+                    ?? source.gather(candidates).map { ExtendedDouble($0) }
+                let y = source.gather([p])
                 let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
                 coefficients = solution.coefficients
                 rInverse = solution.rInverse
-                residuals = solution.residuals(original, rows: n, y: y)
+                if withResiduals { residuals = solution.residuals(original, rows: n, y: y) }
                 extended = true
             } else {
                 do {
@@ -117,89 +157,141 @@ struct LeastSquares {
                 } catch {
                     throw .numerical(error.description)
                 }
-                // X_k·b as [X | y]·(b scattered to the kept positions, 0 elsewhere): no column copies.
-                var full = [Double](repeating: 0, count: p + 1)
-                for (position, j) in candidates.enumerated() { full[j] = coefficients[position] }
-                let fit = Matrix(rows: n, columns: p + 1, columnMajor: storage).multiplied(by: full)
-                for i in 0..<n { residuals[i] = y[i] - fit[i] }
             }
+        }
+        var fitted: [Double] = []
+        var rss = 0.0
+        if withResiduals {
+            if qr == nil || !extended {
+                (residuals, fitted) = LeastSquares.residuals(source, kept: candidates, coefficients: coefficients)
+            } else {
+                let y = source.gather([p])
+                fitted = (0..<n).map { y[$0] - residuals[$0] }
+            }
+            for e in residuals { rss += e * e }
         }
         self.usedExtendedPrecision = extended
         self.rInverse = rInverse
         self.coefficients = coefficients
         self.unscaledCovariance = rInverse.multiplied(by: rInverse, transposeOther: true)
-        var fitted = [Double](repeating: 0, count: n)
-        var rss = 0.0
-        for i in 0..<n {
-            fitted[i] = y[i] - residuals[i]
-            rss += residuals[i] * residuals[i]
-        }
         self.residuals = residuals
         self.fitted = fitted
         self.residualSumOfSquares = rss
     }
 
-    /// Euclidean column norms (plain sum of squares; rescaled only if it over- or underflows).
-    static func columnNorms(_ x: [Double], rows n: Int, columns p: Int) -> [Double] {
-        var norms = [Double](repeating: 0, count: p)
-        x.withUnsafeBufferPointer { src in
-            for j in 0..<p {
-                let column = UnsafeBufferPointer(rebasing: src[(j * n)..<((j + 1) * n)])
-                var ssq = 0.0
-                for v in column { ssq += v * v }
-                if ssq.isFinite && ssq > 1e-280 {
-                    norms[j] = ssq.squareRoot()
+    /// R of [X_columns | y] in one pass over the rows, with the Euclidean norms of all of X's columns.
+    private static func factor(_ source: AugmentedRows, columns: [Int]) throws(ModelError) -> (r: Matrix, norms: [Double]) {
+        let p = source.columns
+        let c = columns.count + 1
+        let all = columns.count == p
+        let streaming = StreamingQR(columns: c, blockRows: blockRows(columns: p + 1))
+        let norms = ColumnNorms(columns: p)
+        // When some columns are left out, blocks are written to a scratch buffer and the others copied.
+        let capacity = streaming.blockCapacity
+        let scratch = all ? nil : UnsafeMutablePointer<Double>.allocate(capacity: capacity * (p + 1))
+        defer { scratch?.deallocate() }
+        do {
+            for start in source.blocks(of: capacity) {
+                let range = start..<min(start + capacity, source.rows)
+                let (base, ld) = streaming.block(rows: range.count)
+                if let scratch {
+                    source.fill(range, scratch, capacity)
+                    norms.add(scratch, rows: range.count, leadingDimension: capacity)
+                    for (t, j) in (columns + [p]).enumerated() {
+                        (base + t * ld).update(from: scratch + j * capacity, count: range.count)
+                    }
                 } else {
-                    let largest = column.reduce(0.0) { max($0, abs($1)) }
-                    guard largest > 0 && largest.isFinite else { norms[j] = largest == 0 ? 0 : .nan; continue }
-                    var scaledSum = 0.0
-                    for v in column { scaledSum += (v / largest) * (v / largest) }
-                    norms[j] = largest * scaledSum.squareRoot()
+                    source.fill(range, base, ld)
+                    norms.add(base, rows: range.count, leadingDimension: ld)
+                }
+                try streaming.factorBlock()
+            }
+        } catch {
+            throw .numerical(error.description)
+        }
+        return (streaming.r, norms.norms)
+    }
+
+    /// y − X_k·b and X_k·b, one block at a time.
+    private static func residuals(_ source: AugmentedRows, kept: [Int], coefficients: [Double]) -> (residuals: [Double], fitted: [Double]) {
+        let n = source.rows, p = source.columns
+        var residuals = [Double](repeating: 0, count: n)
+        var fitted = [Double](repeating: 0, count: n)
+        residuals.withUnsafeMutableBufferPointer { e in
+            fitted.withUnsafeMutableBufferPointer { f in
+                guard let fittedBase = f.baseAddress else { return }
+                source.forEachBlock { range, base, ld in
+                    let m = range.count
+                    let out = fittedBase + range.lowerBound
+                    out.update(repeating: 0, count: m)
+                    for (position, j) in kept.enumerated() {
+                        let b = coefficients[position]
+                        let x = base + j * ld
+                        for t in 0..<m { out[t] += x[t] * b }
+                    }
+                    let y = base + p * ld
+                    for t in 0..<m { e[range.lowerBound + t] = y[t] - out[t] }
                 }
             }
         }
-        return norms
+        return (residuals, fitted)
     }
 
-    /// [X_indices | y], column-major, in one allocation.
-    static func augmented(_ x: [Double], rows n: Int, columns p: Int, indices: [Int], y: [Double]) -> Matrix {
-        // Reserve first: appending y to a copy of x would copy x twice (once to unshare, once to grow).
-        var storage: [Double] = []
-        storage.reserveCapacity(n * (indices.count + 1))
-        if indices.count == p {
-            storage.append(contentsOf: x)
-        } else {
-            for j in indices { storage.append(contentsOf: x[(j * n)..<((j + 1) * n)]) }
-        }
-        storage.append(contentsOf: y)
-        return Matrix(rows: n, columns: indices.count + 1, columnMajor: storage)
-    }
-
-    /// X restricted to `indices` (sharing the buffer when every column is kept).
-    static func keptMatrix(_ x: [Double], rows n: Int, columns p: Int, indices: [Int]) -> Matrix {
-        if indices.count == p { return Matrix(rows: n, columns: p, columnMajor: x) }
-        return Matrix(rows: n, columns: p, columnMajor: x).selectingColumns(indices)
-    }
-
-    /// The given columns widened to extended precision, column-major.
-    static func extendedCopy(_ x: [Double], rows n: Int, indices: [Int]) -> [ExtendedDouble] {
-        var out = [ExtendedDouble](repeating: 0, count: n * indices.count)
-        for (k, j) in indices.enumerated() { for i in 0..<n { out[i + k * n] = ExtendedDouble(x[i + j * n]) } }
-        return out
-    }
-
-    /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns (`x` column-major n × p, as factored).
-    func leverages(x: [Double], rows n: Int, columns p: Int) -> [Double] {
-        let q = LeastSquares.keptMatrix(x, rows: n, columns: p, indices: kept).multiplied(by: rInverse)
-        var h = [Double](repeating: 0, count: n)
-        q.storage.withUnsafeBufferPointer { qp in
-            for j in 0..<kept.count {
-                let base = j * n
-                for i in 0..<n { h[i] += qp[base + i] * qp[base + i] }
+    /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns, for the rows of `source` (as factored).
+    func leverages(_ source: AugmentedRows) -> [Double] {
+        var h = [Double](repeating: 0, count: source.rows)
+        let k = kept.count
+        guard k > 0 else { return h }
+        // Column-major k × k, upper triangular: (x R⁻¹)_c sums over a ≤ c only.
+        let inverse = rInverse.storage
+        let kept = self.kept
+        h.withUnsafeMutableBufferPointer { hp in
+            source.forEachBlock { range, base, ld in
+                for (t, i) in range.enumerated() {
+                    var sum = 0.0
+                    for c in 0..<k {
+                        var q = 0.0
+                        for a in 0...c { q += base[t + kept[a] * ld] * inverse[a + c * k] }
+                        sum += q * q
+                    }
+                    hp[i] = sum
+                }
             }
         }
         return h
     }
+}
+
+/// Euclidean norms of columns fed in row blocks, scaled as LAPACK's dlassq so that no sum of squares
+/// over- or underflows.
+private final class ColumnNorms {
+    private var scale: [Double]
+    private var sumOfSquares: [Double]
+
+    init(columns: Int) {
+        scale = [Double](repeating: 0, count: columns)
+        sumOfSquares = [Double](repeating: 1, count: columns)
+    }
+
+    func add(_ base: UnsafePointer<Double>, rows: Int, leadingDimension ld: Int) {
+        for j in scale.indices {
+            let x = base + j * ld
+            var largest = 0.0
+            for i in 0..<rows { largest = max(largest, abs(x[i])) }
+            guard largest > 0 else { continue }
+            guard largest.isFinite else { scale[j] = .nan; continue }
+            if largest > scale[j] {
+                if scale[j] > 0 { sumOfSquares[j] *= (scale[j] / largest) * (scale[j] / largest) } else { sumOfSquares[j] = 0 }
+                scale[j] = largest
+            }
+            let inverse = 1 / scale[j]
+            var s = 0.0
+            for i in 0..<rows { let v = x[i] * inverse; s += v * v }
+            sumOfSquares[j] += s
+        }
+    }
+
+    var norms: [Double] { zip(scale, sumOfSquares).map { $0 == 0 ? 0 : $0 * $1.squareRoot() } }
 }
 
 /// Householder QR least squares carried out entirely in extended precision.

@@ -10,7 +10,7 @@ enum NegativeBinomial {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
-        var fit = try GeneralizedLinearModel.irls(family: .poisson, x: design.values, rows: n, columns: p, y: y,
+        var fit = try GeneralizedLinearModel.irls(family: .poisson, design: design, y: y,
                                                   etaStart: nil, options: options)
         var mu = fit.mu
         var (theta, information) = try thetaML(y: y, mu: mu, limit: options.maxIterations)
@@ -27,7 +27,7 @@ enum NegativeBinomial {
         while outer < options.maxIterations && (abs(logLikOld - logLik) / d1 + abs(delta) / d2) > outerEpsilon {
             outer += 1
             let family = GLMFamily.negativeBinomial(theta: theta)
-            fit = try GeneralizedLinearModel.irls(family: family, x: design.values, rows: n, columns: p, y: y,
+            fit = try GeneralizedLinearModel.irls(family: family, design: design, y: y,
                                                   etaStart: mu.map { log($0) }, options: options)
             totalIterations += fit.iterations
             let previous = theta

@@ -49,8 +49,8 @@ public enum Regression {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p < n else { throw .tooFewRows(parameters: p, rows: n) }
-        let ls = try LeastSquares(x: design.values, rows: n, columns: p, y: y,
-                                  extendedDesign: { design.extendedColumns($0) })
+        let rows = design.augmentedRows(outcome: y)
+        let ls = try LeastSquares(rows, extendedDesign: { design.extendedColumns($0) })
         let rank = ls.kept.count
         let dfResidual = n - rank
         guard dfResidual > 0 else { throw .tooFewRows(parameters: rank, rows: n) }
@@ -94,7 +94,7 @@ public enum Regression {
             vcov = ls.unscaledCovariance
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
         case .robust(let type):
-            let h = (type == .hc2 || type == .hc3) ? ls.leverages(x: design.values, rows: n, columns: p) : []
+            let h = (type == .hc2 || type == .hc3) ? ls.leverages(rows) : []
             vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, x: keptX,
                                                                    scores: ls.residuals, leverages: h)
         case .cluster(let column):
@@ -156,9 +156,6 @@ public enum Regression {
 extension DesignMatrix {
     /// The given columns as a matrix.
     func selecting(columns indices: [Int]) -> Matrix {
-        var storage: [Double] = []
-        storage.reserveCapacity(rows * indices.count)
-        for j in indices { storage.append(contentsOf: values[(j * rows)..<((j + 1) * rows)]) }
-        return Matrix(rows: rows, columns: indices.count, columnMajor: storage)
+        Matrix(rows: rows, columns: indices.count, columnMajor: values(columns: indices))
     }
 }
