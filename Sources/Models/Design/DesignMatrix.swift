@@ -98,15 +98,30 @@ public struct DesignMatrix: Sendable {
         let lower = range.lowerBound
         for (k, j) in (indices ?? Array(0..<columns)).enumerated() {
             let out = base + k * ld
-            out.update(repeating: 1, count: m)
-            for part in columnParts[j] {
+            // The first part is written, later ones multiply in (1·x is x exactly, so this equals the
+            // product of all parts started from 1).
+            for (position, part) in columnParts[j].enumerated() {
                 switch part {
                 case .numeric(let x), .transform(_, let x):
-                    x.withUnsafeBufferPointer { xp in for t in 0..<m { out[t] *= xp[lower + t] } }
+                    x.withUnsafeBufferPointer { xp in
+                        guard let from = xp.baseAddress else { return }
+                        if position == 0 {
+                            out.update(from: from + lower, count: m)
+                        } else {
+                            for t in 0..<m { out[t] *= from[lower + t] }
+                        }
+                    }
                 case .indicator(let codes, let code):
-                    codes.withUnsafeBufferPointer { cp in for t in 0..<m where cp[lower + t] != code { out[t] = 0 } }
+                    codes.withUnsafeBufferPointer { cp in
+                        if position == 0 {
+                            for t in 0..<m { out[t] = cp[lower + t] == code ? 1 : 0 }
+                        } else {
+                            for t in 0..<m where cp[lower + t] != code { out[t] = 0 }
+                        }
+                    }
                 }
             }
+            if columnParts[j].isEmpty { out.update(repeating: 1, count: m) }
         }
     }
 

@@ -115,11 +115,9 @@ enum GeneralizedLinearModel {
             for start in stride(from: 0, to: n, by: capacity) {
                 let range = start..<min(start + capacity, n)
                 design.fill(range, columns: kept, into: scratch, leadingDimension: capacity)
-                for k in kept.indices {
-                    let b = coefficients[k]
-                    let x = scratch + k * capacity
-                    for (t, i) in range.enumerated() { e[i] += x[t] * b }
-                }
+                guard let out = e.baseAddress else { return }
+                BlockKernels.multiply(scratch, rows: range.count, columns: kept.count, leadingDimension: capacity,
+                                      by: coefficients, into: out + range.lowerBound)
             }
         }
         return eta

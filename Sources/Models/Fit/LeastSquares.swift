@@ -262,36 +262,53 @@ struct LeastSquares {
     }
 }
 
-/// Euclidean norms of columns fed in row blocks, scaled as LAPACK's dlassq so that no sum of squares
-/// over- or underflows.
+/// Euclidean norms of columns fed in row blocks. Sums of squares are plain (`ddot`) while they stay in
+/// range; a block whose sum over- or underflows is summed scaled by its largest value, as LAPACK's dlassq.
 private final class ColumnNorms {
+    /// Each norm is scale·√sumOfSquares.
     private var scale: [Double]
     private var sumOfSquares: [Double]
 
     init(columns: Int) {
-        scale = [Double](repeating: 0, count: columns)
-        sumOfSquares = [Double](repeating: 1, count: columns)
+        scale = [Double](repeating: 1, count: columns)
+        sumOfSquares = [Double](repeating: 0, count: columns)
     }
 
     func add(_ base: UnsafePointer<Double>, rows: Int, leadingDimension ld: Int) {
         for j in scale.indices {
             let x = base + j * ld
-            var largest = 0.0
-            for i in 0..<rows { largest = max(largest, abs(x[i])) }
-            guard largest > 0 else { continue }
-            guard largest.isFinite else { scale[j] = .nan; continue }
-            if largest > scale[j] {
-                if scale[j] > 0 { sumOfSquares[j] *= (scale[j] / largest) * (scale[j] / largest) } else { sumOfSquares[j] = 0 }
-                scale[j] = largest
+            let plain = BlockKernels.sumOfSquares(x, count: rows)
+            if plain.isFinite && (plain == 0 || plain > 1e-280) {
+                combine(j, scale: 1, sumOfSquares: plain)
+                continue
             }
-            let inverse = 1 / scale[j]
+            var largest = 0.0
+            for i in 0..<rows {
+                let a = abs(x[i])
+                guard a.isFinite else { largest = .nan; break }
+                largest = max(largest, a)
+            }
+            guard largest.isFinite else { scale[j] = .nan; continue }
+            guard largest > 0 else { continue }
+            let inverse = 1 / largest
             var s = 0.0
             for i in 0..<rows { let v = x[i] * inverse; s += v * v }
-            sumOfSquares[j] += s
+            combine(j, scale: largest, sumOfSquares: s)
         }
     }
 
-    var norms: [Double] { zip(scale, sumOfSquares).map { $0 == 0 ? 0 : $0 * $1.squareRoot() } }
+    /// Adds scale²·s to column j's running (scale, sum of squares).
+    private func combine(_ j: Int, scale t: Double, sumOfSquares s: Double) {
+        guard s > 0 else { return }
+        if t > scale[j] {
+            sumOfSquares[j] = sumOfSquares[j] * (scale[j] / t) * (scale[j] / t) + s
+            scale[j] = t
+        } else {
+            sumOfSquares[j] += s * (t / scale[j]) * (t / scale[j])
+        }
+    }
+
+    var norms: [Double] { zip(scale, sumOfSquares).map { $0 * $1.squareRoot() } }
 }
 
 /// Householder QR least squares carried out entirely in extended precision.

@@ -1,0 +1,18 @@
+import CLapack
+
+/// BLAS kernels on raw column-major blocks, for code that streams a large matrix through a small buffer
+/// (see `StreamingQR`) instead of holding it as a `Matrix`.
+public enum BlockKernels {
+    /// Σ xᵢ² over `count` contiguous values (`ddot`; may over- or underflow, callers check).
+    public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int) -> Double {
+        cblas_ddot(Int32(count), x, 1, x, 1)
+    }
+
+    /// y = A·v for the rows × columns block A at `a` with leading dimension `ld` (`dgemv`).
+    public static func multiply(_ a: UnsafePointer<Double>, rows: Int, columns: Int, leadingDimension ld: Int,
+                                by v: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        guard rows > 0 else { return }
+        guard columns > 0 else { y.update(repeating: 0, count: rows); return }
+        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, a, Int32(ld), v, 1, 0, y, 1)
+    }
+}
