@@ -59,6 +59,22 @@ struct NISTRegressionTests {
         ("Wampler4", polynomial(5), 9.0), ("Wampler5", polynomial(5), 9.0),
     ])
     func certifiedValues(name: String, formula: String, required: Double) throws {
+        try certifiedValues(name: name, formula: formula, required: required, splitRows: false)
+    }
+
+    /// The same sets with their rows split in two halves, factored separately and merged (the path of large fits).
+    @Test(arguments: [
+        ("Norris", "y ~ x", 9.0), ("Pontius", polynomial(2), 9.0), ("NoInt1", "y ~ x - 1", 9.0),
+        ("Filip", polynomial(10), 9.0), ("Longley", "y ~ x1 + x2 + x3 + x4 + x5 + x6", 9.0),
+        ("Wampler4", polynomial(5), 9.0), ("Wampler5", polynomial(5), 9.0),
+    ])
+    func certifiedValuesWithSplitRows(name: String, formula: String, required: Double) throws {
+        try RowParts.$minimumRowsToSplit.withValue(2) {
+            try certifiedValues(name: name, formula: formula, required: required, splitRows: true)
+        }
+    }
+
+    func certifiedValues(name: String, formula: String, required: Double, splitRows: Bool) throws {
         let c = try NISTRegressionTests.load(name)
         var columns = [Column(name: "y", numeric: c.y)]
         if name == "Longley" {

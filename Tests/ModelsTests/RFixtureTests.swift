@@ -50,7 +50,13 @@ struct RFixtureTests {
         #expect(RFixtureTests.fixtures.count >= 20)
     }
 
-    @Test(arguments: RFixtureTests.fixtures)
+    /// Every fixture also runs with its 600 rows split in two halves that are factored concurrently and merged
+    /// (the path fits of 131,072 rows or more take).
+    @Test(arguments: RFixtureTests.fixtures, [false, true])
+    func matchesR(_ fixture: Fixture, splitRows: Bool) throws {
+        try RowParts.$minimumRowsToSplit.withValue(splitRows ? 2 : Int.max) { try matchesR(fixture) }
+    }
+
     func matchesR(_ fixture: Fixture) throws {
         let e = fixture.entry
         let table = try #require(RFixtureTests.table)

@@ -26,6 +26,23 @@ enum GLMFamily: Sendable, Equatable {
         }
     }
 
+    /// μ and dμ/dη from one exponential: exactly `linkInverse(eta)` and `muEta(eta)`.
+    @inline(__always)
+    func meanAndDerivative(_ eta: Double) -> (mu: Double, muEta: Double) {
+        switch self {
+        case .binomial:
+            if abs(eta) > GLMFamily.logitThreshold {
+                let e = eta < 0 ? GLMFamily.epsilon : 1 / GLMFamily.epsilon
+                return (e / (1 + e), GLMFamily.epsilon)
+            }
+            let e = exp(eta)
+            return (e / (1 + e), e / ((1 + e) * (1 + e)))
+        case .poisson, .negativeBinomial:
+            let m = max(exp(eta), GLMFamily.epsilon)
+            return (m, m)
+        }
+    }
+
     func link(_ mu: Double) -> Double {
         switch self {
         case .binomial: return log(mu / (1 - mu))

@@ -30,56 +30,103 @@ enum GeneralizedLinearModel {
     static func irls(family: GLMFamily, design: DesignMatrix, y: [Double],
                      etaStart: [Double]?, options: RegressionOptions) throws(ModelError) -> IRLSFit {
         let n = design.rows, p = design.columns
-        var eta = etaStart ?? y.map { family.link(family.startingMean($0)) }
-        var mu = eta.map { family.linkInverse($0) }
-        var devOld = 0.0
-        for i in 0..<n { devOld += family.deviance(y[i], mu[i]) }
+        let extended = Double(n) * Double(p * p) <= extendedPrecisionBudget
+        let start = etaStart ?? y.map { family.link(family.startingMean($0)) }
+        var current = try pass(family: family, design: design, y: y, coefficients: nil, eta: start)
+        var devOld = current.deviance
         var coefficientsOld: [Double]? = nil
         var keptOld: [Int] = []
         var result: IRLSFit? = nil
         var change = Double.infinity
-        var w = [Double](repeating: 0, count: n)
-        var response = [Double](repeating: 0, count: n)
         for iteration in 1...max(1, options.maxIterations) {
-            // Working weights (square roots) and weighted working responses; the least-squares step
-            // reads [X·w | z·w] block by block.
-            for i in 0..<n {
-                let d = family.muEta(eta[i])
-                let weight = (d * d / family.variance(mu[i])).squareRoot()
-                w[i] = weight
-                response[i] = (eta[i] + (y[i] - mu[i]) / d) * weight
-            }
-            let ls = try LeastSquares(weightedRows(design, weights: w, response: response), withResiduals: false,
-                                      extendedWhenIllConditioned: Double(n) * Double(p * p) <= extendedPrecisionBudget)
+            let ls = try LeastSquares(weightedRows(design, weights: current.weights, response: current.response),
+                                      factored: current.factored, withResiduals: false,
+                                      extendedWhenIllConditioned: extended)
             var beta = ls.coefficients
-            eta = linearPredictor(design: design, kept: ls.kept, coefficients: beta)
-            mu = eta.map { family.linkInverse($0) }
-            var dev = 0.0
-            for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
+            var next = try pass(family: family, design: design, y: y,
+                                coefficients: scattered(beta, kept: ls.kept, columns: p), eta: nil)
             // Step halving when the deviance is not finite, as glm.fit does.
             var halvings = 0
-            while !dev.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
+            while !next.deviance.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
                 beta = zip(beta, old).map { ($0 + $1) / 2 }
-                eta = linearPredictor(design: design, kept: ls.kept, coefficients: beta)
-                mu = eta.map { family.linkInverse($0) }
-                dev = 0
-                for i in 0..<n { dev += family.deviance(y[i], mu[i]) }
+                next = try pass(family: family, design: design, y: y,
+                                coefficients: scattered(beta, kept: ls.kept, columns: p), eta: nil)
                 halvings += 1
             }
+            let dev = next.deviance
             guard dev.isFinite else { throw .numerical("the \(family.name) deviance is not finite at iteration \(iteration)") }
             change = abs(dev - devOld) / (abs(dev) + 0.1)
             let converged = change < options.epsilon
             result = IRLSFit(kept: ls.kept, aliased: ls.aliased, coefficients: beta,
-                             unscaledCovariance: ls.unscaledCovariance, eta: eta, mu: mu, deviance: dev,
+                             unscaledCovariance: ls.unscaledCovariance, eta: next.eta, mu: next.mu, deviance: dev,
                              iterations: iteration, converged: converged, lastChange: change,
-                             leastSquares: ls, weights: w)
+                             leastSquares: ls, weights: current.weights)
             if converged { break }
             devOld = dev
             coefficientsOld = beta
             keptOld = ls.kept
+            current = next
         }
         guard let fit = result else { throw .numerical("IRLS did not run") }
         return fit
+    }
+
+    /// What one pass over the rows gives IRLS: η, μ and the deviance at the current coefficients, and
+    /// the working weights (square roots) and weighted working responses of the next least-squares step,
+    /// whose [X·w | z·w] has already been streamed into its factorisation.
+    struct Pass {
+        var eta: [Double]
+        var mu: [Double]
+        var deviance: Double
+        var weights: [Double]
+        var response: [Double]
+        var factored: (r: Matrix, norms: [Double])
+    }
+
+    /// One pass: each block of X is built once and serves both η = X·b and the next weighted step.
+    /// `coefficients` has one entry per design column (0 for aliased ones); nil takes `eta` as given.
+    static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], coefficients: [Double]?,
+                     eta given: [Double]?) throws(ModelError) -> Pass {
+        let n = design.rows, p = design.columns
+        var eta = given ?? [Double](repeating: 0, count: n)
+        var mu = [Double](repeating: 0, count: n)
+        var weights = [Double](repeating: 0, count: n)
+        var response = [Double](repeating: 0, count: n)
+        let parts = RowParts(rows: n)
+        let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: p, normsOf: p) }
+        // Deviance per part, added in part order.
+        var deviances = [Double](repeating: 0, count: parts.ranges.count)
+        var failure: ModelError? = nil
+        eta.withUnsafeMutableBufferPointer { e in
+            mu.withUnsafeMutableBufferPointer { m in
+                weights.withUnsafeMutableBufferPointer { w in
+                    response.withUnsafeMutableBufferPointer { z in
+                        deviances.withUnsafeMutableBufferPointer { d in
+                            guard let rows = IRLSRows(eta: e, mu: m, weights: w, response: z, deviances: d) else { return }
+                            do throws(ModelError) {
+                                try parts.run { k, range throws(ModelError) in
+                                    try rows.stream(range, part: k, into: factorizations[k], family: family,
+                                                    design: design, y: y, coefficients: coefficients)
+                                }
+                            } catch {
+                                failure = error
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        let merged = try AugmentedFactorization.merged(factorizations)
+        return Pass(eta: eta, mu: mu, deviance: deviances.reduce(0, +), weights: weights, response: response,
+                    factored: (merged.r, merged.norms))
+    }
+
+    /// Coefficients of the kept columns spread over all `columns` design columns (0 for aliased ones).
+    static func scattered(_ coefficients: [Double], kept: [Int], columns: Int) -> [Double] {
+        var full = [Double](repeating: 0, count: columns)
+        for (position, j) in kept.enumerated() { full[j] = coefficients[position] }
+        return full
     }
 
     /// The rows of [X·w | z·w] (z·w already weighted; zero when nil), scaled by the square-root weights.
@@ -101,26 +148,6 @@ enum GeneralizedLinearModel {
                 out.update(repeating: 0, count: m)
             }
         }
-    }
-
-    /// η = X_k·b, accumulated column by column in `kept` order, one block of rows at a time.
-    static func linearPredictor(design: DesignMatrix, kept: [Int], coefficients: [Double]) -> [Double] {
-        let n = design.rows
-        var eta = [Double](repeating: 0, count: n)
-        guard !kept.isEmpty else { return eta }
-        let capacity = LeastSquares.blockRows(columns: kept.count)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: capacity * kept.count)
-        defer { scratch.deallocate() }
-        eta.withUnsafeMutableBufferPointer { e in
-            for start in stride(from: 0, to: n, by: capacity) {
-                let range = start..<min(start + capacity, n)
-                design.fill(range, columns: kept, into: scratch, leadingDimension: capacity)
-                guard let out = e.baseAddress else { return }
-                BlockKernels.multiply(scratch, rows: range.count, columns: kept.count, leadingDimension: capacity,
-                                      by: coefficients, into: out + range.lowerBound)
-            }
-        }
-        return eta
     }
 
     /// The outcome as numbers, checked for the family: binary for logit (0/1, or a two-level
@@ -254,5 +281,62 @@ enum GeneralizedLinearModel {
                                 vcov: vcov, estimableTerms: fit.kept.map { design.columnNames[$0] },
                                 fittedValues: fit.mu, residuals: (0..<n).map { y[$0] - fit.mu[$0] },
                                 usedRows: frame.usedRows, standardizedCoefficients: standardized, warnings: warnings)
+    }
+}
+
+/// The per-row arrays of one IRLS pass, written by parts that each touch only their own rows.
+private struct IRLSRows: @unchecked Sendable {
+    let eta: UnsafeMutablePointer<Double>
+    let mu: UnsafeMutablePointer<Double>
+    let weights: UnsafeMutablePointer<Double>
+    let response: UnsafeMutablePointer<Double>
+    let deviances: UnsafeMutablePointer<Double>
+
+    init?(eta: UnsafeMutableBufferPointer<Double>, mu: UnsafeMutableBufferPointer<Double>,
+          weights: UnsafeMutableBufferPointer<Double>, response: UnsafeMutableBufferPointer<Double>,
+          deviances: UnsafeMutableBufferPointer<Double>) {
+        guard let eta = eta.baseAddress, let mu = mu.baseAddress, let weights = weights.baseAddress,
+              let response = response.baseAddress, let deviances = deviances.baseAddress else { return nil }
+        self.eta = eta
+        self.mu = mu
+        self.weights = weights
+        self.response = response
+        self.deviances = deviances
+    }
+
+    /// Streams the rows of `range`: each block of X is built once and serves both η = X·b (unless η is
+    /// given) and the weighted block [X·w | z·w] fed to the factorisation.
+    func stream(_ range: Range<Int>, part: Int, into factorization: AugmentedFactorization, family: GLMFamily,
+                design: DesignMatrix, y: [Double], coefficients: [Double]?) throws(ModelError) {
+        let p = design.columns
+        let capacity = factorization.blockCapacity
+        var deviance = 0.0
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: capacity) {
+            let rows = min(capacity, range.upperBound - start)
+            let (base, ld) = factorization.block(rows: rows)
+            design.fill(start..<(start + rows), into: base, leadingDimension: ld)
+            if let coefficients {
+                BlockKernels.multiply(base, rows: rows, columns: p, leadingDimension: ld, by: coefficients,
+                                      into: eta + start)
+            }
+            let zColumn = base + p * ld
+            for t in 0..<rows {
+                let i = start + t
+                let (mean, d) = family.meanAndDerivative(eta[i])
+                mu[i] = mean
+                deviance += family.deviance(y[i], mean)
+                let weight = (d * d / family.variance(mean)).squareRoot()
+                weights[i] = weight
+                response[i] = (eta[i] + (y[i] - mean) / d) * weight
+                zColumn[t] = response[i]
+            }
+            for j in 0..<p {
+                let column = base + j * ld
+                for t in 0..<rows { column[t] *= weights[start + t] }
+            }
+            factorization.addNorms(base, leadingDimension: ld)
+            try factorization.factorBlock()
+        }
+        deviances[part] = deviance
     }
 }

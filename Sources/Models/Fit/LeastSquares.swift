@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 
 #if arch(x86_64)
@@ -19,13 +20,16 @@ struct AugmentedRows {
     /// Blocks of at most `blockRows` rows, in order.
     func blocks(of blockRows: Int) -> StrideTo<Int> { stride(from: 0, to: rows, by: max(blockRows, 1)) }
 
-    /// Calls `body` with each block of rows written into one reused buffer (ld = block capacity).
-    func forEachBlock(_ body: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void) {
+    /// Calls `body` with each block of rows (of `part`, by default all) written into one reused buffer
+    /// (ld = block capacity).
+    func forEachBlock(in part: Range<Int>? = nil,
+                      _ body: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void) {
         let capacity = LeastSquares.blockRows(columns: columns + 1)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: capacity * (columns + 1))
         defer { scratch.deallocate() }
-        for start in blocks(of: capacity) {
-            let range = start..<min(start + capacity, rows)
+        let part = part ?? 0..<rows
+        for start in stride(from: part.lowerBound, to: part.upperBound, by: capacity) {
+            let range = start..<min(start + capacity, part.upperBound)
             fill(range, scratch, capacity)
             body(range, scratch, capacity)
         }
@@ -93,10 +97,14 @@ struct LeastSquares {
     ///   - extendedWhenIllConditioned: whether ill-conditioned designs take the extended-precision path.
     ///   - extendedDesign: the given columns of X in extended precision, computed from the data
     ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
-    init(_ source: AugmentedRows, withResiduals: Bool = true, extendedWhenIllConditioned: Bool = true,
+    ///   - factored: R of the whole of `source` and its column norms, when the caller has already streamed
+    ///     the rows through an `AugmentedFactorization` (IRLS does, while computing the weights).
+    init(_ source: AugmentedRows, factored: (r: Matrix, norms: [Double])? = nil, withResiduals: Bool = true,
+         extendedWhenIllConditioned: Bool = true,
          extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
         let n = source.rows, p = source.columns
-        var (r, norms) = try LeastSquares.factor(source, columns: Array(0..<p))
+        var (r, norms): (Matrix, [Double])
+        if let factored { (r, norms) = factored } else { (r, norms) = try LeastSquares.factor(source, columns: Array(0..<p)) }
         // A zero or non-finite column is aliased outright.
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
         var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
@@ -182,34 +190,33 @@ struct LeastSquares {
     /// R of [X_columns | y] in one pass over the rows, with the Euclidean norms of all of X's columns.
     private static func factor(_ source: AugmentedRows, columns: [Int]) throws(ModelError) -> (r: Matrix, norms: [Double]) {
         let p = source.columns
-        let c = columns.count + 1
         let all = columns.count == p
-        let streaming = StreamingQR(columns: c, blockRows: blockRows(columns: p + 1))
-        let norms = ColumnNorms(columns: p)
-        // When some columns are left out, blocks are written to a scratch buffer and the others copied.
-        let capacity = streaming.blockCapacity
-        let scratch = all ? nil : UnsafeMutablePointer<Double>.allocate(capacity: capacity * (p + 1))
-        defer { scratch?.deallocate() }
-        do {
-            for start in source.blocks(of: capacity) {
-                let range = start..<min(start + capacity, source.rows)
-                let (base, ld) = streaming.block(rows: range.count)
+        let parts = RowParts(rows: source.rows)
+        let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: columns.count, normsOf: p) }
+        try parts.run { k, range throws(ModelError) in
+            let factorization = factorizations[k]
+            // When some columns are left out, blocks are written to a scratch buffer and the others copied.
+            let capacity = factorization.blockCapacity
+            let scratch = all ? nil : UnsafeMutablePointer<Double>.allocate(capacity: capacity * (p + 1))
+            defer { scratch?.deallocate() }
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: capacity) {
+                let rows = start..<min(start + capacity, range.upperBound)
+                let (base, ld) = factorization.block(rows: rows.count)
                 if let scratch {
-                    source.fill(range, scratch, capacity)
-                    norms.add(scratch, rows: range.count, leadingDimension: capacity)
+                    source.fill(rows, scratch, capacity)
+                    factorization.addNorms(scratch, leadingDimension: capacity)
                     for (t, j) in (columns + [p]).enumerated() {
-                        (base + t * ld).update(from: scratch + j * capacity, count: range.count)
+                        (base + t * ld).update(from: scratch + j * capacity, count: rows.count)
                     }
                 } else {
-                    source.fill(range, base, ld)
-                    norms.add(base, rows: range.count, leadingDimension: ld)
+                    source.fill(rows, base, ld)
+                    factorization.addNorms(base, leadingDimension: ld)
                 }
-                try streaming.factorBlock()
+                try factorization.factorBlock()
             }
-        } catch {
-            throw .numerical(error.description)
         }
-        return (streaming.r, norms.norms)
+        let merged = try AugmentedFactorization.merged(factorizations)
+        return (merged.r, merged.norms)
     }
 
     /// y − X_k·b and X_k·b, one block at a time.
@@ -219,18 +226,23 @@ struct LeastSquares {
         var fitted = [Double](repeating: 0, count: n)
         residuals.withUnsafeMutableBufferPointer { e in
             fitted.withUnsafeMutableBufferPointer { f in
-                guard let fittedBase = f.baseAddress else { return }
-                source.forEachBlock { range, base, ld in
-                    let m = range.count
-                    let out = fittedBase + range.lowerBound
-                    out.update(repeating: 0, count: m)
-                    for (position, j) in kept.enumerated() {
-                        let b = coefficients[position]
-                        let x = base + j * ld
-                        for t in 0..<m { out[t] += x[t] * b }
+                guard let fittedBase = f.baseAddress, let residualBase = e.baseAddress else { return }
+                // Each part writes only its own rows.
+                let out = SharedPointers(fittedBase, residualBase)
+                RowParts(rows: n).run { _, part in
+                    source.forEachBlock(in: part) { range, base, ld in
+                        let m = range.count
+                        let fit = out.first + range.lowerBound
+                        fit.update(repeating: 0, count: m)
+                        for (position, j) in kept.enumerated() {
+                            let b = coefficients[position]
+                            let x = base + j * ld
+                            for t in 0..<m { fit[t] += x[t] * b }
+                        }
+                        let y = base + p * ld
+                        let residual = out.second + range.lowerBound
+                        for t in 0..<m { residual[t] = y[t] - fit[t] }
                     }
-                    let y = base + p * ld
-                    for t in 0..<m { e[range.lowerBound + t] = y[t] - out[t] }
                 }
             }
         }
@@ -259,6 +271,117 @@ struct LeastSquares {
             }
         }
         return h
+    }
+}
+
+/// R of [X | y] and the norms of X's columns, accumulated over blocks of rows: write a block where
+/// `block(rows:)` says, add its norms (before factoring, which overwrites it), then `factorBlock()`.
+final class AugmentedFactorization {
+    private let streaming: StreamingQR
+    private let columnNorms: ColumnNorms
+    private var pendingRows = 0
+
+    /// - Parameters:
+    ///   - columns: X's columns in the factorisation (y follows them).
+    ///   - normsOf: how many leading columns of each block `addNorms` measures.
+    init(columns: Int, normsOf: Int) {
+        streaming = StreamingQR(columns: columns + 1, blockRows: LeastSquares.blockRows(columns: max(columns, normsOf) + 1))
+        columnNorms = ColumnNorms(columns: normsOf)
+    }
+
+    var blockCapacity: Int { streaming.blockCapacity }
+
+    func block(rows: Int) -> (base: UnsafeMutablePointer<Double>, leadingDimension: Int) {
+        pendingRows = rows
+        return streaming.block(rows: rows)
+    }
+
+    func addNorms(_ base: UnsafePointer<Double>, leadingDimension ld: Int) {
+        columnNorms.add(base, rows: pendingRows, leadingDimension: ld)
+    }
+
+    func factorBlock() throws(ModelError) {
+        do { try streaming.factorBlock() } catch { throw .numerical(error.description) }
+    }
+
+    var r: Matrix { streaming.r }
+    var norms: [Double] { columnNorms.norms }
+
+    /// The first factorisation with the others (of other rows, in order) folded in: R of [R₁; R₂; …]
+    /// and the combined norms.
+    static func merged(_ parts: [AugmentedFactorization]) throws(ModelError) -> AugmentedFactorization {
+        guard let first = parts.first else { throw .numerical("no rows to factor") }
+        for other in parts.dropFirst() {
+            let r = other.r
+            var row = 0
+            while row < r.rows {
+                let count = min(first.blockCapacity, r.rows - row)
+                let (base, ld) = first.streaming.block(rows: count)
+                for j in 0..<r.columns { for t in 0..<count { base[t + j * ld] = r[row + t, j] } }
+                try first.factorBlock()
+                row += count
+            }
+            first.columnNorms.absorb(other.columnNorms)
+        }
+        return first
+    }
+}
+
+/// The rows of a large problem split in two halves that are processed concurrently and then combined in
+/// order. The split depends only on the row count, so results are the same bytes on any machine (with
+/// one core the halves simply run one after the other).
+struct RowParts {
+    let ranges: [Range<Int>]
+
+    /// Problems with at least this many rows are split (below it a second thread costs more than it saves).
+    /// A task-local so that tests can run small reference problems through the split path.
+    @TaskLocal static var minimumRowsToSplit = 1 << 17
+
+    init(rows: Int) {
+        ranges = rows >= RowParts.minimumRowsToSplit && rows >= 2 ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
+    }
+
+    /// Runs `body` for every part (concurrently when there are several); rethrows the first part's error.
+    func run(_ body: (_ part: Int, _ range: Range<Int>) throws(ModelError) -> Void) throws(ModelError) {
+        if ranges.count == 1 {
+            try body(0, ranges[0])
+            return
+        }
+        let failures = UnsafeMutablePointer<ModelError?>.allocate(capacity: ranges.count)
+        failures.initialize(repeating: nil, count: ranges.count)
+        defer { failures.deinitialize(count: ranges.count); failures.deallocate() }
+        withoutActuallyEscaping(body) { body in
+            let work = PartWork(ranges: ranges, failures: failures, body: body)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in work.run(k) }
+        }
+        for k in ranges.indices { if let failure = failures[k] { throw failure } }
+    }
+
+    func run(_ body: (_ part: Int, _ range: Range<Int>) -> Void) {
+        let nothrow: (Int, Range<Int>) throws(ModelError) -> Void = { k, range in body(k, range) }
+        try? run(nothrow)
+    }
+}
+
+/// One part's work and its error slot: each thread touches only its own part's rows and slot.
+private struct PartWork: @unchecked Sendable {
+    let ranges: [Range<Int>]
+    let failures: UnsafeMutablePointer<ModelError?>
+    let body: (Int, Range<Int>) throws(ModelError) -> Void
+
+    func run(_ k: Int) {
+        do throws(ModelError) { try body(k, ranges[k]) } catch { failures[k] = error }
+    }
+}
+
+/// Two output buffers shared by parts that write disjoint rows of them.
+struct SharedPointers: @unchecked Sendable {
+    let first: UnsafeMutablePointer<Double>
+    let second: UnsafeMutablePointer<Double>
+
+    init(_ first: UnsafeMutablePointer<Double>, _ second: UnsafeMutablePointer<Double>) {
+        self.first = first
+        self.second = second
     }
 }
 
@@ -309,6 +432,14 @@ private final class ColumnNorms {
     }
 
     var norms: [Double] { zip(scale, sumOfSquares).map { $0 * $1.squareRoot() } }
+
+    /// Adds the sums of another set of rows.
+    func absorb(_ other: ColumnNorms) {
+        for j in scale.indices {
+            if !other.scale[j].isFinite { scale[j] = other.scale[j]; continue }
+            combine(j, scale: other.scale[j], sumOfSquares: other.sumOfSquares[j])
+        }
+    }
 }
 
 /// Householder QR least squares carried out entirely in extended precision.
