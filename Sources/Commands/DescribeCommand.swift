@@ -30,12 +30,13 @@ public struct DescribeCommand: AllianceSubcommand {
     public func execute(in context: RunContext) throws -> CommandReport {
         guard maxLevels >= 0 else { throw CLIError.usage("--max-levels must be 0 or more") }
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be 1 or more") }
-        let data = try input.load(in: context)
         if let by {
-            return try GroupedDescription(data: data, by: by, minCell: minCell).report()
+            return try GroupedDescription(data: try input.load(in: context), by: by, minCell: minCell).report()
         }
-        // Columns of a large table are summarised on two threads (identical to one at a time).
-        let summaries = Array(zip(data.table.columns.map(\.name), summarize(data.table)))
+        // Each column is summarised in the same pass as the identifier guard scans it (the columns of a large
+        // table spread over both cores; identical to one at a time). Nothing is shown unless the guard passes.
+        let (data, columnSummaries) = try input.load(in: context) { summarize($0) }
+        let summaries = Array(zip(data.table.columns.map(\.name), columnSummaries))
         let suppression = try summaries.map { _, summary -> OneWaySuppression? in
             // Code-like columns (client codes) list no levels, so there is nothing to suppress.
             guard case .categorical(let c) = summary, !isCodeLike(c) else { return nil }

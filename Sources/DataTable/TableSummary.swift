@@ -14,11 +14,32 @@ extension Table {
         let slots = UnsafeMutablePointer<T?>.allocate(capacity: columns.count)
         slots.initialize(repeating: nil, count: columns.count)
         defer { slots.deinitialize(count: columns.count); slots.deallocate() }
+        // Threads take columns in this order: likely-costly ones first, so that no costly column is left
+        // for last while the other thread idles. Only the schedule depends on it, never a result.
+        let order = columns.indices.sorted { a, b in
+            let (ca, cb) = (Table.likelyCost(columns[a]), Table.likelyCost(columns[b]))
+            return ca != cb ? ca > cb : a < b
+        }
         withoutActuallyEscaping(transform) { transform in
-            let work = ColumnWork(columns: columns, slots: slots, transform: transform)
-            DispatchQueue.concurrentPerform(iterations: columns.count) { j in work.run(j) }
+            let work = ColumnWork(columns: columns, order: order, slots: slots, transform: transform)
+            DispatchQueue.concurrentPerform(iterations: columns.count) { k in work.run(k) }
         }
         return (0..<columns.count).map { j in slots[j] ?? transform(columns[j]) }
+    }
+}
+
+extension Table {
+    /// A rough rank of how costly a column is to scan or summarise: columns of many distinct texts, then
+    /// numbers with fractions (sorted for the median), then the rest (small integers are counted).
+    static func likelyCost(_ column: Column) -> Int {
+        switch column.data {
+        case .categorical(let c):
+            return c.levels.count > 1 << 12 ? 2 : 0
+        case .numeric(let c):
+            // A peek at the first values: fractions mean the column will be sorted.
+            let peek = min(c.values.count, 64)
+            return (0..<peek).contains { !c.missing[$0] && c.values[$0] != c.values[$0].rounded(.towardZero) } ? 1 : 0
+        }
     }
 }
 
@@ -26,8 +47,12 @@ extension Table {
 /// and the caller reads them after all are done.
 private struct ColumnWork<T>: @unchecked Sendable {
     let columns: [Column]
+    let order: [Int]
     let slots: UnsafeMutablePointer<T?>
     let transform: (Column) -> T
 
-    func run(_ j: Int) { slots[j] = transform(columns[j]) }
+    func run(_ k: Int) {
+        let j = order[k]
+        slots[j] = transform(columns[j])
+    }
 }

@@ -30,11 +30,13 @@ enum CategoricalContentRules {
             let n = counts[index]
             guard n > 0 else { continue }
             nonMissing += n
-            let evidence = TextContentScanner.scan(level)
+            // One look at the level's bytes for both the patterns and the bare-year test.
+            var text = level
+            let (evidence, bareYear) = text.withUTF8 { (TextContentScanner.scan(bytes: $0), isBareYear($0)) }
             evidence.strong.forEachOrdinal { strong[$0] += n }
             evidence.all.forEachOrdinal { matched[$0] += n }
             if evidence.zipWithLeadingZero { zipWithLeadingZero += n }
-            if isBareYear(level) { yearCells += n }
+            if bareYear { yearCells += n }
             if isAgeInYears, let age = Double(level.trimmingBlanks()), age > 89 { agesOver89 += n }
         }
         var content = ColumnContent()
@@ -50,9 +52,18 @@ enum CategoricalContentRules {
         return content
     }
 
-    static func isBareYear(_ level: String) -> Bool {
-        let trimmed = level.trimmingBlanks()
-        guard trimmed.utf8.count == 4, trimmed.utf8.allSatisfy(\.isDigit), let year = Int(trimmed) else { return false }
+    /// Four digits (blanks around them allowed) naming a plausible year.
+    static func isBareYear(_ bytes: Bytes) -> Bool {
+        var lo = 0
+        var hi = bytes.count
+        while lo < hi, bytes[lo].isBlank { lo += 1 }
+        while hi > lo, bytes[hi - 1].isBlank { hi -= 1 }
+        guard hi - lo == 4 else { return false }
+        var year = 0
+        for i in lo..<hi {
+            guard bytes[i].isDigit else { return false }
+            year = year * 10 + Int(bytes[i] &- 48)
+        }
         return ByteMatching.isPlausibleYear(year)
     }
 }

@@ -18,11 +18,15 @@ public struct IdentifierGuard: Sendable {
     }
 
     public func scan(_ table: Table) -> IdentifierReport {
-        var findings: [IdentifierFinding] = []
-        var allowed: [IdentifierFinding] = []
         // Columns are scanned on both cores for large tables (a column of a million client codes is
         // as costly as all the numeric columns together).
-        let perColumn = table.mapColumns { IdentifierGuard.findings(in: $0) }
+        report(table, findings: table.mapColumns { IdentifierGuard.findings(in: $0) })
+    }
+
+    /// The report from each column's `findings(in:)` (for callers that scan columns alongside other work).
+    public func report(_ table: Table, findings perColumn: [[IdentifierFinding]]) -> IdentifierReport {
+        var findings: [IdentifierFinding] = []
+        var allowed: [IdentifierFinding] = []
         for (column, columnFindings) in zip(table.columns, perColumn) {
             if allowedColumns.contains(column.name) {
                 allowed.append(contentsOf: columnFindings)
