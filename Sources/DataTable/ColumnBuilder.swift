@@ -6,7 +6,9 @@
 struct ColumnBuilder {
     private(set) var isNumeric = true
     private var values: [Double] = []
+    /// Missing flags, kept only once a missing value has been seen (most columns have none).
     private var missing: [Bool] = []
+    private var hasMissing = false
     private var codes: [Int32] = []
     private(set) var leadingZeroCount = 0
     /// The first value beyond Double's range (reported only if the column stays numeric).
@@ -15,7 +17,6 @@ struct ColumnBuilder {
 
     init(capacity: Int) {
         values.reserveCapacity(capacity)
-        missing.reserveCapacity(capacity)
     }
 
     var count: Int { isNumeric ? values.count : codes.count }
@@ -27,7 +28,7 @@ struct ColumnBuilder {
     mutating func reserve(_ minimumCapacity: Int) {
         if isNumeric {
             values.reserveCapacity(minimumCapacity)
-            missing.reserveCapacity(minimumCapacity)
+            if hasMissing { missing.reserveCapacity(minimumCapacity) }
             HugePages.advise(&values)
         } else {
             codes.reserveCapacity(minimumCapacity)
@@ -40,6 +41,7 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func appendMissing() {
         if isNumeric {
+            if !hasMissing { startMissingFlags() }
             values.append(0)
             missing.append(true)
         } else {
@@ -64,8 +66,15 @@ struct ColumnBuilder {
         }
         if DecimalParser.hasLeadingZero(p, count: n) { leadingZeroCount += 1 }
         values.append(value)
-        missing.append(false)
+        if hasMissing { missing.append(false) }
         return true
+    }
+
+    /// The first missing value: flags for the values so far (none missing), room for the rest.
+    private mutating func startMissingFlags() {
+        hasMissing = true
+        missing.reserveCapacity(Swift.max(values.capacity, values.count + 1))
+        missing.append(contentsOf: repeatElement(false, count: values.count))
     }
 
     /// Switches to categorical storage; the caller then re-appends the rows read so far.
@@ -73,6 +82,7 @@ struct ColumnBuilder {
         let capacity = values.capacity
         values = []
         missing = []
+        hasMissing = false
         codes.reserveCapacity(capacity)
         HugePages.advise(&codes)
         isNumeric = false
@@ -92,8 +102,16 @@ struct ColumnBuilder {
     /// Appends a numeric builder holding the records that follow this one's; `lineOffset` turns its
     /// line numbers (counted from 1 at its first record's line) into file lines.
     mutating func appendNumbers(of later: ColumnBuilder, lineOffset: Int) {
+        // Flags for this builder's own values first (all present), if the later part has missing ones.
+        if later.hasMissing && !hasMissing { startMissingFlags() }
         values.append(contentsOf: later.values)
-        missing.append(contentsOf: later.missing)
+        if hasMissing {
+            if later.hasMissing {
+                missing.append(contentsOf: later.missing)
+            } else {
+                missing.append(contentsOf: repeatElement(false, count: later.values.count))
+            }
+        }
         leadingZeroCount += later.leadingZeroCount
         if firstOutOfRange == nil, let (line, text) = later.firstOutOfRange {
             firstOutOfRange = (line + lineOffset, text)
@@ -123,7 +141,8 @@ struct ColumnBuilder {
 
     /// The column; shares storage with the builder (no copy).
     func finishNumeric() -> NumericColumn {
-        NumericColumn(values: values, missing: missing, leadingZeroCount: leadingZeroCount)
+        NumericColumn(values: values, missing: hasMissing ? missing : [Bool](repeating: false, count: values.count),
+                      leadingZeroCount: leadingZeroCount)
     }
 
     /// Sorts the levels (by bytes, which for UTF-8 is Unicode scalar order, as

@@ -67,6 +67,26 @@ struct ParallelParseTests {
         #expect((table.column(named: "zip")?.numeric?.leadingZeroCount ?? 0) > 0)
     }
 
+    /// Missing flags are kept only once a column meets its first missing value: columns whose missing values
+    /// are all in the first half, all in the second, in both or in neither join to the one-pass table.
+    @Test func missingValuesInOnlyOneHalf() throws {
+        var text = "first,second,both,neither\n"
+        for i in 0..<4000 {
+            let early = i < 2000
+            let first = early && i % 7 == 0 ? "NA" : String(i)
+            let second = !early && i % 11 == 0 ? "" : String(Double(i) / 8)
+            let both = i % 13 == 0 ? "." : String(-i)
+            text += "\(first),\(second),\(both),\(i % 5)\n"
+        }
+        try Self.expectSame(text)
+        let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
+                                       parallelThreshold: 1)
+        let missing = ["first", "second", "both", "neither"].map { name in
+            table.column(named: name)?.numeric?.missing.filter { $0 }.count ?? -1
+        }
+        #expect(missing == [286, 182, 308, 0])
+    }
+
     @Test func categoricalColumnsMergeLevelsInOneOrder() throws {
         var g = Generator(state: 2)
         let sites = ["north", "south", "east", "west", "Zürich"]
