@@ -43,13 +43,36 @@ public struct CategoricalSummary: Sendable, Equatable {
     /// Non-missing rows.
     public let n: Int
     public let missing: Int
-    public let levels: [LevelCount]
+    public let levels: LevelCounts
 
     public init(n: Int, missing: Int, levels: [LevelCount]) {
         self.n = n
         self.missing = missing
+        self.levels = LevelCounts(names: levels.map(\.level), counts: levels.map(\.count))
+    }
+
+    init(n: Int, missing: Int, levels: LevelCounts) {
+        self.n = n
+        self.missing = missing
         self.levels = levels
     }
+}
+
+/// Levels with their counts, in level order. Shares the column's level names rather than copying them
+/// (a column of a million client codes summarises without a million new entries).
+public struct LevelCounts: RandomAccessCollection, Sendable, Equatable {
+    public let names: [String]
+    public let counts: [Int]
+
+    public init(names: [String], counts: [Int]) {
+        precondition(names.count == counts.count, "one count per level")
+        self.names = names
+        self.counts = counts
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { names.count }
+    public subscript(position: Int) -> LevelCount { LevelCount(level: names[position], count: counts[position]) }
 }
 
 public enum ColumnSummary: Sendable, Equatable {
@@ -67,11 +90,7 @@ public func summarize(_ column: Column) -> ColumnSummary {
 public func summarize(_ column: CategoricalColumn) -> CategoricalSummary {
     let counts = column.levelCounts()
     let n = counts.reduce(0, +)
-    var levels: [LevelCount] = []
-    levels.reserveCapacity(counts.count)
-    HugePages.advise(&levels)
-    for (level, count) in zip(column.levels, counts) { levels.append(LevelCount(level: level, count: count)) }
-    return CategoricalSummary(n: n, missing: column.count - n, levels: levels)
+    return CategoricalSummary(n: n, missing: column.count - n, levels: LevelCounts(names: column.levels, counts: counts))
 }
 
 /// Mean and variance by the corrected two-pass algorithm (Chan, Golub & LeVeque 1983) with
