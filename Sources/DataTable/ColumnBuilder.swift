@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Accumulates one column while the file is parsed. A column starts numeric: each field is parsed
 /// speculatively into a growing `Double` buffer. At the first non-missing field that is not a
 /// number the reader converts the column to categorical (re-reading that column's earlier fields
@@ -153,11 +155,7 @@ struct ColumnBuilder {
         let needsMergeCheck = (0..<m).contains { code in interner.bytes(of: code).contains { $0 >= 0x80 } }
         if order == nil && !needsMergeCheck {
             // First-seen order is already sorted (e.g. sequential ids): codes stand as they are.
-            var levels: [String] = []
-            levels.reserveCapacity(m)
-            HugePages.advise(&levels)
-            for code in 0..<m { levels.append(String(decoding: interner.bytes(of: code), as: UTF8.self)) }
-            return CategoricalColumn(levels: levels, codes: codes)
+            return CategoricalColumn(levels: levelStrings(count: m), codes: codes)
         }
         var levels: [String] = []
         levels.reserveCapacity(m)
@@ -182,6 +180,26 @@ struct ColumnBuilder {
             }
         }
         return CategoricalColumn(levels: levels, codes: codes)
+    }
+
+    /// The first `m` levels as Strings, in code order; a column of many levels (client codes) builds them in
+    /// two halves on two threads.
+    private func levelStrings(count m: Int) -> [String] {
+        let interner = UnsafeInterner(interner)
+        return [String](unsafeUninitializedCapacity: m) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                HugePages.advise(UnsafeMutableRawPointer(base), byteCount: m * MemoryLayout<String>.stride)
+                let out = UnsafeStrings(base: base)
+                let parts = m >= 1 << 16 ? 2 : 1
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let range = (part * m / parts)..<((part + 1) * m / parts)
+                    for code in range {
+                        (out.base + code).initialize(to: String(decoding: interner.value.bytes(of: code), as: UTF8.self))
+                    }
+                }
+            }
+            initialized = m
+        }
     }
 
     /// Level codes in byte-lexicographic order of their text; nil when first-seen order is already sorted.
@@ -212,4 +230,15 @@ struct ColumnBuilder {
         guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return x.count < y.count }
         return ByteInterner.precedes(xBase, x.count, yBase, y.count)
     }
+}
+
+/// The interner and the output of `levelStrings`, shared read-only (interner) or by disjoint ranges (output)
+/// between the two threads.
+private struct UnsafeInterner: @unchecked Sendable {
+    let value: ByteInterner
+    init(_ value: ByteInterner) { self.value = value }
+}
+
+private struct UnsafeStrings: @unchecked Sendable {
+    let base: UnsafeMutablePointer<String>
 }
