@@ -17,6 +17,19 @@ struct CSVReaderTests {
         #expect(t.source == DataSource(path: "test.csv", byteCount: text.utf8.count))
     }
 
+    /// Sequential client codes (already in sorted order) keep their first-seen codes; with 70,000 levels the
+    /// level texts are built in two halves on two threads.
+    @Test func manySequentialCodesKeepTheirOrder() throws {
+        let count = 70_000
+        var text = "client,score\n"
+        for i in 0..<count { text += "c\(String(100_000 + i)),\(i % 7)\n" }
+        let t = try readCSV(text)
+        let client = try #require(t.column(named: "client")?.categorical)
+        #expect(client.levels.count == count)
+        #expect(client.levels == (0..<count).map { "c\(100_000 + $0)" })
+        #expect(client.codes == (0..<Int32(count)).map { $0 })
+    }
+
     @Test func quotedFieldsHoldDelimitersQuotesAndNewlines() throws {
         let text = "name,note,n\n\"Smith, J\",\"said \"\"hi\"\"\",1\n\"a\nb\",\"c\r\nd\",2\n\"\",\"x\",3\n"
         let t = try readCSV(text, options: CSVOptions(missingTokens: []))
