@@ -1,0 +1,59 @@
+import Dispatch
+
+/// The rows of a large problem split in two halves that are processed concurrently and then combined in
+/// order. The split depends only on the row count, so results are the same bytes on any machine (with
+/// one core the halves simply run one after the other).
+struct RowParts {
+    let ranges: [Range<Int>]
+
+    /// Problems with at least this many rows are split (below it a second thread costs more than it saves).
+    /// A task-local so that tests can run small reference problems through the split path.
+    @TaskLocal static var minimumRowsToSplit = 1 << 17
+
+    init(rows: Int) {
+        ranges = rows >= RowParts.minimumRowsToSplit && rows >= 2 ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
+    }
+
+    /// Runs `body` for every part (concurrently when there are several); rethrows the first part's error.
+    func run(_ body: (_ part: Int, _ range: Range<Int>) throws(ModelError) -> Void) throws(ModelError) {
+        if ranges.count == 1 {
+            try body(0, ranges[0])
+            return
+        }
+        let failures = UnsafeMutablePointer<ModelError?>.allocate(capacity: ranges.count)
+        failures.initialize(repeating: nil, count: ranges.count)
+        defer { failures.deinitialize(count: ranges.count); failures.deallocate() }
+        withoutActuallyEscaping(body) { body in
+            let work = PartWork(ranges: ranges, failures: failures, body: body)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in work.run(k) }
+        }
+        for k in ranges.indices { if let failure = failures[k] { throw failure } }
+    }
+
+    func run(_ body: (_ part: Int, _ range: Range<Int>) -> Void) {
+        let nothrow: (Int, Range<Int>) throws(ModelError) -> Void = { k, range in body(k, range) }
+        try? run(nothrow)
+    }
+}
+
+/// One part's work and its error slot: each thread touches only its own part's rows and slot.
+private struct PartWork: @unchecked Sendable {
+    let ranges: [Range<Int>]
+    let failures: UnsafeMutablePointer<ModelError?>
+    let body: (Int, Range<Int>) throws(ModelError) -> Void
+
+    func run(_ k: Int) {
+        do throws(ModelError) { try body(k, ranges[k]) } catch { failures[k] = error }
+    }
+}
+
+/// Two output buffers shared by parts that write disjoint rows of them.
+struct SharedPointers: @unchecked Sendable {
+    let first: UnsafeMutablePointer<Double>
+    let second: UnsafeMutablePointer<Double>
+
+    init(_ first: UnsafeMutablePointer<Double>, _ second: UnsafeMutablePointer<Double>) {
+        self.first = first
+        self.second = second
+    }
+}
