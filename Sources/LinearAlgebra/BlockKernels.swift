@@ -8,6 +8,14 @@ public enum BlockKernels {
         cblas_ddot(Int32(count), x, 1, x, 1)
     }
 
+    /// C += AᵀA for the rows × columns block A (upper triangle of the columns × columns C only; `dsyrk`).
+    public static func addGram(_ a: UnsafePointer<Double>, rows: Int, columns: Int, leadingDimension ld: Int,
+                               into c: UnsafeMutablePointer<Double>) {
+        guard rows > 0, columns > 0 else { return }
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1, a, Int32(ld), 1, c,
+                    Int32(columns))
+    }
+
     /// y = A·v for the rows × columns block A at `a` with leading dimension `ld` (`dgemv`).
     public static func multiply(_ a: UnsafePointer<Double>, rows: Int, columns: Int, leadingDimension ld: Int,
                                 by v: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {

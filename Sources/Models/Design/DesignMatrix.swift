@@ -137,11 +137,14 @@ public struct DesignMatrix: Sendable {
     /// Column `j` as an array (for tests and diagnostics).
     public func column(_ j: Int) -> [Double] { values(columns: [j]) }
 
-    /// The design's rows followed by `outcome` as rows of a least-squares problem [X | y].
-    func augmentedRows(outcome y: [Double]) -> AugmentedRows {
-        AugmentedRows(rows: rows, columns: columns) { range, base, ld in
-            self.fill(range, into: base, leadingDimension: ld)
-            let out = base + self.columns * ld
+    /// The design's rows followed by `outcome` as rows of a least-squares problem [X | y] (or, for the sandwich
+    /// estimators, of the kept columns followed by the score residuals).
+    /// Only the given columns (all by default), in that order, make up X.
+    func augmentedRows(columns indices: [Int]? = nil, outcome y: [Double]) -> AugmentedRows {
+        let count = indices?.count ?? columns
+        return AugmentedRows(rows: rows, columns: count) { range, base, ld in
+            self.fill(range, columns: indices, into: base, leadingDimension: ld)
+            let out = base + count * ld
             y.withUnsafeBufferPointer { yp in
                 guard let yBase = yp.baseAddress else { return }
                 out.update(from: yBase + range.lowerBound, count: range.count)

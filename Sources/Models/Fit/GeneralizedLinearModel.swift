@@ -249,11 +249,13 @@ enum GeneralizedLinearModel {
                          frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
                          warnings: inout [String]) throws(ModelError) -> RegressionResult {
         let n = design.rows
-        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
-        var keptX: Matrix { design.selecting(columns: fit.kept) }
         var vcov: Matrix
-        // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm).
-        var scores: [Double] { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }
+        // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm);
+        // the sandwich estimators read [X_k | u] block by block.
+        var scoreRows: AugmentedRows {
+            let scores = (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
+            return design.augmentedRows(columns: fit.kept, outcome: scores)
+        }
         switch options.covariance {
         case .classical:
             vcov = fit.unscaledCovariance
@@ -263,14 +265,14 @@ enum GeneralizedLinearModel {
                 // Hat values of the final weighted fit.
                 h = fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil))
             }
-            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, x: keptX,
-                                                                   scores: scores, leverages: h)
+            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, rows: scoreRows,
+                                                                   leverages: h)
         case .cluster(let column):
             guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
             let (codes, g) = SandwichCovariance.clusterCodes(c)
             guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
-            vcov = SandwichCovariance.clusterRobust(bread: fit.unscaledCovariance, x: keptX, scores: scores,
-                                                    clusters: codes, clusterCount: g)
+            vcov = SandwichCovariance.clusterRobust(bread: fit.unscaledCovariance, rows: scoreRows, clusters: codes,
+                                                    clusterCount: g)
         }
         let table = Inference.coefficientTable(names: design.columnNames, kept: fit.kept, estimates: fit.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: nil)

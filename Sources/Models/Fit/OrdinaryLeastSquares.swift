@@ -86,8 +86,8 @@ public enum Regression {
             stats.adjRSquared = 0
         }
 
-        // The kept columns are copied only for the sandwich estimators that need them (an n × p copy).
-        var keptX: Matrix { design.selecting(columns: ls.kept) }
+        // The sandwich estimators read [X_k | residuals] block by block.
+        var scoreRows: AugmentedRows { design.augmentedRows(columns: ls.kept, outcome: ls.residuals) }
         var vcov: Matrix
         switch options.covariance {
         case .classical:
@@ -95,14 +95,14 @@ public enum Regression {
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
         case .robust(let type):
             let h = (type == .hc2 || type == .hc3) ? ls.leverages(rows) : []
-            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, x: keptX,
-                                                                   scores: ls.residuals, leverages: h)
+            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, rows: scoreRows,
+                                                                   leverages: h)
         case .cluster(let column):
             guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
             let (codes, g) = SandwichCovariance.clusterCodes(c)
             guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
-            vcov = SandwichCovariance.clusterRobust(bread: ls.unscaledCovariance, x: keptX, scores: ls.residuals,
-                                                    clusters: codes, clusterCount: g)
+            vcov = SandwichCovariance.clusterRobust(bread: ls.unscaledCovariance, rows: scoreRows, clusters: codes,
+                                                    clusterCount: g)
         }
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: dfResidual)
@@ -150,12 +150,5 @@ public enum Regression {
                                 vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
                                 fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
                                 standardizedCoefficients: standardized, warnings: warnings)
-    }
-}
-
-extension DesignMatrix {
-    /// The given columns as a matrix.
-    func selecting(columns indices: [Int]) -> Matrix {
-        Matrix(rows: rows, columns: indices.count, columnMajor: values(columns: indices))
     }
 }

@@ -5,35 +5,48 @@ import DataTable
 /// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
 /// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
 enum SandwichCovariance {
-    /// `sandwich::vcovHC(type:)`. `leverages` are the hat values of the (weighted) fit, needed for HC2/HC3.
-    static func heteroskedasticityConsistent(_ type: CovarianceKind.RobustType, bread: Matrix, x: Matrix,
-                                             scores: [Double], leverages: [Double]) -> Matrix {
-        let n = x.rows, k = x.columns
-        var omega = scores.map { $0 * $0 }
-        switch type {
-        case .hc0: break
-        case .hc1: for i in 0..<n { omega[i] *= Double(n) / Double(n - k) }
-        case .hc2: for i in 0..<n { omega[i] /= 1 - leverages[i] }
-        case .hc3: for i in 0..<n { omega[i] /= (1 - leverages[i]) * (1 - leverages[i]) }
-        }
-        // Rows scaled in place by sqrt(omega_i), then the Gram matrix: Σ ω_i x_i x_iᵀ.
-        var weighted = x
-        weighted.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
-                let s = omega[i].squareRoot()
-                for j in 0..<k { p[i + j * n] *= s }
+    /// `sandwich::vcovHC(type:)`. `rows` are [X_k | u]: the kept design columns and the score residuals, read
+    /// block by block. `leverages` are the hat values of the (weighted) fit, needed for HC2/HC3.
+    static func heteroskedasticityConsistent(_ type: CovarianceKind.RobustType, bread: Matrix, rows: AugmentedRows,
+                                             leverages: [Double]) -> Matrix {
+        let n = rows.rows, k = rows.columns
+        // Σ ω_i x_i x_iᵀ: each block's rows scaled in place by √ω_i, then added to the Gram matrix.
+        var meat = Matrix(rows: k, columns: k)
+        meat.storage.withUnsafeMutableBufferPointer { m in
+            guard let meatBase = m.baseAddress else { return }
+            rows.forEachBlock { range, base, ld in
+                let u = base + k * ld
+                for (t, i) in range.enumerated() {
+                    var omega = u[t] * u[t]
+                    switch type {
+                    case .hc0: break
+                    case .hc1: omega *= Double(n) / Double(n - k)
+                    case .hc2: omega /= 1 - leverages[i]
+                    case .hc3: omega /= (1 - leverages[i]) * (1 - leverages[i])
+                    }
+                    let s = omega.squareRoot()
+                    for j in 0..<k { base[t + j * ld] *= s }
+                }
+                BlockKernels.addGram(base, rows: range.count, columns: k, leadingDimension: ld, into: meatBase)
             }
         }
-        return sandwich(bread: bread, meat: weighted.gram())
+        meat.symmetrizeFromUpper()
+        return sandwich(bread: bread, meat: meat)
     }
 
     /// `sandwich::vcovCL(cluster:, type = "HC1", cadjust = TRUE)`:
-    /// M = G/(G−1) · (n−1)/(n−k) · Σ_g (Σ_{i∈g} u_i x_i)(Σ_{i∈g} u_i x_i)ᵀ.
-    static func clusterRobust(bread: Matrix, x: Matrix, scores: [Double], clusters: [Int], clusterCount g: Int) -> Matrix {
-        let n = x.rows, k = x.columns
+    /// M = G/(G−1) · (n−1)/(n−k) · Σ_g (Σ_{i∈g} u_i x_i)(Σ_{i∈g} u_i x_i)ᵀ, with `rows` = [X_k | u] as above.
+    static func clusterRobust(bread: Matrix, rows: AugmentedRows, clusters: [Int], clusterCount g: Int) -> Matrix {
+        let n = rows.rows, k = rows.columns
         var sums = Matrix(rows: g, columns: k)
-        for j in 0..<k {
-            for i in 0..<n { sums[clusters[i], j] += scores[i] * x[i, j] }
+        sums.storage.withUnsafeMutableBufferPointer { s in
+            rows.forEachBlock { range, base, ld in
+                let u = base + k * ld
+                for j in 0..<k {
+                    let x = base + j * ld
+                    for (t, i) in range.enumerated() { s[clusters[i] + j * g] += u[t] * x[t] }
+                }
+            }
         }
         var meat = sums.gram()
         let adjust = Double(g) / Double(g - 1) * Double(n - 1) / Double(n - k)
