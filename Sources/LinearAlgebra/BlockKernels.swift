@@ -16,6 +16,14 @@ public enum BlockKernels {
                     Int32(columns))
     }
 
+    /// B := B·U for the rows × columns block B and the columns × columns upper-triangular U (`dtrmm`).
+    public static func multiplyByUpperTriangular(_ b: UnsafeMutablePointer<Double>, rows: Int, columns: Int,
+                                                 leadingDimension ld: Int, _ u: UnsafePointer<Double>) {
+        guard rows > 0, columns > 0 else { return }
+        cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(columns), 1,
+                    u, Int32(columns), b, Int32(ld))
+    }
+
     /// y = A·v for the rows × columns block A at `a` with leading dimension `ld` (`dgemv`).
     public static func multiply(_ a: UnsafePointer<Double>, rows: Int, columns: Int, leadingDimension ld: Int,
                                 by v: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {

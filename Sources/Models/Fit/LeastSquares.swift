@@ -211,19 +211,25 @@ struct LeastSquares {
         var h = [Double](repeating: 0, count: source.rows)
         let k = kept.count
         guard k > 0 else { return h }
-        // Column-major k × k, upper triangular: (x R⁻¹)_c sums over a ≤ c only.
         let inverse = rInverse.storage
         let kept = self.kept
         h.withUnsafeMutableBufferPointer { hp in
-            source.forEachBlock { range, base, ld in
-                for (t, i) in range.enumerated() {
-                    var sum = 0.0
-                    for c in 0..<k {
-                        var q = 0.0
-                        for a in 0...c { q += base[t + kept[a] * ld] * inverse[a + c * k] }
-                        sum += q * q
+            inverse.withUnsafeBufferPointer { rInv in
+                guard let rInvBase = rInv.baseAddress else { return }
+                var compact: UnsafeMutablePointer<Double>? = nil
+                defer { compact?.deallocate() }
+                source.forEachBlock { range, base, ld in
+                    let m = range.count
+                    // The kept columns side by side, then times R⁻¹ in place (dtrmm): row i of X_k R⁻¹.
+                    let q = compact ?? UnsafeMutablePointer<Double>.allocate(capacity: ld * k)
+                    compact = q
+                    for (c, j) in kept.enumerated() { (q + c * ld).update(from: base + j * ld, count: m) }
+                    BlockKernels.multiplyByUpperTriangular(q, rows: m, columns: k, leadingDimension: ld, rInvBase)
+                    for t in 0..<m {
+                        var sum = 0.0
+                        for c in 0..<k { sum += q[t + c * ld] * q[t + c * ld] }
+                        hp[range.lowerBound + t] = sum
                     }
-                    hp[i] = sum
                 }
             }
         }
