@@ -94,12 +94,17 @@ struct ChangePlot {
         return Plot(
             title: instrument.map { "Reliable change in \($0.uppercased())" } ?? "Reliable change: \(preName) to \(postName)",
             description: description(crowded: crowded),
-            x: Axis(title: "\(preName) (pre)", limits: limits),
-            y: Axis(title: "\(postName) (post)", limits: limits),
+            x: Axis(title: Self.axisTitle(preName, role: "pre"), limits: limits),
+            y: Axis(title: Self.axisTitle(postName, role: "post"), limits: limits),
             layers: layers,
             legendTitle: crowded > 1 ? "Jacobson–Truax (area ∝ n)" : "Jacobson–Truax",
             width: 680, height: 400,
             idPrefix: "change")
+    }
+
+    /// "phq_pre (pre)", but just "pre" for a column that is itself called pre (no "pre (pre)").
+    static func axisTitle(_ column: String, role: String) -> String {
+        column.lowercased() == role ? column : "\(column) (\(role))"
     }
 
     private func description(crowded: Int) -> String {

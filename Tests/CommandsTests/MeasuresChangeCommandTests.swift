@@ -1,4 +1,4 @@
-import Commands
+@testable import Commands
 import DataTable
 import Foundation
 #if canImport(FoundationXML)
@@ -118,6 +118,13 @@ import Testing
         #expect(run.stderr.contains("no clinical cut-off"))
     }
 
+    /// Axis titles name the column and its role, without repeating a column that is itself called pre or post.
+    @Test func axisTitlesDoNotRepeatTheRole() {
+        #expect(ChangePlot.axisTitle("phq_pre", role: "pre") == "phq_pre (pre)")
+        #expect(ChangePlot.axisTitle("pre", role: "pre") == "pre")
+        #expect(ChangePlot.axisTitle("POST", role: "post") == "POST")
+    }
+
     @Test func plotIsAccessibleWellFormedSVG() throws {
         let data = try MeasuresFixtures.path("change.csv")
         let run = try MeasuresFixtures.run(ChangeCommand.self,
@@ -131,6 +138,7 @@ import Testing
         #expect(parser.parse(), "SVG does not parse: \(String(describing: parser.parserError))")
         #expect(svg.contains("role=\"img\""))
         #expect(svg.contains(">Jacobson-Truax plot of 10 clients"))
+        #expect(svg.contains(">phq_pre (pre)<") && svg.contains(">phq_post (post)<"))
         #expect(svg.contains("3 recovered, 2 improved, 3 unchanged, 2 deteriorated"))
         for label in ["Recovered (n = 3)", "Improved (n = 2)", "Unchanged (n = 3)", "Deteriorated (n = 2)",
                       "No change", "Cut-off (10)"] {
