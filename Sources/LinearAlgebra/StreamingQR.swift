@@ -65,7 +65,8 @@ public final class StreamingQR {
         rowCount += rows
     }
 
-    /// R (columns × columns, upper triangular; rows beyond the rows fed are zero).
+    /// R (columns × columns, upper triangular; with fewer rows fed than columns, the rows beyond them are
+    /// zero up to rounding).
     public var r: Matrix {
         var out = Matrix(rows: columns, columns: columns)
         for j in 0..<columns {
