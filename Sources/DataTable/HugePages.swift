@@ -11,12 +11,9 @@ enum HugePages {
     /// Advises the 2 MiB-aligned part of `byteCount` bytes at `start`; call before touching them.
     static func advise(_ start: UnsafeMutableRawPointer, byteCount: Int) {
         #if os(Linux)
-        guard byteCount >= 2 * size else { return }
-        let address = Int(bitPattern: start)
-        let first = (address + size - 1) / size * size
-        let last = (address + byteCount) / size * size
-        guard last > first, let region = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(region, last - first, Int32(MADV_HUGEPAGE))
+        guard byteCount >= 2 * size, let (region, length) = alignedInterior(start, byteCount: byteCount, alignment: size)
+        else { return }
+        _ = madvise(region, length, Int32(MADV_HUGEPAGE))
         #endif
     }
 
@@ -27,4 +24,14 @@ enum HugePages {
             if let base = buffer.baseAddress { advise(UnsafeMutableRawPointer(base), byteCount: bytes) }
         }
     }
+}
+
+/// The largest part of `byteCount` bytes at `start` that begins and ends on a multiple of `alignment` (what
+/// `madvise` may be given without touching the bytes around the buffer), or nil when there is none.
+func alignedInterior(_ start: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) -> (UnsafeMutableRawPointer, Int)? {
+    let address = Int(bitPattern: start)
+    let first = (address + alignment - 1) / alignment * alignment
+    let last = (address + byteCount) / alignment * alignment
+    guard last > first, let region = UnsafeMutableRawPointer(bitPattern: first) else { return nil }
+    return (region, last - first)
 }

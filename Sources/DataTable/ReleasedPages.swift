@@ -14,12 +14,10 @@ enum ReleasedPages {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         if page > 0 && bytes >= 4 * page {
             array.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                let address = Int(bitPattern: base)
-                let first = (address + page - 1) / page * page
-                let last = (address + bytes) / page * page
-                guard last > first, let region = UnsafeMutableRawPointer(bitPattern: first) else { return }
-                _ = madvise(region, last - first, Int32(MADV_DONTNEED))
+                guard let base = buffer.baseAddress,
+                      let (region, length) = alignedInterior(UnsafeMutableRawPointer(base), byteCount: bytes, alignment: page)
+                else { return }
+                _ = madvise(region, length, Int32(MADV_DONTNEED))
             }
         }
         #endif

@@ -21,10 +21,14 @@ public final class StreamingQR {
     private var workCount: Int
     private var pendingRows = 0
 
-    /// - Parameter blockRows: rows per block; by default enough for a block of about 256 KiB.
+    /// Rows per block for a matrix of `columns` columns: a block of about 256 KiB of doubles, which stays in
+    /// cache, and at least 64 rows.
+    public static func blockRows(columns: Int) -> Int { max(32_768 / max(columns, 1), 64) }
+
+    /// - Parameter blockRows: rows per block; by default `blockRows(columns:)`.
     public init(columns: Int, blockRows: Int? = nil) {
         self.columns = columns
-        self.blockCapacity = max(blockRows ?? (32_768 / max(columns, 1)), 1)
+        self.blockCapacity = max(blockRows ?? StreamingQR.blockRows(columns: columns), 1)
         leading = columns + blockCapacity
         buffer = .allocate(capacity: max(leading * columns, 1))
         buffer.initialize(repeating: 0, count: max(leading * columns, 1))

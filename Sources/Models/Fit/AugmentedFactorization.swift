@@ -11,7 +11,7 @@ final class AugmentedFactorization {
     ///   - columns: X's columns in the factorisation (y follows them).
     ///   - normsOf: how many leading columns of each block `addNorms` measures.
     init(columns: Int, normsOf: Int) {
-        streaming = StreamingQR(columns: columns + 1, blockRows: LeastSquares.blockRows(columns: max(columns, normsOf) + 1))
+        streaming = StreamingQR(columns: columns + 1, blockRows: StreamingQR.blockRows(columns: max(columns, normsOf) + 1))
         columnNorms = ColumnNorms(columns: normsOf)
     }
 

@@ -9,14 +9,11 @@ struct AugmentedRows {
     /// Writes rows `range` into `base`, column j (X's, then y as column `columns`) at `base + j·ld`.
     let fill: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void
 
-    /// Blocks of at most `blockRows` rows, in order.
-    func blocks(of blockRows: Int) -> StrideTo<Int> { stride(from: 0, to: rows, by: max(blockRows, 1)) }
-
     /// Calls `body` with each block of rows (of `part`, by default all) written into one reused buffer
     /// (ld = block capacity).
     func forEachBlock(in part: Range<Int>? = nil,
                       _ body: (_ range: Range<Int>, _ base: UnsafeMutablePointer<Double>, _ ld: Int) -> Void) {
-        let capacity = LeastSquares.blockRows(columns: columns + 1)
+        let capacity = StreamingQR.blockRows(columns: columns + 1)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: capacity * (columns + 1))
         defer { scratch.deallocate() }
         let part = part ?? 0..<rows

@@ -44,13 +44,13 @@ enum GeneralizedLinearModel {
                                       extendedWhenIllConditioned: extended)
             var beta = ls.coefficients
             var next = try pass(family: family, design: design, y: y,
-                                coefficients: scattered(beta, kept: ls.kept, columns: p), eta: nil)
+                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
             // Step halving when the deviance is not finite, as glm.fit does.
             var halvings = 0
             while !next.deviance.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
                 beta = zip(beta, old).map { ($0 + $1) / 2 }
                 next = try pass(family: family, design: design, y: y,
-                                coefficients: scattered(beta, kept: ls.kept, columns: p), eta: nil)
+                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
                 halvings += 1
             }
             let dev = next.deviance
@@ -122,11 +122,13 @@ enum GeneralizedLinearModel {
                     factored: (merged.r, merged.norms))
     }
 
-    /// Coefficients of the kept columns spread over all `columns` design columns (0 for aliased ones).
-    static func scattered(_ coefficients: [Double], kept: [Int], columns: Int) -> [Double] {
-        var full = [Double](repeating: 0, count: columns)
-        for (position, j) in kept.enumerated() { full[j] = coefficients[position] }
-        return full
+    /// Row t of the rows × columns block scaled by w[t] (the square-root working weights).
+    static func scaleRows(_ base: UnsafeMutablePointer<Double>, rows: Int, columns: Int, leadingDimension ld: Int,
+                          by w: UnsafePointer<Double>) {
+        for j in 0..<columns {
+            let column = base + j * ld
+            for t in 0..<rows { column[t] *= w[t] }
+        }
     }
 
     /// The rows of [X·w | z·w] (z·w already weighted; zero when nil), scaled by the square-root weights.
@@ -136,10 +138,8 @@ enum GeneralizedLinearModel {
             design.fill(range, into: base, leadingDimension: ld)
             let m = range.count, lower = range.lowerBound
             weights.withUnsafeBufferPointer { wp in
-                for j in 0..<p {
-                    let column = base + j * ld
-                    for t in 0..<m { column[t] *= wp[lower + t] }
-                }
+                guard let w = wp.baseAddress else { return }
+                scaleRows(base, rows: m, columns: p, leadingDimension: ld, by: w + lower)
             }
             let out = base + p * ld
             if let response {
@@ -249,31 +249,16 @@ enum GeneralizedLinearModel {
                          frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
                          warnings: inout [String]) throws(ModelError) -> RegressionResult {
         let n = design.rows
-        var vcov: Matrix
         // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm);
-        // the sandwich estimators read [X_k | u] block by block.
-        var scoreRows: AugmentedRows {
-            let scores = (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
-            return design.augmentedRows(columns: fit.kept, outcome: scores)
-        }
-        switch options.covariance {
-        case .classical:
-            vcov = fit.unscaledCovariance
-        case .robust(let type):
-            var h: [Double] = []
-            if type == .hc2 || type == .hc3 {
-                // Hat values of the final weighted fit.
-                h = fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil))
-            }
-            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: fit.unscaledCovariance, rows: scoreRows,
-                                                                   leverages: h)
-        case .cluster(let column):
-            guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
-            let (codes, g) = SandwichCovariance.clusterCodes(c)
-            guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
-            vcov = SandwichCovariance.clusterRobust(bread: fit.unscaledCovariance, rows: scoreRows, clusters: codes,
-                                                    clusterCount: g)
-        }
+        // the sandwich estimators read [X_k | u] block by block. HC2/HC3 use the hat values of the final weighted fit.
+        let vcov = try SandwichCovariance.robust(
+            options.covariance, bread: fit.unscaledCovariance,
+            scoreRows: {
+                let scores = (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
+                return design.augmentedRows(columns: fit.kept, outcome: scores)
+            },
+            leverages: { fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil)) },
+            frame: frame) ?? fit.unscaledCovariance
         let table = Inference.coefficientTable(names: design.columnNames, kept: fit.kept, estimates: fit.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: nil)
         let standardized = options.standardize
@@ -332,10 +317,7 @@ private struct IRLSRows: @unchecked Sendable {
                 response[i] = (eta[i] + (y[i] - mean) / d) * weight
                 zColumn[t] = response[i]
             }
-            for j in 0..<p {
-                let column = base + j * ld
-                for t in 0..<rows { column[t] *= weights[start + t] }
-            }
+            GeneralizedLinearModel.scaleRows(base, rows: rows, columns: p, leadingDimension: ld, by: weights + start)
             factorization.addNorms(base, leadingDimension: ld)
             try factorization.factorBlock()
         }

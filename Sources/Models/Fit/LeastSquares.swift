@@ -28,9 +28,6 @@ struct LeastSquares {
     static let rankTolerance = 1e-10
     static let extendedPrecisionThreshold = 1e-2
 
-    /// Rows per block for a problem with `columns` columns (about 256 KiB of doubles, in cache).
-    static func blockRows(columns: Int) -> Int { max(32_768 / max(columns, 1), 64) }
-
     /// Original indices of the kept (estimable) columns, ascending.
     let kept: [Int]
     /// Original indices of aliased columns.
@@ -179,6 +176,7 @@ struct LeastSquares {
     /// y − X_k·b and X_k·b, one block at a time.
     private static func residuals(_ source: AugmentedRows, kept: [Int], coefficients: [Double]) -> (residuals: [Double], fitted: [Double]) {
         let n = source.rows, p = source.columns
+        let full = scattered(coefficients, kept: kept, columns: p)
         var residuals = [Double](repeating: 0, count: n)
         var fitted = [Double](repeating: 0, count: n)
         residuals.withUnsafeMutableBufferPointer { e in
@@ -190,12 +188,7 @@ struct LeastSquares {
                     source.forEachBlock(in: part) { range, base, ld in
                         let m = range.count
                         let fit = out.first + range.lowerBound
-                        fit.update(repeating: 0, count: m)
-                        for (position, j) in kept.enumerated() {
-                            let b = coefficients[position]
-                            let x = base + j * ld
-                            for t in 0..<m { fit[t] += x[t] * b }
-                        }
+                        BlockKernels.multiply(base, rows: m, columns: p, leadingDimension: ld, by: full, into: fit)
                         let y = base + p * ld
                         let residual = out.second + range.lowerBound
                         for t in 0..<m { residual[t] = y[t] - fit[t] }
@@ -204,6 +197,13 @@ struct LeastSquares {
             }
         }
         return (residuals, fitted)
+    }
+
+    /// Coefficients of the kept columns spread over all `columns` columns (0 for aliased ones), for X·b by `dgemv`.
+    static func scattered(_ coefficients: [Double], kept: [Int], columns: Int) -> [Double] {
+        var full = [Double](repeating: 0, count: columns)
+        for (position, j) in kept.enumerated() { full[j] = coefficients[position] }
+        return full
     }
 
     /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns, for the rows of `source` (as factored).

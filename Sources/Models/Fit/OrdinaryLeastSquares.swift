@@ -87,22 +87,15 @@ public enum Regression {
         }
 
         // The sandwich estimators read [X_k | residuals] block by block.
-        var scoreRows: AugmentedRows { design.augmentedRows(columns: ls.kept, outcome: ls.residuals) }
         var vcov: Matrix
-        switch options.covariance {
-        case .classical:
+        if let robust = try SandwichCovariance.robust(
+            options.covariance, bread: ls.unscaledCovariance,
+            scoreRows: { design.augmentedRows(columns: ls.kept, outcome: ls.residuals) },
+            leverages: { ls.leverages(rows) }, frame: frame) {
+            vcov = robust
+        } else {
             vcov = ls.unscaledCovariance
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
-        case .robust(let type):
-            let h = (type == .hc2 || type == .hc3) ? ls.leverages(rows) : []
-            vcov = SandwichCovariance.heteroskedasticityConsistent(type, bread: ls.unscaledCovariance, rows: scoreRows,
-                                                                   leverages: h)
-        case .cluster(let column):
-            guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
-            let (codes, g) = SandwichCovariance.clusterCodes(c)
-            guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
-            vcov = SandwichCovariance.clusterRobust(bread: ls.unscaledCovariance, rows: scoreRows, clusters: codes,
-                                                    clusterCount: g)
         }
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: dfResidual)

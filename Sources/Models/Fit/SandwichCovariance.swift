@@ -5,6 +5,24 @@ import DataTable
 /// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
 /// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
 enum SandwichCovariance {
+    /// The covariance a robust `kind` asks for (nil for `.classical`, which each model scales itself):
+    /// HC0–HC3 from [X_k | u] (hat values asked for only by HC2/HC3), or cluster-robust by the frame's column.
+    static func robust(_ kind: CovarianceKind, bread: Matrix, scoreRows: () -> AugmentedRows,
+                       leverages: () -> [Double], frame: ModelFrame) throws(ModelError) -> Matrix? {
+        switch kind {
+        case .classical:
+            return nil
+        case .robust(let type):
+            let h = (type == .hc2 || type == .hc3) ? leverages() : []
+            return heteroskedasticityConsistent(type, bread: bread, rows: scoreRows(), leverages: h)
+        case .cluster(let column):
+            guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
+            let (codes, g) = clusterCodes(c)
+            guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
+            return clusterRobust(bread: bread, rows: scoreRows(), clusters: codes, clusterCount: g)
+        }
+    }
+
     /// `sandwich::vcovHC(type:)`. `rows` are [X_k | u]: the kept design columns and the score residuals, read
     /// block by block. `leverages` are the hat values of the (weighted) fit, needed for HC2/HC3.
     static func heteroskedasticityConsistent(_ type: CovarianceKind.RobustType, bread: Matrix, rows: AugmentedRows,
