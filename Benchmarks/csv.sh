@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CSV reading benchmark (DESIGN.md §10): alliance's DataTable reader + column summaries against
-# R data.table::fread(nThread = 1) and pandas.read_csv, timed in the same run.
+# R data.table::fread (its default threading, and nThread = 2), polars.read_csv (its default pool) and
+# pandas.read_csv, timed in the same run, all on the same cores with nothing exported (DESIGN.md §10).
 #
 #   Benchmarks/csv.sh            # 1,000,000 rows x 15 columns (~95 MB), 5 timed runs each
 #   ROWS=100000 RUNS=3 Benchmarks/csv.sh
@@ -32,10 +33,15 @@ if [ -x "$ALLIANCE" ] && "$ALLIANCE" describe --help > /dev/null 2>&1; then
   NAMES+=("alliance describe")
   CMDS+=("$ALLIANCE describe $DATA --format json > /dev/null")
 fi
-R_CMD="Rscript -e 'suppressMessages(library(data.table)); invisible(fread(\"$DATA\", nThread = 1))'"
+for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS R_DATATABLE_NUM_THREADS POLARS_MAX_THREADS; do
+  if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
+done
+R_CMD="Rscript -e 'suppressMessages(library(data.table)); invisible(fread(\"$DATA\"))'"
+R2_CMD="Rscript -e 'suppressMessages(library(data.table)); invisible(fread(\"$DATA\", nThread = 2))'"
+PL_CMD="python3 -c 'import polars as pl; pl.read_csv(\"$DATA\")'"
 PY_CMD="python3 -c 'import pandas as pd; pd.read_csv(\"$DATA\")'"
-NAMES+=("fread nThread=1" "pandas.read_csv")
-CMDS+=("$R_CMD" "$PY_CMD")
+NAMES+=("fread default" "fread nThread=2" "polars.read_csv" "pandas.read_csv")
+CMDS+=("$R_CMD" "$R2_CMD" "$PL_CMD" "$PY_CMD")
 
 echo "== machine"
 lscpu | grep 'Model name' | sed 's/  */ /g'
@@ -53,7 +59,7 @@ if command -v hyperfine > /dev/null; then
   python3 - <<'PY'
 import json
 results = {r["command"]: r for r in json.load(open("Benchmarks/data/csv_hyperfine.json"))["results"]}
-peers = ("fread nThread=1", "pandas.read_csv")
+peers = ("fread default", "fread nThread=2", "polars.read_csv", "pandas.read_csv")
 print("ratios: peer / ours, by mean wall time and by mean CPU time (user + sys); > 1 means ours is faster")
 for ours in (n for n in results if n not in peers):
     o = results[ours]
@@ -67,7 +73,7 @@ PY
 fi
 
 echo "== in-process fread time (R startup excluded)"
-Rscript -e "suppressMessages(library(data.table)); t <- system.time(fread('$DATA', nThread = 1)); cat(sprintf('fread: elapsed %.3f s, user %.3f s, sys %.3f s\n', t[['elapsed']], t[['user.self']], t[['sys.self']]))"
+Rscript -e "suppressMessages(library(data.table)); t <- system.time(fread('$DATA')); cat(sprintf('fread: elapsed %.3f s, user %.3f s, sys %.3f s\n', t[['elapsed']], t[['user.self']], t[['sys.self']]))"
 
 echo "== peak resident memory (/usr/bin/time)"
 for i in "${!NAMES[@]}"; do

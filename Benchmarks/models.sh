@@ -4,7 +4,10 @@
 # Usage (from anywhere; builds nothing — run `swift build -c release` first):
 #   Benchmarks/models.sh                # 1,000,000 rows, hyperfine 1 warmup + 3 runs per command
 #   ROWS=20000 RUNS=5 Benchmarks/models.sh
-# Every tool runs with one BLAS/OpenMP thread (and fread with one thread), so the comparison is core for core.
+# Every tool runs as users run it (DESIGN.md §10): no thread variables are exported. alliance chooses its own
+# threading (both cores for its row halves, BLAS single-threaded inside them); R runs fread with its default
+# (half the logical CPUs) and again with nThread = 2, and its BLAS with the default threading; statsmodels with
+# numpy's default BLAS threading. All on the same cores.
 # The machine may be shared: besides hyperfine's wall time, each command's user+sys CPU time and peak RSS
 # are taken with /usr/bin/time -v in $ROUNDS interleaved rounds (every tool once per round), so a change in
 # background load hits all tools alike; CPU time is the load-robust measure.
@@ -19,8 +22,11 @@ OUT=Benchmarks/data/models_out
 ALLIANCE=${ALLIANCE:-.build/release/alliance}
 mkdir -p "$OUT"
 
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 GOTO_NUM_THREADS=1 \
-       VECLIB_MAXIMUM_THREADS=1 NUMEXPR_NUM_THREADS=1 R_DATATABLE_NUM_THREADS=1
+# A tuned environment would hide the user's experience: refuse to run in one.
+for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS GOTO_NUM_THREADS VECLIB_MAXIMUM_THREADS \
+         NUMEXPR_NUM_THREADS R_DATATABLE_NUM_THREADS OPENBLAS_CORETYPE; do
+    if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
+done
 
 [ -x "$ALLIANCE" ] || { echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1; }
 if [ ! -f "$DATA" ]; then
@@ -33,9 +39,11 @@ ols_alliance=("$ALLIANCE" fit ols "$DATA" --formula "y ~ $RHS" --format json)
 logit_alliance=("$ALLIANCE" fit logit "$DATA" --formula "yb ~ $RHS" --format json)
 ols_r=(Rscript Benchmarks/models_r.R ols "$DATA")
 logit_r=(Rscript Benchmarks/models_r.R logit "$DATA")
+ols_r2=(Rscript Benchmarks/models_r.R ols "$DATA" 2)
+logit_r2=(Rscript Benchmarks/models_r.R logit "$DATA" 2)
 ols_sm=(python3 Benchmarks/models_statsmodels.py ols "$DATA")
 logit_sm=(python3 Benchmarks/models_statsmodels.py logit "$DATA")
-NAMES=(ols_alliance ols_r ols_sm logit_alliance logit_r logit_sm)
+NAMES=(ols_alliance ols_r ols_r2 ols_sm logit_alliance logit_r logit_r2 logit_sm)
 
 quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
 
@@ -47,7 +55,7 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
     echo "swift: $(swift --version 2>&1 | head -1)"
     echo "R: $(R --version | head -1); data.table $(Rscript -e 'cat(as.character(packageVersion("data.table")))')"
     echo "python: $(python3 --version 2>&1); pandas $(python3 -c 'import pandas; print(pandas.__version__)'); statsmodels $(python3 -c 'import statsmodels; print(statsmodels.__version__)'); numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
-    echo "threads: OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS OMP_NUM_THREADS=$OMP_NUM_THREADS, fread(nThread=1)"
+    echo "threads: nothing exported; R BLAS $(Rscript -e 'cat(sessionInfo()$BLAS)'); fread default getDTthreads() = $(Rscript -e 'cat(data.table::getDTthreads())') and nThread = 2"
     echo "load before: $(uptime)"
 } > "$OUT/env.txt"
 cat "$OUT/env.txt" >&2
@@ -122,12 +130,13 @@ for line in open(f"{out}/cpu_rss.txt"):
     cpu.setdefault(name, []).append(float(user) + float(system))
     rss[name] = max(rss.get(name, 0), int(kb) / 1024)
 def sd(xs): return statistics.stdev(xs) if len(xs) > 1 else 0.0
-label = {"alliance": "alliance", "r": "R fread + lm/glm", "sm": "pandas + statsmodels"}
+label = {"alliance": "alliance", "r": "R fread (default threads) + lm/glm", "r2": "R fread(nThread = 2) + lm/glm",
+         "sm": "pandas + statsmodels"}
 print("| model | tool | wall s, hyperfine (mean ± sd) | CPU s user+sys (mean ± sd) | peak RSS MB | wall ratio tool/alliance | CPU ratio tool/alliance | RSS alliance/tool |")
 print("|---|---|---|---|---|---|---|---|")
 for model in ("ols", "logit"):
     a = f"{model}_alliance"
-    for tool in ("alliance", "r", "sm"):
+    for tool in ("alliance", "r", "r2", "sm"):
         name = f"{model}_{tool}"
         r = runs[name]
         c = cpu[name]

@@ -1,11 +1,12 @@
-# R side of Benchmarks/models.sh: read the CSV with data.table::fread (one thread), fit lm or
-# glm(binomial) and print the summary() coefficient table at full precision as CSV on standard output.
-# Usage: Rscript models_r.R ols|logit data.csv
+# R side of Benchmarks/models.sh: read the CSV with data.table::fread, fit lm or glm(binomial) and print
+# the summary() coefficient table at full precision as CSV on standard output.
+# Usage: Rscript models_r.R ols|logit data.csv [nthread]
+# Without nthread, fread runs with its default threading (getDTthreads(): half the logical CPUs) and
+# R's BLAS with its own default, as a user runs it; with nthread, fread(nThread = nthread).
 args <- commandArgs(trailingOnly = TRUE)
 model <- args[1]
 suppressPackageStartupMessages(library(data.table))
-setDTthreads(1L)
-d <- fread(args[2], nThread = 1L)
+d <- if (length(args) >= 3) fread(args[2], nThread = as.integer(args[3])) else fread(args[2])
 rhs <- paste(c(paste0("x", 1:12), "site"), collapse = " + ")
 fit <- if (model == "ols") {
   lm(as.formula(paste("y ~", rhs)), data = d)

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Output
 
 /// Where a command runs: the directories relative paths resolve against, where its text goes, and a record of
@@ -26,6 +27,7 @@ public final class RunContext {
     public init(inputDirectory: String? = nil, outputDirectory: String? = nil,
                 standardOutput: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                 standardError: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        BLASConfiguration.applyThreadPolicy()
         self.inputDirectory = inputDirectory
         self.outputDirectory = outputDirectory
         self.standardOutput = standardOutput

@@ -1,7 +1,14 @@
 import CLapack
 
 /// What BLAS is linked and how many threads it uses: recorded in run manifests.
-/// OpenBLAS reads `OPENBLAS_NUM_THREADS` itself at load; we never override it unless asked.
+///
+/// Thread policy (DESIGN.md §3): alliance runs its own parallel work (the two row halves of a fit, the
+/// two-core CSV parse, per-column summaries), so BLAS runs single-threaded, set by the tool itself. Left to
+/// itself, OpenBLAS starts one thread per core inside every call made from those halves and the threads fight
+/// over the same two cores: a 1,000,000-row logit took 1.65–1.96 s instead of 0.71–0.74 s (issue 11). The
+/// policy overrides `OPENBLAS_NUM_THREADS`, so a user who exports nothing gets the fast path and one who
+/// exported it gets the same bytes. Every large problem is split into row blocks by the tool, so no single
+/// BLAS call is big enough to gain from BLAS threads; results never depend on the number of cores.
 public enum BLASConfiguration {
     /// OpenBLAS's build configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64".
     public static var description: String {
@@ -9,9 +16,30 @@ public enum BLASConfiguration {
         return String(cString: c).trimmingCharacters(in: " ")
     }
 
+    /// The kernel OpenBLAS chose for this CPU (or was told to use through `OPENBLAS_CORETYPE`), e.g. "Haswell".
+    public static var coreName: String {
+        guard let c = openblas_get_corename() else { return "unknown" }
+        return String(cString: c).trimmingCharacters(in: " ")
+    }
+
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
-    /// Used when alliance parallelises itself (bootstrap, per-group work): BLAS then runs single-threaded.
+    /// The number of BLAS threads the policy sets.
+    public static let policyThreadCount = 1
+
+    /// Applies the thread policy once per process; later calls cost a load. Called wherever the tool starts
+    /// work (each command's run context) and wherever it starts parallel work of its own (row halves).
+    public static func applyThreadPolicy() {
+        _ = policyApplied
+    }
+
+    private static let policyApplied: Bool = {
+        openblas_set_num_threads(Int32(policyThreadCount))
+        return true
+    }()
+
+    /// Sets the BLAS thread count explicitly (tests of the policy; a caller that runs one large factorisation
+    /// while nothing else runs).
     public static func setThreadCount(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
     }

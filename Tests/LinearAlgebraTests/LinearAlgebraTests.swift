@@ -133,5 +133,14 @@ import Testing
     @Test func describesOpenBLAS() {
         #expect(BLASConfiguration.description.contains("OpenBLAS"))
         #expect(BLASConfiguration.threadCount >= 1)
+        #expect(!BLASConfiguration.coreName.isEmpty)
+    }
+
+    /// The tool sets BLAS single-threaded itself, whatever the environment says (issue 11: OpenBLAS threads
+    /// fighting the fit's own row halves doubled a logit's time). Only this suite touches the setting.
+    @Test func threadPolicyMakesBLASSingleThreaded() {
+        BLASConfiguration.applyThreadPolicy()
+        #expect(BLASConfiguration.threadCount == BLASConfiguration.policyThreadCount)
+        #expect(BLASConfiguration.policyThreadCount == 1)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import LinearAlgebra
 
 /// The rows of a large problem split in two halves that are processed concurrently and then combined in
 /// order. The split depends only on the row count, so results are the same bytes on any machine (with
@@ -16,6 +17,8 @@ struct RowParts {
 
     /// Runs `body` for every part (concurrently when there are several); rethrows the first part's error.
     func run(_ body: (_ part: Int, _ range: Range<Int>) throws(ModelError) -> Void) throws(ModelError) {
+        // BLAS single-threaded inside the tool's own parallel work (BLASConfiguration's thread policy).
+        BLASConfiguration.applyThreadPolicy()
         if ranges.count == 1 {
             try body(0, ranges[0])
             return
