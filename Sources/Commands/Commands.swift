@@ -14,6 +14,7 @@ public struct AllianceCLI: ParsableCommand {
             ChangeCommand.self,
             CorrelateCommand.self,
             FitCommand.self,
+            PredictCommand.self,
             PlotCommand.self,
             SimulateCommand.self,
             RunCommand.self,

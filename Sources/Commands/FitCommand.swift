@@ -179,6 +179,8 @@ public struct FitCommand: AllianceSubcommand {
             ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)), ("level", .number(r.level)),
             ("coefficients", .array(coefficients)), ("fit", .object(fit)),
             ("warnings", .array(r.warnings.map { .string($0) })),
+            ("schema", SavedRegressionJSON.schema(r.schema)),
+            ("covariance_matrix", SavedRegressionJSON.covariance(terms: r.estimableTerms, r.vcov)),
         ])
     }
 

@@ -17,14 +17,12 @@ struct GroupedDescription {
             throw CLIError.usage("--by '\(by)' names no column in \(data.path)"
                 + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
         }
-        let (levels, codes) = groupCodes(groupColumn)
+        let groups = GroupingFactor(groupColumn)
+        let levels = groups.levels
         // Rows of each group in one pass (a group column can have a level per row).
-        var sizes = [Int](repeating: 0, count: levels.count)
-        var rowsOfGroup = [[Int]](repeating: [], count: levels.count)
-        var missingGroup = 0
-        for (r, g) in codes.enumerated() {
-            if g < 0 { missingGroup += 1 } else { sizes[g] += 1; rowsOfGroup[g].append(r) }
-        }
+        let rowsOfGroup = groups.rowsByLevel()
+        let sizes = rowsOfGroup.map(\.count)
+        let missingGroup = groups.missingCount
         let hidden: [Bool]
         do {
             hidden = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: sizes)
@@ -70,17 +68,4 @@ struct GroupedDescription {
         return CommandReport(json: json, tables: [result])
     }
 
-    /// Levels and per-row group codes (−1 missing); a numeric column groups by its distinct values.
-    private func groupCodes(_ column: Column) -> ([String], [Int]) {
-        switch column.data {
-        case .categorical(let c):
-            return (c.levels, c.codes.map { Int($0) })
-        case .numeric(let c):
-            let distinct = Array(Set((0..<c.count).compactMap { c[$0] })).sorted()
-            var index: [Double: Int] = [:]
-            for (i, v) in distinct.enumerated() { index[v] = i }
-            let labels = distinct.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }
-            return (labels, (0..<c.count).map { r in c[r].flatMap { index[$0] } ?? -1 })
-        }
-    }
 }

@@ -22,6 +22,10 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case separation(terms: [String], detail: String)
     case notConverged(model: String, iterations: Int, lastChange: Double)
     case clusterTooFew(column: String, clusters: Int)
+    /// Rows given to a saved model have a level its fit never saw (`predict`, per-site and bootstrap refits).
+    case unseenLevel(variable: String, column: String, level: String, levels: [String])
+    /// A variable's kind differs from the saved model's (numeric there, categorical here or the reverse).
+    case codingChanged(variable: String, detail: String)
     case numerical(String)
 
     public var description: String {
@@ -66,6 +70,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(model) fit did not converge after \(iterations) iterations (last relative change in deviance \(change))"
         case .clusterTooFew(let c, let g):
             return "cluster-robust standard errors need at least 2 clusters; '\(c)' has \(g) among the rows used"
+        case .unseenLevel(let v, let c, let level, let levels):
+            let shown = levels.prefix(20).joined(separator: ", ") + (levels.count > 20 ? ", …" : "")
+            return "column '\(c)' has the level '\(level)', which the fitted model never saw (levels of \(v): \(shown)); "
+                + "remove those rows or refit the model with data that includes the level"
+        case .codingChanged(let v, let detail):
+            return "'\(v)' cannot be used as the fitted model used it: \(detail)"
         case .numerical(let s):
             return "numerical failure: \(s)"
         }

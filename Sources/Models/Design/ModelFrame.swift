@@ -38,10 +38,15 @@ public struct ModelFrame: Sendable {
     /// - Parameters:
     ///   - references: reference level per column name (`--ref site=north`); applies to the column and to `factor(column)`.
     ///   - extraColumns: further columns that take part in listwise deletion (e.g. a cluster column).
+    ///   - schema: codings fixed by an earlier fit (`ModelSchema`): categorical variables keep those levels in that
+    ///     order, whichever are present in these rows, and a level the schema lacks is an error. Nil derives the
+    ///     codings from these rows (the levels present, reference first).
+    ///   - withOutcome: false for rows to predict: the outcome is neither read nor required.
     public init(formula: Formula, table: Table, references: [String: String] = [:],
-                extraColumns: [String] = []) throws(ModelError) {
+                extraColumns: [String] = [], schema: ModelSchema? = nil, withOutcome: Bool = true) throws(ModelError) {
         self.formula = formula
-        let allVariables = [formula.outcome] + formula.predictorVariables
+        let frozen = schema?.frozenLevels
+        let allVariables = (withOutcome ? [formula.outcome] : []) + formula.predictorVariables
         // Resolve columns, pointing at the formula position of the first use.
         var needed: [String] = []
         for v in allVariables {
@@ -60,8 +65,8 @@ public struct ModelFrame: Sendable {
             }
             needed.append(name)
         }
-        for (column, _) in references.sorted(by: { $0.key < $1.key }) {
-            let usedAsFactor = allVariables.dropFirst().contains { v in
+        for (column, _) in references.sorted(by: { $0.key < $1.key }) where schema == nil {
+            let usedAsFactor = formula.predictorVariables.contains { v in
                 switch v.kind {
                 case .factor(let c): return c == column
                 case .column(let c): return c == column && table.column(named: c)?.categorical != nil
@@ -89,10 +94,15 @@ public struct ModelFrame: Sendable {
 
         var values: [String: VariableValues] = [:]
         for v in formula.predictorVariables {
-            values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false)
+            var value = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
+                                                frozenLevels: frozen?[v.label])
+            if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
+            values[v.label] = value
         }
         self.variables = values
-        self.outcome = try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true)
+        self.outcome = withOutcome
+            ? try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true, frozenLevels: nil)
+            : .numeric([])
         var inputs: [String: [Double]] = [:]
         for v in formula.predictorVariables {
             guard case .transform(let e) = v.kind else { continue }
@@ -103,7 +113,7 @@ public struct ModelFrame: Sendable {
         self.transformInputs = inputs
         var extras: [String: Column] = [:]
         for name in extraColumns {
-            if let c = table.column(named: name) { extras[name] = ModelFrame.subset(c, rows: used) }
+            if let c = table.column(named: name) { extras[name] = c.subset(rows: used) }
         }
         self.extraColumns = extras
     }
@@ -113,18 +123,20 @@ public struct ModelFrame: Sendable {
         return (v.offset, v.length)
     }
 
-    static func subset(_ column: Column, rows: [Int]) -> Column {
-        switch column.data {
-        case .numeric(let c):
-            return Column(name: column.name, data: .numeric(NumericColumn(values: rows.map { c.values[$0] },
-                                                                          missing: [Bool](repeating: false, count: rows.count))))
-        case .categorical(let c):
-            return Column(name: column.name, data: .categorical(CategoricalColumn(levels: c.levels, codes: rows.map { c.codes[$0] })))
+    /// A variable evaluated on new rows must have the coding the schema fixed: a numeric variable stays numeric.
+    private static func conform(_ value: VariableValues, to coding: ModelSchema.Coding,
+                                variable v: FormulaVariable) throws(ModelError) -> VariableValues {
+        switch (value, coding) {
+        case (.numeric, .numeric), (.categorical, .categorical): return value
+        case (.categorical, .numeric):
+            throw .nonNumericVariable(variable: v.label, column: v.columnNames.first ?? v.label)
+        case (.numeric, .categorical):
+            throw .codingChanged(variable: v.label, detail: "it was categorical in the fitted model but is numeric here")
         }
     }
 
     private static func evaluate(_ v: FormulaVariable, table: Table, rows: [Int], references: [String: String],
-                                 isOutcome: Bool) throws(ModelError) -> VariableValues {
+                                 isOutcome: Bool, frozenLevels: [String]?) throws(ModelError) -> VariableValues {
         switch v.kind {
         case .column(let name):
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
@@ -140,22 +152,19 @@ public struct ModelFrame: Sendable {
                 return .numeric(values)
             case .categorical(let c):
                 return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
-                                   reference: references[name], column: name, isOutcome: isOutcome)
+                                   reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
             }
         case .factor(let name):
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .categorical(let c):
                 return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
-                                   reference: references[name], column: name, isOutcome: isOutcome)
-            case .numeric(let c):
+                                   reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
+            case .numeric:
                 // Numeric values as categories, ordered numerically (as R's factor() does).
-                let distinct = Array(Set(rows.map { c.values[$0] })).sorted()
-                var index: [Double: Int32] = [:]
-                for (i, x) in distinct.enumerated() { index[x] = Int32(i) }
-                let codes = rows.map { index[c.values[$0]] ?? -1 }
-                return try relevel(label: v.label, levels: distinct.map(formatLevel), codes: codes,
-                                   reference: references[name], column: name, isOutcome: isOutcome)
+                let groups = GroupingFactor(column.subset(rows: rows))
+                return try relevel(label: v.label, levels: groups.levels, codes: groups.codes,
+                                   reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
             }
         case .transform(let e):
             var columns: [String: NumericColumn] = [:]
@@ -182,11 +191,24 @@ public struct ModelFrame: Sendable {
         }
     }
 
-    /// Keeps only levels present in the used rows, in their original order, with the reference first.
+    /// Keeps only levels present in the used rows, in their original order, with the reference first; with
+    /// `frozen` levels (a schema), codes those levels in that order instead, and refuses a level outside them.
     private static func relevel(label: String, levels: [String], codes: [Int32], reference: String?,
-                                column: String, isOutcome: Bool) throws(ModelError) -> VariableValues {
+                                column: String, isOutcome: Bool, frozen: [String]?) throws(ModelError) -> VariableValues {
         var present = [Bool](repeating: false, count: levels.count)
         for c in codes where c >= 0 { present[Int(c)] = true }
+        if let frozen {
+            var position: [String: Int32] = [:]
+            for (k, level) in frozen.enumerated() { position[level] = Int32(k) }
+            var recode = [Int32](repeating: -1, count: levels.count)
+            for (old, level) in levels.enumerated() where present[old] {
+                guard let k = position[level] else {
+                    throw .unseenLevel(variable: label, column: column, level: level, levels: frozen)
+                }
+                recode[old] = k
+            }
+            return .categorical(levels: frozen, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+        }
         var order = levels.indices.filter { present[$0] }
         if let ref = reference {
             guard let r = levels.firstIndex(of: ref), present[r] else {
@@ -203,11 +225,6 @@ public struct ModelFrame: Sendable {
         return .categorical(levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
     }
 
-    /// Numeric factor levels as text: whole numbers without a decimal point, others in shortest form.
-    static func formatLevel(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
-    }
 }
 
 extension NumericExpression {

@@ -18,7 +18,8 @@ public enum Regression {
         guard options.level > 0 && options.level < 1 else { throw .invalidLevel(options.level) }
         var extra: [String] = []
         if case .cluster(let column) = options.covariance { extra.append(column) }
-        let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra)
+        let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra,
+                                   schema: options.schema)
         // Refuse designs that cannot be fitted before allocating them (a factor with a level per row, or
         // interactions of many-level factors, would otherwise exhaust memory).
         let columns = DesignMatrix.columnCount(frame: frame)
@@ -142,6 +143,6 @@ public enum Regression {
                                 covariance: options.covariance, level: options.level, counts: frame.counts,
                                 vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
                                 fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
-                                standardizedCoefficients: standardized, warnings: warnings)
+                                standardizedCoefficients: standardized, schema: frame.schema, warnings: warnings)
     }
 }

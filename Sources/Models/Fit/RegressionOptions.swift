@@ -17,14 +17,18 @@ public struct RegressionOptions: Sendable, Equatable {
     /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control.
     public var epsilon: Double
     public var maxIterations: Int
+    /// Codings fixed by an earlier fit (per-site fits, bootstrap refits): the design has exactly that fit's
+    /// columns, a level absent from these rows gives an all-zero (aliased) column, and an unseen level is an error.
+    public var schema: ModelSchema?
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100) {
+                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, schema: ModelSchema? = nil) {
         self.level = level
         self.covariance = covariance
         self.references = references
         self.standardize = standardize
         self.epsilon = epsilon
         self.maxIterations = maxIterations
+        self.schema = schema
     }
 }

@@ -122,6 +122,8 @@ public struct RegressionResult: Sendable {
     public let usedRows: [Int]
     /// Standardized (β) coefficients when requested: see `RegressionOptions.standardize`.
     public let standardizedCoefficients: [Coefficient]?
+    /// The codings the fit fixed: re-applied to new rows by `Prediction`, and carried in the fit's JSON.
+    public let schema: ModelSchema
     public let warnings: [String]
 
     public var vcovLabel: String { covariance.label }

@@ -1,0 +1,123 @@
+/// A column read as groups: one type for cluster identifiers, random-effect grouping factors, `--by` groups,
+/// strata and the small-cell rules that act on them. Levels are in the column's level order (text: sorted as
+/// `CategoricalColumn.levelOrder`; numbers: ascending, labelled as R prints whole numbers); codes are dense
+/// 0..<levels.count per row, −1 for a missing value.
+public struct GroupingFactor: Sendable, Equatable {
+    /// The column (or interaction) this factor was read from, e.g. `therapist` or `site:therapist`.
+    public let name: String
+    public let levels: [String]
+    public let codes: [Int32]
+
+    public init(name: String, levels: [String], codes: [Int32]) {
+        self.name = name
+        self.levels = levels
+        self.codes = codes
+    }
+
+    /// Groups of a column: a text column by its levels, a numeric column by its distinct values.
+    public init(_ column: Column) {
+        switch column.data {
+        case .categorical(let c):
+            self.init(name: column.name, levels: c.levels, codes: c.codes)
+        case .numeric(let c):
+            var distinct: [Double] = []
+            distinct.reserveCapacity(64)
+            var seen = Set<Double>()
+            for i in 0..<c.count where !c.missing[i] && seen.insert(c.values[i]).inserted { distinct.append(c.values[i]) }
+            distinct.sort()
+            var index: [Double: Int32] = [:]
+            for (k, v) in distinct.enumerated() { index[v] = Int32(k) }
+            let codes = (0..<c.count).map { i in c.missing[i] ? -1 : (index[c.values[i]] ?? -1) }
+            self.init(name: column.name, levels: distinct.map(GroupingFactor.label), codes: codes)
+        }
+    }
+
+    /// A number as a group label: whole numbers without a decimal point (`3`, as R's `factor(3)`), others in
+    /// shortest round-trip form.
+    public static func label(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+
+    public var rowCount: Int { codes.count }
+    public var levelCount: Int { levels.count }
+    public var missingCount: Int { codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
+
+    /// Rows per level, in level order.
+    public func sizes() -> [Int] {
+        var counts = [Int](repeating: 0, count: levels.count)
+        for c in codes where c >= 0 { counts[Int(c)] += 1 }
+        return counts
+    }
+
+    /// Row indices of each level, ascending within a level.
+    public func rowsByLevel() -> [[Int]] {
+        var rows = [[Int]](repeating: [], count: levels.count)
+        for (r, c) in codes.enumerated() where c >= 0 { rows[Int(c)].append(r) }
+        return rows
+    }
+
+    /// The factor on the given rows (in that order), keeping every level.
+    public func subset(rows: [Int]) -> GroupingFactor {
+        GroupingFactor(name: name, levels: levels, codes: rows.map { codes[$0] })
+    }
+
+    /// Only the levels that occur, in their order, recoded densely (R's `droplevels`).
+    public func droppingUnusedLevels() -> GroupingFactor {
+        var present = [Bool](repeating: false, count: levels.count)
+        for c in codes where c >= 0 { present[Int(c)] = true }
+        guard present.contains(false) else { return self }
+        var recode = [Int32](repeating: -1, count: levels.count)
+        var kept: [String] = []
+        for (k, level) in levels.enumerated() where present[k] {
+            recode[k] = Int32(kept.count)
+            kept.append(level)
+        }
+        return GroupingFactor(name: name, levels: kept, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+    }
+
+    /// The interaction `self:other` (nested groups such as `site/therapist`): one level per combination that
+    /// occurs, ordered by this factor's level then the other's, labelled `a:b`; missing when either is.
+    public func interaction(_ other: GroupingFactor) -> GroupingFactor {
+        precondition(other.rowCount == rowCount, "interaction of factors of different lengths")
+        let width = Int64(max(other.levelCount, 1))
+        var keys: [Int64] = []
+        var seen = Set<Int64>()
+        for r in 0..<rowCount where codes[r] >= 0 && other.codes[r] >= 0 {
+            let key = Int64(codes[r]) * width + Int64(other.codes[r])
+            if seen.insert(key).inserted { keys.append(key) }
+        }
+        keys.sort()
+        var index: [Int64: Int32] = [:]
+        for (k, key) in keys.enumerated() { index[key] = Int32(k) }
+        let labels = keys.map { "\(levels[Int($0 / width)]):\(other.levels[Int($0 % width)])" }
+        let mine = codes
+        let combined = (0..<rowCount).map { r -> Int32 in
+            guard mine[r] >= 0 && other.codes[r] >= 0 else { return -1 }
+            return index[Int64(mine[r]) * width + Int64(other.codes[r])] ?? -1
+        }
+        return GroupingFactor(name: "\(name):\(other.name)", levels: labels, codes: combined)
+    }
+}
+
+extension Column {
+    /// The column on the given rows, in that order (missing values stay missing).
+    public func subset(rows: [Int]) -> Column {
+        switch data {
+        case .numeric(let c):
+            return Column(name: name, data: .numeric(NumericColumn(values: rows.map { c.values[$0] },
+                                                                   missing: rows.map { c.missing[$0] })))
+        case .categorical(let c):
+            return Column(name: name, data: .categorical(CategoricalColumn(levels: c.levels, codes: rows.map { c.codes[$0] })))
+        }
+    }
+}
+
+extension Table {
+    /// The table on the given rows, in that order (a site's rows, a resample, rows to predict). Categorical
+    /// columns keep all their levels, so codings stay comparable with the whole table.
+    public func subset(rows: [Int]) -> Table {
+        // Every column has `rowCount` rows and names are unique, so the subset is a valid table.
+        (try? Table(columns: columns.map { $0.subset(rows: rows) }, source: source)) ?? self
+    }
+}
