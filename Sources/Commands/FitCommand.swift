@@ -128,12 +128,12 @@ public struct FitCommand: AllianceSubcommand {
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.
-    static func cliError(_ error: ModelError, file: String) -> CLIError {
+    static func cliError(_ error: ModelError, file: String, action: String = "fit the model") -> CLIError {
         switch error {
         case .formula, .unknownColumn, .unknownReferenceLevel, .referenceForNonCategorical, .invalidLevel:
             return CLIError.usage("\(file): \(error.description)")
         default:
-            return CLIError.data("\(file): cannot fit the model: \(error.description)")
+            return CLIError.data("\(file): cannot \(action): \(error.description)")
         }
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DataTable
-import Distributions
 import Models
 import Output
 
@@ -168,9 +167,9 @@ public struct PlotScatterCommand: AllianceSubcommand {
     }
 }
 
-/// The least-squares line y = a + b·x with a pointwise confidence band for the mean:
-/// ŷ(x₀) ± t(1 − α/2, n − 2) · √(x₀ᵀ V x₀), x₀ = (1, x₀), V the classical coefficient covariance, as R's
-/// `predict(lm(y ~ x), interval = "confidence")`. The fit itself is `Regression.fit(.ols, ...)`.
+/// The least-squares line y = a + b·x with a pointwise confidence band for the mean, as R's
+/// `predict(lm(y ~ x), interval = "confidence")`: the fit is `Regression.fit(.ols, ...)` and the band is
+/// `Prediction.predict` of that fit on a grid over the data's range (one prediction path for the tool).
 struct OLSLineBand {
     let intercept: Double
     let slope: Double
@@ -179,13 +178,12 @@ struct OLSLineBand {
     let degreesOfFreedom: Int
     let n: Int
     let level: Double
-    /// Coefficient covariance entries V[0,0], V[0,1], V[1,1].
-    let vcov: (Double, Double, Double)
     let criticalValue: Double
     let gridX: [Double]
     let gridFit: [Double]
     let gridLow: [Double]
     let gridHigh: [Double]
+    private let saved: SavedRegression
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -210,34 +208,30 @@ struct OLSLineBand {
         degreesOfFreedom = result.fit.dfResidual
         n = x.count
         self.level = level
-        vcov = (result.vcov[0, 0], result.vcov[0, 1], result.vcov[1, 1])
-        criticalValue = StudentT(degreesOfFreedom: Double(result.fit.dfResidual)).quantile(1 - (1 - level) / 2)
+        saved = SavedRegression(result)
         let low = x.min() ?? 0, high = x.max() ?? 0
         let steps = max(gridSize - 1, 1)
         gridX = (0...steps).map { low + (high - low) * Double($0) / Double(steps) }
-        var fit: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        for x0 in gridX {
-            let p = Self.prediction(at: x0, intercept: a, slope: b, vcov: vcov, critical: criticalValue)
-            fit.append(p.fit)
-            lower.append(p.low)
-            upper.append(p.high)
+        let band = try OLSLineBand.band(saved, at: gridX, level: level)
+        criticalValue = band.criticalValue ?? .nan
+        gridFit = band.fit.map { $0 ?? .nan }
+        gridLow = band.lower.map { $0 ?? .nan }
+        gridHigh = band.upper.map { $0 ?? .nan }
+    }
+
+    private static func band(_ saved: SavedRegression, at x: [Double], level: Double) throws -> PredictionResult {
+        do {
+            let grid = try Table(columns: [Column(name: "x", numeric: x)])
+            return try Prediction.predict(saved, data: grid, interval: .confidence, level: level)
+        } catch {
+            throw Failure(description: "\(error)")
         }
-        gridFit = fit
-        gridLow = lower
-        gridHigh = upper
     }
 
     /// Fitted mean and confidence limits at `x0`.
-    func prediction(at x0: Double) -> (fit: Double, low: Double, high: Double) {
-        Self.prediction(at: x0, intercept: intercept, slope: slope, vcov: vcov, critical: criticalValue)
-    }
-
-    private static func prediction(at x0: Double, intercept: Double, slope: Double, vcov: (Double, Double, Double),
-                                   critical: Double) -> (fit: Double, low: Double, high: Double) {
-        let fit = intercept + slope * x0
-        let variance = vcov.0 + 2 * x0 * vcov.1 + x0 * x0 * vcov.2
-        let half = critical * max(variance, 0).squareRoot()
-        return (fit, fit - half, fit + half)
+    func prediction(at x0: Double) throws -> (fit: Double, low: Double, high: Double) {
+        let p = try OLSLineBand.band(saved, at: [x0], level: level)
+        return (p.fit[0] ?? .nan, p.lower[0] ?? .nan, p.upper[0] ?? .nan)
     }
 
     var json: JSONValue {

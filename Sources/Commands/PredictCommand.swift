@@ -59,7 +59,7 @@ public struct PredictCommand: AllianceSubcommand {
         do {
             result = try Prediction.predict(saved, data: data.table, interval: kind, level: level)
         } catch {
-            throw FitCommand.cliError(error, file: data.path)
+            throw FitCommand.cliError(error, file: data.path, action: "apply the saved model")
         }
         if let out {
             try context.writeFile(TableCSVWriter.csv(try withPredictions(data.table, result)), to: out)

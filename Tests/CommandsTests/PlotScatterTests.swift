@@ -51,7 +51,7 @@ import Testing
         #expect(reference.count == 4)
         for row in reference {
             let x0 = try #require(row["x"])
-            let p = band95.prediction(at: x0), q = band90.prediction(at: x0)
+            let p = try band95.prediction(at: x0), q = try band90.prediction(at: x0)
             #expect(close(p.fit, row["fit"]!), "fit at \(x0)")
             #expect(close(p.low, row["lwr"]!), "lower 95% at \(x0)")
             #expect(close(p.high, row["upr"]!), "upper 95% at \(x0)")
@@ -60,7 +60,7 @@ import Testing
         }
         // The drawn grid spans the data and carries the same values.
         #expect(band95.gridX.first == x.min() && band95.gridX.last == x.max())
-        let mid = band95.prediction(at: band95.gridX[50])
+        let mid = try band95.prediction(at: band95.gridX[50])
         #expect(band95.gridLow[50] == mid.low && band95.gridHigh[50] == mid.high)
     }
 

@@ -79,3 +79,44 @@ import Output
         }
     }
 }
+
+/// The JSON reader `predict` (and later `compare`, `table`, `pool`) uses to read results back.
+@Suite("JSON reader")
+struct JSONReaderTests {
+    @Test func roundTripsWhatTheSerializerWrites() throws {
+        let value: JSONValue = .object([
+            ("model", "ols"), ("n", .integer(-597)), ("tiny", .number(5e-324)), ("third", .number(1.0 / 3)),
+            ("big", .number(1.7976931348623157e308)), ("list", .array([.null, .bool(true), .bool(false), .number(-0.1)])),
+            ("text", .string("tab\tquote\" backslash\\ é ∑ 😀 \u{01}")), ("empty", .object([])),
+        ])
+        let text = value.prettyPrinted()
+        #expect(try JSONValue(parsing: text) == value)
+    }
+
+    @Test func readsEscapesAndExponents() throws {
+        let v = try JSONValue(parsing: #"{"a": "\u00e9\ud83d\ude00\n", "b": 1E+2, "c": -0.5e-3, "d": 12}"#)
+        #expect(v["a"]?.stringValue == "é😀\n")
+        #expect(v["b"] == .number(100))
+        #expect(v["c"] == .number(-0.0005))
+        #expect(v["d"] == .integer(12))
+        #expect(v["missing"] == nil)
+    }
+
+    @Test func errorsNameLineAndColumn() {
+        let cases: [(String, Int, Int)] = [("{\n  \"a\": tru\n}", 2, 8), ("[1, 2", 1, 6), ("{\"a\" 1}", 1, 6), ("01x", 1, 2),
+                                           ("\"\\ud800\"", 1, 8), ("[1,]", 1, 4), ("", 1, 1)]
+        for (text, line, column) in cases {
+            do {
+                _ = try JSONValue(parsing: text)
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.line == line && error.column == column, "\(text): \(error)")
+            }
+        }
+    }
+
+    @Test func refusesDeepNestingWithoutCrashing() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+    }
+}

@@ -206,7 +206,12 @@ private struct JSONByteParser {
             while p < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[p]) { p += 1 }
             return p - s
         }
+        let integerStart = position
         guard digits(&position) > 0 else { throw failure("a number needs digits") }
+        if bytes[integerStart] == UInt8(ascii: "0") && position - integerStart > 1 {
+            position = integerStart + 1
+            throw failure("a number cannot have a leading zero")
+        }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
