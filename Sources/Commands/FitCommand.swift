@@ -55,7 +55,8 @@ public struct FitCommand: AllianceSubcommand {
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson or negbin")
         }
-        let options = try regressionOptions()
+        var options = try regressionOptions()
+        options.diagnostics = plot != nil && kind == .ols
         let data = try input.load(in: context)
         let result: RegressionResult
         do {

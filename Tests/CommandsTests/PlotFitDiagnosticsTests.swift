@@ -7,24 +7,24 @@ import Testing
 @Suite struct PlotFitDiagnosticsTests {
     static func fitted(_ kind: ModelKind, _ formula: String) throws -> (RegressionResult, LoadedData) {
         let data = try DataInput(file: PlotTestSupport.clinic).load(in: RunContext(standardError: { _ in }))
-        return (try Regression.fit(kind, formula: formula, data: data.table), data)
+        return (try Regression.fit(kind, formula: formula, data: data.table, options: RegressionOptions(diagnostics: true)), data)
     }
 
     /// rstandard() and hatvalues() of lm(phq_post ~ phq_pre + site) from Fixtures/plots/make_plots.R; absolute
     /// tolerance 1e-9 (standardized residuals are of order 1, hat values of order 1e-3).
     @Test func standardizedResidualsMatchR() throws {
-        let (result, data) = try Self.fitted(.ols, "phq_post ~ phq_pre + site")
+        let (result, _) = try Self.fitted(.ols, "phq_post ~ phq_pre + site")
         let reference = try PlotTestSupport.fixtureRows("ols_rstandard.csv")
         #expect(reference.count == result.residuals.count)
         #expect(reference.map { Int($0["row"]!) } == result.usedRows)
-        let hat = try #require(FitPlots.leverages(result, table: data.table, options: RegressionOptions()))
-        let standardized = FitPlots.standardizedResiduals(result, data: data, options: RegressionOptions())
+        let hat = try #require(result.hatValues)
+        let standardized = try #require(result.standardizedResiduals)
         for (k, row) in reference.enumerated() {
             #expect(abs(hat[k] - row["hat"]!) <= 1e-9, "hat, row \(k)")
             #expect(abs(standardized[k] - row["rstandard"]!) <= 1e-9, "rstandard, row \(k)")
         }
         // The Q–Q points: sorted standardized residuals against qqnorm's x, both sorted (ties pair either way).
-        let points = FitPlots.qqPoints(standardized)
+        let points = NormalQuantilePoints(standardized)
         let rSample = reference.map { $0["rstandard"]! }.sorted()
         let rTheoretical = reference.map { $0["theoretical"]! }.sorted()
         #expect(points.undefined == 0)
@@ -35,9 +35,9 @@ import Testing
     /// The rows a cluster column drops must drop from the rebuilt design too, or leverages would misalign.
     @Test func leveragesFollowTheFittedRows() throws {
         let data = try DataInput(file: PlotTestSupport.clinic).load(in: RunContext(standardError: { _ in }))
-        let options = RegressionOptions(covariance: .cluster(column: "therapist"))
+        let options = RegressionOptions(covariance: .cluster(column: "therapist"), diagnostics: true)
         let result = try Regression.fit(.ols, formula: "phq_post ~ phq_pre", data: data.table, options: options)
-        let hat = try #require(FitPlots.leverages(result, table: data.table, options: options))
+        let hat = try #require(result.hatValues)
         #expect(hat.count == result.residuals.count)
         // Σ h = rank (the trace of the hat matrix); tolerance 1e-9.
         #expect(abs(hat.reduce(0, +) - 2) <= 1e-9)
@@ -45,16 +45,16 @@ import Testing
 
     @Test func plottingPositionsAreRsPpoints() {
         // ppoints(5) = (1:5 - 3/8) / (5 + 1/4); ppoints(20) = (1:20 - 1/2) / 20.
-        #expect(FitPlots.plottingPositions(5) == (1...5).map { (Double($0) - 0.375) / 5.25 })
-        #expect(FitPlots.plottingPositions(20) == (1...20).map { (Double($0) - 0.5) / 20 })
-        #expect(FitPlots.plottingPositions(0).isEmpty)
+        #expect(NormalQuantilePoints.plottingPositions(5) == (1...5).map { (Double($0) - 0.375) / 5.25 })
+        #expect(NormalQuantilePoints.plottingPositions(20) == (1...20).map { (Double($0) - 0.5) / 20 })
+        #expect(NormalQuantilePoints.plottingPositions(0).isEmpty)
     }
 
     /// A hand computation: 6 rows in 3 equal-count bins ordered by fitted probability.
     @Test func binnedResidualsByHand() {
         let fitted = [0.9, 0.1, 0.5, 0.2, 0.6, 0.8]
         let residuals = [0.1, -0.1, 0.5, 0.8, -0.6, 0.2]
-        let b = FitPlots.BinnedResiduals(fitted: fitted, residuals: residuals, bins: 3)
+        let b = BinnedResiduals(fitted: fitted, residuals: residuals, bins: 3)
         #expect(b.counts == [2, 2, 2])
         // Bins: {0.1, 0.2}, {0.5, 0.6}, {0.8, 0.9}.
         let tolerance = 1e-15
@@ -63,9 +63,9 @@ import Testing
         let se = [(0.1 * 0.9 + 0.2 * 0.8).squareRoot() / 2, (0.5 * 0.5 + 0.6 * 0.4).squareRoot() / 2,
                   (0.8 * 0.2 + 0.9 * 0.1).squareRoot() / 2]
         #expect(zip(b.standardError, se).allSatisfy { abs($0 - $1) <= tolerance })
-        #expect(FitPlots.BinnedResiduals.binCount(1000) == 31)
-        #expect(FitPlots.BinnedResiduals.binCount(50) == 10)
-        #expect(FitPlots.BinnedResiduals.binCount(7) == 3)
+        #expect(BinnedResiduals.binCount(1000) == 31)
+        #expect(BinnedResiduals.binCount(50) == 10)
+        #expect(BinnedResiduals.binCount(7) == 3)
     }
 
     @Test func fitPlotWritesTheDiagnosticsBesideIt() throws {

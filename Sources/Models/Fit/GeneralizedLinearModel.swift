@@ -267,7 +267,8 @@ enum GeneralizedLinearModel {
                                 covariance: options.covariance, level: options.level, counts: frame.counts,
                                 vcov: vcov, estimableTerms: fit.kept.map { design.columnNames[$0] },
                                 fittedValues: fit.mu, residuals: (0..<n).map { y[$0] - fit.mu[$0] },
-                                usedRows: frame.usedRows, standardizedCoefficients: standardized, schema: frame.schema,
+                                usedRows: frame.usedRows, standardizedCoefficients: standardized, hatValues: nil,
+                                schema: frame.schema,
                                 warnings: warnings)
     }
 }

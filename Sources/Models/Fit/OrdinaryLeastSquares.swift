@@ -143,6 +143,8 @@ public enum Regression {
                                 covariance: options.covariance, level: options.level, counts: frame.counts,
                                 vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
                                 fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
-                                standardizedCoefficients: standardized, schema: frame.schema, warnings: warnings)
+                                standardizedCoefficients: standardized,
+                                hatValues: options.diagnostics ? ls.leverages(rows) : nil, schema: frame.schema,
+                                warnings: warnings)
     }
 }

@@ -20,9 +20,12 @@ public struct RegressionOptions: Sendable, Equatable {
     /// Codings fixed by an earlier fit (per-site fits, bootstrap refits): the design has exactly that fit's
     /// columns, a level absent from these rows gives an all-zero (aliased) column, and an unseen level is an error.
     public var schema: ModelSchema?
+    /// OLS: also compute hat values and standardized residuals (a second pass over the rows; for diagnostics).
+    public var diagnostics: Bool
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, schema: ModelSchema? = nil) {
+                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, schema: ModelSchema? = nil,
+                diagnostics: Bool = false) {
         self.level = level
         self.covariance = covariance
         self.references = references
@@ -30,5 +33,6 @@ public struct RegressionOptions: Sendable, Equatable {
         self.epsilon = epsilon
         self.maxIterations = maxIterations
         self.schema = schema
+        self.diagnostics = diagnostics
     }
 }

@@ -122,11 +122,21 @@ public struct RegressionResult: Sendable {
     public let usedRows: [Int]
     /// Standardized (β) coefficients when requested: see `RegressionOptions.standardize`.
     public let standardizedCoefficients: [Coefficient]?
+    /// OLS with `RegressionOptions.diagnostics`: hat values hᵢᵢ of the rows used (R's `hatvalues`), else nil.
+    public let hatValues: [Double]?
     /// The codings the fit fixed: re-applied to new rows by `Prediction`, and carried in the fit's JSON.
     public let schema: ModelSchema
     public let warnings: [String]
 
     public var vcovLabel: String { covariance.label }
+
+    /// OLS: rᵢ = eᵢ / (σ̂·√(1 − hᵢᵢ)) (R's `rstandard`), NaN where hᵢᵢ = 1 or σ̂ = 0; nil without hat values.
+    public var standardizedResiduals: [Double]? {
+        guard let h = hatValues, let sigma = fit.sigma else { return nil }
+        return zip(residuals, h).map { e, hii in
+            sigma > 0 && hii < 1 - 1e-10 ? e / (sigma * (1 - hii).squareRoot()) : .nan
+        }
+    }
 
     /// The coefficient named `term`, if any.
     public func coefficient(_ term: String) -> Coefficient? { coefficients.first { $0.term == term } }
