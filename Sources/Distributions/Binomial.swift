@@ -2,7 +2,7 @@ import Foundation
 
 /// The binomial distribution with n ≥ 0 trials and success probability p in [0, 1].
 /// Invalid parameters make every function return NaN.
-public struct Binomial: Sendable, Equatable {
+public struct Binomial: DiscreteDistribution, Sendable, Equatable {
     public let trials: Int
     public let probability: Double
 
@@ -30,22 +30,8 @@ public struct Binomial: Sendable, Equatable {
             + SpecialFunctions.logBetaPowerTerm(x: p, y: q, a: successes, b: failures)
     }
 
-    /// P(X = k).
-    public func pmf(_ k: Int) -> Double {
-        exp(logPMF(k))
-    }
-
-    /// P(X ≤ k) = 1 − I_p(k+1, n−k).
-    public func cdf(_ k: Int) -> Double {
-        tails(k).lower
-    }
-
-    /// P(X > k) = I_p(k+1, n−k), accurate in the upper tail.
-    public func ccdf(_ k: Int) -> Double {
-        tails(k).upper
-    }
-
-    private func tails(_ k: Int) -> (lower: Double, upper: Double) {
+    /// P(X ≤ k) = 1 − I_p(k+1, n−k) and P(X > k) = I_p(k+1, n−k).
+    public func tails(_ k: Int) -> (lower: Double, upper: Double) {
         if !isValid { return (.nan, .nan) }
         if k < 0 { return (0, 1) }
         if k >= trials { return (1, 0) }

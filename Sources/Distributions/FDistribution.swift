@@ -4,7 +4,7 @@ import Foundation
 /// Degrees of freedom above 10²⁰ (or infinite) take their limits: d₂ → ∞ gives χ²(d₁)/d₁, d₁ → ∞ gives
 /// d₂/χ²(d₂), both give the point mass at 1. Invalid degrees of freedom make every function return NaN.
 /// The density is not defined for an infinite numerator (NaN).
-public struct FDistribution: Sendable, Equatable {
+public struct FDistribution: TwoTailedQuantiles, Sendable, Equatable {
     public let numerator: Double
     public let denominator: Double
 
@@ -63,19 +63,8 @@ public struct FDistribution: Sendable, Equatable {
         return exp(logTerm) / f
     }
 
-    /// The f with P(F ≤ f) = p.
-    public func quantile(_ p: Double) -> Double {
-        if p.isNaN || p < 0 || p > 1 { return .nan }
-        return quantile(lower: p, upper: 1 - p)
-    }
-
-    /// The f with P(F > f) = q (qf(q, d₁, d₂, lower.tail = FALSE)), accurate for tiny q.
-    public func upperQuantile(_ q: Double) -> Double {
-        if q.isNaN || q < 0 || q > 1 { return .nan }
-        return quantile(lower: 1 - q, upper: q)
-    }
-
-    private func quantile(lower p: Double, upper q: Double) -> Double {
+    /// The f with P(F ≤ f) = p and P(F > f) = q (qf with either lower.tail).
+    public func quantile(lower p: Double, upper q: Double) -> Double {
         if !isValid { return .nan }
         switch (numeratorIsLimit, denominatorIsLimit) {
         case (true, true):

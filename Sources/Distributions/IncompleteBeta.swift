@@ -122,36 +122,18 @@ extension SpecialFunctions {
 
     /// Continued fraction for I_x(a, b) · a / (x^a y^b / B(a, b)) (converges fast for x < (a+1)/(a+b+2)).
     static func betaContinuedFraction(x: Double, a: Double, b: Double) -> Double {
-        let tiny = 1e-300
         let qab = a + b
         let qap = a + 1
         let qam = a - 1
-        var c = 1.0
-        var d = 1 - qab * x / qap
-        if abs(d) < tiny { d = tiny }
-        d = 1 / d
-        var h = d
+        var fraction = ModifiedLentz(c: 1, d: 1 - qab * x / qap)
         for m in 1..<iterationLimit {
             let mm = Double(m)
             let m2 = 2 * mm
-            // Coefficients as products of ratios, so huge shapes do not overflow.
-            var aa = ((b - mm) / (qam + m2)) * (mm / (a + m2)) * x
-            d = 1 + aa * d
-            if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            h *= d * c
-            aa = -((a + mm) / (a + m2)) * ((qab + mm) / (qap + m2)) * x
-            d = 1 + aa * d
-            if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
+            // Coefficients as products of ratios, so huge shapes do not overflow; even and odd terms in turn.
+            fraction.step(a: ((b - mm) / (qam + m2)) * (mm / (a + m2)) * x, b: 1)
+            let delta = fraction.step(a: -((a + mm) / (a + m2)) * ((qab + mm) / (qap + m2)) * x, b: 1)
             if abs(delta - 1) < 1e-16 { break }
         }
-        return h
+        return fraction.value
     }
 }

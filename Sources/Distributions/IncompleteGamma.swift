@@ -75,24 +75,14 @@ extension SpecialFunctions {
     /// Even contraction of Legendre's continued fraction, evaluated by the modified Lentz method:
     /// Q(a, x) = x^a e^{−x}/Γ(a) · 1/(x+1−a− 1(1−a)/(x+3−a− 2(2−a)/(x+5−a− …))).
     static func upperGammaContinuedFraction(_ a: Double, _ x: Double) -> Double {
-        let tiny = 1e-300
         var b = x + 1 - a
-        var c = 1 / tiny
-        var d = 1 / b
-        var h = d
+        var fraction = ModifiedLentz(c: 1 / ModifiedLentz.tiny, d: b)
         for i in 1..<iterationLimit {
             let n = Double(i)
-            let an = -n * (n - a)
             b += 2
-            d = an * d + b
-            if abs(d) < tiny { d = tiny }
-            c = b + an / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
+            let delta = fraction.step(a: -n * (n - a), b: b)
             if abs(delta - 1) < 1e-16 { break }
         }
-        return h
+        return fraction.value
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The Poisson distribution with mean λ ≥ 0. Invalid λ makes every function return NaN.
-public struct Poisson: Sendable, Equatable {
+public struct Poisson: DiscreteDistribution, Sendable, Equatable {
     public let mean: Double
 
     public init(mean: Double) {
@@ -19,22 +19,8 @@ public struct Poisson: Sendable, Equatable {
         return SpecialFunctions.logGammaPowerTerm(Double(k), mean) - log(Double(k))
     }
 
-    /// P(X = k).
-    public func pmf(_ k: Int) -> Double {
-        exp(logPMF(k))
-    }
-
-    /// P(X ≤ k) = Q(k+1, λ).
-    public func cdf(_ k: Int) -> Double {
-        tails(k).lower
-    }
-
-    /// P(X > k) = P(k+1, λ), accurate in the upper tail.
-    public func ccdf(_ k: Int) -> Double {
-        tails(k).upper
-    }
-
-    private func tails(_ k: Int) -> (lower: Double, upper: Double) {
+    /// P(X ≤ k) = Q(k+1, λ) and P(X > k) = P(k+1, λ).
+    public func tails(_ k: Int) -> (lower: Double, upper: Double) {
         if !isValid { return (.nan, .nan) }
         if k < 0 { return (0, 1) }
         if mean == 0 { return (1, 0) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Student's t distribution with ν > 0 degrees of freedom (ν = ∞, or above 10²⁰, is the standard normal).
 /// Invalid ν (≤ 0 or NaN) makes every function return NaN.
-public struct StudentT: Sendable, Equatable {
+public struct StudentT: TwoTailedQuantiles, Sendable, Equatable {
     public let degreesOfFreedom: Double
 
     public init(degreesOfFreedom: Double) {
@@ -48,19 +48,8 @@ public struct StudentT: Sendable, Equatable {
         return exp(logDensity)
     }
 
-    /// The t with P(T ≤ t) = p; p = 0 and 1 give −∞ and +∞.
-    public func quantile(_ p: Double) -> Double {
-        if p.isNaN || p < 0 || p > 1 { return .nan }
-        return quantile(lower: p, upper: 1 - p)
-    }
-
-    /// The t with P(T > t) = q (qt(q, ν, lower.tail = FALSE)), accurate for tiny q.
-    public func upperQuantile(_ q: Double) -> Double {
-        if q.isNaN || q < 0 || q > 1 { return .nan }
-        return quantile(lower: 1 - q, upper: q)
-    }
-
-    private func quantile(lower p: Double, upper q: Double) -> Double {
+    /// The t with P(T ≤ t) = p and P(T > t) = q (qt with either lower.tail); p = 0 and 1 give −∞ and +∞.
+    public func quantile(lower p: Double, upper q: Double) -> Double {
         if !isValid { return .nan }
         if isNormalLimit { return p <= q ? Normal.quantile(p) : Normal.upperQuantile(q) }
         if p == q { return 0 }
