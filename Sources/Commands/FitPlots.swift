@@ -89,7 +89,7 @@ enum FitPlots {
     /// Hat values of the fitted design: hᵢᵢ = Σⱼ Qᵢⱼ² for the thin Q of the estimable columns.
     static func leverages(_ r: RegressionResult, table: Table, options: RegressionOptions) -> [Double]? {
         var extra: [String] = []
-        if case .cluster(let column) = options.covariance { extra.append(column) }
+        if let column = options.covariance.clusterColumn { extra.append(column) }
         guard let formula = try? Formula(r.formula),
               let frame = try? ModelFrame(formula: formula, table: table, references: options.references, extraColumns: extra),
               frame.usedRows == r.usedRows else { return nil }

@@ -22,6 +22,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case separation(terms: [String], detail: String)
     case notConverged(model: String, iterations: Int, lastChange: Double)
     case clusterTooFew(column: String, clusters: Int)
+    /// A GLM's CR2 adjustment needs a dense eigen-decomposition per cluster; clusters above `limit` rows are refused.
+    case clusterTooLarge(column: String, rows: Int, limit: Int)
+    /// `event` names no level of the two-level outcome.
+    case unknownEventLevel(outcome: String, level: String, levels: [String])
+    /// `event` was given for an outcome that is not categorical.
+    case eventForNumericOutcome(outcome: String, level: String)
     case numerical(String)
 
     public var description: String {
@@ -66,6 +72,13 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(model) fit did not converge after \(iterations) iterations (last relative change in deviance \(change))"
         case .clusterTooFew(let c, let g):
             return "cluster-robust standard errors need at least 2 clusters; '\(c)' has \(g) among the rows used"
+        case .clusterTooLarge(let c, let rows, let limit):
+            return "the CR2 adjustment of a GLM decomposes an n × n matrix per cluster, and the largest cluster of '\(c)' "
+                + "has \(rows) rows (the limit is \(limit)); use the default cluster-robust errors, or cluster by a finer column"
+        case .unknownEventLevel(let y, let level, let levels):
+            return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.joined(separator: ", ")))"
+        case .eventForNumericOutcome(let y, let level):
+            return "an event level ('\(level)') was given, but the outcome '\(y)' is numeric; a 0/1 outcome always models 1"
         case .numerical(let s):
             return "numerical failure: \(s)"
         }

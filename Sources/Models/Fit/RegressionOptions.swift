@@ -17,14 +17,18 @@ public struct RegressionOptions: Sendable, Equatable {
     /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control.
     public var epsilon: Double
     public var maxIterations: Int
+    /// Logit with a two-level text outcome: the level modelled as the event. Nil takes the second level in
+    /// sorted order, as R's glm does with a factor outcome.
+    public var event: String?
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100) {
+                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, event: String? = nil) {
         self.level = level
         self.covariance = covariance
         self.references = references
         self.standardize = standardize
         self.epsilon = epsilon
         self.maxIterations = maxIterations
+        self.event = event
     }
 }
