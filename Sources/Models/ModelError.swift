@@ -22,8 +22,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case separation(terms: [String], detail: String)
     case notConverged(model: String, iterations: Int, lastChange: Double)
     case clusterTooFew(column: String, clusters: Int)
-    /// A GLM's CR2 adjustment needs a dense eigen-decomposition per cluster; clusters above `limit` rows are refused.
-    case clusterTooLarge(column: String, rows: Int, limit: Int)
+    /// A GLM's CR2 adjustment needs a dense eigen-decomposition per cluster; too large clusters are refused.
+    case clusterTooLarge(column: String, largestCluster: Int)
     /// `event` names no level of the two-level outcome.
     case unknownEventLevel(outcome: String, level: String, levels: [String])
     /// `event` was given for an outcome that is not categorical.
@@ -72,9 +72,10 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the \(model) fit did not converge after \(iterations) iterations (last relative change in deviance \(change))"
         case .clusterTooFew(let c, let g):
             return "cluster-robust standard errors need at least 2 clusters; '\(c)' has \(g) among the rows used"
-        case .clusterTooLarge(let c, let rows, let limit):
-            return "the CR2 adjustment of a GLM decomposes an n × n matrix per cluster, and the largest cluster of '\(c)' "
-                + "has \(rows) rows (the limit is \(limit)); use the default cluster-robust errors, or cluster by a finer column"
+        case .clusterTooLarge(let c, let rows):
+            return "the CR2 adjustment of a GLM decomposes an n × n matrix for each cluster of n rows, and the clusters of '\(c)' "
+                + "(the largest has \(rows) rows) are too large for that (the limit is about five clusters of 2,000 rows); "
+                + "use the default cluster-robust errors (cr1s), or ols, whose CR2 has no such limit"
         case .unknownEventLevel(let y, let level, let levels):
             return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.joined(separator: ", ")))"
         case .eventForNumericOutcome(let y, let level):

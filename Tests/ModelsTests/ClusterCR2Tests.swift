@@ -145,7 +145,7 @@ struct ClusterCR2Tests {
         // The same data through a GLM is refused with a clear error, not an O(n³) hang.
         let binary = try Table(columns: [Column(name: "y", numeric: y.map { $0 > 2 ? 1 : 0 }), Column(name: "x", numeric: x),
                                          Column(name: "g", categorical: cluster)])
-        #expect(throws: ModelError.clusterTooLarge(column: "g", rows: 30_000, limit: ClusterCR2.maximumDenseClusterRows)) {
+        #expect(throws: ModelError.clusterTooLarge(column: "g", largestCluster: 30_000)) {
             try Regression.fit(.logit, formula: "y ~ x", data: binary, options: RegressionOptions(covariance: .clusterCR2(column: "g")))
         }
     }

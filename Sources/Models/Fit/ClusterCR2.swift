@@ -17,7 +17,7 @@ import LinearAlgebra
 ///
 /// OLS (S = I): G_j = I − Y_jY_jᵀ, and by the push-through identity R_j = φ(B_j)Y_jᵀ with B_j = Y_jᵀY_j (p × p) and
 /// φ(λ) = (1 − λ)^(−1/2); so clusters of any size cost O(n_j·p²). GLMs need the dense n_j × n_j eigen-decomposition,
-/// so their clusters are limited to `maximumDenseClusterRows` rows.
+/// O(n_j³) per cluster, so their Σ n_j³ is limited to `maximumDenseWork`.
 enum ClusterCR2 {
     /// Rows for the adjustment: [X_k | e] with X_k the kept design columns and e = r/s (OLS residuals, or GLM
     /// Pearson residuals (y − μ)/√V(μ)), with each row of X_k scaled by `rootWeights` and the target `targetSD`.
@@ -35,9 +35,10 @@ enum ClusterCR2 {
         let df: [Double]
     }
 
-    /// The largest cluster a GLM's CR2 adjustment handles: its n_j × n_j eigen-decomposition costs O(n_j³)
-    /// (about a second at 2,000 rows); larger clusters are refused rather than left to run for minutes.
-    static let maximumDenseClusterRows = 2000
+    /// The most Σ n_j³ a GLM's CR2 adjustment takes on: an n_j × n_j eigen-decomposition costs about 5 s of one core
+    /// at n_j = 2,000, so this allows about five such clusters (or one of 3,400 rows, or 40,000 clusters of 100) and
+    /// refuses larger ones up front rather than running for many minutes.
+    static let maximumDenseWork = 4e10
 
     /// Rows gathered per pass (times the columns, in doubles): the cluster-sorted rows are gathered in batches
     /// of whole clusters, so memory stays bounded whatever the row count. A task-local so tests can force many passes.
@@ -64,8 +65,8 @@ enum ClusterCR2 {
         for i in 0..<n { position[i] = next[clusters[i]]; next[clusters[i]] += 1 }
         let largest = sizes.max() ?? 0
         let dense = working.targetSD != nil
-        if dense && largest > maximumDenseClusterRows {
-            throw .clusterTooLarge(column: column, rows: largest, limit: maximumDenseClusterRows)
+        if dense && sizes.reduce(0.0, { $0 + pow(Double($1), 3) }) > maximumDenseWork {
+            throw .clusterTooLarge(column: column, largestCluster: largest)
         }
 
         var accumulator = Accumulator(p: p, l: l)
@@ -146,9 +147,11 @@ enum ClusterCR2 {
         let eigen: SymmetricEigen
         do { eigen = try SymmetricEigen(g) } catch { throw .numerical("CR2: \(error)") }
         let f = eigen.values.map { $0 > eigenvalueTolerance ? 1 / $0.squareRoot() : 0 }
-        var t = spectral(eigen.vectors, f)
-        for b in 0..<m { let sb = s[b] * s[b]; for a in 0..<m { t[a, b] *= sb } }
-        let r = y.multiplied(by: t, transposeSelf: true)
+        // R = ((YᵀU)·diag(f))·Uᵀ·S², in O(p·n²) after the decomposition (never the n × n G^(−1/2) itself).
+        var yu = y.multiplied(by: eigen.vectors, transposeSelf: true)
+        for k in 0..<m { for i in 0..<yu.rows { yu[i, k] *= f[k] } }
+        var r = yu.multiplied(by: eigen.vectors, transposeOther: true)
+        for b in 0..<m { let sb = s[b] * s[b]; for i in 0..<r.rows { r[i, b] *= sb } }
         return ClusterPiece(re: r.multiplied(by: e), rrt: r.multiplied(by: r, transposeOther: true), ry: r.multiplied(by: y))
     }
 
