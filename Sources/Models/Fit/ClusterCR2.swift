@@ -116,8 +116,7 @@ enum ClusterCR2 {
     /// OLS: R_j = φ(B)Y_jᵀ, B = Y_jᵀY_j, φ applied to 1 − λ as matrix_power applies ^(−1/2) to I − H_j's eigenvalues.
     static func lowRankCluster(z: Matrix, e: [Double], l: Matrix) throws(ModelError) -> ClusterPiece {
         let y = z.multiplied(by: l)
-        var b = y.gram()
-        b.symmetrizeFromUpper()
+        let b = y.gram()
         let ye = y.multiplied(by: e, transpose: true)
         let eigen: SymmetricEigen
         do { eigen = try SymmetricEigen(b) } catch { throw .numerical("CR2: \(error)") }
