@@ -30,6 +30,12 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "Cluster-robust standard errors by this column (as sandwich::vcovCL, HC1, cluster-adjusted).")
     public var cluster: String?
 
+    @Option(name: .customLong("cluster-adjust"), help: "Small-sample adjustment of --cluster: cr1s (default, as sandwich::vcovCL HC1) or cr2 (bias-reduced CR2 with Satterthwaite df per coefficient, as clubSandwich).")
+    public var clusterAdjust: String?
+
+    @Option(name: .long, help: "logit with a two-level text outcome: the level modelled as the event (default: the second in sorted order, as R).")
+    public var event: String?
+
     @Option(name: .long, help: "Confidence level of the intervals (default 0.95).")
     public var level: Double = 0.95
 
@@ -116,7 +122,16 @@ public struct FitCommand: AllianceSubcommand {
             guard robust == nil else {
                 throw CLIError.usage("--robust and --cluster are alternatives; cluster-robust errors are already heteroskedasticity-robust (HC1)")
             }
-            covariance = .cluster(column: cluster)
+            switch clusterAdjust?.lowercased() {
+            case nil, "cr1s": covariance = .cluster(column: cluster)
+            case "cr2": covariance = .clusterCR2(column: cluster)
+            default: throw CLIError.usage("unknown --cluster-adjust '\(clusterAdjust ?? "")'; use cr1s (the default) or cr2")
+            }
+        } else if clusterAdjust != nil {
+            throw CLIError.usage("--cluster-adjust needs --cluster COL (the column that defines the clusters)")
+        }
+        if event != nil && model.lowercased() != ModelKind.logit.rawValue {
+            throw CLIError.usage("--event applies to logit (the level of a two-level text outcome that is modelled)")
         }
         var refs: [String: String] = [:]
         for spec in references {
@@ -125,13 +140,14 @@ public struct FitCommand: AllianceSubcommand {
             }
             refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
         }
-        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize)
+        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize, event: event)
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.
     static func cliError(_ error: ModelError, file: String, action: String = "fit the model") -> CLIError {
         switch error {
-        case .formula, .unknownColumn, .unknownReferenceLevel, .referenceForNonCategorical, .invalidLevel:
+        case .formula, .unknownColumn, .unknownReferenceLevel, .referenceForNonCategorical, .invalidLevel,
+             .unknownEventLevel, .eventForNumericOutcome:
             return CLIError.usage("\(file): \(error.description)")
         default:
             return CLIError.data("\(file): cannot \(action): \(error.description)")
@@ -147,6 +163,7 @@ public struct FitCommand: AllianceSubcommand {
                 ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
                 ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased)),
             ]
+            if r.covariance.hasCoefficientDF { fields.append(("df", number(c.df))) }
             if exponentiate {
                 fields += [("exp_estimate", number(c.expEstimate)), ("exp_conf_low", number(c.expConfLow)),
                            ("exp_conf_high", number(c.expConfHigh))]
@@ -175,22 +192,27 @@ public struct FitCommand: AllianceSubcommand {
         if r.model == .negbin {
             fit += [("theta", number(f.theta)), ("theta_std_error", number(f.thetaStdError))]
         }
-        return .object([
+        var top: [(String, JSONValue)] = [
             ("model", .string(r.model.rawValue)), ("formula", .string(r.formula)),
-            ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)), ("level", .number(r.level)),
-            ("coefficients", .array(coefficients)), ("fit", .object(fit)),
-            ("warnings", .array(r.warnings.map { .string($0) })),
-            ("schema", SavedRegressionJSON.schema(r.schema)),
-            ("covariance_matrix", SavedRegressionJSON.covariance(terms: r.estimableTerms, r.vcov)),
-        ])
+            ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)),
+        ]
+        if let clusters = r.clusters { top.append(("clusters", .integer(clusters))) }
+        if let event = r.event { top.append(("event", .string(event.level))) }
+        top += [("level", .number(r.level)), ("coefficients", .array(coefficients)), ("fit", .object(fit)),
+                ("warnings", .array(r.warnings.map { .string($0) })),
+                ("schema", SavedRegressionJSON.schema(r.schema)),
+                ("covariance_matrix", SavedRegressionJSON.covariance(terms: r.estimableTerms, r.vcov))]
+        return .object(top)
     }
 
     func tables(_ r: RegressionResult, data: LoadedData) -> [ResultTable] {
-        let statisticName = r.model == .ols ? "t" : "z"
+        let perCoefficientDF = r.covariance.hasCoefficientDF
+        let statisticName = r.model == .ols || perCoefficientDF ? "t" : "z"
         let percent = FitCommand.percentLabel(r.level)
         var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
-                       TableColumn(statisticName, kind: .decimal(2)), TableColumn("p", kind: .pValue),
-                       TableColumn("\(percent) CI", kind: .interval(3))]
+                       TableColumn(statisticName, kind: .decimal(2))]
+        if perCoefficientDF { columns.append(TableColumn("df", kind: .decimal(1))) }
+        columns += [TableColumn("p", kind: .pValue), TableColumn("\(percent) CI", kind: .interval(3))]
         let ratio = r.model == .logit ? "OR" : "IRR"
         if exponentiate {
             columns += [TableColumn(r.model == .ols ? "exp(b)" : ratio, kind: .decimal(3)),
@@ -199,14 +221,25 @@ public struct FitCommand: AllianceSubcommand {
         if standardize { columns.append(TableColumn("β", kind: .bounded(2))) }
         let rows: [[Cell]] = r.coefficients.enumerated().map { k, c in
             var row: [Cell] = [.text(c.aliased ? "\(c.term) (aliased)" : c.term), .number(c.estimate), .number(c.stdError),
-                               .number(c.statistic), .number(c.pValue), .interval(c.confLow, c.confHigh)]
+                               .number(c.statistic)]
+            if perCoefficientDF { row.append(.number(c.df)) }
+            row += [.number(c.pValue), .interval(c.confLow, c.confHigh)]
             if exponentiate { row += [.number(c.expEstimate), .interval(c.expConfLow, c.expConfHigh)] }
             if standardize { row.append(.number(r.standardizedCoefficients?[k].estimate)) }
             return row
         }
         let f = r.fit
         var notes = ["\(data.path): \(r.counts.rowsUsed) of \(r.counts.rowsRead) rows used (\(r.counts.rowsDropped) dropped for missing values).",
-                     "Standard errors: \(FitCommand.covarianceDescription(r.covariance))."]
+                     "Standard errors: \(FitCommand.covarianceDescription(r.covariance))"
+                        + (r.clusters.map { ", \($0) clusters." } ?? ".")]
+        if perCoefficientDF {
+            notes.append("CR2: t tests and intervals on Satterthwaite degrees of freedom per coefficient (df column), "
+                         + "as clubSandwich's coef_test and conf_int; with few or unbalanced clusters df can be far below the cluster count.")
+        }
+        if let event = r.event {
+            notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
+                         + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
+        }
         func fixed(_ x: Double?, _ places: Int) -> String { x.map { NumberFormat.fixed($0, places: places) } ?? "—" }
         switch r.model {
         case .ols:
@@ -214,7 +247,9 @@ public struct FitCommand: AllianceSubcommand {
                          + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue))"
                          + (r.covariance == .classical ? "" : " (classical, as summary(lm))")
                          + ", σ = \(fixed(f.sigma, 3)).")
-            if r.covariance != .classical, let wald = f.waldFStatistic {
+            if perCoefficientDF {
+                notes.append("No robust overall F test is reported under CR2 (it would need clubSandwich's HTZ Wald test).")
+            } else if r.covariance != .classical, let wald = f.waldFStatistic {
                 notes.append("Robust Wald test of all slopes: F(\(f.dfModel), \(f.dfResidual)) = \(fixed(wald, 2)), p \(FitCommand.pText(f.waldFPValue)) (as lmtest::waldtest with the same covariance).")
             }
         case .logit, .poisson, .negbin:
@@ -247,6 +282,7 @@ public struct FitCommand: AllianceSubcommand {
         case .classical: return "classical (model-based)"
         case .robust(let t): return "heteroskedasticity-robust \(t.rawValue.uppercased())"
         case .cluster(let column): return "cluster-robust by \(column) (HC1, cluster-adjusted)"
+        case .clusterCR2(let column): return "cluster-robust by \(column) (CR2 bias-reduced, Satterthwaite df)"
         }
     }
 }

@@ -26,6 +26,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unseenLevel(variable: String, column: String, level: String, levels: [String])
     /// A variable's kind differs from the saved model's (numeric there, categorical here or the reverse).
     case codingChanged(variable: String, detail: String)
+    /// A GLM's CR2 adjustment needs a dense eigen-decomposition per cluster; too large clusters are refused.
+    case clusterTooLarge(column: String, largestCluster: Int)
+    /// `event` names no level of the two-level outcome.
+    case unknownEventLevel(outcome: String, level: String, levels: [String])
+    /// `event` was given for an outcome that is not categorical.
+    case eventForNumericOutcome(outcome: String, level: String)
     case numerical(String)
 
     public var description: String {
@@ -76,6 +82,14 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "remove those rows or refit the model with data that includes the level"
         case .codingChanged(let v, let detail):
             return "'\(v)' cannot be used as the fitted model used it: \(detail)"
+        case .clusterTooLarge(let c, let rows):
+            return "the CR2 adjustment of a GLM decomposes an n × n matrix for each cluster of n rows, and the clusters of '\(c)' "
+                + "(the largest has \(rows) rows) are too large for that (the limit is about five clusters of 2,000 rows); "
+                + "use the default cluster-robust errors (cr1s), or ols, whose CR2 has no such limit"
+        case .unknownEventLevel(let y, let level, let levels):
+            return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.joined(separator: ", ")))"
+        case .eventForNumericOutcome(let y, let level):
+            return "an event level ('\(level)') was given, but the outcome '\(y)' is numeric; a 0/1 outcome always models 1"
         case .numerical(let s):
             return "numerical failure: \(s)"
         }

@@ -34,6 +34,11 @@ public struct ModelFrame: Sendable {
     public let extraColumns: [String: Column]
     /// Used-row values of every numeric column a transformation reads (for extended-precision designs).
     let transformInputs: [String: [Double]]
+    /// Warnings about the data as the formula reads it (a text column that becomes a factor of many levels).
+    public let warnings: [String]
+
+    /// A text column used as a predictor without `factor()` that has more levels than this is warned about.
+    public static let manyLevels = 20
 
     /// - Parameters:
     ///   - references: reference level per column name (`--ref site=north`); applies to the column and to `factor(column)`.
@@ -93,12 +98,17 @@ public struct ModelFrame: Sendable {
         self.counts = DataCounts(rowsRead: table.rowCount, rowsUsed: used.count)
 
         var values: [String: VariableValues] = [:]
+        var warnings: [String] = []
         for v in formula.predictorVariables {
             var value = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
                                                 frozenLevels: frozen?[v.label])
             if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
             values[v.label] = value
+            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value, levels.count > ModelFrame.manyLevels {
+                warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
+            }
         }
+        self.warnings = warnings
         self.variables = values
         self.outcome = withOutcome
             ? try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true, frozenLevels: nil)
@@ -116,6 +126,24 @@ public struct ModelFrame: Sendable {
             if let c = table.column(named: name) { extras[name] = c.subset(rows: used) }
         }
         self.extraColumns = extras
+    }
+
+    /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by
+    /// decimal commas or text codes), and how to silence the warning. Counts of number-like values only, never values.
+    static func manyLevelsWarning(column: String, levels: [String]) -> String {
+        let numeric = levels.filter { Double($0) != nil }.count
+        let comma = levels.filter { level in
+            let parts = level.split(separator: ",", omittingEmptySubsequences: false)
+            return parts.count == 2 && Double(parts.joined(separator: ".")) != nil
+        }.count
+        var looks = "\(numeric) of its values read as numbers"
+        if comma > 0 { looks += " and \(comma) more have a decimal comma" }
+        let plain = column.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+        let reference = plain ? column : "`\(column)`"
+        return "'\(column)' is a text column with \(levels.count) levels among the rows used, so it enters the model as a "
+            + "factor with \(levels.count - 1) indicator columns (\(looks)); if it should be numeric, look for decimal commas "
+            + "(2,5 for 2.5) or text codes such as 'n/a' or '-99 missing' in a number column, and fix them or declare them "
+            + "missing with --na; if a factor is intended, write factor(\(reference)) to silence this warning"
     }
 
     private static func location(of column: String, in v: FormulaVariable) -> (Int, Int) {

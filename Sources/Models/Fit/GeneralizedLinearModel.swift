@@ -150,9 +150,11 @@ enum GeneralizedLinearModel {
         }
     }
 
-    /// The outcome as numbers, checked for the family: binary for logit (0/1, or a two-level
-    /// category whose second level is 1), non-negative whole numbers for counts.
-    static func outcomeValues(_ frame: ModelFrame, family: GLMFamily) throws(ModelError) -> [Double] {
+    /// The outcome as numbers, checked for the family: binary for logit (0/1, or a two-level category whose
+    /// `event` level, by default the second in sorted order as R's glm codes a factor, is 1), non-negative whole
+    /// numbers for counts. Also returns the coding of a categorical outcome.
+    static func outcomeValues(_ frame: ModelFrame, family: GLMFamily,
+                              event: String? = nil) throws(ModelError) -> (values: [Double], event: OutcomeEvent?) {
         let name = frame.formula.outcome.label
         switch frame.outcome {
         case .categorical(let levels, let codes):
@@ -160,7 +162,16 @@ enum GeneralizedLinearModel {
             guard levels.count == 2 else {
                 throw .outcomeNotBinary(outcome: name, detail: "it has \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.joined(separator: ", ")))")
             }
-            return codes.map { $0 == 1 ? 1 : 0 }
+            var eventCode: Int32 = 1
+            if let event {
+                guard let k = levels.firstIndex(of: event) else {
+                    throw .unknownEventLevel(outcome: name, level: event, levels: levels)
+                }
+                eventCode = Int32(k)
+            }
+            let coding = OutcomeEvent(level: levels[Int(eventCode)], otherLevel: levels[Int(1 - eventCode)],
+                                      chosen: event != nil)
+            return (codes.map { $0 == eventCode ? 1 : 0 }, coding)
         case .numeric(let y):
             for (k, v) in y.enumerated() {
                 switch family {
@@ -174,12 +185,13 @@ enum GeneralizedLinearModel {
                     }
                 }
             }
-            return y
+            if let event { throw .eventForNumericOutcome(outcome: name, level: event) }
+            return (y, nil)
         }
     }
 
     static func fit(family: GLMFamily, frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
-        let y = try outcomeValues(frame, family: family)
+        let (y, event) = try outcomeValues(frame, family: family, event: options.event)
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
@@ -197,7 +209,8 @@ enum GeneralizedLinearModel {
         stats.iterations = fit.iterations
         stats.converged = fit.converged
         return try assemble(model: family == .binomial ? .logit : .poisson, family: family, fit: fit, y: y,
-                            design: design, frame: frame, stats: stats, options: options, warnings: &warnings)
+                            design: design, frame: frame, stats: stats, options: options, event: event,
+                            warnings: &warnings)
     }
 
     /// Deviance of the intercept-only model (or of μ = linkinv(0) without an intercept), as glm.fit.
@@ -246,21 +259,32 @@ enum GeneralizedLinearModel {
 
     /// Coefficient table, sandwich covariances and the result value.
     static func assemble(model: ModelKind, family: GLMFamily, fit: IRLSFit, y: [Double], design: DesignMatrix,
-                         frame: ModelFrame, stats: FitStatistics, options: RegressionOptions,
+                         frame: ModelFrame, stats: FitStatistics, options: RegressionOptions, event: OutcomeEvent? = nil,
                          warnings: inout [String]) throws(ModelError) -> RegressionResult {
         let n = design.rows
         // Score residuals u_i = (y − μ)·μ.eta / V(μ): working residual × working weight (sandwich's estfun.glm);
         // the sandwich estimators read [X_k | u] block by block. HC2/HC3 use the hat values of the final weighted fit.
-        let vcov = try SandwichCovariance.robust(
+        // CR2 reads X_k with the working weights, Pearson residuals and the target √V(μ), all at the final μ
+        // (clubSandwich's model_matrix.glm, residuals_CS.glm, targetVariance.glm).
+        let robust = try SandwichCovariance.robust(
             options.covariance, bread: fit.unscaledCovariance,
             scoreRows: {
                 let scores = (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
                 return design.augmentedRows(columns: fit.kept, outcome: scores)
             },
             leverages: { fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil)) },
-            frame: frame) ?? fit.unscaledCovariance
+            workingRows: {
+                let sd = fit.mu.map { family.variance($0).squareRoot() }
+                let pearson = (0..<n).map { (y[$0] - fit.mu[$0]) / sd[$0] }
+                let rootWeights = (0..<n).map { abs(family.muEta(fit.eta[$0])) / sd[$0] }
+                return ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: fit.kept, outcome: pearson),
+                                              rootWeights: rootWeights, targetSD: sd)
+            },
+            frame: frame)
+        let vcov = robust?.vcov ?? fit.unscaledCovariance
+        warnings = frame.warnings + warnings + (robust?.warnings ?? [])
         let table = Inference.coefficientTable(names: design.columnNames, kept: fit.kept, estimates: fit.coefficients,
-                                               vcov: vcov, level: options.level, dfResidual: nil)
+                                               vcov: vcov, level: options.level, dfResidual: nil, df: robust?.df)
         let standardized = options.standardize
             ? Inference.rescaled(table, factors: Inference.standardizationFactors(design: design, yFactor: 1)) : nil
         return RegressionResult(model: model, formula: frame.formula.text, coefficients: table, fit: stats,
@@ -268,8 +292,7 @@ enum GeneralizedLinearModel {
                                 vcov: vcov, estimableTerms: fit.kept.map { design.columnNames[$0] },
                                 fittedValues: fit.mu, residuals: (0..<n).map { y[$0] - fit.mu[$0] },
                                 usedRows: frame.usedRows, standardizedCoefficients: standardized, hatValues: nil,
-                                schema: frame.schema,
-                                warnings: warnings)
+                                schema: frame.schema, clusters: robust?.clusters, event: event, warnings: warnings)
     }
 }
 

@@ -3,10 +3,24 @@ import Foundation
 import LinearAlgebra
 
 /// Coefficient tables from estimates and a covariance matrix: t tests on `dfResidual` degrees of
-/// freedom (OLS, and robust OLS as lmtest::coeftest), or z tests when `dfResidual` is nil (GLMs).
+/// freedom (OLS, and robust OLS as lmtest::coeftest), or z tests when `dfResidual` is nil (GLMs); or t tests
+/// on per-coefficient degrees of freedom `df` (one per kept column), as clubSandwich's coef_test and conf_int.
 enum Inference {
     static func coefficientTable(names: [String], kept: [Int], estimates: [Double], vcov: Matrix,
-                                 level: Double, dfResidual: Int?) -> [Coefficient] {
+                                 level: Double, dfResidual: Int?, df: [Double]? = nil) -> [Coefficient] {
+        if let df {
+            var table = names.map { Coefficient.aliased($0) }
+            for (k, j) in kept.enumerated() {
+                let b = estimates[k]
+                let se = vcov[k, k].squareRoot()
+                let t = StudentT(degreesOfFreedom: df[k])
+                let critical = t.quantile((1 + level) / 2)
+                table[j] = Coefficient(term: names[j], estimate: b, stdError: se, statistic: b / se,
+                                       pValue: t.twoSidedPValue(b / se), confLow: b - critical * se,
+                                       confHigh: b + critical * se, aliased: false, df: df[k])
+            }
+            return table
+        }
         let critical: Double
         if let df = dfResidual {
             critical = StudentT(degreesOfFreedom: Double(df)).quantile((1 + level) / 2)
@@ -36,7 +50,8 @@ enum Inference {
             guard let f, !c.aliased else { return Coefficient.aliased(c.term) }
             return Coefficient(term: c.term, estimate: c.estimate.map { $0 * f }, stdError: c.stdError.map { $0 * f },
                                statistic: c.statistic, pValue: c.pValue,
-                               confLow: c.confLow.map { $0 * f }, confHigh: c.confHigh.map { $0 * f }, aliased: false)
+                               confLow: c.confLow.map { $0 * f }, confHigh: c.confHigh.map { $0 * f }, aliased: false,
+                               df: c.df)
         }
     }
 

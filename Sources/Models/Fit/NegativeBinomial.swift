@@ -6,7 +6,7 @@ import Foundation
 /// |ΔlogLik|/d1 + |Δθ|/d2 < ε).
 enum NegativeBinomial {
     static func fit(frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
-        let y = try GeneralizedLinearModel.outcomeValues(frame, family: .poisson)
+        let y = try GeneralizedLinearModel.outcomeValues(frame, family: .poisson, event: options.event).values
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }

@@ -17,7 +17,7 @@ public enum Regression {
                            options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
         guard options.level > 0 && options.level < 1 else { throw .invalidLevel(options.level) }
         var extra: [String] = []
-        if case .cluster(let column) = options.covariance { extra.append(column) }
+        if let column = options.covariance.clusterColumn { extra.append(column) }
         let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra,
                                    schema: options.schema)
         // Refuse designs that cannot be fitted before allocating them (a factor with a level per row, or
@@ -89,19 +89,25 @@ public enum Regression {
 
         // The sandwich estimators read [X_k | residuals] block by block.
         var vcov: Matrix
-        if let robust = try SandwichCovariance.robust(
+        let robust = try SandwichCovariance.robust(
             options.covariance, bread: ls.unscaledCovariance,
             scoreRows: { design.augmentedRows(columns: ls.kept, outcome: ls.residuals) },
-            leverages: { ls.leverages(rows) }, frame: frame) {
-            vcov = robust
+            leverages: { ls.leverages(rows) },
+            workingRows: {
+                ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: ls.kept, outcome: ls.residuals),
+                                       rootWeights: nil, targetSD: nil)
+            }, frame: frame)
+        if let robust {
+            vcov = robust.vcov
         } else {
             vcov = ls.unscaledCovariance
             for t in vcov.storage.indices { vcov.storage[t] *= residualVariance }
         }
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
-                                               vcov: vcov, level: options.level, dfResidual: dfResidual)
-        var warnings: [String] = []
-        if options.covariance != .classical {
+                                               vcov: vcov, level: options.level, dfResidual: dfResidual, df: robust?.df)
+        var warnings = frame.warnings + (robust?.warnings ?? [])
+        // Under CR2 the overall test would need clubSandwich's HTZ Wald test, which is not implemented: none is reported.
+        if options.covariance != .classical, robust?.df == nil {
             // The overall test under the robust covariance (summary.lm's F assumes the classical one).
             let tested = ls.kept.indices.filter { !(design.hasIntercept && ls.kept[$0] == 0) }
             if !tested.isEmpty {
@@ -145,6 +151,7 @@ public enum Regression {
                                 fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
                                 standardizedCoefficients: standardized,
                                 hatValues: options.diagnostics ? ls.leverages(rows) : nil, schema: frame.schema,
+                                clusters: robust?.clusters, event: nil,
                                 warnings: warnings)
     }
 }

@@ -22,10 +22,13 @@ public struct RegressionOptions: Sendable, Equatable {
     public var schema: ModelSchema?
     /// OLS: also compute hat values and standardized residuals (a second pass over the rows; for diagnostics).
     public var diagnostics: Bool
+    /// Logit with a two-level text outcome: the level modelled as the event. Nil takes the second level in
+    /// sorted order, as R's glm does with a factor outcome.
+    public var event: String?
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, schema: ModelSchema? = nil,
-                diagnostics: Bool = false) {
+                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, event: String? = nil,
+                schema: ModelSchema? = nil, diagnostics: Bool = false) {
         self.level = level
         self.covariance = covariance
         self.references = references
@@ -34,5 +37,6 @@ public struct RegressionOptions: Sendable, Equatable {
         self.maxIterations = maxIterations
         self.schema = schema
         self.diagnostics = diagnostics
+        self.event = event
     }
 }

@@ -5,21 +5,50 @@ import DataTable
 /// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
 /// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
 enum SandwichCovariance {
+    /// A robust covariance with what the result reports beside it.
+    struct Robust {
+        let vcov: Matrix
+        /// Number of clusters (cluster-robust kinds).
+        let clusters: Int?
+        /// Satterthwaite degrees of freedom per kept coefficient (CR2).
+        let df: [Double]?
+        let warnings: [String]
+    }
+
+    /// Below this many clusters the default cluster-robust errors are warned about: CR1-type sandwich estimators
+    /// are biased downwards with few clusters (Cameron & Miller 2015; Pustejovsky & Tipton 2018).
+    static let fewClusters = 30
+
     /// The covariance a robust `kind` asks for (nil for `.classical`, which each model scales itself):
-    /// HC0–HC3 from [X_k | u] (hat values asked for only by HC2/HC3), or cluster-robust by the frame's column.
+    /// HC0–HC3 from [X_k | u] (hat values asked for only by HC2/HC3), cluster-robust by the frame's column, or CR2
+    /// from the model's working rows (see `ClusterCR2`).
     static func robust(_ kind: CovarianceKind, bread: Matrix, scoreRows: () -> AugmentedRows,
-                       leverages: () -> [Double], frame: ModelFrame) throws(ModelError) -> Matrix? {
+                       leverages: () -> [Double], workingRows: () -> ClusterCR2.WorkingRows,
+                       frame: ModelFrame) throws(ModelError) -> Robust? {
         switch kind {
         case .classical:
             return nil
         case .robust(let type):
             let h = (type == .hc2 || type == .hc3) ? leverages() : []
-            return heteroskedasticityConsistent(type, bread: bread, rows: scoreRows(), leverages: h)
-        case .cluster(let column):
+            return Robust(vcov: heteroskedasticityConsistent(type, bread: bread, rows: scoreRows(), leverages: h),
+                          clusters: nil, df: nil, warnings: [])
+        case .cluster(let column), .clusterCR2(let column):
             guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
             let (codes, g) = clusterCodes(c)
             guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
-            return clusterRobust(bread: bread, rows: scoreRows(), clusters: codes, clusterCount: g)
+            if case .clusterCR2 = kind {
+                let cr2 = try ClusterCR2.compute(bread: bread, working: workingRows(), clusters: codes, clusterCount: g,
+                                                 column: column)
+                return Robust(vcov: cr2.vcov, clusters: g, df: cr2.df, warnings: [])
+            }
+            var warnings: [String] = []
+            if g < fewClusters {
+                warnings.append("only \(g) clusters of '\(column)': with fewer than \(fewClusters) clusters cluster-robust "
+                                + "standard errors may be too small and tests too liberal; consider the CR2 adjustment with "
+                                + "Satterthwaite degrees of freedom (--cluster-adjust cr2)")
+            }
+            return Robust(vcov: clusterRobust(bread: bread, rows: scoreRows(), clusters: codes, clusterCount: g),
+                          clusters: g, df: nil, warnings: warnings)
         }
     }
 

@@ -6,7 +6,8 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
     case ols, logit, poisson, negbin
 }
 
-/// How standard errors were computed. Labels follow DESIGN.md §7 (`classical`, `hc3`, `cluster:therapist`).
+/// How standard errors were computed. Labels follow DESIGN.md §7 (`classical`, `hc3`, `cluster:therapist`,
+/// `cluster-cr2:therapist`).
 public enum CovarianceKind: Sendable, Equatable {
     /// Model-based: σ²(XᵀX)⁻¹ for OLS, (XᵀWX)⁻¹ for GLMs.
     case classical
@@ -14,6 +15,9 @@ public enum CovarianceKind: Sendable, Equatable {
     case robust(RobustType)
     /// Cluster-robust, as `sandwich::vcovCL(cluster = ~column, type = "HC1", cadjust = TRUE)`.
     case cluster(column: String)
+    /// Cluster-robust with the CR2 bias-reduced linearization adjustment and Satterthwaite degrees of freedom per
+    /// coefficient, as `clubSandwich::vcovCR(type = "CR2")` with `coef_test(test = "Satterthwaite")`.
+    case clusterCR2(column: String)
 
     public enum RobustType: String, Sendable, Equatable, CaseIterable {
         case hc0, hc1, hc2, hc3
@@ -24,6 +28,21 @@ public enum CovarianceKind: Sendable, Equatable {
         case .classical: return "classical"
         case .robust(let t): return t.rawValue
         case .cluster(let c): return "cluster:\(c)"
+        case .clusterCR2(let c): return "cluster-cr2:\(c)"
+        }
+    }
+
+    /// Whether tests use degrees of freedom per coefficient (`Coefficient.df`).
+    public var hasCoefficientDF: Bool {
+        if case .clusterCR2 = self { return true }
+        return false
+    }
+
+    /// The cluster column of a cluster-robust covariance.
+    public var clusterColumn: String? {
+        switch self {
+        case .classical, .robust: return nil
+        case .cluster(let c), .clusterCR2(let c): return c
         }
     }
 }
@@ -39,9 +58,12 @@ public struct Coefficient: Sendable, Equatable {
     public let confLow: Double?
     public let confHigh: Double?
     public let aliased: Bool
+    /// Degrees of freedom of this coefficient's t test and interval when they differ per coefficient
+    /// (Satterthwaite, under `CovarianceKind.clusterCR2`); nil otherwise.
+    public let df: Double?
 
     public init(term: String, estimate: Double?, stdError: Double?, statistic: Double?, pValue: Double?,
-                confLow: Double?, confHigh: Double?, aliased: Bool) {
+                confLow: Double?, confHigh: Double?, aliased: Bool, df: Double? = nil) {
         self.term = term
         self.estimate = estimate
         self.stdError = stdError
@@ -50,6 +72,7 @@ public struct Coefficient: Sendable, Equatable {
         self.confLow = confLow
         self.confHigh = confHigh
         self.aliased = aliased
+        self.df = df
     }
 
     static func aliased(_ term: String) -> Coefficient {
@@ -62,6 +85,22 @@ public struct Coefficient: Sendable, Equatable {
     /// Exponentiated Wald limits (the interval is computed on the link scale).
     public var expConfLow: Double? { confLow.map(exp) }
     public var expConfHigh: Double? { confHigh.map(exp) }
+}
+
+/// The coding of a two-level categorical outcome of a logistic regression.
+public struct OutcomeEvent: Sendable, Equatable {
+    /// The level coded 1 (whose probability is modelled).
+    public let level: String
+    /// The level coded 0.
+    public let otherLevel: String
+    /// Whether the level was chosen by `RegressionOptions.event` rather than taken as the second in sorted order.
+    public let chosen: Bool
+
+    public init(level: String, otherLevel: String, chosen: Bool) {
+        self.level = level
+        self.otherLevel = otherLevel
+        self.chosen = chosen
+    }
 }
 
 /// Fit statistics. Fields that do not apply to a model are `nil`.
@@ -126,6 +165,10 @@ public struct RegressionResult: Sendable {
     public let hatValues: [Double]?
     /// The codings the fit fixed: re-applied to new rows by `Prediction`, and carried in the fit's JSON.
     public let schema: ModelSchema
+    /// Number of clusters among the rows used, for a cluster-robust covariance.
+    public let clusters: Int?
+    /// For a logit of a two-level text outcome: the level modelled as the event (1) and the other level (0).
+    public let event: OutcomeEvent?
     public let warnings: [String]
 
     public var vcovLabel: String { covariance.label }
