@@ -37,9 +37,12 @@ public struct BrentRootFinder: Sendable, Equatable {
 
         var evaluations = 0
         var nonFinite: OptimizationError?
-        func value(_ x: Double) -> Double {
+        func value(_ x: Double) -> Double { truncated(raw(x), at: x) }
+        func raw(_ x: Double) -> Double {
             evaluations += 1
-            let y = f(x)
+            return f(x)
+        }
+        func truncated(_ y: Double, at x: Double) -> Double {
             if y.isNaN {
                 if nonFinite == nil { nonFinite = .nonFiniteObjective(parameters: [x], value: y, evaluation: evaluations) }
                 return 0
@@ -49,18 +52,20 @@ public struct BrentRootFinder: Sendable, Equatable {
             return y
         }
 
-        let fLower = value(lower)
-        let fUpper = value(upper)
+        let rawLower = raw(lower)
+        let fLower = truncated(rawLower, at: lower)
+        let rawUpper = raw(upper)
+        let fUpper = truncated(rawUpper, at: upper)
         if let nonFinite { throw nonFinite }
         if (fLower > 0 && fUpper > 0) || (fLower < 0 && fUpper < 0) {
-            throw .rootNotBracketed(lower: lower, upper: upper, valueAtLower: f(lower), valueAtUpper: f(upper))
+            throw .rootNotBracketed(lower: lower, upper: upper, valueAtLower: rawLower, valueAtUpper: rawUpper)
         }
 
         func result(_ root: Double, _ fRoot: Double, iterations: Int, precision: Double, reason: StopReason) -> Result {
             Result(
                 summary: OptimizerSummary(
                     algorithm: .brentRoot, start: [upper], lowerBounds: [lower], upperBounds: [upper],
-                    initialValue: fUpper, parameters: [root], value: fRoot, evaluations: evaluations,
+                    initialValue: rawUpper, parameters: [root], value: fRoot, evaluations: evaluations,
                     iterations: iterations, stopReason: reason,
                     settings: [OptimizerSetting("tol", tolerance), OptimizerSetting("maxiter", Double(maxIterations))]),
                 estimatedPrecision: precision)

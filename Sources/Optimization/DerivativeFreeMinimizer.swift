@@ -187,8 +187,9 @@ public struct DerivativeFreeMinimizer: Sendable, Equatable {
                 if !(step[i] > 0 && step[i].isFinite) {
                     throw .invalidArgument("initial step of parameter \(i + 1) is \(step[i]); it must be positive")
                 }
-                // BOBYQA needs every bound width to be at least twice the (rescaled) trust-region radius.
-                if algorithm == .bobyqa || n == 1, upper[i] - lower[i] < 2 * step[i] {
+                // BOBYQA needs every bound width to be at least twice the (rescaled) trust-region radius;
+                // a parameter fixed by equal bounds is removed by NLopt before BOBYQA sees it.
+                if algorithm == .bobyqa || n == 1, upper[i] > lower[i], upper[i] - lower[i] < 2 * step[i] {
                     throw .invalidArgument(
                         "initial step \(step[i]) of parameter \(i + 1) is more than half its bound width "
                             + "\(upper[i] - lower[i]); BOBYQA needs a smaller step")

@@ -109,6 +109,7 @@ struct BrentTests {
         #expect(abs(summary.parameters[0] - 1) <= 1e-7)
         let crossing = try BrentRootFinder().findRoot(lower: -1, upper: 1) { $0 > 0.5 ? .infinity : $0 }
         #expect(abs(crossing.root) <= 1e-12)
+        #expect(crossing.summary.initialValue == .infinity)
     }
 
     @Test func deterministic() throws {

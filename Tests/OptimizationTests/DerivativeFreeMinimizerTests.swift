@@ -109,6 +109,11 @@ struct DerivativeFreeMinimizerTests {
         // With x₁ = 1: 4(x₂ − 1) + 1 = 0, so x₂ = 3/4 (to 2e-8, as above).
         #expect(abs(summary.parameters[1] - 0.75) <= 2e-8)
         #expect(summary.parametersOnBounds == [0])
+        var options = Self.tight
+        options.initialStep = [0.1, 0.1]
+        let stepped = try DerivativeFreeMinimizer(options: options).minimize(
+            start: [1, 0.5], lowerBounds: [1, 0], upperBounds: [1, 5], objective: boundedQuadratic)
+        #expect(stepped.parameters[0] == 1 && abs(stepped.parameters[1] - 0.75) <= 2e-8)
     }
 
     @Test func oneParameterNewuoaUsesBobyqa() throws {
