@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // alliance: a Swift toolkit for psychotherapy outcome research.
 // Layers (data flows down; a target never imports one listed above it in DESIGN.md §2):
-// CLapack → LinearAlgebra; Distributions; DataTable → Models / Measures / Privacy; Output; Commands; alliance.
+// CLapack → LinearAlgebra; CNLopt → Optimization; Distributions; DataTable → Models / Measures / Privacy; Output; Commands; alliance.
 import PackageDescription
 
 let package = Package(
@@ -21,9 +21,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "Optimization", dependencies: ["CNLopt", "LinearAlgebra"]),
         .target(name: "Distributions"),
         .target(name: "DataTable"),
         .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable"]),
@@ -45,6 +47,7 @@ let package = Package(
         ),
         .executableTarget(name: "alliance", dependencies: ["Commands", "CMalloc"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "CNLopt"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTableTests", dependencies: ["DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra"], resources: [.copy("Fixtures")]),

@@ -34,6 +34,36 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         (x << k) | (x >> (64 - k))
     }
 
+    /// Advances the generator by 2¹²⁸ draws (the reference code's `jump()`): 2¹²⁸ non-overlapping
+    /// subsequences of 2¹²⁸ draws each, for parallel work. Costs 256 draws' worth of work.
+    public mutating func jump() {
+        apply(jumpPolynomial: (0x180E_C6D3_3CFD_0ABA, 0xD5A6_1266_F0C9_392C, 0xA958_2618_E03F_C9AA, 0x39AB_DC45_29B1_661C))
+    }
+
+    /// Advances the generator by 2¹⁹² draws (the reference code's `long_jump()`): 2⁶⁴ starting points, from
+    /// each of which `jump()` gives 2⁶⁴ streams — e.g. one long jump per analysis, jumps within it.
+    public mutating func longJump() {
+        apply(jumpPolynomial: (0x76E1_5D3E_FEFD_CBBF, 0xC500_4E44_1C52_2FB3, 0x7771_0069_854E_E241, 0x3910_9BB0_2ACB_E635))
+    }
+
+    /// The reference code's jump: the state after the jump is the XOR of the states visited at the set
+    /// bits of the jump polynomial (the characteristic polynomial's power, reduced), bits in order.
+    private mutating func apply(jumpPolynomial words: (UInt64, UInt64, UInt64, UInt64)) {
+        var jumped: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for word in [words.0, words.1, words.2, words.3] {
+            for bit in 0..<64 {
+                if word & (1 << UInt64(bit)) != 0 {
+                    jumped.0 ^= state.0
+                    jumped.1 ^= state.1
+                    jumped.2 ^= state.2
+                    jumped.3 ^= state.3
+                }
+                _ = next()
+            }
+        }
+        state = jumped
+    }
+
     /// Uniform on (0, 1): k·2⁻⁵³ for a 53-bit k, redrawn in the (2⁻⁵³-probability) case k = 0.
     public mutating func nextUniform() -> Double {
         while true {
