@@ -108,22 +108,10 @@ enum SandwichCovariance {
         return v
     }
 
-    /// Cluster identifiers as dense codes 0..<G in order of first appearance.
+    /// Cluster identifiers as dense codes 0..<G in level order: the one grouping type for clusters, random-effect
+    /// groups, --by and strata (DataTable's `GroupingFactor`), with levels absent from the rows used dropped.
     static func clusterCodes(_ column: DataTable.Column) -> (codes: [Int], count: Int) {
-        var codes = [Int](repeating: 0, count: column.count)
-        switch column.data {
-        case .categorical(let c):
-            var map: [Int32: Int] = [:]
-            for i in 0..<c.count {
-                if let m = map[c.codes[i]] { codes[i] = m } else { map[c.codes[i]] = map.count; codes[i] = map.count - 1 }
-            }
-            return (codes, map.count)
-        case .numeric(let c):
-            var map: [Double: Int] = [:]
-            for i in 0..<c.count {
-                if let m = map[c.values[i]] { codes[i] = m } else { map[c.values[i]] = map.count; codes[i] = map.count - 1 }
-            }
-            return (codes, map.count)
-        }
+        let groups = GroupingFactor(column).droppingUnusedLevels()
+        return (groups.codes.map { Int($0) }, groups.levelCount)
     }
 }
