@@ -14,12 +14,14 @@ public struct RegressionOptions: Sendable, Equatable {
     /// (b·sd(x), change in log-odds or log-rate per SD). Standard errors and limits scale the same
     /// way, so statistics and p-values are unchanged.
     public var standardize: Bool
-    /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control.
+    /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control (default 1e-8, R's
+    /// default; values below 1e-10 count as 1e-10). It decides convergence and the reported iteration count;
+    /// the estimates are then polished to the rounding floor whatever epsilon is (docs/models.md).
     public var epsilon: Double
     public var maxIterations: Int
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100) {
+                standardize: Bool = false, epsilon: Double = 1e-8, maxIterations: Int = 100) {
         self.level = level
         self.covariance = covariance
         self.references = references
