@@ -12,12 +12,19 @@ public struct RunCommand: ParsableCommand {
         wrote (e.g. `score ... --out scored.csv`, then `fit ols scored.csv ...`); relative output paths (--out, --plot)
         resolve against DIR.
         Writes DIR/<name>.md, DIR/<name>.html, DIR/figures/, DIR/results/ and DIR/manifest.json.
-        With --check DIR, re-runs the notebook recorded in DIR/manifest.json into a temporary folder and reports
-        every file whose bytes differ.
+        With --check DIR, re-runs the notebook into a temporary folder, compares every file with DIR and prints one of \
+        three verdicts (docs/reproducibility.md):
+        - identical (exit status 0): every file reproduced byte for byte.
+        - numerically equal (exit status 1): the report (.md, .html), figures and other text byte for byte, and each \
+        differing file is JSON or CSV whose numbers agree to 1e-9 relative and whose other content is equal, as on \
+        another BLAS kernel; the files and the BLAS configurations are named.
+        - different (exit status 65): anything else; the first differing value (JSON key, CSV cell) or line of each \
+        file is shown with the command that wrote it, or the changed notebook or input is named.
+        Differences in what ran the two (alliance, Swift, OS, BLAS kernel and threads, from the manifests) are listed.
         """
     )
 
-    @Argument(help: "The notebook (.md). With --check, optional: defaults to the notebook beside DIR's manifest record.")
+    @Argument(help: "The notebook (.md); with --check, the notebook that produced DIR.")
     public var notebook: String?
 
     @Option(name: .long, help: "Output folder (default: out/<notebook name>).")
@@ -26,7 +33,7 @@ public struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Record a failing block's error and go on (exit status 65 at the end).")
     public var keepGoing = false
 
-    @Option(name: .long, help: "Re-run into a temporary folder and compare every file with this earlier output folder.")
+    @Option(name: .long, help: "Re-run into a temporary folder and compare with this earlier output folder: identical (0), numerically equal (1) or different (65).")
     public var check: String?
 
     public init() {}
@@ -66,40 +73,18 @@ public struct RunCommand: ParsableCommand {
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-check-\(getpid())")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         _ = try NotebookRunner(notebookPath: notebook, outputDirectory: scratch, keepGoing: true).run()
-        let differences = try ReportComparison.compare(expected: directory, actual: scratch)
-        if differences.isEmpty {
-            print("identical: every file in \(directory) was reproduced byte for byte")
-        } else {
-            for d in differences { print(d) }
-            throw CLIError.data("\(differences.count) difference(s) between \(directory) and a fresh run")
+        let report = ReportComparison.check(expected: directory, actual: scratch)
+        for line in report.lines { print(line) }
+        switch report.verdict {
+        case .identical:
+            return
+        case .numericallyEqual:
+            throw ExitCode(RunCommand.numericallyEqualStatus)
+        case .different:
+            throw CLIError.data("\(directory) and a fresh run of \(notebook) differ beyond rounding (see above)")
         }
-    }
-}
-
-/// Compares two output folders file by file.
-enum ReportComparison {
-    static func compare(expected: String, actual: String) throws -> [String] {
-        let a = Set(files(in: expected)), b = Set(files(in: actual))
-        var out: [String] = []
-        for f in a.subtracting(b).sorted() { out.append("missing in the new run: \(f)") }
-        for f in b.subtracting(a).sorted() { out.append("new in the new run: \(f)") }
-        for f in a.intersection(b).sorted() {
-            let x = FileManager.default.contents(atPath: (expected as NSString).appendingPathComponent(f))
-            let y = FileManager.default.contents(atPath: (actual as NSString).appendingPathComponent(f))
-            if x != y { out.append("differs: \(f)") }
-        }
-        return out
     }
 
-    static func files(in directory: String) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var out: [String] = []
-        while let f = e.nextObject() as? String {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(f), isDirectory: &isDir), !isDir.boolValue {
-                out.append(f)
-            }
-        }
-        return out.sorted()
-    }
+    /// `--check`'s exit status when the runs are numerically equal but not byte-identical (0: identical; 65: different).
+    static let numericallyEqualStatus: Int32 = 1
 }

@@ -16,7 +16,9 @@ public enum BLASConfiguration {
         return String(cString: c).trimmingCharacters(in: " ")
     }
 
-    /// The kernel OpenBLAS chose for this CPU (or was told to use through `OPENBLAS_CORETYPE`), e.g. "Haswell".
+    /// The kernel OpenBLAS chose at load (`openblas_get_corename()`, e.g. "Zen", "Haswell", "Prescott"): a
+    /// DYNAMIC_ARCH build picks it from the CPU, or from `OPENBLAS_CORETYPE` when that is set. Results can differ
+    /// in their last bits between kernels (docs/reproducibility.md).
     public static var coreName: String {
         guard let c = openblas_get_corename() else { return "unknown" }
         return String(cString: c).trimmingCharacters(in: " ")

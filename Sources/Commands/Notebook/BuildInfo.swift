@@ -35,7 +35,7 @@ enum BuildInfo {
         return "\(text(u.sysname)) \(text(u.release)) \(text(u.machine))"
     }
 
-    static var blas: (config: String, threads: Int) {
-        (BLASConfiguration.description, BLASConfiguration.threadCount)
+    static var blas: (config: String, core: String, threads: Int) {
+        (BLASConfiguration.description, BLASConfiguration.coreName, BLASConfiguration.threadCount)
     }
 }

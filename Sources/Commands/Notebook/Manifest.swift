@@ -20,7 +20,8 @@ struct Manifest {
             ("git_commit", BuildInfo.gitCommit.map { .string($0) } ?? .null),
             ("swift_version", .string(BuildInfo.swiftVersion)),
             ("os", .string(BuildInfo.operatingSystem)),
-            ("blas", .object([("config", .string(blas.config)), ("threads", .integer(blas.threads))])),
+            ("blas", .object([("config", .string(blas.config)), ("core", .string(blas.core)),
+                              ("threads", .integer(blas.threads))])),
             ("notebook", .object([
                 ("file", .string((notebookPath as NSString).lastPathComponent)),
                 ("bytes", .integer(notebookBytes.count)),

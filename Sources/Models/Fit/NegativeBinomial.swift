@@ -3,7 +3,7 @@ import Foundation
 
 /// Negative binomial (NB2) regression with θ estimated by maximum likelihood, alternating with IRLS
 /// exactly as MASS::glm.nb does (Poisson start, `theta.ml` Newton steps, outer loop until
-/// |ΔlogLik|/d1 + |Δθ|/d2 < ε).
+/// |ΔlogLik|/d1 + |Δθ|/d2 < ε), then continued to the rounding floor without counting.
 enum NegativeBinomial {
     static func fit(frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
         let y = try GeneralizedLinearModel.outcomeValues(frame, family: .poisson, event: options.event).values
@@ -19,30 +19,46 @@ enum NegativeBinomial {
         var delta = 1.0
         var logLik = twiceLogLikelihood(y: y, mu: mu, theta: theta) / 2
         var logLikOld = logLik + 2 * d1
+        var criterion = abs(logLikOld - logLik) / d1 + abs(delta) / d2
+        var previousCriterion = Double.infinity
+        // The same two stages as IRLS (GeneralizedLinearModel.irls): MASS's outer test at ε (default 1e-8, never
+        // below 1e-10) decides convergence and which IRLS passes are counted; then the alternation continues,
+        // uncounted, until its criterion is zero or stops shrinking (rounding noise), so θ and the estimates are
+        // the fixed point to rounding under every BLAS kernel.
+        let outerEpsilon = max(options.epsilon, GeneralizedLinearModel.smallestCountingEpsilon)
+        let limit = max(1, options.maxIterations)
         var outer = 0
+        var convergedAt: Int? = nil
+        var polishing = 0
         var totalIterations = fit.iterations
-        // The outer test stops at 1e-10 at the tightest: below that θ only chases rounding noise
-        // (estimates then move by < 1e-10 relative).
-        let outerEpsilon = max(options.epsilon, 1e-10)
-        while outer < options.maxIterations && (abs(logLikOld - logLik) / d1 + abs(delta) / d2) > outerEpsilon {
+        while true {
+            if convergedAt == nil, criterion <= outerEpsilon { convergedAt = outer }
+            if convergedAt == nil {
+                if outer >= limit { break }
+            } else {
+                if criterion == 0 || (polishing > 0 && criterion >= previousCriterion) || polishing >= limit { break }
+                polishing += 1
+            }
             outer += 1
             let family = GLMFamily.negativeBinomial(theta: theta)
-            fit = try GeneralizedLinearModel.irls(family: family, design: design, y: y,
-                                                  etaStart: mu.map { log($0) }, options: options)
-            totalIterations += fit.iterations
+            let next = try GeneralizedLinearModel.irls(family: family, design: design, y: y,
+                                                       etaStart: mu.map { log($0) }, options: options)
+            if convergedAt != nil && !next.converged { break }
+            fit = next
+            if convergedAt == nil { totalIterations += fit.iterations }
             let previous = theta
             mu = fit.mu
             (theta, information) = try thetaML(y: y, mu: mu, limit: options.maxIterations)
             delta = previous - theta
             logLikOld = logLik
             logLik = twiceLogLikelihood(y: y, mu: mu, theta: theta) / 2
+            previousCriterion = criterion
+            criterion = abs(logLikOld - logLik) / d1 + abs(delta) / d2
         }
         let fittedFamily = GLMFamily.negativeBinomial(theta: theta)
         var warnings = try GeneralizedLinearModel.checkFit(fit, family: fittedFamily, design: design, options: options)
-        let converged = (abs(logLikOld - logLik) / d1 + abs(delta) / d2) <= outerEpsilon
-        if !converged {
-            throw .notConverged(model: "negbin (alternating θ and IRLS)", iterations: outer,
-                                lastChange: abs(logLikOld - logLik) / d1 + abs(delta) / d2)
+        if convergedAt == nil {
+            throw .notConverged(model: "negbin (alternating θ and IRLS)", iterations: outer, lastChange: criterion)
         }
         let rank = fit.kept.count
         var stats = FitStatistics(dfModel: rank - (design.hasIntercept ? 1 : 0), dfResidual: n - rank,

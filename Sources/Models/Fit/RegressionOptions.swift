@@ -14,7 +14,9 @@ public struct RegressionOptions: Sendable, Equatable {
     /// (b·sd(x), change in log-odds or log-rate per SD). Standard errors and limits scale the same
     /// way, so statistics and p-values are unchanged.
     public var standardize: Bool
-    /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control.
+    /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control (default 1e-8, R's
+    /// default; values below 1e-10 count as 1e-10). It decides convergence and the reported iteration count;
+    /// the estimates are then polished to the rounding floor whatever epsilon is (docs/models.md).
     public var epsilon: Double
     public var maxIterations: Int
     /// Codings fixed by an earlier fit (per-site fits, bootstrap refits): the design has exactly that fit's
@@ -27,7 +29,7 @@ public struct RegressionOptions: Sendable, Equatable {
     public var event: String?
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-15, maxIterations: Int = 100, event: String? = nil,
+                standardize: Bool = false, epsilon: Double = 1e-8, maxIterations: Int = 100, event: String? = nil,
                 schema: ModelSchema? = nil, diagnostics: Bool = false) {
         self.level = level
         self.covariance = covariance
