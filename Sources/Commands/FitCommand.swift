@@ -10,7 +10,9 @@ public struct FitCommand: AllianceSubcommand {
         commandName: "fit",
         abstract: "Fit a regression (ols, logit, poisson, negbin) from an R-style formula.",
         discussion: """
-            Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`.
+            Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`,
+            y ~ . (all other columns), poly(x, 2), within(x, g) and between(x, g) (group-mean centring and group means),
+            lag(x, g, order) (previous row of the group in order), offset(log(exposure)).
             Categorical predictors use treatment contrasts with the first level in sorted order as reference (--ref col=level).
             Rows with a missing value in any variable the model uses (and the --cluster column) are dropped and counted.
             """
@@ -38,6 +40,9 @@ public struct FitCommand: AllianceSubcommand {
 
     @Flag(name: .long, help: "Also report standardized coefficients (numeric predictors per SD; OLS also per SD of the outcome).")
     public var standardize: Bool = false
+
+    @Option(name: .long, help: ArgumentHelp("An offset on the linear-predictor scale, in formula syntax, e.g. \"log(sessions_offered)\" (as R's offset = argument).", valueName: "expr"))
+    public var offset: String?
 
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
@@ -124,7 +129,8 @@ public struct FitCommand: AllianceSubcommand {
             }
             refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
         }
-        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize)
+        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize,
+                                 offset: offset)
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.
@@ -176,6 +182,7 @@ public struct FitCommand: AllianceSubcommand {
         }
         return .object([
             ("model", .string(r.model.rawValue)), ("formula", .string(r.formula)),
+        ] + (offset.map { [("offset", JSONValue.string($0))] } ?? []) + [
             ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)), ("level", .number(r.level)),
             ("coefficients", .array(coefficients)), ("fit", .object(fit)),
             ("warnings", .array(r.warnings.map { .string($0) })),
@@ -204,6 +211,7 @@ public struct FitCommand: AllianceSubcommand {
         let f = r.fit
         var notes = ["\(data.path): \(r.counts.rowsUsed) of \(r.counts.rowsRead) rows used (\(r.counts.rowsDropped) dropped for missing values).",
                      "Standard errors: \(FitCommand.covarianceDescription(r.covariance))."]
+        if let offset { notes.append("Offset: \(offset) (added to the linear predictor with coefficient 1).") }
         func fixed(_ x: Double?, _ places: Int) -> String { x.map { NumberFormat.fixed($0, places: places) } ?? "—" }
         switch r.model {
         case .ols:

@@ -88,10 +88,8 @@ enum FitPlots {
 
     /// Hat values of the fitted design: hᵢᵢ = Σⱼ Qᵢⱼ² for the thin Q of the estimable columns.
     static func leverages(_ r: RegressionResult, table: Table, options: RegressionOptions) -> [Double]? {
-        var extra: [String] = []
-        if case .cluster(let column) = options.covariance { extra.append(column) }
-        guard let formula = try? Formula(r.formula),
-              let frame = try? ModelFrame(formula: formula, table: table, references: options.references, extraColumns: extra),
+        guard let formula = try? Formula(r.formula, dataColumns: table.columnNames),
+              let frame = try? Regression.modelFrame(formula: formula, data: table, options: options),
               frame.usedRows == r.usedRows else { return nil }
         let design = DesignMatrix(frame: frame)
         let kept = r.estimableTerms.compactMap { design.columnNames.firstIndex(of: $0) }
