@@ -50,14 +50,16 @@ public struct ModelFrame: Sendable {
         let nonMatrix = formula.offsets + formula.randomEffects.flatMap { $0.terms.flatMap(\.variables) + $0.grouping }
             + formula.strata.flatMap(\.variables)
         let allVariables = [formula.outcome] + formula.predictorVariables + nonMatrix
-        // Resolve columns, pointing at the formula position of the first use.
+        // Resolve columns, pointing at the formula position of the first use (or into an added offset expression).
+        var sources: [String: String] = [:]
+        for (v, source) in zip(formula.offsets, formula.offsetSources) { if let source { sources[v.label] = source } }
         var resolved = Set<String>()
         for v in allVariables {
             for name in v.columnNames where !resolved.contains(name) {
                 guard table.column(named: name) != nil else {
                     let (offset, length) = v.location(of: name)
                     throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name),
-                                         formula: formula.text, offset: offset, length: length)
+                                         formula: sources[v.label] ?? formula.text, offset: offset, length: length)
                 }
                 resolved.insert(name)
             }

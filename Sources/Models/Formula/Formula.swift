@@ -117,6 +117,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     /// `offset(expr)` terms (and any `addingOffset` expression), labelled `offset(expr)`; their sum is added to the
     /// linear predictor with coefficient 1, as R's `model.offset`.
     public let offsets: [FormulaVariable]
+    /// For each offset, the text its positions refer to when it is not `text` (an `addingOffset` expression).
+    let offsetSources: [String?]
 
     /// Parses `text`. `dataColumns` (the table's column names, in table order) is needed only when the formula
     /// uses `.`; without it `.` is an error.
@@ -130,10 +132,11 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.randomEffects = parsed.randomEffects
         self.strata = parsed.strata
         self.offsets = parsed.offsets
+        self.offsetSources = parsed.offsets.map { _ in nil }
     }
 
     private init(text: String, outcome: FormulaVariable, terms: [FormulaTerm], hasIntercept: Bool,
-                 randomEffects: [RandomEffectTerm], strata: [StrataTerm], offsets: [FormulaVariable]) {
+                 randomEffects: [RandomEffectTerm], strata: [StrataTerm], offsets: [FormulaVariable], offsetSources: [String?]) {
         self.text = text
         self.outcome = outcome
         self.terms = terms
@@ -141,6 +144,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.randomEffects = randomEffects
         self.strata = strata
         self.offsets = offsets
+        self.offsetSources = offsetSources
     }
 
     /// Variables inside a term in order of first appearance; terms stably sorted by degree.
@@ -162,7 +166,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         var parser = try FormulaParser(expression, dataColumns: nil)
         let variable = try parser.parseOffsetExpression()
         return Formula(text: text, outcome: outcome, terms: terms, hasIntercept: hasIntercept,
-                       randomEffects: randomEffects, strata: strata, offsets: offsets + [variable])
+                       randomEffects: randomEffects, strata: strata, offsets: offsets + [variable],
+                       offsetSources: offsetSources + [expression])
     }
 
     /// The survival response of `Surv(...) ~ ...`; nil for an ordinary outcome.
