@@ -106,7 +106,7 @@ struct FitFormulaCommandTests {
         #expect(relevel.message.contains("use --ref site=north"))
         let offset = try #require(FitFormulaCommandTests.failure(["poisson", "fit_formula_data.csv", "--formula", "attended ~ wai",
                                                                  "--offset", "log(ofered)"]))
-        #expect(offset.kind == .usage && offset.message.contains("no column named 'ofered'; did you mean 'offered'"))
+        #expect(offset.kind == .usage && offset.message.contains("no column named 'ofered' in the data; did you mean 'offered'"))
         // The caret points into the offset expression, not the formula.
         #expect(offset.message.contains("  log(ofered)\n      ^~~~~~"))
         let badOffset = try #require(FitFormulaCommandTests.failure(["poisson", "fit_formula_data.csv", "--formula", "attended ~ wai",
