@@ -213,3 +213,14 @@ struct FormulaExtendedParserTests {
         #expect(failure("y ~ x + \"north")?.message == "unterminated quoted text")
     }
 }
+
+extension FormulaExtendedParserTests {
+    @Test func hostileRandomEffectExpansionsAreBounded() throws {
+        let variables = (1...10).map { "x\($0)" }.joined(separator: " * ")
+        let groups = (1...3).map { "g\($0)" }.joined(separator: "/")
+        // 2^10 − 1 terms plus the intercept, each on three nested groupings: refused, not expanded.
+        #expect(failure("y ~ (\(variables) || \(groups))")?.message
+                == "the random-effects term expands to more than 2000 terms; simplify it")
+        #expect(try Formula("y ~ (\(variables) | \(groups))").randomEffects.count == 3)
+    }
+}

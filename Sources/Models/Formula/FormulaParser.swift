@@ -396,6 +396,10 @@ struct FormulaParser {
             for v in s where !prefix.contains(v) { prefix.append(v) }
             groupings.append(prefix)
         }
+        let expanded = groupings.count * (correlated ? 1 : lhs.terms.count + 1)
+        guard expanded <= FormulaParser.maximumTerms else {
+            throw error(open, "the random-effects term expands to more than \(FormulaParser.maximumTerms) terms; simplify it")
+        }
         var out: [RandomEffectTerm] = []
         for grouping in groupings {
             if correlated {
