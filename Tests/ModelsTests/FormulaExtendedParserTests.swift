@@ -210,7 +210,8 @@ struct FormulaExtendedParserTests {
         #expect(failure("y ~ ns(x, 3)")?.message.contains("poly(x, 2)") == true)
         #expect(failure("y ~ I(foo(x))")?.message == "foo() is not supported in expressions; supported: log(), exp(), sqrt(), abs()")
         #expect(failure("y ~ \"x\"")?.message.contains("quoted text cannot be a term") == true)
-        #expect(failure("y ~ x + \"north")?.message == "unterminated quoted text")
+        #expect(failure("y ~ x + \"north")?.message == "unterminated quoted text; quote column names containing \" in backticks")
+        #expect(failure("y ~ O'Brien")?.offset == 5)
     }
 }
 

@@ -18,7 +18,9 @@ enum OrthogonalPolynomial {
                                    detail: "the degree (\(degree)) must be less than the number of distinct values (\(unique)) among the rows used, as R's poly() requires")
         }
         let n = x.count
-        let mean = GroupFunctions.between(x, codes: [Int](repeating: 0, count: n))[0]
+        // R's mean(): the sum over n, corrected by the mean of the residuals.
+        let rough = x.reduce(0, +) / Double(n)
+        let mean = rough + x.reduce(0) { $0 + ($1 - rough) } / Double(n)
         let centred = x.map { $0 - mean }
         func dot(_ a: [Double], _ b: [Double]) -> Double {
             var s = 0.0

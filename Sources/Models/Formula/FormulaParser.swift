@@ -520,15 +520,16 @@ struct FormulaParser {
                                     offset: nameToken.offset, length: close.offset + 1 - nameToken.offset)
             note(v)
             return v
-        case "within", "between", "lag":
-            let v = try parseGroupFunction(name)
-            note(v)
-            return v
         case "poly":
             let v = try parsePolynomial()
             note(v)
             return v
         default:
+            if let kind = GroupFunction.Kind(rawValue: name) {
+                let v = try parseGroupFunction(kind)
+                note(v)
+                return v
+            }
             if NumericExpression.MathFunction(rawValue: name) != nil {
                 let start = nameToken.offset
                 let e = try parseArithmeticAtom()
@@ -542,8 +543,9 @@ struct FormulaParser {
     }
 
     /// `within(x, g)`, `between(x, g)`, `lag(x, g, order)`.
-    private mutating func parseGroupFunction(_ name: String) throws(FormulaError) -> FormulaVariable {
+    private mutating func parseGroupFunction(_ kind: GroupFunction.Kind) throws(FormulaError) -> FormulaVariable {
         let nameToken = current
+        let name = kind.rawValue
         let usage = name == "lag" ? "lag(x, group, order), as in lag(wai, client, session)" : "\(name)(x, group), as in \(name)(wai, therapist)"
         advance(); advance()
         let argument = try parseArithmetic()
@@ -556,7 +558,6 @@ struct FormulaParser {
         }
         let close = current
         try expect(.rightParen, "')' to close \(name)(; it takes \(usage)")
-        let kind = GroupFunction.Kind(rawValue: name) ?? .within
         let function = GroupFunction(kind: kind, argument: argument, group: group, order: order)
         return FormulaVariable(kind: .groupFunction(function), label: function.label, offset: nameToken.offset,
                                length: close.offset + 1 - nameToken.offset)

@@ -88,7 +88,7 @@ enum FormulaLexer {
                 var j = i + 1
                 while j < chars.count && chars[j] != c { j += 1 }
                 guard j < chars.count else {
-                    throw FormulaError(formula: formula, offset: i, message: "unterminated quoted text")
+                    throw FormulaError(formula: formula, offset: i, message: "unterminated quoted text; quote column names containing \(c) in backticks")
                 }
                 tokens.append(FormulaToken(kind: .string(String(chars[(i + 1)..<j])), offset: i, length: j - i + 1, quoted: true))
                 i = j + 1
