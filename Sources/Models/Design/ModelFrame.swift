@@ -22,9 +22,11 @@ public struct DataCounts: Sendable, Equatable {
     }
 }
 
-/// The data a formula needs, after listwise deletion over the model's own columns (and any extra
-/// columns such as a cluster identifier): evaluated transformations, categorical variables re-levelled
-/// to the levels present with the reference level first.
+/// The data a formula needs, after listwise deletion over the model's own columns (offsets, random-effects
+/// and strata columns included, and any extra columns such as a cluster identifier): evaluated
+/// transformations, group functions and polynomials, the summed offset, categorical variables re-levelled to
+/// the levels present with the reference level first. `lag()` is computed on all rows first and drops the rows
+/// whose lag is missing; `within()`, `between()` and `poly()` are computed on the rows used.
 public struct ModelFrame: Sendable {
     public let formula: Formula
     public let counts: DataCounts
