@@ -78,14 +78,13 @@ public enum Regression {
         let residualVariance = rss / Double(dfResidual)
 
         // Model sum of squares as summary.lm: centred when the formula has an intercept, of the fitted values
-        // as lm reports them, the offset included (R 4.2's summary.lm does not subtract it).
-        let fitted = frame.offset.map { zip(ls.fitted, $0).map { $0 + $1 } } ?? ls.fitted
+        // without the offset (Xb), as R ≥ 4.3 (`f <- f - z$offset`; R 4.2 left the offset in).
         var mss = 0.0
         if design.hasIntercept {
-            let meanFitted = fitted.reduce(0, +) / Double(n)
-            for f in fitted { mss += (f - meanFitted) * (f - meanFitted) }
+            let meanFitted = ls.fitted.reduce(0, +) / Double(n)
+            for f in ls.fitted { mss += (f - meanFitted) * (f - meanFitted) }
         } else {
-            for f in fitted { mss += f * f }
+            for f in ls.fitted { mss += f * f }
         }
         var stats = FitStatistics(dfModel: rank - interceptDF, dfResidual: dfResidual, logLikelihood: 0, aic: 0, bic: 0)
         let nD = Double(n)
@@ -162,7 +161,7 @@ public enum Regression {
         return RegressionResult(model: .ols, formula: frame.formula.text, coefficients: table, fit: stats,
                                 covariance: options.covariance, level: options.level, counts: frame.counts,
                                 vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
-                                fittedValues: fitted,
+                                fittedValues: frame.offset.map { zip(ls.fitted, $0).map { $0 + $1 } } ?? ls.fitted,
                                 residuals: ls.residuals, usedRows: frame.usedRows,
                                 standardizedCoefficients: standardized, warnings: warnings)
     }

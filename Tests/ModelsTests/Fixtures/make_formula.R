@@ -55,6 +55,15 @@ add <- function(name, model, formula, terms, m, V, offset = NULL, vcov_label = "
     s <- summary(m)
     stats$r_squared <- s$r.squared; stats$adj_r_squared <- s$adj.r.squared; stats$sigma <- s$sigma
     stats$f_statistic <- unname(s$fstatistic[1])
+    if (!is.null(m$offset)) {
+      # R >= 4.3's summary.lm takes the model sum of squares from the fitted values minus the offset
+      # (`f <- f - z$offset`); R 4.2 used the fitted values with the offset in them. Computed here as R >= 4.3 does.
+      f <- fitted(m) - m$offset; rss <- sum(residuals(m)^2); mss <- sum((f - mean(f))^2)
+      p <- m$rank; rdf <- m$df.residual; n <- length(f)
+      stats$r_squared <- mss / (mss + rss)
+      stats$adj_r_squared <- 1 - (1 - stats$r_squared) * ((n - 1) / rdf)
+      stats$f_statistic <- (mss / (p - 1)) / (rss / rdf)
+    }
   }
   if (!is.null(m$theta)) { stats$theta <- m$theta; stats$theta_std_error <- m$SE.theta }
   parts <- c(sprintf('"name": "%s"', name), sprintf('"model": "%s"', model), sprintf('"formula": "%s"', formula),
