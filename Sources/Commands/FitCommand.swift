@@ -10,7 +10,9 @@ public struct FitCommand: AllianceSubcommand {
         commandName: "fit",
         abstract: "Fit a regression (ols, logit, poisson, negbin) from an R-style formula.",
         discussion: """
-            Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`.
+            Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`,
+            y ~ . (all other columns), poly(x, 2), within(x, g) and between(x, g) (group-mean centring and group means),
+            lag(x, g, order) (previous row of the group in order), offset(log(exposure)).
             Categorical predictors use treatment contrasts with the first level in sorted order as reference (--ref col=level).
             Rows with a missing value in any variable the model uses (and the --cluster column) are dropped and counted.
             """
@@ -44,6 +46,9 @@ public struct FitCommand: AllianceSubcommand {
 
     @Flag(name: .long, help: "Also report standardized coefficients (numeric predictors per SD; OLS also per SD of the outcome).")
     public var standardize: Bool = false
+
+    @Option(name: .long, help: ArgumentHelp("An offset on the linear-predictor scale, in formula syntax, e.g. \"log(sessions_offered)\" (as R's offset = argument).", valueName: "expr"))
+    public var offset: String?
 
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
@@ -140,7 +145,8 @@ public struct FitCommand: AllianceSubcommand {
             }
             refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
         }
-        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize, event: event)
+        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize,
+                                 offset: offset, event: event)
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.
@@ -194,6 +200,7 @@ public struct FitCommand: AllianceSubcommand {
         }
         var top: [(String, JSONValue)] = [
             ("model", .string(r.model.rawValue)), ("formula", .string(r.formula)),
+        ] + (offset.map { [("offset", JSONValue.string($0))] } ?? []) + [
             ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)),
         ]
         if let clusters = r.clusters { top.append(("clusters", .integer(clusters))) }
@@ -240,6 +247,7 @@ public struct FitCommand: AllianceSubcommand {
             notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
                          + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
         }
+        if let offset { notes.append("Offset: \(offset) (added to the linear predictor with coefficient 1).") }
         func fixed(_ x: Double?, _ places: Int) -> String { x.map { NumberFormat.fixed($0, places: places) } ?? "—" }
         switch r.model {
         case .ols:

@@ -19,7 +19,10 @@ enum SavedRegressionJSON {
                                 ("levels", .array(levels.map { .string($0) }))])
             }
         }
-        return .object([("variables", .array(variables)), ("columns", .array(s.columnNames.map { .string($0) }))])
+        var fields: [(String, JSONValue)] = [("variables", .array(variables)), ("columns", .array(s.columnNames.map { .string($0) }))]
+        if !s.addedOffsets.isEmpty { fields.append(("offsets", .array(s.addedOffsets.map { .string($0) }))) }
+        if let columns = s.dataColumns { fields.append(("data_columns", .array(columns.map { .string($0) }))) }
+        return .object(fields)
     }
 
     static func covariance(terms: [String], _ v: Matrix) -> JSONValue {
@@ -80,7 +83,11 @@ enum SavedRegressionJSON {
         guard let dfResidual = json["fit"]?["df_residual"]?.intValue else { throw missing("no \"fit\".\"df_residual\"") }
         let sigma = json["fit"]?["sigma"]?.doubleValue
         if kind == .ols && sigma == nil { throw missing("no \"fit\".\"sigma\"") }
-        return SavedRegression(model: kind, formula: formula, schema: ModelSchema(formula: formula, variables: variables, columnNames: columns),
+        let offsets = schemaJSON["offsets"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let dataColumns = schemaJSON["data_columns"]?.arrayValue?.compactMap(\.stringValue)
+        let schema = ModelSchema(formula: formula, variables: variables, columnNames: columns, addedOffsets: offsets,
+                                 dataColumns: dataColumns)
+        return SavedRegression(model: kind, formula: formula, schema: schema,
                                terms: terms, estimates: ordered, vcov: vcov, sigma: sigma, dfResidual: dfResidual,
                                vcovLabel: json["vcov"]?.stringValue ?? "classical")
     }

@@ -15,6 +15,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case referenceForNonCategorical(column: String)
     /// A transformation gave a non-finite value: `log` or `sqrt` outside its domain, division by zero, overflow.
     case invalidTransform(variable: String, row: Int, detail: String)
+    /// A formula function cannot be computed over the rows used (e.g. `poly()` of too high a degree).
+    case invalidVariable(variable: String, detail: String)
     case outcomeNotBinary(outcome: String, detail: String)
     case invalidCounts(outcome: String, row: Int, value: Double)
     case nonFiniteOutcome(outcome: String, row: Int)
@@ -61,6 +63,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "a reference level was given for '\(c)', which is not a categorical variable of the model"
         case .invalidTransform(let v, let row, let detail):
             return "'\(v)' cannot be computed at data row \(row + 1): \(detail)"
+        case .invalidVariable(let v, let detail):
+            return "'\(v)' cannot be computed: \(detail)"
         case .outcomeNotBinary(let y, let detail):
             return "the outcome '\(y)' must be binary (0/1 or a two-level category) for logistic regression: \(detail)"
         case .invalidCounts(let y, let row, let value):

@@ -54,9 +54,9 @@ struct HostileInputModelTests {
         Case("ols", "y ~ I(x1 / (z - z))", .refused(.data, ["not finite (division by zero"])),
         // Unknown columns and functions
         Case("ols", "y ~ x3 + z", .refused(.usage, ["no column named 'x3'", "did you mean", "'x1'", "^~"])),
-        Case("ols", "y ~ foo(x1)", .refused(.usage, ["unknown function 'foo()'", "^~~"])),
-        Case("ols", "Surv(y, x1) ~ z", .refused(.usage, ["not supported yet"])),
-        Case("ols", "y ~ x1 + (1 | site)", .refused(.usage, ["random-effects terms", "not supported yet"])),
+        Case("ols", "y ~ foo(x1)", .refused(.usage, ["foo() is not supported in formulas", "^~~"])),
+        Case("ols", "Surv(y, x1) ~ z", .refused(.usage, ["needs `fit cox`", "^~~~~~~~~~~"])),
+        Case("ols", "y ~ x1 + (1 | site)", .refused(.usage, ["random-effects terms need `fit lmm`", "--cluster site"])),
         Case("ols", "y ~ x1/z", .refused(.usage, ["nesting with '/' is not supported"])),
         // Malformed formulas
         Case("ols", "", .refused(.usage, ["the formula is empty"])),

@@ -53,6 +53,8 @@ public struct DesignMatrix: Sendable {
                     } else {
                         factors.append([(v.label, .numeric(x))])
                     }
+                case .numericColumns(let suffixes, let columns):
+                    factors.append(zip(suffixes, columns).map { ("\(v.label)\($0)", .numeric($1)) })
                 case .categorical(let levels, let codes):
                     let margin = term.variables.filter { $0 != v }
                     let contrasted = margin.isEmpty ? formula.hasIntercept : termSet.contains(FormulaTerm(variables: margin))
@@ -88,6 +90,17 @@ public struct DesignMatrix: Sendable {
         self.columnIsCategorical = categorical
         self.columnParts = columnParts
         self.transformInputs = frame.transformInputs
+    }
+
+    /// The intercept-only design of `n` rows (the null model of a fit with an offset).
+    init(interceptOnlyRows n: Int) {
+        self.rows = n
+        self.columnNames = ["(Intercept)"]
+        self.columnTerms = ["(Intercept)"]
+        self.hasIntercept = true
+        self.columnIsCategorical = [false]
+        self.columnParts = [[]]
+        self.transformInputs = [:]
     }
 
     /// Writes rows `range` of the given columns (all by default) into `base`, the k-th at `base + k·ld`.
@@ -188,6 +201,10 @@ public struct DesignMatrix: Sendable {
         for term in formula.terms {
             var product: Double = 1
             for v in term.variables {
+                if case .numericColumns(_, let columns) = frame.variables[v.label] {
+                    product *= Double(columns.count)
+                    continue
+                }
                 guard case .categorical(let levels, _) = frame.variables[v.label] else { continue }
                 let margin = term.variables.filter { $0 != v }
                 let contrasted = margin.isEmpty ? formula.hasIntercept : termSet.contains(FormulaTerm(variables: margin))

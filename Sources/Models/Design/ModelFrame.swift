@@ -5,6 +5,9 @@ public enum VariableValues: Sendable, Equatable {
     case numeric([Double])
     /// Levels in coding order (the reference level first) and one code per used row.
     case categorical(levels: [String], codes: [Int32])
+    /// Several numeric design columns from one variable (`poly(x, 2)`), each named by the variable's label
+    /// followed by its suffix (`poly(x, 2)1`, as R names them).
+    case numericColumns(suffixes: [String], columns: [[Double]])
 }
 
 /// How many rows the model saw, used and dropped by listwise deletion.
@@ -19,9 +22,11 @@ public struct DataCounts: Sendable, Equatable {
     }
 }
 
-/// The data a formula needs, after listwise deletion over the model's own columns (and any extra
-/// columns such as a cluster identifier): evaluated transformations, categorical variables re-levelled
-/// to the levels present with the reference level first.
+/// The data a formula needs, after listwise deletion over the model's own columns (offsets, random-effects
+/// and strata columns included, and any extra columns such as a cluster identifier): evaluated
+/// transformations, group functions and polynomials, the summed offset, categorical variables re-levelled to
+/// the levels present with the reference level first. `lag()` is computed on all rows first and drops the rows
+/// whose lag is missing; `within()`, `between()` and `poly()` are computed on the rows used.
 public struct ModelFrame: Sendable {
     public let formula: Formula
     public let counts: DataCounts
@@ -32,10 +37,14 @@ public struct ModelFrame: Sendable {
     public let variables: [String: VariableValues]
     /// Extra columns restricted to the used rows, keyed by column name.
     public let extraColumns: [String: Column]
+    /// The sum of the formula's offsets over the used rows (R's `model.offset`); nil when it has none.
+    public let offset: [Double]?
     /// Used-row values of every numeric column a transformation reads (for extended-precision designs).
     let transformInputs: [String: [Double]]
     /// Warnings about the data as the formula reads it (a text column that becomes a factor of many levels).
     public let warnings: [String]
+    /// The table's column names when the formula's `.` expanded over them (kept in the schema for `predict`).
+    let dataColumnsForDot: [String]?
 
     /// A text column used as a predictor without `factor()` that has more levels than this is warned about.
     public static let manyLevels = 20
@@ -50,19 +59,32 @@ public struct ModelFrame: Sendable {
     public init(formula: Formula, table: Table, references: [String: String] = [:],
                 extraColumns: [String] = [], schema: ModelSchema? = nil, withOutcome: Bool = true) throws(ModelError) {
         self.formula = formula
+        self.dataColumnsForDot = (try? Formula(formula.text)) == nil ? table.columnNames : nil
+        if case .survival = formula.outcome.kind, let refusal = formula.fixedEffectsRefusal() { throw .formula(refusal) }
+        let nonMatrix = formula.offsets + formula.randomEffects.flatMap { $0.terms.flatMap(\.variables) + $0.grouping }
+            + formula.strata.flatMap(\.variables)
         let frozen = schema?.frozenLevels
-        let allVariables = (withOutcome ? [formula.outcome] : []) + formula.predictorVariables
-        // Resolve columns, pointing at the formula position of the first use.
+        let allVariables = (withOutcome ? [formula.outcome] : []) + formula.predictorVariables + nonMatrix
+        // Resolve columns, pointing at the formula position of the first use (or into an added offset expression).
+        var sources: [String: String] = [:]
+        for (v, source) in zip(formula.offsets, formula.offsetSources) { if let source { sources[v.label] = source } }
+        var resolved = Set<String>()
+        for v in allVariables {
+            for name in v.columnNames where !resolved.contains(name) {
+                guard table.column(named: name) != nil else {
+                    let (offset, length) = v.location(of: name)
+                    throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name),
+                                         formula: sources[v.label] ?? formula.text, offset: offset, length: length)
+                }
+                resolved.insert(name)
+            }
+        }
+        // Columns whose missing values drop a row: every column the model reads, except that lag(x, g, order)
+        // drops a row when its lag is missing (computed on all rows below), not when the row's own x is.
         var needed: [String] = []
         for v in allVariables {
-            for name in v.columnNames where !needed.contains(name) {
-                guard table.column(named: name) != nil else {
-                    let (offset, length) = ModelFrame.location(of: name, in: v)
-                    throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name),
-                                         formula: formula.text, offset: offset, length: length)
-                }
-                needed.append(name)
-            }
+            if case .groupFunction(let g) = v.kind, g.kind == .lag { continue }
+            for name in v.columnNames where !needed.contains(name) { needed.append(name) }
         }
         for name in extraColumns where !needed.contains(name) {
             guard table.column(named: name) != nil else {
@@ -75,13 +97,20 @@ public struct ModelFrame: Sendable {
                 switch v.kind {
                 case .factor(let c): return c == column
                 case .column(let c): return c == column && table.column(named: c)?.categorical != nil
-                case .transform: return false
+                case .transform, .groupFunction, .polynomial, .survival: return false
                 }
             }
             guard usedAsFactor else { throw .referenceForNonCategorical(column: column) }
         }
 
-        // Listwise deletion over every column the model reads.
+        // Lags on the data's rows, before listwise deletion.
+        var lags: [String: GroupFunctions.Lagged] = [:]
+        for v in formula.predictorVariables {
+            guard case .groupFunction(let g) = v.kind, g.kind == .lag, lags[v.label] == nil else { continue }
+            lags[v.label] = try GroupFunctions.lag(g, label: v.label, table: table)
+        }
+
+        // Listwise deletion over every column the model reads and every lag.
         let columns = needed.compactMap { table.column(named: $0) }
         var keep = [Bool](repeating: true, count: table.rowCount)
         for column in columns {
@@ -90,18 +119,26 @@ public struct ModelFrame: Sendable {
             case .categorical(let c): for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false }
             }
         }
+        for lag in lags.values { for i in 0..<lag.missing.count where lag.missing[i] { keep[i] = false } }
         var used: [Int] = []
         used.reserveCapacity(table.rowCount)
         for i in 0..<keep.count where keep[i] { used.append(i) }
-        guard !used.isEmpty else { throw .noCompleteRows(rowsRead: table.rowCount, columns: needed) }
+        guard !used.isEmpty else {
+            throw .noCompleteRows(rowsRead: table.rowCount, columns: needed + lags.keys.sorted())
+        }
         self.usedRows = used
         self.counts = DataCounts(rowsRead: table.rowCount, rowsUsed: used.count)
 
         var values: [String: VariableValues] = [:]
         var warnings: [String] = []
         for v in formula.predictorVariables {
-            var value = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
+            var value: VariableValues
+            if let lag = lags[v.label] {
+                value = .numeric(try GroupFunctions.usedValues(lag, label: v.label, rows: used))
+            } else {
+                value = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
                                                 frozenLevels: frozen?[v.label])
+            }
             if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
             values[v.label] = value
             if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value, levels.count > ModelFrame.manyLevels {
@@ -109,6 +146,15 @@ public struct ModelFrame: Sendable {
             }
         }
         self.warnings = warnings
+        var offset: [Double]? = nil
+        for v in formula.offsets {
+            guard case .numeric(let o) = try ModelFrame.evaluate(v, table: table, rows: used, references: [:], isOutcome: false,
+                                                                 frozenLevels: nil) else {
+                throw .nonNumericVariable(variable: v.label, column: v.columnNames.first ?? v.label)
+            }
+            offset = offset.map { sum in zip(sum, o).map { $0 + $1 } } ?? o
+        }
+        self.offset = offset
         self.variables = values
         self.outcome = withOutcome
             ? try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true, frozenLevels: nil)
@@ -146,19 +192,14 @@ public struct ModelFrame: Sendable {
             + "missing with --na; if a factor is intended, write factor(\(reference)) to silence this warning"
     }
 
-    private static func location(of column: String, in v: FormulaVariable) -> (Int, Int) {
-        if case .transform(let e) = v.kind, let hit = e.columnReference(column) { return hit }
-        return (v.offset, v.length)
-    }
-
     /// A variable evaluated on new rows must have the coding the schema fixed: a numeric variable stays numeric.
     private static func conform(_ value: VariableValues, to coding: ModelSchema.Coding,
                                 variable v: FormulaVariable) throws(ModelError) -> VariableValues {
         switch (value, coding) {
-        case (.numeric, .numeric), (.categorical, .categorical): return value
+        case (.numeric, .numeric), (.categorical, .categorical), (.numericColumns, .numeric): return value
         case (.categorical, .numeric):
             throw .nonNumericVariable(variable: v.label, column: v.columnNames.first ?? v.label)
-        case (.numeric, .categorical):
+        case (.numeric, .categorical), (.numericColumns, .categorical):
             throw .codingChanged(variable: v.label, detail: "it was categorical in the fitted model but is numeric here")
         }
     }
@@ -195,28 +236,46 @@ public struct ModelFrame: Sendable {
                                    reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
             }
         case .transform(let e):
-            var columns: [String: NumericColumn] = [:]
-            var usedValues: [String: [Double]] = [:]
-            for name in e.columnNames {
-                guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
-                guard let numeric = column.numeric else { throw .nonNumericVariable(variable: v.label, column: name) }
-                columns[name] = numeric
-                usedValues[name] = rows.map { numeric.values[$0] }
+            return .numeric(try numericValues(e, label: v.label, table: table, rows: rows))
+        case .groupFunction(let g):
+            let x = try numericValues(g.argument, label: v.label, table: table, rows: rows)
+            guard let column = table.column(named: g.group.columnNames.first ?? "") else {
+                throw .numerical("column \(g.group.label) vanished")
             }
-            let out = e.evaluate(columns: usedValues, count: rows.count)
-            if let k = out.firstIndex(where: { !$0.isFinite }) {
-                let row = rows[k]
-                let lookup: (String) -> Double = { columns[$0]?.values[row] ?? .nan }
-                let detail: String
-                if let (f, arg) = e.domainViolation(lookup) {
-                    detail = "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
-                } else {
-                    detail = "the result is not finite (division by zero or overflow)"
-                }
-                throw .invalidTransform(variable: v.label, row: row, detail: detail)
+            let codes = GroupFunctions.codes(column, rows: rows)
+            switch g.kind {
+            case .within: return .numeric(GroupFunctions.within(x, codes: codes))
+            case .between: return .numeric(GroupFunctions.between(x, codes: codes))
+            case .lag: throw .numerical("lag \(v.label) is computed before listwise deletion")
             }
-            return .numeric(out)
+        case .polynomial(let p):
+            let x = try numericValues(p.argument, label: v.label, table: table, rows: rows)
+            let columns = try OrthogonalPolynomial.columns(x, degree: p.degree, raw: p.raw, label: v.label)
+            return .numericColumns(suffixes: (1...p.degree).map(String.init), columns: columns)
+        case .survival:
+            // Refused in init with the message naming `fit cox`; a survival response is never a design variable.
+            throw .nonNumericOutcome(outcome: v.label)
         }
+    }
+
+    /// A numeric expression over the used rows; a non-finite result names the row and why (log of a
+    /// non-positive number, division by zero, overflow).
+    static func numericValues(_ e: NumericExpression, label: String, table: Table, rows: [Int]) throws(ModelError) -> [Double] {
+        var columns: [String: NumericColumn] = [:]
+        var usedValues: [String: [Double]] = [:]
+        for name in e.columnNames {
+            guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
+            guard let numeric = column.numeric else { throw .nonNumericVariable(variable: label, column: name) }
+            columns[name] = numeric
+            usedValues[name] = rows.map { numeric.values[$0] }
+        }
+        let out = e.evaluate(columns: usedValues, count: rows.count)
+        if let k = out.firstIndex(where: { !$0.isFinite }) {
+            let row = rows[k]
+            let lookup: (String) -> Double = { columns[$0]?.values[row] ?? .nan }
+            throw .invalidTransform(variable: label, row: row, detail: e.nonFiniteDetail(lookup))
+        }
+        return out
     }
 
     /// Keeps only levels present in the used rows, in their original order, with the reference first; with
@@ -253,16 +312,4 @@ public struct ModelFrame: Sendable {
         return .categorical(levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
     }
 
-}
-
-extension NumericExpression {
-    /// Offset and length of the first reference to `column`.
-    func columnReference(_ column: String) -> (Int, Int)? {
-        switch self {
-        case .constant: return nil
-        case .column(let n, let o, let l): return n == column ? (o, l) : nil
-        case .negate(let a), .function(_, let a), .parenthesized(let a): return a.columnReference(column)
-        case .binary(_, let a, let b): return a.columnReference(column) ?? b.columnReference(column)
-        }
-    }
 }

@@ -29,11 +29,28 @@ public struct ModelSchema: Sendable, Equatable {
     public let variables: [Variable]
     /// The design's column names (coefficient names), in order.
     public let columnNames: [String]
+    /// Offset expressions given apart from the formula (`--offset`), added to the linear predictor.
+    public let addedOffsets: [String]
+    /// The fitted table's column names, kept only when the formula uses `.` (which expands to them).
+    public let dataColumns: [String]?
 
-    public init(formula: String, variables: [Variable], columnNames: [String]) {
+    public init(formula: String, variables: [Variable], columnNames: [String], addedOffsets: [String] = [],
+                dataColumns: [String]? = nil) {
         self.formula = formula
         self.variables = variables
         self.columnNames = columnNames
+        self.addedOffsets = addedOffsets
+        self.dataColumns = dataColumns
+    }
+
+    /// The formula as fitted: `.` expanded over the fitted table's columns, `--offset` expressions added.
+    public func parsedFormula() throws(ModelError) -> Formula {
+        var parsed: Formula
+        do { parsed = try Formula(formula, dataColumns: dataColumns) } catch { throw .formula(error) }
+        for expression in addedOffsets {
+            do { parsed = try parsed.addingOffset(expression) } catch { throw .formula(error) }
+        }
+        return parsed
     }
 
     /// The coding of the variable labelled `label`, if the formula has it.
@@ -55,9 +72,10 @@ extension ModelFrame {
         let variables = formula.predictorVariables.map { v -> ModelSchema.Variable in
             switch self.variables[v.label] {
             case .categorical(let levels, _)?: return ModelSchema.Variable(label: v.label, coding: .categorical(levels: levels))
-            case .numeric?, nil: return ModelSchema.Variable(label: v.label, coding: .numeric)
+            case .numeric?, .numericColumns?, nil: return ModelSchema.Variable(label: v.label, coding: .numeric)
             }
         }
-        return ModelSchema(formula: formula.text, variables: variables, columnNames: DesignMatrix(frame: self).columnNames)
+        return ModelSchema(formula: formula.text, variables: variables, columnNames: DesignMatrix(frame: self).columnNames,
+                           addedOffsets: formula.offsetSources.compactMap { $0 }, dataColumns: dataColumnsForDot)
     }
 }

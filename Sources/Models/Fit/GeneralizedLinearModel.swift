@@ -54,14 +54,18 @@ enum GeneralizedLinearModel {
     ///    the exception (see `stalledStep`). The estimates are then the fixed point to rounding, so
     ///    kernels agree to ~1e-13, where a deviance test at ε = 1e-15 stopped one pass earlier or later
     ///    (IRLS for negbin converges linearly and its estimates still moved by ~1e-9 at that point).
-    static func irls(family: GLMFamily, design: DesignMatrix, y: [Double],
-                     etaStart: [Double]?, options: RegressionOptions) throws(ModelError) -> IRLSFit {
+    ///
+    /// `offset` (nil for none) is added to the linear predictor, as glm.fit's: η = Xβ + offset, and the working
+    /// response z − offset is regressed on X. `etaStart` is the whole linear predictor, offset included; without it
+    /// the start is the family's (glm.fit's mustart), which ignores the offset.
+    static func irls(family: GLMFamily, design: DesignMatrix, y: [Double], etaStart: [Double]?, offset: [Double]?,
+                     options: RegressionOptions) throws(ModelError) -> IRLSFit {
         let n = design.rows, p = design.columns
         let extended = Double(n) * Double(p * p) <= extendedPrecisionBudget
         let epsilon = max(options.epsilon, smallestCountingEpsilon)
         let limit = max(1, options.maxIterations)
         let start = etaStart ?? y.map { family.link(family.startingMean($0)) }
-        var current = try pass(family: family, design: design, y: y, coefficients: nil, eta: start)
+        var current = try pass(family: family, design: design, y: y, offset: offset, coefficients: nil, eta: start)
         var devOld = current.deviance
         var coefficientsOld: [Double]? = nil
         var keptOld: [Int] = []
@@ -77,13 +81,13 @@ enum GeneralizedLinearModel {
                                       factored: current.factored, withResiduals: false,
                                       extendedWhenIllConditioned: extended)
             var beta = ls.coefficients
-            var next = try pass(family: family, design: design, y: y,
+            var next = try pass(family: family, design: design, y: y, offset: offset,
                                 coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
             // Step halving when the deviance is not finite, as glm.fit does.
             var halvings = 0
             while !next.deviance.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
                 beta = zip(beta, old).map { ($0 + $1) / 2 }
-                next = try pass(family: family, design: design, y: y,
+                next = try pass(family: family, design: design, y: y, offset: offset,
                                 coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
                 halvings += 1
             }
@@ -140,7 +144,7 @@ enum GeneralizedLinearModel {
 
     /// One pass: each block of X is built once and serves both η = X·b and the next weighted step.
     /// `coefficients` has one entry per design column (0 for aliased ones); nil takes `eta` as given.
-    static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], coefficients: [Double]?,
+    static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], offset: [Double]?, coefficients: [Double]?,
                      eta given: [Double]?) throws(ModelError) -> Pass {
         let n = design.rows, p = design.columns
         var eta = given ?? [Double](repeating: 0, count: n)
@@ -161,7 +165,7 @@ enum GeneralizedLinearModel {
                             do throws(ModelError) {
                                 try parts.run { k, range throws(ModelError) in
                                     try rows.stream(range, part: k, into: factorizations[k], family: family,
-                                                    design: design, y: y, coefficients: coefficients)
+                                                    design: design, y: y, offset: offset, coefficients: coefficients)
                                 }
                             } catch {
                                 failure = error
@@ -242,6 +246,8 @@ enum GeneralizedLinearModel {
             }
             if let event { throw .eventForNumericOutcome(outcome: name, level: event) }
             return (y, nil)
+        case .numericColumns:
+            throw .nonNumericOutcome(outcome: name)
         }
     }
 
@@ -250,7 +256,7 @@ enum GeneralizedLinearModel {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
-        let fit = try irls(family: family, design: design, y: y, etaStart: nil, options: options)
+        let fit = try irls(family: family, design: design, y: y, etaStart: nil, offset: frame.offset, options: options)
         var warnings = try checkFit(fit, family: family, design: design, options: options)
         let rank = fit.kept.count
         var logLik = 0.0
@@ -259,7 +265,8 @@ enum GeneralizedLinearModel {
                                   logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank),
                                   bic: -2 * logLik + log(Double(n)) * Double(rank))
         stats.deviance = fit.deviance
-        stats.nullDeviance = nullDeviance(family: family, y: y, hasIntercept: design.hasIntercept)
+        stats.nullDeviance = try nullDeviance(family: family, y: y, hasIntercept: design.hasIntercept, offset: frame.offset,
+                                              start: fit.eta, options: options)
         stats.dfNull = n - (design.hasIntercept ? 1 : 0)
         stats.iterations = fit.iterations
         stats.converged = fit.converged
@@ -268,10 +275,21 @@ enum GeneralizedLinearModel {
                             warnings: &warnings)
     }
 
-    /// Deviance of the intercept-only model (or of μ = linkinv(0) without an intercept), as glm.fit.
-    static func nullDeviance(family: GLMFamily, y: [Double], hasIntercept: Bool) -> Double {
-        let mu0 = hasIntercept ? y.reduce(0, +) / Double(y.count) : family.linkInverse(0)
-        return y.reduce(0) { $0 + family.deviance($1, mu0) }
+    /// Deviance of the intercept-only model (or of μ = linkinv(0) without an intercept), as glm.fit. With an
+    /// offset: without an intercept μ = linkinv(offset) (glm.fit); with one, glm refits the intercept-only model
+    /// with the offset, started from the full model's linear predictor `start` (its `fit2`), and MASS::glm.nb does the same.
+    static func nullDeviance(family: GLMFamily, y: [Double], hasIntercept: Bool, offset: [Double]?, start: [Double],
+                             options: RegressionOptions) throws(ModelError) -> Double {
+        guard let offset else {
+            let mu0 = hasIntercept ? y.reduce(0, +) / Double(y.count) : family.linkInverse(0)
+            return y.reduce(0) { $0 + family.deviance($1, mu0) }
+        }
+        guard hasIntercept else {
+            return zip(y, offset).reduce(0) { $0 + family.deviance($1.0, family.linkInverse($1.1)) }
+        }
+        let fit = try irls(family: family, design: DesignMatrix(interceptOnlyRows: y.count), y: y, etaStart: start,
+                           offset: offset, options: options)
+        return fit.deviance
     }
 
     /// Separation and convergence checks. Throws for separation and for non-convergence;
@@ -374,7 +392,7 @@ private struct IRLSRows: @unchecked Sendable {
     /// Streams the rows of `range`: each block of X is built once and serves both η = X·b (unless η is
     /// given) and the weighted block [X·w | z·w] fed to the factorisation.
     func stream(_ range: Range<Int>, part: Int, into factorization: AugmentedFactorization, family: GLMFamily,
-                design: DesignMatrix, y: [Double], coefficients: [Double]?) throws(ModelError) {
+                design: DesignMatrix, y: [Double], offset: [Double]?, coefficients: [Double]?) throws(ModelError) {
         let p = design.columns
         let capacity = factorization.blockCapacity
         var deviance = 0.0
@@ -385,6 +403,7 @@ private struct IRLSRows: @unchecked Sendable {
             if let coefficients {
                 BlockKernels.multiply(base, rows: rows, columns: p, leadingDimension: ld, by: coefficients,
                                       into: eta + start)
+                if let offset { for t in 0..<rows { eta[start + t] += offset[start + t] } }
             }
             let zColumn = base + p * ld
             for t in 0..<rows {
@@ -394,7 +413,7 @@ private struct IRLSRows: @unchecked Sendable {
                 deviance += family.deviance(y[i], mean)
                 let weight = (d * d / family.variance(mean)).squareRoot()
                 weights[i] = weight
-                response[i] = (eta[i] + (y[i] - mean) / d) * weight
+                response[i] = (eta[i] - (offset?[i] ?? 0) + (y[i] - mean) / d) * weight
                 zColumn[t] = response[i]
             }
             GeneralizedLinearModel.scaleRows(base, rows: rows, columns: p, leadingDimension: ld, by: weights + start)

@@ -11,7 +11,7 @@ enum NegativeBinomial {
         let n = design.rows, p = design.columns
         guard p <= n else { throw .tooFewRows(parameters: p, rows: n) }
         var fit = try GeneralizedLinearModel.irls(family: .poisson, design: design, y: y,
-                                                  etaStart: nil, options: options)
+                                                  etaStart: nil, offset: frame.offset, options: options)
         var mu = fit.mu
         var (theta, information) = try thetaML(y: y, mu: mu, limit: options.maxIterations)
         let d1 = (2 * Double(max(1, n - fit.kept.count))).squareRoot()
@@ -42,7 +42,7 @@ enum NegativeBinomial {
             outer += 1
             let family = GLMFamily.negativeBinomial(theta: theta)
             let next = try GeneralizedLinearModel.irls(family: family, design: design, y: y,
-                                                       etaStart: mu.map { log($0) }, options: options)
+                                                       etaStart: mu.map { log($0) }, offset: frame.offset, options: options)
             if convergedAt != nil && !next.converged { break }
             fit = next
             if convergedAt == nil { totalIterations += fit.iterations }
@@ -65,7 +65,8 @@ enum NegativeBinomial {
                                   logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank + 1),
                                   bic: -2 * logLik + log(Double(n)) * Double(rank + 1))
         stats.deviance = fit.deviance
-        stats.nullDeviance = GeneralizedLinearModel.nullDeviance(family: fittedFamily, y: y, hasIntercept: design.hasIntercept)
+        stats.nullDeviance = try GeneralizedLinearModel.nullDeviance(family: fittedFamily, y: y, hasIntercept: design.hasIntercept,
+                                                                     offset: frame.offset, start: fit.eta, options: options)
         stats.dfNull = n - (design.hasIntercept ? 1 : 0)
         stats.iterations = totalIterations
         stats.converged = true

@@ -5,21 +5,19 @@ import LinearAlgebra
 
 /// Entry points for regression fits. Each returns an immutable `RegressionResult` or throws a `ModelError`.
 public enum Regression {
-    /// Fits `kind` (OLS or a GLM) through the one formula → frame → design path.
+    /// Fits `kind` (OLS or a GLM) through the one formula → frame → design path. `formula` may use `.`
+    /// (all other columns of `data`).
     public static func fit(_ kind: ModelKind, formula: String, data: Table,
                            options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
         let parsed: Formula
-        do { parsed = try Formula(formula) } catch { throw .formula(error) }
+        do { parsed = try Formula(formula, dataColumns: data.columnNames) } catch { throw .formula(error) }
         return try fit(kind, formula: parsed, data: data, options: options)
     }
 
     public static func fit(_ kind: ModelKind, formula: Formula, data: Table,
                            options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
         guard options.level > 0 && options.level < 1 else { throw .invalidLevel(options.level) }
-        var extra: [String] = []
-        if let column = options.covariance.clusterColumn { extra.append(column) }
-        let frame = try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra,
-                                   schema: options.schema)
+        let frame = try modelFrame(formula: formula, data: data, options: options)
         // Refuse designs that cannot be fitted before allocating them (a factor with a level per row, or
         // interactions of many-level factors, would otherwise exhaust memory).
         let columns = DesignMatrix.columnCount(frame: frame)
@@ -39,6 +37,25 @@ public enum Regression {
         }
     }
 
+    /// The frame a regression fits: refuses terms fixed-effects regressions cannot use (random effects,
+    /// survival outcomes, strata), adds `options.offset`, and takes the cluster column into listwise deletion.
+    public static func modelFrame(formula: Formula, data: Table, options: RegressionOptions) throws(ModelError) -> ModelFrame {
+        if let refusal = formula.fixedEffectsRefusal() { throw .formula(refusal) }
+        var formula = formula
+        if let offset = options.offset {
+            do {
+                formula = try formula.addingOffset(offset)
+            } catch {
+                throw .formula(FormulaError(formula: error.formula, offset: error.offset, length: error.length,
+                                            message: "in the offset expression: \(error.message)"))
+            }
+        }
+        var extra: [String] = []
+        if let column = options.covariance.clusterColumn { extra.append(column) }
+        return try ModelFrame(formula: formula, table: data, references: options.references, extraColumns: extra,
+                              schema: options.schema)
+    }
+
     /// Ordinary least squares by QR (never the normal equations); statistics as R's `lm`/`summary.lm`.
     public static func ols(_ formula: String, data: Table,
                            options: RegressionOptions = RegressionOptions()) throws(ModelError) -> RegressionResult {
@@ -46,7 +63,9 @@ public enum Regression {
     }
 
     static func ordinaryLeastSquares(frame: ModelFrame, options: RegressionOptions) throws(ModelError) -> RegressionResult {
-        guard case .numeric(let y) = frame.outcome else { throw .nonNumericOutcome(outcome: frame.formula.outcome.label) }
+        guard case .numeric(let observed) = frame.outcome else { throw .nonNumericOutcome(outcome: frame.formula.outcome.label) }
+        // With an offset, lm fits y − offset; residuals are those of y, fitted values add the offset back.
+        let y = frame.offset.map { zip(observed, $0).map { $0 - $1 } } ?? observed
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         guard p < n else { throw .tooFewRows(parameters: p, rows: n) }
@@ -59,7 +78,8 @@ public enum Regression {
         let rss = ls.residualSumOfSquares
         let residualVariance = rss / Double(dfResidual)
 
-        // Model sum of squares as summary.lm: centred when the formula has an intercept.
+        // Model sum of squares as summary.lm: centred when the formula has an intercept, of the fitted values
+        // without the offset (Xb), as R ≥ 4.3 (`f <- f - z$offset`; R 4.2 left the offset in).
         var mss = 0.0
         if design.hasIntercept {
             let meanFitted = ls.fitted.reduce(0, +) / Double(n)
@@ -142,13 +162,14 @@ public enum Regression {
         }
         var standardized: [Coefficient]? = nil
         if options.standardize {
-            let sdY = Inference.sampleSD(y[...])
+            let sdY = Inference.sampleSD(observed[...])
             standardized = Inference.rescaled(table, factors: Inference.standardizationFactors(design: design, yFactor: 1 / sdY))
         }
         return RegressionResult(model: .ols, formula: frame.formula.text, coefficients: table, fit: stats,
                                 covariance: options.covariance, level: options.level, counts: frame.counts,
                                 vcov: vcov, estimableTerms: ls.kept.map { design.columnNames[$0] },
-                                fittedValues: ls.fitted, residuals: ls.residuals, usedRows: frame.usedRows,
+                                fittedValues: frame.offset.map { zip(ls.fitted, $0).map { $0 + $1 } } ?? ls.fitted,
+                                residuals: ls.residuals, usedRows: frame.usedRows,
                                 standardizedCoefficients: standardized,
                                 hatValues: options.diagnostics ? ls.leverages(rows) : nil, schema: frame.schema,
                                 clusters: robust?.clusters, event: nil,

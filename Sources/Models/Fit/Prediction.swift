@@ -84,8 +84,20 @@ public enum Prediction {
             throw .numerical("prediction intervals for a new observation are defined here for ols only; "
                 + "use --interval confidence for the mean of a \(saved.model.rawValue) model")
         }
-        let formula: Formula
-        do { formula = try Formula(saved.formula) } catch { throw .formula(error) }
+        let formula = try saved.schema.parsedFormula()
+        // Columns computed from the fitting rows themselves cannot be recomputed from new rows alone.
+        for v in formula.predictorVariables {
+            let dependsOnRows: Bool
+            switch v.kind {
+            case .polynomial(let p): dependsOnRows = !p.raw
+            case .groupFunction: dependsOnRows = true
+            default: dependsOnRows = false
+            }
+            if dependsOnRows {
+                throw .numerical("\(v.label) depends on the rows the model was fitted to, so predict cannot apply it to new "
+                    + "rows; use poly(x, k, raw = TRUE) or compute the column in the data before fitting")
+            }
+        }
         let frame = try ModelFrame(formula: formula, table: data, schema: saved.schema, withOutcome: false)
         let design = DesignMatrix(frame: frame)
         guard design.columnNames == saved.schema.columnNames else {
@@ -111,7 +123,9 @@ public enum Prediction {
         let x = design.values(columns: kept)
         // η = X b and the quadratic forms xᵢᵀ V xᵢ from XV (one gemm).
         let xMatrix = Matrix(rows: n, columns: p, columnMajor: x)
-        let eta = xMatrix.multiplied(by: saved.estimates)
+        var eta = xMatrix.multiplied(by: saved.estimates)
+        // Offsets enter the linear predictor with coefficient 1 (predict.lm and predict.glm add them too).
+        if let offset = frame.offset { for i in 0..<n { eta[i] += offset[i] } }
         let xv = xMatrix.multiplied(by: saved.vcov)
         var linkSE = [Double](repeating: 0, count: n)
         for i in 0..<n {

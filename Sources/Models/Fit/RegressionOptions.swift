@@ -14,6 +14,10 @@ public struct RegressionOptions: Sendable, Equatable {
     /// (b·sd(x), change in log-odds or log-rate per SD). Standard errors and limits scale the same
     /// way, so statistics and p-values are unchanged.
     public var standardize: Bool
+    /// An offset on the linear-predictor scale, as an arithmetic expression in formula syntax (e.g.
+    /// `log(sessions_offered)`), added to any `offset()` terms of the formula, as R's `offset =` argument of
+    /// `lm` and `glm`. Rows where it is missing are dropped with the model's other missing values.
+    public var offset: String?
     /// IRLS convergence: |dev − dev_old| / (|dev| + 0.1) < epsilon, as R's glm.control (default 1e-8, R's
     /// default; values below 1e-10 count as 1e-10). It decides convergence and the reported iteration count;
     /// the estimates are then polished to the rounding floor whatever epsilon is (docs/models.md).
@@ -29,12 +33,13 @@ public struct RegressionOptions: Sendable, Equatable {
     public var event: String?
 
     public init(level: Double = 0.95, covariance: CovarianceKind = .classical, references: [String: String] = [:],
-                standardize: Bool = false, epsilon: Double = 1e-8, maxIterations: Int = 100, event: String? = nil,
-                schema: ModelSchema? = nil, diagnostics: Bool = false) {
+                standardize: Bool = false, offset: String? = nil, epsilon: Double = 1e-8, maxIterations: Int = 100,
+                event: String? = nil, schema: ModelSchema? = nil, diagnostics: Bool = false) {
         self.level = level
         self.covariance = covariance
         self.references = references
         self.standardize = standardize
+        self.offset = offset
         self.epsilon = epsilon
         self.maxIterations = maxIterations
         self.schema = schema

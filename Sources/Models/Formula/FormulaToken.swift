@@ -2,7 +2,8 @@
 enum FormulaTokenKind: Equatable, Sendable {
     case name(String)          // bare or backtick-quoted identifier
     case number(String)        // numeric literal, kept as written
-    case tilde, plus, minus, star, slash, caret, colon, bar, comma
+    case string(String)        // "text" or 'text' (only ever an argument, e.g. of relevel(), which is refused by name)
+    case tilde, plus, minus, star, slash, caret, colon, bar, comma, equals
     case leftParen, rightParen
     case end
 }
@@ -20,6 +21,7 @@ struct FormulaToken: Equatable, Sendable {
         switch kind {
         case .name(let s): return quoted ? "`\(s)`" : s
         case .number(let s): return s
+        case .string(let s): return "\"\(s)\""
         case .tilde: return "~"
         case .plus: return "+"
         case .minus: return "-"
@@ -29,6 +31,7 @@ struct FormulaToken: Equatable, Sendable {
         case .colon: return ":"
         case .bar: return "|"
         case .comma: return ","
+        case .equals: return "="
         case .leftParen: return "("
         case .rightParen: return ")"
         case .end: return "end of formula"
@@ -58,6 +61,7 @@ enum FormulaLexer {
             case ":": .colon
             case "|": .bar
             case ",": .comma
+            case "=": .equals
             case "(": .leftParen
             case ")": .rightParen
             default: nil
@@ -77,6 +81,16 @@ enum FormulaLexer {
                     throw FormulaError(formula: formula, offset: i, length: 2, message: "empty backtick-quoted name")
                 }
                 tokens.append(FormulaToken(kind: .name(String(chars[(i + 1)..<j])), offset: i, length: j - i + 1, quoted: true))
+                i = j + 1
+                continue
+            }
+            if c == "\"" || c == "'" {
+                var j = i + 1
+                while j < chars.count && chars[j] != c { j += 1 }
+                guard j < chars.count else {
+                    throw FormulaError(formula: formula, offset: i, message: "unterminated quoted text; quote column names containing \(c) in backticks")
+                }
+                tokens.append(FormulaToken(kind: .string(String(chars[(i + 1)..<j])), offset: i, length: j - i + 1, quoted: true))
                 i = j + 1
                 continue
             }

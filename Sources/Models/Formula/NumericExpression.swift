@@ -167,6 +167,27 @@ public indirect enum NumericExpression: Sendable, Equatable {
     }
 }
 
+extension NumericExpression {
+    /// Why the expression is not finite at a row: the function whose argument is out of its domain, or
+    /// division by zero / overflow.
+    func nonFiniteDetail(_ value: (String) -> Double) -> String {
+        if let (f, arg) = domainViolation(value) {
+            return "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
+        }
+        return "the result is not finite (division by zero or overflow)"
+    }
+
+    /// Offset and length of the first reference to `column`.
+    func columnReference(_ column: String) -> (Int, Int)? {
+        switch self {
+        case .constant: return nil
+        case .column(let n, let o, let l): return n == column ? (o, l) : nil
+        case .negate(let a), .function(_, let a), .parenthesized(let a): return a.columnReference(column)
+        case .binary(_, let a, let b): return a.columnReference(column) ?? b.columnReference(column)
+        }
+    }
+}
+
 enum FormulaNames {
     /// A column name as it appears in labels: bare when it is a syntactic R name, else in backticks.
     static func display(_ name: String) -> String {

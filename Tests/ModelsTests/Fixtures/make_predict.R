@@ -7,6 +7,10 @@ d <- read.csv("models_data.csv", stringsAsFactors = TRUE, na.strings = "")
 train <- d[1:450, ]
 new <- d[451:600, ]
 ctl <- glm.control(epsilon = 1e-15, maxit = 100)
+# glm's covariance uses the working weights of its last iteration, i.e. of the coefficients one step before
+# the final ones (about 1e-8 away here). alliance polishes IRLS to its fixed point (docs/models.md), so the GLMs
+# are refitted from their own estimates (start = coef) to put R's weights at the converged coefficients too.
+converged <- function(fit) update(fit, start = coef(fit), control = ctl)
 out <- list()
 add <- function(name, fit, se, lower = NA, upper = NA) {
   out[[length(out) + 1]] <<- data.frame(fixture = name, row = seq_len(nrow(new)), fit = fit, se_fit = se,
@@ -22,12 +26,12 @@ add("ols_prediction_90", ols90[, "fit"], NA, ols90[, "lwr"], ols90[, "upr"])
 poly_fit <- lm(phq_post ~ I(wai_total^2) + log(phq_pre) + factor(cohort) + site:wai_total, data = train)
 p <- predict(poly_fit, newdata = new, interval = "confidence", se.fit = TRUE, na.action = na.pass)
 add("ols_transforms", p$fit[, "fit"], p$se.fit, p$fit[, "lwr"], p$fit[, "upr"])
-logit <- glm(dropout ~ wai_total + phq_pre + site, family = binomial, data = train, control = ctl)
+logit <- converged(glm(dropout ~ wai_total + phq_pre + site, family = binomial, data = train, control = ctl))
 p <- predict(logit, newdata = new, type = "response", se.fit = TRUE, na.action = na.pass)
 eta <- predict(logit, newdata = new, type = "link", se.fit = TRUE, na.action = na.pass)
 z <- qnorm(0.975)
 add("logit_response", p$fit, p$se.fit, plogis(eta$fit - z * eta$se.fit), plogis(eta$fit + z * eta$se.fit))
-pois <- glm(sessions ~ wai_total + modality, family = poisson, data = train, control = ctl)
+pois <- converged(glm(sessions ~ wai_total + modality, family = poisson, data = train, control = ctl))
 p <- predict(pois, newdata = new, type = "response", se.fit = TRUE, na.action = na.pass)
 eta <- predict(pois, newdata = new, type = "link", se.fit = TRUE, na.action = na.pass)
 add("poisson_response", p$fit, p$se.fit, exp(eta$fit - z * eta$se.fit), exp(eta$fit + z * eta$se.fit))
