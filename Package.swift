@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // alliance: a Swift toolkit for psychotherapy outcome research.
 // Layers (data flows down; a target never imports one listed above it in DESIGN.md §2):
-// CLapack → LinearAlgebra; CNLopt → Optimization; Distributions; DataTable → Models / Measures / Privacy; Output; Commands; alliance.
+// CLapack → LinearAlgebra; CNLopt → Optimization; Distributions; DataTable → Models / Measures / Privacy; Output; Reporting; Commands; alliance.
 import PackageDescription
 
 let package = Package(
@@ -37,10 +37,12 @@ let package = Package(
         .target(name: "Privacy", dependencies: ["DataTable"]),
         .target(name: "Output"),
         .target(name: "Simulation", dependencies: ["Distributions", "DataTable"]),
+        // Result values → JSON, tables and plot specifications; shared by the CLI and the notebook runner.
+        .target(name: "Reporting", dependencies: ["DataTable", "Models", "Measures", "Privacy", "Output", "Simulation"]),
         .target(
             name: "Commands",
             dependencies: [
-                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Simulation",
+                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Reporting", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Ink", package: "Ink"),
             ]
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Measures", "Privacy"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "Models", "Privacy"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import DataTable
 import Measures
 import Output
+import Reporting
 
 /// `alliance change <data.csv> --pre COL --post COL (--instrument ID | --sd X --reliability R)`: reliable and
 /// clinically significant change (Jacobson & Truax 1991), or with `--nhs-talking-therapies` the NHS Talking
@@ -110,58 +111,24 @@ public struct ChangeCommand: AllianceSubcommand {
 
         let result: ChangeResult
         do {
-            result = try Self.classify(pre: before, post: after, key: scoringKey, sd: sd, reliability: reliability,
-                                       cutoff: cutoff, direction: userDirection)
+            result = try reliableChange(pre: before, post: after, key: scoringKey, sd: sd, reliability: reliability,
+                                        cutoff: cutoff, direction: userDirection)
         } catch {
             switch error {
             case .invalidSD, .invalidReliability: throw CLIError.usage(error.description)
             case .noCriterion, .lengthMismatch: throw CLIError.usage("\(data.path): \(error.description)")
             }
         }
-
-        var written: String?
         if let out {
-            let rci = Column(name: "rci", numeric: result.rows.map { $0?.rci })
-            let category = Column(name: "change_category", data: .categorical(Self.categoryColumn(result.rows)))
-            try writeRows(data, adding: [rci, category], to: out, in: context)
-            written = out
+            try writeRows(data, adding: result.rowColumns, to: out, in: context)
         }
+        let report = result.report(pre: (pre, before), post: (post, after), instrument: scoringKey?.id, sd: sd,
+                                   reliability: reliability, out: out, plot: plot, data: data.provenance)
         var figures: [String] = []
-        if let plot {
-            let svg = ChangePlot(result: result, pre: before, post: after, preName: pre, postName: post,
-                                 instrument: scoringKey?.id).plot().svg()
-            figures.append(try context.writeFile(svg, to: plot))
+        if let plot, let figure = report.plots.first {
+            figures.append(try context.writeFile(figure.svg(), to: plot))
         }
-        let json = changeJSON(result, data: data, instrument: scoringKey?.id, written: written, figures: figures)
-        return CommandReport(json: json, tables: [changeTable(result, data: data, instrument: scoringKey?.id)],
-                             figures: figures, warnings: result.warnings)
-    }
-
-    /// The Measures library's key rule (published criterion, else Jacobson–Truax from the norms; cut-off from
-    /// the key, else c from the norms) with the user's `--sd/--reliability`, `--cutoff` and `--direction`
-    /// taking precedence where given.
-    static func classify(pre: [Double?], post: [Double?], key: ScoringKey?, sd: Double?, reliability: Double?,
-                         cutoff: Double?, direction: ScoreDirection?) throws(ChangeError) -> ChangeResult {
-        guard let key else {
-            return try reliableChange(pre: pre, post: post, sd: sd ?? .nan, reliability: reliability ?? .nan,
-                                      cutoff: cutoff, direction: direction ?? .lowerBetter)
-        }
-        if sd == nil, cutoff == nil, direction == nil {
-            return try reliableChange(pre: pre, post: post, key: key)
-        }
-        let dir = direction ?? key.direction
-        let cut = cutoff ?? key.clinicalCutoff
-            ?? clinicalCutoffs(functional: key.norms?.functional, dysfunctional: key.norms?.dysfunctional, direction: dir).c
-        if let sd, let reliability {
-            return try reliableChange(pre: pre, post: post, sd: sd, reliability: reliability, cutoff: cut, direction: dir)
-        }
-        if let criterion = key.reliableChange {
-            return try reliableChange(pre: pre, post: post, criterion: criterion, cutoff: cut, direction: dir)
-        }
-        if let normSD = key.norms?.dysfunctional?.sd, let r = key.norms?.reliability {
-            return try reliableChange(pre: pre, post: post, sd: normSD, reliability: r, cutoff: cut, direction: dir)
-        }
-        throw .noCriterion(instrument: key.id)
+        return CommandReport(report, figures: figures)
     }
 
     static func parseDirection(_ text: String) throws -> ScoreDirection {
@@ -170,57 +137,6 @@ public struct ChangeCommand: AllianceSubcommand {
         case "higher-better", "higher_better", "higher": return .higherBetter
         default: throw CLIError.usage("unknown --direction '\(text)'; use lower-better or higher-better")
         }
-    }
-
-    static func categoryColumn(_ rows: [ChangeRow?]) -> CategoricalColumn {
-        let levels = ChangeCategory.allCases.map(\.rawValue)
-        let codes = rows.map { row in row.flatMap { levels.firstIndex(of: $0.category.rawValue) }.map(Int32.init) ?? -1 }
-        return CategoricalColumn(levels: levels, codes: codes)
-    }
-
-    private func changeJSON(_ r: ChangeResult, data: LoadedData, instrument: String?, written: String?,
-                            figures: [String]) -> JSONValue {
-        // The contract's keys (DESIGN.md §7) first, in its order; additions follow.
-        var fields: [(String, JSONValue)] = [
-            ("method", .string(r.method.rawValue)),
-            ("n", .integer(r.n)),
-            ("s_diff", .number(r.sDiff)),
-            ("reliable_change", .number(r.reliableChange)),
-            ("cutoff", .number(r.cutoff)),
-            ("counts", .object(ChangeCategory.allCases.map { ($0.rawValue, .integer(r.counts[$0])) })),
-            ("data", data.json(used: r.n)),
-            ("instrument", .string(instrument)),
-            ("pre", .string(pre)),
-            ("post", .string(post)),
-            ("direction", .string(r.direction == .lowerBetter ? "lower-better" : "higher-better")),
-        ]
-        if let sd, let reliability {
-            fields.append(("sd", .number(sd)))
-            fields.append(("reliability", .number(reliability)))
-        }
-        fields.append(("out", .string(written)))
-        fields.append(("plot", .string(figures.isEmpty ? nil : plot)))
-        fields.append(("warnings", .array(r.warnings.map { .string($0) })))
-        return .object(fields)
-    }
-
-    private func changeTable(_ r: ChangeResult, data: LoadedData, instrument: String?) -> ResultTable {
-        let rows: [[Cell]] = ChangeCategory.allCases.map { category in
-            let count = r.counts[category]
-            return [.text(category.label), .integer(count), .number(r.n > 0 ? 100 * Double(count) / Double(r.n) : nil)]
-        }
-        let method = r.method == .jacobsonTruax
-            ? "Jacobson–Truax: S_diff = \(NumberFormat.fixed(r.sDiff, places: 2)); reliable when |RCI| ≥ 1.96, i.e. a change of at least \(ChangePlot.points(r.reliableChange)) points."
-            : "Published reliable-change criterion for \(instrument ?? "the instrument"): a change of at least \(ChangePlot.points(r.reliableChange)) points."
-        let better = r.direction == .lowerBetter ? "lower scores are better" : "higher scores are better"
-        let cut = r.cutoff.map { "Recovered: reliable improvement from the clinical side of the cut-off \(ChangePlot.points($0)) to the other side; \(better)." }
-            ?? "No clinical cut-off, so no row can be classed as recovered; \(better)."
-        return ResultTable(
-            title: "Reliable change: \(pre ?? "pre") to \(post ?? "post")",
-            columns: [TableColumn("Category", key: "category"), TableColumn("n", kind: .integer, key: "n"),
-                      TableColumn("%", kind: .decimal(1), key: "percent")],
-            rows: rows + [[.text("Total"), .integer(r.n), .number(r.n > 0 ? 100 : nil)]],
-            notes: [method, cut, "\(data.path): \(r.n) of \(data.table.rowCount) rows have both scores."])
     }
 
     // MARK: NHS Talking Therapies
@@ -253,64 +169,10 @@ public struct ChangeCommand: AllianceSubcommand {
         } catch let error as TalkingTherapiesError {
             throw CLIError.data("\(data.path): \(error.description)")
         }
-        var written: String?
         if let out {
-            try writeRows(data, adding: TalkingTherapiesColumns.columns(outcomes.rows), to: out, in: context)
-            written = out
+            try writeRows(data, adding: outcomes.rowColumns, to: out, in: context)
         }
-        return CommandReport(json: talkingTherapiesJSON(outcomes, data: data, written: written),
-                             tables: [talkingTherapiesTable(outcomes, data: data)], warnings: outcomes.warnings)
-    }
-
-    private static func metrics(_ o: TalkingTherapiesOutcomes) -> [(key: String, label: String, metric: RateMetric)] {
-        [("caseness_at_start", "At caseness at the start", o.casenessAtStart),
-         ("recovery", "Recovery", o.recovery),
-         ("reliable_improvement", "Reliable improvement", o.reliableImprovement),
-         ("reliable_deterioration", "Reliable deterioration", o.reliableDeterioration),
-         ("reliable_recovery", "Reliable recovery", o.reliableRecovery)]
-    }
-
-    private func talkingTherapiesJSON(_ o: TalkingTherapiesOutcomes, data: LoadedData, written: String?) -> JSONValue {
-        let t = o.thresholds
-        return .object([
-            ("method", .string("nhs-talking-therapies")),
-            ("data", data.json(used: o.finishedTreatment)),
-            ("referrals", .integer(o.referrals)),
-            ("incomplete_scores", .integer(o.incompleteScores)),
-            ("not_finished", .integer(o.notFinished)),
-            ("finished_treatment", .integer(o.finishedTreatment)),
-            ("metrics", .array(Self.metrics(o).map { m in
-                .object([("metric", .string(m.key)), ("numerator", .integer(m.metric.numerator)),
-                         ("denominator", .integer(m.metric.denominator)), ("rate", .number(m.metric.rate))])
-            })),
-            ("thresholds", .object([
-                ("phq9_caseness", .number(t.phq9Caseness)), ("gad7_caseness", .number(t.gad7Caseness)),
-                ("phq9_reliable_change", .number(t.phq9ReliableChange)),
-                ("gad7_reliable_change", .number(t.gad7ReliableChange)),
-                ("minimum_sessions", sessions == nil ? .null : .number(t.minimumSessions)),
-            ])),
-            ("out", .string(written)),
-            ("warnings", .array(o.warnings.map { .string($0) })),
-        ])
-    }
-
-    private func talkingTherapiesTable(_ o: TalkingTherapiesOutcomes, data: LoadedData) -> ResultTable {
-        let t = o.thresholds
-        return ResultTable(
-            title: "NHS Talking Therapies outcomes",
-            columns: [TableColumn("Metric", key: "metric"), TableColumn("Numerator", kind: .integer, key: "numerator"),
-                      TableColumn("Denominator", kind: .integer, key: "denominator"),
-                      TableColumn("Rate (%)", kind: .decimal(1), key: "rate_percent")],
-            rows: Self.metrics(o).map { m in
-                [.text(m.label), .integer(m.metric.numerator), .integer(m.metric.denominator), .number(m.metric.rate.map { 100 * $0 })]
-            },
-            notes: [
-                "\(data.path): \(o.referrals) referrals; \(o.finishedTreatment) finished treatment with paired scores "
-                    + "(\(o.incompleteScores) without paired PHQ-9 and GAD-7, \(o.notFinished) with fewer than \(NumberFormat.integer(t.minimumSessions)) sessions).",
-                "Caseness: PHQ-9 ≥ \(NumberFormat.integer(t.phq9Caseness)) or GAD-7 ≥ \(NumberFormat.integer(t.gad7Caseness)). "
-                    + "Reliable change: PHQ-9 \(NumberFormat.integer(t.phq9ReliableChange)), GAD-7 \(NumberFormat.integer(t.gad7ReliableChange)) points. "
-                    + "Recovery and reliable recovery are rates among those at caseness at the start; the others among all who finished.",
-            ])
+        return CommandReport(outcomes.report(sessionsGiven: sessions != nil, out: out, data: data.provenance))
     }
 
     // MARK: shared
@@ -339,45 +201,5 @@ public struct ChangeCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error.description)")
         }
         return try context.writeFile(TableCSVWriter.csv(table), to: path)
-    }
-}
-
-extension ChangeCounts {
-    subscript(category: ChangeCategory) -> Int {
-        switch category {
-        case .recovered: return recovered
-        case .improved: return improved
-        case .unchanged: return unchanged
-        case .deteriorated: return deteriorated
-        }
-    }
-}
-
-extension ChangeCategory {
-    /// Capitalised name for tables and legends.
-    var label: String {
-        switch self {
-        case .recovered: return "Recovered"
-        case .improved: return "Improved"
-        case .unchanged: return "Unchanged"
-        case .deteriorated: return "Deteriorated"
-        }
-    }
-}
-
-/// Per-referral NHS Talking Therapies flags for `--out`: 1/0, empty where a row is excluded or (recovery)
-/// was not at caseness at the start.
-enum TalkingTherapiesColumns {
-    static func columns(_ rows: [TalkingTherapiesRow]) -> [Column] {
-        func flag(_ value: Bool?) -> Double? { value.map { $0 ? 1 : 0 } }
-        return [
-            Column(name: "tt_excluded", categorical: rows.map { $0.exclusion?.rawValue }),
-            Column(name: "tt_caseness_start", numeric: rows.map { flag($0.casenessAtStart) }),
-            Column(name: "tt_caseness_end", numeric: rows.map { flag($0.casenessAtEnd) }),
-            Column(name: "tt_recovered", numeric: rows.map { flag($0.recovered) }),
-            Column(name: "tt_reliable_improvement", numeric: rows.map { flag($0.reliablyImproved) }),
-            Column(name: "tt_reliable_deterioration", numeric: rows.map { flag($0.reliablyDeteriorated) }),
-            Column(name: "tt_reliable_recovery", numeric: rows.map { flag($0.reliablyRecovered) }),
-        ]
     }
 }

@@ -1,4 +1,5 @@
 import Output
+import Reporting
 
 /// What a command produces, before rendering: the machine-readable result (DESIGN.md §7), the human tables,
 /// figures written and warnings. Commands build one; the CLI and the notebook runner render it.
@@ -15,6 +16,11 @@ public struct CommandReport {
         self.tables = tables
         self.figures = figures
         self.warnings = warnings
+    }
+
+    /// A result's report as the command returns it: `figures` are the files its plots were written to.
+    public init(_ report: Report, figures: [String] = []) {
+        self.init(json: report.json, tables: report.tables, figures: figures, warnings: report.warnings)
     }
 
     /// The report as text in one format: JSON is the full-precision document; the others render the tables.

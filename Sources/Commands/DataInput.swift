@@ -3,6 +3,7 @@ import DataTable
 import Foundation
 import Output
 import Privacy
+import Reporting
 
 /// The data file every data command takes as its first argument, with the options that govern reading it.
 /// Loading runs the CSV reader and then the identifier guard: data that still carries identifiers is refused.
@@ -177,20 +178,13 @@ public struct LoadedData {
     public let byteCount: Int
     public let allowedColumns: [String]
 
+    /// What reports record about the data (Reporting's `DataProvenance`).
+    public var provenance: DataProvenance {
+        DataProvenance(file: path, sha256: sha256, rows: table.rowCount, allowedColumns: allowedColumns)
+    }
+
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
     public func json(used: Int? = nil) -> JSONValue {
-        let used = used ?? table.rowCount
-        var fields: [(String, JSONValue)] = [
-            ("file", .string(path)),
-            ("sha256", .string(sha256)),
-            ("rows", .integer(table.rowCount)),
-            ("used", .integer(used)),
-            ("dropped", .integer(table.rowCount - used)),
-        ]
-        // Columns let through the identifier guard are part of the result's provenance.
-        if !allowedColumns.isEmpty {
-            fields.append(("allowed_identifier_columns", .array(allowedColumns.map { .string($0) })))
-        }
-        return .object(fields)
+        provenance.json(used: used)
     }
 }

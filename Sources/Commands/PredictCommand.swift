@@ -2,6 +2,7 @@ import ArgumentParser
 import DataTable
 import Models
 import Output
+import Reporting
 
 /// `alliance predict <fit.json> <data> [--interval confidence|prediction] [--out FILE]`: a saved fit applied to
 /// new rows through the schema it was fitted with (same columns, same levels; a level it never saw is an error).
@@ -64,9 +65,7 @@ public struct PredictCommand: AllianceSubcommand {
         if let out {
             try context.writeFile(TableCSVWriter.csv(try withPredictions(data.table, result)), to: out)
         }
-        return CommandReport(json: PredictionReport.json(result, saved: saved, data: data, fitFile: fit, out: out),
-                             tables: PredictionReport.tables(result, saved: saved, data: data, fitFile: fit, out: out),
-                             warnings: result.warnings)
+        return CommandReport(result.report(saved: saved, fitFile: fit, out: out, data: data.provenance))
     }
 
     /// The input columns followed by the predictions (columns named as R's predict: fit, se_fit, lower, upper).
@@ -81,49 +80,5 @@ public struct PredictCommand: AllianceSubcommand {
             columns.append(Column(name: name, numeric: values))
         }
         do { return try Table(columns: columns) } catch { throw CLIError.data("\(error)") }
-    }
-}
-
-/// Tables and JSON of a prediction (one row per data row).
-enum PredictionReport {
-    static func json(_ r: PredictionResult, saved: SavedRegression, data: LoadedData, fitFile: String, out: String?) -> JSONValue {
-        let rows: [JSONValue] = r.fit.indices.map { i in
-            var fields: [(String, JSONValue)] = [("row", .integer(i + 1)), ("fit", .number(r.fit[i])), ("se_fit", .number(r.stdError[i]))]
-            if r.interval != .none { fields += [("lower", .number(r.lower[i])), ("upper", .number(r.upper[i]))] }
-            return .object(fields)
-        }
-        return .object([
-            ("model", .string(r.model.rawValue)), ("formula", .string(r.formula)), ("fit_file", .string(fitFile)),
-            ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(saved.vcovLabel)),
-            ("interval", .string(r.interval.rawValue)), ("level", .number(r.level)),
-            ("scale", .string(r.model == .ols ? "response" : "response (inverse link)")),
-            ("out", .string(out)),
-            ("predictions", .array(rows)),
-            ("warnings", .array(r.warnings.map { .string($0) })),
-        ])
-    }
-
-    static func tables(_ r: PredictionResult, saved: SavedRegression, data: LoadedData, fitFile: String, out: String?) -> [ResultTable] {
-        let percent = FitCommand.percentLabel(r.level)
-        var columns = [TableColumn("Row", kind: .integer), TableColumn("Fit", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3))]
-        if r.interval != .none { columns.append(TableColumn("\(percent) \(r.interval == .prediction ? "PI" : "CI")", kind: .interval(3))) }
-        // With --out the rows are in the file; the report then lists the first rows only.
-        let shown = out == nil ? r.fit.count : min(r.fit.count, 10)
-        let rows: [[Cell]] = (0..<shown).map { i in
-            var row: [Cell] = [.integer(i + 1), .number(r.fit[i]), .number(r.stdError[i])]
-            if r.interval != .none { row.append(.interval(r.lower[i], r.upper[i])) }
-            return row
-        }
-        var notes = ["\(fitFile): \(r.model.rawValue) \(r.formula) (\(saved.vcovLabel) covariance), applied to \(data.path): "
-                     + "\(r.counts.rowsUsed) of \(r.counts.rowsRead) rows predicted (\(r.counts.rowsDropped) with a missing predictor)."]
-        switch (r.model, r.interval) {
-        case (.ols, .prediction): notes.append("Prediction interval for a new observation, as predict.lm(interval = \"prediction\").")
-        case (.ols, .confidence): notes.append("Confidence interval for the mean, as predict.lm(interval = \"confidence\").")
-        case (.ols, .none): break
-        case (_, .none): notes.append("Fitted values on the response scale with delta-method SEs, as predict.glm(type = \"response\", se.fit = TRUE).")
-        default: notes.append("Response scale; the interval is computed on the link scale and transformed back.")
-        }
-        if let out { notes.append("All \(r.fit.count) rows written to \(out) (the first \(shown) shown).") }
-        return [ResultTable(title: "Predictions: \(r.formula)", columns: columns, rows: rows, notes: notes)]
     }
 }

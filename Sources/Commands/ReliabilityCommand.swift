@@ -1,7 +1,7 @@
 import ArgumentParser
 import DataTable
 import Measures
-import Output
+import Reporting
 
 /// `alliance reliability <data.csv> (--instrument ID [--prefix P] | --items a,b,…)`: Cronbach's alpha with
 /// Feldt's interval, standardized alpha, omega total (one-factor ML), and per item the item–rest
@@ -84,73 +84,8 @@ public struct ReliabilityCommand: AllianceSubcommand {
             }
         }
 
-        var json = Self.json(total)
-        if case .object(var fields) = json {
-            fields.insert(("instrument", .string(scoringKey?.id)), at: 0)
-            fields.insert(("data", data.json(used: total.n)), at: 1)
-            fields.append(("level", .number(level)))
-            if subscales {
-                fields.append(("subscales", .array(parts.map { part in
-                    guard case .object(let inner) = Self.json(part.result) else { return .null }
-                    return .object([("name", .string(part.name))] + inner)
-                })))
-            }
-            fields.append(("warnings", .array(warnings(total, parts).map { .string($0) })))
-            json = .object(fields)
-        }
-        return CommandReport(json: json, tables: tables(total, parts, instrument: scoringKey?.id, data: data),
-                             warnings: warnings(total, parts))
-    }
-
-    /// The §7 object of one scale: n, items, alpha, its interval, standardized alpha, omega total, item stats.
-    static func json(_ r: ReliabilityResult) -> JSONValue {
-        .object([
-            ("n", .integer(r.n)),
-            ("items", .integer(r.items.count)),
-            ("alpha", .number(r.alpha)),
-            ("alpha_conf_low", .number(r.alphaConfLow)),
-            ("alpha_conf_high", .number(r.alphaConfHigh)),
-            ("std_alpha", .number(r.standardizedAlpha)),
-            ("omega_total", .number(r.omega?.omegaTotal)),
-            ("item_stats", .array(r.itemStats.map { s in
-                .object([("item", .string(s.item)), ("item_rest_r", .number(s.itemRestCorrelation)),
-                         ("alpha_if_dropped", .number(s.alphaIfDropped))])
-            })),
-            ("dropped", .integer(r.dropped)),
-        ])
-    }
-
-    private func warnings(_ total: ReliabilityResult, _ parts: [SubscaleReliability]) -> [String] {
-        var seen = Set<String>()
-        let all = total.warnings + parts.flatMap { p in p.result.warnings.map { "\(p.name): \($0)" } }
-        return all.filter { seen.insert($0).inserted }
-    }
-
-    private func tables(_ total: ReliabilityResult, _ parts: [SubscaleReliability], instrument: String?,
-                        data: LoadedData) -> [ResultTable] {
-        let percent = NumberFormat.fixed(100 * level, places: 0)
-        let scaleName = instrument ?? "items"
-        let scales = [(instrument.map { "\($0) total" } ?? "All items", total)] + parts.map { ($0.name, $0.result) }
-        let summary = ResultTable(
-            title: "Reliability of \(scaleName)",
-            columns: [TableColumn("Scale", key: "scale"), TableColumn("k", kind: .integer, key: "items"),
-                      TableColumn("n", kind: .integer, key: "n"), TableColumn("α", kind: .bounded(2), key: "alpha"),
-                      TableColumn("\(percent)% CI", kind: .interval(2, bounded: true), key: "alpha_conf"),
-                      TableColumn("Std. α", kind: .bounded(2), key: "std_alpha"),
-                      TableColumn("ω", kind: .bounded(2), key: "omega_total")],
-            rows: scales.map { name, r in
-                [.text(name), .integer(r.items.count), .integer(r.n), .number(r.alpha),
-                 .interval(r.alphaConfLow, r.alphaConfHigh), .number(r.standardizedAlpha), .number(r.omega?.omegaTotal)]
-            },
-            notes: ["\(data.path): rows with a missing item are dropped per scale (\(total.dropped) of \(data.table.rowCount) for the total). "
-                    + "CI by Feldt's method; ω total from a one-factor maximum-likelihood model."])
-        let itemTable = ResultTable(
-            title: "Item statistics (\(instrument.map { "\($0) total" } ?? "all items"))",
-            columns: [TableColumn("Item", key: "item"),
-                      TableColumn("Item–rest r", kind: .bounded(2), key: "item_rest_r"),
-                      TableColumn("α if dropped", kind: .bounded(2), key: "alpha_if_dropped")],
-            rows: total.itemStats.map { [.text($0.item), .number($0.itemRestCorrelation), .number($0.alphaIfDropped)] },
-            notes: ["Item–rest r: correlation of the item with the sum of the other items."])
-        return [summary, itemTable]
+        let report = total.report(subscales: subscales ? parts : nil, instrument: scoringKey?.id, level: level,
+                                  data: data.provenance)
+        return CommandReport(report)
     }
 }

@@ -3,6 +3,7 @@ import DataTable
 import Foundation
 import Measures
 import Output
+import Reporting
 
 /// `alliance score <data.csv> --instrument ID [--prefix P | --items a,b,…] --out FILE.csv`: scores one
 /// instrument by its key and writes the input columns plus `<id>_total`, `<id>_<subscale>` and the key's
@@ -68,68 +69,10 @@ public struct ScoreCommand: AllianceSubcommand {
             throw commandError(error, file: data.path)
         }
         // Reports name the file as the user gave it: resolved paths would put machine paths into notebook results.
-        var written: String?
         if let out {
             try context.writeFile(TableCSVWriter.csv(result.table), to: out)
-            written = out
         }
-        let scoreColumns = 1 + scoringKey.subscales.count
-        return CommandReport(json: json(result, scoreColumns: scoreColumns, data: data, written: written),
-                             tables: tables(result, scoreColumns: scoreColumns, data: data, written: written),
-                             warnings: result.warnings)
-    }
-
-    /// The distribution of each score column: the total and the subscales (not severity, flags or alerts).
-    private func scoreSummaries(_ result: ScoreResult, scoreColumns: Int) -> [(String, NumericSummary)] {
-        result.newColumns.prefix(scoreColumns).compactMap { column in
-            column.numeric.map { (column.name, summarize($0)) }
-        }
-    }
-
-    private func json(_ result: ScoreResult, scoreColumns: Int, data: LoadedData, written: String?) -> JSONValue {
-        let scores: [JSONValue] = scoreSummaries(result, scoreColumns: scoreColumns).map { name, s in
-            .object([("column", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
-                     ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("min", .number(s.min)),
-                     ("max", .number(s.max))])
-        }
-        return .object([
-            ("instrument", .string(result.instrument)),
-            ("data", data.json(used: result.scored)),
-            ("items", .array(result.itemColumns.map { .string($0) })),
-            ("columns", .array(result.newColumns.map { .string($0.name) })),
-            ("out", .string(written)),
-            ("rows", .integer(result.rows)),
-            ("scored", .integer(result.scored)),
-            ("prorated", .integer(result.prorated)),
-            ("too_many_missing", .integer(result.tooManyMissing)),
-            ("invalid_cells", .integer(result.invalidCells.count)),
-            ("scores", .array(scores)),
-            ("warnings", .array(result.warnings.map { .string($0) })),
-        ])
-    }
-
-    private func tables(_ result: ScoreResult, scoreColumns: Int, data: LoadedData, written: String?) -> [ResultTable] {
-        let counts = ResultTable(
-            title: "Scoring \(result.instrument)",
-            columns: [TableColumn("Rows"), TableColumn("n", kind: .integer)],
-            rows: [
-                [.text("Read"), .integer(result.rows)],
-                [.text("Scored"), .integer(result.scored)],
-                [.text("Scored by prorating"), .integer(result.prorated)],
-                [.text("Not scored (too many missing items)"), .integer(result.tooManyMissing)],
-                [.text("Invalid item cells treated as missing"), .integer(result.invalidCells.count)],
-            ],
-            notes: ["\(data.path): items \(result.itemColumns.joined(separator: ", ")); new columns \(result.newColumns.map(\.name).joined(separator: ", "))."]
-                + [written.map { "Scored data written to \($0)." } ?? "Scores not written: pass --out FILE.csv to write the scored data."])
-        let distribution = ResultTable(
-            title: "Score distribution",
-            columns: [TableColumn("Score"), TableColumn("n", kind: .integer), TableColumn("M", kind: .decimal(2)),
-                      TableColumn("SD", kind: .decimal(2)), TableColumn("Min", kind: .decimal(2)),
-                      TableColumn("Max", kind: .decimal(2))],
-            rows: scoreSummaries(result, scoreColumns: scoreColumns).map { name, s in
-                [.text(name), .integer(s.n), .number(s.mean), .number(s.sd), .number(s.min), .number(s.max)]
-            },
-            notes: ["SD uses n − 1."])
-        return [counts, distribution]
+        let distributions = result.scoreDistributions(subscaleCount: scoringKey.subscales.count)
+        return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance))
     }
 }

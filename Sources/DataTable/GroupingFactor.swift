@@ -76,6 +76,16 @@ public struct GroupingFactor: Sendable, Equatable {
         return GroupingFactor(name: name, levels: kept, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
     }
 
+    /// The same groups with the levels in text order of their labels (`CategoricalColumn.levelOrder`), so that a
+    /// numeric column's groups are listed as its labels sort (`1`, `10`, `2`), as a text column's are.
+    public func sortedByLabel() -> GroupingFactor {
+        let order = levels.indices.sorted { CategoricalColumn.levelOrder(levels[$0], levels[$1]) }
+        guard order != Array(levels.indices) else { return self }
+        var recode = [Int32](repeating: -1, count: levels.count)
+        for (k, old) in order.enumerated() { recode[old] = Int32(k) }
+        return GroupingFactor(name: name, levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+    }
+
     /// The interaction `self:other` (nested groups such as `site/therapist`): one level per combination that
     /// occurs, ordered by this factor's level then the other's, labelled `a:b`; missing when either is.
     public func interaction(_ other: GroupingFactor) -> GroupingFactor {

@@ -173,3 +173,54 @@ private func classify(pre: [Double?], post: [Double?], method: ChangeMethod, sDi
                                              deteriorated: tallies[.deteriorated] ?? 0),
                         warnings: warnings)
 }
+
+/// Reliable change with the user's settings taking precedence over a key's: `sd` with `reliability` (Jacobson–
+/// Truax), `cutoff` and `direction` replace the key's where given; without a key, Jacobson–Truax from `sd` and
+/// `reliability` (invalid or absent values are reported by that overload), lower scores better by default. With
+/// a key and nothing overridden this is `reliableChange(pre:post:key:)`. Otherwise the criterion is the key's
+/// published one, else Jacobson–Truax from its norms; the cut-off is the key's, else c from its norms.
+public func reliableChange(pre: [Double?], post: [Double?], key: ScoringKey?, sd: Double?, reliability: Double?,
+                           cutoff: Double?, direction: ScoreDirection?) throws(ChangeError) -> ChangeResult {
+    guard let key else {
+        return try reliableChange(pre: pre, post: post, sd: sd ?? .nan, reliability: reliability ?? .nan,
+                                  cutoff: cutoff, direction: direction ?? .lowerBetter)
+    }
+    if sd == nil, cutoff == nil, direction == nil {
+        return try reliableChange(pre: pre, post: post, key: key)
+    }
+    let dir = direction ?? key.direction
+    let cut = cutoff ?? key.clinicalCutoff
+        ?? clinicalCutoffs(functional: key.norms?.functional, dysfunctional: key.norms?.dysfunctional, direction: dir).c
+    if let sd, let reliability {
+        return try reliableChange(pre: pre, post: post, sd: sd, reliability: reliability, cutoff: cut, direction: dir)
+    }
+    if let criterion = key.reliableChange {
+        return try reliableChange(pre: pre, post: post, criterion: criterion, cutoff: cut, direction: dir)
+    }
+    if let normSD = key.norms?.dysfunctional?.sd, let r = key.norms?.reliability {
+        return try reliableChange(pre: pre, post: post, sd: normSD, reliability: r, cutoff: cut, direction: dir)
+    }
+    throw .noCriterion(instrument: key.id)
+}
+
+extension ChangeCounts {
+    public subscript(category: ChangeCategory) -> Int {
+        switch category {
+        case .recovered: return recovered
+        case .improved: return improved
+        case .unchanged: return unchanged
+        case .deteriorated: return deteriorated
+        }
+    }
+}
+
+extension ChangeResult {
+    /// The per-row columns `change --out` appends: `rci` and `change_category` (levels in reporting order), both
+    /// missing where a score is.
+    public var rowColumns: [Column] {
+        let levels = ChangeCategory.allCases.map(\.rawValue)
+        let codes = rows.map { row in row.flatMap { levels.firstIndex(of: $0.category.rawValue) }.map(Int32.init) ?? -1 }
+        return [Column(name: "rci", numeric: rows.map { $0?.rci }),
+                Column(name: "change_category", data: .categorical(CategoricalColumn(levels: levels, codes: codes)))]
+    }
+}

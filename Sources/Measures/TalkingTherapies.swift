@@ -1,3 +1,5 @@
+import DataTable
+
 /// Thresholds of the NHS Talking Therapies outcome metrics (defaults from the NHS Talking Therapies Manual).
 public struct TalkingTherapiesThresholds: Sendable, Equatable {
     /// Caseness: PHQ-9 total at or above this.
@@ -145,4 +147,21 @@ public func talkingTherapiesOutcomes(phq9Pre: [Double?], phq9Post: [Double?], ga
         reliableDeterioration: RateMetric(numerator: deteriorated, denominator: finished),
         reliableRecovery: RateMetric(numerator: reliablyRecovered, denominator: casesAtStart),
         rows: rows, warnings: warnings)
+}
+
+extension TalkingTherapiesOutcomes {
+    /// Per-referral flags for `change --nhs-talking-therapies --out`: 1/0, empty where a row is excluded or
+    /// (recovery) was not at caseness at the start.
+    public var rowColumns: [Column] {
+        func flag(_ value: Bool?) -> Double? { value.map { $0 ? 1 : 0 } }
+        return [
+            Column(name: "tt_excluded", categorical: rows.map { $0.exclusion?.rawValue }),
+            Column(name: "tt_caseness_start", numeric: rows.map { flag($0.casenessAtStart) }),
+            Column(name: "tt_caseness_end", numeric: rows.map { flag($0.casenessAtEnd) }),
+            Column(name: "tt_recovered", numeric: rows.map { flag($0.recovered) }),
+            Column(name: "tt_reliable_improvement", numeric: rows.map { flag($0.reliablyImproved) }),
+            Column(name: "tt_reliable_deterioration", numeric: rows.map { flag($0.reliablyDeteriorated) }),
+            Column(name: "tt_reliable_recovery", numeric: rows.map { flag($0.reliablyRecovered) }),
+        ]
+    }
 }

@@ -1,4 +1,5 @@
 @testable import Commands
+import Reporting
 import DataTable
 import Foundation
 #if canImport(FoundationXML)

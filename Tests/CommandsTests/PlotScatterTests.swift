@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Commands
+import Models
+import Privacy
 
 @Suite struct PlotScatterTests {
     /// Rows of the bundled data with both values present (and the group value, when given).
@@ -87,7 +89,7 @@ import Testing
             #expect(!svg.contains("\(name) ("), "\(name) is named in the description")
         }
         for name in large { #expect(inventory.texts.contains { $0.hasPrefix("\(name) (n = \(sizes[name]!))") }) }
-        #expect(inventory.texts.contains { $0.hasPrefix(PlotGroups.suppressedLabel) })
+        #expect(inventory.texts.contains { $0.hasPrefix(PooledGroups.pooledLabel) })
         let json = try parseJSON(run.stdout)
         #expect(json["figure"] as? String == "t.svg")  // as given, so results do not depend on the output directory
         let groups = try #require(json["groups"] as? [[String: Any]])

@@ -5,7 +5,7 @@ import Output
 /// band of changes too small to be reliable (diagonal ± reliable change), the clinical cut-off on both axes,
 /// and points shaped and coloured by category. Both axes share one range so that the diagonal is the
 /// identity. Clients are never labelled; the `<desc>` gives the counts.
-struct ChangePlot {
+public struct ChangePlot {
     let result: ChangeResult
     let pre: [Double?]
     let post: [Double?]
@@ -15,7 +15,7 @@ struct ChangePlot {
 
     /// Colour and shape per category: improvement in green and blue, deterioration in vermillion, no
     /// reliable change in grey; every category also has its own point shape.
-    static func style(_ category: ChangeCategory) -> MarkStyle {
+    public static func style(_ category: ChangeCategory) -> MarkStyle {
         switch category {
         case .recovered: return MarkStyle(color: Color.okabeIto[2], shape: .circle, opacity: 0.8)
         case .improved: return MarkStyle(color: Color.okabeIto[4], shape: .triangle, opacity: 0.8)
@@ -50,7 +50,16 @@ struct ChangePlot {
     static let maxRadius = 6.5
     static let minRadius = 2.6
 
-    func plot() -> Plot {
+    public init(result: ChangeResult, pre: [Double?], post: [Double?], preName: String, postName: String, instrument: String?) {
+        self.result = result
+        self.pre = pre
+        self.post = post
+        self.preName = preName
+        self.postName = postName
+        self.instrument = instrument
+    }
+
+    public func plot() -> Plot {
         // Scores are often whole numbers, so many clients share a pair: one point per pair, its area
         // proportional to the number of clients (no jitter, which would invent data).
         var stacks: [ChangeCategory: Stack] = [:]
@@ -73,13 +82,13 @@ struct ChangePlot {
             Layer(.ribbon(x: [limits.lowerBound, limits.upperBound],
                           low: [limits.lowerBound - rc, limits.upperBound - rc],
                           high: [limits.lowerBound + rc, limits.upperBound + rc]),
-                  label: "Change < \(Self.points(rc)) (not reliable)",
+                  label: "Change < \(PlotNumber.points(rc)) (not reliable)",
                   style: MarkStyle(color: .gray, ribbonOpacity: 0.12)),
             Layer(.reference(.abline(intercept: 0, slope: 1)), label: "No change", style: .reference),
         ]
         if let c = result.cutoff {
             let cutStyle = MarkStyle(color: .ink, dash: .dotted, lineWidth: 1.2)
-            let label = "Cut-off (\(Self.points(c)))"
+            let label = "Cut-off (\(PlotNumber.points(c)))"
             layers.append(Layer(.reference(.vertical(x: c)), label: label, style: cutStyle))
             layers.append(Layer(.reference(.horizontal(y: c)), label: label, style: cutStyle))
         }
@@ -103,7 +112,7 @@ struct ChangePlot {
     }
 
     /// "phq_pre (pre)", but just "pre" for a column that is itself called pre (no "pre (pre)").
-    static func axisTitle(_ column: String, role: String) -> String {
+    public static func axisTitle(_ column: String, role: String) -> String {
         column.lowercased() == role ? column : "\(column) (\(role))"
     }
 
@@ -112,19 +121,14 @@ struct ChangePlot {
         let better = result.direction == .lowerBetter ? "below" : "above"
         var text = "Jacobson-Truax plot of \(result.n) clients: \(preName) (pre, x axis) against \(postName) (post, y axis). "
             + "\(c.recovered) recovered, \(c.improved) improved, \(c.unchanged) unchanged, \(c.deteriorated) deteriorated. "
-            + "Points \(better) the diagonal improved; the grey band marks changes smaller than \(Self.points(result.reliableChange)) points, "
+            + "Points \(better) the diagonal improved; the grey band marks changes smaller than \(PlotNumber.points(result.reliableChange)) points, "
             + "which are not reliable."
         if let cut = result.cutoff {
-            text += " Dotted lines mark the clinical cut-off at \(Self.points(cut))."
+            text += " Dotted lines mark the clinical cut-off at \(PlotNumber.points(cut))."
         }
         if crowded > 1 {
             text += " Point area is proportional to the number of clients with the same pair of scores (at most \(crowded))."
         }
         return text
-    }
-
-    /// Points in plain form: whole numbers without decimals, others to two places.
-    static func points(_ x: Double) -> String {
-        x.rounded() == x ? NumberFormat.integer(x) : NumberFormat.fixed(x, places: 2)
     }
 }

@@ -1,0 +1,22 @@
+import Output
+
+/// What a result reports, before anything is written: the machine-readable object (DESIGN.md §7), the human
+/// tables, the figures as plot specifications (whoever writes files draws them to SVG) and the warnings.
+///
+/// The pattern every result type follows: `extension SomeResult { public func report(…) -> Report }` in
+/// `SomeResult+Report.swift`, taking the result value, what was asked (column names, settings the JSON echoes)
+/// and the data's provenance. Reports compute no statistics; they only arrange values the result holds.
+public struct Report {
+    public var json: JSONValue
+    public var tables: [ResultTable]
+    /// Figures in the order the command writes them.
+    public var plots: [Plot]
+    public var warnings: [String]
+
+    public init(json: JSONValue, tables: [ResultTable], plots: [Plot] = [], warnings: [String] = []) {
+        self.json = json
+        self.tables = tables
+        self.plots = plots
+        self.warnings = warnings
+    }
+}
