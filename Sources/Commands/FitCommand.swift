@@ -2,6 +2,7 @@ import ArgumentParser
 import DataTable
 import Models
 import Output
+import Reporting
 
 /// `alliance fit <ols|logit|poisson|negbin> <data.csv> --formula "y ~ x + z"`: a regression through the one
 /// formula → design path, with classical, heteroskedasticity-robust or cluster-robust standard errors.
@@ -75,43 +76,17 @@ public struct FitCommand: AllianceSubcommand {
         } catch {
             throw FitCommand.cliError(error, file: data.path)
         }
+        let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance)
         var figures: [String] = []
-        if let plot {
-            figures.append(try context.writeFile(coefficientPlot(result).svg(), to: plot))
-            figures += try FitPlots.write(result, data: data, options: options, beside: plot, in: context)
+        if let plot, let coefficients = report.plots.first {
+            // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
+            figures.append(try context.writeFile(coefficients.svg(), to: plot))
+            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
+            for (suffix, diagnostic) in result.diagnosticPlots(dataFile: data.path) {
+                figures.append(try context.writeFile(diagnostic.svg(), to: "\(stem)-\(suffix).svg"))
+            }
         }
-        return CommandReport(json: json(result, data: data), tables: tables(result, data: data), figures: figures,
-                             warnings: result.warnings)
-    }
-
-    /// Forest-style plot of the estimable non-intercept coefficients with their intervals; on the ratio
-    /// scale (log axis, reference 1) with --exponentiate, else on the coefficient scale (reference 0).
-    func coefficientPlot(_ r: RegressionResult) -> Plot {
-        let shown = r.coefficients.filter { !$0.aliased && $0.term != "(Intercept)" && $0.estimate != nil }
-        let ratio = exponentiate && r.model != .ols
-        let estimates = shown.map { ratio ? ($0.expEstimate ?? .nan) : ($0.estimate ?? .nan) }
-        let low = shown.map { ratio ? ($0.expConfLow ?? .nan) : ($0.confLow ?? .nan) }
-        let high = shown.map { ratio ? ($0.expConfHigh ?? .nan) : ($0.confHigh ?? .nan) }
-        let positions = shown.indices.map(Double.init)
-        let percent = FitCommand.percentLabel(r.level)
-        let name = ratio ? (r.model == .logit ? "Odds ratio" : "Rate ratio") : "Estimate"
-        let x: Axis = ratio ? .log10("\(name) (\(percent) CI)", including: [1]) : .linear("\(name) (\(percent) CI)", including: [0])
-        let summary = shown.map { c -> String in
-            let e = ratio ? c.expEstimate : c.estimate
-            return "\(c.term) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
-        }.joined(separator: "; ")
-        return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
-                    description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
-                        + " (\(FitCommand.covarianceDescription(r.covariance)) standard errors): \(summary).",
-                    x: x, y: .categorical(nil, shown.map(\.term)),
-                    layers: [
-                        Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0)),
-                              style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
-                        Layer(.intervals(positions: positions, low: low, high: high, orientation: .horizontal, capSize: 4),
-                              style: MarkStyle(color: Color.okabeIto[4])),
-                        Layer(.points(x: estimates, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
-                    ],
-                    height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "fit")
+        return CommandReport(report, figures: figures)
     }
 
     func regressionOptions() throws -> RegressionOptions {
@@ -157,140 +132,6 @@ public struct FitCommand: AllianceSubcommand {
             return CLIError.usage("\(file): \(error.description)")
         default:
             return CLIError.data("\(file): cannot \(action): \(error.description)")
-        }
-    }
-
-    func json(_ r: RegressionResult, data: LoadedData) -> JSONValue {
-        func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
-        let standardized = r.standardizedCoefficients
-        let coefficients: [JSONValue] = r.coefficients.enumerated().map { k, c in
-            var fields: [(String, JSONValue)] = [
-                ("term", .string(c.term)), ("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
-                ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
-                ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased)),
-            ]
-            if r.covariance.hasCoefficientDF { fields.append(("df", number(c.df))) }
-            if exponentiate {
-                fields += [("exp_estimate", number(c.expEstimate)), ("exp_conf_low", number(c.expConfLow)),
-                           ("exp_conf_high", number(c.expConfHigh))]
-            }
-            if let s = standardized?[k] {
-                fields += [("beta", number(s.estimate)), ("beta_std_error", number(s.stdError)),
-                           ("beta_conf_low", number(s.confLow)), ("beta_conf_high", number(s.confHigh))]
-            }
-            return .object(fields)
-        }
-        let f = r.fit
-        var fit: [(String, JSONValue)] = []
-        if r.model == .ols {
-            fit += [("r_squared", number(f.rSquared)), ("adj_r_squared", number(f.adjRSquared)), ("sigma", number(f.sigma)),
-                    ("f_statistic", number(f.fStatistic)), ("f_p_value", number(f.fPValue))]
-            if r.covariance != .classical {
-                fit += [("wald_f_statistic", number(f.waldFStatistic)), ("wald_f_p_value", number(f.waldFPValue))]
-            }
-        }
-        fit += [("df_model", .integer(f.dfModel)), ("df_residual", .integer(f.dfResidual)),
-                ("log_likelihood", number(f.logLikelihood)), ("aic", number(f.aic)), ("bic", number(f.bic))]
-        if r.model != .ols {
-            fit += [("deviance", number(f.deviance)), ("null_deviance", number(f.nullDeviance)),
-                    ("iterations", f.iterations.map { .integer($0) } ?? .null), ("converged", f.converged.map { .bool($0) } ?? .null)]
-        }
-        if r.model == .negbin {
-            fit += [("theta", number(f.theta)), ("theta_std_error", number(f.thetaStdError))]
-        }
-        var top: [(String, JSONValue)] = [
-            ("model", .string(r.model.rawValue)), ("formula", .string(r.formula)),
-        ] + (offset.map { [("offset", JSONValue.string($0))] } ?? []) + [
-            ("data", data.json(used: r.counts.rowsUsed)), ("vcov", .string(r.vcovLabel)),
-        ]
-        if let clusters = r.clusters { top.append(("clusters", .integer(clusters))) }
-        if let event = r.event { top.append(("event", .string(event.level))) }
-        top += [("level", .number(r.level)), ("coefficients", .array(coefficients)), ("fit", .object(fit)),
-                ("warnings", .array(r.warnings.map { .string($0) })),
-                ("schema", SavedRegressionJSON.schema(r.schema)),
-                ("covariance_matrix", SavedRegressionJSON.covariance(terms: r.estimableTerms, r.vcov))]
-        return .object(top)
-    }
-
-    func tables(_ r: RegressionResult, data: LoadedData) -> [ResultTable] {
-        let perCoefficientDF = r.covariance.hasCoefficientDF
-        let statisticName = r.model == .ols || perCoefficientDF ? "t" : "z"
-        let percent = FitCommand.percentLabel(r.level)
-        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
-                       TableColumn(statisticName, kind: .decimal(2))]
-        if perCoefficientDF { columns.append(TableColumn("df", kind: .decimal(1))) }
-        columns += [TableColumn("p", kind: .pValue), TableColumn("\(percent) CI", kind: .interval(3))]
-        let ratio = r.model == .logit ? "OR" : "IRR"
-        if exponentiate {
-            columns += [TableColumn(r.model == .ols ? "exp(b)" : ratio, kind: .decimal(3)),
-                        TableColumn("\(percent) CI (exp)", kind: .interval(3))]
-        }
-        if standardize { columns.append(TableColumn("β", kind: .bounded(2))) }
-        let rows: [[Cell]] = r.coefficients.enumerated().map { k, c in
-            var row: [Cell] = [.text(c.aliased ? "\(c.term) (aliased)" : c.term), .number(c.estimate), .number(c.stdError),
-                               .number(c.statistic)]
-            if perCoefficientDF { row.append(.number(c.df)) }
-            row += [.number(c.pValue), .interval(c.confLow, c.confHigh)]
-            if exponentiate { row += [.number(c.expEstimate), .interval(c.expConfLow, c.expConfHigh)] }
-            if standardize { row.append(.number(r.standardizedCoefficients?[k].estimate)) }
-            return row
-        }
-        let f = r.fit
-        var notes = ["\(data.path): \(r.counts.rowsUsed) of \(r.counts.rowsRead) rows used (\(r.counts.rowsDropped) dropped for missing values).",
-                     "Standard errors: \(FitCommand.covarianceDescription(r.covariance))"
-                        + (r.clusters.map { ", \($0) clusters." } ?? ".")]
-        if perCoefficientDF {
-            notes.append("CR2: t tests and intervals on Satterthwaite degrees of freedom per coefficient (df column), "
-                         + "as clubSandwich's coef_test and conf_int; with few or unbalanced clusters df can be far below the cluster count.")
-        }
-        if let event = r.event {
-            notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
-                         + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
-        }
-        if let offset { notes.append("Offset: \(offset) (added to the linear predictor with coefficient 1).") }
-        func fixed(_ x: Double?, _ places: Int) -> String { x.map { NumberFormat.fixed($0, places: places) } ?? "—" }
-        switch r.model {
-        case .ols:
-            notes.append("R² = \(f.rSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), adjusted R² = \(f.adjRSquared.map { NumberFormat.bounded($0, places: 3) } ?? "—"), "
-                         + "F(\(f.dfModel), \(f.dfResidual)) = \(fixed(f.fStatistic, 2)), p \(FitCommand.pText(f.fPValue))"
-                         + (r.covariance == .classical ? "" : " (classical, as summary(lm))")
-                         + ", σ = \(fixed(f.sigma, 3)).")
-            if perCoefficientDF {
-                notes.append("No robust overall F test is reported under CR2 (it would need clubSandwich's HTZ Wald test).")
-            } else if r.covariance != .classical, let wald = f.waldFStatistic {
-                notes.append("Robust Wald test of all slopes: F(\(f.dfModel), \(f.dfResidual)) = \(fixed(wald, 2)), p \(FitCommand.pText(f.waldFPValue)) (as lmtest::waldtest with the same covariance).")
-            }
-        case .logit, .poisson, .negbin:
-            notes.append("Deviance = \(fixed(f.deviance, 2)) on \(f.dfResidual) df (null \(fixed(f.nullDeviance, 2)) on \(f.dfNull ?? 0) df), "
-                         + "\(f.iterations ?? 0) IRLS iterations.")
-            if r.model == .negbin { notes.append("θ = \(fixed(f.theta, 3)) (SE \(fixed(f.thetaStdError, 3))).") }
-        }
-        notes.append("Log-likelihood = \(fixed(f.logLikelihood, 2)), AIC = \(fixed(f.aic, 2)), BIC = \(fixed(f.bic, 2)).")
-        if standardize {
-            notes.append(r.model == .ols
-                ? "β: numeric predictors and the outcome per SD; indicator columns per unit, outcome per SD."
-                : "β: change on the link scale per SD of numeric predictors; indicator columns per unit.")
-        }
-        return [ResultTable(title: "\(r.model.rawValue.uppercased()): \(r.formula)", columns: columns, rows: rows, notes: notes)]
-    }
-
-    static func percentLabel(_ level: Double) -> String {
-        let p = level * 100
-        return p == p.rounded() ? "\(Int(p))%" : "\(NumberFormat.roundTrip(p))%"
-    }
-
-    static func pText(_ p: Double?) -> String {
-        guard let p else { return "= —" }
-        let s = NumberFormat.pValue(p)
-        return s.hasPrefix("<") ? s : "= \(s)"
-    }
-
-    static func covarianceDescription(_ c: CovarianceKind) -> String {
-        switch c {
-        case .classical: return "classical (model-based)"
-        case .robust(let t): return "heteroskedasticity-robust \(t.rawValue.uppercased())"
-        case .cluster(let column): return "cluster-robust by \(column) (HC1, cluster-adjusted)"
-        case .clusterCR2(let column): return "cluster-robust by \(column) (CR2 bias-reduced, Satterthwaite df)"
         }
     }
 }

@@ -54,7 +54,8 @@ public struct PredictCommand: AllianceSubcommand {
         do { json = try JSONValue(parsing: bytes) } catch {
             throw CLIError.data("\(fit): not a JSON fit result (\(error.description)); write one with `alliance fit … --format json --out fit.json`")
         }
-        let saved = try SavedRegressionJSON.savedRegression(json, file: fit)
+        let saved: SavedRegression
+        do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }
         let data = try input.load(in: context)
         let result: PredictionResult
         do {

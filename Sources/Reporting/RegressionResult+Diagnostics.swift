@@ -1,5 +1,3 @@
-import DataTable
-import Foundation
 import Models
 import Output
 
@@ -9,40 +7,30 @@ import Output
 /// - logit: `F-binned.svg`, the binned residual plot of Gelman & Hill (2007, §5.6): mean residual y − p̂ against
 ///   mean fitted probability in bins of equal count, with ±2 SE bands, SE = √(Σ p̂(1 − p̂)) / n_bin;
 /// - poisson, negbin: `F-observed.svg`, observed counts against predicted means with the identity line.
-/// The statistics come from Models (hat values from the fit's own factorisation, `NormalQuantilePoints`,
+/// Written beside the coefficient plot by `fit --plot`. The statistics come from Models (hat values from the fit's own factorisation, `NormalQuantilePoints`,
 /// `BinnedResiduals`); this file only draws them.
-enum FitPlots {
-    /// Writes the diagnostic plots for `result` beside `coefficientPath`; returns the resolved paths written.
-    static func write(_ result: RegressionResult, data: LoadedData, options: RegressionOptions, beside coefficientPath: String,
-                      in context: RunContext) throws -> [String] {
-        let stem = coefficientPath.lowercased().hasSuffix(".svg") ? String(coefficientPath.dropLast(4)) : coefficientPath
-        var written: [String] = []
-        for (suffix, plot) in plots(result, data: data, options: options) {
-            written.append(try context.writeFile(plot.svg(), to: "\(stem)-\(suffix).svg"))
-        }
-        return written
-    }
-
+extension RegressionResult {
     /// The diagnostic plots of one fit, each with the file-name suffix it is written under.
-    static func plots(_ r: RegressionResult, data: LoadedData, options: RegressionOptions) -> [(String, Plot)] {
+    public func diagnosticPlots(dataFile path: String) -> [(suffix: String, plot: Plot)] {
+        let r = self
         let title = "\(r.model.rawValue.uppercased()): \(r.formula)"
         switch r.model {
         case .ols:
             // The fit computes hat values when asked (`RegressionOptions.diagnostics`, set by `fit --plot`).
             let standardized = r.standardizedResiduals ?? Array(repeating: .nan, count: r.residuals.count)
-            return [("residuals", residualsPlot(r, title: title, path: data.path)),
-                    ("qq", qqPlot(NormalQuantilePoints(standardized), title: title, path: data.path))]
+            return [("residuals", residualsPlot(r, title: title, path: path)),
+                    ("qq", qqPlot(NormalQuantilePoints(standardized), title: title, path: path))]
         case .logit:
             return [("binned", binnedResidualPlot(BinnedResiduals(fitted: r.fittedValues, residuals: r.residuals),
-                                                   title: title, path: data.path))]
+                                                   title: title, path: path))]
         case .poisson, .negbin:
-            return [("observed", observedPlot(r, title: title, path: data.path))]
+            return [("observed", observedPlot(r, title: title, path: path))]
         }
     }
 
     // MARK: - OLS
 
-    private static func residualsPlot(_ r: RegressionResult, title: String, path: String) -> Plot {
+    private func residualsPlot(_ r: RegressionResult, title: String, path: String) -> Plot {
         let n = r.fittedValues.count
         let largest = r.residuals.map(abs).max() ?? 0
         return Plot(title: title,
@@ -56,7 +44,7 @@ enum FitPlots {
                     idPrefix: "fit-residuals")
     }
 
-    private static func qqPlot(_ points: NormalQuantilePoints, title: String, path: String) -> Plot {
+    private func qqPlot(_ points: NormalQuantilePoints, title: String, path: String) -> Plot {
         var text = "Normal Q–Q plot of \(points.sample.count) standardized residuals from \(path): sample quantiles (y) against "
             + "standard normal quantiles (x). Points near the dashed line y = x are consistent with normal errors."
         if points.undefined > 0 {
@@ -73,7 +61,7 @@ enum FitPlots {
 
     // MARK: - Logit
 
-    private static func binnedResidualPlot(_ b: BinnedResiduals, title: String, path: String) -> Plot {
+    private func binnedResidualPlot(_ b: BinnedResiduals, title: String, path: String) -> Plot {
         let outside = b.binsOutsideTwoStandardErrors
         let n = b.counts.reduce(0, +)
         let band = MarkStyle(color: .gray, dash: .dashed, lineWidth: 1.2)
@@ -93,7 +81,7 @@ enum FitPlots {
 
     // MARK: - Counts
 
-    private static func observedPlot(_ r: RegressionResult, title: String, path: String) -> Plot {
+    private func observedPlot(_ r: RegressionResult, title: String, path: String) -> Plot {
         let observed = zip(r.fittedValues, r.residuals).map { $0 + $1 }
         let n = observed.count
         // One range on both axes, so the identity line is the diagonal and a model that predicts little shows

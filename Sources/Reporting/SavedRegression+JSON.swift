@@ -6,11 +6,12 @@ import Output
 /// to new rows: this is that part of the contract, written by `fit` and read back here.
 ///
 /// `"schema": { "variables": [ { "variable": "site", "coding": "categorical", "levels": ["east", …] },
-/// { "variable": "wai", "coding": "numeric" } ], "columns": ["(Intercept)", "wai", "site[north]", …] }`;
+/// { "variable": "wai", "coding": "numeric" } ], "columns": ["(Intercept)", "wai", "site[north]", …],
+/// "offsets": [--offset expressions], "data_columns": [the fitted table's columns, when the formula uses "."] }`;
 /// `"covariance_matrix": { "terms": [estimable terms], "values": [[row], …] }` at full precision.
-enum SavedRegressionJSON {
-    static func schema(_ s: ModelSchema) -> JSONValue {
-        let variables: [JSONValue] = s.variables.map { v in
+extension ModelSchema {
+    public var json: JSONValue {
+        let variables: [JSONValue] = self.variables.map { v in
             switch v.coding {
             case .numeric:
                 return .object([("variable", .string(v.label)), ("coding", "numeric")])
@@ -19,23 +20,31 @@ enum SavedRegressionJSON {
                                 ("levels", .array(levels.map { .string($0) }))])
             }
         }
-        var fields: [(String, JSONValue)] = [("variables", .array(variables)), ("columns", .array(s.columnNames.map { .string($0) }))]
-        if !s.addedOffsets.isEmpty { fields.append(("offsets", .array(s.addedOffsets.map { .string($0) }))) }
-        if let columns = s.dataColumns { fields.append(("data_columns", .array(columns.map { .string($0) }))) }
+        var fields: [(String, JSONValue)] = [("variables", .array(variables)), ("columns", .array(columnNames.map { .string($0) }))]
+        if !addedOffsets.isEmpty { fields.append(("offsets", .array(addedOffsets.map { .string($0) }))) }
+        if let columns = dataColumns { fields.append(("data_columns", .array(columns.map { .string($0) }))) }
         return .object(fields)
     }
+}
 
-    static func covariance(terms: [String], _ v: Matrix) -> JSONValue {
+/// Why a JSON document is not a saved fit `predict` can use.
+public struct SavedFitError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let problem: String
+    public var description: String {
+        "not a saved fit that predict can use: \(problem). Write it with `alliance fit … --format json --out FILE.json`; "
+            + "results saved before fits carried their schema must be refit."
+    }
+}
+
+extension SavedRegression {
+    public static func covarianceJSON(terms: [String], _ v: Matrix) -> JSONValue {
         .object([("terms", .array(terms.map { .string($0) })),
                  ("values", .array((0..<v.rows).map { i in .array((0..<v.columns).map { j in .number(v[i, j]) }) }))])
     }
 
-    /// Reads a saved regression back from a `fit` result; `file` names it in errors.
-    static func savedRegression(_ json: JSONValue, file: String) throws -> SavedRegression {
-        func missing(_ what: String) -> CLIError {
-            CLIError.data("\(file): not a saved fit that predict can use: \(what). Write it with "
-                + "`alliance fit … --format json --out FILE.json`; results saved before fits carried their schema must be refit.")
-        }
+    /// Reads a saved regression back from a `fit` result.
+    public init(json: JSONValue) throws(SavedFitError) {
+        func missing(_ what: String) -> SavedFitError { SavedFitError(problem: what) }
         guard let kindName = json["model"]?.stringValue else { throw missing("no \"model\"") }
         guard let kind = ModelKind(rawValue: kindName) else {
             throw missing("the model \"\(kindName)\" is not one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -87,7 +96,7 @@ enum SavedRegressionJSON {
         let dataColumns = schemaJSON["data_columns"]?.arrayValue?.compactMap(\.stringValue)
         let schema = ModelSchema(formula: formula, variables: variables, columnNames: columns, addedOffsets: offsets,
                                  dataColumns: dataColumns)
-        return SavedRegression(model: kind, formula: formula, schema: schema,
+        self.init(model: kind, formula: formula, schema: schema,
                                terms: terms, estimates: ordered, vcov: vcov, sigma: sigma, dfResidual: dfResidual,
                                vcovLabel: json["vcov"]?.stringValue ?? "classical")
     }
