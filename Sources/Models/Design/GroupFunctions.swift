@@ -6,20 +6,9 @@ enum GroupFunctions {
     /// One code per row for a grouping column: a text column's level codes, a numeric column's distinct
     /// values (equal values, equal codes); -1 where the value is missing.
     static func codes(_ column: Column, rows: [Int]) -> [Int] {
-        switch column.data {
-        case .categorical(let c):
-            return rows.map { Int(c.codes[$0]) }
-        case .numeric(let c):
-            var index: [Double: Int] = [:]
-            return rows.map { i in
-                if c.missing[i] { return -1 }
-                // +0 and -0 are one group, as R's factor() makes them.
-                let key = c.values[i] == 0 ? 0 : c.values[i]
-                if let k = index[key] { return k }
-                index[key] = index.count
-                return index.count - 1
-            }
-        }
+        // The one grouping type (DataTable's GroupingFactor): text by level, numbers by value (+0 and -0 are one
+        // group, as R's factor() makes them).
+        GroupingFactor(column.subset(rows: rows)).codes.map { Int($0) }
     }
 
     /// Per-row mean of x over its group, as R's `ave(x, g)`: each group's mean as R's `mean()` computes it
