@@ -28,6 +28,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unseenLevel(variable: String, column: String, level: String, levels: [String])
     /// A variable's kind differs from the saved model's (numeric there, categorical here or the reverse).
     case codingChanged(variable: String, detail: String)
+    /// A column computed from the fitting rows themselves (orthogonal `poly`, `within`, `between`, `lag`) cannot be
+    /// recomputed for new rows by `predict`.
+    case dependsOnFittingRows(variable: String)
     /// A GLM's CR2 adjustment needs a dense eigen-decomposition per cluster; too large clusters are refused.
     case clusterTooLarge(column: String, largestCluster: Int)
     /// `event` names no level of the two-level outcome.
@@ -86,6 +89,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "remove those rows or refit the model with data that includes the level"
         case .codingChanged(let v, let detail):
             return "'\(v)' cannot be used as the fitted model used it: \(detail)"
+        case .dependsOnFittingRows(let v):
+            return "\(v) is computed from the rows the model was fitted to, so it cannot be recomputed for new rows; "
+                + "fit with poly(x, k, raw = TRUE), or compute the column in the data before fitting and predicting"
         case .clusterTooLarge(let c, let rows):
             return "the CR2 adjustment of a GLM decomposes an n × n matrix for each cluster of n rows, and the clusters of '\(c)' "
                 + "(the largest has \(rows) rows) are too large for that (the limit is about five clusters of 2,000 rows); "

@@ -53,6 +53,7 @@ struct PredictionTests {
         ("ols_transforms", .ols, "phq_post ~ I(wai_total^2) + log(phq_pre) + factor(cohort) + site:wai_total", .confidence, 0.95),
         ("logit_response", .logit, "dropout ~ wai_total + phq_pre + site", .confidence, 0.95),
         ("poisson_response", .poisson, "sessions ~ wai_total + modality", .confidence, 0.95),
+        ("poisson_offset", .poisson, "sessions ~ wai_total + site + offset(log(cohort))", .confidence, 0.95),
     ])
     func matchesR(_ name: String, _ kind: ModelKind, _ formula: String, _ interval: PredictionInterval, _ level: Double) throws {
         let reference = try #require(PredictionTests.references[name])
@@ -89,6 +90,19 @@ struct PredictionTests {
         let changed = try Table(columns: columns)
         let error = #expect(throws: ModelError.self) { try Prediction.predict(SavedRegression(fitted), data: changed) }
         #expect(error?.description.contains("'site'") == true && error?.description.contains("'west'") == true)
+    }
+
+    /// Orthogonal poly() and the group functions are computed from the fitting rows: refused, never recomputed.
+    @Test func rowDependentColumnsAreRefused() throws {
+        let (train, new) = try PredictionTests.split()
+        for formula in ["phq_post ~ poly(wai_total, 2)", "phq_post ~ within(wai_total, therapist)"] {
+            let fitted = try Regression.fit(.ols, formula: formula, data: train)
+            let error = #expect(throws: ModelError.self) { try Prediction.predict(SavedRegression(fitted), data: new) }
+            #expect(error?.description.contains("cannot be recomputed for new rows") == true)
+        }
+        // raw = TRUE does not depend on the rows: allowed.
+        let raw = try Regression.fit(.ols, formula: "phq_post ~ poly(wai_total, 2, raw = TRUE)", data: train)
+        #expect(try Prediction.predict(SavedRegression(raw), data: new).counts.rowsUsed > 0)
     }
 
     @Test func predictionIntervalsOnlyForOLS() throws {

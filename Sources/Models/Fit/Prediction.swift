@@ -93,10 +93,7 @@ public enum Prediction {
             case .groupFunction: dependsOnRows = true
             default: dependsOnRows = false
             }
-            if dependsOnRows {
-                throw .numerical("\(v.label) depends on the rows the model was fitted to, so predict cannot apply it to new "
-                    + "rows; use poly(x, k, raw = TRUE) or compute the column in the data before fitting")
-            }
+            if dependsOnRows { throw .dependsOnFittingRows(variable: v.label) }
         }
         let frame = try ModelFrame(formula: formula, table: data, schema: saved.schema, withOutcome: false)
         let design = DesignMatrix(frame: frame)

@@ -35,6 +35,11 @@ pois <- converged(glm(sessions ~ wai_total + modality, family = poisson, data = 
 p <- predict(pois, newdata = new, type = "response", se.fit = TRUE, na.action = na.pass)
 eta <- predict(pois, newdata = new, type = "link", se.fit = TRUE, na.action = na.pass)
 add("poisson_response", p$fit, p$se.fit, exp(eta$fit - z * eta$se.fit), exp(eta$fit + z * eta$se.fit))
+# An offset in the formula enters the prediction too (predict.glm adds model.offset of the new data).
+pois_offset <- converged(glm(sessions ~ wai_total + site + offset(log(cohort)), family = poisson, data = train, control = ctl))
+p <- predict(pois_offset, newdata = new, type = "response", se.fit = TRUE, na.action = na.pass)
+eta <- predict(pois_offset, newdata = new, type = "link", se.fit = TRUE, na.action = na.pass)
+add("poisson_offset", p$fit, p$se.fit, exp(eta$fit - z * eta$se.fit), exp(eta$fit + z * eta$se.fit))
 res <- do.call(rbind, out)
 fmt <- function(x) ifelse(is.na(x), "NA", sprintf("%.17g", x))
 for (k in c("fit", "se_fit", "lower", "upper")) res[[k]] <- fmt(res[[k]])
