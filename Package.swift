@@ -48,16 +48,23 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "alliance", dependencies: ["Commands", "CMalloc"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "CNLopt"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DistributionsTests", dependencies: ["Distributions"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DataTableTests", dependencies: ["DataTable"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable", "Distributions"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OutputTests", dependencies: ["Output"], resources: [.copy("Fixtures")]),
+        // Shared by every test target: approximate equality, fixture files and the data sets more than one target reads.
+        .target(
+            name: "AllianceTestSupport",
+            dependencies: ["DataTable"],
+            path: "Tests/AllianceTestSupport",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "AllianceTestSupport"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "CNLopt", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DataTableTests", dependencies: ["DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable", "Distributions", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Measures", "Privacy"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "Models", "Privacy"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "Models", "Privacy", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

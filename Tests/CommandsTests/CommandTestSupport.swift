@@ -35,20 +35,8 @@ func runCommand(_ arguments: [String], inputDirectory: String? = nil, outputDire
     return result
 }
 
-func fixturePath(_ name: String) -> String {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name)
-    return url.path
-}
-
 func temporaryDirectory(_ label: String) throws -> String {
     let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-tests-\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
-}
-
-/// Parses JSON text into Foundation objects for assertions.
-func parseJSON(_ text: String) throws -> [String: Any] {
-    let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-    guard let dict = object as? [String: Any] else { throw CLIError.data("not a JSON object") }
-    return dict
 }

@@ -1,10 +1,11 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
 
 /// `alliance correlate` through the CLI path against R (cor.test, p.adjust(method = "holm"), partial correlations
-/// from lm residuals): Tests/ModelsTests/Fixtures/make_correlation.R made the data and the reference values,
-/// copied here. Tolerance 1e-10 relative (absolute for values below 1e-300).
+/// from lm residuals): Tests/ModelsTests/Fixtures/make_correlation.R made the data (the shared
+/// correlation_alliance.csv) and the reference values, copied here. Tolerance 1e-10 relative.
 @Suite struct CorrelateCommandTests {
     struct Reference {
         let kind, method, x, y, controls, missing, level: String
@@ -13,7 +14,7 @@ import Testing
     }
 
     static func references() throws -> [Reference] {
-        let text = try String(contentsOfFile: fixturePath("correlate/correlation_reference.csv"), encoding: .utf8)
+        let text = try fixtureFiles.text("correlate/correlation_reference.csv")
         return text.split(separator: "\n").dropFirst().map { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             func d(_ i: Int) -> Double? { Double(f[i]) }
@@ -29,12 +30,11 @@ import Testing
             #expect(a == nil && b == nil, "\(what): \(String(describing: a)) vs \(String(describing: b))")
             return
         }
-        let scale = max(abs(b), 1e-300)
-        #expect(abs(a - b) / scale <= 1e-10, "\(what): \(a) vs R \(b)")
+        expectClose(a, b, relative: 1e-10, "\(what) (R)")
     }
 
     func pairs(_ arguments: [String]) throws -> [[String: Any]] {
-        let run = try runCommand(["correlate", fixturePath("correlate/correlation_alliance.csv")] + arguments + ["--format", "json"])
+        let run = try runCommand(["correlate", try FixtureFiles.shared.path("correlation_alliance.csv")] + arguments + ["--format", "json"])
         #expect(run.error == nil, "\(String(describing: run.error))")
         return try #require(try parseJSON(run.stdout)["pairs"] as? [[String: Any]])
     }
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func errorsAreClear() throws {
-        let data = fixturePath("correlate/correlation_alliance.csv")
+        let data = try FixtureFiles.shared.path("correlation_alliance.csv")
         let unknown = try runCommand(["correlate", data, "--vars", "wai_totl,age"])
         #expect(unknown.error?.kind == .usage)
         #expect(unknown.error?.message.contains("wai_total") == true)
@@ -86,13 +86,13 @@ import Testing
         #expect(one.error?.kind == .usage)
         let kendallPartial = try runCommand(["correlate", data, "--vars", "age,sessions", "--method", "kendall", "--partial", "wai_total"])
         #expect(kendallPartial.error?.kind == .usage)
-        let text = try runCommand(["correlate", fixturePath("small.csv"), "--vars", "site,wai_total"])
+        let text = try runCommand(["correlate", try fixtureFiles.path("small.csv"), "--vars", "site,wai_total"])
         #expect(text.error?.kind == .data)
     }
 
     @Test func heatmapIsWrittenAndEveryFormatRenders() throws {
         let dir = try temporaryDirectory("correlate")
-        let data = fixturePath("correlate/correlation_alliance.csv")
+        let data = try FixtureFiles.shared.path("correlation_alliance.csv")
         let run = try runCommand(["correlate", data, "--vars", "wai_total,phq9_pre,phq9_post", "--plot", "r.svg"], outputDirectory: dir)
         #expect(run.report?.figures.count == 1)
         let svg = try String(contentsOfFile: (dir as NSString).appendingPathComponent("r.svg"), encoding: .utf8)

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -5,7 +6,7 @@ import Testing
 @Suite struct DescribeCommandTests {
     // Hand-computed: wai_total 45,50,38,55,41 → mean 45.8, sd = sqrt(46.7) (n − 1), median 45.
     @Test func jsonSummariesMatchHandComputation() throws {
-        let run = try runCommand(["describe", fixturePath("small.csv"), "--format", "json"])
+        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--format", "json"])
         let json = try parseJSON(run.stdout)
         #expect(json["rows"] as? Int == 5)
         let data = try #require(json["data"] as? [String: Any])
@@ -30,7 +31,7 @@ import Testing
 
     @Test func everyFormatRenders() throws {
         for format in ["text", "md", "csv", "latex", "html", "json"] {
-            let run = try runCommand(["describe", fixturePath("small.csv"), "--format", format])
+            let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--format", format])
             #expect(run.error == nil)
             // LaTeX escapes the underscore.
             #expect(run.stdout.contains(format == "latex" ? "wai\\_total" : "wai_total"), "format \(format)")
@@ -39,7 +40,7 @@ import Testing
 
     @Test func outWritesFileWithFormatFromExtension() throws {
         let dir = try temporaryDirectory("describe-out")
-        let run = try runCommand(["describe", fixturePath("small.csv"), "--out", "summary.md"], outputDirectory: dir)
+        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--out", "summary.md"], outputDirectory: dir)
         #expect(run.error == nil)
         let text = try String(contentsOfFile: (dir as NSString).appendingPathComponent("summary.md"), encoding: .utf8)
         #expect(text.contains("| wai_total"))
@@ -48,7 +49,7 @@ import Testing
     @Test func refusesToOverwriteItsInput() throws {
         let dir = try temporaryDirectory("overwrite")
         let input = (dir as NSString).appendingPathComponent("data.csv")
-        try String(contentsOfFile: fixturePath("small.csv"), encoding: .utf8).write(toFile: input, atomically: true, encoding: .utf8)
+        try fixtureFiles.text("small.csv").write(toFile: input, atomically: true, encoding: .utf8)
         let run = try runCommand(["describe", input, "--out", input, "--format", "csv"])
         #expect(run.error?.kind == .cannotCreate)
         #expect(try String(contentsOfFile: input, encoding: .utf8).hasPrefix("client,therapist"))
@@ -61,12 +62,12 @@ import Testing
     }
 
     @Test func unknownFormatIsUsageError() throws {
-        let run = try runCommand(["describe", fixturePath("small.csv"), "--format", "xml"])
+        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--format", "xml"])
         #expect(run.error?.kind == .usage)
     }
 
     @Test func groupedSummarySuppressesSmallGroups() throws {
-        let run = try runCommand(["describe", fixturePath("small.csv"), "--by", "site", "--min-cell", "2", "--format", "json"])
+        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--by", "site", "--min-cell", "2", "--format", "json"])
         let json = try parseJSON(run.stdout)
         let groups = try #require(json["groups"] as? [[String: Any]])
         // Sites: east 2, north 2, south 1 → south hidden (1 < 2), and one more so the total cannot reveal it.
@@ -79,7 +80,7 @@ import Testing
 
 @Suite struct CheckCommandTests {
     @Test func cleanFileExitsZero() throws {
-        let run = try runCommand(["check", fixturePath("small.csv"), "--format", "json"])
+        let run = try runCommand(["check", try fixtureFiles.path("small.csv"), "--format", "json"])
         let json = try parseJSON(run.stdout)
         #expect(json["clean"] as? Bool == true)
         #expect(run.report?.exitStatus == 0)

@@ -1,18 +1,16 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
 
-/// `alliance fit` end to end on the synthetic data of Tests/ModelsTests/Fixtures/make_models.R (copied here as
-/// fit_models_data.csv). Reference numbers are R's (lm, sandwich::vcovCL, glm.nb) from models_reference.json;
+/// `alliance fit` end to end on the synthetic data of Tests/ModelsTests/Fixtures/make_models.R (the shared
+/// fixture models_data.csv, Tests/AllianceTestSupport/Fixtures). Reference numbers are R's (lm, sandwich::vcovCL, glm.nb) from models_reference.json;
 /// tolerances as in ModelsTests: OLS 1e-10 relative, negative binomial 1e-7.
 @Suite("fit command")
 struct FitCommandTests {
     static func run(_ arguments: [String], outputDirectory: String? = nil) throws -> (output: String, errors: String) {
-        guard let url = Bundle.module.url(forResource: "fit_models_data", withExtension: "csv", subdirectory: "Fixtures") else {
-            throw CLIError.usage("fixture missing")
-        }
         var output = "", errors = ""
-        let context = RunContext(inputDirectory: url.deletingLastPathComponent().path, outputDirectory: outputDirectory,
+        let context = RunContext(inputDirectory: try FixtureFiles.shared.directory().path, outputDirectory: outputDirectory,
                                  standardOutput: { output += $0 }, standardError: { errors += $0 })
         let parsed = try AllianceCLI.parseAsRoot(["fit"] + arguments)
         guard let command = parsed as? FitCommand else { throw CLIError.usage("not a fit command") }
@@ -20,19 +18,10 @@ struct FitCommandTests {
         return (output, errors)
     }
 
-    static func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
-    static func close(_ a: Any?, _ b: Double, _ tolerance: Double) -> Bool {
-        guard let x = (a as? NSNumber)?.doubleValue else { return false }
-        return abs(x - b) <= tolerance * abs(b)
-    }
-
     @Test func olsJSONMatchesR() throws {
-        let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_total + phq_pre + site",
+        let (out, _) = try FitCommandTests.run(["ols", "models_data.csv", "--formula", "phq_post ~ wai_total + phq_pre + site",
                                                 "--allow-column", "client", "--format", "json"])
-        let doc = try FitCommandTests.json(out)
+        let doc = try parseJSON(out)
         #expect(doc["model"] as? String == "ols")
         #expect(doc["vcov"] as? String == "classical")
         let data = try #require(doc["data"] as? [String: Any])
@@ -41,39 +30,39 @@ struct FitCommandTests {
         #expect(data["dropped"] as? Int == 21)
         let coefficients = try #require(doc["coefficients"] as? [[String: Any]])
         #expect(coefficients.map { $0["term"] as? String ?? "" } == ["(Intercept)", "wai_total", "phq_pre", "site[north]", "site[south]"])
-        #expect(FitCommandTests.close(coefficients[1]["estimate"], -0.12452055442975296, 1e-10))
-        #expect(FitCommandTests.close(coefficients[1]["std_error"], 0.015627228469743692, 1e-10))
+        #expect(isClose(jsonNumber(coefficients[1]["estimate"]), -0.12452055442975296, relative: 1e-10))
+        #expect(isClose(jsonNumber(coefficients[1]["std_error"]), 0.015627228469743692, relative: 1e-10))
         let fit = try #require(doc["fit"] as? [String: Any])
         #expect(fit["df_residual"] as? Int == 574)
         #expect(fit["df_model"] as? Int == 4)
     }
 
     @Test func clusterRobustLabelAndValues() throws {
-        let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_total + phq_pre + site",
+        let (out, _) = try FitCommandTests.run(["ols", "models_data.csv", "--formula", "phq_post ~ wai_total + phq_pre + site",
                                                 "--cluster", "therapist", "--allow-column", "client", "--format", "json"])
-        let doc = try FitCommandTests.json(out)
+        let doc = try parseJSON(out)
         #expect(doc["vcov"] as? String == "cluster:therapist")
         let reference = try FitCommandTests.referenceStdErrors("ols_main_cluster")
         let coefficients = try #require(doc["coefficients"] as? [[String: Any]])
-        for (c, se) in zip(coefficients, reference) { #expect(FitCommandTests.close(c["std_error"], se, 1e-10)) }
+        for (c, se) in zip(coefficients, reference) { #expect(isClose(jsonNumber(c["std_error"]), se, relative: 1e-10)) }
     }
 
     @Test func negbinExponentiatedAndTheta() throws {
-        let (out, _) = try FitCommandTests.run(["negbin", "fit_models_data.csv", "--formula", "homework ~ wai_total + modality + site",
+        let (out, _) = try FitCommandTests.run(["negbin", "models_data.csv", "--formula", "homework ~ wai_total + modality + site",
                                                 "--exponentiate", "--allow-column", "client", "--format", "json"])
-        let doc = try FitCommandTests.json(out)
+        let doc = try parseJSON(out)
         let coefficients = try #require(doc["coefficients"] as? [[String: Any]])
         let b = try #require((coefficients[1]["estimate"] as? NSNumber)?.doubleValue)
-        #expect(FitCommandTests.close(coefficients[1]["exp_estimate"], Foundation.exp(b), 1e-15))
+        #expect(isClose(jsonNumber(coefficients[1]["exp_estimate"]), Foundation.exp(b), relative: 1e-15))
         let fit = try #require(doc["fit"] as? [String: Any])
-        #expect(FitCommandTests.close(fit["theta"], 2.7303504669878405, 1e-7))
+        #expect(isClose(jsonNumber(fit["theta"]), 2.7303504669878405, relative: 1e-7))
         #expect(fit["converged"] as? Bool == true)
     }
 
     @Test func standardizedColumnsInJSON() throws {
-        let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_total + site",
+        let (out, _) = try FitCommandTests.run(["ols", "models_data.csv", "--formula", "phq_post ~ wai_total + site",
                                                 "--standardize", "--allow-column", "client", "--format", "json"])
-        let coefficients = try #require(try FitCommandTests.json(out)["coefficients"] as? [[String: Any]])
+        let coefficients = try #require(try parseJSON(out)["coefficients"] as? [[String: Any]])
         #expect(coefficients[0]["beta"] is NSNull)
         let beta = try #require((coefficients[1]["beta"] as? NSNumber)?.doubleValue)
         #expect(beta < 0 && beta > -1)
@@ -81,7 +70,7 @@ struct FitCommandTests {
     }
 
     @Test func textTableAndReference() throws {
-        let (out, _) = try FitCommandTests.run(["ols", "fit_models_data.csv", "--formula", "phq_post ~ site", "--ref", "site=south",
+        let (out, _) = try FitCommandTests.run(["ols", "models_data.csv", "--formula", "phq_post ~ site", "--ref", "site=south",
                                                 "--allow-column", "client"])
         #expect(out.contains("site[east]"))
         #expect(out.contains("site[north]"))
@@ -93,7 +82,7 @@ struct FitCommandTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fit-plot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try FitCommandTests.run(["logit", "fit_models_data.csv", "--formula", "dropout ~ wai_total + site", "--exponentiate",
+        _ = try FitCommandTests.run(["logit", "models_data.csv", "--formula", "dropout ~ wai_total + site", "--exponentiate",
                                      "--plot", "coef.svg", "--allow-column", "client"], outputDirectory: directory.path)
         let svg = try String(contentsOf: directory.appendingPathComponent("coef.svg"), encoding: .utf8)
         #expect(svg.contains("<svg"))
@@ -107,13 +96,13 @@ struct FitCommandTests {
             do { _ = try FitCommandTests.run(args + ["--allow-column", "client"]); return nil }
             catch let e as CLIError { return e.kind } catch { return nil }
         }
-        #expect(kind(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_total +"]) == .usage)
-        #expect(kind(["ols", "fit_models_data.csv", "--formula", "phq_post ~ wai_totl"]) == .usage)
-        #expect(kind(["probit", "fit_models_data.csv", "--formula", "dropout ~ wai_total"]) == .usage)
-        #expect(kind(["ols", "fit_models_data.csv", "--formula", "y ~ x", "--robust", "hc9"]) == .usage)
-        #expect(kind(["ols", "fit_models_data.csv", "--formula", "phq_post ~ site", "--ref", "site"]) == .usage)
-        #expect(kind(["ols", "fit_models_data.csv", "--formula", "phq_post ~ site", "--robust", "hc3", "--cluster", "therapist"]) == .usage)
-        #expect(kind(["logit", "fit_models_data.csv", "--formula", "phq_post ~ wai_total"]) == .data)
+        #expect(kind(["ols", "models_data.csv", "--formula", "phq_post ~ wai_total +"]) == .usage)
+        #expect(kind(["ols", "models_data.csv", "--formula", "phq_post ~ wai_totl"]) == .usage)
+        #expect(kind(["probit", "models_data.csv", "--formula", "dropout ~ wai_total"]) == .usage)
+        #expect(kind(["ols", "models_data.csv", "--formula", "y ~ x", "--robust", "hc9"]) == .usage)
+        #expect(kind(["ols", "models_data.csv", "--formula", "phq_post ~ site", "--ref", "site"]) == .usage)
+        #expect(kind(["ols", "models_data.csv", "--formula", "phq_post ~ site", "--robust", "hc3", "--cluster", "therapist"]) == .usage)
+        #expect(kind(["logit", "models_data.csv", "--formula", "phq_post ~ wai_total"]) == .data)
         #expect(kind(["ols", "missing.csv", "--formula", "y ~ x"]) == .noInput)
     }
 

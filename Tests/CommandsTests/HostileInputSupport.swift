@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import ArgumentParser
 import Commands
 import Foundation
@@ -9,9 +10,7 @@ import Testing
 enum Hostile {
     /// The committed corpus (Tests/CommandsTests/Fixtures/hostile/).
     static func corpusDirectory() throws -> String {
-        let url = try #require(Bundle.module.url(forResource: "hostile", withExtension: nil, subdirectory: "Fixtures"),
-                               "the hostile corpus is missing from the test bundle")
-        return url.path
+        try fixtureFiles.path("hostile")
     }
 
     /// A fresh directory for inputs generated at run time (large files are never committed).

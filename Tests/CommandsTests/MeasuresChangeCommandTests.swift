@@ -1,3 +1,4 @@
+import AllianceTestSupport
 @testable import Commands
 import Reporting
 import DataTable
@@ -178,21 +179,11 @@ import Testing
 
     /// rsvg-convert, when installed, must turn the SVG into a PNG without complaint.
     func renderWithRsvgIfAvailable(_ svg: URL) throws {
-        let candidates = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert", "/opt/homebrew/bin/rsvg-convert"]
-        guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
         let png = svg.deletingPathExtension().appendingPathExtension("png")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-o", png.path, svg.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "rsvg-convert: \(message)")
-        #expect(message.isEmpty)
-        let bytes = try Data(contentsOf: png)
-        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        guard let outcome = try RsvgConvert.render(svg: svg.path, png: png.path) else { return }
+        #expect(outcome.status == 0, "rsvg-convert: \(outcome.message)")
+        #expect(outcome.message.isEmpty)
+        #expect(outcome.isPNG)
     }
 
     /// Finished treatment (≥ 2 sessions, paired scores): rows 1–6, 8, 10 (row 7 had 1 session, row 11 none

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Commands
 import DataTable
 import Foundation

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Commands
 import Foundation
 import Output

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import ArgumentParser
 import Commands
 import Foundation
@@ -14,8 +15,7 @@ struct MeasuresRun {
 
 enum MeasuresFixtures {
     static func path(_ name: String) throws -> String {
-        let base = try #require(Bundle.module.resourceURL)
-        return base.appendingPathComponent("Fixtures/measures/\(name)").path
+        try fixtureFiles.path("measures/\(name)")
     }
 
     static func scratchDirectory() throws -> URL {
@@ -113,11 +113,6 @@ extension JSONValue {
         if case .object(let fields) = self { return fields.map(\.0) }
         return []
     }
-}
-
-/// Relative difference, for tolerances stated in the tests.
-func relativeError(_ a: Double, _ b: Double) -> Double {
-    abs(a - b) / max(abs(b), 1e-300)
 }
 
 /// Every output format of a report renders non-empty text, and the JSON rendering parses.

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -31,7 +32,7 @@ import Testing
 
     @Test func twoRunsGiveIdenticalBytesAndTheManifestHashesMatch() throws {
         let a = try temporaryDirectory("nb-a"), b = try temporaryDirectory("nb-b")
-        let notebook = fixturePath("notebook/tiny.md")
+        let notebook = try fixtureFiles.path("notebook/tiny.md")
         _ = try run(notebook, into: a)
         _ = try run(notebook, into: b)
         #expect(try ReportComparison.compare(expected: a, actual: b).isEmpty)
@@ -51,7 +52,7 @@ import Testing
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         let input = try #require(inputs.first)
         #expect(input["path"] as? String == "../small.csv")
-        let csv = try #require(FileManager.default.contents(atPath: fixturePath("small.csv")))
+        let csv = try #require(FileManager.default.contents(atPath: try fixtureFiles.path("small.csv")))
         #expect(input["sha256"] as? String == SHA256.hex(of: Array(csv)))
         #expect(manifest["blas"] is [String: Any])
         #expect(manifest["source_date_epoch"] == nil || ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] != nil)
@@ -59,7 +60,7 @@ import Testing
 
     @Test func reportHasResultsBelowBlocksAndShellBlocksAreNotRun() throws {
         let dir = try temporaryDirectory("nb-report")
-        _ = try run(fixturePath("notebook/tiny.md"), into: dir)
+        _ = try run(try fixtureFiles.path("notebook/tiny.md"), into: dir)
         let md = try String(contentsOfFile: (dir as NSString).appendingPathComponent("tiny.md"), encoding: .utf8)
         #expect(md.contains("| wai_total"))
         #expect(md.contains("```sh\nalliance describe nothing.csv\n```"))

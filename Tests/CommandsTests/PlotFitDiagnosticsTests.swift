@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Models
 import Output
@@ -20,16 +21,16 @@ import Testing
         let hat = try #require(result.hatValues)
         let standardized = try #require(result.standardizedResiduals)
         for (k, row) in reference.enumerated() {
-            #expect(abs(hat[k] - row["hat"]!) <= 1e-9, "hat, row \(k)")
-            #expect(abs(standardized[k] - row["rstandard"]!) <= 1e-9, "rstandard, row \(k)")
+            expectClose(hat[k], row["hat"]!, absolute: 1e-9, "hat, row \(k)")
+            expectClose(standardized[k], row["rstandard"]!, absolute: 1e-9, "rstandard, row \(k)")
         }
         // The Q–Q points: sorted standardized residuals against qqnorm's x, both sorted (ties pair either way).
         let points = NormalQuantilePoints(standardized)
         let rSample = reference.map { $0["rstandard"]! }.sorted()
         let rTheoretical = reference.map { $0["theoretical"]! }.sorted()
         #expect(points.undefined == 0)
-        #expect(zip(points.sample, rSample).allSatisfy { abs($0 - $1) <= 1e-9 })
-        #expect(zip(points.theoretical, rTheoretical).allSatisfy { abs($0 - $1) <= 1e-12 })
+        expectClose(points.sample, rSample, .absolute(1e-9))
+        expectClose(points.theoretical, rTheoretical, .absolute(1e-12))
     }
 
     /// The rows a cluster column drops must drop from the rebuilt design too, or leverages would misalign.
@@ -40,7 +41,7 @@ import Testing
         let hat = try #require(result.hatValues)
         #expect(hat.count == result.residuals.count)
         // Σ h = rank (the trace of the hat matrix); tolerance 1e-9.
-        #expect(abs(hat.reduce(0, +) - 2) <= 1e-9)
+        expectClose(hat.reduce(0, +), 2, absolute: 1e-9)
     }
 
     @Test func plottingPositionsAreRsPpoints() {
@@ -58,11 +59,11 @@ import Testing
         #expect(b.counts == [2, 2, 2])
         // Bins: {0.1, 0.2}, {0.5, 0.6}, {0.8, 0.9}.
         let tolerance = 1e-15
-        #expect(zip(b.meanFitted, [0.15, 0.55, 0.85]).allSatisfy { abs($0 - $1) <= tolerance })
-        #expect(zip(b.meanResidual, [0.35, -0.05, 0.15]).allSatisfy { abs($0 - $1) <= tolerance })
+        expectClose(b.meanFitted, [0.15, 0.55, 0.85], .absolute(tolerance))
+        expectClose(b.meanResidual, [0.35, -0.05, 0.15], .absolute(tolerance))
         let se = [(0.1 * 0.9 + 0.2 * 0.8).squareRoot() / 2, (0.5 * 0.5 + 0.6 * 0.4).squareRoot() / 2,
                   (0.8 * 0.2 + 0.9 * 0.1).squareRoot() / 2]
-        #expect(zip(b.standardError, se).allSatisfy { abs($0 - $1) <= tolerance })
+        expectClose(b.standardError, se, .absolute(tolerance))
         #expect(BinnedResiduals.binCount(1000) == 31)
         #expect(BinnedResiduals.binCount(50) == 10)
         #expect(BinnedResiduals.binCount(7) == 3)

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -32,7 +33,7 @@ import DataTable
     /// Whole-number data: R's Freedman–Diaconis width for phq_pre is 1.6 (Fixtures/plots/phq_pre_fd_width.txt),
     /// rounded up to 2 with edges at half-integers.
     @Test func wholeNumberWidthRoundsUp() throws {
-        let text = try String(contentsOfFile: fixturePath("plots/phq_pre_fd_width.txt"), encoding: .utf8)
+        let text = try fixtureFiles.text("plots/phq_pre_fd_width.txt")
         let rWidth = try #require(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)))
         let values = try #require(try PlotTestSupport.clinicColumns()["phq_pre"]).compactMap(Double.init)
         let bins = try HistogramBins(values)
@@ -50,11 +51,11 @@ import DataTable
         let values = try #require(try PlotTestSupport.clinicColumns()["homework"]).compactMap(Double.init)
         let bins = try HistogramBins(values)
         let width = try #require(reference.first?["width"])
-        #expect(abs(bins.width - width) <= 1e-12 * width)
+        expectClose(bins.width, width, relative: 1e-12)
         #expect(bins.count == reference.count)
         let counts = bins.counts(values)
         for (k, row) in reference.enumerated() where k < bins.count {
-            #expect(abs(bins.edges[k] - row["from"]!) <= 1e-12)
+            expectClose(bins.edges[k], row["from"]!, absolute: 1e-12)
             #expect(counts[k] == Int(row["count"]!), "bin \(k)")
         }
     }

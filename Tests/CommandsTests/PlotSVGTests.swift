@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -27,7 +28,7 @@ enum PlotTestSupport {
 
     /// Rows of an R fixture CSV written with `format(digits = 17)` (fields padded with spaces).
     static func fixtureRows(_ name: String) throws -> [[String: Double]] {
-        let text = try String(contentsOfFile: fixturePath("plots/\(name)"), encoding: .utf8)
+        let text = try fixtureFiles.text("plots/\(name)")
         let lines = text.split(separator: "\n")
         let header = lines[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         return lines.dropFirst().map { line in
@@ -88,23 +89,10 @@ enum PlotTestSupport {
         return inventory
     }
 
-    static var rsvgConvert: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/rsvg-convert" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     /// Renders the SVG file to PNG with rsvg-convert; true when it is not installed (nothing to check).
     static func renders(_ svgPath: String) throws -> Bool {
-        guard let tool = rsvgConvert else { return true }
-        let png = svgPath + ".png"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-o", png, svgPath]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
-        return process.terminationStatus == 0 && size > 0
+        guard let outcome = try RsvgConvert.render(svg: svgPath, png: svgPath + ".png") else { return true }
+        return outcome.status == 0 && !outcome.png.isEmpty
     }
 
     static func read(_ directory: String, _ name: String) throws -> String {

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -48,17 +49,16 @@ import Privacy
         let y = try rows.map { try #require(Double(columns["phq_post"]![$0])) }
         let band95 = try OLSLineBand(x: x, y: y, level: 0.95, gridSize: 101)
         let band90 = try OLSLineBand(x: x, y: y, level: 0.90, gridSize: 101)
-        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
         let reference = try PlotTestSupport.fixtureRows("ols_band.csv")
         #expect(reference.count == 4)
         for row in reference {
             let x0 = try #require(row["x"])
             let p = try band95.prediction(at: x0), q = try band90.prediction(at: x0)
-            #expect(close(p.fit, row["fit"]!), "fit at \(x0)")
-            #expect(close(p.low, row["lwr"]!), "lower 95% at \(x0)")
-            #expect(close(p.high, row["upr"]!), "upper 95% at \(x0)")
-            #expect(close(q.low, row["lwr90"]!), "lower 90% at \(x0)")
-            #expect(close(q.high, row["upr90"]!), "upper 90% at \(x0)")
+            expectClose(p.fit, row["fit"]!, .relativeOrAbsolute(1e-9), "fit at \(x0)")
+            expectClose(p.low, row["lwr"]!, .relativeOrAbsolute(1e-9), "lower 95% at \(x0)")
+            expectClose(p.high, row["upr"]!, .relativeOrAbsolute(1e-9), "upper 95% at \(x0)")
+            expectClose(q.low, row["lwr90"]!, .relativeOrAbsolute(1e-9), "lower 90% at \(x0)")
+            expectClose(q.high, row["upr90"]!, .relativeOrAbsolute(1e-9), "upper 90% at \(x0)")
         }
         // The drawn grid spans the data and carries the same values.
         #expect(band95.gridX.first == x.min() && band95.gridX.last == x.max())

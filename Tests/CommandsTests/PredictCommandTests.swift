@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Models
@@ -10,7 +11,7 @@ import Testing
 /// ModelsTests/PredictionTests checks against R's predict.lm / predict.glm to 1e-10).
 @Suite("predict command")
 struct PredictCommandTests {
-    static let data = fixturePath("fit_models_data.csv")
+    static var data: String { get throws { try FixtureFiles.shared.path("models_data.csv") } }
 
     static func saveFit(_ model: String, _ formula: String, in dir: String) throws -> String {
         let path = (dir as NSString).appendingPathComponent("fit.json")

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -188,7 +189,14 @@ import Testing
 
     @Test(.enabled(if: kernelsAvailable))
     func reportIsIdenticalAndResultsNumericallyEqualAcrossKernels() throws {
-        let notebook = fixturePath("notebook/kernels.md")
+        // The notebook reads ../models_data.csv: lay it out beside the shared data set.
+        let folder = try temporaryDirectory("kernel-notebook")
+        let notebookFolder = (folder as NSString).appendingPathComponent("notebook")
+        try FileManager.default.createDirectory(atPath: notebookFolder, withIntermediateDirectories: true)
+        let notebook = (notebookFolder as NSString).appendingPathComponent("kernels.md")
+        try FileManager.default.copyItem(atPath: try fixtureFiles.path("notebook/kernels.md"), toPath: notebook)
+        try FileManager.default.copyItem(atPath: try FixtureFiles.shared.path("models_data.csv"),
+                                         toPath: (folder as NSString).appendingPathComponent("models_data.csv"))
         let a = try temporaryDirectory("kernel-prescott"), b = try temporaryDirectory("kernel-sandybridge")
         #expect(try alliance(["run", notebook, "--out", a], kernel: "Prescott").status == 0)
         #expect(try alliance(["run", notebook, "--out", b], kernel: "Sandybridge").status == 0)

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import DataTable
@@ -6,8 +7,7 @@ import Testing
 @Suite struct DescriptivesTests {
     /// Rows of a fixture CSV written by Fixtures/descriptives/make_descriptives.R (numbers by sprintf("%.17g")).
     static func fixture(_ name: String) throws -> [[String: String]] {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/descriptives"))
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let lines = try fixtureFiles.text("descriptives/\(name).csv").split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
         return lines.dropFirst().map { line in
             Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
@@ -19,7 +19,7 @@ import Testing
         let x = [3.5, -1, 2, 2, 10, 7.25, 0.5, 4].sorted()
         for row in try Self.fixture("quantile7") {
             let p = try #require(Double(row["p"]!)), q = try #require(Double(row["q"]!))
-            #expect(abs(sampleQuantile(sorted: x, p) - q) <= 1e-15 * max(1, abs(q)), "p = \(p)")
+            expectClose(sampleQuantile(sorted: x, p), q, .relativeOrAbsolute(1e-15), "p = \(p)")
         }
     }
 
@@ -38,8 +38,7 @@ import Testing
         #expect(summary.columns == ["u", "v"])
         func close(_ a: Double?, _ text: String) -> Bool {
             guard let b = Double(text) else { return a == nil }
-            guard let a else { return false }
-            return abs(a - b) <= 1e-14 * max(1, abs(b))
+            return isClose(a, b, .relativeOrAbsolute(1e-14))
         }
         for row in try Self.fixture("grouped") {
             let g = try #require(summary.levels.firstIndex(of: row["level"]!))

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 
@@ -13,8 +14,7 @@ struct ReferenceRow: Sendable, CustomStringConvertible {
 enum Fixtures {
     /// Rows of a `function,a1,a2,a3,value` CSV in Fixtures/.
     static func rows(_ name: String) throws -> [ReferenceRow] {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures"))
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = try fixtureFiles.text("\(name).csv")
         return try text.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let arguments = try fields[1...3].filter { !$0.isEmpty }.map { try #require(parse($0)) }
@@ -33,15 +33,6 @@ enum Fixtures {
         default: return Double(field)
         }
     }
-}
-
-/// Relative error, with exact agreement required for zeros and infinities
-/// (an R zero from underflow also accepts a result below the smallest normal double).
-func relativeError(_ actual: Double, _ expected: Double) -> Double {
-    if expected.isNaN { return actual.isNaN ? 0 : .infinity }
-    if expected.isInfinite || actual.isInfinite { return actual == expected ? 0 : .infinity }
-    if expected == 0 { return abs(actual) < Double.leastNormalMagnitude ? 0 : .infinity }
-    return abs(actual - expected) / abs(expected)
 }
 
 /// Checks every fixture row whose function is in `evaluators` against the tolerance and returns how

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 @testable import Distributions
 import Foundation
 import Testing
@@ -7,9 +8,7 @@ import Testing
 /// standard errors (the seeds are fixed, so these are exact reproducible checks, not flaky ones).
 struct SeededGeneratorTests {
     static func referenceOutputs() throws -> [(seed: UInt64, outputs: [UInt64])] {
-        let url = try #require(
-            Bundle.module.url(forResource: "xoshiro256starstar", withExtension: "txt", subdirectory: "Fixtures"))
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = try fixtureFiles.text("xoshiro256starstar.txt")
         return try text.split(separator: "\n").map { line in
             let numbers = try line.split(separator: " ").map { try #require(UInt64($0)) }
             return (numbers[0], Array(numbers.dropFirst()))
@@ -136,9 +135,9 @@ struct SeededGeneratorTests {
         for _ in 0..<100_000 {
             let x = DeterministicMath.exp(1400 * generator.nextUniform() - 700)  // spans e^−700 … e^700
             let logValue = DeterministicMath.log(x)
-            #expect(abs(logValue - Foundation.log(x)) <= 2 * Foundation.log(x).ulp)
+            expectClose(logValue, Foundation.log(x), absolute: 2 * Foundation.log(x).ulp)
             let y = 1400 * generator.nextUniform() - 700
-            #expect(abs(DeterministicMath.exp(y) - Foundation.exp(y)) <= 2 * Foundation.exp(y).ulp)
+            expectClose(DeterministicMath.exp(y), Foundation.exp(y), absolute: 2 * Foundation.exp(y).ulp)
         }
         #expect(DeterministicMath.log(1) == 0 && DeterministicMath.exp(0) == 1)
     }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 @testable import Distributions
 import Foundation
 import Testing
@@ -7,9 +8,7 @@ import Testing
 struct SeededStreamsTests {
     /// Lines of the fixture: a tag, its integer arguments (seed, and stream index for `stream`), 8 outputs.
     static func reference() throws -> [(tag: String, arguments: [UInt64], outputs: [UInt64])] {
-        let url = try #require(
-            Bundle.module.url(forResource: "xoshiro256starstar_jump", withExtension: "txt", subdirectory: "Fixtures"))
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = try fixtureFiles.text("xoshiro256starstar_jump.txt")
         return try text.split(separator: "\n").map { line in
             let fields = line.split(separator: " ")
             let numbers = try fields.dropFirst().map { try #require(UInt64($0)) }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Testing
 @testable import LinearAlgebra
 
@@ -18,8 +19,6 @@ import Testing
         return a
     }
 
-    static func close(_ x: Double, _ y: Double, scale: Double) -> Bool { abs(x - y) <= 1e-12 * scale }
-
     @Test(arguments: [1, 7, 64, 1000])
     func matchesOneQROfTheWholeMatrix(blockRows: Int) throws {
         let a = Self.matrix()
@@ -38,7 +37,7 @@ import Testing
         for i in 0..<a.columns {
             let sign: Double = (streamed[i, i] < 0) == (whole[i, i] < 0) ? 1 : -1
             for j in 0..<a.columns {
-                #expect(Self.close(sign * streamed[i, j], whole[i, j], scale: scale), "R[\(i), \(j)]")
+                expectClose(sign * streamed[i, j], whole[i, j], absolute: 1e-12 * scale, "R[\(i), \(j)]")
                 if j < i { #expect(streamed[i, j] == 0) }
             }
         }
@@ -55,7 +54,7 @@ import Testing
         // RᵀR equals AᵀA for the two rows.
         let a = Matrix(rowMajor: [[1, 2, 3, 4], [-1, 1, 3, 5]])
         let gram = a.gram(), rGram = r.gram()
-        for i in 0..<4 { for j in 0..<4 { #expect(Self.close(rGram[i, j], gram[i, j], scale: 50)) } }
+        for i in 0..<4 { for j in 0..<4 { expectClose(rGram[i, j], gram[i, j], absolute: 1e-12 * 50) } }
     }
 
     @Test func blockKernelsMatchPlainLoops() {
@@ -67,23 +66,23 @@ import Testing
         for j in 0..<4 { for i in 0..<37 { block[i + j * ld] = a[i, j] } }
 
         let ssq = (0..<37).reduce(0.0) { $0 + a[$1, 2] * a[$1, 2] }
-        #expect(Self.close(BlockKernels.sumOfSquares(block + 2 * ld, count: 37), ssq, scale: ssq))
+        expectClose(BlockKernels.sumOfSquares(block + 2 * ld, count: 37), ssq, absolute: 1e-12 * ssq)
 
         let v = [0.5, -1.0, 2.0, 0.25]
         var y = [Double](repeating: 0, count: 37)
         BlockKernels.multiply(block, rows: 37, columns: 4, leadingDimension: ld, by: v, into: &y)
         let expected = a.multiplied(by: v)
-        for i in 0..<37 { #expect(Self.close(y[i], expected[i], scale: 100)) }
+        for i in 0..<37 { expectClose(y[i], expected[i], absolute: 1e-12 * 100) }
 
         var gram = [Double](repeating: 1, count: 16)  // accumulated into, upper triangle only
         BlockKernels.addGram(block, rows: 37, columns: 4, leadingDimension: ld, into: &gram)
         let plain = a.gram()
-        for j in 0..<4 { for i in 0...j { #expect(Self.close(gram[i + j * 4], plain[i, j] + 1, scale: plain[j, j])) } }
+        for j in 0..<4 { for i in 0...j { expectClose(gram[i + j * 4], plain[i, j] + 1, absolute: 1e-12 * plain[j, j]) } }
 
         let u = Matrix(rowMajor: [[2, 1, 0, -1], [0, 1, 3, 1], [0, 0, -1, 2], [0, 0, 0, 0.5]])
         u.storage.withUnsafeBufferPointer { BlockKernels.multiplyByUpperTriangular(block, rows: 37, columns: 4, leadingDimension: ld, $0.baseAddress!) }
         let product = a.multiplied(by: u)
-        for j in 0..<4 { for i in 0..<37 { #expect(Self.close(block[i + j * ld], product[i, j], scale: 200)) } }
+        for j in 0..<4 { for i in 0..<37 { expectClose(block[i + j * ld], product[i, j], absolute: 1e-12 * 200) } }
         for j in 0..<4 { for i in 37..<ld { #expect(block[i + j * ld].isNaN) } }
     }
 }

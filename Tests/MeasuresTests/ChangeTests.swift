@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 import DataTable
@@ -15,11 +16,11 @@ import DataTable
         let result = try reliableChange(pre: pre, post: post, sd: 7.5, reliability: 0.88, cutoff: 20,
                                         direction: .lowerBetter)
         #expect(result.method == .jacobsonTruax)
-        expectClose(result.sDiff, 3.6742346141747673, tolerance: 1e-12, "S_diff")
-        expectClose(result.reliableChange, 7.2014998437825435, tolerance: 1e-12, "reliable change")
+        expectClose(result.sDiff, 3.6742346141747673, absolute: 1e-12, "S_diff")
+        expectClose(result.reliableChange, 7.2014998437825435, absolute: 1e-12, "reliable change")
         let expectedRCI = [-2.9938207967349952, -4.08248290463863, -1.3608276348795434, 2.1773242158072694,
                            -2.1773242158072694]
-        for (row, rci) in zip(result.rows, expectedRCI) { expectClose(row?.rci, rci, tolerance: 1e-12, "RCI") }
+        for (row, rci) in zip(result.rows, expectedRCI) { expectClose(row?.rci, rci, absolute: 1e-12, "RCI") }
         // 32→21: reliable but still ≥ 20 (improved); 30→15: crossed (recovered); 25→20: not reliable;
         // 18→26: reliable worsening; 15→7: reliable, started on the non-clinical side (improved).
         #expect(result.rows.map { $0?.category } == [.improved, .recovered, .unchanged, .deteriorated, .improved, nil])
@@ -33,9 +34,9 @@ import DataTable
         let core = try ScoringKey.builtin("core-10")
         let lower = clinicalCutoffs(functional: core.norms?.functional, dysfunctional: core.norms?.dysfunctional,
                                     direction: .lowerBetter)
-        expectClose(lower.a, 4.3, tolerance: 1e-12, "a")
-        expectClose(lower.b, 14.3, tolerance: 1e-12, "b")
-        expectClose(lower.c, 10.46, tolerance: 1e-12, "c")
+        expectClose(lower.a, 4.3, absolute: 1e-12, "a")
+        expectClose(lower.b, 14.3, absolute: 1e-12, "b")
+        expectClose(lower.c, 10.46, absolute: 1e-12, "c")
         // Higher is better: functional 100 (SD 10), dysfunctional 70 (SD 20): a = 110, b = 80, c = 2700/30 = 90.
         let higher = clinicalCutoffs(functional: .init(mean: 100, sd: 10), dysfunctional: .init(mean: 70, sd: 20),
                                      direction: .higherBetter)
@@ -52,7 +53,7 @@ import DataTable
         // 16→10: exactly 6 but still at caseness; 16→9: recovered; 12→7: crossed but not reliable;
         // 5→11: +6 deteriorated; 20→15: 5 points.
         #expect(result.rows.map { $0?.category } == [.improved, .recovered, .unchanged, .deteriorated, .unchanged])
-        expectClose(result.rows[0]?.rci, -6 / (6 / 1.96), tolerance: 1e-12, "criterion-scaled RCI")
+        expectClose(result.rows[0]?.rci, -6 / (6 / 1.96), absolute: 1e-12, "criterion-scaled RCI")
     }
 
     @Test func higherIsBetterWithTheORSKey() throws {
@@ -69,8 +70,8 @@ import DataTable
             """.utf8))
         let result = try reliableChange(pre: [20, 20], post: [10, 14], key: key)
         // S_diff = √2·7.7·√0.1 = 3.4435446853496767; RC = 6.749347583285366; c = 10.46.
-        expectClose(result.sDiff, 3.4435446853496767, tolerance: 1e-12, "S_diff")
-        expectClose(result.cutoff, 10.46, tolerance: 1e-12, "c")
+        expectClose(result.sDiff, 3.4435446853496767, absolute: 1e-12, "S_diff")
+        expectClose(result.cutoff, 10.46, absolute: 1e-12, "c")
         #expect(result.rows.map { $0?.category } == [.recovered, .unchanged])
     }
 

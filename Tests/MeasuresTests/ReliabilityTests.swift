@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 import Distributions
@@ -10,21 +11,21 @@ import DataTable
     let reference: [String: Any]
 
     init() throws {
-        data = try readNumericCSV("wai_items.csv")
-        reference = try readJSON("reliability_reference.json")
+        data = try fixtureFiles.numericColumns("wai_items.csv")
+        reference = try fixtureFiles.jsonObject("reliability_reference.json")
     }
 
     /// Alpha, standardized alpha, r.drop, alpha.drop within 1e-10 of psych::alpha; Feldt CI within 1e-10 of R's qf.
     func checkAlpha(_ result: ReliabilityResult, _ ref: [String: Any]) throws {
         #expect(Double(result.n) == (try ref.double("n")))
-        expectClose(result.alpha, try ref.double("raw_alpha"), tolerance: 1e-10, "raw alpha")
-        expectClose(result.standardizedAlpha, try ref.double("std_alpha"), tolerance: 1e-10, "std alpha")
-        expectClose(result.alphaConfLow, try ref.double("feldt_low"), tolerance: 1e-10, "Feldt low")
-        expectClose(result.alphaConfHigh, try ref.double("feldt_high"), tolerance: 1e-10, "Feldt high")
+        expectClose(result.alpha, try ref.double("raw_alpha"), absolute: 1e-10, "raw alpha")
+        expectClose(result.standardizedAlpha, try ref.double("std_alpha"), absolute: 1e-10, "std alpha")
+        expectClose(result.alphaConfLow, try ref.double("feldt_low"), absolute: 1e-10, "Feldt low")
+        expectClose(result.alphaConfHigh, try ref.double("feldt_high"), absolute: 1e-10, "Feldt high")
         let rDrop = try ref.doubles("r_drop"), alphaDrop = try ref.doubles("alpha_drop")
         for (j, stat) in result.itemStats.enumerated() {
-            expectClose(stat.itemRestCorrelation, rDrop[j], tolerance: 1e-10, "r.drop \(stat.item)")
-            expectClose(stat.alphaIfDropped, alphaDrop[j], tolerance: 1e-10, "alpha.drop \(stat.item)")
+            expectClose(stat.itemRestCorrelation, rDrop[j], absolute: 1e-10, "r.drop \(stat.item)")
+            expectClose(stat.alphaIfDropped, alphaDrop[j], absolute: 1e-10, "alpha.drop \(stat.item)")
         }
     }
 
@@ -35,10 +36,10 @@ import DataTable
         let omega = try #require(result.omega)
         #expect(omega.converged)
         #expect(omega.heywoodItems.isEmpty)
-        expectClose(omega.omegaTotal, try ref.double("omega"), tolerance: 1e-6, "omega")
-        for (a, b) in zip(omega.loadings, try ref.doubles("loadings")) { expectClose(a, b, tolerance: 1e-5, "loading") }
+        expectClose(omega.omegaTotal, try ref.double("omega"), absolute: 1e-6, "omega")
+        for (a, b) in zip(omega.loadings, try ref.doubles("loadings")) { expectClose(a, b, absolute: 1e-5, "loading") }
         for (a, b) in zip(omega.residualVariances, try ref.doubles("residual_variances")) {
-            expectClose(a, b, tolerance: 1e-5, "residual variance")
+            expectClose(a, b, absolute: 1e-5, "residual variance")
         }
     }
 
@@ -79,7 +80,7 @@ import DataTable
             let q = try row.double("q")
             // Feldt's interval uses the Distributions module's F quantile; checked here on the values it needs.
             let mine = FDistribution(numerator: try row.double("df1"), denominator: try row.double("df2")).quantile(try row.double("p"))
-            #expect(abs(mine - q) <= 1e-10 * q, "qf(\(row["p"]!), \(row["df1"]!), \(row["df2"]!)): \(mine) vs \(q)")
+            expectClose(mine, q, relative: 1e-10, "qf(\(row["p"]!), \(row["df1"]!), \(row["df2"]!))")
         }
     }
 
@@ -131,9 +132,9 @@ import DataTable
         let s = (0..<4).map { i in (0..<4).map { j in lambda[i] * lambda[j] + (i == j ? psi[i] : 0) } }
         let omega = try #require(fitOneFactorOmega(covariance: s))
         #expect(omega.converged)
-        for (a, b) in zip(omega.loadings, lambda) { expectClose(a, b, tolerance: 1e-9, "loading") }
-        for (a, b) in zip(omega.residualVariances, psi) { expectClose(a, b, tolerance: 1e-9, "psi") }
-        expectClose(omega.omegaTotal, 2.6 * 2.6 / (2.6 * 2.6 + 2.26), tolerance: 1e-9, "omega")
-        expectClose(omega.discrepancy, 0, tolerance: 1e-12, "F at the exact fit")
+        for (a, b) in zip(omega.loadings, lambda) { expectClose(a, b, absolute: 1e-9, "loading") }
+        for (a, b) in zip(omega.residualVariances, psi) { expectClose(a, b, absolute: 1e-9, "psi") }
+        expectClose(omega.omegaTotal, 2.6 * 2.6 / (2.6 * 2.6 + 2.26), absolute: 1e-9, "omega")
+        expectClose(omega.discrepancy, 0, absolute: 1e-12, "F at the exact fit")
     }
 }

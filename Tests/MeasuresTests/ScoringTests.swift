@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 import DataTable
@@ -168,10 +169,10 @@ func labels(_ result: ScoreResult, _ name: String) -> [String?] {
         let totals = numbers(result, "core_10_total")
         #expect(totals[0] == 21)
         // One missing: mean of the 9 answered (19/9) × 10.
-        expectClose(totals[1], 19.0 / 9.0 * 10, tolerance: 1e-12, "prorated")
+        expectClose(totals[1], 19.0 / 9.0 * 10, absolute: 1e-12, "prorated")
         #expect(totals[2] == nil)
         // Missing reversed item 2: answered (reversed) sum 21 − 3 = 18, × 10/9 = 20.
-        expectClose(totals[3], 20, tolerance: 1e-12, "prorated with reversed item missing")
+        expectClose(totals[3], 20, absolute: 1e-12, "prorated with reversed item missing")
         #expect(result.prorated == 2 && result.tooManyMissing == 1 && result.scored == 3)
         #expect(result.warnings.contains { $0.contains("prorated") })
     }
@@ -204,7 +205,7 @@ func labels(_ result: ScoreResult, _ name: String) -> [String?] {
         let items = try resolveItems(prefix: "ors", count: 4, in: table)
         #expect(throws: ScoringError.self) { try score(table: table, key: key, items: items) }
         let lenient = try score(table: table, key: key, items: items, options: ScoringOptions(invalid: .missing))
-        expectClose(numbers(lenient, "ors_total")[0], 23.5, tolerance: 1e-12, "ORS total")
+        expectClose(numbers(lenient, "ors_total")[0], 23.5, absolute: 1e-12, "ORS total")
         #expect(numbers(lenient, "ors_total")[1] == nil)
         #expect(lenient.invalidCells == [InvalidCell(row: 1, line: 3, column: "ors1", value: 10.5)])
     }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import LinearAlgebra
@@ -12,7 +13,7 @@ import Testing
 @Suite("CR2 cluster-robust inference against clubSandwich")
 struct ClusterCR2Tests {
     static let fixtures: [RFixtureTests.Fixture] = {
-        guard let text = try? TestSupport.fixtureText("cr2_reference.json"),
+        guard let text = try? fixtureFiles.text("cr2_reference.json"),
               let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return [] }
         return array.map { RFixtureTests.Fixture(entry: $0) }
     }()
@@ -20,7 +21,7 @@ struct ClusterCR2Tests {
     static let tables: [String: Table] = {
         var out: [String: Table] = [:]
         for name in ["cr2_data.csv", "models_data.csv"] {
-            if let t = try? TestSupport.table(csv: TestSupport.fixtureText(name)) { out[name] = t }
+            if let t = try? (name == "models_data.csv" ? FixtureFiles.shared : fixtureFiles).table(name) { out[name] = t }
         }
         return out
     }()
@@ -60,7 +61,7 @@ struct ClusterCR2Tests {
             for (c, r) in zip(kept, expected) {
                 let t = c.statistic ?? 0
                 let tolerance = key == "p_value" ? ClusterCR2Tests.tolerance * max(1, t * t) : ClusterCR2Tests.tolerance
-                #expect(TestSupport.relativelyClose(c[keyPath: path], r, tolerance: tolerance),
+                #expect(isClose(c[keyPath: path], r, relative: tolerance),
                         "\(fixture.name) \(c.term) \(key): \(String(describing: c[keyPath: path])) vs clubSandwich \(r)")
             }
         }
@@ -71,8 +72,8 @@ struct ClusterCR2Tests {
         for b in 0..<p {
             for a in 0..<p where v.count == p * p {
                 let scale = (v[a + a * p] * v[b + b * p]).squareRoot()
-                #expect(abs(result.vcov[a, b] - v[a + b * p]) <= ClusterCR2Tests.tolerance * scale,
-                        "\(fixture.name) vcov[\(a), \(b)]: \(result.vcov[a, b]) vs \(v[a + b * p])")
+                expectClose(result.vcov[a, b], v[a + b * p], absolute: ClusterCR2Tests.tolerance * scale,
+                            "\(fixture.name) vcov[\(a), \(b)]")
             }
         }
         // CR2 is its own small-sample remedy: no few-clusters warning.
@@ -96,8 +97,8 @@ struct ClusterCR2Tests {
         let dense = try ClusterCR2.compute(bread: ls.unscaledCovariance,
                                            working: .init(rows: rows, rootWeights: ones, targetSD: ones),
                                            clusters: codes, clusterCount: g, column: "therapist")
-        for (a, b) in zip(lowRank.vcov.storage, dense.vcov.storage) { #expect(abs(a - b) <= 1e-12 * max(abs(a), 1e-3)) }
-        for (a, b) in zip(lowRank.df, dense.df) { #expect(abs(a - b) <= 1e-10 * a) }
+        for (a, b) in zip(lowRank.vcov.storage, dense.vcov.storage) { expectClose(a, b, absolute: 1e-12 * max(abs(a), 1e-3)) }
+        for (a, b) in zip(lowRank.df, dense.df) { expectClose(a, b, absolute: 1e-10 * a) }
     }
 
     /// Rows in any order (clusters interleaved) give the same result as rows grouped by cluster, and batches of a
@@ -118,8 +119,8 @@ struct ClusterCR2Tests {
             try ClusterCR2.compute(bread: ls.unscaledCovariance, working: .init(rows: rows, rootWeights: nil, targetSD: nil),
                                    clusters: codes, clusterCount: g, column: "therapist")
         }
-        for (a, b) in zip(whole.vcov.storage, batched.vcov.storage) { #expect(abs(a - b) <= 1e-13 * max(abs(a), 1e-6)) }
-        for (a, b) in zip(whole.df, batched.df) { #expect(abs(a - b) <= 1e-12 * a) }
+        for (a, b) in zip(whole.vcov.storage, batched.vcov.storage) { expectClose(a, b, absolute: 1e-13 * max(abs(a), 1e-6)) }
+        for (a, b) in zip(whole.df, batched.df) { expectClose(a, b, absolute: 1e-12 * a) }
         #expect(one.coefficients.allSatisfy { ($0.df ?? 0) > 1 })
     }
 

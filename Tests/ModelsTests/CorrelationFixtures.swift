@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 
@@ -20,30 +21,18 @@ enum CorrelationFixtures {
         let adjusted: Double
     }
 
-    static func text(_ name: String, _ ext: String) throws -> String {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures"))
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     static func number(_ field: Substring) -> Double {
         field == "NA" ? .nan : Double(field) ?? .nan
     }
 
     /// Columns by name; "NA" becomes nil.
     static func data() throws -> [String: [Double?]] {
-        let lines = try text("correlation_alliance", "csv").split(separator: "\n")
-        let names = try #require(lines.first).split(separator: ",").map { $0.replacingOccurrences(of: "\"", with: "") }
-        var columns = [String: [Double?]]()
-        for line in lines.dropFirst() {
-            for (name, field) in zip(names, line.split(separator: ",")) {
-                columns[name, default: []].append(field == "NA" ? nil : Double(field))
-            }
-        }
-        return columns
+        let csv = try FixtureFiles.shared.numericColumns("correlation_alliance.csv")
+        return Dictionary(uniqueKeysWithValues: zip(csv.names, csv.columns))
     }
 
     static func references() throws -> [Reference] {
-        try text("correlation_reference", "csv").split(separator: "\n").dropFirst().map { line in
+        try fixtureFiles.text("correlation_reference.csv").split(separator: "\n").dropFirst().map { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             return Reference(
                 kind: String(f[0]), method: String(f[1]), x: String(f[2]), y: String(f[3]),
@@ -60,11 +49,4 @@ enum CorrelationFixtures {
         let rows = (0..<(columns.first?.count ?? 0)).filter { row in columns.allSatisfy { $0[row] != nil } }
         return columns.map { column in rows.map { column[$0] ?? .nan } }
     }
-}
-
-/// |actual − expected| / |expected|; NaN matches NaN.
-func correlationRelativeError(_ actual: Double, _ expected: Double) -> Double {
-    if expected.isNaN { return actual.isNaN ? 0 : .infinity }
-    if expected == 0 { return abs(actual) }
-    return abs(actual - expected) / abs(expected)
 }

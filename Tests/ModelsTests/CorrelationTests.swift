@@ -1,3 +1,4 @@
+import AllianceTestSupport
 @testable import Models
 import Testing
 
@@ -13,12 +14,12 @@ struct CorrelationTests {
     func expectMatches(_ result: CorrelationResult, _ reference: CorrelationFixtures.Reference) {
         let label = "\(reference.kind) \(reference.method) \(reference.x)~\(reference.y) | \(reference.controls)"
         #expect(Double(result.n) == reference.n, "\(label) n")
-        #expect(correlationRelativeError(result.estimate, reference.estimate) <= tolerance, "\(label) estimate \(result.estimate)")
-        #expect(correlationRelativeError(result.statistic, reference.statistic) <= tolerance, "\(label) statistic \(result.statistic)")
-        #expect(correlationRelativeError(result.pValue, reference.p) <= tolerance, "\(label) p \(result.pValue)")
+        #expect(relativeError(result.estimate, reference.estimate) <= tolerance, "\(label) estimate \(result.estimate)")
+        #expect(relativeError(result.statistic, reference.statistic) <= tolerance, "\(label) statistic \(result.statistic)")
+        #expect(relativeError(result.pValue, reference.p) <= tolerance, "\(label) p \(result.pValue)")
         if reference.kind == "pair" || reference.kind == "partial" {
-            #expect(correlationRelativeError(result.confLow, reference.low) <= tolerance, "\(label) low \(result.confLow)")
-            #expect(correlationRelativeError(result.confHigh, reference.high) <= tolerance, "\(label) high \(result.confHigh)")
+            #expect(relativeError(result.confLow, reference.low) <= tolerance, "\(label) low \(result.confLow)")
+            #expect(relativeError(result.confHigh, reference.high) <= tolerance, "\(label) high \(result.confHigh)")
         }
     }
 
@@ -66,7 +67,7 @@ struct CorrelationTests {
                 #expect(entry.first == i && entry.second == j)
                 expectMatches(try entry.outcome.get(), reference)
                 let adjusted = try #require(entry.adjustedPValue)
-                #expect(correlationRelativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
+                #expect(relativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
             }
         }
     }
@@ -92,7 +93,7 @@ struct CorrelationTests {
                 #expect(result.controls == 2)
                 expectMatches(result, reference)
                 let adjusted = try #require(entry.adjustedPValue)
-                #expect(correlationRelativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
+                #expect(relativeError(adjusted, reference.adjusted) <= tolerance, "adjusted \(reference.x)~\(reference.y)")
             }
         }
     }
@@ -105,7 +106,7 @@ struct CorrelationTests {
         #expect(references.count == 10)
         let adjusted = adjustment.adjust(references.map(\.p))
         for (value, reference) in zip(adjusted, references) {
-            #expect(correlationRelativeError(value, reference.adjusted) <= tolerance, "\(adjustment) p = \(reference.p)")
+            #expect(relativeError(value, reference.adjusted) <= tolerance, "\(adjustment) p = \(reference.p)")
         }
     }
 }

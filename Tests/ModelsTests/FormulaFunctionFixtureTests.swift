@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -20,12 +21,12 @@ struct FormulaFunctionFixtureTests {
     }
 
     static let fixtures: [Fixture] = {
-        guard let text = try? TestSupport.fixtureText("formula_reference.json"), let data = text.data(using: .utf8),
+        guard let text = try? fixtureFiles.text("formula_reference.json"), let data = text.data(using: .utf8),
               let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
         return array.map { Fixture(entry: $0) }
     }()
 
-    static let table: Table? = try? TestSupport.table(csv: TestSupport.fixtureText("formula_data.csv"))
+    static let table: Table? = try? FixtureFiles.shared.table("formula_data.csv")
 
     @Test func fixturesLoaded() {
         #expect(FormulaFunctionFixtureTests.fixtures.count == 20)
@@ -55,13 +56,13 @@ struct FormulaFunctionFixtureTests {
             let expected = fixture.numbers(key)
             #expect(expected.count == result.coefficients.count)
             for (c, r) in zip(result.coefficients, expected) {
-                #expect(TestSupport.relativelyClose(c[keyPath: path], r, tolerance: tolerance),
+                #expect(isClose(c[keyPath: path], r, relative: tolerance),
                         "\(fixture.name) \(c.term) \(key): \(String(describing: c[keyPath: path])) vs R \(r)")
             }
         }
         let fitted = fixture.numbers("fitted")
         #expect(fitted.count == result.fittedValues.count, "\(fixture.name) rows used")
-        let worst = zip(result.fittedValues, fitted).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? .infinity
+        let worst = zip(result.fittedValues, fitted).map { relativeError($0, $1) }.max() ?? .infinity
         #expect(worst <= tolerance, "\(fixture.name) fitted values: worst relative error \(worst)")
 
         let stats = try #require(e["stats"] as? [String: Any])
@@ -76,7 +77,7 @@ struct FormulaFunctionFixtureTests {
         }
         for (key, value) in checks {
             guard let expected = RFixtureTests.number(stats[key]) else { continue }
-            #expect(TestSupport.relativelyClose(value, expected, tolerance: tolerance),
+            #expect(isClose(value, expected, relative: tolerance),
                     "\(fixture.name) \(key): \(String(describing: value)) vs R \(expected)")
         }
         #expect(result.counts.rowsRead == 398)
@@ -95,7 +96,7 @@ struct FormulaFunctionFixtureTests {
             let ours = design.column(k)
             #expect(expected.count == ours.count)
             // Entries are O(1/√n); compare on that scale (an entry near zero has no relative precision).
-            let worst = zip(ours, expected).map { abs($0 - $1) }.max() ?? .infinity
+            let worst = zip(ours, expected).map { absoluteError($0, $1) }.max() ?? .infinity
             #expect(worst <= 1e-13, "poly column \(k): worst absolute error \(worst)")
         }
     }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -109,8 +110,8 @@ struct FormulaFunctionFrameTests {
         // On x = 1…5 (x = 100 is not a used row): (x − 3)/√10 and ((x − 3)² − 2)/√14, by hand.
         let linear = [-2.0, -1, 0, 1, 2].map { $0 / 10.0.squareRoot() }
         let quadratic = [2.0, -1, -2, -1, 2].map { $0 / 14.0.squareRoot() }
-        for (a, b) in zip(d.column(1), linear) { #expect(abs(a - b) <= 1e-15) }
-        for (a, b) in zip(d.column(2), quadratic) { #expect(abs(a - b) <= 1e-15) }
+        for (a, b) in zip(d.column(1), linear) { expectClose(a, b, absolute: 1e-15) }
+        for (a, b) in zip(d.column(2), quadratic) { expectClose(a, b, absolute: 1e-15) }
         let raw = DesignMatrix(frame: try frame("y ~ poly(x, 2, raw = TRUE)", table: table))
         #expect(raw.columnNames == ["(Intercept)", "poly(x, 2, raw = TRUE)1", "poly(x, 2, raw = TRUE)2"])
         #expect(raw.column(2) == [1, 4, 9, 16, 25])

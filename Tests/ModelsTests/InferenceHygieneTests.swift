@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// (Fixtures/make_models.R: `logit_factor_outcome`, glm(status ~ wai_total * modality), 1e-8 relative).
 @Suite("Inference hygiene")
 struct InferenceHygieneTests {
-    static let table: Table? = try? TestSupport.table(csv: TestSupport.fixtureText("models_data.csv"))
+    static let table: Table? = try? FixtureFiles.shared.table("models_data.csv")
 
     @Test func clusterCountAndFewClustersWarning() throws {
         let table = try #require(InferenceHygieneTests.table)
@@ -33,13 +34,13 @@ struct InferenceHygieneTests {
         let byDefault = try Regression.fit(.logit, formula: "status ~ wai_total * modality", data: table)
         #expect(byDefault.event == OutcomeEvent(level: "dropped", otherLevel: "completed", chosen: false))
         // R's glm(status ~ wai_total * modality, binomial): the intercept models P(dropped).
-        #expect(TestSupport.relativelyClose(byDefault.coefficients[0].estimate, 1.4346434773445693, tolerance: 1e-8))
+        #expect(isClose(byDefault.coefficients[0].estimate, 1.4346434773445693, relative: 1e-8))
         let chosen = try Regression.fit(.logit, formula: "status ~ wai_total * modality", data: table,
                                         options: .init(event: "completed"))
         #expect(chosen.event == OutcomeEvent(level: "completed", otherLevel: "dropped", chosen: true))
         for (a, b) in zip(byDefault.coefficients, chosen.coefficients) {
-            #expect(TestSupport.relativelyClose(b.estimate, -(a.estimate ?? 0), tolerance: 1e-10))
-            #expect(TestSupport.relativelyClose(b.stdError, a.stdError ?? 0, tolerance: 1e-10))
+            #expect(isClose(b.estimate, -(a.estimate ?? 0), relative: 1e-10))
+            #expect(isClose(b.stdError, a.stdError ?? 0, relative: 1e-10))
         }
         #expect(try Regression.fit(.logit, formula: "dropout ~ wai_total", data: table).event == nil)
     }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -20,7 +21,7 @@ struct NISTRegressionTests {
     /// Parses certified B0…Bk (estimate, SD) and the data block of a StRD .dat file
     /// (vendored unchanged in Fixtures/nist/regression/, see its README).
     static func load(_ name: String) throws -> Certified {
-        let text = try TestSupport.fixtureText("nist/regression/\(name).dat")
+        let text = try fixtureFiles.text("nist/regression/\(name).dat")
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var estimates: [Double] = [], errors: [Double] = []
         var residualSD = Double.nan
@@ -87,11 +88,11 @@ struct NISTRegressionTests {
         #expect(result.coefficients.count == c.estimates.count)
         #expect(result.coefficients.allSatisfy { !$0.aliased })
         for (k, coefficient) in result.coefficients.enumerated() {
-            let lreEstimate = TestSupport.lre(coefficient.estimate ?? .nan, c.estimates[k])
-            let lreError = TestSupport.lre(coefficient.stdError ?? .nan, c.standardErrors[k])
+            let lreEstimate = logRelativeError(coefficient.estimate ?? .nan, c.estimates[k])
+            let lreError = logRelativeError(coefficient.stdError ?? .nan, c.standardErrors[k])
             #expect(lreEstimate >= required, "\(name) B\(k) estimate LRE \(lreEstimate)")
             #expect(lreError >= required, "\(name) B\(k) standard error LRE \(lreError)")
         }
-        #expect(TestSupport.lre(result.fit.sigma ?? .nan, c.residualSD) >= required - 0.5)
+        #expect(logRelativeError(result.fit.sigma ?? .nan, c.residualSD) >= required - 0.5)
     }
 }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -14,7 +15,7 @@ struct PredictionTests {
     }
 
     static let references: [String: Reference] = {
-        guard let text = try? TestSupport.fixtureText("predict_reference.csv") else { return [:] }
+        guard let text = try? fixtureFiles.text("predict_reference.csv") else { return [:] }
         var out: [String: Reference] = [:]
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -29,22 +30,10 @@ struct PredictionTests {
     }()
 
     static func split() throws -> (train: Table, new: Table) {
-        let table = try TestSupport.table(csv: TestSupport.fixtureText("models_data.csv"))
+        let table = try FixtureFiles.shared.table("models_data.csv")
         return (table.subset(rows: Array(0..<450)), table.subset(rows: Array(450..<600)))
     }
 
-    static func expectClose(_ ours: [Double?], _ theirs: [Double?], _ what: String, tolerance: Double = 1e-10) {
-        #expect(ours.count == theirs.count, "\(what): \(ours.count) rows vs R's \(theirs.count)")
-        var worst = 0.0
-        for (a, b) in zip(ours, theirs) {
-            switch (a, b) {
-            case (nil, nil): continue
-            case let (x?, y?): worst = max(worst, abs(x - y) / max(abs(y), 1e-300))
-            default: Issue.record("\(what): missing in one of alliance and R"); return
-            }
-        }
-        #expect(worst <= tolerance, "\(what): max relative difference \(worst)")
-    }
 
     @Test(arguments: [
         ("ols_confidence", ModelKind.ols, "phq_post ~ wai_total + phq_pre + site + modality", PredictionInterval.confidence, 0.95),
@@ -60,10 +49,10 @@ struct PredictionTests {
         let (train, new) = try PredictionTests.split()
         let fitted = try Regression.fit(kind, formula: formula, data: train)
         let result = try Prediction.predict(SavedRegression(fitted), data: new, interval: interval, level: level)
-        PredictionTests.expectClose(result.fit, reference.fit, "\(name) fit")
-        if name != "ols_prediction_90" { PredictionTests.expectClose(result.stdError, reference.se, "\(name) se") }
-        PredictionTests.expectClose(result.lower, reference.lower, "\(name) lower")
-        PredictionTests.expectClose(result.upper, reference.upper, "\(name) upper")
+        expectClose(result.fit, reference.fit, relative: 1e-10, "\(name) fit")
+        if name != "ols_prediction_90" { expectClose(result.stdError, reference.se, relative: 1e-10, "\(name) se") }
+        expectClose(result.lower, reference.lower, relative: 1e-10, "\(name) lower")
+        expectClose(result.upper, reference.upper, relative: 1e-10, "\(name) upper")
         #expect(result.counts.rowsRead == 150)
     }
 

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -28,7 +29,7 @@ struct RFixtureTests {
     }
 
     static let fixtures: [Fixture] = {
-        guard let text = try? TestSupport.fixtureText("models_reference.json"),
+        guard let text = try? fixtureFiles.text("models_reference.json"),
               let data = text.data(using: .utf8),
               let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
         return array.map { Fixture(entry: $0) }
@@ -36,12 +37,12 @@ struct RFixtureTests {
 
     /// R's `glm()$iter` under `glm.control()` per logit and Poisson fixture.
     static let iterations: [String: Int] = {
-        guard let text = try? TestSupport.fixtureText("glm_iterations.json"), let data = text.data(using: .utf8),
+        guard let text = try? fixtureFiles.text("glm_iterations.json"), let data = text.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Int] else { return [:] }
         return object
     }()
 
-    static let table: Table? = try? TestSupport.table(csv: TestSupport.fixtureText("models_data.csv"))
+    static let table: Table? = try? FixtureFiles.shared.table("models_data.csv")
 
     /// R's coefficient name for one of ours: `site[north]` → `sitenorth`.
     static func rName(_ term: String) -> String {
@@ -102,7 +103,7 @@ struct RFixtureTests {
                 }
                 let z = c.statistic ?? 0
                 let scaled = key == "p_value" ? tolerance * max(1, z * z) : tolerance
-                #expect(TestSupport.relativelyClose(c[keyPath: path], expected[k], tolerance: scaled),
+                #expect(isClose(c[keyPath: path], expected[k], relative: scaled),
                         "\(fixture.name) \(c.term) \(key): \(String(describing: c[keyPath: path])) vs R \(expected[k])")
             }
         }
@@ -131,7 +132,7 @@ struct RFixtureTests {
         }
         for (key, value) in checks {
             guard let expected = RFixtureTests.number(fit[key]) else { continue }
-            #expect(TestSupport.relativelyClose(value, expected, tolerance: tolerance),
+            #expect(isClose(value, expected, relative: tolerance),
                     "\(fixture.name) \(key): \(String(describing: value)) vs R \(expected)")
         }
         #expect(result.counts.rowsRead == 600)

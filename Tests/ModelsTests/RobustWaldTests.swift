@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Testing
     let formula = "phq_post ~ wai_total + phq_pre + site"
 
     func fit(_ covariance: CovarianceKind) throws -> RegressionResult {
-        let table = try TestSupport.table(csv: TestSupport.fixtureText("models_data.csv"))
+        let table = try FixtureFiles.shared.table("models_data.csv")
         var options = RegressionOptions()
         options.covariance = covariance
         return try Regression.fit(.ols, formula: formula, data: table, options: options)
@@ -20,17 +21,17 @@ import Testing
         let r = try fit(.cluster(column: "therapist"))
         #expect(r.fit.dfModel == 4 && r.fit.dfResidual == 574)
         let f = try #require(r.fit.waldFStatistic)
-        #expect(abs(f - 226.57777109006207) <= 1e-10 * 226.57777109006207)
+        expectClose(f, 226.57777109006207, relative: 1e-10)
         let p = try #require(r.fit.waldFPValue)
-        #expect(abs(p - 1.4577245453240060e-116) <= 1e-8 * 1.4577245453240060e-116)
+        expectClose(p, 1.4577245453240060e-116, relative: 1e-8)
     }
 
     @Test func hc3WaldMatchesR() throws {
         let r = try fit(.robust(.hc3))
         let f = try #require(r.fit.waldFStatistic)
-        #expect(abs(f - 197.31329061519511) <= 1e-10 * 197.31329061519511)
+        expectClose(f, 197.31329061519511, relative: 1e-10)
         let p = try #require(r.fit.waldFPValue)
-        #expect(abs(p - 2.5549433175425363e-106) <= 1e-8 * 2.5549433175425363e-106)
+        expectClose(p, 2.5549433175425363e-106, relative: 1e-8)
     }
 
     @Test func classicalFitHasNoWaldTest() throws {

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Optimization
 import Testing
@@ -28,9 +29,9 @@ struct BrentTests {
                 let name = "uniroot_\(problem.name)_\(label)"
                 let result = try finder.findRoot(lower: problem.lower, upper: problem.upper, problem.f)
                 let root = try Fixtures.value(reference, name, "root")
-                #expect(abs(result.root - root) <= 4 * root.ulp, "\(name): \(result.root) vs R \(root)")
+                expectClose(result.root, root, absolute: 4 * root.ulp, "\(name) (R)")
                 #expect(result.summary.iterations == Int(try Fixtures.value(reference, name, "iter")), "\(name)")
-                #expect(close(result.estimatedPrecision, try Fixtures.value(reference, name, "estim_prec"), 1e-9), "\(name)")
+                #expect(isClose(result.estimatedPrecision, try Fixtures.value(reference, name, "estim_prec"), .relativeOrAbsolute(1e-9)), "\(name)")
                 #expect(result.summary.value == problem.f(result.root))
                 #expect(result.summary.converged)
                 #expect(result.summary.evaluations == 2 + (result.summary.iterations ?? -1))
@@ -42,7 +43,7 @@ struct BrentTests {
     /// when half the bracket is ≤ 2ε|x| + tol/2, so the default tol 1e-12 gives the root to ~1e-12.
     @Test func dottieNumber() throws {
         let result = try BrentRootFinder().findRoot(lower: 0, upper: 1) { cos($0) - $0 }
-        #expect(abs(result.root - 0.739085133215160641655312087674) <= 1e-12)
+        expectClose(result.root, 0.739085133215160641655312087674, absolute: 1e-12)
         #expect(result.summary.stopReason == .intervalToleranceReached)
         #expect(result.summary.algorithm == .brentRoot)
     }
@@ -54,8 +55,8 @@ struct BrentTests {
                 let name = "optimize_\(problem.name)_\(label)"
                 let summary = try minimizer.minimize(lower: problem.lower, upper: problem.upper, problem.f)
                 let minimum = try Fixtures.value(reference, name, "minimum")
-                #expect(abs(summary.parameters[0] - minimum) <= 4 * minimum.ulp, "\(name): \(summary.parameters[0]) vs R \(minimum)")
-                #expect(close(summary.value, try Fixtures.value(reference, name, "objective"), 1e-15), "\(name)")
+                expectClose(summary.parameters[0], minimum, absolute: 4 * minimum.ulp, "\(name) (R)")
+                #expect(isClose(summary.value, try Fixtures.value(reference, name, "objective"), .relativeOrAbsolute(1e-15)), "\(name)")
                 #expect(summary.converged && summary.stopReason == .intervalToleranceReached)
                 #expect(summary.evaluations == 1 + (summary.iterations ?? -1))
             }
@@ -66,11 +67,11 @@ struct BrentTests {
     /// about √ε·|x| + tol ≈ 4e-8 (a flat parabola cannot do better); the value to ε.
     @Test func knownMinima() throws {
         let quartic = try BrentMinimizer().minimize(lower: 0, upper: 5) { pow($0, 4) - 3 * pow($0, 3) + 2 }
-        #expect(abs(quartic.parameters[0] - 2.25) <= 4e-8)
-        #expect(abs(quartic.value - -6.54296875) <= 1e-14)
+        expectClose(quartic.parameters[0], 2.25, absolute: 4e-8)
+        expectClose(quartic.value, -6.54296875, absolute: 1e-14)
         let sine = try BrentMinimizer().minimize(lower: 0, upper: 2 * Double.pi) { sin($0) }
-        #expect(abs(sine.parameters[0] - 1.5 * Double.pi) <= 1e-7)
-        #expect(abs(sine.value - -1) <= 1e-15)
+        expectClose(sine.parameters[0], 1.5 * Double.pi, absolute: 1e-7)
+        expectClose(sine.value, -1, absolute: 1e-15)
     }
 
     @Test func rootAtAnEndIsExact() throws {
@@ -106,7 +107,7 @@ struct BrentTests {
     /// +∞ is treated as a very large value, as R's optimize does: the search moves away from it.
     @Test func infinityIsAvoided() throws {
         let summary = try BrentMinimizer().minimize(lower: -1, upper: 3) { $0 > 2 ? .infinity : ($0 - 1) * ($0 - 1) }
-        #expect(abs(summary.parameters[0] - 1) <= 1e-7)
+        expectClose(summary.parameters[0], 1, absolute: 1e-7)
         let crossing = try BrentRootFinder().findRoot(lower: -1, upper: 1) { $0 > 0.5 ? .infinity : $0 }
         #expect(abs(crossing.root) <= 1e-12)
         #expect(crossing.summary.initialValue == .infinity)

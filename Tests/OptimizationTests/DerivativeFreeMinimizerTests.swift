@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import CNLopt
 import Foundation
 import Optimization
@@ -33,9 +34,9 @@ struct DerivativeFreeMinimizerTests {
     ) throws {
         let par1 = try Fixtures.value(reference, name, "par1")
         let par2 = try Fixtures.value(reference, name, "par2")
-        #expect(close(summary.parameters[0], par1, 1e-12), "\(name) par1 \(summary.parameters[0]) vs \(par1)", sourceLocation: sourceLocation)
-        #expect(close(summary.parameters[1], par2, 1e-12), "\(name) par2 \(summary.parameters[1]) vs \(par2)", sourceLocation: sourceLocation)
-        #expect(close(summary.value, try Fixtures.value(reference, name, "fval"), 1e-12), "\(name) fval", sourceLocation: sourceLocation)
+        #expect(isClose(summary.parameters[0], par1, .relativeOrAbsolute(1e-12)), "\(name) par1 \(summary.parameters[0]) vs \(par1)", sourceLocation: sourceLocation)
+        #expect(isClose(summary.parameters[1], par2, .relativeOrAbsolute(1e-12)), "\(name) par2 \(summary.parameters[1]) vs \(par2)", sourceLocation: sourceLocation)
+        #expect(isClose(summary.value, try Fixtures.value(reference, name, "fval"), .relativeOrAbsolute(1e-12)), "\(name) fval", sourceLocation: sourceLocation)
         #expect(summary.evaluations == Int(try Fixtures.value(reference, name, "feval")), "\(name) feval", sourceLocation: sourceLocation)
         let status = Int(try Fixtures.value(reference, name, "status"))
         #expect(summary.stopReason == StopReason(nloptCode: status), "\(name) status", sourceLocation: sourceLocation)
@@ -83,8 +84,8 @@ struct DerivativeFreeMinimizerTests {
         #expect(r.initialValue == rosenbrock([-1.2, 1]))
         let q = try minimizer.minimize(start: [1, 1], lowerBounds: [0, 0], upperBounds: [2, 5], objective: boundedQuadratic)
         #expect(q.parameters[0] == 2, "on the bound exactly: \(q.parameters)")
-        #expect(abs(q.parameters[1] - 0.5) <= 2e-8)
-        #expect(abs(q.value - 2.5) <= 1e-15)
+        expectClose(q.parameters[1], 0.5, absolute: 2e-8)
+        expectClose(q.value, 2.5, absolute: 1e-15)
         #expect(q.parametersOnBounds == [0])
         #expect(q.lowerBounds == [0, 0] && q.upperBounds == [2, 5] && q.start == [1, 1])
     }
@@ -107,7 +108,7 @@ struct DerivativeFreeMinimizerTests {
             start: [1, 0.5], lowerBounds: [1, 0], upperBounds: [1, 5], objective: boundedQuadratic)
         #expect(summary.parameters[0] == 1)
         // With x₁ = 1: 4(x₂ − 1) + 1 = 0, so x₂ = 3/4 (to 2e-8, as above).
-        #expect(abs(summary.parameters[1] - 0.75) <= 2e-8)
+        expectClose(summary.parameters[1], 0.75, absolute: 2e-8)
         #expect(summary.parametersOnBounds == [0])
         var options = Self.tight
         options.initialStep = [0.1, 0.1]
@@ -120,7 +121,7 @@ struct DerivativeFreeMinimizerTests {
         let summary = try DerivativeFreeMinimizer(.newuoa, options: Self.tight).minimize(start: [3]) { ($0[0] - 0.25) * ($0[0] - 0.25) + 1 }
         #expect(summary.algorithm == .bobyqa)
         #expect(summary.notes.count == 1)
-        #expect(abs(summary.parameters[0] - 0.25) <= 1e-9)
+        expectClose(summary.parameters[0], 0.25, absolute: 1e-9)
     }
 
     /// NaN where x₁ > 1.5: stop with an error naming the point, or (on request) use the start's value.

@@ -1,11 +1,11 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 
 /// Rows of Fixtures/optimization.csv (made by make_optimization.R): case → field → value.
 enum Fixtures {
     static func reference() throws -> [String: [String: Double]] {
-        let url = try #require(Bundle.module.url(forResource: "optimization", withExtension: "csv", subdirectory: "Fixtures"))
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let text = try fixtureFiles.text("optimization.csv")
         var cases: [String: [String: Double]] = [:]
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: ",").map(String.init)
@@ -18,11 +18,6 @@ enum Fixtures {
     static func value(_ reference: [String: [String: Double]], _ name: String, _ field: String) throws -> Double {
         try #require(reference[name]?[field], "fixture has no \(name).\(field)")
     }
-}
-
-/// |actual − expected| ≤ tolerance · max(|expected|, 1): relative away from zero, absolute near it.
-func close(_ actual: Double, _ expected: Double, _ tolerance: Double) -> Bool {
-    abs(actual - expected) <= tolerance * max(abs(expected), 1)
 }
 
 /// Results written from several threads (NSLock: the package also builds for macOS 13, before Mutex).

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import LinearAlgebra
 import Optimization
@@ -21,7 +22,8 @@ struct NewtonRaphsonTests {
         }
         // The step −g/h = −10 comes out of a Cholesky solve with rounding: points agree to 1e-14.
         let expected: [Double] = [2, -8, -3, -0.5]
-        #expect(points.count > 4 && zip(points, expected).allSatisfy { abs($0 - $1) <= 1e-14 }, "\(points.prefix(4))")
+        #expect(points.count > 4)
+        expectClose(Array(points.prefix(4)), expected, .absolute(1e-14), "first points")
         let summary = result.summary
         #expect(summary.converged && summary.stopReason == .relativeChangeReached)
         #expect(abs(summary.parameters[0]) <= 1e-20)
@@ -61,7 +63,7 @@ struct NewtonRaphsonTests {
         let summary = result.summary
         #expect(summary.converged)
         #expect(abs(summary.parameters[0] - 1) <= 1e-8 && abs(summary.parameters[1]) <= 1e-8)
-        #expect(abs(summary.value - -0.25) <= 1e-15)
+        expectClose(summary.value, -0.25, absolute: 1e-15)
         #expect(summary.notes.contains { $0.contains("not positive definite") })
     }
 

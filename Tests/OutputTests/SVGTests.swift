@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -56,13 +57,6 @@ final class SVGDocument: NSObject, XMLParserDelegate {
         elements.filter { $0.name == name && $0.ancestorClasses.contains { $0.split(separator: " ").contains(Substring(className)) } }
     }
 }
-
-private func executableOnPath(_ name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
-private let rsvgConvert = executableOnPath("rsvg-convert")
 
 @Suite struct SVGTests {
     @Test(arguments: SamplePlots.all.map(\.name))
@@ -167,7 +161,7 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
         #expect(SVGDocument.parse(empty.svg()) != nil)
     }
 
-    @Test(.enabled(if: rsvgConvert != nil, "rsvg-convert is not on PATH (apt install librsvg2-bin); render check skipped"),
+    @Test(.enabled(if: RsvgConvert.path != nil, "rsvg-convert is not on PATH (apt install librsvg2-bin); render check skipped"),
           arguments: SamplePlots.all.map(\.name))
     func rendersWithRsvgConvert(name: String) throws {
         let plot = try #require(SamplePlots.all.first { $0.name == name }).plot
@@ -175,17 +169,9 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
         let svgPath = directory + "/alliance-\(name).svg"
         let pngPath = directory + "/alliance-\(name).png"
         try FileOutput.writeAtomically(plot.svg(), to: svgPath, refusing: [])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(rsvgConvert))
-        process.arguments = ["-f", "png", "-o", pngPath, svgPath]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "rsvg-convert failed: \(message)")
-        let png = try Data(contentsOf: URL(fileURLWithPath: pngPath))
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let outcome = try #require(try RsvgConvert.render(svg: svgPath, png: pngPath))
+        #expect(outcome.status == 0, "rsvg-convert failed: \(outcome.message)")
+        #expect(outcome.isPNG)
         if ProcessInfo.processInfo.environment["ALLIANCE_PLOT_DIR"] == nil {
             try? FileManager.default.removeItem(atPath: svgPath)
             try? FileManager.default.removeItem(atPath: pngPath)
@@ -204,9 +190,8 @@ private let rsvgConvert = executableOnPath("rsvg-convert")
             let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
             try svg.write(to: fixtures.appendingPathComponent("\(name).svg"), atomically: true, encoding: .utf8)
         }
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "svg", subdirectory: "Fixtures"),
-                               "missing Fixtures/\(name).svg; generate it with ALLIANCE_UPDATE_GOLDEN=1")
-        let golden = try String(contentsOf: url, encoding: .utf8)
+        // A missing file: generate it with ALLIANCE_UPDATE_GOLDEN=1.
+        let golden = try fixtureFiles.text("\(name).svg")
         #expect(svg == golden)
     }
 }

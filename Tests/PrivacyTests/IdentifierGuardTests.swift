@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -32,7 +33,7 @@ struct IdentifierGuardFixtureTests {
     ]
 
     @Test func everyHeaderOnlyColumnIsFlaggedByHeaderWithTheRightKind() throws {
-        let report = IdentifierGuard().scan(try FixtureCSV.table("identifiers"))
+        let report = IdentifierGuard().scan(try fixtureFiles.table("identifiers.csv"))
         for (column, kind) in Self.headerOnly {
             let found = report.findings.filter { $0.column == column }
             #expect(found == [IdentifierFinding(column: column, kind: kind, cells: 0, matchedBy: .header)],
@@ -41,7 +42,7 @@ struct IdentifierGuardFixtureTests {
     }
 
     @Test func everyContentOnlyColumnIsFlaggedByContentWithTheRightKind() throws {
-        let report = IdentifierGuard().scan(try FixtureCSV.table("identifiers"))
+        let report = IdentifierGuard().scan(try fixtureFiles.table("identifiers.csv"))
         for (column, (kind, cells)) in Self.contentOnly {
             let found = report.findings.filter { $0.column == column }
             #expect(found == [IdentifierFinding(column: column, kind: kind, cells: cells, matchedBy: .content)],
@@ -50,7 +51,7 @@ struct IdentifierGuardFixtureTests {
     }
 
     @Test func identifierFixtureCoversEverySafeHarborKindBothWays() throws {
-        let table = try FixtureCSV.table("identifiers")
+        let table = try fixtureFiles.table("identifiers.csv")
         let report = IdentifierGuard().scan(table)
         #expect(Set(report.flaggedColumns) == Set(table.columnNames), "every fixture column is an identifier")
         #expect(report.flaggedColumns.count == Self.headerOnly.count + Self.contentOnly.count)
@@ -64,7 +65,7 @@ struct IdentifierGuardFixtureTests {
     }
 
     @Test func cleanResearchFilePassesUntouched() throws {
-        let table = try FixtureCSV.table("clean_research")
+        let table = try fixtureFiles.table("clean_research.csv")
         #expect(table.rowCount == 240)
         let report = IdentifierGuard().scan(table)
         #expect(report.findings == [], "false alarms: \(report.findings.map { "\($0.column): \($0.kind)" })")
@@ -76,16 +77,16 @@ struct IdentifierGuardFixtureTests {
     /// fixture parser the other tests use.
     @Test(arguments: ["identifiers", "clean_research"])
     func realCSVReaderGivesTheSameReport(_ fixture: String) throws {
-        let path = try FixtureCSV.url(fixture).path
+        let path = try fixtureFiles.url("\(fixture).csv").path
         let table = try CSVReader.read(contentsOf: path)
-        #expect(IdentifierGuard().scan(table) == IdentifierGuard().scan(try FixtureCSV.table(fixture)))
+        #expect(IdentifierGuard().scan(table) == IdentifierGuard().scan(try fixtureFiles.table("\(fixture).csv")))
     }
 
     @Test func reportNeverContainsCellValues() throws {
-        let csv = try FixtureCSV.text("identifiers")
+        let csv = try fixtureFiles.text("identifiers.csv")
         let records = FixtureCSV.records(csv)
         let header = Set(records[0])
-        let report = IdentifierGuard(allowedColumns: ["field_a", "comments"]).scan(try FixtureCSV.table(fromCSV: csv))
+        let report = IdentifierGuard(allowedColumns: ["field_a", "comments"]).scan(try FixtureCSV.table(csv: csv))
         let described = String(describing: report) + "\n" + String(reflecting: report)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

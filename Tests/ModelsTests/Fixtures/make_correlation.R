@@ -1,6 +1,6 @@
 # Reference values for ModelsTests/Correlation*: cor.test (pearson; spearman and kendall with exact = FALSE),
 # partial correlations via lm residuals, p.adjust. Run once from this folder:  Rscript make_correlation.R
-# Writes the synthetic data set (correlation_alliance.csv) and the results (correlation_reference.csv).
+# Writes the synthetic data set (correlation_alliance.csv, into the shared Tests/AllianceTestSupport/Fixtures) and the results (correlation_reference.csv).
 set.seed(20240611)
 n <- 300
 therapist <- sample(1:20, n, replace = TRUE)
@@ -19,7 +19,7 @@ srs_total[sample(n, 12)] <- NA
 phq9_post[sample(n, 25)] <- NA
 sessions[sample(n, 6)] <- NA
 data <- data.frame(wai_total, srs_total, phq9_pre, phq9_post, age, sessions)
-write.csv(data, "correlation_alliance.csv", row.names = FALSE, na = "NA")
+write.csv(data, "../../AllianceTestSupport/Fixtures/correlation_alliance.csv", row.names = FALSE, na = "NA")
 
 rows <- list()
 add <- function(kind, method, x, y, controls, conf, n, estimate, statistic, p, lo, hi, padj = NA, missing = "") {

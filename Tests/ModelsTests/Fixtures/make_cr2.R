@@ -20,7 +20,7 @@ dropout <- rbinom(n, 1, plogis(-0.8 - 0.06 * (wai - 60) + 0.4 * (modality == "pd
 d <- data.frame(therapist, experience = unname(experience[therapist]), modality, wai, outcome = unname(outcome), dropout)
 write.csv(d, "cr2_data.csv", row.names = FALSE, quote = FALSE)
 small <- read.csv("cr2_data.csv", stringsAsFactors = TRUE)
-models <- read.csv("models_data.csv", stringsAsFactors = TRUE, na.strings = "")
+models <- read.csv("../../AllianceTestSupport/Fixtures/models_data.csv", stringsAsFactors = TRUE, na.strings = "")
 
 ctl <- glm.control(epsilon = 1e-15, maxit = 100)
 fixtures <- list()

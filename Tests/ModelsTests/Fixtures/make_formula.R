@@ -1,6 +1,6 @@
 # Reference fits for the formula functions (within, between, lag, offset, poly). Run once from this folder:
 #   Rscript make_formula.R
-# Writes formula_data.csv (synthetic session-level alliance data, set.seed(20261205), rows in shuffled order) and
+# Writes formula_data.csv into the shared fixtures (Tests/AllianceTestSupport/Fixtures) (synthetic session-level alliance data, set.seed(20261205), rows in shuffled order) and
 # formula_reference.json (doubles as 17-significant-digit strings). The fits use the CSV as read back.
 # Each group function is computed here the way alliance defines it, then an ordinary lm/glm/glm.nb is fitted:
 #   within(x, g)  = x - ave(x, g) and between(x, g) = ave(x, g), on the complete cases over every model variable;
@@ -40,8 +40,8 @@ rows$offered[sample(n, 5)] <- NA
 rows$therapist[sample(n, 3)] <- NA
 rows$clinic[sample(n, 3)] <- NA
 rows <- rows[sample(n), ]  # shuffled: the lag must sort by session within client, not trust row order
-write.csv(rows, "formula_data.csv", row.names = FALSE, na = "", quote = FALSE)
-d <- read.csv("formula_data.csv", stringsAsFactors = FALSE, na.strings = "")
+write.csv(rows, "../../AllianceTestSupport/Fixtures/formula_data.csv", row.names = FALSE, na = "", quote = FALSE)
+d <- read.csv("../../AllianceTestSupport/Fixtures/formula_data.csv", stringsAsFactors = FALSE, na.strings = "")
 
 ctl <- glm.control(epsilon = 1e-15, maxit = 100)
 fmt <- function(x) if (is.null(x)) "null" else paste0("[", paste0('"', sprintf("%.17g", x), '"', collapse = ", "), "]")

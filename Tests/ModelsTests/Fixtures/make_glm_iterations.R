@@ -4,7 +4,7 @@
 #   Rscript make_glm_iterations.R
 # Writes glm_iterations.json: { "<fixture name>": iterations, ... }.
 suppressPackageStartupMessages(library(jsonlite))
-d <- read.csv("models_data.csv", stringsAsFactors = TRUE, na.strings = "")
+d <- read.csv("../../AllianceTestSupport/Fixtures/models_data.csv", stringsAsFactors = TRUE, na.strings = "")
 fixtures <- fromJSON("models_reference.json", simplifyVector = FALSE)
 out <- list()
 for (f in fixtures) {

@@ -1,6 +1,7 @@
 # Reference fits for alliance's Models tests. Run once from this folder:
 #   Rscript make_models.R
-# Writes models_data.csv (a synthetic alliance data set, set.seed(20261121)) and models_reference.json
+# Writes models_data.csv into the shared fixtures (Tests/AllianceTestSupport/Fixtures; ModelsTests and CommandsTests
+# read it) (a synthetic alliance data set, set.seed(20261121)) and models_reference.json
 # (one entry per fixture; doubles as 17-significant-digit strings, integers as numbers). The fits use the CSV as read back,
 # so R and alliance see the same decimal text.
 suppressPackageStartupMessages({ library(sandwich); library(lmtest); library(MASS); library(jsonlite) })
@@ -29,8 +30,8 @@ modality[sample(n_clients, 4)] <- NA
 
 d <- data.frame(client = sprintf("C%04d", 1:n_clients), therapist, site, modality, cohort, wai_total, phq_pre,
                 phq_post, dropout, status, sessions, homework, stringsAsFactors = FALSE)
-write.csv(d, "models_data.csv", row.names = FALSE, na = "", quote = FALSE)
-d <- read.csv("models_data.csv", stringsAsFactors = TRUE, na.strings = "")
+write.csv(d, "../../AllianceTestSupport/Fixtures/models_data.csv", row.names = FALSE, na = "", quote = FALSE)
+d <- read.csv("../../AllianceTestSupport/Fixtures/models_data.csv", stringsAsFactors = TRUE, na.strings = "")
 
 ctl <- glm.control(epsilon = 1e-15, maxit = 100)
 fixtures <- list()

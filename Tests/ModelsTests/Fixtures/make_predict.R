@@ -3,7 +3,7 @@
 # Fits on the first 450 rows of models_data.csv (made by make_models.R) and predicts the other 150 rows (new data
 # with missing predictors, passed through as NA as with na.action = na.pass). Writes predict_reference.csv:
 # fixture, row (1-based row of the new data), fit, se_fit, lower, upper, as 17-significant-digit text; NA missing.
-d <- read.csv("models_data.csv", stringsAsFactors = TRUE, na.strings = "")
+d <- read.csv("../../AllianceTestSupport/Fixtures/models_data.csv", stringsAsFactors = TRUE, na.strings = "")
 train <- d[1:450, ]
 new <- d[451:600, ]
 ctl <- glm.control(epsilon = 1e-15, maxit = 100)

@@ -2,7 +2,7 @@
 # for Tests/ModelsTests/RobustWaldTests.swift. Run from the repository root: Rscript Tests/ModelsTests/Fixtures/make_waldtest.R
 # Output (R 4.2.2, sandwich, lmtest): F, p (cluster); df; residual df; F, p (HC3) — pasted into the test.
 suppressMessages({library(sandwich); library(lmtest)})
-d <- na.omit(read.csv("Tests/ModelsTests/Fixtures/models_data.csv")[, c("phq_post", "wai_total", "phq_pre", "site", "therapist")])
+d <- na.omit(read.csv("Tests/AllianceTestSupport/Fixtures/models_data.csv")[, c("phq_post", "wai_total", "phq_pre", "site", "therapist")])
 f <- lm(phq_post ~ wai_total + phq_pre + site, data = d)
 w1 <- waldtest(f, vcov = vcovCL(f, cluster = ~therapist, type = "HC1"), test = "F")
 w2 <- waldtest(f, vcov = vcovHC(f, type = "HC3"), test = "F")
