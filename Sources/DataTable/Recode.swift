@@ -83,7 +83,9 @@ public struct RecodeRule: Sendable, Equatable {
             }
         case .categorical(let c):
             var byLevel = [Int](repeating: -1, count: c.levels.count)
-            for (k, p) in pairs.enumerated() { if let l = c.levels.firstIndex(of: p.old) { byLevel[l] = k } }
+            var levelIndex: [String: Int] = [:]
+            for (l, level) in c.levels.enumerated() { levelIndex[level] = l }
+            for (k, p) in pairs.enumerated() { if let l = levelIndex[p.old] { byLevel[l] = k } }
             for i in 0..<n {
                 let code = c.codes[i]
                 if code < 0 { choice[i] = -2; continue }

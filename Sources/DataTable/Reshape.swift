@@ -2,6 +2,10 @@
 /// names_sep = "_", names_sort = TRUE)` and `pivot_longer(names_pattern = "^(stub)(.*)$", names_to =
 /// c(".value", time))`.
 public enum Reshape {
+    /// Limits no real session-level data reaches: times per id, and id × time cells per spread column.
+    public static let maximumTimes = 10_000
+    public static let maximumCells = 50_000_000
+
     public struct WideResult: Sendable {
         public let table: Table
         public let rowsIn: Int
@@ -37,9 +41,18 @@ public enum Reshape {
         }
         let usedTimes = times.subset(rows: usable).droppingUnusedLevels()
         var timeIndex = [Int](repeating: -1, count: times.levelCount)
-        for (k, label) in usedTimes.levels.enumerated() { if let t = times.levels.firstIndex(of: label) { timeIndex[t] = k } }
+        var levelIndex: [String: Int] = [:]
+        for (t, label) in times.levels.enumerated() { levelIndex[label] = t }
+        for (k, label) in usedTimes.levels.enumerated() { if let t = levelIndex[label] { timeIndex[t] = k } }
         // Cell (id, time) → row; a second row for the same cell is refused.
         let width = usedTimes.levelCount
+        // A continuous column given as --time (or ids and times that barely repeat) would make a table of
+        // ids × times cells, nearly all empty: refuse it before allocating.
+        guard width <= Self.maximumTimes, idOrder.count * width <= Self.maximumCells else {
+            throw DataStepInputError("--time '\(time)' has \(width) distinct values across \(idOrder.count) values of '\(id)': "
+                + "the wide table would have \(idOrder.count) × \(width) cells per variable (limits: \(Self.maximumTimes) times, "
+                + "\(Self.maximumCells) cells); is '\(time)' the session number?", isUsage: false)
+        }
         var cell = [Int](repeating: -1, count: idOrder.count * width)
         for r in usable {
             let slot = idIndex[Int(ids.codes[r])] * width + timeIndex[Int(times.codes[r])]
@@ -125,15 +138,25 @@ public enum Reshape {
             firstRow[c] = r
         }
         var timeLabels: [String] = []
-        for found in matches { for (t, _) in found where !timeLabels.contains(t) { timeLabels.append(t) } }
+        var timePosition: [String: Int] = [:]
+        for found in matches {
+            for (t, _) in found where timePosition[t] == nil {
+                timePosition[t] = timeLabels.count
+                timeLabels.append(t)
+            }
+        }
         let names = stubs.map { stub -> String in
             (stub.hasSuffix("_") || stub.hasSuffix(".")) && stub.count > 1 ? String(stub.dropLast()) : stub
         }
         let keptIndices = table.columns.indices.filter { !claimed.contains($0) }
-        for name in names + [time] where keptIndices.contains(where: { table.columns[$0].name == name }) {
+        let keptNames = Set(keptIndices.map { table.columns[$0].name })
+        for name in names + [time] where keptNames.contains(name) {
             throw DataStepInputError("the long table would have two columns named '\(name)'; rename the existing column first")
         }
         let n = table.rowCount, k = timeLabels.count
+        guard n * k <= Self.maximumCells else {
+            throw DataStepInputError("the long table would have \(n) × \(k) rows (limit \(Self.maximumCells)); check the --stub prefixes", isUsage: false)
+        }
         let sourceRows = (0..<(n * k)).map { $0 / k }
         var columns = keptIndices.map { table.columns[$0].subset(rows: sourceRows) }
         let numericTimes = timeLabels.map { RecodeRule.number($0) }
@@ -151,7 +174,7 @@ public enum Reshape {
                     + "recode them to one type first", isUsage: false)
             }
             var byTime = [Int](repeating: -1, count: k)
-            for (j, (t, _)) in found.enumerated() { byTime[timeLabels.firstIndex(of: t)!] = j }
+            for (j, (t, _)) in found.enumerated() { if let p = timePosition[t] { byTime[p] = j } }
             if textual.isEmpty {
                 let values: [Double?] = (0..<(n * k)).map { i in
                     let j = byTime[i % k]

@@ -113,4 +113,22 @@ struct HostileInputDataStepTests {
         // Identifier values are never echoed.
         #expect(!text.contains("@example.org"))
     }
+
+    /// Large inputs generated at run time: a continuous --time (every row its own time) is refused before a
+    /// 20,000 × 20,000 table is allocated; a recode with 50,000 pairs and a 50,000-level column is linear.
+    @Test func largeInputsStayBounded() throws {
+        let directory = try Hostile.scratchDirectory()
+        var csv = "client,time,label\n"
+        for i in 0..<20_000 { csv += "c\(i),\(Double(i) + 0.5),L\(i)\n" }
+        try csv.write(toFile: (directory as NSString).appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
+        let wide = Hostile.run(["reshape", "big.csv", "--wide", "--id", "client", "--time", "time", "--out", "w.csv"], in: directory)
+        #expect(wide.status == 65, "\(wide.message)")
+        #expect(wide.message.contains("is 'time' the session number?"))
+        #expect(wide.seconds < 10)
+        let pairs = (0..<50_000).map { "L\($0)=\($0)" }.joined(separator: ", ")
+        let recode = Hostile.run(["transform", "big.csv", "--recode", "label: \(pairs)", "--out", "r.csv"], in: directory)
+        #expect(recode.status == 0, "\(recode.message)")
+        #expect(recode.seconds < 10)
+    }
 }
+
