@@ -1,6 +1,7 @@
 // libFuzzer target for the formula parser and the model frame: any text must parse to a Formula
 // or throw a FormulaError (with a caret display), and a parsed formula must give a ModelFrame and
 // design matrix and an OLS fit, or a ModelError, against a small table; never a trap, hang or memory error.
+// The same text is also run as a data-step --compute and --filter (alliance transform).
 // Compiled together with the whole Models module (see build.sh).
 import DataTable
 
@@ -18,9 +19,22 @@ private func makeTable() -> Table {
     do { return try Table(columns: columns) } catch { fatalError("fuzz table: \(error)") }
 }
 
+/// The same text as data steps (`alliance transform`): a `--compute` (as written and behind `v = `) and a
+/// `--filter`, run on the table; a result or a thrown error, never a trap.
+private func fuzzDataSteps(_ text: String) {
+    let table = makeTable()
+    for compute in [text, "v = " + text] {
+        if let step = try? ComputeStep(parsing: compute) { _ = try? DataTransform(computes: [step]).apply(to: table) }
+    }
+    if let condition = try? RowCondition(parsing: text) {
+        _ = try? DataTransform(filter: (condition, text)).apply(to: table)
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    fuzzDataSteps(text)
     let formula: Formula
     do {
         formula = try Formula(text)

@@ -16,6 +16,9 @@ public struct AllianceCLI: ParsableCommand {
             FitCommand.self,
             PredictCommand.self,
             PlotCommand.self,
+            TransformCommand.self,
+            ReshapeCommand.self,
+            AggregateCommand.self,
             SimulateCommand.self,
             RunCommand.self,
         ]

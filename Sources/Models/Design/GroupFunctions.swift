@@ -14,6 +14,13 @@ enum GroupFunctions {
     /// Per-row mean of x over its group, as R's `ave(x, g)`: each group's mean as R's `mean()` computes it
     /// (the sum divided by the count, then corrected by the mean of the residuals).
     static func between(_ x: [Double], codes: [Int]) -> [Double] {
+        let mean = groupMeans(x, codes: codes)
+        return codes.map { $0 >= 0 ? mean[$0] : .nan }
+    }
+
+    /// The mean of x in each group 0…max(codes) over the rows whose code is not negative (NaN for a group
+    /// with no such row), as R's `mean()` computes it.
+    static func groupMeans(_ x: [Double], codes: [Int]) -> [Double] {
         let groups = (codes.max() ?? -1) + 1
         var count = [Int](repeating: 0, count: groups)
         var sum = [Double](repeating: 0, count: groups)
@@ -22,7 +29,7 @@ enum GroupFunctions {
         var correction = [Double](repeating: 0, count: groups)
         for (v, g) in zip(x, codes) where g >= 0 { correction[g] += v - mean[g] }
         for g in 0..<groups where count[g] > 0 && mean[g].isFinite { mean[g] += correction[g] / Double(count[g]) }
-        return codes.map { $0 >= 0 ? mean[$0] : .nan }
+        return mean
     }
 
     /// x minus its group mean.

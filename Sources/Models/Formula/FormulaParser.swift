@@ -6,12 +6,12 @@ struct FormulaParser {
     private let tokens: [FormulaToken]
     /// The data's column names in table order, for `.`; nil when the formula is parsed without data.
     private let dataColumns: [String]?
-    private var position = 0
+    var position = 0
     /// Current nesting of parentheses, calls, unary minus and `^` chains; bounded so that hostile
     /// input cannot exhaust the stack (here or in the recursive expression code downstream).
-    private var nesting = 0
+    var nesting = 0
     /// Arithmetic operators read so far; bounded because expression trees are walked recursively.
-    private var operatorCount = 0
+    var operatorCount = 0
     /// Variables in order of first appearance (outcome excluded), which orders variables in terms.
     private(set) var variableOrder: [FormulaVariable] = []
     /// Columns on the left of `~`, which `.` leaves out.
@@ -76,38 +76,39 @@ struct FormulaParser {
     static let maximumTerms = 2_000
     static let maximumPolynomialDegree = 25
 
-    init(_ text: String, dataColumns: [String]? = nil) throws(FormulaError) {
+    /// `dataStep`: also read the comparison and logical operators of data-step expressions (`--filter`).
+    init(_ text: String, dataColumns: [String]? = nil, dataStep: Bool = false) throws(FormulaError) {
         self.text = text
         self.dataColumns = dataColumns
-        self.tokens = try FormulaLexer.tokenize(text)
+        self.tokens = try FormulaLexer.tokenize(text, comparisons: dataStep)
     }
 
-    private var current: FormulaToken { tokens[position] }
-    private func peek(_ ahead: Int = 1) -> FormulaToken { tokens[min(position + ahead, tokens.count - 1)] }
-    private mutating func advance() { if position < tokens.count - 1 { position += 1 } }
+    var current: FormulaToken { tokens[position] }
+    func peek(_ ahead: Int = 1) -> FormulaToken { tokens[min(position + ahead, tokens.count - 1)] }
+    mutating func advance() { if position < tokens.count - 1 { position += 1 } }
     /// The last token read.
-    private var previous: FormulaToken { tokens[max(position - 1, 0)] }
+    var previous: FormulaToken { tokens[max(position - 1, 0)] }
 
-    private func error(_ token: FormulaToken, _ message: String) -> FormulaError {
+    func error(_ token: FormulaToken, _ message: String) -> FormulaError {
         FormulaError(formula: text, offset: token.offset, length: token.kind == .end ? 1 : token.length, message: message)
     }
 
     /// Enters one level of nesting at `token`, refusing formulas nested deeper than any real model.
-    private mutating func enter(_ token: FormulaToken) throws(FormulaError) {
+    mutating func enter(_ token: FormulaToken) throws(FormulaError) {
         nesting += 1
         guard nesting <= FormulaParser.maximumNesting else {
             throw error(token, "the formula is nested more than \(FormulaParser.maximumNesting) levels deep; simplify it")
         }
     }
 
-    private mutating func countOperator(_ token: FormulaToken) throws(FormulaError) {
+    mutating func countOperator(_ token: FormulaToken) throws(FormulaError) {
         operatorCount += 1
         guard operatorCount <= FormulaParser.maximumOperators else {
             throw error(token, "the formula has more than \(FormulaParser.maximumOperators) arithmetic operators; simplify it")
         }
     }
 
-    private mutating func expect(_ kind: FormulaTokenKind, _ what: String) throws(FormulaError) {
+    mutating func expect(_ kind: FormulaTokenKind, _ what: String) throws(FormulaError) {
         guard current.kind == kind else {
             throw error(current, "expected \(what) but found \(current.kind == .end ? "the end of the formula" : "'\(current.text)'")")
         }
@@ -424,7 +425,7 @@ struct FormulaParser {
     }
 
     /// A bare or backtick-quoted column name as a function argument.
-    private mutating func parseColumnArgument(_ hint: String) throws(FormulaError) -> FormulaVariable {
+    mutating func parseColumnArgument(_ hint: String) throws(FormulaError) -> FormulaVariable {
         guard case .name(let name) = current.kind, current.quoted || peek().kind != .leftParen,
               !(name == "." && !current.quoted) else {
             throw error(current, hint)
@@ -543,7 +544,7 @@ struct FormulaParser {
     }
 
     /// `within(x, g)`, `between(x, g)`, `lag(x, g, order)`.
-    private mutating func parseGroupFunction(_ kind: GroupFunction.Kind) throws(FormulaError) -> FormulaVariable {
+    mutating func parseGroupFunction(_ kind: GroupFunction.Kind) throws(FormulaError) -> FormulaVariable {
         let nameToken = current
         let name = kind.rawValue
         let usage = name == "lag" ? "lag(x, group, order), as in lag(wai, client, session)" : "\(name)(x, group), as in \(name)(wai, therapist)"
@@ -629,7 +630,7 @@ struct FormulaParser {
 
     // MARK: arithmetic inside I() and function calls
 
-    private mutating func parseArithmetic() throws(FormulaError) -> NumericExpression {
+    mutating func parseArithmetic() throws(FormulaError) -> NumericExpression {
         var lhs = try parseArithmeticTerm()
         while current.kind == .plus || current.kind == .minus {
             let op: NumericExpression.BinaryOperator = current.kind == .plus ? .add : .subtract

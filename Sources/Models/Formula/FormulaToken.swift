@@ -5,6 +5,9 @@ enum FormulaTokenKind: Equatable, Sendable {
     case string(String)        // "text" or 'text' (only ever an argument, e.g. of relevel(), which is refused by name)
     case tilde, plus, minus, star, slash, caret, colon, bar, comma, equals
     case leftParen, rightParen
+    /// Data-step comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`) and logic (`&`, `!`); only in `--filter`.
+    case comparison(String)
+    case ampersand, bang
     case end
 }
 
@@ -34,6 +37,9 @@ struct FormulaToken: Equatable, Sendable {
         case .equals: return "="
         case .leftParen: return "("
         case .rightParen: return ")"
+        case .comparison(let op): return op
+        case .ampersand: return "&"
+        case .bang: return "!"
         case .end: return "end of formula"
         }
     }
@@ -42,7 +48,8 @@ struct FormulaToken: Equatable, Sendable {
 /// Splits a formula into tokens with character offsets. R's name rules: letters, digits, `.` and `_`,
 /// not starting with a digit; anything else goes in backticks.
 enum FormulaLexer {
-    static func tokenize(_ formula: String) throws(FormulaError) -> [FormulaToken] {
+    /// `comparisons`: also read `== != < <= > >= & && ! ||` (data-step conditions; formulas have none).
+    static func tokenize(_ formula: String, comparisons: Bool = false) throws(FormulaError) -> [FormulaToken] {
         let chars = Array(formula)
         var tokens: [FormulaToken] = []
         var i = 0
@@ -51,6 +58,11 @@ enum FormulaLexer {
         while i < chars.count {
             let c = chars[i]
             if c.isWhitespace { i += 1; continue }
+            if comparisons, let (kind, length) = comparisonToken(chars, at: i) {
+                tokens.append(FormulaToken(kind: kind, offset: i, length: length, quoted: false))
+                i += length
+                continue
+            }
             let single: FormulaTokenKind? = switch c {
             case "~": .tilde
             case "+": .plus
@@ -125,5 +137,24 @@ enum FormulaLexer {
         }
         tokens.append(FormulaToken(kind: .end, offset: chars.count, length: 1, quoted: false))
         return tokens
+    }
+
+    /// A comparison or logical operator at `i`, longest match first (`<=` before `<`); `||` and `&&` read as
+    /// `|` and `&`, as R's scalar forms give the same answer row by row.
+    private static func comparisonToken(_ chars: [Character], at i: Int) -> (FormulaTokenKind, Int)? {
+        let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+        switch chars[i] {
+        case "=" where next == "=": return (.comparison("=="), 2)
+        case "!" where next == "=": return (.comparison("!="), 2)
+        case "<" where next == "=": return (.comparison("<="), 2)
+        case ">" where next == "=": return (.comparison(">="), 2)
+        case "<": return (.comparison("<"), 1)
+        case ">": return (.comparison(">"), 1)
+        case "&" where next == "&": return (.ampersand, 2)
+        case "&": return (.ampersand, 1)
+        case "|" where next == "|": return (.bar, 2)
+        case "!": return (.bang, 1)
+        default: return nil
+        }
     }
 }
