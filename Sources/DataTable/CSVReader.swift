@@ -716,7 +716,9 @@ struct CSVParser {
                 continue
             }
             guard !name.isEmpty else {
-                throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine, column: j + 1)
+                // With another empty name the first is not R's row names: report it, as before.
+                throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine,
+                               column: hasRowNameColumn ? 1 : j + 1)
             }
             if let first = firstColumn[name] {
                 if hasRowNameColumn && first == 1 {
