@@ -18,7 +18,9 @@ extension NumericColumn {
         var high = -Double.infinity
         for i in 0..<values.count where !missing[i] {
             let v = values[i]
-            if let k = commonMissingCodes.firstIndex(of: v) {
+            // One magnitude test rejects nearly every value before the list is searched.
+            let a = Swift.abs(v)
+            if a == 9 || a == 99 || a == 999 || a == 9999, let k = commonMissingCodes.firstIndex(of: v) {
                 counts[k] += 1
             } else {
                 low = Swift.min(low, v)
