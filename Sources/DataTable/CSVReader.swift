@@ -477,6 +477,7 @@ struct CSVParser {
     }
 
     /// A per-column token (`--na wai_1:refused`) matches the field's text.
+    @inline(never)
     private func isColumnMissing(_ p: UnsafePointer<UInt8>, _ n: Int, column: Int) -> Bool {
         for token in columnTokens[column] where token.count == n {
             if token.withUnsafeBufferPointer({ t in (0..<n).allSatisfy { t[$0] == p[$0] } }) { return true }
@@ -490,6 +491,7 @@ struct CSVParser {
     }
 
     /// The field, read as a number in the file's decimal mark, equals a missing code.
+    @inline(never)
     private func isNumericCode(_ p: UnsafePointer<UInt8>, _ n: Int, column: Int) -> Bool {
         withNumberText(p, n) { q, m in
             if case .value(let v) = DecimalParser.parse(q, count: m) { return isMissingCode(v, column: column) }
@@ -516,6 +518,7 @@ struct CSVParser {
 
     /// The numeric path with a decimal comma or missing codes: appends the number (or a missing value for a
     /// code) and returns true, or returns false when the field is not a number.
+    @inline(never)
     private mutating func appendNumberCarefully(
         _ p: UnsafePointer<UInt8>, _ n: Int, to builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, line: Int
     ) throws(TokenizeFailure) -> Bool {
@@ -532,6 +535,16 @@ struct CSVParser {
             throw TokenizeFailure(kind: .pointInDecimalCommaNumber(Self.text(p, n)), line: line, field: column + 1)
         }
         return false
+    }
+
+    /// The first records showed no decimal comma, but a numeric column has one: refuse rather than turn the
+    /// column into text (which a model would treat as a factor).
+    @inline(never)
+    private func refuseUndeclaredDecimalComma(_ p: UnsafePointer<UInt8>, _ n: Int, line: Int, column: Int) throws(TokenizeFailure) {
+        if !decimalIsDeclared && tokenizer.delimiter != DecimalMarks.comma && !decimalComma
+            && DecimalMarks.isCommaDecimalNumber(p, n) {
+            throw TokenizeFailure(kind: .undeclaredDecimalComma(Self.text(p, n)), line: line, field: column + 1)
+        }
     }
 
     static func text(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
@@ -627,12 +640,7 @@ struct CSVParser {
             } else if builder.pointee.appendNumber(p, n, line: line) {
                 return
             }
-            if !decimalIsDeclared && tokenizer.delimiter != DecimalMarks.comma && !decimalComma
-                && DecimalMarks.isCommaDecimalNumber(p, n) {
-                // The first records showed no decimal comma, but this numeric column has one: refuse rather
-                // than turn the column into text (R's read.csv2 territory).
-                throw TokenizeFailure(kind: .undeclaredDecimalComma(Self.text(p, n)), line: line, field: column + 1)
-            }
+            try refuseUndeclaredDecimalComma(p, n, line: line, column: column)
             try convertToCategorical(builder, column: column, rows: row, dataStart: dataStart,
                                      dataStartLine: dataStartLine, columnCount: columnCount)
             let (p2, n2) = bytes(of: field)

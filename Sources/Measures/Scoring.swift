@@ -211,8 +211,9 @@ extension InvalidCell {
         let codes: Set<Double> = [-9999, -999, -99, -9, 99, 999, 9999]
         let found = Set(cells.map(\.value).filter { codes.contains($0) }).sorted()
         if !found.isEmpty {
-            text += "; \(found.map { format($0) }.joined(separator: ", ")) look\(found.count == 1 ? "s" : "") like a "
-                + "missing-value code: if so, read the data with --na \(found.map { format($0) }.joined(separator: ","))"
+            text += "; \(found.map { format($0) }.joined(separator: ", ")) "
+                + (found.count == 1 ? "looks like a missing-value code" : "look like missing-value codes")
+                + ": if so, read the data with --na \(found.map { format($0) }.joined(separator: ","))"
         }
         return text
     }
