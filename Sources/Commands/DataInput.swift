@@ -224,7 +224,7 @@ public struct DataInput: ParsableArguments {
         } catch {
             switch error.kind {
             case .fileNotFound, .unreadable: throw CLIError(.noInput, error.description)
-            case .unknownMissingCodeColumn: throw CLIError.usage(error.description)
+            case .unknownMissingCodeColumn, .invalidOptions: throw CLIError.usage(error.description)
             default: throw CLIError.data(error.description)
             }
         }

@@ -61,7 +61,8 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadable(let reason):
             return "cannot read the file (\(reason)); check that it is a readable regular file"
         case .invalidOptions:
-            return "invalid delimiter; use a single byte other than a quote, CR, LF or NUL (e.g. ',', ';' or tab)"
+            return "invalid delimiter; use a single byte other than a quote, CR, LF or NUL (e.g. ',', ';' or tab), "
+                + "and other than the decimal mark (with --decimal , use --delimiter ';')"
         case .emptyFile:
             return "the file is empty; a CSV needs a header row naming its columns"
         case .invalidUTF8:

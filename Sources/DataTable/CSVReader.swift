@@ -275,6 +275,10 @@ struct CSVParser {
         guard delimiter != CSVTokenizer.quote && delimiter != CSVTokenizer.cr && delimiter != CSVTokenizer.lf
             && delimiter != 0
         else { throw CSVError(kind: .invalidOptions, file: sourceName) }
+        // Checked before the tokenizer allocates anything.
+        if let mark = options.decimalMark, mark != DecimalMarks.comma && mark != DecimalMarks.point || mark == delimiter {
+            throw CSVError(kind: .invalidOptions, file: sourceName)
+        }
         tokenizer = CSVTokenizer(base: base, end: end, delimiter: delimiter)
 
         missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
@@ -283,9 +287,7 @@ struct CSVParser {
         columnMissingOptions = options.columnMissingTokens
         decimalIsDeclared = options.decimalMark != nil
         decimalComma = options.decimalMark == DecimalMarks.comma
-        if let mark = options.decimalMark, mark != DecimalMarks.comma && mark != DecimalMarks.point || mark == delimiter {
-            throw CSVError(kind: .invalidOptions, file: sourceName)
-        }
+
         emptyIsMissing = options.missingTokens.contains("")
         longestMissingToken = missingTokens.map(\.count).max() ?? 0
         missingTokenStarts = .allocate(capacity: 256)

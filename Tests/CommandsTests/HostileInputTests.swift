@@ -60,6 +60,8 @@ struct HostileInputTests {
         Case(["describe", "late_decimal_comma.csv"], .failure(.data), ["late_decimal_comma.csv:42:2 (column 'score')", "--decimal ,"]),
         Case(["describe", "mixed_decimal_marks.csv", "--decimal", ",", "--delimiter", ","], .failure(.usage),
              ["--decimal , needs a delimiter other than ','"]),
+        Case(["describe", "r_rownames_numbers.csv", "--decimal", ","], .failure(.usage),
+             ["r_rownames_numbers.csv", "other than the decimal mark (with --decimal , use --delimiter ';')"]),
         Case(["describe", "r_rownames_numbers.csv", "--format", "json"], .success, ["\"rows\": 3", "\"name\": \"site\""]),
         Case(["describe", "r_rownames_text.csv", "--format", "json"], .success, ["\"name\": \"row\"", "\"name\": \"score\""]),
         // Missing-value codes

@@ -35,6 +35,8 @@ struct CSVDialectTests {
         #expect(dates.column(named: "d")?.categorical?.levels == ["05.12.2026"])
         #expect(csvError("x,y\n1,2\n", options: CSVOptions(delimiter: UInt8(ascii: ","), decimalMark: UInt8(ascii: ",")))?.kind
             == .invalidOptions)
+        // A detected comma delimiter cannot go with a declared decimal comma either.
+        #expect(csvError("x,y\n1,2\n", options: CSVOptions(decimalMark: UInt8(ascii: ",")))?.kind == .invalidOptions)
     }
 
     @Test func decimalCommaIsCorrectlyRounded() throws {
