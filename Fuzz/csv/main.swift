@@ -5,13 +5,22 @@
 /// explored too; the rest of the input is the file.
 private func options(for selector: UInt8) -> CSVOptions {
     var options = CSVOptions()
-    switch selector % 8 {
+    switch selector % 16 {
     case 1: options.delimiter = UInt8(ascii: ";")
     case 2: options.delimiter = UInt8(ascii: "\t")
     case 3: options.delimiter = UInt8(ascii: " ")
     case 4: options.delimiter = UInt8(ascii: "|")
     case 5: options.missingTokens = []
     case 6: options.missingTokens = ["-99", "", "n/a"]
+    // Issue 18: the European dialect, numeric and per-column codes, declared encodings.
+    case 7: options.delimiter = UInt8(ascii: ";"); options.decimalMark = UInt8(ascii: ",")
+    case 8: options.decimalMark = UInt8(ascii: ",")
+    case 9: options.missingTokens += ["-99", "999", "-9.9e1"]
+    case 10: options.columnMissingTokens = ["a": ["-99", "x"], "b": ["0"]]
+    case 11: options.encoding = .latin1
+    case 12: options.encoding = .windows1252
+    case 13: options.encoding = .utf16
+    case 14: options.delimiter = UInt8(ascii: ";"); options.decimalMark = UInt8(ascii: ","); options.missingTokens += ["-99,5"]
     default: break
     }
     return options

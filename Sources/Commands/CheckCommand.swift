@@ -15,11 +15,22 @@ public struct CheckCommand: AllianceSubcommand {
     @Argument(help: "The CSV file to check ('-' reads standard input).")
     public var file: String
 
-    @Option(name: .customLong("na"), help: "Comma-separated tokens that mean missing (default: empty, NA, NaN, .).")
-    public var missingTokens: String?
+    @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
+            help: "Comma-separated tokens that also mean missing, added to the defaults (empty, NA, NaN, .); 'COLUMN:code' for one column (repeatable).")
+    public var missingTokens: [String] = []
+
+    @Option(name: .customLong("na-only"), parsing: .unconditional,
+            help: "Comma-separated tokens that mean missing, replacing the defaults.")
+    public var missingTokensOnly: String?
 
     @Option(name: .long, help: "Field delimiter: ',', ';', 'tab' (default: detected).")
     public var delimiter: String?
+
+    @Option(name: .long, help: "Decimal mark: '.' or ',' (default: detected).")
+    public var decimal: String?
+
+    @Option(name: .long, help: "Text encoding: utf-8, latin-1, windows-1252 or utf-16 (default: UTF-8).")
+    public var encoding: String?
 
     @Option(name: .customLong("allow-column"), help: "Let this column through (repeatable); it is reported as allowed.")
     public var allowColumns: [String] = []
@@ -31,7 +42,8 @@ public struct CheckCommand: AllianceSubcommand {
     public var outputOptions: OutputOptions? { output }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        let input = DataInput(file: file, missingTokens: missingTokens, delimiter: delimiter, allowColumns: allowColumns)
+        let input = DataInput(file: file, missingTokens: missingTokens, missingTokensOnly: missingTokensOnly,
+                              delimiter: delimiter, decimal: decimal, encoding: encoding, allowColumns: allowColumns)
         // The same read as every data command, without refusing: check reports what the guard finds.
         let table = try input.read(in: context).table
         let report = IdentifierGuard(allowedColumns: Set(allowColumns)).scan(table)

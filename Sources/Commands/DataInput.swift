@@ -11,28 +11,86 @@ public struct DataInput: ParsableArguments {
     @Argument(help: "The CSV file to read ('-' reads standard input).")
     public var file: String
 
-    @Option(name: .customLong("na"), help: "Comma-separated tokens that mean missing (default: empty, NA, NaN, .).")
-    public var missingTokens: String?
+    // `.unconditional`: the value may start with '-' (`--na -99,999`).
+    @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
+            help: "Comma-separated tokens that also mean missing, added to the defaults (empty, NA, NaN, .); numbers match by value (-99 matches -99.0). 'COLUMN:code,…' applies to one column (repeatable).")
+    public var missingTokens: [String] = []
+
+    @Option(name: .customLong("na-only"), parsing: .unconditional,
+            help: "Comma-separated tokens that mean missing, replacing the defaults (--na adds to these).")
+    public var missingTokensOnly: String?
 
     @Option(name: .long, help: "Field delimiter: ',', ';', 'tab' (default: detected).")
     public var delimiter: String?
+
+    @Option(name: .long, help: "Decimal mark: '.' or ',' (default: '.', or ',' when the first lines are the European dialect, noted).")
+    public var decimal: String?
+
+    @Option(name: .long, help: "Text encoding: utf-8, latin-1, windows-1252 or utf-16 (default: UTF-8; UTF-16 with a byte-order mark is detected).")
+    public var encoding: String?
+
+    @Option(name: .customLong("levels"), help: "Order a categorical column's levels, e.g. --levels tension=L,M,H (the first is the reference unless --ref says otherwise; repeatable).")
+    public var levelOrders: [String] = []
 
     @Option(name: .customLong("allow-column"), help: "Let this column through the identifier guard (repeatable); the choice is recorded.")
     public var allowColumns: [String] = []
 
     public init() {}
 
-    public init(file: String, missingTokens: String? = nil, delimiter: String? = nil, allowColumns: [String] = []) {
+    public init(file: String, missingTokens: [String] = [], missingTokensOnly: String? = nil, delimiter: String? = nil,
+                decimal: String? = nil, encoding: String? = nil, levelOrders: [String] = [], allowColumns: [String] = []) {
         self.file = file
         self.missingTokens = missingTokens
+        self.missingTokensOnly = missingTokensOnly
         self.delimiter = delimiter
+        self.decimal = decimal
+        self.encoding = encoding
+        self.levelOrders = levelOrders
         self.allowColumns = allowColumns
+    }
+
+    /// The missing tokens from `--na-only` (or the defaults) plus every `--na`, and the per-column ones. Within one
+    /// `--na` value, a token `COLUMN:code` makes it and the tokens after it apply to that column only
+    /// (`--na wai_1:-99,999`). Tokens are trimmed of spaces (`--na "-99, 999"`).
+    static func missingTokenOptions(na: [String], naOnly: String?) -> (tokens: [String], perColumn: [String: [String]]) {
+        func split(_ text: String) -> [String] {
+            text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        var tokens = naOnly.map(split) ?? CSVOptions.defaultMissingTokens
+        var perColumn: [String: [String]] = [:]
+        for value in na {
+            var column: String?
+            for var token in split(value) {
+                if let colon = token.firstIndex(of: ":"), colon != token.startIndex {
+                    column = String(token[..<colon])
+                    token = String(token[token.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                }
+                if let column {
+                    perColumn[column, default: []].append(token)
+                } else if !tokens.contains(token) {
+                    tokens.append(token)
+                }
+            }
+        }
+        return (tokens, perColumn)
     }
 
     func csvOptions() throws -> CSVOptions {
         var options = CSVOptions()
-        if let tokens = missingTokens {
-            options.missingTokens = tokens.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        (options.missingTokens, options.columnMissingTokens) = Self.missingTokenOptions(na: missingTokens,
+                                                                                        naOnly: missingTokensOnly)
+        if let decimal {
+            switch decimal {
+            case ".", "point", "dot": options.decimalMark = UInt8(ascii: ".")
+            case ",", "comma": options.decimalMark = UInt8(ascii: ",")
+            default: throw CLIError.usage("unknown --decimal '\(decimal)'; use '.' or ','")
+            }
+        }
+        if let encoding {
+            guard let known = TextEncoding(name: encoding) else {
+                throw CLIError.usage("unknown --encoding '\(encoding)'; use utf-8, latin-1, windows-1252 or utf-16")
+            }
+            options.encoding = known
         }
         if let d = delimiter {
             switch d {
@@ -43,7 +101,46 @@ public struct DataInput: ParsableArguments {
             default: throw CLIError.usage("unknown --delimiter '\(d)'; use ',', ';', 'tab' or '|'")
             }
         }
+        if options.decimalMark == UInt8(ascii: ","), options.delimiter == UInt8(ascii: ",") {
+            throw CLIError.usage("--decimal , needs a delimiter other than ',' (e.g. --delimiter ';')")
+        }
         return options
+    }
+
+    /// The table with `--levels` applied: each named categorical column's levels in the order given.
+    func applyingLevelOrders(_ table: Table, path: String) throws -> Table {
+        guard !levelOrders.isEmpty else { return table }
+        var columns = table.columns
+        for spec in levelOrders {
+            guard let equals = spec.firstIndex(of: "="), equals != spec.startIndex else {
+                throw CLIError.usage("--levels takes column=level1,level2,…, e.g. --levels tension=L,M,H (got '\(spec)')")
+            }
+            let name = String(spec[..<equals])
+            let order = spec[spec.index(after: equals)...].split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard let j = columns.firstIndex(where: { $0.name == name }) else {
+                let near = table.nearestNames(to: name)
+                throw CLIError.usage("--levels '\(name)' names no column in \(path)" +
+                    (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            }
+            guard let categorical = columns[j].categorical else {
+                throw CLIError.usage("--levels: column '\(name)' is numeric; level orders apply to categorical columns")
+            }
+            do {
+                columns[j] = Column(name: name, data: .categorical(try categorical.reordered(levels: order)))
+            } catch {
+                switch error {
+                case .unknownLevel(let level, let present):
+                    throw CLIError.usage("--levels: '\(level)' is not a level of column '\(name)' (its levels: \(present.joined(separator: ", ")))")
+                case .unlistedLevel(let level):
+                    throw CLIError.usage("--levels: column '\(name)' also has the level '\(level)'; list every level")
+                case .repeatedLevel(let level):
+                    throw CLIError.usage("--levels: '\(level)' is listed twice for column '\(name)'")
+                }
+            }
+        }
+        return try Table(columns: columns, source: table.source)
     }
 
     /// Reads, parses and guards the file. Errors: 66 when the file cannot be read, 65 for malformed data or
@@ -116,7 +213,8 @@ public struct DataInput: ParsableArguments {
             table = try parsed.get()
         }
         context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
-        return (table, path, digest)
+        for note in table.source?.notes ?? [] { context.note("\(file): \(note)") }
+        return (try applyingLevelOrders(table, path: path), path, digest)
     }
 
     /// Runs the reader, turning its errors into CLI errors: unreadable files are 66, malformed data 65.
@@ -126,6 +224,7 @@ public struct DataInput: ParsableArguments {
         } catch {
             switch error.kind {
             case .fileNotFound, .unreadable: throw CLIError(.noInput, error.description)
+            case .unknownMissingCodeColumn, .invalidOptions: throw CLIError.usage(error.description)
             default: throw CLIError.data(error.description)
             }
         }

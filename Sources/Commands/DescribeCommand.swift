@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataTable
 import Output
+import Privacy
 import Reporting
 
 /// `alliance describe <data.csv>`: per column its type, n, missing, mean, sd (n − 1), min, median, max and
@@ -35,10 +36,34 @@ public struct DescribeCommand: AllianceSubcommand {
         }
         // Each column is summarised in the same pass as the identifier guard scans it (the columns of a large
         // table spread over both cores; identical to one at a time). Nothing is shown unless the guard passes.
-        let (data, columnSummaries) = try input.load(in: context) { summarize($0) }
+        // The scan for likely missing codes (-99, 999) rides along in the same pass.
+        let (data, perColumn) = try input.load(in: context) { column in
+            (summarize(column), column.numeric?.suspectedMissingCodes() ?? [])
+        }
+        let columnSummaries = perColumn.map(\.0)
         let summaries = zip(data.table.columns.map(\.name), columnSummaries).map { (name: $0, summary: $1) }
+        warnAboutMissingCodes(data, summaries: columnSummaries, codes: perColumn.map(\.1), in: context)
         let report = try ColumnSummary.report(summaries, maxLevels: maxLevels, minCell: minCell, data: data.provenance)
         return CommandReport(report)
+    }
+
+    /// A numeric column holding -99, 999 and the like far outside its other values was probably given a missing
+    /// code that was not declared. Identifier-like columns (by name, by --allow-column, or one distinct value per
+    /// row) are skipped so that none of their values is printed.
+    private func warnAboutMissingCodes(_ data: LoadedData, summaries: [ColumnSummary], codes: [[SuspectedMissingCode]],
+                                       in context: RunContext) {
+        for ((column, summary), suspected) in zip(zip(data.table.columns, summaries), codes) {
+            guard case .numeric(let s) = summary,
+                  !data.allowedColumns.contains(column.name), !isIdentifierLikeColumnName(column.name),
+                  !(s.n > 20 && s.distinct == s.n)
+            else { continue }
+            for code in suspected {
+                let value = code.value.rounded() == code.value ? String(Int(code.value)) : String(code.value)
+                context.warn("\(input.file): column '\(column.name)' holds \(value) in \(code.count) row"
+                    + "\(code.count == 1 ? "" : "s"), far outside its other values: likely a missing-value code; "
+                    + "if so, pass --na \(value) (or --na \(column.name):\(value) for this column only)")
+            }
+        }
     }
 
     /// `--by COL`: numeric columns summarised per group (DataTable), small groups suppressed (Privacy).

@@ -42,6 +42,11 @@ public final class RunContext {
         standardError("warning: \(text)\n")
     }
 
+    /// Something alliance decided on its own that the user should know (e.g. a detected CSV dialect).
+    public func note(_ text: String) {
+        standardError("note: \(text)\n")
+    }
+
     func warnRaw(_ text: String) {
         standardError(text)
     }

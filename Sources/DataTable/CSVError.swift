@@ -27,6 +27,16 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case duplicateHeaderName(String, firstColumn: Int)
         /// A numeric column holds a value beyond ±1.7976931348623157e308; payload is the text.
         case numberOutOfRange(String)
+        /// The bytes are not valid in the declared `--encoding`; the payload says why.
+        case invalidEncoding(String)
+        /// `--na COLUMN:code` names a column that is not in the header.
+        case unknownMissingCodeColumn(String)
+        /// With a decimal comma, a number written with a `.` (a decimal point or a thousands separator);
+        /// the payload is the text.
+        case pointInDecimalCommaNumber(String)
+        /// With a decimal point, a numeric column holds a number written with a decimal comma; the payload
+        /// is the text.
+        case undeclaredDecimalComma(String)
     }
 
     public let kind: Kind
@@ -51,11 +61,13 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadable(let reason):
             return "cannot read the file (\(reason)); check that it is a readable regular file"
         case .invalidOptions:
-            return "invalid delimiter; use a single byte other than a quote, CR, LF or NUL (e.g. ',', ';' or tab)"
+            return "invalid delimiter; use a single byte other than a quote, CR, LF or NUL (e.g. ',', ';' or tab), "
+                + "and other than the decimal mark (with --decimal , use --delimiter ';')"
         case .emptyFile:
             return "the file is empty; a CSV needs a header row naming its columns"
         case .invalidUTF8:
-            return "the field is not valid UTF-8; re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+            return "the field is not valid UTF-8; if the file was saved in another encoding, declare it "
+                + "(--encoding latin-1, windows-1252 or utf-16) or re-save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
         case .nulByte:
             return "NUL byte (0x00) in the data; the file may be binary or UTF-16 encoded: re-save it as a UTF-8 CSV"
         case .unterminatedQuote:
@@ -76,6 +88,16 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
             return "column name '\(name)' also names column \(first); make header names unique"
         case .numberOutOfRange(let text):
             return "value '\(text)' is out of range of double (beyond ±1.8e308); correct the value or mark it missing"
+        case .invalidEncoding(let reason):
+            return "the file is not valid in the declared encoding (\(reason)); check --encoding"
+        case .unknownMissingCodeColumn(let name):
+            return "--na '\(name):…' names no column in the header; check the column name"
+        case .pointInDecimalCommaNumber(let text):
+            return "'\(text)' has a '.' but the decimal mark is ','; thousands separators are not read: remove "
+                + "them, or pass --decimal . if '.' is the decimal mark in this file"
+        case .undeclaredDecimalComma(let text):
+            return "'\(text)' in a numeric column looks like a number with a decimal comma; pass --decimal , "
+                + "(or --decimal . to read the column as text)"
         }
     }
 

@@ -64,7 +64,12 @@ public struct CSVReader {
             // file's pages and the final arrays are not resident together.
             var unmapped = false
             defer { if !unmapped { munmap(mapped, size) } }
-            inspectingBytes?(UnsafeRawBufferPointer(start: mapped, count: size))
+            let whole = UnsafeRawBufferPointer(start: mapped, count: size)
+            inspectingBytes?(whole)
+            if let (utf8, options, note) = try transcoded(whole, sourceName: path, options: options) {
+                return try read(data: utf8, sourceName: path, options: options, parallelThreshold: parallelThreshold,
+                                notes: [note])
+            }
             var parser = try CSVParser(base: mapped.assumingMemoryBound(to: UInt8.self), count: size,
                                        sourceName: path, options: options)
             defer { parser.deallocate() }
@@ -84,12 +89,12 @@ public struct CSVReader {
     }
 
     static func read(
-        data: [UInt8], sourceName: String, options: CSVOptions, parallelThreshold: Int
+        data: [UInt8], sourceName: String, options: CSVOptions, parallelThreshold: Int, notes: [String] = []
     ) throws(CSVError) -> Table {
         let result: Result<Table, CSVError> = data.withUnsafeBytes { buffer in
             do throws(CSVError) {
                 return .success(try read(data: buffer, sourceName: sourceName, options: options,
-                                         parallelThreshold: parallelThreshold))
+                                         parallelThreshold: parallelThreshold, notes: notes))
             } catch {
                 return .failure(error)
             }
@@ -104,14 +109,43 @@ public struct CSVReader {
     }
 
     static func read(
-        data: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions, parallelThreshold: Int
+        data: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions, parallelThreshold: Int,
+        notes: [String] = []
     ) throws(CSVError) -> Table {
         guard let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
             throw CSVError(kind: .emptyFile, file: sourceName)
         }
-        var parser = try CSVParser(base: base, count: data.count, sourceName: sourceName, options: options)
+        if let (utf8, options, note) = try transcoded(data, sourceName: sourceName, options: options) {
+            return try read(data: utf8, sourceName: sourceName, options: options, parallelThreshold: parallelThreshold,
+                            notes: notes + [note])
+        }
+        var parser = try CSVParser(base: base, count: data.count, sourceName: sourceName, options: options,
+                                   notes: notes)
         defer { parser.deallocate() }
         return try parser.parseRecords(parallelThreshold: parallelThreshold).finish()
+    }
+
+    /// The input as UTF-8 when it is declared in another encoding or starts with a UTF-16 byte-order mark,
+    /// with the options to parse it (now UTF-8) and a note; nil when it is parsed as it is.
+    private static func transcoded(
+        _ bytes: UnsafeRawBufferPointer, sourceName: String, options: CSVOptions
+    ) throws(CSVError) -> ([UInt8], CSVOptions, String)? {
+        let encoding: TextEncoding
+        let note: String
+        switch options.encoding {
+        case .utf8?:
+            return nil
+        case let declared?:
+            encoding = declared
+            note = "read as \(declared.rawValue) (--encoding), converted to UTF-8"
+        case nil:
+            guard TextEncoding.hasUTF16ByteOrderMark(bytes) else { return nil }
+            encoding = .utf16
+            note = "read as UTF-16 (the file starts with a UTF-16 byte-order mark)"
+        }
+        var utf8Options = options
+        utf8Options.encoding = .utf8
+        return (try encoding.transcodeToUTF8(bytes, sourceName: sourceName), utf8Options, note)
     }
 
     // MARK: - Loading bytes
@@ -189,6 +223,21 @@ struct CSVParser {
     let missingTokens: [[UInt8]]
     let emptyIsMissing: Bool
     let longestMissingToken: Int
+    /// Missing tokens that are numbers: in a numeric column a field with one of these values is missing.
+    let numericCodes: [Double]
+    /// Per-column extra tokens and numeric codes (`--na wai_1:-99`), by column index once the header is read.
+    let columnMissingOptions: [String: [String]]
+    var columnTokens: [[[UInt8]]] = []
+    var columnCodes: [[Double]] = []
+    var hasColumnCodes = false
+    var hasNumericCodes: Bool
+    /// The decimal mark is a comma (declared, or detected from the first records when `decimalIsDeclared` is false).
+    var decimalComma: Bool
+    let decimalIsDeclared: Bool
+    /// The first header cell is empty, as in a file written by R's `write.csv` with row names.
+    var hasRowNameColumn = false
+    /// What the reader decided by itself, for the user (see `DataSource.notes`).
+    var notes: [String] = []
     /// 1 for bytes that start some non-empty missing token: most fields are rejected on one lookup.
     private let missingTokenStarts: UnsafeMutablePointer<UInt8>
     var scratch: UnsafeMutablePointer<UInt8>
@@ -199,7 +248,9 @@ struct CSVParser {
     var releasesConsumedPages = false
     var releasedUpTo = 0
 
-    init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions) throws(CSVError) {
+    init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions,
+         notes: [String] = []) throws(CSVError) {
+        self.notes = notes
         self.base = base
         self.byteCount = count
         self.sourceName = sourceName
@@ -224,15 +275,33 @@ struct CSVParser {
         guard delimiter != CSVTokenizer.quote && delimiter != CSVTokenizer.cr && delimiter != CSVTokenizer.lf
             && delimiter != 0
         else { throw CSVError(kind: .invalidOptions, file: sourceName) }
+        // Checked before the tokenizer allocates anything.
+        if let mark = options.decimalMark, mark != DecimalMarks.comma && mark != DecimalMarks.point || mark == delimiter {
+            throw CSVError(kind: .invalidOptions, file: sourceName)
+        }
         tokenizer = CSVTokenizer(base: base, end: end, delimiter: delimiter)
 
         missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        numericCodes = Self.numericCodes(options.missingTokens)
+        hasNumericCodes = !numericCodes.isEmpty
+        columnMissingOptions = options.columnMissingTokens
+        decimalIsDeclared = options.decimalMark != nil
+        decimalComma = options.decimalMark == DecimalMarks.comma
+
         emptyIsMissing = options.missingTokens.contains("")
         longestMissingToken = missingTokens.map(\.count).max() ?? 0
         missingTokenStarts = .allocate(capacity: 256)
         missingTokenStarts.initialize(repeating: 0, count: 256)
         for token in missingTokens { missingTokenStarts[Int(token[0])] = 1 }
         scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    /// The tokens that are numbers (read with a decimal point), as values.
+    static func numericCodes(_ tokens: [String]) -> [Double] {
+        tokens.compactMap { token in
+            if case .value(let v) = DecimalParser.parse(token) { return v }
+            return nil
+        }
     }
 
     func deallocate() {
@@ -262,14 +331,20 @@ struct CSVParser {
     mutating func parseRecords(parallelThreshold: Int = Int.max) throws(CSVError) -> ParsedColumns {
         let (names, afterHeader, lineAfterHeader) = try readHeader()
         let columnCount = names.count
+        try resolveColumnMissingTokens(names: names)
+        if !decimalIsDeclared && tokenizer.delimiter != DecimalMarks.comma {
+            sniffDecimalMark(names: names, start: afterHeader, line: lineAfterHeader)
+        }
         if tokenizer.end - afterHeader >= parallelThreshold,
            let builders = parseInTwoChunks(columnCount: columnCount, start: afterHeader, line: lineAfterHeader) {
-            return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount)
+            return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount,
+                                 notes: notes, hasRowNameColumn: hasRowNameColumn)
         }
         do throws(TokenizeFailure) {
             let chunk = try parseChunk(from: afterHeader, line: lineAfterHeader, to: tokenizer.end,
                                        columnCount: columnCount, estimateEnd: tokenizer.end)
-            return ParsedColumns(names: names, builders: chunk.builders, sourceName: sourceName, byteCount: byteCount)
+            return ParsedColumns(names: names, builders: chunk.builders, sourceName: sourceName, byteCount: byteCount,
+                                 notes: notes, hasRowNameColumn: hasRowNameColumn)
         } catch {
             throw failure(error, names: names)
         }
@@ -403,6 +478,136 @@ struct CSVParser {
         return false
     }
 
+    /// A per-column token (`--na wai_1:refused`) matches the field's text.
+    @inline(never)
+    private func isColumnMissing(_ p: UnsafePointer<UInt8>, _ n: Int, column: Int) -> Bool {
+        for token in columnTokens[column] where token.count == n {
+            if token.withUnsafeBufferPointer({ t in (0..<n).allSatisfy { t[$0] == p[$0] } }) { return true }
+        }
+        return false
+    }
+
+    /// The field is a number equal to a missing code (global or for this column).
+    private func isMissingCode(_ v: Double, column: Int) -> Bool {
+        numericCodes.contains(v) || (hasColumnCodes && columnCodes[column].contains(v))
+    }
+
+    /// The field, read as a number in the file's decimal mark, equals a missing code.
+    @inline(never)
+    private func isNumericCode(_ p: UnsafePointer<UInt8>, _ n: Int, column: Int) -> Bool {
+        withNumberText(p, n) { q, m in
+            if case .value(let v) = DecimalParser.parse(q, count: m) { return isMissingCode(v, column: column) }
+            return false
+        } ?? false
+    }
+
+    /// Calls `body` with the field's text as a decimal-point number: as it is, or with a decimal comma
+    /// turned into a point. Nil when, with a decimal comma, the field has a `.` (not a number in this dialect).
+    @inline(__always)
+    private func withNumberText<R>(_ p: UnsafePointer<UInt8>, _ n: Int,
+                                   _ body: (UnsafePointer<UInt8>, Int) -> R) -> R? {
+        guard decimalComma else { return body(p, n) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(n, 1)) { buffer -> R? in
+            guard let q = buffer.baseAddress else { return nil }
+            for k in 0..<n {
+                let b = p[k]
+                if b == DecimalMarks.point { return nil }
+                q[k] = b == DecimalMarks.comma ? DecimalMarks.point : b
+            }
+            return body(UnsafePointer(q), n)
+        }
+    }
+
+    /// The numeric path with a decimal comma or missing codes: appends the number (or a missing value for a
+    /// code) and returns true, or returns false when the field is not a number.
+    @inline(never)
+    private mutating func appendNumberCarefully(
+        _ p: UnsafePointer<UInt8>, _ n: Int, to builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, line: Int
+    ) throws(TokenizeFailure) -> Bool {
+        let codes = hasNumericCodes || hasColumnCodes
+        let appended = withNumberText(p, n) { q, m -> Bool in
+            if codes, case .value(let v) = DecimalParser.parse(q, count: m), isMissingCode(v, column: column) {
+                builder.pointee.appendMissing()
+                return true
+            }
+            return builder.pointee.appendNumber(q, m, line: line)
+        }
+        if let appended { return appended }
+        if DecimalMarks.isNumberWithPoint(p, n) {
+            throw TokenizeFailure(kind: .pointInDecimalCommaNumber(Self.text(p, n)), line: line, field: column + 1)
+        }
+        return false
+    }
+
+    /// The first records showed no decimal comma, but a numeric column has one: refuse rather than turn the
+    /// column into text (which a model would treat as a factor).
+    @inline(never)
+    private func refuseUndeclaredDecimalComma(_ p: UnsafePointer<UInt8>, _ n: Int, line: Int, column: Int) throws(TokenizeFailure) {
+        if !decimalIsDeclared && tokenizer.delimiter != DecimalMarks.comma && !decimalComma
+            && DecimalMarks.isCommaDecimalNumber(p, n) {
+            throw TokenizeFailure(kind: .undeclaredDecimalComma(Self.text(p, n)), line: line, field: column + 1)
+        }
+    }
+
+    static func text(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: p, count: min(n, 80)), as: UTF8.self)
+    }
+
+    /// Per-column missing tokens by column index; a name not in the header is an error.
+    mutating func resolveColumnMissingTokens(names: [String]) throws(CSVError) {
+        guard !columnMissingOptions.isEmpty else { return }
+        columnTokens = Array(repeating: [], count: names.count)
+        columnCodes = Array(repeating: [], count: names.count)
+        for (name, tokens) in columnMissingOptions.sorted(by: { $0.key < $1.key }) {
+            guard let j = names.firstIndex(of: name) else {
+                throw CSVError(kind: .unknownMissingCodeColumn(name), file: sourceName, line: headerLine)
+            }
+            columnTokens[j] += tokens.map { Array($0.utf8) }
+            columnCodes[j] += Self.numericCodes(tokens)
+        }
+        hasColumnCodes = true
+        hasNumericCodes = hasNumericCodes || columnCodes.contains { !$0.isEmpty }
+    }
+
+    /// Looks at the first 30 records for numbers written with a decimal comma: when some field has one and
+    /// none is written with a decimal point, the decimal mark is the comma (noted). A sniff, not a pass:
+    /// a decimal comma first seen later in a numeric column is refused (`undeclaredDecimalComma`).
+    mutating func sniffDecimalMark(names: [String], start: Int, line startLine: Int) {
+        let columnCount = names.count
+        let fields = UnsafeMutablePointer<FieldSpan>.allocate(capacity: columnCount)
+        defer { fields.deallocate() }
+        var position = start
+        var line = startLine
+        var records = 0
+        var example: (text: String, column: String)?
+        var pointNumbers = 0
+        while position < tokenizer.end && records < 30 {
+            if tokenizer.isLineEnd(position) {
+                position = tokenizer.skipLineEnd(position)
+                line += 1
+                continue
+            }
+            guard let (count, next) = try? tokenizer.record(at: position, into: fields, capacity: columnCount, line: &line),
+                  count == columnCount
+            else { break }
+            for j in 0..<columnCount {
+                let (p, n) = bytes(of: fields[j])
+                if example == nil && DecimalMarks.isCommaDecimalNumber(p, n) {
+                    example = (Self.text(p, n), names[j])
+                } else if DecimalMarks.isPointDecimalNumber(p, n) {
+                    pointNumbers += 1
+                }
+            }
+            records += 1
+            position = next
+        }
+        guard let example, pointNumbers == 0 else { return }
+        decimalComma = true
+        let shown = tokenizer.delimiter == UInt8(ascii: "\t") ? "tab" : "'\(Character(UnicodeScalar(tokenizer.delimiter)))'"
+        notes.append("read as the European CSV dialect: \(shown) between fields and ',' as the decimal mark "
+            + "(e.g. '\(example.text)' in column '\(example.column)'); pass --decimal . to read commas as text")
+    }
+
     /// The field's bytes, with doubled quotes collapsed into the scratch buffer when needed.
     @inline(__always)
     private mutating func bytes(of field: FieldSpan) -> (UnsafePointer<UInt8>, Int) {
@@ -429,16 +634,23 @@ struct CSVParser {
         dataStart: Int, dataStartLine: Int, columnCount: Int
     ) throws(TokenizeFailure) {
         let (p, n) = bytes(of: field)
-        if isMissing(p, n) {
+        if isMissing(p, n) || (hasColumnCodes && isColumnMissing(p, n, column: column)) {
             builder.pointee.appendMissing()
         } else if builder.pointee.isNumeric {
-            if builder.pointee.appendNumber(p, n, line: line) { return }
+            if decimalComma || hasNumericCodes {
+                if try appendNumberCarefully(p, n, to: builder, column: column, line: line) { return }
+            } else if builder.pointee.appendNumber(p, n, line: line) {
+                return
+            }
+            try refuseUndeclaredDecimalComma(p, n, line: line, column: column)
             try convertToCategorical(builder, column: column, rows: row, dataStart: dataStart,
                                      dataStartLine: dataStartLine, columnCount: columnCount)
             let (p2, n2) = bytes(of: field)
             guard builder.pointee.appendLevel(p2, n2) else {
                 throw TokenizeFailure(kind: .invalidUTF8, line: line, field: column + 1)
             }
+        } else if hasNumericCodes && isNumericCode(p, n, column: column) {
+            builder.pointee.appendMissing()
         } else {
             guard builder.pointee.appendLevel(p, n) else {
                 throw TokenizeFailure(kind: .invalidUTF8, line: line, field: column + 1)
@@ -466,7 +678,8 @@ struct CSVParser {
                 continue
             }
             let (p, n) = bytes(of: fields[column])
-            if isMissing(p, n) {
+            if isMissing(p, n) || (hasColumnCodes && isColumnMissing(p, n, column: column))
+                || (hasNumericCodes && isNumericCode(p, n, column: column)) {
                 builder.pointee.appendMissing()
             } else if !builder.pointee.appendLevel(p, n) {
                 throw TokenizeFailure(kind: .invalidUTF8, line: recordLine, field: column + 1)
@@ -504,10 +717,24 @@ struct CSVParser {
                 throw CSVError(kind: .invalidUTF8, file: sourceName, line: headerLine, column: j + 1)
             }
             let name = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+            if name.isEmpty && j == 0 && count > 1 {
+                // R's write.csv writes its row names under an empty first header cell: read the column as `row`
+                // (ParsedColumns.finish drops it when it holds just 1…n).
+                hasRowNameColumn = true
+                names.append("row")
+                firstColumn["row"] = 1
+                continue
+            }
             guard !name.isEmpty else {
-                throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine, column: j + 1)
+                // With another empty name the first is not R's row names: report it, as before.
+                throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine,
+                               column: hasRowNameColumn ? 1 : j + 1)
             }
             if let first = firstColumn[name] {
+                if hasRowNameColumn && first == 1 {
+                    // `row` is taken: the unnamed first column stays an error, as before.
+                    throw CSVError(kind: .emptyHeaderName, file: sourceName, line: headerLine, column: 1)
+                }
                 throw CSVError(kind: .duplicateHeaderName(name, firstColumn: first), file: sourceName,
                                line: headerLine, column: j + 1, columnName: name)
             }
@@ -533,6 +760,9 @@ struct ParsedColumns {
     let builders: UnsafeMutablePointer<ColumnBuilder>
     let sourceName: String
     let byteCount: Int
+    let notes: [String]
+    /// Column 1 had an empty header cell (R's row names); dropped when it holds just 1…n.
+    let hasRowNameColumn: Bool
 
     static func release(_ builders: UnsafeMutablePointer<ColumnBuilder>, count: Int) {
         for j in 0..<count { builders[j].deallocate() }
@@ -567,8 +797,19 @@ struct ParsedColumns {
             builder.pointee.deallocate()
             next += 1
         }
+        var notes = self.notes
+        if hasRowNameColumn {
+            if case .numeric(let c) = columns[0].data, !c.missing.contains(true),
+               c.values.enumerated().allSatisfy({ $0.element == Double($0.offset + 1) }) {
+                columns.removeFirst()
+                notes.append("the first column has no name and holds the row numbers 1…\(c.count) (R's write.csv "
+                    + "row names): dropped")
+            } else {
+                notes.append("the first column has no name (R's write.csv row names): read as column 'row'")
+            }
+        }
         do throws(TableError) {
-            return try Table(columns: columns, source: DataSource(path: sourceName, byteCount: byteCount))
+            return try Table(columns: columns, source: DataSource(path: sourceName, byteCount: byteCount, notes: notes))
         } catch {
             // Unreachable: names were checked unique and every column has one entry per record.
             throw CSVError(kind: .duplicateHeaderName(error.description, firstColumn: 0), file: sourceName)

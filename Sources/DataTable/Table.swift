@@ -2,10 +2,14 @@
 public struct DataSource: Sendable, Equatable {
     public let path: String
     public let byteCount: Int
+    /// What the reader decided on its own and the user should know (a detected dialect, an encoding read
+    /// from a byte-order mark, R's row names): commands print these as notes on standard error.
+    public let notes: [String]
 
-    public init(path: String, byteCount: Int) {
+    public init(path: String, byteCount: Int, notes: [String] = []) {
         self.path = path
         self.byteCount = byteCount
+        self.notes = notes
     }
 }
 

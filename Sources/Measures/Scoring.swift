@@ -158,7 +158,8 @@ public func score(table: Table, key: ScoringKey, items: [String],
 
     var warnings: [String] = []
     if !prepared.invalid.isEmpty {
-        warnings.append("\(prepared.invalid.count) item value(s) outside \(key.id)'s valid range were treated as missing")
+        warnings.append("\(prepared.invalid.count) item value(s) outside \(key.id)'s valid range were treated as missing "
+            + "(by column: \(InvalidCell.countsByColumn(prepared.invalid)))")
     }
     if tooManyMissing > 0 {
         let rule = allowedMissing == 0 ? "any missing item" : "more than \(allowedMissing) missing item(s)"
@@ -189,6 +190,33 @@ public struct OutOfRangeReport: Sendable, Equatable {
         var seen = Set<String>()
         return cells.map(\.column).filter { seen.insert($0).inserted }
     }
+
+    /// How many out-of-range values each column holds, e.g. `wai_1: 12, wai_3: 1` (first 10 columns).
+    public var countsByColumn: String {
+        InvalidCell.countsByColumn(cells)
+    }
+}
+
+extension InvalidCell {
+    /// `column: count` for each column in order of first appearance (first 10 columns), and, when the values
+    /// include common missing-value codes (-99, 999…), the `--na` that would declare them.
+    static func countsByColumn(_ cells: [InvalidCell]) -> String {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for cell in cells {
+            if counts[cell.column] == nil { order.append(cell.column) }
+            counts[cell.column, default: 0] += 1
+        }
+        var text = listed(order.map { "\($0): \(counts[$0] ?? 0)" })
+        let codes: Set<Double> = [-9999, -999, -99, -9, 99, 999, 9999]
+        let found = Set(cells.map(\.value).filter { codes.contains($0) }).sorted()
+        if !found.isEmpty {
+            text += "; \(found.map { format($0) }.joined(separator: ", ")) "
+                + (found.count == 1 ? "looks like a missing-value code" : "look like missing-value codes")
+                + ": if so, read the data with --na \(found.map { format($0) }.joined(separator: ","))"
+        }
+        return text
+    }
 }
 
 public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -207,8 +235,8 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
             let rule = r.integerOnly ? "whole numbers \(format(r.range.min))–\(format(r.range.max))"
                                      : "values \(format(r.range.min))–\(format(r.range.max))"
             return "\(r.cells.count) item value(s) are outside \(r.instrument)'s valid range (\(rule)) "
-                + "on line(s) \(listed(r.lines.map(String.init))) in column(s) \(listed(r.columns)); "
-                + "fix the data or pass --invalid missing to treat them as missing"
+                + "on line(s) \(listed(r.lines.map(String.init))) in column(s) \(listed(r.columns)) "
+                + "(by column: \(r.countsByColumn)); fix the data or pass --invalid missing to treat them as missing"
         case .wrongItemCount(let id, let expected, let given):
             return "\(id) has \(expected) items but \(given) item column(s) were given"
         case .duplicateItem(let name):

@@ -99,7 +99,8 @@ struct CSVReaderTests {
     @Test func detectsSemicolonAndTab() throws {
         let semicolon = try readCSV("a;b;c\n1,5;2;x\n3;4;y\n")
         #expect(semicolon.columnNames == ["a", "b", "c"])
-        #expect(semicolon.strings("a") == ["1,5", "3"])
+        // ';' with a decimal comma in the first records is the European dialect (issue 18): 1,5 is 1.5.
+        #expect(semicolon.numbers("a") == [1.5, 3])
         let tab = try readCSV("a\tb\n1\t\"x,y\"\n2\tz\n")
         #expect(tab.numbers("a") == [1, 2])
         #expect(tab.strings("b") == ["x,y", "z"])

@@ -237,6 +237,26 @@ func labels(_ result: ScoreResult, _ name: String) -> [String?] {
         #expect(lenient.warnings.contains { $0.hasPrefix("13 item value(s)") })
     }
 
+    @Test func outOfRangeValuesAreCountedByColumnWithAMissingCodeHint() throws {
+        var rows: [[Double?]] = Array(repeating: [0, 1, 2, 3, 0, 1, 2], count: 4)
+        rows[0][0] = -99
+        rows[2][0] = -99
+        rows[3][2] = 999
+        let table = try itemTable(prefix: "gad", rows: rows)
+        let key = try ScoringKey.builtin("gad-7")
+        let items = try resolveItems(prefix: "gad", count: 7, in: table)
+        do {
+            _ = try score(table: table, key: key, items: items)
+            Issue.record("expected an out-of-range error")
+        } catch {
+            #expect(error.description.contains("(by column: gad1: 2, gad3: 1; -99, 999 look like missing-value codes: "
+                + "if so, read the data with --na -99,999)"))
+        }
+        let lenient = try score(table: table, key: key, items: items, options: ScoringOptions(invalid: .missing))
+        #expect(lenient.warnings.contains("3 item value(s) outside gad-7's valid range were treated as missing "
+            + "(by column: gad1: 2, gad3: 1; -99, 999 look like missing-value codes: if so, read the data with --na -99,999)"))
+    }
+
     @Test func refusesToOverwriteAnExistingColumnOrScoreText() throws {
         let items = try itemTable(prefix: "gad", rows: [[0, 1, 2, 3, 0, 1, 2]])
         let table = try Table(columns: items.columns + [Column(name: "gad_7_total", numeric: [1])])

@@ -1,0 +1,38 @@
+/// A value in a numeric column that looks like a missing-value code (`-99`, `999`) left in the data.
+public struct SuspectedMissingCode: Sendable, Equatable {
+    public let value: Double
+    public let count: Int
+}
+
+/// Values that SPSS and survey exports commonly use as missing codes (-98, -88, -8 and -1 are left out:
+/// too often real values).
+private let commonMissingCodes: [Double] = [-9999, -999, -99, -9, 99, 999, 9999]
+
+extension NumericColumn {
+    /// The common missing codes this column holds that lie far outside the rest of its values: more than the
+    /// range of the other values beyond their minimum or maximum (so 99 among ages 18–80 is not flagged, but
+    /// 999 among item scores 1–7 and -9 among 1–7 are). Nothing when the other values are all missing.
+    public func suspectedMissingCodes() -> [SuspectedMissingCode] {
+        var counts = [Int](repeating: 0, count: commonMissingCodes.count)
+        var low = Double.infinity
+        var high = -Double.infinity
+        for i in 0..<values.count where !missing[i] {
+            let v = values[i]
+            // One magnitude test rejects nearly every value before the list is searched.
+            let a = Swift.abs(v)
+            if a == 9 || a == 99 || a == 999 || a == 9999, let k = commonMissingCodes.firstIndex(of: v) {
+                counts[k] += 1
+            } else {
+                low = Swift.min(low, v)
+                high = Swift.max(high, v)
+            }
+        }
+        guard low <= high, counts.contains(where: { $0 > 0 }) else { return [] }
+        let span = Swift.max(high - low, 1)
+        return commonMissingCodes.indices.compactMap { k in
+            let code = commonMissingCodes[k]
+            guard counts[k] > 0, code > high + span || code < low - span else { return nil }
+            return SuspectedMissingCode(value: code, count: counts[k])
+        }
+    }
+}
