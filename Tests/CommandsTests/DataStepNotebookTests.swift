@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -7,7 +8,7 @@ import Testing
 @Suite struct DataStepNotebookTests {
     @Test func stepsAreRecordedInTheManifest() throws {
         let dir = try temporaryDirectory("nb-steps")
-        _ = try NotebookRunner(notebookPath: fixturePath("notebook/steps.md"), outputDirectory: dir, keepGoing: false).run()
+        _ = try NotebookRunner(notebookPath: try fixtureFiles.path("notebook/steps.md"), outputDirectory: dir, keepGoing: false).run()
         let manifest = try parseJSON(String(contentsOfFile: (dir as NSString).appendingPathComponent("manifest.json"), encoding: .utf8))
         let outputs = try #require(manifest["outputs"] as? [[String: Any]])
         let paths = outputs.compactMap { $0["path"] as? String }

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// them), except lm slopes (R's QR against alliance's centred sums), held to 1e-13 relative.
 @Suite("Data steps against dplyr and tidyr")
 struct DataStepReferenceTests {
-    static let directory = fixturePath("datasteps")
+    static let directory = (try? fixtureFiles.path("datasteps")) ?? "Fixtures/datasteps"
 
     /// Runs a step writing `out.csv` in a scratch directory and returns the written table.
     func step(_ arguments: [String]) throws -> (Table, CapturedRun) {

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -8,7 +9,7 @@ import Testing
 @Suite("CSV dialects and missing codes")
 struct DialectCommandTests {
     static func reference(_ name: String) throws -> [String: Any] {
-        let url = URL(fileURLWithPath: fixturePath("dialects/dialects_reference.json"))
+        let url = URL(fileURLWithPath: try fixtureFiles.path("dialects/dialects_reference.json"))
         let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         return try #require(all[name] as? [String: Any])
     }
@@ -64,7 +65,7 @@ struct DialectCommandTests {
     }
 
     @Test func europeanCSVIsDetectedAndGivesRsNumbers() throws {
-        let file = fixturePath("dialects/european.csv")
+        let file = try fixtureFiles.path("dialects/european.csv")
         let fit = try checkFit([file], reference: "european")
         #expect(fit.stderr.contains("note: \(file): read as the European CSV dialect: ';' between fields and ',' as the decimal mark"))
         #expect(fit.stderr.contains("(R's write.csv row names): dropped"))
@@ -76,7 +77,7 @@ struct DialectCommandTests {
 
     @Test func europeanCSVForcedToDecimalPointWarnsAboutTheFactor() throws {
         // Declaring the wrong decimal mark makes wai_mean text (the user's choice); fit then says so loudly.
-        let run = try runCommand(["fit", "ols", fixturePath("dialects/european.csv"), "--delimiter", ";",
+        let run = try runCommand(["fit", "ols", try fixtureFiles.path("dialects/european.csv"), "--delimiter", ";",
                                   "--decimal", ".", "--formula", "phq_post ~ wai_mean + phq_pre + site"])
         #expect(run.error == nil)
         #expect(run.stderr.contains("warning: 'wai_mean' is a text column with 39 levels"))
@@ -84,7 +85,7 @@ struct DialectCommandTests {
     }
 
     @Test func missingCodesGiveRsNumbers() throws {
-        let file = fixturePath("dialects/missing_codes.csv")
+        let file = try fixtureFiles.path("dialects/missing_codes.csv")
         // -99 is written -99, -99.0 and -9.9e1; blank cells stay missing because --na adds to the defaults.
         _ = try checkFit([file, "--na", "-99,999"], reference: "missing_codes")
         _ = try checkFit([file, "--na=-99", "--na", "999"], reference: "missing_codes")
@@ -98,7 +99,7 @@ struct DialectCommandTests {
     }
 
     @Test func describeWarnsAboutUndeclaredMissingCodes() throws {
-        let file = fixturePath("dialects/missing_codes.csv")
+        let file = try fixtureFiles.path("dialects/missing_codes.csv")
         let run = try runCommand(["describe", file])
         #expect(run.stderr.contains("column 'phq_post' holds -99 in 61 rows, far outside its other values"))
         #expect(run.stderr.contains("column 'wai_mean' holds 999 in 53 rows"))
@@ -108,7 +109,7 @@ struct DialectCommandTests {
     }
 
     @Test func levelsSetTheOrderAndTheReference() throws {
-        let file = fixturePath("dialects/missing_codes.csv")
+        let file = try fixtureFiles.path("dialects/missing_codes.csv")
         let run = try runCommand(["fit", "ols", file, "--na", "-99,999", "--levels", "site=south,north,east",
                                   "--formula", "phq_post ~ wai_mean + phq_pre + site", "--format", "json"])
         let coefficients = try #require(try parseJSON(run.stdout)["coefficients"] as? [[String: Any]])
