@@ -4,11 +4,12 @@ import Foundation
 import Output
 import Privacy
 import Reporting
+import StatFiles
 
 /// The data file every data command takes as its first argument, with the options that govern reading it.
 /// Loading runs the CSV reader and then the identifier guard: data that still carries identifiers is refused.
 public struct DataInput: ParsableArguments {
-    @Argument(help: "The CSV file to read ('-' reads standard input).")
+    @Argument(help: "The data file: CSV ('-' reads standard input), or SPSS .sav/.zsav/.por, Stata .dta, SAS .sas7bdat/.xpt by extension.")
     public var file: String
 
     @Option(name: .customLong("na"), help: "Comma-separated tokens that mean missing (default: empty, NA, NaN, .).")
@@ -20,13 +21,18 @@ public struct DataInput: ParsableArguments {
     @Option(name: .customLong("allow-column"), help: "Let this column through the identifier guard (repeatable); the choice is recorded.")
     public var allowColumns: [String] = []
 
+    @Flag(name: .long, help: "SPSS/Stata files: keep value-labelled columns as their numeric codes instead of labelled levels.")
+    public var codes = false
+
     public init() {}
 
-    public init(file: String, missingTokens: String? = nil, delimiter: String? = nil, allowColumns: [String] = []) {
+    public init(file: String, missingTokens: String? = nil, delimiter: String? = nil, allowColumns: [String] = [],
+                codes: Bool = false) {
         self.file = file
         self.missingTokens = missingTokens
         self.delimiter = delimiter
         self.allowColumns = allowColumns
+        self.codes = codes
     }
 
     func csvOptions() throws -> CSVOptions {
@@ -98,6 +104,9 @@ public struct DataInput: ParsableArguments {
     /// `check` reports on by itself). Errors: 66 when the file cannot be read, 65 for malformed data.
     func read(in context: RunContext) throws -> (table: Table, path: String, digest: (sha256: String, byteCount: Int)) {
         let path = context.resolveInput(file)
+        if let format = StatFileFormat(path: path) {
+            return try readStatFile(path: path, format: format, in: context)
+        }
         let options = try csvOptions()
         let table: Table
         let digest: (sha256: String, byteCount: Int)

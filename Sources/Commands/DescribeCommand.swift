@@ -37,7 +37,7 @@ public struct DescribeCommand: AllianceSubcommand {
         // table spread over both cores; identical to one at a time). Nothing is shown unless the guard passes.
         let (data, columnSummaries) = try input.load(in: context) { summarize($0) }
         let summaries = zip(data.table.columns.map(\.name), columnSummaries).map { (name: $0, summary: $1) }
-        let report = try ColumnSummary.report(summaries, maxLevels: maxLevels, minCell: minCell, data: data.provenance)
+        let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels, minCell: minCell, data: data.provenance)
         return CommandReport(report)
     }
 
