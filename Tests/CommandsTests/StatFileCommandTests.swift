@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DataTable
 import StatFiles
 @testable import Commands
 
@@ -53,6 +54,21 @@ import StatFiles
         let all = run.stdout + run.stderr + (run.error?.message ?? "")
         #expect(all.contains("visit"))
         #expect(!all.contains("2024-03-15") && !all.contains("1999-12-31"))
+    }
+
+    /// A short SPSS name hides what its variable label says: `v1` labelled "Client email address" is refused by
+    /// header, naming the column and never its label or values.
+    @Test func variableLabelsAreClassifiedLikeHeaders() throws {
+        let dir = try temporaryDirectory("label-guard")
+        let column = Column(name: "v1", data: .numeric(NumericColumn([1, 2, 3])),
+                            metadata: ColumnMetadata(label: "Client email address"))
+        let bytes = try StatFileWriter.data(try Table(columns: [column]), format: .sav, file: "v.sav")
+        let path = (dir as NSString).appendingPathComponent("v.sav")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let run = try runCommand(["describe", path])
+        #expect(run.error?.kind == .data)
+        #expect(run.error?.message.contains("column 'v1'") == true)
+        #expect(run.error?.message.contains("Client email address") == false)
     }
 
     /// `score --out scored.sav` keeps the items' value labels, variable labels and missing-value definitions;
