@@ -79,6 +79,21 @@ struct StatFileHostileTests {
         #expect((0..<4).map { c[$0] } == ["level 0", "level 5", "level \(n - 1)", nil])
     }
 
+    /// A labelled variable with no values, and one with non-integer and far-apart codes (the hashed path).
+    @Test func labelledColumnsWithoutValuesOrWithWideCodes() throws {
+        let empty = Column(name: "empty", data: .numeric(NumericColumn([nil, nil])),
+                           metadata: ColumnMetadata(valueLabels: [ValueLabel(value: 2, label: "b"), ValueLabel(value: 1, label: "a")]))
+        let wide = Column(name: "wide", data: .numeric(NumericColumn([1e9, 0.5])),
+                          metadata: ColumnMetadata(valueLabels: [ValueLabel(value: 0.5, label: "half")]))
+        let bytes = try StatFileWriter.data(try Table(columns: [empty, wide]), format: .sav, file: "e.sav")
+        let table = try StatFileReader.read(contentsOf: try Self.scratch("e.sav", bytes), format: .sav)
+        let e = try #require(table.column(named: "empty")?.categorical)
+        #expect(e.levels == ["a", "b"] && e.codes == [-1, -1])
+        let w = try #require(table.column(named: "wide")?.categorical)
+        #expect(w.levels == ["half", "1000000000"] && w.codes == [1, 0])
+        #expect(w.levelValues == [0.5, 1e9])
+    }
+
     @Test func writerRefusesNamesTheFormatCannotHold() throws {
         let table = try Table(columns: [Column(name: "PHQ total score", numeric: [1, 2])])
         for format in [StatFileFormat.sav, .dta] {
