@@ -26,7 +26,7 @@ struct StatFileReaderTests {
         (any as? [Any] ?? []).map { $0 as? String }
     }
 
-    @Test(arguments: ["labelled.sav", "labelled.zsav", "labelled.dta", "plain.xpt", "dates.sav", "dates.dta",
+    @Test(arguments: ["labelled.sav", "labelled.zsav", "labelled.dta", "plain.xpt", "plain.sas7bdat", "dates.sav", "dates.dta",
                       "alliance-scored.sav", "alliance-scored.dta"])
     func readsWhatHavenReads(file: String) throws {
         let format = try #require(StatFileFormat(path: file))

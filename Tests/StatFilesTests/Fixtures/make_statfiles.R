@@ -1,6 +1,7 @@
 # Makes the SPSS/Stata/SAS fixtures with haven (r-cran-haven 2.5.1) from known data, and writes what haven
 # reads back from each (as_factor in code order, user-missing as NA) as expected-<file>.json, numbers with
-# sprintf("%.17g"). Run once from this folder: Rscript make_statfiles.R
+# sprintf("%.17g"). Run once from this folder: Rscript make_statfiles.R (haven stamps each file with the time
+# of writing, so a re-run changes bytes, not contents; the expected-*.json files are identical).
 suppressMessages({ library(haven); library(jsonlite) })
 
 item_labels <- c("Not at all" = 0, "Several days" = 1, "More than half the days" = 2, "Nearly every day" = 3)
@@ -29,6 +30,7 @@ write_dta(stata, "labelled.dta", version = 14)
 sas <- data.frame(client = c(1, 2, 3, 4), score = c(10.5, NA, -3.25, 1e10), group = c("a", "b", "", "a"))
 attr(sas$score, "label") <- "Outcome score"
 write_xpt(sas, "plain.xpt", version = 8)
+write_sas(sas, "plain.sas7bdat")  # deprecated in haven, still ReadStat's sas7bdat writer
 
 dates <- data.frame(visit = as.Date(c("2024-03-15", "1999-12-31", NA, "1960-01-01")),
                     stamp = as.POSIXct(c("2024-03-15 09:30:00", "1999-12-31 23:59:59", NA, "1960-01-01 00:00:00"), tz = "UTC"))
@@ -65,6 +67,7 @@ expected <- function(file, data) {
 for (f in c("labelled.sav", "labelled.zsav")) expected(f, read_sav(f, user_na = TRUE))
 expected("labelled.dta", read_dta("labelled.dta"))
 expected("plain.xpt", read_xpt("plain.xpt"))
+expected("plain.sas7bdat", read_sas("plain.sas7bdat"))
 expected("dates.sav", read_sav("dates.sav"))
 expected("dates.dta", read_dta("dates.dta"))
 
