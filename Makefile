@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ALLIANCE := .build/release/alliance
 
-.PHONY: deps build release demo test bench-csv bench-models gallery clean-out
+.PHONY: deps build release demo test bench-csv bench-models bench-statfiles gallery clean-out
 
 deps:
 	@./Scripts/install-deps.sh
@@ -24,6 +24,9 @@ bench-csv: release
 
 bench-models: release
 	./Benchmarks/models.sh
+
+bench-statfiles: release
+	./Benchmarks/statfiles.sh
 
 # Every plot type, drawn from Datasets/clinic.csv into docs/gallery/ (shown in docs/gallery.md).
 gallery: release

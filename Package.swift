@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // alliance: a Swift toolkit for psychotherapy outcome research.
 // Layers (data flows down; a target never imports one listed above it in DESIGN.md §2):
-// CLapack → LinearAlgebra; CNLopt → Optimization; Distributions; DataTable → Models / Measures / Privacy; Output; Reporting; Commands; alliance.
+// CLapack → LinearAlgebra; CNLopt → Optimization; Distributions; DataTable → Models / Measures / Privacy;
+// CReadStat → StatFiles (SPSS/Stata/SAS files into DataTable's Table); Output; Reporting; Commands; alliance.
 import PackageDescription
 
 let package = Package(
@@ -24,10 +25,14 @@ let package = Package(
         .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // Debian's libreadstat-dev ships no pkg-config file: readstat.h is in /usr/include.
+        .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "Optimization", dependencies: ["CNLopt", "LinearAlgebra"]),
         .target(name: "Distributions"),
         .target(name: "DataTable"),
+        // SPSS, Stata and SAS files through ReadStat; kept apart so DataTable (and its fuzz target) need no C library.
+        .target(name: "StatFiles", dependencies: ["CReadStat", "DataTable"]),
         .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable"]),
         .target(
             name: "Measures",
@@ -42,7 +47,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "Models", "Measures", "Privacy", "Output", "Reporting", "Simulation",
+                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "StatFiles", "Models", "Measures", "Privacy", "Output", "Reporting", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Ink", package: "Ink"),
             ]
@@ -59,12 +64,13 @@ let package = Package(
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "CNLopt", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataTableTests", dependencies: ["DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatFilesTests", dependencies: ["StatFiles", "DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "DataTable", "LinearAlgebra", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "DataTable", "Distributions", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Measures", "Privacy"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "Models", "Privacy", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "StatFiles", "Models", "Privacy", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

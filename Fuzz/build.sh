@@ -3,6 +3,7 @@
 # (default: .build-fuzz/ at the package root):
 #   fuzz-csv      CSVReader.read(data:sourceName:options:) + column summaries
 #   fuzz-formula  Formula parser + ModelFrame + DesignMatrix + OLS fit against a small table
+#   fuzz-statfile StatFileReader.read (ReadStat: .sav/.por/.dta/.sas7bdat/.xpt) + summaries + the .sav writer
 # The module sources are compiled directly with swiftc, instrumented with -sanitize=fuzzer
 # (plus address sanitizer unless FUZZ_SANITIZERS says otherwise). Exits 2 when the toolchain has
 # no libFuzzer support, so callers can skip cleanly.
@@ -25,7 +26,7 @@ flags=(-sanitize="$sanitizers" -O -g -parse-as-library -swift-version 6)
 quiet() { "$@" 2> >(grep -v "Cannot export local symbol" >&2); }
 
 targets=("${@:-csv}")
-[ $# -eq 0 ] && targets=(csv formula)
+[ $# -eq 0 ] && targets=(csv formula statfile)
 wants() { [[ " ${targets[*]} " == *" $1 "* ]]; }
 
 if wants csv; then
@@ -57,5 +58,14 @@ library LinearAlgebra -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/
 quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" "${xcc[@]}" \
     -L "$out/modules" -lLinearAlgebra -lDistributions -lDataTable "${blas_libs[@]}" -llapacke \
     $(find "$root/Sources/Models" -name '*.swift' | sort) "$root/Fuzz/formula/main.swift" -o "$out/fuzz-formula"
+fi
+if wants statfile; then
+echo "building fuzz-statfile" >&2
+# StatFiles over an instrumented DataTable; ReadStat through Sources/CReadStat (libreadstat-dev).
+quiet "$swiftc" "${flags[@]}" -module-name DataTable -emit-module -emit-module-path "$out/modules/DataTable.swiftmodule" \
+    -emit-library -static -o "$out/modules/libDataTable.a" "$root"/Sources/DataTable/*.swift
+quiet "$swiftc" "${flags[@]}" -module-name StatFiles -I "$out/modules" -I "$root/Sources/CReadStat" \
+    -L "$out/modules" -lDataTable -lreadstat "$root"/Sources/StatFiles/*.swift "$root/Fuzz/statfile/main.swift" \
+    -o "$out/fuzz-statfile"
 fi
 echo "built ${targets[*]} in $out" >&2

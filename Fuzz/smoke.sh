@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI smoke run of the libFuzzer targets: builds both (Fuzz/build.sh) and runs each for
+# CI smoke run of the libFuzzer targets: builds all three (Fuzz/build.sh) and runs each for
 # FUZZ_SECONDS (default 20) over its committed seed corpus. Exits non-zero on a crash, a timeout
 # (a hang), a memory-limit breach or a leak; exits 0 with a message when the toolchain has no
 # -sanitize=fuzzer support. New inputs go to a scratch corpus, never into the committed seeds.
@@ -19,7 +19,7 @@ elif [ $status -ne 0 ]; then
 fi
 
 failed=0
-for target in csv formula; do
+for target in csv formula statfile; do
     work="$(mktemp -d)"
     artifacts="$FUZZ_OUT/smoke-artifacts-$target/"
     mkdir -p "$artifacts"

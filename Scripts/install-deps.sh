@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages alliance needs when they are missing: OpenBLAS and LAPACKE (build),
 # NLopt (BOBYQA/NEWUOA for the iterative fits), pkg-config (locates OpenBLAS's and NLopt's headers),
-# libssl-dev (SHA-256 for provenance), librsvg2-bin (tests render every SVG with rsvg-convert).
+# libssl-dev (SHA-256 for provenance), librsvg2-bin (tests render every SVG with rsvg-convert),
+# libreadstat-dev (SPSS, Stata and SAS files).
 set -euo pipefail
-packages=(libopenblas-dev liblapacke-dev libnlopt-dev pkg-config libssl-dev librsvg2-bin)
+packages=(libopenblas-dev liblapacke-dev libnlopt-dev pkg-config libssl-dev librsvg2-bin libreadstat-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

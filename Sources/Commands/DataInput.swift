@@ -4,11 +4,12 @@ import Foundation
 import Output
 import Privacy
 import Reporting
+import StatFiles
 
 /// The data file every data command takes as its first argument, with the options that govern reading it.
 /// Loading runs the CSV reader and then the identifier guard: data that still carries identifiers is refused.
 public struct DataInput: ParsableArguments {
-    @Argument(help: "The CSV file to read ('-' reads standard input).")
+    @Argument(help: "The data file: CSV ('-' reads standard input), or SPSS .sav/.zsav/.por, Stata .dta, SAS .sas7bdat/.xpt by extension.")
     public var file: String
 
     // `.unconditional`: the value may start with '-' (`--na -99,999`).
@@ -35,10 +36,14 @@ public struct DataInput: ParsableArguments {
     @Option(name: .customLong("allow-column"), help: "Let this column through the identifier guard (repeatable); the choice is recorded.")
     public var allowColumns: [String] = []
 
+    @Flag(name: .long, help: "SPSS/Stata files: keep value-labelled columns as their numeric codes instead of labelled levels.")
+    public var codes = false
+
     public init() {}
 
     public init(file: String, missingTokens: [String] = [], missingTokensOnly: String? = nil, delimiter: String? = nil,
-                decimal: String? = nil, encoding: String? = nil, levelOrders: [String] = [], allowColumns: [String] = []) {
+                decimal: String? = nil, encoding: String? = nil, levelOrders: [String] = [], allowColumns: [String] = [],
+                codes: Bool = false) {
         self.file = file
         self.missingTokens = missingTokens
         self.missingTokensOnly = missingTokensOnly
@@ -47,6 +52,7 @@ public struct DataInput: ParsableArguments {
         self.encoding = encoding
         self.levelOrders = levelOrders
         self.allowColumns = allowColumns
+        self.codes = codes
     }
 
     /// The missing tokens from `--na-only` (or the defaults) plus every `--na`, and the per-column ones. Within one
@@ -195,6 +201,9 @@ public struct DataInput: ParsableArguments {
     /// `check` reports on by itself). Errors: 66 when the file cannot be read, 65 for malformed data.
     func read(in context: RunContext) throws -> (table: Table, path: String, digest: (sha256: String, byteCount: Int)) {
         let path = context.resolveInput(file)
+        if let format = StatFileFormat(path: path) {
+            return try readStatFile(path: path, format: format, in: context)
+        }
         let options = try csvOptions()
         let table: Table
         let digest: (sha256: String, byteCount: Int)

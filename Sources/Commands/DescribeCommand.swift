@@ -43,7 +43,7 @@ public struct DescribeCommand: AllianceSubcommand {
         let columnSummaries = perColumn.map(\.0)
         let summaries = zip(data.table.columns.map(\.name), columnSummaries).map { (name: $0, summary: $1) }
         warnAboutMissingCodes(data, summaries: columnSummaries, codes: perColumn.map(\.1), in: context)
-        let report = try ColumnSummary.report(summaries, maxLevels: maxLevels, minCell: minCell, data: data.provenance)
+        let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels, minCell: minCell, data: data.provenance)
         return CommandReport(report)
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Measures
 import Output
 import Reporting
+import StatFiles
 
 /// `alliance score <data.csv> --instrument ID [--prefix P | --items a,b,…] --out FILE.csv`: scores one
 /// instrument by its key and writes the input columns plus `<id>_total`, `<id>_<subscale>` and the key's
@@ -41,7 +42,7 @@ public struct ScoreCommand: AllianceSubcommand {
     @Option(name: .customLong("alert-cutoff"), help: ArgumentHelp("Override the key's alert threshold (e.g. SRS below 36).", valueName: "x"))
     public var alertCutoff: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Write the input columns plus the scores to this CSV file (atomically).", valueName: "file.csv"))
+    @Option(name: .long, help: ArgumentHelp("Write the input columns plus the scores to this file (atomically): .csv, or SPSS .sav/.zsav or Stata .dta with the input's value and variable labels.", valueName: "file"))
     public var out: String?
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
@@ -53,8 +54,8 @@ public struct ScoreCommand: AllianceSubcommand {
 
     public func execute(in context: RunContext) throws -> CommandReport {
         let policy = try invalidPolicy(invalid)
-        if let out, TableFormat(fileExtensionOf: out) != .csv {
-            throw CLIError.usage("score writes CSV: give --out a file name ending in .csv (got '\(out)')")
+        if let out, TableFormat(fileExtensionOf: out) != .csv, StatFileFormat(path: out)?.isWritable != true {
+            throw CLIError.usage("score writes CSV, SPSS or Stata files: give --out a file name ending in .csv, .sav, .zsav or .dta (got '\(out)')")
         }
         guard let scoringKey = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context) else {
             throw CLIError.usage("give --instrument ID or --key FILE")
@@ -70,7 +71,11 @@ public struct ScoreCommand: AllianceSubcommand {
         }
         // Reports name the file as the user gave it: resolved paths would put machine paths into notebook results.
         if let out {
-            try context.writeFile(TableCSVWriter.csv(result.table), to: out)
+            if let format = StatFileFormat(path: out) {
+                try context.writeFile(try StatFileOutput.bytes(result.table, format: format, file: out), to: out)
+            } else {
+                try context.writeFile(TableCSVWriter.csv(result.table), to: out)
+            }
         }
         let distributions = result.scoreDistributions(subscaleCount: scoringKey.subscales.count)
         return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance))

@@ -27,14 +27,20 @@ public struct NumericColumn: Sendable, Equatable {
 }
 
 /// A categorical column: sorted levels (Unicode code-point order, R's default in the C locale)
-/// and one code per row; code −1 is missing.
+/// and one code per row; code −1 is missing. A column read from value labels (SPSS, Stata) instead keeps its
+/// levels in the order of the numbers they stand for (`levelValues`, ascending, as haven's `as_factor`), so the
+/// lowest code is the first level and the reference level of a model.
 public struct CategoricalColumn: Sendable, Equatable {
     public let levels: [String]
     public let codes: [Int32]
+    /// The number each level stands for in the file, ascending; `nil` for text levels in sorted order.
+    public let levelValues: [Double]?
 
-    public init(levels: [String], codes: [Int32]) {
+    public init(levels: [String], codes: [Int32], levelValues: [Double]? = nil) {
+        precondition(levelValues == nil || levelValues!.count == levels.count, "one value per level")
         self.levels = levels
         self.codes = codes
+        self.levelValues = levelValues
     }
 
     /// Builds sorted levels from text; `nil` is missing.
@@ -44,6 +50,7 @@ public struct CategoricalColumn: Sendable, Equatable {
         for (i, level) in distinct.enumerated() { index[level] = Int32(i) }
         self.levels = distinct
         self.codes = strings.map { $0.flatMap { index[$0] } ?? -1 }
+        self.levelValues = nil
     }
 
     /// The level order used everywhere: by Unicode scalar values (locale-independent).
@@ -71,11 +78,18 @@ public enum ColumnData: Sendable, Equatable {
 public struct Column: Sendable, Equatable {
     public let name: String
     public let data: ColumnData
+    /// What a statistics package file said about the column (variable label, value labels, declared missing
+    /// codes); empty for CSV input.
+    public let metadata: ColumnMetadata
 
-    public init(name: String, data: ColumnData) {
+    public init(name: String, data: ColumnData, metadata: ColumnMetadata = ColumnMetadata()) {
         self.name = name
         self.data = data
+        self.metadata = metadata
     }
+
+    /// The variable label (SPSS, Stata, SAS), if the file gave one.
+    public var label: String? { metadata.label }
 
     public init(name: String, numeric: [Double?]) {
         self.init(name: name, data: .numeric(NumericColumn(numeric)))

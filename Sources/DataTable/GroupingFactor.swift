@@ -116,9 +116,12 @@ extension Column {
         switch data {
         case .numeric(let c):
             return Column(name: name, data: .numeric(NumericColumn(values: rows.map { c.values[$0] },
-                                                                   missing: rows.map { c.missing[$0] })))
+                                                                   missing: rows.map { c.missing[$0] })),
+                          metadata: metadata.subset)
         case .categorical(let c):
-            return Column(name: name, data: .categorical(CategoricalColumn(levels: c.levels, codes: rows.map { c.codes[$0] })))
+            return Column(name: name, data: .categorical(CategoricalColumn(levels: c.levels, codes: rows.map { c.codes[$0] },
+                                                                           levelValues: c.levelValues)),
+                          metadata: metadata.subset)
         }
     }
 }

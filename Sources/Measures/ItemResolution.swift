@@ -33,6 +33,6 @@ public func checkItems(_ items: [String], for key: ScoringKey, in table: Table) 
         guard let column = table.column(named: name) else {
             throw .unknownColumn(name, suggestions: table.nearestNames(to: name))
         }
-        guard column.numeric != nil else { throw .nonNumericItem(name) }
+        guard column.numericValues != nil else { throw .nonNumericItem(name) }
     }
 }

@@ -140,7 +140,7 @@ public func reliability(table: Table, items: [String], level: Double = 0.95) thr
         guard let column = table.column(named: name) else {
             throw .unknownColumn(name, suggestions: table.nearestNames(to: name))
         }
-        guard let numeric = column.numeric else { throw .nonNumericColumn(name) }
+        guard let numeric = column.numericValues else { throw .nonNumericColumn(name) }
         columns.append((0..<numeric.count).map { numeric[$0] })
     }
     return try reliability(items: columns, names: items, level: level)

@@ -66,7 +66,8 @@ func prepareItems(table: Table, key: ScoringKey, items: [String], policy: Invali
     var invalid: [InvalidCell] = []
     var values: [[Double?]] = []
     for (j, name) in items.enumerated() {
-        guard let column = table.column(named: name)?.numeric else { throw .nonNumericItem(name) }
+        // A value-labelled item (SPSS/Stata) is scored on its codes, as SPSS stores it.
+        guard let column = table.column(named: name)?.numericValues else { throw .nonNumericItem(name) }
         var out = [Double?](repeating: nil, count: table.rowCount)
         for row in 0..<table.rowCount {
             guard let x = column[row] else { continue }

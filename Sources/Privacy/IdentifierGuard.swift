@@ -53,6 +53,8 @@ public struct IdentifierGuard: Sendable {
             content = CategoricalContentRules.scan(categorical, isAgeInYears: header.isAgeInYears)
         }
         var headerKinds = Set(header.kinds)
+        // An SPSS/Stata/SAS variable label says what a short name (`v3`) hides: it is classified as a header too.
+        if let label = column.label { headerKinds.formUnion(HeaderClassifier.classify(label).kinds) }
         if content.allYears { headerKinds.remove(.date) }
         let kinds = headerKinds.union(content.cells.keys).sorted()
         return kinds.map { kind in

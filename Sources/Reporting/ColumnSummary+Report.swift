@@ -5,23 +5,51 @@ import Privacy
 extension ColumnSummary {
     /// `describe`: per column its type, n, missing, mean, sd, min, median, max and distinct count; for categorical
     /// columns the first `maxLevels` levels with counts, counts under `minCell` suppressed (with complementary
-    /// suppression, so the column's n cannot reveal them).
-    public static func report(_ columns: [(name: String, summary: ColumnSummary)], maxLevels: Int, minCell: Int,
-                              data: DataProvenance) throws(SuppressionError) -> Report {
+    /// suppression, so the column's n cannot reveal them). `metadata` (one per column, or empty) adds what an
+    /// SPSS/Stata/SAS file said: a `label` key and a `declared_missing` count per column where there is one, and
+    /// a "Variable labels" table.
+    public static func report(_ columns: [(name: String, summary: ColumnSummary)], metadata: [ColumnMetadata] = [],
+                              maxLevels: Int, minCell: Int, data: DataProvenance) throws(SuppressionError) -> Report {
         var suppression: [OneWaySuppression?] = []
         for (_, summary) in columns {
             // Code-like columns (client codes) list no levels, so there is nothing to suppress.
             guard case .categorical(let c) = summary, !c.isCodeLike else { suppression.append(nil); continue }
             suppression.append(try SmallCellSuppressor(minimumCell: minCell).suppressionPlan(counts: c.levels.map(\.count)))
         }
-        return Report(json: json(columns, suppression, maxLevels: maxLevels, data: data),
-                      tables: tables(columns, suppression, maxLevels: maxLevels, minCell: minCell, data: data))
+        let annotations = metadata.count == columns.count ? metadata : Array(repeating: ColumnMetadata(), count: columns.count)
+        return Report(json: json(columns, suppression, annotations, maxLevels: maxLevels, data: data),
+                      tables: tables(columns, suppression, maxLevels: maxLevels, minCell: minCell, data: data)
+                        + labelTable(columns.map(\.name), annotations))
+    }
+
+    /// The `label` and `declared_missing` keys a column gets when its file declared them (none for CSV input).
+    private static func annotationKeys(_ metadata: ColumnMetadata) -> [(String, JSONValue)] {
+        var keys: [(String, JSONValue)] = []
+        if let label = metadata.label { keys.append(("label", .string(label))) }
+        if metadata.declaredMissingCount > 0 { keys.append(("declared_missing", .integer(metadata.declaredMissingCount))) }
+        return keys
+    }
+
+    /// Variable labels and declared-missing counts, when any column has them.
+    private static func labelTable(_ names: [String], _ metadata: [ColumnMetadata]) -> [ResultTable] {
+        let rows: [[Cell]] = zip(names, metadata).compactMap { name, m in
+            guard m.label != nil || m.declaredMissingCount > 0 else { return nil }
+            return [.text(name), .text(m.label ?? ""), .integer(m.declaredMissingCount)]
+        }
+        guard !rows.isEmpty else { return [] }
+        return [ResultTable(
+            title: "Variable labels",
+            columns: [TableColumn("Column"), TableColumn("Label"), TableColumn("Declared missing", kind: .integer)],
+            rows: rows,
+            notes: ["Declared missing: cells holding an SPSS user-missing code (or a Stata/SAS .a–.z missing value), read as missing and counted in Missing."])]
     }
 
     private static func json(_ summaries: [(name: String, summary: ColumnSummary)], _ suppression: [OneWaySuppression?],
-                             maxLevels: Int, data: DataProvenance) -> JSONValue {
-        let columns: [JSONValue] = zip(summaries, suppression).map { entry, hidden in
+                             _ metadata: [ColumnMetadata], maxLevels: Int, data: DataProvenance) -> JSONValue {
+        let columns: [JSONValue] = zip(zip(summaries, suppression), metadata).map { pair, annotation in
+            let (entry, hidden) = pair
             let (name, summary) = entry
+            let extra = annotationKeys(annotation)
             switch summary {
             case .numeric(let s):
                 return .object([
@@ -29,7 +57,7 @@ extension ColumnSummary {
                     ("n", .integer(s.n)), ("missing", .integer(s.missing)),
                     ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("min", .number(s.min)),
                     ("median", .number(s.median)), ("max", .number(s.max)), ("distinct", .integer(s.distinct)),
-                ])
+                ] + extra)
             case .categorical(let s):
                 let shown = s.isCodeLike ? [] : Array(s.levels.prefix(maxLevels).enumerated())
                 let mask = hidden?.cells ?? []
@@ -42,7 +70,7 @@ extension ColumnSummary {
                                  ("suppressed", .bool(mask[i]))])
                     })),
                     ("levels_omitted", .integer(s.levels.count - shown.count)),
-                ])
+                ] + extra)
             }
         }
         return .object([("data", data.json()), ("rows", .integer(data.rows)), ("columns", .array(columns))])

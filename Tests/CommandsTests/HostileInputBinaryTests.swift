@@ -23,6 +23,7 @@ struct HostileInputBinaryTests {
         Case(arguments: ["describe", "empty.csv"], status: 65, outputContains: "the file is empty"),
         Case(arguments: ["check", "identifier_email.csv"], status: 65, outputContains: "email addresses"),
         Case(arguments: ["describe", "no_such_file.csv"], status: 66, outputContains: "no_such_file.csv"),
+        Case(arguments: ["describe", "truncated.sav"], status: 65, outputContains: "truncated.sav: not a readable SPSS .sav file"),
         Case(arguments: ["describe", "models.csv", "--by", "stie"], status: 64, outputContains: "did you mean 'site'"),
         Case(arguments: ["describe", "models.csv", "--bogus"], status: 64, outputContains: "--bogus"),
         Case(arguments: ["describe", "header_only.csv", "--out", "/nonexistent-directory/out.txt"], status: 73,
