@@ -3,7 +3,7 @@
 /// `CategoricalColumn.levelOrder`; numbers: ascending, labelled as R prints whole numbers); codes are dense
 /// 0..<levels.count per row, −1 for a missing value.
 public struct GroupingFactor: Sendable, Equatable {
-    /// The column (or interaction) this factor was read from, e.g. `therapist` or `site:therapist`.
+    /// The column this factor was read from, e.g. `therapist`.
     public let name: String
     public let levels: [String]
     public let codes: [Int32]
@@ -84,29 +84,6 @@ public struct GroupingFactor: Sendable, Equatable {
         var recode = [Int32](repeating: -1, count: levels.count)
         for (k, old) in order.enumerated() { recode[old] = Int32(k) }
         return GroupingFactor(name: name, levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
-    }
-
-    /// The interaction `self:other` (nested groups such as `site/therapist`): one level per combination that
-    /// occurs, ordered by this factor's level then the other's, labelled `a:b`; missing when either is.
-    public func interaction(_ other: GroupingFactor) -> GroupingFactor {
-        precondition(other.rowCount == rowCount, "interaction of factors of different lengths")
-        let width = Int64(max(other.levelCount, 1))
-        var keys: [Int64] = []
-        var seen = Set<Int64>()
-        for r in 0..<rowCount where codes[r] >= 0 && other.codes[r] >= 0 {
-            let key = Int64(codes[r]) * width + Int64(other.codes[r])
-            if seen.insert(key).inserted { keys.append(key) }
-        }
-        keys.sort()
-        var index: [Int64: Int32] = [:]
-        for (k, key) in keys.enumerated() { index[key] = Int32(k) }
-        let labels = keys.map { "\(levels[Int($0 / width)]):\(other.levels[Int($0 % width)])" }
-        let mine = codes
-        let combined = (0..<rowCount).map { r -> Int32 in
-            guard mine[r] >= 0 && other.codes[r] >= 0 else { return -1 }
-            return index[Int64(mine[r]) * width + Int64(other.codes[r])] ?? -1
-        }
-        return GroupingFactor(name: "\(name):\(other.name)", levels: labels, codes: combined)
     }
 }
 

@@ -59,7 +59,7 @@ public struct ModelFrame: Sendable {
     public init(formula: Formula, table: Table, references: [String: String] = [:],
                 extraColumns: [String] = [], schema: ModelSchema? = nil, withOutcome: Bool = true) throws(ModelError) {
         self.formula = formula
-        self.dataColumnsForDot = (try? Formula(formula.text)) == nil ? table.columnNames : nil
+        self.dataColumnsForDot = formula.usesDot ? table.columnNames : nil
         if case .survival = formula.outcome.kind, let refusal = formula.fixedEffectsRefusal() { throw .formula(refusal) }
         let nonMatrix = formula.offsets + formula.randomEffects.flatMap { $0.terms.flatMap(\.variables) + $0.grouping }
             + formula.strata.flatMap(\.variables)

@@ -119,6 +119,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let offsets: [FormulaVariable]
     /// For each offset, the text its positions refer to when it is not `text` (an `addingOffset` expression).
     let offsetSources: [String?]
+    /// Whether the formula used `.`, which expanded over the data's columns (a saved schema keeps them).
+    public let usesDot: Bool
 
     /// Parses `text`. `dataColumns` (the table's column names, in table order) is needed only when the formula
     /// uses `.`; without it `.` is an error.
@@ -133,10 +135,12 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.strata = parsed.strata
         self.offsets = parsed.offsets
         self.offsetSources = parsed.offsets.map { _ in nil }
+        self.usesDot = parsed.usesDot
     }
 
     private init(text: String, outcome: FormulaVariable, terms: [FormulaTerm], hasIntercept: Bool,
-                 randomEffects: [RandomEffectTerm], strata: [StrataTerm], offsets: [FormulaVariable], offsetSources: [String?]) {
+                 randomEffects: [RandomEffectTerm], strata: [StrataTerm], offsets: [FormulaVariable], offsetSources: [String?],
+                 usesDot: Bool) {
         self.text = text
         self.outcome = outcome
         self.terms = terms
@@ -145,6 +149,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.strata = strata
         self.offsets = offsets
         self.offsetSources = offsetSources
+        self.usesDot = usesDot
     }
 
     /// Variables inside a term in order of first appearance; terms stably sorted by degree.
@@ -167,7 +172,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         let variable = try parser.parseOffsetExpression()
         return Formula(text: text, outcome: outcome, terms: terms, hasIntercept: hasIntercept,
                        randomEffects: randomEffects, strata: strata, offsets: offsets + [variable],
-                       offsetSources: offsetSources + [expression])
+                       offsetSources: offsetSources + [expression], usesDot: usesDot)
     }
 
     /// The survival response of `Surv(...) ~ ...`; nil for an ordinary outcome.

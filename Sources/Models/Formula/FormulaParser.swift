@@ -14,6 +14,8 @@ struct FormulaParser {
     var operatorCount = 0
     /// Variables in order of first appearance (outcome excluded), which orders variables in terms.
     private(set) var variableOrder: [FormulaVariable] = []
+    /// Whether `.` was expanded (the expansion depends on the data's columns).
+    private var expandedDot = false
     /// Columns on the left of `~`, which `.` leaves out.
     private var outcomeColumns: [String] = []
 
@@ -25,6 +27,7 @@ struct FormulaParser {
         let randomEffects: [RandomEffectTerm]
         let strata: [StrataTerm]
         let offsets: [FormulaVariable]
+        let usesDot: Bool
     }
 
     /// Non-matrix terms read alongside a sub-formula's terms.
@@ -152,7 +155,8 @@ struct FormulaParser {
             throw error(current, "unexpected '\(current.text)'")
         }
         return Parsed(outcome: outcome, terms: set.terms, intercept: set.intercept ?? true, variableOrder: variableOrder,
-                      randomEffects: set.specials.randomEffects, strata: set.specials.strata, offsets: set.specials.offsets)
+                      randomEffects: set.specials.randomEffects, strata: set.specials.strata, offsets: set.specials.offsets,
+                      usesDot: expandedDot)
     }
 
     /// A whole text that is one arithmetic expression (`--offset log(sessions_offered)`), as an offset variable.
@@ -349,6 +353,7 @@ struct FormulaParser {
             throw error(token, "'.' expands to more than \(FormulaParser.maximumTerms) columns; name the predictors")
         }
         advance()
+        expandedDot = true
         for v in variables { note(v) }
         return TermSet(terms: variables.map { FormulaTerm(variables: [$0]) }, intercept: nil)
     }
