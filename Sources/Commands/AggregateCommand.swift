@@ -47,18 +47,14 @@ public struct AggregateCommand: AllianceSubcommand {
     @Flag(name: .long, help: "Add n, the group's row count.")
     public var count = false
 
-    @Option(name: .long, help: ArgumentHelp("Write the aggregated data to this CSV file (atomically).", valueName: "file.csv"))
-    public var out: String
-
-    @Option(name: .long, help: ArgumentHelp("Format of the report on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var output: DataStepOutput
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { output.reportOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        try DataStepSupport.requireCSV(out, command: "aggregate")
+        try DataStepSupport.requireCSV(output.out, command: "aggregate")
         var statistics: [(statistic: Aggregation.Statistic, column: String)] = []
         let requested: [(Aggregation.Statistic, String?)] = [(.mean, mean), (.first, first), (.last, last), (.min, min), (.max, max), (.slope, slope)]
         for (statistic, text) in requested {
@@ -69,7 +65,7 @@ public struct AggregateCommand: AllianceSubcommand {
         let data = try input.load(in: context)
         let result: Aggregation.Result
         do { result = try aggregation.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
-        try DataStepSupport.write(result.table, to: out, in: context)
-        return CommandReport(result.report(aggregation: aggregation, out: out, data: data.provenance))
+        try DataStepSupport.write(result.table, to: output.out, in: context)
+        return CommandReport(result.report(aggregation: aggregation, out: output.out, data: data.provenance))
     }
 }

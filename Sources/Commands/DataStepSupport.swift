@@ -1,3 +1,4 @@
+import ArgumentParser
 import DataTable
 import Models
 import Output
@@ -33,4 +34,19 @@ enum DataStepSupport {
     static func write(_ table: Table, to out: String, in context: RunContext) throws {
         try context.writeFile(TableCSVWriter.csv(table), to: out)
     }
+}
+
+/// `--out FILE.csv` (required: a data step's product is its table) and `--format` of the report on standard output,
+/// shared by `transform`, `reshape` and `aggregate`.
+public struct DataStepOutput: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Write the resulting data to this CSV file (atomically).", valueName: "file.csv"))
+    public var out: String
+
+    @Option(name: .long, help: ArgumentHelp("Format of the report on standard output: text, json, csv, md, latex or html.", valueName: "format"))
+    public var format: String?
+
+    public init() {}
+
+    /// The report goes to standard output in `format`; `out` is the data.
+    var reportOptions: OutputOptions { OutputOptions(format: format, out: nil) }
 }

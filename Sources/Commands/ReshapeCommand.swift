@@ -38,18 +38,14 @@ public struct ReshapeCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("--wide: the columns to spread (default: every column that varies within an id).", valueName: "a,b,..."))
     public var values: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the reshaped data to this CSV file (atomically).", valueName: "file.csv"))
-    public var out: String
-
-    @Option(name: .long, help: ArgumentHelp("Format of the report on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var output: DataStepOutput
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { output.reportOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        try DataStepSupport.requireCSV(out, command: "reshape")
+        try DataStepSupport.requireCSV(output.out, command: "reshape")
         guard wide != long else { throw CLIError.usage("give one of --wide or --long") }
         if wide && stub != nil { throw CLIError.usage("--stub is for --long; --wide names columns VAR_TIME itself") }
         if long && values != nil { throw CLIError.usage("--values is for --wide; --long gathers the --stub columns") }
@@ -60,12 +56,12 @@ public struct ReshapeCommand: AllianceSubcommand {
         do {
             if wide {
                 let result = try Reshape.wide(data.table, id: id, time: time, values: spread)
-                try DataStepSupport.write(result.table, to: out, in: context)
-                return CommandReport(result.report(id: id, time: time, out: out, data: data.provenance))
+                try DataStepSupport.write(result.table, to: output.out, in: context)
+                return CommandReport(result.report(id: id, time: time, out: output.out, data: data.provenance))
             }
             let result = try Reshape.long(data.table, id: id, stubs: stubs ?? [], time: time)
-            try DataStepSupport.write(result.table, to: out, in: context)
-            return CommandReport(result.report(id: id, time: time, out: out, data: data.provenance))
+            try DataStepSupport.write(result.table, to: output.out, in: context)
+            return CommandReport(result.report(id: id, time: time, out: output.out, data: data.provenance))
         } catch let error as DataStepInputError {
             throw DataStepSupport.error(error, file: data.path)
         }

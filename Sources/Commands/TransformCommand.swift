@@ -37,18 +37,14 @@ public struct TransformCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Drop these columns.", valueName: "a,b,..."))
     public var drop: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the transformed data to this CSV file (atomically).", valueName: "file.csv"))
-    public var out: String
-
-    @Option(name: .long, help: ArgumentHelp("Format of the report on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var output: DataStepOutput
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { output.reportOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        try DataStepSupport.requireCSV(out, command: "transform")
+        try DataStepSupport.requireCSV(output.out, command: "transform")
         if keep != nil && drop != nil { throw CLIError.usage("give --keep or --drop, not both") }
         guard !compute.isEmpty || !recode.isEmpty || filter != nil || keep != nil || drop != nil else {
             throw CLIError.usage("nothing to do: give --compute, --recode, --filter, --keep or --drop")
@@ -73,7 +69,7 @@ public struct TransformCommand: AllianceSubcommand {
         let data = try input.load(in: context)
         let result: TransformResult
         do { result = try steps.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
-        try DataStepSupport.write(result.table, to: out, in: context)
-        return CommandReport(result.report(out: out, data: data.provenance))
+        try DataStepSupport.write(result.table, to: output.out, in: context)
+        return CommandReport(result.report(out: output.out, data: data.provenance))
     }
 }
