@@ -73,3 +73,24 @@ struct InferenceHygieneTests {
         #expect(!silenced.warnings.contains { $0.contains("'dose'") })
     }
 }
+
+/// A -99 left in a numeric column the model reads is analysed as a number unless declared missing: the fit says
+/// so (the describe scan, at the place the numbers are made); a declared or absent code gives no warning.
+@Suite("missing codes in fits")
+struct MissingCodeFitTests {
+    @Test func fitWarnsAboutALikelyMissingCode() throws {
+        let y: [Double?] = (0..<40).map { Double($0 % 7) + 1 }
+        var x: [Double?] = (0..<40).map { Double($0 % 5) + 10 }
+        x[3] = -99
+        x[17] = -99
+        let table = try Table(columns: [Column(name: "y", numeric: y), Column(name: "x", numeric: x)])
+        let result = try Regression.fit(.ols, formula: "y ~ x", data: table)
+        let warning = try #require(result.warnings.first { $0.contains("-99") })
+        #expect(warning.contains("'x'") && warning.contains("2 rows") && warning.contains("--na -99"))
+        x[3] = nil
+        x[17] = nil
+        let clean = try Regression.fit(.ols, formula: "y ~ x", data: try Table(columns: [Column(name: "y", numeric: y),
+                                                                                           Column(name: "x", numeric: x)]))
+        #expect(!clean.warnings.contains { $0.contains("missing-value code") })
+    }
+}

@@ -145,6 +145,16 @@ public struct ModelFrame: Sendable {
                 warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
             }
         }
+        // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
+        // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes).
+        if schema == nil {
+            for name in needed {
+                guard let numeric = table.column(named: name)?.numeric else { continue }
+                for code in numeric.suspectedMissingCodes() {
+                    warnings.append(ModelFrame.missingCodeWarning(column: name, code: code))
+                }
+            }
+        }
         self.warnings = warnings
         var offset: [Double]? = nil
         for v in formula.offsets {
@@ -172,6 +182,14 @@ public struct ModelFrame: Sendable {
             if let c = table.column(named: name) { extras[name] = c.subset(rows: used) }
         }
         self.extraColumns = extras
+    }
+
+    /// Names the column, the code and its count, and the option that declares it missing.
+    static func missingCodeWarning(column: String, code: SuspectedMissingCode) -> String {
+        let value = code.value.rounded() == code.value ? String(Int(code.value)) : String(code.value)
+        return "column '\(column)' holds \(value) in \(code.count) row\(code.count == 1 ? "" : "s"), far outside its other "
+            + "values: likely a missing-value code, analysed here as a number; if it is one, pass --na \(value) "
+            + "(or --na \(column):\(value) for this column only) and fit again"
     }
 
     /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by
