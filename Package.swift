@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "DataTable"),
         // SPSS, Stata and SAS files through ReadStat; kept apart so DataTable (and its fuzz target) need no C library.
         .target(name: "StatFiles", dependencies: ["CReadStat", "DataTable"]),
-        .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable"]),
+        .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable", "Optimization"]),
         .target(
             name: "Measures",
             dependencies: ["LinearAlgebra", "Distributions", "DataTable"],

@@ -9,17 +9,20 @@ import Reporting
 public struct FitCommand: AllianceSubcommand {
     public static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a regression (ols, logit, poisson, negbin) from an R-style formula.",
+        abstract: "Fit a regression (ols, logit, poisson, negbin) or a linear mixed model (lmm) from an R-style formula.",
         discussion: """
             Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`,
             y ~ . (all other columns), poly(x, 2), within(x, g) and between(x, g) (group-mean centring and group means),
             lag(x, g, order) (previous row of the group in order), offset(log(exposure)).
             Categorical predictors use treatment contrasts with the first level in sorted order as reference (--ref col=level).
             Rows with a missing value in any variable the model uses (and the --cluster column) are dropped and counted.
+            lmm: random-effects terms as lme4 writes them: (1 | therapist), (session | client), (session || client),
+            (1 | site/therapist) (nested), (1 | therapist) + (1 | rater) (crossed); REML by default (--ml for maximum
+            likelihood), Satterthwaite df (--df kenward-roger or residual), conditional modes with --ranef FILE.csv.
             """
     )
 
-    @Argument(help: "The model: ols, logit, poisson or negbin.")
+    @Argument(help: "The model: ols, logit, poisson, negbin or lmm.")
     public var model: String
 
     @OptionGroup public var input: DataInput
@@ -57,6 +60,15 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "Also write a coefficient plot to this SVG file, and diagnostics beside it (F-residuals.svg and F-qq.svg for ols, F-binned.svg for logit, F-observed.svg for counts).")
     public var plot: String?
 
+    @Flag(name: .long, help: "lmm: fit by maximum likelihood instead of REML.")
+    public var ml: Bool = false
+
+    @Option(name: .long, help: "lmm: degrees of freedom of the fixed-effects t tests: satterthwaite (default, as lmerTest), kenward-roger (as pbkrtest) or residual.")
+    public var df: String?
+
+    @Option(name: .long, help: "lmm: write the conditional modes (BLUPs) with their conditional SDs to this CSV file.")
+    public var ranef: String?
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -64,8 +76,12 @@ public struct FitCommand: AllianceSubcommand {
     public var outputOptions: OutputOptions? { output }
 
     public func execute(in context: RunContext) throws -> CommandReport {
+        if model.lowercased() == "lmm" { return try executeMixed(in: context) }
+        if ml || df != nil || ranef != nil {
+            throw CLIError.usage("--ml, --df and --ranef apply to `fit lmm` (a linear mixed model)")
+        }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
-            throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson or negbin")
+            throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin or lmm")
         }
         var options = try regressionOptions()
         options.diagnostics = plot != nil && kind == .ols

@@ -38,6 +38,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `event` was given for an outcome that is not categorical.
     case eventForNumericOutcome(outcome: String, level: String)
     case numerical(String)
+    /// A random-effects term that cannot be fitted (one level, no replication, a slope constant within groups).
+    case invalidRandomEffects(term: String, detail: String)
+    /// A mixed model's outcome does not vary over the rows used.
+    case constantOutcome(outcome: String)
+    /// Crossed grouping factors too large to factor densely.
+    case randomEffectsTooLarge(detail: String)
 
     public var description: String {
         switch self {
@@ -100,6 +106,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.joined(separator: ", ")))"
         case .eventForNumericOutcome(let y, let level):
             return "an event level ('\(level)') was given, but the outcome '\(y)' is numeric; a 0/1 outcome always models 1"
+        case .invalidRandomEffects(let term, let detail):
+            return "cannot fit the random-effects term \(term): \(detail)"
+        case .constantOutcome(let y):
+            return "the outcome \(y) takes a single value over the rows used, so there is no variance to model; check the column and the rows kept"
+        case .randomEffectsTooLarge(let detail):
+            return detail
         case .numerical(let s):
             return "numerical failure: \(s)"
         }

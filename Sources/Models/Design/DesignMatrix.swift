@@ -28,20 +28,25 @@ public struct DesignMatrix: Sendable {
     let transformInputs: [String: [Double]]
 
     public init(frame: ModelFrame) {
-        let formula = frame.formula
+        self.init(frame: frame, terms: frame.formula.terms, hasIntercept: frame.formula.hasIntercept)
+    }
+
+    /// The columns of the given terms (and an intercept) over the frame's rows, coded as `model.matrix` codes
+    /// them: the fixed-effects design, or the columns left of a random-effects bar (`(1 + session | client)`).
+    init(frame: ModelFrame, terms: [FormulaTerm], hasIntercept: Bool) {
         let n = frame.counts.rowsUsed
         var names: [String] = []
         var termOf: [String] = []
         var categorical: [Bool] = []
         var columnParts: [[Part]] = []
-        if formula.hasIntercept {
+        if hasIntercept {
             categorical.append(false)
             names.append("(Intercept)")
             termOf.append("(Intercept)")
             columnParts.append([])
         }
-        let termSet = Set(formula.terms)
-        for term in formula.terms {
+        let termSet = Set(terms)
+        for term in terms {
             // Per variable: the (name, part) choices it contributes.
             var factors: [[(name: String, part: Part)]] = []
             for v in term.variables {
@@ -57,7 +62,7 @@ public struct DesignMatrix: Sendable {
                     factors.append(zip(suffixes, columns).map { ("\(v.label)\($0)", .numeric($1)) })
                 case .categorical(let levels, let codes):
                     let margin = term.variables.filter { $0 != v }
-                    let contrasted = margin.isEmpty ? formula.hasIntercept : termSet.contains(FormulaTerm(variables: margin))
+                    let contrasted = margin.isEmpty ? hasIntercept : termSet.contains(FormulaTerm(variables: margin))
                     let first = contrasted ? 1 : 0
                     factors.append((first..<levels.count).map { level in
                         ("\(v.label)[\(levels[level])]", .indicator(codes: codes, code: Int32(level)))
@@ -86,7 +91,7 @@ public struct DesignMatrix: Sendable {
         self.rows = n
         self.columnNames = names
         self.columnTerms = termOf
-        self.hasIntercept = formula.hasIntercept
+        self.hasIntercept = hasIntercept
         self.columnIsCategorical = categorical
         self.columnParts = columnParts
         self.transformInputs = frame.transformInputs

@@ -45,6 +45,9 @@ public struct ModelFrame: Sendable {
     public let warnings: [String]
     /// The table's column names when the formula's `.` expanded over them (kept in the schema for `predict`).
     let dataColumnsForDot: [String]?
+    /// The grouping factor of each random-effects term on the used rows, keyed by `RandomEffectTerm.groupLabel`
+    /// (`therapist`, `site:therapist`), with only the levels present; empty without random-effects terms.
+    public let groupingFactors: [String: GroupingFactor]
 
     /// A text column used as a predictor without `factor()` that has more levels than this is warned about.
     public static let manyLevels = 20
@@ -156,6 +159,16 @@ public struct ModelFrame: Sendable {
             }
         }
         self.warnings = warnings
+        // Variables left of a random-effects bar (`session` in `(session | client)`) and the grouping factors.
+        var groups: [String: GroupingFactor] = [:]
+        for r in formula.randomEffects {
+            for v in r.terms.flatMap(\.variables) where values[v.label] == nil {
+                values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
+                                                          frozenLevels: nil)
+            }
+            if groups[r.groupLabel] == nil { groups[r.groupLabel] = try ModelFrame.groupingFactor(r, table: table, rows: used) }
+        }
+        self.groupingFactors = groups
         var offset: [Double]? = nil
         for v in formula.offsets {
             guard case .numeric(let o) = try ModelFrame.evaluate(v, table: table, rows: used, references: [:], isOutcome: false,
@@ -182,6 +195,38 @@ public struct ModelFrame: Sendable {
             if let c = table.column(named: name) { extras[name] = c.subset(rows: used) }
         }
         self.extraColumns = extras
+    }
+
+    /// The groups of a random-effects term on the used rows: one column's levels, or the levels of the
+    /// interaction of several (`site:therapist`, labelled `north:T1` as R's `interaction()`), present ones only.
+    private static func groupingFactor(_ r: RandomEffectTerm, table: Table, rows: [Int]) throws(ModelError) -> GroupingFactor {
+        var combined: GroupingFactor? = nil
+        for g in r.grouping {
+            guard let name = g.columnNames.first, let column = table.column(named: name) else {
+                throw .unknownColumn(name: g.label, suggestions: table.nearestNames(to: g.label), formula: nil, offset: nil, length: 1)
+            }
+            let factor = GroupingFactor(column.subset(rows: rows)).droppingUnusedLevels()
+            guard let previous = combined else { combined = factor; continue }
+            // Interaction codes in (previous, factor) lexicographic order, then only the pairs present.
+            let width = Int32(factor.levelCount)
+            var pairCodes = [Int32](repeating: -1, count: rows.count)
+            var present = Set<Int32>()
+            for i in 0..<rows.count {
+                let code = previous.codes[i] * width + factor.codes[i]
+                pairCodes[i] = code
+                present.insert(code)
+            }
+            let sorted = present.sorted()
+            var recode: [Int32: Int32] = [:]
+            for (k, code) in sorted.enumerated() { recode[code] = Int32(k) }
+            let labels = sorted.map { code in
+                previous.levels[Int(code / width)] + ":" + factor.levels[Int(code % width)]
+            }
+            combined = GroupingFactor(name: previous.name + ":" + factor.name, levels: labels,
+                                      codes: pairCodes.map { recode[$0] ?? -1 })
+        }
+        guard let factor = combined else { throw .invalidVariable(variable: r.label, detail: "the term has no grouping factor") }
+        return factor
     }
 
     /// Names the column, the code and its count, and the option that declares it missing.

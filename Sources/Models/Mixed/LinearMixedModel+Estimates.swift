@@ -1,0 +1,109 @@
+import Distributions
+import Foundation
+import LinearAlgebra
+import Optimization
+
+extension LinearMixedModel.Setup {
+    /// Everything reported at θ̂: β̂ with its covariance and df, variance components, conditional modes, ICCs.
+    func estimates(factor: MixedFactor, theta: [Double], objective: Double, summary: OptimizerSummary) throws(ModelError) -> LinearMixedModelResult {
+        factor.update(theta)
+        let reml = options.reml
+        let n = frame.counts.rowsUsed
+        let p = kept.count
+        let sigma2 = factor.residualVariance(reml: reml)
+        let sigma = sigma2.squareRoot()
+        let beta = factor.fixedEffects()
+        let unscaled = factor.unscaledCovariance()
+        let covariance = Matrix(rows: p, columns: p, columnMajor: unscaled.storage.map { $0 * sigma2 })
+        var warnings = self.warnings
+
+        // Degrees of freedom per coefficient.
+        var df: [Double]
+        switch options.degreesOfFreedom {
+        case .residual:
+            df = Array(repeating: Double(n - p), count: p)
+        case .satterthwaite, .kenwardRoger:
+            let satterthwaite = try SatterthwaiteDegrees(factor: factor, theta: theta, sigma: sigma, reml: reml)
+            if let w = satterthwaite.warning { warnings.append(w) }
+            df = (0..<p).map { satterthwaite.degreesOfFreedom(coefficient: $0, variance: covariance[$0, $0]) }
+        }
+        let coefficients = Inference.coefficientTable(names: design.columnNames, kept: kept, estimates: beta, vcov: covariance,
+                                                      level: options.level, dfResidual: nil, df: df)
+
+        // Variance components, as lme4's VarCorr: per block Σ = σ²λλᵀ.
+        var components: [VarianceComponent] = []
+        let offsets = structure.thetaOffsets
+        var singular = false
+        for (b, block) in structure.blocks.enumerated() {
+            let lambda = block.lambda(theta[offsets[b]..<(offsets[b] + block.thetaPositions.count)])
+            let q = block.q
+            for (position, value) in zip(block.thetaPositions, theta[offsets[b]...]) where position.isDiagonal {
+                if value < LinearMixedModel.singularTolerance { singular = true }
+            }
+            var cov = [Double](repeating: 0, count: q * q)
+            for c in 0..<q { for d in 0..<q { var s = 0.0; for e in 0..<q { s += lambda[e * q + d] * lambda[e * q + c] }; cov[c * q + d] = sigma2 * s } }
+            for c in 0..<q {
+                components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c]], variance: cov[c * q + c],
+                                                    standardDeviation: cov[c * q + c].squareRoot(), correlation: nil))
+            }
+            for c in 0..<q {
+                for d in (c + 1)..<max(q, c + 1) where block.thetaPositions.contains(where: { $0.row == d && $0.column == c }) {
+                    let denominator = (cov[c * q + c] * cov[d * q + d]).squareRoot()
+                    components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c], block.columnNames[d]],
+                                                        variance: nil, standardDeviation: nil,
+                                                        correlation: denominator > 0 ? cov[c * q + d] / denominator : .nan))
+                }
+            }
+        }
+        components.append(VarianceComponent(group: "Residual", terms: [], variance: sigma2, standardDeviation: sigma, correlation: nil))
+        if singular {
+            let zero = components.filter { $0.correlation == nil && $0.group != "Residual" && ($0.standardDeviation ?? 1) < LinearMixedModel.singularTolerance * sigma }
+            let names = zero.map { "\($0.group) \($0.terms.first ?? "")" }
+            warnings.append(names.isEmpty
+                ? "the model is singular: its random-effects covariance is estimated at the boundary (a correlation of ±1), as lme4's isSingular"
+                : "the \(names.joined(separator: " and ")) variance is estimated at zero: the model is singular (as lme4's isSingular); "
+                    + "the data carry no evidence of that variation, so consider dropping the term")
+        }
+
+        // Conditional modes and SDs.
+        var modes: [ConditionalMode] = []
+        if options.conditionalModes {
+            let u = factor.sphericalEffects(beta: beta)
+            let b = factor.conditionalModes(spherical: u)
+            let covariances = factor.conditionalCovariances(sigma2: sigma2)
+            for (a, block) in structure.blocks.enumerated() {
+                let sizes = GroupingRows(codes: block.codes, levels: block.levelCount)
+                let q = block.q
+                for i in 0..<block.levelCount {
+                    for c in 0..<q {
+                        let v = covariances[a][i * q * q + c * q + c]
+                        modes.append(ConditionalMode(group: block.group, level: block.levels[i], term: block.columnNames[c],
+                                                     estimate: b[a][i * q + c], conditionalSD: v >= 0 ? v.squareRoot() : nil,
+                                                     rows: sizes.offsets[i + 1] - sizes.offsets[i]))
+                    }
+                }
+            }
+        }
+
+        // ICCs for random-intercept-only models: each group's intercept variance over the total.
+        var iccs: [IntraclassCorrelation] = []
+        if structure.blocks.allSatisfy({ $0.columnNames == ["(Intercept)"] }) {
+            let total = components.compactMap(\.variance).reduce(0, +)
+            for block in structure.blocks {
+                guard let v = components.first(where: { $0.group == block.group })?.variance else { continue }
+                iccs.append(IntraclassCorrelation(group: block.group, estimate: v / total, confLow: nil, confHigh: nil,
+                                                  method: "variance ratio at the REML/ML estimates"))
+            }
+        }
+
+        let npar = p + theta.count + 1
+        let logLik = -objective / 2
+        return LinearMixedModelResult(
+            formula: formula.text, reml: reml, rowsRead: frame.counts.rowsRead, rowsUsed: n, coefficients: coefficients,
+            dfMethod: options.degreesOfFreedom, covariance: covariance, keptColumns: kept, varianceComponents: components,
+            groups: structure.blocks.map { ($0.group, $0.levelCount) }, sigma: sigma, theta: theta, objective: objective,
+            logLikelihood: logLik, parameterCount: npar, aic: objective + 2 * Double(npar),
+            bic: objective + log(Double(n)) * Double(npar), singular: singular, optimizer: summary, conditionalModes: modes,
+            intraclassCorrelations: iccs, confidenceLevel: options.level, warnings: warnings, schema: frame.schema)
+    }
+}

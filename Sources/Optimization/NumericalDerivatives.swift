@@ -1,0 +1,88 @@
+/// Derivatives by Richardson extrapolation of central differences, as R's numDeriv (Gilbert & Varadhan) computes
+/// them: the steps, the number of halvings and the extrapolation follow `numDeriv::jacobian` and `numDeriv::genD`
+/// (behind `numDeriv::hessian`) with their default settings, so results agree with R code built on them
+/// (lmerTest's Satterthwaite degrees of freedom) to far below their own accuracy.
+public enum NumericalDerivatives {
+    /// numDeriv's `zero.tol`: parameters smaller than this get the absolute step `eps`.
+    static let zeroTolerance = (Double.ulpOfOne / 7e-7).squareRoot()
+
+    /// The Jacobian of `f` at x (rows: outputs, columns: parameters), numDeriv's `jacobian` with
+    /// `method.args = list(eps = 1e-4, d = 1e-4, r = 4, v = 2)`.
+    public static func jacobian(at x: [Double], relativeStep d: Double = 1e-4, absoluteStep eps: Double = 1e-4, rounds r: Int = 4,
+                                _ f: ([Double]) -> [Double]) -> [[Double]] {
+        let n = x.count
+        let h0 = x.map { abs(d * $0) + eps * (abs($0) < zeroTolerance ? 1 : 0) }
+        var columns: [[Double]] = []
+        for i in 0..<n {
+            var h = h0[i]
+            var approximations: [[Double]] = []
+            for _ in 0..<r {
+                var plus = x, minus = x
+                plus[i] += h
+                minus[i] -= h
+                let fp = f(plus), fm = f(minus)
+                approximations.append(zip(fp, fm).map { ($0 - $1) / (2 * h) })
+                h /= 2
+            }
+            columns.append(extrapolate(approximations))
+        }
+        let outputs = columns.first?.count ?? 0
+        return (0..<outputs).map { o in columns.map { $0[o] } }
+    }
+
+    /// The Hessian of a scalar `f` at x, numDeriv's `hessian` (through `genD`, `d = 0.1`, `eps = 1e-4`, `r = 4`, `v = 2`).
+    public static func hessian(at x: [Double], relativeStep d: Double = 0.1, absoluteStep eps: Double = 1e-4, rounds r: Int = 4,
+                               _ f: ([Double]) -> Double) -> [[Double]] {
+        let n = x.count
+        let f0 = f(x)
+        let h0 = x.map { abs(d * $0) + eps * (abs($0) < zeroTolerance ? 1 : 0) }
+        var diagonal = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var h = h0
+            var approximations: [[Double]] = []
+            for _ in 0..<r {
+                var plus = x, minus = x
+                plus[i] += h[i]
+                minus[i] -= h[i]
+                approximations.append([(f(plus) - 2 * f0 + f(minus)) / (h[i] * h[i])])
+                h = h.map { $0 / 2 }
+            }
+            diagonal[i] = extrapolate(approximations)[0]
+        }
+        var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            result[i][i] = diagonal[i]
+            for j in 0..<i {
+                var h = h0
+                var approximations: [[Double]] = []
+                for _ in 0..<r {
+                    var plus = x, minus = x
+                    plus[i] += h[i]; plus[j] += h[j]
+                    minus[i] -= h[i]; minus[j] -= h[j]
+                    let value = (f(plus) - 2 * f0 + f(minus) - diagonal[i] * h[i] * h[i] - diagonal[j] * h[j] * h[j]) / (2 * h[i] * h[j])
+                    approximations.append([value])
+                    h = h.map { $0 / 2 }
+                }
+                let value = extrapolate(approximations)[0]
+                result[i][j] = value
+                result[j][i] = value
+            }
+        }
+        return result
+    }
+
+    /// Richardson's extrapolation of approximations at steps h, h/2, h/4, … with error in h²: numDeriv's loop
+    /// `a[k] = (a[k + 1]·4^m − a[k]) / (4^m − 1)`.
+    static func extrapolate(_ approximations: [[Double]]) -> [Double] {
+        var a = approximations
+        let r = a.count
+        var power = 1.0
+        for m in 1..<max(r, 1) {
+            power *= 4
+            for k in 0..<(r - m) {
+                a[k] = zip(a[k + 1], a[k]).map { ($0 * power - $1) / (power - 1) }
+            }
+        }
+        return a.first ?? []
+    }
+}

@@ -1,0 +1,134 @@
+import Models
+import Optimization
+import Output
+
+/// `fit lmm`: fixed effects with their df (JSON per DESIGN.md §7: `coefficients` with `df`, `random_effects`,
+/// `groups`, `icc`, `fit` with `method`, the criterion, `singular` and `optimizer`), the APA tables of fixed
+/// effects and variance components, and the coefficient plot.
+extension LinearMixedModelResult {
+    public func report(data: DataProvenance) -> Report {
+        Report(json: json(data: data), tables: tables(data: data), plots: [coefficientPlot()], warnings: warnings)
+    }
+
+    /// How the fixed-effects df were found, in words.
+    public var dfDescription: String {
+        switch dfMethod {
+        case .satterthwaite: return "Satterthwaite degrees of freedom (as lmerTest)"
+        case .kenwardRoger: return "Kenward–Roger degrees of freedom and adjusted standard errors (as pbkrtest)"
+        case .residual: return "residual degrees of freedom n − p"
+        }
+    }
+
+    public var methodName: String { reml ? "REML" : "ML" }
+
+    private func json(data: DataProvenance) -> JSONValue {
+        func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
+        let coefficients: [JSONValue] = self.coefficients.map { c in
+            .object([("term", .string(c.term)), ("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
+                     ("df", number(c.df)), ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
+                     ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased))])
+        }
+        let random: [JSONValue] = varianceComponents.map { v in
+            if let r = v.correlation {
+                return .object([("group", .string(v.group)), ("terms", .array(v.terms.map { .string($0) })), ("correlation", number(r))])
+            }
+            var fields: [(String, JSONValue)] = [("group", .string(v.group))]
+            if let term = v.terms.first { fields.append(("term", .string(term))) }
+            fields += [("variance", number(v.variance)), ("std_dev", number(v.standardDeviation))]
+            return .object(fields)
+        }
+        let groups: [JSONValue] = self.groups.map { .object([("group", .string($0.group)), ("levels", .integer($0.levels))]) }
+        let icc: [JSONValue] = intraclassCorrelations.map { i in
+            .object([("group", .string(i.group)), ("estimate", number(i.estimate)), ("conf_low", number(i.confLow)),
+                     ("conf_high", number(i.confHigh)), ("method", .string(i.method))])
+        }
+        let o = optimizer
+        let optimizerJSON: JSONValue = .object([
+            ("name", .string(o.algorithm.name)), ("evaluations", .integer(o.evaluations)), ("converged", .bool(o.converged)),
+            ("final_value", number(o.value)), ("stop_reason", .string(o.stopReason.description)),
+        ])
+        let fit: [(String, JSONValue)] = [
+            ("method", .string(methodName)), (reml ? "reml_criterion" : "deviance", number(objective)),
+            ("log_likelihood", number(logLikelihood)), ("aic", number(aic)), ("bic", number(bic)), ("npar", .integer(parameterCount)),
+            ("sigma", number(sigma)), ("df_method", .string(dfMethod.rawValue)), ("singular", .bool(singular)),
+            ("theta", .array(theta.map { number($0) })), ("optimizer", optimizerJSON),
+        ]
+        let estimable = zip(coefficients, self.coefficients).filter { !$0.1.aliased }.map { $0.1.term }
+        return .object([
+            ("model", .string("lmm")), ("formula", .string(formula)), ("data", data.json(used: rowsUsed)),
+            ("level", .number(confidenceLevel)), ("coefficients", .array(coefficients)), ("random_effects", .array(random)),
+            ("groups", .array(groups)), ("icc", .array(icc)), ("fit", .object(fit)),
+            ("warnings", .array(warnings.map { .string($0) })), ("schema", schema.json),
+            ("covariance_matrix", SavedRegression.covarianceJSON(terms: estimable, covariance)),
+        ])
+    }
+
+    private func tables(data: DataProvenance) -> [ResultTable] {
+        let percent = PlotNumber.percent(confidenceLevel)
+        let fixedColumns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+                            TableColumn("df", kind: .decimal(1)), TableColumn("t", kind: .decimal(2)), TableColumn("p", kind: .pValue),
+                            TableColumn("\(percent) CI", kind: .interval(3))]
+        let fixedRows: [[Cell]] = coefficients.map { c in
+            [.text(c.aliased ? "\(c.term) (aliased)" : c.term), .number(c.estimate), .number(c.stdError), .number(c.df),
+             .number(c.statistic), .number(c.pValue), .interval(c.confLow, c.confHigh)]
+        }
+        func fixed(_ x: Double, _ places: Int) -> String { NumberFormat.fixed(x, places: places) }
+        let groupText = groups.map { "\($0.levels) \($0.group)" }.joined(separator: ", ")
+        var notes = ["\(data.file): \(rowsUsed) of \(rowsRead) rows used (\(rowsRead - rowsUsed) dropped for missing values); groups: \(groupText).",
+                     "Fitted by \(methodName) (lme4's profiled criterion); t tests and intervals on \(dfDescription).",
+                     (reml ? "REML criterion" : "Deviance") + " = \(fixed(objective, 2)), log-likelihood = \(fixed(logLikelihood, 2)), "
+                        + "AIC = \(fixed(aic, 2)), BIC = \(fixed(bic, 2)) (\(parameterCount) parameters)."]
+        if singular { notes.append("Singular fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular).") }
+        let fixedTable = ResultTable(title: "LMM fixed effects: \(formula)", columns: fixedColumns, rows: fixedRows, notes: notes)
+
+        let randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
+                             TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
+        let randomRows: [[Cell]] = varianceComponents.map { v in
+            if let r = v.correlation {
+                return [.text(v.group), .text(v.terms.joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+            }
+            return [.text(v.group), .text(v.terms.first ?? ""), .number(v.variance), .number(v.standardDeviation), .number(nil)]
+        }
+        var randomNotes: [String] = []
+        for i in intraclassCorrelations {
+            var text = "ICC(\(i.group)) = \(NumberFormat.bounded(i.estimate, places: 3))"
+            if let low = i.confLow, let high = i.confHigh {
+                text += " [\(NumberFormat.bounded(low, places: 3)), \(NumberFormat.bounded(high, places: 3))]"
+            }
+            randomNotes.append(text + " (\(i.method)).")
+        }
+        let randomTable = ResultTable(title: "LMM variance components", columns: randomColumns, rows: randomRows, notes: randomNotes)
+        return [fixedTable, randomTable]
+    }
+
+    /// The fixed effects (without the intercept) with their intervals.
+    public func coefficientPlot() -> Plot {
+        let shown = coefficients.filter { !$0.aliased && $0.term != "(Intercept)" && $0.estimate != nil }
+        let positions = shown.indices.map(Double.init)
+        let percent = PlotNumber.percent(confidenceLevel)
+        let summary = shown.map { "\($0.term) \($0.estimate.map { NumberFormat.fixed($0, places: 3) } ?? "—")" }.joined(separator: "; ")
+        return Plot(title: "LMM: \(formula)",
+                    description: "Coefficient plot of \(shown.count) fixed effects with \(percent) confidence intervals (\(dfDescription)): \(summary).",
+                    x: .linear("Estimate (\(percent) CI)", including: [0]), y: .categorical(nil, shown.map(\.term)),
+                    layers: [
+                        Layer(.reference(.vertical(x: 0)), style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
+                        Layer(.intervals(positions: positions, low: shown.map { $0.confLow ?? .nan }, high: shown.map { $0.confHigh ?? .nan },
+                                         orientation: .horizontal, capSize: 4), style: MarkStyle(color: Color.okabeIto[4])),
+                        Layer(.points(x: shown.map { $0.estimate ?? .nan }, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
+                    ],
+                    height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "lmm")
+    }
+}
+
+extension LinearMixedModelResult {
+    /// The conditional modes (lme4's `ranef(condVar = TRUE)`) as a table for `--ranef FILE.csv`: one row per group,
+    /// level and effect, with the conditional SD and the level's number of rows.
+    public func conditionalModesTable() -> ResultTable {
+        ResultTable(title: "Conditional modes: \(formula)",
+                    columns: [TableColumn("group"), TableColumn("level"), TableColumn("term"), TableColumn("estimate", kind: .decimal(6)),
+                              TableColumn("cond_sd", kind: .decimal(6)), TableColumn("rows", kind: .integer)],
+                    rows: conditionalModes.map { m in
+                        [.text(m.group), .text(m.level), .text(m.term), .number(m.estimate), .number(m.conditionalSD), .integer(m.rows)]
+                    })
+    }
+}
