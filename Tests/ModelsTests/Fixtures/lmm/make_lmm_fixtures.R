@@ -42,7 +42,7 @@ wai_ther <- setNames(rnorm(n_ther, 0, 4), names(site_of))
 arm <- sample(c("f2f", "tele"), n, replace = TRUE)
 wai <- round(60 + wai_ther[therapist] + rnorm(n, 0, 8), 1)
 phq_pre <- pmin(27, pmax(5, round(rnorm(n, 16, 4))))
-phq_post <- 7 + 0.5 * (phq_pre - 16) - 0.25 * wai_ther[therapist] - 0.05 * (wai - 60 - wai_ther[therapist]) +
+phq_post <- 9 + 0.5 * (phq_pre - 16) - 0.25 * wai_ther[therapist] - 0.05 * (wai - 60 - wai_ther[therapist]) +
   0.8 * (arm == "tele") + u_ther[therapist] + u_site[site_of[therapist]] + u_rater[rater] + rnorm(n, 0, 4)
 phq_post <- pmin(27, pmax(0, round(phq_post)))
 phq_post[sample(n, round(0.04 * n))] <- NA
@@ -126,7 +126,7 @@ polish <- function(devfun, theta, lower) {
   near <- lower == 0 & theta < 1e-6
   if (any(near)) {
     t0 <- theta; t0[near] <- 0
-    if (devfun(t0) <= devfun(theta)) theta <- t0
+    if (devfun(t0) <= devfun(theta) + 8 * .Machine$double.eps * abs(devfun(theta))) theta <- t0
   }
   free <- !(lower == 0 & theta == 0)
   f <- devfun(theta); steps <- 0L
@@ -155,6 +155,13 @@ polish <- function(devfun, theta, lower) {
     }
     if (is.null(accepted)) break
     theta <- accepted$theta; f <- accepted$f; gr <- accepted$gr; steps <- steps + 1L
+  }
+  # A diagonal entry that Newton drove to within 1e-6 of its bound goes to the bound when the objective there is
+  # no worse (lme4's deviance is even in a lone diagonal theta, so the gradient vanishes at 0 too).
+  near <- lower == 0 & theta < 1e-6 & theta != 0
+  if (any(near)) {
+    t0 <- theta; t0[near] <- 0
+    if (devfun(t0) <= f + 8 * .Machine$double.eps * abs(f)) theta <- t0
   }
   list(theta = theta, objective = devfun(theta), gmax = max(abs(gr$g)), steps = steps)
 }
@@ -263,11 +270,41 @@ profile_optimizer <- function(par, fn, lower, upper, control = list(), ...)
 
 # lme4's profile intervals (spline-interpolated). For a REML fit lme4 profiles the ML deviance (devfun2 calls
 # refitML, with bobyqa at its default control); we profile the polished ML fit of the same model, which is that
-# computation with the ML optimum converged.
-profile_ci <- function(ml_fit) {
+# computation with the ML optimum converged. conf_low_exact / conf_high_exact solve the same profile exactly:
+# lme4:::devfun2 (the ML deviance in sd/cor/sigma, fixed effects profiled out), the other parameters minimised
+# by tight BOBYQA, uniroot for the crossing of qnorm(0.975)^2 near lme4's value.
+profile_cache <- list()
+profile_ci <- function(ml_name, ml_fit) {
+  if (!is.null(profile_cache[[ml_name]])) return(profile_cache[[ml_name]])
   pr <- profile(ml_fit, which = "theta_", signames = FALSE, optimizer = profile_optimizer)
   ci <- confint(pr, level = 0.95)
-  lapply(rownames(ci), function(r) list(parameter = r, conf_low = ci[r, 1], conf_high = ci[r, 2]))
+  dd <- lme4:::devfun2(ml_fit, useSc = TRUE, signames = FALSE)
+  base <- attr(dd, "basedev")
+  np <- length(attr(dd, "optimum")) - length(fixef(ml_fit))
+  par0 <- attr(dd, "optimum")[seq_len(np)]
+  nms <- names(par0)
+  lo <- ifelse(startsWith(nms, "cor_"), -1, 0); hi <- ifelse(startsWith(nms, "cor_"), 1, Inf)
+  prof <- function(j, v) {
+    others <- setdiff(seq_len(np), j)
+    fn <- function(x) { p <- par0; p[j] <- v; p[others] <- x; dd(p) }
+    nloptwrap(par0[others], fn, lo[others], hi[others], control = tight_opts)$fval - base
+  }
+  exact <- function(j, x) {
+    w <- 0.05 * abs(x) + 1e-3
+    ends <- pmin(pmax(c(x - w, x + w), lo[j] + 1e-9), hi[j] - 1e-9)
+    uniroot(function(v) prof(j, v) - qnorm(0.975)^2, ends, tol = 1e-13)$root
+  }
+  rows <- lapply(rownames(ci), function(r) {
+    j <- match(r, nms)
+    stopifnot(!is.na(j))
+    list(parameter = r, conf_low = ci[r, 1], conf_high = ci[r, 2],
+         conf_low_exact = exact(j, ci[r, 1]), conf_high_exact = exact(j, ci[r, 2]))
+  })
+  rel <- unlist(lapply(rows, function(r) abs(c(r$conf_low - r$conf_low_exact, r$conf_high - r$conf_high_exact)) /
+                                          abs(c(r$conf_low_exact, r$conf_high_exact))))
+  cat(sprintf("profile %s: lme4's spline vs exact, largest relative difference %.2g\n", ml_name, max(rel)))
+  profile_cache[[ml_name]] <<- rows
+  rows
 }
 
 cr2 <- function(fit, cluster, data) {
@@ -308,7 +345,8 @@ add_fit <- function(name, data_file, formula, reml, r_formula = formula, r_data 
     sigma = sigma(fit), log_likelihood = as.numeric(ll), aic = AIC(fit), bic = BIC(fit),
     npar = as.integer(attr(ll, "df")), singular = isSingular(fit),
     coefficients = coefs, random_effects = random_effects(fit), icc = icc(fit), ranef = ranef_rows(fit))
-  if (!is.null(profile_from)) entry$profile_ci <- profile_ci(if (profile_from == name) fit else models[[profile_from]])
+  if (!is.null(profile_from))
+    entry$profile_ci <- profile_ci(profile_from, if (profile_from == name) fit else models[[profile_from]])
   if (!is.null(cr2_cluster)) { entry$cr2_cluster <- cr2_cluster; entry$cr2 <- cr2(fit, cr2_cluster, r_data) }
   fits[[length(fits) + 1]] <<- entry
   models[[name]] <<- fit
@@ -337,7 +375,7 @@ add_fit("pastes_reml", "pastes.csv", "strength ~ 1 + (1 | batch/cask)", TRUE)
 if (Sys.getenv("LMM_STAGE") != "lme4") {
   cl <- "alliance_clients.csv"; se <- "alliance_sessions.csv"
   f_ri <- "phq_post ~ wai + phq_pre + arm + (1 | therapist)"
-  add_fit("ri_ml", cl, f_ri, FALSE)
+  add_fit("ri_ml", cl, f_ri, FALSE, profile_from = "ri_ml")
   add_fit("ri_reml", cl, f_ri, TRUE, profile_from = "ri_ml", cr2_cluster = "therapist")
   add_fit("ri_wai_ml", cl, "phq_post ~ wai + phq_pre + (1 | therapist)", FALSE)
   f_sl <- "phq ~ session * arm + (session | client)"
