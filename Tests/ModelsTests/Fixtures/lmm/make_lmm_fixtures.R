@@ -1,6 +1,6 @@
 # Reference fits for linear mixed models (issue 12): lme4 polished to its optimum, lmerTest (Satterthwaite),
 # pbkrtest (Kenward-Roger through lmerTest), clubSandwich (CR2), lme4 profile intervals, anova() comparisons.
-# Run once from this folder:  Rscript make_lmm_fixtures.R        (about 2-4 minutes)
+# Run once from this folder:  Rscript make_lmm_fixtures.R   (about 80 s of CPU; 6 minutes wall on 2 busy cores)
 # Writes the data CSVs (lme4's sleepstudy, Dyestuff, Penicillin, Pastes as-is; simulated alliance sets with
 # set.seed) and lmm_reference.json. Every fit uses the CSV as read back, never the in-memory simulation.
 # Doubles are written with sprintf("%.17g") as JSON numbers. README.md describes the fields and tolerances.
