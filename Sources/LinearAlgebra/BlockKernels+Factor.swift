@@ -59,3 +59,13 @@ extension BlockKernels {
                     Int32(order), b, Int32(order))
     }
 }
+
+extension BlockKernels {
+    /// C = AᵀA for the rows × columns block A, full symmetric columns × columns C (`dsyrk`, then mirrored).
+    public static func gramOfColumns(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into c: UnsafeMutablePointer<Double>) {
+        guard rows > 0, columns > 0 else { return }
+        c.update(repeating: 0, count: columns * columns)
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(columns), Int32(rows), 1, a, Int32(rows), 0, c, Int32(columns))
+        for j in 0..<columns { for i in (j + 1)..<columns { c[i * columns + j] = c[j * columns + i] } }
+    }
+}

@@ -12,7 +12,8 @@ extension LinearMixedModel.Setup {
         let p = kept.count
         let sigma2 = factor.residualVariance(reml: reml)
         let sigma = sigma2.squareRoot()
-        let beta = factor.fixedEffects()
+        let shiftedBeta = factor.fixedEffects()
+        let beta = zip(shiftedBeta, outcomeShift).map { $0 + $1 }
         let unscaled = factor.unscaledCovariance()
         let covariance = Matrix(rows: p, columns: p, columnMajor: unscaled.storage.map { $0 * sigma2 })
         var warnings = self.warnings
@@ -68,7 +69,7 @@ extension LinearMixedModel.Setup {
         // Conditional modes and SDs.
         var modes: [ConditionalMode] = []
         if options.conditionalModes {
-            let u = factor.sphericalEffects(beta: beta)
+            let u = factor.sphericalEffects(beta: shiftedBeta)
             let b = factor.conditionalModes(spherical: u)
             let covariances = factor.conditionalCovariances(sigma2: sigma2)
             for (a, block) in structure.blocks.enumerated() {

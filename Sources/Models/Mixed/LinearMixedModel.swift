@@ -57,6 +57,8 @@ public enum LinearMixedModel {
         let products: MixedCrossProducts
         let options: LinearMixedModelOptions
         let warnings: [String]
+        /// The least-squares coefficients taken out of y before the cross-products (add them back to β̂).
+        let outcomeShift: [Double]
 
         init(formula: Formula, table: Table, options: LinearMixedModelOptions) throws(ModelError) {
             guard !formula.randomEffects.isEmpty else {
@@ -78,7 +80,7 @@ public enum LinearMixedModel {
                 throw .invalidVariable(variable: "offset", detail: "offsets are not supported in linear mixed models; subtract the offset from the outcome")
             }
             let design = DesignMatrix(frame: frame)
-            let kept = Setup.keptColumns(design)
+            let (kept, olsFit) = Setup.keptColumns(design, outcome: y)
             var warnings = frame.warnings
             let dropped = design.columns - kept.count
             if dropped > 0 {
@@ -94,50 +96,81 @@ public enum LinearMixedModel {
             self.design = design
             self.kept = kept
             self.structure = structure
-            self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: y)
+            // y − Xb̂_OLS in place of y: the same fit with β̂ shifted by b̂ (X is in the model), but the penalised RSS
+            // no longer comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short.
+            var residual = y
+            let chunk = 4096
+            var buffer = [Double](repeating: 0, count: chunk * max(kept.count, 1))
+            var start = 0
+            while start < y.count {
+                let end = min(y.count, start + chunk)
+                buffer.withUnsafeMutableBufferPointer { bp in
+                    design.fill(start..<end, columns: kept, into: bp.baseAddress!, leadingDimension: chunk)
+                    for (k, b) in olsFit.enumerated() { for t in 0..<(end - start) { residual[start + t] -= bp[k * chunk + t] * b } }
+                }
+                start = end
+            }
+            self.outcomeShift = olsFit
+            self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: residual)
             self.options = options
             self.warnings = warnings
         }
 
         /// Columns kept by the Gram-matrix analogue of R's aliasing rule: column j is dropped when its residual
-        /// after the earlier kept columns is at most 1e-7 of its norm (lme4 checks X's rank by QR at 1e-7).
-        static func keptColumns(_ design: DesignMatrix) -> [Int] {
+        /// after the earlier kept columns is at most 1e-7 of its norm (lme4 checks X's rank by QR at 1e-7); and the
+        /// least-squares coefficients of y on the kept columns, from the same Cholesky factor.
+        static func keptColumns(_ design: DesignMatrix, outcome y: [Double]) -> (kept: [Int], ols: [Double]) {
             let p = design.columns
-            guard p > 0 else { return [] }
-            var gram = [Double](repeating: 0, count: p * p)
+            guard p > 0 else { return ([], []) }
+            let m = p + 1
+            var gram = [Double](repeating: 0, count: m * m)
             let chunk = 4096
-            var buffer = [Double](repeating: 0, count: chunk * p)
+            var buffer = [Double](repeating: 0, count: chunk * m)
             var start = 0
             while start < design.rows {
                 let end = min(design.rows, start + chunk)
                 buffer.withUnsafeMutableBufferPointer { bp in
                     design.fill(start..<end, into: bp.baseAddress!, leadingDimension: chunk)
+                    for t in 0..<(end - start) { bp[p * chunk + t] = y[start + t] }
                     gram.withUnsafeMutableBufferPointer { gp in
-                        BlockKernels.addGramLower(bp.baseAddress!, rows: end - start, columns: p, leadingDimension: chunk,
-                                                  into: gp.baseAddress!, leadingDimension: p)
+                        BlockKernels.addGramLower(bp.baseAddress!, rows: end - start, columns: m, leadingDimension: chunk,
+                                                  into: gp.baseAddress!, leadingDimension: m)
                     }
                 }
                 start = end
             }
-            // Sequential Cholesky on the kept columns (lower, gram[j * p + i] for i ≥ j).
+            // Sequential Cholesky on the kept columns (lower triangle: gram[min · m + max]).
             var kept: [Int] = []
             var factor: [[Double]] = []   // rows of L for kept columns, over kept columns
-            for j in 0..<p {
-                let norm2 = gram[j * p + j]
-                guard norm2 > 0, norm2.isFinite else { continue }
+            func row(for j: Int) -> [Double] {
                 var row: [Double] = []
                 for (a, i) in kept.enumerated() {
-                    var s = gram[min(i, j) * p + max(i, j)]
+                    var s = gram[min(i, j) * m + max(i, j)]
                     for b in 0..<a { s -= row[b] * factor[a][b] }
                     row.append(s / factor[a][a])
                 }
-                let residual = norm2 - row.reduce(0) { $0 + $1 * $1 }
-                guard residual > 1e-14 * norm2 else { continue }
-                row.append(residual.squareRoot())
-                kept.append(j)
-                factor.append(row)
+                return row
             }
-            return kept
+            for j in 0..<p {
+                let norm2 = gram[j * m + j]
+                guard norm2 > 0, norm2.isFinite else { continue }
+                var r = row(for: j)
+                let residual = norm2 - r.reduce(0) { $0 + $1 * $1 }
+                guard residual > 1e-14 * norm2 else { continue }
+                r.append(residual.squareRoot())
+                kept.append(j)
+                factor.append(r)
+            }
+            // b = L⁻ᵀ (L⁻¹ Xᵀy): the row of y against the kept columns is L⁻¹Xᵀy.
+            var c = row(for: p)
+            var b = [Double](repeating: 0, count: kept.count)
+            for a in stride(from: kept.count - 1, through: 0, by: -1) {
+                var s = c[a]
+                for e in (a + 1)..<max(kept.count, a + 1) { s -= factor[e][a] * b[e] }
+                b[a] = s / factor[a][a]
+            }
+            c.removeAll()
+            return (kept, b.map { $0.isFinite ? $0 : 0 })
         }
 
         func fit() throws(ModelError) -> LinearMixedModelResult {
@@ -160,11 +193,23 @@ public enum LinearMixedModel {
             // lme4's boundary check: a diagonal θ within boundary.tol of 0 is moved to 0 when that is no worse.
             var theta = summary.parameters
             var value = summary.value
+            let polished = NewtonPolish.polish(theta: theta, value: value, lowerBounds: lower) { factor.objective($0, reml: reml) }
+            theta = polished.theta
+            value = polished.value
+            if polished.steps > 0 {
+                summary = OptimizerSummary(algorithm: summary.algorithm, start: summary.start, lowerBounds: summary.lowerBounds,
+                                           upperBounds: summary.upperBounds, initialValue: summary.initialValue, parameters: theta,
+                                           value: value, evaluations: summary.evaluations, iterations: summary.iterations,
+                                           stopReason: summary.stopReason, settings: summary.settings,
+                                           notes: summary.notes + ["then \(polished.steps) Newton step\(polished.steps == 1 ? "" : "s") on the interior θ "
+                                                                   + "(\(polished.evaluations) evaluations, Richardson derivatives)"])
+            }
             for i in theta.indices where lower[i] == 0 && theta[i] > 0 && theta[i] < LinearMixedModel.boundaryTolerance {
                 var trial = theta
                 trial[i] = 0
+                // As lme4's check.boundary, allowing for the criterion's rounding (a variance ratio below 1e-10 is 0).
                 let v = factor.objective(trial, reml: reml)
-                if v <= value { theta = trial; value = v }
+                if v <= value + 1e-12 * max(1, abs(value)) { theta = trial; value = v }
             }
             value = factor.objective(theta, reml: reml)
             guard value.isFinite else { throw .numerical("the \(reml ? "REML criterion" : "deviance") is not finite at the optimum") }

@@ -145,7 +145,12 @@ extension MixedFactor {
                     BlockKernels.solveLowerMatrix(lp.baseAddress!, order: trailing, wp.baseAddress!, columns: trailing)
                 }
             }
-            inverseTrailing = w
+            // S_T = WᵀW.
+            w.withUnsafeBufferPointer { wp in
+                inverseTrailing.withUnsafeMutableBufferPointer { sp in
+                    BlockKernels.gramOfColumns(wp.baseAddress!, rows: trailing, columns: trailing, into: sp.baseAddress!)
+                }
+            }
         }
         var out: [[Double]] = []
         // Block 0: column set of level i, e = L₀ᵢ⁻¹ on its own rows, then the trailing part −L_T⁻¹ L_{T,0} e.
@@ -158,31 +163,39 @@ extension MixedFactor {
                     BlockKernels.solveLowerMatrix(lp.baseAddress! + i * q0 * q0, order: q0, ep.baseAddress!, columns: q0)
                 }
             }
-            var inverse = [Double](repeating: 0, count: q0 * q0)
-            for c in 0..<q0 { for d in 0..<q0 { var s = 0.0; for t in 0..<q0 { s += e[c * q0 + t] * e[d * q0 + t] }; inverse[c * q0 + d] = s } }
+            // (LLᵀ)⁻¹ on level i's block is L₀ᵢ⁻ᵀ (I + Bᵢᵀ S_T Bᵢ) L₀ᵢ⁻¹, with Bᵢ the level's (sparse) columns of
+            // L_{T,0} and S_T = (L_T L_Tᵀ)⁻¹ computed once above: no solve per level.
+            var middle = [Double](repeating: 0, count: q0 * q0)
+            for c in 0..<q0 { middle[c * q0 + c] = 1 }
             if trailing > 0 {
-                // g = L_{T,0} e (trailing × q0), then h = L_T⁻¹ g; add hᵀh.
-                var g = [Double](repeating: 0, count: trailing * q0)
+                var rows: [Int] = []          // trailing positions of Bᵢ's nonzero rows
+                var values: [[Double]] = []   // per such row, its q0 values
                 for a in 1..<k {
                     let sparse = products.sparse[a - 1]
                     let qa = blocks[a].q
                     for entry in sparse.offsets[i]..<sparse.offsets[i + 1] {
                         let j = Int(sparse.partners[entry])
-                        for c in 0..<q0 {
-                            for r in 0..<qa {
-                                var s = 0.0
-                                for t in 0..<q0 { s += lSparse[a - 1][entry * sparse.entrySize + t * qa + r] * e[c * q0 + t] }
-                                g[c * trailing + trailingOffsets[a - 1] + j * qa + r] += s
-                            }
+                        for r in 0..<qa {
+                            rows.append(trailingOffsets[a - 1] + j * qa + r)
+                            values.append((0..<q0).map { t in lSparse[a - 1][entry * sparse.entrySize + t * qa + r] })
                         }
                     }
                 }
-                dense.withUnsafeBufferPointer { lp in
-                    g.withUnsafeMutableBufferPointer { gp in
-                        BlockKernels.solveLowerMatrix(lp.baseAddress!, order: trailing, gp.baseAddress!, columns: q0)
+                for (x, rx) in rows.enumerated() {
+                    for (y, ry) in rows.enumerated() {
+                        let sxy = inverseTrailing[ry * trailing + rx]
+                        if sxy == 0 { continue }
+                        for c in 0..<q0 { for d in 0..<q0 { middle[d * q0 + c] += values[x][c] * sxy * values[y][d] } }
                     }
                 }
-                for c in 0..<q0 { for d in 0..<q0 { var s = 0.0; for t in 0..<trailing { s += g[c * trailing + t] * g[d * trailing + t] }; inverse[c * q0 + d] += s } }
+            }
+            var inverse = [Double](repeating: 0, count: q0 * q0)
+            for c in 0..<q0 {
+                for d in 0..<q0 {
+                    var s = 0.0
+                    for t in 0..<q0 { for u in 0..<q0 { s += e[c * q0 + t] * middle[u * q0 + t] * e[d * q0 + u] } }
+                    inverse[d * q0 + c] = s
+                }
             }
             let scaled = Self.sandwich(lambdas[0], inverse, q: q0, scale: sigma2)
             for x in 0..<(q0 * q0) { covariance0[i * q0 * q0 + x] = scaled[x] }
@@ -194,11 +207,7 @@ extension MixedFactor {
             for j in 0..<blocks[a].levelCount {
                 var inverse = [Double](repeating: 0, count: qa * qa)
                 let start = trailingOffsets[a - 1] + j * qa
-                for c in 0..<qa { for d in 0..<qa {
-                    var s = 0.0
-                    for t in 0..<trailing { s += inverseTrailing[(start + c) * trailing + t] * inverseTrailing[(start + d) * trailing + t] }
-                    inverse[c * qa + d] = s
-                } }
+                for c in 0..<qa { for d in 0..<qa { inverse[c * qa + d] = inverseTrailing[(start + c) * trailing + start + d] } }
                 let scaled = Self.sandwich(lambdas[a], inverse, q: qa, scale: sigma2)
                 for x in 0..<(qa * qa) { covariance[j * qa * qa + x] = scaled[x] }
             }

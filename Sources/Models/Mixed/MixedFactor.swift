@@ -86,56 +86,68 @@ final class MixedFactor {
         let m = p + 1
         let k = blocks.count
 
-        // Block 0: per level, L = chol(λᵀAλ + I).
+        // Block 0: per level, L = chol(λᵀAλ + I); then L_{k,0} = (λ_kᵀA_{k,0}λ₀)L₀⁻ᵀ entry by entry, and
+        // L_{X,0} = ([X y]ᵀZ₀λ₀)L₀⁻ᵀ level by level. Small-block loops, no BLAS call per level.
         let q0 = blocks[0].q
-        let lambda0 = lambdas[0]
+        let levels0 = blocks[0].levelCount
         var logDet = 0.0
-        var scratch = [Double](repeating: 0, count: max(q0 * q0, 1))
-        for i in 0..<blocks[0].levelCount {
-            let base = i * q0 * q0
-            for e in 0..<(q0 * q0) { scratch[e] = products.diagonal0[base + e] }
-            Self.scaleSymmetric(&scratch, q: q0, lambda: lambda0)
-            for c in 0..<q0 {
-                for d in 0..<q0 { l0[base + c * q0 + d] = scratch[c * q0 + d] }
-                l0[base + c * q0 + c] += 1
-            }
-            let ok = l0.withUnsafeMutableBufferPointer { lp in
-                BlockKernels.choleskyLower(lp.baseAddress! + base, order: q0, leadingDimension: q0)
-            }
-            guard ok else { return }
-            for c in 0..<q0 { logDet += 2 * log(l0[base + c * q0 + c]) }
-        }
-
-        // L_{k,0} = (λ_kᵀ A_{k,0} λ₀) L₀⁻ᵀ, entry by entry.
-        for a in 1..<max(k, 1) {
-            let sparse = products.sparse[a - 1]
-            let qa = blocks[a].q
-            let lambdaA = lambdas[a]
-            for i in 0..<blocks[0].levelCount {
-                for e in sparse.offsets[i]..<sparse.offsets[i + 1] {
-                    let at = e * sparse.entrySize
-                    Self.scaleRectangular(source: sparse.values, at: at, into: &lSparse[a - 1], rows: qa, columns: q0,
-                                          left: lambdaA, right: lambda0)
-                    lSparse[a - 1].withUnsafeMutableBufferPointer { bp in
-                        l0.withUnsafeBufferPointer { lp in
-                            BlockKernels.solveRightLowerTransposed(bp.baseAddress! + at, rows: qa, order: q0, leadingDimension: qa,
-                                                                   lp.baseAddress! + i * q0 * q0, lowerLeading: q0)
+        let largest = blocks.reduce(m) { max($0, $1.q) }
+        var scratch = [Double](repeating: 0, count: largest * largest)
+        let blockZeroOK: Bool = lambdas[0].withUnsafeBufferPointer { lambda0p in
+            scratch.withUnsafeMutableBufferPointer { tp in
+                let lambda0 = lambda0p.baseAddress!, t = tp.baseAddress!
+                let ok = l0.withUnsafeMutableBufferPointer { lp in
+                    products.diagonal0.withUnsafeBufferPointer { ap in
+                        let l = lp.baseAddress!, a = ap.baseAddress!
+                        for i in 0..<levels0 {
+                            let base = i * q0 * q0
+                            SmallBlocks.scale(a + base, rows: q0, columns: q0, leadingDimension: q0, left: lambda0, right: lambda0,
+                                              into: l + base, leadingDimension: q0, scratch: t)
+                            for c in 0..<q0 { l[base + c * q0 + c] += 1 }
+                            guard SmallBlocks.cholesky(l + base, q: q0) else { return false }
+                            for c in 0..<q0 { logDet += 2 * log(l[base + c * q0 + c]) }
+                        }
+                        return true
+                    }
+                }
+                guard ok else { return false }
+                l0.withUnsafeBufferPointer { lp in
+                    let l = lp.baseAddress!
+                    for a in 1..<max(k, 1) {
+                        let sparse = products.sparse[a - 1]
+                        let qa = blocks[a].q
+                        lambdas[a].withUnsafeBufferPointer { lambdaAp in
+                            sparse.values.withUnsafeBufferPointer { sp in
+                                lSparse[a - 1].withUnsafeMutableBufferPointer { bp in
+                                    for i in 0..<levels0 {
+                                        for e in sparse.offsets[i]..<sparse.offsets[i + 1] {
+                                            let at = e * sparse.entrySize
+                                            SmallBlocks.scale(sp.baseAddress! + at, rows: qa, columns: q0, leadingDimension: qa,
+                                                              left: lambdaAp.baseAddress!, right: lambda0, into: bp.baseAddress! + at,
+                                                              leadingDimension: qa, scratch: t)
+                                            SmallBlocks.solveRightTransposed(bp.baseAddress! + at, rows: qa, leadingDimension: qa,
+                                                                             l + i * q0 * q0, q: q0)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    products.xz[0].withUnsafeBufferPointer { sp in
+                        lX[0].withUnsafeMutableBufferPointer { bp in
+                            for i in 0..<levels0 {
+                                let at = i * q0 * m
+                                SmallBlocks.scale(sp.baseAddress! + at, rows: m, columns: q0, leadingDimension: m, left: nil,
+                                                  right: lambda0, into: bp.baseAddress! + at, leadingDimension: m, scratch: t)
+                                SmallBlocks.solveRightTransposed(bp.baseAddress! + at, rows: m, leadingDimension: m, l + i * q0 * q0, q: q0)
+                            }
                         }
                     }
                 }
+                return true
             }
         }
-        // L_{X,0} = ([X y]ᵀZ₀ λ₀) L₀⁻ᵀ, level by level.
-        for i in 0..<blocks[0].levelCount {
-            let at = i * q0 * m
-            Self.scaleRight(source: products.xz[0], at: at, into: &lX[0], rows: m, columns: q0, right: lambda0)
-            lX[0].withUnsafeMutableBufferPointer { bp in
-                l0.withUnsafeBufferPointer { lp in
-                    BlockKernels.solveRightLowerTransposed(bp.baseAddress! + at, rows: m, order: q0, leadingDimension: m,
-                                                           lp.baseAddress! + i * q0 * q0, lowerLeading: q0)
-                }
-            }
-        }
+        guard blockZeroOK else { return }
 
         // Dense blocks in order: the diagonal block, then the blocks below it, then the X rows.
         for a in 1..<max(k, 1) {
@@ -182,22 +194,39 @@ final class MixedFactor {
                 }
             }
             // X rows: L_{X,a} = ([X y]ᵀZ_aλ_a − L_{X,0}L_{a,0}ᵀ − Σ L_{X,j}L_{a,j}ᵀ) L_{a,a}⁻ᵀ.
-            for i in 0..<blocks[a].levelCount {
-                Self.scaleRight(source: products.xz[a], at: i * qa * m, into: &lX[a], rows: m, columns: qa, right: lambdas[a])
+            scratch.withUnsafeMutableBufferPointer { tp in
+                lambdas[a].withUnsafeBufferPointer { lambdaP in
+                    products.xz[a].withUnsafeBufferPointer { sp in
+                        lX[a].withUnsafeMutableBufferPointer { bp in
+                            for i in 0..<blocks[a].levelCount {
+                                SmallBlocks.scale(sp.baseAddress! + i * qa * m, rows: m, columns: qa, leadingDimension: m, left: nil,
+                                                  right: lambdaP.baseAddress!, into: bp.baseAddress! + i * qa * m, leadingDimension: m,
+                                                  scratch: tp.baseAddress!)
+                            }
+                        }
+                    }
+                }
             }
             let sparse = products.sparse[a - 1]
             let entry = sparse.entrySize
-            for i in 0..<blocks[0].levelCount {
-                for e in sparse.offsets[i]..<sparse.offsets[i + 1] {
-                    let j = Int(sparse.partners[e])
-                    // lX[a][:, j-block] −= lX[0][:, i-block] · Bᵀ with B = L_{a,0} entry (qa × q0).
-                    for c in 0..<qa {
-                        for d in 0..<q0 {
-                            let bcd = lSparse[a - 1][e * entry + d * qa + c]
-                            if bcd == 0 { continue }
-                            let target = (j * qa + c) * m
-                            let source = (i * q0 + d) * m
-                            for r in 0..<m { lX[a][target + r] -= lX[0][source + r] * bcd }
+            lSparse[a - 1].withUnsafeBufferPointer { bp in
+                let source = lX[0]
+                source.withUnsafeBufferPointer { xp in
+                    lX[a].withUnsafeMutableBufferPointer { tp in
+                        for i in 0..<blocks[0].levelCount {
+                            for e in sparse.offsets[i]..<sparse.offsets[i + 1] {
+                                let j = Int(sparse.partners[e])
+                                // lX[a][:, j-block] −= lX[0][:, i-block] · Bᵀ with B = L_{a,0} entry (qa × q0).
+                                for c in 0..<qa {
+                                    for d in 0..<q0 {
+                                        let bcd = bp[e * entry + d * qa + c]
+                                        if bcd == 0 { continue }
+                                        let target = (j * qa + c) * m
+                                        let from = (i * q0 + d) * m
+                                        for r in 0..<m { tp[target + r] -= xp[from + r] * bcd }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -244,49 +273,25 @@ final class MixedFactor {
         let qa = blocks[a].q
         let qb = blocks[b].q
         let q0 = blocks[0].q
-        for i in 0..<blocks[0].levelCount {
-            for ea in sa.offsets[i]..<sa.offsets[i + 1] {
-                let ja = Int(sa.partners[ea])
-                for eb in sb.offsets[i]..<sb.offsets[i + 1] {
-                    let jb = Int(sb.partners[eb])
-                    for c in 0..<qb {
-                        for d in 0..<qa {
-                            var s = 0.0
-                            for t in 0..<q0 { s += lSparse[a - 1][ea * sa.entrySize + t * qa + d] * lSparse[b - 1][eb * sb.entrySize + t * qb + c] }
-                            target[(jb * qb + c) * ld + ja * qa + d] -= s
+        lSparse[a - 1].withUnsafeBufferPointer { ap in
+            lSparse[b - 1].withUnsafeBufferPointer { bp in
+                target.withUnsafeMutableBufferPointer { tp in
+                    for i in 0..<blocks[0].levelCount {
+                        for ea in sa.offsets[i]..<sa.offsets[i + 1] {
+                            let ja = Int(sa.partners[ea])
+                            for eb in sb.offsets[i]..<sb.offsets[i + 1] {
+                                let jb = Int(sb.partners[eb])
+                                for c in 0..<qb {
+                                    for d in 0..<qa {
+                                        var s = 0.0
+                                        for t in 0..<q0 { s += ap[ea * sa.entrySize + t * qa + d] * bp[eb * sb.entrySize + t * qb + c] }
+                                        tp[(jb * qb + c) * ld + ja * qa + d] -= s
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// S := λᵀSλ for a q × q column-major S.
-    static func scaleSymmetric(_ s: inout [Double], q: Int, lambda: [Double]) {
-        if q == 1 { s[0] *= lambda[0] * lambda[0]; return }
-        var t = [Double](repeating: 0, count: q * q)
-        // t = S λ
-        for c in 0..<q { for d in 0..<q { var v = 0.0; for e in c..<q { v += s[e * q + d] * lambda[c * q + e] }; t[c * q + d] = v } }
-        // s = λᵀ t
-        for c in 0..<q { for d in 0..<q { var v = 0.0; for e in d..<q { v += lambda[d * q + e] * t[c * q + e] }; s[c * q + d] = v } }
-    }
-
-    /// into[at…] = λ_leftᵀ · source[at…] · λ_right for a rows × columns block.
-    static func scaleRectangular(source: [Double], at: Int, into: inout [Double], rows: Int, columns: Int,
-                                 left: [Double], right: [Double]) {
-        if rows == 1 && columns == 1 { into[at] = source[at] * left[0] * right[0]; return }
-        var t = [Double](repeating: 0, count: rows * columns)
-        for c in 0..<columns { for d in 0..<rows { var v = 0.0; for e in c..<columns { v += source[at + e * rows + d] * right[c * columns + e] }; t[c * rows + d] = v } }
-        for c in 0..<columns { for d in 0..<rows { var v = 0.0; for e in d..<rows { v += left[d * rows + e] * t[c * rows + e] }; into[at + c * rows + d] = v } }
-    }
-
-    /// into[at…] = source[at…] · λ for a rows × columns block (the X rows against a Z block).
-    static func scaleRight(source: [Double], at: Int, into: inout [Double], rows: Int, columns: Int, right: [Double]) {
-        for c in 0..<columns {
-            for d in 0..<rows {
-                var v = 0.0
-                for e in c..<columns { v += source[at + e * rows + d] * right[c * columns + e] }
-                into[at + c * rows + d] = v
             }
         }
     }
