@@ -56,7 +56,7 @@ struct KenwardRogerTerms {
             guard totalQ <= Self.randomEffectsLimit else {
                 throw .randomEffectsTooLarge(detail: "Kenward–Roger degrees of freedom need dense matrices over the random effects of crossed or "
                                              + "nested grouping factors, and this model has \(totalQ) ("
-                                             + "\(blocks.map { "\($0.width) for \($0.group)" }.joined(separator: ", ")), above the limit of "
+                                             + "\(blocks.map { "\($0.width) for \($0.group)" }.joined(separator: ", "))), above the limit of "
                                              + "\(Self.randomEffectsLimit); use --df satterthwaite (the default), which costs nothing in the number of groups")
             }
             try Self.addDense(products: products, structure: structure, lambdas: lambdas, into: &sums)
