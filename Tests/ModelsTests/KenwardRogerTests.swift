@@ -7,8 +7,8 @@ import Testing
 
 /// Kenward–Roger against lmerTest's `summary(ddf = "Kenward-Roger")` and pbkrtest's `vcovAdj` (pbkrtest 0.5.2,
 /// lmerTest 3.1) from Fixtures/kr/make_kr_fixtures.R: sleepstudy (correlated and uncorrelated slopes), Penicillin
-/// (crossed), Pastes (nested), and three simulated alliance sets (very unbalanced clients in therapists, sessions
-/// in clients in therapists, crossed raters).
+/// (crossed), Pastes (nested), and four simulated alliance sets (very unbalanced clients in therapists, sessions
+/// in clients in therapists, crossed raters, and a singular fit whose therapist variance is 0).
 /// - At R's θ the computation alone is checked: every entry of the adjusted covariance within 1e-9 relative to its
 ///   diagonal scale, adjusted SEs within 1e-9 relative, df within 1e-7 relative (pbkrtest forms Σ⁻¹ densely,
 ///   alliance by Woodbury in the random-effects space: the two agree to rounding).
@@ -59,7 +59,7 @@ struct KenwardRogerTests {
 
     @Test("the fixtures are all there")
     func fixturesLoad() {
-        #expect(Self.references.count == 8)
+        #expect(Self.references.count == 9)
         for r in Self.references {
             #expect(r.terms.count == r.adjustedStandardErrors.count && r.terms.count == r.degreesOfFreedom.count)
             #expect(r.adjustedCovariance.count == r.terms.count * r.terms.count)

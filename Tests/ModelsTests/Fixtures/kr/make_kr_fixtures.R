@@ -2,7 +2,7 @@
 # summary(ddf = "Kenward-Roger"), i.e. pbkrtest's vcovAdj (adjusted covariance) and Lb_ddf (df of each
 # single-coefficient contrast), on REML fits polished to the optimum.
 # Run once from this folder:  Rscript make_kr_fixtures.R     (well under a minute)
-# Writes the data CSVs (lme4's sleepstudy, Penicillin, Pastes as-is; three simulated alliance sets, set.seed) and
+# Writes the data CSVs (lme4's sleepstudy, Penicillin, Pastes as-is; four simulated alliance sets, set.seed) and
 # kr_reference.json. Every fit uses the CSV as read back. Doubles are written with sprintf("%.17g").
 # The polishing (tight BOBYQA, then Newton steps on lme4's own REML criterion) is the one in ../lmm/make_lmm_fixtures.R.
 suppressPackageStartupMessages({
@@ -66,13 +66,25 @@ u_r <- setNames(rnorm(6, 0, 1), sprintf("R%d", 1:6))
 phq_post <- round(10 - 0.12 * (wai - 60) + u_t[therapist] + u_r[rater] + rnorm(n, 0, 3), 1)
 write_data(data.frame(therapist, rater, wai, phq_post = unname(phq_post)), "kr_crossed.csv")
 
+# No therapist effect: the first seed from 20261215 at which the REML fit is singular (therapist variance 0, where
+# pbkrtest still adjusts for the residual variance being estimated).
+for (seed in 20261215 + 0:99) {
+  set.seed(seed)
+  th <- rep(sprintf("T%02d", 1:20), times = sample(3:12, 20, replace = TRUE))
+  w <- round(rnorm(length(th), 60, 9), 1)
+  null <- data.frame(therapist = th, wai = w, phq_post = round(10 - 0.1 * (w - 60) + rnorm(length(th), 0, 4), 1))
+  write_data(null, "kr_singular.csv")
+  if (isSingular(lmer(phq_post ~ wai + (1 | therapist), read_back("kr_singular.csv", "therapist")))) break
+}
+
 sets <- list(
   sleepstudy.csv = read_back("sleepstudy.csv", "Subject"),
   penicillin.csv = read_back("penicillin.csv", c("plate", "sample")),
   pastes.csv = read_back("pastes.csv", c("batch", "cask", "sample")),
   kr_clients.csv = read_back("kr_clients.csv", "therapist"),
   kr_sessions.csv = read_back("kr_sessions.csv", c("client", "therapist")),
-  kr_crossed.csv = read_back("kr_crossed.csv", c("therapist", "rater")))
+  kr_crossed.csv = read_back("kr_crossed.csv", c("therapist", "rater")),
+  kr_singular.csv = read_back("kr_singular.csv", "therapist"))
 
 # ------------------------------------------------------------------------------ polishing (as ../lmm)
 tight_opts <- list(ftol_abs = 1e-12, xtol_abs = 1e-12, xtol_rel = 0, maxeval = 1e5)
@@ -111,6 +123,12 @@ polish <- function(devfun, theta, lower) {
     }
     if (is.null(accepted)) break
     theta <- accepted$theta; f <- accepted$f; gr <- accepted$gr
+  }
+  # A diagonal entry within 1e-6 of its bound goes to the bound when the criterion there is no worse (as ../lmm).
+  near <- lower == 0 & theta < 1e-6 & theta != 0
+  if (any(near)) {
+    t0 <- theta; t0[near] <- 0
+    if (devfun(t0) <= f + 8 * .Machine$double.eps * abs(f)) theta <- t0
   }
   list(theta = theta, objective = devfun(theta), gmax = max(abs(gr$g)))
 }
@@ -174,6 +192,7 @@ add_fit("clients", "kr_clients.csv", "phq_post ~ wai + phq_pre + tele + (1 | the
 add_fit("sessions", "kr_sessions.csv", "phq ~ session * tele + (session | client) + (1 | therapist)")
 add_fit("sessions_uncorr", "kr_sessions.csv", "phq ~ session * tele + (session || client)")
 add_fit("crossed", "kr_crossed.csv", "phq_post ~ wai + (1 | therapist) + (1 | rater)")
+add_fit("singular", "kr_singular.csv", "phq_post ~ wai + (1 | therapist)")
 
 out <- list(r_version = paste(R.version$major, R.version$minor, sep = "."),
             lme4 = as.character(packageVersion("lme4")), lmerTest = as.character(packageVersion("lmerTest")),
