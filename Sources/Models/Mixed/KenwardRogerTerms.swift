@@ -40,8 +40,7 @@ struct KenwardRogerTerms {
             // One factor: Σ is block diagonal by level, and so is everything below; level by level.
             let block = blocks[0]
             let q = block.q
-            var lambda = Matrix(rows: q, columns: q)
-            for c in 0..<q { for d in c..<q { lambda[d, c] = lambdas[0][c * q + d] } }
+            let lambda = RelativeFactor(blocks: [(0, q, lambdas[0])])
             let parameters: [Parameter] = block.thetaPositions.map { position in
                 position.isDiagonal ? [([position.row], [position.row])] : [([position.row], [position.column]), ([position.column], [position.row])]
             }
@@ -141,14 +140,11 @@ struct KenwardRogerTerms {
         for (k, block) in blocks.enumerated() {
             for column in 0..<block.width { for d in 0..<p { b[offsets[k] + column, d] = products.xz[k][column * m + d] } }
         }
-        var lambda = Matrix(rows: totalQ, columns: totalQ)
+        var lambdaBlocks: [(offset: Int, q: Int, lambda: [Double])] = []
         for (k, block) in blocks.enumerated() {
-            let q = block.q
-            for level in 0..<block.levelCount {
-                let base = offsets[k] + level * q
-                for c in 0..<q { for d in c..<q { lambda[base + d, base + c] = lambdas[k][c * q + d] } }
-            }
+            for level in 0..<block.levelCount { lambdaBlocks.append((offsets[k] + level * block.q, block.q, lambdas[k])) }
         }
+        let lambda = RelativeFactor(blocks: lambdaBlocks)
         // The parameters in pbkrtest's order: per block, the lower triangle of each term's covariance, column by column.
         var parameters: [Parameter] = []
         for (k, block) in blocks.enumerated() {
@@ -190,13 +186,13 @@ struct KenwardRogerTerms {
         }
 
         /// Adds one chunk with cross-products A = ZᵀZ and B = ZᵀX over its random effects and relative factor Λ.
-        mutating func add(a: Matrix, b: Matrix, lambda: Matrix, parameters: [Parameter]) throws(ModelError) {
+        mutating func add(a: Matrix, b: Matrix, lambda: RelativeFactor, parameters: [Parameter]) throws(ModelError) {
             let size = a.rows
             let p = b.columns
             // C = ΛᵀAΛ + I and its inverse; Y = C⁻¹ΛᵀA, Y_B = C⁻¹ΛᵀB.
-            let lambdaTA = lambda.multiplied(by: a, transposeSelf: true)
-            let lambdaTB = lambda.multiplied(by: b, transposeSelf: true)
-            var c = lambdaTA.multiplied(by: lambda)
+            let lambdaTA = lambda.transposeTimes(a)
+            let lambdaTB = lambda.transposeTimes(b)
+            var c = lambda.rightTimes(lambdaTA)
             for i in 0..<size { c[i, i] += 1 }
             for j in 0..<size { for i in (j + 1)..<max(j + 1, size) { let v = 0.5 * (c[i, j] + c[j, i]); c[i, j] = v; c[j, i] = v } }
             let cInverse: Matrix
@@ -208,9 +204,9 @@ struct KenwardRogerTerms {
             // M = ZᵀV⁻¹Z, N = ZᵀV⁻¹X, K = I − ΛY (V⁻¹Z = ZK), J = ΛY_B (V⁻¹X = X − ZJ), N₂ = ZᵀV⁻²X = KᵀN.
             let mMatrix = a - lambdaTA.multiplied(by: y, transposeSelf: true)
             let nMatrix = b - lambdaTA.multiplied(by: yB, transposeSelf: true)
-            var kMatrix = lambda.multiplied(by: y)
+            var kMatrix = lambda.times(y)
             for j in 0..<size { for i in 0..<size { kMatrix[i, j] = (i == j ? 1 : 0) - kMatrix[i, j] } }
-            let jMatrix = lambda.multiplied(by: yB)
+            let jMatrix = lambda.times(yB)
             let n2 = kMatrix.multiplied(by: nMatrix, transposeSelf: true)
             s1 = s1 + lambdaTB.multiplied(by: yB, transposeSelf: true)
             let jtb = jMatrix.multiplied(by: b, transposeSelf: true)
@@ -249,6 +245,61 @@ struct KenwardRogerTerms {
                 }
                 t2[i] += trace
             }
+        }
+    }
+
+    /// Λ: block diagonal, one lower-triangular q × q λ (column-major) per level of each factor, so products with it
+    /// cost O(Q²q) instead of a dense product's O(Q³).
+    struct RelativeFactor {
+        let blocks: [(offset: Int, q: Int, lambda: [Double])]
+
+        /// Λᵀx.
+        func transposeTimes(_ x: Matrix) -> Matrix {
+            var out = Matrix(rows: x.rows, columns: x.columns)
+            for (offset, q, l) in blocks {
+                for column in 0..<x.columns {
+                    let base = column * x.rows + offset
+                    for d in 0..<q {
+                        var v = 0.0
+                        for e in d..<q { v += l[d * q + e] * x.storage[base + e] }
+                        out.storage[base + d] = v
+                    }
+                }
+            }
+            return out
+        }
+
+        /// Λx.
+        func times(_ x: Matrix) -> Matrix {
+            var out = Matrix(rows: x.rows, columns: x.columns)
+            for (offset, q, l) in blocks {
+                for column in 0..<x.columns {
+                    let base = column * x.rows + offset
+                    for d in 0..<q {
+                        var v = 0.0
+                        for e in 0...d { v += l[e * q + d] * x.storage[base + e] }
+                        out.storage[base + d] = v
+                    }
+                }
+            }
+            return out
+        }
+
+        /// xΛ.
+        func rightTimes(_ x: Matrix) -> Matrix {
+            var out = Matrix(rows: x.rows, columns: x.columns)
+            for (offset, q, l) in blocks {
+                for c in 0..<q {
+                    for e in c..<q {
+                        let f = l[c * q + e]
+                        if f == 0 { continue }
+                        let source = (offset + e) * x.rows
+                        let target = (offset + c) * x.rows
+                        for row in 0..<x.rows { out.storage[target + row] += x.storage[source + row] * f }
+                    }
+                }
+            }
+            return out
         }
     }
 }
