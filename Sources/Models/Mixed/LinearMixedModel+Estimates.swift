@@ -15,18 +15,27 @@ extension LinearMixedModel.Setup {
         let shiftedBeta = factor.fixedEffects()
         let beta = zip(shiftedBeta, outcomeShift).map { $0 + $1 }
         let unscaled = factor.unscaledCovariance()
-        let covariance = Matrix(rows: p, columns: p, columnMajor: unscaled.storage.map { $0 * sigma2 })
+        var covariance = Matrix(rows: p, columns: p, columnMajor: unscaled.storage.map { $0 * sigma2 })
         var warnings = self.warnings
 
-        // Degrees of freedom per coefficient.
+        // Degrees of freedom per coefficient; Kenward–Roger also adjusts the covariance (lmerTest's
+        // summary(ddf = "Kenward-Roger") reports the adjusted standard errors).
         var df: [Double]
         switch options.degreesOfFreedom {
         case .residual:
             df = Array(repeating: Double(n - p), count: p)
-        case .satterthwaite, .kenwardRoger:
+        case .satterthwaite:
             let satterthwaite = try SatterthwaiteDegrees(factor: factor, theta: theta, sigma: sigma, reml: reml)
             if let w = satterthwaite.warning { warnings.append(w) }
             df = (0..<p).map { satterthwaite.degreesOfFreedom(coefficient: $0, variance: covariance[$0, $0]) }
+        case .kenwardRoger:
+            let adjustment = try kenwardRoger(factor: factor, sigma2: sigma2, covariance: covariance)
+            covariance = adjustment.adjustedCovariance
+            df = (0..<p).map { j in adjustment.degreesOfFreedom(contrast: (0..<p).map { $0 == j ? 1 : 0 }) }
+            if let bad = df.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+                throw .numerical("the Kenward–Roger degrees of freedom of \(design.columnNames[kept[bad]]) are \(df[bad]) (the information "
+                                 + "matrix of the variance parameters is nearly singular); use --df satterthwaite")
+            }
         }
         let coefficients = Inference.coefficientTable(names: design.columnNames, kept: kept, estimates: beta, vcov: covariance,
                                                       level: options.level, dfResidual: nil, df: df)
@@ -106,5 +115,17 @@ extension LinearMixedModel.Setup {
             logLikelihood: logLik, parameterCount: npar, aic: objective + 2 * Double(npar),
             bic: objective + log(Double(n)) * Double(npar), singular: singular, optimizer: summary, conditionalModes: modes,
             intraclassCorrelations: iccs, confidenceLevel: options.level, warnings: warnings, schema: frame.schema)
+    }
+}
+
+extension LinearMixedModel.Setup {
+    /// pbkrtest's `vcovAdj` at the REML estimates (lmerTest refuses Kenward–Roger for ML fits, and so does this).
+    func kenwardRoger(factor: MixedFactor, sigma2: Double, covariance: Matrix) throws(ModelError) -> KenwardRogerAdjustment {
+        guard options.reml else {
+            throw .invalidVariable(variable: "kenward-roger", detail: "Kenward–Roger degrees of freedom are defined for REML fits (as pbkrtest "
+                                   + "and lmerTest); fit by REML or use Satterthwaite's degrees of freedom")
+        }
+        let terms = try KenwardRogerTerms(products: products, structure: structure, lambdas: factor.lambdas, sigma2: sigma2)
+        return try KenwardRogerAdjustment(terms: terms, covariance: covariance)
     }
 }
