@@ -95,6 +95,7 @@ extension CorrelationMatrix {
             description: "Heatmap of \(method.rawValue) correlations among \(names.count) variables from \(file).\(summary)",
             x: .categorical(nil, names), y: .categorical(nil, names),
             layers: [Layer(.heatmap(Heatmap(values: values, colorBarTitle: symbol)))],
-            width: side + 100, height: side)
+            // Long (labelled) names widen the figure by what the y labels take beyond about 120 px.
+            width: side + 100 + max(0, (names.map(Plot.estimatedTickLabelWidth).max() ?? 0) - 120), height: side)
     }
 }

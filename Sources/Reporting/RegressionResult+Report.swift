@@ -31,6 +31,7 @@ extension RegressionResult {
         let percent = PlotNumber.percent(r.level)
         let name = ratio ? (r.model == .logit ? "Odds ratio" : "Rate ratio") : "Estimate"
         let x: Axis = ratio ? .log10("\(name) (\(percent) CI)", including: [1]) : .linear("\(name) (\(percent) CI)", including: [0])
+        let names = shown.map { terms.display($0.term) }
         let summary = shown.map { c -> String in
             let e = ratio ? c.expEstimate : c.estimate
             return "\(terms.display(c.term)) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
@@ -38,7 +39,7 @@ extension RegressionResult {
         return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
                     description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
                         + " (\(r.covariance.reportDescription) standard errors): \(summary).",
-                    x: x, y: .categorical(nil, shown.map { terms.display($0.term) }),
+                    x: x, y: .categorical(nil, names),
                     layers: [
                         Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0)),
                               style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
@@ -46,6 +47,8 @@ extension RegressionResult {
                               style: MarkStyle(color: Color.okabeIto[4])),
                         Layer(.points(x: estimates, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
                     ],
+                    // Long (labelled) terms widen the figure instead of squeezing the panel below about 380 px.
+                    width: max(640, 380 + (names.map(Plot.estimatedTickLabelWidth).max() ?? 0)),
                     height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "fit")
     }
 

@@ -94,6 +94,23 @@ import Testing
         #expect(Self.withoutLabels(json) == Self.withoutLabels(plain))
     }
 
+    /// A long label widens the coefficient plot (the panel keeps its width) instead of squeezing the panel.
+    @Test func longLabelsWidenTheCoefficientPlot() throws {
+        let dir = try temporaryDirectory("labels-wide")
+        let data = try FixtureFiles.shared.path("models_data.csv")
+        func width(_ extra: [String]) throws -> Double? {
+            let svg = (dir as NSString).appendingPathComponent("coef-\(extra.count).svg")
+            _ = try runCommand(["fit", "ols", data, "--formula", "phq_post ~ wai_total", "--plot", svg] + extra)
+            let text = try String(contentsOfFile: svg, encoding: .utf8)
+            guard let range = text.range(of: "viewBox=\"0 0 ") else { return nil }
+            return Double(text[range.upperBound...].prefix { $0 != " " })
+        }
+        #expect(try width([]) == 640)
+        let long = "Working Alliance Inventory, short revised, total score at session three"
+        let wide = try #require(try width(["--label", "wai_total=\(long)"]))
+        #expect(wide >= 380 + 0.6 * 11 * Double(long.count))
+    }
+
     @Test func badLabelSyntaxAndMalformedLabelsFilesAreClearErrors() throws {
         let data = try fixtureFiles.path("small.csv")
         let fit = ["fit", "ols", data, "--formula", "phq_post ~ wai_total"]

@@ -71,3 +71,31 @@ import DataTable
         #expect(layered.display("site") == "site" && layered.display("phq") == "PHQ-9")
     }
 }
+
+/// Hostile labels files: every truncation and single-byte corruption of a valid file either reads or is refused
+/// with a `LabelsFileError`; nothing traps.
+@Suite struct VariableLabelsHostileTests {
+    private static let valid = Array("variable,label\r\nwai_sr_total,\"Alliance, \"\"WAI-SR\"\"\"\nphq_pre;x,PHQ-9 é\n\n".utf8)
+
+    @Test func truncationsAndFlippedBytesNeverTrap() {
+        var outcomes = (read: 0, refused: 0)
+        func attempt(_ bytes: [UInt8]) {
+            do {
+                _ = try VariableLabels.read(bytes, file: "l.csv")
+                outcomes.read += 1
+            } catch {
+                #expect(!error.reason.isEmpty)
+                outcomes.refused += 1
+            }
+        }
+        for end in 0...Self.valid.count { attempt(Array(Self.valid[..<end])) }
+        for position in Self.valid.indices {
+            for replacement: UInt8 in [0x00, 0x22, 0x2C, 0x0A, 0x0D, 0xFF, 0x3B] {
+                var bytes = Self.valid
+                bytes[position] = replacement
+                attempt(bytes)
+            }
+        }
+        #expect(outcomes.read > 0 && outcomes.refused > 0)
+    }
+}
