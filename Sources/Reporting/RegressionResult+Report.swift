@@ -32,9 +32,9 @@ extension RegressionResult {
         let name = ratio ? (r.model == .logit ? "Odds ratio" : "Rate ratio") : "Estimate"
         let x: Axis = ratio ? .log10("\(name) (\(percent) CI)", including: [1]) : .linear("\(name) (\(percent) CI)", including: [0])
         let names = shown.map { terms.display($0.term) }
-        let summary = shown.map { c -> String in
+        let summary = zip(shown, names).map { c, name -> String in
             let e = ratio ? c.expEstimate : c.estimate
-            return "\(terms.display(c.term)) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
+            return "\(name) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
         }.joined(separator: "; ")
         return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
                     description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
