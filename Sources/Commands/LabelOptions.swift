@@ -50,12 +50,13 @@ public struct LabelOptions: ParsableArguments {
     }
 
     /// The labels for `data`: its file's variable labels, then the notebook's, `--labels`, `--label`. A `--label`
-    /// name that is no column and cannot be a term (no `[`, `(`, `:` or backtick) is probably misspelt: warned.
-    func resolve(for data: LoadedData, in context: RunContext) throws -> VariableLabels {
+    /// name that is no column (nor one of `produced`, columns the command adds) and cannot be a term (no `[`, `(`,
+    /// `:` or backtick) is probably misspelt: warned.
+    func resolve(for data: LoadedData, producing produced: [String] = [], in context: RunContext) throws -> VariableLabels {
         let options = try optionLabels()
         var labels = VariableLabels(table: data.table).overridden(by: context.labels)
         if let labelsFile { labels = labels.overridden(by: try Self.readFile(labelsFile, in: context)) }
-        for name in options.entries.keys.sorted() where data.table.column(named: name) == nil
+        for name in options.entries.keys.sorted() where data.table.column(named: name) == nil && !produced.contains(name)
             && !name.contains(where: { "[(:`".contains($0) }) {
             let near = data.table.nearestNames(to: name)
             context.warn("--label '\(name)' names no column in \(data.path)"

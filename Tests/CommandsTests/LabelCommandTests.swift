@@ -181,6 +181,10 @@ import Testing
                                           "--label", "phq_1=Little interest or pleasure", "--format", "md"])
         #expect(reliability.error == nil, "\(String(describing: reliability.error))")
         #expect(reliability.stdout.contains("| Little interest or pleasure "))
+        // score: a label for a column the command adds is no misspelling.
+        let score = try runCommand(["score", items, "--instrument", "phq-9", "--prefix", "phq_",
+                                    "--label", "phq_9_total=PHQ-9 total", "--format", "md"])
+        #expect(score.error == nil && score.stdout.contains("| PHQ-9 total ") && !score.stderr.contains("names no column"))
     }
 
     /// Front matter sets labels for every command of the run; a command's --label wins; a labels file named there
