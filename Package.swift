@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Measures", "Privacy"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Models", "Measures", "Privacy"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "StatFiles", "Models", "Privacy", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

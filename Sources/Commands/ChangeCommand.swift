@@ -20,6 +20,7 @@ public struct ChangeCommand: AllianceSubcommand {
     )
 
     @OptionGroup public var input: DataInput
+    @OptionGroup public var labelOptions: LabelOptions
 
     @Option(name: .long, help: ArgumentHelp("Column of pre-treatment scores.", valueName: "col"))
     public var pre: String?
@@ -105,7 +106,9 @@ public struct ChangeCommand: AllianceSubcommand {
             throw CLIError.usage("give --instrument ID (or --key FILE), or --sd X and --reliability R")
         }
         let userDirection = try direction.map(Self.parseDirection)
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
         let before = try numericColumn(pre, flag: "--pre", in: data)
         let after = try numericColumn(post, flag: "--post", in: data)
 
@@ -123,7 +126,8 @@ public struct ChangeCommand: AllianceSubcommand {
             try writeRows(data, adding: result.rowColumns, to: out, in: context)
         }
         let report = result.report(pre: (pre, before), post: (post, after), instrument: scoringKey?.id, sd: sd,
-                                   reliability: reliability, out: out, plot: plot, data: data.provenance)
+                                   reliability: reliability, out: out, plot: plot, data: data.provenance,
+                                   labels: labels)
         var figures: [String] = []
         if let plot, let figure = report.plots.first {
             figures.append(try context.writeFile(figure.svg(), to: plot))

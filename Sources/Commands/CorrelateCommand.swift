@@ -41,6 +41,8 @@ public struct CorrelateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write a heatmap of the correlations (SVG).")
     public var plot: String?
 
+    @OptionGroup public var labelOptions: LabelOptions
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -65,7 +67,9 @@ public struct CorrelateCommand: AllianceSubcommand {
         if !controls.isEmpty && method == .kendall {
             throw CLIError.usage("partial Kendall correlations are not supported; use --method pearson or spearman")
         }
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
         let columns = try (names + controls).map { try numericValues(data, $0) }
         let matrix: CorrelationMatrix
         do {
@@ -76,7 +80,8 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error)")
         }
         let used = listwise ? (0..<data.table.rowCount).filter { row in columns.allSatisfy { $0[row] != nil } }.count : nil
-        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: plot, data: data.provenance)
+        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: plot, data: data.provenance,
+                                   labels: labels)
         var figures: [String] = []
         if let plot, let heatmap = report.plots.first {
             figures.append(try context.writeFile(heatmap.svg(), to: plot))

@@ -11,7 +11,7 @@ extension DataInput {
         guard Self.isRegularFile(path) else {
             throw CLIError(.noInput, "cannot read '\(path)': \(format.displayName) files are read from a regular file, not a pipe or device")
         }
-        if missingTokens != nil || delimiter != nil {
+        if !missingTokens.isEmpty || missingTokensOnly != nil || delimiter != nil {
             context.warn("\(file): --na and --delimiter apply to CSV files; a \(format.displayName) file declares its own missing values")
         }
         let hashing = FileDigest(path: path)

@@ -13,6 +13,7 @@ public struct DescribeCommand: AllianceSubcommand {
     )
 
     @OptionGroup public var input: DataInput
+    @OptionGroup public var labelOptions: LabelOptions
     @OptionGroup public var output: OutputOptions
 
     @Option(name: .customLong("max-levels"), help: "List at most this many levels per categorical column (the rest are counted).")
@@ -31,8 +32,10 @@ public struct DescribeCommand: AllianceSubcommand {
     public func execute(in context: RunContext) throws -> CommandReport {
         guard maxLevels >= 0 else { throw CLIError.usage("--max-levels must be 0 or more") }
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be 1 or more") }
+        try labelOptions.checkSyntax()
         if let by {
-            return try grouped(by: by, data: try input.load(in: context))
+            let data = try input.load(in: context)
+            return try grouped(by: by, data: data, labels: try labelOptions.resolve(for: data, in: context))
         }
         // Each column is summarised in the same pass as the identifier guard scans it (the columns of a large
         // table spread over both cores; identical to one at a time). Nothing is shown unless the guard passes.
@@ -43,7 +46,9 @@ public struct DescribeCommand: AllianceSubcommand {
         let columnSummaries = perColumn.map(\.0)
         let summaries = zip(data.table.columns.map(\.name), columnSummaries).map { (name: $0, summary: $1) }
         warnAboutMissingCodes(data, summaries: columnSummaries, codes: perColumn.map(\.1), in: context)
-        let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels, minCell: minCell, data: data.provenance)
+        let labels = try labelOptions.resolve(for: data, in: context)
+        let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels,
+                                              minCell: minCell, data: data.provenance, labels: labels)
         return CommandReport(report)
     }
 
@@ -67,7 +72,7 @@ public struct DescribeCommand: AllianceSubcommand {
     }
 
     /// `--by COL`: numeric columns summarised per group (DataTable), small groups suppressed (Privacy).
-    private func grouped(by: String, data: LoadedData) throws -> CommandReport {
+    private func grouped(by: String, data: LoadedData, labels: VariableLabels) throws -> CommandReport {
         guard let groupColumn = data.table.column(named: by) else {
             let near = data.table.nearestNames(to: by)
             throw CLIError.usage("--by '\(by)' names no column in \(data.path)"
@@ -75,7 +80,7 @@ public struct DescribeCommand: AllianceSubcommand {
         }
         let summary = summarize(data.table, by: GroupingFactor(groupColumn), excluding: [by])
         do {
-            return CommandReport(try summary.report(by: by, minCell: minCell, data: data.provenance))
+            return CommandReport(try summary.report(by: by, minCell: minCell, data: data.provenance, labels: labels))
         } catch {
             throw CLIError.data("\(error)")
         }

@@ -69,6 +69,8 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: write the conditional modes (BLUPs) with their conditional SDs to this CSV file.")
     public var ranef: String?
 
+    @OptionGroup public var labelOptions: LabelOptions
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -85,14 +87,17 @@ public struct FitCommand: AllianceSubcommand {
         }
         var options = try regressionOptions()
         options.diagnostics = plot != nil && kind == .ols
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
         let result: RegressionResult
         do {
             result = try Regression.fit(kind, formula: formula, data: data.table, options: options)
         } catch {
             throw FitCommand.cliError(error, file: data.path)
         }
-        let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance)
+        let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance,
+                                   labels: labels)
         var figures: [String] = []
         if let plot, let coefficients = report.plots.first {
             // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …

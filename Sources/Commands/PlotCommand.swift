@@ -30,6 +30,8 @@ public struct PlotOutputOptions: ParsableArguments {
     @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
     public var format: String?
 
+    @OptionGroup public var labels: LabelOptions
+
     public init() {}
 
     func validate(command: String) throws {

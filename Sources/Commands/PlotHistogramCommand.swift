@@ -45,7 +45,9 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         if let bins, bins < 1 || bins > 10_000 { throw CLIError.usage("--bins must be between 1 and 10000 (got \(bins))") }
         if let binwidth, !(binwidth > 0 && binwidth.isFinite) { throw CLIError.usage("--binwidth must be a positive number") }
         let minCell = plotOptions.minCell
+        try plotOptions.labels.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try plotOptions.labels.resolve(for: data, in: context)
         let x = try PlotColumns.numeric(data, xName, role: "--x")
         let factor = try groupName.map { try PlotColumns.groups(data, $0) }
         let complete = (0..<data.table.rowCount).filter { x[$0] != nil && (factor == nil || factor!.codes[$0] >= 0) }
@@ -64,7 +66,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let histogram = Histogram(bins: binning, groups: grouping.groups.map { group in group.rows.compactMap { x[$0] } })
         let report = histogram.report(x: xName, by: groupName, groups: grouping, minCell: minCell, title: plotOptions.title,
                                       figure: plotOptions.out, dropped: data.table.rowCount - complete.count,
-                                      data: data.provenance)
+                                      data: data.provenance, labels: labels)
         let written = try context.writeFile(report.plots[0].svg(), to: plotOptions.out)
         return CommandReport(report, figures: [written])
     }

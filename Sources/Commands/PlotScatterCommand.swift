@@ -51,7 +51,9 @@ public struct PlotScatterCommand: AllianceSubcommand {
         if let fit, fit.lowercased() != "ols" { throw CLIError.usage("unknown --fit '\(fit)'; use ols") }
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
         let minCell = plotOptions.minCell
+        try plotOptions.labels.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try plotOptions.labels.resolve(for: data, in: context)
         let x = try PlotColumns.numeric(data, xName, role: "--x")
         let y = try PlotColumns.numeric(data, yName, role: "--y")
         let factor = try groupName.map { try PlotColumns.groups(data, $0) }
@@ -69,7 +71,8 @@ public struct PlotScatterCommand: AllianceSubcommand {
         }
         let scatter = Scatter(x: (xName, x), y: (yName, y), by: groupName, groups: grouping, fits: fits)
         let report = scatter.report(fit: fit, level: level, minCell: minCell, title: plotOptions.title, figure: plotOptions.out,
-                                    dropped: data.table.rowCount - complete.count, data: data.provenance)
+                                    dropped: data.table.rowCount - complete.count, data: data.provenance,
+                                    labels: labels)
         let written = try context.writeFile(report.plots[0].svg(), to: plotOptions.out)
         return CommandReport(report, figures: [written])
     }

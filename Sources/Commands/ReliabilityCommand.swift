@@ -40,6 +40,8 @@ public struct ReliabilityCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Out-of-range item values (with --instrument): error (default) or missing.", valueName: "policy"))
     public var invalid: String = "error"
 
+    @OptionGroup public var labelOptions: LabelOptions
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -55,7 +57,9 @@ public struct ReliabilityCommand: AllianceSubcommand {
             if prefix != nil { throw CLIError.usage("--prefix needs --instrument (which says how many items there are); or use --items") }
             if subscales { throw CLIError.usage("--subscales needs --instrument (the key defines the subscales)") }
         }
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
 
         let total: ReliabilityResult
         var parts: [SubscaleReliability] = []
@@ -85,7 +89,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
         }
 
         let report = total.report(subscales: subscales ? parts : nil, instrument: scoringKey?.id, level: level,
-                                  data: data.provenance)
+                                  data: data.provenance, labels: labels)
         return CommandReport(report)
     }
 }

@@ -1,3 +1,4 @@
+import DataTable
 import Foundation
 import LinearAlgebra
 import Output
@@ -21,6 +22,8 @@ public final class RunContext {
     /// Columns let through the identifier guard with `--allow-column`, recorded for manifests.
     public private(set) var allowedIdentifierColumns: [String] = []
     public private(set) var seeds: [UInt64] = []
+    /// Labels every command of the run uses under its own (`LabelOptions`): a notebook's front matter sets them.
+    public var labels = VariableLabels()
     private let standardOutput: (String) -> Void
     private let standardError: (String) -> Void
 

@@ -48,6 +48,8 @@ public struct ScoreCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
 
+    @OptionGroup public var labelOptions: LabelOptions
+
     public init() {}
 
     public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
@@ -60,6 +62,7 @@ public struct ScoreCommand: AllianceSubcommand {
         guard let scoringKey = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context) else {
             throw CLIError.usage("give --instrument ID or --key FILE")
         }
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let itemNames = try itemColumns(for: scoringKey, prefix: prefix, items: items, in: data.table, file: data.path)
         let result: ScoreResult
@@ -78,6 +81,7 @@ public struct ScoreCommand: AllianceSubcommand {
             }
         }
         let distributions = result.scoreDistributions(subscaleCount: scoringKey.subscales.count)
-        return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance))
+        let labels = try labelOptions.resolve(for: data, producing: result.newColumns.map(\.name), in: context)
+        return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance, labels: labels))
     }
 }

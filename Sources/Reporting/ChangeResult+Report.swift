@@ -1,12 +1,15 @@
+import DataTable
 import Measures
 import Output
 
 extension ChangeResult {
     /// `change`: the §7 object (contract keys first, then the settings and files), a table of the categories, and
     /// the Jacobson–Truax plot when `plot` names a figure. `pre` and `post` are the scores the result classified,
-    /// row by row; `sd` and `reliability` are the user's, echoed when both were given.
+    /// row by row; `sd` and `reliability` are the user's, echoed when both were given. `labels` name the two columns
+    /// in the table and plot; the JSON keeps the names.
     public func report(pre: (name: String, values: [Double?]), post: (name: String, values: [Double?]), instrument: String?,
-                       sd: Double?, reliability: Double?, out: String?, plot: String?, data: DataProvenance) -> Report {
+                       sd: Double?, reliability: Double?, out: String?, plot: String?, data: DataProvenance,
+                       labels: VariableLabels = VariableLabels()) -> Report {
         // The contract's keys (DESIGN.md §7) first, in its order; additions follow.
         var fields: [(String, JSONValue)] = [
             ("method", .string(method.rawValue)),
@@ -28,9 +31,10 @@ extension ChangeResult {
         fields.append(("out", .string(out)))
         fields.append(("plot", .string(plot)))
         fields.append(("warnings", .array(warnings.map { .string($0) })))
-        let plots = plot == nil ? [] : [ChangePlot(result: self, pre: pre.values, post: post.values, preName: pre.name,
-                                                   postName: post.name, instrument: instrument).plot()]
-        return Report(json: .object(fields), tables: [table(pre: pre.name, post: post.name, instrument: instrument, data: data)],
+        let (preName, postName) = (labels.display(pre.name), labels.display(post.name))
+        let plots = plot == nil ? [] : [ChangePlot(result: self, pre: pre.values, post: post.values, preName: preName,
+                                                   postName: postName, instrument: instrument).plot()]
+        return Report(json: .object(fields), tables: [table(pre: preName, post: postName, instrument: instrument, data: data)],
                       plots: plots, warnings: warnings)
     }
 

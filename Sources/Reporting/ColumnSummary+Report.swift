@@ -7,18 +7,23 @@ extension ColumnSummary {
     /// columns the first `maxLevels` levels with counts, counts under `minCell` suppressed (with complementary
     /// suppression, so the column's n cannot reveal them). `metadata` (one per column, or empty) adds what an
     /// SPSS/Stata/SAS file said: a `label` key and a `declared_missing` count per column where there is one, and
-    /// a "Variable labels" table.
+    /// a "Variable labels" table. `labels` (the file's variable labels and any the user gave) name the columns in
+    /// the tables, are listed in that table and are the JSON's `label` key.
     public static func report(_ columns: [(name: String, summary: ColumnSummary)], metadata: [ColumnMetadata] = [],
-                              maxLevels: Int, minCell: Int, data: DataProvenance) throws(SuppressionError) -> Report {
+                              maxLevels: Int, minCell: Int, data: DataProvenance,
+                              labels: VariableLabels = VariableLabels()) throws(SuppressionError) -> Report {
         var suppression: [OneWaySuppression?] = []
         for (_, summary) in columns {
             // Code-like columns (client codes) list no levels, so there is nothing to suppress.
             guard case .categorical(let c) = summary, !c.isCodeLike else { suppression.append(nil); continue }
             suppression.append(try SmallCellSuppressor(minimumCell: minCell).suppressionPlan(counts: c.levels.map(\.count)))
         }
-        let annotations = metadata.count == columns.count ? metadata : Array(repeating: ColumnMetadata(), count: columns.count)
+        var annotations = metadata.count == columns.count ? metadata : Array(repeating: ColumnMetadata(), count: columns.count)
+        for (i, column) in columns.enumerated() {
+            if let label = labels[column.name] { annotations[i].label = label }
+        }
         return Report(json: json(columns, suppression, annotations, maxLevels: maxLevels, data: data),
-                      tables: tables(columns, suppression, maxLevels: maxLevels, minCell: minCell, data: data)
+                      tables: tables(columns, suppression, maxLevels: maxLevels, minCell: minCell, data: data, labels: labels)
                         + labelTable(columns.map(\.name), annotations))
     }
 
@@ -77,11 +82,12 @@ extension ColumnSummary {
     }
 
     private static func tables(_ summaries: [(name: String, summary: ColumnSummary)], _ suppression: [OneWaySuppression?],
-                               maxLevels: Int, minCell: Int, data: DataProvenance) -> [ResultTable] {
+                               maxLevels: Int, minCell: Int, data: DataProvenance, labels: VariableLabels) -> [ResultTable] {
         var numericRows: [[Cell]] = []
         var levelRows: [[Cell]] = []
         var anySuppressed = false
-        for ((name, summary), hidden) in zip(summaries, suppression) {
+        for ((column, summary), hidden) in zip(summaries, suppression) {
+            let name = labels.display(column)
             switch summary {
             case .numeric(let s):
                 numericRows.append([.text(name), .integer(s.n), .integer(s.missing), .number(s.mean), .number(s.sd),

@@ -1,12 +1,14 @@
+import DataTable
 import Models
 import Output
 
 extension CorrelationMatrix {
     /// `correlate`: the pairs (DESIGN.md §7 `pairs`), an APA table of pairs, the lower-triangle matrix when there
     /// are more than two variables, and a heatmap when `plot` names a figure. `names` are the variables in the
-    /// order the matrix was computed; `used` is the listwise row count (nil: pairwise, n per pair).
+    /// order the matrix was computed; `used` is the listwise row count (nil: pairwise, n per pair). `labels` name
+    /// the variables in the tables and heatmap; the JSON keeps the names.
     public func report(names: [String], controls: [String], level: Double, used: Int?, plot: String?,
-                       data: DataProvenance) -> Report {
+                       data: DataProvenance, labels: VariableLabels = VariableLabels()) -> Report {
         let listwise = missing == .listwise
         var warnings: [String] = []
         var pairs: [JSONValue] = []
@@ -20,12 +22,12 @@ extension CorrelationMatrix {
                     ("statistic", .number(r.statistic)), ("df", .number(r.degreesOfFreedom)), ("p_value", .number(r.pValue)),
                     ("p_adjusted", .number(entry.adjustedPValue)), ("conf_low", .number(r.confLow)), ("conf_high", .number(r.confHigh)),
                 ]))
-                rows.append([.text(x), .text(y), .integer(r.n), .number(r.estimate), .interval(r.confLow, r.confHigh),
+                rows.append([.text(labels.display(x)), .text(labels.display(y)), .integer(r.n), .number(r.estimate), .interval(r.confLow, r.confHigh),
                              .number(r.statistic), .number(r.pValue), .number(entry.adjustedPValue)])
             case .failure(let error):
                 warnings.append("\(x) and \(y): \(error)")
                 pairs.append(.object([("x", .string(x)), ("y", .string(y)), ("error", .string("\(error)"))]))
-                rows.append([.text(x), .text(y), .integer(nil), .number(nil), .interval(nil, nil), .number(nil), .number(nil), .number(nil)])
+                rows.append([.text(labels.display(x)), .text(labels.display(y)), .integer(nil), .number(nil), .interval(nil, nil), .number(nil), .number(nil), .number(nil)])
             }
         }
         let json: JSONValue = .object([
@@ -39,7 +41,7 @@ extension CorrelationMatrix {
         ])
         let statisticName = method == .pearson || !controls.isEmpty ? "t" : (method == .spearman ? "S" : "z")
         var notes = ["\(data.file): \(data.rows) rows; \(listwise ? "listwise" : "pairwise") deletion, n per pair shown."]
-        if !controls.isEmpty { notes.append("Partial correlations controlling for \(controls.joined(separator: ", ")).") }
+        if !controls.isEmpty { notes.append("Partial correlations controlling for \(controls.map(labels.display).joined(separator: ", ")).") }
         if method != .pearson { notes.append("p from cor.test(exact = FALSE); CI by Fisher z with the Bonett–Wright variance.") }
         if adjustment != .none { notes.append("p (adj.): \(adjustment.rawValue) adjustment over \(entries.count) pairs.") }
         var tables = [ResultTable(
@@ -49,8 +51,9 @@ extension CorrelationMatrix {
                       TableColumn(statisticName, kind: .decimal(2)), TableColumn("p", kind: .pValue),
                       TableColumn("p (adj.)", kind: .pValue)],
             rows: rows, notes: notes)]
-        if names.count > 2 { tables.append(matrixTable(names)) }
-        let plots = plot == nil ? [] : [heatmap(names, file: data.file)]
+        let shown = names.map(labels.display)
+        if names.count > 2 { tables.append(matrixTable(shown)) }
+        let plots = plot == nil ? [] : [heatmap(shown, file: data.file)]
         return Report(json: json, tables: tables, plots: plots, warnings: warnings)
     }
 
@@ -92,6 +95,7 @@ extension CorrelationMatrix {
             description: "Heatmap of \(method.rawValue) correlations among \(names.count) variables from \(file).\(summary)",
             x: .categorical(nil, names), y: .categorical(nil, names),
             layers: [Layer(.heatmap(Heatmap(values: values, colorBarTitle: symbol)))],
-            width: side + 100, height: side)
+            // Long (labelled) names widen the figure by what the y labels take beyond about 120 px.
+            width: side + 100 + max(0, (names.map(Plot.estimatedTickLabelWidth).max() ?? 0) - 120), height: side)
     }
 }

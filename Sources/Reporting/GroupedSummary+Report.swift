@@ -7,7 +7,9 @@ extension GroupedSummary {
     /// than `minCell` rows are suppressed, and a second group with them when one hidden group could be recovered
     /// from the overall row (complementary suppression, `SmallCellSuppressor.hiddenGroups`). Minima and maxima
     /// are not shown per group: they are single clients.
-    public func report(by: String, minCell: Int, data: DataProvenance) throws(SuppressionError) -> Report {
+    /// `labels` name the columns in the table (the JSON keeps the names).
+    public func report(by: String, minCell: Int, data: DataProvenance,
+                       labels: VariableLabels = VariableLabels()) throws(SuppressionError) -> Report {
         let hidden = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: sizes)
         var groupsJSON: [JSONValue] = []
         var rows: [[Cell]] = []
@@ -21,13 +23,13 @@ extension GroupedSummary {
             for (i, (name, s)) in zip(columns, summaries[g]).enumerated() {
                 columnsJSON.append(.object([("name", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
                                             ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("median", .number(s.median))]))
-                rows.append([.text(i == 0 ? level : ""), .integer(i == 0 ? sizes[g] : nil), .text(name), .integer(s.n),
+                rows.append([.text(i == 0 ? level : ""), .integer(i == 0 ? sizes[g] : nil), .text(labels.display(name)), .integer(s.n),
                              .number(s.mean), .number(s.sd), .number(s.median)])
             }
             groupsJSON.append(.object([("level", .string(level)), ("n", .integer(sizes[g])), ("suppressed", .bool(false)),
                                        ("columns", .array(columnsJSON))]))
         }
-        var notes = ["\(data.file): \(data.rows) rows grouped by \(by). sd uses n − 1."]
+        var notes = ["\(data.file): \(data.rows) rows grouped by \(labels.display(by)). sd uses n − 1."]
         if hidden.contains(true) {
             notes.append("Groups with fewer than \(minCell) rows are suppressed, and another group with them where the total could reveal one (--min-cell).")
         }
@@ -37,8 +39,8 @@ extension GroupedSummary {
             ("missing_group", .integer(missingGroup)), ("groups", .array(groupsJSON)),
         ])
         let table = ResultTable(
-            title: "Numeric columns by \(by)",
-            columns: [TableColumn(by), TableColumn("Rows", kind: .integer), TableColumn("Column"), TableColumn("n", kind: .integer),
+            title: "Numeric columns by \(labels.display(by))",
+            columns: [TableColumn(labels.display(by)), TableColumn("Rows", kind: .integer), TableColumn("Column"), TableColumn("n", kind: .integer),
                       TableColumn("Mean", kind: .decimal(2)), TableColumn("SD", kind: .decimal(2)), TableColumn("Median", kind: .decimal(2))],
             rows: rows, notes: notes)
         return Report(json: json, tables: [table])

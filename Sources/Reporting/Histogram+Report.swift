@@ -6,13 +6,16 @@ import Privacy
 extension Histogram {
     /// `plot histogram`: the figure (bars, or one step outline per group), a table of counts per bin and the
     /// JSON summary. `groups` are the groups whose values were counted, in the order of `counts`; `by` is the
-    /// grouping column (nil: one group). Counts of a pooled small group are never shown per bin.
+    /// grouping column (nil: one group). Counts of a pooled small group are never shown per bin. `labels` name
+    /// the columns in the figure and table; the JSON keeps the names.
     public func report(x: String, by: String?, groups: PooledGroups, minCell: Int, title: String?, figure: String,
-                       dropped: Int, data: DataProvenance) -> Report {
-        Report(json: json(x: x, by: by, groups: groups, minCell: minCell, figure: figure, data: data),
-               tables: [table(x: x, by: by, groups: groups, minCell: minCell, dropped: dropped, file: data.file)],
-               plots: [plot(x: x, by: by, groups: groups, minCell: minCell, title: title, dropped: dropped, file: data.file)],
-               warnings: groups.warnings(by: by, minCell: minCell))
+                       dropped: Int, data: DataProvenance, labels: VariableLabels = VariableLabels()) -> Report {
+        let (shownX, shownBy) = (labels.display(x), by.map(labels.display))
+        return Report(json: json(x: x, by: by, groups: groups, minCell: minCell, figure: figure, data: data),
+                      tables: [table(x: shownX, by: shownBy, groups: groups, minCell: minCell, dropped: dropped, file: data.file)],
+                      plots: [plot(x: shownX, by: shownBy, groups: groups, minCell: minCell, title: title, dropped: dropped,
+                                   file: data.file)],
+                      warnings: groups.warnings(by: by, minCell: minCell))
     }
 
     private func plot(x: String, by: String?, groups: PooledGroups, minCell: Int, title: String?, dropped: Int,

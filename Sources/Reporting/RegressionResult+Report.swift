@@ -1,3 +1,4 @@
+import DataTable
 import Models
 import Output
 
@@ -6,16 +7,21 @@ import Output
 /// `RegressionResult+Diagnostics.swift`.
 extension RegressionResult {
     /// `exponentiate`, `standardize` and `offset` are what the user asked for (the JSON echoes the offset).
-    public func report(exponentiate: Bool, standardize: Bool, offset: String?, data: DataProvenance) -> Report {
-        Report(json: json(exponentiate: exponentiate, offset: offset, data: data),
-               tables: tables(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data),
-               plots: [coefficientPlot(exponentiate: exponentiate)], warnings: warnings)
+    /// `labels` name the variables in the table and plot (`TermLabels`); the JSON keeps each term and adds its
+    /// `label` where it has one.
+    public func report(exponentiate: Bool, standardize: Bool, offset: String?, data: DataProvenance,
+                       labels: VariableLabels = VariableLabels()) -> Report {
+        let terms = TermLabels(labels, schema: schema)
+        return Report(json: json(exponentiate: exponentiate, offset: offset, data: data, terms: terms),
+                      tables: tables(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data, terms: terms),
+                      plots: [coefficientPlot(exponentiate: exponentiate, labels: labels)], warnings: warnings)
     }
 
     /// Forest-style plot of the estimable non-intercept coefficients with their intervals; on the ratio
     /// scale (log axis, reference 1) with --exponentiate, else on the coefficient scale (reference 0).
-    public func coefficientPlot(exponentiate: Bool) -> Plot {
+    public func coefficientPlot(exponentiate: Bool, labels: VariableLabels = VariableLabels()) -> Plot {
         let r = self
+        let terms = TermLabels(labels, schema: schema)
         let shown = r.coefficients.filter { !$0.aliased && $0.term != "(Intercept)" && $0.estimate != nil }
         let ratio = exponentiate && r.model != .ols
         let estimates = shown.map { ratio ? ($0.expEstimate ?? .nan) : ($0.estimate ?? .nan) }
@@ -25,14 +31,15 @@ extension RegressionResult {
         let percent = PlotNumber.percent(r.level)
         let name = ratio ? (r.model == .logit ? "Odds ratio" : "Rate ratio") : "Estimate"
         let x: Axis = ratio ? .log10("\(name) (\(percent) CI)", including: [1]) : .linear("\(name) (\(percent) CI)", including: [0])
-        let summary = shown.map { c -> String in
+        let names = shown.map { terms.display($0.term) }
+        let summary = zip(shown, names).map { c, name -> String in
             let e = ratio ? c.expEstimate : c.estimate
-            return "\(c.term) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
+            return "\(name) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
         }.joined(separator: "; ")
         return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
                     description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
                         + " (\(r.covariance.reportDescription) standard errors): \(summary).",
-                    x: x, y: .categorical(nil, shown.map(\.term)),
+                    x: x, y: .categorical(nil, names),
                     layers: [
                         Layer(.reference(ratio ? .vertical(x: 1) : .vertical(x: 0)),
                               style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
@@ -40,16 +47,20 @@ extension RegressionResult {
                               style: MarkStyle(color: Color.okabeIto[4])),
                         Layer(.points(x: estimates, y: positions), style: MarkStyle(color: Color.okabeIto[4])),
                     ],
+                    // Long (labelled) terms widen the figure instead of squeezing the panel below about 380 px.
+                    width: max(640, 380 + (names.map(Plot.estimatedTickLabelWidth).max() ?? 0)),
                     height: max(200, 80 + 28 * Double(shown.count)), idPrefix: "fit")
     }
 
-    private func json(exponentiate: Bool, offset: String?, data: DataProvenance) -> JSONValue {
+    private func json(exponentiate: Bool, offset: String?, data: DataProvenance, terms: TermLabels) -> JSONValue {
         let r = self
         func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
         let standardized = r.standardizedCoefficients
         let coefficients: [JSONValue] = r.coefficients.enumerated().map { k, c in
-            var fields: [(String, JSONValue)] = [
-                ("term", .string(c.term)), ("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
+            var fields: [(String, JSONValue)] = [("term", .string(c.term))]
+            if let label = terms.label(c.term) { fields.append(("label", .string(label))) }
+            fields += [
+                ("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
                 ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
                 ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased)),
             ]
@@ -96,7 +107,8 @@ extension RegressionResult {
         return .object(top)
     }
 
-    private func tables(exponentiate: Bool, standardize: Bool, offset: String?, data: DataProvenance) -> [ResultTable] {
+    private func tables(exponentiate: Bool, standardize: Bool, offset: String?, data: DataProvenance,
+                        terms: TermLabels) -> [ResultTable] {
         let r = self
         let perCoefficientDF = r.covariance.hasCoefficientDF
         let statisticName = r.model == .ols || perCoefficientDF ? "t" : "z"
@@ -112,7 +124,8 @@ extension RegressionResult {
         }
         if standardize { columns.append(TableColumn("β", kind: .bounded(2))) }
         let rows: [[Cell]] = r.coefficients.enumerated().map { k, c in
-            var row: [Cell] = [.text(c.aliased ? "\(c.term) (aliased)" : c.term), .number(c.estimate), .number(c.stdError),
+            let term = terms.display(c.term)
+            var row: [Cell] = [.text(c.aliased ? "\(term) (aliased)" : term), .number(c.estimate), .number(c.stdError),
                                .number(c.statistic)]
             if perCoefficientDF { row.append(.number(c.df)) }
             row += [.number(c.pValue), .interval(c.confLow, c.confHigh)]
@@ -127,6 +140,9 @@ extension RegressionResult {
         if perCoefficientDF {
             notes.append("CR2: t tests and intervals on Satterthwaite degrees of freedom per coefficient (df column), "
                          + "as clubSandwich's coef_test and conf_int; with few or unbalanced clusters df can be far below the cluster count.")
+        }
+        if let outcome = try? schema.parsedFormula().outcome, let label = Self.outcomeLabel(outcome, terms.labels) {
+            notes.append("Outcome: \(label) (\(outcome.label)).")
         }
         if let event = r.event {
             notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
@@ -157,6 +173,15 @@ extension RegressionResult {
                 : "β: change on the link scale per SD of numeric predictors; indicator columns per unit.")
         }
         return [ResultTable(title: "\(r.model.rawValue.uppercased()): \(r.formula)", columns: columns, rows: rows, notes: notes)]
+    }
+}
+
+extension RegressionResult {
+    /// The label of the outcome as written (`log(y)` only under that name), or of the column it is.
+    static func outcomeLabel(_ outcome: FormulaVariable, _ labels: VariableLabels) -> String? {
+        if let own = labels[outcome.label] { return own }
+        if case .column(let column) = outcome.kind { return labels[column] }
+        return nil
     }
 }
 

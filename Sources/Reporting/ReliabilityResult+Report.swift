@@ -1,11 +1,14 @@
+import DataTable
 import Measures
 import Output
 
 extension ReliabilityResult {
     /// `reliability`: the §7 object of the total scale (with the instrument, data, level and, when asked, each
     /// subscale), a summary table of every scale and the item statistics of the total. `subscales` is nil when
-    /// they were not asked for.
-    public func report(subscales: [SubscaleReliability]?, instrument: String?, level: Double, data: DataProvenance) -> Report {
+    /// they were not asked for. `labels` name the items in the item table (an SPSS item's wording); the JSON keeps
+    /// the column names.
+    public func report(subscales: [SubscaleReliability]?, instrument: String?, level: Double, data: DataProvenance,
+                       labels: VariableLabels = VariableLabels()) -> Report {
         let parts = subscales ?? []
         let warnings = combinedWarnings(parts)
         var fields = jsonFields
@@ -18,7 +21,7 @@ extension ReliabilityResult {
             })))
         }
         fields.append(("warnings", .array(warnings.map { .string($0) })))
-        return Report(json: .object(fields), tables: tables(parts, instrument: instrument, level: level, data: data),
+        return Report(json: .object(fields), tables: tables(parts, instrument: instrument, level: level, data: data, labels: labels),
                       warnings: warnings)
     }
 
@@ -47,7 +50,8 @@ extension ReliabilityResult {
         return all.filter { seen.insert($0).inserted }
     }
 
-    private func tables(_ parts: [SubscaleReliability], instrument: String?, level: Double, data: DataProvenance) -> [ResultTable] {
+    private func tables(_ parts: [SubscaleReliability], instrument: String?, level: Double, data: DataProvenance,
+                        labels: VariableLabels) -> [ResultTable] {
         let percent = NumberFormat.fixed(100 * level, places: 0)
         let scaleName = instrument ?? "items"
         let scales = [(instrument.map { "\($0) total" } ?? "All items", self)] + parts.map { ($0.name, $0.result) }
@@ -69,7 +73,7 @@ extension ReliabilityResult {
             columns: [TableColumn("Item", key: "item"),
                       TableColumn("Item–rest r", kind: .bounded(2), key: "item_rest_r"),
                       TableColumn("α if dropped", kind: .bounded(2), key: "alpha_if_dropped")],
-            rows: itemStats.map { [.text($0.item), .number($0.itemRestCorrelation), .number($0.alphaIfDropped)] },
+            rows: itemStats.map { [.text(labels.display($0.item)), .number($0.itemRestCorrelation), .number($0.alphaIfDropped)] },
             notes: ["Item–rest r: correlation of the item with the sum of the other items."])
         return [summary, itemTable]
     }

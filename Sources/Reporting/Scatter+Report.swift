@@ -1,3 +1,4 @@
+import DataTable
 import Models
 import Output
 import Privacy
@@ -22,8 +23,9 @@ public struct Scatter {
     }
 
     /// `plot scatter`: the figure, a table of groups (with each line when `fit` is given) and the JSON summary.
+    /// `labels` name the columns in the figure and table; the JSON keeps the names.
     public func report(fit: String?, level: Double, minCell: Int, title: String?, figure: String, dropped: Int,
-                       data: DataProvenance) -> Report {
+                       data: DataProvenance, labels: VariableLabels = VariableLabels()) -> Report {
         var warnings: [String] = []
         for (group, outcome) in zip(groups.groups, fits) {
             guard case .failure(let error) = outcome else { continue }
@@ -32,9 +34,12 @@ public struct Scatter {
         }
         warnings += groups.warnings(by: by, minCell: minCell)
         let bands = fits.map { try? $0?.get() }
+        let shown = Scatter(x: (labels.display(x.name), x.values), y: (labels.display(y.name), y.values),
+                            by: by.map(labels.display), groups: groups, fits: fits)
         return Report(json: json(bands, fit: fit, level: level, minCell: minCell, figure: figure, data: data),
-                      tables: [table(bands, withFit: fit != nil, level: level, minCell: minCell, dropped: dropped, file: data.file)],
-                      plots: [plot(bands, level: level, minCell: minCell, title: title, dropped: dropped, file: data.file)],
+                      tables: [shown.table(bands, withFit: fit != nil, level: level, minCell: minCell, dropped: dropped,
+                                           file: data.file)],
+                      plots: [shown.plot(bands, level: level, minCell: minCell, title: title, dropped: dropped, file: data.file)],
                       warnings: warnings)
     }
 

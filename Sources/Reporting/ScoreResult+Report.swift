@@ -5,7 +5,9 @@ import Output
 extension ScoreResult {
     /// `score`: rows read, scored, prorated and unscored, invalid cells, and the distribution of each score
     /// (`distributions`, from `scoreDistributions(subscaleCount:)`). `out` is the scored CSV as the user named it.
-    public func report(distributions: [(name: String, summary: NumericSummary)], out: String?, data: DataProvenance) -> Report {
+    /// `labels` name the scores in the distribution table; the JSON keeps the column names.
+    public func report(distributions: [(name: String, summary: NumericSummary)], out: String?, data: DataProvenance,
+                       labels: VariableLabels = VariableLabels()) -> Report {
         let scores: [JSONValue] = distributions.map { name, s in
             .object([("column", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
                      ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("min", .number(s.min)),
@@ -43,7 +45,7 @@ extension ScoreResult {
                       TableColumn("SD", kind: .decimal(2)), TableColumn("Min", kind: .decimal(2)),
                       TableColumn("Max", kind: .decimal(2))],
             rows: distributions.map { name, s in
-                [.text(name), .integer(s.n), .number(s.mean), .number(s.sd), .number(s.min), .number(s.max)]
+                [.text(labels.display(name)), .integer(s.n), .number(s.mean), .number(s.sd), .number(s.min), .number(s.max)]
             },
             notes: ["SD uses n − 1."])
         return Report(json: json, tables: [counts, distribution], warnings: warnings)

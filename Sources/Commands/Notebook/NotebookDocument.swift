@@ -10,6 +10,8 @@ struct NotebookDocument {
     }
 
     enum Segment {
+        /// The front matter, fences included: copied to the Markdown report, not shown in the HTML one.
+        case frontMatter(source: String)
         /// Markdown copied to the report as it is (including the fences of non-alliance blocks).
         case prose(String)
         /// An alliance block: its original text (fences included) and its commands.
@@ -17,12 +19,22 @@ struct NotebookDocument {
     }
 
     let segments: [Segment]
+    /// The front matter's lines (between the fences) with their 1-based line numbers, when the notebook has one.
+    let frontMatter: [(number: Int, text: Substring)]?
 
     init(text: String) {
         var segments: [Segment] = []
         var prose: [Substring] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var i = 0
+        var frontMatter: [(number: Int, text: Substring)]?
+        // Front matter: a first line `---` and a closing `---` or `...` (as Pandoc reads a YAML block).
+        if let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" || first == "\u{FEFF}---",
+           let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingCharacters(in: .whitespaces)) }) {
+            frontMatter = (1..<close).map { (number: $0 + 1, text: lines[$0]) }
+            segments.append(.frontMatter(source: lines[0...close].joined(separator: "\n")))
+            i = close + 1
+        }
         func flushProse() {
             if !prose.isEmpty { segments.append(.prose(prose.joined(separator: "\n"))) }
             prose = []
@@ -56,6 +68,7 @@ struct NotebookDocument {
         }
         flushProse()
         self.segments = segments
+        self.frontMatter = frontMatter
     }
 
     private static func openingFence(_ line: Substring) -> (marker: String, info: String)? {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ink
+import DataTable
 import Output
 
 /// Executes a notebook's alliance blocks in-process and writes the report: DIR/<name>.md (the notebook with each
@@ -43,6 +44,9 @@ struct NotebookRunner {
                                  outputDirectory: outputDirectory,
                                  standardOutput: { _ in }, standardError: { sink.errors += $0 })
         let document = NotebookDocument(text: text)
+        if let lines = document.frontMatter {
+            try setLabels(from: lines, in: context)
+        }
         var markdown: [String] = []
         var html = HTMLReport(title: name)
         var blocks: [JSONValue] = []
@@ -50,6 +54,8 @@ struct NotebookRunner {
         var resultIndex = 0
         segments: for segment in document.segments {
             switch segment {
+            case .frontMatter(let source):
+                markdown.append(source)
             case .prose(let p):
                 markdown.append(p)
                 html.appendMarkdown(p)
@@ -93,6 +99,21 @@ struct NotebookRunner {
                                 context: context, blocks: blocks, failures: failures.count)
         try context.writeFile(manifest.json().prettyPrinted() + "\n", to: "manifest.json")
         return Outcome(failures: failures, reportPaths: [mdPath, htmlPath])
+    }
+
+    /// The front matter's `labels` become the run's labels (a labels file is read as an input of the run).
+    private func setLabels(from lines: [(number: Int, text: Substring)], in context: RunContext) throws {
+        let frontMatter: NotebookFrontMatter
+        do {
+            frontMatter = try NotebookFrontMatter(lines: lines)
+        } catch {
+            throw CLIError.usage("\(notebookPath):\(error.line): front matter: \(error.message)")
+        }
+        switch frontMatter.labels {
+        case .entries(let entries)?: context.labels = VariableLabels(entries)
+        case .file(let file)?: context.labels = try LabelOptions.readFile(file, in: context)
+        case nil: break
+        }
     }
 
     private func execute(_ command: NotebookDocument.Command, in context: RunContext) throws -> CommandReport {

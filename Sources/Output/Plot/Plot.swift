@@ -37,6 +37,12 @@ public struct Plot: Sendable {
         self.idPrefix = idPrefix
     }
 
+    /// The width layout reserves for a tick label (an estimate: SVG text cannot be measured), so that a figure
+    /// with long category labels (labelled model terms) can be made wider and keep its panel readable.
+    public static func estimatedTickLabelWidth(_ text: String) -> Double {
+        TextMetrics.width(text, fontSize: PlotStyle.tickFont)
+    }
+
     /// The standalone SVG document (UTF-8 text ending in a newline).
     public func svg() -> String {
         PlotRenderer(plot: self).render()
