@@ -90,6 +90,19 @@ def load(out, workload, runs):
     return tables
 
 
+def warnings(path, limit=4):
+    """A tool's distinct convergence messages from its round-1 standard error."""
+    if not os.path.exists(path):
+        return []
+    found = []
+    for line in open(path, errors="replace"):
+        m = re.search(r"(ConvergenceWarning: .*|Model failed to converge.*|Model is nearly unidentifiable.*|"
+                      r"boundary \(singular\) fit.*|converged = False.*)", line)
+        if m and m.group(1).strip() not in found:
+            found.append(m.group(1).strip())
+    return found[:limit] + ([f"… {len(found) - limit} more"] if len(found) > limit else [])
+
+
 def rel(a, b):
     if a is None or b is None:
         return None
@@ -137,6 +150,10 @@ def estimates(out, workloads):
         if ref == "r" and "r2" in tables:
             same = all(tables["r2"].get(p) == tables["r"][p] for p in names if p in tables["r"])
             print(f"- lme4 after fread(nThread = 2): {'identical estimates' if same else 'estimates differ'}")
+        for t in shown:
+            notes = warnings(os.path.join(out, f"{w}_{t}.err"))
+            if notes:
+                print(f"- {LABEL[t]} warned: " + "; ".join(notes))
         at = os.path.join(out, f"{w}_sm_at_lme4.txt")
         if "r" in tables and os.path.exists(at):
             value = float(open(at).read())
