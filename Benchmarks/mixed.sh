@@ -110,9 +110,13 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cores online"
     echo "ram: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
     for f in $(printf '%s\n' "$DATA_A" "$DATA_B" | sort -u); do
-        [ -f "$f" ] && echo "data: $f, $(($(wc -l < "$f") - 1)) rows, $(stat -c %s "$f") bytes, md5 $(md5sum "$f" | cut -d' ' -f1)"
+        if [ -f "$f" ]; then
+            echo "data: $f, $(($(wc -l < "$f") - 1)) rows, $(stat -c %s "$f") bytes, md5 $(md5sum "$f" | cut -d' ' -f1)"
+        fi
     done
-    if wants alliance; then echo "alliance: $ALLIANCE ($(git log -1 --format='%h %cd' --date=short 2>/dev/null || echo 'no git'))"; fi
+    if wants alliance; then
+        echo "alliance: $ALLIANCE, built $(date -u -r "$ALLIANCE" '+%Y-%m-%d %H:%M UTC'); worktree HEAD $(git log -1 --format='%h' 2>/dev/null || echo '(no git)')"
+    fi
     echo "swift: $(swift --version 2>&1 | head -1)"
     echo "R: $(R --version | head -1); data.table $(Rscript -e 'cat(as.character(packageVersion("data.table")))'); lme4 $(Rscript -e 'cat(as.character(packageVersion("lme4")))')"
     echo "python: $(python3 --version 2>&1); pandas $(python3 -c 'import pandas; print(pandas.__version__)'); statsmodels $(python3 -c 'import statsmodels; print(statsmodels.__version__)'); numpy $(python3 -c 'import numpy; print(numpy.__version__)')"

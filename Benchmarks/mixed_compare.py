@@ -200,7 +200,9 @@ def summary(out, workloads):
                 wall = statistics.mean(r[1] for r in ok)
                 cpu = statistics.mean(r[2] for r in ok)
                 rss = max(r[3] for r in ok)
-                cells = [f"{len(ok)}", f"{wall:.2f} ± {sd([r[1] for r in ok]):.2f}", f"{cpu:.2f}", f"{rss:.0f}",
+                extra = "".join(f" (+{sum(r[0] == k for r in bad)} {k})" for k in ("timeout", "failed")
+                                if any(r[0] == k for r in bad))
+                cells = [f"{len(ok)}{extra}", f"{wall:.2f} ± {sd([r[1] for r in ok]):.2f}", f"{cpu:.2f}", f"{rss:.0f}",
                          f"{wall / a_wall:.1f}×" if a_wall else "—", f"{cpu / a_cpu:.1f}×" if a_cpu else "—",
                          f"{a_rss / rss:.2f}" if a_rss else "—"]
             elif bad[0][0] == "timeout":
@@ -215,6 +217,37 @@ def summary(out, workloads):
             r = hf[f"{w}_alliance"]
             print(f"| {w} | alliance, hyperfine | {len(r['times'])} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} "
                   "| | | | | |")
+    aims(runs, workloads, float(timeout))
+
+
+def aims(runs, workloads, timeout):
+    """Issue 12's aims: wall >= 20x lme4 and >= 100x statsmodels, peak RSS below half of lme4's."""
+    lines = []
+    for w in workloads:
+        base = [r for r in runs.get(f"{w}_alliance", []) if r[0] == "ok"]
+        if not base:
+            continue
+        wall = statistics.mean(r[1] for r in base)
+        rss = max(r[3] for r in base)
+        for tool, aim in (("r", 20), ("r2", 20), ("sm", 100)):
+            peer = runs.get(f"{w}_{tool}", [])
+            ok = [r for r in peer if r[0] == "ok"]
+            if ok:
+                ratio = statistics.mean(r[1] for r in ok) / wall
+                text = f"{ratio:.1f}× (aim ≥ {aim}×: {'met' if ratio >= aim else 'not met'})"
+                if tool != "sm":
+                    share = rss / max(r[3] for r in ok)
+                    text += f", peak RSS {share:.2f} of lme4's (aim < 0.5: {'met' if share < 0.5 else 'not met'})"
+            elif peer and peer[0][0] == "timeout":
+                ratio = timeout / wall
+                text = f"> {ratio:.0f}× (stopped at {timeout:.0f} s; aim ≥ {aim}×: " + \
+                       ("met" if ratio >= aim else "undecided") + ")"
+            else:
+                continue
+            lines.append(f"- {w}, {LABEL[tool]}: wall {text}")
+    if lines:
+        print("\nAims of issue 12, from the interleaved rounds:\n")
+        print("\n".join(lines))
 
 
 def main():
