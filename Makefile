@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ALLIANCE := .build/release/alliance
 
-.PHONY: deps build release demo test bench-csv bench-models bench-statfiles gallery clean-out
+.PHONY: deps build release demo test bench-csv bench-models bench-mixed bench-statfiles gallery clean-out
 
 deps:
 	@./Scripts/install-deps.sh
@@ -24,6 +24,9 @@ bench-csv: release
 
 bench-models: release
 	./Benchmarks/models.sh
+
+bench-mixed: release
+	./Benchmarks/mixed.sh
 
 bench-statfiles: release
 	./Benchmarks/statfiles.sh
