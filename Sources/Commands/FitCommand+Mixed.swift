@@ -23,7 +23,9 @@ extension FitCommand {
         }
         let options = LinearMixedModelOptions(reml: !ml, degreesOfFreedom: dfMethod, level: level,
                                               references: try regressionOptions().references)
+        try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
         let result: LinearMixedModelResult
         do {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)
@@ -33,7 +35,7 @@ extension FitCommand {
         } catch let error as FormulaError {
             throw FitCommand.cliError(.formula(error), file: data.path)
         }
-        let report = result.report(data: data.provenance)
+        let report = result.report(data: data.provenance, labels: labels)
         var figures: [String] = []
         if let plot, let coefficients = report.plots.first {
             figures.append(try context.writeFile(coefficients.svg(), to: plot))

@@ -1,3 +1,4 @@
+import DataTable
 import Models
 import Optimization
 import Output
@@ -6,8 +7,10 @@ import Output
 /// `groups`, `icc`, `fit` with `method`, the criterion, `singular` and `optimizer`), the APA tables of fixed
 /// effects and variance components, and the coefficient plot.
 extension LinearMixedModelResult {
-    public func report(data: DataProvenance) -> Report {
-        Report(json: json(data: data), tables: tables(data: data), plots: [coefficientPlot()], warnings: warnings)
+    public func report(data: DataProvenance, labels: VariableLabels = VariableLabels()) -> Report {
+        let terms = TermLabels(labels, schema: schema)
+        return Report(json: json(data: data, terms: terms), tables: tables(data: data, terms: terms),
+                      plots: [coefficientPlot(terms: terms)], warnings: warnings)
     }
 
     /// How the fixed-effects df were found, in words.
@@ -21,12 +24,15 @@ extension LinearMixedModelResult {
 
     public var methodName: String { reml ? "REML" : "ML" }
 
-    private func json(data: DataProvenance) -> JSONValue {
+    private func json(data: DataProvenance, terms: TermLabels) -> JSONValue {
         func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
         let coefficients: [JSONValue] = self.coefficients.map { c in
-            .object([("term", .string(c.term)), ("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
-                     ("df", number(c.df)), ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
-                     ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased))])
+            var fields: [(String, JSONValue)] = [("term", .string(c.term))]
+            if let label = terms.label(c.term) { fields.append(("label", .string(label))) }
+            fields += [("estimate", number(c.estimate)), ("std_error", number(c.stdError)),
+                       ("df", number(c.df)), ("statistic", number(c.statistic)), ("p_value", number(c.pValue)),
+                       ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased))]
+            return .object(fields)
         }
         let random: [JSONValue] = varianceComponents.map { v in
             if let r = v.correlation {
@@ -63,13 +69,13 @@ extension LinearMixedModelResult {
         ])
     }
 
-    private func tables(data: DataProvenance) -> [ResultTable] {
+    private func tables(data: DataProvenance, terms: TermLabels) -> [ResultTable] {
         let percent = PlotNumber.percent(confidenceLevel)
         let fixedColumns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
                             TableColumn("df", kind: .decimal(1)), TableColumn("t", kind: .decimal(2)), TableColumn("p", kind: .pValue),
                             TableColumn("\(percent) CI", kind: .interval(3))]
         let fixedRows: [[Cell]] = coefficients.map { c in
-            [.text(c.aliased ? "\(c.term) (aliased)" : c.term), .number(c.estimate), .number(c.stdError), .number(c.df),
+            [.text(c.aliased ? "\(terms.display(c.term)) (aliased)" : terms.display(c.term)), .number(c.estimate), .number(c.stdError), .number(c.df),
              .number(c.statistic), .number(c.pValue), .interval(c.confLow, c.confHigh)]
         }
         func fixed(_ x: Double, _ places: Int) -> String { NumberFormat.fixed(x, places: places) }
@@ -85,9 +91,10 @@ extension LinearMixedModelResult {
                              TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
         let randomRows: [[Cell]] = varianceComponents.map { v in
             if let r = v.correlation {
-                return [.text(v.group), .text(v.terms.joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+                return [.text(terms.display(v.group)), .text(v.terms.map(terms.display).joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
             }
-            return [.text(v.group), .text(v.terms.first ?? ""), .number(v.variance), .number(v.standardDeviation), .number(nil)]
+            return [.text(v.group == "Residual" ? v.group : terms.display(v.group)), .text(v.terms.first.map(terms.display) ?? ""),
+                    .number(v.variance), .number(v.standardDeviation), .number(nil)]
         }
         var randomNotes: [String] = []
         for i in intraclassCorrelations {
@@ -102,14 +109,14 @@ extension LinearMixedModelResult {
     }
 
     /// The fixed effects (without the intercept) with their intervals.
-    public func coefficientPlot() -> Plot {
+    public func coefficientPlot(terms: TermLabels) -> Plot {
         let shown = coefficients.filter { !$0.aliased && $0.term != "(Intercept)" && $0.estimate != nil }
         let positions = shown.indices.map(Double.init)
         let percent = PlotNumber.percent(confidenceLevel)
-        let summary = shown.map { "\($0.term) \($0.estimate.map { NumberFormat.fixed($0, places: 3) } ?? "—")" }.joined(separator: "; ")
+        let summary = shown.map { "\(terms.display($0.term)) \($0.estimate.map { NumberFormat.fixed($0, places: 3) } ?? "—")" }.joined(separator: "; ")
         return Plot(title: "LMM: \(formula)",
                     description: "Coefficient plot of \(shown.count) fixed effects with \(percent) confidence intervals (\(dfDescription)): \(summary).",
-                    x: .linear("Estimate (\(percent) CI)", including: [0]), y: .categorical(nil, shown.map(\.term)),
+                    x: .linear("Estimate (\(percent) CI)", including: [0]), y: .categorical(nil, shown.map { terms.display($0.term) }),
                     layers: [
                         Layer(.reference(.vertical(x: 0)), style: MarkStyle(color: Color.okabeIto[7], dash: .dashed)),
                         Layer(.intervals(positions: positions, low: shown.map { $0.confLow ?? .nan }, high: shown.map { $0.confHigh ?? .nan },
