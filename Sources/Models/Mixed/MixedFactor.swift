@@ -31,9 +31,17 @@ final class MixedFactor {
     private(set) var logDeterminantX = 0.0
     private(set) var valid = false
 
+    /// Whether the second factor is nested in the first: every level of the first meets one level of the second.
+    let nestedInFirst: Bool
+
     init(products: MixedCrossProducts, structure: RandomEffectsStructure) {
         self.products = products
         self.structure = structure
+        if let sparse = products.sparse.first {
+            nestedInFirst = (0..<(sparse.offsets.count - 1)).allSatisfy { sparse.offsets[$0 + 1] - sparse.offsets[$0] <= 1 }
+        } else {
+            nestedInFirst = false
+        }
         self.p = products.p
         l0 = products.diagonal0
         lSparse = products.sparse.map(\.values)
@@ -153,6 +161,11 @@ final class MixedFactor {
         for a in 1..<max(k, 1) {
             let wa = blocks[a].width
             let qa = blocks[a].q
+            // A factor nested in the first (each client in one therapist) keeps a block-diagonal L_{1,1}: no fill-in, so
+            // factor its q × q diagonal blocks alone instead of the whole dense block (MixedModels.jl keeps it Diagonal).
+            if a == 1 && nestedInFirst {
+                guard factorNestedDiagonal(width: wa, q: qa, logDeterminant: &logDet) else { return }
+            } else {
             // L_{a,a} = λᵀA_{a,a}λ + I − L_{a,0}L_{a,0}ᵀ − Σ_{1≤j<a} L_{a,j}L_{a,j}ᵀ.
             Self.scaleDense(source: products.dense[a][a], into: &lDense[a][a], rows: wa, columns: wa,
                             qRow: qa, qColumn: qa, left: lambdas[a], right: lambdas[a])
@@ -172,6 +185,7 @@ final class MixedFactor {
             }
             guard ok else { return }
             for d in 0..<wa { logDet += 2 * log(lDense[a][a][d * wa + d]) }
+            }
             // Blocks below: L_{b,a} = (λ_bᵀA_{b,a}λ_a − L_{b,0}L_{a,0}ᵀ − Σ L_{b,j}L_{a,j}ᵀ) L_{a,a}⁻ᵀ.
             for b in (a + 1)..<max(k, a + 1) {
                 let wb = blocks[b].width
@@ -262,6 +276,42 @@ final class MixedFactor {
         logDeterminantZ = logDet
         logDeterminantX = logDetX
         valid = logDet.isFinite && logDetX.isFinite
+    }
+
+    /// L_{1,1} of a factor nested in the first, diagonal block by diagonal block: λᵀA_jjλ + I − Σ (the fill from the
+    /// first factor lands on the diagonal blocks only), factored in place; off-diagonal blocks stay zero.
+    private func factorNestedDiagonal(width w: Int, q: Int, logDeterminant: inout Double) -> Bool {
+        var scratch = [Double](repeating: 0, count: q * q)
+        var block = [Double](repeating: 0, count: q * q)
+        var source = [Double](repeating: 0, count: q * q)
+        let levels = w / q
+        let lambda = lambdas[1]
+        // Scale and add I on the diagonal blocks (the off-diagonal entries are zero and stay so).
+        for j in 0..<levels {
+            for c in 0..<q { for d in 0..<q { source[c * q + d] = products.dense[1][1][(j * q + c) * w + j * q + d] } }
+            lambda.withUnsafeBufferPointer { lp in
+                source.withUnsafeBufferPointer { sp in
+                    block.withUnsafeMutableBufferPointer { bp in
+                        scratch.withUnsafeMutableBufferPointer { tp in
+                            SmallBlocks.scale(sp.baseAddress!, rows: q, columns: q, leadingDimension: q, left: lp.baseAddress!,
+                                              right: lp.baseAddress!, into: bp.baseAddress!, leadingDimension: q, scratch: tp.baseAddress!)
+                        }
+                    }
+                }
+            }
+            for c in 0..<q { for d in 0..<q { lDense[1][1][(j * q + c) * w + j * q + d] = block[c * q + d] + (c == d ? 1 : 0) } }
+        }
+        subtractSparseProducts(row: 1, column: 1, into: &lDense[1][1], leadingDimension: w)
+        for j in 0..<levels {
+            for c in 0..<q { for d in 0..<q { block[c * q + d] = lDense[1][1][(j * q + c) * w + j * q + d] } }
+            let ok = block.withUnsafeMutableBufferPointer { SmallBlocks.cholesky($0.baseAddress!, q: q) }
+            guard ok else { return false }
+            for c in 0..<q {
+                for d in 0..<q { lDense[1][1][(j * q + c) * w + j * q + d] = d >= c ? block[c * q + d] : 0 }
+                logDeterminant += 2 * log(block[c * q + c])
+            }
+        }
+        return true
     }
 
     /// target −= Σ_i L_{row,0}[i] L_{column,0}[i]ᵀ over the levels i of block 0 (the fill-in from block 0's
