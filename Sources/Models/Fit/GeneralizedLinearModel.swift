@@ -54,6 +54,7 @@ enum GeneralizedLinearModel {
     ///    the exception (see `stalledStep`). The estimates are then the fixed point to rounding, so
     ///    kernels agree to ~1e-13, where a deviance test at ε = 1e-15 stopped one pass earlier or later
     ///    (IRLS for negbin converges linearly and its estimates still moved by ~1e-9 at that point).
+    /// 3. For canonical links the pass that would only confirm the fixed point is skipped (`newtonFinish`).
     ///
     /// `offset` (nil for none) is added to the linear predictor, as glm.fit's: η = Xβ + offset, and the working
     /// response z − offset is regressed on X. `etaStart` is the whole linear predictor, offset included; without it
@@ -117,6 +118,14 @@ enum GeneralizedLinearModel {
                 if iteration >= limit { break }
             } else if etaStep <= 16 * Double.ulpOfOne * etaSize || polishing >= limit {
                 break
+            } else if let last = try newtonFinish(family: family, design: design, after: next, kept: ls.kept,
+                                                  etaStep: etaStep, previousStep: etaStepOld, etaSize: etaSize,
+                                                  extended: extended) {
+                result = IRLSFit(kept: last.kept, aliased: last.aliased, coefficients: last.coefficients,
+                                 unscaledCovariance: last.unscaledCovariance, eta: next.eta, mu: next.mu, deviance: dev,
+                                 iterations: convergedAt ?? iteration, converged: true, lastChange: change,
+                                 leastSquares: last, weights: next.weights)
+                break
             } else if etaStep <= stalledStep ? (polishing > 0 && etaStep >= etaStepOld) : passChange < roundingChange {
                 break
             }
@@ -128,6 +137,25 @@ enum GeneralizedLinearModel {
         }
         guard let fit = result else { throw .numerical("IRLS did not run") }
         return fit
+    }
+
+    /// The last polishing step without its confirming pass, for canonical links (`GLMFamily.hasCanonicalLink`),
+    /// where IRLS is Newton's method: the next |Δη| is about C·|Δη|², with C estimated from the last two steps
+    /// (|Δη| / |Δη_previous|², at least 1). When that prediction is at rounding level (16ε·max(1, |η|), the
+    /// confirming pass's own stopping test), the pass that would compute it only confirms the fixed point. Its
+    /// coefficients and covariance are solved here from the factorisation `pass` already streamed at this η
+    /// (the working weights at convergence, not those of the step before), with no further pass over the rows;
+    /// they are exactly what that pass would return, while η, μ and the deviance stay this pass's, which differ
+    /// from its by the rounding-level step. Nil when the prediction is not at rounding level or the solve aliases
+    /// other columns than the step before.
+    static func newtonFinish(family: GLMFamily, design: DesignMatrix, after pass: Pass, kept: [Int], etaStep: Double,
+                             previousStep: Double, etaSize: Double, extended: Bool) throws(ModelError) -> LeastSquares? {
+        guard family.hasCanonicalLink, previousStep.isFinite, etaStep <= stalledStep, etaStep < previousStep else { return nil }
+        let rate = max(1, etaStep / (previousStep * previousStep))
+        guard rate * etaStep * etaStep <= 16 * Double.ulpOfOne * etaSize else { return nil }
+        let last = try LeastSquares(weightedRows(design, weights: pass.weights, response: pass.response),
+                                    factored: pass.factored, withResiduals: false, extendedWhenIllConditioned: extended)
+        return last.kept == kept ? last : nil
     }
 
     /// What one pass over the rows gives IRLS: η, μ and the deviance at the current coefficients, and
