@@ -287,8 +287,9 @@ enum GeneralizedLinearModel {
         let fit = try irls(family: family, design: design, y: y, etaStart: nil, offset: frame.offset, options: options)
         var warnings = try checkFit(fit, family: family, design: design, options: options)
         let rank = fit.kept.count
-        var logLik = 0.0
-        for i in 0..<n { logLik += family.logLikelihood(y[i], fit.mu[i]) }
+        let logLik = y.withUnsafeBufferPointer { yp in
+            fit.mu.withUnsafeBufferPointer { mp in RowParts(rows: n).sum { family.logLikelihood(yp[$0], mp[$0]) } }
+        }
         var stats = FitStatistics(dfModel: rank - (design.hasIntercept ? 1 : 0), dfResidual: n - rank,
                                   logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank),
                                   bic: -2 * logLik + log(Double(n)) * Double(rank))
@@ -310,7 +311,7 @@ enum GeneralizedLinearModel {
                              options: RegressionOptions) throws(ModelError) -> Double {
         guard let offset else {
             let mu0 = hasIntercept ? y.reduce(0, +) / Double(y.count) : family.linkInverse(0)
-            return y.reduce(0) { $0 + family.deviance($1, mu0) }
+            return y.withUnsafeBufferPointer { yp in RowParts(rows: yp.count).sum { family.deviance(yp[$0], mu0) } }
         }
         guard hasIntercept else {
             return zip(y, offset).reduce(0) { $0 + family.deviance($1.0, family.linkInverse($1.1)) }
