@@ -1,4 +1,9 @@
 import DataTable
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The values of one model variable over the rows used.
 public enum VariableValues: Sendable, Equatable {
@@ -113,16 +118,30 @@ public struct ModelFrame: Sendable {
         // Listwise deletion over every column the model reads and every lag.
         let columns = needed.compactMap { table.column(named: $0) }
         var keep = [Bool](repeating: true, count: table.rowCount)
+        var dropsRows = false
         for column in columns {
             switch column.data {
-            case .numeric(let c): for i in 0..<c.count where c.missing[i] { keep[i] = false }
-            case .categorical(let c): for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false }
+            case .numeric(let c):
+                // Most columns have no missing value: one memchr over the flags says so.
+                let anyMissing = c.missing.withUnsafeBytes { flags in
+                    guard let base = flags.baseAddress else { return false }
+                    return memchr(base, 1, flags.count) != nil
+                }
+                guard anyMissing else { continue }
+                for i in 0..<c.count where c.missing[i] { keep[i] = false }
+                dropsRows = true
+            case .categorical(let c):
+                for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false; dropsRows = true }
             }
         }
-        for lag in lags.values { for i in 0..<lag.missing.count where lag.missing[i] { keep[i] = false } }
+        for lag in lags.values { for i in 0..<lag.missing.count where lag.missing[i] { keep[i] = false; dropsRows = true } }
         var used: [Int] = []
-        used.reserveCapacity(table.rowCount)
-        for i in 0..<keep.count where keep[i] { used.append(i) }
+        if dropsRows {
+            used.reserveCapacity(table.rowCount)
+            for i in 0..<keep.count where keep[i] { used.append(i) }
+        } else {
+            used = Array(0..<table.rowCount)
+        }
         guard !used.isEmpty else {
             throw .noCompleteRows(rowsRead: table.rowCount, columns: needed + lags.keys.sorted())
         }
@@ -148,11 +167,12 @@ public struct ModelFrame: Sendable {
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
         // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes).
         if schema == nil {
-            for name in needed {
-                guard let numeric = table.column(named: name)?.numeric else { continue }
-                for code in numeric.suspectedMissingCodes() {
-                    warnings.append(ModelFrame.missingCodeWarning(column: name, code: code))
-                }
+            // The columns are scanned on both cores (`mapColumns`); the warnings keep the order of `needed`.
+            let numeric = columns.filter { $0.numeric != nil }
+            let scanned = (try? Table(columns: numeric))?.mapColumns { $0.numeric?.suspectedMissingCodes() ?? [] }
+                ?? numeric.map { $0.numeric?.suspectedMissingCodes() ?? [] }
+            for (column, codes) in zip(numeric, scanned) {
+                for code in codes { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
             }
         }
         self.warnings = warnings
