@@ -252,7 +252,7 @@ public struct ModelFrame: Sendable {
                 // Nothing dropped (`rows` is every row, ascending): share the column's storage instead of
                 // gathering an n-row copy per variable.
                 let values = rows.count == c.values.count ? c.values : rows.map { c.values[$0] }
-                if let k = values.firstIndex(where: { !$0.isFinite }) {
+                if !allFinite(values), let k = values.firstIndex(where: { !$0.isFinite }) {
                     if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
                     throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
                 }
@@ -293,6 +293,17 @@ public struct ModelFrame: Sendable {
         case .survival:
             // Refused in init with the message naming `fit cox`; a survival response is never a design variable.
             throw .nonNumericOutcome(outcome: v.label)
+        }
+    }
+
+    /// Whether no value is infinite or NaN, by the exponent bits (a loop the compiler vectorises; a fit checks
+    /// every numeric variable, a million rows each).
+    static func allFinite(_ values: [Double]) -> Bool {
+        values.withUnsafeBufferPointer { v in
+            let exponent: UInt64 = 0x7FF0_0000_0000_0000
+            var special: UInt64 = 0
+            for x in v { special |= (x.bitPattern & exponent) == exponent ? 1 : 0 }
+            return special == 0
         }
     }
 

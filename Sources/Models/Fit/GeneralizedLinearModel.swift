@@ -175,10 +175,12 @@ enum GeneralizedLinearModel {
     static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], offset: [Double]?, coefficients: [Double]?,
                      eta given: [Double]?) throws(ModelError) -> Pass {
         let n = design.rows, p = design.columns
-        var eta = given ?? [Double](repeating: 0, count: n)
-        var mu = [Double](repeating: 0, count: n)
-        var weights = [Double](repeating: 0, count: n)
-        var response = [Double](repeating: 0, count: n)
+        // Every row of these is written by the parts below, so they are not zeroed first (four arrays of n
+        // doubles per pass).
+        var eta = given ?? uninitializedRows(n)
+        var mu = uninitializedRows(n)
+        var weights = uninitializedRows(n)
+        var response = uninitializedRows(n)
         let parts = RowParts(rows: n)
         let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: p, normsOf: p) }
         // Deviance per part, added in part order.
@@ -207,6 +209,11 @@ enum GeneralizedLinearModel {
         let merged = try AugmentedFactorization.merged(factorizations)
         return Pass(eta: eta, mu: mu, deviance: deviances.reduce(0, +), weights: weights, response: response,
                     factored: (merged.r, merged.norms))
+    }
+
+    /// An array of n doubles whose every element the caller writes before reading it.
+    private static func uninitializedRows(_ n: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
 
     /// Row t of the rows × columns block scaled by w[t] (the square-root working weights).
