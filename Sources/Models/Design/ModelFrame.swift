@@ -1,4 +1,9 @@
 import DataTable
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The values of one model variable over the rows used.
 public enum VariableValues: Sendable, Equatable {
@@ -116,16 +121,30 @@ public struct ModelFrame: Sendable {
         // Listwise deletion over every column the model reads and every lag.
         let columns = needed.compactMap { table.column(named: $0) }
         var keep = [Bool](repeating: true, count: table.rowCount)
+        var dropsRows = false
         for column in columns {
             switch column.data {
-            case .numeric(let c): for i in 0..<c.count where c.missing[i] { keep[i] = false }
-            case .categorical(let c): for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false }
+            case .numeric(let c):
+                // Most columns have no missing value: one memchr over the flags says so.
+                let anyMissing = c.missing.withUnsafeBytes { flags in
+                    guard let base = flags.baseAddress else { return false }
+                    return memchr(base, 1, flags.count) != nil
+                }
+                guard anyMissing else { continue }
+                for i in 0..<c.count where c.missing[i] { keep[i] = false }
+                dropsRows = true
+            case .categorical(let c):
+                for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false; dropsRows = true }
             }
         }
-        for lag in lags.values { for i in 0..<lag.missing.count where lag.missing[i] { keep[i] = false } }
+        for lag in lags.values { for i in 0..<lag.missing.count where lag.missing[i] { keep[i] = false; dropsRows = true } }
         var used: [Int] = []
-        used.reserveCapacity(table.rowCount)
-        for i in 0..<keep.count where keep[i] { used.append(i) }
+        if dropsRows {
+            used.reserveCapacity(table.rowCount)
+            for i in 0..<keep.count where keep[i] { used.append(i) }
+        } else {
+            used = Array(0..<table.rowCount)
+        }
         guard !used.isEmpty else {
             throw .noCompleteRows(rowsRead: table.rowCount, columns: needed + lags.keys.sorted())
         }
@@ -151,11 +170,12 @@ public struct ModelFrame: Sendable {
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
         // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes).
         if schema == nil {
-            for name in needed {
-                guard let numeric = table.column(named: name)?.numeric else { continue }
-                for code in numeric.suspectedMissingCodes() {
-                    warnings.append(ModelFrame.missingCodeWarning(column: name, code: code))
-                }
+            // The columns are scanned on both cores (`mapColumns`); the warnings keep the order of `needed`.
+            let numeric = columns.filter { $0.numeric != nil }
+            let scanned = (try? Table(columns: numeric))?.mapColumns { $0.numeric?.suspectedMissingCodes() ?? [] }
+                ?? numeric.map { $0.numeric?.suspectedMissingCodes() ?? [] }
+            for (column, codes) in zip(numeric, scanned) {
+                for code in codes { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
             }
         }
         self.warnings = warnings
@@ -277,7 +297,7 @@ public struct ModelFrame: Sendable {
                 // Nothing dropped (`rows` is every row, ascending): share the column's storage instead of
                 // gathering an n-row copy per variable.
                 let values = rows.count == c.values.count ? c.values : rows.map { c.values[$0] }
-                if let k = values.firstIndex(where: { !$0.isFinite }) {
+                if !allFinite(values), let k = values.firstIndex(where: { !$0.isFinite }) {
                     if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
                     throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
                 }
@@ -318,6 +338,17 @@ public struct ModelFrame: Sendable {
         case .survival:
             // Refused in init with the message naming `fit cox`; a survival response is never a design variable.
             throw .nonNumericOutcome(outcome: v.label)
+        }
+    }
+
+    /// Whether no value is infinite or NaN, by the exponent bits (a loop the compiler vectorises; a fit checks
+    /// every numeric variable, a million rows each).
+    static func allFinite(_ values: [Double]) -> Bool {
+        values.withUnsafeBufferPointer { v in
+            let exponent: UInt64 = 0x7FF0_0000_0000_0000
+            var special: UInt64 = 0
+            for x in v { special |= (x.bitPattern & exponent) == exponent ? 1 : 0 }
+            return special == 0
         }
     }
 

@@ -109,6 +109,15 @@ enum GLMFamily: Sendable, Equatable {
         }
     }
 
+    /// Whether the link is the family's canonical one (logit for binomial, log for Poisson): then IRLS is
+    /// Newton's method and converges quadratically. NB2's log link is not canonical.
+    var hasCanonicalLink: Bool {
+        switch self {
+        case .binomial, .poisson: return true
+        case .negativeBinomial: return false
+        }
+    }
+
     var name: String {
         switch self {
         case .binomial: return "logit"

@@ -54,6 +54,7 @@ enum GeneralizedLinearModel {
     ///    the exception (see `stalledStep`). The estimates are then the fixed point to rounding, so
     ///    kernels agree to ~1e-13, where a deviance test at ε = 1e-15 stopped one pass earlier or later
     ///    (IRLS for negbin converges linearly and its estimates still moved by ~1e-9 at that point).
+    /// 3. For canonical links the pass that would only confirm the fixed point is skipped (`newtonFinish`).
     ///
     /// `offset` (nil for none) is added to the linear predictor, as glm.fit's: η = Xβ + offset, and the working
     /// response z − offset is regressed on X. `etaStart` is the whole linear predictor, offset included; without it
@@ -117,6 +118,14 @@ enum GeneralizedLinearModel {
                 if iteration >= limit { break }
             } else if etaStep <= 16 * Double.ulpOfOne * etaSize || polishing >= limit {
                 break
+            } else if let last = try newtonFinish(family: family, design: design, after: next, kept: ls.kept,
+                                                  etaStep: etaStep, previousStep: etaStepOld, etaSize: etaSize,
+                                                  extended: extended) {
+                result = IRLSFit(kept: last.kept, aliased: last.aliased, coefficients: last.coefficients,
+                                 unscaledCovariance: last.unscaledCovariance, eta: next.eta, mu: next.mu, deviance: dev,
+                                 iterations: convergedAt ?? iteration, converged: true, lastChange: change,
+                                 leastSquares: last, weights: next.weights)
+                break
             } else if etaStep <= stalledStep ? (polishing > 0 && etaStep >= etaStepOld) : passChange < roundingChange {
                 break
             }
@@ -128,6 +137,25 @@ enum GeneralizedLinearModel {
         }
         guard let fit = result else { throw .numerical("IRLS did not run") }
         return fit
+    }
+
+    /// The last polishing step without its confirming pass, for canonical links (`GLMFamily.hasCanonicalLink`),
+    /// where IRLS is Newton's method: the next |Δη| is about C·|Δη|², with C estimated from the last two steps
+    /// (|Δη| / |Δη_previous|², at least 1). When that prediction is at rounding level (16ε·max(1, |η|), the
+    /// confirming pass's own stopping test), the pass that would compute it only confirms the fixed point. Its
+    /// coefficients and covariance are solved here from the factorisation `pass` already streamed at this η
+    /// (the working weights at convergence, not those of the step before), with no further pass over the rows;
+    /// they are exactly what that pass would return, while η, μ and the deviance stay this pass's, which differ
+    /// from its by the rounding-level step. Nil when the prediction is not at rounding level or the solve aliases
+    /// other columns than the step before.
+    static func newtonFinish(family: GLMFamily, design: DesignMatrix, after pass: Pass, kept: [Int], etaStep: Double,
+                             previousStep: Double, etaSize: Double, extended: Bool) throws(ModelError) -> LeastSquares? {
+        guard family.hasCanonicalLink, previousStep.isFinite, etaStep <= stalledStep, etaStep < previousStep else { return nil }
+        let rate = max(1, etaStep / (previousStep * previousStep))
+        guard rate * etaStep * etaStep <= 16 * Double.ulpOfOne * etaSize else { return nil }
+        let last = try LeastSquares(weightedRows(design, weights: pass.weights, response: pass.response),
+                                    factored: pass.factored, withResiduals: false, extendedWhenIllConditioned: extended)
+        return last.kept == kept ? last : nil
     }
 
     /// What one pass over the rows gives IRLS: η, μ and the deviance at the current coefficients, and
@@ -147,10 +175,12 @@ enum GeneralizedLinearModel {
     static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], offset: [Double]?, coefficients: [Double]?,
                      eta given: [Double]?) throws(ModelError) -> Pass {
         let n = design.rows, p = design.columns
-        var eta = given ?? [Double](repeating: 0, count: n)
-        var mu = [Double](repeating: 0, count: n)
-        var weights = [Double](repeating: 0, count: n)
-        var response = [Double](repeating: 0, count: n)
+        // Every row of these is written by the parts below, so they are not zeroed first (four arrays of n
+        // doubles per pass).
+        var eta = given ?? uninitializedRows(n)
+        var mu = uninitializedRows(n)
+        var weights = uninitializedRows(n)
+        var response = uninitializedRows(n)
         let parts = RowParts(rows: n)
         let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: p, normsOf: p) }
         // Deviance per part, added in part order.
@@ -179,6 +209,11 @@ enum GeneralizedLinearModel {
         let merged = try AugmentedFactorization.merged(factorizations)
         return Pass(eta: eta, mu: mu, deviance: deviances.reduce(0, +), weights: weights, response: response,
                     factored: (merged.r, merged.norms))
+    }
+
+    /// An array of n doubles whose every element the caller writes before reading it.
+    private static func uninitializedRows(_ n: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
 
     /// Row t of the rows × columns block scaled by w[t] (the square-root working weights).
@@ -259,8 +294,9 @@ enum GeneralizedLinearModel {
         let fit = try irls(family: family, design: design, y: y, etaStart: nil, offset: frame.offset, options: options)
         var warnings = try checkFit(fit, family: family, design: design, options: options)
         let rank = fit.kept.count
-        var logLik = 0.0
-        for i in 0..<n { logLik += family.logLikelihood(y[i], fit.mu[i]) }
+        let logLik = y.withUnsafeBufferPointer { yp in
+            fit.mu.withUnsafeBufferPointer { mp in RowParts(rows: n).sum { family.logLikelihood(yp[$0], mp[$0]) } }
+        }
         var stats = FitStatistics(dfModel: rank - (design.hasIntercept ? 1 : 0), dfResidual: n - rank,
                                   logLikelihood: logLik, aic: -2 * logLik + 2 * Double(rank),
                                   bic: -2 * logLik + log(Double(n)) * Double(rank))
@@ -282,7 +318,7 @@ enum GeneralizedLinearModel {
                              options: RegressionOptions) throws(ModelError) -> Double {
         guard let offset else {
             let mu0 = hasIntercept ? y.reduce(0, +) / Double(y.count) : family.linkInverse(0)
-            return y.reduce(0) { $0 + family.deviance($1, mu0) }
+            return y.withUnsafeBufferPointer { yp in RowParts(rows: yp.count).sum { family.deviance(yp[$0], mu0) } }
         }
         guard hasIntercept else {
             return zip(y, offset).reduce(0) { $0 + family.deviance($1.0, family.linkInverse($1.1)) }

@@ -37,6 +37,23 @@ struct RowParts {
         let nothrow: (Int, Range<Int>) throws(ModelError) -> Void = { k, range in body(k, range) }
         try? run(nothrow)
     }
+
+    /// Σ term(i) over all rows: each part summed in row order, the parts' sums added in part order, so the
+    /// result depends on the row count only, not on the cores (a fit's log-likelihood, a null deviance).
+    func sum(_ term: (Int) -> Double) -> Double {
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: ranges.count)
+        sums.initialize(repeating: 0, count: ranges.count)
+        defer { sums.deallocate() }
+        let out = SharedPointers(sums, sums)
+        run { k, range in
+            var s = 0.0
+            for i in range { s += term(i) }
+            out.first[k] = s
+        }
+        var total = 0.0
+        for k in ranges.indices { total += sums[k] }
+        return total
+    }
 }
 
 /// One part's work and its error slot: each thread touches only its own part's rows and slot.
