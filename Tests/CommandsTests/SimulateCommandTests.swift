@@ -27,7 +27,7 @@ import Simulation
 
 @Test func simulateTakesTheSessionLagAsAnOption() throws {
     let dir = try temporaryDirectory("simulate-lag")
-    let run = try runCommand(["simulate", "--clients", "50", "--therapists", "5", "--alliance-symptom-lag", "-0.25",
+    let run = try runCommand(["simulate", "--clients", "50", "--therapists", "5", "--alliance-symptom-lag=-0.25",
                               "--out", "lag", "--format", "json"], outputDirectory: dir)
     #expect(run.error == nil)
     let sessions = try String(contentsOfFile: (dir as NSString).appendingPathComponent("lag/sessions.csv"), encoding: .utf8)
