@@ -39,6 +39,8 @@ public struct SimulateCommand: AllianceSubcommand {
     public var allianceTherapistShare: Double = SimulationParameters().allianceTherapistShare
     @Option(name: .customLong("alliance-homework-correlation"), help: "Latent correlation of alliance with homework propensity.")
     public var allianceHomeworkCorrelation: Double = SimulationParameters().allianceHomeworkCorrelation
+    @Option(name: .customLong("alliance-symptom-lag"), help: "Observed within-client slope of next-session PHQ-9 total on this session's client-centred WAI-SR total (PHQ-9 points per WAI-SR point).")
+    public var allianceSymptomLag: Double = SimulationParameters().allianceSymptomLag
     @Option(name: .customLong("max-sessions"), help: "Maximum sessions offered to a client (at least 4).")
     public var maxSessions: Int = SimulationParameters().maxSessions
 
@@ -55,7 +57,8 @@ public struct SimulateCommand: AllianceSubcommand {
             allianceOutcomeR: allianceOutcomeR, therapistOutcomeShare: therapistOutcomeShare,
             dropoutRate: dropoutRate, allianceDropoutD: allianceDropoutD, homeworkOutcomeR: homeworkOutcomeR,
             betweenWithinRatio: betweenWithinRatio, allianceTherapistShare: allianceTherapistShare,
-            allianceHomeworkCorrelation: allianceHomeworkCorrelation, maxSessions: maxSessions)
+            allianceHomeworkCorrelation: allianceHomeworkCorrelation, maxSessions: maxSessions,
+            allianceSymptomLag: allianceSymptomLag)
     }
 
     public func execute(in context: RunContext) throws -> CommandReport {

@@ -13,6 +13,7 @@ extension SimulatedStudy {
             ("dropout_rate", "Dropout rate", p.dropoutRate, p.dropoutRate),
             ("alliance_dropout_d", "Alliance–dropout d", p.allianceDropoutD, l.allianceDropoutD),
             ("homework_outcome_r", "Homework–outcome r", p.homeworkOutcomeR, l.homeworkOutcomeCorrelation),
+            ("alliance_symptom_lag", "Within-client alliance → next-session PHQ-9 slope", p.allianceSymptomLag, l.allianceSymptomLag),
         ]
         let json: JSONValue = .object([
             ("synthetic", .bool(true)),
@@ -22,6 +23,12 @@ extension SimulatedStudy {
             ("sites", .integer(p.sites)),
             ("max_sessions", .integer(p.maxSessions)),
             ("targets", .object(targets.map { ($0.0, .number($0.2)) })),
+            // The latent settings that are parameters but not calibrated targets (docs/simulation.md §1).
+            ("assumptions", .object([
+                ("between_within_ratio", .number(p.betweenWithinRatio)),
+                ("alliance_therapist_share", .number(p.allianceTherapistShare)),
+                ("alliance_homework_correlation", .number(p.allianceHomeworkCorrelation)),
+            ])),
             ("latent", .object([
                 ("alliance_outcome_correlation", .number(l.allianceOutcomeCorrelation)),
                 ("homework_outcome_correlation", .number(l.homeworkOutcomeCorrelation)),
@@ -36,6 +43,7 @@ extension SimulatedStudy {
                 ("residual_sd", .number(l.residualSD)),
                 ("dropout_loading", .number(l.dropoutLoading)),
                 ("dropout_threshold", .number(l.dropoutThreshold)),
+                ("alliance_symptom_lag", .number(l.allianceSymptomLag)),
             ])),
             ("files", .array([
                 .object([("path", .string(clinicFile)), ("rows", .integer(clients.rowCount))]),

@@ -11,6 +11,7 @@ import Distributions
 ///   homework        H = c·A + √(1 − c²)·z_h
 ///   improvement     D = β_b·u_t + β_w·e_i + β_h·H + v_t + σ_ε·ε_i,   Var(D) = 1
 ///   dropout         dropout ⇔ −a·A + √(1 − a²)·z_d > Φ⁻¹(1 − dropoutRate)
+///   session lag     depression(s + 1) += γ·δ_s, δ_s the alliance state's occasion deviation at session s
 public struct LatentParameters: Sendable, Equatable {
     /// Latent correlation of alliance A with improvement D.
     public let allianceOutcomeCorrelation: Double
@@ -38,6 +39,9 @@ public struct LatentParameters: Sendable, Equatable {
     public let dropoutLoading: Double
     /// Φ⁻¹(1 − dropoutRate): threshold on the standardised dropout liability.
     public let dropoutThreshold: Double
+    /// γ: change in the latent depression state at session s + 1 per unit of the latent alliance state's
+    /// deviation from the client's level at session s (within-client, lagged; zero mean within each client).
+    public let allianceSymptomLag: Double
 
     /// Multipliers from observed to latent targets, calibrated at the defaults: the mean of the
     /// observed/latent ratios over seven rounds of 200,000–300,000 clients (50 per therapist),
@@ -47,9 +51,14 @@ public struct LatentParameters: Sendable, Equatable {
         var homeworkOutcome: Double
         var therapistShare: Double
         var allianceDropout: Double
+        /// Latent γ per observed within-client slope (PHQ-9 points per WAI-SR point): the PHQ-9 total's
+        /// points per latent depression unit and the WAI-SR total's points per latent alliance unit, with the
+        /// attenuation of the WAI-SR's within-client deviations by item noise.
+        var allianceSymptomLag: Double
 
         static let calibrated = AttenuationCorrection(
-            allianceOutcome: 1.730, homeworkOutcome: 1.805, therapistShare: 1.420, allianceDropout: 1.140)
+            allianceOutcome: 1.730, homeworkOutcome: 1.805, therapistShare: 1.420, allianceDropout: 1.140,
+            allianceSymptomLag: 2.36)
     }
 
     /// Latent values for `p`, using the calibrated attenuation corrections.
@@ -107,6 +116,7 @@ public struct LatentParameters: Sendable, Equatable {
         residualSD = (1 - explained).squareRoot()
         dropoutLoading = loading
         dropoutThreshold = threshold
+        allianceSymptomLag = p.allianceSymptomLag * correction.allianceSymptomLag
     }
 
     /// Cohen's d (completers − dropouts, pooled SD) of a standard normal A when dropout is
@@ -148,6 +158,7 @@ public struct LatentParameters: Sendable, Equatable {
         try require(p.betweenWithinRatio.isFinite, "betweenWithinRatio", p.betweenWithinRatio, "a finite number")
         try require(p.allianceTherapistShare >= 0 && p.allianceTherapistShare < 1, "allianceTherapistShare", p.allianceTherapistShare, "in [0, 1)")
         try require(p.allianceHomeworkCorrelation.isFinite && abs(p.allianceHomeworkCorrelation) < 1, "allianceHomeworkCorrelation", p.allianceHomeworkCorrelation, "in (−1, 1)")
+        try require(p.allianceSymptomLag.isFinite && abs(p.allianceSymptomLag) <= 1, "allianceSymptomLag", p.allianceSymptomLag, "in [−1, 1] PHQ-9 points per WAI-SR point")
         try require(p.maxSessions >= 4 && p.maxSessions <= 200, "maxSessions", Double(p.maxSessions), "between 4 and 200")
     }
 }

@@ -74,20 +74,26 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
         var attendedCount = 0, homeworkDone = 0, homeworkSet = 0
         var intakePHQ = [Int](), intakeGAD = [Int](), lastPHQ = [Int](), lastGAD = [Int]()
         var earlyWAI: [Int]? = nil
+        // The alliance state's occasion deviation at the previous scheduled session, nil when it was missed
+        // (or at intake): it moves this session's depression by γ·deviation (the within-client lagged effect).
+        var previousAllianceDeviation: Double? = nil
         for s in 1...offered {
             let attended = s == 1 || s == lastAttended || (s < lastAttended && attendIndex + rng.nextNormal() > 0)
             guard attended else {
                 sessionTable.appendMissed(client: clientCodes[i], therapist: therapistCodes[t], session: s)
+                previousAllianceDeviation = nil
                 continue
             }
             attendedCount += 1
             let fraction = TrajectoryModel.changeFraction(session: s, planned: planned)
             let depression = depressionPre + (depressionPost - depressionPre) * fraction
                 + TrajectoryModel.symptomOccasionSD * rng.nextNormal()
+                + latent.allianceSymptomLag * (previousAllianceDeviation ?? 0)
             let anxiety = anxietyPre + (anxietyPost - anxietyPre) * fraction
                 + TrajectoryModel.symptomOccasionSD * rng.nextNormal()
-            let allianceState = TrajectoryModel.allianceMean + alliance + TrajectoryModel.allianceGrowthAt(session: s)
-                + TrajectoryModel.allianceOccasionSD * rng.nextNormal()
+            let allianceDeviation = TrajectoryModel.allianceOccasionSD * rng.nextNormal()
+            previousAllianceDeviation = allianceDeviation
+            let allianceState = TrajectoryModel.allianceMean + alliance + allianceDeviation
             let waiItems = wai.responses(trait: allianceState, subscales: subscales, using: &rng)
             let srsItems = SessionRatingScale.items(alliance: allianceState - TrajectoryModel.allianceMean, using: &rng)
             let phqItems = phq.responses(trait: depression, subscales: [], using: &rng)

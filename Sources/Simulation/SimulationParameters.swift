@@ -1,4 +1,4 @@
-/// What to simulate. The five target quantities are OBSERVED quantities in the generated data
+/// What to simulate. The six target quantities are OBSERVED quantities in the generated data
 /// (after item discretisation and measurement error), each defined in docs/simulation.md;
 /// `LatentParameters` turns them into the latent values the generator uses.
 public struct SimulationParameters: Sendable, Equatable {
@@ -35,6 +35,11 @@ public struct SimulationParameters: Sendable, Equatable {
     public var allianceHomeworkCorrelation: Double
     /// Upper bound on the number of sessions offered to a client (at least 4).
     public var maxSessions: Int
+    /// Within-client lagged alliance effect on symptoms (Falkenström et al., 2017): the slope, in PHQ-9
+    /// points per WAI-SR point, of the PHQ-9 total at session s + 1 on the WAI-SR total at session s
+    /// centred on the client's mean over attended sessions (consecutive attended sessions). Negative: a
+    /// better-than-usual alliance is followed by fewer symptoms. An observed quantity (docs/simulation.md).
+    public var allianceSymptomLag: Double
 
     public init(
         clients: Int = 1000,
@@ -49,7 +54,8 @@ public struct SimulationParameters: Sendable, Equatable {
         betweenWithinRatio: Double = 2.0,
         allianceTherapistShare: Double = 0.10,
         allianceHomeworkCorrelation: Double = 0.30,
-        maxSessions: Int = 20
+        maxSessions: Int = 20,
+        allianceSymptomLag: Double = -0.10
     ) {
         self.clients = clients
         self.therapists = therapists
@@ -64,6 +70,7 @@ public struct SimulationParameters: Sendable, Equatable {
         self.allianceTherapistShare = allianceTherapistShare
         self.allianceHomeworkCorrelation = allianceHomeworkCorrelation
         self.maxSessions = maxSessions
+        self.allianceSymptomLag = allianceSymptomLag
     }
 }
 

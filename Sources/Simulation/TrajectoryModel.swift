@@ -18,11 +18,12 @@ enum TrajectoryModel {
     /// Change follows the saturating curve (s − 1)/(s − 1 + halfway), rescaled to reach 1 at the
     /// planned last session (rational, so no libm call can differ across platforms).
     static let symptomChangeHalfway = 4.0
-    /// Alliance: mean latent level, growth over sessions toward +allianceGrowth, half reached
-    /// after allianceGrowthHalfway sessions.
-    static let allianceMean = 0.3
-    static let allianceGrowth = 0.3
-    static let allianceGrowthHalfway = 3.0
+    /// Alliance: mean latent level of the session state, constant over sessions. No trend: a trend in
+    /// alliance alongside the symptom trend would confound the within-client lagged effect for any analysis
+    /// that does not detrend (Falkenström et al., 2017). 0.42 is the level the former growth curve
+    /// (0.3 + 0.3·(s − 1)/(s + 2)) reached at session 3, so the session-3 WAI-SR of the client table keeps
+    /// its calibrated distribution.
+    static let allianceMean = 0.42
     /// Sessions offered when completing: 4 + Poisson(Gamma(shape)·scale), capped at maxSessions.
     static let minimumSessions = 4
     static let extraSessionsShape = 2.0
@@ -43,9 +44,5 @@ enum TrajectoryModel {
     static func changeFraction(session s: Int, planned: Int) -> Double {
         func curve(_ k: Int) -> Double { Double(k - 1) / (Double(k - 1) + symptomChangeHalfway) }
         return min(1, curve(s) / curve(planned))
-    }
-
-    static func allianceGrowthAt(session s: Int) -> Double {
-        allianceGrowth * Double(s - 1) / (Double(s - 1) + allianceGrowthHalfway)
     }
 }

@@ -19,11 +19,14 @@ func calibrate() throws {
         let study = try simulate(p, latent: latent)
         let o = ObservedTargets(study)
         print("round \(round): correction \(correction)")
+        let session = try SessionTargets(direct: study)
+        print("  observed lag slope \(session.withinLagSlope) (pairs \(session.pairs)) between-client \(session.betweenClientSlope)")
         print("  observed r_AO \(o.allianceOutcomeR) r_HW \(o.homeworkOutcomeR) ICC \(o.therapistShare) dropout \(o.dropoutRate) d \(o.allianceDropoutD) between \(o.betweenSlope) within \(o.withinSlope) nWAI \(o.completersWithAlliance)/\(o.completers)")
         correction.allianceOutcome *= p.allianceOutcomeR / o.allianceOutcomeR
         correction.homeworkOutcome *= p.homeworkOutcomeR / o.homeworkOutcomeR
         correction.therapistShare *= p.therapistOutcomeShare / o.therapistShare
         correction.allianceDropout *= p.allianceDropoutD / o.allianceDropoutD
+        correction.allianceSymptomLag *= p.allianceSymptomLag / session.withinLagSlope
     }
     print("calibrated: \(correction)")
 }
