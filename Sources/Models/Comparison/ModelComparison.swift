@@ -160,17 +160,20 @@ public enum ModelComparison {
     }
 
     /// When `larger` adds exactly one random effect to `smaller` (and the fixed effects are the same), with
-    /// correlations to all k effects of its group that `smaller` has, all of them correlated already: k. Otherwise nil.
+    /// correlations to all k effects of its group that `smaller` has, all of them correlated already: k (0 when the
+    /// new effect is uncorrelated with the others). Otherwise nil.
     static func addedRandomEffect(_ smaller: ComparedModel.RandomEffects, _ larger: ComparedModel.RandomEffects,
                                   sameFixedEffects: Bool) -> Int? {
         guard sameFixedEffects else { return nil }
         let added = larger.variances.subtracting(smaller.variances)
         guard added.count == 1, let new = added.first else { return nil }
+        let newCorrelations = larger.correlations.subtracting(smaller.correlations)
+        // An effect uncorrelated with the others (`(x || g)` from `(1 | g)`): one variance on its boundary, ½ χ²(0) + ½ χ²(1).
+        if newCorrelations.isEmpty { return 0 }
         let existing = smaller.variances.filter { $0.group == new.group }.map(\.term).sorted()
         let k = existing.count
         let smallerCorrelations = smaller.correlations.filter { $0.group == new.group }
         guard smallerCorrelations.count == k * (k - 1) / 2 else { return nil }
-        let newCorrelations = larger.correlations.subtracting(smaller.correlations)
         let expected = Set(existing.map { ComparedModel.RandomEffects.Correlation(group: new.group, terms: [$0, new.term]) })
         return newCorrelations == expected ? k : nil
     }

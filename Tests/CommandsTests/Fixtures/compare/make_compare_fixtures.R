@@ -102,6 +102,14 @@ lr("logit", "logit", fa, fb, glm(as.formula(fa), binomial, models, control = gct
 fa <- "sessions ~ phq_pre"; fb <- "sessions ~ phq_pre + site + homework"
 lr("poisson", "poisson", fa, fb, glm(as.formula(fa), poisson, models, control = gctl), glm(as.formula(fb), poisson, models, control = gctl))
 
+# The boundary mixture ½ χ²(k) + ½ χ²(k + 1) of Stram & Lee (1994) at a few statistics (χ²(0) is a point mass at 0)
+mixtures <- list()
+for (k in 0:2) for (s in c(0.5, 3.480657355173662, 6.35344838203946)) {
+  upper_k <- if (k == 0) 0 else pchisq(s, k, lower.tail = FALSE)
+  mixtures[[length(mixtures) + 1]] <- list(k = k, statistic = num(s),
+                                           p_value = num(0.5 * upper_k + 0.5 * pchisq(s, k + 1, lower.tail = FALSE)))
+}
+
 out <- list(r_version = paste(R.version$major, R.version$minor, sep = "."), lme4 = as.character(packageVersion("lme4")),
-            comparisons = comparisons)
+            comparisons = comparisons, mixtures = mixtures)
 writeLines(prettify(toJSON(out, auto_unbox = TRUE), indent = 1), "compare_reference.json")
