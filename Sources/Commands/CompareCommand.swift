@@ -100,6 +100,9 @@ public struct CompareCommand: AllianceSubcommand {
             throw CLIError.data("\(dataFile) has changed since \(fitFile) was fitted (its SHA-256 differs), so the REML fit cannot be "
                                 + "refitted by ML on the same data; restore the file, or fit the models again")
         }
+        guard result.formula == model.formula, result.schema.columnNames == model.fixedColumns else {
+            throw CLIError.data("\(fitFile): its \"call\" does not give the fit it describes (formula or fixed effects differ); fit it again")
+        }
         guard result.rowsUsed == model.rowsUsed else {
             throw CLIError.data("the ML refit of \(fitFile) used \(result.rowsUsed) rows, the fit \(model.rowsUsed); fit the models again")
         }

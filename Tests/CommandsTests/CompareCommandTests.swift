@@ -120,7 +120,7 @@ struct CompareCommandTests {
         let logit = try Self.save("logit", "dropout ~ phq_pre", data: models, name: "logit", in: dir)
         let logitRows = try Self.save("logit", "dropout ~ phq_pre + modality", data: models, name: "logit-rows", in: dir)
         let poisson = try Self.save("poisson", "sessions ~ phq_pre + modality", data: models, name: "poisson", in: dir)
-        let cases: [([String], [String], String)] = [
+        var cases: [([String], [String], String)] = [
             ([other, same], [], "are not nested: the fixed effects arm[tele] of"),
             ([small, site], [], "are not nested: the random effects (Intercept) | therapist"),
             ([small, outcome], [], "different outcomes"),
@@ -131,6 +131,19 @@ struct CompareCommandTests {
             ([logitRows, poisson], [], "different kinds of model"),
             ([small], [], "two or more"),
         ]
+        let notJSON = (dir as NSString).appendingPathComponent("notes.json")
+        try "not json".write(toFile: notJSON, atomically: true, encoding: .utf8)
+        let correlate = (dir as NSString).appendingPathComponent("correlate.json")
+        try #"{"method": "pearson", "pairs": []}"#.write(toFile: correlate, atomically: true, encoding: .utf8)
+        cases += [([notJSON, small], [], "not a JSON fit result"), ([correlate, small], [], "not a saved fit compare can use: no \"model\""),
+                  ([small, small], [], "same number of parameters")]
+        // A REML fit whose call was edited to another formula: the refit would be another model.
+        let edited = (dir as NSString).appendingPathComponent("edited.json")
+        let text = try String(contentsOfFile: larger, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"phq_post ~ wai + phq_pre + arm + (1 | therapist)\"\n  ],",
+                                      with: "\"phq_post ~ wai + phq_pre + arm + (1 | site)\"\n  ],")
+            .write(toFile: edited, atomically: true, encoding: .utf8)
+        cases.append(([small, edited], [], "does not give the fit it describes"))
         for (files, extra, message) in cases {
             let run = try Self.compare(files, extra)
             let error = try #require(run.error, "\(files) should be refused")
