@@ -15,6 +15,7 @@ public struct AllianceCLI: ParsableCommand {
             CorrelateCommand.self,
             FitCommand.self,
             PredictCommand.self,
+            CompareCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,

@@ -6,6 +6,28 @@ import Reporting
 /// `alliance fit lmm`: parses the options, loads the data, fits, writes the report and the requested files.
 extension FitCommand {
     func executeMixed(in context: RunContext) throws -> CommandReport {
+        try labelOptions.checkSyntax()
+        let (result, data) = try fitMixed(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
+        var report = result.report(data: data.provenance, labels: labels)
+        report.json = Self.addingCall(callArguments, to: report.json)
+        var figures: [String] = []
+        if let plot, let coefficients = report.plots.first {
+            figures.append(try context.writeFile(coefficients.svg(), to: plot))
+            // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….
+            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
+            for (name, caterpillar) in result.caterpillarPlots() {
+                figures.append(try context.writeFile(caterpillar.svg(), to: "\(stem)-\(name).svg"))
+            }
+        }
+        if let ranef {
+            figures.append(try context.writeFile(result.conditionalModesTable().rendered(as: .csv), to: ranef))
+        }
+        return CommandReport(report, figures: figures)
+    }
+
+    /// Checks the options, loads the data and fits. `conditionalModes: false` skips the BLUPs (a refit for `compare`).
+    func fitMixed(in context: RunContext, conditionalModes: Bool = true) throws -> (LinearMixedModelResult, LoadedData) {
         guard robust == nil, cluster == nil, clusterAdjust == nil, event == nil, offset == nil, !exponentiate, !standardize else {
             throw CLIError.usage("`fit lmm` takes --ml, --df, --ranef, --ref, --level and --plot; --robust, --cluster, --event, --offset, "
                                  + "--exponentiate and --standardize apply to the other models")
@@ -22,27 +44,32 @@ extension FitCommand {
             throw CLIError.usage("Kenward–Roger degrees of freedom are defined for REML fits (as pbkrtest); drop --ml or use --df satterthwaite")
         }
         let options = LinearMixedModelOptions(reml: !ml, degreesOfFreedom: dfMethod, level: level,
-                                              references: try regressionOptions().references)
-        try labelOptions.checkSyntax()
+                                              references: try regressionOptions().references, conditionalModes: conditionalModes)
         let data = try input.load(in: context)
-        let labels = try labelOptions.resolve(for: data, in: context)
-        let result: LinearMixedModelResult
         do {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)
-            result = try LinearMixedModel.fit(formula: parsed, table: data.table, options: options)
+            return (try LinearMixedModel.fit(formula: parsed, table: data.table, options: options), data)
         } catch let error as ModelError {
             throw FitCommand.cliError(error, file: data.path)
         } catch let error as FormulaError {
             throw FitCommand.cliError(.formula(error), file: data.path)
         }
-        let report = result.report(data: data.provenance, labels: labels)
-        var figures: [String] = []
-        if let plot, let coefficients = report.plots.first {
-            figures.append(try context.writeFile(coefficients.svg(), to: plot))
-        }
-        if let ranef {
-            figures.append(try context.writeFile(result.conditionalModesTable().rendered(as: .csv), to: ranef))
-        }
-        return CommandReport(report, figures: figures)
+    }
+
+    /// The arguments that give this fit's likelihood again (data, reading options, formula, --ref, --ml), without
+    /// output and inference options: `compare` re-runs them with --ml to refit a REML fit by ML.
+    var callArguments: [String] {
+        var arguments = ["fit", "lmm", input.file] + input.readingArguments + ["--formula", formula]
+        for reference in references { arguments += ["--ref", reference] }
+        if ml { arguments.append("--ml") }
+        return arguments
+    }
+
+    /// The fit's JSON with `call` after `data`.
+    static func addingCall(_ call: [String], to json: JSONValue) -> JSONValue {
+        guard case .object(var fields) = json else { return json }
+        let at = (fields.firstIndex { $0.0 == "data" }).map { $0 + 1 } ?? fields.count
+        fields.insert(("call", .array(call.map { .string($0) })), at: at)
+        return .object(fields)
     }
 }

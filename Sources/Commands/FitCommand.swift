@@ -57,7 +57,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
 
-    @Option(name: .long, help: "Also write a coefficient plot to this SVG file, and diagnostics beside it (F-residuals.svg and F-qq.svg for ols, F-binned.svg for logit, F-observed.svg for counts).")
+    @Option(name: .long, help: "Also write a coefficient plot to this SVG file, and diagnostics beside it (F-residuals.svg and F-qq.svg for ols, F-binned.svg for logit, F-observed.svg for counts; for lmm the caterpillar plot F-ranef.svg).")
     public var plot: String?
 
     @Flag(name: .long, help: "lmm: fit by maximum likelihood instead of REML.")

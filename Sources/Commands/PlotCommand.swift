@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataTable
 import Output
+import Privacy
 
 /// `alliance plot <kind> <data.csv> ... --out FILE.svg`: exploratory plots of one data file. Statistics shown in a
 /// plot come from their owners (bins: DataTable; lines and bands: Models; pooling of small groups: Privacy);
@@ -46,7 +47,7 @@ public struct PlotOutputOptions: ParsableArguments {
 
 /// The DESIGN.md §9 default for the smallest group that may be shown on its own.
 enum SmallCells {
-    static let defaultMinimum = 11
+    static let defaultMinimum = SmallCellSuppressor.defaultMinimum
 }
 
 /// Column access with the error kinds every command uses: an unknown column is a usage error (64) naming near

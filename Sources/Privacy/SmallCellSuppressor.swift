@@ -23,8 +23,10 @@
 /// hidden 12 in a row whose visible cells leave 15 is known to lie in 0…15).
 public struct SmallCellSuppressor: Sendable, Equatable {
     public let minimumCell: Int
+    /// DESIGN.md §9's default: a cell, group or plot label needs at least 11 clients (rows).
+    public static let defaultMinimum = 11
 
-    public init(minimumCell: Int = 11) {
+    public init(minimumCell: Int = SmallCellSuppressor.defaultMinimum) {
         self.minimumCell = minimumCell
     }
 
