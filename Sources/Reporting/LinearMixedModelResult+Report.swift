@@ -29,13 +29,18 @@ extension LinearMixedModelResult {
                      ("conf_low", number(c.confLow)), ("conf_high", number(c.confHigh)), ("aliased", .bool(c.aliased))])
         }
         let random: [JSONValue] = varianceComponents.map { v in
+            // The interval (of the SD, or of the correlation) where one was computed: conf_method "profile".
+            var interval: [(String, JSONValue)] = []
+            if let method = v.confMethod {
+                interval = [("conf_low", number(v.confLow)), ("conf_high", number(v.confHigh)), ("conf_method", .string(method))]
+            }
             if let r = v.correlation {
-                return .object([("group", .string(v.group)), ("terms", .array(v.terms.map { .string($0) })), ("correlation", number(r))])
+                return .object([("group", .string(v.group)), ("terms", .array(v.terms.map { .string($0) })), ("correlation", number(r))] + interval)
             }
             var fields: [(String, JSONValue)] = [("group", .string(v.group))]
             if let term = v.terms.first { fields.append(("term", .string(term))) }
             fields += [("variance", number(v.variance)), ("std_dev", number(v.standardDeviation))]
-            return .object(fields)
+            return .object(fields + interval)
         }
         let groups: [JSONValue] = self.groups.map { .object([("group", .string($0.group)), ("levels", .integer($0.levels))]) }
         let icc: [JSONValue] = intraclassCorrelations.map { i in
@@ -81,19 +86,34 @@ extension LinearMixedModelResult {
         if singular { notes.append("Singular fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular).") }
         let fixedTable = ResultTable(title: "LMM fixed effects: \(formula)", columns: fixedColumns, rows: fixedRows, notes: notes)
 
-        let randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
+        let profiled = varianceComponents.contains { $0.confMethod != nil }
+        var randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
                              TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
+        if profiled { randomColumns.append(TableColumn("\(percent) CI", kind: .interval(3))) }
         let randomRows: [[Cell]] = varianceComponents.map { v in
+            var row: [Cell]
             if let r = v.correlation {
-                return [.text(v.group), .text(v.terms.joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+                row = [.text(v.group), .text(v.terms.joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+            } else {
+                row = [.text(v.group), .text(v.terms.first ?? ""), .number(v.variance), .number(v.standardDeviation), .number(nil)]
             }
-            return [.text(v.group), .text(v.terms.first ?? ""), .number(v.variance), .number(v.standardDeviation), .number(nil)]
+            if profiled { row.append(.interval(v.confLow, v.confHigh)) }
+            return row
         }
         var randomNotes: [String] = []
+        if profiled {
+            randomNotes.append("\(percent) CIs of the SDs and correlations are profile-likelihood intervals (as lme4's confint(method = \"profile\"), "
+                               + "ends solved exactly)" + (reml ? "; as in lme4 they profile the ML deviance, so they centre on the ML estimates, "
+                                                           + "which are smaller than the REML ones." : "."))
+        }
+        let adjusted = coefficients.contains { $0.term != "(Intercept)" }
         for i in intraclassCorrelations {
             var text = "ICC(\(i.group)) = \(NumberFormat.bounded(i.estimate, places: 3))"
             if let low = i.confLow, let high = i.confHigh {
                 text += " [\(NumberFormat.bounded(low, places: 3)), \(NumberFormat.bounded(high, places: 3))]"
+            }
+            if adjusted {
+                text += ", the conditional ICC: the proportion of outcome variance due to \(i.group) after case-mix (the fixed effects)"
             }
             randomNotes.append(text + " (\(i.method)).")
         }
