@@ -125,8 +125,9 @@ struct IntraclassBootstrap {
     /// θ of one resample, refitted from θ̂ with lme4's boundary check; nil when the optimiser fails.
     private func refit(factor: MixedFactor, minimizer: DerivativeFreeMinimizer, lower: [Double]) -> [Double]? {
         let reml = setup.options.reml
+        // Rounding-limited stops keep their best point, as lme4's refit keeps a fit with a convergence warning.
         guard let summary = try? minimizer.minimize(start: theta, lowerBounds: lower, objective: { factor.objective($0, reml: reml) }),
-              summary.converged else { return nil }
+              summary.converged || summary.stopReason == .roundoffLimited else { return nil }
         var best = summary.parameters
         var value = summary.value
         for i in best.indices where lower[i] == 0 && best[i] > 0 && best[i] < LinearMixedModel.boundaryTolerance {

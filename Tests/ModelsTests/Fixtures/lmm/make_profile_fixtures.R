@@ -149,7 +149,13 @@ boot_entry <- list(data = "dyestuff.csv", formula = "Yield ~ 1 + (1 | Batch)", r
                    mc_se_low = num(mc_se[1]), mc_se_high = num(mc_se[2]),
                    boot_mean = num(mean(t)), boot_sd = num(sd(t)))
 
+# boot's norm.inter (the percentile interpolation of boot.ci type "perc") on fixed replicates, at 95% and 90%.
+t_fixed <- (1:57) * 37 / 10
+norm_inter <- list(replicates = num(t_fixed),
+                   level_95 = num(boot:::norm.inter(t_fixed, c(0.025, 0.975))[, 2]),
+                   level_90 = num(boot:::norm.inter(t_fixed, c(0.05, 0.95))[, 2]))
+
 writeLines(toJSON(list(r_version = as.character(getRversion()), lme4 = as.character(packageVersion("lme4")),
-                       level = 0.95, profiles = profiles, icc_profiles = iccs, icc_bootstrap = boot_entry),
+                       level = 0.95, profiles = profiles, icc_profiles = iccs, icc_bootstrap = boot_entry, norm_inter = norm_inter),
                   auto_unbox = TRUE, pretty = TRUE), "profile_reference.json")
 cat("wrote profile_reference.json\n")
