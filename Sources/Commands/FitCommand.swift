@@ -69,6 +69,9 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: write the conditional modes (BLUPs) with their conditional SDs to this CSV file.")
     public var ranef: String?
 
+    @Flag(name: .long, help: "lmm: compute the profile-likelihood intervals even for models where they are slow (many crossed or nesting levels), which skip them by default.")
+    public var profile: Bool = false
+
     @Flag(name: .customLong("no-profile"), help: "lmm: skip the profile-likelihood intervals of the variance components and the ICC (as lme4's confint(method = \"profile\")).")
     public var noProfile: Bool = false
 
@@ -86,8 +89,8 @@ public struct FitCommand: AllianceSubcommand {
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if model.lowercased() == "lmm" { return try executeMixed(in: context) }
-        if ml || df != nil || ranef != nil || noProfile || boot != nil || seed != nil {
-            throw CLIError.usage("--ml, --df, --ranef, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
+        if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
+            throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin or lmm")

@@ -103,8 +103,8 @@ extension LinearMixedModelResult {
         var randomNotes: [String] = []
         if profiled {
             randomNotes.append("\(percent) CIs of the SDs and correlations are profile-likelihood intervals (as lme4's confint(method = \"profile\"), "
-                               + "ends solved exactly)" + (reml ? "; as in lme4 they profile the ML deviance, so they centre on the ML estimates, "
-                                                           + "which are smaller than the REML ones." : "."))
+                               + "ends solved exactly)" + (reml ? "; as in lme4 they profile the ML deviance, so they centre on the ML estimates rather than "
+                                                           + "the REML estimates shown." : "."))
         }
         let adjusted = coefficients.contains { $0.term != "(Intercept)" }
         for i in intraclassCorrelations {
@@ -113,9 +113,9 @@ extension LinearMixedModelResult {
                 text += " [\(NumberFormat.bounded(low, places: 3)), \(NumberFormat.bounded(high, places: 3))]"
             }
             if adjusted {
-                text += ", the conditional ICC: the proportion of outcome variance due to \(i.group) after case-mix (the fixed effects)"
+                text += " — the conditional ICC: the proportion of outcome variance due to \(i.group) after case-mix (the fixed effects)"
             }
-            randomNotes.append(text + " (\(i.method)).")
+            randomNotes.append(text + ". Interval: \(i.method).")
         }
         let randomTable = ResultTable(title: "LMM variance components", columns: randomColumns, rows: randomRows, notes: randomNotes)
         return [fixedTable, randomTable]

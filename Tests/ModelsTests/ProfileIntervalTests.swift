@@ -21,7 +21,7 @@ struct ProfileIntervalTests {
         return jsonNumber(value)
     }
 
-    static func fit(_ data: String, _ formula: String, reml: Bool, profile: Bool = true,
+    static func fit(_ data: String, _ formula: String, reml: Bool, profile: ProfileIntervalChoice = .automatic,
                     bootstrap: MixedBootstrapOptions? = nil) throws -> LinearMixedModelResult {
         let table = try fixtureFiles.table("lmm/\(data)")
         let options = LinearMixedModelOptions(reml: reml, profileIntervals: profile, bootstrap: bootstrap)
@@ -82,11 +82,27 @@ struct ProfileIntervalTests {
     }
 
     @Test func noProfileLeavesNoIntervals() throws {
-        let result = try ProfileIntervalTests.fit("dyestuff.csv", "Yield ~ 1 + (1 | Batch)", reml: true, profile: false)
+        let result = try ProfileIntervalTests.fit("dyestuff.csv", "Yield ~ 1 + (1 | Batch)", reml: true, profile: .never)
         #expect(result.varianceComponents.allSatisfy { $0.confLow == nil && $0.confHigh == nil && $0.confMethod == nil })
         let icc = try #require(result.intraclassCorrelations.first)
         #expect(icc.confLow == nil && icc.confHigh == nil)
         #expect(icc.method.contains("--no-profile"))
+    }
+
+    @Test func costlyStructuresSkipProfilesByDefault() throws {
+        // Two crossed factors: 500 and 400 levels; the second's 400-wide block fills in densely (400³ = 6.4e7 > 3e7).
+        var csv = "y,a,b\n"
+        for r in 0..<2000 { csv += "\(Double((r * 7919) % 1009) / 100),a\(r % 500),b\((r / 5) % 400)\n" }
+        let table = try FixtureCSV.table(csv: csv)
+        let frame = try ModelFrame(formula: try Formula("y ~ 1 + (1 | a) + (1 | b)", dataColumns: table.columnNames), table: table)
+        let costly = try RandomEffectsStructure(frame: frame)
+        let reason = try #require(VarianceProfile.unaffordableCost(costly))
+        #expect(reason.contains("b (400 levels)"))
+        // Penicillin's crossed sample factor (6 levels) is cheap.
+        let penicillin = try fixtureFiles.table("lmm/penicillin.csv")
+        let cheap = try RandomEffectsStructure(frame: try ModelFrame(
+            formula: try Formula("diameter ~ 1 + (1 | plate) + (1 | sample)", dataColumns: penicillin.columnNames), table: penicillin))
+        #expect(VarianceProfile.unaffordableCost(cheap) == nil)
     }
 
     @Test(arguments: ["dyestuff_reml", "dyestuff_ml", "sleepstudy_ri_reml"])
@@ -129,7 +145,7 @@ struct ProfileIntervalTests {
     @Test func bootstrapIsTheSameOnOneAndTwoThreads() throws {
         let table = try fixtureFiles.table("lmm/penicillin.csv")
         let formula = try Formula("diameter ~ 1 + (1 | plate) + (1 | sample)", dataColumns: table.columnNames)
-        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(profileIntervals: false))
+        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(profileIntervals: .never))
         let result = try setup.fit()
         let factor = MixedFactor(products: setup.products, structure: setup.structure)
         factor.update(result.theta)
@@ -147,7 +163,7 @@ struct ProfileIntervalTests {
     @Test func bootstrapAgreesWithBootMerOnDyestuff() throws {
         let entry = try #require(ProfileIntervalTests.reference["icc_bootstrap"] as? [String: Any])
         let resamples = try #require(ProfileIntervalTests.number(entry["resamples"]))
-        let result = try ProfileIntervalTests.fit("dyestuff.csv", "Yield ~ 1 + (1 | Batch)", reml: true, profile: false,
+        let result = try ProfileIntervalTests.fit("dyestuff.csv", "Yield ~ 1 + (1 | Batch)", reml: true, profile: .never,
                                                   bootstrap: MixedBootstrapOptions(resamples: Int(resamples), seed: 20261205))
         let icc = try #require(result.intraclassCorrelations.first)
         #expect(icc.method.contains("bootstrap"))

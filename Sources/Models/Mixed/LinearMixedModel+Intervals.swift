@@ -6,7 +6,17 @@ extension LinearMixedModel.Setup {
     /// and σ (`VarianceProfile`), and the ICC intervals — from θ's profile for one random-intercept factor, from
     /// a parametric bootstrap with `--boot` (`IntraclassBootstrap`). Failures become warnings, never a failed fit.
     func addIntervals(to result: inout LinearMixedModelResult, factor: MixedFactor) {
-        if options.profileIntervals { addProfileIntervals(to: &result) }
+        switch options.profileIntervals {
+        case .always: addProfileIntervals(to: &result)
+        case .never: break
+        case .automatic:
+            if let cost = VarianceProfile.unaffordableCost(structure) {
+                result.warnings.append("the profile-likelihood intervals of the variance components were skipped: \(cost); "
+                                       + "--profile computes them anyway")
+            } else {
+                addProfileIntervals(to: &result)
+            }
+        }
         addIntraclassIntervals(to: &result, factor: factor)
     }
 
@@ -81,7 +91,7 @@ extension LinearMixedModel.Setup {
             }
             return
         }
-        guard options.profileIntervals else {
+        guard options.profileIntervals != .never else {
             result.intraclassCorrelations[i].method = "variance ratio at the \(options.reml ? "REML" : "ML") estimates; no interval (--no-profile)"
             return
         }

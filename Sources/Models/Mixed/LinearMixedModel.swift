@@ -14,14 +14,13 @@ public struct LinearMixedModelOptions: Sendable, Equatable {
     /// Compute the conditional modes and their SDs (cheap for one grouping factor; for several, the SDs cost one
     /// triangular solve per level of the largest factor).
     public var conditionalModes: Bool
-    /// Profile-likelihood intervals for the variance components and the one-factor ICC (`--no-profile` turns
-    /// them off); see `VarianceProfile`.
-    public var profileIntervals: Bool
+    /// Profile-likelihood intervals for the variance components and the one-factor ICC; see `VarianceProfile`.
+    public var profileIntervals: ProfileIntervalChoice
     /// A parametric bootstrap of the ICCs (`--boot N --seed S`); see `IntraclassBootstrap`.
     public var bootstrap: MixedBootstrapOptions?
 
     public init(reml: Bool = true, degreesOfFreedom: MixedDegreesOfFreedom = .satterthwaite, level: Double = 0.95,
-                references: [String: String] = [:], conditionalModes: Bool = true, profileIntervals: Bool = true,
+                references: [String: String] = [:], conditionalModes: Bool = true, profileIntervals: ProfileIntervalChoice = .automatic,
                 bootstrap: MixedBootstrapOptions? = nil) {
         self.reml = reml
         self.degreesOfFreedom = degreesOfFreedom

@@ -62,6 +62,16 @@ public struct IntraclassCorrelation: Sendable, Equatable {
     public internal(set) var method: String
 }
 
+/// When the profile-likelihood intervals of the variance components are computed.
+public enum ProfileIntervalChoice: Sendable, Equatable {
+    /// Unless the model's objective is costly to evaluate (`VarianceProfile.isAffordable`); skipped with a warning.
+    case automatic
+    /// Always (`--profile`).
+    case always
+    /// Never (`--no-profile`): no variance-component intervals and no one-factor ICC interval.
+    case never
+}
+
 /// `--boot N --seed S`: resamples of the parametric bootstrap and the seed of its generator.
 public struct MixedBootstrapOptions: Sendable, Equatable {
     public var resamples: Int

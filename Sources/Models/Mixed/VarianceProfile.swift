@@ -68,6 +68,21 @@ struct VarianceProfile {
         return (theta, factor.objective(theta, reml: false))
     }
 
+    /// Dense factor work per evaluation (Σ width³ over the blocks after the first, which fill in) above which the
+    /// profiles — a few thousand evaluations in all — are not computed by default: about 1e7 flops per evaluation,
+    /// a crossed or nesting factor of some 300 levels. The rule depends only on the model's structure, so whether
+    /// intervals appear never depends on the machine.
+    static let affordableDenseWork = 3e7
+
+    /// Why the profiles would be slow for this structure, or nil when they are affordable.
+    static func unaffordableCost(_ structure: RandomEffectsStructure) -> String? {
+        let dense = structure.blocks.dropFirst()
+        let work = dense.reduce(0.0) { $0 + pow(Double($1.width), 3) }
+        guard work > affordableDenseWork else { return nil }
+        let names = dense.map { "\($0.group) (\($0.levelCount) levels)" }.joined(separator: ", ")
+        return "each evaluation of the deviance factors a dense block for \(names), and the profiles need a few thousand evaluations"
+    }
+
     /// Number of profiled parameters: one per θ, then σ.
     var count: Int { relative.count + 1 }
 
