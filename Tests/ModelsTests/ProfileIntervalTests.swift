@@ -89,6 +89,20 @@ struct ProfileIntervalTests {
         #expect(icc.method.contains("--no-profile"))
     }
 
+    @Test func profilesAreTheSameOnOneAndTwoThreads() throws {
+        let table = try fixtureFiles.table("lmm/sleepstudy.csv")
+        let formula = try Formula("Reaction ~ Days + (Days | Subject)", dataColumns: table.columnNames)
+        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(profileIntervals: .never))
+        let result = try setup.fit()
+        let profile = try VarianceProfile(products: setup.products, structure: setup.structure, start: result.theta,
+                                          startObjective: result.objective, reml: true)
+        let one = profile.intervals(level: 0.95, workers: 1)
+        let two = profile.intervals(level: 0.95, workers: 2)
+        #expect(one.count == 4)
+        #expect(one.map { [$0.low?.bitPattern, $0.high?.bitPattern] } == two.map { [$0.low?.bitPattern, $0.high?.bitPattern] })
+        #expect(one.allSatisfy { $0.problem == nil })
+    }
+
     @Test func costlyStructuresSkipProfilesByDefault() throws {
         // Two crossed factors: 500 and 400 levels; the second's 400-wide block fills in densely (400³ = 6.4e7 > 3e7).
         var csv = "y,a,b\n"
