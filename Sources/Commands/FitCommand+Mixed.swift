@@ -29,7 +29,7 @@ extension FitCommand {
     /// Checks the options, loads the data and fits. `conditionalModes: false` skips the BLUPs (a refit for `compare`).
     func fitMixed(in context: RunContext, conditionalModes: Bool = true) throws -> (LinearMixedModelResult, LoadedData) {
         guard robust == nil, cluster == nil, clusterAdjust == nil, event == nil, offset == nil, !exponentiate, !standardize else {
-            throw CLIError.usage("`fit lmm` takes --ml, --df, --ranef, --ref, --level and --plot; --robust, --cluster, --event, --offset, "
+            throw CLIError.usage("`fit lmm` takes --ml, --df, --ranef, --ref, --level, --plot, --profile, --no-profile, --boot and --seed; --robust, --cluster, --event, --offset, "
                                  + "--exponentiate and --standardize apply to the other models")
         }
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
@@ -43,8 +43,20 @@ extension FitCommand {
         if dfMethod == .kenwardRoger && ml {
             throw CLIError.usage("Kenward–Roger degrees of freedom are defined for REML fits (as pbkrtest); drop --ml or use --df satterthwaite")
         }
+        if profile && noProfile { throw CLIError.usage("--profile and --no-profile contradict each other; give one") }
+        let profileChoice: ProfileIntervalChoice = profile ? .always : (noProfile ? .never : .automatic)
+        var bootstrap: MixedBootstrapOptions?
+        if let boot {
+            guard boot >= 2 else { throw CLIError.usage("--boot needs at least 2 resamples (1000 or more for a 95% interval), got \(boot)") }
+            guard let seed else { throw CLIError.usage("--boot needs --seed S, so that the interval can be reproduced") }
+            bootstrap = MixedBootstrapOptions(resamples: boot, seed: seed)
+            context.recordSeed(seed)
+        } else if seed != nil {
+            throw CLIError.usage("--seed applies to the bootstrap; add --boot N")
+        }
         let options = LinearMixedModelOptions(reml: !ml, degreesOfFreedom: dfMethod, level: level,
-                                              references: try regressionOptions().references, conditionalModes: conditionalModes)
+                                              references: try regressionOptions().references, conditionalModes: conditionalModes,
+                                              profileIntervals: profileChoice, bootstrap: bootstrap)
         let data = try input.load(in: context)
         do {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)

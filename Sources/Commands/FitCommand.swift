@@ -71,6 +71,18 @@ public struct FitCommand: AllianceSubcommand {
 
     @OptionGroup public var labelOptions: LabelOptions
 
+    @Flag(name: .long, help: "lmm: compute the profile-likelihood intervals even for models where they are slow (many crossed or nesting levels), which skip them by default.")
+    public var profile: Bool = false
+
+    @Flag(name: .customLong("no-profile"), help: "lmm: skip the profile-likelihood intervals of the variance components and the ICC (as lme4's confint(method = \"profile\")).")
+    public var noProfile: Bool = false
+
+    @Option(name: .long, help: "lmm: ICC intervals by a parametric bootstrap with this many resamples (as lme4's bootMer), e.g. 1000.")
+    public var boot: Int?
+
+    @Option(name: .long, help: "lmm: seed of the bootstrap's generator (with --boot); the same seed gives the same numbers on any machine.")
+    public var seed: UInt64?
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -79,8 +91,8 @@ public struct FitCommand: AllianceSubcommand {
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if model.lowercased() == "lmm" { return try executeMixed(in: context) }
-        if ml || df != nil || ranef != nil {
-            throw CLIError.usage("--ml, --df and --ranef apply to `fit lmm` (a linear mixed model)")
+        if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
+            throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin or lmm")

@@ -35,13 +35,18 @@ extension LinearMixedModelResult {
             return .object(fields)
         }
         let random: [JSONValue] = varianceComponents.map { v in
+            // The interval (of the SD, or of the correlation) where one was computed: conf_method "profile".
+            var interval: [(String, JSONValue)] = []
+            if let method = v.confMethod {
+                interval = [("conf_low", number(v.confLow)), ("conf_high", number(v.confHigh)), ("conf_method", .string(method))]
+            }
             if let r = v.correlation {
-                return .object([("group", .string(v.group)), ("terms", .array(v.terms.map { .string($0) })), ("correlation", number(r))])
+                return .object([("group", .string(v.group)), ("terms", .array(v.terms.map { .string($0) })), ("correlation", number(r))] + interval)
             }
             var fields: [(String, JSONValue)] = [("group", .string(v.group))]
             if let term = v.terms.first { fields.append(("term", .string(term))) }
             fields += [("variance", number(v.variance)), ("std_dev", number(v.standardDeviation))]
-            return .object(fields)
+            return .object(fields + interval)
         }
         let groups: [JSONValue] = self.groups.map { .object([("group", .string($0.group)), ("levels", .integer($0.levels))]) }
         let icc: [JSONValue] = intraclassCorrelations.map { i in
@@ -87,22 +92,37 @@ extension LinearMixedModelResult {
         if singular { notes.append("Singular fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular).") }
         let fixedTable = ResultTable(title: "LMM fixed effects: \(formula)", columns: fixedColumns, rows: fixedRows, notes: notes)
 
-        let randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
+        let profiled = varianceComponents.contains { $0.confMethod != nil }
+        var randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
                              TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
+        if profiled { randomColumns.append(TableColumn("\(percent) CI", kind: .interval(3))) }
         let randomRows: [[Cell]] = varianceComponents.map { v in
+            var row: [Cell]
             if let r = v.correlation {
-                return [.text(terms.display(v.group)), .text(v.terms.map(terms.display).joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+                row = [.text(terms.display(v.group)), .text(v.terms.map(terms.display).joined(separator: " × ")), .number(nil), .number(nil), .number(r)]
+            } else {
+                row = [.text(v.group == "Residual" ? v.group : terms.display(v.group)), .text(v.terms.first.map(terms.display) ?? ""),
+                       .number(v.variance), .number(v.standardDeviation), .number(nil)]
             }
-            return [.text(v.group == "Residual" ? v.group : terms.display(v.group)), .text(v.terms.first.map(terms.display) ?? ""),
-                    .number(v.variance), .number(v.standardDeviation), .number(nil)]
+            if profiled { row.append(.interval(v.confLow, v.confHigh)) }
+            return row
         }
         var randomNotes: [String] = []
+        if profiled {
+            randomNotes.append("\(percent) CIs of the SDs and correlations are profile-likelihood intervals (as lme4's confint(method = \"profile\"), "
+                               + "ends solved exactly)" + (reml ? "; as in lme4 they profile the ML deviance, so they centre on the ML estimates rather than "
+                                                           + "the REML estimates shown." : "."))
+        }
+        let adjusted = coefficients.contains { $0.term != "(Intercept)" }
         for i in intraclassCorrelations {
             var text = "ICC(\(i.group)) = \(NumberFormat.bounded(i.estimate, places: 3))"
             if let low = i.confLow, let high = i.confHigh {
                 text += " [\(NumberFormat.bounded(low, places: 3)), \(NumberFormat.bounded(high, places: 3))]"
             }
-            randomNotes.append(text + " (\(i.method)).")
+            if adjusted {
+                text += " — the conditional ICC: the proportion of outcome variance due to \(i.group) after case-mix (the fixed effects)"
+            }
+            randomNotes.append(text + ". Interval: \(i.method).")
         }
         let randomTable = ResultTable(title: "LMM variance components", columns: randomColumns, rows: randomRows, notes: randomNotes)
         return [fixedTable, randomTable]

@@ -14,14 +14,21 @@ public struct LinearMixedModelOptions: Sendable, Equatable {
     /// Compute the conditional modes and their SDs (cheap for one grouping factor; for several, the SDs cost one
     /// triangular solve per level of the largest factor).
     public var conditionalModes: Bool
+    /// Profile-likelihood intervals for the variance components and the one-factor ICC; see `VarianceProfile`.
+    public var profileIntervals: ProfileIntervalChoice
+    /// A parametric bootstrap of the ICCs (`--boot N --seed S`); see `IntraclassBootstrap`.
+    public var bootstrap: MixedBootstrapOptions?
 
     public init(reml: Bool = true, degreesOfFreedom: MixedDegreesOfFreedom = .satterthwaite, level: Double = 0.95,
-                references: [String: String] = [:], conditionalModes: Bool = true) {
+                references: [String: String] = [:], conditionalModes: Bool = true, profileIntervals: ProfileIntervalChoice = .automatic,
+                bootstrap: MixedBootstrapOptions? = nil) {
         self.reml = reml
         self.degreesOfFreedom = degreesOfFreedom
         self.level = level
         self.references = references
         self.conditionalModes = conditionalModes
+        self.profileIntervals = profileIntervals
+        self.bootstrap = bootstrap
     }
 }
 
@@ -213,7 +220,9 @@ public enum LinearMixedModel {
             }
             value = factor.objective(theta, reml: reml)
             guard value.isFinite else { throw .numerical("the \(reml ? "REML criterion" : "deviance") is not finite at the optimum") }
-            return try estimates(factor: factor, theta: theta, objective: value, summary: summary)
+            var result = try estimates(factor: factor, theta: theta, objective: value, summary: summary)
+            addIntervals(to: &result, factor: factor)
+            return result
         }
     }
 }

@@ -20,13 +20,22 @@ public struct VarianceComponent: Sendable, Equatable {
     public let variance: Double?
     public let standardDeviation: Double?
     public let correlation: Double?
+    /// The confidence interval of the SD (or of the correlation), and how it was found ("profile"); nil when
+    /// none was computed or an end does not exist.
+    public internal(set) var confLow: Double?
+    public internal(set) var confHigh: Double?
+    public internal(set) var confMethod: String?
 
-    public init(group: String, terms: [String], variance: Double?, standardDeviation: Double?, correlation: Double?) {
+    public init(group: String, terms: [String], variance: Double?, standardDeviation: Double?, correlation: Double?,
+                confLow: Double? = nil, confHigh: Double? = nil, confMethod: String? = nil) {
         self.group = group
         self.terms = terms
         self.variance = variance
         self.standardDeviation = standardDeviation
         self.correlation = correlation
+        self.confLow = confLow
+        self.confHigh = confHigh
+        self.confMethod = confMethod
     }
 }
 
@@ -41,14 +50,37 @@ public struct ConditionalMode: Sendable, Equatable {
     public let rows: Int
 }
 
-/// The intraclass correlation of a grouping factor: its intercept variance over the total variance.
+/// The intraclass correlation of a grouping factor: its intercept variance over the total variance. With
+/// covariates in the model it is the conditional (case-mix-adjusted) ICC: the share of the outcome variance
+/// left after the fixed effects that lies between the groups.
 public struct IntraclassCorrelation: Sendable, Equatable {
     public let group: String
     public let estimate: Double
-    public let confLow: Double?
-    public let confHigh: Double?
-    /// How the interval was found, in words.
-    public let method: String
+    public internal(set) var confLow: Double?
+    public internal(set) var confHigh: Double?
+    /// How the interval was found (or why there is none), in words.
+    public internal(set) var method: String
+}
+
+/// When the profile-likelihood intervals of the variance components are computed.
+public enum ProfileIntervalChoice: Sendable, Equatable {
+    /// Unless the model's objective is costly to evaluate (`VarianceProfile.isAffordable`); skipped with a warning.
+    case automatic
+    /// Always (`--profile`).
+    case always
+    /// Never (`--no-profile`): no variance-component intervals and no one-factor ICC interval.
+    case never
+}
+
+/// `--boot N --seed S`: resamples of the parametric bootstrap and the seed of its generator.
+public struct MixedBootstrapOptions: Sendable, Equatable {
+    public var resamples: Int
+    public var seed: UInt64
+
+    public init(resamples: Int, seed: UInt64) {
+        self.resamples = resamples
+        self.seed = seed
+    }
 }
 
 /// A linear mixed model fitted by REML or ML (lme4's `lmer`): immutable, as every result.
@@ -62,7 +94,7 @@ public struct LinearMixedModelResult: Sendable {
     /// Covariance of the kept coefficients (KR-adjusted under `.kenwardRoger`).
     public let covariance: Matrix
     public let keptColumns: [Int]
-    public let varianceComponents: [VarianceComponent]
+    public internal(set) var varianceComponents: [VarianceComponent]
     /// Per grouping factor: its label and number of levels.
     public let groups: [(group: String, levels: Int)]
     public let sigma: Double
@@ -79,8 +111,8 @@ public struct LinearMixedModelResult: Sendable {
     public let singular: Bool
     public let optimizer: OptimizerSummary
     public let conditionalModes: [ConditionalMode]
-    public let intraclassCorrelations: [IntraclassCorrelation]
+    public internal(set) var intraclassCorrelations: [IntraclassCorrelation]
     public let confidenceLevel: Double
-    public let warnings: [String]
+    public internal(set) var warnings: [String]
     public let schema: ModelSchema
 }

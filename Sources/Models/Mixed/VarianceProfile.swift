@@ -1,0 +1,215 @@
+import Dispatch
+import Distributions
+import Foundation
+import LinearAlgebra
+import Optimization
+
+/// Profile-likelihood confidence intervals for every random-effect SD, every correlation and the residual σ, as
+/// lme4's `confint(fit, method = "profile")` defines them: `profile.merMod` profiles the ML deviance in the
+/// SD/correlation/σ parameterisation with the fixed effects profiled out (`devfun2`), and for a REML fit it
+/// first refits by ML (`refitML`) — so a REML fit's intervals are ML intervals, as lme4's are (lme4 issues
+/// #325, #838). The ends are solved exactly (`ProfileEnds`) instead of read off lme4's interpolating spline.
+///
+/// Each profile point re-optimises the other parameters by BOBYQA, with σ profiled out analytically where the
+/// fixed parameter allows it: a correlation constrains only the relative covariance, so its profile is the
+/// profiled deviance over the relative SDs and other correlations; fixing σ leaves θ free; fixing an SD couples
+/// it with σ (θ = SD/σ), so σ is a free parameter there. Every evaluation costs the same as one in the fit
+/// (nothing in n); the parameters are profiled concurrently, each on its own factor, so results do not depend
+/// on the number of cores.
+struct VarianceProfile {
+    let products: MixedCrossProducts
+    let structure: RandomEffectsStructure
+    let parameterization: ProfileParameterization
+    /// The ML optimum: θ, σ and the deviance.
+    let theta: [Double]
+    let sigma: Double
+    let deviance: Double
+    /// The ML estimates of the relative SDs and correlations (one per θ).
+    let relative: [Double]
+
+    /// Profiles the ML deviance about its optimum; `start` is the fit's θ, refitted by ML when `reml`.
+    init(products: MixedCrossProducts, structure: RandomEffectsStructure, start: [Double], startObjective: Double,
+         reml: Bool) throws(ModelError) {
+        self.products = products
+        self.structure = structure
+        parameterization = ProfileParameterization(structure: structure)
+        let factor = MixedFactor(products: products, structure: structure)
+        var theta = start
+        var value = startObjective
+        if reml {
+            (theta, value) = try VarianceProfile.minimumDeviance(factor: factor, start: start)
+        }
+        factor.update(theta)
+        self.theta = theta
+        deviance = value
+        sigma = factor.residualVariance(reml: false).squareRoot()
+        relative = parameterization.relative(theta: theta)
+    }
+
+    /// lme4's `refitML`: BOBYQA on the deviance from the REML θ, then lme4's boundary check (as `Setup.fit`).
+    static func minimumDeviance(factor: MixedFactor, start: [Double]) throws(ModelError) -> ([Double], Double) {
+        let lower = factor.structure.thetaLowerBounds
+        let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
+        let summary: OptimizerSummary
+        do {
+            summary = try minimizer.minimize(start: start, lowerBounds: lower) { factor.objective($0, reml: false) }
+        } catch {
+            throw .numerical("refitting by maximum likelihood for the profile failed: \(error)")
+        }
+        guard summary.converged else { throw .numerical("refitting by maximum likelihood for the profile did not converge (\(summary.stopReason))") }
+        var theta = summary.parameters
+        var value = summary.value
+        for i in theta.indices where lower[i] == 0 && theta[i] > 0 && theta[i] < LinearMixedModel.boundaryTolerance {
+            var trial = theta
+            trial[i] = 0
+            let v = factor.objective(trial, reml: false)
+            if v <= value { theta = trial; value = v }
+        }
+        return (theta, factor.objective(theta, reml: false))
+    }
+
+    /// Dense factor work per evaluation (Σ width³ over the blocks after the first, which fill in) above which the
+    /// profiles — a few thousand evaluations in all — are not computed by default: about 1e7 flops per evaluation,
+    /// a crossed or nesting factor of some 300 levels. The rule depends only on the model's structure, so whether
+    /// intervals appear never depends on the machine.
+    static let affordableDenseWork = 3e7
+
+    /// Why the profiles would be slow for this structure, or nil when they are affordable.
+    static func unaffordableCost(_ structure: RandomEffectsStructure) -> String? {
+        let dense = structure.blocks.dropFirst()
+        let work = dense.reduce(0.0) { $0 + pow(Double($1.width), 3) }
+        guard work > affordableDenseWork else { return nil }
+        let names = dense.map { "\($0.group) (\($0.levelCount) levels)" }.joined(separator: ", ")
+        return "each evaluation of the deviance factors a dense block for \(names), and the profiles need a few thousand evaluations"
+    }
+
+    /// Number of profiled parameters: one per θ, then σ.
+    var count: Int { relative.count + 1 }
+
+    /// The ML estimate of parameter w on its own scale (an SD in the outcome's units, a correlation, σ).
+    func estimate(_ w: Int) -> Double {
+        if w == relative.count { return sigma }
+        return parameterization.positions[w].isCorrelation ? relative[w] : relative[w] * sigma
+    }
+
+    /// Both ends of every parameter's interval (nil where an end does not exist, e.g. a correlation of an effect
+    /// whose SD is estimated at 0), profiled on `workers` threads; the second element lists what went wrong.
+    func intervals(level: Double, workers: Int = 2) -> [(low: Double?, high: Double?, problem: String?)] {
+        let z = Normal.quantile(0.5 + level / 2)
+        let slots = UnsafeMutablePointer<(low: Double?, high: Double?, problem: String?)>.allocate(capacity: count)
+        slots.initialize(repeating: (nil, nil, nil), count: count)
+        defer { slots.deinitialize(count: count); slots.deallocate() }
+        let work = ProfileWork(count: count, slots: slots) { w in
+            do throws(ModelError) {
+                let ends = try self.ends(w, z: z)
+                return (ends.low, ends.high, nil)
+            } catch {
+                return (nil, nil, "\(error)")
+            }
+        }
+        BLASConfiguration.applyThreadPolicy()
+        let parts = max(1, min(workers, count))
+        if parts == 1 {
+            for w in 0..<count { work.run(w) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var w = part
+                while w < count { work.run(w); w += parts }
+            }
+        }
+        return (0..<count).map { slots[$0] }
+    }
+
+    /// The ends of parameter w's interval, on its own factor.
+    func ends(_ w: Int, z: Double) throws(ModelError) -> (low: Double?, high: Double?) {
+        let factor = MixedFactor(products: products, structure: structure)
+        let kind: ProfileEnds.Kind
+        if w == relative.count {
+            kind = .sigma
+        } else if parameterization.positions[w].isCorrelation {
+            let p = parameterization.positions[w]
+            let sds = parameterization.positions.indices.filter {
+                let q = parameterization.positions[$0]
+                return q.block == p.block && !q.isCorrelation && (q.row == p.row || q.row == p.column)
+            }
+            // The correlation of an effect with no variance is not identified: no interval.
+            guard sds.allSatisfy({ relative[$0] > 0 }) else { return (nil, nil) }
+            kind = .correlation
+        } else {
+            kind = .standardDeviation(scale: sigma)
+        }
+        var start = freeStart(w)
+        let point = { (x: Double) throws(ModelError) -> Double in
+            let (excess, free) = try self.profile(w, at: x, start: start, factor: factor)
+            start = free
+            let sign: Double = x > self.estimate(w) ? 1 : (x < self.estimate(w) ? -1 : 0)
+            return sign * max(excess, 0).squareRoot()
+        }
+        return try ProfileEnds(estimate: estimate(w), kind: kind, z: z).ends(point)
+    }
+
+    /// The free parameters of w's profile at the ML optimum: θ when σ is fixed; the other relative SDs and
+    /// correlations when a correlation is fixed (σ profiled); those and σ when an SD is fixed.
+    func freeStart(_ w: Int) -> [Double] {
+        if w == relative.count { return theta }
+        var free = relative
+        free.remove(at: w)
+        if !parameterization.positions[w].isCorrelation { free.append(sigma) }
+        return free
+    }
+
+    /// 2·(excess of the ML deviance over its minimum) with parameter w fixed at x and the others optimised from
+    /// `start`, and where the optimum was reached.
+    func profile(_ w: Int, at x: Double, start: [Double], factor: MixedFactor) throws(ModelError) -> (Double, [Double]) {
+        let lower: [Double]
+        let upper: [Double]
+        let objective: ([Double]) -> Double
+        if w == relative.count {
+            lower = structure.thetaLowerBounds
+            upper = Array(repeating: .infinity, count: lower.count)
+            objective = { factor.objective($0, sigma: x, reml: false) }
+        } else {
+            var lo: [Double] = []
+            var hi: [Double] = []
+            for (i, p) in parameterization.positions.enumerated() where i != w {
+                lo.append(p.isCorrelation ? -1 : 0)
+                hi.append(p.isCorrelation ? 1 : .infinity)
+            }
+            let fixedIsCorrelation = parameterization.positions[w].isCorrelation
+            if !fixedIsCorrelation { lo.append(0); hi.append(.infinity) }
+            lower = lo
+            upper = hi
+            let parameterization = self.parameterization
+            objective = { free in
+                var relative = Array(free.prefix(parameterization.positions.count - 1))
+                if fixedIsCorrelation {
+                    relative.insert(x, at: w)
+                    guard let theta = parameterization.theta(relative: relative) else { return .infinity }
+                    return factor.objective(theta, reml: false)
+                }
+                let s = free[free.count - 1]
+                guard s > 0 else { return .infinity }
+                relative.insert(x / s, at: w)
+                guard let theta = parameterization.theta(relative: relative) else { return .infinity }
+                return factor.objective(theta, sigma: s, reml: false)
+            }
+        }
+        let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
+        let summary: OptimizerSummary
+        do {
+            summary = try minimizer.minimize(start: start, lowerBounds: lower, upperBounds: upper, objective: objective)
+        } catch {
+            throw .numerical("the profile optimisation failed at \(x): \(error)")
+        }
+        return (summary.value - deviance, summary.parameters)
+    }
+}
+
+/// One profiled parameter per call, each writing only its own slot.
+private struct ProfileWork: @unchecked Sendable {
+    let count: Int
+    let slots: UnsafeMutablePointer<(low: Double?, high: Double?, problem: String?)>
+    let body: (Int) -> (low: Double?, high: Double?, problem: String?)
+
+    func run(_ w: Int) { slots[w] = body(w) }
+}
