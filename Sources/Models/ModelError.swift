@@ -42,6 +42,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRandomEffects(term: String, detail: String)
     /// A mixed model's outcome does not vary over the rows used.
     case constantOutcome(outcome: String)
+    /// The optimiser of a mixed model stopped without converging (with its summary).
+    case mixedNotConverged(detail: String)
     /// Crossed grouping factors too large to factor densely.
     case randomEffectsTooLarge(detail: String)
 
@@ -110,6 +112,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot fit the random-effects term \(term): \(detail)"
         case .constantOutcome(let y):
             return "the outcome \(y) takes a single value over the rows used, so there is no variance to model; check the column and the rows kept"
+        case .mixedNotConverged(let detail):
+            return "the mixed model did not converge: \(detail); simplify the random effects (drop a correlation with ||, or a slope), "
+                + "or rescale predictors with very different ranges, and fit again"
         case .randomEffectsTooLarge(let detail):
             return detail
         case .numerical(let s):

@@ -193,9 +193,12 @@ public enum LinearMixedModel {
             } catch {
                 throw .numerical("the optimiser failed on the \(reml ? "REML criterion" : "deviance"): \(error)")
             }
-            guard summary.converged else {
-                throw .notConverged(model: "linear mixed model (\(summary.stopReason))", iterations: summary.evaluations,
-                                    lastChange: .nan)
+            // NLopt's "roundoff limited" at these tolerances means BOBYQA reached the criterion's rounding floor: the
+            // Newton steps below finish the job (lme4 reports it as a warning, not a failure). Anything else is refused.
+            guard summary.converged || summary.stopReason == .roundoffLimited else {
+                throw .mixedNotConverged(detail: "BOBYQA stopped after \(summary.evaluations) evaluations of the "
+                                         + "\(reml ? "REML criterion" : "deviance") (\(summary.stopReason)) at θ = "
+                                         + summary.parameters.map { String(format: "%.6g", $0) }.joined(separator: ", "))
             }
             // lme4's boundary check: a diagonal θ within boundary.tol of 0 is moved to 0 when that is no worse.
             var theta = summary.parameters
