@@ -33,9 +33,9 @@ struct LinearMixedModelErrorTests {
     }
 
     @Test func aSlopeConstantWithinGroupsIsRefused() throws {
-        let g = ["a", "a", "b", "b", "c", "c", "d", "d"]
-        let x: [Double] = [1, 1, 2, 2, 3, 3, 5, 5]
-        let t = try Self.table(y: [1, 2, 2, 4, 3, 5, 6, 9], x: x, g: g)
+        let g = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "d", "d", "d"]
+        let x: [Double] = [1, 1, 1, 2, 2, 2, 3, 3, 3, 5, 5, 5]
+        let t = try Self.table(y: [1, 2, 3, 2, 4, 3, 3, 5, 4, 6, 9, 7], x: x, g: g)
         let message = try #require(Self.refusal("y ~ x + (x | g)", t))
         #expect(message.contains("constant within every level of g"))
     }
