@@ -44,6 +44,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case constantOutcome(outcome: String)
     /// Crossed grouping factors too large to factor densely.
     case randomEffectsTooLarge(detail: String)
+    /// A mixed model's CR2 cluster-robust covariance cannot be formed (crossed factors without a nesting cluster,
+    /// a factor not nested in the cluster, clusters too large for the dense adjustment).
+    case mixedClusterRobust(detail: String)
 
     public var description: String {
         switch self {
@@ -111,6 +114,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .constantOutcome(let y):
             return "the outcome \(y) takes a single value over the rows used, so there is no variance to model; check the column and the rows kept"
         case .randomEffectsTooLarge(let detail):
+            return detail
+        case .mixedClusterRobust(let detail):
             return detail
         case .numerical(let s):
             return "numerical failure: \(s)"
