@@ -26,7 +26,7 @@ extension FitCommand {
             throw CLIError.usage("--robust cr2 reports CR2's own Satterthwaite degrees of freedom (as clubSandwich); drop --df \(dfMethod.rawValue)")
         }
         let options = LinearMixedModelOptions(reml: !ml, degreesOfFreedom: dfMethod, level: level,
-                                              references: try regressionOptions().references, robust: robustChoice)
+                                              references: try referenceLevels(), robust: robustChoice)
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
