@@ -30,9 +30,9 @@ public struct MixedClusterRobustSummary: Sendable, Equatable {
 /// h_ij the i-th row of L·R_jX_jL, which is what `ClusterCR2.Accumulator` sums (the OLS case has V_j = I).
 /// Each cluster's V_j is formed and decomposed densely (O(n_j³)), so clusters are limited in size.
 enum MixedClusterCR2 {
-    /// The largest cluster taken on: the n_j × n_j eigen-decomposition of a 2,000-row cluster takes about 5 s.
+    /// The largest cluster taken on: a 1,000-row cluster takes about a second, a 2,000-row one 10–20 s (mostly `dsyevr`).
     static let maximumClusterRows = 2_000
-    /// The most Σ n_j³ taken on (as `ClusterCR2.maximumDenseWork`): about five clusters of 2,000 rows.
+    /// The most Σ n_j³ taken on (as `ClusterCR2.maximumDenseWork`): about five clusters of 2,000 rows, a minute or two.
     static let maximumDenseWork = ClusterCR2.maximumDenseWork
 
     struct Result {
@@ -102,22 +102,23 @@ extension LinearMixedModel.Setup {
             let m = rows.count
             // V_j = I + Σ_blocks [same level] z_aᵀ(ΛΛᵀ)z_b (lme4's Z Λ Λᵀ Zᵀ restricted to the cluster).
             var v = Matrix(rows: m, columns: m)
-            for a in 0..<m { v[a, a] = 1 }
-            for (block, s) in zip(structure.blocks, covariances) {
-                let q = block.q
-                for bIndex in 0..<m {
-                    let rb = rows[bIndex]
-                    for aIndex in 0...bIndex {
-                        let ra = rows[aIndex]
-                        guard block.codes[ra] == block.codes[rb] else { continue }
-                        var t = 0.0
-                        for c in 0..<q {
-                            let zb = block.z[c * n + rb]
-                            if zb == 0 { continue }
-                            for d in 0..<q { t += block.z[d * n + ra] * s[d + c * q] * zb }
+            v.storage.withUnsafeMutableBufferPointer { vp in
+                for a in 0..<m { vp[a + a * m] = 1 }
+                for (block, s) in zip(structure.blocks, covariances) {
+                    let q = block.q
+                    let levels = rows.map { block.codes[$0] }
+                    // z_a and (ΛΛᵀ)z_a per cluster row, contiguous.
+                    var z = [Double](repeating: 0, count: m * q)
+                    var sz = [Double](repeating: 0, count: m * q)
+                    for (a, r) in rows.enumerated() { for c in 0..<q { z[a * q + c] = block.z[c * n + r] } }
+                    for a in 0..<m { for d in 0..<q { var t = 0.0; for c in 0..<q { t += s[d + c * q] * z[a * q + c] }; sz[a * q + d] = t } }
+                    for b in 0..<m {
+                        for a in 0...b where levels[a] == levels[b] {
+                            var t = 0.0
+                            for d in 0..<q { t += z[a * q + d] * sz[b * q + d] }
+                            vp[a + b * m] += t
+                            if a != b { vp[b + a * m] += t }
                         }
-                        v[aIndex, bIndex] += t
-                        if aIndex != bIndex { v[bIndex, aIndex] += t }
                     }
                 }
             }
@@ -132,29 +133,55 @@ extension LinearMixedModel.Setup {
                                       summary: MixedClusterRobustSummary(column: label, clusters: count, largestCluster: largest))
     }
 
-    /// One cluster's R_jr_j, R_jV_jR_jᵀ and R_j(X_jL) with R_j = LᵀE_j (see `MixedClusterCR2`).
+    /// One cluster's R_jr_j, R_jV_jR_jᵀ and R_j(X_jL) with R_j = LᵀE_j (see `MixedClusterCR2`). With V = UᵀU,
+    /// UVUᵀ = (UUᵀ)² and V⁻¹A = U⁻¹G^(−1/2)U, so E = (U⁻ᵀX)ᵀG^(−1/2)U: two m × m products, the Cholesky factor and
+    /// the eigen-decomposition are the only O(m³) steps.
     private func cr2Piece(v: Matrix, x: Matrix, residual: [Double], l: Matrix) throws(ModelError) -> ClusterCR2.ClusterPiece {
         let m = v.rows
-        let cholesky: Cholesky
-        let inverse: Matrix
-        do {
-            cholesky = try Cholesky(v)
-            inverse = try cholesky.inverse()
-        } catch { throw .numerical("CR2: a cluster's marginal covariance is not positive definite (\(error))") }
-        let u = cholesky.factor
+        let p = x.columns
+        let u: Matrix
+        do { u = try Cholesky(v).factor } catch {
+            throw .numerical("CR2: a cluster's marginal covariance is not positive definite (\(error))")
+        }
         let xl = x.multiplied(by: l)
-        var b = v
-        let hat = xl.multiplied(by: xl, transposeOther: true)
-        for j in 0..<m { for i in 0..<m { b[i, j] -= hat[i, j] } }
-        var gMatrix = u.multiplied(by: b).multiplied(by: u, transposeOther: true)
-        for j in 0..<m { for i in 0..<j { let s = (gMatrix[i, j] + gMatrix[j, i]) / 2; gMatrix[i, j] = s; gMatrix[j, i] = s } }
+        let uxl = u.multiplied(by: xl)
+        let uut = u.multiplied(by: u, transposeOther: true)
+        var g = uut.multiplied(by: uut)
+        let hat = uxl.multiplied(by: uxl, transposeOther: true)
+        g.storage.withUnsafeMutableBufferPointer { gp in
+            hat.storage.withUnsafeBufferPointer { hp in
+                for j in 0..<m {
+                    for i in 0..<j {
+                        let s = ((gp[i + j * m] - hp[i + j * m]) + (gp[j + i * m] - hp[j + i * m])) / 2
+                        gp[i + j * m] = s
+                        gp[j + i * m] = s
+                    }
+                    gp[j + j * m] -= hp[j + j * m]
+                }
+            }
+        }
         let eigen: SymmetricEigen
-        do { eigen = try SymmetricEigen(gMatrix) } catch { throw .numerical("CR2: \(error)") }
-        let f = eigen.values.map { $0 > ClusterCR2.eigenvalueTolerance ? 1 / $0.squareRoot() : 0 }
-        let root = ClusterCR2.spectral(eigen.vectors, f)
-        let a = u.multiplied(by: root.multiplied(by: u), transposeSelf: true)
-        // E_j = X_jᵀV_j⁻¹A_j, then R_j = LᵀE_j.
-        let e = x.multiplied(by: inverse.multiplied(by: a), transposeSelf: true)
+        do { eigen = try SymmetricEigen(g) } catch { throw .numerical("CR2: \(error)") }
+        // X̃ = U⁻ᵀX by forward substitution (Uᵀ is lower triangular; U's column i holds row i of Uᵀ).
+        var xt = x
+        u.storage.withUnsafeBufferPointer { up in
+            xt.storage.withUnsafeMutableBufferPointer { xp in
+                for c in 0..<p {
+                    let column = c * m
+                    for i in 0..<m {
+                        var s = xp[column + i]
+                        for k in 0..<i { s -= up[k + i * m] * xp[column + k] }
+                        xp[column + i] = s / up[i + i * m]
+                    }
+                }
+            }
+        }
+        var t = xt.multiplied(by: eigen.vectors, transposeSelf: true)
+        for k in 0..<m {
+            let f = eigen.values[k] > ClusterCR2.eigenvalueTolerance ? 1 / eigen.values[k].squareRoot() : 0
+            for i in 0..<p { t[i, k] *= f }
+        }
+        let e = t.multiplied(by: eigen.vectors, transposeOther: true).multiplied(by: u)
         let r = l.multiplied(by: e, transposeSelf: true)
         return ClusterCR2.ClusterPiece(re: r.multiplied(by: residual), rrt: r.multiplied(by: v).multiplied(by: r, transposeOther: true),
                                        ry: r.multiplied(by: xl))
