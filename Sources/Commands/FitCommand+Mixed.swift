@@ -28,10 +28,11 @@ extension FitCommand {
 
     /// Checks the options, loads the data and fits. `conditionalModes: false` skips the BLUPs (a refit for `compare`).
     func fitMixed(in context: RunContext, conditionalModes: Bool = true) throws -> (LinearMixedModelResult, LoadedData) {
-        guard robust == nil, cluster == nil, clusterAdjust == nil, event == nil, offset == nil, !exponentiate, !standardize else {
-            throw CLIError.usage("`fit lmm` takes --ml, --df, --ranef, --ref, --level, --plot, --profile, --no-profile, --boot and --seed; --robust, --cluster, --event, --offset, "
+        guard event == nil, offset == nil, !exponentiate, !standardize else {
+            throw CLIError.usage("`fit lmm` takes --ml, --df, --robust cr2, --cluster, --ranef, --ref, --level, --plot, --profile, --no-profile, --boot and --seed; --event, --offset, "
                                  + "--exponentiate and --standardize apply to the other models")
         }
+        let robustChoice = try mixedRobustChoice()
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
         var dfMethod = MixedDegreesOfFreedom.satterthwaite
         if let df {
@@ -54,9 +55,12 @@ extension FitCommand {
         } else if seed != nil {
             throw CLIError.usage("--seed applies to the bootstrap; add --boot N")
         }
+        if robustChoice != nil && dfMethod != .satterthwaite {
+            throw CLIError.usage("--robust cr2 reports CR2's own Satterthwaite degrees of freedom (as clubSandwich); drop --df \(dfMethod.rawValue)")
+        }
         let options = LinearMixedModelOptions(reml: !ml, degreesOfFreedom: dfMethod, level: level,
-                                              references: try regressionOptions().references, conditionalModes: conditionalModes,
-                                              profileIntervals: profileChoice, bootstrap: bootstrap)
+                                              references: try referenceLevels(), conditionalModes: conditionalModes,
+                                              profileIntervals: profileChoice, bootstrap: bootstrap, robust: robustChoice)
         let data = try input.load(in: context)
         do {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)
@@ -83,5 +87,19 @@ extension FitCommand {
         let at = (fields.firstIndex { $0.0 == "data" }).map { $0 + 1 } ?? fields.count
         fields.insert(("call", .array(call.map { .string($0) })), at: at)
         return .object(fields)
+    }
+
+    /// `--robust cr2` (the top grouping level) or `--cluster COL` (CR2 by that column); nil for model-based errors.
+    private func mixedRobustChoice() throws -> MixedClusterRobust? {
+        if let robust, robust.lowercased() != "cr2" {
+            throw CLIError.usage("`fit lmm --robust` takes cr2 (cluster-robust CR2 standard errors at the top grouping level, as clubSandwich); "
+                                 + "'\(robust)' applies to the other models")
+        }
+        if let clusterAdjust, clusterAdjust.lowercased() != "cr2" {
+            throw CLIError.usage("`fit lmm` computes cluster-robust errors by CR2 only; drop --cluster-adjust \(clusterAdjust)")
+        }
+        if let cluster { return .column(cluster) }
+        if robust != nil || clusterAdjust != nil { return .topLevel }
+        return nil
     }
 }

@@ -146,6 +146,12 @@ public struct FitCommand: AllianceSubcommand {
         if event != nil && model.lowercased() != ModelKind.logit.rawValue {
             throw CLIError.usage("--event applies to logit (the level of a two-level text outcome that is modelled)")
         }
+        return RegressionOptions(level: level, covariance: covariance, references: try referenceLevels(), standardize: standardize,
+                                 offset: offset, event: event)
+    }
+
+    /// `--ref column=level` options as a map.
+    func referenceLevels() throws -> [String: String] {
         var refs: [String: String] = [:]
         for spec in references {
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex else {
@@ -153,8 +159,7 @@ public struct FitCommand: AllianceSubcommand {
             }
             refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
         }
-        return RegressionOptions(level: level, covariance: covariance, references: refs, standardize: standardize,
-                                 offset: offset, event: event)
+        return refs
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.

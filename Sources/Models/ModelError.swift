@@ -46,6 +46,9 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case mixedNotConverged(detail: String)
     /// Crossed grouping factors too large to factor densely.
     case randomEffectsTooLarge(detail: String)
+    /// A mixed model's CR2 cluster-robust covariance cannot be formed (crossed factors without a nesting cluster,
+    /// a factor not nested in the cluster, clusters too large for the dense adjustment).
+    case mixedClusterRobust(detail: String)
 
     public var description: String {
         switch self {
@@ -116,6 +119,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the mixed model did not converge: \(detail); simplify the random effects (drop a correlation with ||, or a slope), "
                 + "or rescale predictors with very different ranges, and fit again"
         case .randomEffectsTooLarge(let detail):
+            return detail
+        case .mixedClusterRobust(let detail):
             return detail
         case .numerical(let s):
             return "numerical failure: \(s)"

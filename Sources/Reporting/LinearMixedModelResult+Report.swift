@@ -15,6 +15,9 @@ extension LinearMixedModelResult {
 
     /// How the fixed-effects df were found, in words.
     public var dfDescription: String {
+        if let robust = clusterRobust {
+            return "CR2 cluster-robust standard errors by \(robust.column) with their Satterthwaite degrees of freedom (as clubSandwich)"
+        }
         switch dfMethod {
         case .satterthwaite: return "Satterthwaite degrees of freedom (as lmerTest)"
         case .kenwardRoger: return "Kenward–Roger degrees of freedom and adjusted standard errors (as pbkrtest)"
@@ -65,10 +68,13 @@ extension LinearMixedModelResult {
             ("theta", .array(theta.map { number($0) })), ("optimizer", optimizerJSON),
         ]
         let estimable = zip(coefficients, self.coefficients).filter { !$0.1.aliased }.map { $0.1.term }
+        var robust: [(String, JSONValue)] = []
+        if let r = clusterRobust { robust = [("vcov", .string("cluster-cr2:\(r.column)")), ("clusters", .integer(r.clusters))] }
         return .object([
             ("model", .string("lmm")), ("formula", .string(formula)), ("data", data.json(used: rowsUsed)),
             ("level", .number(confidenceLevel)), ("coefficients", .array(coefficients)), ("random_effects", .array(random)),
             ("groups", .array(groups)), ("icc", .array(icc)), ("fit", .object(fit)),
+        ] + robust + [
             ("warnings", .array(warnings.map { .string($0) })), ("schema", schema.json),
             ("covariance_matrix", SavedRegression.covarianceJSON(terms: estimable, covariance)),
         ])
@@ -89,6 +95,11 @@ extension LinearMixedModelResult {
                      "Fitted by \(methodName) (lme4's profiled criterion); t tests and intervals on \(dfDescription).",
                      (reml ? "REML criterion" : "Deviance") + " = \(fixed(objective, 2)), log-likelihood = \(fixed(logLikelihood, 2)), "
                         + "AIC = \(fixed(aic, 2)), BIC = \(fixed(bic, 2)) (\(parameterCount) parameters)."]
+        if let r = clusterRobust {
+            notes.append("Standard errors: CR2 cluster-robust by \(terms.display(r.column)) (\(r.clusters) clusters, largest \(r.largestCluster) rows), "
+                         + "with the fitted model's marginal covariance as the working model and Satterthwaite degrees of freedom per "
+                         + "coefficient (clubSandwich's coef_test(vcov = \"CR2\")); robust to a misspecified covariance within clusters.")
+        }
         if singular { notes.append("Singular fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular).") }
         let fixedTable = ResultTable(title: "LMM fixed effects: \(formula)", columns: fixedColumns, rows: fixedRows, notes: notes)
 

@@ -21,9 +21,16 @@ extension LinearMixedModel.Setup {
         // Degrees of freedom per coefficient; Kenward–Roger also adjusts the covariance (lmerTest's
         // summary(ddf = "Kenward-Roger") reports the adjusted standard errors).
         var df: [Double]
+        let robust = try options.robust.map { choice throws(ModelError) in
+            try clusterRobust(choice, theta: theta, beta: beta, unscaled: unscaled)
+        }
         switch options.degreesOfFreedom {
         case .residual:
             df = Array(repeating: Double(n - p), count: p)
+        case .satterthwaite where robust != nil:
+            // clubSandwich's CR2 covariance with its own Satterthwaite df replaces the model-based pair.
+            covariance = robust?.covariance ?? covariance
+            df = robust?.df ?? []
         case .satterthwaite:
             let satterthwaite = try SatterthwaiteDegrees(factor: factor, theta: theta, sigma: sigma, reml: reml)
             if let w = satterthwaite.warning { warnings.append(w) }
@@ -114,7 +121,8 @@ extension LinearMixedModel.Setup {
             groups: structure.blocks.map { ($0.group, $0.levelCount) }, sigma: sigma, theta: theta, objective: objective,
             logLikelihood: logLik, parameterCount: npar, aic: objective + 2 * Double(npar),
             bic: objective + log(Double(n)) * Double(npar), singular: singular, optimizer: summary, conditionalModes: modes,
-            intraclassCorrelations: iccs, confidenceLevel: options.level, warnings: warnings, schema: frame.schema)
+            intraclassCorrelations: iccs, confidenceLevel: options.level, warnings: warnings, schema: frame.schema,
+            clusterRobust: robust?.summary)
     }
 }
 

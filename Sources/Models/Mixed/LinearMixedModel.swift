@@ -18,10 +18,13 @@ public struct LinearMixedModelOptions: Sendable, Equatable {
     public var profileIntervals: ProfileIntervalChoice
     /// A parametric bootstrap of the ICCs (`--boot N --seed S`); see `IntraclassBootstrap`.
     public var bootstrap: MixedBootstrapOptions?
+    /// CR2 cluster-robust fixed-effect covariance with its Satterthwaite df (clubSandwich), in place of the model's.
+    public var robust: MixedClusterRobust?
 
     public init(reml: Bool = true, degreesOfFreedom: MixedDegreesOfFreedom = .satterthwaite, level: Double = 0.95,
                 references: [String: String] = [:], conditionalModes: Bool = true, profileIntervals: ProfileIntervalChoice = .automatic,
-                bootstrap: MixedBootstrapOptions? = nil) {
+                bootstrap: MixedBootstrapOptions? = nil, robust: MixedClusterRobust? = nil) {
+        self.robust = robust
         self.reml = reml
         self.degreesOfFreedom = degreesOfFreedom
         self.level = level
@@ -80,7 +83,9 @@ public enum LinearMixedModel {
                 throw .formula(FormulaError(formula: formula.text, offset: s.offset, length: s.length,
                                             message: "strata() belongs in survival models; enter the variable as a fixed effect or a grouping factor"))
             }
-            let frame = try ModelFrame(formula: formula, table: table, references: options.references)
+            var extra: [String] = []
+            if case .column(let name) = options.robust { extra.append(name) }
+            let frame = try ModelFrame(formula: formula, table: table, references: options.references, extraColumns: extra)
             guard case .numeric(let y) = frame.outcome else { throw .nonNumericOutcome(outcome: formula.outcome.label) }
             if let first = y.first, y.allSatisfy({ $0 == first }) { throw .constantOutcome(outcome: formula.outcome.label) }
             if let offset = frame.offset, offset.contains(where: { $0 != 0 }) {

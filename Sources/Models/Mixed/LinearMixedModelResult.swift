@@ -115,4 +115,6 @@ public struct LinearMixedModelResult: Sendable {
     public let confidenceLevel: Double
     public internal(set) var warnings: [String]
     public let schema: ModelSchema
+    /// Set when the fixed effects carry CR2 cluster-robust standard errors and df (`--robust cr2`, `--cluster`).
+    public internal(set) var clusterRobust: MixedClusterRobustSummary? = nil
 }

@@ -80,7 +80,8 @@ struct VarianceProfile {
         let work = dense.reduce(0.0) { $0 + pow(Double($1.width), 3) }
         guard work > affordableDenseWork else { return nil }
         let names = dense.map { "\($0.group) (\($0.levelCount) levels)" }.joined(separator: ", ")
-        return "each evaluation of the deviance factors a dense block for \(names), and the profiles need a few thousand evaluations"
+        return "the grouping factors after the largest, \(names), make each evaluation of the deviance costly, and the profiles need "
+            + "a few thousand evaluations (tens of seconds or more)"
     }
 
     /// Number of profiled parameters: one per θ, then σ.
