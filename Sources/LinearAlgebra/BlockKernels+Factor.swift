@@ -1,71 +1,111 @@
-import CLapack
-
-/// Kernels for blocked Cholesky factorisations held in plain column-major buffers (the mixed-model
-/// factor `L` of DESIGN.md's `Mixed/`, whose blocks are updated in place at every objective evaluation).
+/// Kernels for blocked Cholesky factorisations held in plain column-major buffers (the mixed-model factor `L`
+/// of `Models/Mixed`, whose blocks are updated in place at every evaluation of the criterion).
+///
+/// They are plain loops in a fixed order, not BLAS calls: the mixed-model criterion is minimised to its rounding
+/// floor, and OpenBLAS's kernels (Prescott, Sandybridge, Zen, …) round differently, which moved θ̂ in the 8th
+/// digit and BOBYQA's evaluation count between machines. With these loops a fit gives the same bytes under every
+/// BLAS kernel (docs/reproducibility.md); the blocks are small or sparse, so little speed is lost.
 extension BlockKernels {
-    /// Factors the order × order symmetric block at `a` in place as L·Lᵀ (lower triangle; `dpotrf`).
+    /// Factors the order × order symmetric block at `a` in place as L·Lᵀ (lower triangle read and written).
     /// Returns false when it is not numerically positive definite.
-    public static func choleskyLower(_ a: UnsafeMutablePointer<Double>, order: Int, leadingDimension ld: Int) -> Bool {
-        guard order > 0 else { return true }
-        return LAPACKE_dpotrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(order), a, Int32(ld)) == 0
+    public static func choleskyLower(_ a: UnsafeMutablePointer<Double>, order n: Int, leadingDimension ld: Int) -> Bool {
+        for j in 0..<n {
+            var d = a[j * ld + j]
+            for k in 0..<j { d -= a[k * ld + j] * a[k * ld + j] }
+            guard d > 0, d.isFinite else { return false }
+            let ljj = d.squareRoot()
+            a[j * ld + j] = ljj
+            let inverse = 1 / ljj
+            for i in (j + 1)..<max(n, j + 1) {
+                var s = a[j * ld + i]
+                for k in 0..<j { s -= a[k * ld + i] * a[k * ld + j] }
+                a[j * ld + i] = s * inverse
+            }
+        }
+        return true
     }
 
-    /// B := B·L⁻ᵀ for the rows × order block B and the lower-triangular L (`dtrsm`, right side).
-    public static func solveRightLowerTransposed(_ b: UnsafeMutablePointer<Double>, rows: Int, order: Int,
+    /// B := B·L⁻ᵀ for the rows × order block B and the lower-triangular L.
+    public static func solveRightLowerTransposed(_ b: UnsafeMutablePointer<Double>, rows: Int, order n: Int,
                                                  leadingDimension ldb: Int, _ l: UnsafePointer<Double>, lowerLeading ldl: Int) {
-        guard rows > 0, order > 0 else { return }
-        cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(rows), Int32(order), 1,
-                    l, Int32(ldl), b, Int32(ldb))
+        for c in 0..<n {
+            let inverse = 1 / l[c * ldl + c]
+            for e in 0..<c {
+                let lce = l[e * ldl + c]
+                if lce == 0 { continue }
+                for r in 0..<rows { b[c * ldb + r] -= b[e * ldb + r] * lce }
+            }
+            for r in 0..<rows { b[c * ldb + r] *= inverse }
+        }
     }
 
-    /// x := L⁻¹x (`trans` false) or L⁻ᵀx (`trans` true) for the lower-triangular L (`dtrsv`).
-    public static func solveLower(_ l: UnsafePointer<Double>, order: Int, leadingDimension ld: Int, transposed: Bool,
+    /// x := L⁻¹x (`transposed` false) or L⁻ᵀx (`transposed` true) for the lower-triangular L.
+    public static func solveLower(_ l: UnsafePointer<Double>, order n: Int, leadingDimension ld: Int, transposed: Bool,
                                   _ x: UnsafeMutablePointer<Double>) {
-        guard order > 0 else { return }
-        cblas_dtrsv(CblasColMajor, CblasLower, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit, Int32(order), l,
-                    Int32(ld), x, 1)
+        if transposed {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var s = x[i]
+                for k in (i + 1)..<max(n, i + 1) { s -= l[i * ld + k] * x[k] }
+                x[i] = s / l[i * ld + i]
+            }
+        } else {
+            for i in 0..<n {
+                var s = x[i]
+                for k in 0..<i { s -= l[k * ld + i] * x[k] }
+                x[i] = s / l[i * ld + i]
+            }
+        }
     }
 
-    /// C −= A·Aᵀ on the lower triangle of the n × n block C, for the n × k block A (`dsyrk`).
+    /// C −= A·Aᵀ on the lower triangle of the n × n block C, for the n × k block A.
     public static func subtractOuterLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                           from c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        guard n > 0, k > 0 else { return }
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, Int32(n), Int32(k), -1, a, Int32(lda), 1, c, Int32(ldc))
+        for e in 0..<k {
+            let column = a + e * lda
+            for j in 0..<n {
+                let ajv = column[j]
+                if ajv == 0 { continue }
+                for i in j..<n { c[j * ldc + i] -= column[i] * ajv }
+            }
+        }
     }
 
-    /// C −= A·Bᵀ for the m × k block A and the n × k block B into the m × n block C (`dgemm`).
+    /// C −= A·Bᵀ for the m × k block A and the n × k block B into the m × n block C.
     public static func subtractProductTransposed(_ a: UnsafePointer<Double>, rows m: Int, leadingDimension lda: Int,
                                                  _ b: UnsafePointer<Double>, rows n: Int, leadingDimension ldb: Int,
                                                  inner k: Int, from c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        guard m > 0, n > 0, k > 0 else { return }
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), -1, a, Int32(lda), b, Int32(ldb),
-                    1, c, Int32(ldc))
+        for e in 0..<k {
+            for j in 0..<n {
+                let bje = b[e * ldb + j]
+                if bje == 0 { continue }
+                for i in 0..<m { c[j * ldc + i] -= a[e * lda + i] * bje }
+            }
+        }
     }
 
-    /// C += Aᵀ·A on the lower triangle of the k × k block C, for the n × k block A (`dsyrk`), for streamed
-    /// cross-products.
+    /// C += Aᵀ·A on the lower triangle of the k × k block C, for the n × k block A (streamed cross-products).
     public static func addGramLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                     into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        guard n > 0, k > 0 else { return }
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(k), Int32(n), 1, a, Int32(lda), 1, c, Int32(ldc))
+        for j in 0..<k {
+            let aj = a + j * lda
+            for i in j..<k {
+                let ai = a + i * lda
+                var s = 0.0
+                for r in 0..<n { s += ai[r] * aj[r] }
+                c[j * ldc + i] += s
+            }
+        }
     }
-}
 
-extension BlockKernels {
-    /// B := L⁻¹B for the lower-triangular order × order L and the order × columns B (`dtrsm`, left side).
+    /// B := L⁻¹B for the lower-triangular order × order L and the order × columns B.
     public static func solveLowerMatrix(_ l: UnsafePointer<Double>, order: Int, _ b: UnsafeMutablePointer<Double>, columns: Int) {
-        guard order > 0, columns > 0 else { return }
-        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(order), Int32(columns), 1, l,
-                    Int32(order), b, Int32(order))
+        for j in 0..<columns { solveLower(l, order: order, leadingDimension: order, transposed: false, b + j * order) }
     }
-}
 
-extension BlockKernels {
-    /// C = AᵀA for the rows × columns block A, full symmetric columns × columns C (`dsyrk`, then mirrored).
+    /// C = AᵀA for the rows × columns block A, full symmetric columns × columns C.
     public static func gramOfColumns(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into c: UnsafeMutablePointer<Double>) {
-        guard rows > 0, columns > 0 else { return }
         c.update(repeating: 0, count: columns * columns)
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(columns), Int32(rows), 1, a, Int32(rows), 0, c, Int32(columns))
+        addGramLower(a, rows: rows, columns: columns, leadingDimension: rows, into: c, leadingDimension: columns)
         for j in 0..<columns { for i in (j + 1)..<columns { c[i * columns + j] = c[j * columns + i] } }
     }
 }

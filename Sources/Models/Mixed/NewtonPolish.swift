@@ -28,7 +28,9 @@ enum NewtonPolish {
         }
         for _ in 0..<maxSteps {
             let x = free.map { theta[$0] }
-            let gradient = NumericalDerivatives.jacobian(at: x) { [restricted($0)] }[0]
+            // Steps of 1e-2 relative (halved four times, Richardson-extrapolated): the gradient's rounding error is
+            // then ~100× below numDeriv's default steps, so θ̂ no longer depends on the BLAS kernel's last bits.
+            let gradient = NumericalDerivatives.jacobian(at: x, relativeStep: 1e-2) { [restricted($0)] }[0]
             let hessian = NumericalDerivatives.hessian(at: x, restricted)
             guard let cholesky = try? Cholesky(Matrix(rowMajor: hessian)), let step = try? cholesky.solve(gradient) else { break }
             // Step back inside the bounds, halving while the objective does not improve.
@@ -45,7 +47,8 @@ enum NewtonPolish {
                 if inside {
                     evaluations += 1
                     let v = objective(trial)
-                    if v.isFinite && v <= value { accepted = trial; acceptedValue = v; break }
+                    // Accept a step whose change is within the criterion's rounding (the gradient says it is downhill).
+                    if v.isFinite && v <= value + 1e-14 * max(1, abs(value)) { accepted = trial; acceptedValue = v; break }
                 }
                 scale /= 2
             }

@@ -44,7 +44,9 @@ struct SatterthwaiteDegrees {
         parameterCovariance = inverse
         let p = factor.p
         self.p = p
-        let jacobian = NumericalDerivatives.jacobian(at: varpar) { v in
+        // numDeriv's default step (1e-4 relative) amplifies the criterion's rounding into the 8th digit of the df, which
+        // then depends on the BLAS kernel; 1e-2 (still Richardson-extrapolated) is as accurate and stable.
+        let jacobian = NumericalDerivatives.jacobian(at: varpar, relativeStep: 1e-2) { v in
             factor.update(Array(v.dropLast()))
             let s = v[v.count - 1]
             return factor.unscaledCovariance().storage.map { $0 * s * s }
