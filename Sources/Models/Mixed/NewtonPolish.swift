@@ -26,13 +26,18 @@ enum NewtonPolish {
             evaluations += 1
             return objective(full)
         }
+        var cholesky: Cholesky? = nil
         for _ in 0..<maxSteps {
             let x = free.map { theta[$0] }
             // Steps of 1e-2 relative (halved four times, Richardson-extrapolated): the gradient's rounding error is
             // then ~100× below numDeriv's default steps, so θ̂ no longer depends on the BLAS kernel's last bits.
             let gradient = NumericalDerivatives.jacobian(at: x, relativeStep: 1e-2) { [restricted($0)] }[0]
-            let hessian = NumericalDerivatives.hessian(at: x, restricted)
-            guard let cholesky = try? Cholesky(Matrix(rowMajor: hessian)), let step = try? cholesky.solve(gradient) else { break }
+            // The Hessian once, at the first point (it hardly changes over these last tiny steps); gradients at each.
+            if cholesky == nil { cholesky = try? Cholesky(Matrix(rowMajor: NumericalDerivatives.hessian(at: x, restricted))) }
+            guard let factor = cholesky, let step = try? factor.solve(gradient) else { break }
+            // Stop when the predicted decrease is at the criterion's rounding.
+            let predicted = zip(step, gradient).reduce(0) { $0 + $1.0 * $1.1 } / 2
+            if predicted < 1e-14 * max(1, abs(value)) && steps > 0 { break }
             // Step back inside the bounds, halving while the objective does not improve.
             var scale = 1.0
             var accepted: [Double]? = nil
