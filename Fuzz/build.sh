@@ -37,7 +37,7 @@ fi
 
 if wants formula; then
 echo "building fuzz-formula" >&2
-# The Models module whole (formula, design, fits), over DataTable, Distributions and LinearAlgebra built
+# The Models module whole (formula, design, fits), over DataTable, Distributions, LinearAlgebra and Optimization built
 # as instrumented library modules; LinearAlgebra reaches OpenBLAS/LAPACKE through Sources/CLapack.
 blas_cflags=($(pkg-config --cflags openblas 2>/dev/null || true))
 blas_libs=($(pkg-config --libs openblas 2>/dev/null || echo -lopenblas))
@@ -55,8 +55,10 @@ library() { # name, extra flags..., then sources after --
 library DataTable -- "$root"/Sources/DataTable/*.swift
 library Distributions -- "$root"/Sources/Distributions/*.swift
 library LinearAlgebra -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/LinearAlgebra/*.swift
-quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" "${xcc[@]}" \
-    -L "$out/modules" -lLinearAlgebra -lDistributions -lDataTable "${blas_libs[@]}" -llapacke \
+# Optimization (NLopt through Sources/CNLopt): the mixed models in Models minimise with it.
+library Optimization -I "$root/Sources/CNLopt" -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/Optimization/*.swift
+quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" -I "$root/Sources/CNLopt" "${xcc[@]}" \
+    -L "$out/modules" -lOptimization -lLinearAlgebra -lDistributions -lDataTable -lnlopt "${blas_libs[@]}" -llapacke \
     $(find "$root/Sources/Models" -name '*.swift' | sort) "$root/Fuzz/formula/main.swift" -o "$out/fuzz-formula"
 fi
 if wants statfile; then
