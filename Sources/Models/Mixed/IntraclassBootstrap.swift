@@ -128,13 +128,8 @@ struct IntraclassBootstrap {
         // Rounding-limited stops keep their best point, as lme4's refit keeps a fit with a convergence warning.
         guard let summary = try? minimizer.minimize(start: theta, lowerBounds: lower, objective: { factor.objective($0, reml: reml) }),
               summary.converged || summary.stopReason == .roundoffLimited else { return nil }
-        var best = summary.parameters
-        var value = summary.value
-        for i in best.indices where lower[i] == 0 && best[i] > 0 && best[i] < LinearMixedModel.boundaryTolerance {
-            var trial = best
-            trial[i] = 0
-            let v = factor.objective(trial, reml: reml)
-            if v <= value { best = trial; value = v }
+        let (best, value) = LinearMixedModel.checkBoundary(theta: summary.parameters, value: summary.value, lowerBounds: lower) {
+            factor.objective($0, reml: reml)
         }
         return value.isFinite ? best : nil
     }

@@ -52,6 +52,21 @@ public enum LinearMixedModel {
     /// lme4's `boundary.tol`: a diagonal θ this close to 0 is tried at 0.
     public static let boundaryTolerance = 1e-5
 
+    /// lme4's `check.boundary`: each diagonal θ within `boundaryTolerance` of 0 is set to 0 when the criterion there is
+    /// no worse than `value + slack` (the fit allows for the criterion's rounding; refits pass 0).
+    static func checkBoundary(theta start: [Double], value start0: Double, lowerBounds lower: [Double], slack: Double = 0,
+                              objective: ([Double]) -> Double) -> (theta: [Double], value: Double) {
+        var theta = start
+        var value = start0
+        for i in theta.indices where lower[i] == 0 && theta[i] > 0 && theta[i] < boundaryTolerance {
+            var trial = theta
+            trial[i] = 0
+            let v = objective(trial)
+            if v <= value + slack { theta = trial; value = v }
+        }
+        return (theta, value)
+    }
+
     public static func fit(formula: Formula, table: Table, options: LinearMixedModelOptions = .init()) throws(ModelError) -> LinearMixedModelResult {
         let model = try Setup(formula: formula, table: table, options: options)
         return try model.fit()
@@ -219,13 +234,8 @@ public enum LinearMixedModel {
                                            notes: summary.notes + ["then \(polished.steps) Newton step\(polished.steps == 1 ? "" : "s") on the interior θ "
                                                                    + "(\(polished.evaluations) evaluations, Richardson derivatives)"])
             }
-            for i in theta.indices where lower[i] == 0 && theta[i] > 0 && theta[i] < LinearMixedModel.boundaryTolerance {
-                var trial = theta
-                trial[i] = 0
-                // As lme4's check.boundary, allowing for the criterion's rounding (a variance ratio below 1e-10 is 0).
-                let v = factor.objective(trial, reml: reml)
-                if v <= value + 1e-12 * max(1, abs(value)) { theta = trial; value = v }
-            }
+            (theta, value) = LinearMixedModel.checkBoundary(theta: theta, value: value, lowerBounds: lower,
+                                                            slack: 1e-12 * max(1, abs(value))) { factor.objective($0, reml: reml) }
             value = factor.objective(theta, reml: reml)
             guard value.isFinite else { throw .numerical("the \(reml ? "REML criterion" : "deviance") is not finite at the optimum") }
             var result = try estimates(factor: factor, theta: theta, objective: value, summary: summary)

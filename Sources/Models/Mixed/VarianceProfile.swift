@@ -59,11 +59,8 @@ struct VarianceProfile {
         guard summary.converged else { throw .numerical("refitting by maximum likelihood for the profile did not converge (\(summary.stopReason))") }
         var theta = summary.parameters
         var value = summary.value
-        for i in theta.indices where lower[i] == 0 && theta[i] > 0 && theta[i] < LinearMixedModel.boundaryTolerance {
-            var trial = theta
-            trial[i] = 0
-            let v = factor.objective(trial, reml: false)
-            if v <= value { theta = trial; value = v }
+        (theta, value) = LinearMixedModel.checkBoundary(theta: theta, value: value, lowerBounds: lower) {
+            factor.objective($0, reml: false)
         }
         return (theta, factor.objective(theta, reml: false))
     }
