@@ -14,6 +14,8 @@ public struct AllianceCLI: ParsableCommand {
             ChangeCommand.self,
             CorrelateCommand.self,
             FitCommand.self,
+            SurvivalCommand.self,
+            SurvivalDataCommand.self,
             PredictCommand.self,
             CompareCommand.self,
             PlotCommand.self,

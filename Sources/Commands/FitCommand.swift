@@ -9,7 +9,7 @@ import Reporting
 public struct FitCommand: AllianceSubcommand {
     public static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a regression (ols, logit, poisson, negbin) or a linear mixed model (lmm) from an R-style formula.",
+        abstract: "Fit a regression (ols, logit, poisson, negbin), a linear mixed model (lmm) or a Cox model (cox) from an R-style formula.",
         discussion: """
             Formulas follow R: y ~ a + b, a:b, a*b, - 1 (no intercept), I(x^2), log(x), factor(x), `odd name`,
             y ~ . (all other columns), poly(x, 2), within(x, g) and between(x, g) (group-mean centring and group means),
@@ -19,10 +19,13 @@ public struct FitCommand: AllianceSubcommand {
             lmm: random-effects terms as lme4 writes them: (1 | therapist), (session | client), (session || client),
             (1 | site/therapist) (nested), (1 | therapist) + (1 | rater) (crossed); REML by default (--ml for maximum
             likelihood), Satterthwaite df (--df kenward-roger or residual), conditional modes with --ranef FILE.csv.
+            cox: Surv(time, event) ~ x, or Surv(start, stop, event) ~ x for (start, stop] intervals with time-varying covariates,
+            strata(site) for separate baseline hazards; Efron ties (--ties breslow), --cluster COL robust errors as coxph's
+            cluster(), --zph for the proportional-hazards test (cox.zph).
             """
     )
 
-    @Argument(help: "The model: ols, logit, poisson, negbin or lmm.")
+    @Argument(help: "The model: ols, logit, poisson, negbin, lmm or cox.")
     public var model: String
 
     @OptionGroup public var input: DataInput
@@ -83,6 +86,12 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: seed of the bootstrap's generator (with --boot); the same seed gives the same numbers on any machine.")
     public var seed: UInt64?
 
+    @Option(name: .long, help: "cox: how tied event times are handled: efron (default, as coxph) or breslow.")
+    public var ties: String?
+
+    @Flag(name: .long, help: "cox: also test proportional hazards (as survival's cox.zph, KM time scale), per term and globally; with --plot also F-zph-TERM.svg.")
+    public var zph: Bool = false
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -91,11 +100,13 @@ public struct FitCommand: AllianceSubcommand {
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if model.lowercased() == "lmm" { return try executeMixed(in: context) }
+        if model.lowercased() == "cox" { return try executeCox(in: context) }
+        if ties != nil || zph { throw CLIError.usage("--ties and --zph apply to `fit cox` (Cox proportional-hazards regression)") }
         if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
             throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
-            throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin or lmm")
+            throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin, lmm or cox")
         }
         var options = try regressionOptions()
         options.diagnostics = plot != nil && kind == .ols

@@ -66,9 +66,17 @@ public struct ModelFrame: Sendable {
     ///   - withOutcome: false for rows to predict: the outcome is neither read nor required.
     public init(formula: Formula, table: Table, references: [String: String] = [:],
                 extraColumns: [String] = [], schema: ModelSchema? = nil, withOutcome: Bool = true) throws(ModelError) {
+        try self.init(formula: formula, table: table, references: references, extraColumns: extraColumns, schema: schema,
+                      withOutcome: withOutcome, survivalModel: false)
+    }
+
+    /// `survivalModel: true` is the Cox model's frame: the `Surv()` response and `strata()` are accepted; the caller
+    /// passes the response's columns in `extraColumns` (with `withOutcome: false`) so they take part in listwise deletion.
+    init(formula: Formula, table: Table, references: [String: String], extraColumns: [String], schema: ModelSchema?,
+         withOutcome: Bool, survivalModel: Bool) throws(ModelError) {
         self.formula = formula
         self.dataColumnsForDot = formula.usesDot ? table.columnNames : nil
-        if case .survival = formula.outcome.kind, let refusal = formula.fixedEffectsRefusal() { throw .formula(refusal) }
+        if !survivalModel, case .survival = formula.outcome.kind, let refusal = formula.fixedEffectsRefusal() { throw .formula(refusal) }
         let nonMatrix = formula.offsets + formula.randomEffects.flatMap { $0.terms.flatMap(\.variables) + $0.grouping }
             + formula.strata.flatMap(\.variables)
         let frozen = schema?.frozenLevels

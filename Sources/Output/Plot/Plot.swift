@@ -21,6 +21,8 @@ public struct Plot: Sendable {
     public var showGrid: Bool
     /// Prefix of element ids (clip path, gradient, title); set it when several plots share one HTML page.
     public var idPrefix: String
+    /// A table under the x axis aligned with its positions (e.g. numbers at risk); nil for none.
+    public var axisTable: AxisTable? = nil
 
     public init(title: String? = nil, description: String, x: Axis = Axis(), y: Axis = Axis(), layers: [Layer],
                 legendTitle: String? = nil, width: Double = 640, height: Double = 420, showGrid: Bool = true,

@@ -13,6 +13,8 @@ struct PlotLayout {
     /// Estimated width of the widest y tick label.
     var widestYLabel = 0.0
     var legend: LegendModel
+    /// Height reserved at the bottom for the plot's axis table.
+    var tableSpace = 0.0
 
     /// Canvas size actually used: non-finite or tiny sizes fall back to something drawable.
     var width = 640.0
@@ -33,7 +35,8 @@ struct PlotLayout {
         // Axis titles wrap rather than run off the canvas: x to the canvas width, y to the panel height.
         let titleFont = PlotStyle.axisTitleFont
         let xTitleLines = plot.x.title.map { TextMetrics.wrap($0, fontSize: titleFont, maxWidth: width - 2 * outer) } ?? []
-        let xTitleSpace = xTitleLines.isEmpty ? 0 : Double(xTitleLines.count) * PlotStyle.axisTitleLineHeight + 8 - 2
+        let tableSpace = plot.axisTable?.height ?? 0
+        let xTitleSpace = (xTitleLines.isEmpty ? 0 : Double(xTitleLines.count) * PlotStyle.axisTitleLineHeight + 8 - 2) + tableSpace
         let roughPanelHeight = height - top - outer - xTitleSpace - tickFont - PlotStyle.tickLength - 6
         let yTitleLines = plot.y.title.map {
             TextMetrics.wrap($0, fontSize: titleFont, maxWidth: max(60, roughPanelHeight))
@@ -106,6 +109,7 @@ struct PlotLayout {
         self.rotateXLabels = rotate
         self.xTitleLines = xTitleLines
         self.yTitleLines = yTitleLines
+        self.tableSpace = tableSpace
         self.width = width
         self.height = height
         panelLeft = left

@@ -32,6 +32,7 @@ struct PlotRenderer {
         drawAxis(horizontal: true)
         drawAxis(horizontal: false)
         drawAnnotations()
+        drawAxisTable()
         drawLegend()
         svg.close("svg")
         return svg.lines.joined(separator: "\n") + "\n"
@@ -136,7 +137,7 @@ struct PlotRenderer {
             let center = min(max((layout.panelLeft + layout.panelRight) / 2, PlotStyle.outer + widest / 2),
                              layout.width - PlotStyle.outer - widest / 2)
             for (index, line) in lines.enumerated() {
-                let baseline = layout.height - PlotStyle.outer - 2 - Double(lines.count - 1 - index) * lineHeight
+                let baseline = layout.height - PlotStyle.outer - 2 - layout.tableSpace - Double(lines.count - 1 - index) * lineHeight
                 svg.element("text", [("class", "axis-title"), ("x", n(center)), ("y", n(baseline)),
                                      ("text-anchor", "middle"), ("font-size", n(titleFont))], text: line)
             }
@@ -455,6 +456,25 @@ struct PlotRenderer {
         for label in labels {
             svg.element("text", [("x", n(label.x)), ("y", n(label.y)), ("font-size", n(label.size)),
                                  ("fill", label.color.hex)], text: label.text)
+        }
+        svg.close("g")
+    }
+
+    /// The axis table at the foot of the canvas: title, then a row per series with values at their x positions.
+    private mutating func drawAxisTable() {
+        guard let table = plot.axisTable else { return }
+        let font = PlotStyle.tickFont
+        let top = layout.height - PlotStyle.outer - layout.tableSpace + 8
+        svg.open("g", [("class", "axis-table"), ("font-size", n(font)), ("fill", Color.ink.hex)])
+        svg.element("text", [("x", n(PlotStyle.outer)), ("y", n(top + AxisTable.lineHeight - 3)), ("font-weight", "600")],
+                    text: table.title)
+        for (index, row) in table.rows.enumerated() {
+            let baseline = top + Double(index + 2) * AxisTable.lineHeight - 3
+            svg.element("text", [("x", n(PlotStyle.outer)), ("y", n(baseline)), ("fill", row.color.hex)], text: row.label)
+            for value in row.values {
+                guard let x = layout.xScale.pixel(value.x) else { continue }
+                svg.element("text", [("x", n(x)), ("y", n(baseline)), ("text-anchor", "middle")], text: value.text)
+            }
         }
         svg.close("g")
     }

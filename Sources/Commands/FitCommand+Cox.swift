@@ -1,0 +1,43 @@
+import DataTable
+import Models
+import Output
+import Reporting
+
+/// `alliance fit cox <data> --formula "Surv(weeks, dropout) ~ wai + strata(site)" [--ties efron|breslow]
+/// [--cluster COL] [--zph]`: Cox proportional-hazards regression, as R's coxph (and cox.zph).
+extension FitCommand {
+    func executeCox(in context: RunContext) throws -> CommandReport {
+        if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil || robust != nil || clusterAdjust != nil
+            || event != nil || offset != nil || standardize {
+            throw CLIError.usage("`fit cox` takes --ties, --cluster, --zph, --ref, --level and --plot; the other options apply to other models")
+        }
+        guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
+        guard let tieMethod = CoxTies(rawValue: (ties ?? "efron").lowercased()) else {
+            throw CLIError.usage("unknown --ties '\(ties ?? "")'; use efron (the default, as coxph) or breslow")
+        }
+        try labelOptions.checkSyntax()
+        let data = try input.load(in: context)
+        let labels = try labelOptions.resolve(for: data, in: context)
+        let options = CoxOptions(ties: tieMethod, level: level, cluster: cluster, references: try referenceLevels(),
+                                 proportionalHazardsTest: zph)
+        let result: CoxResult
+        do {
+            let parsed = try Formula(formula, dataColumns: data.table.columnNames)
+            result = try CoxModel.fit(formula: parsed, table: data.table, options: options)
+        } catch let error as SurvivalError {
+            throw SurvivalCommand.cliError(error, file: data.path, action: "fit the Cox model")
+        } catch let error as FormulaError {
+            throw FitCommand.cliError(.formula(error), file: data.path)
+        }
+        let report = result.report(data: data.provenance, labels: labels)
+        var figures: [String] = []
+        if let plot, let hazardRatios = report.plots.first {
+            figures.append(try context.writeFile(hazardRatios.svg(), to: plot))
+            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
+            for (suffix, figure) in result.schoenfeldPlots(labels: labels) {
+                figures.append(try context.writeFile(figure.svg(), to: "\(stem)-\(suffix).svg"))
+            }
+        }
+        return CommandReport(report, figures: figures)
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+
+/// How tied event times enter the partial likelihood (coxph's `ties`).
+public enum CoxTies: String, Sendable, CaseIterable {
+    /// Efron's approximation (coxph's default): the d tied deaths leave the risk set in d equal steps.
+    case efron
+    /// Breslow's: every tied death sees the whole risk set.
+    case breslow
+}
+
+/// The Cox model's data, sorted once: covariates centred on their means (as coxph, for a stable exp(η)), and
+/// two orders per stratum — exits (stop times) descending and entries (start times) descending — so that one
+/// backward pass over time adds each row when its interval is reached and removes it when time passes its
+/// entry (agfit4's scheme; right-censored data have no entries to remove, as coxfit6).
+struct CoxData: Sendable {
+    let n: Int
+    let p: Int
+    let start: [Double]?
+    let stop: [Double]
+    let event: [Bool]
+    let stratum: [Int]
+    /// Row-major n × p, centred.
+    let x: [Double]
+    let means: [Double]
+    /// Rows by (stratum ascending, stop descending).
+    let byStop: [Int]
+    /// Rows by (stratum ascending, start descending); empty for right-censored data.
+    let byStart: [Int]
+    /// Per stratum, its range in `byStop` and in `byStart`.
+    let strata: [(stop: Range<Int>, start: Range<Int>)]
+
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
+        n = stop.count
+        p = columns.count
+        self.start = start
+        self.stop = stop
+        self.event = event
+        self.stratum = stratum
+        var means = [Double](repeating: 0, count: p)
+        var x = [Double](repeating: 0, count: n * p)
+        for (j, column) in columns.enumerated() {
+            let mean = column.reduce(0, +) / Double(max(n, 1))
+            means[j] = mean
+            for i in 0..<n { x[i * p + j] = column[i] - mean }
+        }
+        self.means = means
+        self.x = x
+        byStop = (0..<n).sorted { a, b in stratum[a] != stratum[b] ? stratum[a] < stratum[b] : stop[a] > stop[b] }
+        if let start {
+            byStart = (0..<n).sorted { a, b in stratum[a] != stratum[b] ? stratum[a] < stratum[b] : start[a] > start[b] }
+        } else {
+            byStart = []
+        }
+        var ranges: [(Range<Int>, Range<Int>)] = []
+        var i = 0, r = 0
+        while i < n {
+            let s = stratum[byStop[i]]
+            var j = i
+            while j < n && stratum[byStop[j]] == s { j += 1 }
+            var q = r
+            if start != nil { while q < n && stratum[byStart[q]] == s { q += 1 } }
+            ranges.append((i..<j, r..<q))
+            i = j
+            r = q
+        }
+        strata = ranges
+    }
+
+    /// η = X β on the centred covariates.
+    func linearPredictor(_ beta: [Double]) -> [Double] {
+        var eta = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { xp in
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<p { s += xp[i * p + j] * beta[j] }
+                eta[i] = s
+            }
+        }
+        return eta
+    }
+}
+
+/// What one event time contributes, for the residuals and the proportional-hazards test (computed at the final β).
+struct CoxEventTime {
+    let time: Double
+    let stratum: Int
+    /// The rows with an event at this time.
+    let deaths: [Int]
+    /// Efron's d working denominators (one for Breslow, with the d deaths as one jump).
+    let denominators: [Double]
+    /// The weighted covariate mean of each working risk set, d × p (one row for Breslow).
+    let means: [Double]
+    /// Hazard jump of each working risk set: 1/denominator for Efron (one death per step), d/denominator for Breslow.
+    let hazards: [Double]
+    /// Fraction of a death's own risk left out of each working risk set (k/d for Efron, 0 for Breslow).
+    let downweights: [Double]
+    /// This time's contribution to the information matrix, p × p (full).
+    let information: [Double]
+}
+
+/// The partial log-likelihood, its gradient and information (p × p, full) at one β.
+struct CoxEvaluation {
+    let logLikelihood: Double
+    let score: [Double]
+    let information: [Double]
+}
+
+enum CoxRiskSets {
+    /// One backward pass per stratum: O(n p²). `visit` receives each event time's detail when given.
+    static func evaluate(_ data: CoxData, beta: [Double], ties: CoxTies,
+                         visit: ((CoxEventTime) -> Void)? = nil) -> CoxEvaluation {
+        let n = data.n, p = data.p
+        let eta = data.linearPredictor(beta)
+        var risk = [Double](repeating: 0, count: n)
+        for i in 0..<n { risk[i] = exp(eta[i]) }
+        var loglik = 0.0
+        var u = [Double](repeating: 0, count: p)
+        var imat = [Double](repeating: 0, count: p * p)
+        var s1 = [Double](repeating: 0, count: p), s2 = [Double](repeating: 0, count: p * p)
+        var d1 = [Double](repeating: 0, count: p), d2 = [Double](repeating: 0, count: p * p)
+        var xd = [Double](repeating: 0, count: p)
+        var a = [Double](repeating: 0, count: p)
+        var deaths: [Int] = []
+        data.x.withUnsafeBufferPointer { xp in
+            s1.withUnsafeMutableBufferPointer { s1 in
+            s2.withUnsafeMutableBufferPointer { s2 in
+            d1.withUnsafeMutableBufferPointer { d1 in
+            d2.withUnsafeMutableBufferPointer { d2 in
+                @inline(__always) func add(_ row: Int, _ w: Double, _ v1: UnsafeMutableBufferPointer<Double>,
+                                           _ v2: UnsafeMutableBufferPointer<Double>) {
+                    let base = row * p
+                    for j in 0..<p {
+                        let wx = w * xp[base + j]
+                        v1[j] += wx
+                        for k in 0...j { v2[j * p + k] += wx * xp[base + k] }
+                    }
+                }
+                for range in data.strata {
+                    var s0 = 0.0
+                    for j in 0..<p { s1[j] = 0 }
+                    for j in 0..<(p * p) { s2[j] = 0 }
+                    var i = range.stop.lowerBound
+                    var r = range.start.lowerBound
+                    while i < range.stop.upperBound {
+                        let t = data.stop[data.byStop[i]]
+                        if let start = data.start {
+                            // Rows whose interval begins at or after t are no longer at risk.
+                            while r < range.start.upperBound && start[data.byStart[r]] >= t {
+                                let row = data.byStart[r]
+                                s0 -= risk[row]
+                                add(row, -risk[row], s1, s2)
+                                r += 1
+                            }
+                        }
+                        var ds0 = 0.0, etaDeaths = 0.0
+                        deaths.removeAll(keepingCapacity: true)
+                        var j = i
+                        while j < range.stop.upperBound && data.stop[data.byStop[j]] == t {
+                            let row = data.byStop[j]
+                            s0 += risk[row]
+                            add(row, risk[row], s1, s2)
+                            if data.event[row] {
+                                if deaths.isEmpty {
+                                    ds0 = 0
+                                    for q in 0..<p { d1[q] = 0; xd[q] = 0 }
+                                    for q in 0..<(p * p) { d2[q] = 0 }
+                                }
+                                deaths.append(row)
+                                ds0 += risk[row]
+                                etaDeaths += eta[row]
+                                add(row, risk[row], d1, d2)
+                                for q in 0..<p { xd[q] += xp[row * p + q] }
+                            }
+                            j += 1
+                        }
+                        i = j
+                        guard !deaths.isEmpty else { continue }
+                        let d = Double(deaths.count)
+                        loglik += etaDeaths
+                        for q in 0..<p { u[q] += xd[q] }
+                        let steps = ties == .efron ? deaths.count : 1
+                        var denominators: [Double] = [], means: [Double] = [], hazards: [Double] = [], downs: [Double] = []
+                        var info = visit == nil ? [] : [Double](repeating: 0, count: p * p)
+                        for k in 0..<steps {
+                            let f = ties == .efron ? Double(k) / d : 0
+                            let weight = ties == .efron ? 1 : d   // deaths per working risk set
+                            let den = s0 - f * ds0
+                            loglik -= weight * log(den)
+                            for q in 0..<p { a[q] = (s1[q] - f * d1[q]) / den; u[q] -= weight * a[q] }
+                            for q in 0..<p {
+                                for c in 0...q {
+                                    let v = weight * ((s2[q * p + c] - f * d2[q * p + c]) / den - a[q] * a[c])
+                                    imat[q * p + c] += v
+                                    if visit != nil { info[q * p + c] += v }
+                                }
+                            }
+                            if visit != nil {
+                                denominators.append(den)
+                                means.append(contentsOf: a)
+                                hazards.append(weight / den)
+                                downs.append(f)
+                            }
+                        }
+                        if let visit {
+                            for q in 0..<p { for c in 0..<q { info[c * p + q] = info[q * p + c] } }
+                            visit(CoxEventTime(time: t, stratum: data.stratum[deaths[0]], deaths: deaths,
+                                               denominators: denominators, means: means, hazards: hazards,
+                                               downweights: downs, information: info))
+                        }
+                    }
+                }
+            }}}}
+        }
+        for q in 0..<p { for c in 0..<q { imat[c * p + q] = imat[q * p + c] } }
+        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat)
+    }
+}

@@ -1,0 +1,59 @@
+/// Why survival data or a Cox model could not be used. Every case names the column or term and says what to do.
+public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An error of the shared formula → frame path (unknown column, bad formula, no complete rows).
+    case model(ModelError)
+    /// A time that cannot be one: negative (or zero where the model needs a positive follow-up), or not finite.
+    case invalidTime(column: String, row: Int, value: Double, detail: String)
+    /// `Surv(start, stop, event)` with stop ≤ start on a row.
+    case emptyInterval(start: String, stop: String, row: Int, startValue: Double, stopValue: Double)
+    /// The event column is neither 0/1, 1/2 (as survival reads it, 2 = event) nor a two-level category.
+    case invalidEvent(column: String, detail: String)
+    /// No row has the event: nothing can be estimated.
+    case noEvents(column: String)
+    /// A covariate takes one value over the rows used (its coefficient is not identified).
+    case constantCovariate(term: String)
+    /// The covariates are linearly dependent (the information matrix is singular).
+    case collinear(terms: [String])
+    /// The likelihood keeps rising as a coefficient runs to ±∞ (coxph's "coefficient may be infinite").
+    case monotoneLikelihood(terms: [String])
+    /// Newton–Raphson did not converge.
+    case notConverged(iterations: Int)
+    /// An option or column that cannot be used as asked (a grouping column with one level, a bad `--at` time, …).
+    case invalidOption(String)
+
+    public var description: String {
+        switch self {
+        case .model(let e):
+            return e.description
+        case .invalidTime(let column, let row, let value, let detail):
+            return "column '\(column)' has \(Self.number(value)) at data row \(row + 1): \(detail)"
+        case .emptyInterval(let start, let stop, let row, let a, let b):
+            return "data row \(row + 1) has '\(stop)' = \(Self.number(b)) not after '\(start)' = \(Self.number(a)); "
+                + "every (start, stop] interval must end after it starts: drop zero-length intervals or fix the times"
+        case .invalidEvent(let column, let detail):
+            return "the event column '\(column)' \(detail); code it 0/1 (1 = event), 1/2 (2 = event, as R's survival reads it) "
+                + "or as a two-level category whose second level in sorted order is the event"
+        case .noEvents(let column):
+            return "no row has an event in '\(column)' among the rows used, so there is nothing to estimate; "
+                + "check the event coding (1 = event) and any filter"
+        case .constantCovariate(let term):
+            return "the covariate '\(term)' takes one value over the rows used (within every stratum for strata()), so its "
+                + "hazard ratio is not identified; drop it from the formula"
+        case .collinear(let terms):
+            return "the covariates are linearly dependent (\(terms.joined(separator: ", "))): one is a combination of the others; "
+                + "drop one of them"
+        case .monotoneLikelihood(let terms):
+            return "the likelihood keeps increasing as the coefficient of \(terms.map { "'\($0)'" }.joined(separator: ", ")) runs to "
+                + "infinity (monotone likelihood, as coxph warns 'coefficient may be infinite'): within the risk sets the events "
+                + "are perfectly ordered by this term; drop it, merge sparse levels, or use a penalised model"
+        case .notConverged(let iterations):
+            return "Newton–Raphson did not converge in \(iterations) iterations; check for extreme covariate values or rescale them"
+        case .invalidOption(let text):
+            return text
+        }
+    }
+
+    static func number(_ x: Double) -> String {
+        x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+}

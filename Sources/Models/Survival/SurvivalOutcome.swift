@@ -1,0 +1,91 @@
+import DataTable
+
+/// The response of a survival model over the rows used: follow-up (or `(start, stop]`) times and the event
+/// indicator, read as R's `Surv()` reads them.
+public struct SurvivalOutcome: Sendable, Equatable {
+    /// Entry times of `Surv(start, stop, event)`; nil for `Surv(time, event)`.
+    public let start: [Double]?
+    /// Follow-up times, or exit times of `(start, stop]` intervals.
+    public let stop: [Double]
+    public let event: [Bool]
+    /// The value of the event column that marks an event: `1`, `2` (1/2 coding) or the category's second level.
+    public let eventLevel: String
+
+    public init(start: [Double]?, stop: [Double], event: [Bool], eventLevel: String) {
+        self.start = start
+        self.stop = stop
+        self.event = event
+        self.eventLevel = eventLevel
+    }
+
+    public var count: Int { stop.count }
+    public var eventCount: Int { event.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Reads the columns on `rows` (which must have no missing value in them). Times must be finite; a follow-up
+    /// time must not be negative; an interval must end after it starts (as `Surv()` refuses stop ≤ start).
+    /// Events are 0/1, or 1/2 with 2 the event (`Surv()`'s rule when every value is 1 or 2 and some are 2), or a
+    /// two-level category with the second level in sorted order as the event.
+    public static func read(start startName: String?, stop stopName: String, event eventName: String, table: Table,
+                            rows: [Int]) throws(SurvivalError) -> SurvivalOutcome {
+        let stop = try times(stopName, table: table, rows: rows, nonNegative: startName == nil)
+        var start: [Double]? = nil
+        if let startName {
+            let s = try times(startName, table: table, rows: rows, nonNegative: false)
+            for i in s.indices where !(stop[i] > s[i]) {
+                throw .emptyInterval(start: startName, stop: stopName, row: rows[i], startValue: s[i], stopValue: stop[i])
+            }
+            start = s
+        }
+        let (event, level) = try events(eventName, table: table, rows: rows)
+        guard event.contains(true) else { throw .noEvents(column: eventName) }
+        return SurvivalOutcome(start: start, stop: stop, event: event, eventLevel: level)
+    }
+
+    static func times(_ name: String, table: Table, rows: [Int], nonNegative: Bool) throws(SurvivalError) -> [Double] {
+        guard let column = table.column(named: name) else {
+            throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
+        }
+        guard let numeric = column.numeric else {
+            throw .invalidOption("the time column '\(name)' is text; times must be numbers (weeks, sessions, days)")
+        }
+        var values = [Double](repeating: 0, count: rows.count)
+        for (k, row) in rows.enumerated() {
+            let x = numeric.values[row]
+            guard x.isFinite else { throw .invalidTime(column: name, row: row, value: x, detail: "times must be finite numbers") }
+            if nonNegative && x < 0 {
+                throw .invalidTime(column: name, row: row, value: x,
+                                   detail: "a follow-up time cannot be negative; times count from the start of follow-up (e.g. weeks since intake)")
+            }
+            values[k] = x
+        }
+        return values
+    }
+
+    static func events(_ name: String, table: Table, rows: [Int]) throws(SurvivalError) -> ([Bool], String) {
+        guard let column = table.column(named: name) else {
+            throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
+        }
+        switch column.data {
+        case .numeric(let c):
+            var seen = Set<Double>()
+            for row in rows { seen.insert(c.values[row]) }
+            if seen.isSubset(of: [0, 1]) {
+                return (rows.map { c.values[$0] == 1 }, "1")
+            }
+            if seen.isSubset(of: [1, 2]) {
+                return (rows.map { c.values[$0] == 2 }, "2")
+            }
+            let odd = seen.subtracting([0, 1, 2]).sorted().prefix(3).map { SurvivalError.number($0) }
+            throw .invalidEvent(column: name, detail: "holds \(odd.joined(separator: ", ")) besides 0/1")
+        case .categorical(let c):
+            var present = Set<Int32>()
+            for row in rows { present.insert(c.codes[row]) }
+            let levels = present.map { c.levels[Int($0)] }.sorted(by: CategoricalColumn.levelOrder)
+            guard levels.count == 2 else {
+                throw .invalidEvent(column: name, detail: "is text with \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.prefix(4).joined(separator: ", ")))")
+            }
+            let event = levels[1]
+            return (rows.map { c.levels[Int(c.codes[$0])] == event }, event)
+        }
+    }
+}
