@@ -130,7 +130,7 @@ extension CoxResult {
                             description: "Scaled Schoenfeld residuals of \(name) at \(points.count) event times against 1 − KM(t−); "
                                 + "a flat cloud around the dashed line at the coefficient supports proportional hazards. Test: χ²(\(row.df)) = "
                                 + "\(NumberFormat.fixed(row.chisq, places: 2)), \(SurvivalText.p(row.pValue)).",
-                            x: .linear("Time (1 − Kaplan–Meier, as cox.zph's \"km\" transform)", limits: 0...1),
+                            x: .linear("Time (1 − Kaplan–Meier, as cox.zph's \"km\" transform)"),
                             y: .linear("β(t) for \(name)"), layers: layers, idPrefix: "zph")
             plots.append(("zph-\(SurvivalText.slug(term))", plot))
         }

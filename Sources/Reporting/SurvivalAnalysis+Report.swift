@@ -64,7 +64,7 @@ extension SurvivalAnalysis {
                           TableColumn("\(percent) CI", kind: .interval(3, bounded: true), key: "ci")],
                 rows: rows, notes: []))
         }
-        let plots = plot ? [SurvivalPlot.plot(self, timeLabel: labels.display(time))] : []
+        let plots = plot ? [SurvivalPlot.plot(self, timeLabel: labels.display(time), byLabel: options.by.map { labels.display($0) })] : []
         return Report(json: json, tables: tables, plots: plots, warnings: [])
     }
 

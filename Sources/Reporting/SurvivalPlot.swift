@@ -5,7 +5,7 @@ import Output
 /// ribbon, a mark at each censoring time, and the number at risk under the axis. Groups differ in colour, line type
 /// and censoring-mark shape, so colour is never the only cue.
 enum SurvivalPlot {
-    static func plot(_ analysis: SurvivalAnalysis, timeLabel: String) -> Plot {
+    static func plot(_ analysis: SurvivalAnalysis, timeLabel: String, byLabel: String?) -> Plot {
         let maxTime = analysis.curves.compactMap { $0.time.last }.max() ?? 1
         let ticks = NiceTicks.linear(0, max(maxTime, 1e-9), target: 6).filter { $0 <= maxTime }
         var layers: [Layer] = []
@@ -45,11 +45,11 @@ enum SurvivalPlot {
             description += " \(test.rho == 0 ? "Log-rank" : "G-rho (rho = \(PlotNumber.text(test.rho)))") test: chi-square "
                 + "\(NumberFormat.fixed(test.statistic, places: 2)) on \(test.degreesOfFreedom) df, p = \(NumberFormat.fixed(test.pValue, places: 4))."
         }
-        var plot = Plot(title: "Time to \(analysis.event)" + (analysis.options.by.map { " by \($0)" } ?? ""),
+        var plot = Plot(title: "Time to \(analysis.event)" + (byLabel.map { " by \($0)" } ?? ""),
                         description: description,
                         x: .linear(timeLabel, limits: 0...max(maxTime, 1e-9)),
                         y: .linear("Proportion without \(analysis.event) (\(percent) CI)", limits: 0...1),
-                        layers: layers, legendTitle: analysis.options.by, width: 680,
+                        layers: layers, legendTitle: byLabel, width: 680,
                         height: 440 + 14 * Double(rows.count), idPrefix: "km")
         plot.axisTable = AxisTable(title: "Number at risk", rows: rows)
         return plot
