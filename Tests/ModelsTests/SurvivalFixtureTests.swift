@@ -136,7 +136,7 @@ import Testing
         expectClose(fit.logLikelihood, loglik[1] ?? .nan, relative: 1e-12, "\(name) loglik")
         expectClose(fit.likelihoodRatio.statistic, Self.number(f["lr"]) ?? .nan, relative: 1e-10, "\(name) LR")
         expectClose(fit.score.statistic, Self.number(f["score"]) ?? .nan, relative: 1e-10, "\(name) score")
-        expectClose(fit.wald.statistic, Self.number(f["wald"]) ?? .nan, relative: 1e-8, "\(name) Wald")
+        expectClose(fit.wald.statistic, Self.number(f["wald"]) ?? .nan, relative: 1e-10, "\(name) Wald")
         if let robust = Self.number(f["robust_score"]) {
             expectClose(fit.robustScore?.statistic, robust, relative: 1e-10, "\(name) robust score")
         }
@@ -147,8 +147,8 @@ import Testing
             let chisq = Self.numbers(z["chisq"]), p = Self.numbers(z["p_value"])
             #expect(ph.rows.map(\.term) == terms.map { $0 == "GLOBAL" ? $0 : $0 }, "\(name) zph terms")
             for (k, row) in ph.rows.enumerated() where k < chisq.count {
-                expectClose(row.chisq, chisq[k] ?? .nan, relative: 1e-8, "\(name) zph \(row.term)")
-                expectClose(row.pValue, p[k] ?? .nan, relative: 1e-7, "\(name) zph p \(row.term)")
+                expectClose(row.chisq, chisq[k] ?? .nan, relative: 1e-10, "\(name) zph \(row.term)")
+                expectClose(row.pValue, p[k] ?? .nan, relative: 1e-9, "\(name) zph p \(row.term)")
             }
             // Plot points: the transformed times and scaled residuals, compared as sorted sets (tied times are unordered).
             let xs = Self.numbers(z["x"]).map { $0 ?? .nan }.sorted()
