@@ -73,7 +73,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let report = scatter.report(fit: fit, level: level, minCell: minCell, title: plotOptions.title, figure: plotOptions.out,
                                     dropped: data.table.rowCount - complete.count, data: data.provenance,
                                     labels: labels)
-        let written = try context.writeFile(report.plots[0].svg(), to: plotOptions.out)
+        let written = try context.writeFigure(report.plots[0], to: plotOptions.out, dpi: plotOptions.dpi, option: "--out")
         return CommandReport(report, figures: [written])
     }
 }
