@@ -75,29 +75,45 @@ public enum WordDocument {
         var xml = "<w:tbl><w:tblPr><w:tblStyle w:val=\"APATable\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>"
             + "<w:tblBorders><w:top \(rule)/><w:bottom \(rule)/></w:tblBorders>"
             + "<w:tblCellMar><w:left w:w=\"85\" w:type=\"dxa\"/><w:right w:w=\"85\" w:type=\"dxa\"/></w:tblCellMar>"
-            + "<w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>"
-            + String(repeating: "<w:gridCol/>", count: table.columns.count) + "</w:tblGrid>"
+            + "<w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>"
+        let texts = table.rows.indices.map { row in table.columns.indices.map { table.humanText(row: row, column: $0) } }
+        let widths = columnWidths(headers: table.columns.map(\.header), rows: texts)
+        xml += widths.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid>"
         let numeric = table.columns.map { $0.kind != .text }
         // The header row repeats on every page and carries the rule below it.
         xml += "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
         for (column, header) in table.columns.map(\.header).enumerated() {
-            xml += cell(header, right: numeric[column] && column > 0, border: "<w:bottom \(rule)/>")
+            xml += cell(header, width: widths[column], right: numeric[column], border: "<w:bottom \(rule)/>")
         }
         xml += "</w:tr>"
-        for row in table.rows.indices {
+        for row in texts {
             xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-            for column in table.columns.indices {
-                xml += cell(table.humanText(row: row, column: column), right: numeric[column], border: nil)
+            for (column, text) in row.enumerated() {
+                xml += cell(text, width: widths[column], right: numeric[column], border: nil)
             }
             xml += "</w:tr>"
         }
         return xml + "</w:tbl>"
     }
 
-    private static func cell(_ text: String, right: Bool, border: String?) -> String {
+    /// Column widths in twips from the longest text in each column (about 0.55 em per character of 12-pt Times,
+    /// plus the cell margins), scaled down to the text width of an A4 page with 1-inch margins when wider: Word
+    /// and LibreOffice size "auto" columns differently, and LibreOffice wraps intervals it could have fitted.
+    static func columnWidths(headers: [String], rows: [[String]]) -> [Int] {
+        let textWidth = 11906 - 2 * 1440
+        let natural = headers.indices.map { column in
+            let longest = ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+            return Double(longest) * 132 + 2 * 85 + 60
+        }
+        let total = natural.reduce(0, +)
+        let scale = total > Double(textWidth) ? Double(textWidth) / total : 1
+        return natural.map { Int(($0 * scale).rounded()) }
+    }
+
+    private static func cell(_ text: String, width: Int, right: Bool, border: String?) -> String {
         let borders = border.map { "<w:tcBorders>\($0)</w:tcBorders>" } ?? ""
         let justification = right ? "<w:jc w:val=\"right\"/>" : ""
-        return "<w:tc><w:tcPr>\(borders)</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>\(justification)</w:pPr>"
+        return "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/>\(borders)</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>\(justification)</w:pPr>"
             + run(text) + "</w:p></w:tc>"
     }
 
