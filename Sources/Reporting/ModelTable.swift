@@ -99,8 +99,9 @@ public struct ModelTable {
 
     func title() -> String {
         if let title = options.title { return title }
-        let outcomes = Set(models.compactMap(\.outcome))
-        if outcomes.count == 1, let outcome = outcomes.first {
+        // One outcome for every model; otherwise (or when one has none, as a meta-analysis) a general title.
+        let outcomes = models.map(\.outcome)
+        if let outcome = outcomes.first ?? nil, outcomes.allSatisfy({ $0 == outcome }) {
             return "Models of \(options.labels[outcome] ?? outcome)"
         }
         return "Models compared"

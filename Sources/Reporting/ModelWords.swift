@@ -6,22 +6,24 @@ import DataTable
 public enum ModelWords {
     /// The family in words from a result's `"model"` key; an unknown key is shown as it is.
     public static func family(_ model: String, mixed: Bool = false) -> String {
-        let name: String
+        // The phrase inside a sentence; proper names (Poisson, Cox) keep their capital.
+        let phrase: String
         switch model.lowercased() {
-        case "ols": name = "Linear regression"
-        case "logit": name = "Logistic regression"
-        case "poisson": name = "Poisson regression"
-        case "negbin": name = "Negative binomial regression"
+        case "ols": phrase = "linear regression"
+        case "logit": phrase = "logistic regression"
+        case "poisson": phrase = "Poisson regression"
+        case "negbin": phrase = "negative binomial regression"
         case "lmm": return "Linear mixed model"
         case "glmm": return "Generalized linear mixed model"
-        case "cox": name = "Cox regression"
+        case "cox": phrase = "Cox regression"
         case "meta", "random", "fixed", "three-level": return "Meta-analysis"
-        case "moderate": name = "Moderation model"
-        case "mediate": name = "Mediation model"
+        case "moderate": phrase = "moderation model"
+        case "mediate": phrase = "mediation model"
         default: return model
         }
         // A GLM with random-effects terms (glmer) keeps its family and says it is mixed.
-        return mixed ? "Mixed-effects " + name.prefix(1).lowercased() + name.dropFirst() : name
+        if mixed { return "Mixed-effects " + phrase }
+        return phrase.prefix(1).uppercased() + phrase.dropFirst()
     }
 
     /// The outcome as written left of `~` (`Surv(weeks, dropout)` stays whole); nil without a `~`.
