@@ -154,6 +154,6 @@ import ZIPFoundation
         #expect(try runCommand(["plot", "scatter", Self.clinic, "--x", "phq_pre", "--y", "phq_post", "--out", "e.svg",
                                 "--seed", "3"], outputDirectory: dir).error?.kind == .usage)
         #expect(try runCommand(["plot", "scatter", Self.clinic, "--x", "phq_pre", "--y", "phq_post", "--out", "e.svg",
-                                "--jitter", "-1"], outputDirectory: dir).error?.kind == .usage)
+                                "--jitter=-1"], outputDirectory: dir).error?.kind == .usage)
     }
 }

@@ -31,7 +31,7 @@ import Testing
         // 640 × 420 px at 96 px per inch = 6.67 × 4.38 in = 480 × 315 pt.
         #expect(text.contains("/MediaBox [ 0 0 480 315 ]"))
         #expect(text.contains("/Title (Linear regression of phq_post)"))
-        #expect(text.contains("/CreationDate (D:20000101000000"))
+        #expect(text.contains("/CreationDate (20000101000000Z)"))
     }
 
     @Test func pdfBytesAreDeterministic() throws {

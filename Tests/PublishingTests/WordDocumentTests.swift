@@ -42,7 +42,7 @@ import ZIPFoundation
     @Test func documentHoldsTheHumanTextEscaped() throws {
         let document = try #require(try Self.parts(try WordDocument.make(tables: [Self.table]))["word/document.xml"])
         for text in ["Table 2 &lt;Models&gt; &amp; more", "14.17", "[12.21, 16.13]", "&lt; .001", "-0.20", ".031", "\u{2014}",
-                     "Note.", "CI = confidence interval. Robust (HC3) standard errors."] {
+                     "Note.", " CI = confidence interval. Robust (HC3) standard errors."] {
             #expect(document.contains(">\(text)<"), "\(text)")
         }
         // APA rules: above and below the table, and under the header row only.
