@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // Debian's libreadstat-dev ships no pkg-config file: readstat.h is in /usr/include.
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        // librsvg draws the plots' SVG onto cairo surfaces for PDF and PNG figures.
+        .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "Optimization", dependencies: ["CNLopt", "LinearAlgebra"]),
         .target(name: "Distributions"),
@@ -42,12 +45,14 @@ let package = Package(
         .target(name: "Privacy", dependencies: ["DataTable"]),
         .target(name: "Output"),
         .target(name: "Simulation", dependencies: ["Distributions", "DataTable"]),
+        // Paper-ready files from Output's tables and SVG: Word (.docx, zipped by ZIPFoundation), PDF and PNG figures.
+        .target(name: "Publishing", dependencies: ["Output", "CRsvg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Result values → JSON, tables and plot specifications; shared by the CLI and the notebook runner.
         .target(name: "Reporting", dependencies: ["DataTable", "Models", "Measures", "Privacy", "Output", "Simulation"]),
         .target(
             name: "Commands",
             dependencies: [
-                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "StatFiles", "Models", "Measures", "Privacy", "Output", "Reporting", "Simulation",
+                "CCrypto", "LinearAlgebra", "Distributions", "DataTable", "StatFiles", "Models", "Measures", "Privacy", "Output", "Reporting", "Simulation", "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Ink", package: "Ink"),
             ]
@@ -70,7 +75,8 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "DataTable", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Models", "DataTable", "Distributions"]),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Output", "AllianceTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Output", "DataTable", "Models", "Measures", "Privacy"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "StatFiles", "Models", "Privacy", "AllianceTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Reporting", "DataTable", "StatFiles", "Models", "Privacy", "Publishing", "AllianceTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Output
+import Publishing
 
 /// A subcommand that computes a `CommandReport` in a `RunContext`. The CLI path and the notebook runner share
 /// `execute`, so a notebook block behaves exactly like the same command typed in a shell.
@@ -36,12 +37,19 @@ extension AllianceSubcommand {
         let report = try execute(in: context)
         for w in report.warnings { context.warn(w) }
         guard let options = outputOptions else { return report }
-        let format = try options.resolvedFormat()
-        if let out = options.out {
-            let text = report.rendered(as: format)
-            try context.writeFile(text.hasSuffix("\n") ? text : text + "\n", to: out)
-        } else if printing {
-            context.print(report.rendered(as: format))
+        switch try options.resolvedTarget() {
+        case .docx:
+            guard let out = options.out else {
+                throw CLIError.usage("--format docx writes a Word file: add --out FILE.docx")
+            }
+            try context.writeFile(try report.wordDocument(), to: out)
+        case .table(let format):
+            if let out = options.out {
+                let text = report.rendered(as: format)
+                try context.writeFile(text.hasSuffix("\n") ? text : text + "\n", to: out)
+            } else if printing {
+                context.print(report.rendered(as: format))
+            }
         }
         return report
     }
@@ -55,7 +63,7 @@ extension RunContext {
 
 /// `--format` and `--out`, shared by every command that renders a report.
 public struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, json, csv, md, latex or html (default: from --out's extension, else text).")
+    @Option(name: .long, help: "Output format: text, json, csv, md, latex, html or docx (default: from --out's extension, else text).")
     public var format: String?
 
     @Option(name: .long, help: "Write the output to this file (atomically) instead of standard output.")
@@ -68,20 +76,39 @@ public struct OutputOptions: ParsableArguments {
         self.out = out
     }
 
-    public func resolvedFormat() throws -> TableFormat {
+    /// What a report is rendered as: one of the text formats, or a Word document.
+    public enum Target: Equatable, Sendable {
+        case table(TableFormat)
+        case docx
+    }
+
+    /// `--format` when given, else `--out`'s extension, else text. An `--out` extension that names no format is
+    /// refused rather than written as text (a `.docx` or `.pdf` full of plain text opens as a corrupt file).
+    public func resolvedTarget() throws -> Target {
         if let format {
             switch format.lowercased() {
-            case "text", "txt": return .text
-            case "json": return .json
-            case "csv": return .csv
-            case "md", "markdown": return .markdown
-            case "latex", "tex": return .latex
-            case "html": return .html
+            case "docx": return .docx
+            case "text", "txt": return .table(.text)
+            case "json": return .table(.json)
+            case "csv": return .table(.csv)
+            case "md", "markdown": return .table(.markdown)
+            case "latex", "tex": return .table(.latex)
+            case "html": return .table(.html)
             default:
-                throw CLIError.usage("unknown --format '\(format)'; use text, json, csv, md, latex or html")
+                throw CLIError.usage("unknown --format '\(format)'; use text, json, csv, md, latex, html or docx")
             }
         }
-        if let out, let implied = TableFormat(fileExtensionOf: out) { return implied }
-        return .text
+        guard let out, let ext = FigureFormat.fileExtension(of: out) else { return .table(.text) }
+        if ext.lowercased() == "docx" { return .docx }
+        if let implied = TableFormat(name: ext) { return .table(implied) }
+        throw CLIError.usage("--out '\(out)': unknown extension '.\(ext)'; use .txt, .md, .csv, .tex, .html, .json or .docx, or give --format")
+    }
+
+    /// The text format of `resolvedTarget()`; a Word target is refused (it is not text).
+    public func resolvedFormat() throws -> TableFormat {
+        switch try resolvedTarget() {
+        case .table(let format): return format
+        case .docx: throw CLIError.usage("--format docx is not available here; use text, json, csv, md, latex or html")
+        }
     }
 }

@@ -70,8 +70,11 @@ public struct ChangeCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write every input row with the change columns appended to this CSV file.", valueName: "file.csv"))
     public var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this SVG file.", valueName: "file.svg"))
+    @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg"))
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
@@ -84,9 +87,7 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("change --out writes the rows as CSV: give a file name ending in .csv (got '\(out)')")
         }
-        if let plot, !plot.lowercased().hasSuffix(".svg") {
-            throw CLIError.usage("--plot writes SVG: give a file name ending in .svg (got '\(plot)')")
-        }
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         return talkingTherapies ? try talkingTherapiesReport(in: context) : try reliableChangeReport(in: context)
     }
 
@@ -130,7 +131,7 @@ public struct ChangeCommand: AllianceSubcommand {
                                    labels: labels)
         var figures: [String] = []
         if let plot, let figure = report.plots.first {
-            figures.append(try context.writeFile(figure.svg(), to: plot))
+            figures.append(try context.writeFigure(figure, to: plot, dpi: dpi))
         }
         return CommandReport(report, figures: figures)
     }

@@ -1,4 +1,5 @@
 import Output
+import Publishing
 import Reporting
 
 /// What a command produces, before rendering: the machine-readable result (DESIGN.md §7), the human tables,
@@ -30,6 +31,15 @@ public struct CommandReport {
             return json.prettyPrinted()
         default:
             return tables.map { $0.rendered(as: format) }.joined(separator: format == .csv ? "\n" : "\n\n")
+        }
+    }
+
+    /// The tables as a Word document (APA layout; see `WordDocument`).
+    public func wordDocument() throws -> [UInt8] {
+        do {
+            return try WordDocument.make(tables: tables)
+        } catch {
+            throw CLIError(.cannotCreate, error.description)
         }
     }
 }

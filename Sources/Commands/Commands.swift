@@ -18,6 +18,7 @@ public struct AllianceCLI: ParsableCommand {
             SurvivalDataCommand.self,
             PredictCommand.self,
             CompareCommand.self,
+            TableCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,

@@ -38,8 +38,11 @@ public struct CorrelateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Confidence level of the intervals.")
     public var level: Double = 0.95
 
-    @Option(name: .long, help: "Write a heatmap of the correlations (SVG).")
+    @Option(name: .long, help: "Write a heatmap of the correlations to this file (.svg, .pdf or .png).")
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @OptionGroup public var labelOptions: LabelOptions
 
@@ -68,6 +71,7 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.usage("partial Kendall correlations are not supported; use --method pearson or spearman")
         }
         try labelOptions.checkSyntax()
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let columns = try (names + controls).map { try numericValues(data, $0) }
@@ -84,7 +88,7 @@ public struct CorrelateCommand: AllianceSubcommand {
                                    labels: labels)
         var figures: [String] = []
         if let plot, let heatmap = report.plots.first {
-            figures.append(try context.writeFile(heatmap.svg(), to: plot))
+            figures.append(try context.writeFigure(heatmap, to: plot, dpi: dpi))
         }
         return CommandReport(report, figures: figures)
     }

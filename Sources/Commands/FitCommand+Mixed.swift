@@ -7,17 +7,17 @@ import Reporting
 extension FitCommand {
     func executeMixed(in context: RunContext) throws -> CommandReport {
         try labelOptions.checkSyntax()
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         let (result, data) = try fitMixed(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         var report = result.report(data: data.provenance, labels: labels)
         report.json = Self.addingCall(callArguments, to: report.json)
         var figures: [String] = []
         if let plot, let coefficients = report.plots.first {
-            figures.append(try context.writeFile(coefficients.svg(), to: plot))
+            figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
             // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….
-            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
             for (name, caterpillar) in result.caterpillarPlots() {
-                figures.append(try context.writeFile(caterpillar.svg(), to: "\(stem)-\(name).svg"))
+                figures.append(try context.writeFigure(caterpillar, to: FigureOutput.companion(of: plot, suffix: name), dpi: dpi))
             }
         }
         if let ranef {

@@ -60,8 +60,11 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
 
-    @Option(name: .long, help: "Also write a coefficient plot to this SVG file, and diagnostics beside it (F-residuals.svg and F-qq.svg for ols, F-binned.svg for logit, F-observed.svg for counts; for lmm the caterpillar plot F-ranef.svg).")
+    @Option(name: .long, help: "Also write a coefficient plot to this file (.svg, .pdf or .png), and diagnostics beside it named from its stem (F-residuals and F-qq for ols, F-binned for logit, F-observed for counts; for lmm the caterpillar plot F-ranef).")
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @Flag(name: .long, help: "lmm: fit by maximum likelihood instead of REML.")
     public var ml: Bool = false
@@ -108,6 +111,7 @@ public struct FitCommand: AllianceSubcommand {
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin, lmm or cox")
         }
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         var options = try regressionOptions()
         options.diagnostics = plot != nil && kind == .ols
         try labelOptions.checkSyntax()
@@ -124,10 +128,9 @@ public struct FitCommand: AllianceSubcommand {
         var figures: [String] = []
         if let plot, let coefficients = report.plots.first {
             // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
-            figures.append(try context.writeFile(coefficients.svg(), to: plot))
-            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
+            figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
             for (suffix, diagnostic) in result.diagnosticPlots(dataFile: data.path) {
-                figures.append(try context.writeFile(diagnostic.svg(), to: "\(stem)-\(suffix).svg"))
+                figures.append(try context.writeFigure(diagnostic, to: FigureOutput.companion(of: plot, suffix: suffix), dpi: dpi))
             }
         }
         return CommandReport(report, figures: figures)

@@ -66,6 +66,13 @@ public struct LabelOptions: ParsableArguments {
         return labels.overridden(by: options)
     }
 
+    /// The labels of a command that reads no data (`table`): the notebook's, `--labels`, then `--label`.
+    func resolve(in context: RunContext) throws -> VariableLabels {
+        var labels = context.labels
+        if let labelsFile { labels = labels.overridden(by: try Self.readFile(labelsFile, in: context)) }
+        return labels.overridden(by: try optionLabels())
+    }
+
     /// Reads a labels file (resolved as an input, recorded with its hash). Errors: 66 when it cannot be read,
     /// 65 naming the file and line when a row is malformed.
     static func readFile(_ file: String, in context: RunContext) throws -> VariableLabels {

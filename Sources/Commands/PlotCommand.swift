@@ -9,18 +9,21 @@ import Privacy
 public struct PlotCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Exploratory plots (scatter with OLS fit, histogram) written as accessible SVG.",
+        abstract: "Exploratory plots (scatter with OLS fit, histogram) written as accessible SVG, or PDF/PNG rendered from it.",
         subcommands: [PlotScatterCommand.self, PlotHistogramCommand.self]
     )
 
     public init() {}
 }
 
-/// Options every `plot` subcommand shares: the SVG to write, the small-cell threshold for groups, a title and
+/// Options every `plot` subcommand shares: the figure to write (SVG, PDF or PNG), the small-cell threshold for groups, a title and
 /// the format of the summary printed on standard output (`--out` names the SVG, so the summary never goes to a file).
 public struct PlotOutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Write the plot to this SVG file.", valueName: "file.svg"))
+    @Option(name: .long, help: ArgumentHelp("Write the plot to this file: .svg, .pdf or .png, by extension.", valueName: "file.svg"))
     public var out: String
+
+    @Option(name: .long, help: "Resolution of a PNG plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @Option(name: .long, help: "Title of the plot (default: describes the variables).")
     public var title: String?
@@ -36,9 +39,7 @@ public struct PlotOutputOptions: ParsableArguments {
     public init() {}
 
     func validate(command: String) throws {
-        guard out.lowercased().hasSuffix(".svg") else {
-            throw CLIError.usage("plot \(command) writes SVG: give --out a file name ending in .svg (got '\(out)')")
-        }
+        try FigureOutput.validate(out, option: "--out", dpi: dpi)
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be at least 1 (got \(minCell))") }
     }
 

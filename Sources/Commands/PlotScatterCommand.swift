@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataTable
+import Distributions
 import Models
 import Output
 import Privacy
@@ -37,6 +38,12 @@ public struct PlotScatterCommand: AllianceSubcommand {
     @Option(name: .long, help: "Confidence level of the band (default 0.95).")
     public var level: Double = 0.95
 
+    @Option(name: .long, help: ArgumentHelp("Move each drawn point by up to ± this much on both axes (as R's jitter(amount = a)), so that discrete scores do not hide each other; e.g. 0.3. Lines and numbers use the values.", valueName: "amount"))
+    public var jitter: Double?
+
+    @Option(name: .long, help: "Seed of --jitter's generator (default 1); recorded in the JSON and the figure's description.")
+    public var seed: UInt64?
+
     @OptionGroup public var plotOptions: PlotOutputOptions
 
     public init() {}
@@ -50,6 +57,10 @@ public struct PlotScatterCommand: AllianceSubcommand {
         try plotOptions.validate(command: "scatter")
         if let fit, fit.lowercased() != "ols" { throw CLIError.usage("unknown --fit '\(fit)'; use ols") }
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
+        if let jitter, !(jitter > 0 && jitter.isFinite) {
+            throw CLIError.usage("--jitter must be a positive amount in the columns' units, e.g. 0.3 for whole-number scores (got \(jitter))")
+        }
+        if seed != nil && jitter == nil { throw CLIError.usage("--seed applies to --jitter; add --jitter AMOUNT") }
         let minCell = plotOptions.minCell
         try plotOptions.labels.checkSyntax()
         let data = try input.load(in: context)
@@ -69,11 +80,21 @@ public struct PlotScatterCommand: AllianceSubcommand {
                                 gridSize: Self.gridSize)
             }
         }
-        let scatter = Scatter(x: (xName, x), y: (yName, y), by: groupName, groups: grouping, fits: fits)
+        let scatter = Scatter(x: (xName, x), y: (yName, y), by: groupName, groups: grouping, fits: fits,
+                              jitter: jitter.map { amount in Self.jitterOffsets(amount: amount, seed: seed ?? 1, rows: x.count, in: context) })
         let report = scatter.report(fit: fit, level: level, minCell: minCell, title: plotOptions.title, figure: plotOptions.out,
                                     dropped: data.table.rowCount - complete.count, data: data.provenance,
                                     labels: labels)
-        let written = try context.writeFile(report.plots[0].svg(), to: plotOptions.out)
+        let written = try context.writeFigure(report.plots[0], to: plotOptions.out, dpi: plotOptions.dpi, option: "--out")
         return CommandReport(report, figures: [written])
+    }
+
+    /// Offsets for every row, x then y, from one seeded stream (the seed is recorded in the run's manifest).
+    static func jitterOffsets(amount: Double, seed: UInt64, rows: Int, in context: RunContext) -> ScatterJitter {
+        context.recordSeed(seed)
+        var generator = SeededGenerator(seed: seed)
+        let x = (0..<rows).map { _ in (2 * generator.nextUniform() - 1) * amount }
+        let y = (0..<rows).map { _ in (2 * generator.nextUniform() - 1) * amount }
+        return ScatterJitter(amount: amount, seed: seed, x: x, y: y)
     }
 }

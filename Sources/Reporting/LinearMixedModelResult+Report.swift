@@ -145,7 +145,7 @@ extension LinearMixedModelResult {
         let positions = shown.indices.map(Double.init)
         let percent = PlotNumber.percent(confidenceLevel)
         let summary = shown.map { "\(terms.display($0.term)) \($0.estimate.map { NumberFormat.fixed($0, places: 3) } ?? "—")" }.joined(separator: "; ")
-        return Plot(title: "LMM: \(formula)",
+        return Plot(title: ModelWords.title(model: "lmm", formula: formula, labels: terms.labels),
                     description: "Coefficient plot of \(shown.count) fixed effects with \(percent) confidence intervals (\(dfDescription)): \(summary).",
                     x: .linear("Estimate (\(percent) CI)", including: [0]), y: .categorical(nil, shown.map { terms.display($0.term) }),
                     layers: [

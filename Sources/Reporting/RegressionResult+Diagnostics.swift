@@ -13,7 +13,7 @@ extension RegressionResult {
     /// The diagnostic plots of one fit, each with the file-name suffix it is written under.
     public func diagnosticPlots(dataFile path: String) -> [(suffix: String, plot: Plot)] {
         let r = self
-        let title = "\(r.model.rawValue.uppercased()): \(r.formula)"
+        let title = ModelWords.title(model: r.model.rawValue, formula: r.formula)
         switch r.model {
         case .ols:
             // The fit computes hat values when asked (`RegressionOptions.diagnostics`, set by `fit --plot`).

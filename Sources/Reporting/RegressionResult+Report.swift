@@ -36,7 +36,7 @@ extension RegressionResult {
             let e = ratio ? c.expEstimate : c.estimate
             return "\(name) \(e.map { NumberFormat.fixed($0, places: 3) } ?? "—")"
         }.joined(separator: "; ")
-        return Plot(title: "\(r.model.rawValue.uppercased()): \(r.formula)",
+        return Plot(title: ModelWords.title(model: r.model.rawValue, formula: r.formula, labels: labels),
                     description: "Coefficient plot of \(shown.count) terms with \(percent) confidence intervals"
                         + " (\(r.covariance.reportDescription) standard errors): \(summary).",
                     x: x, y: .categorical(nil, names),

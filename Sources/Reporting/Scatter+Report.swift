@@ -12,14 +12,17 @@ public struct Scatter {
     public let by: String?
     public let groups: PooledGroups
     public let fits: [Result<OLSLineBand, OLSLineBand.Failure>?]
+    /// Display offsets of the points (discrete scores would otherwise overprint); nil: points at their values.
+    public let jitter: ScatterJitter?
 
     public init(x: (name: String, values: [Double?]), y: (name: String, values: [Double?]), by: String?,
-                groups: PooledGroups, fits: [Result<OLSLineBand, OLSLineBand.Failure>?]) {
+                groups: PooledGroups, fits: [Result<OLSLineBand, OLSLineBand.Failure>?], jitter: ScatterJitter? = nil) {
         self.x = x
         self.y = y
         self.by = by
         self.groups = groups
         self.fits = fits
+        self.jitter = jitter
     }
 
     /// `plot scatter`: the figure, a table of groups (with each line when `fit` is given) and the JSON summary.
@@ -35,7 +38,7 @@ public struct Scatter {
         warnings += groups.warnings(by: by, minCell: minCell)
         let bands = fits.map { try? $0?.get() }
         let shown = Scatter(x: (labels.display(x.name), x.values), y: (labels.display(y.name), y.values),
-                            by: by.map(labels.display), groups: groups, fits: fits)
+                            by: by.map(labels.display), groups: groups, fits: fits, jitter: jitter)
         return Report(json: json(bands, fit: fit, level: level, minCell: minCell, figure: figure, data: data),
                       tables: [shown.table(bands, withFit: fit != nil, level: level, minCell: minCell, dropped: dropped,
                                            file: data.file)],
@@ -53,7 +56,10 @@ public struct Scatter {
             style.opacity = 0.7
             style.pointRadius = 2.8
             let label: String? = grouped ? group.legendLabel(minCell: minCell) : nil
-            points.append(Layer(.points(x: group.rows.compactMap { x.values[$0] }, y: group.rows.compactMap { y.values[$0] }),
+            // Jitter moves only the drawn points; the lines and every number are computed from the values.
+            let shownX = group.rows.compactMap { row in x.values[row].map { $0 + (jitter?.x[row] ?? 0) } }
+            let shownY = group.rows.compactMap { row in y.values[row].map { $0 + (jitter?.y[row] ?? 0) } }
+            points.append(Layer(.points(x: shownX, y: shownY),
                                 label: label, style: style))
             guard let band = fits[index] else { continue }
             let lineLabel = label ?? "OLS fit, \(percent) CI"
@@ -91,6 +97,9 @@ public struct Scatter {
         if !lines.isEmpty {
             text += " OLS \(lines.count == 1 ? "line" : "lines") with \(PlotNumber.percent(level)) confidence band: \(lines.joined(separator: "; "))."
         }
+        if let jitter {
+            text += " Points jittered by up to ±\(NumberFormat.roundTrip(jitter.amount)) on both axes (seed \(jitter.seed)); lines use the unjittered values."
+        }
         return text
     }
 
@@ -120,7 +129,7 @@ public struct Scatter {
             ("by", by.map { .string($0) } ?? .null), ("fit", fit.map { .string($0.lowercased()) } ?? .null),
             ("level", .number(level)), ("min_cell", .integer(minCell)),
             ("data", data.json(used: groups.rowCount)), ("groups", .array(groupsJSON)), ("figure", .string(figure)),
-        ])
+        ] + (jitter.map { [("jitter", .object([("amount", .number($0.amount)), ("seed", .string(String($0.seed)))]))] } ?? []))
     }
 
     /// One group's line: intercept, slope and its interval, n, residual df and the t critical value of the band.
@@ -131,5 +140,21 @@ public struct Scatter {
             ("slope_conf_high", band.slopeHigh.map { .number($0) } ?? .null),
             ("n", .integer(band.n)), ("df_residual", .integer(band.degreesOfFreedom)), ("critical_t", .number(band.criticalValue)),
         ])
+    }
+}
+
+/// Uniform display offsets in (−amount, amount) per row on each axis, as R's `jitter(x, amount = a)`, drawn from a
+/// seeded generator so that the figure is reproducible; the seed is recorded in the JSON and the SVG description.
+public struct ScatterJitter: Sendable {
+    public let amount: Double
+    public let seed: UInt64
+    public let x: [Double]
+    public let y: [Double]
+
+    public init(amount: Double, seed: UInt64, x: [Double], y: [Double]) {
+        self.amount = amount
+        self.seed = seed
+        self.x = x
+        self.y = y
     }
 }

@@ -249,7 +249,7 @@ import Testing
             ([data] + pair + ["--instrument", "wai-sr"], .usage),                    // no criterion, no norms
             ([data] + pair + ["--instrument", "phq-9", "--direction", "up"], .usage),
             ([data] + pair + ["--instrument", "phq-9", "--out", "rows.txt"], .usage),
-            ([data] + pair + ["--instrument", "phq-9", "--plot", "plot.png"], .usage),
+            ([data] + pair + ["--instrument", "phq-9", "--plot", "plot.jpg"], .usage),
             ([data] + pair + ["--instrument", "phq-9", "--phq-pre", "phq_pre"], .usage),
             ([data, "--nhs-talking-therapies", "--phq-pre", "phq_pre"], .usage),
             ([data, "--nhs-talking-therapies"] + pair, .usage),

@@ -112,7 +112,7 @@ import Privacy
         #expect(try kind([data, "--x", "phq_pree", "--y", "phq_post", "--out", "s.svg"]) == .usage)
         #expect(try kind([data, "--x", "site", "--y", "phq_post", "--out", "s.svg"]) == .data)
         #expect(try kind([data, "--x", "phq_pre", "--y", "phq_post", "--by", "sitee", "--out", "s.svg"]) == .usage)
-        #expect(try kind([data, "--x", "phq_pre", "--y", "phq_post", "--out", "s.png"]) == .usage)
+        #expect(try kind([data, "--x", "phq_pre", "--y", "phq_post", "--out", "s.jpg"]) == .usage)
         #expect(try kind([data, "--x", "phq_pre", "--y", "phq_post", "--fit", "loess", "--out", "s.svg"]) == .usage)
         #expect(try kind([data, "--x", "phq_pre", "--y", "phq_post", "--min-cell", "0", "--out", "s.svg"]) == .usage)
         #expect(try kind(["no-such.csv", "--x", "a", "--y", "b", "--out", "s.svg"]) == .noInput)

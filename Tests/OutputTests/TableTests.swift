@@ -117,10 +117,10 @@ func sampleTable() -> ResultTable {
         \toprule
         Term & B & 95\% CI & \ensuremath{\beta} & p & n \\
         \midrule
-        (Intercept) & 14.17 & {[}12.21, 16.13] & --- & \textless{} .001 & 597 \\
-        wai\_total & -0.20 & {[}-0.25, -0.16] & -.28 & .031 & 597 \\
+        (Intercept) & 14.17 & {[}12.21, 16.13] & ---\phantom{.28} & \textless{} .001 & 597 \\
+        wai\_total & $-$0.20 & {[}$-$0.25, $-$0.16] & $-$.28 & .031 & 597 \\
         site[a|b] \& 50\%\_\{x\} & 0.50 & {[}0.00, 1.00] & .05 & \textgreater{} .999 & --- \\
-        =HYPERLINK("x") & 0.00 & --- & 1.00 & .001 & 3 \\
+        =HYPERLINK("x") & 0.00 & ---\phantom{.13]} & 1.00 & .001 & 3 \\
         \bottomrule
         \end{tabular}
         \par\smallskip
@@ -128,6 +128,25 @@ func sampleTable() -> ResultTable {
 
         """#
         #expect(sampleTable().rendered(as: .latex) == expected)
+    }
+
+    @Test func latexAlignsDecimalPointsWithPhantomTails() {
+        let table = ResultTable(columns: [TableColumn("Term"), TableColumn("Model", kind: .decimal(2))],
+                                rows: [["a", "-1.19***"], ["", "(0.18)"], ["N", "894"], ["b", "0.5"], ["c", ""]])
+        let lines = table.rendered(as: .latex).split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"a & $-$1.19*** \\"#))
+        #expect(lines.contains(#" & (0.18)\phantom{**} \\"#))
+        #expect(lines.contains(#"N & 894\phantom{.19***} \\"#))
+        #expect(lines.contains(#"b & 0.5\phantom{9***} \\"#))
+        #expect(lines.contains(#"c &  \\"#))
+    }
+
+    @Test func latexMinusOnlyBeforeNumbersInNumericColumns() {
+        let table = ResultTable(columns: [TableColumn("Term"), TableColumn("B", kind: .decimal(2))],
+                                rows: [["self-report", .number(-0.5)], ["x", "-Inf"]])
+        let latex = table.rendered(as: .latex)
+        #expect(latex.contains(#"self-report & $-$0.50 \\"#))
+        #expect(latex.contains(#"x & -Inf\phantom{.50} \\"#))
     }
 
     @Test func latexProtectsACellStartingWithABracketFromTheRowBreak() {

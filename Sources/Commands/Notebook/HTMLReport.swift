@@ -30,7 +30,9 @@ struct HTMLReport {
 
     /// The SVG file at `path`, inlined in a `<figure>`; a link when it cannot be read.
     mutating func appendFigure(path: String, relativePath: String) {
-        guard let data = FileManager.default.contents(atPath: path), var svg = String(data: data, encoding: .utf8) else {
+        // PDF and PNG figures are linked, not inlined: only SVG is markup the page can hold.
+        guard path.lowercased().hasSuffix(".svg"), let data = FileManager.default.contents(atPath: path),
+              var svg = String(data: data, encoding: .utf8) else {
             body.append("<p><a href=\"\(escape(relativePath))\">\(escape(relativePath))</a></p>")
             return
         }

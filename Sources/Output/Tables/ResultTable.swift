@@ -27,6 +27,12 @@ public struct ResultTable: Sendable, Equatable {
         }
     }
 
+    /// The cell as human formats show it (rounded per its column's kind; an em dash when missing), for
+    /// renderers outside this module (the Word writer).
+    public func humanText(row: Int, column: Int) -> String {
+        HumanCellText.singleLine(HumanCellText.format(cell(row, column), kind: columns[column].kind))
+    }
+
     /// The cell at `row`, `column`, or `.text("")` when a row is shorter than the header.
     func cell(_ row: Int, _ column: Int) -> Cell {
         let cells = rows[row]
