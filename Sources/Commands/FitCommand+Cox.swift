@@ -9,12 +9,13 @@ extension FitCommand {
     func executeCox(in context: RunContext) throws -> CommandReport {
         if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil || robust != nil || clusterAdjust != nil
             || event != nil || offset != nil || standardize {
-            throw CLIError.usage("`fit cox` takes --ties, --cluster, --zph, --ref, --level and --plot; the other options apply to other models")
+            throw CLIError.usage("`fit cox` takes --ties, --cluster, --zph, --ref, --level, --plot and --dpi; the other options apply to other models")
         }
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
         guard let tieMethod = CoxTies(rawValue: (ties ?? "efron").lowercased()) else {
             throw CLIError.usage("unknown --ties '\(ties ?? "")'; use efron (the default, as coxph) or breslow")
         }
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
@@ -32,10 +33,9 @@ extension FitCommand {
         let report = result.report(data: data.provenance, labels: labels)
         var figures: [String] = []
         if let plot, let hazardRatios = report.plots.first {
-            figures.append(try context.writeFile(hazardRatios.svg(), to: plot))
-            let stem = plot.lowercased().hasSuffix(".svg") ? String(plot.dropLast(4)) : plot
+            figures.append(try context.writeFigure(hazardRatios, to: plot, dpi: dpi))
             for (suffix, figure) in result.schoenfeldPlots(labels: labels) {
-                figures.append(try context.writeFile(figure.svg(), to: "\(stem)-\(suffix).svg"))
+                figures.append(try context.writeFigure(figure, to: FigureOutput.companion(of: plot, suffix: suffix), dpi: dpi))
             }
         }
         return CommandReport(report, figures: figures)

@@ -46,8 +46,11 @@ public struct SurvivalCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Report survival at these times, e.g. 4,8,12.", valueName: "t1,t2,..."))
     public var at: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the Kaplan–Meier plot to this SVG file.", valueName: "file.svg"))
+    @Option(name: .long, help: ArgumentHelp("Write the Kaplan–Meier plot to this file (.svg, .pdf or .png).", valueName: "file"))
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @OptionGroup public var output: OutputOptions
 
@@ -68,9 +71,7 @@ public struct SurvivalCommand: AllianceSubcommand {
                 times.append(t)
             }
         }
-        if let plot, !plot.lowercased().hasSuffix(".svg") {
-            throw CLIError.usage("--plot writes SVG: give a file name ending in .svg (got '\(plot)')")
-        }
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
@@ -83,7 +84,7 @@ public struct SurvivalCommand: AllianceSubcommand {
         }
         let report = analysis.report(data: data.provenance, plot: plot != nil, labels: labels)
         var figures: [String] = []
-        if let plot, let figure = report.plots.first { figures.append(try context.writeFile(figure.svg(), to: plot)) }
+        if let plot, let figure = report.plots.first { figures.append(try context.writeFigure(figure, to: plot, dpi: dpi)) }
         return CommandReport(report, figures: figures)
     }
 
