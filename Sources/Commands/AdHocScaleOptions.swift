@@ -9,7 +9,8 @@ struct AdHocScaleOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Without a key: reverse-keyed items among --items, comma-separated, reversed as min + max - x on --range.", valueName: "a,b,..."))
     var reverse: String?
 
-    @Option(name: .long, help: ArgumentHelp("Without a key: the items' possible range, e.g. 1-7 (needed with --reverse); values outside it stop the run unless --invalid missing.", valueName: "min-max"))
+    // Unconditional, so a negative minimum (`--range -3-3`) is read as the value rather than as an option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Without a key: the items' possible range, e.g. 1-7 (needed with --reverse); values outside it stop the run unless --invalid missing.", valueName: "min-max"))
     var range: String?
 
     var isGiven: Bool { reverse != nil || range != nil }
