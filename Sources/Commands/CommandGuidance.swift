@@ -9,17 +9,22 @@ enum CommandGuidance {
     /// The model kinds `fit` takes, in the order its help lists them.
     static var fitKinds: [String] { ModelKind.allCases.map(\.rawValue) + ["lmm"] }
 
-    /// The names a user can type after `alliance` (shown subcommands and ArgumentParser's `help`).
+    /// The names suggested after `alliance` (shown subcommands and ArgumentParser's `help`).
     static var commandNames: [String] {
         AllianceCLI.configuration.subcommands.filter { $0.configuration.shouldDisplay }
             .compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// Every name ArgumentParser accepts there, hidden ones (`generate-manual`) included.
+    static var acceptedNames: [String] {
+        AllianceCLI.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
     }
 
     /// A usage error for `arguments` (everything after `alliance`), or nil to let ArgumentParser parse them.
     static func problem(with arguments: [String]) -> CLIError? {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
         let names = commandNames
-        guard names.contains(first) else {
+        guard acceptedNames.contains(first) else {
             let listed = names.filter { $0 != "help" }.joined(separator: ", ")
             let nearest = closest(to: first, among: names.filter { $0 != "help" })
             let hint = nearest.map { "; did you mean `\($0)`?" } ?? ""

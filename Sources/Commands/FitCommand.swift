@@ -19,6 +19,8 @@ public struct FitCommand: AllianceSubcommand {
             lmm: random-effects terms as lme4 writes them: (1 | therapist), (session | client), (session || client),
             (1 | site/therapist) (nested), (1 | therapist) + (1 | rater) (crossed); REML by default (--ml for maximum
             likelihood), Satterthwaite df (--df kenward-roger or residual), conditional modes with --ranef FILE.csv.
+
+            Example: alliance fit ols scored.csv --formula "phq_post ~ wai_sr_total + phq_pre + site" --robust hc3
             """
     )
 
@@ -27,7 +29,7 @@ public struct FitCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "The model formula, e.g. \"phq_post ~ wai_total + phq_pre + site\".")
+    @Option(name: .long, help: "The model formula, e.g. \"phq_post ~ wai_sr_total + phq_pre + site\" (after `score --instrument wai-sr`).")
     public var formula: String
 
     @Option(name: .long, help: "Heteroskedasticity-robust standard errors: hc0, hc1, hc2 or hc3 (as R's sandwich::vcovHC).")
@@ -42,7 +44,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "logit with a two-level text outcome: the level modelled as the event (default: the second in sorted order, as R).")
     public var event: String?
 
-    @Option(name: .long, help: "Confidence level of the intervals (default 0.95).")
+    @Option(name: .long, help: "Confidence level of the intervals.")
     public var level: Double = 0.95
 
     @Flag(name: .long, help: "Also report exponentiated estimates and limits (odds or rate ratios).")

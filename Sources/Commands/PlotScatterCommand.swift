@@ -34,7 +34,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
     @Option(name: .customLong("by"), help: "Group by this column: colour, shape and line type per group, with a legend.")
     public var groupName: String?
 
-    @Option(name: .long, help: "Confidence level of the band (default 0.95).")
+    @Option(name: .long, help: "Confidence level of the band.")
     public var level: Double = 0.95
 
     @OptionGroup public var plotOptions: PlotOutputOptions
