@@ -7,10 +7,11 @@ public struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run an executable Markdown notebook into a report with a manifest (byte-identical on every re-run).",
         discussion: """
-        Every fenced block whose info string is `alliance` is executed, one command per line, in order, in-process.
+        Every fenced block whose info string is `alliance` is executed, one command per line (a line ending in \\ \
+        continues on the next), in order, in-process.
         Relative input paths resolve against the notebook's folder, or name a file an earlier command of the same run
         wrote (e.g. `score ... --out scored.csv`, then `fit ols scored.csv ...`); relative output paths (--out, --plot)
-        resolve against DIR.
+        resolve against DIR, whose subfolders (--out tables/t1.md) are created as needed.
         Writes DIR/<name>.md, DIR/<name>.html, DIR/figures/, DIR/results/ and DIR/manifest.json.
         With --check DIR, re-runs the notebook (given, or the one DIR/manifest.json records) into a temporary folder, compares every file with DIR and prints one of \
         three verdicts (docs/reproducibility.md):
