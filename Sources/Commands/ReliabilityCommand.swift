@@ -65,6 +65,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
         }
         if isAdHoc {
             guard let items else { throw CLIError.usage("--reverse and --range need --items a,b,… (the scale's item columns)") }
+            if subscales { throw CLIError.usage("--subscales needs --instrument or --key (the key defines the subscales)") }
             scoringKey = try adHoc.key(id: "items", items: columnList(items))
         }
         if scoringKey == nil {

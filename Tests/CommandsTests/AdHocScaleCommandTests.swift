@@ -40,6 +40,8 @@ import Testing
         let notItem = MeasuresFixtures.failure(ReliabilityCommand.self, [file, "--items", "A2,A3,A4", "--reverse", "A1", "--range", "1-6"])
         #expect(notItem?.exitCode == 64)
         #expect(notItem?.message.contains("'A1'") == true)
+        let subscales = MeasuresFixtures.failure(ReliabilityCommand.self, [file, "--items", Self.items, "--range", "1-6", "--subscales"])
+        #expect(subscales?.exitCode == 64)
         let noItems = MeasuresFixtures.failure(ReliabilityCommand.self, [file, "--reverse", "A1", "--range", "1-6"])
         #expect(noItems?.exitCode == 64)
         // A range narrower than the data: refused with the cells named, not reversed onto wrong numbers.
