@@ -25,6 +25,7 @@ public struct AllianceCLI: ParsableCommand {
             AggregateCommand.self,
             SimulateCommand.self,
             RunCommand.self,
+            ManualCommand.self,
         ]
     )
 

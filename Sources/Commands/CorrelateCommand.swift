@@ -62,7 +62,7 @@ public struct CorrelateCommand: AllianceSubcommand {
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be between 0 and 1, e.g. 0.95") }
         let names = Self.list(vars)
         let controls = Self.list(partial ?? "")
-        guard names.count >= 2 else { throw CLIError.usage("--vars needs at least two variables, e.g. --vars wai_total,phq_post") }
+        guard names.count >= 2 else { throw CLIError.usage("--vars needs at least two variables, e.g. --vars wai_sr_total,phq_post") }
         guard Set(names).count == names.count else { throw CLIError.usage("--vars names a variable twice") }
         if let overlap = controls.first(where: names.contains) {
             throw CLIError.usage("'\(overlap)' is both a variable and a --partial control")

@@ -30,7 +30,7 @@ public struct DataInput: ParsableArguments {
     @Option(name: .long, help: "Text encoding: utf-8, latin-1, windows-1252 or utf-16 (default: UTF-8; UTF-16 with a byte-order mark is detected).")
     public var encoding: String?
 
-    @Option(name: .customLong("levels"), help: "Order a categorical column's levels, e.g. --levels tension=L,M,H (the first is the reference unless --ref says otherwise; repeatable).")
+    @Option(name: .customLong("levels"), help: "Order a categorical column's levels, e.g. --levels site=south,north,east (the first is the reference unless --ref says otherwise; repeatable).")
     public var levelOrders: [String] = []
 
     @Option(name: .customLong("allow-column"), help: "Let this column through the identifier guard (repeatable); the choice is recorded.")
@@ -119,7 +119,7 @@ public struct DataInput: ParsableArguments {
         var columns = table.columns
         for spec in levelOrders {
             guard let equals = spec.firstIndex(of: "="), equals != spec.startIndex else {
-                throw CLIError.usage("--levels takes column=level1,level2,…, e.g. --levels tension=L,M,H (got '\(spec)')")
+                throw CLIError.usage("--levels takes column=level1,level2,…, e.g. --levels site=south,north,east (got '\(spec)')")
             }
             let name = String(spec[..<equals])
             let order = spec[spec.index(after: equals)...].split(separator: ",").map {

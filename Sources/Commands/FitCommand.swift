@@ -22,15 +22,21 @@ public struct FitCommand: AllianceSubcommand {
             cox: Surv(time, event) ~ x, or Surv(start, stop, event) ~ x for (start, stop] intervals with time-varying covariates,
             strata(site) for separate baseline hazards; Efron ties (--ties breslow), --cluster COL robust errors as coxph's
             cluster(), --zph for the proportional-hazards test (cox.zph).
+
+            Example: alliance fit ols scored.csv --formula "phq_post ~ wai_sr_total + phq_pre + site" --robust hc3
             """
     )
+
+    /// The kinds `fit` takes, in the order its help lists them (also the guidance for `alliance fit` alone).
+    static let modelKinds = ModelKind.allCases.map(\.rawValue) + ["lmm", "cox"]
+    static var modelKindList: String { modelKinds.dropLast().joined(separator: ", ") + " or " + (modelKinds.last ?? "") }
 
     @Argument(help: "The model: ols, logit, poisson, negbin, lmm or cox.")
     public var model: String
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "The model formula, e.g. \"phq_post ~ wai_total + phq_pre + site\".")
+    @Option(name: .long, help: "The model formula, e.g. \"phq_post ~ wai_sr_total + phq_pre + site\" (after `score --instrument wai-sr`).")
     public var formula: String
 
     @Option(name: .long, help: "Heteroskedasticity-robust standard errors: hc0, hc1, hc2 or hc3 (as R's sandwich::vcovHC).")
@@ -45,7 +51,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "logit with a two-level text outcome: the level modelled as the event (default: the second in sorted order, as R).")
     public var event: String?
 
-    @Option(name: .long, help: "Confidence level of the intervals (default 0.95).")
+    @Option(name: .long, help: "Confidence level of the intervals.")
     public var level: Double = 0.95
 
     @Flag(name: .long, help: "Also report exponentiated estimates and limits (odds or rate ratios).")
@@ -109,7 +115,7 @@ public struct FitCommand: AllianceSubcommand {
             throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
-            throw CLIError.usage("unknown model '\(model)'; use ols, logit, poisson, negbin, lmm or cox")
+            throw CLIError.usage("unknown model '\(model)'; use \(Self.modelKindList)")
         }
         try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         var options = try regressionOptions()

@@ -35,7 +35,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
     @Option(name: .customLong("by"), help: "Group by this column: colour, shape and line type per group, with a legend.")
     public var groupName: String?
 
-    @Option(name: .long, help: "Confidence level of the band (default 0.95).")
+    @Option(name: .long, help: "Confidence level of the band.")
     public var level: Double = 0.95
 
     @Option(name: .long, help: ArgumentHelp("Move each drawn point by up to ± this much on both axes (as R's jitter(amount = a)), so that discrete scores do not hide each other; e.g. 0.3. Lines and numbers use the values.", valueName: "amount"))

@@ -23,10 +23,10 @@ public struct PredictCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "Interval: none (default), confidence (for the mean) or prediction (a new observation; ols only).")
+    @Option(name: .long, help: "Interval: none, confidence (for the mean) or prediction (a new observation; ols only).")
     public var interval: String = "none"
 
-    @Option(name: .long, help: "Confidence level of the intervals (default 0.95).")
+    @Option(name: .long, help: "Confidence level of the intervals.")
     public var level: Double = 0.95
 
     @Option(name: .long, help: "Write the input columns plus fit, se_fit, lower and upper to this CSV file.")

@@ -13,7 +13,12 @@ public struct ReliabilityCommand: AllianceSubcommand {
         abstract: "Internal consistency: alpha (Feldt CI), standardized alpha, omega total, item-rest r, alpha if dropped.",
         discussion: """
             Rows with any item missing are dropped (listwise, per scale). With --instrument the key's \
-            reverse-keyed items are reversed first and out-of-range values stop the run unless --invalid missing.
+            reverse-keyed items are reversed first and out-of-range values stop the run unless --invalid missing. \
+            An ad-hoc scale needs no key: --items a,b,c --reverse b --range 1-7. Two omega totals are reported \
+            (docs/reliability.md): over the model-implied variance (omega_total, as lavaan) and over the observed \
+            variance of the standardized items (omega_total_observed, as psych::omega).
+
+            Example: alliance reliability Datasets/clinic.csv --instrument wai-sr --prefix wai_ --subscales
             """
     )
 
@@ -31,13 +36,15 @@ public struct ReliabilityCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Item columns, comma-separated (in key order with --instrument).", valueName: "a,b,..."))
     public var items: String?
 
+    @OptionGroup var adHoc: AdHocScaleOptions
+
     @Flag(name: .long, help: "Also report each subscale of the instrument.")
     public var subscales = false
 
     @Option(name: .long, help: ArgumentHelp("Confidence level of the alpha interval.", valueName: "level"))
     public var level: Double = 0.95
 
-    @Option(name: .long, help: ArgumentHelp("Out-of-range item values (with --instrument): error (default) or missing.", valueName: "policy"))
+    @Option(name: .long, help: ArgumentHelp("Out-of-range item values (with --instrument, --key or --range): error or missing.", valueName: "policy"))
     public var invalid: String = "error"
 
     @OptionGroup public var labelOptions: LabelOptions
@@ -51,7 +58,16 @@ public struct ReliabilityCommand: AllianceSubcommand {
     public func execute(in context: RunContext) throws -> CommandReport {
         guard level > 0, level < 1 else { throw CLIError.usage("--level must be between 0 and 1 (got \(level))") }
         let policy = try invalidPolicy(invalid)
-        let scoringKey = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context)
+        var scoringKey = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context)
+        let isAdHoc = scoringKey == nil && adHoc.isGiven
+        if scoringKey != nil, adHoc.isGiven {
+            throw CLIError.usage("--reverse and --range describe a scale without a key; the key of --instrument or --key already gives its reverse items and range")
+        }
+        if isAdHoc {
+            guard let items else { throw CLIError.usage("--reverse and --range need --items a,b,… (the scale's item columns)") }
+            if subscales { throw CLIError.usage("--subscales needs --instrument or --key (the key defines the subscales)") }
+            scoringKey = try adHoc.key(id: "items", items: columnList(items))
+        }
         if scoringKey == nil {
             guard items != nil else { throw CLIError.usage("give --instrument ID (or --key FILE) or --items a,b,…") }
             if prefix != nil { throw CLIError.usage("--prefix needs --instrument (which says how many items there are); or use --items") }
@@ -88,7 +104,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
             }
         }
 
-        let report = total.report(subscales: subscales ? parts : nil, instrument: scoringKey?.id, level: level,
+        let report = total.report(subscales: subscales ? parts : nil, instrument: isAdHoc ? nil : scoringKey?.id, level: level,
                                   data: data.provenance, labels: labels)
         return CommandReport(report)
     }

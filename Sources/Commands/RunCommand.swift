@@ -7,12 +7,13 @@ public struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run an executable Markdown notebook into a report with a manifest (byte-identical on every re-run).",
         discussion: """
-        Every fenced block whose info string is `alliance` is executed, one command per line, in order, in-process.
+        Every fenced block whose info string is `alliance` is executed, one command per line (a line ending in \\ \
+        continues on the next), in order, in-process.
         Relative input paths resolve against the notebook's folder, or name a file an earlier command of the same run
         wrote (e.g. `score ... --out scored.csv`, then `fit ols scored.csv ...`); relative output paths (--out, --plot)
-        resolve against DIR.
+        resolve against DIR, whose subfolders (--out tables/t1.md) are created as needed.
         Writes DIR/<name>.md, DIR/<name>.html, DIR/figures/, DIR/results/ and DIR/manifest.json.
-        With --check DIR, re-runs the notebook into a temporary folder, compares every file with DIR and prints one of \
+        With --check DIR, re-runs the notebook (given, or the one DIR/manifest.json records) into a temporary folder, compares every file with DIR and prints one of \
         three verdicts (docs/reproducibility.md):
         - identical (exit status 0): every file reproduced byte for byte.
         - numerically equal (exit status 1): the report (.md, .html), figures and other text byte for byte, and each \
@@ -24,7 +25,7 @@ public struct RunCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The notebook (.md); with --check, the notebook that produced DIR.")
+    @Argument(help: "The notebook (.md); with --check, the notebook that produced DIR (default: the one DIR's manifest records).")
     public var notebook: String?
 
     @Option(name: .long, help: "Output folder (default: out/<notebook name>).")
@@ -64,17 +65,22 @@ public struct RunCommand: ParsableCommand {
 
     private func runCheck(_ directory: String) throws {
         let manifestPath = (directory as NSString).appendingPathComponent("manifest.json")
-        guard let notebook else {
-            throw CLIError.usage("give the notebook that produced \(manifestPath): alliance run NOTEBOOK.md --check \(directory)")
-        }
         guard FileManager.default.fileExists(atPath: manifestPath) else {
             throw CLIError(.noInput, "no manifest at \(manifestPath); run the notebook into \(directory) first")
         }
+        // Without a notebook argument, the one the manifest records (its path from DIR).
+        guard let notebook = notebook ?? Manifest.recordedNotebook(in: directory) else {
+            throw CLIError.usage("\(manifestPath) does not record where its notebook is (written by an older alliance); "
+                                 + "give it: alliance run NOTEBOOK.md --check \(directory)")
+        }
+        guard FileManager.default.fileExists(atPath: notebook) else {
+            throw CLIError(.noInput, "the notebook \(notebook) that produced \(directory) is not there; give its path: alliance run NOTEBOOK.md --check \(directory)")
+        }
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-check-\(getpid())")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        _ = try NotebookRunner(notebookPath: notebook, outputDirectory: scratch, keepGoing: true).run()
+        let outcome = try NotebookRunner(notebookPath: notebook, outputDirectory: scratch, keepGoing: true).run()
         let report = ReportComparison.check(expected: directory, actual: scratch)
-        for line in report.lines { print(line) }
+        for line in RunCommand.checkLines(report, failures: outcome.failures, notebook: notebook) { print(line) }
         switch report.verdict {
         case .identical:
             return
@@ -83,6 +89,13 @@ public struct RunCommand: ParsableCommand {
         case .different:
             throw CLIError.data("\(directory) and a fresh run of \(notebook) differ beyond rounding (see above)")
         }
+    }
+
+    /// What `--check` prints: a command that failed in the fresh run comes first (it is usually why files are missing),
+    /// then the verdict and its differences.
+    static func checkLines(_ report: ReportComparison.Report, failures: [NotebookRunner.BlockFailure], notebook: String) -> [String] {
+        let failed = failures.map { "the fresh run failed at \(notebook):\($0.line): \($0.message)" }
+        return failed + report.lines
     }
 
     /// `--check`'s exit status when the runs are numerically equal but not byte-identical (0: identical; 65: different).

@@ -88,6 +88,7 @@ public final class RunContext {
     @discardableResult
     public func writeFile(_ bytes: [UInt8], to path: String) throws -> String {
         let resolved = resolveOutput(path)
+        try createSubfolders(of: path)
         do {
             try FileOutput.writeAtomically(bytes, to: resolved, refusing: inputs.map(\.path))
         } catch {
@@ -101,6 +102,21 @@ public final class RunContext {
     @discardableResult
     public func writeFile(_ text: String, to path: String) throws -> String {
         try writeFile(Array(text.utf8), to: path)
+    }
+
+    /// In a notebook run, `--out tables/t1.md` creates DIR/tables/ as the runner creates DIR/figures/: subfolders of
+    /// the output folder are part of the report. Paths outside it (absolute, or with `..`) and the CLI's own paths
+    /// are left alone, so a mistyped folder is an error there rather than a new directory somewhere.
+    private func createSubfolders(of path: String) throws {
+        guard let outputDirectory, !path.hasPrefix("/"), path != "-" else { return }
+        let parts = path.split(separator: "/")
+        guard parts.count > 1, !parts.contains("..") else { return }
+        let folder = (outputDirectory as NSString).appendingPathComponent(parts.dropLast().joined(separator: "/"))
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError(.cannotCreate, "cannot create directory '\(folder)': \(error.localizedDescription)")
+        }
     }
 
     private func resolve(_ path: String, against directory: String?) -> String {

@@ -18,7 +18,11 @@ public struct ScoreCommand: AllianceSubcommand {
             Item columns come from --items (in key order), --prefix P (P1… or P_1…), or, with neither, the usual \
             prefixes for the instrument (e.g. phq_1…phq_9 for phq-9). Item values outside the key's range stop the \
             run (exit 65) with the lines and columns named, unless --invalid missing. Shipped keys: see \
-            docs/scoring-keys.md; --key FILE reads your own.
+            docs/scoring-keys.md; --key FILE reads your own. An ad-hoc scale needs no key: --items a,b,c \
+            [--reverse b --range 1-7] [--name NAME] [--total mean] writes NAME_total (the sum, or the mean, of the items \
+            after reversal; a row with any item missing gets no score).
+
+            Example: alliance score Datasets/clinic.csv --instrument wai-sr --prefix wai_ --out scored.csv
             """
     )
 
@@ -36,7 +40,15 @@ public struct ScoreCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Item columns, comma-separated, in the key's item order.", valueName: "a,b,..."))
     public var items: String?
 
-    @Option(name: .long, help: ArgumentHelp("Out-of-range item values: error (refuse the data, default) or missing.", valueName: "policy"))
+    @OptionGroup var adHoc: AdHocScaleOptions
+
+    @Option(name: .long, help: ArgumentHelp("Without a key: the scale's name, the stem of its output column NAME_total.", valueName: "name"))
+    public var name: String = "scale"
+
+    @Option(name: .long, help: ArgumentHelp("Without a key: how items make the score, sum or mean.", valueName: "rule"))
+    public var total: String = "sum"
+
+    @Option(name: .long, help: ArgumentHelp("Out-of-range item values: error (refuse the data) or missing.", valueName: "policy"))
     public var invalid: String = "error"
 
     @Option(name: .customLong("alert-cutoff"), help: ArgumentHelp("Override the key's alert threshold (e.g. SRS below 36).", valueName: "x"))
@@ -59,8 +71,8 @@ public struct ScoreCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv, StatFileFormat(path: out)?.isWritable != true {
             throw CLIError.usage("score writes CSV, SPSS or Stata files: give --out a file name ending in .csv, .sav, .zsav or .dta (got '\(out)')")
         }
-        guard let scoringKey = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context) else {
-            throw CLIError.usage("give --instrument ID or --key FILE")
+        guard let scoringKey = try selectedKey(in: context) else {
+            throw CLIError.usage("give --instrument ID or --key FILE, or --items a,b,… for an ad-hoc scale (with --reverse and --range as needed)")
         }
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
@@ -83,5 +95,30 @@ public struct ScoreCommand: AllianceSubcommand {
         let distributions = result.scoreDistributions(subscaleCount: scoringKey.subscales.count)
         let labels = try labelOptions.resolve(for: data, producing: result.newColumns.map(\.name), in: context)
         return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance, labels: labels))
+    }
+}
+
+extension ScoreCommand {
+    /// The key of --instrument/--key, else an ad-hoc key from --items (with --reverse/--range), else nil.
+    func selectedKey(in context: RunContext) throws -> ScoringKey? {
+        let adHocOnly = adHoc.isGiven || name != "scale" || total != "sum"
+        if let found = try InstrumentSelection(instrument: instrument, keyFile: key).key(in: context) {
+            if adHocOnly {
+                throw CLIError.usage("--reverse, --range, --name and --total describe a scale without a key; the key of --instrument or --key already defines them")
+            }
+            return found
+        }
+        guard let items else {
+            if adHocOnly { throw CLIError.usage("--reverse, --range, --name and --total need --items a,b,… (the scale's item columns)") }
+            return nil
+        }
+        if prefix != nil { throw CLIError.usage("--prefix needs --instrument or --key (which say how many items there are); or use --items") }
+        let rule: TotalRule
+        switch total.lowercased() {
+        case "sum": rule = .sum
+        case "mean": rule = .mean
+        default: throw CLIError.usage("unknown --total '\(total)'; use sum or mean")
+        }
+        return try adHoc.key(id: name, items: columnList(items), total: rule)
     }
 }

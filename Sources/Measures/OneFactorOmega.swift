@@ -9,6 +9,11 @@ public struct OmegaResult: Sendable, Equatable {
     public let omegaTotal: Double
     /// Which omega formula was used, for reports.
     public static let formula = "(sum lambda)^2 / ((sum lambda)^2 + sum psi), model-implied total variance"
+    /// ω = (V − Σu²) / V on the standardized items: V is the sum of the observed correlation matrix and u² = ψᵢ/Sᵢᵢ
+    /// the standardized uniquenesses of the same ML fit. This is psych::omega's `omega.tot` (with `fm = "ml"`; psych's
+    /// default minres uniquenesses differ in the fifth decimal). Nil when the observed total variance is not positive.
+    public let omegaTotalObserved: Double?
+    public static let observedFormula = "(V - sum u2) / V, V = sum of the observed correlation matrix, u2 = psi / S_ii (as psych::omega)"
     /// ML discrepancy F = log|Σ| + tr(SΣ⁻¹) − log|S| − p at the solution.
     public let discrepancy: Double?
     public let iterations: Int
@@ -124,7 +129,13 @@ func fitOneFactorOmega(covariance s: [[Double]], maxIterations: Int = 500) -> Om
     let omega = sumLambda * sumLambda / (sumLambda * sumLambda + sumPsi)
     let logDetS = logDeterminant(s)
     let heywood = (0..<p).filter { psi[$0] <= floor[$0] * (1 + 1e-9) }
-    return OmegaResult(loadings: lambda, residualVariances: psi, omegaTotal: omega,
+    // Standardizing by the observed variances makes V the sum of the correlation matrix; ML is scale-invariant,
+    // so ψᵢ/Sᵢᵢ are the uniquenesses a fit to the correlations would give.
+    var observedTotal = 0.0
+    for i in 0..<p { for j in 0..<p { observedTotal += s[i][j] / sqrt(diag[i] * diag[j]) } }
+    let uniqueness = (0..<p).reduce(0) { $0 + psi[$1] / diag[$1] }
+    let observed = observedTotal > 0 ? (observedTotal - uniqueness) / observedTotal : nil
+    return OmegaResult(loadings: lambda, residualVariances: psi, omegaTotal: omega, omegaTotalObserved: observed,
                        discrepancy: logDetS.map { f - $0 - Double(p) }, iterations: iterations,
                        converged: converged, heywoodItems: heywood)
 }

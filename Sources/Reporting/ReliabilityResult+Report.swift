@@ -40,6 +40,9 @@ extension ReliabilityResult {
                          ("alpha_if_dropped", .number(s.alphaIfDropped))])
             })),
             ("dropped", .integer(dropped)),
+            // An addition after the §7 keys: ω with the observed total variance of the standardized items, as
+            // psych::omega reports it (docs/reliability.md).
+            ("omega_total_observed", .number(omega?.omegaTotalObserved)),
         ]
     }
 
@@ -61,13 +64,17 @@ extension ReliabilityResult {
                       TableColumn("n", kind: .integer, key: "n"), TableColumn("α", kind: .bounded(2), key: "alpha"),
                       TableColumn("\(percent)% CI", kind: .interval(2, bounded: true), key: "alpha_conf"),
                       TableColumn("Std. α", kind: .bounded(2), key: "std_alpha"),
-                      TableColumn("ω", kind: .bounded(2), key: "omega_total")],
+                      TableColumn("ω (model)", kind: .bounded(2), key: "omega_total"),
+                      TableColumn("ω (observed)", kind: .bounded(2), key: "omega_total_observed")],
             rows: scales.map { name, r in
                 [.text(name), .integer(r.items.count), .integer(r.n), .number(r.alpha),
-                 .interval(r.alphaConfLow, r.alphaConfHigh), .number(r.standardizedAlpha), .number(r.omega?.omegaTotal)]
+                 .interval(r.alphaConfLow, r.alphaConfHigh), .number(r.standardizedAlpha), .number(r.omega?.omegaTotal),
+                 .number(r.omega?.omegaTotalObserved)]
             },
             notes: ["\(data.file): rows with a missing item are dropped per scale (\(dropped) of \(data.rows) for the total). "
-                    + "CI by Feldt's method; ω total from a one-factor maximum-likelihood model."])
+                    + "CI by Feldt's method. ω total from a one-factor maximum-likelihood model: (model) over the "
+                    + "model-implied variance of the raw total, as lavaan; (observed) over the observed variance of the "
+                    + "standardized items, as psych::omega."])
         let itemTable = ResultTable(
             title: "Item statistics (\(instrument.map { "\($0) total" } ?? "all items"))",
             columns: [TableColumn("Item", key: "item"),

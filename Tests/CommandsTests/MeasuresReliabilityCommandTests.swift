@@ -52,7 +52,7 @@ import Testing
         let json = run.report.json
         // The contract's keys, in order, after instrument and data; additions follow them.
         #expect(json.keys == ["instrument", "data", "n", "items", "alpha", "alpha_conf_low", "alpha_conf_high",
-                              "std_alpha", "omega_total", "item_stats", "dropped", "level", "warnings"])
+                              "std_alpha", "omega_total", "item_stats", "dropped", "omega_total_observed", "level", "warnings"])
         #expect(json["instrument"]?.string == "phq-9")
         #expect(json["data"]?["used"]?.int == 15)
         #expect(json["dropped"]?.int == 1)

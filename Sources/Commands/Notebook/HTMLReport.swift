@@ -60,7 +60,7 @@ struct HTMLReport {
         h1, h2, h3 { line-height: 1.2; }
         table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
         caption { font-weight: 600; }
-        pre { background: #f5f5f5; padding: 0.75rem; overflow-x: auto; }
+        pre { background: #f5f5f5; padding: 0.75rem; white-space: pre-wrap; overflow-wrap: anywhere; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
         blockquote { border-left: 4px solid #E69F00; margin: 1rem 0; padding: 0.25rem 1rem; background: #fff8e6; }
         figure { margin: 1rem 0; }

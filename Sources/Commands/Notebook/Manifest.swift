@@ -26,6 +26,8 @@ struct Manifest {
                 ("file", .string((notebookPath as NSString).lastPathComponent)),
                 ("bytes", .integer(notebookBytes.count)),
                 ("sha256", .string(SHA256.hex(of: notebookBytes))),
+                // Where the notebook is, from the output folder, so `run --check DIR` can find it without being told.
+                ("path", .string(Manifest.path(of: notebookPath, from: outputDirectory))),
             ])),
             ("inputs", .array(context.inputs.filter { !context.wasProduced($0.path) }
                 .map { Manifest.fileJSON($0, relativeTo: notebookDirectory) })),
@@ -47,6 +49,28 @@ struct Manifest {
             ("bytes", .integer(record.byteCount)),
             ("sha256", .string(record.sha256)),
         ])
+    }
+
+    /// `target` as a path relative to `directory` (`../../Notebooks-md/x.md` from `out/x`): both are made absolute
+    /// against the current directory first, so the answer does not depend on how either was spelled.
+    static func path(of target: String, from directory: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        func components(_ p: String) -> [String] {
+            let absolute = p.hasPrefix("/") ? p : (cwd as NSString).appendingPathComponent(p)
+            return (absolute as NSString).standardizingPath.split(separator: "/").map(String.init)
+        }
+        let t = components(target), d = components(directory)
+        let common = zip(t, d).prefix { $0 == $1 }.count
+        return (Array(repeating: "..", count: d.count - common) + t[common...]).joined(separator: "/")
+    }
+
+    /// The notebook recorded in DIR/manifest.json, as a path usable from the current directory; nil when the
+    /// manifest predates the field or cannot be read.
+    static func recordedNotebook(in directory: String) -> String? {
+        let manifest = ReportComparison.manifest(in: directory)
+        guard let notebook = manifest["notebook"] as? [String: Any], let relative = notebook["path"] as? String,
+              !relative.isEmpty else { return nil }
+        return ((directory as NSString).appendingPathComponent(relative) as NSString).standardizingPath
     }
 
     /// `path` without the `directory/` prefix when it has one (paths were built by joining onto it).

@@ -49,13 +49,28 @@ struct NotebookDocument {
                 if fence.info == "alliance" {
                     flushProse()
                     var commands: [Command] = []
+                    // A line ending in `\` continues on the next, as in a shell: the pieces join with one space
+                    // and the command keeps the line number it starts on.
+                    var pending: (line: Int, text: String)?
                     if i + 1 <= j - 1 {
                         for k in (i + 1)...(j - 1) where k < lines.count {
                             let t = lines[k].trimmingCharacters(in: .whitespacesAndNewlines)
-                            if t.isEmpty || t.hasPrefix("#") { continue }
-                            commands.append(Command(line: k + 1, text: t))
+                            if pending == nil && (t.isEmpty || t.hasPrefix("#")) { continue }
+                            let continues = NotebookDocument.endsInContinuation(t)
+                            let piece = continues ? String(t.dropLast()).trimmingCharacters(in: .whitespaces) : t
+                            if let started = pending {
+                                pending = (started.line, [started.text, piece].filter { !$0.isEmpty }.joined(separator: " "))
+                            } else {
+                                pending = (k + 1, piece)
+                            }
+                            if !continues, let done = pending {
+                                commands.append(Command(line: done.line, text: done.text))
+                                pending = nil
+                            }
                         }
                     }
+                    // A continuation on the block's last line ends the command there.
+                    if let done = pending, !done.text.isEmpty { commands.append(Command(line: done.line, text: done.text)) }
                     segments.append(.block(source: blockLines.joined(separator: "\n"), firstLine: i + 1, commands: commands))
                 } else {
                     prose.append(contentsOf: blockLines)
@@ -69,6 +84,12 @@ struct NotebookDocument {
         flushProse()
         self.segments = segments
         self.frontMatter = frontMatter
+    }
+
+    /// Whether a command line ends in an unescaped backslash (`\\` at the end is a literal backslash).
+    static func endsInContinuation(_ line: String) -> Bool {
+        let trailing = line.reversed().prefix { $0 == "\\" }.count
+        return trailing % 2 == 1
     }
 
     private static func openingFence(_ line: Substring) -> (marker: String, info: String)? {

@@ -130,6 +130,9 @@ struct NotebookRunner {
         if first == "run" {
             throw BlockFailure(line: command.line, message: "a notebook cannot run another notebook", exitCode: 64)
         }
+        if let problem = CommandGuidance.problem(with: args) {
+            throw BlockFailure(line: command.line, message: problem.message, exitCode: problem.exitCode)
+        }
         let parsed: ParsableCommand
         do {
             parsed = try AllianceCLI.parseAsRoot(args)

@@ -1,0 +1,119 @@
+import AllianceTestSupport
+import Foundation
+import Testing
+@testable import Commands
+
+/// The notebook rough edges of issue 19: subfolders of the output folder, `\` continuations, `--check` naming a
+/// failing command first and finding the notebook from the manifest, and long command lines that wrap in HTML.
+@Suite struct NotebookRoughEdgeTests {
+    /// A folder with small.csv and a notebook `text` beside it; returns the notebook's path.
+    func notebook(_ text: String, label: String) throws -> String {
+        let dir = try temporaryDirectory(label)
+        try FileManager.default.copyItem(atPath: try fixtureFiles.path("small.csv"), toPath: (dir as NSString).appendingPathComponent("small.csv"))
+        let path = (dir as NSString).appendingPathComponent("nb.md")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func backslashContinuesTheCommand() {
+        let doc = NotebookDocument(text: "```alliance\ndescribe x.csv \\\n  --max-levels 3 \\\n  --format json\n\ncheck x.csv\nsay a\\\\\n```\n")
+        let commands = doc.segments.flatMap { segment -> [NotebookDocument.Command] in
+            if case .block(_, _, let c) = segment { return c }
+            return []
+        }
+        #expect(commands.map(\.text) == ["describe x.csv --max-levels 3 --format json", "check x.csv", "say a\\\\"])
+        #expect(commands.map(\.line) == [2, 6, 7])
+        #expect(NotebookDocument.endsInContinuation("a \\"))
+        #expect(!NotebookDocument.endsInContinuation("a \\\\"))
+    }
+
+    @Test func continuedCommandRunsAndOutputSubfoldersAreCreated() throws {
+        let path = try notebook("""
+            # Sub
+
+            ```alliance
+            describe small.csv \\
+              --format md \\
+              --out tables/deep/describe.md
+            ```
+
+            """, label: "nb-sub")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        let outcome = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.map(\.message))")
+        let written = (out as NSString).appendingPathComponent("tables/deep/describe.md")
+        let table = try String(contentsOfFile: written, encoding: .utf8)
+        #expect(table.contains("wai_total"))
+        // Outside the output folder nothing is created for the user.
+        let context = RunContext(outputDirectory: out, standardOutput: { _ in }, standardError: { _ in })
+        #expect(throws: CLIError.self) { try context.writeFile("x", to: "../not-there/x.txt") }
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/not-there"))
+    }
+
+    @Test func longCommandLinesWrapInTheHTMLReport() throws {
+        let long = "describe small.csv " + String(repeating: "--max-levels 3 ", count: 20)
+        let path = try notebook("```alliance\n\(long)\n```\n", label: "nb-wrap")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        _ = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        let html = try String(contentsOfFile: (out as NSString).appendingPathComponent("nb.html"), encoding: .utf8)
+        let preRule = try #require(html.components(separatedBy: "\n").first { $0.hasPrefix("pre {") })
+        #expect(preRule.contains("white-space: pre-wrap") && preRule.contains("overflow-wrap: anywhere"))
+        #expect(!preRule.contains("overflow-x"))
+    }
+
+    @Test func manifestRecordsTheNotebookPathFromTheOutputFolder() throws {
+        #expect(Manifest.path(of: "/a/b/Notebooks-md/x.md", from: "/a/b/out/x") == "../../Notebooks-md/x.md")
+        #expect(Manifest.path(of: "/a/nb.md", from: "/a/out") == "../nb.md")
+        #expect(Manifest.path(of: "/a/out/nb.md", from: "/a/out") == "nb.md")
+        let path = try notebook("```alliance\ndescribe small.csv\n```\n", label: "nb-path")
+        let out = (path as NSString).deletingLastPathComponent + "/runs/first"
+        _ = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        let manifest = try parseJSON(String(contentsOfFile: (out as NSString).appendingPathComponent("manifest.json"), encoding: .utf8))
+        #expect((manifest["notebook"] as? [String: Any])?["path"] as? String == "../../nb.md")
+        #expect(Manifest.recordedNotebook(in: out) == (path as NSString).standardizingPath)
+    }
+
+    /// Through the executable: `run --check DIR` alone re-runs the manifest's notebook; a command that fails in the
+    /// fresh run is reported before the files it did not write.
+    @Test func checkWithoutNotebookAndFailuresFirst() throws {
+        let binary = try #require(HostileInputBinaryTests.binary(), "alliance executable not found; build it (swift build)")
+        func alliance(_ args: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = args
+            let stdout = Pipe(), stderr = Pipe()
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+            let e = stderr.fileHandleForReading.readDataToEndOfFile()
+            let o = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: o + e, as: UTF8.self))
+        }
+        let path = try notebook("```alliance\ndescribe small.csv --format md --out tables/d.md\n```\n", label: "nb-check")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        #expect(try alliance(["run", path, "--out", out]).status == 0)
+        let same = try alliance(["run", "--check", out])
+        #expect(same.status == 0 && same.output.hasPrefix("identical: "), "\(same.output)")
+
+        // Break the input: the fresh run's failure comes before the missing files.
+        try FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent + "/small.csv")
+        let broken = try alliance(["run", "--check", out])
+        #expect(broken.status == 65, "\(broken.output)")
+        let lines = broken.output.components(separatedBy: "\n")
+        let failed = try #require(lines.firstIndex { $0.hasPrefix("the fresh run failed at ") && $0.contains("nb.md:2:") },
+                                  "\(broken.output)")
+        let missing = try #require(lines.firstIndex { $0.contains("missing in the fresh run: tables/d.md") }, "\(broken.output)")
+        #expect(failed < missing)
+        #expect(lines[failed].contains("small.csv"))
+
+        // A manifest without the notebook's path (an older alliance) asks for the notebook.
+        let manifestPath = (out as NSString).appendingPathComponent("manifest.json")
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"path\" : \"../nb.md\"", with: "\"old\" : \"\"")
+            .replacingOccurrences(of: "\"path\": \"../nb.md\"", with: "\"old\": \"\"").write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let old = try alliance(["run", "--check", out])
+        #expect(old.status == 64, "\(old.output)")
+        #expect(old.output.contains("give it: alliance run NOTEBOOK.md --check"))
+    }
+}
