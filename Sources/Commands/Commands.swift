@@ -16,6 +16,8 @@ public struct AllianceCLI: ParsableCommand {
             FitCommand.self,
             PredictCommand.self,
             CompareCommand.self,
+            MediateCommand.self,
+            ModerateCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,
