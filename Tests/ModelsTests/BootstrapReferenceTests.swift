@@ -119,3 +119,22 @@ import Testing
         expectClose(BootstrapInterval.normInter(sorted, 0.2), 1.234398502665957, .relative(1e-14))
     }
 }
+
+/// alliance's 5,000-resample interval against lavaan's (sem(se = "bootstrap"), 5,000 resamples, percentile;
+/// Fixtures/mediation/make_lavaan.R): different resamples, so they agree within Monte-Carlo error only. For a
+/// 2.5% quantile from 5,000 resamples the Monte-Carlo SD is about 0.04 bootstrap SEs, so two independent
+/// bootstraps differ by about 0.055 SE; the bound is 0.25 SE (4.5 SDs), with alliance's bootstrap SE as the scale
+/// (lavaan reports no SE for the defined parameter ab under these settings).
+@Suite struct LavaanMonteCarloTests {
+    @Test func talOrIndirectEffectAgreesWithLavaan() throws {
+        let reference = try parseJSON(try fixtureFiles.text("mediation/lavaan_reference.json")).object("tal_or_model4")
+        let data = try FixtureCSV.table(csv: try fixtureFiles.text("mediation/tal_or.csv"))
+        let result = try Mediation.fit(MediationSpecification(x: "cond", mediators: ["pmi"], y: "reaction",
+                                                              bootstrap: BootstrapOptions(resamples: 5000, seed: 1)), data: data)
+        let mine = try #require(result.effects[0].indirect)
+        let se = try #require(mine.bootStdError)
+        expectClose(mine.estimate, try reference.double("estimate"), .relative(1e-8), "ab (lavaan's ML estimate equals OLS)")
+        expectClose(mine.confLow, try reference.double("conf_low"), .absolute(0.25 * se), "lower end")
+        expectClose(mine.confHigh, try reference.double("conf_high"), .absolute(0.25 * se), "upper end")
+    }
+}
