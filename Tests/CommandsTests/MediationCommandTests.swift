@@ -131,4 +131,24 @@ import Testing
         let twice = try runCommand(["moderate", try path("tal_or.csv"), "--x", "pmi", "--w", "pmi", "--y", "reaction"])
         #expect(twice.error?.exitCode == 65)
     }
+
+    @Test func notebookManifestRecordsTheBootstrap() throws {
+        let dir = try temporaryDirectory("mediate-notebook")
+        let data = (dir as NSString).appendingPathComponent("tal_or.csv")
+        try FileManager.default.copyItem(atPath: try path("tal_or.csv"), toPath: data)
+        let notebook = (dir as NSString).appendingPathComponent("m.md")
+        try "# M\n\n```alliance\nmediate tal_or.csv --x cond --m pmi --y reaction --boot 50 --seed 9 --ci bca\n```\n"
+            .write(toFile: notebook, atomically: true, encoding: .utf8)
+        let out = (dir as NSString).appendingPathComponent("out")
+        let outcome = try NotebookRunner(notebookPath: notebook, outputDirectory: out, keepGoing: false).run()
+        #expect(outcome.failures.isEmpty)
+        let manifest = try parseJSON(try String(contentsOfFile: (out as NSString).appendingPathComponent("manifest.json"), encoding: .utf8))
+        let boots = try #require(manifest["bootstraps"] as? [[String: Any]])
+        #expect(boots.count == 1)
+        #expect(boots.first?["command"] as? String == "mediate")
+        #expect(boots.first?["seed"] as? String == "9")
+        #expect(boots.first?["ci_method"] as? String == "bca")
+        #expect(jsonNumber(boots.first?["resamples"]) == 50)
+        #expect((manifest["seeds"] as? [String])?.contains("9") == true)
+    }
 }
