@@ -19,6 +19,8 @@ public struct AllianceCLI: ParsableCommand {
             PredictCommand.self,
             CompareCommand.self,
             TableCommand.self,
+            MediateCommand.self,
+            ModerateCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,

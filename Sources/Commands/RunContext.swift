@@ -84,6 +84,27 @@ public final class RunContext {
         seeds.append(seed)
     }
 
+    /// A bootstrap this run made (command, resamples, seed, interval method, what was resampled), for manifests.
+    public struct BootstrapRecord: Sendable, Equatable {
+        public let command: String
+        public let resamples: Int
+        public let seed: UInt64
+        public let ciMethod: String
+        public let unit: String
+        public let failures: Int
+    }
+
+    public private(set) var bootstraps: [BootstrapRecord] = []
+
+    public func recordBootstrap(_ record: BootstrapRecord) {
+        bootstraps.append(record)
+        if !seeds.contains(record.seed) { seeds.append(record.seed) }
+    }
+
+    /// Whether long work may draw progress on standard error: only when it is a terminal (DESIGN.md §5) and the
+    /// run is not capturing standard error (the notebook runner sets this false).
+    public var showsProgress: Bool = isatty(STDERR_FILENO) != 0
+
     /// Writes a file atomically (never over an input of this run) and records it. Returns the resolved path.
     @discardableResult
     public func writeFile(_ bytes: [UInt8], to path: String) throws -> String {

@@ -37,6 +37,13 @@ struct Manifest {
             ("failed_blocks", .integer(failures)),
             ("outputs", .array(context.outputs.map { Manifest.fileJSON($0, relativeTo: outputDirectory) })),
         ]
+        // Only runs that bootstrapped carry the key, so earlier manifests keep their bytes.
+        if !context.bootstraps.isEmpty {
+            fields.insert(("bootstraps", .array(context.bootstraps.map { b in
+                .object([("command", .string(b.command)), ("resamples", .integer(b.resamples)), ("seed", .string(String(b.seed))),
+                         ("ci_method", .string(b.ciMethod)), ("unit", .string(b.unit)), ("failures", .integer(b.failures))])
+            })), at: fields.firstIndex { $0.0 == "blocks" } ?? fields.count)
+        }
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int(epoch) {
             fields.append(("source_date_epoch", .integer(seconds)))
         }

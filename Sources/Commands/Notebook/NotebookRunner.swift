@@ -43,6 +43,7 @@ struct NotebookRunner {
         let context = RunContext(inputDirectory: notebookDirectory.isEmpty ? nil : notebookDirectory,
                                  outputDirectory: outputDirectory,
                                  standardOutput: { _ in }, standardError: { sink.errors += $0 })
+        context.showsProgress = false
         let document = NotebookDocument(text: text)
         if let lines = document.frontMatter {
             try setLabels(from: lines, in: context)

@@ -1,4 +1,3 @@
-import Dispatch
 import Distributions
 import Foundation
 import LinearAlgebra
@@ -11,9 +10,9 @@ import Optimization
 /// (type "perc", interpolated on the normal quantile scale as boot's `norm.inter`).
 ///
 /// Randomness: resample i draws from `SeededGenerator.stream(i, seed:)` — first u* block by block, level by
-/// level, effect by effect, then ε* row by row — and the resamples are split over `workers` threads in
-/// contiguous ranges, each with its own cross-products and factor, so the replicates are the same bytes on any
-/// number of cores.
+/// level, effect by effect, then ε* row by row — and `BootstrapRunner` splits the resamples over `workers` threads
+/// in contiguous ranges, each worker with its own cross-products and factor, so the replicates are the same bytes
+/// on any number of cores.
 struct IntraclassBootstrap {
     let setup: LinearMixedModel.Setup
     let theta: [Double]
@@ -39,32 +38,26 @@ struct IntraclassBootstrap {
         var eta = [Double](repeating: 0, count: n)
         for j in 0..<p { for r in 0..<n { eta[r] += x[j * n + r] * beta[j] } }
         let blockCount = setup.structure.blocks.count
-        let slots = UnsafeMutablePointer<Double>.allocate(capacity: max(resamples * blockCount, 1))
-        slots.initialize(repeating: .nan, count: max(resamples * blockCount, 1))
-        defer { slots.deallocate() }
-        let parts = max(1, min(workers, resamples))
-        let ranges = (0..<parts).map { k in (k * resamples / parts)..<((k + 1) * resamples / parts) }
-        let job = BootstrapWork(slots: slots) { range in
-            self.resample(range, seed: seed, x: x, eta: eta, into: slots)
-        }
-        BLASConfiguration.applyThreadPolicy()
-        if parts == 1 {
-            job.run(ranges[0])
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { k in job.run(ranges[k]) }
-        }
-        var values = [[Double]](repeating: [], count: blockCount)
-        var failures = 0
-        for i in 0..<resamples {
-            if slots[i * blockCount].isNaN { failures += 1 }
-            for g in 0..<blockCount { values[g].append(slots[i * blockCount + g]) }
-        }
-        return Replicates(values: values, failures: failures)
+        let bootstrap = self
+        let (xs, etas) = (x, eta)
+        // The project's bootstrap runner: resample i from stream i, contiguous ranges per worker (BootstrapRunner).
+        let replicates = BootstrapRunner.run(
+            resamples: resamples, statistics: blockCount, seed: seed, workers: workers,
+            makeWorker: { Worker(products: bootstrap.setup.products, y: [Double](repeating: 0, count: n)) },
+            resample: { worker, _, generator, out in bootstrap.resample(&worker, &generator, x: xs, eta: etas, into: out) })
+        let values = (0..<blockCount).map { replicates.column($0) }
+        return Replicates(values: values, failures: replicates.failures)
     }
 
-    /// Resamples `range`, each from its own stream, writing its ICCs to `slots[i · blocks + g]`.
-    private func resample(_ range: Range<Int>, seed: UInt64, x: [Double], eta: [Double], into slots: UnsafeMutablePointer<Double>) {
-        guard !range.isEmpty else { return }
+    /// Per-worker state: its own copy of the cross-products (the y parts change per resample) and y*.
+    struct Worker {
+        var products: MixedCrossProducts
+        var y: [Double]
+    }
+
+    /// One resample from its stream, writing each factor's ICC to `out[g]`; false when the refit fails.
+    private func resample(_ worker: inout Worker, _ generator: inout SeededGenerator, x: [Double], eta: [Double],
+                          into out: UnsafeMutableBufferPointer<Double>) -> Bool {
         let structure = setup.structure
         let blocks = structure.blocks
         let n = setup.products.rows
@@ -72,54 +65,50 @@ struct IntraclassBootstrap {
         let m = p + 1
         let offsets = structure.thetaOffsets
         let lambdas = blocks.indices.map { b in blocks[b].lambda(theta[offsets[b]..<(offsets[b] + blocks[b].thetaPositions.count)]) }
-        var products = setup.products
         let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
         let lower = structure.thetaLowerBounds
-        var y = [Double](repeating: 0, count: n)
-        var streams = SeededGenerator.streams(seed: seed, indices: range)
-        for (offset, i) in range.enumerated() {
-            // y* = Xβ̂ + Z b* + σ̂ε*, b* = σ̂λ̂u* per level.
-            for r in 0..<n { y[r] = eta[r] }
-            for (b, block) in blocks.enumerated() {
-                let q = block.q
-                var effects = [Double](repeating: 0, count: block.levelCount * q)
-                var u = [Double](repeating: 0, count: q)
-                for level in 0..<block.levelCount {
-                    for c in 0..<q { u[c] = streams[offset].nextNormal() }
-                    for c in 0..<q {
-                        var s = 0.0
-                        for e in 0...c { s += lambdas[b][e * q + c] * u[e] }
-                        effects[level * q + c] = sigma * s
-                    }
-                }
-                for r in 0..<n {
-                    let level = Int(block.codes[r])
-                    for c in 0..<q { y[r] += block.z[c * n + r] * effects[level * q + c] }
+        // y* = Xβ̂ + Z b* + σ̂ε*, b* = σ̂λ̂u* per level.
+        for r in 0..<n { worker.y[r] = eta[r] }
+        for (b, block) in blocks.enumerated() {
+            let q = block.q
+            var effects = [Double](repeating: 0, count: block.levelCount * q)
+            var u = [Double](repeating: 0, count: q)
+            for level in 0..<block.levelCount {
+                for c in 0..<q { u[c] = generator.nextNormal() }
+                for c in 0..<q {
+                    var s = 0.0
+                    for e in 0...c { s += lambdas[b][e * q + c] * u[e] }
+                    effects[level * q + c] = sigma * s
                 }
             }
-            for r in 0..<n { y[r] += sigma * streams[offset].nextNormal() }
-            // The y parts of the cross-products: Z_kᵀy, Xᵀy and yᵀy.
-            for (b, block) in blocks.enumerated() {
-                let q = block.q
-                for e in 0..<block.width { products.xz[b][e * m + p] = 0 }
-                for r in 0..<n {
-                    let level = Int(block.codes[r])
-                    for c in 0..<q { products.xz[b][(level * q + c) * m + p] += block.z[c * n + r] * y[r] }
-                }
+            for r in 0..<n {
+                let level = Int(block.codes[r])
+                for c in 0..<q { worker.y[r] += block.z[c * n + r] * effects[level * q + c] }
             }
-            for j in 0..<p {
-                var s = 0.0
-                for r in 0..<n { s += x[j * n + r] * y[r] }
-                products.xx[j * m + p] = s
-            }
-            var yy = 0.0
-            for r in 0..<n { yy += y[r] * y[r] }
-            products.xx[p * m + p] = yy
-            let factor = MixedFactor(products: products, structure: structure)
-            guard let fitted = refit(factor: factor, minimizer: minimizer, lower: lower) else { continue }
-            let total = 1 + fitted.reduce(0) { $0 + $1 * $1 }
-            for g in blocks.indices { slots[i * blocks.count + g] = fitted[offsets[g]] * fitted[offsets[g]] / total }
         }
+        for r in 0..<n { worker.y[r] += sigma * generator.nextNormal() }
+        // The y parts of the cross-products: Z_kᵀy, Xᵀy and yᵀy.
+        for (b, block) in blocks.enumerated() {
+            let q = block.q
+            for e in 0..<block.width { worker.products.xz[b][e * m + p] = 0 }
+            for r in 0..<n {
+                let level = Int(block.codes[r])
+                for c in 0..<q { worker.products.xz[b][(level * q + c) * m + p] += block.z[c * n + r] * worker.y[r] }
+            }
+        }
+        for j in 0..<p {
+            var s = 0.0
+            for r in 0..<n { s += x[j * n + r] * worker.y[r] }
+            worker.products.xx[j * m + p] = s
+        }
+        var yy = 0.0
+        for r in 0..<n { yy += worker.y[r] * worker.y[r] }
+        worker.products.xx[p * m + p] = yy
+        let factor = MixedFactor(products: worker.products, structure: structure)
+        guard let fitted = refit(factor: factor, minimizer: minimizer, lower: lower) else { return false }
+        let total = 1 + fitted.reduce(0) { $0 + $1 * $1 }
+        for g in blocks.indices { out[g] = fitted[offsets[g]] * fitted[offsets[g]] / total }
+        return true
     }
 
     /// θ of one resample, refitted from θ̂ with lme4's boundary check; nil when the optimiser fails.
@@ -134,32 +123,8 @@ struct IntraclassBootstrap {
         return value.isFinite ? best : nil
     }
 
-    /// boot's percentile interval (`boot.ci(type = "perc")` through `norm.inter`): the order statistics at
-    /// (R + 1)α, interpolated on the normal quantile scale between neighbours; non-finite replicates dropped.
+    /// boot's percentile interval (`boot.ci(type = "perc")`), as every bootstrap of the project computes it.
     static func percentileInterval(_ replicates: [Double], level: Double) -> (Double, Double)? {
-        let t = replicates.filter(\.isFinite).sorted()
-        let r = t.count
-        guard r >= 2 else { return nil }
-        func end(_ alpha: Double) -> Double {
-            let rk = Double(r + 1) * alpha
-            let k = Int(rk.rounded(.towardZero))
-            if Double(k) == rk, k >= 1, k <= r { return t[k - 1] }
-            if k <= 0 { return t[0] }
-            if k >= r { return t[r - 1] }
-            let z = Normal.quantile(alpha)
-            let zk = Normal.quantile(Double(k) / Double(r + 1))
-            let zk1 = Normal.quantile(Double(k + 1) / Double(r + 1))
-            return t[k - 1] + (z - zk) / (zk1 - zk) * (t[k] - t[k - 1])
-        }
-        let alpha = (1 - level) / 2
-        return (end(alpha), end(1 - alpha))
+        BootstrapInterval.percentile(replicates, level: level).map { ($0.low, $0.high) }
     }
-}
-
-/// One contiguous range of resamples per call; ranges are disjoint, so the slots they write are too.
-private struct BootstrapWork: @unchecked Sendable {
-    let slots: UnsafeMutablePointer<Double>
-    let body: (Range<Int>) -> Void
-
-    func run(_ range: Range<Int>) { body(range) }
 }

@@ -1,0 +1,61 @@
+import Distributions
+import LinearAlgebra
+
+/// One OLS equation of a PROCESS-style model (a mediator's or the outcome's), fitted by the project's QR least
+/// squares with statistics as R's `summary.lm`: t tests and t-based intervals on n − p degrees of freedom.
+public struct PathEquation: Sendable, Equatable {
+    /// The outcome of this equation (a mediator or Y).
+    public let outcome: String
+    /// `(Intercept)` and then the predictors, in the model's order (products named `x:w`).
+    public let coefficients: [Coefficient]
+    public let rSquared: Double
+    public let sigma: Double
+    public let fStatistic: Double
+    public let fPValue: Double
+    public let dfModel: Int
+    public let dfResidual: Int
+    /// Covariance matrix of the coefficients, in `coefficients` order.
+    public let vcov: Matrix
+
+    public func coefficient(_ term: String) -> Coefficient? { coefficients.first { $0.term == term } }
+
+    /// Fits `outcome ~ predictors` (with an intercept) on equal-length columns. A collinear predictor is refused
+    /// with the names involved, as PROCESS refuses: an aliased path has no effect to decompose.
+    static func fit(outcome: String, y: [Double], predictors: [(name: String, values: [Double])],
+                    level: Double) throws(ModelError) -> PathEquation {
+        let n = y.count
+        let p = predictors.count + 1
+        guard n > p else { throw .tooFewRows(parameters: p, rows: n) }
+        let rows = AugmentedRows(rows: n, columns: p) { range, base, ld in
+            for (t, r) in range.enumerated() {
+                base[t] = 1
+                for (j, column) in predictors.enumerated() { base[(j + 1) * ld + t] = column.values[r] }
+                base[p * ld + t] = y[r]
+            }
+        }
+        let ls = try LeastSquares(rows)
+        if let first = ls.aliased.first {
+            let name = first == 0 ? "(Intercept)" : predictors[first - 1].name
+            throw .numerical("in the equation for \(outcome), '\(name)' is collinear with the other predictors "
+                + "(\(predictors.map(\.name).joined(separator: ", "))); drop it or the variable it duplicates")
+        }
+        let dfResidual = n - p
+        let rss = ls.residualSumOfSquares
+        let variance = rss / Double(dfResidual)
+        var vcov = ls.unscaledCovariance
+        for t in vcov.storage.indices { vcov.storage[t] *= variance }
+        let names = ["(Intercept)"] + predictors.map(\.name)
+        let table = Inference.coefficientTable(names: names, kept: ls.kept, estimates: ls.coefficients, vcov: vcov,
+                                               level: level, dfResidual: dfResidual)
+        // summary.lm: R² = mss / (mss + rss), mss from the centred fitted values.
+        var fittedMSS = 0.0
+        let fittedMean = ls.fitted.reduce(0, +) / Double(n)
+        for f in ls.fitted { fittedMSS += (f - fittedMean) * (f - fittedMean) }
+        let r2 = fittedMSS / (fittedMSS + rss)
+        let dfModel = p - 1
+        let f = (fittedMSS / Double(dfModel)) / variance
+        return PathEquation(outcome: outcome, coefficients: table, rSquared: r2, sigma: variance.squareRoot(), fStatistic: f,
+                            fPValue: FDistribution(numerator: Double(dfModel), denominator: Double(dfResidual)).ccdf(f),
+                            dfModel: dfModel, dfResidual: dfResidual, vcov: vcov)
+    }
+}

@@ -1,0 +1,53 @@
+/// Where a moderator is probed for conditional effects.
+public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
+    /// The 16th, 50th and 84th percentiles of W over the model's rows (PROCESS's default), by R's
+    /// `quantile(type = 6)`; a W with two distinct values is probed at those two values, as PROCESS does.
+    case percentiles
+    /// The mean − SD, the mean and the mean + SD (SD with n − 1), PROCESS's `moments = 1`.
+    case meanSD = "mean-sd"
+
+    public var description: String {
+        switch self {
+        case .percentiles: return "16th, 50th and 84th percentiles"
+        case .meanSD: return "mean and ± 1 SD"
+        }
+    }
+
+    /// The probe values of W.
+    public func values(_ w: [Double]) -> [Double] {
+        let sorted = w.sorted()
+        var distinct: [Double] = []
+        for v in sorted where distinct.last != v { distinct.append(v) }
+        switch self {
+        case .percentiles:
+            if distinct.count == 2 { return distinct }
+            return [0.16, 0.5, 0.84].map { ProbeRule.quantileType6(sorted, $0) }
+        case .meanSD:
+            let n = Double(w.count)
+            let mean = w.reduce(0, +) / n
+            var ss = 0.0
+            for v in w { ss += (v - mean) * (v - mean) }
+            let sd = (ss / (n - 1)).squareRoot()
+            return [mean - sd, mean, mean + sd]
+        }
+    }
+
+    /// R's `quantile(x, p, type = 6)` on sorted values: position p(n + 1), linear between neighbours, clamped to
+    /// the extremes, with R's 4ε fuzz on the position.
+    static func quantileType6(_ x: [Double], _ p: Double) -> Double {
+        let n = x.count
+        guard n > 0 else { return .nan }
+        let fuzz = 4 * Double.ulpOfOne
+        let nppm = p * Double(n + 1)
+        let j = Int((nppm + fuzz).rounded(.down))
+        var h = nppm - Double(j)
+        if abs(h) < fuzz { h = 0 }
+        // R pads the sorted values as x₁, x₁, x₁…xₙ, xₙ, xₙ and reads positions j + 2 and j + 3.
+        func padded(_ k: Int) -> Double { x[min(max(k - 3, 0), n - 1)] }
+        let lower = padded(j + 2)
+        let upper = padded(j + 3)
+        if h == 1 { return upper }
+        if h > 0 && h < 1 && lower != upper { return (1 - h) * lower + h * upper }
+        return lower
+    }
+}
