@@ -16,6 +16,7 @@ public struct AllianceCLI: ParsableCommand {
             FitCommand.self,
             PredictCommand.self,
             CompareCommand.self,
+            MetaCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,
