@@ -17,6 +17,7 @@ public struct AllianceCLI: ParsableCommand {
             PredictCommand.self,
             CompareCommand.self,
             MetaCommand.self,
+            PoolCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,

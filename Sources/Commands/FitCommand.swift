@@ -83,6 +83,8 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: seed of the bootstrap's generator (with --boot); the same seed gives the same numbers on any machine.")
     public var seed: UInt64?
 
+    @OptionGroup public var exportOptions: ExportSummaryOptions
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -90,7 +92,7 @@ public struct FitCommand: AllianceSubcommand {
     public var outputOptions: OutputOptions? { output }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        if model.lowercased() == "lmm" { return try executeMixed(in: context) }
+        if model.lowercased() == "lmm" { try exportOptions.refuseMixed(); return try executeMixed(in: context) }
         if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
             throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }
@@ -110,7 +112,7 @@ public struct FitCommand: AllianceSubcommand {
         }
         let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance,
                                    labels: labels)
-        var figures: [String] = []
+        var figures = try exportOptions.write(result, data: data, in: context)
         if let plot, let coefficients = report.plots.first {
             // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
             figures.append(try context.writeFile(coefficients.svg(), to: plot))

@@ -22,7 +22,15 @@ extension MetaAnalysisResult {
         let pooled = self.pooled
         let row = Double(yi.count)
         let ratio = measure == .or || measure == .rr
-        let scaleName = effectLabel ?? (measure.transformedName.map { measure == .cor ? "Correlation (\($0))" : "\($0 == "OR" ? "Odds" : "Risk") ratio" } ?? scaleName.prefix(1).uppercased() + scaleName.dropFirst())
+        let axisName: String
+        switch measure {
+        case .cor: axisName = "Correlation (r)"
+        case .or: axisName = "Odds ratio"
+        case .rr: axisName = "Risk ratio"
+        case .smd: axisName = "Hedges' g"
+        case .generic: axisName = "Effect size"
+        }
+        let scaleName = effectLabel ?? axisName
         let nullValue: Double = ratio ? 1 : 0
         var layers = [
             Layer(.reference(.vertical(x: nullValue)), style: MarkStyle.reference),
@@ -48,7 +56,7 @@ extension MetaAnalysisResult {
         if let i2 { description += "; I² = \(NumberFormat.fixed(i2, places: 1))%" }
         description += "."
         let x: Axis = ratio ? .log10("\(scaleName) (\(percent) CI)", including: [1]) : .linear("\(scaleName) (\(percent) CI)", including: [0])
-        return Plot(title: "Forest plot: \(modelDescription.lowercased())", description: description, x: x,
+        return Plot(title: "Forest plot: \(modelDescription)", description: description, x: x,
                     y: .categorical(nil, names), layers: layers,
                     width: max(680, 420 + (names.map(Plot.estimatedTickLabelWidth).max() ?? 0)),
                     height: max(220, 90 + 22 * Double(names.count)), idPrefix: "forest")
@@ -58,11 +66,13 @@ extension MetaAnalysisResult {
     /// estimate ± z/precision (the pseudo 95% region of a funnel plot).
     public func funnelPlot(effectLabel: String? = nil) -> Plot {
         let precision = vi.map { 1 / $0.squareRoot() }
-        let estimate = coefficients.count == 1 ? pooled.estimate : pooled.estimate
+        let estimate = pooled.estimate
         let z = studyCritical
-        let top = (precision + (trimfill?.filledVi ?? []).map { 1 / $0.squareRoot() }).max() ?? 1
+        let all = precision + (trimfill?.filledVi ?? []).map { 1 / $0.squareRoot() }
+        // The region is drawn over the studies' range of precision only (below it the lines run off sideways).
+        let top = 1.05 * (all.max() ?? 1), bottom = 0.8 * (all.min() ?? 0)
         let steps = 60
-        let grid = (0...steps).map { top * (0.02 + 0.98 * Double($0) / Double(steps)) * 1.05 }
+        let grid = (0...steps).map { bottom + (top - bottom) * Double($0) / Double(steps) }
         var layers = [
             Layer(.line(x: grid.map { estimate - z / $0 }, y: grid), label: "Pseudo \(PlotNumber.percent(level)) region",
                   style: MarkStyle(color: Color.okabeIto[7], dash: .dashed, lineWidth: 1)),
@@ -82,6 +92,6 @@ extension MetaAnalysisResult {
         }
         let label = effectLabel.map { "\($0) (\(scaleName))" } ?? scaleName.prefix(1).uppercased() + scaleName.dropFirst()
         return Plot(title: "Funnel plot", description: description, x: .linear(String(label)),
-                    y: .linear("Precision (1/SE)", including: [0]), layers: layers, idPrefix: "funnel")
+                    y: .linear("Precision (1/SE)"), layers: layers, idPrefix: "funnel")
     }
 }
