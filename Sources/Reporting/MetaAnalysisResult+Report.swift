@@ -144,7 +144,8 @@ extension MetaAnalysisResult {
             }
             return row
         }
-        var notes = ["\(data.file): \(k) studies (\(data.rows) rows read); estimates on the \(scaleName) scale."]
+        let counted = clusters.map { "\(k) effect sizes in \($0) clusters" } ?? "\(k) studies"
+        var notes = ["\(data.file): \(counted) (\(data.rows) rows read); estimates on the \(scaleName) scale."]
         if knapphartung { notes.append("Knapp–Hartung: t tests on \(df ?? 0) df with the covariance scaled by the weighted residual variance.") }
         if let predLow, let predHigh {
             let shown = back.map { b in "\(NumberFormat.fixed(b(predLow), places: 3)) to \(NumberFormat.fixed(b(predHigh), places: 3)) (\(measure.transformedName ?? ""))" }
