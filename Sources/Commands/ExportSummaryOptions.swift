@@ -5,7 +5,7 @@ import Privacy
 import Reporting
 
 /// `--export-summary FILE` and `--min-cell N`, shared by the fit commands: writes the aggregates `alliance pool`
-/// combines (OLS cross-products; GLM estimates and covariance) after the privacy layer's small-cell check.
+/// combines (OLS cross-products; GLM and mixed-model estimates and covariance) after the privacy layer's small-cell check.
 public struct ExportSummaryOptions: ParsableArguments {
     @Option(name: .customLong("export-summary"), help: "Also write this site's aggregates for `alliance pool` (JSON; no row of data), refused when a count falls under --min-cell.")
     public var exportSummary: String?
@@ -15,8 +15,18 @@ public struct ExportSummaryOptions: ParsableArguments {
 
     public init() {}
 
-    /// Writes the summary of `result` when asked; returns the file written (or nothing).
+    /// Writes the summary of a regression when asked; returns the file written (or nothing).
     func write(_ result: RegressionResult, data: LoadedData, in context: RunContext) throws -> [String] {
+        try write(data: data, in: context) { () throws(ModelError) in try SiteSummary.of(result, table: data.table) }
+    }
+
+    /// Writes the summary of a linear mixed model (fixed effects and their covariance) when asked.
+    func write(_ result: LinearMixedModelResult, data: LoadedData, in context: RunContext) throws -> [String] {
+        try write(data: data, in: context) { () throws(ModelError) in try SiteSummary.of(result, table: data.table) }
+    }
+
+    private func write(data: LoadedData, in context: RunContext,
+                       summarise: () throws(ModelError) -> (SiteSummary, SiteCells)) throws -> [String] {
         guard let exportSummary else {
             if minCell != SmallCellSuppressor.defaultMinimum { throw CLIError.usage("--min-cell applies with --export-summary FILE") }
             return []
@@ -24,7 +34,7 @@ public struct ExportSummaryOptions: ParsableArguments {
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be at least 1 (got \(minCell))") }
         let summary: SiteSummary, cells: SiteCells
         do {
-            (summary, cells) = try SiteSummary.of(result, table: data.table)
+            (summary, cells) = try summarise()
         } catch {
             throw CLIError.data("\(data.path): cannot export a summary: \(error.description)")
         }
@@ -32,12 +42,5 @@ public struct ExportSummaryOptions: ParsableArguments {
             throw CLIError.data("\(data.path): --export-summary refused: \(refusal)")
         }
         return [try context.writeFile(summary.json(minCell: minCell).prettyPrinted() + "\n", to: exportSummary)]
-    }
-
-    /// `fit lmm` does not export yet: a clear refusal instead of a file `pool` could not use exactly.
-    func refuseMixed() throws {
-        if exportSummary != nil {
-            throw CLIError.usage("--export-summary is available for ols, logit, poisson and negbin fits; `fit lmm` cannot export a site summary yet")
-        }
     }
 }

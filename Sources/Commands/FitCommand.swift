@@ -92,7 +92,7 @@ public struct FitCommand: AllianceSubcommand {
     public var outputOptions: OutputOptions? { output }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        if model.lowercased() == "lmm" { try exportOptions.refuseMixed(); return try executeMixed(in: context) }
+        if model.lowercased() == "lmm" { return try executeMixed(in: context) }
         if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
             throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
         }

@@ -193,4 +193,36 @@ struct MetaPoolCommandTests {
             #expect(jsonNumber(c[j]["i2"]) != nil)
         }
     }
+
+    @Test("pool of lmm summaries: the fixed effects pooled in two stages")
+    func twoStageMixed() throws {
+        let dir = try temporaryDirectory("pool-lmm")
+        var summaries: [String] = []
+        var estimates: [[Double]] = [], variances: [[Double]] = []
+        for file in try siteFiles(dir) {
+            let summary = file.replacingOccurrences(of: ".csv", with: ".json")
+            let run = try runCommand(["fit", "lmm", file, "--formula", "phq_post ~ wai_total + phq_pre + (1 | therapist)", "--allow-column",
+                                      "client", "--no-profile", "--export-summary", summary, "--format", "json"],
+                                     inputDirectory: dir, outputDirectory: dir)
+            #expect(run.error == nil, "\(String(describing: run.error))")
+            let doc = try parseJSON(run.stdout)
+            let c = try #require(doc["coefficients"] as? [[String: Any]])
+            estimates.append(c.compactMap { jsonNumber($0["estimate"]) })
+            variances.append(c.compactMap { jsonNumber($0["std_error"]) }.map { $0 * $0 })
+            summaries.append(summary)
+        }
+        let exported = try String(contentsOfFile: (dir as NSString).appendingPathComponent(summaries[0]), encoding: .utf8)
+        #expect(exported.contains("\"model\": \"lmm\""))
+        let pooled = try runCommand(["pool"] + summaries + ["--format", "json"], inputDirectory: dir)
+        #expect(pooled.error == nil)
+        let doc = try parseJSON(pooled.stdout)
+        #expect(doc["model"] as? String == "lmm")
+        let c = try #require(doc["coefficients"] as? [[String: Any]])
+        #expect(c.map { $0["term"] as? String } == ["(Intercept)", "wai_total", "phq_pre"])
+        for j in 0..<3 {
+            let direct = try MetaAnalysis.fit(EffectSizes(measure: .generic, yi: estimates.map { $0[j] }, vi: variances.map { $0[j] }))
+            expectClose(jsonNumber(c[j]["estimate"]), direct.pooled.estimate, .relative(1e-10), "estimate \(j)")
+            expectClose(jsonNumber(c[j]["std_error"]), direct.pooled.stdError, .relative(1e-10), "se \(j)")
+        }
+    }
 }

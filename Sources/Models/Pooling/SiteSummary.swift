@@ -68,23 +68,7 @@ extension SiteSummary {
         let design = DesignMatrix(frame: frame)
         let n = design.rows, p = design.columns
         let values = design.values()
-        var cells: [(String, Int)] = [("rows used", n)]
-        for variable in result.schema.variables {
-            if case .categorical(let levels)? = result.schema.coding(of: variable.label),
-               case .categorical(_, let codes)? = frame.variables[variable.label] {
-                var counts = Array(repeating: 0, count: levels.count)
-                for c in codes where c >= 0 { counts[Int(c)] += 1 }
-                for (level, count) in zip(levels, counts) { cells.append(("\(variable.label) = \(level)", count)) }
-            }
-        }
-        for j in 0..<p where design.columnNames[j] != "(Intercept)" {
-            let column = values[(j * n)..<((j + 1) * n)]
-            if column.allSatisfy({ $0 == 0 || $0 == 1 }) {
-                let ones = column.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-                cells.append(("\(design.columnNames[j]) = 1", ones))
-                cells.append(("\(design.columnNames[j]) = 0", n - ones))
-            }
-        }
+        var cells = designCells(frame: frame, design: design, values: values, schema: result.schema)
         let content: Content
         if result.model == .ols {
             guard case .numeric(let y) = frame.outcome else { throw .nonNumericOutcome(outcome: formula.outcome.label) }
@@ -120,6 +104,55 @@ extension SiteSummary {
         let summary = SiteSummary(model: result.model.rawValue, formula: result.formula, terms: design.columnNames,
                                   variables: result.schema.variables, hasIntercept: design.hasIntercept, n: n, level: result.level,
                                   content: content, vcov: result.covariance.label)
+        return (summary, SiteCells(cells: cells))
+    }
+
+    /// The counts a design implies: rows used, rows per level of each categorical predictor, ones and zeros of each
+    /// 0/1 column (interactions of levels included).
+    static func designCells(frame: ModelFrame, design: DesignMatrix, values: [Double], schema: ModelSchema) -> [(String, Int)] {
+        let n = design.rows, p = design.columns
+        var cells: [(String, Int)] = [("rows used", n)]
+        for variable in schema.variables {
+            if case .categorical(let levels)? = schema.coding(of: variable.label),
+               case .categorical(_, let codes)? = frame.variables[variable.label] {
+                var counts = Array(repeating: 0, count: levels.count)
+                for c in codes where c >= 0 { counts[Int(c)] += 1 }
+                for (level, count) in zip(levels, counts) { cells.append(("\(variable.label) = \(level)", count)) }
+            }
+        }
+        for j in 0..<p where design.columnNames[j] != "(Intercept)" {
+            let column = values[(j * n)..<((j + 1) * n)]
+            if column.allSatisfy({ $0 == 0 || $0 == 1 }) {
+                let ones = column.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+                cells.append(("\(design.columnNames[j]) = 1", ones))
+                cells.append(("\(design.columnNames[j]) = 0", n - ones))
+            }
+        }
+        return cells
+    }
+
+    /// The summary of a linear mixed model: its fixed effects and their covariance (pooled in two stages), with the
+    /// cells of its fixed-effects design. The frame is rebuilt from the fit's schema (random-effect grouping
+    /// columns take part in listwise deletion, as in the fit).
+    public static func of(_ result: LinearMixedModelResult, table: Table) throws(ModelError) -> (SiteSummary, SiteCells) {
+        guard result.keptColumns.count == result.coefficients.count else {
+            throw .numerical("the fit has aliased fixed effects (\(result.coefficients.filter(\.aliased).map(\.term).joined(separator: ", "))); drop them before exporting")
+        }
+        let frame = try ModelFrame(formula: try result.schema.parsedFormula(), table: table, schema: result.schema)
+        guard frame.usedRows.count == result.rowsUsed else {
+            throw .numerical("the design rebuilt for the export does not select the rows the fit used")
+        }
+        let design = DesignMatrix(frame: frame)
+        guard design.columnNames == result.coefficients.map(\.term) else {
+            throw .numerical("the fixed-effects design rebuilt for the export does not match the fit's coefficients")
+        }
+        let cells = designCells(frame: frame, design: design, values: design.values(), schema: result.schema)
+        let k = result.coefficients.count
+        let content = Content.estimates(estimates: result.coefficients.map { $0.estimate ?? .nan },
+                                        covariance: (0..<k).map { a in (0..<k).map { b in result.covariance[a, b] } })
+        let summary = SiteSummary(model: "lmm", formula: result.formula, terms: design.columnNames, variables: result.schema.variables,
+                                  hasIntercept: design.hasIntercept, n: design.rows, level: result.confidenceLevel, content: content,
+                                  vcov: result.clusterRobust == nil ? "model" : "cluster-cr2")
         return (summary, SiteCells(cells: cells))
     }
 }
