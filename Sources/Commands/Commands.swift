@@ -21,6 +21,8 @@ public struct AllianceCLI: ParsableCommand {
             TableCommand.self,
             MediateCommand.self,
             ModerateCommand.self,
+            MetaCommand.self,
+            PoolCommand.self,
             PlotCommand.self,
             TransformCommand.self,
             ReshapeCommand.self,

@@ -11,6 +11,9 @@ extension FitCommand {
             || event != nil || offset != nil || standardize {
             throw CLIError.usage("`fit cox` takes --ties, --cluster, --zph, --ref, --level, --plot and --dpi; the other options apply to other models")
         }
+        if exportOptions.exportSummary != nil {
+            throw CLIError.usage("--export-summary is not available for `fit cox`: pool sites' log hazard ratios with `alliance meta --measure generic --yi COL --sei COL` instead")
+        }
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be strictly between 0 and 1, e.g. 0.95") }
         guard let tieMethod = CoxTies(rawValue: (ties ?? "efron").lowercased()) else {
             throw CLIError.usage("unknown --ties '\(ties ?? "")'; use efron (the default, as coxph) or breslow")

@@ -12,7 +12,7 @@ extension FitCommand {
         let labels = try labelOptions.resolve(for: data, in: context)
         var report = result.report(data: data.provenance, labels: labels)
         report.json = Self.addingCall(callArguments, to: report.json)
-        var figures: [String] = []
+        var figures = try exportOptions.write(result, data: data, in: context)
         if let plot, let coefficients = report.plots.first {
             figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
             // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….

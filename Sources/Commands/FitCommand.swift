@@ -101,6 +101,8 @@ public struct FitCommand: AllianceSubcommand {
     @Flag(name: .long, help: "cox: also test proportional hazards (as survival's cox.zph, KM time scale), per term and globally; with --plot also F-zph-TERM.svg.")
     public var zph: Bool = false
 
+    @OptionGroup public var exportOptions: ExportSummaryOptions
+
     @OptionGroup public var output: OutputOptions
 
     public init() {}
@@ -131,7 +133,7 @@ public struct FitCommand: AllianceSubcommand {
         }
         let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance,
                                    labels: labels)
-        var figures: [String] = []
+        var figures = try exportOptions.write(result, data: data, in: context)
         if let plot, let coefficients = report.plots.first {
             // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
             figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
