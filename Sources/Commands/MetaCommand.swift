@@ -64,11 +64,14 @@ public struct MetaCommand: AllianceSubcommand {
     @Flag(name: .long, help: "Trim-and-fill (L0; the side chosen as metafor does).")
     public var trimfill = false
 
-    @Option(name: .long, help: "Write a forest plot (SVG).")
+    @Option(name: .long, help: "Write a forest plot (.svg, .pdf or .png).")
     public var forest: String?
 
-    @Option(name: .long, help: "Write a funnel plot (SVG); adds Egger's test.")
+    @Option(name: .long, help: "Write a funnel plot (.svg, .pdf or .png); adds Egger's test.")
     public var funnel: String?
+
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @Option(name: .long, help: "Confidence level (default 0.95).")
     public var level: Double = 0.95
@@ -121,6 +124,8 @@ public struct MetaCommand: AllianceSubcommand {
         }
         if trimfill && mods != nil { throw CLIError.usage("--trimfill applies to models without --mods (as metafor's trimfill)") }
 
+        try FigureOutput.validate(forest, option: "--forest", dpi: dpi)
+        try FigureOutput.validate(funnel, option: "--funnel", dpi: dpi)
         let data = try input.load(in: context)
         let table = data.table
         var columns: [[Double?]] = []
@@ -181,8 +186,8 @@ public struct MetaCommand: AllianceSubcommand {
         report.warnings = warnings + report.warnings
         var figures: [String] = []
         var plots = report.plots[...]
-        if let forest, let plot = plots.popFirst() { figures.append(try context.writeFile(plot.svg(), to: forest)) }
-        if let funnel, let plot = plots.popFirst() { figures.append(try context.writeFile(plot.svg(), to: funnel)) }
+        if let forest, let plot = plots.popFirst() { figures.append(try context.writeFigure(plot, to: forest, dpi: dpi, option: "--forest")) }
+        if let funnel, let plot = plots.popFirst() { figures.append(try context.writeFigure(plot, to: funnel, dpi: dpi, option: "--funnel")) }
         return CommandReport(report, figures: figures)
     }
 

@@ -13,7 +13,7 @@ public struct ModerateCommand: AllianceSubcommand {
         Fits Y ~ X + W + X·W + covariates by OLS (as lm). Conditional effects of X are given at the 16th/50th/84th
         percentiles of W over the rows used (R's quantile type 6, PROCESS's default) or at the mean ± 1 SD
         (--probes mean-sd). --jn adds the Johnson–Neyman boundaries inside W's observed range and every real root.
-        --plot writes the simple slopes (SVG).
+        --plot writes the simple slopes (.svg, .pdf or .png).
         """
     )
 
@@ -40,8 +40,11 @@ public struct ModerateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Confidence level of the intervals (and 1 − α of the Johnson–Neyman test).")
     public var level: Double = 0.95
 
-    @Option(name: .long, help: "Write the simple-slopes plot (SVG).")
+    @Option(name: .long, help: "Write the simple-slopes plot (.svg, .pdf or .png).")
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    public var dpi: Double = 300
 
     @OptionGroup public var output: OutputOptions
 
@@ -56,6 +59,7 @@ public struct ModerateCommand: AllianceSubcommand {
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be between 0 and 1, e.g. 0.95") }
         let spec = ModerationSpecification(x: xName, w: wName, y: yName, covariates: CorrelateCommand.list(covariates ?? ""),
                                            probes: probeRule, level: level)
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         let data = try input.load(in: context)
         let result: ModerationResult
         do {
@@ -66,7 +70,7 @@ public struct ModerateCommand: AllianceSubcommand {
         let report = result.report(data: data.provenance, johnsonNeyman: jn)
         var figures: [String] = []
         if let plot, let slopes = report.plots.first {
-            figures.append(try context.writeFile(slopes.svg(), to: plot))
+            figures.append(try context.writeFigure(slopes, to: plot, dpi: dpi))
         }
         return CommandReport(report, figures: figures)
     }
