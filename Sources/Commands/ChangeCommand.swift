@@ -73,7 +73,7 @@ public struct ChangeCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg"))
     public var plot: String?
 
-    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))

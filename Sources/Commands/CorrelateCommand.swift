@@ -41,7 +41,7 @@ public struct CorrelateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write a heatmap of the correlations to this file (.svg, .pdf or .png).")
     public var plot: String?
 
-    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @OptionGroup public var labelOptions: LabelOptions

@@ -10,7 +10,7 @@ public struct ExportSummaryOptions: ParsableArguments {
     @Option(name: .customLong("export-summary"), help: "Also write this site's aggregates for `alliance pool` (JSON; no row of data), refused when a count falls under --min-cell.")
     public var exportSummary: String?
 
-    @Option(name: .customLong("min-cell"), help: "With --export-summary: the smallest count (rows, rows per level, per 0/1 column) the summary may reveal (default 11).")
+    @Option(name: .customLong("min-cell"), help: "With --export-summary: the smallest count (rows, rows per level, per 0/1 column) the summary may reveal.")
     public var minCell: Int = SmallCellSuppressor.defaultMinimum
 
     public init() {}

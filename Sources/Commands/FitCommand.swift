@@ -69,7 +69,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "Also write a coefficient plot to this file (.svg, .pdf or .png), and diagnostics beside it named from its stem (F-residuals and F-qq for ols, F-binned for logit, F-observed for counts; for lmm the caterpillar plot F-ranef).")
     public var plot: String?
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @Flag(name: .long, help: "lmm: fit by maximum likelihood instead of REML.")

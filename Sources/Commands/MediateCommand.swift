@@ -40,16 +40,16 @@ public struct MediateCommand: AllianceSubcommand {
     @Option(name: .long, help: "The path W moderates: a (X → M, PROCESS model 7) or b (M → Y, model 14).")
     public var moderate: String?
 
-    @Option(name: .long, help: "Where to probe W: percentiles (16th/50th/84th, default) or mean-sd.")
+    @Option(name: .long, help: "Where to probe W: percentiles (16th/50th/84th) or mean-sd.")
     public var probes: String = "percentiles"
 
     @Option(name: .long, help: "Bootstrap resamples.")
     public var boot: Int = 5000
 
-    @Option(name: .long, help: "Seed of the bootstrap (default 1); the same seed gives the same numbers on any machine.")
+    @Option(name: .long, help: "Seed of the bootstrap; the same seed gives the same numbers on any machine.")
     public var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Bootstrap interval: percentile (default) or bca.")
+    @Option(name: .long, help: "Bootstrap interval: percentile or bca.")
     public var ci: String = "percentile"
 
     @Option(name: .long, help: "Resample whole clusters of this column (e.g. therapist) instead of rows.")

@@ -46,7 +46,7 @@ public struct MetaCommand: AllianceSubcommand {
     @Option(name: .long, help: "A column naming the studies (labels in tables and the forest plot).")
     public var study: String?
 
-    @Option(name: .long, help: "τ² estimator: reml (default), dl, pm, ml, he, sj, or fe (fixed effect).")
+    @Option(name: .long, help: "τ² estimator: reml, dl, pm, ml, he, sj, or fe (fixed effect).")
     public var method: String = "reml"
 
     @Flag(name: .long, help: "Knapp–Hartung t tests (and F for moderators) on k − p df.")
@@ -70,10 +70,10 @@ public struct MetaCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write a funnel plot (.svg, .pdf or .png); adds Egger's test.")
     public var funnel: String?
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
-    @Option(name: .long, help: "Confidence level (default 0.95).")
+    @Option(name: .long, help: "Confidence level.")
     public var level: Double = 0.95
 
     @OptionGroup public var output: OutputOptions

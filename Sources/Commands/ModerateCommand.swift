@@ -31,7 +31,7 @@ public struct ModerateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Comma-separated numeric covariates.")
     public var covariates: String?
 
-    @Option(name: .long, help: "Where to probe W: percentiles (16th/50th/84th, default) or mean-sd.")
+    @Option(name: .long, help: "Where to probe W: percentiles (16th/50th/84th) or mean-sd.")
     public var probes: String = "percentiles"
 
     @Flag(name: .long, help: "Add the Johnson–Neyman region of significance.")
@@ -43,7 +43,7 @@ public struct ModerateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write the simple-slopes plot (.svg, .pdf or .png).")
     public var plot: String?
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @OptionGroup public var output: OutputOptions

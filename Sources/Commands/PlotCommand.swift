@@ -22,7 +22,7 @@ public struct PlotOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the plot to this file: .svg, .pdf or .png, by extension.", valueName: "file.svg"))
     public var out: String
 
-    @Option(name: .long, help: "Resolution of a PNG plot in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of a PNG plot in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @Option(name: .long, help: "Title of the plot (default: describes the variables).")

@@ -34,13 +34,13 @@ public struct SurvivalCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Stratify the test by this column (as strata() in survdiff).", valueName: "col"))
     public var strata: String?
 
-    @Option(name: .long, help: "G-rho weight of the test: 0 = log-rank (default), 1 = Peto–Peto (as survdiff's rho).")
+    @Option(name: .long, help: "G-rho weight of the test: 0 = log-rank, 1 = Peto–Peto (as survdiff's rho).")
     public var rho: Double = 0
 
-    @Option(name: .customLong("conf-type"), help: "Pointwise intervals: log (default, as survfit), log-log or plain.")
+    @Option(name: .customLong("conf-type"), help: "Pointwise intervals: log (as survfit), log-log or plain.")
     public var confType: String = "log"
 
-    @Option(name: .long, help: "Confidence level (default 0.95).")
+    @Option(name: .long, help: "Confidence level.")
     public var level: Double = 0.95
 
     @Option(name: .long, help: ArgumentHelp("Report survival at these times, e.g. 4,8,12.", valueName: "t1,t2,..."))
@@ -49,7 +49,7 @@ public struct SurvivalCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write the Kaplan–Meier plot to this file (.svg, .pdf or .png).", valueName: "file"))
     public var plot: String?
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the SVG's size at 96 px per inch (default 300).")
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
     public var dpi: Double = 300
 
     @OptionGroup public var output: OutputOptions

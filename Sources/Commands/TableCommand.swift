@@ -17,7 +17,7 @@ public struct TableCommand: AllianceSubcommand {
             (ols, logit, poisson, negbin, lmm, GLMMs, cox, meta): save it with --format json --out m1.json. \
             --exponentiate shows odds, rate and hazard ratios for log-link models, with intervals. Terms take labels \
             from --label and --labels; columns are named Model 1, Model 2, … unless --names gives names.
-            Example: alliance table m1.json m2.json m3.json --names "Baseline,Alliance,Therapists" --stars --out table2.docx
+            For example: alliance table m1.json m2.json m3.json --names "Baseline,Alliance,Therapists" --stars --out table2.docx
             """
     )
 
@@ -36,7 +36,7 @@ public struct TableCommand: AllianceSubcommand {
     @Flag(name: .long, help: "Odds, rate and hazard ratios for log-link models (logit, poisson, negbin, cox), with intervals.")
     public var exponentiate = false
 
-    @Option(name: .long, help: "Decimals of estimates, standard errors and intervals (default 2).")
+    @Option(name: .long, help: "Decimals of estimates, standard errors and intervals.")
     public var digits = 2
 
     @Option(name: .long, help: "Title of the table (default: \"Models of OUTCOME\" when the models share one).")
