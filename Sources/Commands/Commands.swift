@@ -20,6 +20,7 @@ public struct AllianceCLI: ParsableCommand {
             TransformCommand.self,
             ReshapeCommand.self,
             AggregateCommand.self,
+            TrackCommand.self,
             SimulateCommand.self,
             RunCommand.self,
         ]
