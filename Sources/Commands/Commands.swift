@@ -21,6 +21,7 @@ public struct AllianceCLI: ParsableCommand {
             ReshapeCommand.self,
             AggregateCommand.self,
             TrackCommand.self,
+            RupturesCommand.self,
             SimulateCommand.self,
             RunCommand.self,
         ]
