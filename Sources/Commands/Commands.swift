@@ -22,6 +22,7 @@ public struct AllianceCLI: ParsableCommand {
             AggregateCommand.self,
             TrackCommand.self,
             RupturesCommand.self,
+            AuditCommand.self,
             SimulateCommand.self,
             RunCommand.self,
         ]

@@ -48,6 +48,8 @@ public struct ClinicAudit: Sendable {
         public var allianceMean = 0.0
         public var allianceM2 = 0.0
 
+        public init() {}
+
         mutating func add(_ c: Client) {
             referrals += 1
             if c.finished { finished += 1 }
@@ -107,5 +109,38 @@ public struct ClinicAudit: Sendable {
         let target = overall.dropoutKnown > 0 ? Double(overall.dropouts) / Double(overall.dropoutKnown) : 0
         return FunnelLimits(target: target,
                             sizes: FunnelLimits.plottingSizes(maximum: therapists.map(\.counts.dropoutKnown).max() ?? 0))
+    }
+}
+
+extension ClinicAudit.Counts {
+    /// Adds another group's counts (alliance moments by Chan et al.'s pairwise update).
+    public mutating func merge(_ other: ClinicAudit.Counts) {
+        let n = allianceN + other.allianceN
+        if n > 0 {
+            let delta = other.allianceMean - allianceMean
+            allianceM2 += other.allianceM2 + delta * delta * Double(allianceN) * Double(other.allianceN) / Double(n)
+            allianceMean += delta * Double(other.allianceN) / Double(n)
+        }
+        allianceN = n
+        referrals += other.referrals
+        finished += other.finished
+        casenessAtStart += other.casenessAtStart
+        recovered += other.recovered
+        reliablyImproved += other.reliablyImproved
+        reliablyRecovered += other.reliablyRecovered
+        dropoutKnown += other.dropoutKnown
+        dropouts += other.dropouts
+    }
+}
+
+extension ClinicAudit {
+    /// The quarter of a date written `YYYY-MM-DD` or `YYYY-MM` (`2024-05-17` → `2024-Q2`); nil for other text,
+    /// which `audit` then uses as the period label as it stands.
+    public static func quarter(of text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, parts[0].count == 4, let year = Int(parts[0]),
+              parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+        if parts.count == 3 { guard parts[2].count == 2, let day = Int(parts[2]), (1...31).contains(day) else { return nil } }
+        return "\(year)-Q\((month - 1) / 3 + 1)"
     }
 }
