@@ -89,7 +89,7 @@ extension RuptureResult {
                 notes: ["Reference group: \(test.groupCounts.first.map { Self.label($0.group) } ?? ""). "
                         + "Groups: " + test.groupCounts.map { "\($0.group.rawValue) \($0.clients)" }.joined(separator: ", ") + ". "
                         + "F(\(test.dfNumerator), \(test.dfDenominator)) = \(NumberFormat.fixed(test.fStatistic, places: 2)), "
-                        + "p = \(NumberFormat.pValue(test.pValue)) for the group terms (anova against outcome ~ intake).",
+                        + "p \(Self.pText(test.pValue)) for the group terms (anova against outcome ~ intake).",
                         rule.summary + "."]))
         } else if settings.outcome != nil {
             fields.append(("rupture_repair_test", .null))
@@ -100,6 +100,12 @@ extension RuptureResult {
         }
         fields += [("out", .string(settings.out)), ("warnings", .array(warnings.map { .string($0) }))]
         return Report(json: .object(fields), tables: tables, warnings: warnings)
+    }
+
+    /// "= .023" or "< .001" (APA).
+    static func pText(_ p: Double) -> String {
+        let text = NumberFormat.pValue(p)
+        return text.hasPrefix("<") ? text : "= " + text
     }
 
     static func label(_ group: RuptureGroup) -> String {
