@@ -16,7 +16,8 @@ public struct RupturesCommand: AllianceSubcommand {
             the pooled within-client SD (--sd-basis sample) or each client's own (--sd-basis client). Clients are \
             grouped as no rupture, all repaired, or an unrepaired rupture; with --outcome COL (a session-level symptom \
             score) the last score is regressed on the group and the first (intake) score by OLS. --out writes client, \
-            rupture_session, depth, repaired, repair_session (and censored, rule).
+            rupture_session, depth, repaired, repair_session (and censored, rule); --clients-out writes client, \
+            ruptures, repairs, group.
             """
     )
 
@@ -49,6 +50,9 @@ public struct RupturesCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write the episodes to this CSV file.", valueName: "episodes.csv"))
     public var out: String?
 
+    @Option(name: .customLong("clients-out"), help: ArgumentHelp("Write per-client counts (ruptures, repairs, group) to this CSV file.", valueName: "clients.csv"))
+    public var clientsOut: String?
+
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
 
@@ -59,6 +63,9 @@ public struct RupturesCommand: AllianceSubcommand {
     public func execute(in context: RunContext) throws -> CommandReport {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("ruptures --out writes the episodes as CSV: give a file name ending in .csv (got '\(out)')")
+        }
+        if let clientsOut, TableFormat(fileExtensionOf: clientsOut) != .csv {
+            throw CLIError.usage("ruptures --clients-out writes CSV: give a file name ending in .csv (got '\(clientsOut)')")
         }
         guard let basis = RuptureRule.SDBasis(rawValue: sdBasis.lowercased()) else {
             throw CLIError.usage("unknown --sd-basis '\(sdBasis)'; use sample or client")
@@ -90,6 +97,11 @@ public struct RupturesCommand: AllianceSubcommand {
             let table: Table
             do { table = try result.episodesTable() } catch { throw CLIError.data("\(data.path): \(error)") }
             figures.append(try context.writeFile(TableCSVWriter.csv(table), to: out))
+        }
+        if let clientsOut {
+            let table: Table
+            do { table = try result.clientsTable() } catch { throw CLIError.data("\(data.path): \(error)") }
+            figures.append(try context.writeFile(TableCSVWriter.csv(table), to: clientsOut))
         }
         let settings = RuptureSettings(client: client, session: session, alliance: alliance, outcome: outcome, out: out)
         return CommandReport(result.report(settings: settings, test: test, data: data.provenance), figures: figures)

@@ -116,6 +116,18 @@ extension RuptureResult {
         }
     }
 
+    /// The `--clients-out` rows: client, ruptures, repairs, group (empty for clients with fewer than three scores).
+    public func clientsTable() throws -> Table {
+        let levels = RuptureGroup.allCases.map(\.rawValue)
+        return try Table(columns: [
+            Column(name: "client", data: .categorical(CategoricalColumn(levels: clientLabels, codes: clientLabels.indices.map { Int32($0) }))),
+            Column(name: "ruptures", numeric: zip(ruptures, groups).map { $1 == nil ? nil : Double($0) }),
+            Column(name: "repairs", numeric: zip(repairs, groups).map { $1 == nil ? nil : Double($0) }),
+            Column(name: "group", data: .categorical(CategoricalColumn(
+                levels: levels, codes: groups.map { g in Int32(g.flatMap { levels.firstIndex(of: $0.rawValue) } ?? -1) }))),
+        ])
+    }
+
     /// The `--out` rows: client, rupture_session, depth, repaired, repair_session, censored, and the rule in every row.
     public func episodesTable() throws -> Table {
         let n = episodes.count

@@ -77,7 +77,8 @@ import Testing
     @Test func rupturesWriteTheContractColumnsAndNameTheRule() throws {
         let dir = try temporaryDirectory("ruptures")
         let run = try runCommand(["ruptures", Self.trajectories, "--client", "client", "--session", "session", "--alliance", "alliance",
-                                  "--drop-sd", "0", "--min-drop", "3", "--out", "episodes.csv"], outputDirectory: dir)
+                                  "--drop-sd", "0", "--min-drop", "3", "--out", "episodes.csv", "--clients-out", "clients.csv"],
+                                 outputDirectory: dir)
         #expect(run.error == nil)
         let rows = try Self.csv((dir as NSString).appendingPathComponent("episodes.csv"))
         #expect(Array(rows.first?.prefix(5) ?? []) == ["client", "rupture_session", "depth", "repaired", "repair_session"])
@@ -90,6 +91,11 @@ import Testing
         let groups = try #require(json["groups"] as? [String: Any])
         #expect(groups["none"] as? Int == 1 && groups["repaired"] as? Int == 5 && groups["unrepaired"] as? Int == 3)
         #expect(run.report?.tables.first?.notes.first?.contains("stiles-2004-v-shaped-deflection") == true)
+        let clients = try Self.csv((dir as NSString).appendingPathComponent("clients.csv"))
+        #expect(clients.first == ["client", "ruptures", "repairs", "group"])
+        #expect(clients.contains(["H", "2", "2", "repaired"]))
+        #expect(clients.contains(["G", "", "", ""]))
+        #expect(clients.contains(["E", "1", "0", "unrepaired"]))
     }
 
     @Test func rupturesRefuseBadThresholds() throws {
