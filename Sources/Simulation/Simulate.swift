@@ -27,6 +27,8 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
     let phq = InstrumentModel.phq9, gad = InstrumentModel.gad7, wai = InstrumentModel.waiSR
     let c = latent.allianceHomeworkCorrelation
     let a = latent.dropoutLoading
+    // Ruptures in the SRS draw from their own stream, so every other column is as it was without them.
+    var ruptureStream = SeededGenerator.stream(1, seed: p.seed)
 
     for i in 0..<p.clients {
         let t = rng.nextInt(below: p.therapists)
@@ -67,6 +69,7 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             lastAttended = planned
             offered = planned
         }
+        let rupture = RuptureModel.draw(offered: offered, using: &ruptureStream)
         // Probit draws as latent thresholds (x + z > 0 has probability Φ(x)): generator arithmetic only, no libm.
         let attendIndex = TrajectoryModel.attendIntercept + TrajectoryModel.attendSlope * alliance
         let homeworkIndex = TrajectoryModel.homeworkIntercept + TrajectoryModel.homeworkSlope * homeworkPropensity
@@ -95,7 +98,8 @@ func simulate(_ p: SimulationParameters, latent: LatentParameters) throws(Simula
             previousAllianceDeviation = allianceDeviation
             let allianceState = TrajectoryModel.allianceMean + alliance + allianceDeviation
             let waiItems = wai.responses(trait: allianceState, subscales: subscales, using: &rng)
-            let srsItems = SessionRatingScale.items(alliance: allianceState - TrajectoryModel.allianceMean, using: &rng)
+            let srsItems = SessionRatingScale.items(alliance: allianceState - TrajectoryModel.allianceMean - rupture.deflection(at: s),
+                                                    using: &rng)
             let phqItems = phq.responses(trait: depression, subscales: [], using: &rng)
             let gadItems = gad.responses(trait: anxiety, subscales: [], using: &rng)
             var homework: Int? = nil

@@ -1,0 +1,175 @@
+import ArgumentParser
+import DataTable
+import Measures
+import Models
+import Output
+import Reporting
+
+/// `alliance track <sessions> --client C --session S --score COL (--instrument ID | --reliable-change X)`: expected
+/// treatment response curves (Finch, Lambert & Schaalje 2001) and not-on-track flags per session.
+public struct TrackCommand: AllianceSubcommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "track",
+        abstract: "Expected treatment response curves and not-on-track flags (Finch, Lambert & Schaalje 2001).",
+        discussion: """
+            Fits score ~ intake * log(session) + (log(session) | client) by REML on the sessions after each client's \
+            first (intake) session, in --reference FILE or else in the data itself (with a warning), and flags each \
+            session beyond the one-sided --coverage tolerance boundary as not on track. Sensitivity and specificity \
+            are for predicting no reliable improvement from intake to the last session (the key's criterion, or \
+            --reliable-change). --alliance COL adds the PCOMS rule: a session with the alliance (SRS) total below the \
+            key's alert cut-off is flagged. --out writes client, session, score, expected, boundary, flag.
+            """
+    )
+
+    @OptionGroup public var input: DataInput
+
+    @Option(name: .long, help: ArgumentHelp("Client identifier column.", valueName: "col"))
+    public var client: String
+
+    @Option(name: .long, help: ArgumentHelp("Session number column (1 = intake; numbers at least 1).", valueName: "col"))
+    public var session: String
+
+    @Option(name: .long, help: ArgumentHelp("Symptom score column (e.g. phq_9_total).", valueName: "col"))
+    public var score: String
+
+    @Option(name: .long, help: ArgumentHelp("Instrument id of the score (its direction and reliable-change criterion).", valueName: "id"))
+    public var instrument: String?
+
+    @Option(name: .long, help: ArgumentHelp("Reliable-change criterion in points (overrides the instrument's).", valueName: "x"))
+    public var reliableChange: Double?
+
+    @Option(name: .long, help: ArgumentHelp("lower-better or higher-better (default: the instrument's, else lower-better).", valueName: "direction"))
+    public var direction: String?
+
+    @Option(name: .long, help: ArgumentHelp("Fit the expected-response model on this file (same column names) instead of the data.", valueName: "file"))
+    public var reference: String?
+
+    @Option(name: .long, help: ArgumentHelp("Coverage of the one-sided tolerance boundary.", valueName: "c"))
+    public var coverage: Double = 0.8
+
+    @Option(name: .long, help: ArgumentHelp("Session-level alliance column (PCOMS rule: below the key's cut-off is flagged).", valueName: "col"))
+    public var alliance: String?
+
+    @Option(name: .customLong("alliance-instrument"), help: ArgumentHelp("Instrument of --alliance (its alert cut-off).", valueName: "id"))
+    public var allianceInstrument: String = "srs"
+
+    @Option(name: .customLong("alliance-cutoff"), help: ArgumentHelp("Alliance alert cut-off (overrides the key's).", valueName: "x"))
+    public var allianceCutoff: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Write the per-session flags to this CSV file.", valueName: "flags.csv"))
+    public var out: String?
+
+    @Option(name: .customLong("client-chart"), help: ArgumentHelp("Chart this one client (with --plot).", valueName: "id"))
+    public var clientChart: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the --client-chart chart to this SVG file.", valueName: "file.svg"))
+    public var plot: String?
+
+    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
+    public var format: String?
+
+    public init() {}
+
+    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+
+    public func execute(in context: RunContext) throws -> CommandReport {
+        if let out, TableFormat(fileExtensionOf: out) != .csv {
+            throw CLIError.usage("track --out writes the flags as CSV: give a file name ending in .csv (got '\(out)')")
+        }
+        guard (clientChart == nil) == (plot == nil) else {
+            throw CLIError.usage("--client-chart ID and --plot FILE.svg go together: the chart is of one client chosen by the clinician")
+        }
+        if let plot, !plot.lowercased().hasSuffix(".svg") {
+            throw CLIError.usage("--plot writes SVG: give a file name ending in .svg (got '\(plot)')")
+        }
+        guard coverage > 0.5 && coverage < 1 else {
+            throw CLIError.usage(MonitoringError.invalidCoverage(coverage).description)
+        }
+        if let reliableChange, !(reliableChange > 0 && reliableChange.isFinite) {
+            throw CLIError.usage("--reliable-change must be a positive number of points, got \(reliableChange)")
+        }
+        let key = try InstrumentSelection(instrument: instrument, keyFile: nil).key(in: context)
+        let dir = try MonitoringColumns.direction(key, override: direction)
+        var allianceKey: ScoringKey?
+        if alliance != nil {
+            allianceKey = try InstrumentSelection(instrument: allianceInstrument, keyFile: nil).key(in: context)
+            guard allianceCutoff != nil || allianceKey?.alert != nil else {
+                throw CLIError.usage("the \(allianceInstrument) key has no alert cut-off; give --alliance-cutoff X")
+            }
+        }
+
+        let data = try input.load(in: context)
+        let panel = try MonitoringColumns.panel(data, client: client, session: session, score: score, scoreFlag: "--score")
+        var referenceProvenance: DataProvenance?
+        var referencePanel = panel
+        if let reference {
+            var referenceInput = input
+            referenceInput.file = reference
+            let referenceData = try referenceInput.load(in: context)
+            referencePanel = try MonitoringColumns.panel(referenceData, client: client, session: session, score: score, scoreFlag: "--score")
+            referenceProvenance = referenceData.provenance
+        }
+        var result: TrackResult
+        do {
+            let model = try ExpectedTreatmentResponse.fit(referencePanel)
+            result = try TrackResult(model: model, panel: panel, coverage: coverage, direction: dir)
+        } catch {
+            throw MonitoringColumns.cliError(error, file: reference ?? data.path)
+        }
+
+        // The outcome the flags predict: reliable improvement from intake to the last session (Measures' criterion).
+        let criterion = reliableChange ?? key?.reliableChange
+        let source = reliableChange != nil ? "--reliable-change" : key.flatMap { k in k.reliableChange.map { _ in "\(k.id) key" } }
+        if let criterion {
+            let change: ChangeResult
+            do {
+                change = try Measures.reliableChange(pre: result.clients.map { Optional($0.intake) },
+                                                     post: result.clients.map { Optional($0.final) }, criterion: criterion,
+                                                     cutoff: nil, direction: dir == .lowerBetter ? .lowerBetter : .higherBetter)
+            } catch {
+                throw CLIError.usage(error.description)
+            }
+            let improved: [Bool?] = change.rows.map { row in row.map { $0.category == .improved || $0.category == .recovered } }
+            let checkpoints = Array(Set(result.sessions.map(\.session))).sorted().prefix(12)
+            do { result = try result.evaluating(improved: improved, checkpoints: Array(checkpoints)) } catch {
+                throw MonitoringColumns.cliError(error, file: data.path)
+            }
+        }
+
+        var allianceAlerts: AllianceAlerts?
+        if let alliance {
+            let values = try MonitoringColumns.numeric(alliance, flag: "--alliance", in: data)
+            // Alliance at each checked session: the session rows of the panel are in the result's order.
+            var perSession: [Double?] = []
+            perSession.reserveCapacity(result.sessions.count)
+            for c in 0..<panel.clientCount where panel.sessions[c].count >= 2 {
+                for row in panel.rows[c].dropFirst() { perSession.append(values[row]) }
+            }
+            let cutoff = allianceCutoff ?? allianceKey?.alert?.below ?? 0
+            allianceAlerts = AllianceAlerts(column: alliance, instrument: allianceKey?.id ?? allianceInstrument, cutoff: cutoff,
+                                            source: allianceKey?.source ?? [], scores: perSession)
+        }
+
+        var figures: [String] = []
+        if let out {
+            let table: Table
+            do { table = try result.flagsTable(alliance: allianceAlerts) } catch {
+                throw CLIError.data("\(data.path): \(error)")
+            }
+            figures.append(try context.writeFile(TableCSVWriter.csv(table), to: out))
+        }
+        if let clientChart, let plot {
+            guard let index = result.clientLabels.firstIndex(of: clientChart) else {
+                throw CLIError.usage("--client-chart: client '\(clientChart)' has no session after intake in \(data.path)")
+            }
+            guard let chart = result.clientChart(client: index, scoreName: score, instrument: key?.id) else {
+                throw CLIError.usage("--client-chart: client '\(clientChart)' has no checked session")
+            }
+            figures.append(try context.writeFile(chart.svg(), to: plot))
+        }
+        let settings = TrackSettings(client: client, session: session, score: score, instrument: key?.id,
+                                     reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,
+                                     out: out, plot: plot, alliance: allianceAlerts)
+        return CommandReport(result.report(settings: settings, data: data.provenance), figures: figures)
+    }
+}

@@ -1,0 +1,164 @@
+import AllianceTestSupport
+import Foundation
+import Testing
+@testable import Commands
+
+/// `track`, `ruptures` and `audit` end to end: the contract columns and JSON keys (issue 17), files written,
+/// small-cell suppression in every audit output, and clear errors. The numbers themselves are checked against R
+/// in ModelsTests/MonitoringReferenceTests.
+@Suite struct MonitoringCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let etr = root.appendingPathComponent("Tests/ModelsTests/Fixtures/monitoring/etr_sessions.csv").path
+    static let trajectories = root.appendingPathComponent("Tests/ModelsTests/Fixtures/monitoring/rupture_trajectories.csv").path
+    static let clinic = root.appendingPathComponent("Datasets/clinic.csv").path
+
+    static func csv(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            .map { $0.components(separatedBy: ",") }
+    }
+
+    static func object(_ report: CommandReport?) throws -> [String: Any] {
+        try parseJSON(try #require(report).json.prettyPrinted())
+    }
+
+    @Test func trackWritesTheContractColumnsAndCounts() throws {
+        let dir = try temporaryDirectory("track")
+        let run = try runCommand(["track", Self.etr, "--client", "client", "--session", "session", "--score", "score",
+                                  "--reliable-change", "6", "--out", "flags.csv", "--client-chart", "k07", "--plot", "k07.svg"],
+                                 outputDirectory: dir)
+        #expect(run.error == nil)
+        let json = try Self.object(run.report)
+        for key in ["clients", "flagged_clients", "flagged_sessions", "sensitivity", "specificity"] {
+            #expect(json[key] != nil, "\(key)")
+        }
+        #expect(json["clients"] as? Int == 60)
+        let rows = try Self.csv((dir as NSString).appendingPathComponent("flags.csv"))
+        #expect(rows.first == ["client", "session", "score", "expected", "boundary", "flag"])
+        let body = rows.dropFirst()
+        #expect(body.count == 312)
+        #expect(body.count { $0[5] == "not_on_track" } == json["flagged_sessions"] as? Int)
+        #expect(Set(body.filter { $0[5] == "not_on_track" }.map { $0[0] }).count == json["flagged_clients"] as? Int)
+        for row in body {
+            let score = try #require(Double(row[2])), boundary = try #require(Double(row[4])), expected = try #require(Double(row[3]))
+            // PHQ-like scores: the boundary lies above the curve, and a flag means the score is beyond it.
+            #expect(boundary > expected)
+            #expect((row[5] == "not_on_track") == (score > boundary))
+        }
+        #expect(run.stderr.contains("fitted on the data being tracked"))
+        // The chart is for the clinician's chosen client and carries no identifier.
+        let svg = try String(contentsOfFile: (dir as NSString).appendingPathComponent("k07.svg"), encoding: .utf8)
+        #expect(svg.contains("<svg") && !svg.contains("k07"))
+    }
+
+    @Test func trackWithAReferenceDoesNotWarn() throws {
+        let run = try runCommand(["track", Self.etr, "--client", "client", "--session", "session", "--score", "score",
+                                  "--reference", Self.etr, "--format", "json"])
+        #expect(run.error == nil)
+        #expect(!run.stderr.contains("fitted on the data being tracked"))
+        let json = try Self.object(run.report)
+        #expect(json["sensitivity"] is NSNull)
+    }
+
+    @Test(arguments: [
+        (["--out", "flags.txt"], 64), (["--coverage", "0.4"], 64), (["--client-chart", "k01"], 64),
+        (["--plot", "x.svg"], 64), (["--reliable-change=-1"], 64), (["--reliable-change", "0"], 64),
+    ])
+    func trackRefusesBadOptions(extra: [String], code: Int) throws {
+        let run = try runCommand(["track", Self.etr, "--client", "client", "--session", "session", "--score", "score"] + extra)
+        #expect(run.error?.exitCode == Int32(code))
+    }
+
+    @Test func trackNamesAMissingColumn() throws {
+        let run = try runCommand(["track", Self.etr, "--client", "client", "--session", "session", "--score", "scor"])
+        let error = try #require(run.error)
+        #expect(error.exitCode == 64 && error.message.contains("--score") && error.message.contains("'score'"))
+    }
+
+    @Test func rupturesWriteTheContractColumnsAndNameTheRule() throws {
+        let dir = try temporaryDirectory("ruptures")
+        let run = try runCommand(["ruptures", Self.trajectories, "--client", "client", "--session", "session", "--alliance", "alliance",
+                                  "--drop-sd", "0", "--min-drop", "3", "--out", "episodes.csv", "--clients-out", "clients.csv"],
+                                 outputDirectory: dir)
+        #expect(run.error == nil)
+        let rows = try Self.csv((dir as NSString).appendingPathComponent("episodes.csv"))
+        #expect(Array(rows.first?.prefix(5) ?? []) == ["client", "rupture_session", "depth", "repaired", "repair_session"])
+        #expect(rows.count == 10)
+        #expect(rows.dropFirst().allSatisfy { $0.last == "stiles-2004-v-shaped-deflection drop_sd=0 min_drop=3 repair_window=1 sd_basis=sample" })
+        let json = try Self.object(run.report)
+        let rule = try #require(json["rule"] as? [String: Any])
+        #expect(rule["name"] as? String == "stiles-2004-v-shaped-deflection")
+        #expect(jsonNumber(rule["min_drop"]) == 3)
+        let groups = try #require(json["groups"] as? [String: Any])
+        #expect(groups["none"] as? Int == 1 && groups["repaired"] as? Int == 5 && groups["unrepaired"] as? Int == 3)
+        #expect(run.report?.tables.first?.notes.first?.contains("stiles-2004-v-shaped-deflection") == true)
+        let clients = try Self.csv((dir as NSString).appendingPathComponent("clients.csv"))
+        #expect(clients.first == ["client", "ruptures", "repairs", "group"])
+        #expect(clients.contains(["H", "2", "2", "repaired"]))
+        #expect(clients.contains(["G", "", "", ""]))
+        #expect(clients.contains(["E", "1", "0", "unrepaired"]))
+    }
+
+    @Test func rupturesRefuseBadThresholds() throws {
+        let base = ["ruptures", Self.trajectories, "--client", "client", "--session", "session", "--alliance", "alliance"]
+        #expect(try runCommand(base + ["--sd-basis", "therapist"]).error?.exitCode == 64)
+        #expect(try runCommand(base + ["--repair-window", "0"]).error?.exitCode == 64)
+        #expect(try runCommand(base + ["--drop-sd", "0"]).error?.exitCode == 64)
+    }
+
+    @Test func auditWritesThreeDocumentsAndSuppressesSmallTherapists() throws {
+        let dir = try temporaryDirectory("audit")
+        let run = try runCommand(["audit", Self.clinic, "--therapist", "therapist", "--pre", "phq_pre", "--post", "phq_post",
+                                  "--instrument", "phq-9", "--casemix", "phq_pre + age + gender", "--service", "site",
+                                  "--dropout", "dropout", "--min-cell", "25", "--out", "audit.html"], outputDirectory: dir)
+        #expect(run.error == nil)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        for name in ["audit.html", "audit.md", "audit.json", "audit-recovery-funnel.svg", "audit-dropout-funnel.svg", "audit-therapist-effects.svg"] {
+            #expect(files.contains(name), "\(name)")
+        }
+        let json = try parseJSON(String(contentsOfFile: (dir as NSString).appendingPathComponent("audit.json"), encoding: .utf8))
+        let funnel = try #require(json["funnel"] as? [String: Any])
+        let limits = try #require(funnel["limits"] as? [[String: Any]])
+        #expect(limits.first.map { Set($0.keys) } == ["n", "lower95", "upper95", "lower998", "upper998"])
+        // The target is the pooled reliable-recovery rate of all audited clients.
+        let metrics = try #require(json["metrics"] as? [String: Any])
+        let recovery = try #require(metrics["reliable_recovery"] as? [String: Any])
+        #expect(jsonNumber(funnel["target"]) == jsonNumber(recovery["rate"]))
+        // Shown therapists have at least --min-cell clients; the rest appear nowhere under their own label.
+        let shown = try #require(funnel["therapists"] as? [[String: Any]])
+        var visible = Set<String>()
+        for t in shown {
+            let label = try #require(t["therapist"] as? String)
+            #expect((t["n"] as? Int ?? 0) >= 25, "\(label)")
+            #expect(t["rate"] != nil)
+            visible.insert(label)
+        }
+        #expect(visible.contains("other (suppressed)"))
+        let md = try String(contentsOfFile: (dir as NSString).appendingPathComponent("audit.md"), encoding: .utf8)
+        let html = try String(contentsOfFile: (dir as NSString).appendingPathComponent("audit.html"), encoding: .utf8)
+        let effects = try #require((json["therapist_effects"] as? [String: Any])?["therapists"] as? [[String: Any]])
+        let shownEffects = Set(effects.compactMap { $0["therapist"] as? String })
+        for t in effects { #expect((t["n"] as? Int ?? 0) >= 25) }
+        // A therapist hidden from every view is named in no document.
+        let dropout = try #require((json["dropout_funnel"] as? [String: Any])?["therapists"] as? [[String: Any]])
+        let everShown = visible.union(shownEffects).union(dropout.compactMap { $0["therapist"] as? String })
+        for k in 1...40 {
+            let label = String(format: "T%02d", k)
+            guard !everShown.contains(label) else { continue }
+            #expect(!md.contains(label) && !html.contains(label), "\(label) is hidden but named")
+        }
+        #expect(html.contains("<svg") && !html.contains("src=\""))
+        #expect(md.contains("](audit-recovery-funnel.svg)"))
+        let manifest = try #require(json["manifest"] as? [String: Any])
+        #expect(manifest["alliance_version"] as? String == AllianceVersion.string)
+    }
+
+    @Test func auditRefusesWhatItCannotReport() throws {
+        let base = ["audit", Self.clinic, "--therapist", "therapist", "--pre", "phq_pre", "--post", "phq_post"]
+        #expect(try runCommand(base + ["--instrument", "phq-9", "--out", "audit.pdf"]).error?.exitCode == 64)
+        #expect(try runCommand(base + ["--instrument", "srs", "--out", "audit.html"]).error?.exitCode == 64)
+        #expect(try runCommand(base + ["--instrument", "gad-7", "--gad-pre", "gad_pre", "--gad-post", "gad_post", "--out", "a.html"]).error?.exitCode == 64)
+        let dir = try temporaryDirectory("audit-bad")
+        let bad = try runCommand(base + ["--instrument", "phq-9", "--dropout", "sessions_attended", "--out", "a.html"], outputDirectory: dir)
+        #expect(bad.error?.exitCode == 65)
+    }
+}
