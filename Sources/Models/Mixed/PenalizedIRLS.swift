@@ -326,7 +326,10 @@ final class PenalizedIRLS {
             var trialFixed = joint ? fixedPredictor(trialBeta) : fixed
             var trial = pass(u: trialU, fixed: trialFixed, joint: joint)
             var halvings = 0
-            while !(trial.penalizedDeviance <= current.penalizedDeviance) {
+            // Near the modes a Newton step changes the penalized deviance by less than its rounding: accept it then (a
+            // step of 1e-8 in u rejected for 1e-13 of noise would leave log|L|², and so the Laplace deviance, 1e-8 off).
+            let slack = 1e-12 * abs(current.penalizedDeviance)
+            while !(trial.penalizedDeviance <= current.penalizedDeviance + slack) {
                 halvings += 1
                 guard halvings <= Self.maxHalvings else {
                     if current.penalizedDeviance.isFinite { break }
