@@ -161,6 +161,14 @@ extension GeneralizedLinearMixedModel.Setup {
                                                     correlation: denominator > 0 ? cov[c * q + d] / denominator : .nan))
             }
         }
+        // A between-level SD of 10 on the link scale (odds or rates varying by e^20 between levels) has no finite
+        // estimate behind it: the outcome is (nearly) constant within levels, which separates it by group.
+        for c in 0..<q where cov[c * q + c].squareRoot() > GeneralizedLinearMixedModel.separatedStandardDeviation {
+            warnings.append("the SD of the \(block.columnNames[c]) random effects of \(block.group) is \(String(format: "%.3g", cov[c * q + c].squareRoot())) "
+                            + "on the \(options.family == .logit ? "log-odds" : "log-rate") scale: the outcome is (nearly) the same for every row "
+                            + "within levels of \(block.group) (the groups separate it), so this variance has no finite estimate and the fixed "
+                            + "effects and their standard errors are not reliable; check the data, or model the groups another way")
+        }
         // lme4's isSingular: a diagonal θ below 1e-4.
         let singular = zip(block.thetaPositions, theta).contains { $0.isDiagonal && $1 < LinearMixedModel.singularTolerance }
         if singular {

@@ -44,6 +44,8 @@ public struct GeneralizedLinearMixedModelOptions: Sendable, Equatable {
 public enum GeneralizedLinearMixedModel {
     /// Stage 1 (θ only, β in PIRLS): lme4's default BOBYQA tolerances; it only provides stage 2's start.
     static let stageOneOptions = DerivativeFreeOptions.lme4
+    /// A random-effect SD beyond this on the link scale is reported as separation by group.
+    static let separatedStandardDeviation = 10.0
     /// The largest number of adaptive quadrature points (glmer's limit).
     public static let maximumQuadraturePoints = 100
 
