@@ -22,6 +22,9 @@ public struct FitCommand: AllianceSubcommand {
             cox: Surv(time, event) ~ x, or Surv(start, stop, event) ~ x for (start, stop] intervals with time-varying covariates,
             strata(site) for separate baseline hazards; Efron ties (--ties breslow), --cluster COL robust errors as coxph's
             cluster(), --zph for the proportional-hazards test (cox.zph).
+            logit and poisson with a random-effects term of one grouping factor are GLMMs (as glmer): the Laplace
+            approximation, or adaptive Gauss–Hermite quadrature with --nagq N for one random intercept; binomial outcomes
+            with trials as cbind(successes, failures) ~ …; conditional modes with --ranef FILE.csv.
 
             Example: alliance fit ols scored.csv --formula "phq_post ~ wai_sr_total + phq_pre + site" --robust hc3
             """
@@ -78,7 +81,10 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: degrees of freedom of the fixed-effects t tests: satterthwaite (default, as lmerTest), kenward-roger (as pbkrtest) or residual.")
     public var df: String?
 
-    @Option(name: .long, help: "lmm: write the conditional modes (BLUPs) with their conditional SDs to this CSV file.")
+    @Option(name: .long, help: "logit/poisson with random effects (GLMM): adaptive Gauss–Hermite quadrature points for one random intercept (glmer's nAGQ; default 1, the Laplace approximation).")
+    public var nagq: Int?
+
+    @Option(name: .long, help: "lmm and GLMMs: write the conditional modes (BLUPs) with their conditional SDs to this CSV file.")
     public var ranef: String?
 
     @OptionGroup public var labelOptions: LabelOptions
@@ -113,8 +119,17 @@ public struct FitCommand: AllianceSubcommand {
         if model.lowercased() == "lmm" { return try executeMixed(in: context) }
         if model.lowercased() == "cox" { return try executeCox(in: context) }
         if ties != nil || zph { throw CLIError.usage("--ties and --zph apply to `fit cox` (Cox proportional-hazards regression)") }
+        if GeneralizedLinearMixedModel.isMixed(formula: formula) {
+            if let family = MixedFamily(rawValue: model.lowercased()) { return try executeGLMM(family, in: context) }
+            if model.lowercased() == ModelKind.negbin.rawValue {
+                throw CLIError.usage("negative binomial models with random effects (glmer.nb) are not available (docs/mixed-models.md says why); "
+                                     + "fit `poisson` with the random effects (and a random effect per row for overdispersion), or `negbin` without them")
+            }
+        }
+        if nagq != nil { throw CLIError.usage("--nagq applies to logit and poisson models with a random-effects term such as (1 | therapist)") }
         if ml || df != nil || ranef != nil || profile || noProfile || boot != nil || seed != nil {
-            throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model)")
+            throw CLIError.usage("--ml, --df, --ranef, --profile, --no-profile, --boot and --seed apply to `fit lmm` (a linear mixed model); "
+                                 + "--ranef also to logit and poisson models with a random-effects term")
         }
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use \(Self.modelKindList)")

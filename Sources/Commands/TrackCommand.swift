@@ -62,8 +62,11 @@ public struct TrackCommand: AllianceSubcommand {
     @Option(name: .customLong("client-chart"), help: ArgumentHelp("Chart this one client (with --plot).", valueName: "id"))
     public var clientChart: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the --client-chart chart to this SVG file.", valueName: "file.svg"))
+    @Option(name: .long, help: ArgumentHelp("Write the --client-chart chart to this file (.svg, .pdf or .png).", valueName: "file"))
     public var plot: String?
+
+    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
+    public var dpi: Double = 300
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
@@ -77,11 +80,9 @@ public struct TrackCommand: AllianceSubcommand {
             throw CLIError.usage("track --out writes the flags as CSV: give a file name ending in .csv (got '\(out)')")
         }
         guard (clientChart == nil) == (plot == nil) else {
-            throw CLIError.usage("--client-chart ID and --plot FILE.svg go together: the chart is of one client chosen by the clinician")
+            throw CLIError.usage("--client-chart ID and --plot FILE go together: the chart is of one client chosen by the clinician")
         }
-        if let plot, !plot.lowercased().hasSuffix(".svg") {
-            throw CLIError.usage("--plot writes SVG: give a file name ending in .svg (got '\(plot)')")
-        }
+        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         guard coverage > 0.5 && coverage < 1 else {
             throw CLIError.usage(MonitoringError.invalidCoverage(coverage).description)
         }
@@ -165,7 +166,7 @@ public struct TrackCommand: AllianceSubcommand {
             guard let chart = result.clientChart(client: index, scoreName: score, instrument: key?.id) else {
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no checked session")
             }
-            figures.append(try context.writeFile(chart.svg(), to: plot))
+            figures.append(try context.writeFigure(chart, to: plot, dpi: dpi))
         }
         let settings = TrackSettings(client: client, session: session, score: score, instrument: key?.id,
                                      reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,

@@ -23,38 +23,46 @@ extension ComparedModel {
         }
         let dataColumns = schema["data_columns"]?.arrayValue?.compactMap(\.stringValue)
         let outcome: String
-        do { outcome = try Formula(formula, dataColumns: dataColumns).outcome.label } catch {
+        do { outcome = try GeneralizedLinearMixedModel.outcomeLabel(formula: formula, dataColumns: dataColumns) } catch {
             throw missing("its formula does not parse (\(error.description))")
         }
         let offsets = schema["offsets"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let event = json["event"]?.stringValue
+        // The random effects of an lmm or GLMM fit (empty for fixed-effects fits).
+        var variances: Set<RandomEffects.Variance> = []
+        var correlations: Set<RandomEffects.Correlation> = []
+        for v in json["random_effects"]?.arrayValue ?? [] {
+            guard let group = v["group"]?.stringValue else { throw missing("a random effect without \"group\"") }
+            if group == "Residual" { continue }
+            if let terms = v["terms"]?.arrayValue?.compactMap(\.stringValue), terms.count == 2 {
+                correlations.insert(.init(group: group, terms: terms))
+            } else if let term = v["term"]?.stringValue {
+                variances.insert(.init(group: group, term: term))
+            } else {
+                throw missing("a random effect of \(group) without \"term\"")
+            }
+        }
+        var levels: [String: Int] = [:]
+        for g in json["groups"]?.arrayValue ?? [] {
+            if let group = g["group"]?.stringValue, let count = g["levels"]?.intValue { levels[group] = count }
+        }
         if family == .lmm {
             guard let method = fit["method"]?.stringValue, method == "REML" || method == "ML" else {
                 throw missing("no \"fit\".\"method\" (REML or ML)")
             }
             guard let npar = fit["npar"]?.intValue else { throw missing("no \"fit\".\"npar\"") }
-            var variances: Set<RandomEffects.Variance> = []
-            var correlations: Set<RandomEffects.Correlation> = []
-            for v in json["random_effects"]?.arrayValue ?? [] {
-                guard let group = v["group"]?.stringValue else { throw missing("a random effect without \"group\"") }
-                if group == "Residual" { continue }
-                if let terms = v["terms"]?.arrayValue?.compactMap(\.stringValue), terms.count == 2 {
-                    correlations.insert(.init(group: group, terms: terms))
-                } else if let term = v["term"]?.stringValue {
-                    variances.insert(.init(group: group, term: term))
-                } else {
-                    throw missing("a random effect of \(group) without \"term\"")
-                }
-            }
             guard !variances.isEmpty else { throw missing("no \"random_effects\"") }
-            var levels: [String: Int] = [:]
-            for g in json["groups"]?.arrayValue ?? [] {
-                if let group = g["group"]?.stringValue, let count = g["levels"]?.intValue { levels[group] = count }
-            }
             self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file,
                       rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
                       randomEffects: RandomEffects(variances: variances, correlations: correlations, levels: levels),
                       reml: method == "REML",
+                      parameterCount: npar, logLikelihood: logLik)
+        } else if !variances.isEmpty {
+            // A GLMM (`fit logit|poisson` with random effects): ML, with its parameter count (fixed effects and θ).
+            guard let npar = fit["npar"]?.intValue else { throw missing("no \"fit\".\"npar\"") }
+            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file,
+                      rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
+                      randomEffects: RandomEffects(variances: variances, correlations: correlations, levels: levels),
                       parameterCount: npar, logLikelihood: logLik)
         } else {
             guard let coefficients = json["coefficients"]?.arrayValue else { throw missing("no \"coefficients\"") }

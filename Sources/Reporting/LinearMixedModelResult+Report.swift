@@ -162,11 +162,6 @@ extension LinearMixedModelResult {
     /// The conditional modes (lme4's `ranef(condVar = TRUE)`) as a table for `--ranef FILE.csv`: one row per group,
     /// level and effect, with the conditional SD and the level's number of rows.
     public func conditionalModesTable() -> ResultTable {
-        ResultTable(title: "Conditional modes: \(formula)",
-                    columns: [TableColumn("group"), TableColumn("level"), TableColumn("term"), TableColumn("estimate", kind: .decimal(6)),
-                              TableColumn("cond_sd", kind: .decimal(6)), TableColumn("rows", kind: .integer)],
-                    rows: conditionalModes.map { m in
-                        [.text(m.group), .text(m.level), .text(m.term), .number(m.estimate), .number(m.conditionalSD), .integer(m.rows)]
-                    })
+        ConditionalModePlots.table(conditionalModes, formula: formula)
     }
 }
