@@ -104,7 +104,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "cox: how tied event times are handled: efron (default, as coxph) or breslow.")
     public var ties: String?
 
-    @Flag(name: .long, help: "cox: also test proportional hazards (as survival's cox.zph, KM time scale), per term and globally; with --plot also F-zph-TERM.svg.")
+    @Flag(name: .long, help: "cox: also test proportional hazards (as survival's cox.zph, KM time scale), per term and globally; with --plot also the scaled Schoenfeld residual plots, named from its stem (F-zph-TERM).")
     public var zph: Bool = false
 
     @OptionGroup public var exportOptions: ExportSummaryOptions

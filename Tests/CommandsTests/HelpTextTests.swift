@@ -77,7 +77,9 @@ import Testing
         let entries = try Self.walk().entries
         let figureOptions = entries.filter { $0.abstract.range(of: "svg", options: .caseInsensitive) != nil && !$0.names.isEmpty }
         #expect(figureOptions.count >= 5)
-        for e in figureOptions {
+        // meta writes two figures of different kinds, named by kind as DESIGN.md §5 and metafor (docs/cli.md).
+        let namedByKind: Set<[String]> = [["forest"], ["funnel"]]
+        for e in figureOptions where !(e.command == "meta" && namedByKind.contains(e.names)) {
             let expected = e.command.hasPrefix("plot") ? "out" : "plot"
             #expect(e.names == [expected], "\(e.command): \(e.names) \(e.abstract)")
         }
