@@ -35,8 +35,8 @@ public struct TrialParameters: Sendable, Equatable {
     /// c′: direct effect of the arm on PHQ-9 post (a small effect, an assumption).
     public var cPrime: Double
     /// b: alliance → PHQ-9 post for in-person clients (modality = 0). With the defaults the modality-averaged
-    /// slope b + π·b_w = −0.20 gives an alliance–outcome partial r of about −.28 given the baseline
-    /// (Flückiger et al., 2018: r ≈ .28).
+    /// slope b + π·b_w = −0.20 gives an alliance–outcome partial r (given arm and baseline) of about −.26 in the
+    /// population (−.27 in Datasets/trial.csv), near Flückiger et al. (2018: r ≈ .28).
     public var b: Double
     /// b_w: how much the alliance slope differs in teletherapy (modality = 1); an assumption for the
     /// moderated-mediation example (a weaker alliance–outcome link at a distance).
