@@ -12,8 +12,12 @@ public struct SimulateCommand: AllianceSubcommand {
         abstract: "Write a synthetic multilevel study (therapists → clients → sessions) calibrated to published alliance findings."
     )
 
-    @Option(name: .long, help: "Directory to write clinic.csv and sessions.csv into (created if missing).")
+    @Option(name: .long, help: "Directory to write clinic.csv and sessions.csv (or trial.csv with --trial) into (created if missing).")
     public var out: String
+    @Flag(name: .long, help: "Write DIR/trial.csv instead: a two-arm trial with a known indirect effect through alliance (uses --clients, --therapists, --seed, --teletherapy-share).")
+    public var trial = false
+    @Option(name: .customLong("teletherapy-share"), help: "With --trial: probability of teletherapy (modality = 1).")
+    public var teletherapyShare: Double = TrialParameters().teletherapyShare
 
     @Option(name: .long, help: "Number of clients.")
     public var clients: Int = 1000
@@ -62,6 +66,7 @@ public struct SimulateCommand: AllianceSubcommand {
     }
 
     public func execute(in context: RunContext) throws -> CommandReport {
+        if trial { return try executeTrial(in: context) }
         let p = parameters
         let study: SimulatedStudy
         do {

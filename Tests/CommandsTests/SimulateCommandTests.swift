@@ -47,3 +47,29 @@ import Simulation
     #expect(run.error?.message.contains("dropoutRate") == true)
     #expect(!FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("x/clinic.csv")))
 }
+
+@Test func simulateTrialWritesTrialCSVAndTheTrueValues() throws {
+    let dir = try temporaryDirectory("simulate-trial")
+    let run = try runCommand(["simulate", "--trial", "--clients", "200", "--therapists", "8", "--seed", "5",
+                              "--teletherapy-share", "0.3", "--out", "t", "--format", "json"], outputDirectory: dir)
+    #expect(run.error == nil)
+    let csv = try String(contentsOfFile: (dir as NSString).appendingPathComponent("t/trial.csv"), encoding: .utf8)
+    let p = TrialParameters(clients: 200, therapists: 8, seed: 5, teletherapyShare: 0.3)
+    #expect(csv == (try simulateTrial(p).csv()))
+    #expect(!FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("t/clinic.csv")))
+    let json = try parseJSON(run.stdout)
+    #expect(json["synthetic"] as? Bool == true)
+    #expect(json["seed"] as? String == "5")
+    let truths = try #require(json["true_values"] as? [String: Any])
+    #expect(truths["a"] as? Double == 1.8)
+    // The JSON writer need not print the shortest round-trip form (0.144… came back 5e-17 off), hence relative 1e-12.
+    for (key, truth) in [("indirect", p.modelFourIndirect), ("index_of_moderated_mediation", p.indexOfModeratedMediation),
+                         ("indirect_teletherapy", p.conditionalIndirect(modality: 1))] {
+        let value = try #require(truths[key] as? Double)
+        #expect(abs(value - truth) <= 1e-12 * abs(truth), "\(key): \(value) vs \(truth)")
+    }
+    let bad = try runCommand(["simulate", "--trial", "--teletherapy-share", "1.2", "--out", "u"], outputDirectory: dir)
+    #expect(bad.error?.exitCode == 64)
+    #expect(bad.error?.message.contains("teletherapy_share") == true)
+    #expect(!FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("u/trial.csv")))
+}
