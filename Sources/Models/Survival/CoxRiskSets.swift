@@ -28,6 +28,13 @@ struct CoxData: Sendable {
     let byStart: [Int]
     /// Per stratum, its range in `byStop` and in `byStart`.
     let strata: [(stop: Range<Int>, start: Range<Int>)]
+    /// `x`, `stop` and `event` in `byStop` order, and each row's position in it: the risk-set pass walks rows in
+    /// time order, and reading them from storage order made every row a cache miss once the design outgrew the
+    /// cache (as coxph's C code, which receives data sorted by time).
+    let xByStop: [Double]
+    let stopByStop: [Double]
+    let eventByStop: [Bool]
+    let stopPosition: [Int]
 
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
         n = stop.count
@@ -64,6 +71,16 @@ struct CoxData: Sendable {
             r = q
         }
         strata = ranges
+        var xs = [Double](repeating: 0, count: n * p)
+        var position = [Int](repeating: 0, count: n)
+        for (k, row) in byStop.enumerated() {
+            for j in 0..<p { xs[k * p + j] = x[row * p + j] }
+            position[row] = k
+        }
+        xByStop = xs
+        stopByStop = byStop.map { stop[$0] }
+        eventByStop = byStop.map { event[$0] }
+        stopPosition = position
     }
 
     /// η = X β on the centred covariates.
@@ -110,9 +127,17 @@ enum CoxRiskSets {
     static func evaluate(_ data: CoxData, beta: [Double], ties: CoxTies,
                          visit: ((CoxEventTime) -> Void)? = nil) -> CoxEvaluation {
         let n = data.n, p = data.p
-        let eta = data.linearPredictor(beta)
+        // η and exp(η) by position in time order (the same products and sums as `linearPredictor`, in that order).
+        var eta = [Double](repeating: 0, count: n)
         var risk = [Double](repeating: 0, count: n)
-        for i in 0..<n { risk[i] = exp(eta[i]) }
+        data.xByStop.withUnsafeBufferPointer { xs in
+            for k in 0..<n {
+                var s = 0.0
+                for j in 0..<p { s += xs[k * p + j] * beta[j] }
+                eta[k] = s
+                risk[k] = exp(s)
+            }
+        }
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var imat = [Double](repeating: 0, count: p * p)
@@ -121,7 +146,7 @@ enum CoxRiskSets {
         var xd = [Double](repeating: 0, count: p)
         var a = [Double](repeating: 0, count: p)
         var deaths: [Int] = []
-        data.x.withUnsafeBufferPointer { xp in
+        data.xByStop.withUnsafeBufferPointer { xp in
             s1.withUnsafeMutableBufferPointer { s1 in
             s2.withUnsafeMutableBufferPointer { s2 in
             d1.withUnsafeMutableBufferPointer { d1 in
@@ -142,34 +167,33 @@ enum CoxRiskSets {
                     var i = range.stop.lowerBound
                     var r = range.start.lowerBound
                     while i < range.stop.upperBound {
-                        let t = data.stop[data.byStop[i]]
+                        let t = data.stopByStop[i]
                         if let start = data.start {
                             // Rows whose interval begins at or after t are no longer at risk.
                             while r < range.start.upperBound && start[data.byStart[r]] >= t {
-                                let row = data.byStart[r]
-                                s0 -= risk[row]
-                                add(row, -risk[row], s1, s2)
+                                let k = data.stopPosition[data.byStart[r]]
+                                s0 -= risk[k]
+                                add(k, -risk[k], s1, s2)
                                 r += 1
                             }
                         }
                         var ds0 = 0.0, etaDeaths = 0.0
                         deaths.removeAll(keepingCapacity: true)
                         var j = i
-                        while j < range.stop.upperBound && data.stop[data.byStop[j]] == t {
-                            let row = data.byStop[j]
-                            s0 += risk[row]
-                            add(row, risk[row], s1, s2)
-                            if data.event[row] {
+                        while j < range.stop.upperBound && data.stopByStop[j] == t {
+                            s0 += risk[j]
+                            add(j, risk[j], s1, s2)
+                            if data.eventByStop[j] {
                                 if deaths.isEmpty {
                                     ds0 = 0
                                     for q in 0..<p { d1[q] = 0; xd[q] = 0 }
                                     for q in 0..<(p * p) { d2[q] = 0 }
                                 }
-                                deaths.append(row)
-                                ds0 += risk[row]
-                                etaDeaths += eta[row]
-                                add(row, risk[row], d1, d2)
-                                for q in 0..<p { xd[q] += xp[row * p + q] }
+                                deaths.append(data.byStop[j])
+                                ds0 += risk[j]
+                                etaDeaths += eta[j]
+                                add(j, risk[j], d1, d2)
+                                for q in 0..<p { xd[q] += xp[j * p + q] }
                             }
                             j += 1
                         }
