@@ -70,11 +70,7 @@ public struct ChangeCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write every input row with the change columns appended to this CSV file.", valueName: "file.csv"))
     public var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg"))
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<JacobsonTruaxFigure>
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
@@ -87,7 +83,7 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("change --out writes the rows as CSV: give a file name ending in .csv (got '\(out)')")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         return talkingTherapies ? try talkingTherapiesReport(in: context) : try reliableChangeReport(in: context)
     }
 
@@ -127,11 +123,11 @@ public struct ChangeCommand: AllianceSubcommand {
             try writeRows(data, adding: result.rowColumns, to: out, in: context)
         }
         let report = result.report(pre: (pre, before), post: (post, after), instrument: scoringKey?.id, sd: sd,
-                                   reliability: reliability, out: out, plot: plot, data: data.provenance,
+                                   reliability: reliability, out: out, plot: figure.plot, data: data.provenance,
                                    labels: labels)
         var figures: [String] = []
-        if let plot, let figure = report.plots.first {
-            figures.append(try context.writeFigure(figure, to: plot, dpi: dpi))
+        if let plot = figure.plot, let jacobsonTruax = report.plots.first {
+            figures.append(try figure.write(jacobsonTruax, to: plot, in: context))
         }
         return CommandReport(report, figures: figures)
     }
@@ -154,7 +150,7 @@ public struct ChangeCommand: AllianceSubcommand {
         if sd != nil || reliability != nil || cutoff != nil {
             throw CLIError.usage("--sd, --reliability and --cutoff do not apply to --nhs-talking-therapies")
         }
-        if plot != nil { throw CLIError.usage("--plot draws the Jacobson-Truax plot; it needs --pre and --post") }
+        if figure.plot != nil { throw CLIError.usage("--plot draws the Jacobson-Truax plot; it needs --pre and --post") }
         guard let phqPre, let phqPost, let gadPre, let gadPost else {
             throw CLIError.usage("--nhs-talking-therapies needs --phq-pre, --phq-post, --gad-pre and --gad-post")
         }
@@ -206,5 +202,12 @@ public struct ChangeCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error.description)")
         }
         return try context.writeFile(TableCSVWriter.csv(table), to: path)
+    }
+}
+
+/// `change --plot`: the Jacobson–Truax plot.
+public enum JacobsonTruaxFigure: FigureKind {
+    public static var help: ArgumentHelp {
+        ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg")
     }
 }

@@ -62,11 +62,7 @@ public struct TrackCommand: AllianceSubcommand {
     @Option(name: .customLong("client-chart"), help: ArgumentHelp("Chart this one client (with --plot).", valueName: "id"))
     public var clientChart: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the --client-chart chart to this file (.svg, .pdf or .png).", valueName: "file"))
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<ClientChartFigure>
 
     @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
     public var format: String?
@@ -79,10 +75,10 @@ public struct TrackCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("track --out writes the flags as CSV: give a file name ending in .csv (got '\(out)')")
         }
-        guard (clientChart == nil) == (plot == nil) else {
+        guard (clientChart == nil) == (figure.plot == nil) else {
             throw CLIError.usage("--client-chart ID and --plot FILE go together: the chart is of one client chosen by the clinician")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         guard coverage > 0.5 && coverage < 1 else {
             throw CLIError.usage(MonitoringError.invalidCoverage(coverage).description)
         }
@@ -159,18 +155,25 @@ public struct TrackCommand: AllianceSubcommand {
             }
             figures.append(try context.writeFile(TableCSVWriter.csv(table), to: out))
         }
-        if let clientChart, let plot {
+        if let clientChart, let plot = figure.plot {
             guard let index = result.clientLabels.firstIndex(of: clientChart) else {
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no session after intake in \(data.path)")
             }
             guard let chart = result.clientChart(client: index, scoreName: score, instrument: key?.id) else {
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no checked session")
             }
-            figures.append(try context.writeFigure(chart, to: plot, dpi: dpi))
+            figures.append(try figure.write(chart, to: plot, in: context))
         }
         let settings = TrackSettings(client: client, session: session, score: score, instrument: key?.id,
                                      reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,
-                                     out: out, plot: plot, alliance: allianceAlerts)
+                                     out: out, plot: figure.plot, alliance: allianceAlerts)
         return CommandReport(result.report(settings: settings, data: data.provenance), figures: figures)
+    }
+}
+
+/// `track --plot`: the chart of the `--client-chart` client.
+public enum ClientChartFigure: FigureKind {
+    public static var help: ArgumentHelp {
+        ArgumentHelp("Write the --client-chart chart to this file (.svg, .pdf or .png).", valueName: "file")
     }
 }
