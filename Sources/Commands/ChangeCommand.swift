@@ -55,29 +55,18 @@ public struct ChangeCommand: AllianceSubcommand {
     @Option(name: .customLong("phq-post"), help: ArgumentHelp("PHQ-9 total at the end.", valueName: "col"))
     public var phqPost: String?
 
-    @Option(name: .customLong("gad-pre"), help: ArgumentHelp("GAD-7 total at the start.", valueName: "col"))
-    public var gadPre: String?
-
-    @Option(name: .customLong("gad-post"), help: ArgumentHelp("GAD-7 total at the end.", valueName: "col"))
-    public var gadPost: String?
-
-    @Option(name: .long, help: ArgumentHelp("Attended treatment sessions (rows below --min-sessions have not finished treatment).", valueName: "col"))
-    public var sessions: String?
-
-    @Option(name: .customLong("min-sessions"), help: ArgumentHelp("Sessions needed to have finished a course of treatment.", valueName: "n"))
-    public var minSessions: Double = 2
+    @OptionGroup public var treatment: TalkingTherapiesOptions
 
     @Option(name: .long, help: ArgumentHelp("Write every input row with the change columns appended to this CSV file.", valueName: "file.csv"))
     public var out: String?
 
     @OptionGroup public var figure: FigureOptions<JacobsonTruaxFigure>
 
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
@@ -90,8 +79,8 @@ public struct ChangeCommand: AllianceSubcommand {
     // MARK: Jacobson–Truax
 
     private func reliableChangeReport(in context: RunContext) throws -> CommandReport {
-        for (flag, value) in [("--phq-pre", phqPre), ("--phq-post", phqPost), ("--gad-pre", gadPre),
-                              ("--gad-post", gadPost), ("--sessions", sessions)] where value != nil {
+        for (flag, value) in [("--phq-pre", phqPre), ("--phq-post", phqPost), ("--gad-pre", treatment.gadPre),
+                              ("--gad-post", treatment.gadPost), ("--sessions", treatment.sessions)] where value != nil {
             throw CLIError.usage("\(flag) belongs to --nhs-talking-therapies")
         }
         guard let pre, let post else { throw CLIError.usage("give --pre COL and --post COL") }
@@ -151,13 +140,13 @@ public struct ChangeCommand: AllianceSubcommand {
             throw CLIError.usage("--sd, --reliability and --cutoff do not apply to --nhs-talking-therapies")
         }
         if figure.plot != nil { throw CLIError.usage("--plot draws the Jacobson-Truax plot; it needs --pre and --post") }
-        guard let phqPre, let phqPost, let gadPre, let gadPost else {
+        guard let phqPre, let phqPost, let gadPre = treatment.gadPre, let gadPost = treatment.gadPost else {
             throw CLIError.usage("--nhs-talking-therapies needs --phq-pre, --phq-post, --gad-pre and --gad-post")
         }
-        guard minSessions >= 0 else { throw CLIError.usage("--min-sessions must be 0 or more") }
+        try treatment.checkMinimumSessions()
         let data = try input.load(in: context)
         var thresholds = TalkingTherapiesThresholds.nhs
-        thresholds.minimumSessions = minSessions
+        thresholds.minimumSessions = treatment.minSessions
         let outcomes: TalkingTherapiesOutcomes
         do {
             outcomes = try talkingTherapiesOutcomes(
@@ -165,7 +154,7 @@ public struct ChangeCommand: AllianceSubcommand {
                 phq9Post: try numericColumn(phqPost, flag: "--phq-post", in: data),
                 gad7Pre: try numericColumn(gadPre, flag: "--gad-pre", in: data),
                 gad7Post: try numericColumn(gadPost, flag: "--gad-post", in: data),
-                sessions: try sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
+                sessions: try treatment.sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
                 thresholds: thresholds)
         } catch let error as TalkingTherapiesError {
             throw CLIError.data("\(data.path): \(error.description)")
@@ -173,7 +162,7 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out {
             try writeRows(data, adding: outcomes.rowColumns, to: out, in: context)
         }
-        return CommandReport(outcomes.report(sessionsGiven: sessions != nil, out: out, data: data.provenance))
+        return CommandReport(outcomes.report(sessionsGiven: treatment.sessions != nil, out: out, data: data.provenance))
     }
 
     // MARK: shared

@@ -30,8 +30,7 @@ public struct PlotOutputOptions: ParsableArguments {
     @Option(name: .customLong("min-cell"), help: "Groups (--by) with fewer rows are merged into 'other (suppressed)'.")
     public var minCell: Int = SmallCells.defaultMinimum
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     @OptionGroup public var labels: LabelOptions
 
@@ -42,7 +41,7 @@ public struct PlotOutputOptions: ParsableArguments {
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be at least 1 (got \(minCell))") }
     }
 
-    var summaryOptions: OutputOptions { OutputOptions(format: format, out: nil) }
+    var summaryOptions: OutputOptions { summary.outputOptions }
 }
 
 /// The DESIGN.md §9 default for the smallest group that may be shown on its own.

@@ -48,12 +48,11 @@ public struct SimulateCommand: AllianceSubcommand {
     @Option(name: .customLong("max-sessions"), help: "Maximum sessions offered to a client (at least 4).")
     public var maxSessions: Int = SimulationParameters().maxSessions
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     var parameters: SimulationParameters {
         SimulationParameters(
