@@ -74,15 +74,18 @@ public struct SimulateCommand: AllianceSubcommand {
             throw CLIError.usage(error.description)
         }
         context.recordSeed(p.seed)
+        let paths = try writeFiles([("clinic.csv", study.clientCSV()), ("sessions.csv", study.sessionCSV())], in: context)
+        return CommandReport(study.report(clinicFile: paths[0], sessionsFile: paths[1]))
+    }
+
+    /// Writes each (name, text) into the `--out` directory, created if missing; returns the paths as reports name them.
+    func writeFiles(_ files: [(name: String, text: String)], in context: RunContext) throws -> [String] {
         let directory = context.resolveOutput(out)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw CLIError(.cannotCreate, "cannot create the output directory \(directory): \(error.localizedDescription)")
         }
-        let clinicPath = try context.writeFile(study.clientCSV(), to: (directory as NSString).appendingPathComponent("clinic.csv"))
-        let sessionsPath = try context.writeFile(study.sessionCSV(), to: (directory as NSString).appendingPathComponent("sessions.csv"))
-
-        return CommandReport(study.report(clinicFile: clinicPath, sessionsFile: sessionsPath))
+        return try files.map { try context.writeFile($0.text, to: (directory as NSString).appendingPathComponent($0.name)) }
     }
 }
