@@ -76,9 +76,7 @@ public struct LabelOptions: ParsableArguments {
     /// Reads a labels file (resolved as an input, recorded with its hash). Errors: 66 when it cannot be read,
     /// 65 naming the file and line when a row is malformed.
     static func readFile(_ file: String, in context: RunContext) throws -> VariableLabels {
-        let path = context.resolveInput(file)
-        let bytes = try DataInput.readBytes(path)
-        context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
+        let (path, bytes) = try context.readSideInput(file)
         do {
             return try VariableLabels.read(bytes, file: path)
         } catch {

@@ -47,12 +47,8 @@ public struct PredictCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("predict writes CSV: give --out a file name ending in .csv (got '\(out)')")
         }
-        let fitPath = context.resolveInput(fit)
-        let bytes = try DataInput.readBytes(fitPath)
-        context.recordInput(path: fitPath, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-        let json: JSONValue
-        do { json = try JSONValue(parsing: bytes) } catch {
-            throw CLIError.data("\(fit): not a JSON fit result (\(error.description)); write one with `alliance fit … --format json --out fit.json`")
+        let json = try context.readJSONSideInput(fit) {
+            "\(fit): not a JSON fit result (\($0)); write one with `alliance fit … --format json --out fit.json`"
         }
         let saved: SavedRegression
         do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }
