@@ -32,12 +32,11 @@ public struct PredictCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write the input columns plus fit, se_fit, lower and upper to this CSV file.")
     public var out: String?
 
-    @Option(name: .long, help: "Format of the report on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         guard let kind = PredictionInterval(rawValue: interval.lowercased()) else {
