@@ -169,9 +169,7 @@ public struct ChangeCommand: AllianceSubcommand {
 
     private func numericColumn(_ name: String, flag: String, in data: LoadedData) throws -> [Double?] {
         guard let column = data.table.column(named: name) else {
-            let near = data.table.nearestNames(to: name)
-            throw CLIError.usage("\(flag): no column named '\(name)' in \(data.path)"
-                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            throw CLIError.usage("\(flag): no column named '\(name)' in \(data.path)" + data.table.suggestionHint(for: name))
         }
         guard let values = optionalValues(of: column) else {
             throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric")

@@ -58,9 +58,7 @@ public struct LabelOptions: ParsableArguments {
         if let labelsFile { labels = labels.overridden(by: try Self.readFile(labelsFile, in: context)) }
         for name in options.entries.keys.sorted() where data.table.column(named: name) == nil && !produced.contains(name)
             && !name.contains(where: { "[(:`".contains($0) }) {
-            let near = data.table.nearestNames(to: name)
-            context.warn("--label '\(name)' names no column in \(data.path)"
-                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)")
+            context.warn("--label '\(name)' names no column in \(data.path)" + data.table.suggestionHint(for: name)
                 + "; it is used only for a term of that name")
         }
         return labels.overridden(by: options)
