@@ -37,17 +37,7 @@ public struct AuditCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Instrument of --pre/--post (phq-9, gad-7, or a key with a cut-off and reliable change).", valueName: "id"))
     public var instrument: String
 
-    @Option(name: .customLong("gad-pre"), help: ArgumentHelp("GAD-7 at the start (with --instrument phq-9: paired definitions).", valueName: "col"))
-    public var gadPre: String?
-
-    @Option(name: .customLong("gad-post"), help: ArgumentHelp("GAD-7 at the end.", valueName: "col"))
-    public var gadPost: String?
-
-    @Option(name: .long, help: ArgumentHelp("Attended treatment sessions (below --min-sessions: not finished).", valueName: "col"))
-    public var sessions: String?
-
-    @Option(name: .customLong("min-sessions"), help: ArgumentHelp("Sessions needed to have finished treatment.", valueName: "n"))
-    public var minSessions: Double = 2
+    @OptionGroup public var treatment: TalkingTherapiesOptions
 
     @Option(name: .long, help: ArgumentHelp("Case-mix terms of the therapist-effects model (default: the --pre column).", valueName: "terms"))
     public var casemix: String?
@@ -70,19 +60,19 @@ public struct AuditCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("The HTML report; FILE.md and FILE.json are written beside it.", valueName: "audit.html"))
     public var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         guard out.lowercased().hasSuffix(".html") else {
             throw CLIError.usage("audit --out names the HTML report: give a file name ending in .html (got '\(out)'); the .md and .json are written beside it")
         }
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be at least 1, got \(minCell)") }
-        guard minSessions >= 0 else { throw CLIError.usage("--min-sessions must be 0 or more") }
+        try treatment.checkMinimumSessions()
+        let (gadPre, gadPost, sessions, minSessions) = (treatment.gadPre, treatment.gadPost, treatment.sessions, treatment.minSessions)
         guard (gadPre == nil) == (gadPost == nil) else { throw CLIError.usage("--gad-pre and --gad-post go together") }
         let key = try InstrumentSelection(instrument: instrument, keyFile: nil).key(in: context)
         guard let key else { throw CLIError.usage("give --instrument ID") }
@@ -187,11 +177,11 @@ public struct AuditCommand: AllianceSubcommand {
     /// byte-identical under every kernel.
     private func manifest(_ data: LoadedData) -> JSONValue {
         var arguments = ["audit", input.file, "--therapist", therapist, "--pre", pre, "--post", post, "--instrument", instrument]
-        for (flag, value) in [("--gad-pre", gadPre), ("--gad-post", gadPost), ("--sessions", sessions), ("--casemix", casemix),
+        for (flag, value) in [("--gad-pre", treatment.gadPre), ("--gad-post", treatment.gadPost), ("--sessions", treatment.sessions), ("--casemix", casemix),
                               ("--service", service), ("--period", period), ("--dropout", dropout), ("--alliance", alliance)] {
             if let value { arguments += [flag, value] }
         }
-        if sessions != nil { arguments += ["--min-sessions", PlotNumber.text(minSessions)] }
+        if treatment.sessions != nil { arguments += ["--min-sessions", PlotNumber.text(treatment.minSessions)] }
         arguments += ["--min-cell", String(minCell), "--out", out]
         return .object([
             ("alliance_version", .string(AllianceVersion.string)),

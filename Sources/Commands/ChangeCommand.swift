@@ -55,47 +55,32 @@ public struct ChangeCommand: AllianceSubcommand {
     @Option(name: .customLong("phq-post"), help: ArgumentHelp("PHQ-9 total at the end.", valueName: "col"))
     public var phqPost: String?
 
-    @Option(name: .customLong("gad-pre"), help: ArgumentHelp("GAD-7 total at the start.", valueName: "col"))
-    public var gadPre: String?
-
-    @Option(name: .customLong("gad-post"), help: ArgumentHelp("GAD-7 total at the end.", valueName: "col"))
-    public var gadPost: String?
-
-    @Option(name: .long, help: ArgumentHelp("Attended treatment sessions (rows below --min-sessions have not finished treatment).", valueName: "col"))
-    public var sessions: String?
-
-    @Option(name: .customLong("min-sessions"), help: ArgumentHelp("Sessions needed to have finished a course of treatment.", valueName: "n"))
-    public var minSessions: Double = 2
+    @OptionGroup public var treatment: TalkingTherapiesOptions
 
     @Option(name: .long, help: ArgumentHelp("Write every input row with the change columns appended to this CSV file.", valueName: "file.csv"))
     public var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg"))
-    public var plot: String?
+    @OptionGroup public var figure: FigureOptions<JacobsonTruaxFigure>
 
-    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
-
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("change --out writes the rows as CSV: give a file name ending in .csv (got '\(out)')")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         return talkingTherapies ? try talkingTherapiesReport(in: context) : try reliableChangeReport(in: context)
     }
 
     // MARK: Jacobson–Truax
 
     private func reliableChangeReport(in context: RunContext) throws -> CommandReport {
-        for (flag, value) in [("--phq-pre", phqPre), ("--phq-post", phqPost), ("--gad-pre", gadPre),
-                              ("--gad-post", gadPost), ("--sessions", sessions)] where value != nil {
+        for (flag, value) in [("--phq-pre", phqPre), ("--phq-post", phqPost), ("--gad-pre", treatment.gadPre),
+                              ("--gad-post", treatment.gadPost), ("--sessions", treatment.sessions)] where value != nil {
             throw CLIError.usage("\(flag) belongs to --nhs-talking-therapies")
         }
         guard let pre, let post else { throw CLIError.usage("give --pre COL and --post COL") }
@@ -127,11 +112,11 @@ public struct ChangeCommand: AllianceSubcommand {
             try writeRows(data, adding: result.rowColumns, to: out, in: context)
         }
         let report = result.report(pre: (pre, before), post: (post, after), instrument: scoringKey?.id, sd: sd,
-                                   reliability: reliability, out: out, plot: plot, data: data.provenance,
+                                   reliability: reliability, out: out, plot: figure.plot, data: data.provenance,
                                    labels: labels)
         var figures: [String] = []
-        if let plot, let figure = report.plots.first {
-            figures.append(try context.writeFigure(figure, to: plot, dpi: dpi))
+        if let plot = figure.plot, let jacobsonTruax = report.plots.first {
+            figures.append(try figure.write(jacobsonTruax, to: plot, in: context))
         }
         return CommandReport(report, figures: figures)
     }
@@ -154,14 +139,14 @@ public struct ChangeCommand: AllianceSubcommand {
         if sd != nil || reliability != nil || cutoff != nil {
             throw CLIError.usage("--sd, --reliability and --cutoff do not apply to --nhs-talking-therapies")
         }
-        if plot != nil { throw CLIError.usage("--plot draws the Jacobson-Truax plot; it needs --pre and --post") }
-        guard let phqPre, let phqPost, let gadPre, let gadPost else {
+        if figure.plot != nil { throw CLIError.usage("--plot draws the Jacobson-Truax plot; it needs --pre and --post") }
+        guard let phqPre, let phqPost, let gadPre = treatment.gadPre, let gadPost = treatment.gadPost else {
             throw CLIError.usage("--nhs-talking-therapies needs --phq-pre, --phq-post, --gad-pre and --gad-post")
         }
-        guard minSessions >= 0 else { throw CLIError.usage("--min-sessions must be 0 or more") }
+        try treatment.checkMinimumSessions()
         let data = try input.load(in: context)
         var thresholds = TalkingTherapiesThresholds.nhs
-        thresholds.minimumSessions = minSessions
+        thresholds.minimumSessions = treatment.minSessions
         let outcomes: TalkingTherapiesOutcomes
         do {
             outcomes = try talkingTherapiesOutcomes(
@@ -169,7 +154,7 @@ public struct ChangeCommand: AllianceSubcommand {
                 phq9Post: try numericColumn(phqPost, flag: "--phq-post", in: data),
                 gad7Pre: try numericColumn(gadPre, flag: "--gad-pre", in: data),
                 gad7Post: try numericColumn(gadPost, flag: "--gad-post", in: data),
-                sessions: try sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
+                sessions: try treatment.sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
                 thresholds: thresholds)
         } catch let error as TalkingTherapiesError {
             throw CLIError.data("\(data.path): \(error.description)")
@@ -177,16 +162,14 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out {
             try writeRows(data, adding: outcomes.rowColumns, to: out, in: context)
         }
-        return CommandReport(outcomes.report(sessionsGiven: sessions != nil, out: out, data: data.provenance))
+        return CommandReport(outcomes.report(sessionsGiven: treatment.sessions != nil, out: out, data: data.provenance))
     }
 
     // MARK: shared
 
     private func numericColumn(_ name: String, flag: String, in data: LoadedData) throws -> [Double?] {
         guard let column = data.table.column(named: name) else {
-            let near = data.table.nearestNames(to: name)
-            throw CLIError.usage("\(flag): no column named '\(name)' in \(data.path)"
-                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            throw CLIError.usage("\(flag): no column named '\(name)' in \(data.path)" + data.table.suggestionHint(for: name))
         }
         guard let values = optionalValues(of: column) else {
             throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric")
@@ -206,5 +189,12 @@ public struct ChangeCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error.description)")
         }
         return try context.writeFile(TableCSVWriter.csv(table), to: path)
+    }
+}
+
+/// `change --plot`: the Jacobson–Truax plot.
+public enum JacobsonTruaxFigure: FigureKind {
+    public static var help: ArgumentHelp {
+        ArgumentHelp("Write the Jacobson-Truax plot to this file (.svg, .pdf or .png).", valueName: "file.svg")
     }
 }

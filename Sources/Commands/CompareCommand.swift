@@ -42,12 +42,8 @@ public struct CompareCommand: AllianceSubcommand {
         var models: [ComparedModel] = []
         var calls: [String: [String]] = [:]
         for file in fits {
-            let path = context.resolveInput(file)
-            let bytes = try DataInput.readBytes(path)
-            context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-            let json: JSONValue
-            do { json = try JSONValue(parsing: bytes) } catch {
-                throw CLIError.data("\(file): not a JSON fit result (\(error.description)); write one with `alliance fit … --format json --out \(file)`")
+            let json = try context.readJSONSideInput(file) {
+                "\(file): not a JSON fit result (\($0)); write one with `alliance fit … --format json --out \(file)`"
             }
             do { models.append(try ComparedModel(json: json, name: file)) } catch { throw CLIError.data(error.description) }
             if let call = json["call"]?.arrayValue?.compactMap(\.stringValue) { calls[file] = call }

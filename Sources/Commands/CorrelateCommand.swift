@@ -38,11 +38,7 @@ public struct CorrelateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Confidence level of the intervals.")
     public var level: Double = 0.95
 
-    @Option(name: .long, help: "Write a heatmap of the correlations to this file (.svg, .pdf or .png).")
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of a PNG --plot in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<CorrelationHeatmapFigure>
 
     @OptionGroup public var labelOptions: LabelOptions
 
@@ -71,7 +67,7 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.usage("partial Kendall correlations are not supported; use --method pearson or spearman")
         }
         try labelOptions.checkSyntax()
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let columns = try (names + controls).map { try numericValues(data, $0) }
@@ -84,11 +80,11 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error)")
         }
         let used = listwise ? (0..<data.table.rowCount).filter { row in columns.allSatisfy { $0[row] != nil } }.count : nil
-        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: plot, data: data.provenance,
+        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: figure.plot, data: data.provenance,
                                    labels: labels)
         var figures: [String] = []
-        if let plot, let heatmap = report.plots.first {
-            figures.append(try context.writeFigure(heatmap, to: plot, dpi: dpi))
+        if let plot = figure.plot, let heatmap = report.plots.first {
+            figures.append(try figure.write(heatmap, to: plot, in: context))
         }
         return CommandReport(report, figures: figures)
     }
@@ -109,4 +105,9 @@ public struct CorrelateCommand: AllianceSubcommand {
         }
         return (0..<numeric.count).map { numeric[$0] }
     }
+}
+
+/// `correlate --plot`: the heatmap of the correlations.
+public enum CorrelationHeatmapFigure: FigureKind {
+    public static var help: ArgumentHelp { "Write a heatmap of the correlations to this file (.svg, .pdf or .png)." }
 }

@@ -126,9 +126,7 @@ public struct DataInput: ParsableArguments {
                 $0.trimmingCharacters(in: .whitespaces)
             }
             guard let j = columns.firstIndex(where: { $0.name == name }) else {
-                let near = table.nearestNames(to: name)
-                throw CLIError.usage("--levels '\(name)' names no column in \(path)" +
-                    (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+                throw CLIError.usage("--levels '\(name)' names no column in \(path)" + table.suggestionHint(for: name))
             }
             guard let categorical = columns[j].categorical else {
                 throw CLIError.usage("--levels: column '\(name)' is numeric; level orders apply to categorical columns")
@@ -171,9 +169,7 @@ public struct DataInput: ParsableArguments {
     private func identifierGuard(for table: Table, path: String) throws -> IdentifierGuard {
         let unknownAllowed = allowColumns.filter { table.column(named: $0) == nil }
         if let name = unknownAllowed.first {
-            let near = table.nearestNames(to: name)
-            throw CLIError.usage("--allow-column '\(name)' names no column in \(path)" +
-                (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            throw CLIError.usage("--allow-column '\(name)' names no column in \(path)" + table.suggestionHint(for: name))
         }
         return IdentifierGuard(allowedColumns: Set(allowColumns))
     }

@@ -36,17 +36,16 @@ enum DataStepSupport {
     }
 }
 
-/// `--out FILE.csv` (required: a data step's product is its table) and `--format` of the report on standard output,
-/// shared by `transform`, `reshape` and `aggregate`.
+/// `--out FILE.csv` (required: a data step's product is its table) and `--format` of the summary on standard output,
+/// shared by `transform`, `reshape`, `aggregate` and `survival-data`.
 public struct DataStepOutput: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the resulting data to this CSV file (atomically).", valueName: "file.csv"))
     public var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Format of the report on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    /// The report goes to standard output in `format`; `out` is the data.
-    var reportOptions: OutputOptions { OutputOptions(format: format, out: nil) }
+    /// The report goes to standard output in `--format`; `out` is the data.
+    var reportOptions: OutputOptions { summary.outputOptions }
 }

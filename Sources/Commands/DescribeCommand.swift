@@ -74,9 +74,7 @@ public struct DescribeCommand: AllianceSubcommand {
     /// `--by COL`: numeric columns summarised per group (DataTable), small groups suppressed (Privacy).
     private func grouped(by: String, data: LoadedData, labels: VariableLabels) throws -> CommandReport {
         guard let groupColumn = data.table.column(named: by) else {
-            let near = data.table.nearestNames(to: by)
-            throw CLIError.usage("--by '\(by)' names no column in \(data.path)"
-                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            throw CLIError.usage("--by '\(by)' names no column in \(data.path)" + data.table.suggestionHint(for: by))
         }
         let summary = summarize(data.table, by: GroupingFactor(groupColumn), excluding: [by])
         do {

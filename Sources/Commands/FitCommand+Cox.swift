@@ -18,7 +18,7 @@ extension FitCommand {
         guard let tieMethod = CoxTies(rawValue: (ties ?? "efron").lowercased()) else {
             throw CLIError.usage("unknown --ties '\(ties ?? "")'; use efron (the default, as coxph) or breslow")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
@@ -34,13 +34,8 @@ extension FitCommand {
             throw FitCommand.cliError(.formula(error), file: data.path)
         }
         let report = result.report(data: data.provenance, labels: labels)
-        var figures: [String] = []
-        if let plot, let hazardRatios = report.plots.first {
-            figures.append(try context.writeFigure(hazardRatios, to: plot, dpi: dpi))
-            for (suffix, figure) in result.schoenfeldPlots(labels: labels) {
-                figures.append(try context.writeFigure(figure, to: FigureOutput.companion(of: plot, suffix: suffix), dpi: dpi))
-            }
-        }
+        // The hazard ratios, with the scaled Schoenfeld residual plots (--zph) beside them: F-zph-TERM.svg, ….
+        let figures = try figure.write(report.plots.first, companions: { result.schoenfeldPlots(labels: labels) }, in: context)
         return CommandReport(report, figures: figures)
     }
 }

@@ -10,20 +10,15 @@ extension FitCommand {
         if exportOptions.exportSummary != nil {
             throw CLIError.usage("--export-summary is not available for GLMMs yet: export each site's fixed effects with `--format json` and pool them with `alliance meta --measure generic`")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         try labelOptions.checkSyntax()
         let (result, data) = try fitGLMM(family, in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         var report = result.report(exponentiate: exponentiate, data: data.provenance, labels: labels)
         report.json = Self.addingCall(glmmCallArguments, to: report.json)
         var figures: [String] = []
-        if let plot, let coefficients = report.plots.first {
-            figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
-            // Caterpillar plots beside the coefficient plot, as `fit lmm`: F-ranef.svg, or F-ranef-GROUP-EFFECT.svg, ….
-            for (name, caterpillar) in result.caterpillarPlots() {
-                figures.append(try context.writeFigure(caterpillar, to: FigureOutput.companion(of: plot, suffix: name), dpi: dpi))
-            }
-        }
+        // Caterpillar plots beside the coefficient plot, as `fit lmm`: F-ranef.svg, or F-ranef-GROUP-EFFECT.svg, ….
+        figures += try figure.write(report.plots.first, companions: { result.caterpillarPlots() }, in: context)
         if let ranef {
             figures.append(try context.writeFile(result.conditionalModesTable().rendered(as: .csv), to: ranef))
         }

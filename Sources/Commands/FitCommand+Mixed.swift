@@ -7,19 +7,14 @@ import Reporting
 extension FitCommand {
     func executeMixed(in context: RunContext) throws -> CommandReport {
         try labelOptions.checkSyntax()
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         let (result, data) = try fitMixed(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         var report = result.report(data: data.provenance, labels: labels)
         report.json = Self.addingCall(callArguments, to: report.json)
         var figures = try exportOptions.write(result, data: data, in: context)
-        if let plot, let coefficients = report.plots.first {
-            figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
-            // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….
-            for (name, caterpillar) in result.caterpillarPlots() {
-                figures.append(try context.writeFigure(caterpillar, to: FigureOutput.companion(of: plot, suffix: name), dpi: dpi))
-            }
-        }
+        // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….
+        figures += try figure.write(report.plots.first, companions: { result.caterpillarPlots() }, in: context)
         if let ranef {
             figures.append(try context.writeFile(result.conditionalModesTable().rendered(as: .csv), to: ranef))
         }

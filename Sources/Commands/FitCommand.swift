@@ -69,11 +69,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .customLong("ref"), help: "Reference level of a categorical predictor, as column=level (repeatable).")
     public var references: [String] = []
 
-    @Option(name: .long, help: "Also write a coefficient plot to this file (.svg, .pdf or .png), and diagnostics beside it named from its stem (F-residuals and F-qq for ols, F-binned for logit, F-observed for counts; for lmm the caterpillar plot F-ranef).")
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<CoefficientFigure>
 
     @Flag(name: .long, help: "lmm: fit by maximum likelihood instead of REML.")
     public var ml: Bool = false
@@ -134,9 +130,9 @@ public struct FitCommand: AllianceSubcommand {
         guard let kind = ModelKind(rawValue: model.lowercased()) else {
             throw CLIError.usage("unknown model '\(model)'; use \(Self.modelKindList)")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         var options = try regressionOptions()
-        options.diagnostics = plot != nil && kind == .ols
+        options.diagnostics = figure.plot != nil && kind == .ols
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
@@ -149,13 +145,8 @@ public struct FitCommand: AllianceSubcommand {
         let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance,
                                    labels: labels)
         var figures = try exportOptions.write(result, data: data, in: context)
-        if let plot, let coefficients = report.plots.first {
-            // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
-            figures.append(try context.writeFigure(coefficients, to: plot, dpi: dpi))
-            for (suffix, diagnostic) in result.diagnosticPlots(dataFile: data.path) {
-                figures.append(try context.writeFigure(diagnostic, to: FigureOutput.companion(of: plot, suffix: suffix), dpi: dpi))
-            }
-        }
+        // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …
+        figures += try figure.write(report.plots.first, companions: { result.diagnosticPlots(dataFile: data.path) }, in: context)
         return CommandReport(report, figures: figures)
     }
 
@@ -208,5 +199,12 @@ public struct FitCommand: AllianceSubcommand {
         default:
             return CLIError.data("\(file): cannot \(action): \(error.description)")
         }
+    }
+}
+
+/// `fit --plot`: the coefficient plot, with its diagnostics beside it.
+public enum CoefficientFigure: FigureKind {
+    public static var help: ArgumentHelp {
+        "Also write a coefficient plot to this file (.svg, .pdf or .png), and diagnostics beside it named from its stem (F-residuals and F-qq for ols, F-binned for logit, F-observed for counts; for lmm the caterpillar plot F-ranef)."
     }
 }

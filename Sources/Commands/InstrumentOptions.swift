@@ -14,9 +14,7 @@ struct InstrumentSelection {
     /// file; 65 for a malformed key.
     func key(in context: RunContext) throws -> ScoringKey? {
         if let keyFile {
-            let path = context.resolveInput(keyFile)
-            let bytes = try DataInput.readBytes(path)
-            context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
+            let (path, bytes) = try context.readSideInput(keyFile)
             let key: ScoringKey
             do { key = try ScoringKey.decode(Data(bytes), origin: path) } catch {
                 throw CLIError.data(error.description)

@@ -58,9 +58,7 @@ public struct LabelOptions: ParsableArguments {
         if let labelsFile { labels = labels.overridden(by: try Self.readFile(labelsFile, in: context)) }
         for name in options.entries.keys.sorted() where data.table.column(named: name) == nil && !produced.contains(name)
             && !name.contains(where: { "[(:`".contains($0) }) {
-            let near = data.table.nearestNames(to: name)
-            context.warn("--label '\(name)' names no column in \(data.path)"
-                + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)")
+            context.warn("--label '\(name)' names no column in \(data.path)" + data.table.suggestionHint(for: name)
                 + "; it is used only for a term of that name")
         }
         return labels.overridden(by: options)
@@ -76,9 +74,7 @@ public struct LabelOptions: ParsableArguments {
     /// Reads a labels file (resolved as an input, recorded with its hash). Errors: 66 when it cannot be read,
     /// 65 naming the file and line when a row is malformed.
     static func readFile(_ file: String, in context: RunContext) throws -> VariableLabels {
-        let path = context.resolveInput(file)
-        let bytes = try DataInput.readBytes(path)
-        context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
+        let (path, bytes) = try context.readSideInput(file)
         do {
             return try VariableLabels.read(bytes, file: path)
         } catch {

@@ -70,8 +70,7 @@ public struct MetaCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write a funnel plot (.svg, .pdf or .png); adds Egger's test.")
     public var funnel: String?
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var resolution: FigureResolution
 
     @Option(name: .long, help: "Confidence level.")
     public var level: Double = 0.95
@@ -124,8 +123,8 @@ public struct MetaCommand: AllianceSubcommand {
         }
         if trimfill && mods != nil { throw CLIError.usage("--trimfill applies to models without --mods (as metafor's trimfill)") }
 
-        try FigureOutput.validate(forest, option: "--forest", dpi: dpi)
-        try FigureOutput.validate(funnel, option: "--funnel", dpi: dpi)
+        try resolution.check(forest, option: "--forest")
+        try resolution.check(funnel, option: "--funnel")
         let data = try input.load(in: context)
         let table = data.table
         var columns: [[Double?]] = []
@@ -186,8 +185,8 @@ public struct MetaCommand: AllianceSubcommand {
         report.warnings = warnings + report.warnings
         var figures: [String] = []
         var plots = report.plots[...]
-        if let forest, let plot = plots.popFirst() { figures.append(try context.writeFigure(plot, to: forest, dpi: dpi, option: "--forest")) }
-        if let funnel, let plot = plots.popFirst() { figures.append(try context.writeFigure(plot, to: funnel, dpi: dpi, option: "--funnel")) }
+        if let forest, let plot = plots.popFirst() { figures.append(try resolution.write(plot, to: forest, option: "--forest", in: context)) }
+        if let funnel, let plot = plots.popFirst() { figures.append(try resolution.write(plot, to: funnel, option: "--funnel", in: context)) }
         return CommandReport(report, figures: figures)
     }
 

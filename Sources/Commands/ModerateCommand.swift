@@ -40,11 +40,7 @@ public struct ModerateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Confidence level of the intervals (and 1 − α of the Johnson–Neyman test).")
     public var level: Double = 0.95
 
-    @Option(name: .long, help: "Write the simple-slopes plot (.svg, .pdf or .png).")
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<SimpleSlopesFigure>
 
     @OptionGroup public var output: OutputOptions
 
@@ -59,7 +55,7 @@ public struct ModerateCommand: AllianceSubcommand {
         guard level > 0 && level < 1 else { throw CLIError.usage("--level must be between 0 and 1, e.g. 0.95") }
         let spec = ModerationSpecification(x: xName, w: wName, y: yName, covariates: CorrelateCommand.list(covariates ?? ""),
                                            probes: probeRule, level: level)
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         let data = try input.load(in: context)
         let result: ModerationResult
         do {
@@ -69,9 +65,14 @@ public struct ModerateCommand: AllianceSubcommand {
         }
         let report = result.report(data: data.provenance, johnsonNeyman: jn)
         var figures: [String] = []
-        if let plot, let slopes = report.plots.first {
-            figures.append(try context.writeFigure(slopes, to: plot, dpi: dpi))
+        if let plot = figure.plot, let slopes = report.plots.first {
+            figures.append(try figure.write(slopes, to: plot, in: context))
         }
         return CommandReport(report, figures: figures)
     }
+}
+
+/// `moderate --plot`: the simple slopes.
+public enum SimpleSlopesFigure: FigureKind {
+    public static var help: ArgumentHelp { "Write the simple-slopes plot (.svg, .pdf or .png)." }
 }

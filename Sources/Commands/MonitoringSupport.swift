@@ -5,9 +5,7 @@ import Models
 /// Column look-ups shared by `track`, `ruptures` and `audit`: each error names the option, the column and the file.
 enum MonitoringColumns {
     static func missing(_ name: String, flag: String, in data: LoadedData) -> CLIError {
-        let near = data.table.nearestNames(to: name)
-        return CLIError.usage("\(flag): no column named '\(name)' in \(data.path)"
-            + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+        CLIError.usage("\(flag): no column named '\(name)' in \(data.path)" + data.table.suggestionHint(for: name))
     }
 
     static func numeric(_ name: String, flag: String, in data: LoadedData) throws -> [Double?] {

@@ -22,8 +22,7 @@ public struct PlotOutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the plot to this file: .svg, .pdf or .png, by extension.", valueName: "file.svg"))
     public var out: String
 
-    @Option(name: .long, help: "Resolution of a PNG plot in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var resolution: FigureResolution
 
     @Option(name: .long, help: "Title of the plot (default: describes the variables).")
     public var title: String?
@@ -31,19 +30,18 @@ public struct PlotOutputOptions: ParsableArguments {
     @Option(name: .customLong("min-cell"), help: "Groups (--by) with fewer rows are merged into 'other (suppressed)'.")
     public var minCell: Int = SmallCells.defaultMinimum
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     @OptionGroup public var labels: LabelOptions
 
     public init() {}
 
     func validate(command: String) throws {
-        try FigureOutput.validate(out, option: "--out", dpi: dpi)
+        try resolution.check(out, option: "--out")
         guard minCell >= 1 else { throw CLIError.usage("--min-cell must be at least 1 (got \(minCell))") }
     }
 
-    var summaryOptions: OutputOptions { OutputOptions(format: format, out: nil) }
+    var summaryOptions: OutputOptions { summary.outputOptions }
 }
 
 /// The DESIGN.md §9 default for the smallest group that may be shown on its own.

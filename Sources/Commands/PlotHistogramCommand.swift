@@ -67,7 +67,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let report = histogram.report(x: xName, by: groupName, groups: grouping, minCell: minCell, title: plotOptions.title,
                                       figure: plotOptions.out, dropped: data.table.rowCount - complete.count,
                                       data: data.provenance, labels: labels)
-        let written = try context.writeFigure(report.plots[0], to: plotOptions.out, dpi: plotOptions.dpi, option: "--out")
+        let written = try plotOptions.resolution.write(report.plots[0], to: plotOptions.out, option: "--out", in: context)
         return CommandReport(report, figures: [written])
     }
 

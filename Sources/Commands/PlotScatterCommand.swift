@@ -85,7 +85,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let report = scatter.report(fit: fit, level: level, minCell: minCell, title: plotOptions.title, figure: plotOptions.out,
                                     dropped: data.table.rowCount - complete.count, data: data.provenance,
                                     labels: labels)
-        let written = try context.writeFigure(report.plots[0], to: plotOptions.out, dpi: plotOptions.dpi, option: "--out")
+        let written = try plotOptions.resolution.write(report.plots[0], to: plotOptions.out, option: "--out", in: context)
         return CommandReport(report, figures: [written])
     }
 

@@ -31,12 +31,8 @@ public struct PoolCommand: AllianceSubcommand {
         guard summaries.count >= 2 else { throw CLIError.usage("pool needs two or more site summaries, e.g. alliance pool site-a.json site-b.json") }
         var sites: [SiteSummary] = []
         for file in summaries {
-            let path = context.resolveInput(file)
-            let bytes = try DataInput.readBytes(path)
-            context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-            let json: JSONValue
-            do { json = try JSONValue(parsing: bytes) } catch {
-                throw CLIError.data("\(file): not JSON (\(error.description)); write site summaries with `alliance fit … --export-summary FILE`")
+            let json = try context.readJSONSideInput(file) {
+                "\(file): not JSON (\($0)); write site summaries with `alliance fit … --export-summary FILE`"
             }
             switch SiteSummary.parse(json) {
             case .success(let site): sites.append(site)

@@ -32,12 +32,11 @@ public struct PredictCommand: AllianceSubcommand {
     @Option(name: .long, help: "Write the input columns plus fit, se_fit, lower and upper to this CSV file.")
     public var out: String?
 
-    @Option(name: .long, help: "Format of the report on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         guard let kind = PredictionInterval(rawValue: interval.lowercased()) else {
@@ -47,12 +46,8 @@ public struct PredictCommand: AllianceSubcommand {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("predict writes CSV: give --out a file name ending in .csv (got '\(out)')")
         }
-        let fitPath = context.resolveInput(fit)
-        let bytes = try DataInput.readBytes(fitPath)
-        context.recordInput(path: fitPath, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-        let json: JSONValue
-        do { json = try JSONValue(parsing: bytes) } catch {
-            throw CLIError.data("\(fit): not a JSON fit result (\(error.description)); write one with `alliance fit … --format json --out fit.json`")
+        let json = try context.readJSONSideInput(fit) {
+            "\(fit): not a JSON fit result (\($0)); write one with `alliance fit … --format json --out fit.json`"
         }
         let saved: SavedRegression
         do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }

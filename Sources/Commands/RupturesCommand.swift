@@ -23,11 +23,7 @@ public struct RupturesCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: ArgumentHelp("Client identifier column.", valueName: "col"))
-    public var client: String
-
-    @Option(name: .long, help: ArgumentHelp("Session number column.", valueName: "col"))
-    public var session: String
+    @OptionGroup public var columns: SessionColumnOptions
 
     @Option(name: .long, help: ArgumentHelp("Session-level alliance score column (higher is better).", valueName: "col"))
     public var alliance: String
@@ -53,12 +49,11 @@ public struct RupturesCommand: AllianceSubcommand {
     @Option(name: .customLong("clients-out"), help: ArgumentHelp("Write per-client counts (ruptures, repairs, group) to this CSV file.", valueName: "clients.csv"))
     public var clientsOut: String?
 
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
@@ -72,14 +67,14 @@ public struct RupturesCommand: AllianceSubcommand {
         }
         let rule = RuptureRule(dropSD: dropSD, minimumDrop: minDrop, repairWindow: repairWindow, basis: basis)
         let data = try input.load(in: context)
-        let panel = try MonitoringColumns.panel(data, client: client, session: session, score: alliance, scoreFlag: "--alliance")
+        let panel = try columns.panel(data, score: alliance, scoreFlag: "--alliance")
         let result: RuptureResult
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {
             throw MonitoringColumns.cliError(error, file: data.path)
         }
         var test: RuptureRepairTest?
         if let outcome {
-            let symptoms = try MonitoringColumns.panel(data, client: client, session: session, score: outcome, scoreFlag: "--outcome")
+            let symptoms = try columns.panel(data, score: outcome, scoreFlag: "--outcome")
             var first: [String: Double] = [:], last: [String: Double] = [:]
             for c in 0..<symptoms.clientCount where symptoms.scores[c].count >= 2 {
                 first[symptoms.clients[c]] = symptoms.scores[c].first
@@ -103,7 +98,7 @@ public struct RupturesCommand: AllianceSubcommand {
             do { table = try result.clientsTable() } catch { throw CLIError.data("\(data.path): \(error)") }
             figures.append(try context.writeFile(TableCSVWriter.csv(table), to: clientsOut))
         }
-        let settings = RuptureSettings(client: client, session: session, alliance: alliance, outcome: outcome, out: out)
+        let settings = RuptureSettings(client: columns.client, session: columns.session, alliance: alliance, outcome: outcome, out: out)
         return CommandReport(result.report(settings: settings, test: test, data: data.provenance), figures: figures)
     }
 }

@@ -57,14 +57,13 @@ public struct ScoreCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Write the input columns plus the scores to this file (atomically): .csv, or SPSS .sav/.zsav or Stata .dta with the input's value and variable labels.", valueName: "file"))
     public var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     @OptionGroup public var labelOptions: LabelOptions
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         let policy = try invalidPolicy(invalid)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Simulation
 
 extension SimulateCommand {
@@ -18,13 +17,7 @@ extension SimulateCommand {
             throw CLIError.usage(error.description)
         }
         context.recordSeed(p.seed)
-        let directory = context.resolveOutput(out)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError(.cannotCreate, "cannot create the output directory \(directory): \(error.localizedDescription)")
-        }
-        let path = try context.writeFile(trial.csv(), to: (directory as NSString).appendingPathComponent("trial.csv"))
-        return CommandReport(trial.report(trialFile: path))
+        let paths = try writeFiles([("trial.csv", trial.csv())], in: context)
+        return CommandReport(trial.report(trialFile: paths[0]))
     }
 }

@@ -48,12 +48,11 @@ public struct SimulateCommand: AllianceSubcommand {
     @Option(name: .customLong("max-sessions"), help: "Maximum sessions offered to a client (at least 4).")
     public var maxSessions: Int = SimulationParameters().maxSessions
 
-    @Option(name: .long, help: "Format of the summary on standard output: text, json, csv, md, latex or html.")
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     var parameters: SimulationParameters {
         SimulationParameters(
@@ -75,15 +74,18 @@ public struct SimulateCommand: AllianceSubcommand {
             throw CLIError.usage(error.description)
         }
         context.recordSeed(p.seed)
+        let paths = try writeFiles([("clinic.csv", study.clientCSV()), ("sessions.csv", study.sessionCSV())], in: context)
+        return CommandReport(study.report(clinicFile: paths[0], sessionsFile: paths[1]))
+    }
+
+    /// Writes each (name, text) into the `--out` directory, created if missing; returns the paths as reports name them.
+    func writeFiles(_ files: [(name: String, text: String)], in context: RunContext) throws -> [String] {
         let directory = context.resolveOutput(out)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw CLIError(.cannotCreate, "cannot create the output directory \(directory): \(error.localizedDescription)")
         }
-        let clinicPath = try context.writeFile(study.clientCSV(), to: (directory as NSString).appendingPathComponent("clinic.csv"))
-        let sessionsPath = try context.writeFile(study.sessionCSV(), to: (directory as NSString).appendingPathComponent("sessions.csv"))
-
-        return CommandReport(study.report(clinicFile: clinicPath, sessionsFile: sessionsPath))
+        return try files.map { try context.writeFile($0.text, to: (directory as NSString).appendingPathComponent($0.name)) }
     }
 }

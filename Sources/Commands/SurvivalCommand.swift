@@ -46,11 +46,7 @@ public struct SurvivalCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Report survival at these times, e.g. 4,8,12.", valueName: "t1,t2,..."))
     public var at: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the Kaplan–Meier plot to this file (.svg, .pdf or .png).", valueName: "file"))
-    public var plot: String?
-
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
+    @OptionGroup public var figure: FigureOptions<KaplanMeierFigure>
 
     @OptionGroup public var output: OutputOptions
 
@@ -71,7 +67,7 @@ public struct SurvivalCommand: AllianceSubcommand {
                 times.append(t)
             }
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
@@ -82,9 +78,9 @@ public struct SurvivalCommand: AllianceSubcommand {
         } catch {
             throw Self.cliError(error, file: data.path, action: "estimate the survival curves")
         }
-        let report = analysis.report(data: data.provenance, plot: plot != nil, labels: labels)
+        let report = analysis.report(data: data.provenance, plot: figure.plot != nil, labels: labels)
         var figures: [String] = []
-        if let plot, let figure = report.plots.first { figures.append(try context.writeFigure(figure, to: plot, dpi: dpi)) }
+        if let plot = figure.plot, let kaplanMeier = report.plots.first { figures.append(try figure.write(kaplanMeier, to: plot, in: context)) }
         return CommandReport(report, figures: figures)
     }
 
@@ -99,4 +95,9 @@ public struct SurvivalCommand: AllianceSubcommand {
             return CLIError.data("\(file): cannot \(action): \(error.description)")
         }
     }
+}
+
+/// `survival --plot`: the Kaplan–Meier plot.
+public enum KaplanMeierFigure: FigureKind {
+    public static var help: ArgumentHelp { ArgumentHelp("Write the Kaplan–Meier plot to this file (.svg, .pdf or .png).", valueName: "file") }
 }

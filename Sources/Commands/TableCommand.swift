@@ -59,12 +59,8 @@ public struct TableCommand: AllianceSubcommand {
         let labels = try labelOptions.resolve(in: context)
         var models: [ModelTable.Model] = []
         for (file, name) in zip(results, headers) {
-            let path = context.resolveInput(file)
-            let bytes = try DataInput.readBytes(path)
-            context.recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
-            let json: JSONValue
-            do { json = try JSONValue(parsing: bytes) } catch {
-                throw CLIError.data("\(file): not a JSON model result (\(error.description)); write one with `alliance fit … --format json --out \(file)`")
+            let json = try context.readJSONSideInput(file) {
+                "\(file): not a JSON model result (\($0)); write one with `alliance fit … --format json --out \(file)`"
             }
             models.append(ModelTable.Model(name: name, file: file, json: json))
         }

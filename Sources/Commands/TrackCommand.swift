@@ -13,21 +13,17 @@ public struct TrackCommand: AllianceSubcommand {
         abstract: "Expected treatment response curves and not-on-track flags (Finch, Lambert & Schaalje 2001).",
         discussion: """
             Fits score ~ intake * log(session) + (log(session) | client) by REML on the sessions after each client's \
-            first (intake) session, in --reference FILE or else in the data itself (with a warning), and flags each \
-            session beyond the one-sided --coverage tolerance boundary as not on track. Sensitivity and specificity \
-            are for predicting no reliable improvement from intake to the last session (the key's criterion, or \
-            --reliable-change). --alliance COL adds the PCOMS rule: a session with the alliance (SRS) total below the \
-            key's alert cut-off is flagged. --out writes client, session, score, expected, boundary, flag.
+            first (intake) session (--session numbers at least 1; 1 = intake), in --reference FILE or else in the data \
+            itself (with a warning), and flags each session beyond the one-sided --coverage tolerance boundary as not on \
+            track. Sensitivity and specificity are for predicting no reliable improvement from intake to the last \
+            session (the key's criterion, or --reliable-change). --alliance COL adds the PCOMS rule: a session with the \
+            alliance (SRS) total below the key's alert cut-off is flagged. --out writes client, session, score, expected, boundary, flag.
             """
     )
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: ArgumentHelp("Client identifier column.", valueName: "col"))
-    public var client: String
-
-    @Option(name: .long, help: ArgumentHelp("Session number column (1 = intake; numbers at least 1).", valueName: "col"))
-    public var session: String
+    @OptionGroup public var columns: SessionColumnOptions
 
     @Option(name: .long, help: ArgumentHelp("Symptom score column (e.g. phq_9_total).", valueName: "col"))
     public var score: String
@@ -62,27 +58,22 @@ public struct TrackCommand: AllianceSubcommand {
     @Option(name: .customLong("client-chart"), help: ArgumentHelp("Chart this one client (with --plot).", valueName: "id"))
     public var clientChart: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the --client-chart chart to this file (.svg, .pdf or .png).", valueName: "file"))
-    public var plot: String?
+    @OptionGroup public var figure: FigureOptions<ClientChartFigure>
 
-    @Option(name: .long, help: "Resolution of PNG figures in dots per inch, for the figure's size at 96 px per inch.")
-    public var dpi: Double = 300
-
-    @Option(name: .long, help: ArgumentHelp("Format of the summary on standard output: text, json, csv, md, latex or html.", valueName: "format"))
-    public var format: String?
+    @OptionGroup public var summary: SummaryFormatOption
 
     public init() {}
 
-    public var outputOptions: OutputOptions? { OutputOptions(format: format, out: nil) }
+    public var outputOptions: OutputOptions? { summary.outputOptions }
 
     public func execute(in context: RunContext) throws -> CommandReport {
         if let out, TableFormat(fileExtensionOf: out) != .csv {
             throw CLIError.usage("track --out writes the flags as CSV: give a file name ending in .csv (got '\(out)')")
         }
-        guard (clientChart == nil) == (plot == nil) else {
+        guard (clientChart == nil) == (figure.plot == nil) else {
             throw CLIError.usage("--client-chart ID and --plot FILE go together: the chart is of one client chosen by the clinician")
         }
-        try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
+        try figure.check()
         guard coverage > 0.5 && coverage < 1 else {
             throw CLIError.usage(MonitoringError.invalidCoverage(coverage).description)
         }
@@ -100,14 +91,14 @@ public struct TrackCommand: AllianceSubcommand {
         }
 
         let data = try input.load(in: context)
-        let panel = try MonitoringColumns.panel(data, client: client, session: session, score: score, scoreFlag: "--score")
+        let panel = try columns.panel(data, score: score, scoreFlag: "--score")
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
         if let reference {
             var referenceInput = input
             referenceInput.file = reference
             let referenceData = try referenceInput.load(in: context)
-            referencePanel = try MonitoringColumns.panel(referenceData, client: client, session: session, score: score, scoreFlag: "--score")
+            referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
             referenceProvenance = referenceData.provenance
         }
         var result: TrackResult
@@ -159,18 +150,25 @@ public struct TrackCommand: AllianceSubcommand {
             }
             figures.append(try context.writeFile(TableCSVWriter.csv(table), to: out))
         }
-        if let clientChart, let plot {
+        if let clientChart, let plot = figure.plot {
             guard let index = result.clientLabels.firstIndex(of: clientChart) else {
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no session after intake in \(data.path)")
             }
             guard let chart = result.clientChart(client: index, scoreName: score, instrument: key?.id) else {
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no checked session")
             }
-            figures.append(try context.writeFigure(chart, to: plot, dpi: dpi))
+            figures.append(try figure.write(chart, to: plot, in: context))
         }
-        let settings = TrackSettings(client: client, session: session, score: score, instrument: key?.id,
+        let settings = TrackSettings(client: columns.client, session: columns.session, score: score, instrument: key?.id,
                                      reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,
-                                     out: out, plot: plot, alliance: allianceAlerts)
+                                     out: out, plot: figure.plot, alliance: allianceAlerts)
         return CommandReport(result.report(settings: settings, data: data.provenance), figures: figures)
+    }
+}
+
+/// `track --plot`: the chart of the `--client-chart` client.
+public enum ClientChartFigure: FigureKind {
+    public static var help: ArgumentHelp {
+        ArgumentHelp("Write the --client-chart chart to this file (.svg, .pdf or .png).", valueName: "file")
     }
 }

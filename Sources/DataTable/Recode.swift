@@ -56,8 +56,7 @@ public struct RecodeRule: Sendable, Equatable {
     /// The table with the column recoded, and what changed.
     public func apply(to table: Table) throws(DataStepInputError) -> (Table, RecodeSummary) {
         guard let index = table.columnNames.firstIndex(of: column) else {
-            let near = table.nearestNames(to: column)
-            throw DataStepInputError("--recode: no column named '\(column)'" + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"),
+            throw DataStepInputError("--recode: no column named '\(column)'" + table.suggestionHint(for: column),
                                      isUsage: true)
         }
         let source = table.columns[index]

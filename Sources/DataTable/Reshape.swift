@@ -199,8 +199,7 @@ public enum Reshape {
 
     static func require(_ name: String, _ table: Table, _ option: String) throws(DataStepInputError) -> Column {
         if let c = table.column(named: name) { return c }
-        let near = table.nearestNames(to: name)
-        throw DataStepInputError("\(option): no column named '\(name)'" + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+        throw DataStepInputError("\(option): no column named '\(name)'" + table.suggestionHint(for: name))
     }
 
     /// Whether a column has one value (missing counting as a value) within every group.

@@ -73,8 +73,7 @@ public enum TableError: Error, Equatable, CustomStringConvertible, Sendable {
         case .duplicateColumn(let c):
             return "duplicate column name '\(c)'"
         case .unknownColumn(let c, let s):
-            let hint = s.isEmpty ? "" : " (did you mean \(s.map { "'\($0)'" }.joined(separator: ", "))?)"
-            return "no column named '\(c)'\(hint)"
+            return "no column named '\(c)'\(Table.suggestionHint(s))"
         }
     }
 }

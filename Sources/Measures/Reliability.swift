@@ -43,8 +43,7 @@ public enum ReliabilityError: Error, Equatable, CustomStringConvertible, Sendabl
     public var description: String {
         switch self {
         case .unknownColumn(let name, let suggestions):
-            let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
-            return "no column named '\(name)'\(hint)"
+            return "no column named '\(name)'\(Table.suggestionHint(suggestions))"
         case .nonNumericColumn(let name): return "column '\(name)' is not numeric; reliability needs numeric items"
         case .tooFewItems(let k): return "reliability needs at least 2 items (got \(k))"
         case .lengthMismatch: return "item columns and names must match in number, and all item columns in length"

@@ -243,8 +243,7 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
         case .duplicateItem(let name):
             return "item column '\(name)' is listed twice"
         case .unknownColumn(let name, let suggestions):
-            let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
-            return "no column named '\(name)'\(hint)"
+            return "no column named '\(name)'\(Table.suggestionHint(suggestions))"
         case .nonNumericItem(let name):
             return "item column '\(name)' is not numeric; item responses must be numbers"
         case .itemsNotFound(let prefix, let expected, let missing):

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -49,18 +50,11 @@ import Testing
     }
 
     @Test func theExecutableExitsWithUsageStatus() throws {
-        let binary = try #require(HostileInputBinaryTests.binary(), "alliance executable not found; build it (swift build)")
+        let binary = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build)")
         for (args, expected) in [(["corelate"], "did you mean `correlate`?"), (["fit"], "fit needs a model kind: ols, logit")] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = args
-            let stderr = Pipe()
-            process.standardError = stderr
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 64, "\(args)")
+            let run = try AllianceExecutable.run(binary, args)
+            let text = run.stderr
+            #expect(run.status == 64, "\(args)")
             #expect(text.hasPrefix("error: ") && text.contains(expected), "\(args): \(text)")
         }
     }

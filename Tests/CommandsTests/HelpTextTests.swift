@@ -250,7 +250,7 @@ import Testing
     /// `make install-files` (what `make install` runs after the release build) lays out the binary, the man page and
     /// the three completion scripts under DESTDIR/PREFIX.
     @Test func makeInstallLaysOutManPageAndCompletions() throws {
-        let binary = try #require(HostileInputBinaryTests.binary(), "alliance executable not found; build it (swift build)")
+        let binary = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build)")
         let destination = try temporaryDirectory("install")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 
@@ -40,50 +41,20 @@ struct HostileInputBinaryTests {
              standardInput: Array("a,b\n1,\"open\n2,3\n".utf8)),
     ]
 
-    /// The executable `swift build`/`swift test` put beside this test bundle (or ALLIANCE_BINARY).
-    static func binary() -> String? {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let explicit = ProcessInfo.processInfo.environment["ALLIANCE_BINARY"] { candidates.append(explicit) }
-        if let resources = Bundle.module.resourceURL {
-            // …/debug/alliance_CommandsTests.resources → …/debug/alliance
-            candidates.append(resources.deletingLastPathComponent().appendingPathComponent("alliance").path)
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates += [".build-hard/debug/alliance", ".build/debug/alliance"].map { root.appendingPathComponent($0).path }
-        return candidates.first { fm.isExecutableFile(atPath: $0) }
-    }
-
     @Test("hostile input through the executable", arguments: cases)
     func executable(_ c: Case) throws {
-        let path = try #require(Self.binary(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = c.arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: try Hostile.corpusDirectory())
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        let start = Date()
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(c.standardInput ?? []))
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes to the end so that a chatty child cannot block on a full pipe.
-        let errorData = stderr.fileHandleForReading.readDataToEndOfFile()
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let seconds = Date().timeIntervalSince(start)
-        let message = String(decoding: errorData, as: UTF8.self)
+        let path = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
+        let run = try AllianceExecutable.run(path, c.arguments, input: c.standardInput ?? [], directory: try Hostile.corpusDirectory())
+        let message = run.stderr
 
-        #expect(process.terminationReason == .exit, "terminated by a signal: \(message)")
-        #expect(process.terminationStatus == c.status, "\(c.testDescription): \(message)")
-        #expect((64...74).contains(process.terminationStatus))
-        let output = String(decoding: outputData, as: UTF8.self)
+        #expect(run.exited, "terminated by a signal: \(message)")
+        #expect(run.status == c.status, "\(c.testDescription): \(message)")
+        #expect((64...74).contains(run.status))
+        let output = run.stdout
         #expect((message + output).contains(c.outputContains), "\(c.testDescription): \(message)\(output)")
         for trap in ["Fatal error", "Stack dump", "backtrace", "Current stack trace", "Illegal instruction", "Segmentation fault"] {
             #expect(!message.contains(trap), "\(c.testDescription) printed '\(trap)': \(message)")
         }
-        #expect(seconds < 10, "\(c.testDescription) took \(seconds) s")
+        #expect(run.seconds < 10, "\(c.testDescription) took \(run.seconds) s")
     }
 }

@@ -161,15 +161,16 @@ struct MetaPoolCommandTests {
         #expect(!FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("small.json")))
     }
 
-    @Test("pool of logit summaries: two-stage REML per coefficient, with between-site heterogeneity")
-    func twoStage() throws {
-        let dir = try temporaryDirectory("pool-logit")
+    /// Fits `fit` (the model kind and its options) at every site with --export-summary SITE.json; returns the
+    /// summary files and each site's estimates and variances (squared standard errors) as `fit` printed them.
+    func exportSites(_ dir: String, _ fit: [String]) throws -> (summaries: [String], estimates: [[Double]], variances: [[Double]]) {
         var summaries: [String] = []
         var estimates: [[Double]] = [], variances: [[Double]] = []
         for file in try siteFiles(dir) {
             let summary = file.replacingOccurrences(of: ".csv", with: ".json")
-            let run = try runCommand(["fit", "logit", file, "--formula", "dropout ~ wai_total", "--allow-column", "client",
-                                      "--export-summary", summary, "--format", "json"], inputDirectory: dir, outputDirectory: dir)
+            let run = try runCommand(["fit", fit[0], file] + fit.dropFirst() + ["--allow-column", "client", "--export-summary", summary,
+                                                                                   "--format", "json"],
+                                     inputDirectory: dir, outputDirectory: dir)
             #expect(run.error == nil, "\(String(describing: run.error))")
             let doc = try parseJSON(run.stdout)
             let c = try #require(doc["coefficients"] as? [[String: Any]])
@@ -177,6 +178,13 @@ struct MetaPoolCommandTests {
             variances.append(c.compactMap { jsonNumber($0["std_error"]) }.map { $0 * $0 })
             summaries.append(summary)
         }
+        return (summaries, estimates, variances)
+    }
+
+    @Test("pool of logit summaries: two-stage REML per coefficient, with between-site heterogeneity")
+    func twoStage() throws {
+        let dir = try temporaryDirectory("pool-logit")
+        let (summaries, estimates, variances) = try exportSites(dir, ["logit", "--formula", "dropout ~ wai_total"])
         let pooled = try runCommand(["pool"] + summaries + ["--format", "json"], inputDirectory: dir)
         #expect(pooled.error == nil)
         let doc = try parseJSON(pooled.stdout)
@@ -197,20 +205,8 @@ struct MetaPoolCommandTests {
     @Test("pool of lmm summaries: the fixed effects pooled in two stages")
     func twoStageMixed() throws {
         let dir = try temporaryDirectory("pool-lmm")
-        var summaries: [String] = []
-        var estimates: [[Double]] = [], variances: [[Double]] = []
-        for file in try siteFiles(dir) {
-            let summary = file.replacingOccurrences(of: ".csv", with: ".json")
-            let run = try runCommand(["fit", "lmm", file, "--formula", "phq_post ~ wai_total + phq_pre + (1 | therapist)", "--allow-column",
-                                      "client", "--no-profile", "--export-summary", summary, "--format", "json"],
-                                     inputDirectory: dir, outputDirectory: dir)
-            #expect(run.error == nil, "\(String(describing: run.error))")
-            let doc = try parseJSON(run.stdout)
-            let c = try #require(doc["coefficients"] as? [[String: Any]])
-            estimates.append(c.compactMap { jsonNumber($0["estimate"]) })
-            variances.append(c.compactMap { jsonNumber($0["std_error"]) }.map { $0 * $0 })
-            summaries.append(summary)
-        }
+        let (summaries, estimates, variances) = try exportSites(
+            dir, ["lmm", "--formula", "phq_post ~ wai_total + phq_pre + (1 | therapist)", "--no-profile"])
         let exported = try String(contentsOfFile: (dir as NSString).appendingPathComponent(summaries[0]), encoding: .utf8)
         #expect(exported.contains("\"model\": \"lmm\""))
         let pooled = try runCommand(["pool"] + summaries + ["--format", "json"], inputDirectory: dir)

@@ -76,19 +76,10 @@ import Testing
     /// Through the executable: `run --check DIR` alone re-runs the manifest's notebook; a command that fails in the
     /// fresh run is reported before the files it did not write.
     @Test func checkWithoutNotebookAndFailuresFirst() throws {
-        let binary = try #require(HostileInputBinaryTests.binary(), "alliance executable not found; build it (swift build)")
+        let binary = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build)")
         func alliance(_ args: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = args
-            let stdout = Pipe(), stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let e = stderr.fileHandleForReading.readDataToEndOfFile()
-            let o = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: o + e, as: UTF8.self))
+            let run = try AllianceExecutable.run(binary, args)
+            return (run.status, run.stdout + run.stderr)
         }
         let path = try notebook("```alliance\ndescribe small.csv --format md --out tables/d.md\n```\n", label: "nb-check")
         let out = (path as NSString).deletingLastPathComponent + "/out"

@@ -169,22 +169,12 @@ import Testing
     }()
 
     private func alliance(_ arguments: [String], kernel: String) throws -> (status: Int32, output: String) {
-        let path = try #require(HostileInputBinaryTests.binary(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        let path = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = kernel
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let errorData = stderr.fileHandleForReading.readDataToEndOfFile()
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        return (process.terminationStatus, String(decoding: outputData + errorData, as: UTF8.self))
+        let run = try AllianceExecutable.run(path, arguments, environment: environment)
+        #expect(run.exited)
+        return (run.status, run.stdout + run.stderr)
     }
 
     @Test(.enabled(if: kernelsAvailable))

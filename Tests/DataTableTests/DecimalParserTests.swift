@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Testing
 @testable import DataTable
 
@@ -61,14 +62,8 @@ struct DecimalParserTests {
     /// Fast path and fallback agree bit-for-bit with strtod on random decimal strings of 1–20
     /// significant digits and exponents across the whole range.
     @Test func agreesWithStrtodOnRandomDecimals() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { generator.next() }
         var mismatches: [String] = []
         for _ in 0..<100_000 {
             let digitCount = Int(next() % 20) + 1

@@ -13,18 +13,9 @@ import Testing
 /// negative binomial 1e-7 (θ by alternating Newton steps, as RFixtureTests).
 @Suite("Formula functions against R")
 struct FormulaFunctionFixtureTests {
-    struct Fixture: @unchecked Sendable, CustomStringConvertible {
-        let entry: [String: Any]
-        var name: String { entry["name"] as? String ?? "?" }
-        var description: String { name }
-        func numbers(_ key: String) -> [Double] { (entry[key] as? [Any] ?? []).map { RFixtureTests.number($0) ?? .nan } }
-    }
+    typealias Fixture = RFixtureTests.Fixture
 
-    static let fixtures: [Fixture] = {
-        guard let text = try? fixtureFiles.text("formula_reference.json"), let data = text.data(using: .utf8),
-              let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
-        return array.map { Fixture(entry: $0) }
-    }()
+    static let fixtures = Fixture.load("formula_reference.json")
 
     static let table: Table? = try? FixtureFiles.shared.table("formula_data.csv")
 

@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import LinearAlgebra
@@ -11,14 +12,8 @@ struct IRLSStoppingTests {
     /// A deterministic logit / Poisson data set (SplitMix64 draws), large enough that the fit polishes after
     /// glm.fit's test holds and is split over two row parts.
     static func table(rows n: Int) throws -> Table {
-        var state: UInt64 = 20261205
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var generator = SplitMix(seed: 20261205)
+        func uniform() -> Double { generator.nextUnit() }
         var x1: [Double] = [], x2: [Double] = [], yb: [Double] = [], count: [Double] = []
         for _ in 0..<n {
             let a = uniform() * 6 + 1, b = uniform() * 40 + 20

@@ -10,10 +10,20 @@ import Testing
 /// with its default control (Fixtures/make_glm_iterations.R), exactly.
 @Suite("R reference fits")
 struct RFixtureTests {
+    /// One named fit of a fixture file written by jsonlite (an array of objects); FormulaFunctionFixtureTests
+    /// reads its file the same way.
     struct Fixture: @unchecked Sendable, CustomStringConvertible {
         let entry: [String: Any]
         var name: String { entry["name"] as? String ?? "?" }
         var description: String { name }
+        func numbers(_ key: String) -> [Double] { (entry[key] as? [Any] ?? []).map { RFixtureTests.number($0) ?? .nan } }
+
+        /// The fixtures in `file` (none when it is missing or malformed: the count tests then fail).
+        static func load(_ file: String) -> [Fixture] {
+            guard let text = try? fixtureFiles.text(file), let data = text.data(using: .utf8),
+                  let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+            return array.map { Fixture(entry: $0) }
+        }
     }
 
     static func number(_ any: Any?) -> Double? {
@@ -28,12 +38,7 @@ struct RFixtureTests {
         return any.map { [$0] } ?? []
     }
 
-    static let fixtures: [Fixture] = {
-        guard let text = try? fixtureFiles.text("models_reference.json"),
-              let data = text.data(using: .utf8),
-              let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
-        return array.map { Fixture(entry: $0) }
-    }()
+    static let fixtures = Fixture.load("models_reference.json")
 
     /// R's `glm()$iter` under `glm.control()` per logit and Poisson fixture.
     static let iterations: [String: Int] = {

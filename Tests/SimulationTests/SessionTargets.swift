@@ -59,20 +59,8 @@ struct SessionTargets {
             }
             start = end
         }
-        (withinLagSlope, betweenClientSlope) = twoPredictorOLS(x, m, y)
+        (withinLagSlope, betweenClientSlope) = twoPredictorSlopes(x1: x, x2: m, y: y)
         pairs = y.count
     }
 }
 
-/// Slopes of y on x1 and x2 (with an intercept) from centred cross-products.
-func twoPredictorOLS(_ x1: [Double], _ x2: [Double], _ y: [Double]) -> (Double, Double) {
-    let n = Double(y.count)
-    let m1 = x1.reduce(0, +) / n, m2 = x2.reduce(0, +) / n, my = y.reduce(0, +) / n
-    var s11 = 0.0, s22 = 0.0, s12 = 0.0, s1y = 0.0, s2y = 0.0
-    for i in y.indices {
-        let a = x1[i] - m1, b = x2[i] - m2, c = y[i] - my
-        s11 += a * a; s22 += b * b; s12 += a * b; s1y += a * c; s2y += b * c
-    }
-    let det = s11 * s22 - s12 * s12
-    return ((s22 * s1y - s12 * s2y) / det, (s11 * s2y - s12 * s1y) / det)
-}

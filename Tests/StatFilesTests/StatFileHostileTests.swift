@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import DataTable
 import Foundation
 import StatFiles
@@ -36,14 +37,8 @@ struct StatFileHostileTests {
     func corruptBytesNeverTrap(file: String) throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: StatFileReaderTests.fixture(file))))
         let format = try #require(StatFileFormat(path: file))
-        var state: UInt64 = 18
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix(seed: 18)
+        func next() -> UInt64 { generator.next() }
         for _ in 0..<200 {
             var bytes = original
             for _ in 0..<4 { bytes[Int(next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: next()) }

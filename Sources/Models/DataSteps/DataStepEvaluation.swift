@@ -22,9 +22,7 @@ enum DataStepEvaluation {
 
     static func require(_ name: String, table: Table, step: String) throws(DataStepInputError) -> Column {
         if let c = table.column(named: name) { return c }
-        let near = table.nearestNames(to: name)
-        throw DataStepInputError("\(step): no column named '\(name)'"
-            + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+        throw DataStepInputError("\(step): no column named '\(name)'" + table.suggestionHint(for: name))
     }
 
     /// An arithmetic expression on every row: missing where an input is.

@@ -74,7 +74,6 @@ public enum Regression {
         let rank = ls.kept.count
         let dfResidual = n - rank
         guard dfResidual > 0 else { throw .tooFewRows(parameters: rank, rows: n) }
-        let interceptDF = design.hasIntercept ? 1 : 0
         let rss = ls.residualSumOfSquares
         let residualVariance = rss / Double(dfResidual)
 
@@ -87,25 +86,7 @@ public enum Regression {
         } else {
             for f in ls.fitted { mss += f * f }
         }
-        var stats = FitStatistics(dfModel: rank - interceptDF, dfResidual: dfResidual, logLikelihood: 0, aic: 0, bic: 0)
-        let nD = Double(n)
-        let logLik = 0.5 * (-nD * (log(2 * Double.pi) + 1 - log(nD) + log(rss)))
-        stats.logLikelihood = logLik
-        stats.aic = -2 * logLik + 2 * Double(rank + 1)
-        stats.bic = -2 * logLik + log(nD) * Double(rank + 1)
-        stats.sigma = residualVariance.squareRoot()
-        if rank > interceptDF {
-            let r2 = mss / (mss + rss)
-            stats.rSquared = r2
-            stats.adjRSquared = 1 - (1 - r2) * (Double(n - interceptDF) / Double(dfResidual))
-            let numeratorDF = rank - interceptDF
-            let f = (mss / Double(numeratorDF)) / residualVariance
-            stats.fStatistic = f
-            stats.fPValue = FDistribution(numerator: Double(numeratorDF), denominator: Double(dfResidual)).ccdf(f)
-        } else {
-            stats.rSquared = 0
-            stats.adjRSquared = 0
-        }
+        var stats = FitStatistics.leastSquares(rows: n, rank: rank, hasIntercept: design.hasIntercept, rss: rss, mss: mss)
 
         // The sandwich estimators read [X_k | residuals] block by block.
         var vcov: Matrix
@@ -152,7 +133,7 @@ public enum Regression {
         }
         // As R's summary.lm: residual variance negligible against the fitted values' scale (e.g. a constant
         // outcome) leaves statistics that divide by it undefined (NaN, reported as missing).
-        let meanFitted = ls.fitted.reduce(0, +) / nD
+        let meanFitted = ls.fitted.reduce(0, +) / Double(n)
         var fittedVariance = 0.0
         for f in ls.fitted { fittedVariance += (f - meanFitted) * (f - meanFitted) }
         fittedVariance /= Double(max(n - 1, 1))

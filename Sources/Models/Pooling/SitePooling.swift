@@ -74,6 +74,7 @@ public enum SitePooling {
             yty += c
             n += site.n
         }
+        // The normal equations, not OrdinaryLeastSquares' QR: a site sends XᵀX, Xᵀy and yᵀy, never the rows a QR needs.
         guard let inverse = SmallSPD.inverse(xtx) else {
             throw .singular("the pooled design is rank deficient (collinear columns over all sites); drop the aliased terms at every site")
         }
@@ -85,30 +86,12 @@ public enum SitePooling {
         let sigma2 = rss / Double(dfResidual)
         let first = sites[0]
         let interceptIndex = first.terms.firstIndex(of: "(Intercept)")
-        let interceptDF = interceptIndex == nil ? 0 : 1
         // summary.lm's model sum of squares: centred about the mean (Σy/n, Xᵀy's intercept entry) with an intercept.
         let mss = interceptIndex.map { fittedSquares - xty[$0] * xty[$0] / Double(n) } ?? fittedSquares
         let vcov = Matrix(rowMajor: inverse.map { $0.map { $0 * sigma2 } })
         let table = Inference.coefficientTable(names: first.terms, kept: Array(0..<p), estimates: beta, vcov: vcov, level: first.level,
                                                dfResidual: dfResidual)
-        var stats = FitStatistics(dfModel: p - interceptDF, dfResidual: dfResidual, logLikelihood: 0, aic: 0, bic: 0)
-        let nD = Double(n)
-        let logLik = 0.5 * (-nD * (log(2 * Double.pi) + 1 - log(nD) + log(rss)))
-        stats.logLikelihood = logLik
-        stats.aic = -2 * logLik + 2 * Double(p + 1)
-        stats.bic = -2 * logLik + log(nD) * Double(p + 1)
-        stats.sigma = sigma2.squareRoot()
-        if p > interceptDF {
-            let r2 = mss / (mss + rss)
-            stats.rSquared = r2
-            stats.adjRSquared = 1 - (1 - r2) * (Double(n - interceptDF) / Double(dfResidual))
-            let f = (mss / Double(p - interceptDF)) / sigma2
-            stats.fStatistic = f
-            stats.fPValue = FDistribution(numerator: Double(p - interceptDF), denominator: Double(dfResidual)).ccdf(f)
-        } else {
-            stats.rSquared = 0
-            stats.adjRSquared = 0
-        }
+        let stats = FitStatistics.leastSquares(rows: n, rank: p, hasIntercept: interceptIndex != nil, rss: rss, mss: mss)
         var warnings = ["Pooled from \(sites.count) site summaries (sums of cross-products): the same fit as all sites' rows together; no row was read."]
         let robust = Set(sites.map(\.vcov)).subtracting(["classical"])
         if !robust.isEmpty {
