@@ -72,6 +72,7 @@ public struct RupturesCommand: AllianceSubcommand {
         }
         let rule = RuptureRule(dropSD: dropSD, minimumDrop: minDrop, repairWindow: repairWindow, basis: basis)
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([session, alliance, outcome], in: context)
         let panel = try MonitoringColumns.panel(data, client: client, session: session, score: alliance, scoreFlag: "--alliance")
         let result: RuptureResult
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {

@@ -74,6 +74,7 @@ public struct SurvivalCommand: AllianceSubcommand {
         try FigureOutput.validate(plot, option: "--plot", dpi: dpi)
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([time, event], in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let options = SurvivalAnalysisOptions(by: by, strata: strata, rho: rho, confidenceType: type, level: level, at: times)
         let analysis: SurvivalAnalysis

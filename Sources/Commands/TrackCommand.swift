@@ -100,6 +100,7 @@ public struct TrackCommand: AllianceSubcommand {
         }
 
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([session, score, alliance], in: context)
         let panel = try MonitoringColumns.panel(data, client: client, session: session, score: score, scoreFlag: "--score")
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
@@ -107,6 +108,7 @@ public struct TrackCommand: AllianceSubcommand {
             var referenceInput = input
             referenceInput.file = reference
             let referenceData = try referenceInput.load(in: context)
+            referenceData.warnSuspectedMissingCodes([session, score], in: context)
             referencePanel = try MonitoringColumns.panel(referenceData, client: client, session: session, score: score, scoreFlag: "--score")
             referenceProvenance = referenceData.provenance
         }

@@ -46,7 +46,8 @@ public struct SurvivalOutcome: Sendable, Equatable {
             throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
         }
         guard let numeric = column.numeric else {
-            throw .invalidOption("the time column '\(name)' is text; times must be numbers (weeks, sessions, days)")
+            throw .invalidOption("the time column '\(name)' is text\(column.nonNumericClause()); times must be numbers (weeks, "
+                + "sessions, days): fix that value (a thousands separator, a unit, a word) or declare it missing with --na")
         }
         var values = [Double](repeating: 0, count: rows.count)
         for (k, row) in rows.enumerated() {
