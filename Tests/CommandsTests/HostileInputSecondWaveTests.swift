@@ -106,6 +106,17 @@ struct HostileInputSecondWaveTests {
 
     // MARK: survival-data, track, ruptures
 
+    @Test("survival-data: attendance coded yes/no gets one clear instruction")
+    func attendanceText() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { _, f in f[2] = f[2] == "1" ? "yes" : "no" }])
+        let outcome = Hostile.run(["survival-data", "s.csv", "--out", "iv.csv"], in: dir)
+        #expect(outcome.status == 65)
+        #expect(outcome.message.contains("the attendance column 'attended' is text; it must be 0/1"), "\(outcome.message)")
+        #expect(outcome.message.contains("--recode \"attended: yes=1, no=0\""))
+        // The old message also said "1/2 (2 = event)" and "a two-level category", which attendance cannot be.
+        #expect(!outcome.message.contains("1/2"))
+    }
+
     /// Codes left in the session scores: each command warns naming the user's column. `track` used to name its
     /// internal column ('score') and suggest `--na score:-99`, which names no column of the file.
     @Test("survival-data, track, ruptures: -99 and 999 in session scores are named by the file's columns")
