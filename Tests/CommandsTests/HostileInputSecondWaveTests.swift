@@ -94,6 +94,50 @@ struct HostileInputSecondWaveTests {
         }
     }
 
+    /// R's Surv() refuses a text status ("Invalid status value, must be logical or numeric"). alliance took the
+    /// second level in sorted order, so stayed/dropped made 'stayed' the event: 23 events instead of 17, exit 0.
+    @Test("survival and fit cox: a text event that does not say which level is the event is refused",
+          arguments: [("stayed", "dropped"), ("completed", "dropped"), ("censored", "event"), ("alive", "died")])
+    func ambiguousTextEvent(censored: String, event: String) throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored })])
+        for arguments in [["survival", "s.csv", "--time", "time", "--event", "event"],
+                          ["fit", "cox", "s.csv", "--formula", "Surv(time, event) ~ x"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 65, "\(arguments[0]): \(outcome.message)")
+            for part in ["s.csv", "the event column 'event' is text", "'\(censored)'", "'\(event)'", "--recode", "1 = event"] {
+                #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+            }
+        }
+    }
+
+    @Test("survival: yes/no and true/false events in any case are read with yes/true the event",
+          arguments: [("no", "yes"), ("No", "Yes"), ("FALSE", "TRUE"), ("false", "true"), ("N", "Y")])
+    func namedTextEvent(censored: String, event: String) throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored }),
+                                  "n.csv": Self.survivalRows()])
+        let text = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
+        let numeric = Hostile.run(["survival", "n.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
+        #expect(text.status == 0, "\(text.message)")
+        #expect(try Self.json(text)["event_level"] as? String == event)
+        #expect(try Self.events(text) == Self.events(numeric))
+        #expect(try Self.events(numeric) == 14)
+    }
+
+    /// Value labels: the codes decide (0 = censored, 1 = dropped), as Surv() reads a haven_labelled column, and
+    /// user-missing codes are missing; but a yes/no labelling decides by its words, so SPSS's 1 = yes, 2 = no does
+    /// not make 'no' the event by the 1/2 rule. Expected counts from make_second_wave.R (survfit).
+    @Test("survival: value-labelled events from SPSS: codes decide, yes/no labels by their words",
+          arguments: [("surv_labelled.sav", "dropped", 38, 14), ("surv_yes1_no2.sav", "yes", 39, 14)])
+    func labelledEvents(file: String, level: String, used: Int, events: Int) throws {
+        let outcome = Hostile.run(["survival", file, "--time", "time", "--event", "event", "--format", "json"],
+                                  in: try Hostile.corpusDirectory())
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try Self.json(outcome)
+        #expect(json["event_level"] as? String == level)
+        #expect((json["data"] as? [String: Any])?["used"] as? Int == used)
+        #expect(try Self.events(outcome) == events)
+    }
+
     @Test("survival: a time written with a thousands separator names the data row and the value")
     func survivalThousands() throws {
         let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 2 ? "\"1,234\"" : String(t) })])
