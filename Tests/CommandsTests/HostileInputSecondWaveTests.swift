@@ -241,3 +241,22 @@ struct HostileInputSecondWaveTests {
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("warning: new.csv: column 'x' holds -99 in 1 row"), "\(outcome.message)")
     }
+
+    /// The same site summary twice gave a pooled OLS fit with every row counted twice (standard errors shrunk by
+    /// √2), exit 0.
+    @Test("pool: the same site summary given twice (or a copy of it) is refused")
+    func poolDuplicate() throws {
+        var site = "y,x\n"
+        for i in 0..<40 { site += "\(String(format: "%.3f", 1 + 0.3 * Double(i % 7) + cos(Double(i)))),\(i % 7)\n" }
+        let dir = try Self.write(["a.csv": site])
+        let export = Hostile.run(["fit", "ols", "a.csv", "--formula", "y ~ x", "--export-summary", "a.json"], in: dir)
+        #expect(export.status == 0, "\(export.message)")
+        try FileManager.default.copyItem(atPath: dir + "/a.json", toPath: dir + "/copy.json")
+        for files in [["a.json", "a.json"], ["a.json", "copy.json"]] {
+            let outcome = Hostile.run(["pool"] + files, in: dir)
+            #expect(outcome.status == 65)
+            #expect(outcome.message.contains("site 2 is identical to site 1"), "\(outcome.message)")
+            #expect(outcome.message.contains(files[1]))
+        }
+    }
+}
