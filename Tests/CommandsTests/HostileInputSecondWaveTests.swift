@@ -148,6 +148,21 @@ struct HostileInputSecondWaveTests {
         }
     }
 
+    /// DESIGN.md §9: grouped tables and plots of fewer than --min-cell (11) clients. A Kaplan–Meier curve of one
+    /// client shows that client's time and outcome; it was printed without a word.
+    @Test("survival --by: a group of one row is shown with a small-cell warning")
+    func survivalSmallGroup() throws {
+        var rows = Self.survivalRows().split(separator: "\n").map(String.init)
+        rows[5] = rows[5].replacingOccurrences(of: ",a,", with: ",z,")
+        let dir = try Self.write(["s.csv": rows.joined(separator: "\n") + "\n"])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--by", "group", "--plot", "km.svg"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("groups of fewer than 11 rows: 'z' (1 row)"), "\(outcome.message)")
+        #expect(!outcome.message.contains("'a'") && !outcome.message.contains("'b'"), "\(outcome.message)")
+        let plain = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
+        #expect(!plain.message.contains("fewer than 11"), "no groups without --by: \(plain.message)")
+    }
+
     // MARK: survival-data, track, ruptures
 
     @Test("survival-data: attendance coded yes/no gets one clear instruction")
