@@ -14,7 +14,8 @@ enum MonitoringColumns {
         guard let column = data.table.column(named: name) else { throw missing(name, flag: flag, in: data) }
         guard let values = optionalValues(of: column) else {
             throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric\(column.nonNumericClause()); "
-                + "give a column of numbers: fix that value or declare it missing with --na")
+                + "give a column of numbers: fix that value, declare it missing with --na, or recode text codes (yes/no) with "
+                + "`alliance transform --recode`")
         }
         return values
     }

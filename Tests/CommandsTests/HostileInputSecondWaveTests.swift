@@ -199,6 +199,19 @@ struct HostileInputSecondWaveTests {
         }
     }
 
+    @Test("track, ruptures: a quoted decimal comma in a comma-delimited file names the data row and the value")
+    func sessionTextValue() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 2 { f[4] = "\"12,5\"" } }])
+        for arguments in [["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq", "--reliable-change", "6"],
+                          ["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs", "--outcome", "phq"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 65, "\(arguments[0]): \(outcome.message)")
+            for part in ["column 'phq' in s.csv is not numeric (data row 3 has '12,5')", "--na", "--recode"] {
+                #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+            }
+        }
+    }
+
     // MARK: mediate, moderate, meta, predict, pool
 
     @Test("mediate and moderate: -99 in M and 99 in W are analysed with a warning each")
