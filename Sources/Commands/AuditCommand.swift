@@ -95,6 +95,8 @@ public struct AuditCommand: AllianceSubcommand {
         }
 
         let data = try input.load(in: context)
+        // --pre and --post are scanned by the therapist-effects model's frame; these columns are read directly.
+        data.warnSuspectedMissingCodes([sessions, gadPre, gadPost, alliance, dropout], in: context)
         let preValues = try MonitoringColumns.numeric(pre, flag: "--pre", in: data)
         let postValues = try MonitoringColumns.numeric(post, flag: "--post", in: data)
         let sessionValues = try sessions.map { try MonitoringColumns.numeric($0, flag: "--sessions", in: data) }

@@ -95,6 +95,7 @@ public struct MediateCommand: AllianceSubcommand {
             cluster: cluster, probes: probeRule, level: level,
             bootstrap: BootstrapOptions(resamples: boot, seed: seed, method: method))
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([xName] + mediatorList + [yName] + spec.covariates + [wName], in: context)
         let progress: (@Sendable (Int) -> Void)?
         if context.showsProgress {
             let total = boot

@@ -126,13 +126,15 @@ public struct MetaCommand: AllianceSubcommand {
         try resolution.check(forest, option: "--forest")
         try resolution.check(funnel, option: "--funnel")
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes(inputs.map(\.1), in: context)
         let table = data.table
         var columns: [[Double?]] = []
         for (option, name) in inputs {
             let column: Column
             do { column = try table.requireColumn(name) } catch { throw CLIError.usage("\(data.path): --\(option): \(error)") }
             guard let numeric = column.numeric else {
-                throw CLIError.data("\(data.path): column '\(name)' (--\(option)) is not numeric; it must hold numbers")
+                throw CLIError.data("\(data.path): column '\(name)' (--\(option)) is not numeric\(column.nonNumericClause()); "
+                    + "it must hold numbers: fix that value or declare it missing with --na")
             }
             columns.append((0..<numeric.count).map { numeric[$0] })
         }

@@ -57,6 +57,7 @@ public struct ModerateCommand: AllianceSubcommand {
                                            probes: probeRule, level: level)
         try figure.check()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([xName, wName, yName] + spec.covariates, in: context)
         let result: ModerationResult
         do {
             result = try Moderation.fit(spec, data: data.table)

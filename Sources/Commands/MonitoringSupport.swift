@@ -11,7 +11,9 @@ enum MonitoringColumns {
     static func numeric(_ name: String, flag: String, in data: LoadedData) throws -> [Double?] {
         guard let column = data.table.column(named: name) else { throw missing(name, flag: flag, in: data) }
         guard let values = optionalValues(of: column) else {
-            throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric; give a column of numbers")
+            throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric\(column.nonNumericClause()); "
+                + "give a column of numbers: fix that value, declare it missing with --na, or recode text codes (yes/no) with "
+                + "`alliance transform --recode`")
         }
         return values
     }

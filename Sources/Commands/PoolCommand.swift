@@ -57,6 +57,8 @@ public struct PoolCommand: AllianceSubcommand {
             let detail: String
             if case .mismatch(let site, _) = error, site < summaries.count {
                 detail = "\(summaries[site]): \(error.description)"
+            } else if case .duplicate(let site, let first) = error, site < summaries.count {
+                detail = "\(summaries[site]) and \(summaries[first]): \(error.description)"
             } else {
                 detail = error.description
             }

@@ -52,6 +52,10 @@ public struct PredictCommand: AllianceSubcommand {
         let saved: SavedRegression
         do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }
         let data = try input.load(in: context)
+        // The model frame skips its missing-code scan when a saved schema codes the columns; the new rows get it here.
+        if let parsed = try? Formula(saved.formula, dataColumns: data.table.columnNames) {
+            data.warnSuspectedMissingCodes(parsed.predictorVariables.flatMap(\.columnNames), in: context)
+        }
         let result: PredictionResult
         do {
             result = try Prediction.predict(saved, data: data.table, interval: kind, level: level)

@@ -67,6 +67,7 @@ public struct RupturesCommand: AllianceSubcommand {
         }
         let rule = RuptureRule(dropSD: dropSD, minimumDrop: minDrop, repairWindow: repairWindow, basis: basis)
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([columns.session, alliance, outcome], in: context)
         let panel = try columns.panel(data, score: alliance, scoreFlag: "--alliance")
         let result: RuptureResult
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {

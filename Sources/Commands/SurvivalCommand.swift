@@ -2,6 +2,7 @@ import ArgumentParser
 import DataTable
 import Models
 import Output
+import Privacy
 import Reporting
 
 /// `alliance survival <data> --time COL --event COL [--by COL] [--strata COL] [--rho R] [--conf-type T] [--at 4,8,12]
@@ -70,6 +71,7 @@ public struct SurvivalCommand: AllianceSubcommand {
         try figure.check()
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([time, event], in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let options = SurvivalAnalysisOptions(by: by, strata: strata, rho: rho, confidenceType: type, level: level, at: times)
         let analysis: SurvivalAnalysis
@@ -77,6 +79,14 @@ public struct SurvivalCommand: AllianceSubcommand {
             analysis = try SurvivalEstimation.run(table: data.table, time: time, event: event, options: options)
         } catch {
             throw Self.cliError(error, file: data.path, action: "estimate the survival curves")
+        }
+        // A curve of a handful of rows shows each one's time and outcome: the small-cell rule of describe, plot and
+        // audit (DESIGN.md §9) is stated here rather than applied, since the curves are the analysis.
+        let small = analysis.curves.filter { by != nil && $0.n < SmallCellSuppressor.defaultMinimum }
+        if !small.isEmpty {
+            let groups = small.map { "'\($0.group)' (\($0.n) row\($0.n == 1 ? "" : "s"))" }.joined(separator: ", ")
+            context.warn("\(data.path): --by \(by ?? "") has groups of fewer than \(SmallCellSuppressor.defaultMinimum) rows: \(groups); "
+                + "their curves and counts describe individual clients, so merge small groups before sharing this output")
         }
         let report = analysis.report(data: data.provenance, plot: figure.plot != nil, labels: labels)
         var figures: [String] = []

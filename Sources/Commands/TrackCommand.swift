@@ -91,6 +91,7 @@ public struct TrackCommand: AllianceSubcommand {
         }
 
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([columns.session, score, alliance], in: context)
         let panel = try columns.panel(data, score: score, scoreFlag: "--score")
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
@@ -98,6 +99,7 @@ public struct TrackCommand: AllianceSubcommand {
             var referenceInput = input
             referenceInput.file = reference
             let referenceData = try referenceInput.load(in: context)
+            referenceData.warnSuspectedMissingCodes([columns.session, score], in: context)
             referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
             referenceProvenance = referenceData.provenance
         }

@@ -259,10 +259,7 @@ public struct ModelFrame: Sendable {
 
     /// Names the column, the code and its count, and the option that declares it missing.
     static func missingCodeWarning(column: String, code: SuspectedMissingCode) -> String {
-        let value = code.value.rounded() == code.value ? String(Int(code.value)) : String(code.value)
-        return "column '\(column)' holds \(value) in \(code.count) row\(code.count == 1 ? "" : "s"), far outside its other "
-            + "values: likely a missing-value code, analysed here as a number; if it is one, pass --na \(value) "
-            + "(or --na \(column):\(value) for this column only) and fit again"
+        MissingCodeWarnings.text(column: column, code: code, action: "fit again")
     }
 
     /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by

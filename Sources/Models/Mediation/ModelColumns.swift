@@ -19,8 +19,8 @@ struct ModelColumns {
                 throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 0)
             }
             guard let numeric = column.numeric else {
-                throw .invalidVariable(variable: name, detail: "the \(role) must be a numeric column, but '\(name)' holds text; "
-                    + "code it as numbers first (e.g. 0/1 with `alliance transform --recode`)")
+                throw .invalidVariable(variable: name, detail: "the \(role) must be a numeric column, but '\(name)' holds text\(column.nonNumericClause()); "
+                    + "fix a stray value (a decimal comma, a word) or declare it missing with --na, or code it as numbers first (e.g. 0/1 with `alliance transform --recode`)")
             }
             columns.append((name, numeric))
         }

@@ -88,6 +88,9 @@ public struct ExpectedTreatmentResponse: Sendable, Equatable {
         } catch {
             throw .model(.numerical("\(error)"))
         }
+        // The frame's missing-code scan sees the derived columns 'score' and 'intake', not the user's column: the
+        // command scans that one by its own name instead.
+        let derived = Set(MissingCodeWarnings.warnings(table: table, columns: ["score", "intake"], action: "fit again"))
         var beta = [Double](repeating: 0, count: 4)
         for (i, term) in ["(Intercept)", "intake", "log_session", "intake:log_session"].enumerated() {
             guard let estimate = result.coefficients.first(where: { $0.term == term })?.estimate else {
@@ -103,7 +106,8 @@ public struct ExpectedTreatmentResponse: Sendable, Equatable {
         let cov = rho.isFinite ? rho * (v0 * v1).squareRoot() : 0
         return ExpectedTreatmentResponse(coefficients: beta, interceptVariance: v0, slopeVariance: v1, covariance: cov,
                                          residualVariance: result.sigma * result.sigma, clients: labels.count,
-                                         sessions: result.rowsUsed, singular: result.singular, warnings: result.warnings)
+                                         sessions: result.rowsUsed, singular: result.singular,
+                                         warnings: result.warnings.filter { !derived.contains($0) })
     }
 
     static func validate(_ sessions: [Double], client: String) throws(MonitoringError) {

@@ -7,6 +7,8 @@ public enum PoolingError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooFewSites(Int)
     /// Two sites fitted different models, formulas or codings; names the first difference.
     case mismatch(site: Int, detail: String)
+    /// The same summary twice (the same file, or a copy): its rows would be counted twice.
+    case duplicate(site: Int, of: Int)
     case singular(String)
     case meta(MetaError)
 
@@ -15,6 +17,9 @@ public enum PoolingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooFewSites(let k): return "pooling needs summaries from at least 2 sites (got \(k))"
         case .mismatch(let site, let detail):
             return "site \(site + 1) does not match site 1: \(detail); every site must run the same `fit` (model, formula, levels)"
+        case .duplicate(let site, let first):
+            return "site \(site + 1) is identical to site \(first + 1): the same summary given twice would count its rows twice; "
+                + "give each site's summary once"
         case .singular(let detail): return detail
         case .meta(let error): return error.description
         }
@@ -46,6 +51,7 @@ public enum SitePooling {
         guard sites.count >= 2 else { throw .tooFewSites(sites.count) }
         let first = sites[0]
         for (i, site) in sites.enumerated().dropFirst() {
+            if let j = sites[..<i].firstIndex(of: site) { throw .duplicate(site: i, of: j) }
             if site.model != first.model { throw .mismatch(site: i, detail: "model \(site.model), not \(first.model)") }
             if site.terms != first.terms {
                 throw .mismatch(site: i, detail: "terms \(site.terms.joined(separator: ", ")), not \(first.terms.joined(separator: ", "))")

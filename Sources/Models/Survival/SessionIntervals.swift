@@ -44,10 +44,11 @@ public struct SessionIntervals: Sendable {
         }
         let clientColumn = try column(client)
         guard let sessionColumn = try column(session).numeric else {
-            throw .invalidOption("the session column '\(session)' is text; it must hold session numbers (1, 2, 3, …)")
+            throw .invalidOption("the session column '\(session)' is text\(try column(session).nonNumericClause()); it must hold session numbers (1, 2, 3, …)")
         }
         guard let attendedColumn = try column(attended).numeric else {
-            throw .invalidEvent(column: attended, detail: "is text; attendance must be 0/1 (1 = attended)")
+            throw .invalidOption("the attendance column '\(attended)' is text; it must be 0/1 (1 = attended, 0 = missed): "
+                + "recode it, e.g. `alliance transform FILE --recode \"\(attended): yes=1, no=0\" --out recoded.csv`")
         }
         let covariateColumns = try covariates.map { name throws(SurvivalError) in try column(name) }
         let keepColumns = try keep.map { name throws(SurvivalError) in try column(name) }
@@ -60,7 +61,7 @@ public struct SessionIntervals: Sendable {
                 throw .invalidTime(column: session, row: row, value: sessionColumn.values[row], detail: "every session row needs its session number")
             }
             guard !attendedColumn.missing[row], attendedColumn.values[row] == 0 || attendedColumn.values[row] == 1 else {
-                throw .invalidEvent(column: attended, detail: "has \(attendedColumn.missing[row] ? "a missing value" : SurvivalError.number(attendedColumn.values[row])) at data row \(row + 1) (attendance must be 0 or 1)")
+                throw .invalidOption("the attendance column '\(attended)' has \(attendedColumn.missing[row] ? "a missing value" : SurvivalError.number(attendedColumn.values[row])) at data row \(row + 1); attendance must be 0 (missed) or 1 (attended) on every session row")
             }
             rowsOf[Int(code)].append(row)
         }

@@ -8,6 +8,8 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyInterval(start: String, stop: String, row: Int, startValue: Double, stopValue: Double)
     /// The event column is neither 0/1, 1/2 (as survival reads it, 2 = event) nor a two-level category.
     case invalidEvent(column: String, detail: String)
+    /// A two-level text event column whose levels do not say which one is the event (not yes/no or true/false).
+    case ambiguousEventLevels(column: String, levels: [String])
     /// No row has the event: nothing can be estimated.
     case noEvents(column: String)
     /// A covariate takes one value over the rows used (its coefficient is not identified).
@@ -32,7 +34,14 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "every (start, stop] interval must end after it starts: drop zero-length intervals or fix the times"
         case .invalidEvent(let column, let detail):
             return "the event column '\(column)' \(detail); code it 0/1 (1 = event), 1/2 (2 = event, as R's survival reads it) "
-                + "or as a two-level category whose second level in sorted order is the event"
+                + "or as yes/no (true/false)"
+        case .ambiguousEventLevels(let column, let levels):
+            let quoted = levels.map { "'\($0)'" }.joined(separator: " and ")
+            let pairs = levels.count == 2 ? "\(levels[0])=1, \(levels[1])=0" : "EVENT=1, OTHER=0"
+            let when = levels.count == 2 ? " when '\(levels[0])' is the event" : ""
+            return "the event column '\(column)' is text with the levels \(quoted), which do not say which one is the event "
+                + "(R's Surv() refuses text status too); recode it 0/1 with 1 = event, e.g. "
+                + "`alliance transform FILE --recode \"\(column): \(pairs)\" --out recoded.csv`\(when)"
         case .noEvents(let column):
             return "no row has an event in '\(column)' among the rows used, so there is nothing to estimate; "
                 + "check the event coding (1 = event) and any filter"

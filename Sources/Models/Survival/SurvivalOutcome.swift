@@ -24,7 +24,7 @@ public struct SurvivalOutcome: Sendable, Equatable {
     /// Reads the columns on `rows` (which must have no missing value in them). Times must be finite; a follow-up
     /// time must not be negative; an interval must end after it starts (as `Surv()` refuses stop ≤ start).
     /// Events are 0/1, or 1/2 with 2 the event (`Surv()`'s rule when every value is 1 or 2 and some are 2), or a
-    /// two-level category with the second level in sorted order as the event.
+    /// yes/no or true/false category (any case). Other text is refused: which level is the event is not guessed.
     public static func read(start startName: String?, stop stopName: String, event eventName: String, table: Table,
                             rows: [Int]) throws(SurvivalError) -> SurvivalOutcome {
         let stop = try times(stopName, table: table, rows: rows, nonNegative: startName == nil)
@@ -46,7 +46,8 @@ public struct SurvivalOutcome: Sendable, Equatable {
             throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
         }
         guard let numeric = column.numeric else {
-            throw .invalidOption("the time column '\(name)' is text; times must be numbers (weeks, sessions, days)")
+            throw .invalidOption("the time column '\(name)' is text\(column.nonNumericClause()); times must be numbers (weeks, "
+                + "sessions, days): fix that value (a thousands separator, a unit, a word) or declare it missing with --na")
         }
         var values = [Double](repeating: 0, count: rows.count)
         for (k, row) in rows.enumerated() {
@@ -61,31 +62,49 @@ public struct SurvivalOutcome: Sendable, Equatable {
         return values
     }
 
+    /// 0/1 (1 the event) or 1/2 (2 the event, when every value is 1 or 2): the event flags and the event value.
+    static func numericEvents(_ name: String, values: [Double]) throws(SurvivalError) -> ([Bool], Double) {
+        let seen = Set(values)
+        if seen.isSubset(of: [0, 1]) { return (values.map { $0 == 1 }, 1) }
+        if seen.isSubset(of: [1, 2]) { return (values.map { $0 == 2 }, 2) }
+        let odd = seen.subtracting([0, 1, 2]).sorted().prefix(3).map { SurvivalError.number($0) }
+        throw .invalidEvent(column: name, detail: "holds \(odd.joined(separator: ", ")) besides 0/1")
+    }
+
+    /// Text levels that mark the event, and those that mark censoring, in a two-level event column.
+    static let eventWords: Set<String> = ["yes", "y", "true", "t"]
+    static let censoredWords: Set<String> = ["no", "n", "false", "f"]
+
     static func events(_ name: String, table: Table, rows: [Int]) throws(SurvivalError) -> ([Bool], String) {
         guard let column = table.column(named: name) else {
             throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
         }
         switch column.data {
         case .numeric(let c):
-            var seen = Set<Double>()
-            for row in rows { seen.insert(c.values[row]) }
-            if seen.isSubset(of: [0, 1]) {
-                return (rows.map { c.values[$0] == 1 }, "1")
-            }
-            if seen.isSubset(of: [1, 2]) {
-                return (rows.map { c.values[$0] == 2 }, "2")
-            }
-            let odd = seen.subtracting([0, 1, 2]).sorted().prefix(3).map { SurvivalError.number($0) }
-            throw .invalidEvent(column: name, detail: "holds \(odd.joined(separator: ", ")) besides 0/1")
+            let (event, level) = try numericEvents(name, values: rows.map { c.values[$0] })
+            return (event, SurvivalError.number(level))
         case .categorical(let c):
             var present = Set<Int32>()
             for row in rows { present.insert(c.codes[row]) }
             let levels = present.map { c.levels[Int($0)] }.sorted(by: CategoricalColumn.levelOrder)
+            // yes/no or true/false (in any case) say which level is the event, also as value labels (SPSS often
+            // codes 1 = yes, 2 = no, where the 1/2 rule would take 'no').
+            if levels.count == 2, let event = levels.first(where: { Self.eventWords.contains($0.lowercased()) }),
+               let other = levels.first(where: { $0 != event }), Self.censoredWords.contains(other.lowercased()) {
+                return (rows.map { c.levels[Int(c.codes[$0])] == event }, event)
+            }
+            if let values = c.levelValues {
+                // Other value labels (SPSS, Stata): the codes decide, as Surv() reads a haven_labelled column; the
+                // output names the event by its label.
+                let (event, level) = try numericEvents(name, values: rows.map { values[Int(c.codes[$0])] })
+                return (event, values.firstIndex(of: level).map { c.levels[$0] } ?? SurvivalError.number(level))
+            }
             guard levels.count == 2 else {
                 throw .invalidEvent(column: name, detail: "is text with \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.prefix(4).joined(separator: ", ")))")
             }
-            let event = levels[1]
-            return (rows.map { c.levels[Int(c.codes[$0])] == event }, event)
+            // R's Surv() refuses a text status; taking the second level in sorted order (as alliance did) would make
+            // 'stayed' the event of stayed/dropped.
+            throw .ambiguousEventLevels(column: name, levels: levels)
         }
     }
 }

@@ -1,0 +1,290 @@
+import Foundation
+import Testing
+
+/// Messy files through the second-wave commands (survival, survival-data, fit cox, track, ruptures, mediate,
+/// moderate, meta, predict, pool), in-process. Each case pins a finding of the hostile-input review: a value the
+/// command used to analyse silently (a -99 or 999 left in the data, a text event whose level was guessed, the same
+/// site pooled twice) or an error that did not point at the value. docs/hostile-input.md lists every probe.
+@Suite("Hostile input: second-wave commands")
+struct HostileInputSecondWaveTests {
+    /// 40 clients: follow-up time 1…20, a 0/1 event, a group and a covariate (deterministic, no generator).
+    static func survivalRows(event: (Bool) -> String = { $0 ? "1" : "0" }, time: (Int, Int) -> String = { _, t in String(t) }) -> String {
+        var text = "client,time,event,group,x\n"
+        for i in 0..<40 {
+            let t = 1 + (i * 7) % 20
+            let e = (i * 5) % 3 == 0
+            text += "c\(i),\(time(i, t)),\(event(e)),\(i % 2 == 0 ? "a" : "b"),\(String(format: "%.2f", sin(Double(i))))\n"
+        }
+        return text
+    }
+
+    /// 30 clients × 6 sessions: attendance (the last session of every fifth client missed), an alliance score (SRS,
+    /// 0–40) and a symptom score (PHQ-9, 0–27) falling over the sessions.
+    static func sessionRows(edit: (Int, inout [String]) -> Void = { _, _ in }) -> String {
+        var text = "client,session,attended,srs,phq\n"
+        var k = 0
+        for c in 0..<30 {
+            for s in 1...6 {
+                let attended = (c % 5 == 0 && s == 6) ? "0" : "1"
+                let srs = 30 + 6 * sin(Double(c * 6 + s))
+                let phq = max(0, 20 - 2 * Double(s) + 4 * cos(Double(c * 3 + s)))
+                var fields = ["c\(c)", String(s), attended, String(format: "%.1f", srs), String(format: "%.0f", phq)]
+                edit(k, &fields)
+                text += fields.joined(separator: ",") + "\n"
+                k += 1
+            }
+        }
+        return text
+    }
+
+    /// 80 rows for mediate and moderate: X 0/1, M, Y, W in 1…4.
+    static func mediationRows(edit: (Int, inout [String]) -> Void = { _, _ in }) -> String {
+        var text = "x,m,y,w\n"
+        for i in 0..<80 {
+            let x = Double(i % 2)
+            let m = 0.5 * x + sin(Double(i) * 1.3)
+            let y = 0.4 * m + 0.2 * x + cos(Double(i) * 0.7)
+            var fields = [String(Int(x)), String(format: "%.3f", m), String(format: "%.3f", y), String(1 + i % 4)]
+            edit(i, &fields)
+            text += fields.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    static func write(_ files: [String: String]) throws -> String {
+        let dir = try Hostile.scratchDirectory()
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    static func json(_ outcome: Hostile.Outcome) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    }
+
+    static func events(_ outcome: Hostile.Outcome) throws -> Int {
+        let groups = try #require(try json(outcome)["groups"] as? [[String: Any]])
+        return try #require(groups.first?["events"] as? Int)
+    }
+
+    // MARK: survival and fit cox
+
+    /// R's survfit analyses 999 as a time; so did alliance, silently (fit cox warned through its model frame).
+    @Test("survival: a 999 left in the time column is analysed with a warning naming the column and --na 999")
+    func survivalMissingCodeTime() throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 6 ? "999" : String(t) })])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("warning: s.csv: column 'time' holds 999 in 1 row"), "\(outcome.message)")
+        #expect(outcome.message.contains("--na 999"))
+        // Declared missing, the row is dropped and the warning goes.
+        let declared = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--na", "999", "--format", "json"], in: dir)
+        #expect(declared.status == 0)
+        #expect(!declared.message.contains("warning"), "\(declared.message)")
+        let data = try #require(try Self.json(declared)["data"] as? [String: Any])
+        #expect(data["used"] as? Int == 39, "\(data)")
+    }
+
+    @Test("survival: a -99 time is refused, after a warning that it looks like a missing-value code")
+    func survivalNegativeCode() throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) })])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
+        #expect(outcome.status == 65)
+        for part in ["column 'time' holds -99", "--na -99", "s.csv: cannot estimate", "data row 4", "cannot be negative"] {
+            #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+        }
+    }
+
+    /// R's Surv() refuses a text status ("Invalid status value, must be logical or numeric"). alliance took the
+    /// second level in sorted order, so stayed/dropped made 'stayed' the event: 23 events instead of 17, exit 0.
+    @Test("survival and fit cox: a text event that does not say which level is the event is refused",
+          arguments: [("stayed", "dropped"), ("completed", "dropped"), ("censored", "event"), ("alive", "died")])
+    func ambiguousTextEvent(censored: String, event: String) throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored })])
+        for arguments in [["survival", "s.csv", "--time", "time", "--event", "event"],
+                          ["fit", "cox", "s.csv", "--formula", "Surv(time, event) ~ x"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 65, "\(arguments[0]): \(outcome.message)")
+            for part in ["s.csv", "the event column 'event' is text", "'\(censored)'", "'\(event)'", "--recode", "1 = event"] {
+                #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+            }
+        }
+    }
+
+    @Test("survival: yes/no and true/false events in any case are read with yes/true the event",
+          arguments: [("no", "yes"), ("No", "Yes"), ("FALSE", "TRUE"), ("false", "true"), ("N", "Y")])
+    func namedTextEvent(censored: String, event: String) throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored }),
+                                  "n.csv": Self.survivalRows()])
+        let text = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
+        let numeric = Hostile.run(["survival", "n.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
+        #expect(text.status == 0, "\(text.message)")
+        #expect(try Self.json(text)["event_level"] as? String == event)
+        #expect(try Self.events(text) == Self.events(numeric))
+        #expect(try Self.events(numeric) == 14)
+    }
+
+    /// Value labels: the codes decide (0 = censored, 1 = dropped), as Surv() reads a haven_labelled column, and
+    /// user-missing codes are missing; but a yes/no labelling decides by its words, so SPSS's 1 = yes, 2 = no does
+    /// not make 'no' the event by the 1/2 rule. Expected counts from make_second_wave.R (survfit).
+    @Test("survival: value-labelled events from SPSS: codes decide, yes/no labels by their words",
+          arguments: [("surv_labelled.sav", "dropped", 38, 14), ("surv_yes1_no2.sav", "yes", 39, 14)])
+    func labelledEvents(file: String, level: String, used: Int, events: Int) throws {
+        let outcome = Hostile.run(["survival", file, "--time", "time", "--event", "event", "--format", "json"],
+                                  in: try Hostile.corpusDirectory())
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try Self.json(outcome)
+        #expect(json["event_level"] as? String == level)
+        #expect((json["data"] as? [String: Any])?["used"] as? Int == used)
+        #expect(try Self.events(outcome) == events)
+    }
+
+    @Test("survival: a time written with a thousands separator names the data row and the value")
+    func survivalThousands() throws {
+        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 2 ? "\"1,234\"" : String(t) })])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
+        #expect(outcome.status == 65)
+        for part in ["s.csv", "the time column 'time' is text (data row 3 has '1,234')", "--na"] {
+            #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+        }
+    }
+
+    /// DESIGN.md §9: grouped tables and plots of fewer than --min-cell (11) clients. A Kaplan–Meier curve of one
+    /// client shows that client's time and outcome; it was printed without a word.
+    @Test("survival --by: a group of one row is shown with a small-cell warning")
+    func survivalSmallGroup() throws {
+        var rows = Self.survivalRows().split(separator: "\n").map(String.init)
+        rows[5] = rows[5].replacingOccurrences(of: ",a,", with: ",z,")
+        let dir = try Self.write(["s.csv": rows.joined(separator: "\n") + "\n"])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--by", "group", "--plot", "km.svg"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("groups of fewer than 11 rows: 'z' (1 row)"), "\(outcome.message)")
+        #expect(!outcome.message.contains("'a'") && !outcome.message.contains("'b'"), "\(outcome.message)")
+        let plain = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
+        #expect(!plain.message.contains("fewer than 11"), "no groups without --by: \(plain.message)")
+    }
+
+    // MARK: survival-data, track, ruptures
+
+    @Test("survival-data: attendance coded yes/no gets one clear instruction")
+    func attendanceText() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { _, f in f[2] = f[2] == "1" ? "yes" : "no" }])
+        let outcome = Hostile.run(["survival-data", "s.csv", "--out", "iv.csv"], in: dir)
+        #expect(outcome.status == 65)
+        #expect(outcome.message.contains("the attendance column 'attended' is text; it must be 0/1"), "\(outcome.message)")
+        #expect(outcome.message.contains("--recode \"attended: yes=1, no=0\""))
+        // The old message also said "1/2 (2 = event)" and "a two-level category", which attendance cannot be.
+        #expect(!outcome.message.contains("1/2"))
+    }
+
+    /// Codes left in the session scores: each command warns naming the user's column. `track` used to name its
+    /// internal column ('score') and suggest `--na score:-99`, which names no column of the file.
+    @Test("survival-data, track, ruptures: -99 and 999 in session scores are named by the file's columns")
+    func sessionMissingCodes() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in
+            if k == 7 { f[4] = "-99" }
+            if k == 20 { f[3] = "999" }
+        }])
+        let runs: [[String]] = [
+            ["survival-data", "s.csv", "--out", "iv.csv", "--covariates", "srs,phq"],
+            ["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq", "--reliable-change", "6",
+             "--alliance", "srs", "--alliance-cutoff", "36"],
+            ["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs", "--outcome", "phq"],
+        ]
+        for arguments in runs {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 0, "\(arguments[0]): \(outcome.message)")
+            #expect(outcome.message.contains("column 'phq' holds -99 in 1 row"), "\(arguments[0]): \(outcome.message)")
+            #expect(outcome.message.contains("column 'srs' holds 999 in 1 row"), "\(arguments[0]): \(outcome.message)")
+            #expect(!outcome.message.contains("'score'") && !outcome.message.contains("'intake'"), "\(arguments[0]): \(outcome.message)")
+        }
+    }
+
+    @Test("track, ruptures: a quoted decimal comma in a comma-delimited file names the data row and the value")
+    func sessionTextValue() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 2 { f[4] = "\"12,5\"" } }])
+        for arguments in [["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq", "--reliable-change", "6"],
+                          ["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs", "--outcome", "phq"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 65, "\(arguments[0]): \(outcome.message)")
+            for part in ["column 'phq' in s.csv is not numeric (data row 3 has '12,5')", "--na", "--recode"] {
+                #expect(outcome.message.contains(part), "'\(part)' not in: \(outcome.message)")
+            }
+        }
+    }
+
+    // MARK: mediate, moderate, meta, predict, pool
+
+    @Test("mediate and moderate: -99 in M and 99 in W are analysed with a warning each")
+    func mediationMissingCodes() throws {
+        let dir = try Self.write(["m.csv": Self.mediationRows { i, f in
+            if i == 4 { f[1] = "-99" }
+            if i == 9 { f[3] = "99" }
+        }])
+        let mediate = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50"], in: dir)
+        #expect(mediate.status == 0, "\(mediate.message)")
+        #expect(mediate.message.contains("warning: m.csv: column 'm' holds -99 in 1 row"), "\(mediate.message)")
+        let moderate = Hostile.run(["moderate", "m.csv", "--x", "x", "--w", "w", "--y", "y"], in: dir)
+        #expect(moderate.status == 0, "\(moderate.message)")
+        #expect(moderate.message.contains("warning: m.csv: column 'w' holds 99 in 1 row"), "\(moderate.message)")
+        #expect(!moderate.message.contains("column 'm'"), "only the columns the command reads: \(moderate.message)")
+    }
+
+    @Test("mediate: a word in the mediator column names the data row and the value")
+    func mediationTextValue() throws {
+        let dir = try Self.write(["m.csv": Self.mediationRows { i, f in if i == 5 { f[1] = "n/a" } }])
+        let outcome = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50"], in: dir)
+        #expect(outcome.status == 65)
+        #expect(outcome.message.contains("data row 6 has 'n/a'"), "\(outcome.message)")
+    }
+
+    @Test("meta: a -99 correlation is refused after a warning naming --na -99; a text cell names its data row")
+    func metaHostile() throws {
+        var codes = "study,r,n\n", text = "study,r,n\n"
+        for i in 0..<8 {
+            codes += "S\(i),\(i == 3 ? "-99" : String(format: "%.2f", 0.1 + 0.03 * Double(i))),\(40 + 10 * i)\n"
+            text += "S\(i),\(i == 2 ? "n.r." : String(format: "%.2f", 0.1 + 0.03 * Double(i))),\(40 + 10 * i)\n"
+        }
+        let dir = try Self.write(["codes.csv": codes, "text.csv": text])
+        let refused = Hostile.run(["meta", "codes.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: dir)
+        #expect(refused.status == 65)
+        #expect(refused.message.contains("column 'r' holds -99") && refused.message.contains("line 5"), "\(refused.message)")
+        let declared = Hostile.run(["meta", "codes.csv", "--measure", "cor", "--r", "r", "--n", "n", "--na", "-99"], in: dir)
+        #expect(declared.status == 0, "\(declared.message)")
+        #expect(declared.message.contains("1 row with a missing value"), "\(declared.message)")
+        let word = Hostile.run(["meta", "text.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: dir)
+        #expect(word.status == 65)
+        #expect(word.message.contains("column 'r' (--r) is not numeric (data row 3 has 'n.r.')"), "\(word.message)")
+    }
+
+    /// predict reads new rows through the saved schema, where the model frame skips its missing-code scan.
+    @Test("predict: a -99 in a predictor of the new data is warned about")
+    func predictMissingCode() throws {
+        var train = "y,x\n", new = "y,x\n"
+        for i in 0..<30 { train += "\(String(format: "%.3f", 2 + 0.5 * Double(i % 10) + sin(Double(i)))),\(i % 10)\n" }
+        for i in 0..<12 { new += ",\(i == 4 ? "-99" : String(i % 10))\n" }
+        let dir = try Self.write(["train.csv": train, "new.csv": new])
+        let fit = Hostile.run(["fit", "ols", "train.csv", "--formula", "y ~ x", "--format", "json", "--out", "fit.json"], in: dir)
+        #expect(fit.status == 0, "\(fit.message)")
+        let outcome = Hostile.run(["predict", "fit.json", "new.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("warning: new.csv: column 'x' holds -99 in 1 row"), "\(outcome.message)")
+    }
+
+    /// The same site summary twice gave a pooled OLS fit with every row counted twice (standard errors shrunk by
+    /// √2), exit 0.
+    @Test("pool: the same site summary given twice (or a copy of it) is refused")
+    func poolDuplicate() throws {
+        var site = "y,x\n"
+        for i in 0..<40 { site += "\(String(format: "%.3f", 1 + 0.3 * Double(i % 7) + cos(Double(i)))),\(i % 7)\n" }
+        let dir = try Self.write(["a.csv": site])
+        let export = Hostile.run(["fit", "ols", "a.csv", "--formula", "y ~ x", "--export-summary", "a.json"], in: dir)
+        #expect(export.status == 0, "\(export.message)")
+        try FileManager.default.copyItem(atPath: dir + "/a.json", toPath: dir + "/copy.json")
+        for files in [["a.json", "a.json"], ["a.json", "copy.json"]] {
+            let outcome = Hostile.run(["pool"] + files, in: dir)
+            #expect(outcome.status == 65)
+            #expect(outcome.message.contains("site 2 is identical to site 1"), "\(outcome.message)")
+            #expect(outcome.message.contains(files[1]))
+        }
+    }
+}
