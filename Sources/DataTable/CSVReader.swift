@@ -247,6 +247,10 @@ struct CSVParser {
     /// categorical late re-reads earlier records; their pages simply fault in again.)
     var releasesConsumedPages = false
     var releasedUpTo = 0
+    /// A field in a numeric column that starts with a number ending at the field's end is read in one
+    /// pass over its bytes (no separate search for the field's end). Only when that reading cannot differ
+    /// from the general path's: see `enableOnePassNumbers`.
+    var readsNumbersInOnePass = false
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions,
          notes: [String] = []) throws(CSVError) {
@@ -328,13 +332,15 @@ struct CSVParser {
     /// Tokenizes every record into column builders; the result no longer needs the input bytes.
     /// When the records span at least `parallelThreshold` bytes they are parsed in two halves on two
     /// threads (see `parseInTwoChunks`); otherwise, or when that is not possible, in one pass.
-    mutating func parseRecords(parallelThreshold: Int = Int.max) throws(CSVError) -> ParsedColumns {
+    /// `onePassNumbers: false` reads every field by the general path (tests compare the two).
+    mutating func parseRecords(parallelThreshold: Int = Int.max, onePassNumbers: Bool = true) throws(CSVError) -> ParsedColumns {
         let (names, afterHeader, lineAfterHeader) = try readHeader()
         let columnCount = names.count
         try resolveColumnMissingTokens(names: names)
         if !decimalIsDeclared && tokenizer.delimiter != DecimalMarks.comma {
             sniffDecimalMark(names: names, start: afterHeader, line: lineAfterHeader)
         }
+        if onePassNumbers { enableOnePassNumbers() }
         if tokenizer.end - afterHeader >= parallelThreshold,
            let builders = parseInTwoChunks(columnCount: columnCount, start: afterHeader, line: lineAfterHeader) {
             return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount,
@@ -348,6 +354,20 @@ struct CSVParser {
         } catch {
             throw failure(error, names: names)
         }
+    }
+
+    /// One-pass numbers give the general path's result when a field that reads as a number is never
+    /// a missing token, a missing code or a decimal-comma number, and the delimiter cannot be part of a number.
+    private mutating func enableOnePassNumbers() {
+        let numberBytes = Set("0123456789+-.eE".utf8)
+        let tokenIsNumber = missingTokens.contains { token in
+            token.withUnsafeBufferPointer { t in
+                guard let base = t.baseAddress else { return false }
+                return DecimalParser.scan(base, limit: t.count)?.length == t.count
+            }
+        }
+        readsNumbersInOnePass = !decimalComma && !hasNumericCodes && !hasColumnCodes && !tokenIsNumber
+            && !numberBytes.contains(tokenizer.delimiter)
     }
 
     /// Parses the records that start in `start..<stop` (the last one may run past `stop`) into fresh
@@ -424,6 +444,19 @@ struct CSVParser {
         var p = position
         var column = 0
         while true {
+            if readsNumbersInOnePass && column < columnCount && builders[column].isNumeric,
+               let (next, endsRecord) = appendNumberField(at: p, to: builders + column, line: &line, recordLine: recordLine) {
+                column += 1
+                if endsRecord {
+                    guard column == columnCount else {
+                        throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                              field: nil)
+                    }
+                    return next
+                }
+                p = next
+                continue
+            }
             let (span, next, endsRecord) = try tokenizer.field(at: p, number: column + 1, line: &line)
             if column == columnCount {
                 // Too many fields: count them all for the message.
@@ -450,6 +483,44 @@ struct CSVParser {
             }
             p = next
         }
+    }
+
+    /// The one-pass reading of a numeric field: when the bytes at `position` start with a number that the
+    /// delimiter, a line end or the end of input follows, appends it and returns what `CSVTokenizer.field`
+    /// would (the position after the field and whether it ended the record); otherwise appends nothing and
+    /// returns nil, and the general path reads the field (spaces, quotes, missing tokens, text, errors).
+    @inline(__always)
+    private func appendNumberField(
+        at position: Int, to builder: UnsafeMutablePointer<ColumnBuilder>, line: inout Int, recordLine: Int
+    ) -> (next: Int, endsRecord: Bool)? {
+        let end = tokenizer.end
+        guard position < end, let number = DecimalParser.scan(base + position, limit: end - position) else { return nil }
+        let stop = position + number.length
+        let next: Int
+        let endsRecord: Bool
+        var lineEnd = false
+        if stop >= end {
+            next = end
+            endsRecord = true
+        } else {
+            let c = base[stop]
+            if c == tokenizer.delimiter {
+                next = stop + 1
+                endsRecord = false
+            } else if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
+                next = tokenizer.skipLineEnd(stop)
+                endsRecord = true
+                lineEnd = true
+            } else {
+                return nil
+            }
+        }
+        let p = base + position
+        guard builder.pointee.append(DecimalParser.value(of: number, p), p, number.length, line: recordLine) else {
+            return nil
+        }
+        if lineEnd { line += 1 }
+        return (next, endsRecord)
     }
 
     /// The record at `position`, or nil for a blank line that is skipped (the caller steps past it).

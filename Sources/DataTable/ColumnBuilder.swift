@@ -54,8 +54,15 @@ struct ColumnBuilder {
     /// Appends the field as a number if it is one; returns false (appending nothing) if it is not.
     @inline(__always)
     mutating func appendNumber(_ p: UnsafePointer<UInt8>, _ n: Int, line: Int) -> Bool {
+        append(DecimalParser.parse(p, count: n), p, n, line: line)
+    }
+
+    /// Appends `parsed`, the reading of the field's `n` bytes at `p`; returns false (appending nothing)
+    /// if it is not a number.
+    @inline(__always)
+    mutating func append(_ parsed: DecimalParser.Result, _ p: UnsafePointer<UInt8>, _ n: Int, line: Int) -> Bool {
         let value: Double
-        switch DecimalParser.parse(p, count: n) {
+        switch parsed {
         case .value(let v):
             value = v
         case .outOfRange:

@@ -33,13 +33,34 @@ enum DecimalParser {
     /// Parses `count` bytes at `bytes`; the whole span must be the number.
     @inline(__always)
     static func parse(_ bytes: UnsafePointer<UInt8>?, count: Int) -> Result {
-        guard let p = bytes, count > 0 else { return .notANumber }
+        guard let p = bytes, let number = scan(p, limit: count), number.length == count else { return .notANumber }
+        return value(of: number, p)
+    }
+
+    /// The longest run of bytes at the start of `p` (at most `limit`) that the grammar reads as a number,
+    /// with its digits gathered; nil when the bytes do not start with a number (no digit before the
+    /// exponent, or an exponent mark without digits).
+    struct Scanned {
+        /// The first 19 digits or fewer as an integer (it may wrap with more; `length` then says so).
+        var mantissa: UInt64
+        var exponent: Int
+        var negative: Bool
+        var digitCount: Int
+        /// Bytes read: the number is `p[0..<length]`.
+        var length: Int
+    }
+
+    /// Reads a number at `p` up to the first byte that cannot continue it (see `Scanned`). A CSV field
+    /// is a number when that byte ends the field (`CSVParser` reads numeric fields in one pass this way).
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, limit count: Int) -> Scanned? {
+        guard count > 0 else { return nil }
         var i = 0
         var negative = false
         if p[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if p[0] == UInt8(ascii: "+") { i = 1 }
 
         // Digits accumulate into `mantissa`; with more than 19 digits it may wrap, and the careful
-        // path below takes over.
+        // path takes over.
         var mantissa: UInt64 = 0
         let integerStart = i
         while i < count {
@@ -68,7 +89,7 @@ enum DecimalParser {
             exponent = fractionStart - i
             digitCount += i - fractionStart
         }
-        guard digitCount > 0 else { return .notANumber }
+        guard digitCount > 0 else { return nil }
         if i < count && (p[i] | 0x20) == UInt8(ascii: "e") {
             i += 1
             var exponentNegative = false
@@ -85,14 +106,20 @@ enum DecimalParser {
                 if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(d) }
                 i += 1
             }
-            guard i > exponentStart else { return .notANumber }
+            guard i > exponentStart else { return nil }
             exponent += exponentNegative ? -explicitExponent : explicitExponent
         }
-        guard i == count else { return .notANumber }
-        if digitCount > 19 {
-            return parseManyDigits(p, count: count, negative: negative)
+        return Scanned(mantissa: mantissa, exponent: exponent, negative: negative, digitCount: digitCount, length: i)
+    }
+
+    /// The correctly rounded value of a scanned number (`p` is where it was scanned).
+    @inline(__always)
+    static func value(of number: Scanned, _ p: UnsafePointer<UInt8>) -> Result {
+        if number.digitCount > 19 {
+            return parseManyDigits(p, count: number.length, negative: number.negative)
         }
-        return convert(mantissa: mantissa, exponent: exponent, negative: negative, p, count: count)
+        return convert(mantissa: number.mantissa, exponent: number.exponent, negative: number.negative, p,
+                       count: number.length)
     }
 
     /// mantissa × 10^exponent, exactly representable mantissa (≤ 19 digits, no truncation).
