@@ -12,36 +12,52 @@ public struct Concordance: Sendable, Equatable {
 
     public var value: Double { (concordant + tiedRisk / 2) / (concordant + discordant + tiedRisk) }
 
-    /// A Fenwick tree over the ranks of η, swept backward in time with the risk set: O(n log n).
+    /// A Fenwick tree over the ranks of η, swept backward in time with the risk set: O(n log n), as survival's
+    /// concordance (which uses a balanced tree). The ranks come from one sort of η; the sweep reads rows in
+    /// time order (`CoxData`'s sorted copies), not from storage order.
     static func compute(_ data: CoxData, eta: [Double]) -> Concordance {
-        let distinct = Array(Set(eta)).sorted()
-        var rankOf: [Double: Int] = [:]
-        for (k, v) in distinct.enumerated() { rankOf[v] = k + 1 }
+        let n = data.n
+        let distinct: [Double] = {
+            var sorted = eta
+            sorted.sort()
+            var unique: [Double] = []
+            unique.reserveCapacity(sorted.count)
+            for v in sorted where unique.last != v { unique.append(v) }
+            return unique
+        }()
+        /// 1-based rank of v among the distinct values.
+        func rank(_ v: Double) -> Int {
+            var lo = 0, hi = distinct.count
+            while lo < hi { let mid = (lo + hi) / 2; if distinct[mid] < v { lo = mid + 1 } else { hi = mid } }
+            return lo + 1
+        }
+        // Rank of each row by its position in time order.
+        var rankAt = [Int](repeating: 0, count: n)
+        for k in 0..<n { rankAt[k] = rank(eta[data.byStop[k]]) }
         let m = distinct.count
         var tree = [Double](repeating: 0, count: m + 1)
         func update(_ k: Int, _ delta: Double) { var i = k; while i <= m { tree[i] += delta; i += i & -i } }
         func prefix(_ k: Int) -> Double { var s = 0.0; var i = k; while i > 0 { s += tree[i]; i -= i & -i }; return s }
         var concordant = 0.0, discordant = 0.0, tiedRisk = 0.0, tiedTime = 0.0
+        var deaths: [Int] = []
         for range in data.strata {
             for k in 0...m { tree[k] = 0 }
             var total = 0.0
             var i = range.stop.lowerBound, r = range.start.lowerBound
             while i < range.stop.upperBound {
-                let t = data.stop[data.byStop[i]]
+                let t = data.stopByStop[i]
                 if let start = data.start {
                     while r < range.start.upperBound && start[data.byStart[r]] >= t {
-                        update(rankOf[eta[data.byStart[r]]] ?? 1, -1); total -= 1; r += 1
+                        update(rankAt[data.stopPosition[data.byStart[r]]], -1); total -= 1; r += 1
                     }
                 }
                 var j = i
-                var deaths: [Int] = []
-                while j < range.stop.upperBound && data.stop[data.byStop[j]] == t {
-                    let row = data.byStop[j]
-                    if data.event[row] { deaths.append(row) } else { update(rankOf[eta[row]] ?? 1, 1); total += 1 }
+                deaths.removeAll(keepingCapacity: true)
+                while j < range.stop.upperBound && data.stopByStop[j] == t {
+                    if data.eventByStop[j] { deaths.append(rankAt[j]) } else { update(rankAt[j], 1); total += 1 }
                     j += 1
                 }
-                for row in deaths {
-                    let k = rankOf[eta[row]] ?? 1
+                for k in deaths {
                     let below = prefix(k - 1), atOrBelow = prefix(k)
                     concordant += below
                     tiedRisk += atOrBelow - below
@@ -49,7 +65,7 @@ public struct Concordance: Sendable, Equatable {
                 }
                 let d = Double(deaths.count)
                 tiedTime += d * (d - 1) / 2
-                for row in deaths { update(rankOf[eta[row]] ?? 1, 1); total += 1 }
+                for k in deaths { update(k, 1); total += 1 }
                 i = j
             }
         }

@@ -153,7 +153,7 @@ public enum CoxModel {
 
         // Newton–Raphson with step halving, as coxfit6.c / agfit4.c.
         var beta = [Double](repeating: 0, count: p)
-        let initial = CoxRiskSets.evaluate(data, beta: beta, ties: options.ties)
+        let initial = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties)
         let initialFactor: Cholesky
         do { initialFactor = try Cholesky(matrix(initial.information, p)) } catch { throw .collinear(terms: names) }
         let firstStep: [Double]
@@ -167,7 +167,7 @@ public enum CoxModel {
         var current = initial
         for iteration in 1...options.maximumIterations {
             iterations = iteration
-            let trial = CoxRiskSets.evaluate(data, beta: newBeta, ties: options.ties)
+            let trial = CoxRiskSets.evaluateBySums(data, beta: newBeta, ties: options.ties)
             let finite = trial.logLikelihood.isFinite && trial.score.allSatisfy(\.isFinite) && trial.information.allSatisfy(\.isFinite)
             if finite && abs(1 - best / trial.logLikelihood) <= options.epsilon {
                 beta = newBeta
@@ -191,7 +191,7 @@ public enum CoxModel {
                 newBeta = zip(beta, step).map { $0 + $1 }
             }
         }
-        if !converged { current = CoxRiskSets.evaluate(data, beta: beta, ties: options.ties) }
+        if !converged { current = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties) }
         let naive: [Double]
         do { naive = try Cholesky(matrix(current.information, p)).inverse().storage } catch {
             throw monotoneOrCollinear(beta: beta, names: names)

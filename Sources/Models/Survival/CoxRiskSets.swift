@@ -52,12 +52,8 @@ struct CoxData: Sendable {
         }
         self.means = means
         self.x = x
-        byStop = (0..<n).sorted { a, b in stratum[a] != stratum[b] ? stratum[a] < stratum[b] : stop[a] > stop[b] }
-        if let start {
-            byStart = (0..<n).sorted { a, b in stratum[a] != stratum[b] ? stratum[a] < stratum[b] : start[a] > start[b] }
-        } else {
-            byStart = []
-        }
+        byStop = Self.order(stratum: stratum, time: stop)
+        byStart = start.map { Self.order(stratum: stratum, time: $0) } ?? []
         var ranges: [(Range<Int>, Range<Int>)] = []
         var i = 0, r = 0
         while i < n {
@@ -81,6 +77,21 @@ struct CoxData: Sendable {
         stopByStop = byStop.map { stop[$0] }
         eventByStop = byStop.map { event[$0] }
         stopPosition = position
+    }
+
+    /// Rows by (stratum ascending, time descending, row ascending): a total order, so the result (and every sum
+    /// taken in it) does not depend on the sort algorithm. Sorts contiguous keys rather than indices through a
+    /// closure that reads two arrays at random.
+    static func order(stratum: [Int], time: [Double]) -> [Int] {
+        var keys = [(stratum: Int, time: Double, row: Int)]()
+        keys.reserveCapacity(time.count)
+        for i in time.indices { keys.append((stratum[i], time[i], i)) }
+        keys.sort { a, b in
+            if a.stratum != b.stratum { return a.stratum < b.stratum }
+            if a.time != b.time { return a.time > b.time }
+            return a.row < b.row
+        }
+        return keys.map(\.row)
     }
 
     /// η = X β on the centred covariates.
