@@ -71,6 +71,57 @@ public enum NumericalDerivatives {
         return result
     }
 
+    /// numDeriv's `genD` for a vector-valued `f` (the steps, halvings and extrapolation of `hessian`): each output's
+    /// gradient (from the same diagonal pass) and Hessian, `gradient[output][i]` and `hessian[output][i][j]`. One pass
+    /// serves several functions of the same expensive evaluation.
+    public static func secondDerivatives(at x: [Double], relativeStep d: Double = 0.1, absoluteStep eps: Double = 1e-4, rounds r: Int = 4,
+                                         _ f: ([Double]) -> [Double]) -> (value: [Double], gradient: [[Double]], hessian: [[[Double]]]) {
+        let n = x.count
+        let f0 = f(x)
+        let outputs = f0.count
+        let h0 = x.map { abs(d * $0) + eps * (abs($0) < zeroTolerance ? 1 : 0) }
+        var first = [[Double]](repeating: [], count: n)
+        var diagonal = [[Double]](repeating: [], count: n)
+        for i in 0..<n {
+            var h = h0
+            var slopes: [[Double]] = []
+            var curvatures: [[Double]] = []
+            for _ in 0..<r {
+                var plus = x, minus = x
+                plus[i] += h[i]
+                minus[i] -= h[i]
+                let fp = f(plus), fm = f(minus)
+                slopes.append((0..<outputs).map { (fp[$0] - fm[$0]) / (2 * h[i]) })
+                curvatures.append((0..<outputs).map { (fp[$0] - 2 * f0[$0] + fm[$0]) / (h[i] * h[i]) })
+                h = h.map { $0 / 2 }
+            }
+            first[i] = extrapolate(slopes)
+            diagonal[i] = extrapolate(curvatures)
+        }
+        var hessian = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: n), count: n), count: outputs)
+        for i in 0..<n {
+            for o in 0..<outputs { hessian[o][i][i] = diagonal[i][o] }
+            for j in 0..<i {
+                var h = h0
+                var approximations: [[Double]] = []
+                for _ in 0..<r {
+                    var plus = x, minus = x
+                    plus[i] += h[i]; plus[j] += h[j]
+                    minus[i] -= h[i]; minus[j] -= h[j]
+                    let fp = f(plus), fm = f(minus)
+                    approximations.append((0..<outputs).map { o in
+                        (fp[o] - 2 * f0[o] + fm[o] - diagonal[i][o] * h[i] * h[i] - diagonal[j][o] * h[j] * h[j]) / (2 * h[i] * h[j])
+                    })
+                    h = h.map { $0 / 2 }
+                }
+                let values = extrapolate(approximations)
+                for o in 0..<outputs { hessian[o][i][j] = values[o]; hessian[o][j][i] = values[o] }
+            }
+        }
+        let gradient = (0..<outputs).map { o in (0..<n).map { first[$0][o] } }
+        return (f0, gradient, hessian)
+    }
+
     /// Richardson's extrapolation of approximations at steps h, h/2, h/4, … with error in h²: numDeriv's loop
     /// `a[k] = (a[k + 1]·4^m − a[k]) / (4^m − 1)`.
     static func extrapolate(_ approximations: [[Double]]) -> [Double] {

@@ -107,6 +107,23 @@ struct LinearMixedModelTests {
         }
     }
 
+    /// The first factor's levels split in two halves (as fits with thousands of levels run): the same references at
+    /// the same tolerances, and the objective within rounding of the one-part factor's.
+    @Test("estimates on two level halves", arguments: fits)
+    func estimatesOnLevelHalves(_ fit: Fit) throws {
+        let table = try fixtureFiles.table("lmm/\(fit.data)")
+        let formula = try Formula(fit.formula, dataColumns: table.columnNames)
+        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
+        let theta = (fit.fields["theta"] as? [NSNumber] ?? []).map(\.doubleValue)
+        let whole = MixedFactor(products: setup.products, structure: setup.structure).objective(theta, reml: fit.reml)
+        try LevelHalves.$minimumLevelsToSplit.withValue(2) {
+            #expect(LevelHalves(levels: setup.structure.blocks[0].levelCount).ranges.count == 2)
+            let halves = MixedFactor(products: setup.products, structure: setup.structure).objective(theta, reml: fit.reml)
+            expectClose(halves, whole, relative: 1e-13, "\(fit) objective on halves")
+            try estimates(fit)
+        }
+    }
+
     @Test("conditional modes and conditional SDs", arguments: fits)
     func conditionalModes(_ fit: Fit) throws {
         let r = try Self.fitted(fit, df: .residual)

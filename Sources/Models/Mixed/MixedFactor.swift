@@ -94,68 +94,12 @@ final class MixedFactor {
         let m = p + 1
         let k = blocks.count
 
-        // Block 0: per level, L = chol(λᵀAλ + I); then L_{k,0} = (λ_kᵀA_{k,0}λ₀)L₀⁻ᵀ entry by entry, and
-        // L_{X,0} = ([X y]ᵀZ₀λ₀)L₀⁻ᵀ level by level. Small-block loops, no BLAS call per level.
+        // Block 0 (per level, on the two level halves): see MixedFactor+FirstBlock.swift.
+        guard let first = factorFirstBlock() else { return }
+        var logDet = first.logDeterminant
         let q0 = blocks[0].q
-        let levels0 = blocks[0].levelCount
-        var logDet = 0.0
         let largest = blocks.reduce(m) { max($0, $1.q) }
         var scratch = [Double](repeating: 0, count: largest * largest)
-        let blockZeroOK: Bool = lambdas[0].withUnsafeBufferPointer { lambda0p in
-            scratch.withUnsafeMutableBufferPointer { tp in
-                let lambda0 = lambda0p.baseAddress!, t = tp.baseAddress!
-                let ok = l0.withUnsafeMutableBufferPointer { lp in
-                    products.diagonal0.withUnsafeBufferPointer { ap in
-                        let l = lp.baseAddress!, a = ap.baseAddress!
-                        for i in 0..<levels0 {
-                            let base = i * q0 * q0
-                            SmallBlocks.scale(a + base, rows: q0, columns: q0, leadingDimension: q0, left: lambda0, right: lambda0,
-                                              into: l + base, leadingDimension: q0, scratch: t)
-                            for c in 0..<q0 { l[base + c * q0 + c] += 1 }
-                            guard SmallBlocks.cholesky(l + base, q: q0) else { return false }
-                            for c in 0..<q0 { logDet += 2 * log(l[base + c * q0 + c]) }
-                        }
-                        return true
-                    }
-                }
-                guard ok else { return false }
-                l0.withUnsafeBufferPointer { lp in
-                    let l = lp.baseAddress!
-                    for a in 1..<max(k, 1) {
-                        let sparse = products.sparse[a - 1]
-                        let qa = blocks[a].q
-                        lambdas[a].withUnsafeBufferPointer { lambdaAp in
-                            sparse.values.withUnsafeBufferPointer { sp in
-                                lSparse[a - 1].withUnsafeMutableBufferPointer { bp in
-                                    for i in 0..<levels0 {
-                                        for e in sparse.offsets[i]..<sparse.offsets[i + 1] {
-                                            let at = e * sparse.entrySize
-                                            SmallBlocks.scale(sp.baseAddress! + at, rows: qa, columns: q0, leadingDimension: qa,
-                                                              left: lambdaAp.baseAddress!, right: lambda0, into: bp.baseAddress! + at,
-                                                              leadingDimension: qa, scratch: t)
-                                            SmallBlocks.solveRightTransposed(bp.baseAddress! + at, rows: qa, leadingDimension: qa,
-                                                                             l + i * q0 * q0, q: q0)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    products.xz[0].withUnsafeBufferPointer { sp in
-                        lX[0].withUnsafeMutableBufferPointer { bp in
-                            for i in 0..<levels0 {
-                                let at = i * q0 * m
-                                SmallBlocks.scale(sp.baseAddress! + at, rows: m, columns: q0, leadingDimension: m, left: nil,
-                                                  right: lambda0, into: bp.baseAddress! + at, leadingDimension: m, scratch: t)
-                                SmallBlocks.solveRightTransposed(bp.baseAddress! + at, rows: m, leadingDimension: m, l + i * q0 * q0, q: q0)
-                            }
-                        }
-                    }
-                }
-                return true
-            }
-        }
-        guard blockZeroOK else { return }
 
         // Dense blocks in order: the diagonal block, then the blocks below it, then the X rows.
         for a in 1..<max(k, 1) {
@@ -254,15 +198,19 @@ final class MixedFactor {
                                                            inner: wj, from: cp.baseAddress!, leadingDimension: m)
                 }
             }
-            let diagonal = lDense[a][a]
-            lX[a].withUnsafeMutableBufferPointer { cp in
-                BlockKernels.solveRightLowerTransposed(cp.baseAddress!, rows: m, order: wa, leadingDimension: m, diagonal, lowerLeading: wa)
+            if a == 1 && nestedInFirst {
+                Self.solveBlockDiagonal(&lX[a], rows: m, diagonal: lDense[a][a], width: wa, q: qa)
+            } else {
+                let diagonal = lDense[a][a]
+                lX[a].withUnsafeMutableBufferPointer { cp in
+                    BlockKernels.solveRightLowerTransposed(cp.baseAddress!, rows: m, order: wa, leadingDimension: m, diagonal, lowerLeading: wa)
+                }
             }
         }
 
         // The X block: [X y]ᵀ[X y] − Σ_k L_{X,k}L_{X,k}ᵀ, factored.
-        for e in 0..<(m * m) { lXX[e] = products.xx[e] }
-        for a in 0..<k {
+        for e in 0..<(m * m) { lXX[e] = products.xx[e] - first.gram[e] }
+        for a in 1..<max(k, 1) {
             let w = blocks[a].width
             let source = lX[a]
             lXX.withUnsafeMutableBufferPointer { cp in
@@ -312,6 +260,26 @@ final class MixedFactor {
             }
         }
         return true
+    }
+
+    /// B := B·L⁻ᵀ for a rows × width block B when L (width × width, lower) is block diagonal with q × q blocks, as
+    /// L_{1,1} of a factor nested in the first is: the dense triangular solve's work on the zero blocks skipped.
+    static func solveBlockDiagonal(_ b: inout [Double], rows: Int, diagonal l: [Double], width w: Int, q: Int) {
+        b.withUnsafeMutableBufferPointer { bp in
+            l.withUnsafeBufferPointer { lp in
+                for j in 0..<(w / q) {
+                    for c in 0..<q {
+                        let column = j * q + c
+                        let inverse = 1 / lp[column * w + column]
+                        for r in 0..<rows {
+                            var s = bp[column * rows + r]
+                            for e in 0..<c { s -= bp[(j * q + e) * rows + r] * lp[(j * q + e) * w + column] }
+                            bp[column * rows + r] = s * inverse
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// target −= Σ_i L_{row,0}[i] L_{column,0}[i]ᵀ over the levels i of block 0 (the fill-in from block 0's

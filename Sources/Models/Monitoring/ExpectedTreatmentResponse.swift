@@ -75,19 +75,7 @@ public struct ExpectedTreatmentResponse: Sendable, Equatable {
         } catch {
             throw .lengthMismatch(detail: error.description)
         }
-        let result: LinearMixedModelResult
-        do {
-            let parsed = try Formula(formula, dataColumns: table.columnNames)
-            result = try LinearMixedModel.fit(formula: parsed, table: table,
-                                              options: LinearMixedModelOptions(degreesOfFreedom: .residual, conditionalModes: false,
-                                                                               profileIntervals: .never))
-        } catch let error as ModelError {
-            throw .model(error)
-        } catch let error as FormulaError {
-            throw .model(.formula(error))
-        } catch {
-            throw .model(.numerical("\(error)"))
-        }
+        let result = try MonitoringMixedModel.fit(formula, table: table, conditionalModes: false)
         // The frame's missing-code scan sees the derived columns 'score' and 'intake', not the user's column: the
         // command scans that one by its own name instead.
         let derived = Set(MissingCodeWarnings.warnings(table: table, columns: ["score", "intake"], action: "fit again"))
@@ -128,7 +116,11 @@ public struct ExpectedTreatmentResponse: Sendable, Equatable {
 
     /// The one-sided tolerance boundary: `coverage` of on-track clients score on the better side of it.
     public func boundary(intake: Double, session: Double, coverage: Double, direction: MonitoringDirection) -> Double {
-        let z = Normal.quantile(coverage)
+        boundary(intake: intake, session: session, z: Normal.quantile(coverage), direction: direction)
+    }
+
+    /// The boundary `z` prediction SDs on the worse side (z = the coverage's normal quantile, found once per run).
+    func boundary(intake: Double, session: Double, z: Double, direction: MonitoringDirection) -> Double {
         let worse: Double = direction == .lowerBetter ? 1 : -1
         return expected(intake: intake, session: session) + worse * z * predictionSD(session: session)
     }

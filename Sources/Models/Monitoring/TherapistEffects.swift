@@ -21,18 +21,7 @@ public struct TherapistEffects: Sendable {
     /// Fits `outcome ~ casemix + (1 | therapist)` on `table`; `casemix` is the right-hand side of a formula.
     public init(table: Table, outcome: String, casemix: String, therapist: String, level: Double = 0.95) throws(MonitoringError) {
         let text = "\(Self.quoted(outcome)) ~ \(casemix) + (1 | \(Self.quoted(therapist)))"
-        do {
-            let formula = try Formula(text, dataColumns: table.columnNames)
-            fit = try LinearMixedModel.fit(formula: formula, table: table,
-                                           options: LinearMixedModelOptions(degreesOfFreedom: .residual, level: level,
-                                                                            profileIntervals: .never))
-        } catch let error as ModelError {
-            throw .model(error)
-        } catch let error as FormulaError {
-            throw .model(.formula(error))
-        } catch {
-            throw .model(.numerical("\(error)"))
-        }
+        fit = try MonitoringMixedModel.fit(text, table: table, level: level, conditionalModes: true)
         let z = Normal.quantile(0.5 + level / 2)
         effects = fit.conditionalModes.filter { $0.term == "(Intercept)" }.map { mode in
             let sd = mode.conditionalSD ?? 0

@@ -1,3 +1,5 @@
+import Distributions
+
 /// One session checked against the expected-response boundary.
 public struct TrackedSession: Sendable, Equatable {
     public let client: Int
@@ -58,6 +60,7 @@ public struct TrackResult: Sendable {
         var intakeOnly = 0
         sessions.reserveCapacity(panel.sessions.reduce(0) { $0 + max(0, $1.count - 1) })
         let worse: Double = direction == .lowerBetter ? 1 : -1
+        let z = Normal.quantile(coverage)
         for c in 0..<panel.clientCount {
             let s = panel.sessions[c], y = panel.scores[c]
             guard s.count >= 2 else { intakeOnly += 1; continue }
@@ -67,7 +70,7 @@ public struct TrackResult: Sendable {
             var first: Double?
             for t in 1..<s.count {
                 let e = model.expected(intake: y[0], session: s[t])
-                let b = model.boundary(intake: y[0], session: s[t], coverage: coverage, direction: direction)
+                let b = model.boundary(intake: y[0], session: s[t], z: z, direction: direction)
                 // Beyond the boundary on the worse side (strictly: a score on the boundary is on track).
                 let flagged = worse * (y[t] - b) > 0
                 if flagged && first == nil { first = s[t] }
