@@ -84,6 +84,13 @@ struct GLMMReferenceTests {
         }
     }
 
+    /// The PIRLS, Xβ and gradient passes on two row halves (as fits of 131,072 rows or more run): the same tolerances.
+    @Test("estimates with the rows split in two halves",
+          arguments: fits.filter { ["cbpp_laplace", "sim_slope_logit", "sim_ri_poisson", "sim_offset_poisson"].contains($0.name) })
+    func splitRows(_ fit: Fit) throws {
+        try RowParts.$minimumRowsToSplit.withValue(2) { try estimates(fit) }
+    }
+
     /// lme4's `pp$b(1)` and the diagonal of Λ(LᵀL)⁻¹Λᵀ, for the fits with one scalar random effect (level order: sorted labels).
     @Test("conditional modes and SDs", arguments: fits.filter { ($0.fields["theta"] as? [Any])?.count == 1 })
     func conditionalModes(_ fit: Fit) throws {

@@ -45,6 +45,56 @@ extension GeneralizedLinearMixedModel.Setup {
         }
         let start = stageOne.parameters + betaOne
         let lower = thetaLower + [Double](repeating: -.infinity, count: p)
+        var parameters: [Double]
+        var value: Double
+        var summary: OptimizerSummary
+        var hessian: [[Double]]
+        // Laplace: Newton in (θ, β) on the analytic gradient (LaplaceNewton); AGQ, or when Newton cannot proceed: BOBYQA.
+        let scales = stageOne.parameters.map { max(abs($0), 0.1) } + zip(stageOneSE, betaOne).map { se, b in
+            se > 0 && se.isFinite ? se : 0.01 * max(abs(b), 1)
+        }
+        if rule == nil, let newton = LaplaceNewton.minimize(start: start, scales: scales, thetaCount: nTheta, state: state) {
+            parameters = newton.parameters
+            value = newton.value
+            hessian = newton.hessian
+            // A negative diagonal θ is the same model as its column of λ negated (ΛΛᵀ unchanged; the deviance and the β
+            // block of the Hessian's inverse do not change): report the non-negative one, as glmer's bounds do.
+            for (k, position) in block.thetaPositions.enumerated() where position.isDiagonal && parameters[k] < 0 {
+                for (m, other) in block.thetaPositions.enumerated() where other.column == position.column {
+                    parameters[m] = -parameters[m]
+                    for c in 0..<hessian.count { hessian[m][c] = -hessian[m][c]; hessian[c][m] = -hessian[c][m] }
+                }
+            }
+            summary = OptimizerSummary(algorithm: .newtonRaphson, start: start, lowerBounds: lower,
+                                       upperBounds: lower.map { _ in .infinity }, initialValue: newton.initialValue, parameters: parameters,
+                                       value: value, evaluations: newton.gradientEvaluations, iterations: newton.steps,
+                                       stopReason: .relativeChangeReached,
+                                       settings: [OptimizerSetting("xtol_rel", LaplaceNewton.relativeStep)],
+                                       notes: ["Newton steps on the Laplace deviance with its analytic gradient in (θ, β); the Hessian by "
+                                               + "differences of the gradient (\(newton.gradientEvaluations) gradient evaluations, "
+                                               + "\(newton.pirlsIterations) PIRLS iterations)"])
+            let before = parameters
+            (parameters, value) = LinearMixedModel.checkBoundary(theta: parameters, value: value, lowerBounds: lower,
+                                                                 slack: 1e-12 * max(1, abs(value)), objective: deviance)
+            if parameters != before { hessian = NumericalDerivatives.hessian(at: parameters, deviance) }
+        } else {
+            (parameters, value, summary) = try stageTwoBOBYQA(start: start, lower: lower, stageOne: stageOne, stageOneSE: stageOneSE,
+                                                              thetaCount: nTheta, rule: rule, deviance: deviance)
+            // Standard errors from the Hessian of the deviance in (θ, β) (glmer's use.hessian = TRUE: vcov = 2 H⁻¹, β block).
+            hessian = NumericalDerivatives.hessian(at: parameters, deviance)
+        }
+        value = deviance(parameters)
+        guard value.isFinite else { throw .numerical("the deviance is not finite at the optimum") }
+        var warnings = self.warnings
+        let covariance = try betaCovariance(hessian: hessian, thetaCount: nTheta, p: p, warnings: &warnings)
+        return try estimates(state: state, parameters: parameters, deviance: value, covariance: covariance,
+                             summary: summary, stageOne: stageOne, warnings: warnings)
+    }
+
+    /// glmer's stage 2 by BOBYQA on the Laplace or AGQ deviance, then Newton steps with Richardson derivatives, then
+    /// lme4's boundary check.
+    private func stageTwoBOBYQA(start: [Double], lower: [Double], stageOne: OptimizerSummary, stageOneSE: [Double], thetaCount nTheta: Int,
+                                rule: GaussHermite?, deviance: ([Double]) -> Double) throws(ModelError) -> ([Double], Double, OptimizerSummary) {
         // Initial steps as glmer's stage 2 (0.1 for θ, a fifth of stage 1's standard errors for β).
         let steps = stageOne.parameters.map { _ in 0.1 } + stageOneSE.map { $0 > 0 && $0.isFinite ? 0.2 * $0 : 0.1 }
         var settings = LinearMixedModel.optimizerOptions
@@ -74,14 +124,7 @@ extension GeneralizedLinearMixedModel.Setup {
                                    notes: summary.notes + (polished.steps > 0
                                        ? ["then \(polished.steps) Newton step\(polished.steps == 1 ? "" : "s") on (θ, β) "
                                           + "(\(polished.evaluations) evaluations, Richardson derivatives)"] : []))
-        // Standard errors from the Hessian of the deviance in (θ, β) (glmer's use.hessian = TRUE: vcov = 2 H⁻¹, β block).
-        let hessian = NumericalDerivatives.hessian(at: parameters, deviance)
-        value = deviance(parameters)
-        guard value.isFinite else { throw .numerical("the deviance is not finite at the optimum") }
-        var warnings = self.warnings
-        let covariance = try betaCovariance(hessian: hessian, thetaCount: nTheta, p: p, warnings: &warnings)
-        return try estimates(state: state, parameters: parameters, deviance: value, covariance: covariance,
-                             summary: summary, stageOne: stageOne, warnings: warnings)
+        return (parameters, value, summary)
     }
 
     /// The β block of 2H⁻¹; when H is not positive definite (a variance at its bound can make it so), the β block of

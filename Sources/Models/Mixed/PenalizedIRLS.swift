@@ -97,14 +97,20 @@ final class PenalizedIRLS {
 
     func setBeta(_ b: [Double]) { beta = b }
 
-    /// Xβ + offset.
-    private func fixedPredictor(_ b: [Double]) -> [Double] {
+    /// Xβ + offset (row halves for large n; each row's sum in column order on any number of cores).
+    func fixedPredictor(_ b: [Double]) -> [Double] {
         var eta = offset
-        for k in 0..<p where b[k] != 0 {
-            let bk = b[k]
-            x.withUnsafeBufferPointer { xp in
-                let column = xp.baseAddress! + k * n
-                for i in 0..<n { eta[i] += column[i] * bk }
+        let n = self.n, p = self.p
+        x.withUnsafeBufferPointer { xp in
+            eta.withUnsafeMutableBufferPointer { ep in
+                let out = SharedPointers(ep.baseAddress!, ep.baseAddress!)
+                RowParts(rows: n).run { _, range in
+                    for k in 0..<p where b[k] != 0 {
+                        let bk = b[k]
+                        let column = xp.baseAddress! + k * n
+                        for i in range { out.first[i] += column[i] * bk }
+                    }
+                }
             }
         }
         return eta
@@ -138,47 +144,64 @@ final class PenalizedIRLS {
 
     private func pass(u uu: [Double], fixed: [Double], joint: Bool, startEta: [Double]? = nil) -> Pass {
         let b = effects(uu)
-        var g = [Double](repeating: 0, count: levels * q * q)
-        var h = [Double](repeating: 0, count: levels * q)
-        var c = [Double](repeating: 0, count: joint ? levels * q * p : 0)
-        var xwx = [Double](repeating: 0, count: joint ? p * p : 0)
-        var xwz = [Double](repeating: 0, count: joint ? p : 0)
+        // Row halves for large n (RowParts: a split fixed by n, the parts' sums added in order, so the same bytes on any
+        // number of cores).
+        let parts = RowParts(rows: n)
+        let sums = PartSums(count: parts.ranges.count)
         var muOut = [Double](repeating: 0, count: n)
-        var deviance = 0.0
-        var zi = [Double](repeating: 0, count: q)
-        var xi = [Double](repeating: 0, count: p)
-        for i in 0..<n {
-            let j = Int(codes[i])
-            var random = 0.0
-            for a in 0..<q { zi[a] = z[a * n + i]; random += zi[a] * b[j * q + a] }
-            let eta = startEta?[i] ?? (fixed[i] + random)
-            let (m, d) = family.meanAndDerivative(eta)
-            muOut[i] = m
-            let wt = weights[i]
-            deviance += wt > 0 ? wt * family.deviance(y[i], m) : 0
-            let v = family.variance(m)
-            let w = wt * d * d / v
-            let r = (y[i] - m) / d
-            // ζ: the working response minus the offset, without (u-only) or with (joint) the fixed part.
-            let zeta = startEta != nil ? (eta - offset[i] + r) : (joint ? fixed[i] - offset[i] : 0) + random + r
-            for a in 0..<q {
-                let wz = w * zi[a]
-                h[j * q + a] += wz * zeta
-                for e in a..<q { g[j * q * q + a * q + e] += wz * zi[e] }
-            }
-            if joint {
-                for k in 0..<p { xi[k] = x[k * n + i] }
-                for k in 0..<p {
-                    let wx = w * xi[k]
-                    xwz[k] += wx * zeta
-                    for l in k..<p { xwx[k * p + l] += wx * xi[l] }
-                    for a in 0..<q { c[(j * q + a) * p + k] += wx * zi[a] }
+        let q = self.q, p = self.p, n = self.n, levels = self.levels
+        let family = self.family, codes = self.codes, z = self.z, x = self.x, y = self.y, weights = self.weights, offset = self.offset
+        muOut.withUnsafeMutableBufferPointer { muP in
+            let out = SharedPointers(muP.baseAddress!, muP.baseAddress!)
+            parts.run { part, range in
+                var g = [Double](repeating: 0, count: levels * q * q)
+                var h = [Double](repeating: 0, count: levels * q)
+                var c = [Double](repeating: 0, count: joint ? levels * q * p : 0)
+                var xwx = [Double](repeating: 0, count: joint ? p * p : 0)
+                var xwz = [Double](repeating: 0, count: joint ? p : 0)
+                var deviance = 0.0
+                var zi = [Double](repeating: 0, count: q)
+                var xi = [Double](repeating: 0, count: p)
+                for i in range {
+                    let j = Int(codes[i])
+                    var random = 0.0
+                    for a in 0..<q { zi[a] = z[a * n + i]; random += zi[a] * b[j * q + a] }
+                    let eta = startEta?[i] ?? (fixed[i] + random)
+                    let (m, d) = family.meanAndDerivative(eta)
+                    out.first[i] = m
+                    let wt = weights[i]
+                    deviance += wt > 0 ? wt * family.deviance(y[i], m) : 0
+                    let v = family.variance(m)
+                    let w = wt * d * d / v
+                    let r = (y[i] - m) / d
+                    // ζ: the working response minus the offset, without (u-only) or with (joint) the fixed part.
+                    let zeta = startEta != nil ? (eta - offset[i] + r) : (joint ? fixed[i] - offset[i] : 0) + random + r
+                    for a in 0..<q {
+                        let wz = w * zi[a]
+                        h[j * q + a] += wz * zeta
+                        for e in a..<q { g[j * q * q + a * q + e] += wz * zi[e] }
+                    }
+                    if joint {
+                        for k in 0..<p { xi[k] = x[k * n + i] }
+                        for k in 0..<p {
+                            let wx = w * xi[k]
+                            xwz[k] += wx * zeta
+                            for l in k..<p { xwx[k * p + l] += wx * xi[l] }
+                            for a in 0..<q { c[(j * q + a) * p + k] += wx * zi[a] }
+                        }
+                    }
                 }
+                sums.store(part, [[deviance], g, h, c, xwx, xwz])
             }
+        }
+        var total = sums.take(0)
+        for part in parts.ranges.indices.dropFirst() {
+            let next = sums.take(part)
+            for a in total.indices { for e in total[a].indices { total[a][e] += next[a][e] } }
         }
         var squared = 0.0
         for v in uu { squared += v * v }
-        return Pass(penalizedDeviance: deviance + squared, g: g, h: h, c: c, xwx: xwx, xwz: xwz, mu: muOut)
+        return Pass(penalizedDeviance: total[0][0] + squared, g: total[1], h: total[2], c: total[3], xwx: total[4], xwz: total[5], mu: muOut)
     }
 
     /// A_j = λᵀG_jλ + I factored in place into `out` (lower Cholesky), and λᵀh_j.
