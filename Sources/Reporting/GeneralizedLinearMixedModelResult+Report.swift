@@ -104,10 +104,15 @@ extension GeneralizedLinearMixedModelResult {
                         + "deviance in (θ, β) (as glmer's default use.hessian = TRUE).",
                      "Deviance = \(fixed(deviance, 2)), log-likelihood = \(fixed(logLikelihood, 2)), AIC = \(fixed(aic, 2)), "
                         + "BIC = \(fixed(bic, 2)) (\(parameterCount) parameters).",
-                     "Optimizer: stage 1 (θ, β inside PIRLS) \(stageOne.evaluations) evaluations; stage 2 (θ, β) BOBYQA "
-                        + "\(optimizer.evaluations) evaluations, \(optimizer.stopReason)"
+                     "Optimizer: stage 1 (θ, β inside PIRLS) \(stageOne.evaluations) evaluations; stage 2 (θ, β) "
+                        + (optimizer.algorithm == .newtonRaphson
+                            ? "\(optimizer.iterations ?? 0) Newton step\(optimizer.iterations == 1 ? "" : "s")"
+                            : "BOBYQA \(optimizer.evaluations) evaluations, \(optimizer.stopReason)")
                         + (optimizer.notes.isEmpty ? "" : "; " + optimizer.notes.joined(separator: "; ")) + "."]
-        if let event { notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel).") }
+        if let event {
+            notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
+                         + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
+        }
         if let failures { notes.append("Binomial outcome with trials: successes out of successes + failures (\(failures)).") }
         if exponentiate {
             notes.append("\(family == .logit ? "OR: odds ratio" : "IRR: incidence rate ratio") (exp of the estimate), conditional on the random effects.")

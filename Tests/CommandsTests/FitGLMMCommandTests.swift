@@ -87,6 +87,21 @@ struct FitGLMMCommandTests {
         #expect(json?["call"]?.arrayValue?.compactMap(\.stringValue).suffix(2) == ["--nagq", "10"])
     }
 
+    @Test func textReportNamesTheOptimizerAndTheEventCoding() throws {
+        // Stage 2 of a Laplace fit is Newton on the analytic gradient, AGQ's is BOBYQA: the text says which ran.
+        let text = Self.dropoutData().replacingOccurrences(of: ",1\n", with: ",left\n").replacingOccurrences(of: ",0\n", with: ",stayed\n")
+        let path = try Self.csv(text, "glmm-text")
+        let run = try runCommand(["fit", "logit", path, "--formula", "dropout ~ wai + (1 | therapist)"])
+        #expect(run.error == nil, "\(run.error?.message ?? "")")
+        #expect(run.stdout.contains("stage 2 (θ, β)") && run.stdout.contains("Newton step"))
+        #expect(!run.stdout.contains("BOBYQA"))
+        #expect(run.stdout.contains("Outcome coded 1 = stayed, 0 = left (the second level in sorted order, as R; choose with --event)."))
+        let chosen = try runCommand(["fit", "logit", path, "--formula", "dropout ~ wai + (1 | therapist)", "--event", "left"])
+        #expect(chosen.stdout.contains("Outcome coded 1 = left, 0 = stayed (--event)."))
+        let agq = try runCommand(["fit", "logit", try fixtureFiles.path("glmm/cbpp.csv"), "--formula", Self.cbppFormula, "--nagq", "10"])
+        #expect(agq.stdout.contains("stage 2 (θ, β) BOBYQA"))
+    }
+
     @Test func ranefAndPlots() throws {
         let data = try fixtureFiles.path("glmm/cbpp.csv")
         let dir = try temporaryDirectory("glmm-files")
