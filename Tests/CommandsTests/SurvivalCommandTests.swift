@@ -80,6 +80,15 @@ struct SurvivalCommandTests {
         #expect(isClose(jsonNumber(ph[2]["chisq"]), 2.7707853789891796, relative: 1e-8))
     }
 
+    @Test func coxWithFewClustersWarns() throws {
+        // ph.ecog has 4 levels: robust errors from 4 clusters are reported, with the warning the OLS/GLM fits give.
+        let doc = try Self.json(["fit", "cox", "lung.csv", "--formula", "Surv(time, status) ~ age + sex", "--cluster", "ph.ecog"])
+        let warnings = try #require(doc["warnings"] as? [String])
+        #expect(warnings.contains { $0.contains("only 4 clusters of 'ph.ecog'") })
+        let plain = try Self.json(["fit", "cox", "lung.csv", "--formula", "Surv(time, status) ~ age + sex"])
+        #expect((plain["warnings"] as? [String] ?? []).allSatisfy { !$0.contains("clusters") })
+    }
+
     @Test func coxPlotsHazardRatiosAndSchoenfeldResiduals() throws {
         let dir = try Self.directory()
         let run = try runCommand(["fit", "cox", "lung.csv", "--formula", "Surv(time, status) ~ age + sex + strata(older)",

@@ -210,12 +210,19 @@ public enum CoxModel {
         var covariance = naive
         var clusters: Int? = nil
         var robustScore: SurvivalTestStatistic? = nil
+        var clusterWarnings: [String] = []
         if let clusterName = options.cluster, let column = table.column(named: clusterName) {
             let groups = SurvivalGroups(columns: [column], rows: rows)
             guard groups.levels.count >= 2 else {
                 throw .invalidOption("--cluster \(clusterName) has \(groups.levels.count) cluster among the rows used; robust errors need several clusters")
             }
             clusters = groups.levels.count
+            if groups.levels.count < SandwichCovariance.fewClusters {
+                // As the OLS/GLM cluster-robust warning: the sandwich is biased downwards with few clusters.
+                clusterWarnings.append("only \(groups.levels.count) clusters of '\(clusterName)': with fewer than "
+                                       + "\(SandwichCovariance.fewClusters) clusters the robust standard errors may be too small "
+                                       + "and tests too liberal")
+            }
             let residuals = CoxResiduals.score(data, beta: beta, ties: options.ties)
             covariance = CoxResiduals.clusteredVariance(residuals: residuals, p: p, inverseInformation: naive,
                                                         cluster: groups.codes, clusterCount: groups.levels.count)
@@ -254,7 +261,7 @@ public enum CoxModel {
             }
             zph = try CoxZph.test(data, beta: beta, ties: options.ties, terms: termNames, termColumns: termColumns)
         }
-        var warnings = frame.warnings
+        var warnings = frame.warnings + clusterWarnings
         if halving > 0 { warnings.append("Newton–Raphson converged while halving its step; check the fit (as coxph's flag -2)") }
         return CoxResult(formula: formula.text, ties: options.ties, counts: frame.counts, events: outcome.eventCount,
                          eventLevel: outcome.eventLevel, countingProcess: outcome.start != nil, coefficients: coefficients,
