@@ -13,16 +13,7 @@ extension CoxRiskSets {
 
     static func evaluateBySums(_ data: CoxData, beta: [Double], ties: CoxTies) -> CoxEvaluation {
         let n = data.n, p = data.p
-        var eta = [Double](repeating: 0, count: n)
-        var risk = [Double](repeating: 0, count: n)
-        data.xByStop.withUnsafeBufferPointer { xs in
-            for k in 0..<n {
-                var s = 0.0
-                for j in 0..<p { s += xs[k * p + j] * beta[j] }
-                eta[k] = s
-                risk[k] = exp(s)
-            }
-        }
+        let (eta, risk) = data.timeOrderedRisk(beta)
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var gram = [Double](repeating: 0, count: p * p)    // Σ wᵢ xᵢ xᵢᵀ, upper triangle (column-major)

@@ -133,15 +133,13 @@ struct CoxEvaluation {
     let information: [Double]
 }
 
-enum CoxRiskSets {
-    /// One backward pass per stratum: O(n p²). `visit` receives each event time's detail when given.
-    static func evaluate(_ data: CoxData, beta: [Double], ties: CoxTies,
-                         visit: ((CoxEventTime) -> Void)? = nil) -> CoxEvaluation {
-        let n = data.n, p = data.p
-        // η and exp(η) by position in time order (the same products and sums as `linearPredictor`, in that order).
+extension CoxData {
+    /// η and exp(η) by position in time order (the same products and sums as `linearPredictor`, in that order): the
+    /// start of both risk-set evaluations.
+    func timeOrderedRisk(_ beta: [Double]) -> (eta: [Double], risk: [Double]) {
         var eta = [Double](repeating: 0, count: n)
         var risk = [Double](repeating: 0, count: n)
-        data.xByStop.withUnsafeBufferPointer { xs in
+        xByStop.withUnsafeBufferPointer { xs in
             for k in 0..<n {
                 var s = 0.0
                 for j in 0..<p { s += xs[k * p + j] * beta[j] }
@@ -149,6 +147,16 @@ enum CoxRiskSets {
                 risk[k] = exp(s)
             }
         }
+        return (eta, risk)
+    }
+}
+
+enum CoxRiskSets {
+    /// One backward pass per stratum: O(n p²). `visit` receives each event time's detail when given.
+    static func evaluate(_ data: CoxData, beta: [Double], ties: CoxTies,
+                         visit: ((CoxEventTime) -> Void)? = nil) -> CoxEvaluation {
+        let p = data.p
+        let (eta, risk) = data.timeOrderedRisk(beta)
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         var imat = [Double](repeating: 0, count: p * p)
