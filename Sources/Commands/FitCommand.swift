@@ -94,7 +94,7 @@ public struct FitCommand: AllianceSubcommand {
     @Option(name: .long, help: "lmm: ICC intervals by a parametric bootstrap with this many resamples (as lme4's bootMer), e.g. 1000.")
     public var boot: Int?
 
-    @Option(name: .long, help: "lmm: seed of the bootstrap's generator (with --boot); the same seed gives the same numbers on any machine.")
+    @Option(name: .long, parsing: .unconditional, help: "lmm: seed of the bootstrap's generator (with --boot); the same seed gives the same numbers on any machine.", transform: SeedArgument.parse)
     public var seed: UInt64?
 
     @Option(name: .long, help: "cox: how tied event times are handled: efron (default, as coxph) or breslow.")

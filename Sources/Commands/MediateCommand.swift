@@ -46,7 +46,7 @@ public struct MediateCommand: AllianceSubcommand {
     @Option(name: .long, help: "Bootstrap resamples.")
     public var boot: Int = 5000
 
-    @Option(name: .long, help: "Seed of the bootstrap; the same seed gives the same numbers on any machine.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the bootstrap; the same seed gives the same numbers on any machine.", transform: SeedArgument.parse)
     public var seed: UInt64 = 1
 
     @Option(name: .long, help: "Bootstrap interval: percentile or bca.")

@@ -41,7 +41,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Move each drawn point by up to ± this much on both axes (as R's jitter(amount = a)), so that discrete scores do not hide each other; e.g. 0.3. Lines and numbers use the values.", valueName: "amount"))
     public var jitter: Double?
 
-    @Option(name: .long, help: "Seed of --jitter's generator (default 1); recorded in the JSON and the figure's description.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of --jitter's generator (default 1); recorded in the JSON and the figure's description.", transform: SeedArgument.parse)
     public var seed: UInt64?
 
     @OptionGroup public var plotOptions: PlotOutputOptions

@@ -25,7 +25,7 @@ public struct SimulateCommand: AllianceSubcommand {
     public var therapists: Int = 40
     @Option(name: .long, help: "Number of sites.")
     public var sites: Int = 3
-    @Option(name: .long, help: "Seed of the generator; the same seed gives the same bytes.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the generator; the same seed gives the same bytes.", transform: SeedArgument.parse)
     public var seed: UInt64 = SimulationParameters().seed
     @Option(name: .customLong("alliance-outcome-r"), help: "Observed r of session-3 WAI-SR total with PHQ-9 improvement among completers.")
     public var allianceOutcomeR: Double = SimulationParameters().allianceOutcomeR

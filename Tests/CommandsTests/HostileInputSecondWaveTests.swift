@@ -237,6 +237,33 @@ struct HostileInputSecondWaveTests {
         #expect(outcome.message.contains("data row 6 has 'n/a'"), "\(outcome.message)")
     }
 
+    @Test("mediate and moderate: a single-valued mediator or moderator is named as such, not as a collinearity")
+    func mediationConstantColumns() throws {
+        let dir = try Self.write(["m.csv": Self.mediationRows { _, f in f[1] = "2.5"; f[3] = "3" }])
+        let mediate = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50"], in: dir)
+        #expect(mediate.status != 0)
+        #expect(mediate.message.contains("the outcome m takes a single value"), "\(mediate.message)")
+        #expect(!mediate.message.contains("collinear"), "\(mediate.message)")
+        let moderate = Hostile.run(["moderate", "m.csv", "--x", "x", "--w", "w", "--y", "y"], in: dir)
+        #expect(moderate.status != 0)
+        #expect(moderate.message.contains("'w' takes a single value over the rows used"), "\(moderate.message)")
+        #expect(!moderate.message.contains("collinear"), "\(moderate.message)")
+    }
+
+    @Test("seeds: a negative or non-numeric --seed says what a seed is")
+    func seedValues() throws {
+        let dir = try Self.write(["m.csv": Self.mediationRows()])
+        for arguments in [["simulate", "--out", "sim", "--seed", "-1"],
+                          ["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50", "--seed", "1.5"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status != 0)
+            #expect(outcome.message.contains("is not a seed: a seed is a whole number from 0 to"), "\(outcome.message)")
+            #expect(!outcome.message.contains("Missing value"), "\(outcome.message)")
+        }
+        let good = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50", "--seed", "7"], in: dir)
+        #expect(good.status == 0, "\(good.message)")
+    }
+
     @Test("meta: a -99 correlation is refused after a warning naming --na -99; a text cell names its data row")
     func metaHostile() throws {
         var codes = "study,r,n\n", text = "study,r,n\n"

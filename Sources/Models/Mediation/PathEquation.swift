@@ -26,6 +26,14 @@ public struct PathEquation: Sendable, Equatable {
         let n = y.count
         let p = predictors.count + 1
         guard n > p else { throw .tooFewRows(parameters: p, rows: n) }
+        // A single-valued column is named as such, not as a collinearity (each scan stops at the first differing value).
+        if let value = y.first, y.allSatisfy({ $0 == value }) { throw .constantOutcome(outcome: outcome) }
+        for (name, values) in predictors {
+            if let value = values.first, values.allSatisfy({ $0 == value }) {
+                throw .numerical("in the equation for \(outcome), '\(name)' takes a single value over the rows used, so it has "
+                    + "no effect to estimate; check the column and the rows kept (a missing-value code or a filter may leave one value)")
+            }
+        }
         let rows = AugmentedRows(rows: n, columns: p) { range, base, ld in
             for (t, r) in range.enumerated() {
                 base[t] = 1
