@@ -30,13 +30,45 @@ private func options(for selector: UInt8) -> CSVOptions {
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    do {
-        let table = try CSVReader.read(data: bytes, sourceName: "fuzz.csv", options: options(for: data[0]))
+    let options = options(for: data[0])
+    let onePass = Result { () throws(CSVError) in
+        try CSVReader.read(data: bytes, sourceName: "fuzz.csv", options: options, parallelThreshold: .max)
+    }
+    switch onePass {
+    case .success(let table):
         // What `describe` does with every table: summaries must not trap either.
         for column in table.columns { _ = summarize(column) }
-    } catch {
+    case .failure(let error):
         // A located error is the expected outcome for malformed input; its text must render.
         _ = error.description
     }
+    // Differential check: the two-thread parse (forced with a 1-byte threshold, so the split lands
+    // inside these small inputs) must give the same table bit for bit, or the same error.
+    let twoThreads = Result { () throws(CSVError) in
+        try CSVReader.read(data: bytes, sourceName: "fuzz.csv", options: options, parallelThreshold: 1)
+    }
+    if !sameOutcome(onePass, twoThreads) {
+        // The oracle's finding: libFuzzer saves the input as a reproducer.
+        fatalError("the two-thread parse differs from the one-pass parse")
+    }
     return 0
+}
+
+private func sameOutcome(_ a: Result<Table, CSVError>, _ b: Result<Table, CSVError>) -> Bool {
+    switch (a, b) {
+    case (.failure(let x), .failure(let y)):
+        return x == y
+    case (.success(let x), .success(let y)):
+        guard x == y else { return false }
+        // `==` lets -0 and 0 pass; the parses must agree bit for bit.
+        for (u, v) in zip(x.columns, y.columns) {
+            if case .numeric(let p) = u.data, case .numeric(let q) = v.data,
+               !zip(p.values, q.values).allSatisfy({ $0.bitPattern == $1.bitPattern }) {
+                return false
+            }
+        }
+        return true
+    default:
+        return false
+    }
 }

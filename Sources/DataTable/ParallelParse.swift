@@ -5,8 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Parsing a large input on two threads: the records are split at a line end near the middle,
-/// each half is parsed into its own column builders, and the halves are joined column by column.
+/// Parsing a large input on two threads: the records are split at a line end near the middle
+/// where the next few records tokenize cleanly (`splitPoint`), each half is parsed into its own
+/// column builders, and the halves are joined column by column.
 ///
 /// The split is speculative: a line end may lie inside a quoted field. The first half is parsed
 /// from a true record start, so the split was a record start exactly when the first half's last
@@ -17,10 +18,7 @@ extension CSVParser {
     /// The joined builders, or nil when the one-pass parse must be used instead.
     func parseInTwoChunks(columnCount: Int, start: Int, line: Int) -> UnsafeMutablePointer<ColumnBuilder>? {
         let end = tokenizer.end
-        var lineEnd = start + (end - start) / 2
-        while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
-        let split = lineEnd + 1
-        guard split < end else { return nil }
+        guard let split = splitPoint(start: start, end: end, columnCount: columnCount) else { return nil }
 
         let halves = UnsafeMutablePointer<CSVParser>.allocate(capacity: 2)
         halves.initialize(to: makeWorker())
@@ -77,6 +75,66 @@ extension CSVParser {
             return nil
         }
         return first.builders
+    }
+
+    /// How many line ends after the middle `splitPoint` tries, and how far past each it reads.
+    static let splitCandidates = 256
+    static let splitProbeRecords = 4
+    static let splitProbeBytes = 1 << 16
+
+    /// A line start near the middle of `start..<end` where the next records (up to `splitProbeRecords`,
+    /// within `splitProbeBytes`) tokenize cleanly with `columnCount` fields each: fread's jump and verify.
+    /// A line end inside a quoted field (`"line⏎42",17`) seldom passes, so files with quoted line ends
+    /// are still split in two; one that passes anyway is caught because the first half then does not end
+    /// on it. When no candidate passes, the first line start after the middle (the caller's check decides).
+    /// Nil when there is no line start after the middle.
+    func splitPoint(start: Int, end: Int, columnCount: Int) -> Int? {
+        var lineEnd = start + (end - start) / 2
+        var first: Int?
+        var candidates = 0
+        while candidates < Self.splitCandidates {
+            while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
+            let candidate = lineEnd + 1
+            guard candidate < end else { break }
+            if first == nil { first = candidate }
+            if looksLikeRecordStart(candidate, columnCount: columnCount) { return candidate }
+            lineEnd = candidate
+            candidates += 1
+        }
+        return first
+    }
+
+    /// The records from `position` tokenize without error, each with `columnCount` fields (a blank line
+    /// counts as a record only in a one-column file, as in the parse), and at least one ends in the window.
+    private func looksLikeRecordStart(_ position: Int, columnCount: Int) -> Bool {
+        let windowEnd = min(tokenizer.end, position + Self.splitProbeBytes)
+        let probe = CSVTokenizer(base: base, end: windowEnd, delimiter: tokenizer.delimiter)
+        defer { probe.deallocate() }
+        let unused = UnsafeMutablePointer<FieldSpan>.allocate(capacity: 1)
+        defer { unused.deallocate() }
+        var p = position
+        var line = 1
+        var records = 0
+        while p < windowEnd && records < Self.splitProbeRecords {
+            if probe.isLineEnd(p) {
+                if columnCount == 1 { records += 1 }
+                p = probe.skipLineEnd(p)
+                continue
+            }
+            do throws(TokenizeFailure) {
+                let (count, next) = try probe.record(at: p, into: unused, capacity: 0, line: &line)
+                // A record cut off by the window proves nothing either way.
+                if next >= windowEnd && windowEnd < tokenizer.end { return records > 0 }
+                guard count == columnCount else { return false }
+                p = next
+            } catch {
+                // An unterminated quote at the window's end is the window's doing.
+                if case .unterminatedQuote = error.kind, windowEnd < tokenizer.end { return records > 0 }
+                return false
+            }
+            records += 1
+        }
+        return records > 0
     }
 
     /// A copy that shares the read-only input and tables but has its own scratch buffer.
