@@ -187,23 +187,8 @@ extension GeneralizedLinearMixedModel.Setup {
         }
 
         // Variance components Σ = λλᵀ (no residual variance in binomial and Poisson models).
-        let lambda = block.lambda(theta[...])
         let q = block.q
-        var cov = [Double](repeating: 0, count: q * q)
-        for c in 0..<q { for d in 0..<q { var s = 0.0; for e in 0..<q { s += lambda[e * q + d] * lambda[e * q + c] }; cov[c * q + d] = s } }
-        var components: [VarianceComponent] = []
-        for c in 0..<q {
-            components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c]], variance: cov[c * q + c],
-                                                standardDeviation: cov[c * q + c].squareRoot(), correlation: nil))
-        }
-        for c in 0..<q {
-            for d in (c + 1)..<max(q, c + 1) where block.thetaPositions.contains(where: { $0.row == d && $0.column == c }) {
-                let denominator = (cov[c * q + c] * cov[d * q + d]).squareRoot()
-                components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c], block.columnNames[d]],
-                                                    variance: nil, standardDeviation: nil,
-                                                    correlation: denominator > 0 ? cov[c * q + d] / denominator : .nan))
-            }
-        }
+        let (cov, components) = block.varianceComponents(theta: theta[...], scale: 1)
         // A between-level SD of 10 on the link scale (odds or rates varying by e^20 between levels) has no finite
         // estimate behind it: the outcome is (nearly) constant within levels, which separates it by group.
         for c in 0..<q where cov[c * q + c].squareRoot() > GeneralizedLinearMixedModel.separatedStandardDeviation {

@@ -190,21 +190,7 @@ public enum GeneralizedLinearMixedModel {
                                             detail: "the grouping factor \(b.group) has a single level among the rows used, so it cannot vary; "
                                                 + "drop the term and fit the model without random effects")
             }
-            guard let intercept = b.columnNames.firstIndex(of: "(Intercept)") else { return }
-            for a in 0..<b.q where a != intercept {
-                var first = [Double](repeating: .nan, count: b.levelCount)
-                var varies = false
-                for r in 0..<n {
-                    let level = Int(b.codes[r])
-                    let value = b.z[a * n + r]
-                    if first[level].isNaN { first[level] = value } else if first[level] != value { varies = true; break }
-                }
-                if !varies {
-                    throw .invalidRandomEffects(term: b.terms.joined(separator: " + "),
-                                                detail: "'\(b.columnNames[a])' is constant within every level of \(b.group), so a random slope for it "
-                                                    + "cannot be told apart from the random intercept; drop it from the term, or make it a fixed effect")
-                }
-            }
+            try b.requireSlopesVaryWithinLevels(rows: n)
         }
     }
 }

@@ -52,25 +52,10 @@ extension LinearMixedModel.Setup {
         let offsets = structure.thetaOffsets
         var singular = false
         for (b, block) in structure.blocks.enumerated() {
-            let lambda = block.lambda(theta[offsets[b]..<(offsets[b] + block.thetaPositions.count)])
-            let q = block.q
             for (position, value) in zip(block.thetaPositions, theta[offsets[b]...]) where position.isDiagonal {
                 if value < LinearMixedModel.singularTolerance { singular = true }
             }
-            var cov = [Double](repeating: 0, count: q * q)
-            for c in 0..<q { for d in 0..<q { var s = 0.0; for e in 0..<q { s += lambda[e * q + d] * lambda[e * q + c] }; cov[c * q + d] = sigma2 * s } }
-            for c in 0..<q {
-                components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c]], variance: cov[c * q + c],
-                                                    standardDeviation: cov[c * q + c].squareRoot(), correlation: nil))
-            }
-            for c in 0..<q {
-                for d in (c + 1)..<max(q, c + 1) where block.thetaPositions.contains(where: { $0.row == d && $0.column == c }) {
-                    let denominator = (cov[c * q + c] * cov[d * q + d]).squareRoot()
-                    components.append(VarianceComponent(group: block.group, terms: [block.columnNames[c], block.columnNames[d]],
-                                                        variance: nil, standardDeviation: nil,
-                                                        correlation: denominator > 0 ? cov[c * q + d] / denominator : .nan))
-                }
-            }
+            components += block.varianceComponents(theta: theta[offsets[b]..<(offsets[b] + block.thetaPositions.count)], scale: sigma2).components
         }
         components.append(VarianceComponent(group: "Residual", terms: [], variance: sigma2, standardDeviation: sigma, correlation: nil))
         if singular {

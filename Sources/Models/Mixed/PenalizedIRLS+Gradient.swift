@@ -40,9 +40,9 @@ extension PenalizedIRLS {
                         let j = Int(codes[i])
                         for a in 0..<qq { zi[a] = z[a * nn + i] }
                         let mi = m[i], wt = weights[i]
-                        let (_, d) = fam.meanAndDerivative(fam.link(mi))
+                        // Canonical links: dμ/dη = V(μ), so the PIRLS weight wt·(dμ/dη)²/V(μ) is wt·V(μ).
                         let v = fam.variance(mi)
-                        let w = wt > 0 && v > 0 ? wt * d * d / v : 0
+                        let w = wt > 0 && v > 0 ? wt * v : 0
                         let dw: Double
                         if case .binomial = fam { dw = w * (1 - 2 * mi) } else { dw = w }
                         let gi = -wt * (y[i] - mi)

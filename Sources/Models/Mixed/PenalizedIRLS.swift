@@ -37,6 +37,8 @@ final class PenalizedIRLS {
     private(set) var factors: [Double]
     /// μ at the current modes.
     private(set) var mu: [Double]
+    /// Σ prior weight · unit deviance at the current modes (from the pass that gave `mu`).
+    private(set) var modeDeviance = Double.nan
     /// The joint (u, β) pass's Schur complement inverse: (XᵀWX − CᵀA⁻¹C)⁻¹, the unscaled covariance of β̂ at θ.
     private(set) var betaCovariance: [Double] = []
     /// PIRLS passes of the last run.
@@ -117,7 +119,7 @@ final class PenalizedIRLS {
     }
 
     /// b = λu per level (level-major).
-    private func effects(_ uu: [Double]) -> [Double] {
+    func effects(_ uu: [Double]) -> [Double] {
         var b = [Double](repeating: 0, count: levels * q)
         for j in 0..<levels {
             for r in 0..<q {
@@ -127,81 +129,6 @@ final class PenalizedIRLS {
             }
         }
         return b
-    }
-
-    /// One pass over the rows at (u, β): the penalized deviance, and the blocks of the next Newton step:
-    /// G_j = Σ W z zᵀ, h_j = Σ W z ζ, and for the joint pass C_j = Σ W z xᵀ, XᵀWX, XᵀWζ, where ζ is the working
-    /// response without the offset (with Xβ only for the joint pass).
-    private struct Pass {
-        var penalizedDeviance: Double
-        var g: [Double]
-        var h: [Double]
-        var c: [Double]
-        var xwx: [Double]
-        var xwz: [Double]
-        var mu: [Double]
-    }
-
-    private func pass(u uu: [Double], fixed: [Double], joint: Bool, startEta: [Double]? = nil) -> Pass {
-        let b = effects(uu)
-        // Row halves for large n (RowParts: a split fixed by n, the parts' sums added in order, so the same bytes on any
-        // number of cores).
-        let parts = RowParts(rows: n)
-        let sums = PartSums(count: parts.ranges.count)
-        var muOut = [Double](repeating: 0, count: n)
-        let q = self.q, p = self.p, n = self.n, levels = self.levels
-        let family = self.family, codes = self.codes, z = self.z, x = self.x, y = self.y, weights = self.weights, offset = self.offset
-        muOut.withUnsafeMutableBufferPointer { muP in
-            let out = SharedPointers(muP.baseAddress!, muP.baseAddress!)
-            parts.run { part, range in
-                var g = [Double](repeating: 0, count: levels * q * q)
-                var h = [Double](repeating: 0, count: levels * q)
-                var c = [Double](repeating: 0, count: joint ? levels * q * p : 0)
-                var xwx = [Double](repeating: 0, count: joint ? p * p : 0)
-                var xwz = [Double](repeating: 0, count: joint ? p : 0)
-                var deviance = 0.0
-                var zi = [Double](repeating: 0, count: q)
-                var xi = [Double](repeating: 0, count: p)
-                for i in range {
-                    let j = Int(codes[i])
-                    var random = 0.0
-                    for a in 0..<q { zi[a] = z[a * n + i]; random += zi[a] * b[j * q + a] }
-                    let eta = startEta?[i] ?? (fixed[i] + random)
-                    let (m, d) = family.meanAndDerivative(eta)
-                    out.first[i] = m
-                    let wt = weights[i]
-                    deviance += wt > 0 ? wt * family.deviance(y[i], m) : 0
-                    let v = family.variance(m)
-                    let w = wt * d * d / v
-                    let r = (y[i] - m) / d
-                    // ζ: the working response minus the offset, without (u-only) or with (joint) the fixed part.
-                    let zeta = startEta != nil ? (eta - offset[i] + r) : (joint ? fixed[i] - offset[i] : 0) + random + r
-                    for a in 0..<q {
-                        let wz = w * zi[a]
-                        h[j * q + a] += wz * zeta
-                        for e in a..<q { g[j * q * q + a * q + e] += wz * zi[e] }
-                    }
-                    if joint {
-                        for k in 0..<p { xi[k] = x[k * n + i] }
-                        for k in 0..<p {
-                            let wx = w * xi[k]
-                            xwz[k] += wx * zeta
-                            for l in k..<p { xwx[k * p + l] += wx * xi[l] }
-                            for a in 0..<q { c[(j * q + a) * p + k] += wx * zi[a] }
-                        }
-                    }
-                }
-                sums.store(part, [[deviance], g, h, c, xwx, xwz])
-            }
-        }
-        var total = sums.take(0)
-        for part in parts.ranges.indices.dropFirst() {
-            let next = sums.take(part)
-            for a in total.indices { for e in total[a].indices { total[a][e] += next[a][e] } }
-        }
-        var squared = 0.0
-        for v in uu { squared += v * v }
-        return Pass(penalizedDeviance: total[0][0] + squared, g: total[1], h: total[2], c: total[3], xwx: total[4], xwz: total[5], mu: muOut)
     }
 
     /// A_j = λᵀG_jλ + I factored in place into `out` (lower Cholesky), and λᵀh_j.
@@ -264,7 +191,7 @@ final class PenalizedIRLS {
         var current: Pass
         if fromStart {
             let start = (0..<n).map { family.link(family.startingMean(y[$0])) }
-            current = pass(u: u, fixed: fixed, joint: joint, startEta: start)
+            current = pass(u: u, fixed: start, joint: joint, fromStart: true)
             current.penalizedDeviance = .infinity
         } else {
             current = pass(u: u, fixed: fixed, joint: joint)
@@ -283,6 +210,7 @@ final class PenalizedIRLS {
             let rhs = try factorBlocks(current, into: &blocks)
             factors = blocks
             mu = current.mu
+            modeDeviance = current.deviance
             // The Newton target (û, β̂) of the penalized weighted least-squares problem at these weights.
             var target = rhs
             var newBeta = beta
@@ -293,11 +221,11 @@ final class PenalizedIRLS {
                 var t = current.xwz
                 var vAll = [Double](repeating: 0, count: levels * q * p)
                 var w = [Double](repeating: 0, count: levels * q)
+                var col = [Double](repeating: 0, count: q)
                 for j in 0..<levels {
                     let g0 = j * q * q
                     for k in 0..<p {
                         // λᵀ C_j column k, then forward solve with L_j.
-                        var col = [Double](repeating: 0, count: q)
                         for a in 0..<q {
                             var sum = 0.0
                             for e in 0..<q { sum += lambda[e + a * q] * current.c[(j * q + e) * p + k] }
@@ -383,6 +311,7 @@ final class PenalizedIRLS {
                 _ = try factorBlocks(current, into: &blocks)
                 factors = blocks
                 mu = current.mu
+                modeDeviance = current.deviance
                 lastIterations = iterations
                 return current.penalizedDeviance
             }
@@ -430,12 +359,10 @@ final class PenalizedIRLS {
 
     var squaredLength: Double { u.reduce(0) { $0 + $1 * $1 } }
 
-    /// −2 log p(y | û, β) at the current modes (glm family's `aic()` without the parameter count).
-    var conditionalDeviance: Double {
-        var s = 0.0
-        for i in 0..<n where weights[i] > 0 { s -= 2 * Self.logDensity(family, y[i], mean: mu[i], weight: weights[i]) }
-        return s
-    }
+    /// −2 log p(y | û, β) at the current modes (glm family's `aic()` without the parameter count): the sum of the
+    /// deviance residuals plus the saturated part, −2 log p(y | μ) = Σ m·dev(y, μ) − 2 log p(y | μ = y), so no second
+    /// pass of logarithms over the rows.
+    var conditionalDeviance: Double { modeDeviance + saturatedDeviance }
 
     /// The Laplace approximation to −2 log-likelihood (lme4's `glmResp::Laplace`: aic + ‖u‖² + log|L|²).
     var laplaceDeviance: Double { conditionalDeviance + squaredLength + logDeterminant }

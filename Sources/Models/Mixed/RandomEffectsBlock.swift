@@ -121,22 +121,7 @@ public struct RandomEffectsStructure: Sendable {
                                             detail: "\(b.width) random effects for \(n) rows: the random-effects parameters and the residual "
                                                 + "variance cannot be identified (as lme4's check.nobs.vs.nRE); simplify the term")
             }
-            // A slope that never varies within a level is the random intercept again (not identifiable).
-            guard let intercept = b.columnNames.firstIndex(of: "(Intercept)") else { continue }
-            for a in 0..<b.q where a != intercept {
-                var first = [Double](repeating: .nan, count: b.levelCount)
-                var varies = false
-                for r in 0..<n {
-                    let level = Int(b.codes[r])
-                    let value = b.z[a * n + r]
-                    if first[level].isNaN { first[level] = value } else if first[level] != value { varies = true; break }
-                }
-                if !varies {
-                    throw .invalidRandomEffects(term: b.terms.joined(separator: " + "),
-                                                detail: "'\(b.columnNames[a])' is constant within every level of \(b.group), so a random slope for it "
-                                                    + "cannot be told apart from the random intercept; drop it from the term, or make it a fixed effect")
-                }
-            }
+            try b.requireSlopesVaryWithinLevels(rows: n)
         }
     }
 }
