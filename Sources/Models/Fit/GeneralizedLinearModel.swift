@@ -66,7 +66,12 @@ enum GeneralizedLinearModel {
         let epsilon = max(options.epsilon, smallestCountingEpsilon)
         let limit = max(1, options.maxIterations)
         let start = etaStart ?? y.map { family.link(family.startingMean($0)) }
-        var current = try pass(family: family, design: design, y: y, offset: offset, coefficients: nil, eta: start)
+        // Large passes sum XᵀWX instead of streaming its QR while X stays well-conditioned (`GramFactor`); the
+        // first pass that cannot is factored by QR, and so are all after it.
+        var normalEquations = n >= minimumRowsForNormalEquations
+        var current = try pass(family: family, design: design, y: y, offset: offset, coefficients: nil, eta: start,
+                               normalEquations: normalEquations)
+        if current.factored == nil { normalEquations = false }
         var devOld = current.deviance
         var coefficientsOld: [Double]? = nil
         var keptOld: [Int] = []
@@ -83,15 +88,18 @@ enum GeneralizedLinearModel {
                                       extendedWhenIllConditioned: extended)
             var beta = ls.coefficients
             var next = try pass(family: family, design: design, y: y, offset: offset,
-                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
+                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil,
+                                normalEquations: normalEquations)
             // Step halving when the deviance is not finite, as glm.fit does.
             var halvings = 0
             while !next.deviance.isFinite, let old = coefficientsOld, keptOld == ls.kept, halvings < 50 {
                 beta = zip(beta, old).map { ($0 + $1) / 2 }
                 next = try pass(family: family, design: design, y: y, offset: offset,
-                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil)
+                                coefficients: LeastSquares.scattered(beta, kept: ls.kept, columns: p), eta: nil,
+                                normalEquations: normalEquations)
                 halvings += 1
             }
+            if next.factored == nil { normalEquations = false }
             let dev = next.deviance
             guard dev.isFinite else {
                 // A polishing pass never undoes a converged fit.
@@ -158,22 +166,28 @@ enum GeneralizedLinearModel {
         return last.kept == kept ? last : nil
     }
 
+    /// Passes over at least this many rows sum XᵀWX for the normal equations (`GramFactor`) instead of streaming
+    /// the QR; smaller ones (every R reference fit) always take the QR. A task-local so that tests can run the
+    /// reference fits through the normal equations.
+    @TaskLocal static var minimumRowsForNormalEquations = 1 << 17
+
     /// What one pass over the rows gives IRLS: η, μ and the deviance at the current coefficients, and
     /// the working weights (square roots) and weighted working responses of the next least-squares step,
-    /// whose [X·w | z·w] has already been streamed into its factorisation.
+    /// whose [X·w | z·w] has already been streamed into its factorisation (nil when the normal equations were
+    /// summed but X is too ill-conditioned for them: `LeastSquares` then factors the rows by QR).
     struct Pass {
         var eta: [Double]
         var mu: [Double]
         var deviance: Double
         var weights: [Double]
         var response: [Double]
-        var factored: (r: Matrix, norms: [Double])
+        var factored: (r: Matrix, norms: [Double])?
     }
 
     /// One pass: each block of X is built once and serves both η = X·b and the next weighted step.
     /// `coefficients` has one entry per design column (0 for aliased ones); nil takes `eta` as given.
     static func pass(family: GLMFamily, design: DesignMatrix, y: [Double], offset: [Double]?, coefficients: [Double]?,
-                     eta given: [Double]?) throws(ModelError) -> Pass {
+                     eta given: [Double]?, normalEquations: Bool = false) throws(ModelError) -> Pass {
         let n = design.rows, p = design.columns
         // Every row of these is written by the parts below, so they are not zeroed first (four arrays of n
         // doubles per pass).
@@ -182,7 +196,9 @@ enum GeneralizedLinearModel {
         var weights = uninitializedRows(n)
         var response = uninitializedRows(n)
         let parts = RowParts(rows: n)
-        let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: p, normsOf: p) }
+        let factorizations = parts.ranges.map { _ in
+            AugmentedFactorization(columns: p, normsOf: p, normalEquations: normalEquations)
+        }
         // Deviance per part, added in part order.
         var deviances = [Double](repeating: 0, count: parts.ranges.count)
         var failure: ModelError? = nil
@@ -208,7 +224,7 @@ enum GeneralizedLinearModel {
         if let failure { throw failure }
         let merged = try AugmentedFactorization.merged(factorizations)
         return Pass(eta: eta, mu: mu, deviance: deviances.reduce(0, +), weights: weights, response: response,
-                    factored: (merged.r, merged.norms))
+                    factored: merged.factored)
     }
 
     /// An array of n doubles whose every element the caller writes before reading it.

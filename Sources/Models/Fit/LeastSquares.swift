@@ -169,8 +169,10 @@ struct LeastSquares {
                 try factorization.factorBlock()
             }
         }
-        let merged = try AugmentedFactorization.merged(factorizations)
-        return (merged.r, merged.norms)
+        guard let factored = try AugmentedFactorization.merged(factorizations).factored else {
+            throw .numerical("the QR factorisation gave no R")
+        }
+        return factored
     }
 
     /// y − X_k·b and X_k·b, one block at a time.
