@@ -122,6 +122,22 @@ public enum NumericalDerivatives {
         return (f0, gradient, hessian)
     }
 
+    /// The Jacobian of a vector-valued `g` (an analytic gradient) by one central difference per parameter, with the
+    /// given steps: `jacobian[output][i]`. Second derivatives from exact first ones need no extrapolation (2n calls of
+    /// `g` instead of genD's ≈ 2rn² of the function); nil when `g` fails at a step.
+    public static func centralDifferences(at x: [Double], steps: [Double], _ g: ([Double]) -> [Double]?) -> [[Double]]? {
+        var columns: [[Double]] = []
+        for i in x.indices {
+            var plus = x, minus = x
+            plus[i] += steps[i]
+            minus[i] -= steps[i]
+            guard let gp = g(plus), let gm = g(minus), gp.count == gm.count else { return nil }
+            columns.append(zip(gp, gm).map { ($0 - $1) / (2 * steps[i]) })
+        }
+        let outputs = columns.first?.count ?? 0
+        return (0..<outputs).map { o in columns.map { $0[o] } }
+    }
+
     /// Richardson's extrapolation of approximations at steps h, h/2, h/4, … with error in h²: numDeriv's loop
     /// `a[k] = (a[k + 1]·4^m − a[k]) / (4^m − 1)`.
     static func extrapolate(_ approximations: [[Double]]) -> [Double] {
