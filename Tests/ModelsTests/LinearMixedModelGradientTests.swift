@@ -11,9 +11,10 @@ import Testing
 /// the optimum where the gradient is far from 0. Agreement within 1e-6 of the gradient's largest component.
 @Suite("LMM profiled-criterion gradient")
 struct LinearMixedModelGradientTests {
-    /// θ̂ moved off the optimum: diagonal entries up by a quarter plus 0.1, off-diagonal entries by 0.1.
-    static func away(_ theta: [Double]) -> [Double] {
-        theta.enumerated().map { i, t in i % 2 == 0 ? t * 1.25 + 0.1 : t + 0.1 }
+    /// lme4's θ̂ moved off the optimum (where the gradient is 0): diagonal entries up by half plus 0.2, off-diagonal
+    /// entries by 0.2.
+    static func away(_ theta: [Double], diagonal: [Bool]) -> [Double] {
+        zip(theta, diagonal).map { t, isDiagonal in isDiagonal ? t * 1.5 + 0.2 : t + 0.2 }
     }
 
     @Test("analytic gradient against numerical differences", arguments: LinearMixedModelTests.fits)
@@ -23,11 +24,9 @@ struct LinearMixedModelGradientTests {
         let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
         let factor = MixedFactor(products: setup.products, structure: setup.structure)
         let blocks = setup.structure.blocks
-        let start = setup.structure.thetaStart.indices.map { i in
-            let position = setup.structure.blocks.flatMap(\.thetaPositions)[i]
-            return position.isDiagonal ? 0.3 + 0.15 * Double(i) : 0.15
-        }
-        let point = Self.away(start)
+        let theta = (fit.fields["theta"] as? [NSNumber] ?? []).map(\.doubleValue)
+        let point = Self.away(theta, diagonal: blocks.flatMap(\.thetaPositions).map(\.isDiagonal))
+        #expect(point.count == setup.structure.thetaCount)
         guard factor.hasAnalyticGradient else {
             // Crossed factors and more than two: no analytic gradient, and callers must see nil.
             #expect(blocks.count > 2 || !factor.nestedInFirst, "\(fit)")
