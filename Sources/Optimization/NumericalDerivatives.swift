@@ -30,45 +30,11 @@ public enum NumericalDerivatives {
         return (0..<outputs).map { o in columns.map { $0[o] } }
     }
 
-    /// The Hessian of a scalar `f` at x, numDeriv's `hessian` (through `genD`, `d = 0.1`, `eps = 1e-4`, `r = 4`, `v = 2`).
+    /// The Hessian of a scalar `f` at x, numDeriv's `hessian` (through `genD`, `d = 0.1`, `eps = 1e-4`, `r = 4`, `v = 2`):
+    /// `secondDerivatives` with one output (the same evaluations in the same order, the same arithmetic).
     public static func hessian(at x: [Double], relativeStep d: Double = 0.1, absoluteStep eps: Double = 1e-4, rounds r: Int = 4,
                                _ f: ([Double]) -> Double) -> [[Double]] {
-        let n = x.count
-        let f0 = f(x)
-        let h0 = x.map { abs(d * $0) + eps * (abs($0) < zeroTolerance ? 1 : 0) }
-        var diagonal = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var h = h0
-            var approximations: [[Double]] = []
-            for _ in 0..<r {
-                var plus = x, minus = x
-                plus[i] += h[i]
-                minus[i] -= h[i]
-                approximations.append([(f(plus) - 2 * f0 + f(minus)) / (h[i] * h[i])])
-                h = h.map { $0 / 2 }
-            }
-            diagonal[i] = extrapolate(approximations)[0]
-        }
-        var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n {
-            result[i][i] = diagonal[i]
-            for j in 0..<i {
-                var h = h0
-                var approximations: [[Double]] = []
-                for _ in 0..<r {
-                    var plus = x, minus = x
-                    plus[i] += h[i]; plus[j] += h[j]
-                    minus[i] -= h[i]; minus[j] -= h[j]
-                    let value = (f(plus) - 2 * f0 + f(minus) - diagonal[i] * h[i] * h[i] - diagonal[j] * h[j] * h[j]) / (2 * h[i] * h[j])
-                    approximations.append([value])
-                    h = h.map { $0 / 2 }
-                }
-                let value = extrapolate(approximations)[0]
-                result[i][j] = value
-                result[j][i] = value
-            }
-        }
-        return result
+        secondDerivatives(at: x, relativeStep: d, absoluteStep: eps, rounds: r) { [f($0)] }.hessian[0]
     }
 
     /// numDeriv's `genD` for a vector-valued `f` (the steps, halvings and extrapolation of `hessian`): each output's
@@ -120,6 +86,22 @@ public enum NumericalDerivatives {
         }
         let gradient = (0..<outputs).map { o in (0..<n).map { first[$0][o] } }
         return (f0, gradient, hessian)
+    }
+
+    /// The Jacobian of a vector-valued `g` (an analytic gradient) by one central difference per parameter, with the
+    /// given steps: `jacobian[output][i]`. Second derivatives from exact first ones need no extrapolation (2n calls of
+    /// `g` instead of genD's ≈ 2rn² of the function); nil when `g` fails at a step.
+    public static func centralDifferences(at x: [Double], steps: [Double], _ g: ([Double]) -> [Double]?) -> [[Double]]? {
+        var columns: [[Double]] = []
+        for i in x.indices {
+            var plus = x, minus = x
+            plus[i] += steps[i]
+            minus[i] -= steps[i]
+            guard let gp = g(plus), let gm = g(minus), gp.count == gm.count else { return nil }
+            columns.append(zip(gp, gm).map { ($0 - $1) / (2 * steps[i]) })
+        }
+        let outputs = columns.first?.count ?? 0
+        return (0..<outputs).map { o in columns.map { $0[o] } }
     }
 
     /// Richardson's extrapolation of approximations at steps h, h/2, h/4, … with error in h²: numDeriv's loop

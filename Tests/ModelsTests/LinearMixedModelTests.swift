@@ -124,6 +124,16 @@ struct LinearMixedModelTests {
         }
     }
 
+    /// The passes over the rows split in two fixed halves (as fits from 131,072 rows run): the same references at the
+    /// same tolerances.
+    @Test("estimates on two row halves", arguments: fits)
+    func estimatesOnRowHalves(_ fit: Fit) throws {
+        try RowParts.$minimumRowsToSplit.withValue(2) {
+            #expect(RowParts(rows: 10).ranges.count == 2)
+            try estimates(fit)
+        }
+    }
+
     @Test("conditional modes and conditional SDs", arguments: fits)
     func conditionalModes(_ fit: Fit) throws {
         let r = try Self.fitted(fit, df: .residual)

@@ -254,30 +254,22 @@ struct KenwardRogerTerms {
         let blocks: [(offset: Int, q: Int, lambda: [Double])]
 
         /// Λᵀx.
-        func transposeTimes(_ x: Matrix) -> Matrix {
-            var out = Matrix(rows: x.rows, columns: x.columns)
-            for (offset, q, l) in blocks {
-                for column in 0..<x.columns {
-                    let base = column * x.rows + offset
-                    for d in 0..<q {
-                        var v = 0.0
-                        for e in d..<q { v += l[d * q + e] * x.storage[base + e] }
-                        out.storage[base + d] = v
-                    }
-                }
-            }
-            return out
-        }
+        func transposeTimes(_ x: Matrix) -> Matrix { apply(x, transposed: true) }
 
         /// Λx.
-        func times(_ x: Matrix) -> Matrix {
+        func times(_ x: Matrix) -> Matrix { apply(x, transposed: false) }
+
+        /// Λx or Λᵀx, block by block: row d of λ uses entries 0…d, row d of λᵀ entries d..<q.
+        private func apply(_ x: Matrix, transposed: Bool) -> Matrix {
             var out = Matrix(rows: x.rows, columns: x.columns)
             for (offset, q, l) in blocks {
                 for column in 0..<x.columns {
                     let base = column * x.rows + offset
                     for d in 0..<q {
                         var v = 0.0
-                        for e in 0...d { v += l[e * q + d] * x.storage[base + e] }
+                        for e in (transposed ? d..<q : 0..<(d + 1)) {
+                            v += (transposed ? l[d * q + e] : l[e * q + d]) * x.storage[base + e]
+                        }
                         out.storage[base + d] = v
                     }
                 }

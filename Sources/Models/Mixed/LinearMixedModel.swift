@@ -125,17 +125,23 @@ public enum LinearMixedModel {
             self.structure = structure
             // y − Xb̂_OLS in place of y: the same fit with β̂ shifted by b̂ (X is in the model), but the penalised RSS
             // no longer comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short.
+            // On the two fixed row halves (RowParts): each row's residual is the same arithmetic either way.
             var residual = y
-            let chunk = 4096
-            var buffer = [Double](repeating: 0, count: chunk * max(kept.count, 1))
-            var start = 0
-            while start < y.count {
-                let end = min(y.count, start + chunk)
-                buffer.withUnsafeMutableBufferPointer { bp in
-                    design.fill(start..<end, columns: kept, into: bp.baseAddress!, leadingDimension: chunk)
-                    for (k, b) in olsFit.enumerated() { for t in 0..<(end - start) { residual[start + t] -= bp[k * chunk + t] * b } }
+            residual.withUnsafeMutableBufferPointer { rp in
+                let out = rp.baseAddress!
+                RowParts(rows: y.count).run { _, range in
+                    let chunk = 4096
+                    var buffer = [Double](repeating: 0, count: chunk * max(kept.count, 1))
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = min(range.upperBound, start + chunk)
+                        buffer.withUnsafeMutableBufferPointer { bp in
+                            design.fill(start..<end, columns: kept, into: bp.baseAddress!, leadingDimension: chunk)
+                            for (k, b) in olsFit.enumerated() { for t in 0..<(end - start) { out[start + t] -= bp[k * chunk + t] * b } }
+                        }
+                        start = end
+                    }
                 }
-                start = end
             }
             self.outcomeShift = olsFit
             self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: residual)
@@ -150,22 +156,29 @@ public enum LinearMixedModel {
             let p = design.columns
             guard p > 0 else { return ([], []) }
             let m = p + 1
-            var gram = [Double](repeating: 0, count: m * m)
-            let chunk = 4096
-            var buffer = [Double](repeating: 0, count: chunk * m)
-            var start = 0
-            while start < design.rows {
-                let end = min(design.rows, start + chunk)
-                buffer.withUnsafeMutableBufferPointer { bp in
-                    design.fill(start..<end, into: bp.baseAddress!, leadingDimension: chunk)
-                    for t in 0..<(end - start) { bp[p * chunk + t] = y[start + t] }
-                    gram.withUnsafeMutableBufferPointer { gp in
-                        BlockKernels.addGramLower(bp.baseAddress!, rows: end - start, columns: m, leadingDimension: chunk,
-                                                  into: gp.baseAddress!, leadingDimension: m)
+            // Each fixed row half's Gram matrix, added in half order (the same bytes on one core or two).
+            let parts = RowParts(rows: design.rows)
+            var grams = [Double](repeating: 0, count: parts.ranges.count * m * m)
+            grams.withUnsafeMutableBufferPointer { gp in
+                let out = gp.baseAddress!
+                parts.run { part, range in
+                    let chunk = 4096
+                    var buffer = [Double](repeating: 0, count: chunk * m)
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = min(range.upperBound, start + chunk)
+                        buffer.withUnsafeMutableBufferPointer { bp in
+                            design.fill(start..<end, into: bp.baseAddress!, leadingDimension: chunk)
+                            for t in 0..<(end - start) { bp[p * chunk + t] = y[start + t] }
+                            BlockKernels.addGramLower(bp.baseAddress!, rows: end - start, columns: m, leadingDimension: chunk,
+                                                      into: out + part * m * m, leadingDimension: m)
+                        }
+                        start = end
                     }
                 }
-                start = end
             }
+            var gram = [Double](repeating: 0, count: m * m)
+            for part in parts.ranges.indices { for e in 0..<(m * m) { gram[e] += grams[part * m * m + e] } }
             // Sequential Cholesky on the kept columns (lower triangle: gram[min · m + max]).
             var kept: [Int] = []
             var factor: [[Double]] = []   // rows of L for kept columns, over kept columns
@@ -223,7 +236,8 @@ public enum LinearMixedModel {
             // lme4's boundary check: a diagonal θ within boundary.tol of 0 is moved to 0 when that is no worse.
             var theta = summary.parameters
             var value = summary.value
-            let polished = NewtonPolish.polish(theta: theta, value: value, lowerBounds: lower) { factor.objective($0, reml: reml) }
+            let polished = NewtonPolish.polish(theta: theta, value: value, lowerBounds: lower,
+                                               gradient: { factor.objectiveGradient($0, reml: reml) }) { factor.objective($0, reml: reml) }
             theta = polished.theta
             value = polished.value
             if polished.steps > 0 {
@@ -232,7 +246,8 @@ public enum LinearMixedModel {
                                            value: value, evaluations: summary.evaluations, iterations: summary.iterations,
                                            stopReason: summary.stopReason, settings: summary.settings,
                                            notes: summary.notes + ["then \(polished.steps) Newton step\(polished.steps == 1 ? "" : "s") on the interior θ "
-                                                                   + "(\(polished.evaluations) evaluations, Richardson derivatives)"])
+                                                                   + (polished.gradients > 0 ? "(\(polished.evaluations) evaluations, \(polished.gradients) analytic gradients)"
+                                                                      : "(\(polished.evaluations) evaluations, Richardson derivatives)")])
             }
             (theta, value) = LinearMixedModel.checkBoundary(theta: theta, value: value, lowerBounds: lower,
                                                             slack: 1e-12 * max(1, abs(value))) { factor.objective($0, reml: reml) }

@@ -112,43 +112,68 @@ struct MixedCrossProducts: Sendable {
         }
         self.sparse = sparse
 
-        // [X y] streamed in chunks: its Gram matrix by dsyrk, its products with each Z block row by row.
-        var xz = blocks.map { [Double](repeating: 0, count: m * $0.width) }
-        var xx = [Double](repeating: 0, count: m * m)
+        // [X y] streamed in chunks: its Gram matrix by dsyrk, its products with each Z block row by row. Large data run
+        // on two fixed row halves (`RowParts`), each into its own sums, added in half order: the same bytes on one
+        // core or two, and below the split the one-part sums unchanged.
+        let parts = RowParts(rows: n)
+        let partCount = parts.ranges.count
+        let widths = blocks.map { m * $0.width }
+        var partXX = [Double](repeating: 0, count: partCount * m * m)
+        var partXZ = (0..<partCount).map { _ in widths.map { [Double](repeating: 0, count: $0) } }
         let chunk = 4096
-        var buffer = [Double](repeating: 0, count: chunk * m)
-        var start = 0
-        while start < n {
-            let end = min(n, start + chunk)
-            let rowsInChunk = end - start
-            buffer.withUnsafeMutableBufferPointer { bp in
-                guard let base = bp.baseAddress else { return }
-                design.fill(start..<end, columns: keptColumns, into: base, leadingDimension: chunk)
-                for t in 0..<rowsInChunk { base[p * chunk + t] = y[start + t] }
-                xx.withUnsafeMutableBufferPointer { cp in
-                    if let c = cp.baseAddress {
-                        BlockKernels.addGramLower(base, rows: rowsInChunk, columns: m, leadingDimension: chunk, into: c, leadingDimension: m)
+        partXX.withUnsafeMutableBufferPointer { xxP in
+            let xxBase = xxP.baseAddress!
+            // Each part's xz arrays as raw pointers (each part writes only its own).
+            var pointers: [[UnsafeMutablePointer<Double>]] = []
+            for part in 0..<partCount {
+                pointers.append(widths.map { UnsafeMutablePointer<Double>.allocate(capacity: max($0, 1)) })
+                for (a, w) in widths.enumerated() { pointers[part][a].initialize(repeating: 0, count: max(w, 1)) }
+            }
+            defer {
+                for part in 0..<partCount {
+                    for (a, w) in widths.enumerated() {
+                        partXZ[part][a] = Array(UnsafeBufferPointer(start: pointers[part][a], count: w))
+                        pointers[part][a].deallocate()
                     }
                 }
             }
-            for a in 0..<k {
-                let ba = blocks[a]
-                xz[a].withUnsafeMutableBufferPointer { xp in
-                    buffer.withUnsafeBufferPointer { bp in
-                        for t in 0..<rowsInChunk {
-                            let r = start + t
-                            let level = Int(ba.codes[r])
-                            for c in 0..<ba.q {
-                                let zc = ba.z[c * n + r]
-                                if zc == 0 { continue }
-                                let column = (level * ba.q + c) * m
-                                for d in 0..<m { xp[column + d] += bp[d * chunk + t] * zc }
+            let shared = pointers
+            parts.run { part, range in
+                var buffer = [Double](repeating: 0, count: chunk * m)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(range.upperBound, start + chunk)
+                    let rowsInChunk = end - start
+                    buffer.withUnsafeMutableBufferPointer { bp in
+                        guard let base = bp.baseAddress else { return }
+                        design.fill(start..<end, columns: keptColumns, into: base, leadingDimension: chunk)
+                        for t in 0..<rowsInChunk { base[p * chunk + t] = y[start + t] }
+                        BlockKernels.addGramLower(base, rows: rowsInChunk, columns: m, leadingDimension: chunk,
+                                                  into: xxBase + part * m * m, leadingDimension: m)
+                        for a in 0..<k {
+                            let ba = blocks[a]
+                            let xp = shared[part][a]
+                            for t in 0..<rowsInChunk {
+                                let r = start + t
+                                let level = Int(ba.codes[r])
+                                for c in 0..<ba.q {
+                                    let zc = ba.z[c * n + r]
+                                    if zc == 0 { continue }
+                                    let column = (level * ba.q + c) * m
+                                    for d in 0..<m { xp[column + d] += base[d * chunk + t] * zc }
+                                }
                             }
                         }
                     }
+                    start = end
                 }
             }
-            start = end
+        }
+        var xx = [Double](repeating: 0, count: m * m)
+        var xz = widths.map { [Double](repeating: 0, count: $0) }
+        for part in 0..<partCount {
+            for e in 0..<(m * m) { xx[e] += partXX[part * m * m + e] }
+            for a in 0..<k { for e in 0..<widths[a] { xz[a][e] += partXZ[part][a][e] } }
         }
         self.xz = xz
         self.xx = xx

@@ -24,11 +24,14 @@ struct SatterthwaiteDegrees {
         // devfun_vp(θ, σ) = g₁(θ) + dof·log(2πσ²) + g₂(θ)/σ² with g₁ the log-determinants and g₂ the penalised RSS: σ's
         // derivatives are exact, θ's come from one numDeriv genD pass (lmerTest's steps and extrapolation) over both
         // pieces, so the (θ, σ) Hessian costs the evaluations of a θ-only Hessian (81 instead of 121 for four θ).
-        let pieces = NumericalDerivatives.secondDerivatives(at: theta) { t in
-            factor.update(t)
-            guard factor.valid else { return [.infinity, .infinity] }
-            return [factor.logDeterminantZ + (reml ? factor.logDeterminantX : 0), factor.penalizedRSS]
-        }
+        // Where the analytic gradients of the two pieces exist (MixedFactor+Gradient.swift), their central differences
+        // give the Hessian from 2k gradients; otherwise genD.
+        let pieces = factor.pieceSecondDerivatives(theta, reml: reml)
+            ?? NumericalDerivatives.secondDerivatives(at: theta) { t in
+                factor.update(t)
+                guard factor.valid else { return [.infinity, .infinity] }
+                return [factor.logDeterminantZ + (reml ? factor.logDeterminantX : 0), factor.penalizedRSS]
+            }
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         for i in 0..<kTheta {
             for j in 0..<kTheta { hessian[i][j] = pieces.hessian[0][i][j] + pieces.hessian[1][i][j] / s2 }
