@@ -150,6 +150,28 @@ struct GLMMSeveralFactorsTests {
         }
     }
 
+    /// Later factors with more random effects than the dense block takes are refused before any fitting, naming them.
+    @Test func tooManyDenseEffectsAreRefused() throws {
+        let n = 9_000
+        var y: [Double] = [], x: [Double] = [], client: [String] = [], rater: [String] = []
+        for i in 0..<n {
+            x.append(Double(i % 11) - 5)
+            y.append(Double((i * 7919) % 3 == 0 ? 1 : 0))
+            client.append("c\(i / 2)")
+            rater.append("r\((i * 31) % 4_100)")
+        }
+        let table = try Table(columns: [Column(name: "y", numeric: y), Column(name: "x", numeric: x),
+                                        Column(name: "client", categorical: client), Column(name: "rater", categorical: rater)])
+        do {
+            _ = try GeneralizedLinearMixedModel.fit(formula: "y ~ x + (1 | client) + (1 | rater)", table: table,
+                                                    options: GeneralizedLinearMixedModelOptions(family: .logit))
+            Issue.record("4,100 dense random effects were accepted")
+        } catch {
+            guard case .invalidRandomEffects(_, let detail) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(detail.contains("rater: 4100") && detail.contains("up to 4000"), "\(detail)")
+        }
+    }
+
     /// A crossed factor with no effect: glmer (tight control, bobyqa) puts the rater θ at its bound 0 (isSingular TRUE) with the
     /// client θ at 0.882114 (6 digits printed, not polished: 1e-4); the fit says so in plain words, naming the factor.
     @Test func singularSecondFactorIsReported() throws {

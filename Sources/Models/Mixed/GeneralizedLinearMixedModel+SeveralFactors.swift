@@ -13,6 +13,16 @@ extension GeneralizedLinearMixedModel.Setup {
     func fitSeveralFactors() throws(ModelError) -> GeneralizedLinearMixedModelResult {
         let family = options.family.glmFamily
         let p = kept.count
+        let later = structure.blocks.dropFirst()
+        let denseEffects = later.reduce(0) { $0 + $1.width }
+        guard denseEffects <= SeveralFactorPIRLS.maximumDenseEffects else {
+            throw .invalidRandomEffects(term: structure.blocks.flatMap(\.terms).joined(separator: " + "),
+                                        detail: "the grouping factors after the largest (\(structure.blocks[0].group)) have \(denseEffects) random "
+                                            + "effects (" + later.map { "\($0.group): \($0.width)" }.joined(separator: ", ") + "); GLMMs with "
+                                            + "several factors keep these in one dense block, up to "
+                                            + "\(SeveralFactorPIRLS.maximumDenseEffects), so this fit would take hours. Fit the largest factors "
+                                            + "in separate models, or use `fit lmm` for a continuous outcome")
+        }
         let state = SeveralFactorPIRLS(family: family, y: y, weights: weights, offset: offset, x: x, p: p, structure: structure)
         let nTheta = structure.thetaCount
         let thetaLower = structure.thetaLowerBounds
