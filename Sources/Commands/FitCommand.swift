@@ -22,8 +22,8 @@ public struct FitCommand: AllianceSubcommand {
             cox: Surv(time, event) ~ x, or Surv(start, stop, event) ~ x for (start, stop] intervals with time-varying covariates,
             strata(site) for separate baseline hazards; Efron ties (--ties breslow), --cluster COL robust errors as coxph's
             cluster(), --zph for the proportional-hazards test (cox.zph).
-            logit and poisson with a random-effects term of one grouping factor are GLMMs (as glmer): the Laplace
-            approximation, or adaptive Gauss–Hermite quadrature with --nagq N for one random intercept; binomial outcomes
+            logit and poisson with random-effects terms are GLMMs (as glmer), with one grouping factor or several nested or
+            crossed: the Laplace approximation, or adaptive Gauss–Hermite quadrature with --nagq N for one random intercept; binomial outcomes
             with trials as cbind(successes, failures) ~ …; conditional modes with --ranef FILE.csv.
 
             Example: alliance fit ols scored.csv --formula "phq_post ~ wai_sr_total + phq_pre + site" --robust hc3

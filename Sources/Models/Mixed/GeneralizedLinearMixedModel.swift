@@ -51,7 +51,8 @@ public enum GeneralizedLinearMixedModel {
 
     public static func fit(formula text: String, table: Table, options: GeneralizedLinearMixedModelOptions) throws(ModelError) -> GeneralizedLinearMixedModelResult {
         let setup = try Setup(formula: text, table: table, options: options)
-        return try setup.fit()
+        // Two or more grouping factors (nested or crossed): GeneralizedLinearMixedModel+SeveralFactors.swift.
+        return setup.structure.blocks.count > 1 ? try setup.fitSeveralFactors() : try setup.fit()
     }
 
     /// Data, design and random-effects structure of a GLMM.
@@ -61,6 +62,8 @@ public enum GeneralizedLinearMixedModel {
         let design: DesignMatrix
         let kept: [Int]
         let block: RandomEffectsBlock
+        /// Every grouping factor, most levels first (`block` is the first).
+        let structure: RandomEffectsStructure
         let options: GeneralizedLinearMixedModelOptions
         let y: [Double]
         let weights: [Double]
@@ -150,13 +153,17 @@ public enum GeneralizedLinearMixedModel {
             let n = frame.counts.rowsUsed
             guard n > kept.count else { throw .tooFewRows(parameters: kept.count, rows: n) }
             let structure = try RandomEffectsStructure(frame: frame)
-            guard structure.blocks.count == 1, let block = structure.blocks.first else {
-                throw .invalidRandomEffects(term: formula.randomEffects.map(\.label).joined(separator: " + "),
-                                            detail: "GLMMs here take random effects of one grouping factor (intercepts and slopes, "
-                                                + "correlated or not), not \(structure.blocks.count) crossed or nested factors; "
-                                                + "fit one grouping level, or use `fit lmm` for a continuous outcome")
+            guard let block = structure.blocks.first else {
+                throw .invalidRandomEffects(term: text, detail: "the formula has no random-effects term such as (1 | therapist)")
             }
-            try Self.validate(block, rows: n)
+            for b in structure.blocks { try Self.validate(b, rows: n) }
+            if options.quadraturePoints > 1 && structure.blocks.count > 1 {
+                throw .invalidRandomEffects(term: formula.randomEffects.map(\.label).joined(separator: " + "),
+                                            detail: "adaptive Gauss–Hermite quadrature (--nagq \(options.quadraturePoints)) needs a single scalar "
+                                                + "random effect, and this model has \(structure.blocks.count) grouping factors ("
+                                                + structure.blocks.map(\.group).joined(separator: ", ") + "); glmer refuses nAGQ > 1 "
+                                                + "for more than one random-effect term too. Drop --nagq for the Laplace approximation")
+            }
             if options.quadraturePoints > 1 && block.q != 1 {
                 throw .invalidRandomEffects(term: block.terms.joined(separator: " + "),
                                             detail: "adaptive Gauss–Hermite quadrature (--nagq \(options.quadraturePoints)) needs a single scalar "
@@ -172,6 +179,7 @@ public enum GeneralizedLinearMixedModel {
             self.design = design
             self.kept = kept
             self.block = block
+            self.structure = structure
             self.options = options
             self.y = y
             self.weights = weights
