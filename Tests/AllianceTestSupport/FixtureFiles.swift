@@ -35,9 +35,16 @@ public struct FixtureFiles: Sendable {
         return url
     }
 
+    /// A file of this bundle's fixtures, or else of the shared ones: a data set more than one target reads is kept
+    /// once, in Tests/AllianceTestSupport/Fixtures, under the same relative name.
     public func url(_ name: String) throws -> URL {
-        let url = try directory().appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw FixtureError.missing(name) }
+        if let url = try? directory().appendingPathComponent(name), FileManager.default.fileExists(atPath: url.path) {
+            return url
+        }
+        let shared = Self.shared
+        guard bundle.bundleURL != shared.bundle.bundleURL || folder != shared.folder,
+              let url = try? shared.directory().appendingPathComponent(name),
+              FileManager.default.fileExists(atPath: url.path) else { throw FixtureError.missing(name) }
         return url
     }
 

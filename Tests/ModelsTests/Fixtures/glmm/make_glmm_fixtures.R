@@ -4,6 +4,7 @@
 # stage-2 deviance function (devFunOnly = TRUE, numDeriv grad/hessian) until the step is below 1e-10, so the numbers
 # are the optimum of glmer's objective, not where its optimizer stopped. Numbers are written with sprintf("%.17g").
 suppressPackageStartupMessages({ library(lme4); library(numDeriv) })
+shared <- "../../../AllianceTestSupport/Fixtures/glmm"  # CSVs more than one test target reads
 
 num <- function(x) if (length(x) == 1 && is.na(x)) "null" else sprintf("%.17g", x)
 arr <- function(x) paste0("[", paste(vapply(x, num, ""), collapse = ", "), "]")
@@ -12,7 +13,7 @@ strs <- function(s) paste0("[", paste(vapply(s, str_, ""), collapse = ", "), "]"
 
 ## Data
 data(cbpp, package = "lme4")
-write.csv(cbpp, "cbpp.csv", row.names = FALSE)
+write.csv(cbpp, file.path(shared, "cbpp.csv"), row.names = FALSE)  # kept once, shared with CommandsTests
 data(grouseticks, package = "lme4")
 write.csv(grouseticks[, c("INDEX", "TICKS", "BROOD", "HEIGHT", "YEAR", "LOCATION", "cHEIGHT")], "grouseticks.csv", row.names = FALSE)
 
@@ -41,6 +42,7 @@ write.csv(sim, "glmm_clients.csv", row.names = FALSE, na = "")
 
 ## Fits
 read <- function(file) {
+  if (!file.exists(file)) file <- file.path(shared, file)  # data sets shared with CommandsTests
   d <- read.csv(file, stringsAsFactors = FALSE)
   for (g in c("herd", "period", "BROOD", "LOCATION", "YEAR", "therapist", "arm")) if (g %in% names(d)) d[[g]] <- factor(as.character(d[[g]]), levels = sort(unique(as.character(d[[g]]))))
   d

@@ -4,6 +4,7 @@
 # on glmer's own stage-2 deviance function (devFunOnly = TRUE, numDeriv grad/hessian, one more glmerPwrssUpdate pass so
 # log|L|² is taken at the modes) until the step is below 1e-10. Numbers are written with sprintf("%.17g").
 suppressPackageStartupMessages({ library(lme4); library(numDeriv) })
+shared <- "../../../AllianceTestSupport/Fixtures/glmm"  # CSVs more than one test target reads
 
 num <- function(x) if (length(x) == 1 && is.na(x)) "null" else sprintf("%.17g", x)
 arr <- function(x) paste0("[", paste(vapply(x, num, ""), collapse = ", "), "]")
@@ -35,10 +36,12 @@ v0 <- rnorm(K, 0, 0.4); v1 <- rnorm(K, 0, 0.15); w0 <- rnorm(C, 0, 0.3)
 homework <- rpois(n, exp(0.5 + 0.2 * wai_c + v0[tid] + v1[tid] * wai_c + w0[cid]))
 sim <- data.frame(therapist, client, session, rater, wai, wai_c, dropped, rated_low, homework)
 sim$wai_c[c(5, 250, 777)] <- NA
-write.csv(sim, "glmm_sessions.csv", row.names = FALSE, na = "")
+# Kept once, in the fixtures shared with CommandsTests (Tests/AllianceTestSupport/Fixtures/glmm).
+write.csv(sim, file.path(shared, "glmm_sessions.csv"), row.names = FALSE, na = "")
 
 ## Fits
 read <- function(file) {
+  if (!file.exists(file)) file <- file.path(shared, file)  # data sets shared with CommandsTests
   d <- read.csv(file, stringsAsFactors = FALSE)
   for (g in c("YEAR", "BROOD", "LOCATION", "INDEX", "therapist", "client", "rater"))
     if (g %in% names(d)) d[[g]] <- factor(as.character(d[[g]]), levels = sort(unique(as.character(d[[g]]))))
