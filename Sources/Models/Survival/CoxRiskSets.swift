@@ -69,14 +69,28 @@ struct CoxData: Sendable {
             r = q
         }
         strata = ranges
-        // The centred covariates go straight from the columns into time order (no row-major copy in storage order).
+        // The centred covariates in time order (the only copy kept).
         let (n, p, byStop, means) = (n, p, byStop, means)   // locals: the closure below may not capture self
         xByStop = [Double](unsafeUninitializedCapacity: n * p) { xs, count in
-            // Row by row in time order: the writes stay sequential, each row's p reads are the gathers.
-            for k in 0..<n {
-                let row = byStop[k]
-                for j in 0..<p { xs[k * p + j] = columns[j][row] - means[j] }
+            // Centred rows in storage order first (transposed in blocks of rows that stay in cache), then whole rows
+            // gathered into time order: one or two cache lines a row, where reading a row's p values from p
+            // columns at random cost p misses.
+            let rowMajor = UnsafeMutablePointer<Double>.allocate(capacity: max(n * p, 1))
+            defer { rowMajor.deallocate() }
+            let block = 256
+            var lower = 0
+            while lower < n {
+                let upper = min(lower + block, n)
+                for j in 0..<p {
+                    let mean = means[j]
+                    columns[j].withUnsafeBufferPointer { c in
+                        for i in lower..<upper { rowMajor[i * p + j] = c[i] - mean }
+                    }
+                }
+                lower = upper
             }
+            guard let out = xs.baseAddress else { count = 0; return }
+            for k in 0..<n { (out + k * p).update(from: rowMajor + byStop[k] * p, count: p) }
             count = n * p
         }
         var position = [Int](repeating: 0, count: n)
