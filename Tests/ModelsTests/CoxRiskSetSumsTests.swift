@@ -60,7 +60,7 @@ import Testing
     @Test(arguments: cases)
     func reorderedSumsMatchThePerEventTimePass(_ c: Case) throws {
         let data = try Self.data(c)
-        let finite = data.x.allSatisfy { $0.isFinite }
+        let finite = data.xByStop.allSatisfy { $0.isFinite }
         #expect(finite)
         let zero = [Double](repeating: 0, count: data.p)
         var away = [Double](repeating: 0, count: data.p)

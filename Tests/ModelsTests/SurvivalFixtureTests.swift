@@ -1,7 +1,7 @@
 import AllianceTestSupport
 import DataTable
 import Foundation
-import Models
+@testable import Models
 import Testing
 
 /// Kaplan–Meier, G-rho tests, Cox models and cox.zph against survival 3.5-3 (Fixtures/survival/make_survival.R).
@@ -111,7 +111,17 @@ import Testing
         #expect(result.eventLevel == "2")
     }
 
-    @Test(arguments: entries("cox").indices)
+    /// Every Cox fixture also runs with the large-data paths forced on its small data: the radix sort, the
+    /// information sums and η over two row halves, the concordance's two rank halves (two threads).
+    @Test(arguments: entries("cox").indices, [false, true])
+    func cox(_ index: Int, largeDataPaths: Bool) throws {
+        try RowParts.$minimumRowsToSplit.withValue(largeDataPaths ? 2 : Int.max) {
+            try CoxData.$minimumRowsForRadix.withValue(largeDataPaths ? 0 : Int.max) {
+                try Concordance.$minimumRowsToSplit.withValue(largeDataPaths ? 0 : Int.max) { try cox(index) }
+            }
+        }
+    }
+
     func cox(_ index: Int) throws {
         let f = Self.entries("cox")[index]
         let name = f["name"] as? String ?? ""

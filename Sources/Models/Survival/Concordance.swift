@@ -12,63 +12,146 @@ public struct Concordance: Sendable, Equatable {
 
     public var value: Double { (concordant + tiedRisk / 2) / (concordant + discordant + tiedRisk) }
 
+    /// Rows from which the rank sort and the sweep use two threads (below it a second thread costs more than it
+    /// saves). A task-local so that tests can run small data through the split path.
+    @TaskLocal static var minimumRowsToSplit = 1 << 16
+
     /// A Fenwick tree over the ranks of η, swept backward in time with the risk set: O(n log n), as survival's
-    /// concordance (which uses a balanced tree). The ranks come from one sort of η; the sweep reads rows in
-    /// time order (`CoxData`'s sorted copies), not from storage order.
+    /// concordance (which uses a balanced tree). `eta` is by position in time order (`CoxData.byStop`), as the
+    /// risk-set evaluations give it. The ranks come from one sort of (η, position) pairs. With many rows the
+    /// ranks are split at their middle into two trees, each swept by its own thread over all rows: a thread
+    /// updates and queries only its own half and counts the rows at risk below it. The counts are integers, so
+    /// the result is the same on one core or two, and the same as one tree gives.
     static func compute(_ data: CoxData, eta: [Double]) -> Concordance {
         let n = data.n
-        let distinct: [Double] = {
-            var sorted = eta
-            sorted.sort()
-            var unique: [Double] = []
-            unique.reserveCapacity(sorted.count)
-            for v in sorted where unique.last != v { unique.append(v) }
-            return unique
-        }()
-        /// 1-based rank of v among the distinct values.
-        func rank(_ v: Double) -> Int {
-            var lo = 0, hi = distinct.count
-            while lo < hi { let mid = (lo + hi) / 2; if distinct[mid] < v { lo = mid + 1 } else { hi = mid } }
-            return lo + 1
-        }
-        // Rank of each row by its position in time order.
-        var rankAt = [Int](repeating: 0, count: n)
-        for k in 0..<n { rankAt[k] = rank(eta[data.byStop[k]]) }
-        let m = distinct.count
-        var tree = [Double](repeating: 0, count: m + 1)
-        func update(_ k: Int, _ delta: Double) { var i = k; while i <= m { tree[i] += delta; i += i & -i } }
-        func prefix(_ k: Int) -> Double { var s = 0.0; var i = k; while i > 0 { s += tree[i]; i -= i & -i }; return s }
-        var concordant = 0.0, discordant = 0.0, tiedRisk = 0.0, tiedTime = 0.0
-        var deaths: [Int] = []
-        for range in data.strata {
-            for k in 0...m { tree[k] = 0 }
-            var total = 0.0
-            var i = range.stop.lowerBound, r = range.start.lowerBound
-            while i < range.stop.upperBound {
-                let t = data.stopByStop[i]
-                if let start = data.start {
-                    while r < range.start.upperBound && start[data.byStart[r]] >= t {
-                        update(rankAt[data.stopPosition[data.byStart[r]]], -1); total -= 1; r += 1
-                    }
-                }
-                var j = i
-                deaths.removeAll(keepingCapacity: true)
-                while j < range.stop.upperBound && data.stopByStop[j] == t {
-                    if data.eventByStop[j] { deaths.append(rankAt[j]) } else { update(rankAt[j], 1); total += 1 }
-                    j += 1
-                }
-                for k in deaths {
-                    let below = prefix(k - 1), atOrBelow = prefix(k)
-                    concordant += below
-                    tiedRisk += atOrBelow - below
-                    discordant += total - atOrBelow
-                }
-                let d = Double(deaths.count)
-                tiedTime += d * (d - 1) / 2
-                for k in deaths { update(k, 1); total += 1 }
-                i = j
+        let split = n >= minimumRowsToSplit
+        let (rankAt, m) = ranks(eta, split: split)
+        let halves: [ClosedRange<Int32>] = split && m >= 2
+            ? [1...Int32(m / 2), Int32(m / 2 + 1)...Int32(m)] : [1...Int32(max(m, 1))]
+        var parts = [Counts](repeating: Counts(), count: halves.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            let slots = CountSlots(base: out.baseAddress!)
+            rankAt.withUnsafeBufferPointer { rankAt in
+                ParallelJobs.run(halves.count) { h in slots.base[h] = sweep(data, rankAt: rankAt, half: halves[h], countTiedTime: h == 0) }
             }
         }
-        return Concordance(concordant: concordant, discordant: discordant, tiedRisk: tiedRisk, tiedTime: tiedTime)
+        var total = Counts()
+        for part in parts {
+            total.concordant += part.concordant
+            total.discordant += part.discordant
+            total.tiedRisk += part.tiedRisk
+            total.tiedTime += part.tiedTime
+        }
+        return Concordance(concordant: Double(total.concordant), discordant: Double(total.discordant),
+                           tiedRisk: Double(total.tiedRisk), tiedTime: Double(total.tiedTime))
+    }
+
+    struct Counts {
+        var concordant = 0, discordant = 0, tiedRisk = 0, tiedTime = 0
+    }
+
+    /// Each thread writes only its own slot.
+    private struct CountSlots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Counts>
+    }
+
+    /// 1-based dense rank of each position's η among the distinct values (equal η, equal rank), and the number
+    /// of distinct values. The order within equal values does not matter, so the halves' sorts (two threads) and
+    /// their merge give the same ranks as one sort.
+    static func ranks(_ eta: [Double], split: Bool) -> (ranks: [Int32], distinct: Int) {
+        let n = eta.count
+        var pairs = [(value: Double, position: Int32)]()
+        pairs.reserveCapacity(n)
+        for k in 0..<n { pairs.append((eta[k], Int32(k))) }
+        var sorted = pairs
+        pairs.withUnsafeMutableBufferPointer { all in
+            let base = SortSlots(base: all.baseAddress!)
+            let bounds = split ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
+            ParallelJobs.run(bounds.count) { h in
+                var part = UnsafeMutableBufferPointer(rebasing: UnsafeMutableBufferPointer(start: base.base, count: n)[bounds[h]])
+                part.sort { $0.value < $1.value }
+            }
+            if bounds.count == 2 {
+                var a = 0, b = n / 2, k = 0
+                while a < n / 2 && b < n {
+                    if all[b].value < all[a].value { sorted[k] = all[b]; b += 1 } else { sorted[k] = all[a]; a += 1 }
+                    k += 1
+                }
+                while a < n / 2 { sorted[k] = all[a]; a += 1; k += 1 }
+                while b < n { sorted[k] = all[b]; b += 1; k += 1 }
+            } else {
+                for k in 0..<n { sorted[k] = all[k] }
+            }
+        }
+        var rankAt = [Int32](repeating: 0, count: n)
+        var rank: Int32 = 0
+        var previous = -Double.infinity
+        for (k, pair) in sorted.enumerated() {
+            if k == 0 || pair.value != previous { rank += 1; previous = pair.value }
+            rankAt[Int(pair.position)] = rank
+        }
+        return (rankAt, Int(rank))
+    }
+
+    private struct SortSlots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<(value: Double, position: Int32)>
+    }
+
+    /// One backward sweep over time, with a Fenwick tree over the ranks in `half` only: deaths whose rank lies in
+    /// `half` are counted against everyone at risk (rows below the half are counted without a tree).
+    static func sweep(_ data: CoxData, rankAt: UnsafeBufferPointer<Int32>, half: ClosedRange<Int32>,
+                      countTiedTime: Bool) -> Counts {
+        let offset = half.lowerBound - 1
+        let m = Int(half.upperBound - offset)
+        // Counts fit in 32 bits: a design is at most 2^29 cells (DesignMatrix.maximumCells).
+        var tree = [UInt32](repeating: 0, count: m + 1)
+        var counts = Counts()
+        tree.withUnsafeMutableBufferPointer { tree in
+            @inline(__always) func update(_ rank: Int32, _ add: Bool) {
+                var i = Int(rank - offset)
+                if add { while i <= m { tree[i] &+= 1; i += i & -i } } else { while i <= m { tree[i] &-= 1; i += i & -i } }
+            }
+            @inline(__always) func prefix(_ k: Int) -> Int {
+                var s = 0
+                var i = k
+                while i > 0 { s += Int(tree[i]); i -= i & -i }
+                return s
+            }
+            var deaths: [Int32] = []
+            for range in data.strata {
+                for k in 0...m { tree[k] = 0 }
+                var total = 0, below = 0   // rows at risk; those with a rank under the half
+                @inline(__always) func enter(_ rank: Int32) {
+                    total += 1
+                    if rank < half.lowerBound { below += 1 } else if rank <= half.upperBound { update(rank, true) }
+                }
+                var i = range.stop.lowerBound, r = range.start.lowerBound
+                while i < range.stop.upperBound {
+                    let t = data.stopByStop[i]
+                    data.leaving(at: t, entries: range.start, from: &r) { k in
+                        let rank = rankAt[k]
+                        total -= 1
+                        if rank < half.lowerBound { below -= 1 } else if rank <= half.upperBound { update(rank, false) }
+                    }
+                    var j = i
+                    deaths.removeAll(keepingCapacity: true)
+                    while j < range.stop.upperBound && data.stopByStop[j] == t {
+                        if data.eventByStop[j] { deaths.append(rankAt[j]) } else { enter(rankAt[j]) }
+                        j += 1
+                    }
+                    for rank in deaths where half.contains(rank) {
+                        let local = Int(rank - offset)
+                        let under = below + prefix(local - 1), atOrUnder = below + prefix(local)
+                        counts.concordant += under
+                        counts.tiedRisk += atOrUnder - under
+                        counts.discordant += total - atOrUnder
+                    }
+                    if countTiedTime { counts.tiedTime += deaths.count * (deaths.count - 1) / 2 }
+                    for rank in deaths { enter(rank) }
+                    i = j
+                }
+            }
+        }
+        return counts
     }
 }

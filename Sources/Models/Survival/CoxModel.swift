@@ -140,8 +140,9 @@ public enum CoxModel {
             strataCount = groups.levels.count
         }
         // A covariate that never varies within a stratum has no partial-likelihood information.
+        // Codes are 0..<strataCount, so each stratum's first value sits in an array, not a dictionary.
         for (j, column) in columns.enumerated() {
-            var first: [Int: Double] = [:]
+            var first = [Double?](repeating: nil, count: strataCount)
             var varies = false
             for i in column.indices {
                 if let f = first[stratumCodes[i]] { if f != column[i] { varies = true; break } } else { first[stratumCodes[i]] = column[i] }
@@ -250,7 +251,6 @@ public enum CoxModel {
         } catch {
             throw .invalidOption("the cluster-robust covariance is singular (fewer clusters than coefficients?); use more clusters or drop --cluster")
         }
-        let eta = data.linearPredictor(beta)
         var zph: ProportionalHazardsTest? = nil
         if options.proportionalHazardsTest {
             var termNames: [String] = []
@@ -268,7 +268,7 @@ public enum CoxModel {
                          covariance: covariance, logLikelihoodNull: initial.logLikelihood, logLikelihood: best,
                          likelihoodRatio: SurvivalTestStatistic(2 * (best - initial.logLikelihood), df: p),
                          wald: SurvivalTestStatistic(waldStatistic, df: p), score: SurvivalTestStatistic(scoreTest, df: p),
-                         robustScore: robustScore, concordance: Concordance.compute(data, eta: eta), iterations: iterations,
+                         robustScore: robustScore, concordance: Concordance.compute(data, eta: current.eta), iterations: iterations,
                          level: options.level, clusterColumn: options.cluster, clusters: clusters, strataLabel: strataLabel,
                          strata: strataCount, proportionalHazards: zph, warnings: warnings)
     }

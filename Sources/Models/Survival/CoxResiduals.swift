@@ -43,7 +43,7 @@ enum CoxResiduals {
             let r = exp(eta[i])
             for j in 0..<p {
                 let xh = entry.cumxhaz[(upper - 1) * p + j] - (lower > 0 ? entry.cumxhaz[(lower - 1) * p + j] : 0)
-                resid[i * p + j] -= r * (data.x[i * p + j] * h - xh)
+                resid[i * p + j] -= r * (data.x(i, j) * h - xh)
             }
         }
         for e in events {
@@ -53,7 +53,7 @@ enum CoxResiduals {
                 let r = exp(eta[row])
                 for k in e.hazards.indices {
                     for j in 0..<p {
-                        let centred = data.x[row * p + j] - e.means[k * p + j]
+                        let centred = data.x(row, j) - e.means[k * p + j]
                         // The death's own jump, and the part of the hazard its Efron-reduced risk never received.
                         resid[row * p + j] += share * centred + centred * r * e.hazards[k] * e.downweights[k]
                     }

@@ -28,7 +28,6 @@ extension CoxRiskSets {
         data.xByStop.withUnsafeBufferPointer { xp in
         buffer.withUnsafeMutableBufferPointer { buf in
         outer.withUnsafeMutableBufferPointer { outer in
-        gram.withUnsafeMutableBufferPointer { gram in
             var filled = 0
             for range in data.strata {
                 groups.removeAll(keepingCapacity: true)
@@ -38,14 +37,9 @@ extension CoxRiskSets {
                 var r = range.start.lowerBound
                 while i < range.stop.upperBound {
                     let t = data.stopByStop[i]
-                    if let start = data.start {
-                        // Rows whose interval begins at or after t are no longer at risk.
-                        while r < range.start.upperBound && start[data.byStart[r]] >= t {
-                            let k = data.stopPosition[data.byStart[r]]
-                            s0 -= risk[k]
-                            for q in 0..<p { s1[q] -= risk[k] * xp[k * p + q] }
-                            r += 1
-                        }
+                    data.leaving(at: t, entries: range.start, from: &r) { k in
+                        s0 -= risk[k]
+                        for q in 0..<p { s1[q] -= risk[k] * xp[k * p + q] }
                     }
                     var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
                     var j = i
@@ -96,36 +90,56 @@ extension CoxRiskSets {
                     position = g.lower - 1
                 }
                 while position >= range.stop.lowerBound { hazard[position] = c; position -= 1 }
-                if let start = data.start {
+                if data.start != nil {
                     c = 0
                     var next = groups.count - 1
                     var q = range.start.upperBound - 1
                     while q >= range.start.lowerBound {
-                        let row = data.byStart[q]
-                        while next >= 0 && groups[next].time <= start[row] { c += groups[next].a; next -= 1 }
-                        hazard[data.stopPosition[row]] -= c
+                        while next >= 0 && groups[next].time <= data.startByStart[q] { c += groups[next].a; next -= 1 }
+                        hazard[data.entryPosition[q]] -= c
                         q -= 1
                     }
                 }
             }
             if filled > 0 { BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!) }
-            // Σ wᵢ xᵢ (into the score) and Σ wᵢ xᵢ xᵢᵀ, block by block in time order.
-            var k = 0
-            while k < n {
-                let rows = min(sumBlock, n - k)
-                for b in 0..<rows {
-                    let w = max(risk[k + b] * hazard[k + b], 0)
-                    let root = w.squareRoot()
-                    let base = (k + b) * p
-                    for q in 0..<p {
-                        u[q] -= w * xp[base + q]
-                        buf[b * p + q] = root * xp[base + q]
+        }}}
+        // Σ wᵢ xᵢ and Σ wᵢ xᵢ xᵢᵀ, block by block in time order within each of the two fixed halves (two threads),
+        // the halves' sums then added in order: the same numbers on one core or two.
+        let parts = RowParts(rows: n)
+        let halves = parts.ranges.count
+        var partGram = [Double](repeating: 0, count: halves * p * p)
+        var partScore = [Double](repeating: 0, count: halves * p)
+        data.xByStop.withUnsafeBufferPointer { xp in
+        risk.withUnsafeBufferPointer { risk in
+        hazard.withUnsafeBufferPointer { hazard in
+        partGram.withUnsafeMutableBufferPointer { pg in
+        partScore.withUnsafeMutableBufferPointer { ps in
+            let out = SharedPointers(pg.baseAddress!, ps.baseAddress!)
+            parts.run { part, range in
+                let gram = out.first + part * p * p, score = out.second + part * p
+                let buf = UnsafeMutablePointer<Double>.allocate(capacity: sumBlock * p)
+                defer { buf.deallocate() }
+                var k = range.lowerBound
+                while k < range.upperBound {
+                    let rows = min(sumBlock, range.upperBound - k)
+                    for b in 0..<rows {
+                        let w = max(risk[k + b] * hazard[k + b], 0)
+                        let root = w.squareRoot()
+                        let base = (k + b) * p
+                        for q in 0..<p {
+                            score[q] += w * xp[base + q]
+                            buf[b * p + q] = root * xp[base + q]
+                        }
                     }
+                    BlockKernels.addRowGram(buf, rows: rows, columns: p, into: gram)
+                    k += rows
                 }
-                BlockKernels.addRowGram(buf.baseAddress!, rows: rows, columns: p, into: gram.baseAddress!)
-                k += rows
             }
-        }}}}
+        }}}}}
+        for h in 0..<halves {
+            for q in 0..<p { u[q] -= partScore[h * p + q] }
+            for q in 0..<(p * p) { gram[q] += partGram[h * p * p + q] }
+        }
         // Column-major upper triangles to a full symmetric matrix: I = Σ w x xᵀ − Σ weight a aᵀ.
         var imat = [Double](repeating: 0, count: p * p)
         for col in 0..<p {
@@ -135,6 +149,6 @@ extension CoxRiskSets {
                 imat[row * p + col] = v
             }
         }
-        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat)
+        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: eta)
     }
 }

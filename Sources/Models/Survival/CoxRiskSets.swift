@@ -19,8 +19,6 @@ struct CoxData: Sendable {
     let stop: [Double]
     let event: [Bool]
     let stratum: [Int]
-    /// Row-major n × p, centred.
-    let x: [Double]
     let means: [Double]
     /// Rows by (stratum ascending, stop descending).
     let byStop: [Int]
@@ -35,6 +33,10 @@ struct CoxData: Sendable {
     let stopByStop: [Double]
     let eventByStop: [Bool]
     let stopPosition: [Int]
+    /// Counting process: start times in `byStart` order and each such row's position in time order (`stopPosition`),
+    /// read in sequence by the passes that remove rows from the risk set; empty for right-censored data.
+    let startByStart: [Double]
+    let entryPosition: [Int]
 
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
         n = stop.count
@@ -43,17 +45,17 @@ struct CoxData: Sendable {
         self.stop = stop
         self.event = event
         self.stratum = stratum
-        var means = [Double](repeating: 0, count: p)
-        var x = [Double](repeating: 0, count: n * p)
-        for (j, column) in columns.enumerated() {
-            let mean = column.reduce(0, +) / Double(max(n, 1))
-            means[j] = mean
-            for i in 0..<n { x[i * p + j] = column[i] - mean }
+        self.means = columns.map { $0.reduce(0, +) / Double(max(stop.count, 1)) }
+        // (start, stop] data: the two orders on two threads, each into its own slot.
+        var orders: [[Int]] = [[], []]
+        orders.withUnsafeMutableBufferPointer { slots in
+            let out = OrderSlots(base: slots.baseAddress!)
+            ParallelJobs.run(start == nil ? 1 : 2) { k in
+                out.base[k] = Self.order(stratum: stratum, time: k == 0 ? stop : start ?? [])
+            }
         }
-        self.means = means
-        self.x = x
-        byStop = Self.order(stratum: stratum, time: stop)
-        byStart = start.map { Self.order(stratum: stratum, time: $0) } ?? []
+        byStop = orders[0]
+        byStart = orders[1]
         var ranges: [(Range<Int>, Range<Int>)] = []
         var i = 0, r = 0
         while i < n {
@@ -67,45 +69,65 @@ struct CoxData: Sendable {
             r = q
         }
         strata = ranges
-        var xs = [Double](repeating: 0, count: n * p)
-        var position = [Int](repeating: 0, count: n)
-        for (k, row) in byStop.enumerated() {
-            for j in 0..<p { xs[k * p + j] = x[row * p + j] }
-            position[row] = k
+        // The centred covariates in time order (the only copy kept).
+        let (n, p, byStop, means) = (n, p, byStop, means)   // locals: the closure below may not capture self
+        xByStop = [Double](unsafeUninitializedCapacity: n * p) { xs, count in
+            // Centred rows in storage order first (transposed in blocks of rows that stay in cache), then whole rows
+            // gathered into time order: one or two cache lines a row, where reading a row's p values from p
+            // columns at random cost p misses.
+            let rowMajor = UnsafeMutablePointer<Double>.allocate(capacity: max(n * p, 1))
+            defer { rowMajor.deallocate() }
+            let block = 256
+            var lower = 0
+            while lower < n {
+                let upper = min(lower + block, n)
+                for j in 0..<p {
+                    let mean = means[j]
+                    columns[j].withUnsafeBufferPointer { c in
+                        for i in lower..<upper { rowMajor[i * p + j] = c[i] - mean }
+                    }
+                }
+                lower = upper
+            }
+            guard let out = xs.baseAddress else { count = 0; return }
+            for k in 0..<n { (out + k * p).update(from: rowMajor + byStop[k] * p, count: p) }
+            count = n * p
         }
-        xByStop = xs
+        var position = [Int](repeating: 0, count: n)
+        for (k, row) in byStop.enumerated() { position[row] = k }
         stopByStop = byStop.map { stop[$0] }
         eventByStop = byStop.map { event[$0] }
         stopPosition = position
+        let entries = byStart
+        startByStart = start.map { times in entries.map { times[$0] } } ?? []
+        entryPosition = entries.map { position[$0] }
     }
 
-    /// Rows by (stratum ascending, time descending, row ascending): a total order, so the result (and every sum
-    /// taken in it) does not depend on the sort algorithm. Sorts contiguous keys rather than indices through a
-    /// closure that reads two arrays at random.
-    static func order(stratum: [Int], time: [Double]) -> [Int] {
-        var keys = [(stratum: Int, time: Double, row: Int)]()
-        keys.reserveCapacity(time.count)
-        for i in time.indices { keys.append((stratum[i], time[i], i)) }
-        keys.sort { a, b in
-            if a.stratum != b.stratum { return a.stratum < b.stratum }
-            if a.time != b.time { return a.time > b.time }
-            return a.row < b.row
+    /// The rows no longer at risk at time t — their intervals begin at or after t (agfit4's removal) — in
+    /// `byStart` order from `r` within the stratum's `entries`: `leave` gets each one's position in time order and
+    /// `r` moves past them. The one place the risk-set passes and the concordance drop rows.
+    @inline(__always) func leaving(at t: Double, entries: Range<Int>, from r: inout Int, _ leave: (Int) -> Void) {
+        while r < entries.upperBound && startByStart[r] >= t {
+            leave(entryPosition[r])
+            r += 1
         }
-        return keys.map(\.row)
     }
 
-    /// η = X β on the centred covariates.
+    /// Centred covariate `j` of row `row` (storage order).
+    @inline(__always) func x(_ row: Int, _ j: Int) -> Double { xByStop[stopPosition[row] * p + j] }
+
+    /// η = X β on the centred covariates, in storage order (the same products and sums as `timeOrderedRisk`).
     func linearPredictor(_ beta: [Double]) -> [Double] {
+        let ordered = timeOrderedRisk(beta).eta
         var eta = [Double](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { xp in
-            for i in 0..<n {
-                var s = 0.0
-                for j in 0..<p { s += xp[i * p + j] * beta[j] }
-                eta[i] = s
-            }
-        }
+        for (k, row) in byStop.enumerated() { eta[row] = ordered[k] }
         return eta
     }
+}
+
+/// The sorts' outputs, one slot per thread.
+private struct OrderSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<[Int]>
 }
 
 /// What one event time contributes, for the residuals and the proportional-hazards test (computed at the final β).
@@ -131,22 +153,31 @@ struct CoxEvaluation {
     let logLikelihood: Double
     let score: [Double]
     let information: [Double]
+    /// η at this β by position in time order (`CoxData.byStop`).
+    let eta: [Double]
 }
 
 extension CoxData {
     /// η and exp(η) by position in time order (the same products and sums as `linearPredictor`, in that order): the
-    /// start of both risk-set evaluations.
+    /// start of both risk-set evaluations. Each row's value is its own, so the two halves (two threads) give the
+    /// same numbers as one.
     func timeOrderedRisk(_ beta: [Double]) -> (eta: [Double], risk: [Double]) {
         var eta = [Double](repeating: 0, count: n)
         var risk = [Double](repeating: 0, count: n)
+        let p = p
         xByStop.withUnsafeBufferPointer { xs in
-            for k in 0..<n {
-                var s = 0.0
-                for j in 0..<p { s += xs[k * p + j] * beta[j] }
-                eta[k] = s
-                risk[k] = exp(s)
+        eta.withUnsafeMutableBufferPointer { e in
+        risk.withUnsafeMutableBufferPointer { r in
+            let out = SharedPointers(e.baseAddress!, r.baseAddress!)
+            RowParts(rows: n).run { _, range in
+                for k in range {
+                    var s = 0.0
+                    for j in 0..<p { s += xs[k * p + j] * beta[j] }
+                    out.first[k] = s
+                    out.second[k] = exp(s)
+                }
             }
-        }
+        }}}
         return (eta, risk)
     }
 }
@@ -187,14 +218,9 @@ enum CoxRiskSets {
                     var r = range.start.lowerBound
                     while i < range.stop.upperBound {
                         let t = data.stopByStop[i]
-                        if let start = data.start {
-                            // Rows whose interval begins at or after t are no longer at risk.
-                            while r < range.start.upperBound && start[data.byStart[r]] >= t {
-                                let k = data.stopPosition[data.byStart[r]]
-                                s0 -= risk[k]
-                                add(k, -risk[k], s1, s2)
-                                r += 1
-                            }
+                        data.leaving(at: t, entries: range.start, from: &r) { k in
+                            s0 -= risk[k]
+                            add(k, -risk[k], s1, s2)
                         }
                         var ds0 = 0.0, etaDeaths = 0.0
                         deaths.removeAll(keepingCapacity: true)
@@ -255,6 +281,6 @@ enum CoxRiskSets {
             }}}}
         }
         for q in 0..<p { for c in 0..<q { imat[c * p + q] = imat[q * p + c] } }
-        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat)
+        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: eta)
     }
 }

@@ -42,7 +42,7 @@ enum CoxZph {
             let share = ties == .efron ? 1.0 : Double(e.deaths.count)
             for j in 0..<p {
                 var s = 0.0
-                for row in e.deaths { s += data.x[row * p + j] }
+                for row in e.deaths { s += data.x(row, j) }
                 for k in e.hazards.indices { s -= share * e.means[k * p + j] }
                 u2[j] += g * s
             }
@@ -123,7 +123,7 @@ enum CoxZph {
                 for j in 0..<p {
                     var mean = 0.0
                     for k in 0..<steps { mean += e.means[k * p + j] }
-                    r[j] = data.x[row * p + j] - mean / Double(steps)
+                    r[j] = data.x(row, j) - mean / Double(steps)
                 }
                 raw.append(r); strataOf.append(e.stratum); xs.append(ttimes[e.time] ?? 0); times.append(e.time)
             }
@@ -135,8 +135,8 @@ enum CoxZph {
             let rows = (0..<data.n).filter { data.stratum[$0] == s }
             let deaths = Double(rows.filter { data.event[$0] }.count)
             used[s] = (0..<p).map { j in
-                let first = data.x[rows[0] * p + j]
-                return rows.contains { data.x[$0 * p + j] != first } ? deaths : 0
+                let first = data.x(rows[0], j)
+                return rows.contains { data.x($0, j) != first } ? deaths : 0
             }
         }
         // Term-level collapse: single columns keep their residual; multi-column terms use β-weighted sums.
