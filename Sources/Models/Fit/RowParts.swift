@@ -1,4 +1,3 @@
-import Dispatch
 import LinearAlgebra
 
 /// The rows of a large problem split in two halves that are processed concurrently and then combined in
@@ -17,18 +16,13 @@ struct RowParts {
 
     /// Runs `body` for every part (concurrently when there are several); rethrows the first part's error.
     func run(_ body: (_ part: Int, _ range: Range<Int>) throws(ModelError) -> Void) throws(ModelError) {
-        // BLAS single-threaded inside the tool's own parallel work (BLASConfiguration's thread policy).
-        BLASConfiguration.applyThreadPolicy()
-        if ranges.count == 1 {
-            try body(0, ranges[0])
-            return
-        }
         let failures = UnsafeMutablePointer<ModelError?>.allocate(capacity: ranges.count)
         failures.initialize(repeating: nil, count: ranges.count)
         defer { failures.deinitialize(count: ranges.count); failures.deallocate() }
-        withoutActuallyEscaping(body) { body in
-            let work = PartWork(ranges: ranges, failures: failures, body: body)
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in work.run(k) }
+        let slots = FailureSlots(failures)
+        let ranges = ranges
+        ParallelJobs.run(ranges.count) { k in
+            do throws(ModelError) { try body(k, ranges[k]) } catch { slots.pointer[k] = error }
         }
         for k in ranges.indices { if let failure = failures[k] { throw failure } }
     }
@@ -56,15 +50,10 @@ struct RowParts {
     }
 }
 
-/// One part's work and its error slot: each thread touches only its own part's rows and slot.
-private struct PartWork: @unchecked Sendable {
-    let ranges: [Range<Int>]
-    let failures: UnsafeMutablePointer<ModelError?>
-    let body: (Int, Range<Int>) throws(ModelError) -> Void
-
-    func run(_ k: Int) {
-        do throws(ModelError) { try body(k, ranges[k]) } catch { failures[k] = error }
-    }
+/// The parts' error slots: each thread writes only its own part's slot.
+private struct FailureSlots: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<ModelError?>
+    init(_ pointer: UnsafeMutablePointer<ModelError?>) { self.pointer = pointer }
 }
 
 /// Two output buffers shared by parts that write disjoint rows of them.

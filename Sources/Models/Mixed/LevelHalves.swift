@@ -1,6 +1,3 @@
-import Dispatch
-import LinearAlgebra
-
 /// The levels of a mixed model's first grouping factor split in two fixed halves, worked on concurrently and then
 /// combined in half order (as `RowParts` does for rows). The split depends only on the number of levels, so a fit
 /// gives the same bytes on one core or two (with one core the halves run one after the other).
@@ -17,22 +14,7 @@ struct LevelHalves {
 
     /// Runs `body` for each half (concurrently when there are two). Each call may write only its own levels' storage.
     func run(_ body: (_ part: Int, _ range: Range<Int>) -> Void) {
-        BLASConfiguration.applyThreadPolicy()
-        if ranges.count == 1 {
-            body(0, ranges[0])
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let work = HalfWork(ranges: ranges, body: body)
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in work.run(k) }
-        }
+        let ranges = ranges
+        ParallelJobs.run(ranges.count) { k in body(k, ranges[k]) }
     }
-}
-
-/// One half's work: each thread touches only its own levels and its own part's slots.
-private struct HalfWork: @unchecked Sendable {
-    let ranges: [Range<Int>]
-    let body: (Int, Range<Int>) -> Void
-
-    func run(_ k: Int) { body(k, ranges[k]) }
 }
