@@ -49,7 +49,7 @@ echo "cores: $(nproc), RAM: $(free -h | awk '/^Mem:/ {print $2}'), load: $(cut -
 echo "swift: $(swift --version 2>&1 | head -1)"
 echo "R: $(Rscript -e 'cat(R.version.string, "| data.table", format(packageVersion("data.table")))' 2>/dev/null)"
 echo "python: $(python3 --version 2>&1) | pandas $(python3 -c 'import pandas; print(pandas.__version__)')"
-echo "file: $DATA ($(stat -c %s "$DATA") bytes)"
+echo "file: $DATA ($(stat -L -c %s "$DATA") bytes)"
 
 echo "== wall time"
 if command -v hyperfine > /dev/null; then

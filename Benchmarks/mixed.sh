@@ -111,7 +111,7 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
     echo "ram: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
     for f in $(printf '%s\n' "$DATA_A" "$DATA_B" | sort -u); do
         if [ -f "$f" ]; then
-            echo "data: $f, $(($(wc -l < "$f") - 1)) rows, $(stat -c %s "$f") bytes, md5 $(md5sum "$f" | cut -d' ' -f1)"
+            echo "data: $f, $(($(wc -l < "$f") - 1)) rows, $(stat -L -c %s "$f") bytes, md5 $(md5sum "$f" | cut -d' ' -f1)"
         fi
     done
     if wants alliance; then

@@ -51,7 +51,7 @@ quoted() { local -n cmd=$1; printf '%q ' "${cmd[@]}"; }
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cores online"
     echo "ram: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-    echo "data: $DATA, $ROWS rows, $(stat -c %s "$DATA") bytes, md5 $(md5sum "$DATA" | cut -d' ' -f1)"
+    echo "data: $DATA, $ROWS rows, $(stat -L -c %s "$DATA") bytes, md5 $(md5sum "$DATA" | cut -d' ' -f1)"
     echo "swift: $(swift --version 2>&1 | head -1)"
     echo "R: $(R --version | head -1); data.table $(Rscript -e 'cat(as.character(packageVersion("data.table")))')"
     echo "python: $(python3 --version 2>&1); pandas $(python3 -c 'import pandas; print(pandas.__version__)'); statsmodels $(python3 -c 'import statsmodels; print(statsmodels.__version__)'); numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
