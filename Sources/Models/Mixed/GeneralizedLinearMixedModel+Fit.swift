@@ -15,25 +15,10 @@ extension GeneralizedLinearMixedModel.Setup {
         let rule = options.quadraturePoints > 1 ? GaussHermite(points: options.quadraturePoints) : nil
 
         // Stage 1 (glmer's nAGQ = 0): θ by BOBYQA, with the modes and β from the joint PIRLS at each θ.
-        state.setTheta(thetaStart[...])
-        do { try state.run(joint: true, fromStart: true) } catch {
-            throw Self.plainWords(error, stage: "the starting fit (θ = 1, β and the modes by penalized IRLS)")
-        }
-        let stageOne: OptimizerSummary
-        do {
-            stageOne = try DerivativeFreeMinimizer(.bobyqa, options: GeneralizedLinearMixedModel.stageOneOptions)
-                .minimize(start: thetaStart, lowerBounds: thetaLower) { theta in
-                    state.setTheta(theta[...])
-                    do { try state.run(joint: true) } catch { return .nan }
-                    return state.laplaceDeviance
-                }
-        } catch {
-            throw .mixedNotConverged(detail: "the first stage (θ with β inside PIRLS, glmer's nAGQ = 0) failed: \(error)")
-        }
-        state.setTheta(stageOne.parameters[...])
-        do { try state.run(joint: true) } catch { throw Self.plainWords(error, stage: "the first stage's optimum") }
-        let betaOne = state.beta
-        let stageOneSE = (0..<p).map { max(state.betaCovariance[$0 * p + $0], 0).squareRoot() }
+        let first = try LaplaceStageOne(state: state, start: thetaStart, lower: thetaLower, p: p)
+        let stageOne = first.summary
+        let betaOne = first.beta
+        let stageOneSE = first.standardErrors
 
         // Stage 2: (θ, β) on the Laplace or AGQ deviance, the modes by PIRLS for each.
         func deviance(_ parameters: [Double]) -> Double {
