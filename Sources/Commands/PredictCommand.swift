@@ -49,6 +49,7 @@ public struct PredictCommand: AllianceSubcommand {
         let json = try context.readJSONSideInput(fit) {
             "\(fit): not a JSON fit result (\($0)); write one with `alliance fit … --format json --out fit.json`"
         }
+        if let refusal = Self.refusal(ofFitKindIn: json, file: fit) { throw refusal }
         let saved: SavedRegression
         do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }
         let data = try input.load(in: context)
@@ -80,5 +81,23 @@ public struct PredictCommand: AllianceSubcommand {
             columns.append(Column(name: name, numeric: values))
         }
         do { return try Table(columns: columns) } catch { throw CLIError.data("\(error)") }
+    }
+    /// A saved mixed or Cox model is refused for what it is: SavedRegression's own message ("must be refit") sent the
+    /// user round to write the same file again. The fixed effects alone would be lme4's predict(re.form = NA), a
+    /// different quantity from a regression's prediction, so it is not given silently.
+    static func refusal(ofFitKindIn json: JSONValue, file: String) -> CLIError? {
+        let model = json["model"]?.stringValue ?? ""
+        let formula = json["formula"]?.stringValue ?? ""
+        let kinds = "predict applies ols, logit, poisson or negbin fits"
+        if json["random_effects"] != nil || model == "lmm" {
+            return .data("\(file): a mixed model with random effects ('\(formula)'); \(kinds) without random-effects terms. "
+                         + "Fit the model without them (`alliance fit ols|logit|poisson …`) to predict new rows, or write each group's "
+                         + "conditional modes with `fit … --ranef FILE.csv`")
+        }
+        if model == "cox" {
+            return .data("\(file): a Cox model ('\(formula)'); \(kinds). For survival at given times use "
+                         + "`alliance survival` (Kaplan–Meier curves by group)")
+        }
+        return nil
     }
 }

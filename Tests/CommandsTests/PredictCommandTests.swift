@@ -74,4 +74,20 @@ struct PredictCommandTests {
         let run2 = try runCommand(["predict", garbage, PredictCommandTests.data, "--allow-column", "client"])
         #expect(run2.error?.message.contains("line 1") == true)
     }
+    /// A GLMM's JSON (`fit logit … (1 | therapist)`) was refused as lacking "df_residual", with the advice to write it
+    /// with `fit --out` and to refit it (which gives the same file again); an lmm's as "not one of ols, …" with the
+    /// same advice. predict applies fixed-effects regressions only: the message now says that, names the random
+    /// effects, and says what to do instead.
+    @Test(arguments: [("logit", "dropout ~ wai_total + (1 | therapist)"), ("lmm", "phq_post ~ wai_total + (1 | therapist)")])
+    func mixedModelFitIsRefusedForWhatItIs(_ model: String, _ formula: String) throws {
+        let dir = try temporaryDirectory("predict-mixed")
+        let fitFile = try PredictCommandTests.saveFit(model, formula, in: dir)
+        let run = try runCommand(["predict", fitFile, PredictCommandTests.data, "--allow-column", "client"])
+        let error = try #require(run.error)
+        #expect(error.exitCode == 65)
+        for part in ["fit.json", "random effects", "(1 | therapist)", "ols, logit, poisson or negbin"] {
+            #expect(error.message.contains(part), "'\(part)' not in: \(error.message)")
+        }
+        #expect(!error.message.contains("must be refit"), "\(error.message)")
+    }
 }
