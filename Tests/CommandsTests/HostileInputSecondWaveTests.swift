@@ -176,6 +176,17 @@ struct HostileInputSecondWaveTests {
         #expect(!outcome.message.contains("1/2"))
     }
 
+    /// A missing session number was refused as "column 'session' has 0 at data row 5" (the placeholder behind a
+    /// missing cell), naming a value the file does not hold.
+    @Test("survival-data: a missing session number is called missing, not 0")
+    func missingSessionNumber() throws {
+        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 4 { f[1] = "NA" } }])
+        let outcome = Hostile.run(["survival-data", "s.csv", "--out", "iv.csv"], in: dir)
+        #expect(outcome.status == 65)
+        #expect(outcome.message.contains("the session column 'session' is missing at data row 5"), "\(outcome.message)")
+        #expect(!outcome.message.contains("has 0"), "\(outcome.message)")
+    }
+
     /// Codes left in the session scores: each command warns naming the user's column. `track` used to name its
     /// internal column ('score') and suggest `--na score:-99`, which names no column of the file.
     @Test("survival-data, track, ruptures: -99 and 999 in session scores are named by the file's columns")

@@ -57,7 +57,10 @@ public struct SessionIntervals: Sendable {
         for row in 0..<table.rowCount {
             let code = clients.codes[row]
             guard code >= 0 else { throw .invalidOption("the client column '\(client)' is missing at data row \(row + 1); every session row needs its client") }
-            guard !sessionColumn.missing[row], sessionColumn.values[row].isFinite else {
+            guard !sessionColumn.missing[row] else {
+                throw .invalidOption("the session column '\(session)' is missing at data row \(row + 1); every session row needs its session number")
+            }
+            guard sessionColumn.values[row].isFinite else {
                 throw .invalidTime(column: session, row: row, value: sessionColumn.values[row], detail: "every session row needs its session number")
             }
             guard !attendedColumn.missing[row], attendedColumn.values[row] == 0 || attendedColumn.values[row] == 1 else {
