@@ -29,6 +29,11 @@ extension FitCommand {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)
             result = try CoxModel.fit(formula: parsed, table: data.table, options: options)
         } catch let error as SurvivalError {
+            // The model frame's missing-code warnings come only with a fit: a -99 time or event was refused ("cannot
+            // be negative", "holds -99 besides 0/1") with no word of --na -99.
+            if let parsed = try? Formula(formula, dataColumns: data.table.columnNames) {
+                data.warnSuspectedMissingCodes(parsed.columnNames, in: context)
+            }
             throw SurvivalCommand.cliError(error, file: data.path, action: "fit the Cox model")
         } catch let error as FormulaError {
             throw FitCommand.cliError(.formula(error), file: data.path)

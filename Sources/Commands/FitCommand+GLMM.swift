@@ -55,7 +55,7 @@ extension FitCommand {
         do {
             return (try GeneralizedLinearMixedModel.fit(formula: formula, table: data.table, options: options), data)
         } catch {
-            throw FitCommand.cliError(error, file: data.path)
+            throw refusal(error, data: data, in: context)
         }
     }
 

@@ -61,7 +61,7 @@ extension FitCommand {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)
             return (try LinearMixedModel.fit(formula: parsed, table: data.table, options: options), data)
         } catch let error as ModelError {
-            throw FitCommand.cliError(error, file: data.path)
+            throw refusal(error, data: data, in: context)
         } catch let error as FormulaError {
             throw FitCommand.cliError(.formula(error), file: data.path)
         }

@@ -140,7 +140,7 @@ public struct FitCommand: AllianceSubcommand {
         do {
             result = try Regression.fit(kind, formula: formula, data: data.table, options: options)
         } catch {
-            throw FitCommand.cliError(error, file: data.path)
+            throw refusal(error, data: data, in: context)
         }
         let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: data.provenance,
                                    labels: labels)
@@ -188,6 +188,21 @@ public struct FitCommand: AllianceSubcommand {
             refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
         }
         return refs
+    }
+
+    /// A fit the data refuses (65) is preceded by the model frame's warnings (a -99 left in a column, a number column
+    /// read as text): they are printed only with a fit that succeeds, so a -99 in a 0/1 outcome was refused as "must
+    /// be binary" with no word of `--na -99`, and a GLMM on decimal commas read as text failed to converge with no word
+    /// of the 206-level factor. Where the frame itself cannot be built, the missing-code scan of the formula's columns.
+    func refusal(_ error: ModelError, data: LoadedData, in context: RunContext) -> CLIError {
+        let refused = FitCommand.cliError(error, file: data.path)
+        guard refused.kind == .data, let parsed = try? Formula(formula, dataColumns: data.table.columnNames) else { return refused }
+        if let frame = try? ModelFrame(formula: parsed, table: data.table, references: (try? referenceLevels()) ?? [:]) {
+            for warning in frame.warnings { context.warn(warning) }
+        } else {
+            data.warnSuspectedMissingCodes(parsed.columnNames, in: context)
+        }
+        return refused
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.

@@ -204,4 +204,34 @@ struct FitGLMMCommandTests {
         try Self.expectRefused(["poisson", data, "--formula", Self.cbppFormula], mentioning: ["cbind"])
         try Self.expectRefused(["ols", data, "--formula", "incidence ~ size", "--nagq", "3"], code: 64, mentioning: ["--nagq"])
     }
+    /// A -99 left in a 0/1 outcome or a count is refused ("must be binary", "a non-negative whole-number count"), but
+    /// the model frame's missing-code scan, which says "pass --na -99", runs only on a fit that succeeds: the refusal
+    /// gave no hint that -99 is a missing-value code. Now the warning comes before the refusal (GLMM, GLM, lmm).
+    @Test func refusedMinus99OutcomeNamesTheMissingCode() throws {
+        var lines = Self.dropoutData().split(separator: "\n").map(String.init)
+        lines[5] = lines[5].replacingOccurrences(of: #",[01]$"#, with: ",-99", options: .regularExpression)
+        lines[9] = lines[9].replacingOccurrences(of: #",[01]$"#, with: ",-99", options: .regularExpression)
+        let path = try Self.csv(lines.joined(separator: "\n") + "\n", "glmm-minus99")
+        for arguments in [["logit", path, "--formula", "dropout ~ wai + (1 | therapist)"],
+                          ["logit", path, "--formula", "dropout ~ wai"],
+                          ["poisson", path, "--formula", "dropout ~ wai + (1 | therapist)"]] {
+            let (run, _) = try Self.fit(arguments)
+            let error = try #require(run.error, "\(arguments)")
+            #expect(error.exitCode == 65)
+            #expect(run.stderr.contains("column 'dropout' holds -99 in 2 rows"), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("--na -99"), "\(run.stderr)")
+        }
+        // A number column spoiled by one text code is a factor of a level per row: the GLMM is refused, and the frame's
+        // warning that says why comes with the refusal.
+        var spoiled = Self.dropoutData(therapists: 3).split(separator: "\n").map(String.init)
+        spoiled[3] = spoiled[3].replacingOccurrences(of: #",-?[0-9.]+,"#, with: ",n/a,", options: .regularExpression)
+        let textPath = try Self.csv(spoiled.joined(separator: "\n") + "\n", "glmm-text-wai")
+        let (text, _) = try Self.fit(["logit", textPath, "--formula", "dropout ~ wai + (1 | therapist)"])
+        #expect(text.error?.exitCode == 65)
+        #expect(text.stderr.contains("'wai' is a text column with"), "\(text.stderr)")
+        // Declared missing, the two rows are dropped and the model is fitted.
+        let (declared, json) = try Self.fit(["logit", path, "--formula", "dropout ~ wai + (1 | therapist)", "--na", "-99"])
+        #expect(declared.error == nil, "\(declared.error?.message ?? "")")
+        #expect(json?["data"]?["dropped"]?.intValue == 2)
+    }
 }

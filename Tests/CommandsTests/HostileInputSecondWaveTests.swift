@@ -176,6 +176,24 @@ struct HostileInputSecondWaveTests {
         #expect(!outcome.message.contains("1/2"))
     }
 
+    /// `fit cox` refused a -99 time or event without the missing-code warning that `survival` gives (the model frame's
+    /// scan runs only on a fit that succeeds), so nothing said that -99 is a missing-value code.
+    @Test("fit cox: a -99 time or event is refused after the warning naming --na -99")
+    func coxMissingCodes() throws {
+        var lines = Self.survivalRows().split(separator: "\n").map(String.init)
+        var fields = lines[6].split(separator: ",").map(String.init)
+        fields[2] = "-99"
+        lines[6] = fields.joined(separator: ",")
+        let dir = try Self.write(["t.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) }),
+                                  "e.csv": lines.joined(separator: "\n") + "\n"])
+        for (file, column) in [("t.csv", "time"), ("e.csv", "event")] {
+            let outcome = Hostile.run(["fit", "cox", file, "--formula", "Surv(time, event) ~ x"], in: dir)
+            #expect(outcome.status == 65, "\(file): \(outcome.message)")
+            #expect(outcome.message.contains("column '\(column)' holds -99 in 1 row"), "\(file): \(outcome.message)")
+            #expect(outcome.message.contains("--na -99"), "\(outcome.message)")
+        }
+    }
+
     /// A missing session number was refused as "column 'session' has 0 at data row 5" (the placeholder behind a
     /// missing cell), naming a value the file does not hold.
     @Test("survival-data: a missing session number is called missing, not 0")
