@@ -96,6 +96,7 @@ public struct MediateCommand: AllianceSubcommand {
             bootstrap: BootstrapOptions(resamples: boot, seed: seed, method: method))
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([xName] + mediatorList + [yName] + spec.covariates + [wName], in: context)
+        data.warnDichotomousOutcome(yName, command: "mediate", in: context)
         let progress: (@Sendable (Int) -> Void)?
         if context.showsProgress {
             let total = boot

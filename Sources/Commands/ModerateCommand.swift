@@ -58,6 +58,7 @@ public struct ModerateCommand: AllianceSubcommand {
         try figure.check()
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([xName, wName, yName] + spec.covariates, in: context)
+        data.warnDichotomousOutcome(yName, command: "moderate", in: context)
         let result: ModerationResult
         do {
             result = try Moderation.fit(spec, data: data.table)

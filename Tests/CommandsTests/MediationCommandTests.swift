@@ -151,4 +151,20 @@ import Testing
         #expect(jsonNumber(boots.first?["resamples"]) == 50)
         #expect((manifest["seeds"] as? [String])?.contains("9") == true)
     }
+    /// PROCESS fits a dichotomous Y by logistic regression; alliance fits every equation by OLS, so a 0/1 outcome
+    /// (dropout) gave a linear-probability indirect effect that differs from PROCESS's, with no word (exit 0). The
+    /// numbers are kept (the documented OLS model) but a warning now says so; a continuous Y gets no warning.
+    @Test func dichotomousOutcomeIsWarned() throws {
+        let data = try path("tal_or.csv")
+        for arguments in [["mediate", data, "--x", "pmi", "--m", "import", "--y", "cond", "--boot", "20", "--seed", "1"],
+                          ["moderate", data, "--x", "pmi", "--w", "import", "--y", "cond"]] {
+            let run = try runCommand(arguments)
+            #expect(run.error == nil, "\(String(describing: run.error))")
+            for part in ["tal_or.csv", "'cond' takes only two values (0 and 1)", "linear probability", "PROCESS", "logistic"] {
+                #expect(run.stderr.contains(part), "'\(part)' not in: \(run.stderr)")
+            }
+        }
+        let continuous = try runCommand(["mediate", data, "--x", "cond", "--m", "pmi", "--y", "reaction", "--boot", "20", "--seed", "1"])
+        #expect(!continuous.stderr.contains("two values"), "\(continuous.stderr)")
+    }
 }
