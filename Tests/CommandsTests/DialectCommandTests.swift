@@ -84,6 +84,33 @@ struct DialectCommandTests {
         #expect(run.stderr.contains("have a decimal comma"))
     }
 
+    /// A number column with a few distinct values and one text code ('missing', 'n/a') is a text column, so the model
+    /// used it as a factor; the warning that says so was given only above 20 levels, so a 7-level PHQ band with one
+    /// 'missing' entered fit ols, fit lmm and GLMMs as six indicator columns with no word (exit 0). A text column whose
+    /// other levels read as numbers is now warned at any level count; a text column of words is not.
+    @Test func fewLevelTextColumnOfNumbersIsWarned() throws {
+        var csv = "therapist,band,site,y,dropout\n"
+        for i in 0..<120 {
+            let band = i == 7 ? "missing" : String(1 + i % 6)
+            csv += "T\(i % 12),\(band),\(["north", "south", "east"][i % 3]),\(Double(i % 9) + sin(Double(i))),\(i % 3 == 0 ? 1 : 0)\n"
+        }
+        let dir = try temporaryDirectory("few-level-numbers")
+        let file = (dir as NSString).appendingPathComponent("bands.csv")
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        for arguments in [["ols", file, "--formula", "y ~ band + site"],
+                          ["lmm", file, "--formula", "y ~ band + site + (1 | therapist)", "--no-profile"]] {
+            let run = try runCommand(["fit"] + arguments)
+            #expect(run.error == nil, "\(String(describing: run.error))")
+            #expect(run.stderr.contains("warning: 'band' is a text column with 7 levels"), "\(arguments[0]): \(run.stderr)")
+            #expect(run.stderr.contains("6 of its values read as numbers"), "\(run.stderr)")
+            #expect(!run.stderr.contains("'site'"), "\(run.stderr)")
+        }
+        let declared = try runCommand(["fit", "ols", file, "--formula", "y ~ factor(band) + site"])
+        #expect(!declared.stderr.contains("text column"), "\(declared.stderr)")
+        let missing = try runCommand(["fit", "ols", file, "--formula", "y ~ band + site", "--na", "missing"])
+        #expect(!missing.stderr.contains("text column"), "\(missing.stderr)")
+    }
+
     @Test func missingCodesGiveRsNumbers() throws {
         let file = try fixtureFiles.path("dialects/missing_codes.csv")
         // -99 is written -99, -99.0 and -9.9e1; blank cells stay missing because --na adds to the defaults.

@@ -54,7 +54,8 @@ public struct ModelFrame: Sendable {
     /// (`therapist`, `site:therapist`), with only the levels present; empty without random-effects terms.
     public let groupingFactors: [String: GroupingFactor]
 
-    /// A text column used as a predictor without `factor()` that has more levels than this is warned about.
+    /// A text column used as a predictor without `factor()` that has more levels than this is warned about (at any
+    /// level count when a level reads as a number: a number column spoiled by a text code such as 'missing').
     public static let manyLevels = 20
 
     /// - Parameters:
@@ -171,7 +172,8 @@ public struct ModelFrame: Sendable {
             }
             if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
             values[v.label] = value
-            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value, levels.count > ModelFrame.manyLevels {
+            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value,
+               levels.count > ModelFrame.manyLevels || levels.contains(where: { Double(String($0.map { $0 == "," ? "." : $0 })) != nil }) {
                 warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
             }
         }
