@@ -126,7 +126,10 @@ public struct MetaCommand: AllianceSubcommand {
         try resolution.check(forest, option: "--forest")
         try resolution.check(funnel, option: "--funnel")
         let data = try input.load(in: context)
-        data.warnSuspectedMissingCodes(inputs.map(\.1), in: context)
+        // The moderators' and the cluster's columns too: a -99 year entered the meta-regression as a value.
+        let moderatorColumns = mods.flatMap { try? Formula("yi ~ \($0)", dataColumns: data.table.columnNames) }?
+            .predictorVariables.flatMap(\.columnNames) ?? []
+        data.warnSuspectedMissingCodes(inputs.map(\.1) + moderatorColumns + [cluster], in: context)
         let table = data.table
         var columns: [[Double?]] = []
         for (option, name) in inputs {

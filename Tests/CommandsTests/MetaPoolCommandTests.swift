@@ -83,6 +83,25 @@ struct MetaPoolCommandTests {
         #expect(data.error?.message.contains("line 3 (B)") == true)
     }
 
+    /// The missing-code scan covered the effect-size columns only: a -99 publication year in a --mods moderator entered
+    /// the meta-regression as the year -99 (exit 0, no word), and a -99 --cluster code made a bogus lab.
+    @Test("meta: a -99 in a --mods moderator or the --cluster column is warned, naming --na -99")
+    func moderatorMissingCode() throws {
+        let dir = try temporaryDirectory("meta-mods-code")
+        var csv = "study,r,n,year,lab\n"
+        for i in 0..<12 {
+            csv += "S\(i),\(0.1 + 0.03 * Double(i % 7)),\(40 + 13 * i),\(i == 2 ? "-99" : String(2000 + i)),\(i == 5 ? "-99" : String(1 + i / 3))\n"
+        }
+        try csv.write(toFile: (dir as NSString).appendingPathComponent("mods.csv"), atomically: true, encoding: .utf8)
+        let base = ["meta", "mods.csv", "--measure", "cor", "--r", "r", "--n", "n", "--study", "study"]
+        let mods = try runCommand(base + ["--mods", "year"], inputDirectory: dir)
+        #expect(mods.error == nil, "\(String(describing: mods.error))")
+        #expect(mods.stderr.contains("column 'year' holds -99 in 1 row") && mods.stderr.contains("--na -99"), "\(mods.stderr)")
+        let cluster = try runCommand(base + ["--cluster", "lab"], inputDirectory: dir)
+        #expect(cluster.error == nil, "\(String(describing: cluster.error))")
+        #expect(cluster.stderr.contains("column 'lab' holds -99 in 1 row"), "\(cluster.stderr)")
+    }
+
     /// Splits the shared fit fixture by site into three files.
     func siteFiles(_ dir: String) throws -> [String] {
         let text = try FixtureFiles.shared.text("models_data.csv")
