@@ -111,7 +111,7 @@ extension GeneralizedLinearMixedModelResult {
                         + (optimizer.notes.isEmpty ? "" : "; " + optimizer.notes.joined(separator: "; ")) + "."]
         if let event {
             notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
-                         + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
+                         + (event.chosen ? " (--event)." : " (\(event.defaultRule), as R; choose with --event)."))
         }
         if let failures { notes.append("Binomial outcome with trials: successes out of successes + failures (\(failures)).") }
         if exponentiate {

@@ -146,7 +146,7 @@ extension RegressionResult {
         }
         if let event = r.event {
             notes.append("Outcome coded 1 = \(event.level), 0 = \(event.otherLevel)"
-                         + (event.chosen ? " (--event)." : " (the second level in sorted order, as R; choose with --event)."))
+                         + (event.chosen ? " (--event)." : " (\(event.defaultRule), as R; choose with --event)."))
         }
         if let offset { notes.append("Offset: \(offset) (added to the linear predictor with coefficient 1).") }
         func fixed(_ x: Double?, _ places: Int) -> String { x.map { NumberFormat.fixed($0, places: places) } ?? "—" }
@@ -213,5 +213,14 @@ public enum ReportText {
         case .cluster(let column): return "cluster-robust by \(column) (HC1, cluster-adjusted)"
         case .clusterCR2(let column): return "cluster-robust by \(column) (CR2 bias-reduced, Satterthwaite df)"
         }
+    }
+}
+
+extension OutcomeEvent {
+    /// The rule that made `level` the 1 when --event is not given, as R: the second level, which is the second in
+    /// sorted order for text, or in the column's own order (value-label codes, --levels) when that order differs.
+    var defaultRule: String {
+        CategoricalColumn.levelOrder(otherLevel, level) ? "the second level in sorted order"
+            : "the second level in the column's order (value-label codes or --levels)"
     }
 }

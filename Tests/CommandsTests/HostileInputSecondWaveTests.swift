@@ -138,6 +138,18 @@ struct HostileInputSecondWaveTests {
         #expect(try Self.events(outcome) == events)
     }
 
+    /// `fit logit` on SPSS's 1 = yes, 2 = no models 'no' (the second level in code order, as R on haven's as_factor),
+    /// but its note said "the second level in sorted order", where 'yes' would be second: the reader was told the
+    /// wrong rule for which level is 1. The note now names the column's own order when it is not the sorted one.
+    @Test("fit logit: the outcome note names code order, not sorted order, for an SPSS yes = 1, no = 2 outcome")
+    func labelledOutcomeNote() throws {
+        let outcome = Hostile.run(["fit", "logit", "surv_yes1_no2.sav", "--formula", "event ~ x"], in: try Hostile.corpusDirectory())
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.standardOutput.contains("Outcome coded 1 = no, 0 = yes (the second level in the column's order"),
+                "\(outcome.standardOutput)")
+        #expect(!outcome.standardOutput.contains("sorted order"), "\(outcome.standardOutput)")
+    }
+
     @Test("survival: a time written with a thousands separator names the data row and the value")
     func survivalThousands() throws {
         let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 2 ? "\"1,234\"" : String(t) })])
