@@ -516,7 +516,9 @@ struct CSVParser {
             }
         }
         let p = base + position
-        guard builder.pointee.append(DecimalParser.value(of: number, p), p, number.length, line: recordLine) else {
+        if let v = DecimalParser.quickValue(of: number) {
+            builder.pointee.appendValue(v, p, number.length)
+        } else if !builder.pointee.append(DecimalParser.value(of: number, p), p, number.length, line: recordLine) {
             return nil
         }
         if lineEnd { line += 1 }

@@ -104,6 +104,14 @@ struct ColumnBuilder {
         return true
     }
 
+    /// Appends a number already converted (the one-pass read's common case); `p[0..<n]` is its text.
+    @inline(__always)
+    mutating func appendValue(_ value: Double, _ p: UnsafePointer<UInt8>, _ n: Int) {
+        if DecimalParser.hasLeadingZero(p, count: n) { leadingZeroCount += 1 }
+        push(value)
+        if hasMissing { missing.append(false) }
+    }
+
     /// The first missing value: flags for the values so far (none missing), room for the rest.
     private mutating func startMissingFlags() {
         hasMissing = true

@@ -122,6 +122,20 @@ enum DecimalParser {
                        count: number.length)
     }
 
+    /// The value of a scanned number when Clinger's path gives it: a mantissa up to 2^53 that is an integer
+    /// or is divided by an exact power of ten (one correctly rounded IEEE operation, as `convert` does);
+    /// nil for the rest, which `value(of:)` reads. Inlined where a numeric field is read, so the common
+    /// number costs no call and no `Result` to unpack. (Inlining Eisel–Lemire here too made the read
+    /// slower: `perf` on the benchmark files, docs/csv.md.)
+    @inline(__always)
+    static func quickValue(of number: Scanned) -> Double? {
+        guard number.digitCount <= 19 && number.mantissa <= 1 << 53 && number.exponent <= 0
+            && number.exponent >= -22 else { return nil }
+        var v = Double(number.mantissa)
+        if number.exponent < 0 { v /= exactPowersOfTen[-number.exponent] }
+        return number.negative ? -v : v
+    }
+
     /// mantissa × 10^exponent, exactly representable mantissa (≤ 19 digits, no truncation).
     @inline(__always)
     private static func convert(

@@ -89,4 +89,50 @@ struct DecimalParserTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
+
+    /// The inlined Clinger value (`quickValue`, used by the one-pass read) is `value(of:)`'s bit for bit
+    /// whenever it gives one, and it gives one for integers and short decimals.
+    @Test func quickValueAgreesWithValue() {
+        var generator = SplitMix(seed: 0x0123_4567_89AB_CDEF)
+        func next() -> UInt64 { generator.next() }
+        var mismatches: [String] = []
+        var quick = 0
+        for _ in 0..<100_000 {
+            let digitCount = Int(next() % 22) + 1
+            var digits = ""
+            for _ in 0..<digitCount { digits.append(Character(Unicode.Scalar(UInt8(48 + next() % 10)))) }
+            let point = Int(next() % UInt64(digitCount + 2))
+            var text = point > digitCount ? digits : String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if next() % 4 == 0 { text += "e\(Int(next() % 60) - 30)" }
+            if next() % 2 == 0 { text = (next() % 2 == 0 ? "-" : "+") + text }
+            var copy = text
+            copy.withUTF8 { buffer in
+                guard let p = buffer.baseAddress, let number = DecimalParser.scan(p, limit: buffer.count),
+                      number.length == buffer.count, let v = DecimalParser.quickValue(of: number) else { return }
+                quick += 1
+                guard case .value(let r) = DecimalParser.value(of: number, p), r.bitPattern == v.bitPattern else {
+                    mismatches.append(text)
+                    return
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(quick > 10_000)
+        for text in ["0", "-0", "-0.0", "7", "9007199254740992", "9007199254740993", "0.1", "-72.75", "1.5e1", "1e5"] {
+            var copy = text
+            let expected = Double(text)
+            copy.withUTF8 { buffer in
+                guard let p = buffer.baseAddress, let number = DecimalParser.scan(p, limit: buffer.count) else {
+                    Issue.record("\(text) did not scan")
+                    return
+                }
+                if let v = DecimalParser.quickValue(of: number) {
+                    #expect(v.bitPattern == expected?.bitPattern, "\(text)")
+                } else {
+                    // Only a mantissa beyond 2^53 or a positive power of ten leaves the quick path.
+                    #expect(text == "9007199254740993" || text == "1e5", "\(text)")
+                }
+            }
+        }
+    }
 }
