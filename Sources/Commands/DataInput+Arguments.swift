@@ -1,3 +1,5 @@
+import DataTable
+
 /// The options a fit read its data with, as command-line arguments, so that `compare` can read the same file the
 /// same way again (the `call` a saved lmm fit records, like the call R's refitML re-evaluates).
 extension DataInput {
@@ -13,5 +15,29 @@ extension DataInput {
         for column in allowColumns { arguments += ["--allow-column", column] }
         if codes { arguments.append("--codes") }
         return arguments
+    }
+}
+
+extension DataInput {
+    /// The reading choices that change the values read, written canonically (tokens sorted, `point` as `.`) so that
+    /// `--na -99,999` and `--na 999 --na -99` read alike; a fit records them and `compare` refuses fits of one file
+    /// read two ways (the same row count can hide different rows: -99 dropped in one fit, kept as a value in the other).
+    var valueReadingChoices: [String] {
+        var choices: [String] = []
+        if !missingTokens.isEmpty || missingTokensOnly != nil {
+            let (tokens, perColumn) = Self.missingTokenOptions(na: missingTokens, naOnly: missingTokensOnly)
+            if Set(tokens) != Set(CSVOptions.defaultMissingTokens) {
+                choices.append("missing: " + Set(tokens).sorted().map { "\"\($0)\"" }.joined(separator: ","))
+            }
+            for column in perColumn.keys.sorted() {
+                let codes = Set(perColumn[column] ?? []).sorted().map { "\"\($0)\"" }.joined(separator: ",")
+                choices.append("missing in \(column): \(codes)")
+            }
+        }
+        if let decimal {
+            choices.append("decimal mark: " + (decimal == "," || decimal == "comma" ? "," : decimal == "." || decimal == "point" || decimal == "dot" ? "." : decimal))
+        }
+        if codes { choices.append("value-label codes") }
+        return choices
     }
 }

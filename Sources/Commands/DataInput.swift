@@ -190,7 +190,7 @@ public struct DataInput: ParsableArguments {
             context.warn("\(file): column '\(finding.column)' looks like \(finding.reason) but was let through with --allow-column (recorded)")
         }
         return LoadedData(table: table, path: file, sha256: digest.sha256, byteCount: digest.byteCount,
-                          allowedColumns: report.allowed.map(\.column))
+                          allowedColumns: report.allowed.map(\.column), readWith: valueReadingChoices)
     }
 
     /// Reads and parses the file and records it as an input, without the identifier guard (which `load` adds and
@@ -281,10 +281,12 @@ public struct LoadedData {
     public let sha256: String
     public let byteCount: Int
     public let allowedColumns: [String]
+    /// The reading choices that change values (`DataInput.valueReadingChoices`).
+    public var readWith: [String] = []
 
     /// What reports record about the data (Reporting's `DataProvenance`).
     public var provenance: DataProvenance {
-        DataProvenance(file: path, sha256: sha256, rows: table.rowCount, allowedColumns: allowedColumns)
+        DataProvenance(file: path, sha256: sha256, rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
     }
 
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.

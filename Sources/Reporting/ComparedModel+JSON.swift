@@ -26,6 +26,7 @@ extension ComparedModel {
         do { outcome = try GeneralizedLinearMixedModel.outcomeLabel(formula: formula, dataColumns: dataColumns) } catch {
             throw missing("its formula does not parse (\(error.description))")
         }
+        let readWith = data["read_with"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let offsets = schema["offsets"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let event = json["event"]?.stringValue
         // The random effects of an lmm or GLMM fit (empty for fixed-effects fits).
@@ -52,7 +53,7 @@ extension ComparedModel {
             }
             guard let npar = fit["npar"]?.intValue else { throw missing("no \"fit\".\"npar\"") }
             guard !variances.isEmpty else { throw missing("no \"random_effects\"") }
-            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file,
+            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file, readWith: readWith,
                       rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
                       randomEffects: RandomEffects(variances: variances, correlations: correlations, levels: levels),
                       reml: method == "REML",
@@ -60,7 +61,7 @@ extension ComparedModel {
         } else if !variances.isEmpty {
             // A GLMM (`fit logit|poisson` with random effects): ML, with its parameter count (fixed effects and θ).
             guard let npar = fit["npar"]?.intValue else { throw missing("no \"fit\".\"npar\"") }
-            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file,
+            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file, readWith: readWith,
                       rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
                       randomEffects: RandomEffects(variances: variances, correlations: correlations, levels: levels),
                       parameterCount: npar, logLikelihood: logLik)
@@ -72,7 +73,7 @@ extension ComparedModel {
                 return true
             }.count
             let extra = family == .ols || family == .negbin ? 1 : 0
-            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file,
+            self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file, readWith: readWith,
                       rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
                       parameterCount: estimable + extra, logLikelihood: logLik)
         }

@@ -10,12 +10,16 @@ public struct DataProvenance: Sendable, Equatable {
     public let rows: Int
     /// Columns let through the identifier guard with `--allow-column`.
     public let allowedColumns: [String]
+    /// The reading choices that change the values read (missing codes, decimal mark, value-label codes), in a
+    /// canonical form; empty when the file was read with the defaults. One file read two ways is two data sets.
+    public let readWith: [String]
 
-    public init(file: String, sha256: String, rows: Int, allowedColumns: [String] = []) {
+    public init(file: String, sha256: String, rows: Int, allowedColumns: [String] = [], readWith: [String] = []) {
         self.file = file
         self.sha256 = sha256
         self.rows = rows
         self.allowedColumns = allowedColumns
+        self.readWith = readWith
     }
 
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
@@ -31,6 +35,10 @@ public struct DataProvenance: Sendable, Equatable {
         // Columns let through the identifier guard are part of the result's provenance.
         if !allowedColumns.isEmpty {
             fields.append(("allowed_identifier_columns", .array(allowedColumns.map { .string($0) })))
+        }
+        // Omitted for a default read, so that fits read the same way stay comparable with fits saved before it existed.
+        if !readWith.isEmpty {
+            fields.append(("read_with", .array(readWith.map { .string($0) })))
         }
         return .object(fields)
     }

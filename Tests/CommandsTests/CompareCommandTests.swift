@@ -154,6 +154,42 @@ struct CompareCommandTests {
         #expect(try Self.compare([slope, site]).error == nil)
     }
 
+    /// One file read two ways is two data sets: with `--na wai:-99` the smaller fit drops the two -99 rows, the larger
+    /// keeps them as values but drops two rows with phq_pre missing; 10 rows each, different rows. Was χ² on 10 rows, exit 0.
+    @Test func refusesFitsOfOneFileReadWithOtherMissingCodes() throws {
+        let dir = try temporaryDirectory("compare-reading")
+        let file = (dir as NSString).appendingPathComponent("coded.csv")
+        try """
+            phq_post,wai,phq_pre,arm
+            12,40,15,0
+            9,-99,14,1
+            14,35,,0
+            7,50,11,1
+            11,44,13,1
+            15,-99,18,0
+            8,47,,1
+            13,38,16,0
+            10,45,12,0
+            16,33,19,1
+            9,49,12,1
+            12,41,14,0
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let coded = try Self.save("ols", "phq_post ~ wai", data: file, name: "coded", in: dir, extra: ["--na", "wai:-99"])
+        let plain = try Self.save("ols", "phq_post ~ wai + phq_pre", data: file, name: "plain", in: dir)
+        let run = try Self.compare([coded, plain])
+        let error = try #require(run.error, "fits of one file read with other missing codes must be refused")
+        #expect(error.exitCode == 65)
+        #expect(error.message.contains("read \(file) differently (missing in wai: \"-99\" vs the defaults)"), "\(error.message)")
+        // The same reading options in both (written in another order) compare.
+        let both = try Self.save("ols", "phq_post ~ wai + arm", data: file, name: "both", in: dir, extra: ["--na", "wai:-99"])
+        let again = try Self.save("ols", "phq_post ~ wai", data: file, name: "again", in: dir,
+                                  extra: ["--na", "phq_post:77", "--na", "wai:-99"])
+        #expect(try Self.compare([coded, both]).error == nil)
+        let differentCodes = try #require(try Self.compare([again, both]).error)
+        #expect(differentCodes.message.contains("missing in phq_post: \"77\"; missing in wai: \"-99\" vs missing in wai: \"-99\""),
+                "\(differentCodes.message)")
+    }
+
     @Test func refusesToRefitWhenTheDataChangedOrIsGone() throws {
         let dir = try temporaryDirectory("compare-data")
         let copy = (dir as NSString).appendingPathComponent("clients.csv")

@@ -75,6 +75,8 @@ public struct ComparedModel: Sendable, Equatable {
     /// The data's SHA-256 and file name as recorded by the fit.
     public let dataDigest: String
     public let dataFile: String
+    /// How the file was read, where that changes its values (missing codes, decimal mark): empty for a default read.
+    public let readWith: [String]
     public let rowsUsed: Int
     /// Fixed-effects design columns (`(Intercept)`, `wai`, `arm[tele]`, …), aliased ones included.
     public let fixedColumns: [String]
@@ -90,7 +92,7 @@ public struct ComparedModel: Sendable, Equatable {
     public let logLikelihood: Double
 
     public init(name: String, family: Family, formula: String, outcome: String, dataDigest: String, dataFile: String,
-                rowsUsed: Int, fixedColumns: [String], offsets: [String] = [], event: String? = nil,
+                readWith: [String] = [], rowsUsed: Int, fixedColumns: [String], offsets: [String] = [], event: String? = nil,
                 randomEffects: RandomEffects = .none, reml: Bool = false, parameterCount: Int, logLikelihood: Double) {
         self.name = name
         self.family = family
@@ -98,6 +100,7 @@ public struct ComparedModel: Sendable, Equatable {
         self.outcome = outcome
         self.dataDigest = dataDigest
         self.dataFile = dataFile
+        self.readWith = readWith
         self.rowsUsed = rowsUsed
         self.fixedColumns = fixedColumns
         self.offsets = offsets
@@ -111,7 +114,7 @@ public struct ComparedModel: Sendable, Equatable {
     /// The same fit with another log-likelihood (an ML refit of a REML fit).
     public func refitted(logLikelihood: Double, parameterCount: Int) -> ComparedModel {
         ComparedModel(name: name, family: family, formula: formula, outcome: outcome, dataDigest: dataDigest,
-                      dataFile: dataFile, rowsUsed: rowsUsed, fixedColumns: fixedColumns, offsets: offsets, event: event,
+                      dataFile: dataFile, readWith: readWith, rowsUsed: rowsUsed, fixedColumns: fixedColumns, offsets: offsets, event: event,
                       randomEffects: randomEffects, reml: false, parameterCount: parameterCount, logLikelihood: logLikelihood)
     }
 }

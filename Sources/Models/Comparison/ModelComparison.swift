@@ -98,7 +98,7 @@ public enum ModelComparison {
         return ordered
     }
 
-    /// Refuses fits that are not nested: different families, data, rows, outcome, offsets or event, fixed effects
+    /// Refuses fits that are not nested: different families, data (or the same file read two ways), rows, outcome, offsets or event, fixed effects
     /// of the smaller fit not among the larger's, random effects not nested, or REML fits with different fixed effects.
     public static func checkNested(_ smaller: ComparedModel, in larger: ComparedModel, reml: Bool) throws(ComparisonError) {
         let pair = "\(smaller.name) and \(larger.name)"
@@ -114,6 +114,12 @@ public enum ModelComparison {
         guard smaller.dataDigest == larger.dataDigest else {
             throw ComparisonError("\(pair) were fitted to different data (\(smaller.dataFile) and \(larger.dataFile) differ in their "
                                   + "SHA-256); fit both models to the same file")
+        }
+        guard smaller.readWith == larger.readWith else {
+            func described(_ m: ComparedModel) -> String { m.readWith.isEmpty ? "the defaults" : m.readWith.joined(separator: "; ") }
+            throw ComparisonError("\(pair) read \(smaller.dataFile) differently (\(described(smaller)) vs \(described(larger))), so they "
+                                  + "were fitted to different values, and equal row counts can hide different rows; fit both with the same "
+                                  + "reading options (--na, --na-only, --decimal, --codes)")
         }
         guard smaller.outcome == larger.outcome else {
             throw ComparisonError("\(pair) have different outcomes (\(smaller.outcome) and \(larger.outcome)); only models of one outcome can be compared")
