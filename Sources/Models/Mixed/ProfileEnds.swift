@@ -65,10 +65,10 @@ struct ProfileEnds {
             }
         }
 
-        /// Newton's iteration on ζ(x) = target from x₀ where the slopes are known (ζ is nearly linear: two or three steps
-        /// where Brent needs six to ten evaluations), staying strictly inside (lo, hi): the end once a step is below the
-        /// tolerance (the error is then of the order of that step squared), nil when a slope is missing or not positive
-        /// or a step leaves the interval — the bracket and Brent then take over, with every point seen cached.
+        /// Newton's iteration on ζ(x) = target from x₀ where the slopes are known (ζ is nearly linear, so few steps are
+        /// needed), staying strictly inside (lo, hi): the end once a step is below the tolerance (the error is then of
+        /// the order of that step squared), nil when a slope is missing or not positive or a step leaves the interval —
+        /// the bracket and Brent then take over, with every point seen cached.
         func newton(from start: Double, target: Double, lo: Double, hi: Double) throws(ModelError) -> Double? {
             var x = start
             for _ in 0..<12 {

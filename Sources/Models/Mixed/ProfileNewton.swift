@@ -6,7 +6,7 @@ import Optimization
 /// gradient, in place of BOBYQA where the gradient exists. The profile visits nearby points one after another, each
 /// warm-started from the last, so the Hessian of the last point (from central differences of the gradient at the
 /// first point, then BFGS updates) starts the next: a point then costs a gradient and an evaluation per step, and
-/// takes three or four steps. Steps stay strictly inside the bounds and halve until the criterion decreases (Armijo);
+/// the warm start needs few steps. Steps stay strictly inside the bounds and halve until the criterion decreases (Armijo);
 /// the point is accepted only when the predicted decrease gᵀH⁻¹g/2 falls to the criterion's rounding (1e-15
 /// relative). nil otherwise (no gradient, a step that cannot stay inside, no descent): the caller then uses BOBYQA.
 struct ProfileNewton {

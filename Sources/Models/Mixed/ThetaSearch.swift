@@ -2,8 +2,8 @@ import Optimization
 
 /// The search for θ̂ on the profiled criterion. Where the analytic gradient exists (`MixedFactor+Gradient.swift`),
 /// BOBYQA runs only until θ is known to about 1e-4 (`coarseOptions`) and Newton steps on the exact gradient, with
-/// the Hessian from its central differences, finish from there (quadratic convergence: three or four steps reach
-/// the optimum the fixtures were polished to). BOBYQA's last stretch to 1e-12, about half of its evaluations, is
+/// the Hessian from its central differences at the first point, finish from there (a few steps reach the optimum
+/// the fixtures were polished to). BOBYQA's last stretch to 1e-12, about 40% of its evaluations on workload b, is
 /// then never run. The Newton phase is accepted only when it converged on the analytic gradient alone with every θ
 /// inside its bounds; otherwise (a variance at or near zero, another structure) the search is lme4's as before:
 /// BOBYQA to 1e-12 from the start, then the polishing steps.
@@ -24,8 +24,7 @@ enum ThetaSearch {
         let summary: OptimizerSummary
     }
 
-    /// θ̂ and the criterion there (REML criterion or deviance), before lme4's boundary check; `what` names the
-    /// criterion in errors.
+    /// θ̂ and the criterion there (REML criterion or deviance), before lme4's boundary check.
     static func minimize(factor: MixedFactor, start: [Double], reml: Bool) throws(ModelError) -> Outcome {
         let lower = factor.structure.thetaLowerBounds
         let what = reml ? "REML criterion" : "deviance"
