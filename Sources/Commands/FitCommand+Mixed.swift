@@ -8,7 +8,9 @@ extension FitCommand {
     func executeMixed(in context: RunContext) throws -> CommandReport {
         try labelOptions.checkSyntax()
         try figure.check()
-        let (result, data) = try fitMixed(in: context)
+        // The conditional modes and their SDs feed only --ranef and the caterpillar plots: not computed otherwise (on
+        // 20,000 clients with a random slope they were an eighth of the fit's time).
+        let (result, data) = try fitMixed(in: context, conditionalModes: ranef != nil || figure.plot != nil)
         let labels = try labelOptions.resolve(for: data, in: context)
         var report = result.report(data: data.provenance, labels: labels)
         report.json = Self.addingCall(callArguments, to: report.json)

@@ -84,16 +84,36 @@ extension BlockKernels {
     }
 
     /// C += Aᵀ·A on the lower triangle of the k × k block C, for the n × k block A (streamed cross-products).
+    /// Entries are formed four rows by two columns of C at a time: eight independent sums in flight instead of one chain
+    /// of dependent additions (the loop was bound by the adder's latency), each entry still summed alone in row order
+    /// from 0 and then added to C, so every entry is bit for bit the one-at-a-time loop's.
     public static func addGramLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                     into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        for j in 0..<k {
-            let aj = a + j * lda
-            for i in j..<k {
-                let ai = a + i * lda
-                var s = 0.0
-                for r in 0..<n { s += ai[r] * aj[r] }
-                c[j * ldc + i] += s
+        var j = 0
+        while j < k {
+            let jb = min(2, k - j)
+            let d0 = a + j * lda, d1 = a + min(j + 1, k - 1) * lda
+            var i = j
+            while i < k {
+                let ib = min(4, k - i)
+                // Columns past the edge repeat the last one: their sums are formed and dropped.
+                let c0 = a + i * lda, c1 = a + min(i + 1, k - 1) * lda
+                let c2 = a + min(i + 2, k - 1) * lda, c3 = a + min(i + 3, k - 1) * lda
+                var s00 = 0.0, s10 = 0.0, s20 = 0.0, s30 = 0.0, s01 = 0.0, s11 = 0.0, s21 = 0.0, s31 = 0.0
+                for r in 0..<n {
+                    let x0 = d0[r], x1 = d1[r]
+                    let y0 = c0[r], y1 = c1[r], y2 = c2[r], y3 = c3[r]
+                    s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
+                    s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
+                }
+                func put(_ t: Int, _ u: Int, _ v: Double) {
+                    if t < ib && u < jb && i + t >= j + u { c[(j + u) * ldc + i + t] += v }
+                }
+                put(0, 0, s00); put(1, 0, s10); put(2, 0, s20); put(3, 0, s30)
+                put(0, 1, s01); put(1, 1, s11); put(2, 1, s21); put(3, 1, s31)
+                i += 4
             }
+            j += 2
         }
     }
 

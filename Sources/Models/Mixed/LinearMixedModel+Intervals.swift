@@ -110,9 +110,12 @@ extension LinearMixedModel.Setup {
         let reml = options.reml
         let minimum = result.objective
         let estimate = result.theta[0]
-        let zeta = { (t: Double) throws(ModelError) -> Double in
+        let zeta = { (t: Double) throws(ModelError) -> (zeta: Double, slope: Double?) in
             let excess = max(profileFactor.objective([t], reml: reml) - minimum, 0)
-            return (t > estimate ? 1 : (t < estimate ? -1 : 0)) * excess.squareRoot()
+            let zeta = (t > estimate ? 1 : (t < estimate ? -1 : 0)) * excess.squareRoot()
+            // dζ/dθ = (d criterion/dθ)/(2ζ) from the analytic gradient (none at θ = 0, where Λ is singular).
+            guard zeta != 0, let gradient = profileFactor.objectiveGradient([t], reml: reml) else { return (zeta, nil) }
+            return (zeta, gradient[0] / (2 * zeta))
         }
         let z = Normal.quantile(0.5 + options.level / 2)
         do {

@@ -107,7 +107,7 @@ public enum LinearMixedModel {
                 throw .invalidVariable(variable: "offset", detail: "offsets are not supported in linear mixed models; subtract the offset from the outcome")
             }
             let design = DesignMatrix(frame: frame)
-            let (kept, olsFit) = Setup.keptColumns(design, outcome: y)
+            let (kept, olsFit, gram) = Setup.keptColumns(design, outcome: y)
             var warnings = frame.warnings
             let dropped = design.columns - kept.count
             if dropped > 0 {
@@ -124,37 +124,28 @@ public enum LinearMixedModel {
             self.kept = kept
             self.structure = structure
             // y − Xb̂_OLS in place of y: the same fit with β̂ shifted by b̂ (X is in the model), but the penalised RSS
-            // no longer comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short.
-            // On the two fixed row halves (RowParts): each row's residual is the same arithmetic either way.
-            var residual = y
-            residual.withUnsafeMutableBufferPointer { rp in
-                let out = rp.baseAddress!
-                RowParts(rows: y.count).run { _, range in
-                    let chunk = 4096
-                    var buffer = [Double](repeating: 0, count: chunk * max(kept.count, 1))
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let end = min(range.upperBound, start + chunk)
-                        buffer.withUnsafeMutableBufferPointer { bp in
-                            design.fill(start..<end, columns: kept, into: bp.baseAddress!, leadingDimension: chunk)
-                            for (k, b) in olsFit.enumerated() { for t in 0..<(end - start) { out[start + t] -= bp[k * chunk + t] * b } }
-                        }
-                        start = end
-                    }
-                }
+            // no longer comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short. The
+            // residual is formed inside the cross-products' pass over the rows, and XᵀX is the kept columns' part of the
+            // Gram matrix just formed (the same sums): that pass adds only Xᵀr, rᵀr and the products with Z.
+            let all = design.columns + 1
+            var keptGram = [Double](repeating: 0, count: (kept.count + 1) * (kept.count + 1))
+            for (a, i) in kept.enumerated() {
+                for (b, j) in kept.enumerated() where b >= a { keptGram[a * (kept.count + 1) + b] = gram[min(i, j) * all + max(i, j)] }
             }
             self.outcomeShift = olsFit
-            self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: residual)
+            self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: y, shift: olsFit,
+                                                   keptGram: keptGram)
             self.options = options
             self.warnings = warnings
         }
 
         /// Columns kept by the Gram-matrix analogue of R's aliasing rule: column j is dropped when its residual
         /// after the earlier kept columns is at most 1e-7 of its norm (lme4 checks X's rank by QR at 1e-7); and the
-        /// least-squares coefficients of y on the kept columns, from the same Cholesky factor.
-        static func keptColumns(_ design: DesignMatrix, outcome y: [Double]) -> (kept: [Int], ols: [Double]) {
+        /// least-squares coefficients of y on the kept columns, from the same Cholesky factor; and the Gram matrix of
+        /// [X y] over all columns ((p + 1)², lower triangle: entry (i, j) at min · (p + 1) + max).
+        static func keptColumns(_ design: DesignMatrix, outcome y: [Double]) -> (kept: [Int], ols: [Double], gram: [Double]) {
             let p = design.columns
-            guard p > 0 else { return ([], []) }
+            guard p > 0 else { return ([], [], []) }
             let m = p + 1
             // Each fixed row half's Gram matrix, added in half order (the same bytes on one core or two).
             let parts = RowParts(rows: design.rows)
@@ -210,45 +201,19 @@ public enum LinearMixedModel {
                 b[a] = s / factor[a][a]
             }
             c.removeAll()
-            return (kept, b.map { $0.isFinite ? $0 : 0 })
+            return (kept, b.map { $0.isFinite ? $0 : 0 }, gram)
         }
 
         func fit() throws(ModelError) -> LinearMixedModelResult {
             let factor = MixedFactor(products: products, structure: structure)
             let reml = options.reml
-            let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
             let lower = structure.thetaLowerBounds
-            var summary: OptimizerSummary
-            do {
-                summary = try minimizer.minimize(start: structure.thetaStart, lowerBounds: lower) { theta in
-                    factor.objective(theta, reml: reml)
-                }
-            } catch {
-                throw .numerical("the optimiser failed on the \(reml ? "REML criterion" : "deviance"): \(error)")
-            }
-            // NLopt's "roundoff limited" at these tolerances means BOBYQA reached the criterion's rounding floor: the
-            // Newton steps below finish the job (lme4 reports it as a warning, not a failure). Anything else is refused.
-            guard summary.converged || summary.stopReason == .roundoffLimited else {
-                throw .mixedNotConverged(detail: "BOBYQA stopped after \(summary.evaluations) evaluations of the "
-                                         + "\(reml ? "REML criterion" : "deviance") (\(summary.stopReason)) at θ = "
-                                         + summary.parameters.map { String(format: "%.6g", $0) }.joined(separator: ", "))
-            }
+            // BOBYQA (coarse where the analytic gradient exists) and Newton steps: ThetaSearch.swift.
+            let search = try ThetaSearch.minimize(factor: factor, start: structure.thetaStart, reml: reml)
+            let summary = search.summary
+            var theta = search.theta
+            var value = search.value
             // lme4's boundary check: a diagonal θ within boundary.tol of 0 is moved to 0 when that is no worse.
-            var theta = summary.parameters
-            var value = summary.value
-            let polished = NewtonPolish.polish(theta: theta, value: value, lowerBounds: lower,
-                                               gradient: { factor.objectiveGradient($0, reml: reml) }) { factor.objective($0, reml: reml) }
-            theta = polished.theta
-            value = polished.value
-            if polished.steps > 0 {
-                summary = OptimizerSummary(algorithm: summary.algorithm, start: summary.start, lowerBounds: summary.lowerBounds,
-                                           upperBounds: summary.upperBounds, initialValue: summary.initialValue, parameters: theta,
-                                           value: value, evaluations: summary.evaluations, iterations: summary.iterations,
-                                           stopReason: summary.stopReason, settings: summary.settings,
-                                           notes: summary.notes + ["then \(polished.steps) Newton step\(polished.steps == 1 ? "" : "s") on the interior θ "
-                                                                   + (polished.gradients > 0 ? "(\(polished.evaluations) evaluations, \(polished.gradients) analytic gradients)"
-                                                                      : "(\(polished.evaluations) evaluations, Richardson derivatives)")])
-            }
             (theta, value) = LinearMixedModel.checkBoundary(theta: theta, value: value, lowerBounds: lower,
                                                             slack: 1e-12 * max(1, abs(value))) { factor.objective($0, reml: reml) }
             value = factor.objective(theta, reml: reml)

@@ -34,7 +34,11 @@ struct MixedCrossProducts: Sendable {
     /// very many levels are refused instead of exhausting memory.
     static let denseLimit = 200_000_000
 
-    init(structure: RandomEffectsStructure, design: DesignMatrix, keptColumns: [Int], outcome y: [Double]) throws(ModelError) {
+    /// The outcome column is y − X·`shift` (the least-squares residual, formed row by row in the pass below); `keptGram`
+    /// is XᵀX of the kept columns, (p + 1)² with the kept columns' lower triangle filled (entry (i, j), i ≤ j, at
+    /// i · (p + 1) + j), already formed by the pass that chose them, so only the outcome's products are summed here.
+    init(structure: RandomEffectsStructure, design: DesignMatrix, keptColumns: [Int], outcome y: [Double], shift: [Double],
+         keptGram: [Double]) throws(ModelError) {
         let n = y.count
         let blocks = structure.blocks
         let k = blocks.count
@@ -112,9 +116,9 @@ struct MixedCrossProducts: Sendable {
         }
         self.sparse = sparse
 
-        // [X y] streamed in chunks: its Gram matrix by dsyrk, its products with each Z block row by row. Large data run
-        // on two fixed row halves (`RowParts`), each into its own sums, added in half order: the same bytes on one
-        // core or two, and below the split the one-part sums unchanged.
+        // [X r] streamed in chunks, r = y − X·shift row by row: Xᵀr and rᵀr (XᵀX is given), and the products with each Z
+        // block row by row. Large data run on two fixed row halves (`RowParts`), each into its own sums, added in half
+        // order: the same bytes on one core or two, and below the split the one-part sums unchanged.
         let parts = RowParts(rows: n)
         let partCount = parts.ranges.count
         let widths = blocks.map { m * $0.width }
@@ -147,9 +151,16 @@ struct MixedCrossProducts: Sendable {
                     buffer.withUnsafeMutableBufferPointer { bp in
                         guard let base = bp.baseAddress else { return }
                         design.fill(start..<end, columns: keptColumns, into: base, leadingDimension: chunk)
-                        for t in 0..<rowsInChunk { base[p * chunk + t] = y[start + t] }
-                        BlockKernels.addGramLower(base, rows: rowsInChunk, columns: m, leadingDimension: chunk,
-                                                  into: xxBase + part * m * m, leadingDimension: m)
+                        let r = base + p * chunk
+                        for t in 0..<rowsInChunk { r[t] = y[start + t] }
+                        for (c, b) in shift.enumerated() { for t in 0..<rowsInChunk { r[t] -= base[c * chunk + t] * b } }
+                        let sums = xxBase + part * m * m
+                        for c in 0..<m {
+                            let column = base + c * chunk
+                            var s = 0.0
+                            for t in 0..<rowsInChunk { s += column[t] * r[t] }
+                            sums[c * m + p] += s
+                        }
                         for a in 0..<k {
                             let ba = blocks[a]
                             let xp = shared[part][a]
@@ -169,10 +180,11 @@ struct MixedCrossProducts: Sendable {
                 }
             }
         }
-        var xx = [Double](repeating: 0, count: m * m)
+        var xx = keptGram
         var xz = widths.map { [Double](repeating: 0, count: $0) }
+        for c in 0..<m { xx[c * m + p] = 0 }
         for part in 0..<partCount {
-            for e in 0..<(m * m) { xx[e] += partXX[part * m * m + e] }
+            for c in 0..<m { xx[c * m + p] += partXX[part * m * m + c * m + p] }
             for a in 0..<k { for e in 0..<widths[a] { xz[a][e] += partXZ[part][a][e] } }
         }
         self.xz = xz

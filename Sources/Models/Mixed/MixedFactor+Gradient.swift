@@ -57,86 +57,123 @@ extension MixedFactor {
         let w1 = nested ? blocks[1].width : 0
         // One column of L_T⁻¹·v for the trailing rows [block 1's level j (q1 rows), X rows (xRows)]: y_Z = D_j⁻¹v_Z,
         // y_X = R⁻¹(v_X − C_j y_Z), with D_j block 1's diagonal block, C_j its X rows and R the leading X block.
-        var yZ = [Double](repeating: 0, count: max(q1, 1))
-        var yX = [Double](repeating: 0, count: max(xRows, 1))
-        func solveTrailing(level j: Int, vZ: [Double], vX: [Double]) {
+        // Read through pointers: the loops below run on the two level halves.
+        let d11 = nested ? lDense[1][1] : [0]
+        let x1 = nested ? lX[1] : [0]
+        let xx = lXX
+        let rowsT = q1 + xRows
+        func solveTrailing(level j: Int, vZ: UnsafePointer<Double>, vX: UnsafePointer<Double>,
+                           yZ: UnsafeMutablePointer<Double>, yX: UnsafeMutablePointer<Double>,
+                           d11: UnsafePointer<Double>, x1: UnsafePointer<Double>, xx: UnsafePointer<Double>) {
             if nested {
                 for c in 0..<q1 {
                     var s = vZ[c]
-                    for e in 0..<c { s -= lDense[1][1][(j * q1 + e) * w1 + j * q1 + c] * yZ[e] }
-                    yZ[c] = s / lDense[1][1][(j * q1 + c) * w1 + j * q1 + c]
+                    for e in 0..<c { s -= d11[(j * q1 + e) * w1 + j * q1 + c] * yZ[e] }
+                    yZ[c] = s / d11[(j * q1 + c) * w1 + j * q1 + c]
                 }
             }
             for r in 0..<xRows {
                 var s = vX[r]
-                if nested { for c in 0..<q1 { s -= lX[1][(j * q1 + c) * m + r] * yZ[c] } }
-                for e in 0..<r { s -= lXX[e * m + r] * yX[e] }
-                yX[r] = s / lXX[r * m + r]
+                if nested { for c in 0..<q1 { s -= x1[(j * q1 + c) * m + r] * yZ[c] } }
+                for e in 0..<r { s -= xx[e * m + r] * yX[e] }
+                yX[r] = s / xx[r * m + r]
+            }
+        }
+        /// Per level of block 1 or of block 0, scratch for one column solve and the trailing parts of the columns.
+        struct Scratch {
+            var e: [Double], trail: [Double], vZ: [Double], vX: [Double], yZ: [Double], yX: [Double]
+            init(q0: Int, q1: Int, xRows: Int, rowsT: Int) {
+                e = [Double](repeating: 0, count: q0 * q0)
+                trail = [Double](repeating: 0, count: max(max(q0, q1) * rowsT, 1))
+                vZ = [Double](repeating: 0, count: max(q1, 1)); yZ = vZ
+                vX = [Double](repeating: 0, count: max(xRows, 1)); yX = vX
             }
         }
 
-        // Block 0, level i: the column block [L₀ᵢ⁻¹; −L_T⁻¹BᵢL₀ᵢ⁻¹] of L⁻¹, whose Gram matrix is S_i.
-        var e = [Double](repeating: 0, count: q0 * q0)        // L₀ᵢ⁻¹, column-major
-        let rowsT = q1 + xRows
-        var trail = [Double](repeating: 0, count: max(max(q0, q1) * rowsT, 1))   // trailing part of each column
-        var vZ = [Double](repeating: 0, count: max(q1, 1))
-        var vX = [Double](repeating: 0, count: max(xRows, 1))
+        // Block 0, level i: the column block [L₀ᵢ⁻¹; −L_T⁻¹BᵢL₀ᵢ⁻¹] of L⁻¹, whose Gram matrix is S_i. On the two level
+        // halves, each into its own sum, added in half order (the same bytes on one core or two).
         let entry = nested ? products.sparse[0].entrySize : 0
-        for i in 0..<blocks[0].levelCount {
-            for c in 0..<q0 * q0 { e[c] = 0 }
-            for c in 0..<q0 { e[c * q0 + c] = 1 }
-            l0.withUnsafeBufferPointer { lp in
-                e.withUnsafeMutableBufferPointer { ep in
-                    BlockKernels.solveLowerMatrix(lp.baseAddress! + i * q0 * q0, order: q0, ep.baseAddress!, columns: q0)
+        let sparse0 = nested ? products.sparse[0] : SparseBlockColumn(offsets: [0], partners: [0], values: [0], entrySize: 0)
+        let l0 = self.l0, lX0 = lX[0], lS0 = nested ? lSparse[0] : [0]
+        let halves = LevelHalves(levels: blocks[0].levelCount)
+        var partSums = [Double](repeating: 0, count: halves.ranges.count * q0 * q0)
+        partSums.withUnsafeMutableBufferPointer { outP in
+            let out = outP.baseAddress!
+            l0.withUnsafeBufferPointer { l0P in lX0.withUnsafeBufferPointer { xP in lS0.withUnsafeBufferPointer { sP in
+            d11.withUnsafeBufferPointer { dP in x1.withUnsafeBufferPointer { x1P in xx.withUnsafeBufferPointer { xxP in
+                let lp = l0P.baseAddress!, xp = xP.baseAddress!, sp = sP.baseAddress!
+                let dp = dP.baseAddress!, x1p = x1P.baseAddress!, xxp = xxP.baseAddress!
+                halves.run { part, range in
+                    var w = Scratch(q0: q0, q1: q1, xRows: xRows, rowsT: rowsT)
+                    let sum = out + part * q0 * q0
+                    w.e.withUnsafeMutableBufferPointer { eP in w.trail.withUnsafeMutableBufferPointer { tP in
+                    w.vZ.withUnsafeMutableBufferPointer { vZP in w.vX.withUnsafeMutableBufferPointer { vXP in
+                    w.yZ.withUnsafeMutableBufferPointer { yZP in w.yX.withUnsafeMutableBufferPointer { yXP in
+                        let e = eP.baseAddress!, trail = tP.baseAddress!, vZ = vZP.baseAddress!, vX = vXP.baseAddress!
+                        let yZ = yZP.baseAddress!, yX = yXP.baseAddress!
+                        for i in range {
+                            for c in 0..<q0 * q0 { e[c] = 0 }
+                            for c in 0..<q0 { e[c * q0 + c] = 1 }
+                            BlockKernels.solveLowerMatrix(lp + i * q0 * q0, order: q0, e, columns: q0)
+                            let partner = nested ? Int(sparse0.partners[sparse0.offsets[i]]) : 0
+                            for c in 0..<q0 {
+                                // v = Bᵢ · (column c of L₀ᵢ⁻¹): Bᵢ is L_{1,0}'s entry (q1 × q0) and L_{X,0}'s rows (xRows × q0).
+                                if nested {
+                                    let at = sparse0.offsets[i] * entry
+                                    for r in 0..<q1 {
+                                        var s = 0.0
+                                        for t in 0..<q0 { s += sp[at + t * q1 + r] * e[c * q0 + t] }
+                                        vZ[r] = s
+                                    }
+                                }
+                                for r in 0..<xRows {
+                                    var s = 0.0
+                                    for t in 0..<q0 { s += xp[(i * q0 + t) * m + r] * e[c * q0 + t] }
+                                    vX[r] = s
+                                }
+                                solveTrailing(level: partner, vZ: vZ, vX: vX, yZ: yZ, yX: yX, d11: dp, x1: x1p, xx: xxp)
+                                for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
+                                for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
+                            }
+                            for c in 0..<q0 {
+                                for d in 0..<q0 {
+                                    var s = 0.0
+                                    for x in 0..<q0 { s += e[c * q0 + x] * e[d * q0 + x] }
+                                    for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
+                                    sum[d * q0 + c] += s
+                                }
+                            }
+                        }
+                    } } } } } }
                 }
-            }
-            let partner = nested ? Int(products.sparse[0].partners[products.sparse[0].offsets[i]]) : 0
-            for c in 0..<q0 {
-                // v = Bᵢ · (column c of L₀ᵢ⁻¹): Bᵢ is L_{1,0}'s entry (q1 × q0) and L_{X,0}'s rows (xRows × q0).
-                if nested {
-                    let at = products.sparse[0].offsets[i] * entry
-                    for r in 0..<q1 {
-                        var s = 0.0
-                        for t in 0..<q0 { s += lSparse[0][at + t * q1 + r] * e[c * q0 + t] }
-                        vZ[r] = s
-                    }
-                }
-                for r in 0..<xRows {
-                    var s = 0.0
-                    for t in 0..<q0 { s += lX[0][(i * q0 + t) * m + r] * e[c * q0 + t] }
-                    vX[r] = s
-                }
-                solveTrailing(level: partner, vZ: vZ, vX: vX)
-                for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
-                for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
-            }
-            for c in 0..<q0 {
-                for d in 0..<q0 {
-                    var s = 0.0
-                    for x in 0..<q0 { s += e[c * q0 + x] * e[d * q0 + x] }
-                    for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
-                    sums[0][d * q0 + c] += s
-                }
-            }
+            } } } } } }
         }
+        for part in halves.ranges.indices { for c in 0..<(q0 * q0) { sums[0][c] += partSums[part * q0 * q0 + c] } }
+        var scratch = Scratch(q0: q0, q1: q1, xRows: xRows, rowsT: rowsT)
         // Block 1 (nested), level j: the column block [D_j⁻¹; −R⁻¹C_jD_j⁻¹] of L_T⁻¹.
         if nested {
-            for j in 0..<blocks[1].levelCount {
-                for c in 0..<q1 {
-                    for r in 0..<q1 { vZ[r] = r == c ? 1 : 0 }
-                    for r in 0..<xRows { vX[r] = 0 }
-                    solveTrailing(level: j, vZ: vZ, vX: vX)
-                    for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
-                    for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
-                }
-                for c in 0..<q1 {
-                    for d in 0..<q1 {
-                        var s = 0.0
-                        for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
-                        sums[1][d * q1 + c] += s
+            d11.withUnsafeBufferPointer { dP in x1.withUnsafeBufferPointer { x1P in xx.withUnsafeBufferPointer { xxP in
+            scratch.trail.withUnsafeMutableBufferPointer { tP in
+            scratch.vZ.withUnsafeMutableBufferPointer { vZP in scratch.vX.withUnsafeMutableBufferPointer { vXP in
+            scratch.yZ.withUnsafeMutableBufferPointer { yZP in scratch.yX.withUnsafeMutableBufferPointer { yXP in
+                let trail = tP.baseAddress!, vZ = vZP.baseAddress!, vX = vXP.baseAddress!, yZ = yZP.baseAddress!, yX = yXP.baseAddress!
+                for j in 0..<blocks[1].levelCount {
+                    for c in 0..<q1 {
+                        for r in 0..<q1 { vZ[r] = r == c ? 1 : 0 }
+                        for r in 0..<xRows { vX[r] = 0 }
+                        solveTrailing(level: j, vZ: vZ, vX: vX, yZ: yZ, yX: yX, d11: dP.baseAddress!, x1: x1P.baseAddress!, xx: xxP.baseAddress!)
+                        for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
+                        for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
+                    }
+                    for c in 0..<q1 {
+                        for d in 0..<q1 {
+                            var s = 0.0
+                            for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
+                            sums[1][d * q1 + c] += s
+                        }
                     }
                 }
-            }
+            } } } } } } } }
         }
 
         var logDeterminant: [Double] = []

@@ -15,6 +15,11 @@ enum NewtonPolish {
         let evaluations: Int
         /// Evaluations of the analytic gradient (0 when none was given or it was unavailable).
         let gradients: Int
+        /// Whether the steps stopped at the optimum (the predicted decrease at the criterion's rounding, or a step below
+        /// 1e-10), rather than for want of a downhill step, a positive definite Hessian or steps.
+        var converged = false
+        /// Whether every gradient and the Hessian came from the analytic gradient (no Richardson derivatives).
+        var analytic = true
     }
 
     static func polish(theta start: [Double], value startValue: Double, lowerBounds: [Double], maxSteps: Int = 6,
@@ -25,7 +30,7 @@ enum NewtonPolish {
         var gradients = 0
         var steps = 0
         let free = theta.indices.filter { !(lowerBounds[$0].isFinite && theta[$0] <= lowerBounds[$0]) }
-        guard !free.isEmpty else { return Outcome(theta: theta, value: value, steps: 0, evaluations: 0, gradients: 0) }
+        guard !free.isEmpty else { return Outcome(theta: theta, value: value, steps: 0, evaluations: 0, gradients: 0, converged: true) }
         func full(_ x: [Double]) -> [Double] {
             var full = theta
             for (k, i) in free.enumerated() { full[i] = x[k] }
@@ -42,11 +47,14 @@ enum NewtonPolish {
             return free.map { g[$0] }
         }
         var cholesky: Cholesky? = nil
+        var converged = false
+        var analyticOnly = true
         for _ in 0..<maxSteps {
             let x = free.map { theta[$0] }
             // Steps of 1e-2 relative (halved four times, Richardson-extrapolated): the gradient's rounding error is
             // then ~100× below numDeriv's default steps, so θ̂ no longer depends on the BLAS kernel's last bits.
             let exact = restrictedGradient(x)
+            if exact == nil { analyticOnly = false }
             let gradient = exact ?? NumericalDerivatives.jacobian(at: x, relativeStep: 1e-2) { [restricted($0)] }[0]
             // The Hessian once, at the first point (it hardly changes over these last tiny steps); gradients at each.
             // From the exact gradient: central differences with steps 1e-4 relative (at least 1e-5), kept inside the bounds.
@@ -59,11 +67,14 @@ enum NewtonPolish {
                     cholesky = try? Cholesky(Matrix(rowMajor: symmetric))
                 }
             }
-            if cholesky == nil { cholesky = try? Cholesky(Matrix(rowMajor: NumericalDerivatives.hessian(at: x, restricted))) }
+            if cholesky == nil {
+                analyticOnly = false
+                cholesky = try? Cholesky(Matrix(rowMajor: NumericalDerivatives.hessian(at: x, restricted)))
+            }
             guard let factor = cholesky, let step = try? factor.solve(gradient) else { break }
             // Stop when the predicted decrease is at the criterion's rounding.
             let predicted = zip(step, gradient).reduce(0) { $0 + $1.0 * $1.1 } / 2
-            if predicted < 1e-14 * max(1, abs(value)) && steps > 0 { break }
+            if predicted < 1e-14 * max(1, abs(value)) && steps > 0 { converged = true; break }
             // Step back inside the bounds, halving while the objective does not improve.
             var scale = 1.0
             var accepted: [Double]? = nil
@@ -88,8 +99,10 @@ enum NewtonPolish {
             theta = next
             value = acceptedValue
             steps += 1
-            if change < 1e-10 { break }
+            // A full step this small is at the optimum (a halved one may only be stuck against a bound).
+            if change < 1e-10 { converged = scale == 1; break }
         }
-        return Outcome(theta: theta, value: value, steps: steps, evaluations: evaluations, gradients: gradients)
+        return Outcome(theta: theta, value: value, steps: steps, evaluations: evaluations, gradients: gradients,
+                       converged: converged, analytic: analyticOnly)
     }
 }

@@ -27,16 +27,18 @@ struct ProfileEnds {
     /// Bracket-growing steps allowed before an upper end is declared infinite.
     static let maximumSteps = 60
 
-    /// ζ at x; may throw when the inner optimisation fails.
-    typealias Zeta = (Double) throws(ModelError) -> Double
+    /// ζ at x and, where known, its derivative dζ/dx there (nil: unknown); may throw when the inner optimisation fails.
+    typealias Zeta = (Double) throws(ModelError) -> (zeta: Double, slope: Double?)
 
     func ends(_ zeta: Zeta) throws(ModelError) -> (low: Double?, high: Double?) {
         var cache: [Double: Double] = [estimate: 0]
+        var slopes: [Double: Double] = [:]
         var failure: ModelError?
         func cached(_ x: Double) throws(ModelError) -> Double {
             if let v = cache[x] { return v }
-            let v = try zeta(x)
+            let (v, slope) = try zeta(x)
             cache[x] = v
+            if let slope, slope.isFinite { slopes[x] = slope }
             return v
         }
         let scale: Double
@@ -63,9 +65,30 @@ struct ProfileEnds {
             }
         }
 
+        /// Newton's iteration on ζ(x) = target from x₀ where the slopes are known (ζ is nearly linear, so few steps are
+        /// needed), staying strictly inside (lo, hi): the end once a step is below the tolerance (the error is then of
+        /// the order of that step squared), nil when a slope is missing or not positive or a step leaves the interval —
+        /// the bracket and Brent then take over, with every point seen cached.
+        func newton(from start: Double, target: Double, lo: Double, hi: Double) throws(ModelError) -> Double? {
+            var x = start
+            for _ in 0..<12 {
+                let v = try cached(x)
+                guard let slope = slopes[x], slope > 0 else { return nil }
+                let next = x - (v - target) / slope
+                guard next > lo && next < hi else { return nil }
+                if abs(next - x) <= finder.tolerance { return next }
+                x = next
+            }
+            return nil
+        }
+
         /// Grows the bracket outwards from the estimate until ζ passes the target; nil when it never does.
         func grow(side: Double) throws(ModelError) -> Double? {
             let target = side * z
+            let first: Double = side > 0 ? (estimate > 0 ? estimate * 1.5 : scale * 0.1) : estimate / 1.5
+            if let end = try newton(from: first, target: target, lo: side > 0 ? estimate : 0, hi: side > 0 ? .infinity : estimate) {
+                return end
+            }
             let logScale: Bool
             if case .sigma = kind { logScale = true } else { logScale = false }
             var inner = estimate
@@ -92,6 +115,8 @@ struct ProfileEnds {
             if estimate == bound { return bound }
             let v = try cached(bound)
             if side * (v - target) <= 0 { return bound }
+            let first = side < 0 && bound == 0 ? estimate / 1.5 : estimate + (bound - estimate) / 3
+            if let end = try newton(from: first, target: target, lo: min(estimate, bound), hi: max(estimate, bound)) { return end }
             return try solve(estimate, bound, target: target)
         }
 

@@ -46,20 +46,17 @@ struct VarianceProfile {
         relative = parameterization.relative(theta: theta)
     }
 
-    /// lme4's `refitML`: BOBYQA on the deviance from the REML θ, then lme4's boundary check (as `Setup.fit`).
+    /// lme4's `refitML`: the fit's search on the deviance from the REML θ (`ThetaSearch`), then lme4's boundary check
+    /// (as `Setup.fit`).
     static func minimumDeviance(factor: MixedFactor, start: [Double]) throws(ModelError) -> ([Double], Double) {
         let lower = factor.structure.thetaLowerBounds
-        let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
-        let summary: OptimizerSummary
+        let search: ThetaSearch.Outcome
         do {
-            summary = try minimizer.minimize(start: start, lowerBounds: lower) { factor.objective($0, reml: false) }
+            search = try ThetaSearch.minimize(factor: factor, start: start, reml: false)
         } catch {
             throw .numerical("refitting by maximum likelihood for the profile failed: \(error)")
         }
-        guard summary.converged else { throw .numerical("refitting by maximum likelihood for the profile did not converge (\(summary.stopReason))") }
-        var theta = summary.parameters
-        var value = summary.value
-        (theta, value) = LinearMixedModel.checkBoundary(theta: theta, value: value, lowerBounds: lower) {
+        let (theta, _) = LinearMixedModel.checkBoundary(theta: search.theta, value: search.value, lowerBounds: lower) {
             factor.objective($0, reml: false)
         }
         return (theta, factor.objective(theta, reml: false))
@@ -137,11 +134,17 @@ struct VarianceProfile {
             kind = .standardDeviation(scale: sigma)
         }
         var start = freeStart(w)
-        let point = { (x: Double) throws(ModelError) -> Double in
-            let (excess, free) = try self.profile(w, at: x, start: start, factor: factor)
+        var newton = ProfileNewton()
+        let point = { (x: Double) throws(ModelError) -> (zeta: Double, slope: Double?) in
+            let (excess, free) = try self.profile(w, at: x, start: start, factor: factor, newton: &newton)
             start = free
             let sign: Double = x > self.estimate(w) ? 1 : (x < self.estimate(w) ? -1 : 0)
-            return sign * max(excess, 0).squareRoot()
+            let zeta = sign * max(excess, 0).squareRoot()
+            // dζ/dx = D′(x)/(2ζ), with D′ the partial derivative at the inner optimum (envelope theorem).
+            guard zeta != 0, factor.hasAnalyticGradient, let derivative = self.slope(w, at: x, free: free, factor: factor) else {
+                return (zeta, nil)
+            }
+            return (zeta, derivative / (2 * zeta))
         }
         return try ProfileEnds(estimate: estimate(w), kind: kind, z: z).ends(point)
     }
@@ -157,8 +160,9 @@ struct VarianceProfile {
     }
 
     /// 2·(excess of the ML deviance over its minimum) with parameter w fixed at x and the others optimised from
-    /// `start`, and where the optimum was reached.
-    func profile(_ w: Int, at x: Double, start: [Double], factor: MixedFactor) throws(ModelError) -> (Double, [Double]) {
+    /// `start`, and where the optimum was reached: by quasi-Newton steps on the analytic gradient where it exists
+    /// (`ProfileNewton`, its Hessian carried from point to point in `newton`), else (or when those fail) by BOBYQA.
+    func profile(_ w: Int, at x: Double, start: [Double], factor: MixedFactor, newton: inout ProfileNewton) throws(ModelError) -> (Double, [Double]) {
         let lower: [Double]
         let upper: [Double]
         let objective: ([Double]) -> Double
@@ -192,6 +196,11 @@ struct VarianceProfile {
                 return factor.objective(theta, sigma: s, reml: false)
             }
         }
+        if factor.hasAnalyticGradient,
+           let inner = newton.minimize(start: start, lower: lower, upper: upper, objective: objective,
+                                       gradient: { self.gradient(w, at: x, free: $0, factor: factor) }) {
+            return (inner.value - deviance, inner.parameters)
+        }
         let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
         let summary: OptimizerSummary
         do {
@@ -200,6 +209,82 @@ struct VarianceProfile {
             throw .numerical("the profile optimisation failed at \(x): \(error)")
         }
         return (summary.value - deviance, summary.parameters)
+    }
+}
+
+extension VarianceProfile {
+    /// θ (and σ when it is a free parameter, else nil: profiled out) at the free parameters of w's profile at x.
+    func point(_ w: Int, at x: Double, free: [Double]) -> (theta: [Double], sigma: Double?)? {
+        if w == relative.count { return (free, x) }
+        var relative = Array(free.prefix(parameterization.positions.count - 1))
+        if parameterization.positions[w].isCorrelation {
+            relative.insert(x, at: w)
+            return parameterization.theta(relative: relative).map { ($0, nil) }
+        }
+        let s = free[free.count - 1]
+        guard s > 0 else { return nil }
+        relative.insert(x / s, at: w)
+        return parameterization.theta(relative: relative).map { ($0, s) }
+    }
+
+    /// The gradient of w's profile objective in its free parameters at x, from the analytic θ gradient by the chain
+    /// rule: ∂θ/∂free by central differences of the SD/correlation → θ map (closed form, no evaluation of the factor;
+    /// the identity where every parameter is an SD), and σ's own derivative, 2n/σ − 2r²/σ³, exact. nil where the θ
+    /// gradient is unavailable.
+    func gradient(_ w: Int, at x: Double, free: [Double], factor: MixedFactor) -> [Double]? {
+        guard let (theta, sigma) = point(w, at: x, free: free) else { return nil }
+        let thetaGradient: [Double]
+        var sigmaDerivative = 0.0
+        if let sigma {
+            guard let pieces = factor.pieceGradients(theta, reml: false) else { return nil }
+            let s2 = sigma * sigma
+            thetaGradient = zip(pieces.logDeterminant, pieces.penalizedRSS).map { $0 + $1 / s2 }
+            sigmaDerivative = 2 * Double(products.rows) / sigma - 2 * factor.penalizedRSS / (s2 * sigma)
+        } else {
+            guard let g = factor.objectiveGradient(theta, reml: false) else { return nil }
+            thetaGradient = g
+        }
+        if w == relative.count { return thetaGradient }
+        var out = [Double](repeating: 0, count: free.count)
+        for j in free.indices {
+            let h = 1e-6 * max(abs(free[j]), 1e-3)
+            var plus = free, minus = free
+            plus[j] += h
+            minus[j] -= h
+            guard let up = point(w, at: x, free: plus), let down = point(w, at: x, free: minus) else { return nil }
+            var v = 0.0
+            for k in theta.indices { v += thetaGradient[k] * (up.theta[k] - down.theta[k]) / (2 * h) }
+            out[j] = v
+        }
+        if sigma != nil { out[free.count - 1] += sigmaDerivative }
+        return out
+    }
+}
+
+extension VarianceProfile {
+    /// The derivative of w's profiled deviance at x, its partial derivative in x at the inner optimum `free` (the
+    /// envelope theorem): for σ, 2n/σ − 2r²/σ³ exactly; for an SD or a correlation, the θ gradient times ∂θ/∂x by
+    /// central differences of the SD/correlation → θ map. nil where the θ gradient is unavailable.
+    func slope(_ w: Int, at x: Double, free: [Double], factor: MixedFactor) -> Double? {
+        guard let (theta, sigma) = point(w, at: x, free: free) else { return nil }
+        if w == relative.count {
+            factor.update(theta)
+            guard factor.valid else { return nil }
+            return 2 * Double(products.rows) / x - 2 * factor.penalizedRSS / (x * x * x)
+        }
+        let thetaGradient: [Double]
+        if let sigma {
+            guard let pieces = factor.pieceGradients(theta, reml: false) else { return nil }
+            thetaGradient = zip(pieces.logDeterminant, pieces.penalizedRSS).map { $0 + $1 / (sigma * sigma) }
+        } else {
+            guard let g = factor.objectiveGradient(theta, reml: false) else { return nil }
+            thetaGradient = g
+        }
+        let h = 1e-6 * max(abs(x), 1e-3)
+        guard let up = point(w, at: x + h, free: free), let down = point(w, at: x - h, free: free) else { return nil }
+        var v = 0.0
+        for k in theta.indices { v += thetaGradient[k] * (up.theta[k] - down.theta[k]) / (2 * h) }
+        return v
     }
 }
 
