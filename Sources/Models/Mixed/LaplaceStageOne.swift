@@ -7,6 +7,7 @@ protocol LaplaceState: AnyObject {
     var laplaceDeviance: Double { get }
     func setTheta(_ theta: ArraySlice<Double>)
     func setBeta(_ b: [Double])
+    func fixedPredictor(_ b: [Double]) -> [Double]
     @discardableResult func run(joint: Bool, fromStart: Bool) throws(ModelError) -> Double
 }
 

@@ -272,41 +272,18 @@ final class PenalizedIRLS {
                 for j in 0..<levels { solveBlock(factors, j, &target, offset: j * q) }
             }
             // Step, halved while the penalized deviance rises (pwrssUpdate).
-            let oldU = u, oldBeta = beta
-            var trialU = target, trialBeta = newBeta
-            var trialFixed = joint ? fixedPredictor(trialBeta) : fixed
-            var trial = pass(u: trialU, fixed: trialFixed, joint: joint)
-            var halvings = 0
-            // Near the modes a Newton step changes the penalized deviance by less than its rounding: accept it then (a
-            // step of 1e-8 in u rejected for 1e-13 of noise would leave log|L|², and so the Laplace deviance, 1e-8 off).
-            let slack = 1e-12 * abs(current.penalizedDeviance)
-            while !(trial.penalizedDeviance <= current.penalizedDeviance + slack) {
-                halvings += 1
-                guard halvings <= Self.maxHalvings else {
-                    if current.penalizedDeviance.isFinite { break }
-                    throw .numerical("PIRLS step-halvings failed to reduce the penalized deviance (as lme4's pwrssUpdate); "
-                                     + "the model may be too complex for the data or the data separated")
-                }
-                for k in trialU.indices { trialU[k] = (oldU[k] + trialU[k]) / 2 }
-                if joint {
-                    for k in trialBeta.indices { trialBeta[k] = (oldBeta[k] + trialBeta[k]) / 2 }
-                    trialFixed = fixedPredictor(trialBeta)
-                }
-                trial = pass(u: trialU, fixed: trialFixed, joint: joint)
-            }
-            if halvings > Self.maxHalvings {
+            guard let step = try halvedStep(from: u, beta, to: target, newBeta, fixed: fixed, joint: joint,
+                                            currentDeviance: current.penalizedDeviance, penalizedDeviance: { $0.penalizedDeviance },
+                                            pass: { pass(u: $0, fixed: $1, joint: joint) }) else {
                 // No step lowers the penalized deviance: the current modes are the minimum to rounding.
                 lastIterations = iterations
                 return current.penalizedDeviance
             }
-            var change = 0.0
-            for k in trialU.indices { change = max(change, abs(trialU[k] - oldU[k]) / max(1, abs(trialU[k]))) }
-            for k in trialBeta.indices { change = max(change, abs(trialBeta[k] - oldBeta[k]) / max(1, abs(trialBeta[k]))) }
-            u = trialU
-            beta = trialBeta
-            fixed = trialFixed
-            current = trial
-            if change < Self.stepTolerance {
+            u = step.u
+            beta = step.beta
+            fixed = step.fixed
+            current = step.trial
+            if step.change < Self.stepTolerance {
                 var blocks = factors
                 _ = try factorBlocks(current, into: &blocks)
                 factors = blocks
