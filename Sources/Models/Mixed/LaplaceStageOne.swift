@@ -3,6 +3,8 @@ import Optimization
 /// What glmer's two stages need of a penalized-IRLS state: the one-factor `PenalizedIRLS` and `SeveralFactorPIRLS`.
 protocol LaplaceState: AnyObject {
     var beta: [Double] { get }
+    /// The spherical random effects at the current modes.
+    var u: [Double] { get }
     var betaCovariance: [Double] { get }
     var laplaceDeviance: Double { get }
     func setTheta(_ theta: ArraySlice<Double>)
