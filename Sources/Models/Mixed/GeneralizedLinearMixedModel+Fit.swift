@@ -16,20 +16,13 @@ extension GeneralizedLinearMixedModel.Setup {
 
         // Stage 1 (glmer's nAGQ = 0): θ by BOBYQA, with the modes and β from the joint PIRLS at each θ.
         let first = try LaplaceStageOne(state: state, start: thetaStart, lower: thetaLower, p: p)
-        let stageOne = first.summary
-        let betaOne = first.beta
-        let stageOneSE = first.standardErrors
+        let stageOne = first.summary, betaOne = first.beta, stageOneSE = first.standardErrors
 
         // Stage 2: (θ, β) on the Laplace or AGQ deviance, the modes by PIRLS for each.
-        func deviance(_ parameters: [Double]) -> Double {
-            state.setTheta(parameters[0..<nTheta])
-            state.setBeta(Array(parameters[nTheta...]))
-            do { try state.run(joint: false) } catch { return .nan }
-            if let rule { return state.adaptiveQuadratureDeviance(rule: rule) }
-            return state.laplaceDeviance
+        let deviance = stageTwoDeviance(state, thetaCount: nTheta) { state in
+            rule.map { state.adaptiveQuadratureDeviance(rule: $0) } ?? state.laplaceDeviance
         }
-        let start = stageOne.parameters + betaOne
-        let lower = thetaLower + [Double](repeating: -.infinity, count: p)
+        let start = first.stageTwoStart, lower = first.stageTwoLower
         var parameters: [Double]
         var value: Double
         var summary: OptimizerSummary
@@ -88,12 +81,7 @@ extension GeneralizedLinearMixedModel.Setup {
         var warnings = inputWarnings
         let nTheta = block.thetaPositions.count
         let theta = Array(parameters[0..<nTheta])
-        let beta = Array(parameters[nTheta...])
-        let p = kept.count
-        let coefficients = Inference.coefficientTable(names: design.columnNames, kept: kept, estimates: beta, vcov: covariance,
-                                                      level: options.level, dfResidual: nil)
-
-        try checkSeparation(mu: state.mu, covariance: covariance, warnings: &warnings)
+        let coefficients = try fixedEffects(Array(parameters[nTheta...]), covariance: covariance, mu: state.mu, warnings: &warnings)
 
         // Variance components Σ = λλᵀ (no residual variance in binomial and Poisson models).
         let q = block.q
@@ -125,7 +113,7 @@ extension GeneralizedLinearMixedModel.Setup {
                     + (q > 1 ? ", at predictors of the random slopes equal to 0" : "") + "; no interval"))
         }
 
-        let npar = p + nTheta
+        let npar = kept.count + nTheta
         let overdispersion = pearsonOverdispersion(mu: state.mu, parameterCount: npar, warnings: &warnings)
 
         return result(coefficients: coefficients, covariance: covariance, components: components, groups: [(block.group, block.levelCount)],

@@ -6,6 +6,14 @@ import Optimization
 /// The parts of a GLMM's result that do not depend on the number of grouping factors, written once for the one-factor
 /// (`GeneralizedLinearMixedModel+Fit.swift`) and several-factor (`+SeveralFactors.swift`) fits.
 extension GeneralizedLinearMixedModel.Setup {
+    /// The Wald z table of the fixed effects (as glmer's summary), after the separation check.
+    func fixedEffects(_ beta: [Double], covariance: Matrix, mu: [Double], warnings: inout [String]) throws(ModelError) -> [Coefficient] {
+        let coefficients = Inference.coefficientTable(names: design.columnNames, kept: kept, estimates: beta, vcov: covariance,
+                                                      level: options.level, dfResidual: nil)
+        try checkSeparation(mu: mu, covariance: covariance, warnings: &warnings)
+        return coefficients
+    }
+
     /// Separation: fitted probabilities (or rates) at the boundary with diverging coefficients (as the GLM check) is an
     /// error naming the terms; boundary fits without diverging coefficients are a warning.
     func checkSeparation(mu: [Double], covariance: Matrix, warnings: inout [String]) throws(ModelError) {

@@ -31,20 +31,11 @@ extension GeneralizedLinearMixedModel.Setup {
         // Stage 1 (glmer's nAGQ = 0): θ by BOBYQA, with the modes and β from the joint PIRLS at each θ.
         let first = try LaplaceStageOne(state: state, start: thetaStart, lower: thetaLower, p: p)
         let stageOne = first.summary
-        let betaOne = first.beta
-        let stageOneSE = first.standardErrors
 
         // Stage 2: (θ, β) on the Laplace deviance, the modes by PIRLS (β fixed) for each.
-        func deviance(_ parameters: [Double]) -> Double {
-            state.setTheta(parameters[0..<nTheta])
-            state.setBeta(Array(parameters[nTheta...]))
-            do { try state.run(joint: false) } catch { return .nan }
-            return state.laplaceDeviance
-        }
-        let start = stageOne.parameters + betaOne
-        let lower = thetaLower + [Double](repeating: -.infinity, count: p)
-        let (parameters, _, summary) = try stageTwoBOBYQA(start: start, lower: lower, stageOne: stageOne, stageOneSE: stageOneSE,
-                                                          thetaCount: nTheta, rule: nil, deviance: deviance)
+        let deviance = stageTwoDeviance(state, thetaCount: nTheta) { $0.laplaceDeviance }
+        let (parameters, _, summary) = try stageTwoBOBYQA(start: first.stageTwoStart, lower: first.stageTwoLower, stageOne: stageOne,
+                                                          stageOneSE: first.standardErrors, thetaCount: nTheta, rule: nil, deviance: deviance)
         // Standard errors from the Hessian of the deviance in (θ, β) (glmer's use.hessian = TRUE: vcov = 2 H⁻¹, β block).
         let hessian = NumericalDerivatives.hessian(at: parameters, deviance)
         let optimum = try covarianceAtOptimum(parameters: parameters, hessian: hessian, thetaCount: nTheta, deviance: deviance)
@@ -58,12 +49,7 @@ extension GeneralizedLinearMixedModel.Setup {
         var warnings = inputWarnings
         let nTheta = structure.thetaCount
         let theta = Array(parameters[0..<nTheta])
-        let beta = Array(parameters[nTheta...])
-        let p = kept.count
-        let coefficients = Inference.coefficientTable(names: design.columnNames, kept: kept, estimates: beta, vcov: covariance,
-                                                      level: options.level, dfResidual: nil)
-
-        try checkSeparation(mu: state.mu, covariance: covariance, warnings: &warnings)
+        let coefficients = try fixedEffects(Array(parameters[nTheta...]), covariance: covariance, mu: state.mu, warnings: &warnings)
 
         // Variance components Σ_k = λ_kλ_kᵀ per factor, in lme4's VarCorr order.
         var components: [VarianceComponent] = []
@@ -117,7 +103,7 @@ extension GeneralizedLinearMixedModel.Setup {
             }
         }
 
-        let npar = p + nTheta
+        let npar = kept.count + nTheta
         let overdispersion = pearsonOverdispersion(mu: state.mu, parameterCount: npar, warnings: &warnings)
 
         return result(coefficients: coefficients, covariance: covariance, components: components,

@@ -5,6 +5,18 @@ import Optimization
 /// glmer's stage 2 and the standard errors at its optimum, written once for one grouping factor
 /// (`GeneralizedLinearMixedModel+Fit.swift`) and several (`+SeveralFactors.swift`).
 extension GeneralizedLinearMixedModel.Setup {
+    /// Stage 2's objective at (θ, β): the modes by PIRLS with β fixed (from the last modes), then `value` of the state
+    /// (the Laplace deviance, or the AGQ deviance); NaN where PIRLS fails, which the optimizers treat as a bad step.
+    func stageTwoDeviance<State: LaplaceState>(_ state: State, thetaCount nTheta: Int,
+                                               value: @escaping (State) -> Double) -> ([Double]) -> Double {
+        { parameters in
+            state.setTheta(parameters[0..<nTheta])
+            state.setBeta(Array(parameters[nTheta...]))
+            do { try state.run(joint: false, fromStart: false) } catch { return .nan }
+            return value(state)
+        }
+    }
+
     /// glmer's stage 2 by BOBYQA on the Laplace or AGQ deviance, then Newton steps with Richardson derivatives, then
     /// lme4's boundary check.
     func stageTwoBOBYQA(start: [Double], lower: [Double], stageOne: OptimizerSummary, stageOneSE: [Double], thetaCount nTheta: Int,
