@@ -21,11 +21,7 @@ public struct BrentMinimizer: Sendable, Equatable {
     /// Minimises f over [lower, upper]. NaN and −∞ from f are errors; +∞ is treated as the largest finite
     /// Double (R's `optimize` replaces every non-finite value so), which steers the search away.
     public func minimize(lower: Double, upper: Double, _ f: (Double) -> Double) throws(OptimizationError) -> OptimizerSummary {
-        guard lower.isFinite, upper.isFinite, lower < upper else {
-            throw .invalidArgument("the interval [\(lower), \(upper)] must be finite with lower < upper")
-        }
-        guard tolerance > 0, tolerance.isFinite else { throw .invalidArgument("tolerance is \(tolerance); it must be positive") }
-        guard maxIterations >= 1 else { throw .invalidArgument("maximum iterations is \(maxIterations)") }
+        try checkBrentArguments(lower: lower, upper: upper, tolerance: tolerance, maxIterations: maxIterations)
 
         var evaluations = 0
         var replaced = 0

@@ -29,11 +29,7 @@ public struct BrentRootFinder: Sendable, Equatable {
     /// Finds x in [lower, upper] with f(x) = 0. f(lower) and f(upper) must differ in sign (or one be 0).
     /// NaN from f is an error; ±∞ is replaced by ±(largest finite Double), as R's uniroot does.
     public func findRoot(lower: Double, upper: Double, _ f: (Double) -> Double) throws(OptimizationError) -> Result {
-        guard lower.isFinite, upper.isFinite, lower < upper else {
-            throw .invalidArgument("the interval [\(lower), \(upper)] must be finite with lower < upper")
-        }
-        guard tolerance > 0, tolerance.isFinite else { throw .invalidArgument("tolerance is \(tolerance); it must be positive") }
-        guard maxIterations >= 1 else { throw .invalidArgument("maximum iterations is \(maxIterations)") }
+        try checkBrentArguments(lower: lower, upper: upper, tolerance: tolerance, maxIterations: maxIterations)
 
         var evaluations = 0
         var nonFinite: OptimizationError?

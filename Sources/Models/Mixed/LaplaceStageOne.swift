@@ -3,10 +3,13 @@ import Optimization
 /// What glmer's two stages need of a penalized-IRLS state: the one-factor `PenalizedIRLS` and `SeveralFactorPIRLS`.
 protocol LaplaceState: AnyObject {
     var beta: [Double] { get }
+    /// The spherical random effects at the current modes.
+    var u: [Double] { get }
     var betaCovariance: [Double] { get }
     var laplaceDeviance: Double { get }
     func setTheta(_ theta: ArraySlice<Double>)
     func setBeta(_ b: [Double])
+    func fixedPredictor(_ b: [Double]) -> [Double]
     @discardableResult func run(joint: Bool, fromStart: Bool) throws(ModelError) -> Double
 }
 
@@ -19,8 +22,16 @@ struct LaplaceStageOne {
     let summary: OptimizerSummary
     let beta: [Double]
     let standardErrors: [Double]
+    /// θ's lower bounds.
+    let lower: [Double]
+
+    /// Where stage 2 starts: (θ, β) at stage 1's optimum.
+    var stageTwoStart: [Double] { summary.parameters + beta }
+    /// Stage 2's lower bounds: θ's, with β free.
+    var stageTwoLower: [Double] { lower + [Double](repeating: -.infinity, count: beta.count) }
 
     init(state: some LaplaceState, start: [Double], lower: [Double], p: Int) throws(ModelError) {
+        self.lower = lower
         state.setTheta(start[...])
         do { try state.run(joint: true, fromStart: true) } catch {
             throw GeneralizedLinearMixedModel.Setup.plainWords(error, stage: "the starting fit (θ = 1, β and the modes by penalized IRLS)")

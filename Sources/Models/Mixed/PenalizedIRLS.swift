@@ -187,135 +187,95 @@ final class PenalizedIRLS {
     /// `fromStart` begins at the family's starting means (glm's mustart) instead of the current state.
     @discardableResult
     func run(joint: Bool, fromStart: Bool = false) throws(ModelError) -> Double {
-        var fixed = fixedPredictor(beta)
-        var current: Pass
-        if fromStart {
-            let start = (0..<n).map { family.link(family.startingMean(y[$0])) }
-            current = pass(u: u, fixed: start, joint: joint, fromStart: true)
-            current.penalizedDeviance = .infinity
-        } else {
-            current = pass(u: u, fixed: fixed, joint: joint)
+        func start(_ fixed: [Double]) -> Pass {
+            guard fromStart else { return pass(u: u, fixed: fixed, joint: joint) }
+            let eta = (0..<n).map { family.link(family.startingMean(y[$0])) }
+            return pass(u: u, fixed: eta, joint: joint, fromStart: true)
         }
-        guard current.penalizedDeviance.isFinite || fromStart else {
-            throw .numerical("the penalized deviance is not finite at the start of PIRLS")
-        }
-        var iterations = 0
-        while true {
-            iterations += 1
-            guard iterations <= Self.maxIterations else {
-                throw .mixedNotConverged(detail: "the penalized IRLS for the conditional modes did not converge in \(Self.maxIterations) "
-                                         + "iterations (as lme4's pwrssUpdate failing); the model may be too complex for the data")
-            }
+        func solve(_ current: Pass) throws(ModelError) -> (u: [Double], beta: [Double]) { try newtonTarget(current, joint: joint) }
+        // Converged: the factors, μ and deviance at the modes' own weights.
+        func atModes(_ current: Pass) throws(ModelError) {
             var blocks = factors
-            let rhs = try factorBlocks(current, into: &blocks)
+            _ = try factorBlocks(current, into: &blocks)
             factors = blocks
             mu = current.mu
             modeDeviance = current.deviance
-            // The Newton target (û, β̂) of the penalized weighted least-squares problem at these weights.
-            var target = rhs
-            var newBeta = beta
-            if joint {
-                // Schur complement: S = XᵀWX − Σ V_jᵀV_j with V_j = L_j⁻¹λᵀC_j; t = XᵀWζ − Σ V_jᵀ(L_j⁻¹λᵀh_j).
-                var s = [Double](repeating: 0, count: p * p)
-                for k in 0..<p { for l in k..<p { s[k * p + l] = current.xwx[k * p + l]; s[l * p + k] = current.xwx[k * p + l] } }
-                var t = current.xwz
-                var vAll = [Double](repeating: 0, count: levels * q * p)
-                var w = [Double](repeating: 0, count: levels * q)
-                var col = [Double](repeating: 0, count: q)
-                for j in 0..<levels {
-                    let g0 = j * q * q
-                    for k in 0..<p {
-                        // λᵀ C_j column k, then forward solve with L_j.
-                        for a in 0..<q {
-                            var sum = 0.0
-                            for e in 0..<q { sum += lambda[e + a * q] * current.c[(j * q + e) * p + k] }
-                            col[a] = sum
-                        }
-                        for r in 0..<q {
-                            var sum = col[r]
-                            for c in 0..<r { sum -= factors[g0 + c * q + r] * col[c] }
-                            col[r] = sum / factors[g0 + r * q + r]
-                        }
-                        for a in 0..<q { vAll[(j * q + a) * p + k] = col[a] }
+        }
+        return try iteratePIRLS(joint: joint, fromStart: fromStart, start: start, penalizedDeviance: { $0.penalizedDeviance },
+                                pass: { pass(u: $0, fixed: $1, joint: joint) }, solve: solve,
+                                take: { u = $0.u; beta = $0.beta }, atModes: atModes, iterations: { lastIterations = $0 })
+    }
+
+    /// Factors the blocks at a pass's weights (kept as the current factors, with μ and the deviance there) and returns
+    /// the Newton target (û, β̂) of the penalized weighted least-squares problem at these weights (β unchanged unless
+    /// `joint`).
+    private func newtonTarget(_ current: Pass, joint: Bool) throws(ModelError) -> (u: [Double], beta: [Double]) {
+        var blocks = factors
+        let rhs = try factorBlocks(current, into: &blocks)
+        factors = blocks
+        mu = current.mu
+        modeDeviance = current.deviance
+        // The Newton target (û, β̂) of the penalized weighted least-squares problem at these weights.
+        var target = rhs
+        var newBeta = beta
+        if joint {
+            // Schur complement: S = XᵀWX − Σ V_jᵀV_j with V_j = L_j⁻¹λᵀC_j; t = XᵀWζ − Σ V_jᵀ(L_j⁻¹λᵀh_j).
+            var s = [Double](repeating: 0, count: p * p)
+            for k in 0..<p { for l in k..<p { s[k * p + l] = current.xwx[k * p + l]; s[l * p + k] = current.xwx[k * p + l] } }
+            var t = current.xwz
+            var vAll = [Double](repeating: 0, count: levels * q * p)
+            var w = [Double](repeating: 0, count: levels * q)
+            var col = [Double](repeating: 0, count: q)
+            for j in 0..<levels {
+                let g0 = j * q * q
+                for k in 0..<p {
+                    // λᵀ C_j column k, then forward solve with L_j.
+                    for a in 0..<q {
+                        var sum = 0.0
+                        for e in 0..<q { sum += lambda[e + a * q] * current.c[(j * q + e) * p + k] }
+                        col[a] = sum
                     }
                     for r in 0..<q {
-                        var sum = rhs[j * q + r]
-                        for c in 0..<r { sum -= factors[g0 + c * q + r] * w[j * q + c] }
-                        w[j * q + r] = sum / factors[g0 + r * q + r]
+                        var sum = col[r]
+                        for c in 0..<r { sum -= factors[g0 + c * q + r] * col[c] }
+                        col[r] = sum / factors[g0 + r * q + r]
                     }
-                    for k in 0..<p {
-                        for a in 0..<q {
-                            let vk = vAll[(j * q + a) * p + k]
-                            t[k] -= vk * w[j * q + a]
-                            for l in 0..<p { s[k * p + l] -= vk * vAll[(j * q + a) * p + l] }
-                        }
-                    }
+                    for a in 0..<q { vAll[(j * q + a) * p + k] = col[a] }
                 }
-                let (solution, inverse) = try Self.solveSymmetric(s, t, p: p)
-                newBeta = solution
-                betaCovariance = inverse
-                // u_j = L_j⁻ᵀ(w_j − V_j β).
-                for j in 0..<levels {
+                for r in 0..<q {
+                    var sum = rhs[j * q + r]
+                    for c in 0..<r { sum -= factors[g0 + c * q + r] * w[j * q + c] }
+                    w[j * q + r] = sum / factors[g0 + r * q + r]
+                }
+                for k in 0..<p {
                     for a in 0..<q {
-                        var sum = w[j * q + a]
-                        for k in 0..<p { sum -= vAll[(j * q + a) * p + k] * newBeta[k] }
-                        target[j * q + a] = sum
-                    }
-                    let g0 = j * q * q
-                    for r in stride(from: q - 1, through: 0, by: -1) {
-                        var sum = target[j * q + r]
-                        for c in (r + 1)..<max(q, r + 1) { sum -= factors[g0 + r * q + c] * target[j * q + c] }
-                        target[j * q + r] = sum / factors[g0 + r * q + r]
+                        let vk = vAll[(j * q + a) * p + k]
+                        t[k] -= vk * w[j * q + a]
+                        for l in 0..<p { s[k * p + l] -= vk * vAll[(j * q + a) * p + l] }
                     }
                 }
-            } else {
-                for j in 0..<levels { solveBlock(factors, j, &target, offset: j * q) }
             }
-            // Step, halved while the penalized deviance rises (pwrssUpdate).
-            let oldU = u, oldBeta = beta
-            var trialU = target, trialBeta = newBeta
-            var trialFixed = joint ? fixedPredictor(trialBeta) : fixed
-            var trial = pass(u: trialU, fixed: trialFixed, joint: joint)
-            var halvings = 0
-            // Near the modes a Newton step changes the penalized deviance by less than its rounding: accept it then (a
-            // step of 1e-8 in u rejected for 1e-13 of noise would leave log|L|², and so the Laplace deviance, 1e-8 off).
-            let slack = 1e-12 * abs(current.penalizedDeviance)
-            while !(trial.penalizedDeviance <= current.penalizedDeviance + slack) {
-                halvings += 1
-                guard halvings <= Self.maxHalvings else {
-                    if current.penalizedDeviance.isFinite { break }
-                    throw .numerical("PIRLS step-halvings failed to reduce the penalized deviance (as lme4's pwrssUpdate); "
-                                     + "the model may be too complex for the data or the data separated")
+            let (solution, inverse) = try Self.solveSymmetric(s, t, p: p)
+            newBeta = solution
+            betaCovariance = inverse
+            // u_j = L_j⁻ᵀ(w_j − V_j β).
+            for j in 0..<levels {
+                for a in 0..<q {
+                    var sum = w[j * q + a]
+                    for k in 0..<p { sum -= vAll[(j * q + a) * p + k] * newBeta[k] }
+                    target[j * q + a] = sum
                 }
-                for k in trialU.indices { trialU[k] = (oldU[k] + trialU[k]) / 2 }
-                if joint {
-                    for k in trialBeta.indices { trialBeta[k] = (oldBeta[k] + trialBeta[k]) / 2 }
-                    trialFixed = fixedPredictor(trialBeta)
+                let g0 = j * q * q
+                for r in stride(from: q - 1, through: 0, by: -1) {
+                    var sum = target[j * q + r]
+                    for c in (r + 1)..<max(q, r + 1) { sum -= factors[g0 + r * q + c] * target[j * q + c] }
+                    target[j * q + r] = sum / factors[g0 + r * q + r]
                 }
-                trial = pass(u: trialU, fixed: trialFixed, joint: joint)
             }
-            if halvings > Self.maxHalvings {
-                // No step lowers the penalized deviance: the current modes are the minimum to rounding.
-                lastIterations = iterations
-                return current.penalizedDeviance
-            }
-            var change = 0.0
-            for k in trialU.indices { change = max(change, abs(trialU[k] - oldU[k]) / max(1, abs(trialU[k]))) }
-            for k in trialBeta.indices { change = max(change, abs(trialBeta[k] - oldBeta[k]) / max(1, abs(trialBeta[k]))) }
-            u = trialU
-            beta = trialBeta
-            fixed = trialFixed
-            current = trial
-            if change < Self.stepTolerance {
-                var blocks = factors
-                _ = try factorBlocks(current, into: &blocks)
-                factors = blocks
-                mu = current.mu
-                modeDeviance = current.deviance
-                lastIterations = iterations
-                return current.penalizedDeviance
-            }
+        } else {
+            for j in 0..<levels { solveBlock(factors, j, &target, offset: j * q) }
         }
+        return (target, newBeta)
     }
 
     /// Cholesky solve of the p × p symmetric positive definite S (full storage) and its inverse.

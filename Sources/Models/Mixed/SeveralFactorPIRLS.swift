@@ -341,68 +341,25 @@ final class SeveralFactorPIRLS {
     /// with lme4's step halving; as `PenalizedIRLS.run`.
     @discardableResult
     func run(joint: Bool, fromStart: Bool = false) throws(ModelError) -> Double {
-        var fixed = fixedPredictor(beta)
-        var current: Pass
-        if fromStart {
-            let start = (0..<n).map { family.link(family.startingMean(y[$0])) }
-            current = pass(u: u, fixed: fixed, joint: joint, startEta: start)
-            current.penalizedDeviance = .infinity
-        } else {
-            current = pass(u: u, fixed: fixed, joint: joint)
+        func start(_ fixed: [Double]) -> Pass {
+            guard fromStart else { return pass(u: u, fixed: fixed, joint: joint) }
+            let eta = (0..<n).map { family.link(family.startingMean(y[$0])) }
+            return pass(u: u, fixed: fixed, joint: joint, startEta: eta)
         }
-        guard current.penalizedDeviance.isFinite || fromStart else {
-            throw .numerical("the penalized deviance is not finite at the start of PIRLS")
-        }
-        var iterations = 0
-        while true {
-            iterations += 1
-            guard iterations <= PenalizedIRLS.maxIterations else {
-                throw .mixedNotConverged(detail: "the penalized IRLS for the conditional modes did not converge in \(PenalizedIRLS.maxIterations) "
-                                         + "iterations (as lme4's pwrssUpdate failing); the model may be too complex for the data")
-            }
-            let (target, newBeta) = try factorAndSolve(current, joint: joint)
+        func solve(_ current: Pass) throws(ModelError) -> (u: [Double], beta: [Double]) {
+            let target = try factorAndSolve(current, joint: joint)
             mu = current.mu
-            let oldU = u, oldBeta = beta
-            var trialU = target, trialBeta = newBeta
-            var trialFixed = joint ? fixedPredictor(trialBeta) : fixed
-            var trial = pass(u: trialU, fixed: trialFixed, joint: joint)
-            var halvings = 0
-            let slack = 1e-12 * abs(current.penalizedDeviance)
-            while !(trial.penalizedDeviance <= current.penalizedDeviance + slack) {
-                halvings += 1
-                guard halvings <= PenalizedIRLS.maxHalvings else {
-                    if current.penalizedDeviance.isFinite { break }
-                    throw .numerical("PIRLS step-halvings failed to reduce the penalized deviance (as lme4's pwrssUpdate); "
-                                     + "the model may be too complex for the data or the data separated")
-                }
-                for k in trialU.indices { trialU[k] = (oldU[k] + trialU[k]) / 2 }
-                if joint {
-                    for k in trialBeta.indices { trialBeta[k] = (oldBeta[k] + trialBeta[k]) / 2 }
-                    trialFixed = fixedPredictor(trialBeta)
-                }
-                trial = pass(u: trialU, fixed: trialFixed, joint: joint)
-            }
-            if halvings > PenalizedIRLS.maxHalvings {
-                // No step lowers the penalized deviance: the current modes are the minimum to rounding.
-                lastIterations = iterations
-                return current.penalizedDeviance
-            }
-            var change = 0.0
-            for k in trialU.indices { change = max(change, abs(trialU[k] - oldU[k]) / max(1, abs(trialU[k]))) }
-            for k in trialBeta.indices { change = max(change, abs(trialBeta[k] - oldBeta[k]) / max(1, abs(trialBeta[k]))) }
-            u = trialU
-            beta = trialBeta
-            fixed = trialFixed
-            current = trial
-            if change < PenalizedIRLS.stepTolerance {
-                // The factors at the modes' own weights (log|L|² at the modes, as the one-factor path); the step it
-                // returns is not taken.
-                _ = try factorAndSolve(current, joint: joint)
-                mu = current.mu
-                lastIterations = iterations
-                return current.penalizedDeviance
-            }
+            return target
         }
+        // Converged: the factors at the modes' own weights (log|L|² at the modes, as the one-factor path); the step
+        // it returns is not taken.
+        func atModes(_ current: Pass) throws(ModelError) {
+            _ = try factorAndSolve(current, joint: joint)
+            mu = current.mu
+        }
+        return try iteratePIRLS(joint: joint, fromStart: fromStart, start: start, penalizedDeviance: { $0.penalizedDeviance },
+                                pass: { pass(u: $0, fixed: $1, joint: joint) }, solve: solve,
+                                take: { u = $0.u; beta = $0.beta }, atModes: atModes, iterations: { lastIterations = $0 })
     }
 
     /// log det(ΛᵀZᵀWZΛ + I): the first factor's blocks and the u-columns of the dense factor.
