@@ -5,11 +5,13 @@ import LinearAlgebra
 import Testing
 @testable import Models
 
-/// Large IRLS passes sum XᵀWX and factor it by Cholesky when X is well-conditioned (`GramFactor`); these tests run
-/// the reference fits through that path (the row threshold lowered to 2) and compare it with the QR path.
-@Suite("IRLS normal equations")
+/// Large IRLS passes and large OLS fits sum XᵀWX (XᵀX) and factor it by Cholesky when X is well-conditioned
+/// (`GramFactor`); these tests run the reference fits through that path (the row threshold lowered to 2) and compare
+/// it with the QR path.
+@Suite("IRLS and OLS normal equations")
 struct NormalEquationsTests {
     static let glmFixtures = RFixtureTests.fixtures.filter { ($0.entry["model"] as? String) != ModelKind.ols.rawValue }
+    static let olsFixtures = RFixtureTests.fixtures.filter { ($0.entry["model"] as? String) == ModelKind.ols.rawValue }
     static let cr2GLMFixtures = ClusterCR2Tests.fixtures.filter { ($0.entry["model"] as? String) != ModelKind.ols.rawValue }
 
     static func throughNormalEquations<T>(_ body: () throws -> T) rethrows -> T {
@@ -28,6 +30,36 @@ struct NormalEquationsTests {
         try NormalEquationsTests.throughNormalEquations {
             try RowParts.$minimumRowsToSplit.withValue(splitRows ? 2 : Int.max) { try RFixtureTests().matchesR(fixture) }
         }
+    }
+
+    /// R's lm numbers at RFixtureTests' tolerances through the normal equations, on one core and two.
+    @Test(arguments: NormalEquationsTests.olsFixtures, [false, true])
+    func olsMatchesR(_ fixture: RFixtureTests.Fixture, splitRows: Bool) throws {
+        try NormalEquationsTests.throughNormalEquations {
+            try RowParts.$minimumRowsToSplit.withValue(splitRows ? 2 : Int.max) { try RFixtureTests().matchesR(fixture) }
+        }
+    }
+
+    /// OLS through XᵀX agrees with the QR path to 1e-11 (estimates, standard errors, R² and σ), aliasing included.
+    @Test(arguments: NormalEquationsTests.olsFixtures)
+    func olsAgreesWithQR(_ fixture: RFixtureTests.Fixture) throws {
+        let e = fixture.entry
+        let table = try #require(RFixtureTests.table)
+        let options = RegressionOptions(level: RFixtureTests.number(e["level"]) ?? 0.95,
+                                        covariance: RFixtureTests.covariance(e["vcov"] as? String ?? ""),
+                                        references: e["references"] as? [String: String] ?? [:])
+        let formula = e["formula"] as? String ?? ""
+        let qr = try Regression.fit(.ols, formula: formula, data: table, options: options)
+        let gram = try NormalEquationsTests.throughNormalEquations {
+            try Regression.fit(.ols, formula: formula, data: table, options: options)
+        }
+        #expect(gram.coefficients.map(\.aliased) == qr.coefficients.map(\.aliased))
+        for (a, b) in zip(gram.coefficients, qr.coefficients) where !b.aliased {
+            expectClose(a.estimate, b.estimate ?? .nan, relative: 1e-11, "\(fixture.name) \(b.term) estimate")
+            expectClose(a.stdError, b.stdError ?? .nan, relative: 1e-11, "\(fixture.name) \(b.term) SE")
+        }
+        expectClose(gram.fit.rSquared, qr.fit.rSquared ?? .nan, relative: 1e-11, "\(fixture.name) R²")
+        expectClose(gram.fit.sigma, qr.fit.sigma ?? .nan, relative: 1e-11, "\(fixture.name) sigma")
     }
 
     /// clubSandwich's CR2 at 1e-8.

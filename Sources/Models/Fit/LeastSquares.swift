@@ -53,12 +53,23 @@ struct LeastSquares {
     ///     (see `DesignMatrix.extendedColumns`); nil widens the doubles.
     ///   - factored: R of the whole of `source` and its column norms, when the caller has already streamed
     ///     the rows through an `AugmentedFactorization` (IRLS does, while computing the weights).
+    ///   - normalEquations: factor the rows through the Gram matrix [X | y]ᵀ[X | y] (`dsyrk`, then Cholesky on
+    ///     unit-norm columns: `GramFactor`) when X is well-conditioned, as large IRLS passes do; otherwise by QR.
     init(_ source: AugmentedRows, factored: (r: Matrix, norms: [Double])? = nil, withResiduals: Bool = true,
-         extendedWhenIllConditioned: Bool = true,
+         extendedWhenIllConditioned: Bool = true, normalEquations: Bool = false,
          extendedDesign: (([Int]) -> [ExtendedDouble])? = nil) throws(ModelError) {
         let n = source.rows, p = source.columns
         var (r, norms): (Matrix, [Double])
-        if let factored { (r, norms) = factored } else { (r, norms) = try LeastSquares.factor(source, columns: Array(0..<p)) }
+        if let factored {
+            (r, norms) = factored
+        } else if normalEquations, let gram = try LeastSquares.factor(source, columns: Array(0..<p), normalEquations: true) {
+            (r, norms) = gram
+        } else {
+            guard let qr = try LeastSquares.factor(source, columns: Array(0..<p)) else {
+                throw .numerical("the QR factorisation gave no R")
+            }
+            (r, norms) = qr
+        }
         // A zero or non-finite column is aliased outright.
         var candidates = (0..<p).filter { norms[$0] > 0 && norms[$0].isFinite }
         var aliasedSet = Set((0..<p).filter { !(norms[$0] > 0 && norms[$0].isFinite) })
@@ -67,7 +78,10 @@ struct LeastSquares {
         if (0..<p).contains(where: { !norms[$0].isFinite }) {
             // Non-finite values poisoned R: factor again without those columns.
             inR = candidates
-            r = try LeastSquares.factor(source, columns: candidates).r
+            guard let refactored = try LeastSquares.factor(source, columns: candidates) else {
+                throw .numerical("the QR factorisation gave no R")
+            }
+            r = refactored.r
         }
         var positionInR = [Int](repeating: -1, count: p)
         for (t, j) in inR.enumerated() { positionInR[j] = t }
@@ -141,12 +155,16 @@ struct LeastSquares {
         self.residualSumOfSquares = rss
     }
 
-    /// R of [X_columns | y] in one pass over the rows, with the Euclidean norms of all of X's columns.
-    private static func factor(_ source: AugmentedRows, columns: [Int]) throws(ModelError) -> (r: Matrix, norms: [Double]) {
+    /// R of [X_columns | y] in one pass over the rows, with the Euclidean norms of all of X's columns; by the normal
+    /// equations, nil when X is too ill-conditioned for them (`GramFactor`).
+    private static func factor(_ source: AugmentedRows, columns: [Int],
+                               normalEquations: Bool = false) throws(ModelError) -> (r: Matrix, norms: [Double])? {
         let p = source.columns
         let all = columns.count == p
         let parts = RowParts(rows: source.rows)
-        let factorizations = parts.ranges.map { _ in AugmentedFactorization(columns: columns.count, normsOf: p) }
+        let factorizations = parts.ranges.map { _ in
+            AugmentedFactorization(columns: columns.count, normsOf: p, normalEquations: normalEquations)
+        }
         try parts.run { k, range throws(ModelError) in
             let factorization = factorizations[k]
             // When some columns are left out, blocks are written to a scratch buffer and the others copied.
@@ -169,10 +187,7 @@ struct LeastSquares {
                 try factorization.factorBlock()
             }
         }
-        guard let factored = try AugmentedFactorization.merged(factorizations).factored else {
-            throw .numerical("the QR factorisation gave no R")
-        }
-        return factored
+        return try AugmentedFactorization.merged(factorizations).factored
     }
 
     /// y − X_k·b and X_k·b, one block at a time.

@@ -70,7 +70,9 @@ public enum Regression {
         let n = design.rows, p = design.columns
         guard p < n else { throw .tooFewRows(parameters: p, rows: n) }
         let rows = design.augmentedRows(outcome: y)
-        let ls = try LeastSquares(rows, extendedDesign: { design.extendedColumns($0) })
+        // Large fits factor through XᵀX when X is well-conditioned (as large IRLS passes: docs/decisions.md).
+        let ls = try LeastSquares(rows, normalEquations: n >= GeneralizedLinearModel.minimumRowsForNormalEquations,
+                                  extendedDesign: { design.extendedColumns($0) })
         let rank = ls.kept.count
         let dfResidual = n - rank
         guard dfResidual > 0 else { throw .tooFewRows(parameters: rank, rows: n) }
@@ -80,9 +82,11 @@ public enum Regression {
         // Model sum of squares as summary.lm: centred when the formula has an intercept, of the fitted values
         // without the offset (Xb), as R ≥ 4.3 (`f <- f - z$offset`; R 4.2 left the offset in).
         var mss = 0.0
+        let meanFitted = ls.fitted.reduce(0, +) / Double(n)
+        var centredSquares = 0.0
+        for f in ls.fitted { centredSquares += (f - meanFitted) * (f - meanFitted) }
         if design.hasIntercept {
-            let meanFitted = ls.fitted.reduce(0, +) / Double(n)
-            for f in ls.fitted { mss += (f - meanFitted) * (f - meanFitted) }
+            mss = centredSquares
         } else {
             for f in ls.fitted { mss += f * f }
         }
@@ -133,10 +137,7 @@ public enum Regression {
         }
         // As R's summary.lm: residual variance negligible against the fitted values' scale (e.g. a constant
         // outcome) leaves statistics that divide by it undefined (NaN, reported as missing).
-        let meanFitted = ls.fitted.reduce(0, +) / Double(n)
-        var fittedVariance = 0.0
-        for f in ls.fitted { fittedVariance += (f - meanFitted) * (f - meanFitted) }
-        fittedVariance /= Double(max(n - 1, 1))
+        let fittedVariance = centredSquares / Double(max(n - 1, 1))
         if residualVariance < (meanFitted * meanFitted + fittedVariance) * 1e-30 {
             warnings.append("essentially perfect fit (the residuals are zero to machine precision, e.g. a constant outcome); "
                             + "standard errors, tests and R² are unreliable or undefined")
