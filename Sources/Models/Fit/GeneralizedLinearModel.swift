@@ -65,7 +65,7 @@ enum GeneralizedLinearModel {
         let extended = Double(n) * Double(p * p) <= extendedPrecisionBudget
         let epsilon = max(options.epsilon, smallestCountingEpsilon)
         let limit = max(1, options.maxIterations)
-        let start = etaStart ?? y.map { family.link(family.startingMean($0)) }
+        let start = etaStart ?? startingEta(family: family, y: y)
         // Large passes sum XᵀWX instead of streaming its QR while X stays well-conditioned (`GramFactor`); the
         // first pass that cannot is factored by QR, and so are all after it.
         var normalEquations = n >= minimumRowsForNormalEquations
@@ -117,11 +117,7 @@ enum GeneralizedLinearModel {
                              unscaledCovariance: ls.unscaledCovariance, eta: next.eta, mu: next.mu, deviance: dev,
                              iterations: convergedAt ?? iteration, converged: convergedAt != nil, lastChange: change,
                              leastSquares: ls, weights: current.weights)
-            var etaStep = 0.0, etaSize = 1.0
-            for i in 0..<n {
-                etaStep = max(etaStep, abs(next.eta[i] - current.eta[i]))
-                etaSize = max(etaSize, abs(next.eta[i]))
-            }
+            let (etaStep, etaSize) = largestStep(from: current.eta, to: next.eta)
             if convergedAt == nil {
                 if iteration >= limit { break }
             } else if etaStep <= 16 * Double.ulpOfOne * etaSize || polishing >= limit {
@@ -227,6 +223,50 @@ enum GeneralizedLinearModel {
                     factored: merged.factored)
     }
 
+    /// glm.fit's starting linear predictor, linkfun(mustart), computed on the row halves (each row on its own, so
+    /// the values do not depend on the split).
+    static func startingEta(family: GLMFamily, y: [Double]) -> [Double] {
+        var eta = uninitializedRows(y.count)
+        eta.withUnsafeMutableBufferPointer { e in
+            y.withUnsafeBufferPointer { yp in
+                guard let out = e.baseAddress, let yBase = yp.baseAddress else { return }
+                let rows = SharedPointers(out, UnsafeMutablePointer(mutating: yBase))
+                RowParts(rows: yp.count).run { _, range in
+                    for i in range { rows.first[i] = family.link(family.startingMean(rows.second[i])) }
+                }
+            }
+        }
+        return eta
+    }
+
+    /// The largest |Δη| between two passes and max(1, largest |η|) of the later one, on the row halves (maxima do
+    /// not depend on the split).
+    static func largestStep(from old: [Double], to new: [Double]) -> (step: Double, size: Double) {
+        var step = [Double](repeating: 0, count: 2), size = [Double](repeating: 1, count: 2)
+        old.withUnsafeBufferPointer { o in
+            new.withUnsafeBufferPointer { e in
+                step.withUnsafeMutableBufferPointer { s in
+                    size.withUnsafeMutableBufferPointer { z in
+                        guard let oBase = o.baseAddress, let eBase = e.baseAddress, let sBase = s.baseAddress,
+                              let zBase = z.baseAddress else { return }
+                        let rows = SharedPointers(UnsafeMutablePointer(mutating: oBase), UnsafeMutablePointer(mutating: eBase))
+                        let out = SharedPointers(sBase, zBase)
+                        RowParts(rows: min(o.count, e.count)).run { k, range in
+                            var largest = 0.0, biggest = 1.0
+                            for i in range {
+                                largest = max(largest, abs(rows.second[i] - rows.first[i]))
+                                biggest = max(biggest, abs(rows.second[i]))
+                            }
+                            out.first[k] = largest
+                            out.second[k] = biggest
+                        }
+                    }
+                }
+            }
+        }
+        return (max(step[0], step[1]), max(size[0], size[1]))
+    }
+
     /// An array of n doubles whose every element the caller writes before reading it.
     private static func uninitializedRows(_ n: Int) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
@@ -283,7 +323,16 @@ enum GeneralizedLinearModel {
                                       chosen: event != nil)
             return (codes.map { $0 == eventCode ? 1 : 0 }, coding)
         case .numeric(let y):
-            for (k, v) in y.enumerated() {
+            // One branch-free look at every value first; the rows are searched for the culprit only when one fails.
+            let valid = y.withUnsafeBufferPointer { v in
+                var bad: UInt8 = 0
+                switch family {
+                case .binomial: for x in v { bad |= (x == 0 || x == 1) ? 0 : 1 }
+                case .poisson, .negativeBinomial: for x in v { bad |= (x >= 0 && x == x.rounded() && x.isFinite) ? 0 : 1 }
+                }
+                return bad == 0
+            }
+            for (k, v) in (valid ? [] : y).enumerated() {
                 switch family {
                 case .binomial:
                     guard v == 0 || v == 1 else {
