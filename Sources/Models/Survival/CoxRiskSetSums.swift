@@ -101,8 +101,9 @@ extension CoxRiskSets {
                         // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
                         var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
                         // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
-                        // product stays finite while S0 is within 2^±64; otherwise one log per denominator.
-                        let run = abs(s0.exponent) < 64 && abs(ds0.exponent) < 64 ? 8 : 1
+                        // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
+                        // under- or overflowed, a non-finite sum) one log per denominator, as before.
+                        let run = s0 >= 0x1p-64 && s0 <= 0x1p64 ? 8 : 1
                         var product = 1.0
                         for k in 0..<deaths {
                             let f = Double(k) / d
