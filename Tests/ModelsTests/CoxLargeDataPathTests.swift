@@ -28,8 +28,15 @@ import Testing
         return (intervals ? start : nil, stop, event, stratum, eta)
     }
 
+    /// Both with the radix passes on one thread and split over two halves (from `minimumRowsForRadix` rows).
     @Test(arguments: [(1, false), (3, false), (1, true), (4, true)])
     func radixOrderIsTheComparisonOrder(_ strata: Int, _ intervals: Bool) {
+        for halves in [false, true] {
+            CoxData.$minimumRowsForRadix.withValue(halves ? 0 : Int.max) { radixOrderAgrees(strata, intervals) }
+        }
+    }
+
+    func radixOrderAgrees(_ strata: Int, _ intervals: Bool) {
         for (n, seed) in [(1, 1), (2, 2), (257, 3), (5000, 4)] as [(Int, UInt64)] {
             let s = Self.sample(n: n, strata: strata, intervals: intervals, seed: seed)
             #expect(CoxData.radixOrder(stratum: s.stratum, time: s.stop) == CoxData.comparisonOrder(stratum: s.stratum, time: s.stop),
@@ -77,9 +84,38 @@ import Testing
         let ordered = data.byStop.map { s.eta[$0] }
         let one = Concordance.$minimumRowsToSplit.withValue(Int.max) { Concordance.compute(data, eta: ordered) }
         let two = Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+        // The ranks by the radix sort of η's bit keys (on two halves) rather than the library sort.
+        let radix = CoxData.$minimumRowsForRadix.withValue(0) {
+            Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+        }
         let direct = Self.directCount(s)
         #expect(one == direct)
         #expect(two == direct)
+        #expect(radix == direct)
         #expect(direct.concordant > 0 && direct.discordant > 0 && direct.tiedRisk > 0 && direct.tiedTime > 0)
+    }
+
+    /// The set-up's constancy check (read block by block with the means): a covariate that varies only between
+    /// strata is constant within each and is named; one that varies inside any stratum is not.
+    @Test func constantWithinStrataIsFound() {
+        let n = 700   // more than two blocks of `CoxData.fillBlock` rows
+        let stratum = (0..<n).map { $0 % 3 + 1 }
+        let stop = (0..<n).map { Double($0 % 17 + 1) }
+        let event = (0..<n).map { $0 % 4 != 0 }
+        let varies = (0..<n).map { Double($0 % 5) }
+        let byStratum = stratum.map { Double($0) * 2.5 }
+        var late = byStratum
+        late[n - 1] += 1   // varies, in one stratum, at the last row only
+        func constant(_ columns: [[Double]]) -> Int? {
+            CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: columns).constantColumn
+        }
+        #expect(constant([varies, byStratum]) == 1)
+        #expect(constant([byStratum, varies]) == 0)
+        #expect(constant([varies, late]) == nil)
+        let data = CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: [varies, late])
+        #expect(data.means == [varies.reduce(0, +) / Double(n), late.reduce(0, +) / Double(n)])
+        for row in [0, 1, 255, 256, 511, 699] {
+            #expect(data.x(row, 0) == varies[row] - data.means[0] && data.x(row, 1) == late[row] - data.means[1])
+        }
     }
 }

@@ -12,20 +12,20 @@ public struct Concordance: Sendable, Equatable {
 
     public var value: Double { (concordant + tiedRisk / 2) / (concordant + discordant + tiedRisk) }
 
-    /// Rows from which the rank sort and the sweep use two threads (below it a second thread costs more than it
+    /// Rows from which the sweep uses two threads (below it a second thread costs more than it
     /// saves). A task-local so that tests can run small data through the split path.
     @TaskLocal static var minimumRowsToSplit = 1 << 16
 
     /// A Fenwick tree over the ranks of η, swept backward in time with the risk set: O(n log n), as survival's
     /// concordance (which uses a balanced tree). `eta` is by position in time order (`CoxData.byStop`), as the
-    /// risk-set evaluations give it. The ranks come from one sort of (η, position) pairs. With many rows the
+    /// risk-set evaluations give it. The ranks come from one sort of η. With many rows the
     /// ranks are split at their middle into two trees, each swept by its own thread over all rows: a thread
     /// updates and queries only its own half and counts the rows at risk below it. The counts are integers, so
     /// the result is the same on one core or two, and the same as one tree gives.
     static func compute(_ data: CoxData, eta: [Double]) -> Concordance {
         let n = data.n
         let split = n >= minimumRowsToSplit
-        let (rankAt, m) = ranks(eta, split: split)
+        let (rankAt, m) = ranks(eta)
         let halves: [ClosedRange<Int32>] = split && m >= 2
             ? [1...Int32(m / 2), Int32(m / 2 + 1)...Int32(m)] : [1...Int32(max(m, 1))]
         var parts = [Counts](repeating: Counts(), count: halves.count)
@@ -56,45 +56,30 @@ public struct Concordance: Sendable, Equatable {
     }
 
     /// 1-based dense rank of each position's η among the distinct values (equal η, equal rank), and the number
-    /// of distinct values. The order within equal values does not matter, so the halves' sorts (two threads) and
-    /// their merge give the same ranks as one sort.
-    static func ranks(_ eta: [Double], split: Bool) -> (ranks: [Int32], distinct: Int) {
+    /// of distinct values: one radix sort of η's order-preserving bit keys (`CoxData.radixPositions`), equal keys
+    /// being equal values. From `minimumRowsForRadix` rows; below it the library sort on (η, position) pairs.
+    static func ranks(_ eta: [Double]) -> (ranks: [Int32], distinct: Int) {
         let n = eta.count
-        var pairs = [(value: Double, position: Int32)]()
-        pairs.reserveCapacity(n)
-        for k in 0..<n { pairs.append((eta[k], Int32(k))) }
-        var sorted = pairs
-        pairs.withUnsafeMutableBufferPointer { all in
-            let base = SortSlots(base: all.baseAddress!)
-            let bounds = split ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
-            ParallelJobs.run(bounds.count) { h in
-                var part = UnsafeMutableBufferPointer(rebasing: UnsafeMutableBufferPointer(start: base.base, count: n)[bounds[h]])
-                part.sort { $0.value < $1.value }
-            }
-            if bounds.count == 2 {
-                var a = 0, b = n / 2, k = 0
-                while a < n / 2 && b < n {
-                    if all[b].value < all[a].value { sorted[k] = all[b]; b += 1 } else { sorted[k] = all[a]; a += 1 }
-                    k += 1
-                }
-                while a < n / 2 { sorted[k] = all[a]; a += 1; k += 1 }
-                while b < n { sorted[k] = all[b]; b += 1; k += 1 }
-            } else {
-                for k in 0..<n { sorted[k] = all[k] }
-            }
-        }
         var rankAt = [Int32](repeating: 0, count: n)
         var rank: Int32 = 0
-        var previous = -Double.infinity
-        for (k, pair) in sorted.enumerated() {
-            if k == 0 || pair.value != previous { rank += 1; previous = pair.value }
-            rankAt[Int(pair.position)] = rank
+        if n >= CoxData.minimumRowsForRadix {
+            let keys = eta.map(CoxData.ascendingKey)
+            let order = CoxData.radixPositions(keys)
+            var previous: UInt64 = 0
+            for (k, position) in order.enumerated() {
+                let key = keys[Int(position)]
+                if k == 0 || key != previous { rank += 1; previous = key }
+                rankAt[Int(position)] = rank
+            }
+        } else {
+            let sorted = eta.indices.sorted { eta[$0] < eta[$1] }
+            var previous = -Double.infinity
+            for (k, position) in sorted.enumerated() {
+                if k == 0 || eta[position] != previous { rank += 1; previous = eta[position] }
+                rankAt[position] = rank
+            }
         }
         return (rankAt, Int(rank))
-    }
-
-    private struct SortSlots: @unchecked Sendable {
-        let base: UnsafeMutablePointer<(value: Double, position: Int32)>
     }
 
     /// One backward sweep over time, with a Fenwick tree over the ranks in `half` only: deaths whose rank lies in
@@ -105,10 +90,14 @@ public struct Concordance: Sendable, Equatable {
         let m = Int(half.upperBound - offset)
         // Counts fit in 32 bits: a design is at most 2^29 cells (DesignMatrix.maximumCells).
         var tree = [UInt32](repeating: 0, count: m + 1)
+        // Rows at risk with each rank: the ties with a death's own rank without a second tree query.
+        var atRank = [UInt32](repeating: 0, count: m + 1)
         var counts = Counts()
         tree.withUnsafeMutableBufferPointer { tree in
+        atRank.withUnsafeMutableBufferPointer { atRank in
             @inline(__always) func update(_ rank: Int32, _ add: Bool) {
                 var i = Int(rank - offset)
+                if add { atRank[i] &+= 1 } else { atRank[i] &-= 1 }
                 if add { while i <= m { tree[i] &+= 1; i += i & -i } } else { while i <= m { tree[i] &-= 1; i += i & -i } }
             }
             @inline(__always) func prefix(_ k: Int) -> Int {
@@ -119,7 +108,7 @@ public struct Concordance: Sendable, Equatable {
             }
             var deaths: [Int32] = []
             for range in data.strata {
-                for k in 0...m { tree[k] = 0 }
+                for k in 0...m { tree[k] = 0; atRank[k] = 0 }
                 var total = 0, below = 0   // rows at risk; those with a rank under the half
                 @inline(__always) func enter(_ rank: Int32) {
                     total += 1
@@ -141,7 +130,7 @@ public struct Concordance: Sendable, Equatable {
                     }
                     for rank in deaths where half.contains(rank) {
                         let local = Int(rank - offset)
-                        let under = below + prefix(local - 1), atOrUnder = below + prefix(local)
+                        let under = below + prefix(local - 1), atOrUnder = under + Int(atRank[local])
                         counts.concordant += under
                         counts.tiedRisk += atOrUnder - under
                         counts.discordant += total - atOrUnder
@@ -151,7 +140,7 @@ public struct Concordance: Sendable, Equatable {
                     i = j
                 }
             }
-        }
+        }}
         return counts
     }
 }

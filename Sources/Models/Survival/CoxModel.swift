@@ -128,7 +128,6 @@ public enum CoxModel {
             throw .invalidOption("`fit cox` needs at least one covariate on the right of '~' (for curves without covariates use `alliance survival`)")
         }
         let names = kept.map { design.columnNames[$0] }
-        let columns = kept.map { design.column($0) }
         var stratumCodes = [Int](repeating: 0, count: rows.count)
         var strataLabel: String? = nil
         var strataCount = 1
@@ -139,17 +138,12 @@ public enum CoxModel {
             strataLabel = formula.strata.map(\.label).joined(separator: " + ")
             strataCount = groups.levels.count
         }
-        // A covariate that never varies within a stratum has no partial-likelihood information.
-        // Codes are 0..<strataCount, so each stratum's first value sits in an array, not a dictionary.
-        for (j, column) in columns.enumerated() {
-            var first = [Double?](repeating: nil, count: strataCount)
-            var varies = false
-            for i in column.indices {
-                if let f = first[stratumCodes[i]] { if f != column[i] { varies = true; break } } else { first[stratumCodes[i]] = column[i] }
-            }
-            if !varies { throw .constantCovariate(term: names[j]) }
+        // The design is read block by block into the sorted, centred copy (never copied whole).
+        let data = CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, p: kept.count) {
+            design.fill($0, columns: kept, into: $1, leadingDimension: $2)
         }
-        let data = CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, columns: columns)
+        // A covariate that never varies within a stratum has no partial-likelihood information.
+        if let j = data.constantColumn { throw .constantCovariate(term: names[j]) }
         let p = data.p
 
         // Newton–Raphson with step halving, as coxfit6.c / agfit4.c.

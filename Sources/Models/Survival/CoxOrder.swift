@@ -1,13 +1,13 @@
 /// The Cox model's one sort: rows by (stratum ascending, time descending, row ascending). That is a total order,
 /// so any correct sort gives the same permutation and every sum taken in it is the same: small data use the
 /// library sort on contiguous keys, large data a stable least-significant-digit radix sort on the time's bits
-/// (16-bit digits, digits all rows share skipped) and then a stable counting sort on the stratum.
+/// (11-bit digits, digits all rows share skipped) and then a stable counting sort on the stratum.
 extension CoxData {
-    /// From this many rows the radix sort is used (below it clearing the 2^16 counters costs more than it saves).
+    /// From this many rows the radix sort is used (below it the six passes cost more than they save).
     /// A task-local so that tests can compare both paths on small data.
     @TaskLocal static var minimumRowsForRadix = 1 << 14
 
-    static func order(stratum: [Int], time: [Double]) -> [Int] {
+    static func order(stratum: [Int], time: [Double]) -> [Int32] {
         // The counting sort on the stratum needs codes in 0..<n (CoxModel's are 0..<strata).
         let codesFit = stratum.allSatisfy { $0 >= 0 && $0 < time.count }
         return time.count >= minimumRowsForRadix && codesFit
@@ -15,7 +15,7 @@ extension CoxData {
     }
 
     /// Sorts contiguous keys rather than indices through a closure that reads two arrays at random.
-    static func comparisonOrder(stratum: [Int], time: [Double]) -> [Int] {
+    static func comparisonOrder(stratum: [Int], time: [Double]) -> [Int32] {
         var keys = [(stratum: Int, time: Double, row: Int)]()
         keys.reserveCapacity(time.count)
         for i in time.indices { keys.append((stratum[i], time[i], i)) }
@@ -24,55 +24,98 @@ extension CoxData {
             if a.time != b.time { return a.time > b.time }
             return a.row < b.row
         }
-        return keys.map(\.row)
+        return keys.map { Int32($0.row) }
     }
 
-    /// A key whose unsigned order is the times' descending order (times are finite; −0 is read as +0, equal to it
-    /// as a number).
-    @inline(__always) static func descendingKey(_ t: Double) -> UInt64 {
+    /// A key whose unsigned order is the numbers' ascending order (finite numbers; −0 is read as +0, equal to it as
+    /// a number), so equal keys are equal numbers.
+    @inline(__always) static func ascendingKey(_ t: Double) -> UInt64 {
         let bits = (t + 0).bitPattern
-        let ascending = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
-        return ~ascending
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
     }
 
-    static func radixOrder(stratum: [Int], time: [Double]) -> [Int] {
+    /// A key whose unsigned order is the times' descending order.
+    @inline(__always) static func descendingKey(_ t: Double) -> UInt64 { ~ascendingKey(t) }
+
+    static func radixOrder(stratum: [Int], time: [Double]) -> [Int32] {
         let n = time.count
-        var keys = time.map(descendingKey)
-        var rows = [Int32](unsafeUninitializedCapacity: n) { b, c in
-            for i in 0..<n { b[i] = Int32(i) }
-            c = n
-        }
-        var keys2 = [UInt64](repeating: 0, count: n)
-        var rows2 = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for shift in stride(from: 0, to: 64, by: 16) {
-            for d in counts.indices { counts[d] = 0 }
-            for k in keys { counts[Int((k >> UInt64(shift)) & 0xFFFF)] += 1 }
-            if counts.contains(n) { continue }   // every row has this digit: the pass would not move anything
-            var sum = 0
-            for d in counts.indices { let c = counts[d]; counts[d] = sum; sum += c }
-            for i in 0..<n {
-                let d = Int((keys[i] >> UInt64(shift)) & 0xFFFF)
-                let to = counts[d]
-                counts[d] = to + 1
-                keys2[to] = keys[i]
-                rows2[to] = rows[i]
-            }
-            swap(&keys, &keys2)
-            swap(&rows, &rows2)
-        }
+        let rows = radixPositions(time.map(descendingKey))
         // Stable by stratum: codes are small non-negative integers (0..<strata).
         let strata = (stratum.max() ?? 0) + 1
-        guard strata > 1 else { return rows.map { Int($0) } }
+        guard strata > 1 else { return rows }
         var offsets = [Int](repeating: 0, count: strata + 1)
         for s in stratum { offsets[s + 1] += 1 }
         for s in 0..<strata { offsets[s + 1] += offsets[s] }
-        var out = [Int](repeating: 0, count: n)
+        var out = [Int32](repeating: 0, count: n)
         for r in rows {
             let s = stratum[Int(r)]
-            out[offsets[s]] = Int(r)
+            out[offsets[s]] = r
             offsets[s] += 1
         }
         return out
     }
+
+    /// The indices 0..<n in ascending order of `keys`, equal keys in index order: a least-significant-digit radix
+    /// sort on 11-bit digits (2,048 counters a pass stay in the L1 cache), digits that all keys share skipped (the
+    /// pass would not move anything). Each pass runs on two threads over the two halves of the current order: each
+    /// counts its half, then writes its keys after the other half's in every bucket (the first half's first), which
+    /// is the order one thread gives — the stable order is unique, so one core or two give the same permutation.
+    /// Also ranks the linear predictor for the concordance.
+    static func radixPositions(_ input: [UInt64]) -> [Int32] {
+        let n = input.count
+        let bits = 11, digits = 6, radix = 1 << bits, mask = UInt64(radix - 1)
+        let halves = n >= minimumRowsForRadix ? 2 : 1
+        let bounds = halves == 2 ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
+        // Every digit's counts over all keys (to skip digits all keys share), then per pass the halves' own counts.
+        var all = [Int](repeating: 0, count: digits * radix)
+        for key in input {
+            for digit in 0..<digits { all[digit * radix + Int((key >> UInt64(bits * digit)) & mask)] += 1 }
+        }
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1)), keys2 = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1))
+        let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1)), rows2 = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)
+        defer { keys.deallocate(); keys2.deallocate(); rows.deallocate(); rows2.deallocate(); offsets.deallocate() }
+        input.withUnsafeBufferPointer { if let base = $0.baseAddress { keys.initialize(from: base, count: n) } }
+        for i in 0..<n { rows[i] = Int32(i) }
+        var from = RadixBuffers(keys: keys, rows: rows), to = RadixBuffers(keys: keys2, rows: rows2)
+        let counters = RadixCounters(offsets: offsets)
+        for digit in 0..<digits where !all[(digit * radix)..<((digit + 1) * radix)].contains(n) {
+            let shift = UInt64(bits * digit)
+            let (source, target) = (from, to)
+            ParallelJobs.run(halves) { h in
+                let c = counters.offsets + h * radix
+                c.initialize(repeating: 0, count: radix)
+                for i in bounds[h] { c[Int((source.keys[i] >> shift) & mask)] += 1 }
+            }
+            // Bucket d: the first half's keys, then the second's.
+            var sum = 0
+            for d in 0..<radix {
+                for h in 0..<halves { let v = offsets[h * radix + d]; offsets[h * radix + d] = sum; sum += v }
+            }
+            ParallelJobs.run(halves) { h in
+                let c = counters.offsets + h * radix
+                for i in bounds[h] {
+                    let key = source.keys[i]
+                    let d = Int((key >> shift) & mask)
+                    let at = c[d]
+                    c[d] = at + 1
+                    target.keys[at] = key
+                    target.rows[at] = source.rows[i]
+                }
+            }
+            swap(&from, &to)
+        }
+        return [Int32](UnsafeBufferPointer(start: from.rows, count: n))
+    }
+}
+
+/// The radix sort's key and row buffers; the two threads of a pass read and write disjoint parts of them.
+private struct RadixBuffers: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let rows: UnsafeMutablePointer<Int32>
+}
+
+/// Each half's bucket counters (then write positions), one block of 2,048 per half.
+private struct RadixCounters: @unchecked Sendable {
+    let offsets: UnsafeMutablePointer<Int>
 }

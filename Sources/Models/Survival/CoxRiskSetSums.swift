@@ -22,87 +22,134 @@ extension CoxRiskSets {
         var hazard = [Double](repeating: 0, count: n)
         var buffer = [Double](repeating: 0, count: sumBlock * p)
         var s1 = [Double](repeating: 0, count: p), d1 = [Double](repeating: 0, count: p)
-        // Event times of the current stratum in the order met (descending): their range in time order, time and
-        // the two jumps: A = Σₖ weight/denₖ (a row at risk) and B = Σₖ weight (1 − fₖ)/denₖ (a row dying then).
-        var groups: [(lower: Int, upper: Int, time: Double, a: Double, b: Double)] = []
+        // Event times of all strata in the order met (descending within each stratum): their range in time order
+        // and the two jumps: A = Σₖ weight/denₖ (a row at risk) and B = Σₖ weight (1 − fₖ)/denₖ (a row dying then).
+        var groups: [(lower: Int, upper: Int, a: Double, b: Double)] = []
+        var strataGroups: [Range<Int>] = []
+        // (start, stop] data: the risk and weighted covariates of the rows leaving before each event time
+        // (`CoxData.leaveEvent`), summed as the rows enter, subtracted when that event time is reached.
+        let counting = data.start != nil
+        var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
+        var leaving1 = [Double](repeating: 0, count: counting ? data.eventTimes * p : 0)
         data.xByStop.withUnsafeBufferPointer { xp in
         buffer.withUnsafeMutableBufferPointer { buf in
         outer.withUnsafeMutableBufferPointer { outer in
+        leaving1.withUnsafeMutableBufferPointer { leaving1 in
+        s1.withUnsafeMutableBufferPointer { s1 in
+        d1.withUnsafeMutableBufferPointer { d1 in
             var filled = 0
+            @inline(__always) func row(_ scale: Double, _ shift: Double, deathsOnly: Bool = false) {
+                // One row of the Σ a aᵀ cross-product: scale · (S1 − shift · D1), or scale · D1.
+                if deathsOnly {
+                    for q in 0..<p { buf[filled * p + q] = scale * d1[q] }
+                } else {
+                    for q in 0..<p { buf[filled * p + q] = scale * (s1[q] - shift * d1[q]) }
+                }
+                filled += 1
+                if filled == sumBlock {
+                    BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!)
+                    filled = 0
+                }
+            }
             for range in data.strata {
-                groups.removeAll(keepingCapacity: true)
+                let first = groups.count
                 var s0 = 0.0
                 for j in 0..<p { s1[j] = 0 }
                 var i = range.stop.lowerBound
-                var r = range.start.lowerBound
                 while i < range.stop.upperBound {
                     let t = data.stopByStop[i]
-                    data.leaving(at: t, entries: range.start, from: &r) { k in
-                        s0 -= risk[k]
-                        for q in 0..<p { s1[q] -= risk[k] * xp[k * p + q] }
-                    }
                     var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
                     var j = i
                     while j < range.stop.upperBound && data.stopByStop[j] == t {
-                        s0 += risk[j]
-                        for q in 0..<p { s1[q] += risk[j] * xp[j * p + q] }
+                        let r = risk[j], x = xp.baseAddress! + j * p
+                        s0 += r
+                        for q in 0..<p { s1[q] += r * x[q] }
+                        if counting, case let g = Int(data.leaveEvent[j]), g >= 0 {
+                            leaving0[g] += r
+                            for q in 0..<p { leaving1[g * p + q] += r * x[q] }
+                        }
                         if data.eventByStop[j] {
                             if deaths == 0 { for q in 0..<p { d1[q] = 0 } }
                             deaths += 1
-                            ds0 += risk[j]
+                            ds0 += r
                             etaDeaths += eta[j]
-                            for q in 0..<p { d1[q] += risk[j] * xp[j * p + q]; u[q] += xp[j * p + q] }
+                            for q in 0..<p { d1[q] += r * x[q]; u[q] += x[q] }
                         }
                         j += 1
                     }
                     let lower = i
                     i = j
                     guard deaths > 0 else { continue }
+                    if counting {
+                        // The rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
+                        let g = groups.count
+                        s0 -= leaving0[g]
+                        for q in 0..<p { s1[q] -= leaving1[g * p + q] }
+                    }
                     let d = Double(deaths)
                     loglik += etaDeaths
-                    let steps = ties == .efron ? deaths : 1
-                    let weight = ties == .efron ? 1 : d   // deaths per working risk set
-                    var jumpA = 0.0, jumpB = 0.0
-                    for k in 0..<steps {
-                        let f = ties == .efron ? Double(k) / d : 0
-                        let den = s0 - f * ds0
-                        loglik -= weight * log(den)
-                        jumpA += weight / den
-                        jumpB += weight * (1 - f) / den
-                        // √weight · a with a = (S1 − f D1)/den: its outer products give Σ weight a aᵀ.
-                        let scale = weight.squareRoot() / den
-                        for q in 0..<p { buf[filled * p + q] = scale * (s1[q] - f * d1[q]) }
-                        filled += 1
-                        if filled == sumBlock {
-                            BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!)
-                            filled = 0
+                    if ties == .breslow || deaths == 1 {
+                        // One working risk set, counted d times (Breslow; Efron with one death is the same).
+                        let den = s0
+                        loglik -= d * log(den)
+                        groups.append((lower, j, d / den, d / den))
+                        row(d.squareRoot() / den, 0)
+                    } else {
+                        // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
+                        // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
+                        // two rows, √c₀ (S1 − f̄ D1) and √M₂ D1, with f̄ and M₂ the weighted mean and sum of squared
+                        // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
+                        var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
+                        // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
+                        // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
+                        // under- or overflowed, a non-finite sum) one log per denominator, as before.
+                        let run = s0 >= 0x1p-64 && s0 <= 0x1p64 ? 8 : 1
+                        var product = 1.0
+                        for k in 0..<deaths {
+                            let f = Double(k) / d
+                            let den = s0 - f * ds0
+                            product *= den
+                            if (k + 1) % run == 0 || k == deaths - 1 { loglik -= log(product); product = 1 }
+                            let inverse = 1 / den
+                            jumpA += inverse
+                            jumpB += (1 - f) * inverse
+                            let w = inverse * inverse
+                            c0 += w
+                            let delta = f - mean
+                            mean += w / c0 * delta
+                            m2 += w * delta * (f - mean)
                         }
-                    }
-                    groups.append((lower, j, t, jumpA, jumpB))
-                }
-                // Hᵢ: the jumps cumulated forward in time up to the row's exit, less those up to its entry.
-                var c = 0.0
-                var position = range.stop.upperBound - 1
-                for g in groups.reversed() {
-                    while position >= g.upper { hazard[position] = c; position -= 1 }
-                    c += g.a
-                    for k in g.lower..<g.upper { hazard[k] = data.eventByStop[k] ? c - (g.a - g.b) : c }
-                    position = g.lower - 1
-                }
-                while position >= range.stop.lowerBound { hazard[position] = c; position -= 1 }
-                if data.start != nil {
-                    c = 0
-                    var next = groups.count - 1
-                    var q = range.start.upperBound - 1
-                    while q >= range.start.lowerBound {
-                        while next >= 0 && groups[next].time <= data.startByStart[q] { c += groups[next].a; next -= 1 }
-                        hazard[data.entryPosition[q]] -= c
-                        q -= 1
+                        groups.append((lower, j, jumpA, jumpB))
+                        row(c0.squareRoot(), mean)
+                        if m2 > 0 { row(m2.squareRoot(), 0, deathsOnly: true) }
                     }
                 }
+                strataGroups.append(first..<groups.count)
             }
             if filled > 0 { BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!) }
-        }}}
+        }}}}}}
+        // Hᵢ: the jumps cumulated forward in time up to the row's exit, less those up to its entry (the cumulated
+        // jumps at the event time before which it leaves).
+        var cumulative = [Double](repeating: 0, count: counting ? groups.count : 0)
+        for (range, own) in zip(data.strata, strataGroups) {
+            var c = 0.0
+            var position = range.stop.upperBound - 1
+            for index in own.reversed() {
+                let g = groups[index]
+                while position >= g.upper { hazard[position] = c; position -= 1 }
+                c += g.a
+                if counting { cumulative[index] = c }
+                for k in g.lower..<g.upper { hazard[k] = data.eventByStop[k] ? c - (g.a - g.b) : c }
+                position = g.lower - 1
+            }
+            while position >= range.stop.lowerBound { hazard[position] = c; position -= 1 }
+            if counting {
+                for k in range.stop {
+                    let g = Int(data.leaveEvent[k])
+                    if g >= 0 { hazard[k] -= cumulative[g] }
+                }
+            }
+        }
         // Σ wᵢ xᵢ and Σ wᵢ xᵢ xᵢᵀ, block by block in time order within each of the two fixed halves (two threads),
         // the halves' sums then added in order: the same numbers on one core or two.
         let parts = RowParts(rows: n)

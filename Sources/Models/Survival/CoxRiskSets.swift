@@ -38,24 +38,65 @@ struct CoxData: Sendable {
     let startByStart: [Double]
     let entryPosition: [Int]
 
+    /// Counting process: for each position in time order, the event time (an index into the event times of all
+    /// strata in the order the backward passes meet them) before which the row leaves the risk set — the first
+    /// event time at or before its start — or −1 if it stays to the stratum's first event time. The Newton sums
+    /// subtract a leaving row there, in time order, instead of reading it again at random when it leaves. Empty for
+    /// right-censored data.
+    let leaveEvent: [Int32]
+    /// The number of event times over all strata (counted for (start, stop] data only).
+    let eventTimes: Int
+    /// The first covariate (by index) that takes one value within every stratum, if any.
+    let constantColumn: Int?
+
+    /// Rows at a time for the blocked read of the covariates: two blocks of 12 covariates stay in the L1 cache.
+    static let fillBlock = 256
+
+    /// `columns` as arrays (tests, and callers that hold them).
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
-        n = stop.count
-        p = columns.count
+        self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count) { range, base, ld in
+            for (j, column) in columns.enumerated() {
+                column.withUnsafeBufferPointer { c in (base + j * ld).update(from: c.baseAddress! + range.lowerBound, count: range.count) }
+            }
+        }
+    }
+
+    /// `fill(range, base, ld)` writes the covariates of rows `range` column by column at `base + j·ld` (as
+    /// `DesignMatrix.fill`), so the design is read in cache-sized blocks and never copied whole. It may be called
+    /// from two threads at once on disjoint ranges.
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int,
+         fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
+        let n = stop.count
+        self.n = n
+        self.p = p
         self.start = start
         self.stop = stop
         self.event = event
         self.stratum = stratum
-        self.means = columns.map { $0.reduce(0, +) / Double(max(stop.count, 1)) }
-        // (start, stop] data: the two orders on two threads, each into its own slot.
-        var orders: [[Int]] = [[], []]
+        // The sorts (two for (start, stop] data) and the covariates' means and constancy check are independent: one
+        // job each, on two threads; each writes only its own slot.
+        var orders: [[Int32]] = [[], []]
+        var sums = [Sums](repeating: Sums(means: [], constant: nil), count: 1)
+        let lowestCode = stratum.min() ?? 0
+        let strataCount = (stratum.max() ?? 0) - lowestCode + 1
         orders.withUnsafeMutableBufferPointer { slots in
-            let out = OrderSlots(base: slots.baseAddress!)
-            ParallelJobs.run(start == nil ? 1 : 2) { k in
-                out.base[k] = Self.order(stratum: stratum, time: k == 0 ? stop : start ?? [])
+        sums.withUnsafeMutableBufferPointer { sumSlot in
+            let out = OrderSlots(orders: slots.baseAddress!, sums: sumSlot.baseAddress!)
+            ParallelJobs.run(start == nil ? 2 : 3) { k in
+                switch k {
+                case 0: out.orders[0] = Self.order(stratum: stratum, time: stop)
+                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount, fill: fill)
+                default: out.orders[1] = Self.order(stratum: stratum, time: start ?? [])
+                }
             }
-        }
-        byStop = orders[0]
-        byStart = orders[1]
+        }}
+        constantColumn = sums[0].constant
+        let means = sums[0].means
+        self.means = means
+        let byStop = orders[0].map { Int($0) }
+        let byStart = orders[1].map { Int($0) }
+        self.byStop = byStop
+        self.byStart = byStart
         var ranges: [(Range<Int>, Range<Int>)] = []
         var i = 0, r = 0
         while i < n {
@@ -69,38 +110,112 @@ struct CoxData: Sendable {
             r = q
         }
         strata = ranges
-        // The centred covariates in time order (the only copy kept).
-        let (n, p, byStop, means) = (n, p, byStop, means)   // locals: the closure below may not capture self
-        xByStop = [Double](unsafeUninitializedCapacity: n * p) { xs, count in
-            // Centred rows in storage order first (transposed in blocks of rows that stay in cache), then whole rows
-            // gathered into time order: one or two cache lines a row, where reading a row's p values from p
-            // columns at random cost p misses.
-            let rowMajor = UnsafeMutablePointer<Double>.allocate(capacity: max(n * p, 1))
-            defer { rowMajor.deallocate() }
-            let block = 256
-            var lower = 0
-            while lower < n {
-                let upper = min(lower + block, n)
-                for j in 0..<p {
-                    let mean = means[j]
-                    columns[j].withUnsafeBufferPointer { c in
-                        for i in lower..<upper { rowMajor[i * p + j] = c[i] - mean }
-                    }
-                }
-                lower = upper
-            }
-            guard let out = xs.baseAddress else { count = 0; return }
-            for k in 0..<n { (out + k * p).update(from: rowMajor + byStop[k] * p, count: p) }
-            count = n * p
-        }
         var position = [Int](repeating: 0, count: n)
         for (k, row) in byStop.enumerated() { position[row] = k }
+        // The centred covariates in time order (the only copy kept): blocks of rows in storage order, each row
+        // written to its position — one or two cache lines a row — on two threads over fixed halves of the rows
+        // (each position is written once, so the halves cannot interfere).
+        xByStop = [Double](unsafeUninitializedCapacity: n * p) { xs, count in
+            count = n * p
+            guard let out = xs.baseAddress, n > 0, p > 0 else { return }
+            let target = SharedPointers(out, out)
+            let parts: [Range<Int>] = n >= RowParts.minimumRowsToSplit ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
+            position.withUnsafeBufferPointer { position in
+                ParallelJobs.run(parts.count) { h in
+                    let block = Self.fillBlock
+                    let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block * p)
+                    defer { buffer.deallocate() }
+                    var lower = parts[h].lowerBound
+                    while lower < parts[h].upperBound {
+                        let upper = min(lower + block, parts[h].upperBound)
+                        fill(lower..<upper, buffer, block)
+                        for i in lower..<upper {
+                            let row = target.first + position[i] * p
+                            for j in 0..<p { row[j] = buffer[j * block + i - lower] - means[j] }
+                        }
+                        lower = upper
+                    }
+                }
+            }
+        }
         stopByStop = byStop.map { stop[$0] }
         eventByStop = byStop.map { event[$0] }
         stopPosition = position
         let entries = byStart
         startByStart = start.map { times in entries.map { times[$0] } } ?? []
         entryPosition = entries.map { position[$0] }
+        (leaveEvent, eventTimes) = start == nil ? ([], 0)
+            : Self.leaveEvents(strata: ranges, stopByStop: stopByStop, eventByStop: eventByStop, startByStart: startByStart,
+                               entryPosition: entryPosition)
+    }
+
+    /// The covariates' means (each summed in row order, as `reduce(0, +)`) into `means`, and the first covariate
+    /// with one value within every stratum (it carries no partial-likelihood information).
+    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int,
+                             fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
+        let block = fillBlock
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block * max(p, 1))
+        defer { buffer.deallocate() }
+        var sum = [Double](repeating: 0, count: p)
+        // Each stratum's first value per covariate; a covariate varies once a value differs from it.
+        var first = [Double](repeating: 0, count: strata * p)
+        var seen = [Bool](repeating: false, count: strata * p)
+        var varies = [Bool](repeating: false, count: p)
+        var undecided = p
+        var lower = 0
+        while lower < n {
+            let upper = min(lower + block, n)
+            fill(lower..<upper, buffer, block)
+            for j in 0..<p {
+                let column = buffer + j * block
+                var s = sum[j]
+                for i in 0..<(upper - lower) { s += column[i] }
+                sum[j] = s
+                guard !varies[j] else { continue }
+                for i in 0..<(upper - lower) {
+                    let slot = (stratum[lower + i] - lowestCode) * p + j
+                    if !seen[slot] { seen[slot] = true; first[slot] = column[i] } else if first[slot] != column[i] {
+                        varies[j] = true
+                        undecided -= 1
+                        break
+                    }
+                }
+            }
+            lower = upper
+        }
+        return Sums(means: sum.map { $0 / Double(max(n, 1)) }, constant: undecided == 0 ? nil : varies.firstIndex(of: false))
+    }
+
+    struct Sums {
+        let means: [Double]
+        let constant: Int?
+    }
+
+    /// `leaveEvent`: event times are the stop times (per stratum, descending) at which some row has its event.
+    private static func leaveEvents(strata: [(stop: Range<Int>, start: Range<Int>)], stopByStop: [Double], eventByStop: [Bool],
+                                    startByStart: [Double], entryPosition: [Int]) -> ([Int32], Int) {
+        var leave = [Int32](repeating: -1, count: stopByStop.count)
+        var times: [Double] = []
+        var index: Int32 = 0
+        for range in strata {
+            times.removeAll(keepingCapacity: true)
+            let first = index
+            var i = range.stop.lowerBound
+            while i < range.stop.upperBound {
+                let t = stopByStop[i]
+                var dies = false
+                while i < range.stop.upperBound && stopByStop[i] == t { dies = dies || eventByStop[i]; i += 1 }
+                if dies { times.append(t); index += 1 }
+            }
+            // Starts descending against event times descending: the first event time at or before each start.
+            var g = 0
+            for q in range.start {
+                let s = startByStart[q]
+                while g < times.count && times[g] > s { g += 1 }
+                if g < times.count { leave[entryPosition[q]] = first + Int32(g) }
+            }
+        }
+        return (leave, Int(index))
     }
 
     /// The rows no longer at risk at time t — their intervals begin at or after t (agfit4's removal) — in
@@ -125,9 +240,10 @@ struct CoxData: Sendable {
     }
 }
 
-/// The sorts' outputs, one slot per thread.
+/// The set-up jobs' outputs (the sorts, the means): each job writes only its own slot.
 private struct OrderSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<[Int]>
+    let orders: UnsafeMutablePointer<[Int32]>
+    let sums: UnsafeMutablePointer<CoxData.Sums>
 }
 
 /// What one event time contributes, for the residuals and the proportional-hazards test (computed at the final β).
@@ -170,12 +286,29 @@ extension CoxData {
         risk.withUnsafeMutableBufferPointer { r in
             let out = SharedPointers(e.baseAddress!, r.baseAddress!)
             RowParts(rows: n).run { _, range in
-                for k in range {
+                // Four rows at a time: four independent sums (each in j order, as one row alone) keep the FMA
+                // units busy where one row's chain of p dependent additions would wait on each.
+                var k = range.lowerBound
+                while k + 4 <= range.upperBound {
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    let x = xs.baseAddress! + k * p
+                    for j in 0..<p {
+                        let b = beta[j]
+                        s0 += x[j] * b
+                        s1 += x[p + j] * b
+                        s2 += x[2 * p + j] * b
+                        s3 += x[3 * p + j] * b
+                    }
+                    out.first[k] = s0; out.first[k + 1] = s1; out.first[k + 2] = s2; out.first[k + 3] = s3
+                    k += 4
+                }
+                while k < range.upperBound {
                     var s = 0.0
                     for j in 0..<p { s += xs[k * p + j] * beta[j] }
                     out.first[k] = s
-                    out.second[k] = exp(s)
+                    k += 1
                 }
+                for k in range { out.second[k] = exp(out.first[k]) }
             }
         }}}
         return (eta, risk)

@@ -64,9 +64,14 @@ public struct SurvivalOutcome: Sendable, Equatable {
 
     /// 0/1 (1 the event) or 1/2 (2 the event, when every value is 1 or 2): the event flags and the event value.
     static func numericEvents(_ name: String, values: [Double]) throws(SurvivalError) -> ([Bool], Double) {
+        // One pass over the values for which of 0, 1, 2 occur (a set of a million numbers costs more than the fit's sort).
+        var zero = false, two = false, other = false
+        for v in values {
+            if v == 0 { zero = true } else if v == 2 { two = true } else if v != 1 { other = true }
+        }
+        if !other && !two { return (values.map { $0 == 1 }, 1) }
+        if !other && !zero { return (values.map { $0 == 2 }, 2) }
         let seen = Set(values)
-        if seen.isSubset(of: [0, 1]) { return (values.map { $0 == 1 }, 1) }
-        if seen.isSubset(of: [1, 2]) { return (values.map { $0 == 2 }, 2) }
         let odd = seen.subtracting([0, 1, 2]).sorted().prefix(3).map { SurvivalError.number($0) }
         throw .invalidEvent(column: name, detail: "holds \(odd.joined(separator: ", ")) besides 0/1")
     }
