@@ -41,3 +41,21 @@ extension NumericColumn {
         }
     }
 }
+
+extension CategoricalColumn {
+    /// The common missing codes that stand as labels among text labels (`999` among therapists `T01`…`T30`): read as
+    /// text, such a code becomes one more category or group instead of a missing value. Nothing when every label is a
+    /// number (the numeric scan's case) or none is a code.
+    public func suspectedMissingCodeLabels() -> [SuspectedMissingCode] {
+        let numbers = levels.map { Double($0) }
+        guard numbers.contains(where: { $0 == nil }) else { return [] }
+        let flagged = numbers.indices.filter { k in numbers[k].map { commonMissingCodes.contains($0) } ?? false }
+        guard !flagged.isEmpty else { return [] }
+        var counts = [Int](repeating: 0, count: levels.count)
+        for code in codes where code >= 0 { counts[Int(code)] += 1 }
+        return flagged.compactMap { k in
+            guard let value = numbers[k], counts[k] > 0 else { return nil }
+            return SuspectedMissingCode(value: value, count: counts[k])
+        }
+    }
+}

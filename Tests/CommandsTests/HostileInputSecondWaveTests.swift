@@ -355,4 +355,37 @@ struct HostileInputSecondWaveTests {
             #expect(outcome.message.contains(files[1]))
         }
     }
+
+    /// A 999 among text therapist labels (T01…T12) was one more therapist, silently, in `fit lmm` and the GLMM
+    /// (hostile probe, session 8): now a warning names the column, the code and its count, and how to declare it.
+    @Test func missingCodeAmongTextGroupLabelsIsNamed() throws {
+        var text = "therapist,wai,phq,improved\n"
+        for i in 0..<120 {
+            let therapist = i == 7 ? "999" : String(format: "T%02d", 1 + i % 12)
+            let wai = 40 + 10 * sin(Double(i) * 0.9)
+            let phq = 12 - 0.2 * wai + 3 * cos(Double(i) * 1.7) + Double(i % 12) * 0.3
+            text += "\(therapist),\(String(format: "%.2f", wai)),\(String(format: "%.2f", phq)),\(i % 3 == 0 ? 1 : 0)\n"
+        }
+        let dir = try Self.write(["g.csv": text])
+        let warning = "column 'therapist' holds 999 in 1 row among text labels: likely a missing-value code, used here as one "
+            + "more group; if it is one, pass --na therapist:999 and fit again"
+        for model in [["fit", "lmm", "g.csv", "--formula", "phq ~ wai + (1 | therapist)"],
+                      ["fit", "logit", "g.csv", "--formula", "improved ~ wai + (1 | therapist)"]] {
+            let outcome = Hostile.run(model, in: dir)
+            #expect(outcome.status == 0, "\(outcome.message)")
+            #expect(outcome.message.contains(warning), "\(model[1]): \(outcome.message)")
+            let declared = Hostile.run(model + ["--na", "therapist:999"], in: dir)
+            #expect(declared.status == 0, "\(declared.message)")
+            #expect(!declared.message.contains("among text labels"), "\(declared.message)")
+        }
+        // Labels that are all numbers are the numeric scan's case; a text column without a code says nothing.
+        let numbers = text.replacingOccurrences(of: "T", with: "")
+        let clean = text.replacingOccurrences(of: "\n999,", with: "\nT05,")
+        let files = try Self.write(["n.csv": numbers, "c.csv": clean])
+        for file in ["n.csv", "c.csv"] {
+            let outcome = Hostile.run(["fit", "lmm", file, "--formula", "phq ~ wai + (1 | therapist)"], in: files)
+            #expect(outcome.status == 0, "\(outcome.message)")
+            #expect(!outcome.message.contains("among text labels"), "\(file): \(outcome.message)")
+        }
+    }
 }

@@ -188,16 +188,23 @@ public struct ModelFrame: Sendable {
                 for code in codes { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
             }
         }
-        self.warnings = warnings
         // Variables left of a random-effects bar (`session` in `(session | client)`) and the grouping factors.
         var groups: [String: GroupingFactor] = [:]
+        var groupColumnsChecked = Set<String>()
         for r in formula.randomEffects {
             for v in r.terms.flatMap(\.variables) where values[v.label] == nil {
                 values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
                                                           frozenLevels: nil)
             }
             if groups[r.groupLabel] == nil { groups[r.groupLabel] = try ModelFrame.groupingFactor(r, table: table, rows: used) }
+            // A 999 among text group labels (T01…T30) would be one more therapist, not a missing value: say so.
+            for name in r.grouping.compactMap(\.columnNames.first) where schema == nil && groupColumnsChecked.insert(name).inserted {
+                for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
+                    warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
+                }
+            }
         }
+        self.warnings = warnings
         self.groupingFactors = groups
         var offset: [Double]? = nil
         for v in formula.offsets {
@@ -262,6 +269,13 @@ public struct ModelFrame: Sendable {
     /// Names the column, the code and its count, and the option that declares it missing.
     static func missingCodeWarning(column: String, code: SuspectedMissingCode) -> String {
         MissingCodeWarnings.text(column: column, code: code, action: "fit again")
+    }
+
+    /// A missing code standing among a text grouping column's labels: named with its count, and how to declare it.
+    static func missingCodeLabelWarning(column: String, code: SuspectedMissingCode) -> String {
+        let value = code.value.rounded() == code.value ? String(Int(code.value)) : String(code.value)
+        return "column '\(column)' holds \(value) in \(code.count) row\(code.count == 1 ? "" : "s") among text labels: likely a "
+            + "missing-value code, used here as one more group; if it is one, pass --na \(column):\(value) and fit again"
     }
 
     /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by
