@@ -25,15 +25,6 @@ extension GeneralizedLinearMixedModelResult {
 
     private var ratioName: String { family == .logit ? "Odds ratio" : "Rate ratio" }
 
-    static func optimizerJSON(_ o: OptimizerSummary) -> JSONValue {
-        .object([
-            ("name", .string(o.algorithm.name)), ("evaluations", .integer(o.evaluations)), ("converged", .bool(o.converged)),
-            ("final_value", o.value.isFinite ? .number(o.value) : .null), ("stop_reason", .string(o.stopReason.description)),
-            ("parameters", .array(o.parameters.map { $0.isFinite ? .number($0) : .null })),
-            ("notes", .array(o.notes.map { .string($0) })),
-        ])
-    }
-
     private func json(exponentiate: Bool, data: DataProvenance, terms: TermLabels) -> JSONValue {
         func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
         let coefficients: [JSONValue] = self.coefficients.map { c in
@@ -65,7 +56,7 @@ extension GeneralizedLinearMixedModelResult {
             ("method", .string(methodName)), ("nagq", .integer(quadraturePoints)), ("deviance", number(deviance)),
             ("log_likelihood", number(logLikelihood)), ("aic", number(aic)), ("bic", number(bic)), ("npar", .integer(parameterCount)),
             ("singular", .bool(singular)), ("theta", .array(theta.map { number($0) })),
-            ("optimizer", Self.optimizerJSON(optimizer)), ("optimizer_stage1", Self.optimizerJSON(stageOne)),
+            ("optimizer", optimizer.json), ("optimizer_stage1", stageOne.json),
         ]
         if let o = overdispersion {
             fit.append(("overdispersion", .object([("pearson_chisq", number(o.pearsonChiSquared)), ("df", .integer(o.degreesOfFreedom)),

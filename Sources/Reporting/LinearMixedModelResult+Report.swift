@@ -56,16 +56,11 @@ extension LinearMixedModelResult {
             .object([("group", .string(i.group)), ("estimate", number(i.estimate)), ("conf_low", number(i.confLow)),
                      ("conf_high", number(i.confHigh)), ("method", .string(i.method))])
         }
-        let o = optimizer
-        let optimizerJSON: JSONValue = .object([
-            ("name", .string(o.algorithm.name)), ("evaluations", .integer(o.evaluations)), ("converged", .bool(o.converged)),
-            ("final_value", number(o.value)), ("stop_reason", .string(o.stopReason.description)),
-        ])
         let fit: [(String, JSONValue)] = [
             ("method", .string(methodName)), (reml ? "reml_criterion" : "deviance", number(objective)),
             ("log_likelihood", number(logLikelihood)), ("aic", number(aic)), ("bic", number(bic)), ("npar", .integer(parameterCount)),
             ("sigma", number(sigma)), ("df_method", .string(dfMethod.rawValue)), ("singular", .bool(singular)),
-            ("theta", .array(theta.map { number($0) })), ("optimizer", optimizerJSON),
+            ("theta", .array(theta.map { number($0) })), ("optimizer", optimizer.json),
         ]
         let estimable = zip(coefficients, self.coefficients).filter { !$0.1.aliased }.map { $0.1.term }
         var robust: [(String, JSONValue)] = []

@@ -39,7 +39,7 @@ enum ThetaSearch {
                 let stillInside = zip(newton.theta, lower).allSatisfy { !($1.isFinite && $0 <= $1) }
                 if newton.converged && newton.analytic && stillInside {
                     let note = "BOBYQA to a trust region of 1e-4, then \(newton.steps) Newton step\(newton.steps == 1 ? "" : "s") on the "
-                        + "analytic gradient (\(newton.evaluations) evaluations, \(newton.gradients) gradients; Hessian by central differences)"
+                        + "analytic gradient (\(newton.evaluations) evaluation\(newton.evaluations == 1 ? "" : "s"), \(newton.gradients) gradient\(newton.gradients == 1 ? "" : "s"); Hessian by central differences)"
                     return Outcome(theta: newton.theta, value: newton.value, summary: coarse.replacing(theta: newton.theta, value: newton.value,
                                                                                                        note: note))
                 }
