@@ -108,7 +108,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(the largest has \(rows) rows) are too large for that (the limit is about five clusters of 2,000 rows); "
                 + "use the default cluster-robust errors (cr1s), or ols, whose CR2 has no such limit"
         case .unknownEventLevel(let y, let level, let levels):
-            return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.joined(separator: ", ")))"
+            return "'\(level)' is not a level of the outcome '\(y)' (levels among the rows used: \(levels.map { "'\($0)'" }.joined(separator: ", ")))"
         case .eventForNumericOutcome(let y, let level):
             return "an event level ('\(level)') was given, but the outcome '\(y)' is numeric; a 0/1 outcome always models 1"
         case .invalidRandomEffects(let term, let detail):

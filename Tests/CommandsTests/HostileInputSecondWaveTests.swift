@@ -322,6 +322,12 @@ struct HostileInputSecondWaveTests {
         let word = Hostile.run(["meta", "text.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: dir)
         #expect(word.status == 65)
         #expect(word.message.contains("column 'r' (--r) is not numeric (data row 3 has 'n.r.')"), "\(word.message)")
+        // A -99 sample size: the refusal says it is likely a code and how to declare it (it said only "not above 3").
+        let sizes = try Self.write(["n.csv": codes.replacingOccurrences(of: ",-99,", with: ",0.19,").replacingOccurrences(of: ",60\n", with: ",-99\n")])
+        let size = Hostile.run(["meta", "n.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: sizes)
+        #expect(size.status == 65)
+        #expect(size.message.contains("sample size -99.0 is not above 3 (Fisher's z needs n > 3); a negative size is likely a "
+                                      + "missing-value code: declare it with --na"), "\(size.message)")
     }
 
     /// predict reads new rows through the saved schema, where the model frame skips its missing-code scan.

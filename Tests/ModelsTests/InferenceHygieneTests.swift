@@ -53,7 +53,7 @@ struct InferenceHygieneTests {
         #expect(throws: ModelError.eventForNumericOutcome(outcome: "dropout", level: "1")) {
             try Regression.fit(.logit, formula: "dropout ~ wai_total", data: table, options: .init(event: "1"))
         }
-        #expect(throws: ModelError.outcomeNotBinary(outcome: "site", detail: "it has 3 levels among the rows used (east, north, south)")) {
+        #expect(throws: ModelError.outcomeNotBinary(outcome: "site", detail: "it has 3 levels among the rows used ('east', 'north', 'south')")) {
             try Regression.fit(.logit, formula: "site ~ wai_total", data: table)
         }
     }

@@ -310,7 +310,7 @@ enum GeneralizedLinearModel {
         case .categorical(let levels, let codes):
             guard family == .binomial else { throw .nonNumericOutcome(outcome: name) }
             guard levels.count == 2 else {
-                throw .outcomeNotBinary(outcome: name, detail: "it has \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.joined(separator: ", ")))")
+                throw .outcomeNotBinary(outcome: name, detail: "it has \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.map { "'\($0)'" }.joined(separator: ", ")))")
             }
             var eventCode: Int32 = 1
             if let event {

@@ -57,7 +57,8 @@ public struct EffectSizes: Sendable, Equatable {
             guard r[i] > -1 && r[i] < 1 else {
                 throw .invalidStudy(index: i, reason: "correlation \(r[i]) is not strictly between -1 and 1")
             }
-            guard n[i] > 3 else { throw .invalidStudy(index: i, reason: "sample size \(n[i]) is not above 3 (Fisher's z needs n > 3)") }
+            guard n[i] > 3 else { throw .invalidStudy(index: i, reason: "sample size \(n[i]) is not above 3 (Fisher's z needs n > 3)"
+                                                                  + (n[i] < 0 ? "; a negative size is likely a missing-value code: declare it with --na" : "")) }
             yi.append(atanh(r[i]))
             vi.append(1 / (n[i] - 3))
         }
