@@ -19,10 +19,7 @@ struct LinearMixedModelGradientTests {
 
     @Test("analytic gradient against numerical differences", arguments: LinearMixedModelTests.fits)
     func gradient(_ fit: LinearMixedModelTests.Fit) throws {
-        let table = try fixtureFiles.table("lmm/\(fit.data)")
-        let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-        let factor = MixedFactor(products: setup.products, structure: setup.structure)
+        let (setup, factor) = try fit.criterion()
         let blocks = setup.structure.blocks
         let theta = (fit.fields["theta"] as? [NSNumber] ?? []).map(\.doubleValue)
         let point = Self.away(theta, diagonal: blocks.flatMap(\.thetaPositions).map(\.isDiagonal))
@@ -60,10 +57,7 @@ struct LinearMixedModelGradientTests {
     /// A singular Λ (a diagonal θ at 0) has no analytic gradient: callers fall back to differences.
     @Test func singularLambdaHasNoGradient() throws {
         let fit = try #require(LinearMixedModelTests.fits.first { $0.data == "sleepstudy.csv" })
-        let table = try fixtureFiles.table("lmm/\(fit.data)")
-        let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-        let factor = MixedFactor(products: setup.products, structure: setup.structure)
+        let (setup, factor) = try fit.criterion()
         var theta = setup.structure.thetaStart
         #expect(factor.objectiveGradient(theta, reml: true) != nil)
         theta[0] = 0
@@ -74,10 +68,7 @@ struct LinearMixedModelGradientTests {
     @Test func coverage() throws {
         var single = 0, nested = 0
         for fit in LinearMixedModelTests.fits {
-            let table = try fixtureFiles.table("lmm/\(fit.data)")
-            let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-            let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-            let factor = MixedFactor(products: setup.products, structure: setup.structure)
+            let (setup, factor) = try fit.criterion()
             guard factor.hasAnalyticGradient else { continue }
             if setup.structure.blocks.count == 1 { single += 1 } else { nested += 1 }
         }

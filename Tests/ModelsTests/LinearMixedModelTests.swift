@@ -45,10 +45,7 @@ struct LinearMixedModelTests {
 
     @Test("objective at lme4's θ", arguments: fits)
     func objectiveAtReferenceTheta(_ fit: Fit) throws {
-        let table = try fixtureFiles.table("lmm/\(fit.data)")
-        let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-        let factor = MixedFactor(products: setup.products, structure: setup.structure)
+        let factor = try fit.criterion().factor
         let theta = (fit.fields["theta"] as? [NSNumber] ?? []).map(\.doubleValue)
         expectClose(factor.objective(theta, reml: fit.reml), fit.number("objective"), relative: 1e-10, "\(fit) objective at θ̂")
         for point in fit.array("objective_points") {
@@ -153,5 +150,15 @@ struct LinearMixedModelTests {
             expectClose(ours?.estimate, Self.value(e, "estimate"), absolute: 1e-6 * max(sd, abs(Self.value(e, "estimate"))), "\(fit) \(group) \(level) \(term) mode")
             expectClose(ours?.conditionalSD, sd, relative: 1e-6, "\(fit) \(group) \(level) \(term) cond SD")
         }
+    }
+}
+
+extension LinearMixedModelTests.Fit {
+    /// The fixture's setup (cross-products, structure) and the profiled criterion over θ, as the fit builds them.
+    func criterion() throws -> (setup: LinearMixedModel.Setup, factor: MixedFactor) {
+        let table = try fixtureFiles.table("lmm/\(data)")
+        let formula = try Formula(self.formula, dataColumns: table.columnNames)
+        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: reml))
+        return (setup, MixedFactor(products: setup.products, structure: setup.structure))
     }
 }

@@ -13,10 +13,7 @@ import Testing
 struct ThetaSearchTests {
     @Test("coarse BOBYQA then Newton reaches the polished optimum", arguments: LinearMixedModelTests.fits)
     func sameOptimum(_ fit: LinearMixedModelTests.Fit) throws {
-        let table = try fixtureFiles.table("lmm/\(fit.data)")
-        let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-        let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-        let factor = MixedFactor(products: setup.products, structure: setup.structure)
+        let (setup, factor) = try fit.criterion()
         let search = try ThetaSearch.minimize(factor: factor, start: setup.structure.thetaStart, reml: fit.reml)
         expectClose(search.value, fit.number("objective"), relative: 1e-10, "\(fit) criterion at the search's θ̂")
 
@@ -43,10 +40,7 @@ struct ThetaSearchTests {
     @Test func bothPathsAreExercised() throws {
         var newton = 0, full = 0
         for fit in LinearMixedModelTests.fits {
-            let table = try fixtureFiles.table("lmm/\(fit.data)")
-            let formula = try Formula(fit.formula, dataColumns: table.columnNames)
-            let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
-            let factor = MixedFactor(products: setup.products, structure: setup.structure)
+            let (setup, factor) = try fit.criterion()
             let search = try ThetaSearch.minimize(factor: factor, start: setup.structure.thetaStart, reml: fit.reml)
             if search.summary.notes.contains(where: { $0.contains("trust region of 1e-4") }) { newton += 1 } else { full += 1 }
         }
