@@ -35,7 +35,7 @@ extension DataInput {
             }
         }
         if let decimal {
-            choices.append("decimal mark: " + (decimal == "," || decimal == "comma" ? "," : decimal == "." || decimal == "point" || decimal == "dot" ? "." : decimal))
+            choices.append("decimal mark: " + (Self.decimalMark(named: decimal).map { String(UnicodeScalar($0)) } ?? decimal))
         }
         if codes { choices.append("value-label codes") }
         return choices

@@ -86,11 +86,10 @@ public struct DataInput: ParsableArguments {
         (options.missingTokens, options.columnMissingTokens) = Self.missingTokenOptions(na: missingTokens,
                                                                                         naOnly: missingTokensOnly)
         if let decimal {
-            switch decimal {
-            case ".", "point", "dot": options.decimalMark = UInt8(ascii: ".")
-            case ",", "comma": options.decimalMark = UInt8(ascii: ",")
-            default: throw CLIError.usage("unknown --decimal '\(decimal)'; use '.' or ','")
+            guard let mark = Self.decimalMark(named: decimal) else {
+                throw CLIError.usage("unknown --decimal '\(decimal)'; use '.' or ','")
             }
+            options.decimalMark = mark
         }
         if let encoding {
             guard let known = TextEncoding(name: encoding) else {
@@ -111,6 +110,15 @@ public struct DataInput: ParsableArguments {
             throw CLIError.usage("--decimal , needs a delimiter other than ',' (e.g. --delimiter ';')")
         }
         return options
+    }
+
+    /// The decimal mark `--decimal` names ('.', 'point', 'dot', ',', 'comma'); nil for anything else.
+    static func decimalMark(named name: String) -> UInt8? {
+        switch name {
+        case ".", "point", "dot": return UInt8(ascii: ".")
+        case ",", "comma": return UInt8(ascii: ",")
+        default: return nil
+        }
     }
 
     /// The table with `--levels` applied: each named categorical column's levels in the order given.
