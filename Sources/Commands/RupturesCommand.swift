@@ -73,6 +73,14 @@ public struct RupturesCommand: AllianceSubcommand {
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {
             throw MonitoringColumns.cliError(error, file: data.path)
         }
+        // Per-site data can leave one or two clients in a rupture group: their counts (and, with --outcome, the
+        // group's coefficient) are those clients' own course.
+        if let warning = SmallGroupWarning.message(
+            file: data.path, subject: "the rupture grouping", groups: RuptureGroup.allCases.map { ($0.rawValue, result.count($0)) },
+            unit: "client", describes: outcome == nil ? "their counts" : "their counts and the rupture-repair test's group terms",
+            remedy: "analyse more clients together (several sites or periods)") {
+            context.warn(warning)
+        }
         var test: RuptureRepairTest?
         if let outcome {
             let symptoms = try columns.panel(data, score: outcome, scoreFlag: "--outcome")

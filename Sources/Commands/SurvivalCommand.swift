@@ -82,11 +82,10 @@ public struct SurvivalCommand: AllianceSubcommand {
         }
         // A curve of a handful of rows shows each one's time and outcome: the small-cell rule of describe, plot and
         // audit (DESIGN.md §9) is stated here rather than applied, since the curves are the analysis.
-        let small = analysis.curves.filter { by != nil && $0.n < SmallCellSuppressor.defaultMinimum }
-        if !small.isEmpty {
-            let groups = small.map { "'\($0.group)' (\($0.n) row\($0.n == 1 ? "" : "s"))" }.joined(separator: ", ")
-            context.warn("\(data.path): --by \(by ?? "") has groups of fewer than \(SmallCellSuppressor.defaultMinimum) rows: \(groups); "
-                + "their curves and counts describe individual clients, so merge small groups before sharing this output")
+        if let by, let warning = SmallGroupWarning.message(
+            file: data.path, subject: "--by \(by)", groups: analysis.curves.map { ($0.group, $0.n) }, unit: "row",
+            describes: "their curves and counts") {
+            context.warn(warning)
         }
         let report = analysis.report(data: data.provenance, plot: figure.plot != nil, labels: labels)
         var figures: [String] = []

@@ -240,6 +240,24 @@ struct HostileInputSecondWaveTests {
         }
     }
 
+    /// DESIGN.md §9: one site's data can leave a single client in a rupture group; its count (and with --outcome its
+    /// group coefficient) is that client's own course, and it was printed without a word.
+    @Test("ruptures: a rupture group of one client is shown with a small-cell warning")
+    func rupturesSmallGroup() throws {
+        // Client c0's alliance falls by 25 points at session 4 and never comes back: one unrepaired rupture.
+        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k >= 3 && k < 6 { f[3] = "5.0" } }])
+        for extra in [[], ["--outcome", "phq"]] {
+            let outcome = Hostile.run(["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs"] + extra, in: dir)
+            #expect(outcome.status == 0, "\(outcome.message)")
+            #expect(outcome.message.contains("the rupture grouping has groups of fewer than 11 clients: 'unrepaired' (1 client)"),
+                    "\(outcome.message)")
+            #expect(!outcome.message.contains("'none'"), "29 clients without a rupture are not small: \(outcome.message)")
+        }
+        let none = Hostile.run(["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs"],
+                               in: try Self.write(["s.csv": Self.sessionRows()]))
+        #expect(!none.message.contains("fewer than 11"), "empty groups reveal nobody: \(none.message)")
+    }
+
     @Test("track, ruptures: a quoted decimal comma in a comma-delimited file names the data row and the value")
     func sessionTextValue() throws {
         let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 2 { f[4] = "\"12,5\"" } }])
