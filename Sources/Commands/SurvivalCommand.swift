@@ -71,7 +71,7 @@ public struct SurvivalCommand: AllianceSubcommand {
         try figure.check()
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
-        data.warnSuspectedMissingCodes([time, event], in: context)
+        data.warnSuspectedMissingCodes([time, event, by, strata], in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let options = SurvivalAnalysisOptions(by: by, strata: strata, rho: rho, confidenceType: type, level: level, at: times)
         let analysis: SurvivalAnalysis

@@ -175,6 +175,31 @@ struct HostileInputSecondWaveTests {
         #expect(!plain.message.contains("fewer than 11"), "no groups without --by: \(plain.message)")
     }
 
+    /// A 999 among text group labels in a column that forms clusters, strata or `--by` groups made one more cluster,
+    /// stratum or curve without a word (the model frame checked only random-effects grouping columns).
+    @Test("--cluster, strata() and --by: a 999 among text labels is named as a likely missing-value code")
+    func groupColumnMissingCodeLabels() throws {
+        var lines = Self.survivalRows().split(separator: "\n").map(String.init)
+        for k in [4, 9, 17] { lines[k] = lines[k].replacingOccurrences(of: ",a,", with: ",999,").replacingOccurrences(of: ",b,", with: ",999,") }
+        let dir = try Self.write(["s.csv": lines.joined(separator: "\n") + "\n"])
+        let runs: [[String]] = [
+            ["fit", "ols", "s.csv", "--formula", "x ~ time", "--cluster", "group"],
+            ["fit", "logit", "s.csv", "--formula", "event ~ x", "--cluster", "group"],
+            ["fit", "cox", "s.csv", "--formula", "Surv(time, event) ~ x", "--cluster", "group"],
+            ["fit", "cox", "s.csv", "--formula", "Surv(time, event) ~ x + strata(group)"],
+            ["survival", "s.csv", "--time", "time", "--event", "event", "--by", "group"],
+        ]
+        for arguments in runs {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 0, "\(arguments): \(outcome.message)")
+            #expect(outcome.message.contains("column 'group' holds 999 in 3 rows among text labels"), "\(arguments): \(outcome.message)")
+            #expect(outcome.message.contains("--na group:999"), "\(arguments): \(outcome.message)")
+        }
+        let clean = Hostile.run(["fit", "ols", "s.csv", "--formula", "x ~ time", "--cluster", "group"],
+                                in: try Self.write(["s.csv": Self.survivalRows()]))
+        #expect(!clean.message.contains("among text labels"), "\(clean.message)")
+    }
+
     // MARK: survival-data, track, ruptures
 
     @Test("survival-data: attendance coded yes/no gets one clear instruction")

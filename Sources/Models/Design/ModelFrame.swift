@@ -204,6 +204,13 @@ public struct ModelFrame: Sendable {
                 }
             }
         }
+        // The same for the columns of `strata()` and the extra columns that form groups (`--cluster therapist`): a 999
+        // label would be one more stratum or cluster.
+        for name in formula.strata.flatMap(\.columnNames) + extraColumns where schema == nil && groupColumnsChecked.insert(name).inserted {
+            for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
+                warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
+            }
+        }
         self.warnings = warnings
         self.groupingFactors = groups
         var offset: [Double]? = nil
@@ -273,9 +280,7 @@ public struct ModelFrame: Sendable {
 
     /// A missing code standing among a text grouping column's labels: named with its count, and how to declare it.
     static func missingCodeLabelWarning(column: String, code: SuspectedMissingCode) -> String {
-        let value = code.value.rounded() == code.value ? String(Int(code.value)) : String(code.value)
-        return "column '\(column)' holds \(value) in \(code.count) row\(code.count == 1 ? "" : "s") among text labels: likely a "
-            + "missing-value code, used here as one more group; if it is one, pass --na \(column):\(value) and fit again"
+        MissingCodeWarnings.labelText(column: column, code: code, action: "fit again")
     }
 
     /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by
