@@ -14,8 +14,8 @@ public struct TransformCommand: AllianceSubcommand {
         discussion: """
             Order: every --recode, then every --compute in the order given (later ones may use earlier ones), then \
             --filter, then --keep/--drop. --compute "NAME = expr" takes formula arithmetic (+ - * / ^, log, exp, \
-            sqrt, abs), within(x, g), between(x, g), lag(x, g, order), or mean(a, b, c, min = 2) / sum(…) across \
-            columns. --filter takes comparisons (== != < <= > >=, text in quotes) joined by & | !, and is.na(col); \
+            sqrt, abs), within(x, g), between(x, g), lag(x, g, order), mean(a, b, c, min = 2) / sum(…) across \
+            columns, or a condition as 1/0 ("remitted = phq_post < 10", as R's as.integer()). --filter takes comparisons (== != < <= > >=, text in quotes) joined by & | !, and is.na(col); \
             rows where the condition is missing are dropped and counted. See docs/data-steps.md.
             """
     )

@@ -55,8 +55,34 @@ import Testing
         #expect(try truth("((x > 2)) && !is.na(y)") == [false, false, false, true, true])
     }
 
-    @Test func formulasStillRefuseComparisons() {
+    /// `--compute "r = x > 2"` is R's `as.integer(x > 2)`: 1/0, missing where the condition is (values from R 4.x:
+    /// `as.integer(x > 2 & y > 3)` etc. on these columns).
+    @Test func computedConditionsAreOneZeroOrMissing() throws {
+        func values(_ text: String) throws -> [Double?] {
+            let c = try DataStepEvaluation.compute(try ComputeStep(parsing: text), table: table).column
+            return (0..<c.count).map { c[$0] }
+        }
+        #expect(try values("r = x > 2") == [0, 1, nil, 1, 1])
+        #expect(try values("r = x > 2 & y > 3") == [0, nil, nil, 1, 0])
+        #expect(try values("r = g == 'a' | is.na(y)") == [1, 1, 1, 0, nil])
+        #expect(try values("r = !(x >= 3)") == [1, 0, nil, 0, 0])
+        #expect(try values("r = (x + y) / 2 >= 3") == [0, nil, nil, 1, 1])
+        // Arithmetic keeps its own reading (and its own errors).
+        guard case .arithmetic = try ComputeStep(parsing: "r = (x + y) / 2").value else { Issue.record("not arithmetic"); return }
+        #expect(throws: FormulaError.self) { try ComputeStep(parsing: "r = x > ") }
+    }
+
+    @Test func formulasStillRefuseComparisons() throws {
         #expect(throws: FormulaError.self) { try Formula("y ~ a > b") }
+        // With the way to make the 0/1 column named (R users write I(phq_post < 10)).
+        do {
+            _ = try Formula("y ~ I(phq_post < 10)")
+            Issue.record("a comparison in a formula was read")
+        } catch {
+            #expect("\(error)".contains("alliance transform --compute"), "\(error)")
+        }
+        // lme4's uncorrelated bar is not a logical or.
+        #expect(!(try Formula("y ~ x + (x || g)").randomEffects.isEmpty))
         #expect(throws: FormulaError.self) { try RowCondition(parsing: "x = 1") }
         #expect(throws: FormulaError.self) { try ComputeStep(parsing: "z = mean(x, min = 0)") }
     }

@@ -77,6 +77,11 @@ enum DataStepEvaluation {
             values = (0..<n).map { i in
                 missing[i] ? 0 : (r.kind == .mean ? RArithmetic.rowMean(rows[i]) : RArithmetic.sum(rows[i]))
             }
+        case .condition(let c):
+            // R's as.integer(condition): 1/0, missing where the condition is (three-valued, as --filter reads it).
+            let truth = try evaluate(c, table: table, step: label)
+            missing = truth.map { $0 == nil }
+            values = truth.map { $0 == true ? 1 : 0 }
         }
         var nonFinite = 0
         var firstNonFinite: Int? = nil

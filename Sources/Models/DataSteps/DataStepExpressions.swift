@@ -3,11 +3,13 @@
 /// group functions mean exactly what they mean in a model formula.
 
 /// What `--compute` assigns: formula arithmetic (`phq_post - phq_pre`, `log(x)`), a group function
-/// (`within(x, g)`, `between(x, g)`, `lag(x, g, order)`), or a row-wise `mean(…)`/`sum(…)` across columns.
+/// (`within(x, g)`, `between(x, g)`, `lag(x, g, order)`), a row-wise `mean(…)`/`sum(…)` across columns, or a
+/// condition as 1/0 (`remitted = phq_post < 10`: R's `as.integer(phq_post < 10)`, missing where the condition is).
 public enum ComputedValue: Sendable, Equatable {
     case arithmetic(NumericExpression)
     case group(GroupFunction)
     case rowSummary(RowSummary)
+    case condition(RowCondition)
 
     /// Columns the value reads, in order of first appearance.
     public var columnNames: [String] {
@@ -18,6 +20,7 @@ public enum ComputedValue: Sendable, Equatable {
             var names: [String] = []
             for a in r.arguments { for n in a.columnNames where !names.contains(n) { names.append(n) } }
             return names
+        case .condition(let c): return c.columnNames
         }
     }
 }
@@ -47,7 +50,7 @@ public struct ComputeStep: Sendable, Equatable {
 
     /// Parses `NAME = expr`; a syntax error carries the text and a caret.
     public init(parsing text: String) throws(FormulaError) {
-        var parser = try FormulaParser(text, dataStep: false)
+        var parser = try FormulaParser(text, dataStep: true)
         let (name, value) = try parser.parseComputation()
         self.name = name
         self.value = value

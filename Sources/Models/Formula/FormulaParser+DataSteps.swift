@@ -3,7 +3,8 @@
 extension FormulaParser {
     static let maximumRowSummaryArguments = 10_000
 
-    /// `NAME = arithmetic | within(…) | between(…) | lag(…) | mean(…, min = k) | sum(…, min = k)`.
+    /// `NAME = arithmetic | condition | within(…) | between(…) | lag(…) | mean(…, min = k) | sum(…, min = k)`; a
+    /// condition (`phq_post < 10`, `site == "north" & wai > 60`) gives 1/0.
     mutating func parseComputation() throws(FormulaError) -> (String, ComputedValue) {
         guard case .name(let name) = current.kind, peek().kind == .equals else {
             throw error(current, "write a computation as NAME = expression, as in phq_change = phq_post - phq_pre")
@@ -22,13 +23,27 @@ extension FormulaParser {
                 value = .arithmetic(try parseArithmetic())
             }
         } else {
-            value = .arithmetic(try parseArithmetic())
+            value = try parseArithmeticOrCondition()
         }
         guard current.kind == .end else {
+            if current.kind == .equals { throw error(current, "use '==' to compare (a single '=' assigns)") }
             throw error(current, "unexpected '\(current.text)'; within(), between(), lag(), mean() and sum() must be the whole "
                 + "expression: compute them first, then use the new column in a later --compute")
         }
         return (name, value)
+    }
+
+    /// A condition when the right side holds a comparison or logical operator (or quoted text), read as `--filter`
+    /// reads one; otherwise arithmetic, with arithmetic's own errors.
+    private mutating func parseArithmeticOrCondition() throws(FormulaError) -> ComputedValue {
+        let isCondition = tokens[position...].contains { token in
+            switch token.kind {
+            case .comparison, .ampersand, .bar, .bang, .string: return true
+            case .name("is.na"): return !token.quoted
+            default: return false
+            }
+        }
+        return isCondition ? .condition(try parseDisjunction()) : .arithmetic(try parseArithmetic())
     }
 
     private mutating func parseRowSummary(_ kind: RowSummary.Kind) throws(FormulaError) -> RowSummary {

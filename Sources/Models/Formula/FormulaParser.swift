@@ -3,7 +3,7 @@
 /// `strata()` and `offset()` are collected apart from the fixed-effects terms (`Specials`).
 struct FormulaParser {
     private let text: String
-    private let tokens: [FormulaToken]
+    let tokens: [FormulaToken]
     /// The data's column names in table order, for `.`; nil when the formula is parsed without data.
     private let dataColumns: [String]?
     var position = 0

@@ -58,7 +58,15 @@ enum FormulaLexer {
         while i < chars.count {
             let c = chars[i]
             if c.isWhitespace { i += 1; continue }
-            if comparisons, let (kind, length) = comparisonToken(chars, at: i) {
+            // `||` is lme4's uncorrelated bar in a formula, read below; every other operator here is a condition's.
+            if let (kind, length) = comparisonToken(chars, at: i), comparisons || kind != .bar {
+                guard comparisons else {
+                    // R users write I(phq_post < 10); a model formula here reads no conditions, so say where they go.
+                    throw FormulaError(formula: formula, offset: i, length: length,
+                                       message: "a model formula does not read comparisons or logical operators ('\(String(chars[i..<(i + length)]))'); "
+                                           + "make the 0/1 column first, as in alliance transform --compute \"remitted = phq_post < 10\" "
+                                           + "(R's as.integer(phq_post < 10)), then use it in the formula")
+                }
                 tokens.append(FormulaToken(kind: kind, offset: i, length: length, quoted: false))
                 i += length
                 continue
