@@ -195,7 +195,10 @@ public struct FitCommand: AllianceSubcommand {
     /// be binary" with no word of `--na -99`, and a GLMM on decimal commas read as text failed to converge with no word
     /// of the 206-level factor. Where the frame itself cannot be built, the missing-code scan of the formula's columns.
     func refusal(_ error: ModelError, data: LoadedData, in context: RunContext) -> CLIError {
-        let refused = FitCommand.cliError(error, file: data.path)
+        var refused = FitCommand.cliError(error, file: data.path)
+        if case .nonNumericOutcome(let y) = error, let hint = data.table.column(named: y)?.valueLabelHint() {
+            refused = CLIError(refused.kind, "\(refused.message); \(hint)")
+        }
         guard refused.kind == .data, let parsed = try? Formula(formula, dataColumns: data.table.columnNames) else { return refused }
         if let frame = try? ModelFrame(formula: parsed, table: data.table, references: (try? referenceLevels()) ?? [:]) {
             for warning in frame.warnings { context.warn(warning) }

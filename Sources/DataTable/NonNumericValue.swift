@@ -12,10 +12,20 @@ extension Column {
         return nil
     }
 
-    /// ` (data row N has 'VALUE')` for a text column, or "" — the clause error messages add after "is text".
+    /// ` (data row N has 'VALUE')` for a text column, or "" — the clause error messages add after "is text". For an
+    /// SPSS/Stata value-labelled variable, read as its labels by default, the clause names `--codes` instead: the
+    /// numbers are in the file, and a stray value is not the problem.
     public func nonNumericClause() -> String {
         guard let (row, value) = firstNonNumericValue() else { return "" }
         let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+        if let hint = valueLabelHint() { return " (data row \(row + 1) has the label '\(shown)'; \(hint))" }
         return " (data row \(row + 1) has '\(shown)')"
+    }
+
+    /// "a value-labelled variable, read as its labels: pass --codes …" for a categorical column read from an
+    /// SPSS/Stata file's value labels, else nil.
+    public func valueLabelHint() -> String? {
+        guard case .categorical = data, !metadata.valueLabels.isEmpty else { return nil }
+        return "'\(name)' is a value-labelled variable, read as its labels: pass --codes to analyse its codes"
     }
 }

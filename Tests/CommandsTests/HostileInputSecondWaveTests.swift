@@ -138,6 +138,26 @@ struct HostileInputSecondWaveTests {
         #expect(try Self.events(outcome) == events)
     }
 
+    /// A value-labelled SPSS variable is read as its labels, so an OLS outcome or a mediation X that is one was refused
+    /// as "categorical" or "holds text", with advice about stray values and decimal commas; the numbers are in the
+    /// file and `--codes` reads them.
+    @Test("a value-labelled variable where numbers are needed names --codes")
+    func labelledVariableNamesCodes() throws {
+        let dir = try Hostile.corpusDirectory()
+        let runs: [[String]] = [
+            ["fit", "ols", "surv_yes1_no2.sav", "--formula", "event ~ x"],
+            ["moderate", "surv_yes1_no2.sav", "--x", "event", "--w", "x", "--y", "time"],
+            ["mediate", "surv_yes1_no2.sav", "--x", "event", "--m", "x", "--y", "time", "--boot", "100", "--seed", "1"],
+        ]
+        for arguments in runs {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.status == 65, "\(arguments[0]): \(outcome.message)")
+            #expect(outcome.message.contains("'event' is a value-labelled variable, read as its labels: pass --codes"), "\(outcome.message)")
+            let coded = Hostile.run(arguments + ["--codes"], in: dir)
+            #expect(coded.status == 0, "\(arguments[0]) --codes: \(coded.message)")
+        }
+    }
+
     /// `fit logit` on SPSS's 1 = yes, 2 = no models 'no' (the second level in code order, as R on haven's as_factor),
     /// but its note said "the second level in sorted order", where 'yes' would be second: the reader was told the
     /// wrong rule for which level is 1. The note now names the column's own order when it is not the sorted one.
