@@ -26,13 +26,6 @@ public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
     public let offset: Int
     public let length: Int
 
-    public init(kind: Kind, label: String, offset: Int, length: Int) {
-        self.kind = kind
-        self.label = label
-        self.offset = offset
-        self.length = length
-    }
-
     /// Column names this variable reads.
     public var columnNames: [String] {
         switch kind {
