@@ -232,12 +232,7 @@ enum TextContentScanner {
             guard length == 2 || (length == 4 && ByteMatching.isPlausibleYear(y)) else { return nil }
             return ByteMatching.isValidDay(day, month: month, year: length == 4 ? y : nil) ? e : nil
         }
-        if j < hi && s[j] == ByteMatching.comma { j += 1 }
-        guard j < hi, s[j] == ByteMatching.space else { return nil }
-        let (y, e) = ByteMatching.digitRun(s, j + 1, hi)
-        guard e - j - 1 == 4, ByteMatching.isPlausibleYear(y), ByteMatching.isValidDay(day, month: month, year: y)
-        else { return nil }
-        return e
+        return matchSpacedYear(s, j, hi, day: day, month: month)
     }
 
     /// `March 5, 2024`, `Mar 5 2024`, `March 5th, 2024`.
@@ -249,6 +244,13 @@ enum TextContentScanner {
         let (day, e1) = ByteMatching.digitRun(s, j + 1, hi)
         guard (1...2).contains(e1 - j - 1) else { return nil }
         j = skipOrdinalSuffix(s, e1, hi)
+        return matchSpacedYear(s, j, hi, day: day, month: month)
+    }
+
+    /// `, yyyy` or ` yyyy` after a day and a month name (`5 March, 2024`, `March 5 2024`): where the year ends, if
+    /// it is plausible and the day exists in that month and year.
+    private static func matchSpacedYear(_ s: Bytes, _ i: Int, _ hi: Int, day: Int, month: Int) -> Int? {
+        var j = i
         if j < hi && s[j] == ByteMatching.comma { j += 1 }
         guard j < hi, s[j] == ByteMatching.space else { return nil }
         let (y, e) = ByteMatching.digitRun(s, j + 1, hi)
