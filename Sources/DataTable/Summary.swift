@@ -13,29 +13,12 @@ public struct NumericSummary: Sendable, Equatable {
     public let max: Double?
     /// Distinct non-missing values (`0.0` and `-0.0` count as one).
     public let distinct: Int
-
-    public init(n: Int, missing: Int, mean: Double?, sd: Double?, min: Double?, median: Double?, max: Double?,
-                distinct: Int) {
-        self.n = n
-        self.missing = missing
-        self.mean = mean
-        self.sd = sd
-        self.min = min
-        self.median = median
-        self.max = max
-        self.distinct = distinct
-    }
 }
 
 /// One level of a categorical column and how many rows have it.
 public struct LevelCount: Sendable, Equatable {
     public let level: String
     public let count: Int
-
-    public init(level: String, count: Int) {
-        self.level = level
-        self.count = count
-    }
 }
 
 /// Summary of a categorical column: counts per level, in level order.

@@ -174,40 +174,44 @@ enum TextContentScanner {
 
     // MARK: Dates
 
-    /// `yyyy-mm-dd`, `yyyy/mm/dd`, `yyyy.mm.dd` (a time may follow).
-    static func matchISODate(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        let (year, e1) = ByteMatching.digitRun(s, i, hi)
-        guard e1 - i == 4, ByteMatching.isPlausibleYear(year), e1 < hi else { return nil }
+    /// Three digit runs joined by one separator (`-`, `/` or `.`) written twice, the first run `firstDigits` long and
+    /// the second one or two digits (`2024-03-12`, `12/03/24`): the runs' values, the separator, where the third run
+    /// starts and where it ends. The callers check the third run's length and the date.
+    @inline(__always)
+    static func separatedDigitRuns(_ s: Bytes, _ i: Int, _ hi: Int, firstDigits: ClosedRange<Int>)
+        -> (first: Int, second: Int, third: Int, separator: UInt8, thirdStart: Int, end: Int)? {
+        let (first, e1) = ByteMatching.digitRun(s, i, hi)
+        guard firstDigits.contains(e1 - i), e1 < hi else { return nil }
         let separator = s[e1]
         guard separator == ByteMatching.hyphen || separator == ByteMatching.slash || separator == ByteMatching.dot
         else { return nil }
-        let (month, e2) = ByteMatching.digitRun(s, e1 + 1, hi)
+        let (second, e2) = ByteMatching.digitRun(s, e1 + 1, hi)
         guard (1...2).contains(e2 - e1 - 1), e2 < hi, s[e2] == separator else { return nil }
-        let (day, e3) = ByteMatching.digitRun(s, e2 + 1, hi)
-        guard (1...2).contains(e3 - e2 - 1), ByteMatching.isValidDay(day, month: month, year: year) else { return nil }
-        return e3
+        let (third, e3) = ByteMatching.digitRun(s, e2 + 1, hi)
+        return (first, second, third, separator, e2 + 1, e3)
+    }
+
+    /// `yyyy-mm-dd`, `yyyy/mm/dd`, `yyyy.mm.dd` (a time may follow).
+    static func matchISODate(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard let r = separatedDigitRuns(s, i, hi, firstDigits: 4...4), ByteMatching.isPlausibleYear(r.first),
+              (1...2).contains(r.end - r.thirdStart), ByteMatching.isValidDay(r.third, month: r.second, year: r.first)
+        else { return nil }
+        return r.end
     }
 
     /// `dd/mm/yyyy`, `mm/dd/yyyy`, `d/m/yy`, with `/`, `-` or (four-digit years only) `.`; valid if either
     /// day-first or month-first reading is a real date.
     static func matchNumericDate(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
-        let (a, e1) = ByteMatching.digitRun(s, i, hi)
-        guard (1...2).contains(e1 - i), e1 < hi else { return nil }
-        let separator = s[e1]
-        guard separator == ByteMatching.slash || separator == ByteMatching.hyphen || separator == ByteMatching.dot
-        else { return nil }
-        let (b, e2) = ByteMatching.digitRun(s, e1 + 1, hi)
-        guard (1...2).contains(e2 - e1 - 1), e2 < hi, s[e2] == separator else { return nil }
-        let (y, e3) = ByteMatching.digitRun(s, e2 + 1, hi)
-        let yearLength = e3 - e2 - 1
-        guard yearLength == 4 || (yearLength == 2 && separator != ByteMatching.dot) else { return nil }
-        if yearLength == 4 && !ByteMatching.isPlausibleYear(y) { return nil }
+        guard let r = separatedDigitRuns(s, i, hi, firstDigits: 1...2) else { return nil }
+        let yearLength = r.end - r.thirdStart
+        guard yearLength == 4 || (yearLength == 2 && r.separator != ByteMatching.dot) else { return nil }
+        if yearLength == 4 && !ByteMatching.isPlausibleYear(r.third) { return nil }
         // Another separator and digits after the year: a longer code (`1-2-33-4`), not a date.
-        if e3 + 1 < hi && s[e3] == separator && s[e3 + 1].isDigit { return nil }
-        let year = yearLength == 4 ? y : nil
-        let dayFirst = ByteMatching.isValidDay(a, month: b, year: year)
-        let monthFirst = ByteMatching.isValidDay(b, month: a, year: year)
-        return dayFirst || monthFirst ? e3 : nil
+        if r.end + 1 < hi && s[r.end] == r.separator && s[r.end + 1].isDigit { return nil }
+        let year = yearLength == 4 ? r.third : nil
+        let dayFirst = ByteMatching.isValidDay(r.first, month: r.second, year: year)
+        let monthFirst = ByteMatching.isValidDay(r.second, month: r.first, year: year)
+        return dayFirst || monthFirst ? r.end : nil
     }
 
     /// `5 March 2024`, `5th Mar 2024`, `05 Mar, 2024`, `5-Mar-2024`, `05-Mar-24`.
@@ -228,12 +232,7 @@ enum TextContentScanner {
             guard length == 2 || (length == 4 && ByteMatching.isPlausibleYear(y)) else { return nil }
             return ByteMatching.isValidDay(day, month: month, year: length == 4 ? y : nil) ? e : nil
         }
-        if j < hi && s[j] == ByteMatching.comma { j += 1 }
-        guard j < hi, s[j] == ByteMatching.space else { return nil }
-        let (y, e) = ByteMatching.digitRun(s, j + 1, hi)
-        guard e - j - 1 == 4, ByteMatching.isPlausibleYear(y), ByteMatching.isValidDay(day, month: month, year: y)
-        else { return nil }
-        return e
+        return matchSpacedYear(s, j, hi, day: day, month: month)
     }
 
     /// `March 5, 2024`, `Mar 5 2024`, `March 5th, 2024`.
@@ -245,6 +244,13 @@ enum TextContentScanner {
         let (day, e1) = ByteMatching.digitRun(s, j + 1, hi)
         guard (1...2).contains(e1 - j - 1) else { return nil }
         j = skipOrdinalSuffix(s, e1, hi)
+        return matchSpacedYear(s, j, hi, day: day, month: month)
+    }
+
+    /// `, yyyy` or ` yyyy` after a day and a month name (`5 March, 2024`, `March 5 2024`): where the year ends, if
+    /// it is plausible and the day exists in that month and year.
+    private static func matchSpacedYear(_ s: Bytes, _ i: Int, _ hi: Int, day: Int, month: Int) -> Int? {
+        var j = i
         if j < hi && s[j] == ByteMatching.comma { j += 1 }
         guard j < hi, s[j] == ByteMatching.space else { return nil }
         let (y, e) = ByteMatching.digitRun(s, j + 1, hi)

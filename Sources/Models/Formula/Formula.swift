@@ -26,13 +26,6 @@ public struct FormulaVariable: Sendable, Hashable, CustomStringConvertible {
     public let offset: Int
     public let length: Int
 
-    public init(kind: Kind, label: String, offset: Int, length: Int) {
-        self.kind = kind
-        self.label = label
-        self.offset = offset
-        self.length = length
-    }
-
     /// Column names this variable reads.
     public var columnNames: [String] {
         switch kind {
@@ -116,9 +109,9 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public let strata: [StrataTerm]
     /// `offset(expr)` terms (and any `addingOffset` expression), labelled `offset(expr)`; their sum is added to the
     /// linear predictor with coefficient 1, as R's `model.offset`.
-    public let offsets: [FormulaVariable]
+    public private(set) var offsets: [FormulaVariable]
     /// For each offset, the text its positions refer to when it is not `text` (an `addingOffset` expression).
-    let offsetSources: [String?]
+    private(set) var offsetSources: [String?]
     /// Whether the formula used `.`, which expanded over the data's columns (a saved schema keeps them).
     public let usesDot: Bool
 
@@ -136,20 +129,6 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         self.offsets = parsed.offsets
         self.offsetSources = parsed.offsets.map { _ in nil }
         self.usesDot = parsed.usesDot
-    }
-
-    private init(text: String, outcome: FormulaVariable, terms: [FormulaTerm], hasIntercept: Bool,
-                 randomEffects: [RandomEffectTerm], strata: [StrataTerm], offsets: [FormulaVariable], offsetSources: [String?],
-                 usesDot: Bool) {
-        self.text = text
-        self.outcome = outcome
-        self.terms = terms
-        self.hasIntercept = hasIntercept
-        self.randomEffects = randomEffects
-        self.strata = strata
-        self.offsets = offsets
-        self.offsetSources = offsetSources
-        self.usesDot = usesDot
     }
 
     /// Variables inside a term in order of first appearance; terms stably sorted by degree.
@@ -170,9 +149,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     public func addingOffset(_ expression: String) throws(FormulaError) -> Formula {
         var parser = try FormulaParser(expression, dataColumns: nil)
         let variable = try parser.parseOffsetExpression()
-        return Formula(text: text, outcome: outcome, terms: terms, hasIntercept: hasIntercept,
-                       randomEffects: randomEffects, strata: strata, offsets: offsets + [variable],
-                       offsetSources: offsetSources + [expression], usesDot: usesDot)
+        var formula = self
+        formula.offsets.append(variable)
+        formula.offsetSources.append(expression)
+        return formula
     }
 
     /// The survival response of `Surv(...) ~ ...`; nil for an ordinary outcome.

@@ -52,10 +52,4 @@ public struct Polynomial: Sendable, Equatable {
     public let argument: NumericExpression
     public let degree: Int
     public let raw: Bool
-
-    public init(argument: NumericExpression, degree: Int, raw: Bool) {
-        self.argument = argument
-        self.degree = degree
-        self.raw = raw
-    }
 }

@@ -95,12 +95,6 @@ public struct OutcomeEvent: Sendable, Equatable {
     public let otherLevel: String
     /// Whether the level was chosen by `RegressionOptions.event` rather than taken as the second in sorted order.
     public let chosen: Bool
-
-    public init(level: String, otherLevel: String, chosen: Bool) {
-        self.level = level
-        self.otherLevel = otherLevel
-        self.chosen = chosen
-    }
 }
 
 /// Fit statistics. Fields that do not apply to a model are `nil`.
