@@ -117,6 +117,51 @@ extension BlockKernels {
         }
     }
 
+    /// C += Aᵀ·A on the lower triangle of the k × k block C, as `addGramLower` but two rows at a time: each entry is
+    /// summed in two lanes (even and odd rows, in row order), the lanes added, then an odd last row, then added to C.
+    /// The streamed mixed-model pass over a million rows is bound by this loop, and the paired lanes halve its
+    /// instructions; the order is fixed by the row count alone, so the bytes do not depend on the machine's cores.
+    public static func addGramLowerPaired(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
+                                          into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        typealias Pair = SIMD2<Double>
+        @inline(__always) func pair(_ p: UnsafePointer<Double>, _ r: Int) -> Pair { Pair(p[r], p[r + 1]) }
+        let even = n & ~1
+        var j = 0
+        while j < k {
+            let jb = min(2, k - j)
+            let d0 = a + j * lda, d1 = a + min(j + 1, k - 1) * lda
+            var i = j
+            while i < k {
+                let ib = min(4, k - i)
+                // Columns past the edge repeat the last one: their sums are formed and dropped.
+                let c0 = a + i * lda, c1 = a + min(i + 1, k - 1) * lda
+                let c2 = a + min(i + 2, k - 1) * lda, c3 = a + min(i + 3, k - 1) * lda
+                var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
+                var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
+                var r = 0
+                while r < even {
+                    let x0 = pair(d0, r), x1 = pair(d1, r)
+                    let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
+                    s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
+                    s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
+                    r += 2
+                }
+                func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
+                    var v = s[0] + s[1]
+                    if even < n { v += y[even] * x[even] }
+                    return v
+                }
+                func put(_ t: Int, _ u: Int, _ v: @autoclosure () -> Double) {
+                    if t < ib && u < jb && i + t >= j + u { c[(j + u) * ldc + i + t] += v() }
+                }
+                put(0, 0, total(s00, c0, d0)); put(1, 0, total(s10, c1, d0)); put(2, 0, total(s20, c2, d0)); put(3, 0, total(s30, c3, d0))
+                put(0, 1, total(s01, c0, d1)); put(1, 1, total(s11, c1, d1)); put(2, 1, total(s21, c2, d1)); put(3, 1, total(s31, c3, d1))
+                i += 4
+            }
+            j += 2
+        }
+    }
+
     /// B := L⁻¹B for the lower-triangular order × order L and the order × columns B.
     public static func solveLowerMatrix(_ l: UnsafePointer<Double>, order: Int, _ b: UnsafeMutablePointer<Double>, columns: Int) {
         for j in 0..<columns { solveLower(l, order: order, leadingDimension: order, transposed: false, b + j * order) }

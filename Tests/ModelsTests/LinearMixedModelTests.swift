@@ -131,6 +131,22 @@ struct LinearMixedModelTests {
         }
     }
 
+    /// The shift b of y − Xb from the first 20 rows only (as fits over 65,536 rows take it): the same references at
+    /// the same tolerances, the criterion at lme4's θ included. Where a factor level first appears after row 20 its
+    /// column is aliased in those rows and shifted by 0.
+    @Test("estimates with the shift from the first rows", arguments: fits)
+    func estimatesWithShiftFromFirstRows(_ fit: Fit) throws {
+        try LinearMixedModel.Setup.$shiftRows.withValue(20) {
+            let table = try fixtureFiles.table("lmm/\(fit.data)")
+            let formula = try Formula(fit.formula, dataColumns: table.columnNames)
+            let setup = try LinearMixedModel.Setup(formula: formula, table: table, options: LinearMixedModelOptions(reml: fit.reml))
+            #expect(setup.design.rows > 20)
+            #expect(setup.outcomeShift.count == setup.kept.count)
+            try objectiveAtReferenceTheta(fit)
+            try estimates(fit)
+        }
+    }
+
     @Test("conditional modes and conditional SDs", arguments: fits)
     func conditionalModes(_ fit: Fit) throws {
         let r = try Self.fitted(fit, df: .residual)

@@ -142,7 +142,7 @@ public enum GeneralizedLinearMixedModel {
                 throw .constantOutcome(outcome: outcomeName + " (every count is 0)")
             }
             let design = DesignMatrix(frame: frame)
-            let (kept, _, _) = LinearMixedModel.Setup.keptColumns(design, outcome: y)
+            let kept = LinearMixedModel.Setup.keptColumns(design, outcome: y).kept
             var warnings = frame.warnings
             let dropped = design.columns - kept.count
             if dropped > 0 {

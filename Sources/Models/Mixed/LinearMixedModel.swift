@@ -107,7 +107,30 @@ public enum LinearMixedModel {
                 throw .invalidVariable(variable: "offset", detail: "offsets are not supported in linear mixed models; subtract the offset from the outcome")
             }
             let design = DesignMatrix(frame: frame)
-            let (kept, olsFit, gram) = Setup.keptColumns(design, outcome: y)
+            let n = frame.counts.rowsUsed
+            // y − Xb in place of y: the same fit with β̂ shifted by b (X is in the model), but the penalised RSS no longer
+            // comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short. b is the least-
+            // squares fit on the first `shiftRows` rows (all rows of smaller data, where it is the exact fit): it takes out
+            // all but a sliver of what X explains, and then a single pass over the rows forms every cross-product, r = y − Xb
+            // row by row and XᵀX from the same sums (the rank check's Gram matrix).
+            let prefix = Setup.keptColumns(design, outcome: y, rows: min(n, Setup.shiftRows))
+            if prefix.rows == n { try Setup.requireRows(n, kept: prefix.kept) }
+            let structure = try RandomEffectsStructure(frame: frame)
+            try structure.validate(rows: n)
+            var shiftColumns = prefix.kept
+            var shift = prefix.ols
+            var pass = MixedCrossProducts.RowPass(structure: structure, design: design, outcome: y, shiftColumns: shiftColumns, shift: shift)
+            var kept = prefix.kept
+            if prefix.rows < n {
+                kept = Setup.rankCheck(gram: pass.gram, columns: design.columns).kept
+                if !Set(prefix.kept).isSubset(of: kept) {
+                    // A column the first rows needed is aliased in the whole data: shift by the exact fit instead (a second pass).
+                    let whole = Setup.keptColumns(design, outcome: y)
+                    (kept, shiftColumns, shift) = (whole.kept, whole.kept, whole.ols)
+                    pass = MixedCrossProducts.RowPass(structure: structure, design: design, outcome: y, shiftColumns: shiftColumns, shift: shift)
+                }
+                try Setup.requireRows(n, kept: kept)
+            }
             var warnings = frame.warnings
             let dropped = design.columns - kept.count
             if dropped > 0 {
@@ -115,40 +138,37 @@ public enum LinearMixedModel {
                 warnings.append("the fixed-effects design is rank deficient, so \(dropped) column\(dropped == 1 ? " was" : "s were") dropped "
                                 + "(as lme4 does): \(names.joined(separator: ", "))")
             }
-            guard frame.counts.rowsUsed > kept.count else { throw .tooFewRows(parameters: kept.count, rows: frame.counts.rowsUsed) }
-            let structure = try RandomEffectsStructure(frame: frame)
-            try structure.validate(rows: frame.counts.rowsUsed)
             self.formula = formula
             self.frame = frame
             self.design = design
             self.kept = kept
             self.structure = structure
-            // y − Xb̂_OLS in place of y: the same fit with β̂ shifted by b̂ (X is in the model), but the penalised RSS
-            // no longer comes from y'y minus nearly all of it, which left the criterion 1e-10 noisy and θ 1e-6 short. The
-            // residual is formed inside the cross-products' pass over the rows, and XᵀX is the kept columns' part of the
-            // Gram matrix just formed (the same sums): that pass adds only Xᵀr, rᵀr and the products with Z.
-            let all = design.columns + 1
-            var keptGram = [Double](repeating: 0, count: (kept.count + 1) * (kept.count + 1))
-            for (a, i) in kept.enumerated() {
-                for (b, j) in kept.enumerated() where b >= a { keptGram[a * (kept.count + 1) + b] = gram[min(i, j) * all + max(i, j)] }
-            }
-            self.outcomeShift = olsFit
-            self.products = try MixedCrossProducts(structure: structure, design: design, keptColumns: kept, outcome: y, shift: olsFit,
-                                                   keptGram: keptGram)
+            // The shift over the kept columns (a column kept in the whole data but aliased in the first rows has 0).
+            self.outcomeShift = kept.map { j in shiftColumns.firstIndex(of: j).map { shift[$0] } ?? 0 }
+            self.products = try MixedCrossProducts(structure: structure, pass: pass, keptColumns: kept)
             self.options = options
             self.warnings = warnings
         }
 
-        /// Columns kept by the Gram-matrix analogue of R's aliasing rule: column j is dropped when its residual
-        /// after the earlier kept columns is at most 1e-7 of its norm (lme4 checks X's rank by QR at 1e-7); and the
-        /// least-squares coefficients of y on the kept columns, from the same Cholesky factor; and the Gram matrix of
-        /// [X y] over all columns ((p + 1)², lower triangle: entry (i, j) at min · (p + 1) + max).
-        static func keptColumns(_ design: DesignMatrix, outcome y: [Double]) -> (kept: [Int], ols: [Double], gram: [Double]) {
+        /// Rows of the least-squares fit taken out of y before the cross-products (`init`): enough that what X explains
+        /// is all but gone from the residual, few enough that this first look costs a sliver of the pass over all rows.
+        /// A task-local so that tests can run small reference problems through the large-data path.
+        @TaskLocal static var shiftRows = 1 << 16
+
+        /// More rows than kept fixed effects, or the fit cannot be identified.
+        static func requireRows(_ n: Int, kept: [Int]) throws(ModelError) {
+            guard n > kept.count else { throw .tooFewRows(parameters: kept.count, rows: n) }
+        }
+
+        /// Columns kept by the Gram-matrix analogue of R's aliasing rule (`rankCheck`) and the least-squares coefficients
+        /// of y on them, over the first `rows` rows (all by default), from the Gram matrix of [X y].
+        static func keptColumns(_ design: DesignMatrix, outcome y: [Double], rows: Int? = nil) -> (kept: [Int], ols: [Double], rows: Int) {
+            let rows = rows ?? design.rows
             let p = design.columns
-            guard p > 0 else { return ([], [], []) }
+            guard p > 0 else { return ([], [], rows) }
             let m = p + 1
             // Each fixed row half's Gram matrix, added in half order (the same bytes on one core or two).
-            let parts = RowParts(rows: design.rows)
+            let parts = RowParts(rows: rows)
             var grams = [Double](repeating: 0, count: parts.ranges.count * m * m)
             grams.withUnsafeMutableBufferPointer { gp in
                 let out = gp.baseAddress!
@@ -170,6 +190,15 @@ public enum LinearMixedModel {
             }
             var gram = [Double](repeating: 0, count: m * m)
             for part in parts.ranges.indices { for e in 0..<(m * m) { gram[e] += grams[part * m * m + e] } }
+            let (kept, ols) = rankCheck(gram: gram, columns: p)
+            return (kept, ols, rows)
+        }
+
+        /// From the Gram matrix of [X y] (`columns` + 1 square, lower triangle at min · (columns + 1) + max): column j
+        /// is dropped when its residual after the earlier kept columns is at most 1e-7 of its norm (lme4 checks X's rank
+        /// by QR at 1e-7); and the least-squares coefficients of y on the kept columns, from the same Cholesky factor.
+        static func rankCheck(gram: [Double], columns p: Int) -> (kept: [Int], ols: [Double]) {
+            let m = p + 1
             // Sequential Cholesky on the kept columns (lower triangle: gram[min · m + max]).
             var kept: [Int] = []
             var factor: [[Double]] = []   // rows of L for kept columns, over kept columns
@@ -193,15 +222,14 @@ public enum LinearMixedModel {
                 factor.append(r)
             }
             // b = L⁻ᵀ (L⁻¹ Xᵀy): the row of y against the kept columns is L⁻¹Xᵀy.
-            var c = row(for: p)
+            let c = row(for: p)
             var b = [Double](repeating: 0, count: kept.count)
             for a in stride(from: kept.count - 1, through: 0, by: -1) {
                 var s = c[a]
                 for e in (a + 1)..<max(kept.count, a + 1) { s -= factor[e][a] * b[e] }
                 b[a] = s / factor[a][a]
             }
-            c.removeAll()
-            return (kept, b.map { $0.isFinite ? $0 : 0 }, gram)
+            return (kept, b.map { $0.isFinite ? $0 : 0 })
         }
 
         func fit() throws(ModelError) -> LinearMixedModelResult {

@@ -34,15 +34,13 @@ struct MixedCrossProducts: Sendable {
     /// very many levels are refused instead of exhausting memory.
     static let denseLimit = 200_000_000
 
-    /// The outcome column is y − X·`shift` (the least-squares residual, formed row by row in the pass below); `keptGram`
-    /// is XᵀX of the kept columns, (p + 1)² with the kept columns' lower triangle filled (entry (i, j), i ≤ j, at
-    /// i · (p + 1) + j), already formed by the pass that chose them, so only the outcome's products are summed here.
-    init(structure: RandomEffectsStructure, design: DesignMatrix, keptColumns: [Int], outcome y: [Double], shift: [Double],
-         keptGram: [Double]) throws(ModelError) {
-        let n = y.count
+    /// From one streamed pass (`RowPass`) over all design columns and r = y − X·shift: `kept` picks X's columns (the
+    /// pass's column `r` is the outcome), so [X r]ᵀ[X r] and Zᵀ[X r] are the pass's entries for those columns.
+    init(structure: RandomEffectsStructure, pass: RowPass, keptColumns kept: [Int]) throws(ModelError) {
+        let n = pass.rows
         let blocks = structure.blocks
         let k = blocks.count
-        let p = keptColumns.count
+        let p = kept.count
         let m = p + 1
         rows = n
         self.p = p
@@ -62,20 +60,31 @@ struct MixedCrossProducts: Sendable {
             dense[a] = [[Double]](repeating: [], count: a + 1)
             for b in 1...a { dense[a][b] = [Double](repeating: 0, count: blocks[a].width * blocks[b].width) }
         }
-        for r in 0..<n {
-            let i = Int(first.codes[r])
-            for c in 0..<q0 { for d in 0..<q0 { diagonal0[i * q0 * q0 + c * q0 + d] += first.z[d * n + r] * first.z[c * n + r] } }
-            for a in 1..<max(k, 1) {
-                let ba = blocks[a]
-                let ia = Int(ba.codes[r])
-                for b in 1...a {
-                    let bb = blocks[b]
-                    let ib = Int(bb.codes[r])
-                    let ld = ba.width
-                    for c in 0..<bb.q {
-                        let zc = bb.z[c * n + r]
-                        let column = (ib * bb.q + c) * ld + ia * ba.q
-                        for d in 0..<ba.q { dense[a][b][column + d] += ba.z[d * n + r] * zc }
+        if k == 1 && q0 == 1 {
+            // One scalar block (a random intercept or a single slope): Σ z² per level, the same sums as below.
+            first.codes.withUnsafeBufferPointer { codes in
+                first.z.withUnsafeBufferPointer { z in
+                    diagonal0.withUnsafeMutableBufferPointer { d in
+                        for r in 0..<n { d[Int(codes[r])] += z[r] * z[r] }
+                    }
+                }
+            }
+        } else {
+            for r in 0..<n {
+                let i = Int(first.codes[r])
+                for c in 0..<q0 { for d in 0..<q0 { diagonal0[i * q0 * q0 + c * q0 + d] += first.z[d * n + r] * first.z[c * n + r] } }
+                for a in 1..<max(k, 1) {
+                    let ba = blocks[a]
+                    let ia = Int(ba.codes[r])
+                    for b in 1...a {
+                        let bb = blocks[b]
+                        let ib = Int(bb.codes[r])
+                        let ld = ba.width
+                        for c in 0..<bb.q {
+                            let zc = bb.z[c * n + r]
+                            let column = (ib * bb.q + c) * ld + ia * ba.q
+                            for d in 0..<ba.q { dense[a][b][column + d] += ba.z[d * n + r] * zc }
+                        }
                     }
                 }
             }
@@ -84,111 +93,159 @@ struct MixedCrossProducts: Sendable {
         self.dense = dense
 
         // Later blocks against block 0, level by level of block 0 (partners in order of first appearance).
-        let byLevel = GroupingRows(codes: first.codes, levels: first.levelCount)
         var sparse: [SparseBlockColumn] = []
-        for a in 1..<max(k, 1) {
-            let ba = blocks[a]
-            let size = ba.q * q0
-            var offsets = [0]
-            var partners: [Int32] = []
-            var values: [Double] = []
-            var slot = [Int](repeating: -1, count: ba.levelCount)
-            for i in 0..<first.levelCount {
-                let start = partners.count
-                for r in byLevel.rows(of: i) {
-                    let j = Int(ba.codes[r])
-                    var s = slot[j]
-                    if s < 0 {
-                        s = partners.count
-                        slot[j] = s
-                        partners.append(Int32(j))
-                        values.append(contentsOf: repeatElement(0, count: size))
+        if k > 1 {
+            let byLevel = GroupingRows(codes: first.codes, levels: first.levelCount)
+            for a in 1..<k {
+                let ba = blocks[a]
+                let size = ba.q * q0
+                var offsets = [0]
+                var partners: [Int32] = []
+                var values: [Double] = []
+                var slot = [Int](repeating: -1, count: ba.levelCount)
+                for i in 0..<first.levelCount {
+                    let start = partners.count
+                    for r in byLevel.rows(of: i) {
+                        let j = Int(ba.codes[r])
+                        var s = slot[j]
+                        if s < 0 {
+                            s = partners.count
+                            slot[j] = s
+                            partners.append(Int32(j))
+                            values.append(contentsOf: repeatElement(0, count: size))
+                        }
+                        for c in 0..<q0 {
+                            let zc = first.z[c * n + r]
+                            for d in 0..<ba.q { values[s * size + c * ba.q + d] += ba.z[d * n + r] * zc }
+                        }
                     }
-                    for c in 0..<q0 {
-                        let zc = first.z[c * n + r]
-                        for d in 0..<ba.q { values[s * size + c * ba.q + d] += ba.z[d * n + r] * zc }
-                    }
+                    for e in start..<partners.count { slot[Int(partners[e])] = -1 }
+                    offsets.append(partners.count)
                 }
-                for e in start..<partners.count { slot[Int(partners[e])] = -1 }
-                offsets.append(partners.count)
+                sparse.append(SparseBlockColumn(offsets: offsets, partners: partners, values: values, entrySize: size))
             }
-            sparse.append(SparseBlockColumn(offsets: offsets, partners: partners, values: values, entrySize: size))
         }
         self.sparse = sparse
 
-        // [X r] streamed in chunks, r = y − X·shift row by row: Xᵀr and rᵀr (XᵀX is given), and the products with each Z
-        // block row by row. Large data run on two fixed row halves (`RowParts`), each into its own sums, added in half
-        // order: the same bytes on one core or two, and below the split the one-part sums unchanged.
-        let parts = RowParts(rows: n)
-        let partCount = parts.ranges.count
-        let widths = blocks.map { m * $0.width }
-        var partXX = [Double](repeating: 0, count: partCount * m * m)
-        var partXZ = (0..<partCount).map { _ in widths.map { [Double](repeating: 0, count: $0) } }
-        let chunk = 4096
-        partXX.withUnsafeMutableBufferPointer { xxP in
-            let xxBase = xxP.baseAddress!
+        // The kept columns' and r's entries of the pass (lower triangle: entry (i, j), i ≤ j, at i · width + j).
+        let all = pass.columns
+        let chosen = kept + [all - 1]
+        var xx = [Double](repeating: 0, count: m * m)
+        for (a, i) in chosen.enumerated() {
+            for (b, j) in chosen.enumerated() where b >= a { xx[a * m + b] = pass.gram[min(i, j) * all + max(i, j)] }
+        }
+        self.xx = xx
+        xz = (0..<k).map { a in
+            let width = blocks[a].width
+            var out = [Double](repeating: 0, count: m * width)
+            pass.xz[a].withUnsafeBufferPointer { from in
+                for column in 0..<width { for (e, j) in chosen.enumerated() { out[column * m + e] = from[column * all + j] } }
+            }
+            return out
+        }
+    }
+
+    /// One pass over the rows, streamed in chunks: every design column and r = y − X·shift (the columns `shiftColumns`
+    /// times `shift`, subtracted row by row in that order), and from them [X r]ᵀ[X r] and each block's Zᵀ[X r]. Large
+    /// data run on two fixed row halves (`RowParts`), each into its own sums, added in half order: the same bytes on one
+    /// core or two. The Gram entries are summed in even and odd lanes (`BlockKernels.addGramLowerPaired`), the products
+    /// with Z in row order.
+    struct RowPass: Sendable {
+        let rows: Int
+        /// Design columns plus r.
+        let columns: Int
+        /// (columns)², lower triangle: entry (i, j), i ≤ j, at i · columns + j.
+        let gram: [Double]
+        /// xz[k]: columns × width_k, column-major (leading dimension `columns`).
+        let xz: [[Double]]
+
+        init(structure: RandomEffectsStructure, design: DesignMatrix, outcome y: [Double], shiftColumns: [Int], shift: [Double]) {
+            let n = y.count
+            let blocks = structure.blocks
+            let p = design.columns
+            let m = p + 1
+            rows = n
+            columns = m
+            let widths = blocks.map { m * $0.width }
+            // Columns of Z that are all 1 (random intercepts), whose products need no multiplication.
+            let unit = blocks.map { b in (0..<b.q).map { c in b.columnNames[c] == "(Intercept)" && b.z[(c * n)..<((c + 1) * n)].allSatisfy { $0 == 1 } } }
+            let parts = RowParts(rows: n)
+            let partCount = parts.ranges.count
+            var grams = [Double](repeating: 0, count: partCount * m * m)
             // Each part's xz arrays as raw pointers (each part writes only its own).
             var pointers: [[UnsafeMutablePointer<Double>]] = []
-            for part in 0..<partCount {
-                pointers.append(widths.map { UnsafeMutablePointer<Double>.allocate(capacity: max($0, 1)) })
-                for (a, w) in widths.enumerated() { pointers[part][a].initialize(repeating: 0, count: max(w, 1)) }
+            for _ in 0..<partCount {
+                pointers.append(widths.map { w in
+                    let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(w, 1))
+                    pointer.initialize(repeating: 0, count: max(w, 1))
+                    return pointer
+                })
             }
-            defer {
-                for part in 0..<partCount {
-                    for (a, w) in widths.enumerated() {
-                        partXZ[part][a] = Array(UnsafeBufferPointer(start: pointers[part][a], count: w))
-                        pointers[part][a].deallocate()
-                    }
-                }
-            }
+            defer { for part in pointers { for pointer in part { pointer.deallocate() } } }
             let shared = pointers
-            parts.run { part, range in
-                var buffer = [Double](repeating: 0, count: chunk * m)
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let end = min(range.upperBound, start + chunk)
-                    let rowsInChunk = end - start
-                    buffer.withUnsafeMutableBufferPointer { bp in
-                        guard let base = bp.baseAddress else { return }
-                        design.fill(start..<end, columns: keptColumns, into: base, leadingDimension: chunk)
-                        let r = base + p * chunk
-                        for t in 0..<rowsInChunk { r[t] = y[start + t] }
-                        for (c, b) in shift.enumerated() { for t in 0..<rowsInChunk { r[t] -= base[c * chunk + t] * b } }
-                        let sums = xxBase + part * m * m
-                        for c in 0..<m {
-                            let column = base + c * chunk
-                            var s = 0.0
-                            for t in 0..<rowsInChunk { s += column[t] * r[t] }
-                            sums[c * m + p] += s
-                        }
-                        for a in 0..<k {
-                            let ba = blocks[a]
-                            let xp = shared[part][a]
-                            for t in 0..<rowsInChunk {
-                                let r = start + t
-                                let level = Int(ba.codes[r])
-                                for c in 0..<ba.q {
-                                    let zc = ba.z[c * n + r]
-                                    if zc == 0 { continue }
-                                    let column = (level * ba.q + c) * m
-                                    for d in 0..<m { xp[column + d] += base[d * chunk + t] * zc }
-                                }
+            let chunk = 4096
+            grams.withUnsafeMutableBufferPointer { gp in
+                let gramBase = gp.baseAddress!
+                parts.run { part, range in
+                    var buffer = [Double](repeating: 0, count: chunk * m)
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = min(range.upperBound, start + chunk)
+                        let count = end - start
+                        buffer.withUnsafeMutableBufferPointer { bp in
+                            guard let base = bp.baseAddress else { return }
+                            design.fill(start..<end, into: base, leadingDimension: chunk)
+                            let r = base + p * chunk
+                            for t in 0..<count { r[t] = y[start + t] }
+                            for (c, b) in zip(shiftColumns, shift) {
+                                let column = base + c * chunk
+                                for t in 0..<count { r[t] -= column[t] * b }
+                            }
+                            BlockKernels.addGramLowerPaired(base, rows: count, columns: m, leadingDimension: chunk,
+                                                            into: gramBase + part * m * m, leadingDimension: m)
+                            for (a, block) in blocks.enumerated() {
+                                MixedCrossProducts.addBlockProducts(block, unit: unit[a], rows: start..<end, chunk: base,
+                                                                    leadingDimension: chunk, columns: m, into: shared[part][a])
                             }
                         }
+                        start = end
                     }
-                    start = end
+                }
+            }
+            var gram = [Double](repeating: 0, count: m * m)
+            for part in 0..<partCount { for e in 0..<(m * m) { gram[e] += grams[part * m * m + e] } }
+            var xz = widths.map { [Double](repeating: 0, count: $0) }
+            for part in 0..<partCount { for a in blocks.indices { for e in 0..<widths[a] { xz[a][e] += pointers[part][a][e] } } }
+            self.gram = gram
+            self.xz = xz
+        }
+    }
+
+    /// Zᵀ[X r] of one block over a chunk of rows, column by column of the chunk (contiguous reads; the sums, a level's
+    /// row per column, stay in cache), each entry summed in row order. A random intercept's z is 1: its products are
+    /// the column's sums per level, and the multiplication is skipped (x · 1 is x exactly, so the bytes are the same).
+    static func addBlockProducts(_ block: RandomEffectsBlock, unit: [Bool], rows range: Range<Int>, chunk base: UnsafePointer<Double>,
+                                 leadingDimension ld: Int, columns m: Int, into out: UnsafeMutablePointer<Double>) {
+        let n = block.rows
+        let q = block.q
+        let lower = range.lowerBound
+        let count = range.count
+        block.codes.withUnsafeBufferPointer { codes in
+            block.z.withUnsafeBufferPointer { z in
+                for c in 0..<q {
+                    let zc = z.baseAddress! + c * n + lower
+                    for d in 0..<m {
+                        let column = base + d * ld
+                        let target = out + c * m + d
+                        if unit[c] {
+                            for t in 0..<count { target[Int(codes[lower + t]) * q * m] += column[t] }
+                        } else {
+                            for t in 0..<count { target[Int(codes[lower + t]) * q * m] += column[t] * zc[t] }
+                        }
+                    }
                 }
             }
         }
-        var xx = keptGram
-        var xz = widths.map { [Double](repeating: 0, count: $0) }
-        for c in 0..<m { xx[c * m + p] = 0 }
-        for part in 0..<partCount {
-            for c in 0..<m { xx[c * m + p] += partXX[part * m * m + c * m + p] }
-            for a in 0..<k { for e in 0..<widths[a] { xz[a][e] += partXZ[part][a][e] } }
-        }
-        self.xz = xz
-        self.xx = xx
     }
 }
 

@@ -1,0 +1,47 @@
+import LinearAlgebra
+import Testing
+
+/// `BlockKernels.addGramLowerPaired` (the mixed model's streamed Gram matrix) against its stated summation order,
+/// entry by entry and bit for bit, and against the one-chain `addGramLower` within rounding; the upper triangle and
+/// the rows past the block are left alone.
+@Suite("Paired-lane Gram kernel")
+struct GramKernelTests {
+    /// A deterministic, irregular column-major block with `ld` ≥ n rows of storage (NaN past row n).
+    static func block(rows n: Int, columns k: Int, leadingDimension ld: Int) -> [Double] {
+        var a = [Double](repeating: .nan, count: max(ld * k, 1))
+        for j in 0..<k { for i in 0..<n { a[j * ld + i] = Double((i * 7 + j * 13) % 17) - 8.5 + Double(j) / 3 + Double(i % 5) * 0.1 } }
+        return a
+    }
+
+    @Test("entries summed in even and odd lanes, then the odd last row", arguments: [0, 1, 2, 3, 8, 37], [1, 2, 3, 4, 5, 7, 9])
+    func pairedLanes(rows n: Int, columns k: Int) {
+        let ld = n + 3
+        let a = Self.block(rows: n, columns: k, leadingDimension: ld)
+        var paired = [Double](repeating: 0.5, count: k * k)
+        var plain = paired
+        a.withUnsafeBufferPointer { ap in
+            BlockKernels.addGramLowerPaired(ap.baseAddress!, rows: n, columns: k, leadingDimension: ld, into: &paired, leadingDimension: k)
+            BlockKernels.addGramLower(ap.baseAddress!, rows: n, columns: k, leadingDimension: ld, into: &plain, leadingDimension: k)
+        }
+        for j in 0..<k {
+            for i in 0..<k {
+                guard i >= j else {
+                    #expect(paired[j * k + i] == 0.5, "upper entry (\(i), \(j)) written")
+                    continue
+                }
+                var even = 0.0, odd = 0.0
+                var r = 0
+                while r + 1 < n {
+                    even += a[i * ld + r] * a[j * ld + r]
+                    odd += a[i * ld + r + 1] * a[j * ld + r + 1]
+                    r += 2
+                }
+                var v = even + odd
+                if n % 2 == 1 { v += a[i * ld + n - 1] * a[j * ld + n - 1] }
+                #expect(paired[j * k + i] == 0.5 + v, "entry (\(i), \(j)) of \(n) × \(k)")
+                let scale = (0..<n).reduce(1.0) { $0 + abs(a[i * ld + $1] * a[j * ld + $1]) }
+                #expect(abs(paired[j * k + i] - plain[j * k + i]) <= 1e-14 * scale, "entry (\(i), \(j)) against one chain")
+            }
+        }
+    }
+}
