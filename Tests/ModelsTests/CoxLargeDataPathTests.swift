@@ -53,6 +53,28 @@ import Testing
         #expect(CoxData.radixOrder(stratum: zeros, time: wide) == CoxData.comparisonOrder(stratum: zeros, time: wide))
     }
 
+    /// The counting sort on the ranks of the distinct times (the path `order` takes first on large data) gives the
+    /// comparison sort's permutation, ties, −0 and strata included; with more distinct times than its limit it
+    /// declines (nil), and the radix sort is used.
+    @Test(arguments: [(1, false), (3, false), (1, true), (4, true)])
+    func fewTimesOrderIsTheComparisonOrder(_ strata: Int, _ intervals: Bool) {
+        for (n, seed) in [(1, 1), (2, 2), (257, 3), (5000, 4)] as [(Int, UInt64)] {
+            let s = Self.sample(n: n, strata: strata, intervals: intervals, seed: seed)
+            #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: s.stop) == CoxData.comparisonOrder(stratum: s.stratum, time: s.stop),
+                    "stop, n \(n)")
+            if let start = s.start {
+                #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: start) == CoxData.comparisonOrder(stratum: s.stratum, time: start),
+                        "start, n \(n)")
+            }
+            if n == 5000 { #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: s.stop, limit: 4) == nil) }
+        }
+        var g = SplitMix(seed: 9)
+        let wide = (0..<3000).map { _ in (g.nextUnit() - 0.5) * pow(10, Double(g.next() % 40) - 20) }
+        let zeros = [Int](repeating: 0, count: wide.count)
+        #expect(CoxData.fewTimesOrder(stratum: zeros, time: wide) == CoxData.comparisonOrder(stratum: zeros, time: wide))
+        #expect(CoxData.fewTimesOrder(stratum: zeros, time: wide, limit: 1000) == nil)
+    }
+
     /// Concordant, discordant, tied-risk and tied-time pairs counted over all pairs, as defined in `Concordance`.
     static func directCount(_ s: (start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], eta: [Double])) -> Concordance {
         var concordant = 0.0, discordant = 0.0, tiedRisk = 0.0, tiedTime = 0.0
