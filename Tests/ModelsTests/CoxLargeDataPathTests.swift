@@ -75,6 +75,26 @@ import Testing
         #expect(CoxData.fewTimesOrder(stratum: zeros, time: wide, limit: 1000) == nil)
     }
 
+    /// The ranks of η by the radix passes on the keys' high halves plus the settling of runs equal there agree with
+    /// the library sort's: η that differ only in their low 32 bits (a long run, sorted by the library, and short runs,
+    /// by insertion), exact ties, both signs and −0.
+    @Test func ranksSettleEqualHighHalves() {
+        var g = SplitMix(seed: 23)
+        var eta: [Double] = []
+        for _ in 0..<3000 {
+            switch g.next() % 4 {
+            case 0: eta.append(0.75 + Double(g.next() % 60) * 0x1p-44)          // one long run of equal high halves
+            case 1: eta.append(-1.5 - Double(g.next() % 3) * 0x1p-48 - Double(g.next() % 400) * 0x1p-10)   // short runs
+            case 2: eta.append(g.nextUnit() < 0.1 ? -0.0 : (g.nextUnit() * 5).rounded(.down) / 4)   // exact ties, ±0
+            default: eta.append(g.nextUnit() * 4 - 2)
+            }
+        }
+        let plain = CoxData.$minimumRowsForRadix.withValue(Int.max) { Concordance.ranks(eta) }
+        let radix = CoxData.$minimumRowsForRadix.withValue(0) { Concordance.ranks(eta) }
+        #expect(radix.ranks == plain.ranks)
+        #expect(radix.distinct == plain.distinct)
+    }
+
     /// Concordant, discordant, tied-risk and tied-time pairs counted over all pairs, as defined in `Concordance`.
     static func directCount(_ s: (start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], eta: [Double])) -> Concordance {
         var concordant = 0.0, discordant = 0.0, tiedRisk = 0.0, tiedTime = 0.0
