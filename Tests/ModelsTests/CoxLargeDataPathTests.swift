@@ -53,6 +53,48 @@ import Testing
         #expect(CoxData.radixOrder(stratum: zeros, time: wide) == CoxData.comparisonOrder(stratum: zeros, time: wide))
     }
 
+    /// The counting sort on the ranks of the distinct times (the path `order` takes first on large data) gives the
+    /// comparison sort's permutation, ties, −0 and strata included; with more distinct times than its limit it
+    /// declines (nil), and the radix sort is used.
+    @Test(arguments: [(1, false), (3, false), (1, true), (4, true)])
+    func fewTimesOrderIsTheComparisonOrder(_ strata: Int, _ intervals: Bool) {
+        for (n, seed) in [(1, 1), (2, 2), (257, 3), (5000, 4)] as [(Int, UInt64)] {
+            let s = Self.sample(n: n, strata: strata, intervals: intervals, seed: seed)
+            #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: s.stop) == CoxData.comparisonOrder(stratum: s.stratum, time: s.stop),
+                    "stop, n \(n)")
+            if let start = s.start {
+                #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: start) == CoxData.comparisonOrder(stratum: s.stratum, time: start),
+                        "start, n \(n)")
+            }
+            if n == 5000 { #expect(CoxData.fewTimesOrder(stratum: s.stratum, time: s.stop, limit: 4) == nil) }
+        }
+        var g = SplitMix(seed: 9)
+        let wide = (0..<3000).map { _ in (g.nextUnit() - 0.5) * pow(10, Double(g.next() % 40) - 20) }
+        let zeros = [Int](repeating: 0, count: wide.count)
+        #expect(CoxData.fewTimesOrder(stratum: zeros, time: wide) == CoxData.comparisonOrder(stratum: zeros, time: wide))
+        #expect(CoxData.fewTimesOrder(stratum: zeros, time: wide, limit: 1000) == nil)
+    }
+
+    /// The ranks of η by the radix passes on the keys' high halves plus the settling of runs equal there agree with
+    /// the library sort's: η that differ only in their low 32 bits (a long run, sorted by the library, and short runs,
+    /// by insertion), exact ties, both signs and −0.
+    @Test func ranksSettleEqualHighHalves() {
+        var g = SplitMix(seed: 23)
+        var eta: [Double] = []
+        for _ in 0..<3000 {
+            switch g.next() % 4 {
+            case 0: eta.append(0.75 + Double(g.next() % 60) * 0x1p-44)          // one long run of equal high halves
+            case 1: eta.append(-1.5 - Double(g.next() % 3) * 0x1p-48 - Double(g.next() % 400) * 0x1p-10)   // short runs
+            case 2: eta.append(g.nextUnit() < 0.1 ? -0.0 : (g.nextUnit() * 5).rounded(.down) / 4)   // exact ties, ±0
+            default: eta.append(g.nextUnit() * 4 - 2)
+            }
+        }
+        let plain = CoxData.$minimumRowsForRadix.withValue(Int.max) { Concordance.ranks(eta) }
+        let radix = CoxData.$minimumRowsForRadix.withValue(0) { Concordance.ranks(eta) }
+        #expect(radix.ranks == plain.ranks)
+        #expect(radix.distinct == plain.distinct)
+    }
+
     /// Concordant, discordant, tied-risk and tied-time pairs counted over all pairs, as defined in `Concordance`.
     static func directCount(_ s: (start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], eta: [Double])) -> Concordance {
         var concordant = 0.0, discordant = 0.0, tiedRisk = 0.0, tiedTime = 0.0

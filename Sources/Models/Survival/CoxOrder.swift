@@ -1,17 +1,86 @@
 /// The Cox model's one sort: rows by (stratum ascending, time descending, row ascending). That is a total order,
 /// so any correct sort gives the same permutation and every sum taken in it is the same: small data use the
-/// library sort on contiguous keys, large data a stable least-significant-digit radix sort on the time's bits
-/// (11-bit digits, digits all rows share skipped) and then a stable counting sort on the stratum.
+/// library sort on contiguous keys, large data a counting sort on the ranks of the distinct times when they are few,
+/// else a stable least-significant-digit radix sort on the time's bits (11-bit digits, digits all rows share
+/// skipped) and then a stable counting sort on the stratum.
 extension CoxData {
     /// From this many rows the radix sort is used (below it the six passes cost more than they save).
     /// A task-local so that tests can compare both paths on small data.
     @TaskLocal static var minimumRowsForRadix = 1 << 14
 
     static func order(stratum: [Int], time: [Double]) -> [Int32] {
-        // The counting sort on the stratum needs codes in 0..<n (CoxModel's are 0..<strata).
+        // The counting sorts on the stratum need codes in 0..<n (CoxModel's are 0..<strata).
         let codesFit = stratum.allSatisfy { $0 >= 0 && $0 < time.count }
-        return time.count >= minimumRowsForRadix && codesFit
-            ? radixOrder(stratum: stratum, time: time) : comparisonOrder(stratum: stratum, time: time)
+        guard time.count >= minimumRowsForRadix && codesFit else { return comparisonOrder(stratum: stratum, time: time) }
+        return fewTimesOrder(stratum: stratum, time: time) ?? radixOrder(stratum: stratum, time: time)
+    }
+
+    /// Times recorded to a few decimals or in whole sessions take few distinct values (10,256 in a million rows of
+    /// weeks to two decimals): above this many the radix sort is used.
+    static let maximumDistinctTimes = 1 << 14
+
+    /// Few distinct times: the distinct values found by hashing their keys, ranked by a sort of those values alone,
+    /// then one stable counting sort of the rows on (stratum, rank) — one pass to count, one to place, instead of six
+    /// radix passes over the 64-bit keys. Equal keys are equal numbers (`ascendingKey`), so this is the same
+    /// permutation. Nil, after at most `limit` + 1 distinct values were met, when there are more (then the radix sort).
+    static func fewTimesOrder(stratum: [Int], time: [Double], limit: Int = maximumDistinctTimes) -> [Int32]? {
+        let n = time.count
+        var slots = 16
+        while slots < 2 * limit { slots <<= 1 }   // open addressing at most half full
+        let shift = UInt64(64 - slots.trailingZeroBitCount)
+        var tableKeys = [UInt64](repeating: 0, count: slots)
+        var tableValue = [Int32](repeating: -1, count: slots)
+        var distinct: [UInt64] = []
+        // Each row's distinct value, then its bucket.
+        var bucketOf = [Int32](repeating: 0, count: n)
+        let complete = time.withUnsafeBufferPointer { time in
+            bucketOf.withUnsafeMutableBufferPointer { bucketOf in
+            tableKeys.withUnsafeMutableBufferPointer { keys in
+            tableValue.withUnsafeMutableBufferPointer { values in
+                for i in 0..<n {
+                    let key = ascendingKey(time[i])
+                    var s = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                    while true {
+                        let v = values[s]
+                        if v < 0 {
+                            guard distinct.count < limit else { return false }
+                            values[s] = Int32(distinct.count)
+                            keys[s] = key
+                            bucketOf[i] = Int32(distinct.count)
+                            distinct.append(key)
+                            break
+                        }
+                        if keys[s] == key { bucketOf[i] = v; break }
+                        s = (s + 1) & (slots - 1)
+                    }
+                }
+                return true
+            }}}
+        }
+        guard complete else { return nil }
+        // Rank 0 the latest time (keys descending).
+        let m = distinct.count
+        var rank = [Int32](repeating: 0, count: m)
+        for (r, v) in (0..<m).sorted(by: { distinct[$0] > distinct[$1] }).enumerated() { rank[v] = Int32(r) }
+        let strata = (stratum.max() ?? 0) + 1
+        let (buckets, overflow) = strata.multipliedReportingOverflow(by: max(m, 1))
+        guard !overflow, buckets <= 2 * n + limit else { return nil }
+        var start = [Int](repeating: 0, count: buckets + 1)
+        for i in 0..<n {
+            let b = stratum[i] * m + Int(rank[Int(bucketOf[i])])
+            bucketOf[i] = Int32(b)
+            start[b + 1] += 1
+        }
+        for b in 0..<buckets { start[b + 1] += start[b] }
+        var out = [Int32](repeating: 0, count: n)
+        out.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n {
+                let b = Int(bucketOf[i])
+                out[start[b]] = Int32(i)
+                start[b] += 1
+            }
+        }
+        return out
     }
 
     /// Sorts contiguous keys rather than indices through a closure that reads two arrays at random.
@@ -66,11 +135,21 @@ extension CoxData {
         let bits = 11, digits = 6, radix = 1 << bits, mask = UInt64(radix - 1)
         let halves = n >= minimumRowsForRadix ? 2 : 1
         let bounds = halves == 2 ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
-        // Every digit's counts over all keys (to skip digits all keys share), then per pass the halves' own counts.
-        var all = [Int](repeating: 0, count: digits * radix)
-        for key in input {
-            for digit in 0..<digits { all[digit * radix + Int((key >> UInt64(bits * digit)) & mask)] += 1 }
-        }
+        // Every digit's counts over all keys (to skip digits all keys share; each half counted by its own thread,
+        // integers, so the sum is the same), then per pass the halves' own counts.
+        var all = [Int](repeating: 0, count: halves * digits * radix)
+        input.withUnsafeBufferPointer { keys in
+        all.withUnsafeMutableBufferPointer { all in
+            let counts = RadixCounters(offsets: all.baseAddress!)
+            ParallelJobs.run(halves) { h in
+                let c = counts.offsets + h * digits * radix
+                for i in bounds[h] {
+                    let key = keys[i]
+                    for digit in 0..<digits { c[digit * radix + Int((key >> UInt64(bits * digit)) & mask)] += 1 }
+                }
+            }
+        }}
+        if halves == 2 { for k in 0..<(digits * radix) { all[k] += all[digits * radix + k] } }
         let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1)), keys2 = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1))
         let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1)), rows2 = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)

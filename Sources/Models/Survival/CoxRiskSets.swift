@@ -279,6 +279,9 @@ extension CoxData {
     /// same numbers as one.
     func timeOrderedRisk(_ beta: [Double]) -> (eta: [Double], risk: [Double]) {
         var eta = [Double](repeating: 0, count: n)
+        // At β = 0 (the first Newton evaluation, the robust score test) every η is 0 and exp(η) is 1: no pass over
+        // the covariates (the products would give ±0, equal to 0 as numbers and in exp).
+        if beta.allSatisfy({ $0 == 0 }) { return (eta, [Double](repeating: 1, count: n)) }
         var risk = [Double](repeating: 0, count: n)
         let p = p
         xByStop.withUnsafeBufferPointer { xs in
