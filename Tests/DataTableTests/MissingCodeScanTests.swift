@@ -1,4 +1,4 @@
-import DataTable
+@testable import DataTable
 import Testing
 
 /// The suspected-missing-code scan's first pass (any ±9/99/999/9999 at all, four values at a time) finds a code
