@@ -28,8 +28,6 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // Debian's libreadstat-dev ships no pkg-config file: readstat.h is in /usr/include.
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
-        // librsvg draws the plots' SVG onto cairo surfaces for PDF and PNG figures.
-        .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "Optimization", dependencies: ["CNLopt", "LinearAlgebra"]),
         .target(name: "Distributions"),
@@ -46,7 +44,7 @@ let package = Package(
         .target(name: "Output"),
         .target(name: "Simulation", dependencies: ["Distributions", "DataTable"]),
         // Paper-ready files from Output's tables and SVG: Word (.docx, zipped by ZIPFoundation), PDF and PNG figures.
-        .target(name: "Publishing", dependencies: ["Output", "CRsvg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Publishing", dependencies: ["Output", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Result values → JSON, tables and plot specifications; shared by the CLI and the notebook runner.
         .target(name: "Reporting", dependencies: ["DataTable", "Models", "Measures", "Privacy", "Output", "Simulation"]),
         .target(

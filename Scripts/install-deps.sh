@@ -2,7 +2,7 @@
 # Installs the Debian packages alliance needs when they are missing: OpenBLAS and LAPACKE (build),
 # NLopt (BOBYQA/NEWUOA for the iterative fits), pkg-config (locates OpenBLAS's and NLopt's headers),
 # libssl-dev (SHA-256 for provenance), librsvg2-bin (tests render every SVG with rsvg-convert),
-# libreadstat-dev (SPSS, Stata and SAS files), librsvg2-dev (PDF and PNG figures through librsvg and cairo),
+# libreadstat-dev (SPSS, Stata and SAS files), librsvg2-dev (PDF and PNG figures through librsvg and cairo, opened at run time),
 # zlib1g-dev (ZIPFoundation, which writes .docx), libreoffice-writer-nogui and poppler-utils (tests read the .docx
 # files with LibreOffice and render the PDF figures with pdftoppm).
 set -euo pipefail

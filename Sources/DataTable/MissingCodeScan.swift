@@ -13,6 +13,9 @@ extension NumericColumn {
     /// range of the other values beyond their minimum or maximum (so 99 among ages 18–80 is not flagged, but
     /// 999 among item scores 1–7 and -9 among 1–7 are). Nothing when the other values are all missing.
     public func suspectedMissingCodes() -> [SuspectedMissingCode] {
+        // Nearly every column holds no code at all: one branch-free pass over the values says so, and only a column
+        // that may hold one gets the counting pass below (a hit in a missing slot only costs that pass).
+        guard values.withUnsafeBufferPointer(mayHoldMissingCode) else { return [] }
         var counts = [Int](repeating: 0, count: commonMissingCodes.count)
         var low = Double.infinity
         var high = -Double.infinity
@@ -40,6 +43,28 @@ extension NumericColumn {
             return SuspectedMissingCode(value: code, count: counts[k])
         }
     }
+}
+
+/// Whether any value is ±9, ±99, ±999 or ±9999: four lanes compared with all eight at once, OR-ed into a mask that is
+/// read once at the end (no branch per value).
+private func mayHoldMissingCode(_ v: UnsafeBufferPointer<Double>) -> Bool {
+    guard let base = v.baseAddress else { return false }
+    let raw = UnsafeRawPointer(base)
+    var hits = SIMDMask<SIMD4<Int64>>(repeating: false)
+    var i = 0
+    while i + 4 <= v.count {
+        let x = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
+        hits = hits .| (x .== 9) .| (x .== 99) .| (x .== 999) .| (x .== 9999)
+            .| (x .== -9) .| (x .== -99) .| (x .== -999) .| (x .== -9999)
+        i += 4
+    }
+    var hit = any(hits)
+    while i < v.count {
+        let a = Swift.abs(v[i])
+        hit = hit || a == 9 || a == 99 || a == 999 || a == 9999
+        i += 1
+    }
+    return hit
 }
 
 extension CategoricalColumn {

@@ -88,24 +88,12 @@ enum CategoricalContentRules {
 enum NumericContentRules {
     static func scan(_ column: NumericColumn, header: HeaderClassifier.Result) -> ColumnContent {
         var content = ColumnContent()
-        var nonMissing = 0
-        var allIntegers = true
-        var minimum = Double.infinity
-        var maximum = -Double.infinity
-        var agesOver89 = 0
-        column.values.withUnsafeBufferPointer { values in
-            column.missing.withUnsafeBufferPointer { missing in
-                for i in 0..<values.count where !missing[i] {
-                    let v = values[i]
-                    nonMissing += 1
-                    if v < minimum { minimum = v }
-                    if v > maximum { maximum = v }
-                    // Truncation through Int64 (one instruction) instead of libm's trunc, as in `summarize`.
-                    if allIntegers && !(abs(v) < 0x1p62 && Double(Int64(v)) == v) { allIntegers = false }
-                    if v > 89 { agesOver89 += 1 }
-                }
-            }
-        }
+        let range = integerRange(column, countingAges: header.isAgeInYears)
+        let nonMissing = range.nonMissing
+        let allIntegers = range.allIntegers
+        let minimum = range.minimum
+        let maximum = range.maximum
+        let agesOver89 = range.agesOver89
         // A column whose values mostly exceed any human age (age squared, `age2`) does not hold ages.
         if header.isAgeInYears && agesOver89 > 0 && 2 * countAbove(column, 130) < nonMissing {
             content.cells[.ageOver89] = agesOver89
@@ -151,6 +139,92 @@ enum NumericContentRules {
             if 2 * cards >= nonMissing { content.cells[.accountNumber] = cards }
         }
         return content
+    }
+
+    /// What the rules need from one pass: the count of non-missing values, whether all are whole numbers of
+    /// magnitude below 2⁶² and, if so, their range; the values over 89 only when the header says age. Once a value
+    /// is not whole (and ages are not counted), the rest of the column is not read: no rule below needs it.
+    private struct IntegerRange {
+        var nonMissing = 0
+        var allIntegers = true
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        var agesOver89 = 0
+    }
+
+    private static func integerRange(_ column: NumericColumn, countingAges: Bool) -> IntegerRange {
+        column.values.withUnsafeBufferPointer { values in
+            column.missing.withUnsafeBufferPointer { missing in
+                if !countingAges && !anyTrue(missing) { return integerRange(complete: values) }
+                var range = IntegerRange()
+                for i in 0..<values.count where !missing[i] {
+                    let v = values[i]
+                    range.nonMissing += 1
+                    if v < range.minimum { range.minimum = v }
+                    if v > range.maximum { range.maximum = v }
+                    if range.allIntegers && !isWhole(v) {
+                        range.allIntegers = false
+                        if !countingAges { break }
+                    }
+                    if v > 89 { range.agesOver89 += 1 }
+                }
+                return range
+            }
+        }
+    }
+
+    /// `integerRange` of a column with no missing values: blocks of branch-free work (four independent minima and
+    /// maxima, so that no comparison waits on the one before), stopping after the first block with a fraction.
+    private static func integerRange(complete v: UnsafeBufferPointer<Double>) -> IntegerRange {
+        var range = IntegerRange()
+        range.nonMissing = v.count
+        var lo = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
+        var hi = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
+        var start = 0
+        while start < v.count {
+            let end = Swift.min(start + 1024, v.count)
+            var fractional = false
+            var i = start
+            while i + 4 <= end {
+                let a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3]
+                fractional = fractional || !isWhole(a) || !isWhole(b) || !isWhole(c) || !isWhole(d)
+                lo.0 = a < lo.0 ? a : lo.0; lo.1 = b < lo.1 ? b : lo.1; lo.2 = c < lo.2 ? c : lo.2; lo.3 = d < lo.3 ? d : lo.3
+                hi.0 = a > hi.0 ? a : hi.0; hi.1 = b > hi.1 ? b : hi.1; hi.2 = c > hi.2 ? c : hi.2; hi.3 = d > hi.3 ? d : hi.3
+                i += 4
+            }
+            while i < end {
+                let a = v[i]
+                fractional = fractional || !isWhole(a)
+                lo.0 = a < lo.0 ? a : lo.0
+                hi.0 = a > hi.0 ? a : hi.0
+                i += 1
+            }
+            if fractional {
+                range.allIntegers = false
+                return range
+            }
+            start = end
+        }
+        range.minimum = Swift.min(Swift.min(lo.0, lo.1), Swift.min(lo.2, lo.3))
+        range.maximum = Swift.max(Swift.max(hi.0, hi.1), Swift.max(hi.2, hi.3))
+        return range
+    }
+
+    /// A whole number of magnitude below 2⁶² (NaN and ±∞ are not), without a branch or libm's trunc: below 2⁵²,
+    /// adding and subtracting 2⁵² rounds to the nearest integer (round-to-nearest), which equals the value exactly
+    /// when it is whole; from 2⁵² on every double is whole.
+    @inline(__always)
+    static func isWhole(_ v: Double) -> Bool {
+        let a = Swift.abs(v)
+        let small = a < 0x1p52
+        return (small && (a + 0x1p52) - 0x1p52 == a) || (!small && a < 0x1p62)
+    }
+
+    /// Whether any flag is set, a byte at a time with no branch (the compiler vectorises the OR).
+    private static func anyTrue(_ flags: UnsafeBufferPointer<Bool>) -> Bool {
+        var any: UInt8 = 0
+        for flag in UnsafeRawBufferPointer(flags) { any |= flag }
+        return any != 0
     }
 
     private static func countAbove(_ column: NumericColumn, _ limit: Double) -> Int {

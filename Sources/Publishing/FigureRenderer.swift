@@ -1,5 +1,3 @@
-import CRsvg
-
 /// Why a figure could not be turned into PDF or PNG bytes.
 public enum FigureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--dpi` outside the range a journal figure needs (and a PNG can hold).
@@ -43,68 +41,72 @@ public enum FigureRenderer {
     }
 
     static func pdf(svg: String, width: Double, height: Double, title: String?) throws(FigureError) -> [UInt8] {
+        let cairo = try RenderingLibraries.load()
         let sink = ByteSink()
         let points = 72.0 / cssPixelsPerInch
-        let surface = cairo_pdf_surface_create_for_stream(ByteSink.write, sink.pointer, width * points, height * points)
-        defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, fixedCreationDate)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, fixedCreationDate)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "alliance")
-        if let title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
-        try draw(svg: svg, on: surface, scale: points, width: width, height: height)
-        cairo_surface_finish(surface)
-        try check(cairo_surface_status(surface), doing: "writing the PDF")
+        let surface = cairo.pdfSurfaceCreateForStream(ByteSink.write, sink.pointer, width * points, height * points)
+        defer { cairo.surfaceDestroy(surface) }
+        cairo.pdfSurfaceSetMetadata(surface, RenderingLibraries.pdfMetadataCreateDate, fixedCreationDate)
+        cairo.pdfSurfaceSetMetadata(surface, RenderingLibraries.pdfMetadataModDate, fixedCreationDate)
+        cairo.pdfSurfaceSetMetadata(surface, RenderingLibraries.pdfMetadataCreator, "alliance")
+        if let title { cairo.pdfSurfaceSetMetadata(surface, RenderingLibraries.pdfMetadataTitle, title) }
+        try draw(svg: svg, on: surface, scale: points, width: width, height: height, with: cairo)
+        cairo.surfaceFinish(surface)
+        try check(cairo.surfaceStatus(surface), doing: "writing the PDF", with: cairo)
         return sink.bytes
     }
 
     static func png(svg: String, width: Double, height: Double, dpi: Double) throws(FigureError) -> [UInt8] {
         guard resolutionRange.contains(dpi) else { throw .invalidResolution(dpi) }
+        let cairo = try RenderingLibraries.load()
         let scale = dpi / cssPixelsPerInch
         let pixelWidth = Int32((width * scale).rounded()), pixelHeight = Int32((height * scale).rounded())
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixelWidth, pixelHeight)
-        defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface), doing: "allocating a \(pixelWidth) × \(pixelHeight) image")
+        let surface = cairo.imageSurfaceCreate(RenderingLibraries.formatARGB32, pixelWidth, pixelHeight)
+        defer { cairo.surfaceDestroy(surface) }
+        try check(cairo.surfaceStatus(surface), doing: "allocating a \(pixelWidth) × \(pixelHeight) image", with: cairo)
         // An opaque white page: figures are pasted into documents, where a transparent background shows grey.
-        let cr = cairo_create(surface)
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
-        cairo_destroy(cr)
-        try draw(svg: svg, on: surface, scale: scale, width: width, height: height)
-        cairo_surface_flush(surface)
+        let cr = cairo.create(surface)
+        cairo.setSourceRGB(cr, 1, 1, 1)
+        cairo.paint(cr)
+        cairo.destroy(cr)
+        try draw(svg: svg, on: surface, scale: scale, width: width, height: height, with: cairo)
+        cairo.surfaceFlush(surface)
         let sink = ByteSink()
-        try check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.pointer), doing: "encoding the PNG")
+        try check(cairo.surfaceWriteToPNGStream(surface, ByteSink.write, sink.pointer), doing: "encoding the PNG", with: cairo)
         return PNGResolution.inserting(dotsPerInch: dpi, into: sink.bytes)
     }
 
     /// Draws the SVG scaled by `scale` onto `surface`, filling a `width` × `height` CSS-pixel viewport.
     private static func draw(svg: String, on surface: OpaquePointer?, scale: Double, width: Double,
-                             height: Double) throws(FigureError) {
-        var error: UnsafeMutablePointer<GError>?
+                             height: Double, with cairo: RenderingLibraries) throws(FigureError) {
+        var error: UnsafeMutableRawPointer?
         let bytes = Array(svg.utf8)
         let handle = bytes.withUnsafeBufferPointer { buffer in
-            rsvg_handle_new_from_data(buffer.baseAddress, gsize(buffer.count), &error)
+            cairo.handleNewFromData(buffer.baseAddress, UInt(buffer.count), &error)
         }
-        guard let handle else { throw .renderFailed("librsvg could not parse the SVG: " + message(taking: error)) }
-        defer { g_object_unref(UnsafeMutableRawPointer(handle)) }
-        let cr = cairo_create(surface)
-        defer { cairo_destroy(cr) }
-        cairo_scale(cr, scale, scale)
-        var viewport = RsvgRectangle(x: 0, y: 0, width: width, height: height)
-        guard rsvg_handle_render_document(handle, cr, &viewport, &error) != 0 else {
-            throw .renderFailed("librsvg could not draw the SVG: " + message(taking: error))
+        guard let handle else { throw .renderFailed("librsvg could not parse the SVG: " + message(taking: error, with: cairo)) }
+        defer { cairo.objectUnref(UnsafeMutableRawPointer(handle)) }
+        let cr = cairo.create(surface)
+        defer { cairo.destroy(cr) }
+        cairo.scale(cr, scale, scale)
+        // RsvgRectangle: x, y, width, height.
+        let viewport = [0, 0, width, height]
+        let drawn = viewport.withUnsafeBufferPointer { cairo.handleRenderDocument(handle, cr, $0.baseAddress, &error) }
+        guard drawn != 0 else {
+            throw .renderFailed("librsvg could not draw the SVG: " + message(taking: error, with: cairo))
         }
-        try check(cairo_status(cr), doing: "drawing")
+        try check(cairo.status(cr), doing: "drawing", with: cairo)
     }
 
-    private static func message(taking error: UnsafeMutablePointer<GError>?) -> String {
+    private static func message(taking error: UnsafeMutableRawPointer?, with cairo: RenderingLibraries) -> String {
         guard let error else { return "no reason given" }
-        defer { g_error_free(error) }
-        return error.pointee.message.map { String(cString: $0) } ?? "no reason given"
+        defer { cairo.errorFree(error) }
+        return RenderingLibraries.message(of: error).map { String(cString: $0) } ?? "no reason given"
     }
 
-    private static func check(_ status: cairo_status_t, doing what: String) throws(FigureError) {
-        guard status != CAIRO_STATUS_SUCCESS else { return }
-        throw .renderFailed("cairo failed \(what): " + String(cString: cairo_status_to_string(status)))
+    private static func check(_ status: Int32, doing what: String, with cairo: RenderingLibraries) throws(FigureError) {
+        guard status != RenderingLibraries.statusSuccess else { return }
+        throw .renderFailed("cairo failed \(what): " + (cairo.statusToString(status).map { String(cString: $0) } ?? "status \(status)"))
     }
 }
 
@@ -114,10 +116,10 @@ private final class ByteSink {
 
     var pointer: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
-    static let write: cairo_write_func_t = { closure, data, length in
-        guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+    static let write: RenderingLibraries.WriteFunction = { closure, data, length in
+        guard let closure, let data else { return RenderingLibraries.statusWriteError }
         let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-        return CAIRO_STATUS_SUCCESS
+        return RenderingLibraries.statusSuccess
     }
 }
