@@ -449,29 +449,32 @@ struct CSVParser {
         var p = position
         var column = 0
         while true {
-            if column < columnCount {
-                let fast: (next: Int, endsRecord: Bool)?
-                if builders[column].isNumeric {
-                    fast = readsNumbersInOnePass
-                        ? appendNumberField(at: p, to: builders + column, line: &line, recordLine: recordLine) : nil
-                } else {
-                    fast = readsTextInOnePass
-                        ? try appendTextField(at: p, to: builders + column, column: column, line: &line,
-                                              recordLine: recordLine)
-                        : nil
-                }
-                if let (next, endsRecord) = fast {
-                    column += 1
-                    if endsRecord {
-                        guard column == columnCount else {
-                            throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column),
-                                                  line: recordLine, field: nil)
-                        }
-                        return next
+            if readsNumbersInOnePass && column < columnCount && builders[column].isNumeric,
+               let (next, endsRecord) = appendNumberField(at: p, to: builders + column, line: &line, recordLine: recordLine) {
+                column += 1
+                if endsRecord {
+                    guard column == columnCount else {
+                        throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                              field: nil)
                     }
-                    p = next
-                    continue
+                    return next
                 }
+                p = next
+                continue
+            }
+            if readsTextInOnePass && column < columnCount && !builders[column].isNumeric,
+               let (next, endsRecord) = try appendTextField(at: p, to: builders + column, column: column, line: &line,
+                                                            recordLine: recordLine) {
+                column += 1
+                if endsRecord {
+                    guard column == columnCount else {
+                        throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                              field: nil)
+                    }
+                    return next
+                }
+                p = next
+                continue
             }
             let (span, next, endsRecord) = try tokenizer.field(at: p, number: column + 1, line: &line)
             if column == columnCount {
