@@ -549,7 +549,9 @@ struct CSVParser {
     /// otherwise interned, with no separate tokenizing step. Anything else (quotes, spaces, stray bytes,
     /// errors) returns nil before appending, and the general path reads the field. Only used when no missing
     /// code can match a text field by its number (`readsTextInOnePass`), so the result is `add`'s.
-    @inline(__always)
+    /// Not inlined: inlined, it slowed the numeric fields' loop (≈ 2% more CPU on the all-numeric Cox file;
+    /// as a call, ≈ 6% less than before it existed, read harness, docs/csv.md).
+    @inline(never)
     private func appendTextField(
         at position: Int, to builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, line: inout Int,
         recordLine: Int
