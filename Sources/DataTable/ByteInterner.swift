@@ -52,7 +52,17 @@ struct ByteInterner {
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+        if n < 8 { return shortHash(tail, n) }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return h
+    }
+
+    /// `hash` of fewer than 8 bytes, given as one little-endian word (`tail`). Each step (xor with a constant,
+    /// multiplication by an odd constant, xor-shift) is invertible, so equal hashes mean equal `n ^ tail`.
+    @inline(__always)
+    static func shortHash(_ tail: UInt64, _ n: Int) -> UInt64 {
+        var h = (0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n) ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29
         return h
     }
@@ -66,13 +76,30 @@ struct ByteInterner {
             }
             buildIndex()
         }
-        let h = ByteInterner.hash(p, n)
+        return insert(p, n, hash: ByteInterner.hash(p, n))
+    }
+
+    /// `intern(p, n)` for a field with at least 8 readable bytes at `p` (the input goes on past the field): a field
+    /// shorter than 8 bytes is hashed from one 8-byte load instead of a loop over its bytes, to the same hash.
+    @inline(__always)
+    mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int) -> (code: Int32, isNew: Bool) {
+        guard n < 8 && readable >= 8 && !isStrictlyIncreasing else { return intern(p, n) }
+        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian
+        let tail = word & ((1 << (UInt64(truncatingIfNeeded: n) &* 8)) &- 1)
+        return insert(p, n, hash: ByteInterner.shortHash(tail, n))
+    }
+
+    /// The entry of these bytes (hashed `h`), added when new. Fields shorter than 8 bytes need no byte comparison:
+    /// their hash is a bijection of (their length xor their bytes) (`shortHash`), so equal hashes and equal
+    /// lengths mean equal bytes.
+    @inline(__always)
+    private mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> (code: Int32, isNew: Bool) {
         var slot = Int(truncatingIfNeeded: h) & slotMask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
             let e = Int(entry - 1)
-            if hashes[e] == h && lengths[e] == n && memoryEqual(arena + offsets[e], p, n) {
+            if hashes[e] == h && lengths[e] == n && (n < 8 || memoryEqual(arena + offsets[e], p, n)) {
                 return (Int32(e), false)
             }
             slot = (slot + 1) & slotMask

@@ -251,6 +251,9 @@ struct CSVParser {
     /// pass over its bytes (no separate search for the field's end). Only when that reading cannot differ
     /// from the general path's: see `enableOnePassNumbers`.
     var readsNumbersInOnePass = false
+    /// A text field in a categorical column is read in one pass too (`appendTextField`) when no missing code
+    /// can match it by its number.
+    var readsTextInOnePass = false
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions,
          notes: [String] = []) throws(CSVError) {
@@ -358,6 +361,7 @@ struct CSVParser {
 
     /// One-pass numbers give the general path's result when a field that reads as a number is never
     /// a missing token, a missing code or a decimal-comma number, and the delimiter cannot be part of a number.
+    /// One-pass text gives it when no missing code can match a text field by its number (`isNumericCode`).
     private mutating func enableOnePassNumbers() {
         let numberBytes = Set("0123456789+-.eE".utf8)
         let tokenIsNumber = missingTokens.contains { token in
@@ -368,6 +372,7 @@ struct CSVParser {
         }
         readsNumbersInOnePass = !decimalComma && !hasNumericCodes && !hasColumnCodes && !tokenIsNumber
             && !numberBytes.contains(tokenizer.delimiter)
+        readsTextInOnePass = !hasNumericCodes && !hasColumnCodes
     }
 
     /// Parses the records that start in `start..<stop` (the last one may run past `stop`) into fresh
@@ -457,6 +462,20 @@ struct CSVParser {
                 p = next
                 continue
             }
+            if readsTextInOnePass && column < columnCount && !builders[column].isNumeric,
+               let (next, endsRecord) = try appendTextField(at: p, to: builders + column, column: column, line: &line,
+                                                            recordLine: recordLine) {
+                column += 1
+                if endsRecord {
+                    guard column == columnCount else {
+                        throw TokenizeFailure(kind: .raggedRow(expected: columnCount, found: column), line: recordLine,
+                                              field: nil)
+                    }
+                    return next
+                }
+                p = next
+                continue
+            }
             let (span, next, endsRecord) = try tokenizer.field(at: p, number: column + 1, line: &line)
             if column == columnCount {
                 // Too many fields: count them all for the message.
@@ -520,6 +539,54 @@ struct CSVParser {
             builder.pointee.appendValue(v, p, number.length)
         } else if !builder.pointee.append(DecimalParser.value(of: number, p), p, number.length, line: recordLine) {
             return nil
+        }
+        if lineEnd { line += 1 }
+        return (next, endsRecord)
+    }
+
+    /// The one-pass reading of a text field in a categorical column: an unquoted field with no spaces to trim,
+    /// that the delimiter, a line end or the end of input follows, is looked up as a missing token and
+    /// otherwise interned, with no separate tokenizing step. Anything else (quotes, spaces, stray bytes,
+    /// errors) returns nil before appending, and the general path reads the field. Only used when no missing
+    /// code can match a text field by its number (`readsTextInOnePass`), so the result is `add`'s.
+    /// Not inlined: inlined, it slowed the numeric fields' loop (≈ 2% more CPU on the all-numeric Cox file;
+    /// as a call, ≈ 6% less than before it existed, read harness, docs/csv.md).
+    @inline(never)
+    private func appendTextField(
+        at position: Int, to builder: UnsafeMutablePointer<ColumnBuilder>, column: Int, line: inout Int,
+        recordLine: Int
+    ) throws(TokenizeFailure) -> (next: Int, endsRecord: Bool)? {
+        let end = tokenizer.end
+        guard position < end else { return nil }
+        let first = base[position]
+        if first == CSVTokenizer.quote || (tokenizer.trimSpaces && first == CSVTokenizer.space) { return nil }
+        let stop = tokenizer.unquotedFieldEnd(from: position)
+        let next: Int
+        let endsRecord: Bool
+        var lineEnd = false
+        if stop >= end {
+            next = end
+            endsRecord = true
+        } else {
+            let c = base[stop]
+            if c == tokenizer.delimiter {
+                next = stop + 1
+                endsRecord = false
+            } else if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
+                next = tokenizer.skipLineEnd(stop)
+                endsRecord = true
+                lineEnd = true
+            } else {
+                return nil
+            }
+        }
+        let n = stop - position
+        if tokenizer.trimSpaces && n > 0 && base[stop - 1] == CSVTokenizer.space { return nil }
+        let p = base + position
+        if isMissing(p, n) {
+            builder.pointee.appendMissing()
+        } else if !builder.pointee.appendLevel(p, n, readable: end - position) {
+            throw TokenizeFailure(kind: .invalidUTF8, line: recordLine, field: column + 1)
         }
         if lineEnd { line += 1 }
         return (next, endsRecord)

@@ -141,6 +141,15 @@ struct ColumnBuilder {
         return true
     }
 
+    /// `appendLevel` for a field with at least `readable` bytes readable at `p` (see `ByteInterner.intern(_:_:readable:)`).
+    @inline(__always)
+    mutating func appendLevel(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int) -> Bool {
+        let (code, isNew) = interner.intern(p, n, readable: readable)
+        if isNew && !UTF8Validation.isValid(p, count: n) { return false }
+        codes.append(code)
+        return true
+    }
+
     /// Appends a numeric builder holding the records that follow this one's; `lineOffset` turns its
     /// line numbers (counted from 1 at its first record's line) into file lines.
     mutating func appendNumbers(of later: ColumnBuilder, lineOffset: Int) {

@@ -1,0 +1,110 @@
+import Testing
+@testable import DataTable
+
+/// Text fields of categorical columns read in one pass (`CSVParser.readsTextInOnePass`, with short levels hashed
+/// from one 8-byte load) must give exactly what the general path gives: the same levels, codes and missing
+/// values, and the same errors with the same line and column.
+struct OnePassTextTests {
+    static func expectSame(_ bytes: [UInt8], options: CSVOptions = CSVOptions()) {
+        for threshold in [Int.max, 1] {
+            let (fast, _) = OnePassNumberTests.parse(bytes, options: options, onePass: true, parallelThreshold: threshold)
+            let (general, _) = OnePassNumberTests.parse(bytes, options: options, onePass: false,
+                                                        parallelThreshold: threshold)
+            #expect(OnePassNumberTests.identical(fast, general),
+                    "\(String(decoding: bytes, as: UTF8.self)) threshold \(threshold)")
+        }
+    }
+
+    static func expectSame(_ text: String, options: CSVOptions = CSVOptions()) {
+        expectSame(Array(text.utf8), options: options)
+    }
+
+    @Test func textEndingAtEveryKindOfFieldEnd() {
+        Self.expectSame("g,x\ncbt,1\npdt,2\r\nipt,3\rcbt,4\ncbt")
+        Self.expectSame("g;h\nhull;T0001\nsheffield;T0002\nhull;T0001\nyork;T0003\n")
+        Self.expectSame("g\tx\nseventeen bytes!!\t1\nshort\t2\nseventeen bytes!!\t3")
+        // Levels shorter than 8 bytes near the end of the input (fewer than 8 bytes readable after them).
+        Self.expectSame("g,h\nb,a\nab,c\na,b\nb,a")
+        Self.expectSame("g\nb\na\nb\na\n\n")
+    }
+
+    @Test func fieldsTheGeneralPathReads() {
+        // Spaces to trim, quotes, doubled quotes, missing tokens, empty fields, a number-like level.
+        Self.expectSame("g,x\n a,1\nb ,2\n\"c\",3\n\"d\"\"e\",4\nNA,5\n,6\n.,7\n-99,8\na b,9\n")
+        Self.expectSame("g,x\nb,1\na,2\n\"a,b\",3\n\"line\nend\",4\nb,5\n")
+        // A space delimiter: spaces are not trimmed.
+        Self.expectSame("g x\nb 1\na 2\nb 3\n", options: CSVOptions(delimiter: UInt8(ascii: " ")))
+        // Missing codes that can match text by its number: the general path reads every field.
+        Self.expectSame("g,x\nb,1\n-99,2\na,3\n", options: CSVOptions(missingTokens: ["NA", "-99"]))
+        Self.expectSame("g,x\nb,1\n-99.0,2\na,3\n", options: CSVOptions(columnMissingTokens: ["g": ["-99"]]))
+    }
+
+    @Test func errorsNameTheSameLineAndColumn() {
+        Self.expectSame("g,x\nb,1\na\"x,2\n")
+        Self.expectSame("g,x\nb,1\na\0,2\n")
+        Self.expectSame("g,x\nb,1\na\n")
+        Self.expectSame("g,x\nb,1\na,2,3\n")
+        Self.expectSame("g,x\nb,1\n\"a\"x,2\n")
+        // A new level that is not valid UTF-8, short and long, after and before levels already seen.
+        Self.expectSame(Array("g,x\nb,1\na,2\n".utf8) + [0xFF, 0x61] + Array(",3\n".utf8))
+        Self.expectSame(Array("g,x\nb,1\na,2\n".utf8) + [0x61, 0xC3] + Array("bcdefghij,3\n".utf8))
+        Self.expectSame(Array("g,x\n".utf8) + [0xE2, 0x82] + Array(",3\nb,1\n".utf8))
+    }
+
+    /// Random records of text pieces (levels of every length around 8 bytes, faults) over both parses.
+    @Test func randomInputsMatchTheGeneralPath() {
+        var g = ParallelParseTests.Generator(state: 2027)
+        let pieces: [String] = [
+            "a", "b", "cbt", "pdt", "T0117", "T0697", "abcdefg", "abcdefgh", "abcdefghi", "sheffield", "hull",
+            "abcdefgh abcdefgh", "1", "-2.5", "NA", "", ".", " a", "b ", "\"c\"", "\"d\"\"e\"", "\"f\ng\"", "x\"",
+            "é", "naïve", "\"\"",
+        ]
+        let lineEnds = ["\n", "\r\n", "\r", "\n\n"]
+        var mismatches: [String] = []
+        for round in 0..<300 {
+            let columns = 1 + g.next(4)
+            let lineEnd = lineEnds[g.next(lineEnds.count)]
+            var text = (1...columns).map { "c\($0)" }.joined(separator: ",") + lineEnd
+            for _ in 0..<(5 + g.next(60)) {
+                var fields = columns
+                if g.next(200) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
+                // Mostly clean levels, so that faults come late.
+                let choices = round % 2 == 0 ? 12 : pieces.count
+                text += (0..<max(fields, 1)).map { _ in pieces[g.next(g.next(8) == 0 ? choices : 10)] }
+                    .joined(separator: ",")
+                text += lineEnd
+            }
+            if g.next(2) == 0 { text.removeLast(lineEnd.count) }
+            let bytes = Array(text.utf8)
+            for threshold in [Int.max, 1] {
+                let (fast, _) = OnePassNumberTests.parse(bytes, options: CSVOptions(), onePass: true,
+                                                         parallelThreshold: threshold)
+                let (general, _) = OnePassNumberTests.parse(bytes, options: CSVOptions(), onePass: false,
+                                                            parallelThreshold: threshold)
+                if !OnePassNumberTests.identical(fast, general) { mismatches.append(text) }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(2))")
+    }
+
+    /// Interning a short field from an 8-byte load gives the code that interning its bytes gives.
+    @Test func shortFieldsInternedFromOneLoadGetTheSameCodes() {
+        var g = ParallelParseTests.Generator(state: 7)
+        var byLoad = ByteInterner()
+        var byBytes = ByteInterner()
+        defer { byLoad.deallocate(); byBytes.deallocate() }
+        // Followed by padding, so that 8 bytes are readable from every field start.
+        let alphabet: [UInt8] = Array("ab\u{0}c".utf8)
+        for _ in 0..<20_000 {
+            let n = g.next(12)
+            let field = (0..<n).map { _ in alphabet[g.next(alphabet.count)] } + [UInt8](repeating: 0x7A, count: 8)
+            field.withUnsafeBufferPointer { buffer in
+                guard let p = buffer.baseAddress else { return }
+                let a = byLoad.intern(p, n, readable: buffer.count)
+                let b = byBytes.intern(p, n)
+                #expect(a.code == b.code && a.isNew == b.isNew)
+            }
+        }
+        #expect(byLoad.count == byBytes.count)
+    }
+}
