@@ -37,6 +37,12 @@ public enum BLASConfiguration {
 
     private static let policyApplied: Bool = {
         openblas_set_num_threads(Int32(policyThreadCount))
+        // OpenBLAS started its worker threads when it loaded, and an idle worker spins on sched_yield for about
+        // 0.1 s before it sleeps: on two cores that took ≈ 40 ms of CPU from the CSV parse at every start. With one
+        // BLAS thread they have nothing to do, so they are ended (OpenBLAS starts them again on a threaded call after
+        // `setThreadCount(2)`: checked by hand on a 512 × 512 dgemm, same product; not a suite test, since it would
+        // change the process-wide setting while other suites run).
+        _ = blas_thread_shutdown_()
         return true
     }()
 
