@@ -89,31 +89,15 @@ extension BlockKernels {
     /// from 0 and then added to C, so every entry is bit for bit the one-at-a-time loop's.
     public static func addGramLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                     into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        var j = 0
-        while j < k {
-            let jb = min(2, k - j)
-            let d0 = a + j * lda, d1 = a + min(j + 1, k - 1) * lda
-            var i = j
-            while i < k {
-                let ib = min(4, k - i)
-                // Columns past the edge repeat the last one: their sums are formed and dropped.
-                let c0 = a + i * lda, c1 = a + min(i + 1, k - 1) * lda
-                let c2 = a + min(i + 2, k - 1) * lda, c3 = a + min(i + 3, k - 1) * lda
-                var s00 = 0.0, s10 = 0.0, s20 = 0.0, s30 = 0.0, s01 = 0.0, s11 = 0.0, s21 = 0.0, s31 = 0.0
-                for r in 0..<n {
-                    let x0 = d0[r], x1 = d1[r]
-                    let y0 = c0[r], y1 = c1[r], y2 = c2[r], y3 = c3[r]
-                    s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
-                    s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
-                }
-                func put(_ t: Int, _ u: Int, _ v: Double) {
-                    if t < ib && u < jb && i + t >= j + u { c[(j + u) * ldc + i + t] += v }
-                }
-                put(0, 0, s00); put(1, 0, s10); put(2, 0, s20); put(3, 0, s30)
-                put(0, 1, s01); put(1, 1, s11); put(2, 1, s21); put(3, 1, s31)
-                i += 4
+        forEachGramTile(a, columns: k, leadingDimension: lda, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
+            var s00 = 0.0, s10 = 0.0, s20 = 0.0, s30 = 0.0, s01 = 0.0, s11 = 0.0, s21 = 0.0, s31 = 0.0
+            for r in 0..<n {
+                let x0 = d0[r], x1 = d1[r]
+                let y0 = c0[r], y1 = c1[r], y2 = c2[r], y3 = c3[r]
+                s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
+                s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
             }
-            j += 2
+            return SIMD8(s00, s10, s20, s30, s01, s11, s21, s31)
         }
     }
 
@@ -126,6 +110,37 @@ extension BlockKernels {
         typealias Pair = SIMD2<Double>
         @inline(__always) func pair(_ p: UnsafePointer<Double>, _ r: Int) -> Pair { Pair(p[r], p[r + 1]) }
         let even = n & ~1
+        forEachGramTile(a, columns: k, leadingDimension: lda, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
+            var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
+            var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
+            var r = 0
+            while r < even {
+                let x0 = pair(d0, r), x1 = pair(d1, r)
+                let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
+                s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
+                s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
+                r += 2
+            }
+            func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
+                var v = s[0] + s[1]
+                if even < n { v += y[even] * x[even] }
+                return v
+            }
+            return SIMD8(total(s00, c0, d0), total(s10, c1, d0), total(s20, c2, d0), total(s30, c3, d0),
+                         total(s01, c0, d1), total(s11, c1, d1), total(s21, c2, d1), total(s31, c3, d1))
+        }
+    }
+
+    /// The walk both Gram kernels share: the lower triangle of C in tiles of four rows (columns i…i+3 of A) by two
+    /// columns (j, j+1), columns past the edge repeating the last one; `sums` gives a tile's eight entries, (i+t, j+u)
+    /// at t + 4u, and those inside the block's lower triangle are added to C (the others are formed and dropped).
+    @inline(__always)
+    private static func forEachGramTile(
+        _ a: UnsafePointer<Double>, columns k: Int, leadingDimension lda: Int,
+        into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int,
+        _ sums: (_ d0: UnsafePointer<Double>, _ d1: UnsafePointer<Double>, _ c0: UnsafePointer<Double>,
+                 _ c1: UnsafePointer<Double>, _ c2: UnsafePointer<Double>, _ c3: UnsafePointer<Double>) -> SIMD8<Double>
+    ) {
         var j = 0
         while j < k {
             let jb = min(2, k - j)
@@ -133,29 +148,12 @@ extension BlockKernels {
             var i = j
             while i < k {
                 let ib = min(4, k - i)
-                // Columns past the edge repeat the last one: their sums are formed and dropped.
                 let c0 = a + i * lda, c1 = a + min(i + 1, k - 1) * lda
                 let c2 = a + min(i + 2, k - 1) * lda, c3 = a + min(i + 3, k - 1) * lda
-                var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
-                var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
-                var r = 0
-                while r < even {
-                    let x0 = pair(d0, r), x1 = pair(d1, r)
-                    let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
-                    s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
-                    s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
-                    r += 2
+                let s = sums(d0, d1, c0, c1, c2, c3)
+                for u in 0..<jb {
+                    for t in 0..<ib where i + t >= j + u { c[(j + u) * ldc + i + t] += s[t + 4 * u] }
                 }
-                func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
-                    var v = s[0] + s[1]
-                    if even < n { v += y[even] * x[even] }
-                    return v
-                }
-                func put(_ t: Int, _ u: Int, _ v: @autoclosure () -> Double) {
-                    if t < ib && u < jb && i + t >= j + u { c[(j + u) * ldc + i + t] += v() }
-                }
-                put(0, 0, total(s00, c0, d0)); put(1, 0, total(s10, c1, d0)); put(2, 0, total(s20, c2, d0)); put(3, 0, total(s30, c3, d0))
-                put(0, 1, total(s01, c0, d1)); put(1, 1, total(s11, c1, d1)); put(2, 1, total(s21, c2, d1)); put(3, 1, total(s31, c3, d1))
                 i += 4
             }
             j += 2
