@@ -514,34 +514,15 @@ struct CSVParser {
     ) -> (next: Int, endsRecord: Bool)? {
         let end = tokenizer.end
         guard position < end, let number = DecimalParser.scan(base + position, limit: end - position) else { return nil }
-        let stop = position + number.length
-        let next: Int
-        let endsRecord: Bool
-        var lineEnd = false
-        if stop >= end {
-            next = end
-            endsRecord = true
-        } else {
-            let c = base[stop]
-            if c == tokenizer.delimiter {
-                next = stop + 1
-                endsRecord = false
-            } else if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
-                next = tokenizer.skipLineEnd(stop)
-                endsRecord = true
-                lineEnd = true
-            } else {
-                return nil
-            }
-        }
+        guard let after = fieldEnd(at: position + number.length) else { return nil }
         let p = base + position
         if let v = DecimalParser.quickValue(of: number) {
             builder.pointee.appendValue(v, p, number.length)
         } else if !builder.pointee.append(DecimalParser.value(of: number, p), p, number.length, line: recordLine) {
             return nil
         }
-        if lineEnd { line += 1 }
-        return (next, endsRecord)
+        if after.lineEnd { line += 1 }
+        return (after.next, after.endsRecord)
     }
 
     /// The one-pass reading of a text field in a categorical column: an unquoted field with no spaces to trim,
@@ -561,25 +542,7 @@ struct CSVParser {
         let first = base[position]
         if first == CSVTokenizer.quote || (tokenizer.trimSpaces && first == CSVTokenizer.space) { return nil }
         let stop = tokenizer.unquotedFieldEnd(from: position)
-        let next: Int
-        let endsRecord: Bool
-        var lineEnd = false
-        if stop >= end {
-            next = end
-            endsRecord = true
-        } else {
-            let c = base[stop]
-            if c == tokenizer.delimiter {
-                next = stop + 1
-                endsRecord = false
-            } else if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
-                next = tokenizer.skipLineEnd(stop)
-                endsRecord = true
-                lineEnd = true
-            } else {
-                return nil
-            }
-        }
+        guard let after = fieldEnd(at: stop) else { return nil }
         let n = stop - position
         if tokenizer.trimSpaces && n > 0 && base[stop - 1] == CSVTokenizer.space { return nil }
         let p = base + position
@@ -588,8 +551,21 @@ struct CSVParser {
         } else if !builder.pointee.appendLevel(p, n, readable: end - position) {
             throw TokenizeFailure(kind: .invalidUTF8, line: recordLine, field: column + 1)
         }
-        if lineEnd { line += 1 }
-        return (next, endsRecord)
+        if after.lineEnd { line += 1 }
+        return (after.next, after.endsRecord)
+    }
+
+    /// What follows a field that stops at `stop`, for the one-pass readers: the position after it, whether the record
+    /// ends there and whether a line does; nil when neither the delimiter, a line end nor the end of the input follows
+    /// (the general path then reads the field).
+    @inline(__always)
+    private func fieldEnd(at stop: Int) -> (next: Int, endsRecord: Bool, lineEnd: Bool)? {
+        let end = tokenizer.end
+        if stop >= end { return (end, true, false) }
+        let c = base[stop]
+        if c == tokenizer.delimiter { return (stop + 1, false, false) }
+        if c == CSVTokenizer.lf || c == CSVTokenizer.cr { return (tokenizer.skipLineEnd(stop), true, true) }
+        return nil
     }
 
     /// The record at `position`, or nil for a blank line that is skipped (the caller steps past it).
