@@ -79,6 +79,18 @@ extension MixedFactor {
                 yX[r] = s / xx[r * m + r]
             }
         }
+        /// sum[d·q + c] += the product of columns c and d of [head; trail] (head q × q, none for block 1; trail rowsT
+        /// rows), head rows first, each in row order: one level's part of S for block 0 or block 1.
+        func addColumnGram(_ q: Int, head: UnsafePointer<Double>?, trail: UnsafePointer<Double>, into sum: UnsafeMutablePointer<Double>) {
+            for c in 0..<q {
+                for d in 0..<q {
+                    var s = 0.0
+                    if let head { for x in 0..<q { s += head[c * q + x] * head[d * q + x] } }
+                    for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
+                    sum[d * q + c] += s
+                }
+            }
+        }
         /// Per level of block 1 or of block 0, scratch for one column solve and the trailing parts of the columns.
         struct Scratch {
             var e: [Double], trail: [Double], vZ: [Double], vX: [Double], yZ: [Double], yX: [Double]
@@ -135,14 +147,7 @@ extension MixedFactor {
                                 for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
                                 for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
                             }
-                            for c in 0..<q0 {
-                                for d in 0..<q0 {
-                                    var s = 0.0
-                                    for x in 0..<q0 { s += e[c * q0 + x] * e[d * q0 + x] }
-                                    for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
-                                    sum[d * q0 + c] += s
-                                }
-                            }
+                            addColumnGram(q0, head: e, trail: trail, into: sum)
                         }
                     } } } } } }
                 }
@@ -165,13 +170,7 @@ extension MixedFactor {
                         for r in 0..<q1 { trail[c * rowsT + r] = yZ[r] }
                         for r in 0..<xRows { trail[c * rowsT + q1 + r] = yX[r] }
                     }
-                    for c in 0..<q1 {
-                        for d in 0..<q1 {
-                            var s = 0.0
-                            for x in 0..<rowsT { s += trail[c * rowsT + x] * trail[d * rowsT + x] }
-                            sums[1][d * q1 + c] += s
-                        }
-                    }
+                    sums[1].withUnsafeMutableBufferPointer { addColumnGram(q1, head: nil, trail: trail, into: $0.baseAddress!) }
                 }
             } } } } } } } }
         }
