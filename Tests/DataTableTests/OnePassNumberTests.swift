@@ -86,22 +86,10 @@ struct OnePassNumberTests {
             "1e-400", "9007199254740993", "123456789012345678901234567890", "0.30000000000000004", "NA", "", ".",
             "1e", "1e+", "-", "+", "1.2.3", "12a", " 4", "5 ", "\"6\"", "\"7\n8\"", "x", "1\"", "--1",
         ]
-        let lineEnds = ["\n", "\r\n", "\r", "\n\n"]
         var mismatches: [String] = []
         for round in 0..<300 {
-            let columns = 1 + g.next(4)
-            let lineEnd = lineEnds[g.next(lineEnds.count)]
-            var text = (1...columns).map { "c\($0)" }.joined(separator: ",") + lineEnd
-            for _ in 0..<(5 + g.next(60)) {
-                var fields = columns
-                if g.next(200) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
-                // Mostly clean numbers, so that most columns stay numeric and faults come late.
-                let choices = round % 2 == 0 ? 16 : pieces.count
-                text += (0..<max(fields, 1)).map { _ in pieces[g.next(g.next(8) == 0 ? choices : 9)] }
-                    .joined(separator: ",")
-                text += lineEnd
-            }
-            if g.next(2) == 0 { text.removeLast(lineEnd.count) }
+            // Mostly clean numbers, so that most columns stay numeric and faults come late.
+            let text = Self.randomFile(&g, pieces: pieces, usual: 9, rare: round % 2 == 0 ? 16 : pieces.count)
             let bytes = Array(text.utf8)
             for threshold in [Int.max, 1] {
                 let (fast, _) = Self.parse(bytes, options: CSVOptions(), onePass: true, parallelThreshold: threshold)
@@ -110,5 +98,23 @@ struct OnePassNumberTests {
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(2))")
+    }
+
+    /// A random CSV of 1–4 columns and 5–64 records of `pieces` (one of the first `usual` mostly, one of the first
+    /// `rare` one time in eight), a random line end, a record one field long or short one time in 200, and the last
+    /// line end dropped half the time.
+    static func randomFile(_ g: inout ParallelParseTests.Generator, pieces: [String], usual: Int, rare: Int) -> String {
+        let lineEnds = ["\n", "\r\n", "\r", "\n\n"]
+        let columns = 1 + g.next(4)
+        let lineEnd = lineEnds[g.next(lineEnds.count)]
+        var text = (1...columns).map { "c\($0)" }.joined(separator: ",") + lineEnd
+        for _ in 0..<(5 + g.next(60)) {
+            var fields = columns
+            if g.next(200) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
+            text += (0..<max(fields, 1)).map { _ in pieces[g.next(g.next(8) == 0 ? rare : usual)] }.joined(separator: ",")
+            text += lineEnd
+        }
+        if g.next(2) == 0 { text.removeLast(lineEnd.count) }
+        return text
     }
 }

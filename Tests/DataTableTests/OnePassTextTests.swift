@@ -59,22 +59,10 @@ struct OnePassTextTests {
             "abcdefgh abcdefgh", "1", "-2.5", "NA", "", ".", " a", "b ", "\"c\"", "\"d\"\"e\"", "\"f\ng\"", "x\"",
             "é", "naïve", "\"\"",
         ]
-        let lineEnds = ["\n", "\r\n", "\r", "\n\n"]
         var mismatches: [String] = []
         for round in 0..<300 {
-            let columns = 1 + g.next(4)
-            let lineEnd = lineEnds[g.next(lineEnds.count)]
-            var text = (1...columns).map { "c\($0)" }.joined(separator: ",") + lineEnd
-            for _ in 0..<(5 + g.next(60)) {
-                var fields = columns
-                if g.next(200) == 0 { fields += g.next(2) == 0 ? 1 : -1 }
-                // Mostly clean levels, so that faults come late.
-                let choices = round % 2 == 0 ? 12 : pieces.count
-                text += (0..<max(fields, 1)).map { _ in pieces[g.next(g.next(8) == 0 ? choices : 10)] }
-                    .joined(separator: ",")
-                text += lineEnd
-            }
-            if g.next(2) == 0 { text.removeLast(lineEnd.count) }
+            // Mostly clean levels, so that faults come late.
+            let text = OnePassNumberTests.randomFile(&g, pieces: pieces, usual: 10, rare: round % 2 == 0 ? 12 : pieces.count)
             let bytes = Array(text.utf8)
             for threshold in [Int.max, 1] {
                 let (fast, _) = OnePassNumberTests.parse(bytes, options: CSVOptions(), onePass: true,
