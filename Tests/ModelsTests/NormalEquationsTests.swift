@@ -40,7 +40,11 @@ struct NormalEquationsTests {
         }
     }
 
-    /// OLS through XᵀX agrees with the QR path to 1e-11 (estimates, standard errors, R² and σ), aliasing included.
+    /// OLS through XᵀX agrees with the QR path to 5e-11 (estimates, standard errors, R² and σ), aliasing included. The Gram
+    /// path loses about κ(X)²·ε where QR loses κ(X)·ε (Higham 2002, §20.4), and how much of that shows depends on the BLAS
+    /// kernel's summation order in `dsyrk`: `ols_transforms` (wai and wai², κ = 9.7e4 raw, 132 with the columns scaled)
+    /// agrees to 1.7e-11 under OpenBLAS's AVX-512 (Cooper Lake) kernel, below 1e-11 on the earlier machines without
+    /// AVX-512. 5e-11: three times the largest seen, half the R fixtures' OLS tolerance (1e-10).
     @Test(arguments: NormalEquationsTests.olsFixtures)
     func olsAgreesWithQR(_ fixture: RFixtureTests.Fixture) throws {
         let e = fixture.entry
@@ -55,11 +59,11 @@ struct NormalEquationsTests {
         }
         #expect(gram.coefficients.map(\.aliased) == qr.coefficients.map(\.aliased))
         for (a, b) in zip(gram.coefficients, qr.coefficients) where !b.aliased {
-            expectClose(a.estimate, b.estimate ?? .nan, relative: 1e-11, "\(fixture.name) \(b.term) estimate")
-            expectClose(a.stdError, b.stdError ?? .nan, relative: 1e-11, "\(fixture.name) \(b.term) SE")
+            expectClose(a.estimate, b.estimate ?? .nan, relative: 5e-11, "\(fixture.name) \(b.term) estimate")
+            expectClose(a.stdError, b.stdError ?? .nan, relative: 5e-11, "\(fixture.name) \(b.term) SE")
         }
-        expectClose(gram.fit.rSquared, qr.fit.rSquared ?? .nan, relative: 1e-11, "\(fixture.name) R²")
-        expectClose(gram.fit.sigma, qr.fit.sigma ?? .nan, relative: 1e-11, "\(fixture.name) sigma")
+        expectClose(gram.fit.rSquared, qr.fit.rSquared ?? .nan, relative: 5e-11, "\(fixture.name) R²")
+        expectClose(gram.fit.sigma, qr.fit.sigma ?? .nan, relative: 5e-11, "\(fixture.name) sigma")
     }
 
     /// clubSandwich's CR2 at 1e-8.
