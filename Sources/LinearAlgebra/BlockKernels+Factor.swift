@@ -131,6 +131,54 @@ extension BlockKernels {
         }
     }
 
+    /// C += Σ_r a_r a_rᵀ on the lower triangle of the k × k block C, for n vectors a_r of k values, a_r at a + r · stride
+    /// (a row-major n × k block: the mixed-model factor's per-level rows of L_{X,0}). Entries are formed four rows by four
+    /// columns of C at a time, a column's four rows in the lanes of one SIMD4 (k contiguous values per vector make these
+    /// loads plain); each entry is still summed alone in row order from 0 and then added to C, so every entry is bit for
+    /// bit the one-at-a-time loop's (`for r { for j { for i ≥ j { c[j, i] += a_r[i] · a_r[j] } } }`).
+    public static func addRowGramLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, stride: Int,
+                                       into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        typealias Lanes = SIMD4<Double>
+        guard k >= 4 else {
+            for j in 0..<k {
+                for i in j..<k {
+                    var s = 0.0
+                    for r in 0..<n { s += a[r * stride + i] * a[r * stride + j] }
+                    c[j * ldc + i] += s
+                }
+            }
+            return
+        }
+        var j = 0
+        while j < k {
+            let j1 = min(j + 1, k - 1), j2 = min(j + 2, k - 1), j3 = min(j + 3, k - 1)
+            var i = j
+            while i < k {
+                // The tile's rows start at most at k − 4 (the last tile of a column group may overlap the one before it:
+                // rows already added there are formed again and dropped).
+                let first = min(i, k - 4)
+                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+                var row = a
+                for _ in 0..<n {
+                    let y = UnsafeRawPointer(row + first).loadUnaligned(as: Lanes.self)
+                    s0 += y * Lanes(repeating: row[j])
+                    s1 += y * Lanes(repeating: row[j1])
+                    s2 += y * Lanes(repeating: row[j2])
+                    s3 += y * Lanes(repeating: row[j3])
+                    row += stride
+                }
+                // Entries inside the lower triangle and not added by an earlier tile.
+                func add(_ sums: Lanes, column u: Int) {
+                    guard j + u < k else { return }
+                    for t in 0..<4 where first + t >= i && first + t >= j + u { c[(j + u) * ldc + first + t] += sums[t] }
+                }
+                add(s0, column: 0); add(s1, column: 1); add(s2, column: 2); add(s3, column: 3)
+                i = first + 4
+            }
+            j += 4
+        }
+    }
+
     /// The walk both Gram kernels share: the lower triangle of C in tiles of four rows (columns i…i+3 of A) by two
     /// columns (j, j+1), columns past the edge repeating the last one; `sums` gives a tile's eight entries, (i+t, j+u)
     /// at t + 4u, and those inside the block's lower triangle are added to C (the others are formed and dropped).

@@ -3,8 +3,9 @@ import Testing
 
 /// `BlockKernels.addGramLowerPaired` (the mixed model's streamed Gram matrix) against its stated summation order,
 /// entry by entry and bit for bit, and against the one-chain `addGramLower` within rounding; the upper triangle and
-/// the rows past the block are left alone.
-@Suite("Paired-lane Gram kernel")
+/// the rows past the block are left alone; and `addRowGramLower` (the mixed model's per-level Gram matrix) bit for bit
+/// against the one-level-at-a-time loop it replaced.
+@Suite("Gram kernels")
 struct GramKernelTests {
     /// A deterministic, irregular column-major block with `ld` ≥ n rows of storage (NaN past row n).
     static func block(rows n: Int, columns k: Int, leadingDimension ld: Int) -> [Double] {
@@ -43,5 +44,21 @@ struct GramKernelTests {
                 #expect(abs(paired[j * k + i] - plain[j * k + i]) <= 1e-14 * scale, "entry (\(i), \(j)) against one chain")
             }
         }
+    }
+
+    @Test("row Gram: each entry in row order, bit for bit the one-level-at-a-time loop", arguments: [0, 1, 2, 5, 33], [1, 3, 4, 5, 7, 8, 17])
+    func rowGram(rows n: Int, columns k: Int) {
+        // n rows of k values at stride k + 2 (NaN in the gaps: never read), as column-major (k + 2) × n storage.
+        let stride = k + 2
+        let a = Self.block(rows: k, columns: n, leadingDimension: stride)
+        var tiled = [Double](repeating: 0.25, count: k * k)
+        var loop = tiled
+        a.withUnsafeBufferPointer { ap in
+            BlockKernels.addRowGramLower(ap.baseAddress!, rows: n, columns: k, stride: stride, into: &tiled, leadingDimension: k)
+        }
+        var sums = [Double](repeating: 0, count: k * k)
+        for r in 0..<n { for j in 0..<k { for i in j..<k { sums[j * k + i] += a[r * stride + i] * a[r * stride + j] } } }
+        for j in 0..<k { for i in j..<k { loop[j * k + i] += sums[j * k + i] } }
+        for e in 0..<(k * k) { #expect(tiled[e].bitPattern == loop[e].bitPattern, "entry \(e % k), \(e / k) of \(n) × \(k)") }
     }
 }

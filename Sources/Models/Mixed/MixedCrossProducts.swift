@@ -184,28 +184,31 @@ struct MixedCrossProducts: Sendable {
             defer { for part in pointers { for pointer in part { pointer.deallocate() } } }
             let shared = pointers
             let chunk = 4096
+            // The chunk's columns one cache line more than 4,096 rows apart: at a multiple of 4 KiB the columns read side by
+            // side (a row's m values for Z, a tile's six columns for the Gram) all fall in the same cache sets.
+            let ld = chunk + 8
             grams.withUnsafeMutableBufferPointer { gp in
                 let gramBase = gp.baseAddress!
                 parts.run { part, range in
-                    var buffer = [Double](repeating: 0, count: chunk * m)
+                    var buffer = [Double](repeating: 0, count: ld * m)
                     var start = range.lowerBound
                     while start < range.upperBound {
                         let end = min(range.upperBound, start + chunk)
                         let count = end - start
                         buffer.withUnsafeMutableBufferPointer { bp in
                             guard let base = bp.baseAddress else { return }
-                            design.fill(start..<end, into: base, leadingDimension: chunk)
-                            let r = base + p * chunk
+                            design.fill(start..<end, into: base, leadingDimension: ld)
+                            let r = base + p * ld
                             for t in 0..<count { r[t] = y[start + t] }
                             for (c, b) in zip(shiftColumns, shift) {
-                                let column = base + c * chunk
+                                let column = base + c * ld
                                 for t in 0..<count { r[t] -= column[t] * b }
                             }
-                            BlockKernels.addGramLowerPaired(base, rows: count, columns: m, leadingDimension: chunk,
+                            BlockKernels.addGramLowerPaired(base, rows: count, columns: m, leadingDimension: ld,
                                                             into: gramBase + part * m * m, leadingDimension: m)
                             for (a, block) in blocks.enumerated() {
                                 MixedCrossProducts.addBlockProducts(block, unit: unit[a], rows: start..<end, chunk: base,
-                                                                    leadingDimension: chunk, columns: m, into: shared[part][a])
+                                                                    leadingDimension: ld, columns: m, into: shared[part][a])
                             }
                         }
                         start = end
@@ -221,26 +224,33 @@ struct MixedCrossProducts: Sendable {
         }
     }
 
-    /// Zᵀ[X r] of one block over a chunk of rows, column by column of the chunk (contiguous reads; the sums, a level's
-    /// row per column, stay in cache), each entry summed in row order. A random intercept's z is 1: its products are
-    /// the column's sums per level, and the multiplication is skipped (x · 1 is x exactly, so the bytes are the same).
+    /// Zᵀ[X r] of one block over a chunk of rows, row by row: a row adds its m values (times z) to its level's m sums,
+    /// which lie side by side (a few cache lines per row, where column by column touched a line per value). Each entry is
+    /// still summed in row order. A random intercept's z is 1: its products are the column's sums per level, and the
+    /// multiplication is skipped (x · 1 is x exactly, so the bytes are the same).
     static func addBlockProducts(_ block: RandomEffectsBlock, unit: [Bool], rows range: Range<Int>, chunk base: UnsafePointer<Double>,
                                  leadingDimension ld: Int, columns m: Int, into out: UnsafeMutablePointer<Double>) {
         let n = block.rows
         let q = block.q
         let lower = range.lowerBound
         let count = range.count
+        let levelStride = q * m
         block.codes.withUnsafeBufferPointer { codes in
             block.z.withUnsafeBufferPointer { z in
+                let code = codes.baseAddress! + lower
                 for c in 0..<q {
-                    let zc = z.baseAddress! + c * n + lower
-                    for d in 0..<m {
-                        let column = base + d * ld
-                        let target = out + c * m + d
-                        if unit[c] {
-                            for t in 0..<count { target[Int(codes[lower + t]) * q * m] += column[t] }
-                        } else {
-                            for t in 0..<count { target[Int(codes[lower + t]) * q * m] += column[t] * zc[t] }
+                    let sums = out + c * m
+                    if unit[c] {
+                        for t in 0..<count {
+                            let target = sums + Int(code[t]) &* levelStride
+                            for d in 0..<m { target[d] += base[d &* ld &+ t] }
+                        }
+                    } else {
+                        let zc = z.baseAddress! + c * n + lower
+                        for t in 0..<count {
+                            let target = sums + Int(code[t]) &* levelStride
+                            let v = zc[t]
+                            for d in 0..<m { target[d] += base[d &* ld &+ t] * v }
                         }
                     }
                 }

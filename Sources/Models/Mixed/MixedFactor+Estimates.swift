@@ -48,11 +48,20 @@ extension MixedFactor {
         var u = blocks.map { [Double](repeating: 0, count: $0.width) }
         // Right-hand sides: the y row of L_{X,k} minus the X rows times β̂.
         func rhs(_ a: Int) -> [Double] {
-            (0..<blocks[a].width).map { c in
-                var v = lX[a][c * m + p]
-                for j in 0..<p { v -= lX[a][c * m + j] * beta[j] }
-                return v
+            let width = blocks[a].width
+            var out = [Double](repeating: 0, count: width)
+            lX[a].withUnsafeBufferPointer { xp in
+                beta.withUnsafeBufferPointer { bp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        for c in 0..<width {
+                            var v = xp[c * m + p]
+                            for j in 0..<p { v -= xp[c * m + j] * bp[j] }
+                            op[c] = v
+                        }
+                    }
+                }
             }
+            return out
         }
         for a in stride(from: k - 1, through: 1, by: -1) {
             var x = rhs(a)
@@ -84,9 +93,9 @@ extension MixedFactor {
                 }
             }
         }
-        for i in 0..<blocks[0].levelCount {
-            l0.withUnsafeBufferPointer { lp in
-                x0.withUnsafeMutableBufferPointer { xp in
+        l0.withUnsafeBufferPointer { lp in
+            x0.withUnsafeMutableBufferPointer { xp in
+                for i in 0..<blocks[0].levelCount {
                     BlockKernels.solveLower(lp.baseAddress! + i * q0 * q0, order: q0, leadingDimension: q0, transposed: true,
                                             xp.baseAddress! + i * q0)
                 }

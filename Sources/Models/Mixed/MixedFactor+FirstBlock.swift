@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// Block 0 of the factor, the part whose cost grows with the first factor's levels (20,000 clients, 500,000 in
 /// `track`): per level, L₀ = chol(λ₀ᵀA₀λ₀ + I), L_{X,0} = ([X y]ᵀZ₀λ₀)L₀⁻ᵀ and that level's share of
@@ -105,7 +106,9 @@ extension MixedFactor {
         }
     }
 
-    /// One scalar random effect per level (a random intercept).
+    /// One scalar random effect per level (a random intercept): the levels' rows of L_{X,0} first, then their Gram
+    /// matrix by `BlockKernels.addRowGramLower` (SIMD tiles over the rows, each entry summed in level order: the same
+    /// sums as one level at a time).
     private static func firstBlockQ1(_ range: Range<Int>, m: Int, lambda: UnsafePointer<Double>, a: UnsafePointer<Double>,
                                      s: UnsafePointer<Double>, l: UnsafeMutablePointer<Double>, x: UnsafeMutablePointer<Double>,
                                      gram: UnsafeMutablePointer<Double>) -> Double? {
@@ -120,11 +123,8 @@ extension MixedFactor {
             let f = t / root
             let src = s + i * m, out = x + i * m
             for r in 0..<m { out[r] = src[r] * f }
-            for c in 0..<m {
-                let v = out[c]
-                for r in c..<m { gram[c * m + r] += out[r] * v }
-            }
         }
+        BlockKernels.addRowGramLower(x + range.lowerBound * m, rows: range.count, columns: m, stride: m, into: gram, leadingDimension: m)
         return sum + log(product)
     }
 

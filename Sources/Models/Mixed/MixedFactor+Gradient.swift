@@ -123,7 +123,10 @@ extension MixedFactor {
                     w.yZ.withUnsafeMutableBufferPointer { yZP in w.yX.withUnsafeMutableBufferPointer { yXP in
                         let e = eP.baseAddress!, trail = tP.baseAddress!, vZ = vZP.baseAddress!, vX = vXP.baseAddress!
                         let yZ = yZP.baseAddress!, yX = yXP.baseAddress!
-                        for i in range {
+                        // A single random intercept: four levels at a time, the last few one by one below.
+                        let first = q0 == 1 && !nested
+                            ? Self.addInterceptLevels(range, m: m, xRows: xRows, l0: lp, lX0: xp, xx: xxp, into: sum) : range.lowerBound
+                        for i in first..<range.upperBound {
                             for c in 0..<q0 * q0 { e[c] = 0 }
                             for c in 0..<q0 { e[c * q0 + c] = 1 }
                             BlockKernels.solveLowerMatrix(lp + i * q0 * q0, order: q0, e, columns: q0)
@@ -199,6 +202,34 @@ extension MixedFactor {
             }
         }
         return PieceGradients(logDeterminant: logDeterminant, penalizedRSS: rss)
+    }
+
+    /// Block 0's part of Σ S_i for a single random intercept (q₀ = 1, no second factor), four levels at a time in SIMD
+    /// lanes: each lane does the one-level loop's operations in its order (e = 1/l, v = 0 + x·e, forward substitution
+    /// through R_X, S = 0 + e² + y₀² + y₁² + …), and the S_i are added to `sum` in level order, so the bytes are that
+    /// loop's; the lanes overlap the substitution's divisions, which chain within a level. Returns the first level not
+    /// done (fewer than four are left to the caller).
+    static func addInterceptLevels(_ range: Range<Int>, m: Int, xRows: Int, l0: UnsafePointer<Double>, lX0: UnsafePointer<Double>,
+                                   xx: UnsafePointer<Double>, into sum: UnsafeMutablePointer<Double>) -> Int {
+        typealias Lanes = SIMD4<Double>
+        let y = UnsafeMutablePointer<Lanes>.allocate(capacity: max(xRows, 1))
+        defer { y.deallocate() }
+        var i = range.lowerBound
+        while i + 4 <= range.upperBound {
+            let e = Lanes(repeating: 1) / Lanes(l0[i], l0[i + 1], l0[i + 2], l0[i + 3])
+            var total = Lanes(repeating: 0) + e * e
+            let x0 = lX0 + i * m, x1 = x0 + m, x2 = x1 + m, x3 = x2 + m
+            for r in 0..<xRows {
+                var s = Lanes(repeating: 0) + Lanes(x0[r], x1[r], x2[r], x3[r]) * e
+                for k in 0..<r { s -= Lanes(repeating: xx[k * m + r]) * y[k] }
+                let v = s / Lanes(repeating: xx[r * m + r])
+                y[r] = v
+                total += v * v
+            }
+            for lane in 0..<4 { sum[0] += total[lane] }
+            i += 4
+        }
+        return i
     }
 
     /// Values, gradients and Hessians of the two pieces (log-determinants, r²) at θ in the layout of
