@@ -118,7 +118,7 @@ extension Table {
 extension Array where Element == Int {
     /// Whether these are the row indices 0, 1, …, `count` − 1 in order (one branch-free pass; a subset on them is the
     /// whole column).
-    public func isEveryRow(of count: Int) -> Bool {
+    func isEveryRow(of count: Int) -> Bool {
         guard self.count == count else { return false }
         return withUnsafeBufferPointer { rows in
             var differs = 0
