@@ -898,6 +898,8 @@ struct ParsedColumns {
         }
         var columns: [Column] = []
         columns.reserveCapacity(columnCount)
+        // The missing flags of the columns that have no missing value: one array shared by all (arrays are values).
+        var noneMissing: [Bool] = []
         while next < columnCount {
             let j = next
             let builder = builders + j
@@ -906,7 +908,7 @@ struct ParsedColumns {
                     throw CSVError(kind: .numberOutOfRange(text), file: sourceName, line: badLine, column: j + 1,
                                    columnName: names[j])
                 }
-                columns.append(Column(name: names[j], data: .numeric(builder.pointee.finishNumeric())))
+                columns.append(Column(name: names[j], data: .numeric(builder.pointee.finishNumeric(noneMissing: &noneMissing))))
             } else {
                 columns.append(Column(name: names[j], data: .categorical(builder.pointee.finishCategorical())))
             }

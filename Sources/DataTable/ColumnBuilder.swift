@@ -193,12 +193,12 @@ struct ColumnBuilder {
         ReleasedPages.release(&codes)
     }
 
-    /// The column; shares storage with the builder (no copy).
-    mutating func finishNumeric() -> NumericColumn {
+    /// The column; shares storage with the builder (no copy). A column with no missing value takes its all-false
+    /// flags from `noneMissing`, made once and shared by every such column of the table (a million rows each).
+    mutating func finishNumeric(noneMissing: inout [Bool]) -> NumericColumn {
         flush()
-        return NumericColumn(values: values,
-                             missing: hasMissing ? missing : [Bool](repeating: false, count: values.count),
-                             leadingZeroCount: leadingZeroCount)
+        if !hasMissing && noneMissing.count != values.count { noneMissing = [Bool](repeating: false, count: values.count) }
+        return NumericColumn(values: values, missing: hasMissing ? missing : noneMissing, leadingZeroCount: leadingZeroCount)
     }
 
     /// Sorts the levels (by bytes, which for UTF-8 is Unicode scalar order, as

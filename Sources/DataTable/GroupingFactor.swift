@@ -59,7 +59,7 @@ public struct GroupingFactor: Sendable, Equatable {
 
     /// The factor on the given rows (in that order), keeping every level.
     public func subset(rows: [Int]) -> GroupingFactor {
-        GroupingFactor(name: name, levels: levels, codes: rows.map { codes[$0] })
+        GroupingFactor(name: name, levels: levels, codes: rows.isEveryRow(of: codes.count) ? codes : rows.map { codes[$0] })
     }
 
     /// Only the levels that occur, in their order, recoded densely (R's `droplevels`).
@@ -90,6 +90,9 @@ public struct GroupingFactor: Sendable, Equatable {
 extension Column {
     /// The column on the given rows, in that order (missing values stay missing).
     public func subset(rows: [Int]) -> Column {
+        // Every row in order (a model frame that dropped nothing): the same values, sharing the storage instead of
+        // an n-row copy of each array (`perf`: 2% of a 2-million-row Cox fit, and 54 MB of its peak).
+        if rows.isEveryRow(of: count) { return Column(name: name, data: data, metadata: metadata.subset) }
         switch data {
         case .numeric(let c):
             return Column(name: name, data: .numeric(NumericColumn(values: rows.map { c.values[$0] },
@@ -109,5 +112,18 @@ extension Table {
     public func subset(rows: [Int]) -> Table {
         // Every column has `rowCount` rows and names are unique, so the subset is a valid table.
         (try? Table(columns: columns.map { $0.subset(rows: rows) }, source: source)) ?? self
+    }
+}
+
+extension Array where Element == Int {
+    /// Whether these are the row indices 0, 1, …, `count` − 1 in order (one branch-free pass; a subset on them is the
+    /// whole column).
+    func isEveryRow(of count: Int) -> Bool {
+        guard self.count == count else { return false }
+        return withUnsafeBufferPointer { rows in
+            var differs = 0
+            for i in 0..<rows.count { differs |= rows[i] ^ i }
+            return differs == 0
+        }
     }
 }

@@ -13,9 +13,14 @@ extension NumericColumn {
     /// range of the other values beyond their minimum or maximum (so 99 among ages 18–80 is not flagged, but
     /// 999 among item scores 1–7 and -9 among 1–7 are). Nothing when the other values are all missing.
     public func suspectedMissingCodes() -> [SuspectedMissingCode] {
-        // Nearly every column holds no code at all: one branch-free pass over the values says so, and only a column
-        // that may hold one gets the counting pass below (a hit in a missing slot only costs that pass).
-        guard values.withUnsafeBufferPointer(mayHoldMissingCode) else { return [] }
+        suspectedMissingCodes(scan: valueScan())
+    }
+
+    /// `suspectedMissingCodes()` after this column's `valueScan()` (which a model frame runs anyway for its finite
+    /// check): nearly every column holds no code at all, which the scan says, and only a column that may hold one
+    /// gets the counting pass below (a hit in a missing slot only costs that pass).
+    public func suspectedMissingCodes(scan: NumericValueScan) -> [SuspectedMissingCode] {
+        guard scan.mayHoldMissingCode else { return [] }
         var counts = [Int](repeating: 0, count: commonMissingCodes.count)
         var low = Double.infinity
         var high = -Double.infinity
@@ -45,26 +50,49 @@ extension NumericColumn {
     }
 }
 
-/// Whether any value is ±9, ±99, ±999 or ±9999: four lanes compared with all eight at once, OR-ed into a mask that is
-/// read once at the end (no branch per value).
-private func mayHoldMissingCode(_ v: UnsafeBufferPointer<Double>) -> Bool {
-    guard let base = v.baseAddress else { return false }
+/// What one pass over a numeric column's value slots (missing slots included, which hold 0) tells a model frame.
+public struct NumericValueScan: Sendable, Equatable {
+    /// No slot is infinite or NaN (then no subset of the rows has one either).
+    public let allFinite: Bool
+    /// Some slot is ±9, ±99, ±999 or ±9999: the column may hold a missing-value code (`suspectedMissingCodes`).
+    public let mayHoldMissingCode: Bool
+}
+
+extension NumericColumn {
+    /// The finite test and the missing-code test in one branch-free pass: a model frame needs both for every
+    /// column it reads, a million rows each, and two passes read the column from memory twice.
+    public func valueScan() -> NumericValueScan {
+        values.withUnsafeBufferPointer(scanValues)
+    }
+}
+
+/// Four lanes at a time: the magnitude (the sign bit cleared) compared with 9, 99, 999 and 9999, and with infinity
+/// (∞ and NaN are not below it), OR-ed into masks that are read once at the end (no branch per value). Half the
+/// compares of testing all eight signed codes: ≈ 35% less time per column in a micro-benchmark (8 MB columns).
+private func scanValues(_ v: UnsafeBufferPointer<Double>) -> NumericValueScan {
+    guard let base = v.baseAddress else { return NumericValueScan(allFinite: true, mayHoldMissingCode: false) }
     let raw = UnsafeRawPointer(base)
     var hits = SIMDMask<SIMD4<Int64>>(repeating: false)
+    var special = SIMDMask<SIMD4<Int64>>(repeating: false)
+    let signless = SIMD4<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF)
+    let infinity = SIMD4<Double>(repeating: .infinity)
     var i = 0
     while i + 4 <= v.count {
-        let x = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
-        hits = hits .| (x .== 9) .| (x .== 99) .| (x .== 999) .| (x .== 9999)
-            .| (x .== -9) .| (x .== -99) .| (x .== -999) .| (x .== -9999)
+        let bits = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Double>.stride, as: SIMD4<UInt64>.self)
+        let a = unsafeBitCast(bits & signless, to: SIMD4<Double>.self)
+        hits = hits .| (a .== 9) .| (a .== 99) .| (a .== 999) .| (a .== 9999)
+        special = special .| .!(a .< infinity)
         i += 4
     }
     var hit = any(hits)
+    var nonFinite = any(special)
     while i < v.count {
         let a = Swift.abs(v[i])
         hit = hit || a == 9 || a == 99 || a == 999 || a == 9999
+        nonFinite = nonFinite || !(a < .infinity)
         i += 1
     }
-    return hit
+    return NumericValueScan(allFinite: !nonFinite, mayHoldMissingCode: hit)
 }
 
 extension CategoricalColumn {

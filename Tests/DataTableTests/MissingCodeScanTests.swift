@@ -26,4 +26,24 @@ struct MissingCodeScanTests {
         // 9.5 and 98.99 are not codes.
         #expect(NumericColumn([1, 2, 9.5, 98.99, 3]).suspectedMissingCodes() == [])
     }
+
+    /// The one-pass scan a model frame runs: a non-finite value anywhere (in the four-lane body or the tail) clears
+    /// `allFinite`, and its code test agrees with the counting pass.
+    @Test func valueScanFindsNonFiniteValuesAtEveryPosition() {
+        let base = (0..<1_031).map { Double(1 + $0 % 7) }
+        let clean = NumericColumn(values: base, missing: [Bool](repeating: false, count: base.count)).valueScan()
+        #expect(clean == NumericValueScan(allFinite: true, mayHoldMissingCode: false))
+        for special in [Double.infinity, -.infinity, .nan] {
+            for position in [0, 3, 4, 515, 1_027, 1_028, 1_030] {
+                var values = base
+                values[position] = special
+                let scan = NumericColumn(values: values, missing: [Bool](repeating: false, count: values.count)).valueScan()
+                #expect(scan == NumericValueScan(allFinite: false, mayHoldMissingCode: false), "\(special) at \(position)")
+            }
+        }
+        var coded = base
+        coded[1_030] = -999
+        #expect(NumericColumn(values: coded, missing: [Bool](repeating: false, count: coded.count)).valueScan().mayHoldMissingCode)
+        #expect(NumericColumn(values: [], missing: []).valueScan() == NumericValueScan(allFinite: true, mayHoldMissingCode: false))
+    }
 }

@@ -61,6 +61,13 @@ struct ModelErrorTests {
         #expect(throws: ModelError.invalidTransform(variable: "x", row: 1, detail: "the value nan is not finite")) {
             try Regression.ols("z ~ x", data: t)
         }
+        // A non-finite value in a row that listwise deletion drops is not seen (the column's scan is not finite,
+        // but the used rows are).
+        let dropped = try Table(columns: [
+            Column(name: "y", numeric: [1, 2, .infinity, 4, 5, 7]),
+            Column(name: "x", numeric: [1, 2, nil, 4, 5, 3]),
+        ])
+        #expect(try Regression.ols("y ~ x", data: dropped).counts == DataCounts(rowsRead: 6, rowsUsed: 5))
     }
 
     @Test func glmOutcomeChecks() {

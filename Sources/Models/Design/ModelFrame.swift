@@ -159,6 +159,13 @@ public struct ModelFrame: Sendable {
         }
         self.usedRows = used
         self.counts = DataCounts(rowsRead: table.rowCount, rowsUsed: used.count)
+        // One pass over each numeric column the model reads, the columns on both cores (`mapColumns`): whether its
+        // values are all finite (then `evaluate` need not check them) and whether it may hold a missing code.
+        let numeric = columns.filter { $0.numeric != nil }
+        let scans = (try? Table(columns: numeric))?.mapColumns { $0.numeric?.valueScan() }
+            ?? numeric.map { $0.numeric?.valueScan() }
+        var finite = Set<String>()
+        for (column, scan) in zip(numeric, scans) where scan?.allFinite == true { finite.insert(column.name) }
 
         var values: [String: VariableValues] = [:]
         var warnings: [String] = []
@@ -168,7 +175,7 @@ public struct ModelFrame: Sendable {
                 value = .numeric(try GroupFunctions.usedValues(lag, label: v.label, rows: used))
             } else {
                 value = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
-                                                frozenLevels: frozen?[v.label])
+                                                frozenLevels: frozen?[v.label], finite: finite)
             }
             if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
             values[v.label] = value
@@ -178,13 +185,11 @@ public struct ModelFrame: Sendable {
             }
         }
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
-        // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes).
+        // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes). The warnings
+        // keep the order of `needed`; only a column the scan above flagged is counted.
         if schema == nil {
-            // The columns are scanned on both cores (`mapColumns`); the warnings keep the order of `needed`.
-            let numeric = columns.filter { $0.numeric != nil }
-            let scanned = (try? Table(columns: numeric))?.mapColumns { $0.numeric?.suspectedMissingCodes() ?? [] }
-                ?? numeric.map { $0.numeric?.suspectedMissingCodes() ?? [] }
-            for (column, codes) in zip(numeric, scanned) {
+            for (column, scan) in zip(numeric, scans) {
+                guard let scan, let codes = column.numeric?.suspectedMissingCodes(scan: scan) else { continue }
                 for code in codes { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
             }
         }
@@ -194,7 +199,7 @@ public struct ModelFrame: Sendable {
         for r in formula.randomEffects {
             for v in r.terms.flatMap(\.variables) where values[v.label] == nil {
                 values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
-                                                          frozenLevels: nil)
+                                                          frozenLevels: nil, finite: finite)
             }
             if groups[r.groupLabel] == nil { groups[r.groupLabel] = try ModelFrame.groupingFactor(r, table: table, rows: used) }
             // A 999 among text group labels (T01…T30) would be one more therapist, not a missing value: say so.
@@ -216,7 +221,7 @@ public struct ModelFrame: Sendable {
         var offset: [Double]? = nil
         for v in formula.offsets {
             guard case .numeric(let o) = try ModelFrame.evaluate(v, table: table, rows: used, references: [:], isOutcome: false,
-                                                                 frozenLevels: nil) else {
+                                                                 frozenLevels: nil, finite: finite) else {
                 throw .nonNumericVariable(variable: v.label, column: v.columnNames.first ?? v.label)
             }
             offset = offset.map { sum in zip(sum, o).map { $0 + $1 } } ?? o
@@ -224,13 +229,14 @@ public struct ModelFrame: Sendable {
         self.offset = offset
         self.variables = values
         self.outcome = withOutcome
-            ? try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true, frozenLevels: nil)
+            ? try ModelFrame.evaluate(formula.outcome, table: table, rows: used, references: [:], isOutcome: true, frozenLevels: nil,
+                                      finite: finite)
             : .numeric([])
         var inputs: [String: [Double]] = [:]
         for v in formula.predictorVariables {
             guard case .transform(let e) = v.kind else { continue }
             for name in e.columnNames where inputs[name] == nil {
-                if let c = table.column(named: name)?.numeric { inputs[name] = used.map { c.values[$0] } }
+                if let c = table.column(named: name)?.numeric { inputs[name] = ModelFrame.gathered(c.values, rows: used) }
             }
         }
         self.transformInputs = inputs
@@ -313,30 +319,29 @@ public struct ModelFrame: Sendable {
         }
     }
 
+    /// `finite`: numeric columns whose values are known to be all finite (`NumericColumn.valueScan`), not checked again.
     private static func evaluate(_ v: FormulaVariable, table: Table, rows: [Int], references: [String: String],
-                                 isOutcome: Bool, frozenLevels: [String]?) throws(ModelError) -> VariableValues {
+                                 isOutcome: Bool, frozenLevels: [String]?, finite: Set<String>) throws(ModelError) -> VariableValues {
         switch v.kind {
         case .column(let name):
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .numeric(let c):
-                // Nothing dropped (`rows` is every row, ascending): share the column's storage instead of
-                // gathering an n-row copy per variable.
-                let values = rows.count == c.values.count ? c.values : rows.map { c.values[$0] }
-                if !allFinite(values), let k = values.firstIndex(where: { !$0.isFinite }) {
+                let values = gathered(c.values, rows: rows)
+                if !finite.contains(name) && !allFinite(values), let k = values.firstIndex(where: { !$0.isFinite }) {
                     if isOutcome { throw .nonFiniteOutcome(outcome: v.label, row: rows[k]) }
                     throw .invalidTransform(variable: v.label, row: rows[k], detail: "the value \(values[k]) is not finite")
                 }
                 return .numeric(values)
             case .categorical(let c):
-                return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
+                return try relevel(label: v.label, levels: c.levels, codes: gathered(c.codes, rows: rows),
                                    reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
             }
         case .factor(let name):
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             switch column.data {
             case .categorical(let c):
-                return try relevel(label: v.label, levels: c.levels, codes: rows.map { c.codes[$0] },
+                return try relevel(label: v.label, levels: c.levels, codes: gathered(c.codes, rows: rows),
                                    reference: references[name], column: name, isOutcome: isOutcome, frozen: frozenLevels)
             case .numeric:
                 // Numeric values as categories, ordered numerically (as R's factor() does).
@@ -367,6 +372,12 @@ public struct ModelFrame: Sendable {
         }
     }
 
+    /// A column's values on the used rows. `rows` ascend without repeats, so as many rows as values is every row:
+    /// then the column's storage is shared instead of gathering an n-row copy per variable.
+    static func gathered<T>(_ values: [T], rows: [Int]) -> [T] {
+        rows.count == values.count ? values : rows.map { values[$0] }
+    }
+
     /// Whether no value is infinite or NaN, by the exponent bits (a loop the compiler vectorises; a fit checks
     /// every numeric variable, a million rows each).
     static func allFinite(_ values: [Double]) -> Bool {
@@ -387,7 +398,7 @@ public struct ModelFrame: Sendable {
             guard let column = table.column(named: name) else { throw .numerical("column \(name) vanished") }
             guard let numeric = column.numeric else { throw .nonNumericVariable(variable: label, column: name) }
             columns[name] = numeric
-            usedValues[name] = rows.map { numeric.values[$0] }
+            usedValues[name] = gathered(numeric.values, rows: rows)
         }
         let out = e.evaluate(columns: usedValues, count: rows.count)
         if let k = out.firstIndex(where: { !$0.isFinite }) {
@@ -396,6 +407,14 @@ public struct ModelFrame: Sendable {
             throw .invalidTransform(variable: label, row: row, detail: e.nonFiniteDetail(lookup))
         }
         return out
+    }
+
+    /// `codes` with each code c ≥ 0 replaced by `recode[c]`; the same array (shared, not copied) when that changes
+    /// no code, as for a factor whose levels are all present with the first as reference. `present[c]`: some row
+    /// has code c (a level no row has is never looked up, so its entry in `recode` does not matter).
+    private static func recoded(_ codes: [Int32], by recode: [Int32], present: [Bool]) -> [Int32] {
+        if recode.indices.allSatisfy({ !present[$0] || recode[$0] == Int32($0) }) { return codes }
+        return codes.map { $0 >= 0 ? recode[Int($0)] : -1 }
     }
 
     /// Keeps only levels present in the used rows, in their original order, with the reference first; with
@@ -414,7 +433,7 @@ public struct ModelFrame: Sendable {
                 }
                 recode[old] = k
             }
-            return .categorical(levels: frozen, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+            return .categorical(levels: frozen, codes: recoded(codes, by: recode, present: present))
         }
         var order = levels.indices.filter { present[$0] }
         if let ref = reference {
@@ -429,7 +448,7 @@ public struct ModelFrame: Sendable {
         }
         var recode = [Int32](repeating: -1, count: levels.count)
         for (newCode, old) in order.enumerated() { recode[old] = Int32(newCode) }
-        return .categorical(levels: order.map { levels[$0] }, codes: codes.map { $0 >= 0 ? recode[Int($0)] : -1 })
+        return .categorical(levels: order.map { levels[$0] }, codes: recoded(codes, by: recode, present: present))
     }
 
 }
