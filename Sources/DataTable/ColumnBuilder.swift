@@ -79,13 +79,16 @@ struct ColumnBuilder {
     /// Appends the field as a number if it is one; returns false (appending nothing) if it is not.
     @inline(__always)
     mutating func appendNumber(_ p: UnsafePointer<UInt8>, _ n: Int, line: Int) -> Bool {
-        append(DecimalParser.parse(p, count: n), p, n, line: line)
+        append(DecimalParser.parse(p, count: n), p, n, leadingZero: DecimalParser.hasLeadingZero(p, count: n) ? 1 : 0,
+               line: line)
     }
 
     /// Appends `parsed`, the reading of the field's `n` bytes at `p`; returns false (appending nothing)
-    /// if it is not a number.
+    /// if it is not a number. `leadingZero` (0 or 1) says whether the text has a redundant leading zero.
     @inline(__always)
-    mutating func append(_ parsed: DecimalParser.Result, _ p: UnsafePointer<UInt8>, _ n: Int, line: Int) -> Bool {
+    mutating func append(
+        _ parsed: DecimalParser.Result, _ p: UnsafePointer<UInt8>, _ n: Int, leadingZero: Int, line: Int
+    ) -> Bool {
         let value: Double
         switch parsed {
         case .value(let v):
@@ -98,16 +101,17 @@ struct ColumnBuilder {
         case .notANumber:
             return false
         }
-        if DecimalParser.hasLeadingZero(p, count: n) { leadingZeroCount += 1 }
+        leadingZeroCount &+= leadingZero
         push(value)
         if hasMissing { missing.append(false) }
         return true
     }
 
-    /// Appends a number already converted (the one-pass read's common case); `p[0..<n]` is its text.
+    /// Appends a number already converted (the one-pass read's common case); `leadingZero` is 1 when its text
+    /// has a redundant leading zero (`DecimalParser.Scanned.leadingZero`), else 0: added, not tested.
     @inline(__always)
-    mutating func appendValue(_ value: Double, _ p: UnsafePointer<UInt8>, _ n: Int) {
-        if DecimalParser.hasLeadingZero(p, count: n) { leadingZeroCount += 1 }
+    mutating func appendValue(_ value: Double, leadingZero: Int) {
+        leadingZeroCount &+= leadingZero
         push(value)
         if hasMissing { missing.append(false) }
     }

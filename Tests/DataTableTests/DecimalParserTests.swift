@@ -135,4 +135,33 @@ struct DecimalParserTests {
             }
         }
     }
+
+    /// The leading-zero flag `scan` gives (used by the one-pass read) is `hasLeadingZero` of the number's text,
+    /// for numbers with and without leading zeros, signs, fractions and exponents.
+    @Test func scannedLeadingZeroAgreesWithHasLeadingZero() {
+        var generator = SplitMix(seed: 0x5EED_0000_1EAD_0000)
+        func next() -> UInt64 { generator.next() }
+        var mismatches: [String] = []
+        var withZero = 0
+        for _ in 0..<50_000 {
+            var text = ["", "-", "+"][Int(next() % 3)]
+            text += String(repeating: "0", count: Int(next() % 3))
+            for _ in 0..<Int(next() % 4) { text.append(Character(Unicode.Scalar(UInt8(48 + next() % 10)))) }
+            if next() % 2 == 0 {
+                text += "."
+                for _ in 0..<Int(next() % 4) { text.append(Character(Unicode.Scalar(UInt8(48 + next() % 10)))) }
+            }
+            if next() % 4 == 0 { text += "e\(Int(next() % 20) - 10)" }
+            var copy = text
+            copy.withUTF8 { buffer in
+                guard let p = buffer.baseAddress, let number = DecimalParser.scan(p, limit: buffer.count),
+                      number.length == buffer.count else { return }
+                let expected = DecimalParser.hasLeadingZero(p, count: buffer.count)
+                if expected { withZero += 1 }
+                if (number.leadingZero == 1) != expected { mismatches.append(text) }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(withZero > 1_000)
+    }
 }

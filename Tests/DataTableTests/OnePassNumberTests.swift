@@ -68,6 +68,17 @@ struct OnePassNumberTests {
         Self.expectSame("a,b\n1,2\n1e400,4\n", onePass: true)
     }
 
+    /// Records whose columns are all numeric take the record loop without per-field type checks (`allNumeric`);
+    /// a field it does not read, too many or too few fields, and a column that turns text (after which the
+    /// other columns go on) give what the general path gives.
+    @Test func recordsWhileEveryColumnIsNumericAndAfter() {
+        Self.expectSame("a,b,c\n1,2,3\n4,x,6\n7,8,9\n1,2,z\n3,4,5\n", onePass: true)
+        Self.expectSame("a,b,c\n1,2,3\n4,5,6,7\n", onePass: true)
+        Self.expectSame("a,b,c\n1,2,3\n4,5\n", onePass: true)
+        Self.expectSame("a,b,c\n1,2,3\n4, 5,6\n7,\"8\",9\nNA,,-1\n", onePass: true)
+        Self.expectSame("a\n1\n\n2\nx\n3", onePass: true)
+    }
+
     @Test func offWhenAMissingTokenOrCodeOrDecimalMarkCouldReadTheSameBytes() {
         // A missing token that reads as a number out of range is no numeric code, but its bytes are missing.
         Self.expectSame("a,b\n1,1e400\n2,3\n", options: CSVOptions(missingTokens: ["1e400"]), onePass: false)
