@@ -94,6 +94,8 @@ public struct ReliabilityCommand: AllianceSubcommand {
             }
         } else {
             let names = columnList(items ?? "")
+            // Keyless items have no range check that would stop a -99 (a key's range refuses it with the --na advice).
+            data.warnSuspectedMissingCodes(names, in: context)
             do { total = try reliability(table: data.table, items: names, level: level) } catch {
                 switch error {
                 case .unknownColumn, .tooFewItems, .badLevel, .lengthMismatch:

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// Session 10's hostile-input review: commands run as a researcher would, on files made messy by hand (a -99 left
+/// in a column, a total outside its instrument's range). Each case was a wrong number or category with exit status 0
+/// before; docs/hostile-input.md lists them.
+@Suite("Hostile input: session 10")
+struct HostileInputSessionTenTests {
+    static func write(_ files: [String: String]) throws -> String {
+        let dir = try Hostile.scratchDirectory()
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    /// 30 rows: a, b (a + noise), c, d, e in 1…5 (items), g (two groups), s (order 1…3 within g); b is -99 in row 5.
+    static let codedRows: String = {
+        var text = "a,b,c,d,e,g,s\n"
+        for i in 0..<30 {
+            let a = 20 + 5 * sin(Double(i))
+            let b = i == 4 ? "-99" : String(format: "%.2f", a + 2 * cos(Double(i) * 1.7))
+            let items = (0..<3).map { k in String(1 + (i + k * (i % 3)) % 5) }
+            text += "\(String(format: "%.2f", a)),\(b),\(items.joined(separator: ",")),g\(i % 2),\(1 + i / 2)\n"
+        }
+        return text
+    }()
+
+    @Test("a -99 left in a column that correlate, reliability, score, change, plot and aggregate read is warned",
+          arguments: [
+              ["correlate", "f.csv", "--vars", "a,b"],
+              ["correlate", "f.csv", "--vars", "a,c", "--partial", "b"],
+              ["reliability", "f.csv", "--items", "b,c,d"],
+              ["score", "f.csv", "--items", "b,c,d"],
+              ["change", "f.csv", "--pre", "a", "--post", "b", "--sd", "5", "--reliability", "0.8"],
+              ["plot", "scatter", "f.csv", "--x", "a", "--y", "b", "--out", "p.svg"],
+              ["plot", "histogram", "f.csv", "--x", "b", "--out", "h.svg"],
+              ["aggregate", "f.csv", "--by", "g", "--mean", "b", "--out", "agg.csv"],
+              ["aggregate", "f.csv", "--by", "g", "--order", "s", "--slope", "b", "--out", "agg.csv"],
+          ])
+    func missingCodeWarned(arguments: [String]) throws {
+        let dir = try Self.write(["f.csv": Self.codedRows])
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("warning: f.csv: column 'b' holds -99 in 1 row"), "\(arguments): \(outcome.message)")
+    }
+
+    /// Eight referrals with PHQ-9 and GAD-7 totals at start and end and attended sessions; `edit` changes one row.
+    static func changeRows(edit: (Int, inout [String]) -> Void = { _, _ in }) -> String {
+        var text = "id,phq0,phq1,gad0,gad1,n\n"
+        let rows = [["20", "5", "15", "4", "6"], ["15", "14", "12", "6", "4"], ["12", "19", "9", "10", "5"],
+                    ["8", "4", "5", "3", "7"], ["22", "9", "14", "5", "8"], ["14", "12", "9", "11", "8"],
+                    ["18", "7", "13", "6", "3"], ["11", "10", "8", "8", "5"]]
+        for (i, row) in rows.enumerated() {
+            var fields = row
+            edit(i, &fields)
+            text += "r\(i),\(fields.joined(separator: ","))\n"
+        }
+        return text
+    }
+
+    @Test("change --instrument: a total outside the instrument's possible range is refused, not classified",
+          arguments: [("-99", "-99"), ("999", "999"), ("30", "30")])
+    func changeTotalOutsideInstrumentRange(value: String, shown: String) throws {
+        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 1 { f[1] = value } }])
+        let outcome = Hostile.run(["change", "t.csv", "--pre", "phq0", "--post", "phq1", "--instrument", "phq-9",
+                                   "--out", "rows.csv"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("column 'phq1' holds \(shown) at data row 2"), "\(outcome.message)")
+        #expect(outcome.message.contains("0–27"), "\(outcome.message)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/rows.csv"))
+    }
+
+    @Test("change --nhs-talking-therapies: a PHQ-9 or GAD-7 total outside 0–27 / 0–21 is refused",
+          arguments: [(1, "-99", "phq1", "0–27"), (3, "25", "gad1", "0–21"), (0, "28", "phq0", "0–27")])
+    func talkingTherapiesTotalOutsideRange(field: Int, value: String, column: String, range: String) throws {
+        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 4 { f[field] = value } }])
+        let outcome = Hostile.run(["change", "t.csv", "--nhs-talking-therapies", "--phq-pre", "phq0", "--phq-post", "phq1",
+                                   "--gad-pre", "gad0", "--gad-post", "gad1", "--sessions", "n"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("column '\(column)' holds \(value) at data row 5"), "\(outcome.message)")
+        #expect(outcome.message.contains(range), "\(outcome.message)")
+    }
+
+    @Test("change: totals inside the instrument's range (prorated, non-integer) are classified as before")
+    func changeTotalsInsideRange() throws {
+        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 2 { f[0] = "12.5" } }])
+        let outcome = Hostile.run(["change", "t.csv", "--pre", "phq0", "--post", "phq1", "--instrument", "phq-9",
+                                   "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(json["n"] as? Int == 8)
+    }
+
+    @Test("only the columns a command reads are scanned")
+    func missingCodeOnlyColumnsRead() throws {
+        let dir = try Self.write(["f.csv": Self.codedRows])
+        let outcome = Hostile.run(["correlate", "f.csv", "--vars", "a,c"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(!outcome.message.contains("column 'b'"), "\(outcome.message)")
+    }
+}
