@@ -90,6 +90,26 @@ struct HostileInputSessionTenTests {
         #expect(json["n"] as? Int == 8)
     }
 
+    /// track's model and flags take each client's first scored session as the intake (session 1): a client whose
+    /// session-1 score is missing got session 2 as the intake, silently, so their expected curve started from a score
+    /// already two sessions into treatment.
+    @Test("track: clients with no score at session 1 are counted in a warning")
+    func trackIntakeAfterSessionOne() throws {
+        let rows = HostileInputSecondWaveTests.sessionRows { k, f in
+            if k % 6 == 0 && (k / 6) % 3 == 0 { f[4] = "" }   // session 1 of clients 0, 3, 6, … (10 of 30)
+        }
+        let dir = try Self.write(["s.csv": rows])
+        let outcome = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
+                                   "--reliable-change", "6"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("10 of 30 clients have no phq score at session 1"), "\(outcome.message)")
+        let clean = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
+                                 "--reliable-change", "6"],
+                                in: try Self.write(["s.csv": HostileInputSecondWaveTests.sessionRows()]))
+        #expect(clean.status == 0, "\(clean.message)")
+        #expect(!clean.message.contains("session 1"), "\(clean.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
