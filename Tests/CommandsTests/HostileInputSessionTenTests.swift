@@ -110,6 +110,23 @@ struct HostileInputSessionTenTests {
         #expect(!clean.message.contains("session 1"), "\(clean.message)")
     }
 
+    /// transform turns a -99 into a number no later scan recognises (b - a = -119), or keeps it through a filter
+    /// (`b < 10`) or a condition: the columns --compute and --filter read are scanned, except those a --recode rewrites.
+    @Test("transform: a -99 in a column --compute or --filter reads is warned; a recoded column is not",
+          arguments: [
+              (["--compute", "d = b - a"], true),
+              (["--compute", "low = b < 10"], true),
+              (["--filter", "b < 10"], true),
+              (["--compute", "d = a * 2"], false),
+              (["--recode", "b: -99=NA", "--compute", "d = b - a"], false),
+          ])
+    func transformMissingCode(step: [String], warned: Bool) throws {
+        let dir = try Self.write(["f.csv": Self.codedRows])
+        let outcome = Hostile.run(["transform", "f.csv"] + step + ["--out", "t.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("column 'b' holds -99 in 1 row") == warned, "\(step): \(outcome.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
