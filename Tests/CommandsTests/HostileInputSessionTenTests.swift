@@ -127,6 +127,20 @@ struct HostileInputSessionTenTests {
         #expect(outcome.message.contains("column 'b' holds -99 in 1 row") == warned, "\(step): \(outcome.message)")
     }
 
+    /// lag() over a session number a client has twice (a double entry) took one of the two rows as the other's
+    /// "previous session", silently (dplyr does the same, by row order); survival-data, track and ruptures refuse it.
+    @Test("transform: lag() over a repeated group × order names the rows")
+    func lagRepeatedOrder() throws {
+        let rows = "client,session,wai\na,1,41\na,2,45\na,1,43\nb,1,29\nb,2,30\n"
+        let dir = try Self.write(["l.csv": rows])
+        let outcome = Hostile.run(["transform", "l.csv", "--compute", "prev = lag(wai, client, session)", "--out", "o.csv"],
+                                  in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("data rows 1 and 3 have the same client and session"), "\(outcome.message)")
+        let clean = Hostile.run(["transform", "l.csv", "--compute", "prev = lag(wai, client, wai)", "--out", "o.csv"], in: dir)
+        #expect(!clean.message.contains("the same client"), "\(clean.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
