@@ -141,6 +141,20 @@ struct HostileInputSessionTenTests {
         #expect(!clean.message.contains("the same client"), "\(clean.message)")
     }
 
+    /// A text moderator (site: east/north/south) was refused with advice for a stray value ("a decimal comma, a word"),
+    /// which does not fit a column of categories.
+    @Test("moderate: a categorical moderator is named as categorical with its levels and the fit to use instead")
+    func categoricalModerator() throws {
+        var text = "x,w,y\n"
+        for i in 0..<40 { text += "\(i % 7),\(["east", "north", "south"][i % 3]),\(i % 5)\n" }
+        let dir = try Self.write(["m.csv": text])
+        let outcome = Hostile.run(["moderate", "m.csv", "--x", "x", "--w", "w", "--y", "y"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("'w' is categorical (3 levels: east, north, south)"), "\(outcome.message)")
+        #expect(outcome.message.contains("fit ols"), "\(outcome.message)")
+        #expect(!outcome.message.contains("decimal comma"), "\(outcome.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
