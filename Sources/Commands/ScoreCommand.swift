@@ -81,7 +81,8 @@ public struct ScoreCommand: AllianceSubcommand {
         let result: ScoreResult
         do {
             result = try score(table: data.table, key: scoringKey, items: itemNames,
-                               options: ScoringOptions(invalid: policy, alertCutoff: alertCutoff))
+                               options: ScoringOptions(invalid: policy, alertCutoff: alertCutoff,
+                                                       dataRows: StatFileFormat(path: data.path) != nil))
         } catch {
             throw commandError(error, file: data.path)
         }

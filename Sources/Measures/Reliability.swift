@@ -216,10 +216,14 @@ public enum InstrumentReliabilityError: Error, Equatable, CustomStringConvertibl
     }
 }
 
+/// `dataRows`: locate out-of-range cells by data row rather than by CSV line (SPSS, Stata and SAS files have no lines).
 public func reliability(table: Table, key: ScoringKey, items: [String], subscales: Bool = false, level: Double = 0.95,
-                        invalid: InvalidValuePolicy = .error) throws(InstrumentReliabilityError) -> InstrumentReliability {
+                        invalid: InvalidValuePolicy = .error,
+                        dataRows: Bool = false) throws(InstrumentReliabilityError) -> InstrumentReliability {
     let prepared: PreparedItems
-    do { prepared = try prepareItems(table: table, key: key, items: items, policy: invalid, lineOffset: 2) } catch {
+    do {
+        prepared = try prepareItems(table: table, key: key, items: items, policy: invalid, lineOffset: 2, dataRows: dataRows)
+    } catch {
         throw .scoring(error)
     }
     func run(_ positions: [Int], scale: String) throws(InstrumentReliabilityError) -> ReliabilityResult {

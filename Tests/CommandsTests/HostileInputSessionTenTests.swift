@@ -155,6 +155,25 @@ struct HostileInputSessionTenTests {
         #expect(!outcome.message.contains("decimal comma"), "\(outcome.message)")
     }
 
+    /// An out-of-range item in an SPSS file was reported "on line(s) 6": a .sav has no lines, and SPSS's case number of
+    /// that row is 5, so the researcher looked at the wrong case.
+    @Test("score, reliability: out-of-range items in an SPSS file are located by data row, not by a CSV line")
+    func statFileRowsNotLines() throws {
+        var text = (1...9).map { "phq_\($0)" }.joined(separator: ",") + "\n"
+        for i in 0..<12 { text += (1...9).map { k in i == 4 && k == 2 ? "7" : String((i + k) % 4) }.joined(separator: ",") + "\n" }
+        let dir = try Self.write(["p.csv": text])
+        let items = (1...9).map { "phq_\($0)" }.joined(separator: ",")
+        let written = Hostile.run(["score", "p.csv", "--items", items, "--out", "p.sav"], in: dir)
+        #expect(written.status == 0, "\(written.message)")
+        for command in ["score", "reliability"] {
+            let sav = Hostile.run([command, "p.sav", "--instrument", "phq-9"], in: dir)
+            #expect(sav.status == 65, "\(sav.message)")
+            #expect(sav.message.contains("on data row(s) 5 "), "\(command): \(sav.message)")
+            let csv = Hostile.run([command, "p.csv", "--instrument", "phq-9"], in: dir)
+            #expect(csv.message.contains("on line(s) 6 "), "\(command): \(csv.message)")
+        }
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
