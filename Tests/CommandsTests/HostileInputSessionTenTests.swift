@@ -174,6 +174,25 @@ struct HostileInputSessionTenTests {
         }
     }
 
+    /// An event column with 0, 1 and 2 (0/1 coding with some rows 2, often a competing ending) was refused as
+    /// "holds  besides 0/1": the value list was empty, since 2 is a value the 1/2 coding allows.
+    @Test("survival, fit cox: an event column mixing 0/1 and 1/2 coding names the values, their first rows and the fix",
+          arguments: [
+              ["survival", "ev012.csv", "--time", "weeks", "--event", "dropout"],
+              ["fit", "cox", "ev012.csv", "--formula", "Surv(weeks, dropout) ~ x"],
+          ])
+    func eventColumnMixesCodings(arguments: [String]) throws {
+        let rows = "weeks,dropout,x\n3,1,0.5\n5,0,1.2\n2,1,0.1\n8,2,2.0\n6,0,0.7\n4,2,1.1\n7,1,0.3\n9,0,1.6\n"
+        let dir = try Self.write(["ev012.csv": rows])
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        for part in ["'dropout' mixes 0/1 and 1/2 coding", "0 (first at data row 2)", "1 (data row 1)", "2 (data row 4)",
+                     "--recode \"dropout: 2=0\""] {
+            #expect(outcome.message.contains(part), "\(part): \(outcome.message)")
+        }
+        #expect(!outcome.message.contains("holds  besides"), "\(outcome.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
