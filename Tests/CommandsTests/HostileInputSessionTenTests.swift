@@ -193,6 +193,22 @@ struct HostileInputSessionTenTests {
         #expect(!outcome.message.contains("holds  besides"), "\(outcome.message)")
     }
 
+    /// A client whose only row is an attended session (or whose first attended session is their last row) opens no
+    /// interval, yet was counted in "Clients" with no word, while a client who never attended is counted in a warning.
+    @Test("survival-data: clients with an attended session but no interval are left out of Clients and counted in a warning")
+    func survivalDataClientWithoutInterval() throws {
+        let rows = "client,session,attended\nc1,1,1\nc1,2,1\nc1,3,0\nc2,1,1\nc3,1,0\nc3,2,1\nc4,1,1\nc4,2,0\nc5,1,0\n"
+        let dir = try Self.write(["s.csv": rows])
+        let outcome = Hostile.run(["survival-data", "s.csv", "--out", "i.csv", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("2 clients attended a session but have no later session row, so add no interval"),
+                "\(outcome.message)")
+        #expect(outcome.message.contains("1 client never attended"), "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(json["clients"] as? Int == 2)
+        #expect(json["intervals"] as? Int == 3)
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
