@@ -14,7 +14,8 @@ public struct ReshapeCommand: AllianceSubcommand {
             --wide: one row per --id (first-appearance order); every column that varies within an id (or those \
             in --values) becomes VAR_TIME columns, times sorted; columns constant within every id are kept once. \
             A repeated id × time is an error naming both rows. --long: columns named STUB + time are gathered; \
-            the variable is the stub without its trailing _ or . (phq_ → phq); --time names the new column.
+            the variable is the stub without its trailing _ or . (phq_ → phq), and the time is what follows the stub and \
+            the separator (--stub phq or phq_ on phq_1, phq_2: times 1, 2); --time names the new column.
             """
     )
 

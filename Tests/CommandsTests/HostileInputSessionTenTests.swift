@@ -209,6 +209,20 @@ struct HostileInputSessionTenTests {
         #expect(json["intervals"] as? Int == 3)
     }
 
+    /// `--stub phq` on phq_1, phq_2, … made the time column text "_1", "_2" (so `session` could not be a number in a
+    /// model); R's reshape(sep = "_") and tidyr's names_sep take the separator off and give times 1, 2, ….
+    @Test("reshape --long: a stub without its separator gives the same numeric times as the stub with it",
+          arguments: ["phq", "phq_"])
+    func reshapeStubWithoutSeparator(stub: String) throws {
+        let rows = "client,phq_1,phq_2,phq_3,wai_1,wai_2,wai_3\na,20,15,,40,42,44\nb,12,11,9,30,,35\n"
+        let dir = try Self.write(["w.csv": rows])
+        let outcome = Hostile.run(["reshape", "w.csv", "--long", "--id", "client", "--stub", "\(stub),wai",
+                                   "--time", "session", "--out", "l.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let long = try String(contentsOfFile: dir + "/l.csv", encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(long == "client,session,phq,wai\na,1,20,40\na,2,15,42\na,3,,44\nb,1,12,30\nb,2,11,\nb,3,9,35\n", "\(long)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
