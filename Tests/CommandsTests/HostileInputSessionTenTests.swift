@@ -141,6 +141,21 @@ struct HostileInputSessionTenTests {
         #expect(!clean.message.contains("the same client"), "\(clean.message)")
     }
 
+    /// The same lag in a fit formula was silent while transform warned: both paths share GroupFunctions' detection.
+    @Test("fit: lag() in a formula over a repeated group × order names the rows as transform does")
+    func lagRepeatedOrderInFormula() throws {
+        var rows = "client,session,wai,y\na,1,41,10\na,2,45,12\na,1,43,11\n"
+        for (k, c) in ["b", "c", "d", "e"].enumerated() {
+            for s in 1...4 { rows += "\(c),\(s),\(30 + s * 2 + (k * 7) % 5),\(8 + s + k % 3)\n" }
+        }
+        let dir = try Self.write(["l.csv": rows])
+        let outcome = Hostile.run(["fit", "ols", "l.csv", "--formula", "y ~ lag(wai, client, session)"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("data rows 1 and 3 have the same client and session (1)"), "\(outcome.message)")
+        let clean = Hostile.run(["fit", "ols", "l.csv", "--formula", "y ~ lag(wai, client, y)"], in: dir)
+        #expect(!clean.message.contains("the same client"), "\(clean.message)")
+    }
+
     /// A text moderator (site: east/north/south) was refused with advice for a stray value ("a decimal comma, a word"),
     /// which does not fit a column of categories.
     @Test("moderate: a categorical moderator is named as categorical with its levels and the fit to use instead")

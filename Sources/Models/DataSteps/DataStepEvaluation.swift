@@ -39,6 +39,7 @@ enum DataStepEvaluation {
         let n = table.rowCount
         var values: [Double]
         var missing: [Bool]
+        var repeated: String?   // lag over a group × order on two rows (GroupFunctions.lag finds it)
         switch step.value {
         case .arithmetic(let e):
             (values, missing) = try evaluate(e, table: table, step: label)
@@ -49,7 +50,7 @@ enum DataStepEvaluation {
                 do { lagged = try GroupFunctions.lag(g, label: g.label, table: table) } catch {
                     throw DataStepInputError("\(label): \(error)", isUsage: false)
                 }
-                (values, missing) = (lagged.values, lagged.missing)
+                (values, missing, repeated) = (lagged.values, lagged.missing, lagged.repeatedOrder)
             case .within, .between:
                 let (x, xMissing) = try evaluate(g.argument, table: table, step: label)
                 let groupName = g.group.columnNames.first ?? ""
@@ -100,8 +101,6 @@ enum DataStepEvaluation {
             }
         }
         for i in 0..<n where missing[i] { values[i] = 0 }
-        var repeated: String?
-        if case .group(let g) = step.value, g.kind == .lag { repeated = repeatedOrder(g, table: table) }
         return ComputedColumn(column: NumericColumn(values: values, missing: missing), nonFinite: nonFinite, nonFiniteDetail: detail,
                               repeatedOrder: repeated)
     }
@@ -112,27 +111,6 @@ enum DataStepEvaluation {
         let nonFiniteDetail: String?
         /// For `lag`: the first two data rows with the same group and order value, in words (nil when none).
         var repeatedOrder: String? = nil
-    }
-
-    /// A group × order pair on two rows (a session entered twice): lag then takes one as the other's previous row, by
-    /// row order as dplyr does, where survival-data, track and ruptures refuse the data.
-    static func repeatedOrder(_ g: GroupFunction, table: Table) -> String? {
-        guard let groupName = g.group.columnNames.first, let orderName = g.order?.columnNames.first,
-              let groupColumn = table.column(named: groupName), let order = table.column(named: orderName)?.numeric else {
-            return nil
-        }
-        let codes = GroupFunctions.codes(groupColumn, rows: Array(0..<table.rowCount))
-        var seen: [Int: [Double: Int]] = [:]
-        for row in 0..<table.rowCount where codes[row] >= 0 && !order.missing[row] {
-            if let first = seen[codes[row]]?[order.values[row]] {
-                let x = order.values[row]
-                let shown = x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : String(x)
-                return "data rows \(first + 1) and \(row + 1) have the same \(groupName) and \(orderName) (\(shown)): "
-                    + "lag takes the earlier row as the later one's previous row (as dplyr does); keep one row per \(groupName) and \(orderName)"
-            }
-            seen[codes[row], default: [:]][order.values[row]] = row
-        }
-        return nil
     }
 
     /// The condition on every row: true, false, or nil (missing).
