@@ -238,6 +238,22 @@ struct HostileInputSessionTenTests {
         #expect(long == "client,session,phq,wai\na,1,20,40\na,2,15,42\na,3,,44\nb,1,12,30\nb,2,11,\nb,3,9,35\n", "\(long)")
     }
 
+    /// Ids written with leading zeros (007, 012) in an otherwise numeric column are read as numbers: 007 and 7 became
+    /// one client, and the output wrote 7, which no longer matches the ids of the other files, with no word.
+    @Test("reshape: a numeric id written with leading zeros is warned", arguments: [true, false])
+    func reshapeIdLeadingZeros(wide: Bool) throws {
+        let long = "client,session,phq\n007,1,20\n007,2,15\n7,1,12\n7,2,11\n012,1,9\n012,2,8\n"
+        let wideText = "client,phq_1,phq_2\n007,20,15\n7,12,11\n012,9,8\n"
+        let dir = try Self.write(["l.csv": long, "w.csv": wideText])
+        let arguments = wide ? ["reshape", "l.csv", "--wide", "--id", "client", "--time", "session", "--out", "o.csv"]
+            : ["reshape", "w.csv", "--long", "--id", "client", "--stub", "phq_", "--time", "session", "--out", "o.csv"]
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.message.contains("'client' is read as numbers, and \(wide ? 4 : 2) of its values are written with leading zeros"),
+                "\(outcome.message)")
+        let clean = Hostile.run(["reshape", "l.csv", "--wide", "--id", "session", "--time", "client", "--out", "c.csv"], in: dir)
+        #expect(!clean.message.contains("leading zeros"), "\(clean.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
