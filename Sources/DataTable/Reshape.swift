@@ -106,9 +106,12 @@ public enum Reshape {
     public static func long(_ table: Table, id: String, stubs: [String], time: String) throws(DataStepInputError) -> LongResult {
         let idColumn = try require(id, table, "--id")
         guard !stubs.isEmpty else { throw DataStepInputError("--long needs --stub, e.g. --stub phq_,wai_") }
-        var matches: [[(time: String, column: Int)]] = []
+        var matches = [[(time: String, column: Int)]](repeating: [], count: stubs.count)
         var claimed = Set<Int>()
-        for stub in stubs {
+        // Longer stubs claim their columns first: with `--stub phq,phq_total`, phq_total_1 belongs to phq_total, not
+        // to phq at time "total_1". The output keeps the order given.
+        for s in stubs.indices.sorted(by: { (stubs[$0].count, $1) > (stubs[$1].count, $0) }) {
+            let stub = stubs[s]
             guard !stub.isEmpty else { throw DataStepInputError("--stub has an empty entry") }
             var found: [(String, Int)] = []
             for (k, name) in table.columnNames.enumerated() where name.hasPrefix(stub) && name.count > stub.count && !claimed.contains(k) {
@@ -124,7 +127,7 @@ public enum Reshape {
                found.allSatisfy({ $0.0.first == separator && $0.0.count > 1 }) {
                 found = found.map { (String($0.0.dropFirst()), $0.1) }
             }
-            matches.append(found)
+            matches[s] = found
         }
         guard !claimed.contains(table.columnNames.firstIndex(of: id) ?? -1) else {
             throw DataStepInputError("--id '\(id)' is matched by a --stub; choose stubs that do not match the id column")

@@ -238,6 +238,21 @@ struct HostileInputSessionTenTests {
         #expect(long == "client,session,phq,wai\na,1,20,40\na,2,15,42\na,3,,44\nb,1,12,30\nb,2,11,\nb,3,9,35\n", "\(long)")
     }
 
+    /// `--stub phq,phq_total`: the shorter stub claimed phq_total_1 first, so phq_total was refused as matching no column.
+    @Test("reshape --long: a stub that begins another stub does not take the longer stub's columns", arguments: [
+        "phq,phq_total", "phq_total,phq", "phq_,phq_total_",
+    ])
+    func reshapeNestedStubs(stubs: String) throws {
+        let dir = try Self.write(["w.csv": "client,phq_1,phq_2,phq_total_1,phq_total_2\nA,1,2,10,20\nB,3,4,30,40\n"])
+        let outcome = Hostile.run(["reshape", "w.csv", "--long", "--id", "client", "--stub", stubs, "--time", "s",
+                                   "--out", "l.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let long = try String(contentsOfFile: dir + "/l.csv", encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+        let columns = stubs.hasPrefix("phq_total") ? "client,s,phq_total,phq" : "client,s,phq,phq_total"
+        let rows = stubs.hasPrefix("phq_total") ? ["A,1,10,1", "A,2,20,2", "B,1,30,3", "B,2,40,4"] : ["A,1,1,10", "A,2,2,20", "B,1,3,30", "B,2,4,40"]
+        #expect(long == ([columns] + rows).joined(separator: "\n") + "\n", "\(long)")
+    }
+
     /// Ids written with leading zeros (007, 012) in an otherwise numeric column are read as numbers: 007 and 7 became
     /// one client, and the output wrote 7, which no longer matches the ids of the other files, with no word.
     @Test("reshape: a numeric id written with leading zeros is warned", arguments: [true, false])
