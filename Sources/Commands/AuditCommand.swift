@@ -114,12 +114,20 @@ public struct AuditCommand: AllianceSubcommand {
                     sessions: sessionValues, thresholds: thresholds).rows
                 definitions = ["Caseness: PHQ-9 ≥ 10 or GAD-7 ≥ 8 (NHS Talking Therapies). Reliable change: PHQ-9 6, GAD-7 4 points."]
             } else {
+                let range = key.totalRange
+                if let found = OutOfRangeTotals.find([preValues, postValues], min: range.min, max: range.max, instrument: key.id) {
+                    throw TalkingTherapiesError.outOfRange(found)
+                }
                 rows = try talkingTherapiesRows(pre: preValues, post: postValues, caseness: caseness, reliableChange: criterion,
                                                 sessions: sessionValues, minimumSessions: minSessions)
                 definitions = ["Caseness: \(key.id.uppercased()) ≥ \(PlotNumber.text(caseness)). Reliable change: \(PlotNumber.text(criterion)) points "
                                + "(NHS Talking Therapies definitions on one measure)."]
             }
         } catch {
+            if case .outOfRange(let found) = error {
+                let column = [pre, post, gadPre ?? "", gadPost ?? ""][found.input]
+                throw CLIError.data("\(data.path): cannot compute the outcome metrics: \(found.description(column: column))")
+            }
             throw CLIError.data("\(data.path): \(error.description)")
         }
         definitions.append("Recovery: at caseness at the start and not at the end, among those at caseness at the start who finished. "

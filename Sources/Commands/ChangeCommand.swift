@@ -94,6 +94,7 @@ public struct ChangeCommand: AllianceSubcommand {
         let userDirection = try direction.map(Self.parseDirection)
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([pre, post], in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let before = try numericColumn(pre, flag: "--pre", in: data)
         let after = try numericColumn(post, flag: "--post", in: data)
@@ -106,6 +107,8 @@ public struct ChangeCommand: AllianceSubcommand {
             switch error {
             case .invalidSD, .invalidReliability: throw CLIError.usage(error.description)
             case .noCriterion, .lengthMismatch: throw CLIError.usage("\(data.path): \(error.description)")
+            case .outOfRange(let found):
+                throw CLIError.data("\(data.path): cannot classify change: \(found.description(column: found.input == 0 ? pre : post))")
             }
         }
         if let out {
@@ -145,6 +148,7 @@ public struct ChangeCommand: AllianceSubcommand {
         }
         try treatment.checkMinimumSessions()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([phqPre, phqPost, gadPre, gadPost, treatment.sessions], in: context)
         var thresholds = TalkingTherapiesThresholds.nhs
         thresholds.minimumSessions = treatment.minSessions
         let outcomes: TalkingTherapiesOutcomes
@@ -157,6 +161,10 @@ public struct ChangeCommand: AllianceSubcommand {
                 sessions: try treatment.sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
                 thresholds: thresholds)
         } catch let error as TalkingTherapiesError {
+            if case .outOfRange(let found) = error {
+                let column = [phqPre, phqPost, gadPre, gadPost][found.input]
+                throw CLIError.data("\(data.path): cannot compute the outcome metrics: \(found.description(column: column))")
+            }
             throw CLIError.data("\(data.path): \(error.description)")
         }
         if let out {

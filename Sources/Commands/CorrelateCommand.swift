@@ -69,6 +69,7 @@ public struct CorrelateCommand: AllianceSubcommand {
         try labelOptions.checkSyntax()
         try figure.check()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes(names + controls, in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let columns = try (names + controls).map { try numericValues(data, $0) }
         let matrix: CorrelationMatrix

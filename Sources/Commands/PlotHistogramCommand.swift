@@ -47,6 +47,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let minCell = plotOptions.minCell
         try plotOptions.labels.checkSyntax()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([xName, groupName], in: context)
         let labels = try plotOptions.labels.resolve(for: data, in: context)
         let x = try PlotColumns.numeric(data, xName, role: "--x")
         let factor = try groupName.map { try PlotColumns.groups(data, $0) }

@@ -64,6 +64,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let minCell = plotOptions.minCell
         try plotOptions.labels.checkSyntax()
         let data = try input.load(in: context)
+        data.warnSuspectedMissingCodes([xName, yName, groupName], in: context)
         let labels = try plotOptions.labels.resolve(for: data, in: context)
         let x = try PlotColumns.numeric(data, xName, role: "--x")
         let y = try PlotColumns.numeric(data, yName, role: "--y")

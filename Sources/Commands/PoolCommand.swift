@@ -12,8 +12,8 @@ public struct PoolCommand: AllianceSubcommand {
         abstract: "Pool site summaries from `fit --export-summary`: exact OLS from cross-products, else two-stage random-effects per coefficient.",
         discussion: """
             Every site runs the same `alliance fit` (model, formula, reference levels) with --export-summary site.json.
-            OLS summaries hold XᵀX, Xᵀy, yᵀy and n: the pooled fit equals the fit of all rows together (classical standard
-            errors). logit, poisson and negbin summaries hold estimates and covariances: each coefficient is pooled by a
+            OLS summaries hold XᵀX, Xᵀy, yᵀy and n: the pooled fit equals the fit of all rows together (classical standard \
+            errors). logit, poisson and negbin summaries hold estimates and covariances: each coefficient is pooled by a \
             REML random-effects meta-analysis with its between-site τ² and I². The output has the shape of `fit`.
             """
     )

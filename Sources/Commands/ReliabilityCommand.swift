@@ -2,6 +2,7 @@ import ArgumentParser
 import DataTable
 import Measures
 import Reporting
+import StatFiles
 
 /// `alliance reliability <data.csv> (--instrument ID [--prefix P] | --items a,b,…)`: Cronbach's alpha with
 /// Feldt's interval, standardized alpha, omega total (one-factor ML), and per item the item–rest
@@ -81,9 +82,10 @@ public struct ReliabilityCommand: AllianceSubcommand {
         var parts: [SubscaleReliability] = []
         if let scoringKey {
             let names = try itemColumns(for: scoringKey, prefix: prefix, items: items, in: data.table, file: data.path)
+            let dataRows = StatFileFormat(path: data.path) != nil   // a .sav has no lines: locate cells by data row
             do {
                 let result = try reliability(table: data.table, key: scoringKey, items: names, subscales: subscales,
-                                             level: level, invalid: policy)
+                                             level: level, invalid: policy, dataRows: dataRows)
                 total = result.total
                 parts = result.subscales
             } catch {
@@ -94,6 +96,8 @@ public struct ReliabilityCommand: AllianceSubcommand {
             }
         } else {
             let names = columnList(items ?? "")
+            // Keyless items have no range check that would stop a -99 (a key's range refuses it with the --na advice).
+            data.warnSuspectedMissingCodes(names, in: context)
             do { total = try reliability(table: data.table, items: names, level: level) } catch {
                 switch error {
                 case .unknownColumn, .tooFewItems, .badLevel, .lengthMismatch:

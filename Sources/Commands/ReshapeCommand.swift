@@ -14,7 +14,8 @@ public struct ReshapeCommand: AllianceSubcommand {
             --wide: one row per --id (first-appearance order); every column that varies within an id (or those \
             in --values) becomes VAR_TIME columns, times sorted; columns constant within every id are kept once. \
             A repeated id × time is an error naming both rows. --long: columns named STUB + time are gathered; \
-            the variable is the stub without its trailing _ or . (phq_ → phq); --time names the new column.
+            the variable is the stub without its trailing _ or . (phq_ → phq), and the time is what follows the stub and \
+            the separator (--stub phq or phq_ on phq_1, phq_2: times 1, 2); --time names the new column.
             """
     )
 
@@ -53,6 +54,13 @@ public struct ReshapeCommand: AllianceSubcommand {
         let spread = try values.map { try DataStepSupport.list($0, option: "--values") }
         if long && stubs == nil { throw CLIError.usage("--long needs --stub, e.g. --stub phq_,wai_") }
         let data = try input.load(in: context)
+        // 007 and 7 are one number: two clients merge (or collide as a repeated id), and the output writes 7.
+        if let ids = data.table.column(named: id)?.numeric, ids.leadingZeroCount > 0 {
+            let n = ids.leadingZeroCount
+            context.warn("\(data.path): '\(id)' is read as numbers, and \(n) of its values \(n == 1 ? "is" : "are") written with leading zeros: "
+                + "007 and 7 are then one \(id), and the output writes 7; if the ids are codes, give them a letter (C007) so they "
+                + "are read as text")
+        }
         do {
             if wide {
                 let result = try Reshape.wide(data.table, id: id, time: time, values: spread)

@@ -76,10 +76,13 @@ public struct ScoreCommand: AllianceSubcommand {
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)
         let itemNames = try itemColumns(for: scoringKey, prefix: prefix, items: items, in: data.table, file: data.path)
+        // Items without a range (an ad-hoc scale without --range) have no check that would stop a -99.
+        if !scoringKey.hasItemRange { data.warnSuspectedMissingCodes(itemNames, in: context) }
         let result: ScoreResult
         do {
             result = try score(table: data.table, key: scoringKey, items: itemNames,
-                               options: ScoringOptions(invalid: policy, alertCutoff: alertCutoff))
+                               options: ScoringOptions(invalid: policy, alertCutoff: alertCutoff,
+                                                       dataRows: StatFileFormat(path: data.path) != nil))
         } catch {
             throw commandError(error, file: data.path)
         }

@@ -12,8 +12,8 @@ public struct SurvivalCommand: AllianceSubcommand {
         commandName: "survival",
         abstract: "Kaplan–Meier curves, median survival and the log-rank (G-rho) test, as R's survfit and survdiff.",
         discussion: """
-            --event is 0/1 (1 = event), 1/2 (2 = event, as R's survival reads it) or a two-level text column whose second \
-            level in sorted order is the event. Greenwood variance; pointwise intervals on the log scale by default \
+            --event is 0/1 (1 = event), 1/2 (2 = event, as R's survival reads it), yes/no or true/false (yes/true the \
+            event; other text is refused: recode it 0/1), or an SPSS/Stata labelled variable (its codes decide). Greenwood variance; pointwise intervals on the log scale by default \
             (--conf-type log-log or plain); the median as quantile.survfit. --by draws a curve per level and tests them \
             (--rho 0: log-rank, 1: Peto–Peto), --strata stratifies the test. --at gives survival at chosen times. \
             --plot writes the Kaplan–Meier plot with confidence bands, censoring marks and the number at risk.

@@ -93,6 +93,7 @@ public struct TrackCommand: AllianceSubcommand {
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([columns.session, score, alliance], in: context)
         let panel = try columns.panel(data, score: score, scoreFlag: "--score")
+        warnLateIntake(panel, file: data.path, in: context)
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
         if let reference {
@@ -101,6 +102,7 @@ public struct TrackCommand: AllianceSubcommand {
             let referenceData = try referenceInput.load(in: context)
             referenceData.warnSuspectedMissingCodes([columns.session, score], in: context)
             referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
+            warnLateIntake(referencePanel, file: referenceData.path, in: context)
             referenceProvenance = referenceData.provenance
         }
         var result: TrackResult
@@ -165,6 +167,17 @@ public struct TrackCommand: AllianceSubcommand {
                                      reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,
                                      out: out, plot: figure.plot, alliance: allianceAlerts)
         return CommandReport(result.report(settings: settings, data: data.provenance), figures: figures)
+    }
+
+    /// Session 1 is the intake: a client whose session-1 score is missing has a later session taken as the intake (the
+    /// start of the expected curve and of reliable change), which a researcher should know.
+    private func warnLateIntake(_ panel: SessionPanel, file: String, in context: RunContext) {
+        let (late, tracked) = panel.firstSessionsAfter(1)
+        guard let first = late.first else { return }
+        let when = late.allSatisfy { $0 == first } ? "session \(PlotNumber.text(first))" : "a later session"
+        context.warn("\(file): \(late.count) of \(tracked) client\(tracked == 1 ? "" : "s") \(late.count == 1 ? "has" : "have") no "
+            + "\(score) score at session 1: \(when) was taken as \(late.count == 1 ? "its" : "their") intake, from which the expected "
+            + "curve and reliable change start; give the intake scores, or leave those clients out if they have none")
     }
 }
 

@@ -67,6 +67,11 @@ public struct TransformCommand: AllianceSubcommand {
         steps.keep = try keep.map { try DataStepSupport.list($0, option: "--keep") }
         steps.drop = try drop.map { try DataStepSupport.list($0, option: "--drop") } ?? []
         let data = try input.load(in: context)
+        // A -99 read by --compute becomes a number no later scan recognises (post - pre = -119), and one read by a
+        // --filter or condition passes `phq < 10`; a column a --recode rewrites is the user's own handling.
+        let recoded = Set(steps.recodes.map(\.column))
+        let read = steps.computes.flatMap(\.value.columnNames) + (steps.filter?.condition.columnNames ?? [])
+        data.warnSuspectedMissingCodes(read.filter { !recoded.contains($0) }, in: context)
         let result: TransformResult
         do { result = try steps.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
         try DataStepSupport.write(result.table, to: output.out, in: context)

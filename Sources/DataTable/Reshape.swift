@@ -101,14 +101,17 @@ public enum Reshape {
     }
 
     /// One row per input row and time: the columns matched by no stub (id columns), `time`, then one column per
-    /// stub (`phq_` → `phq`). Times are the suffixes in order of first appearance; a time is numeric when every
-    /// suffix is a number. A stub missing at a time gives a missing value (as pivot_longer fills NA).
+    /// stub (`phq_` → `phq`). Times are the suffixes in order of first appearance, without a leading `_` or `.` that
+    /// every column of the stub has (`--stub phq` on phq_1, phq_2 gives 1, 2); a time is numeric when every suffix is a number. A stub missing at a time gives a missing value (as pivot_longer fills NA).
     public static func long(_ table: Table, id: String, stubs: [String], time: String) throws(DataStepInputError) -> LongResult {
         let idColumn = try require(id, table, "--id")
         guard !stubs.isEmpty else { throw DataStepInputError("--long needs --stub, e.g. --stub phq_,wai_") }
-        var matches: [[(time: String, column: Int)]] = []
+        var matches = [[(time: String, column: Int)]](repeating: [], count: stubs.count)
         var claimed = Set<Int>()
-        for stub in stubs {
+        // Longer stubs claim their columns first: with `--stub phq,phq_total`, phq_total_1 belongs to phq_total, not
+        // to phq at time "total_1". The output keeps the order given.
+        for s in stubs.indices.sorted(by: { (stubs[$0].count, $1) > (stubs[$1].count, $0) }) {
+            let stub = stubs[s]
             guard !stub.isEmpty else { throw DataStepInputError("--stub has an empty entry") }
             var found: [(String, Int)] = []
             for (k, name) in table.columnNames.enumerated() where name.hasPrefix(stub) && name.count > stub.count && !claimed.contains(k) {
@@ -118,7 +121,13 @@ public enum Reshape {
             guard !found.isEmpty else {
                 throw DataStepInputError("--stub '\(stub)' matches no column (wide columns are named STUB followed by the time, e.g. \(stub)3)")
             }
-            matches.append(found)
+            // `--stub phq` on phq_1, phq_2: the separator `--wide` writes is not part of the time (R's reshape(sep = "_"),
+            // tidyr's names_sep), so the times are 1, 2 as with `--stub phq_`, not the text "_1", "_2".
+            if let separator = found[0].0.first, separator == "_" || separator == ".",
+               found.allSatisfy({ $0.0.first == separator && $0.0.count > 1 }) {
+                found = found.map { (String($0.0.dropFirst()), $0.1) }
+            }
+            matches[s] = found
         }
         guard !claimed.contains(table.columnNames.firstIndex(of: id) ?? -1) else {
             throw DataStepInputError("--id '\(id)' is matched by a --stub; choose stubs that do not match the id column")

@@ -72,8 +72,9 @@ public func reliability(items: [[Double?]], names: [String], level: Double = 0.9
     let cov = covarianceMatrix(data, divisor: Double(n - 1))
     var warnings: [String] = []
     let variances = (0..<k).map { cov[$0][$0] }
-    if variances.contains(where: { !($0 > 0) }) {
-        warnings.append("an item has zero variance; alpha and correlations involving it are undefined")
+    let constant = (0..<k).filter { !(variances[$0] > 0) }
+    if !constant.isEmpty {
+        return try withoutConstantItems(constant, data: data, names: names, rows: rows, level: level)
     }
 
     let total = cov.reduce(0) { $0 + $1.reduce(0, +) }
@@ -110,6 +111,14 @@ public func reliability(items: [[Double?]], names: [String], level: Double = 0.9
         return ItemReliability(item: names[j], itemRestCorrelation: r, alphaIfDropped: dropped)
     }
 
+    let negative = stats.filter { ($0.itemRestCorrelation ?? 0) < 0 }.map { "'\($0.item)'" }
+    if !negative.isEmpty {
+        warnings.append("item\(negative.count == 1 ? "" : "s") \(negative.joined(separator: ", ")) "
+            + "correlate\(negative.count == 1 ? "s" : "") negatively with the rest of the scale (item-rest r < 0), which "
+            + "lowers alpha: if worded the other way, reverse \(negative.count == 1 ? "it" : "them") (--reverse with --range, "
+            + "or the instrument's key) and run again")
+    }
+
     var omega: OmegaResult?
     if k >= 3 {
         // lavaan's ML uses the covariance with divisor n.
@@ -130,6 +139,43 @@ public func reliability(items: [[Double?]], names: [String], level: Double = 0.9
     return ReliabilityResult(items: names, n: n, dropped: rows - n, alpha: alpha, standardizedAlpha: standardized,
                              alphaConfLow: low, alphaConfHigh: high, level: level, itemStats: stats, omega: omega,
                              warnings: warnings)
+}
+
+/// Alpha and omega without the items every respondent answered alike, as psych::alpha ("had no variance and was
+/// deleted") and SPSS RELIABILITY compute them: a constant adds nothing to the total's variance, and counting it in k
+/// would change alpha's k/(k−1). The constant items stay in the item statistics, with no item-rest r and the alpha of
+/// the others as their alpha if dropped. `data` holds the listwise-complete rows of every item.
+private func withoutConstantItems(_ constant: [Int], data: [[Double]], names: [String], rows: Int,
+                                  level: Double) throws(ReliabilityError) -> ReliabilityResult {
+    let kept = names.indices.filter { !constant.contains($0) }
+    let listed = constant.map { "'\(names[$0])'" }.joined(separator: ", ")
+    let plural = constant.count > 1
+    let n = data.first?.count ?? 0
+    guard kept.count >= 2 else {
+        return ReliabilityResult(
+            items: names, n: n, dropped: rows - n, alpha: nil, standardizedAlpha: nil, alphaConfLow: nil, alphaConfHigh: nil,
+            level: level, itemStats: names.map { ItemReliability(item: $0, itemRestCorrelation: nil, alphaIfDropped: nil) },
+            omega: nil, warnings: ["item\(plural ? "s" : "") \(listed) \(plural ? "have" : "has") zero variance, leaving fewer than "
+                                   + "two items that vary: alpha and omega are undefined"])
+    }
+    let inner = try reliability(items: kept.map { j in data[j].map { Optional($0) } }, names: kept.map { names[$0] },
+                                level: level)
+    var stats: [ItemReliability] = []
+    var next = 0
+    for j in names.indices {
+        if constant.contains(j) {
+            stats.append(ItemReliability(item: names[j], itemRestCorrelation: nil, alphaIfDropped: inner.alpha))
+        } else {
+            stats.append(inner.itemStats[next])
+            next += 1
+        }
+    }
+    let warning = "item\(plural ? "s" : "") \(listed) \(plural ? "have" : "has") zero variance (every respondent gave the same "
+        + "answer) and \(plural ? "are" : "is") left out of alpha, standardized alpha and omega, as psych::alpha and SPSS do"
+    return ReliabilityResult(items: names, n: n, dropped: rows - n, alpha: inner.alpha,
+                             standardizedAlpha: inner.standardizedAlpha, alphaConfLow: inner.alphaConfLow,
+                             alphaConfHigh: inner.alphaConfHigh, level: level, itemStats: stats, omega: inner.omega,
+                             warnings: [warning] + inner.warnings)
 }
 
 /// Reliability of named numeric columns of a table (no key: no reversal, no range check).
@@ -170,10 +216,14 @@ public enum InstrumentReliabilityError: Error, Equatable, CustomStringConvertibl
     }
 }
 
+/// `dataRows`: locate out-of-range cells by data row rather than by CSV line (SPSS, Stata and SAS files have no lines).
 public func reliability(table: Table, key: ScoringKey, items: [String], subscales: Bool = false, level: Double = 0.95,
-                        invalid: InvalidValuePolicy = .error) throws(InstrumentReliabilityError) -> InstrumentReliability {
+                        invalid: InvalidValuePolicy = .error,
+                        dataRows: Bool = false) throws(InstrumentReliabilityError) -> InstrumentReliability {
     let prepared: PreparedItems
-    do { prepared = try prepareItems(table: table, key: key, items: items, policy: invalid, lineOffset: 2) } catch {
+    do {
+        prepared = try prepareItems(table: table, key: key, items: items, policy: invalid, lineOffset: 2, dataRows: dataRows)
+    } catch {
         throw .scoring(error)
     }
     func run(_ positions: [Int], scale: String) throws(InstrumentReliabilityError) -> ReliabilityResult {

@@ -78,6 +78,8 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidSD(Double)
     case invalidReliability(Double)
     case noCriterion(instrument: String)
+    /// A pre (input 0) or post (input 1) score outside the key's possible totals.
+    case outOfRange(OutOfRangeTotals)
 
     public var description: String {
         switch self {
@@ -86,6 +88,7 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidReliability(let r): return "the reliability must be between 0 and 1, exclusive (got \(r))"
         case .noCriterion(let id):
             return "\(id) has no published reliable-change criterion or norms; pass --sd and --reliability"
+        case .outOfRange(let r): return r.description(column: r.input == 0 ? "pre" : "post")
         }
     }
 }
@@ -123,6 +126,7 @@ public func reliableChange(pre: [Double?], post: [Double?], criterion: Double, c
 /// Jacobson–Truax from its dysfunctional-norm SD and reliability; the cut-off is the key's clinical
 /// cut-off, else c from its norms.
 public func reliableChange(pre: [Double?], post: [Double?], key: ScoringKey) throws(ChangeError) -> ChangeResult {
+    try checkTotals(pre: pre, post: post, key: key, criterionGiven: false)
     let cutoff = key.clinicalCutoff
         ?? clinicalCutoffs(functional: key.norms?.functional, dysfunctional: key.norms?.dysfunctional,
                            direction: key.direction).c
@@ -133,6 +137,17 @@ public func reliableChange(pre: [Double?], post: [Double?], key: ScoringKey) thr
         return try reliableChange(pre: pre, post: post, sd: sd, reliability: r, cutoff: cutoff, direction: key.direction)
     }
     throw .noCriterion(instrument: key.id)
+}
+
+/// Scores the key's instrument cannot give are refused: classified, a -99 post score would count as recovered. A key
+/// without a criterion (and none given) is refused first, as the usage error it is.
+private func checkTotals(pre: [Double?], post: [Double?], key: ScoringKey, criterionGiven: Bool) throws(ChangeError) {
+    let fromNorms = key.norms?.dysfunctional?.sd != nil && key.norms?.reliability != nil
+    guard criterionGiven || key.reliableChange != nil || fromNorms else { throw .noCriterion(instrument: key.id) }
+    let range = key.totalRange
+    if let found = OutOfRangeTotals.find([pre, post], min: range.min, max: range.max, instrument: key.id) {
+        throw .outOfRange(found)
+    }
 }
 
 private func classify(pre: [Double?], post: [Double?], method: ChangeMethod, sDiff: Double, reliableChange: Double,
@@ -188,6 +203,7 @@ public func reliableChange(pre: [Double?], post: [Double?], key: ScoringKey?, sd
     if sd == nil, cutoff == nil, direction == nil {
         return try reliableChange(pre: pre, post: post, key: key)
     }
+    try checkTotals(pre: pre, post: post, key: key, criterionGiven: sd != nil && reliability != nil)
     let dir = direction ?? key.direction
     let cut = cutoff ?? key.clinicalCutoff
         ?? clinicalCutoffs(functional: key.norms?.functional, dysfunctional: key.norms?.dysfunctional, direction: dir).c

@@ -14,11 +14,15 @@ public struct ScoringOptions: Sendable, Equatable {
     public var alertCutoff: Double?
     /// Added to a 0-based row index to give the line number in the source file (2 for a file with one header line).
     public var lineOffset: Int
+    /// Locate cells by 1-based data row instead of by line (an SPSS, Stata or SAS file has no lines; its case number is
+    /// the data row); `lineOffset` is then not used.
+    public var dataRows: Bool
 
-    public init(invalid: InvalidValuePolicy = .error, alertCutoff: Double? = nil, lineOffset: Int = 2) {
+    public init(invalid: InvalidValuePolicy = .error, alertCutoff: Double? = nil, lineOffset: Int = 2, dataRows: Bool = false) {
         self.invalid = invalid
         self.alertCutoff = alertCutoff
         self.lineOffset = lineOffset
+        self.dataRows = dataRows
     }
 }
 
@@ -26,7 +30,7 @@ public struct ScoringOptions: Sendable, Equatable {
 public struct InvalidCell: Sendable, Equatable {
     /// 0-based data row.
     public let row: Int
-    /// Line in the source file (row + lineOffset).
+    /// Line in the source file (row + lineOffset), or the 1-based data row when the scoring options say `dataRows`.
     public let line: Int
     public let column: String
     public let value: Double
@@ -60,7 +64,7 @@ struct PreparedItems {
 }
 
 func prepareItems(table: Table, key: ScoringKey, items: [String], policy: InvalidValuePolicy,
-                  lineOffset: Int) throws(ScoringError) -> PreparedItems {
+                  lineOffset: Int, dataRows: Bool = false) throws(ScoringError) -> PreparedItems {
     try checkItems(items, for: key, in: table)
     let reverse = Set(key.reverseItems)
     var invalid: [InvalidCell] = []
@@ -74,7 +78,7 @@ func prepareItems(table: Table, key: ScoringKey, items: [String], policy: Invali
             let inRange = x >= key.itemRange.min && x <= key.itemRange.max && x.isFinite
             let integral = !key.integerItems || x.rounded() == x
             guard inRange && integral else {
-                invalid.append(InvalidCell(row: row, line: row + lineOffset, column: name, value: x))
+                invalid.append(InvalidCell(row: row, line: row + (dataRows ? 1 : lineOffset), column: name, value: x))
                 continue
             }
             out[row] = reverse.contains(j + 1) ? key.reversed(x) : x
@@ -83,7 +87,7 @@ func prepareItems(table: Table, key: ScoringKey, items: [String], policy: Invali
     }
     if policy == .error, !invalid.isEmpty {
         throw .outOfRange(OutOfRangeReport(instrument: key.id, range: key.itemRange, integerOnly: key.integerItems,
-                                           cells: invalid))
+                                           cells: invalid, byDataRow: dataRows))
     }
     return PreparedItems(values: values, invalid: invalid)
 }
@@ -94,7 +98,7 @@ func prepareItems(table: Table, key: ScoringKey, items: [String], policy: Invali
 public func score(table: Table, key: ScoringKey, items: [String],
                   options: ScoringOptions = ScoringOptions()) throws(ScoringError) -> ScoreResult {
     let prepared = try prepareItems(table: table, key: key, items: items, policy: options.invalid,
-                                    lineOffset: options.lineOffset)
+                                    lineOffset: options.lineOffset, dataRows: options.dataRows)
     let n = table.rowCount
     let stem = key.columnStem
     let allowedMissing = key.prorating?.maxMissing ?? 0
@@ -183,8 +187,10 @@ public struct OutOfRangeReport: Sendable, Equatable {
     public let range: ScoringKey.ItemRange
     public let integerOnly: Bool
     public let cells: [InvalidCell]
+    /// Whether `InvalidCell.line` holds data rows (a file without lines) rather than lines.
+    public var byDataRow = false
 
-    /// Distinct source line numbers, ascending.
+    /// Distinct source line numbers (or data rows, `byDataRow`), ascending.
     public var lines: [Int] { Array(Set(cells.map(\.line))).sorted() }
     /// Distinct columns in order of first appearance.
     public var columns: [String] {
@@ -236,7 +242,7 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
             let rule = r.integerOnly ? "whole numbers \(format(r.range.min))–\(format(r.range.max))"
                                      : "values \(format(r.range.min))–\(format(r.range.max))"
             return "\(r.cells.count) item value(s) are outside \(r.instrument)'s valid range (\(rule)) "
-                + "on line(s) \(listed(r.lines.map(String.init))) in column(s) \(listed(r.columns)) "
+                + "on \(r.byDataRow ? "data row(s)" : "line(s)") \(listed(r.lines.map(String.init))) in column(s) \(listed(r.columns)) "
                 + "(by column: \(r.countsByColumn)); fix the data or pass --invalid missing to treat them as missing"
         case .wrongItemCount(let id, let expected, let given):
             return "\(id) has \(expected) items but \(given) item column(s) were given"

@@ -148,6 +148,20 @@ public struct ScoringKey: Codable, Sendable, Equatable {
     /// The stem of output column names: the id with `-` replaced by `_` (`wai-sr` → `wai_sr`).
     public var columnStem: String { id.replacingOccurrences(of: "-", with: "_") }
 
+    /// Whether the key bounds its items (an ad-hoc scale without `--range` does not, so nothing stops a -99).
+    public var hasItemRange: Bool {
+        itemRange.min > -Double.greatestFiniteMagnitude && itemRange.max < Double.greatestFiniteMagnitude
+    }
+
+    /// The totals the key can give: the items' range times the item count for a sum (a prorated sum stays inside it),
+    /// the items' range for a mean.
+    public var totalRange: ItemRange {
+        switch total {
+        case .sum: return ItemRange(min: itemRange.min * Double(items), max: itemRange.max * Double(items))
+        case .mean: return itemRange
+        }
+    }
+
     /// Reverses a reverse-keyed item's value: `min + max − x`.
     public func reversed(_ x: Double) -> Double { itemRange.min + itemRange.max - x }
 

@@ -81,9 +81,16 @@ public struct TalkingTherapiesOutcomes: Sendable, Equatable {
 
 public enum TalkingTherapiesError: Error, Equatable, CustomStringConvertible, Sendable {
     case lengthMismatch
+    /// A total outside 0–27 (PHQ-9) or 0–21 (GAD-7); `input` 0…3 is PHQ-9 start, PHQ-9 end, GAD-7 start, GAD-7 end.
+    case outOfRange(OutOfRangeTotals)
 
     public var description: String {
-        "PHQ-9 and GAD-7 pre/post scores (and sessions, when given) must all have one value per referral"
+        switch self {
+        case .lengthMismatch:
+            return "PHQ-9 and GAD-7 pre/post scores (and sessions, when given) must all have one value per referral"
+        case .outOfRange(let r):
+            return r.description(column: ["PHQ-9 start", "PHQ-9 end", "GAD-7 start", "GAD-7 end"][r.input])
+        }
     }
 }
 
@@ -95,6 +102,11 @@ public func talkingTherapiesOutcomes(phq9Pre: [Double?], phq9Post: [Double?], ga
     let n = phq9Pre.count
     guard phq9Post.count == n, gad7Pre.count == n, gad7Post.count == n, sessions.map({ $0.count == n }) ?? true else {
         throw .lengthMismatch
+    }
+    // A -99 left in an end score would count as recovered and a 999 as deteriorated: refuse totals the measures cannot give.
+    if let found = OutOfRangeTotals.find([phq9Pre, phq9Post], min: 0, max: 27, instrument: "PHQ-9")
+        ?? OutOfRangeTotals.find([gad7Pre, gad7Post], min: 0, max: 21, instrument: "GAD-7", firstInput: 2) {
+        throw .outOfRange(found)
     }
     let t = thresholds
     func isCase(_ phq: Double, _ gad: Double) -> Bool { phq >= t.phq9Caseness || gad >= t.gad7Caseness }

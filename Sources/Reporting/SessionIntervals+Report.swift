@@ -9,6 +9,12 @@ extension SessionIntervals.Result {
         if clientsWithoutAttendance > 0 {
             warnings.append("\(clientsWithoutAttendance) client\(clientsWithoutAttendance == 1 ? "" : "s") never attended a session and add no interval")
         }
+        if clientsWithoutInterval > 0 {
+            let n = clientsWithoutInterval
+            warnings.append("\(n) client\(n == 1 ? "" : "s") attended a session but \(n == 1 ? "has" : "have") no later session row, so "
+                + "add\(n == 1 ? "s" : "") no interval (an interval runs from an attended session to the next one) and \(n == 1 ? "is" : "are") "
+                + "not counted in Clients")
+        }
         for (name, count) in missingCovariate.sorted(by: { $0.key < $1.key }) {
             warnings.append("'\(name)' is missing at the opening session of \(count) interval\(count == 1 ? "" : "s"); a model using it drops them")
         }

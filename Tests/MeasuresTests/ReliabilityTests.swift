@@ -115,6 +115,44 @@ import DataTable
         #expect(throws: ReliabilityError.lengthMismatch) { try reliability(items: [x, y], names: ["x"]) }
     }
 
+    /// An item every respondent answered alike adds nothing to the total's variance: psych::alpha ("had no variance and
+    /// was deleted") and SPSS RELIABILITY leave it out, so alpha, its interval, standardized alpha and omega are those of
+    /// the other items (it used to count in k: 5/4 instead of 4/3 in front of the same bracket, with the warning that
+    /// alpha was undefined).
+    @Test func constantItemIsLeftOutAsPsychAndSPSSDo() throws {
+        let items = Array(data.columns.prefix(4)), names = Array(data.names.prefix(4))
+        let complete = (0..<items[0].count).filter { r in items.allSatisfy { $0[r] != nil } }
+        let trimmed = items.map { column in complete.map { column[$0] } }
+        let constant = [Double?](repeating: 3, count: complete.count)
+        let without = try reliability(items: trimmed, names: names)
+        let with = try reliability(items: [trimmed[0], trimmed[1], constant, trimmed[2], trimmed[3]],
+                                   names: [names[0], names[1], "same", names[2], names[3]])
+        #expect(with.alpha == without.alpha)
+        #expect(with.alphaConfLow == without.alphaConfLow && with.alphaConfHigh == without.alphaConfHigh)
+        #expect(with.standardizedAlpha == without.standardizedAlpha)
+        #expect(with.omega?.omegaTotal == without.omega?.omegaTotal)
+        #expect(with.n == without.n && with.dropped == 0)
+        #expect(with.itemStats.map(\.item) == [names[0], names[1], "same", names[2], names[3]])
+        #expect(with.itemStats[2].itemRestCorrelation == nil)
+        #expect(with.itemStats[2].alphaIfDropped == without.alpha)
+        for (a, b) in zip(with.itemStats.filter { $0.item != "same" }, without.itemStats) { #expect(a == b) }
+        #expect(with.warnings.contains { $0.contains("'same' has zero variance") }, "\(with.warnings)")
+    }
+
+    /// psych::alpha warns when an item correlates negatively with the rest of the scale (a reverse-keyed item not
+    /// reversed): a negative alpha with no word sends a researcher to the wrong conclusion.
+    @Test func negativeItemRestCorrelationIsWarned() throws {
+        let a: [Double?] = [1, 2, 3, 4, 5, 2, 3, 4, 5, 1]
+        let b: [Double?] = [2, 2, 3, 5, 5, 1, 3, 4, 4, 1]
+        let c: [Double?] = [1, 3, 3, 4, 4, 2, 2, 5, 5, 2]
+        let d: [Double?] = a.map { 6 - $0! }
+        let result = try reliability(items: [a, b, c, d], names: ["a", "b", "c", "d"])
+        #expect(result.warnings.contains { $0.contains("'d'") && $0.contains("negatively") && $0.contains("--reverse") },
+                "\(result.warnings)")
+        let clean = try reliability(items: [a, b, c], names: ["a", "b", "c"])
+        #expect(!clean.warnings.contains { $0.contains("negatively") }, "\(clean.warnings)")
+    }
+
     @Test func heywoodCaseIsBoundedAndReported() throws {
         // Three items with r12 = r13 = 0.9, r23 = 0.5: the exact one-factor solution has
         // λ1² = r12·r13/r23 = 1.62 > 1, i.e. a negative residual variance for item 1 (Heywood case).

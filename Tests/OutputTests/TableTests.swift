@@ -160,6 +160,25 @@ func sampleTable() -> ResultTable {
             ##"a\&b\%c\$d\#e\_f\{g\}h\textasciitilde{}i\textasciicircum{}j\textbackslash{}k \\"##))
     }
 
+    /// A control character in a label (pasted from a spreadsheet) stopped pdfLaTeX ("invalid character"); HTML and
+    /// Word already dropped it. A form feed or vertical tab is a break, shown as a space like a newline.
+    @Test func humanFormatsDropControlCharacters() {
+        let table = ResultTable(title: "T\u{01}itle", columns: [TableColumn("a\u{01}b\u{0C}c\u{0B}d\u{7F}e")], rows: [["x\u{1B}y"]])
+        for format in [TableFormat.latex, .markdown, .text] {
+            let out = table.rendered(as: format)
+            #expect(out.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" }, "\(format): \(out.debugDescription)")
+            #expect(out.contains("ab c de") && out.contains("xy") && out.contains("Title"), "\(format): \(out)")
+        }
+    }
+
+    /// GFM passes raw HTML through: a column or label named `<b>` or `<sup>` became markup in a rendered report.
+    @Test func markdownEscapesWhatWouldOpenAnHTMLTag() {
+        let table = ResultTable(columns: [TableColumn("<b>x"), TableColumn("p", kind: .pValue)], rows: [["</i>", .number(0.0001)]])
+        let md = table.rendered(as: .markdown)
+        #expect(md.contains("\\<b>x") && md.contains("\\</i>"), "\(md)")
+        #expect(md.contains("< .001") && !md.contains("\\< .001"), "\(md)")
+    }
+
     @Test func htmlHasCaptionHeadBodyAndNotesInFoot() {
         let html = sampleTable().rendered(as: .html)
         #expect(html.hasPrefix("<table class=\"alliance-table\""))

@@ -39,6 +39,7 @@ enum DataStepEvaluation {
         let n = table.rowCount
         var values: [Double]
         var missing: [Bool]
+        var repeated: String?   // lag over a group × order on two rows (GroupFunctions.lag finds it)
         switch step.value {
         case .arithmetic(let e):
             (values, missing) = try evaluate(e, table: table, step: label)
@@ -49,7 +50,7 @@ enum DataStepEvaluation {
                 do { lagged = try GroupFunctions.lag(g, label: g.label, table: table) } catch {
                     throw DataStepInputError("\(label): \(error)", isUsage: false)
                 }
-                (values, missing) = (lagged.values, lagged.missing)
+                (values, missing, repeated) = (lagged.values, lagged.missing, lagged.repeatedOrder)
             case .within, .between:
                 let (x, xMissing) = try evaluate(g.argument, table: table, step: label)
                 let groupName = g.group.columnNames.first ?? ""
@@ -100,13 +101,16 @@ enum DataStepEvaluation {
             }
         }
         for i in 0..<n where missing[i] { values[i] = 0 }
-        return ComputedColumn(column: NumericColumn(values: values, missing: missing), nonFinite: nonFinite, nonFiniteDetail: detail)
+        return ComputedColumn(column: NumericColumn(values: values, missing: missing), nonFinite: nonFinite, nonFiniteDetail: detail,
+                              repeatedOrder: repeated)
     }
 
     struct ComputedColumn {
         let column: NumericColumn
         let nonFinite: Int
         let nonFiniteDetail: String?
+        /// For `lag`: the first two data rows with the same group and order value, in words (nil when none).
+        var repeatedOrder: String? = nil
     }
 
     /// The condition on every row: true, false, or nil (missing).

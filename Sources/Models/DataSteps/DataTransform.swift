@@ -41,6 +41,7 @@ public struct DataTransform: Sendable {
             table = try Self.table(columns, like: input)
             changes.append(.compute(ComputeSummary(name: step.name, expression: step.text, replaced: replaced != nil,
                                                    missing: computed.column.missingCount, nonFinite: computed.nonFinite)))
+            if let repeated = computed.repeatedOrder { warnings.append("--compute \(step.name): \(repeated)") }
             if computed.nonFinite > 0, let detail = computed.nonFiniteDetail {
                 warnings.append("--compute \(step.name): \(computed.nonFinite) row\(computed.nonFinite == 1 ? "" : "s") not finite, set missing (\(detail))")
             }

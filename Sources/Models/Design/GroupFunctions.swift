@@ -41,6 +41,8 @@ enum GroupFunctions {
     struct Lagged: Sendable {
         var values: [Double]
         var missing: [Bool]
+        /// The first group × order value on two rows (a session entered twice), in words; nil when none.
+        var repeatedOrder: String? = nil
     }
 
     /// `lag(x, g, order)` on every row of the table, as dplyr's `lag()` after `arrange(order)` and
@@ -76,13 +78,27 @@ enum GroupFunctions {
         }
         var values = [Double](repeating: .nan, count: n)
         var missing = [Bool](repeating: true, count: n)
+        var repeated: (earlier: Int, later: Int)?
         for k in sequence.indices.dropFirst() {
             let row = sequence[k], before = sequence[k - 1]
-            guard codes[row] == codes[before], !xMissing[before] else { continue }
+            guard codes[row] == codes[before] else { continue }
+            // Ties in the order sit next to each other in row order; name the pair completed first in the data.
+            if order.values[row] == order.values[before], row < (repeated?.later ?? n) { repeated = (before, row) }
+            guard !xMissing[before] else { continue }
             values[row] = x[before]
             missing[row] = false
         }
-        return Lagged(values: values, missing: missing)
+        return Lagged(values: values, missing: missing,
+                      repeatedOrder: repeated.map { repeatedOrderWords($0.earlier, $0.later, g: g, order: order.values[$0.later]) })
+    }
+
+    /// A group × order pair on two rows: lag takes one as the other's previous row, by row order as dplyr does, where
+    /// survival-data, track and ruptures refuse the data. Said by transform and by a fit formula alike.
+    static func repeatedOrderWords(_ earlier: Int, _ later: Int, g: GroupFunction, order x: Double) -> String {
+        let groupName = g.group.columnNames.first ?? "", orderName = g.order?.columnNames.first ?? ""
+        let shown = x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : String(x)
+        return "data rows \(earlier + 1) and \(later + 1) have the same \(groupName) and \(orderName) (\(shown)): "
+            + "lag takes the earlier row as the later one's previous row (as dplyr does); keep one row per \(groupName) and \(orderName)"
     }
 
     /// A lag's values over the used rows; a non-finite value (e.g. log(0) at the previous row) is an error.

@@ -169,6 +169,12 @@ public struct ModelFrame: Sendable {
 
         var values: [String: VariableValues] = [:]
         var warnings: [String] = []
+        // A session entered twice makes lag take one row as the other's previous one: said as transform says it.
+        for v in formula.predictorVariables where schema == nil {
+            if let repeated = lags[v.label]?.repeatedOrder, !warnings.contains("\(v.label): \(repeated)") {
+                warnings.append("\(v.label): \(repeated)")
+            }
+        }
         for v in formula.predictorVariables {
             var value: VariableValues
             if let lag = lags[v.label] {

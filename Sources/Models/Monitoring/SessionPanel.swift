@@ -56,4 +56,15 @@ public struct SessionPanel: Sendable {
     }
 
     public var clientCount: Int { clients.count }
+
+    /// Among clients with two or more scored sessions (those `track` checks), the first scored session of each whose
+    /// first is after `intake`: the expected-response model takes a client's first scored session as the intake.
+    public func firstSessionsAfter(_ intake: Double) -> (late: [Double], tracked: Int) {
+        var late: [Double] = [], tracked = 0
+        for s in sessions where s.count >= 2 {
+            tracked += 1
+            if let first = s.first, first > intake { late.append(first) }
+        }
+        return (late, tracked)
+    }
 }

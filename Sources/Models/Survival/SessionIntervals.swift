@@ -6,7 +6,8 @@ import DataTable
 /// attended session, carrying the covariates measured at s (the alliance at one session predicts leaving before the
 /// next). A client whose last row is a missed session (no later attendance) drops out at it: the final interval runs
 /// from the last attended session to that missed session with event 1. A client whose last row is attended is
-/// censored there and adds no interval after it. Clients without an attended session add nothing.
+/// censored there and adds no interval after it. Clients without an attended session add nothing, nor do clients
+/// whose first attended session is their last row (an interval needs a later session); both are counted.
 public struct SessionIntervals: Sendable {
     public var client: String
     public var session: String
@@ -31,6 +32,9 @@ public struct SessionIntervals: Sendable {
         public let events: Int
         /// Clients left out because they never attended a session.
         public let clientsWithoutAttendance: Int
+        /// Clients left out because they attended but have no row after their first attended session (one attended
+        /// session and nothing later): no interval can open.
+        public let clientsWithoutInterval: Int
         /// Intervals whose covariate is missing at the opening session.
         public let missingCovariate: [String: Int]
     }
@@ -71,7 +75,7 @@ public struct SessionIntervals: Sendable {
         var clientOut: [String?] = [], start: [Double?] = [], stop: [Double?] = [], event: [Double?] = []
         var covariateOut = [[Int]](repeating: [], count: covariates.count)   // source rows
         var keepOut: [Int] = []
-        var events = 0, without = 0
+        var events = 0, without = 0, noInterval = 0
         var missing: [String: Int] = [:]
         for (code, rows) in rowsOf.enumerated() where !rows.isEmpty {
             let ordered = rows.sorted { sessionColumn.values[$0] < sessionColumn.values[$1] }
@@ -86,6 +90,7 @@ public struct SessionIntervals: Sendable {
                 intervals.append((lastAttended, sessionColumn.values[last], true))
                 events += 1
             }
+            if intervals.isEmpty { noInterval += 1; continue }
             for interval in intervals {
                 clientOut.append(clients.levels[code])
                 start.append(sessionColumn.values[interval.from])
@@ -106,7 +111,7 @@ public struct SessionIntervals: Sendable {
         do { out = try Table(columns: columns) } catch {
             throw .invalidOption("the interval table cannot be built: \(error.description) (is a --covariates or --keep column named start, stop or event?)")
         }
-        return Result(table: out, rowsIn: table.rowCount, clients: rowsOf.filter { !$0.isEmpty }.count - without, events: events,
-                      clientsWithoutAttendance: without, missingCovariate: missing)
+        return Result(table: out, rowsIn: table.rowCount, clients: rowsOf.filter { !$0.isEmpty }.count - without - noInterval,
+                      events: events, clientsWithoutAttendance: without, clientsWithoutInterval: noInterval, missingCovariate: missing)
     }
 }

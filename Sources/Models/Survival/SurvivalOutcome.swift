@@ -63,7 +63,8 @@ public struct SurvivalOutcome: Sendable, Equatable {
     }
 
     /// 0/1 (1 the event) or 1/2 (2 the event, when every value is 1 or 2): the event flags and the event value.
-    static func numericEvents(_ name: String, values: [Double]) throws(SurvivalError) -> ([Bool], Double) {
+    /// `rows` are the data rows of `values` (for the message when the coding is neither).
+    static func numericEvents(_ name: String, values: [Double], rows: [Int]) throws(SurvivalError) -> ([Bool], Double) {
         // One pass over the values for which of 0, 1, 2 occur (a set of a million numbers costs more than the fit's sort).
         var zero = false, two = false, other = false
         for v in values {
@@ -71,6 +72,16 @@ public struct SurvivalOutcome: Sendable, Equatable {
         }
         if !other && !two { return (values.map { $0 == 1 }, 1) }
         if !other && !zero { return (values.map { $0 == 2 }, 2) }
+        if !other {
+            // 0, 1 and 2: often 2 is a competing ending (moved away, referred on) added to a 0/1 column. Surv() makes
+            // such statuses NA with a warning; which rows mean what is the researcher's call, so name where each value is.
+            let found = [0.0, 1, 2].compactMap { v in values.firstIndex(of: v).map { (v, rows[$0] + 1) } }
+            let listed = found.enumerated().map { k, f in "\(SurvivalError.number(f.0)) (\(k == 0 ? "first at " : "")data row \(f.1))" }
+            throw .invalidEvent(column: name, detail: "mixes 0/1 and 1/2 coding: it holds "
+                + "\(listed.dropLast().joined(separator: ", ")) and \(listed[listed.count - 1]), so which value is the event is unclear. If 2 is "
+                + "another ending (a competing event), censor it there with `alliance transform FILE --recode \"\(name): 2=0\" "
+                + "--out recoded.csv`, or count it as the event with \"\(name): 2=1\"")
+        }
         let seen = Set(values)
         let odd = seen.subtracting([0, 1, 2]).sorted().prefix(3).map { SurvivalError.number($0) }
         throw .invalidEvent(column: name, detail: "holds \(odd.joined(separator: ", ")) besides 0/1")
@@ -86,7 +97,7 @@ public struct SurvivalOutcome: Sendable, Equatable {
         }
         switch column.data {
         case .numeric(let c):
-            let (event, level) = try numericEvents(name, values: rows.map { c.values[$0] })
+            let (event, level) = try numericEvents(name, values: rows.map { c.values[$0] }, rows: rows)
             return (event, SurvivalError.number(level))
         case .categorical(let c):
             var present = Set<Int32>()
@@ -101,7 +112,7 @@ public struct SurvivalOutcome: Sendable, Equatable {
             if let values = c.levelValues {
                 // Other value labels (SPSS, Stata): the codes decide, as Surv() reads a haven_labelled column; the
                 // output names the event by its label.
-                let (event, level) = try numericEvents(name, values: rows.map { values[Int(c.codes[$0])] })
+                let (event, level) = try numericEvents(name, values: rows.map { values[Int(c.codes[$0])] }, rows: rows)
                 return (event, values.firstIndex(of: level).map { c.levels[$0] } ?? SurvivalError.number(level))
             }
             guard levels.count == 2 else {

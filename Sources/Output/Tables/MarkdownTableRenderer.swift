@@ -1,5 +1,5 @@
 /// A GitHub-flavoured Markdown pipe table: the title in bold above it, numeric columns right-aligned
-/// (`---:`), each note as its own paragraph below. Cells escape `\`, `|`, `` ` `` and `*`; `_` is left
+/// (`---:`), each note as its own paragraph below. Cells escape `\`, `|`, `` ` ``, `*` and a `<` opening a tag; `_` is left
 /// alone because GFM does not emphasise inside words (`phq_9_total` stays readable in the raw text).
 enum MarkdownTableRenderer {
     static func render(_ table: ResultTable) -> String {
@@ -33,11 +33,17 @@ enum MarkdownTableRenderer {
         return blocks.joined(separator: "\n\n") + "\n"
     }
 
+    /// `<` is escaped only where it would open an HTML tag (`<b>`, `</i>`, `<!--`), which GFM passes through as
+    /// markup; `< .001` stays as written.
     static func escape(_ text: String) -> String {
         var out = ""
-        for character in HumanCellText.singleLine(text) {
+        let characters = Array(HumanCellText.singleLine(text))
+        for (index, character) in characters.enumerated() {
             switch character {
             case "\\", "|", "`", "*": out.append("\\"); out.append(character)
+            case "<" where index + 1 < characters.count
+                && (characters[index + 1].isLetter || "/!?".contains(characters[index + 1])):
+                out.append("\\<")
             default: out.append(character)
             }
         }
