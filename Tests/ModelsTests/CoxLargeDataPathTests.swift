@@ -130,11 +130,35 @@ import Testing
         let radix = CoxData.$minimumRowsForRadix.withValue(0) {
             Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
         }
+        // The per-rank counters two and four bytes wide (the ties here need one).
+        let wide = [2, 4].map { bytes in
+            Concordance.$narrowestCounter.withValue(bytes) {
+                Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+            }
+        }
         let direct = Self.directCount(s)
         #expect(one == direct)
         #expect(two == direct)
         #expect(radix == direct)
+        #expect(wide == [direct, direct])
         #expect(direct.concordant > 0 && direct.discordant > 0 && direct.tiedRisk > 0 && direct.tiedTime > 0)
+    }
+
+    /// More than 255 rows share each η (three values): the per-rank counts need two bytes, chosen from the ties.
+    @Test(arguments: [false, true])
+    func concordanceWithLargeTies(_ intervals: Bool) {
+        var s = Self.sample(n: 1500, strata: 1, intervals: intervals, seed: 41)
+        var g = SplitMix(seed: 43)
+        s.eta = s.eta.map { _ in Double(g.next() % 3) - 1 }
+        let data = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: [s.eta])
+        let ordered = data.byStop.map { s.eta[$0] }
+        #expect(Concordance.ranks(ordered).largestTie > 255)
+        let two = CoxData.$minimumRowsForRadix.withValue(0) {
+            Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+        }
+        let direct = Self.directCount(s)
+        #expect(two == direct)
+        #expect(direct.tiedRisk > 0)
     }
 
     /// The set-up's constancy check (read block by block with the means): a covariate that varies only between
