@@ -162,8 +162,9 @@ import Testing
     }
 
     /// The set-up's constancy check (read block by block with the means): a covariate that varies only between
-    /// strata is constant within each and is named; one that varies inside any stratum is not.
-    @Test func constantWithinStrataIsFound() {
+    /// strata is constant within each and is named; one that varies inside any stratum is not. Both reads: the
+    /// stored columns where they lie, and the design's `fill` through a buffer (factor designs).
+    @Test(arguments: [true, false]) func constantWithinStrataIsFound(stored: Bool) {
         let n = 700   // more than two blocks of `CoxData.fillBlock` rows
         let stratum = (0..<n).map { $0 % 3 + 1 }
         let stop = (0..<n).map { Double($0 % 17 + 1) }
@@ -172,13 +173,19 @@ import Testing
         let byStratum = stratum.map { Double($0) * 2.5 }
         var late = byStratum
         late[n - 1] += 1   // varies, in one stratum, at the last row only
-        func constant(_ columns: [[Double]]) -> Int? {
-            CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: columns).constantColumn
+        func make(_ columns: [[Double]]) -> CoxData {
+            if stored { return CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: columns) }
+            return CoxData(start: nil, stop: stop, event: event, stratum: stratum, p: columns.count) { range, base, ld in
+                for (j, column) in columns.enumerated() {
+                    for (k, i) in range.enumerated() { base[j * ld + k] = column[i] }
+                }
+            }
         }
+        func constant(_ columns: [[Double]]) -> Int? { make(columns).constantColumn }
         #expect(constant([varies, byStratum]) == 1)
         #expect(constant([byStratum, varies]) == 0)
         #expect(constant([varies, late]) == nil)
-        let data = CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: [varies, late])
+        let data = make([varies, late])
         #expect(data.means == [varies.reduce(0, +) / Double(n), late.reduce(0, +) / Double(n)])
         for row in [0, 1, 255, 256, 511, 699] {
             #expect(data.x(row, 0) == varies[row] - data.means[0] && data.x(row, 1) == late[row] - data.means[1])

@@ -54,7 +54,7 @@ struct CoxData: Sendable {
 
     /// `columns` as arrays (tests, and callers that hold them).
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
-        self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count) { range, base, ld in
+        self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count, columns: columns) { range, base, ld in
             for (j, column) in columns.enumerated() {
                 column.withUnsafeBufferPointer { c in (base + j * ld).update(from: c.baseAddress! + range.lowerBound, count: range.count) }
             }
@@ -63,8 +63,10 @@ struct CoxData: Sendable {
 
     /// `fill(range, base, ld)` writes the covariates of rows `range` column by column at `base + j·ld` (as
     /// `DesignMatrix.fill`), so the design is read in cache-sized blocks and never copied whole. It may be called
-    /// from two threads at once on disjoint ranges.
-    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int,
+    /// from two threads at once on disjoint ranges. When the covariates are stored columns (`columns`, the same
+    /// values `fill` writes), they are read where they lie instead: no copy through a buffer for the means or the
+    /// scatter into time order (the same values and sums, so the same bits).
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int, columns: [[Double]]? = nil,
          fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
         let n = stop.count
         self.n = n
@@ -85,7 +87,8 @@ struct CoxData: Sendable {
             ParallelJobs.run(start == nil ? 2 : 3) { k in
                 switch k {
                 case 0: out.orders[0] = Self.order(stratum: stratum, time: stop)
-                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount, fill: fill)
+                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount,
+                                                     columns: columns, fill: fill)
                 default: out.orders[1] = Self.order(stratum: stratum, time: start ?? [])
                 }
             }
@@ -120,6 +123,25 @@ struct CoxData: Sendable {
             guard let out = xs.baseAddress, n > 0, p > 0 else { return }
             let target = SharedPointers(out, out)
             let parts: [Range<Int>] = n >= RowParts.minimumRowsToSplit ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
+            if let columns {
+                Self.withColumnPointers(columns) { source in
+                position.withUnsafeBufferPointer { position in
+                    // Column by column within blocks of rows: each column read in sequence, the block's target
+                    // rows (a few kilobytes) staying in the cache from one column to the next.
+                    ParallelJobs.run(parts.count) { h in
+                        var lower = parts[h].lowerBound
+                        while lower < parts[h].upperBound {
+                            let upper = min(lower + Self.fillBlock, parts[h].upperBound)
+                            for j in 0..<p {
+                                let column = source[j], mean = means[j], out = target.first + j
+                                for i in lower..<upper { out[position[i] * p] = column[i] - mean }
+                            }
+                            lower = upper
+                        }
+                    }
+                }}
+                return
+            }
             position.withUnsafeBufferPointer { position in
                 ParallelJobs.run(parts.count) { h in
                     let block = Self.fillBlock
@@ -151,8 +173,9 @@ struct CoxData: Sendable {
 
     /// The covariates' means (each summed in row order, as `reduce(0, +)`) into `means`, and the first covariate
     /// with one value within every stratum (it carries no partial-likelihood information).
-    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int,
+    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]?,
                              fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
+        if let columns { return sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns) }
         let block = fillBlock
         let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block * max(p, 1))
         defer { buffer.deallocate() }
@@ -184,6 +207,46 @@ struct CoxData: Sendable {
             lower = upper
         }
         return Sums(means: sum.map { $0 / Double(max(n, 1)) }, constant: undecided == 0 ? nil : varies.firstIndex(of: false))
+    }
+
+    /// `sums` on stored columns: each column summed in row order (the same additions as the blocked read) and
+    /// checked for a value that differs within a stratum, stopping at the first.
+    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]) -> Sums {
+        var means = [Double](repeating: 0, count: p)
+        var constant: Int? = nil
+        var first = [Double](repeating: 0, count: strata)
+        var seen = [Bool](repeating: false, count: strata)
+        for j in 0..<p {
+            columns[j].withUnsafeBufferPointer { column in
+                var s = 0.0
+                for i in 0..<n { s += column[i] }
+                means[j] = s / Double(max(n, 1))
+                guard constant == nil else { return }
+                for k in 0..<strata { seen[k] = false }
+                var varies = false
+                for i in 0..<n {
+                    let slot = stratum[i] - lowestCode
+                    if !seen[slot] { seen[slot] = true; first[slot] = column[i] } else if first[slot] != column[i] {
+                        varies = true
+                        break
+                    }
+                }
+                if !varies { constant = j }
+            }
+        }
+        return Sums(means: means, constant: constant)
+    }
+
+    /// `body` with the base address of every column (each held for the call).
+    static func withColumnPointers<R>(_ columns: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        func nest(_ k: Int, _ taken: [UnsafePointer<Double>]) -> R {
+            guard k < columns.count else { return body(taken) }
+            return columns[k].withUnsafeBufferPointer { c in
+                // An empty column (no rows) has no address; nothing is read from it.
+                nest(k + 1, taken + [c.baseAddress ?? UnsafePointer(bitPattern: 8)!])
+            }
+        }
+        return nest(0, [])
     }
 
     struct Sums {
