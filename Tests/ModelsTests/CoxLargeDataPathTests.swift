@@ -123,7 +123,7 @@ import Testing
         let s = Self.sample(n: 900, strata: strata, intervals: intervals, seed: 17 + UInt64(strata))
         let columns = [s.eta]   // any covariate: the sweep reads η by time-order position
         let data = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: columns)
-        let ordered = data.byStop.map { s.eta[$0] }
+        let ordered = data.byStop.map { s.eta[Int($0)] }
         let one = Concordance.$minimumRowsToSplit.withValue(Int.max) { Concordance.compute(data, eta: ordered) }
         let two = Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
         // The ranks by the radix sort of η's bit keys (on two halves) rather than the library sort.
@@ -151,7 +151,7 @@ import Testing
         var g = SplitMix(seed: 43)
         s.eta = s.eta.map { _ in Double(g.next() % 3) - 1 }
         let data = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: [s.eta])
-        let ordered = data.byStop.map { s.eta[$0] }
+        let ordered = data.byStop.map { s.eta[Int($0)] }
         #expect(Concordance.ranks(ordered).largestTie > 255)
         let two = CoxData.$minimumRowsForRadix.withValue(0) {
             Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
