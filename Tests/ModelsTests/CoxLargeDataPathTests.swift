@@ -123,23 +123,48 @@ import Testing
         let s = Self.sample(n: 900, strata: strata, intervals: intervals, seed: 17 + UInt64(strata))
         let columns = [s.eta]   // any covariate: the sweep reads η by time-order position
         let data = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: columns)
-        let ordered = data.byStop.map { s.eta[$0] }
+        let ordered = data.byStop.map { s.eta[Int($0)] }
         let one = Concordance.$minimumRowsToSplit.withValue(Int.max) { Concordance.compute(data, eta: ordered) }
         let two = Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
         // The ranks by the radix sort of η's bit keys (on two halves) rather than the library sort.
         let radix = CoxData.$minimumRowsForRadix.withValue(0) {
             Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
         }
+        // The per-rank counters two and four bytes wide (the ties here need one).
+        let wide = [2, 4].map { bytes in
+            Concordance.$narrowestCounter.withValue(bytes) {
+                Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+            }
+        }
         let direct = Self.directCount(s)
         #expect(one == direct)
         #expect(two == direct)
         #expect(radix == direct)
+        #expect(wide == [direct, direct])
         #expect(direct.concordant > 0 && direct.discordant > 0 && direct.tiedRisk > 0 && direct.tiedTime > 0)
     }
 
+    /// More than 255 rows share each η (three values): the per-rank counts need two bytes, chosen from the ties.
+    @Test(arguments: [false, true])
+    func concordanceWithLargeTies(_ intervals: Bool) {
+        var s = Self.sample(n: 1500, strata: 1, intervals: intervals, seed: 41)
+        var g = SplitMix(seed: 43)
+        s.eta = s.eta.map { _ in Double(g.next() % 3) - 1 }
+        let data = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: [s.eta])
+        let ordered = data.byStop.map { s.eta[Int($0)] }
+        #expect(Concordance.ranks(ordered).largestTie > 255)
+        let two = CoxData.$minimumRowsForRadix.withValue(0) {
+            Concordance.$minimumRowsToSplit.withValue(0) { Concordance.compute(data, eta: ordered) }
+        }
+        let direct = Self.directCount(s)
+        #expect(two == direct)
+        #expect(direct.tiedRisk > 0)
+    }
+
     /// The set-up's constancy check (read block by block with the means): a covariate that varies only between
-    /// strata is constant within each and is named; one that varies inside any stratum is not.
-    @Test func constantWithinStrataIsFound() {
+    /// strata is constant within each and is named; one that varies inside any stratum is not. Both reads: the
+    /// stored columns where they lie, and the design's `fill` through a buffer (factor designs).
+    @Test(arguments: [true, false]) func constantWithinStrataIsFound(stored: Bool) {
         let n = 700   // more than two blocks of `CoxData.fillBlock` rows
         let stratum = (0..<n).map { $0 % 3 + 1 }
         let stop = (0..<n).map { Double($0 % 17 + 1) }
@@ -148,13 +173,19 @@ import Testing
         let byStratum = stratum.map { Double($0) * 2.5 }
         var late = byStratum
         late[n - 1] += 1   // varies, in one stratum, at the last row only
-        func constant(_ columns: [[Double]]) -> Int? {
-            CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: columns).constantColumn
+        func make(_ columns: [[Double]]) -> CoxData {
+            if stored { return CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: columns) }
+            return CoxData(start: nil, stop: stop, event: event, stratum: stratum, p: columns.count) { range, base, ld in
+                for (j, column) in columns.enumerated() {
+                    for (k, i) in range.enumerated() { base[j * ld + k] = column[i] }
+                }
+            }
         }
+        func constant(_ columns: [[Double]]) -> Int? { make(columns).constantColumn }
         #expect(constant([varies, byStratum]) == 1)
         #expect(constant([byStratum, varies]) == 0)
         #expect(constant([varies, late]) == nil)
-        let data = CoxData(start: nil, stop: stop, event: event, stratum: stratum, columns: [varies, late])
+        let data = make([varies, late])
         #expect(data.means == [varies.reduce(0, +) / Double(n), late.reduce(0, +) / Double(n)])
         for row in [0, 1, 255, 256, 511, 699] {
             #expect(data.x(row, 0) == varies[row] - data.means[0] && data.x(row, 1) == late[row] - data.means[1])

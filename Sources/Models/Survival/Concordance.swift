@@ -16,6 +16,10 @@ public struct Concordance: Sendable, Equatable {
     /// saves). A task-local so that tests can run small data through the split path.
     @TaskLocal static var minimumRowsToSplit = 1 << 16
 
+    /// The fewest bytes of a per-rank counter in the sweep (1, 2 or 4): wider than the ties need only in tests, which
+    /// run every width on small data.
+    @TaskLocal static var narrowestCounter = 1
+
     /// A Fenwick tree over the ranks of η, swept backward in time with the risk set: O(n log n), as survival's
     /// concordance (which uses a balanced tree). `eta` is by position in time order (`CoxData.byStop`), as the
     /// risk-set evaluations give it. The ranks come from one sort of η. With many rows the
@@ -25,14 +29,25 @@ public struct Concordance: Sendable, Equatable {
     static func compute(_ data: CoxData, eta: [Double]) -> Concordance {
         let n = data.n
         let split = n >= minimumRowsToSplit
-        let (rankAt, m) = ranks(eta)
+        let (rankAt, m, largestTie) = ranks(eta)
+        // A rank's count of rows at risk never exceeds the rows sharing that η: the narrowest counter that holds it
+        // (the per-rank counts are read and written at random; at one byte each rather than four they stay in the
+        // cache far more often).
+        let width = max(largestTie <= Int(UInt8.max) ? 1 : largestTie <= Int(UInt16.max) ? 2 : 4, narrowestCounter)
         let halves: [ClosedRange<Int32>] = split && m >= 2
             ? [1...Int32(m / 2), Int32(m / 2 + 1)...Int32(m)] : [1...Int32(max(m, 1))]
         var parts = [Counts](repeating: Counts(), count: halves.count)
         parts.withUnsafeMutableBufferPointer { out in
             let slots = CountSlots(base: out.baseAddress!)
             rankAt.withUnsafeBufferPointer { rankAt in
-                ParallelJobs.run(halves.count) { h in slots.base[h] = sweep(data, rankAt: rankAt, half: halves[h], countTiedTime: h == 0) }
+                ParallelJobs.run(halves.count) { h in
+                    let (half, tiedTime) = (halves[h], h == 0)
+                    switch width {
+                    case 1: slots.base[h] = sweep(data, rankAt: rankAt, half: half, countTiedTime: tiedTime, counter: UInt8.self)
+                    case 2: slots.base[h] = sweep(data, rankAt: rankAt, half: half, countTiedTime: tiedTime, counter: UInt16.self)
+                    default: slots.base[h] = sweep(data, rankAt: rankAt, half: half, countTiedTime: tiedTime, counter: UInt32.self)
+                    }
+                }
             }
         }
         var total = Counts()
@@ -56,43 +71,49 @@ public struct Concordance: Sendable, Equatable {
     }
 
     /// 1-based dense rank of each position's η among the distinct values (equal η, equal rank), and the number
-    /// of distinct values: one radix sort of η's order-preserving bit keys (`CoxData.radixPositions`), equal keys
-    /// being equal values. From `minimumRowsForRadix` rows; below it the library sort on (η, position) pairs.
-    static func ranks(_ eta: [Double]) -> (ranks: [Int32], distinct: Int) {
+    /// of distinct values: one radix sort of η's order-preserving bit keys (`CoxData.radixSort`), equal keys
+    /// being equal values. From `minimumRowsForRadix` rows; below it the library sort on (η, position) pairs. Also the
+    /// most rows that share one η.
+    static func ranks(_ eta: [Double]) -> (ranks: [Int32], distinct: Int, largestTie: Int) {
         let n = eta.count
-        var rankAt = [Int32](repeating: 0, count: n)
+        // Every position is given its rank below.
+        var rankAt = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
         var rank: Int32 = 0
+        var largestTie = 0, tie = 0
         if n >= CoxData.minimumRowsForRadix {
-            // The radix passes on the keys' high 32 bits only (the digits above them are all zero and skipped: three
-            // passes instead of six), then each run of equal high halves — a few rows, as η is continuous — put in
-            // order of the full key, and the ranks given in the same walk.
-            let keys = eta.map(CoxData.ascendingKey)
-            var order = CoxData.radixPositions(keys.map { $0 >> 32 })
-            keys.withUnsafeBufferPointer { key in
+            // The radix passes on the keys' high 32 bits only (three passes instead of six), then each run of equal
+            // high halves — a few rows, as η is continuous — put in order of the full key, and the ranks given in the
+            // same walk. The sort returns the keys in its order, so the runs are read in sequence.
+            var (key, order) = CoxData.radixSort(eta.map(CoxData.ascendingKey), lowestBit: 32)
+            key.withUnsafeMutableBufferPointer { key in
             order.withUnsafeMutableBufferPointer { order in
             rankAt.withUnsafeMutableBufferPointer { rankAt in
                 var previous: UInt64 = 0
                 var k = 0
                 while k < n {
-                    let high = key[Int(order[k])] >> 32
+                    let high = key[k] >> 32
                     var end = k + 1
-                    while end < n && key[Int(order[end])] >> 32 == high { end += 1 }
+                    while end < n && key[end] >> 32 == high { end += 1 }
                     if end - k <= 32 {
                         // Insertion sort: runs are short.
                         for a in (k + 1)..<max(end, k + 1) {
-                            let moving = order[a], value = key[Int(moving)]
+                            let moving = order[a], value = key[a]
                             var b = a
-                            while b > k && key[Int(order[b - 1])] > value { order[b] = order[b - 1]; b -= 1 }
+                            while b > k && key[b - 1] > value { order[b] = order[b - 1]; key[b] = key[b - 1]; b -= 1 }
                             order[b] = moving
+                            key[b] = value
                         }
                     } else {
-                        var run = UnsafeMutableBufferPointer(rebasing: order[k..<end])
-                        run.sort { key[Int($0)] < key[Int($1)] }
+                        // Keys with their positions: sorted by key, equal keys by position (as the stable passes).
+                        var run = (k..<end).map { (key: key[$0], row: order[$0]) }
+                        run.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+                        for (a, entry) in run.enumerated() { key[k + a] = entry.key; order[k + a] = entry.row }
                     }
                     for a in k..<end {
-                        let position = Int(order[a])
-                        if a == 0 || key[position] != previous { rank += 1; previous = key[position] }
-                        rankAt[position] = rank
+                        if a == 0 || key[a] != previous { rank += 1; previous = key[a]; tie = 0 }
+                        tie += 1
+                        largestTie = max(largestTie, tie)
+                        rankAt[Int(order[a])] = rank
                     }
                     k = end
                 }
@@ -101,27 +122,31 @@ public struct Concordance: Sendable, Equatable {
             let sorted = eta.indices.sorted { eta[$0] < eta[$1] }
             var previous = -Double.infinity
             for (k, position) in sorted.enumerated() {
-                if k == 0 || eta[position] != previous { rank += 1; previous = eta[position] }
+                if k == 0 || eta[position] != previous { rank += 1; previous = eta[position]; tie = 0 }
+                tie += 1
+                largestTie = max(largestTie, tie)
                 rankAt[position] = rank
             }
         }
-        return (rankAt, Int(rank))
+        return (rankAt, Int(rank), largestTie)
     }
 
     /// One backward sweep over time, with a Fenwick tree over the ranks in `half` only: deaths whose rank lies in
     /// `half` are counted against everyone at risk (rows below the half are counted without a tree).
-    static func sweep(_ data: CoxData, rankAt: UnsafeBufferPointer<Int32>, half: ClosedRange<Int32>,
-                      countTiedTime: Bool) -> Counts {
+    static func sweep<Count: FixedWidthInteger & UnsignedInteger>(
+        _ data: CoxData, rankAt: UnsafeBufferPointer<Int32>, half: ClosedRange<Int32>, countTiedTime: Bool,
+        counter: Count.Type) -> Counts {
         let offset = half.lowerBound - 1
         let m = Int(half.upperBound - offset)
         // Two levels: a count per rank, and a Fenwick tree over blocks of 64 ranks (a sixty-fourth of the size, so
         // it stays in the cache: an update or query walks it without the cache misses of a tree over every rank).
         // A prefix count is the tree's count of the whole blocks below plus at most 64 contiguous counts.
-        // Counts fit in 32 bits: a design is at most 2^29 cells (DesignMatrix.maximumCells).
+        // Counts fit in 32 bits: a design is at most 2^29 cells (DesignMatrix.maximumCells); a rank's own count in
+        // `Count`, which holds the most rows sharing one η.
         let shift = 6
         let blocks = (m >> shift) + 1
         var tree = [UInt32](repeating: 0, count: blocks + 1)
-        var atRank = [UInt32](repeating: 0, count: m + 1)
+        var atRank = [Count](repeating: 0, count: m + 1)
         var counts = Counts()
         tree.withUnsafeMutableBufferPointer { tree in
         atRank.withUnsafeMutableBufferPointer { atRank in
@@ -143,7 +168,7 @@ public struct Concordance: Sendable, Equatable {
                 var b = whole
                 while b > 0 { s += Int(tree[b]); b -= b & -b }
                 var partial: UInt32 = 0
-                for i in (whole << shift)...k { partial &+= atRank[i] }
+                for i in (whole << shift)...k { partial &+= UInt32(truncatingIfNeeded: atRank[i]) }
                 return s + Int(partial)
             }
             var deaths: [Int32] = []

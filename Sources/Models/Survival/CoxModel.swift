@@ -139,7 +139,10 @@ public enum CoxModel {
             strataCount = groups.levels.count
         }
         // The design is read block by block into the sorted, centred copy (never copied whole).
-        let data = CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, p: kept.count) {
+        // Numeric covariates (one stored column each, as the benchmarks') are read where they lie.
+        let stored = kept.compactMap { design.storedColumn($0) }
+        let data = CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, p: kept.count,
+                           columns: stored.count == kept.count ? stored : nil) {
             design.fill($0, columns: kept, into: $1, leadingDimension: $2)
         }
         // A covariate that never varies within a stratum has no partial-likelihood information.
@@ -273,5 +276,17 @@ public enum CoxModel {
     private static func monotoneOrCollinear(beta: [Double], names: [String]) -> SurvivalError {
         let large = names.indices.filter { abs(beta[$0]) > 10 }.map { names[$0] }
         return large.isEmpty ? .collinear(terms: names) : .monotoneLikelihood(terms: large)
+    }
+}
+
+extension DesignMatrix {
+    /// Column `j`'s values when it is one stored numeric column (a plain or transformed variable, no indicator or
+    /// product): the array `fill` copies from, with at least `rows` values.
+    func storedColumn(_ j: Int) -> [Double]? {
+        guard columnParts[j].count == 1 else { return nil }
+        switch columnParts[j][0] {
+        case .numeric(let x), .transform(_, let x): return x.count >= rows ? x : nil
+        case .indicator: return nil
+        }
     }
 }

@@ -124,15 +124,20 @@ extension CoxData {
         return out
     }
 
-    /// The indices 0..<n in ascending order of `keys`, equal keys in index order: a least-significant-digit radix
-    /// sort on 11-bit digits (2,048 counters a pass stay in the L1 cache), digits that all keys share skipped (the
-    /// pass would not move anything). Each pass runs on two threads over the two halves of the current order: each
-    /// counts its half, then writes its keys after the other half's in every bucket (the first half's first), which
-    /// is the order one thread gives — the stable order is unique, so one core or two give the same permutation.
-    /// Also ranks the linear predictor for the concordance.
-    static func radixPositions(_ input: [UInt64]) -> [Int32] {
+    /// The indices 0..<n in ascending order of `keys`, equal keys in index order (`radixSort` on all 64 bits).
+    static func radixPositions(_ input: [UInt64]) -> [Int32] { radixSort(input).rows }
+
+    /// `input` sorted by its bits from `lowestBit` up (equal in those bits: index order), and the indices in that
+    /// order: a least-significant-digit radix sort on 11-bit digits (2,048 counters a pass stay in the L1 cache),
+    /// digits that all keys share skipped (the pass would not move anything). Each pass runs on two threads over the
+    /// two halves of the current order: each counts its half, then writes its keys after the other half's in every
+    /// bucket (the first half's first), which is the order one thread gives — the stable order is unique, so one core
+    /// or two give the same permutation. Also ranks the linear predictor for the concordance (on the high 32 bits,
+    /// the keys returned whole so that the runs equal in them are read in sequence).
+    static func radixSort(_ input: [UInt64], lowestBit: Int = 0) -> (keys: [UInt64], rows: [Int32]) {
         let n = input.count
-        let bits = 11, digits = 6, radix = 1 << bits, mask = UInt64(radix - 1)
+        let bits = 11, radix = 1 << bits, mask = UInt64(radix - 1)
+        let digits = (64 - lowestBit + bits - 1) / bits
         let halves = n >= minimumRowsForRadix ? 2 : 1
         let bounds = halves == 2 ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
         // Every digit's counts over all keys (to skip digits all keys share; each half counted by its own thread,
@@ -145,46 +150,57 @@ extension CoxData {
                 let c = counts.offsets + h * digits * radix
                 for i in bounds[h] {
                     let key = keys[i]
-                    for digit in 0..<digits { c[digit * radix + Int((key >> UInt64(bits * digit)) & mask)] += 1 }
+                    for digit in 0..<digits { c[digit * radix + Int((key >> UInt64(lowestBit + bits * digit)) & mask)] += 1 }
                 }
             }
         }}
         if halves == 2 { for k in 0..<(digits * radix) { all[k] += all[digits * radix + k] } }
-        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1)), keys2 = UnsafeMutablePointer<UInt64>.allocate(capacity: max(n, 1))
-        let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1)), rows2 = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)
-        defer { keys.deallocate(); keys2.deallocate(); rows.deallocate(); rows2.deallocate(); offsets.deallocate() }
-        input.withUnsafeBufferPointer { if let base = $0.baseAddress { keys.initialize(from: base, count: n) } }
-        for i in 0..<n { rows[i] = Int32(i) }
-        var from = RadixBuffers(keys: keys, rows: rows), to = RadixBuffers(keys: keys2, rows: rows2)
-        let counters = RadixCounters(offsets: offsets)
-        for digit in 0..<digits where !all[(digit * radix)..<((digit + 1) * radix)].contains(n) {
-            let shift = UInt64(bits * digit)
-            let (source, target) = (from, to)
-            ParallelJobs.run(halves) { h in
-                let c = counters.offsets + h * radix
-                c.initialize(repeating: 0, count: radix)
-                for i in bounds[h] { c[Int((source.keys[i] >> shift) & mask)] += 1 }
-            }
-            // Bucket d: the first half's keys, then the second's.
-            var sum = 0
-            for d in 0..<radix {
-                for h in 0..<halves { let v = offsets[h * radix + d]; offsets[h * radix + d] = sum; sum += v }
-            }
-            ParallelJobs.run(halves) { h in
-                let c = counters.offsets + h * radix
-                for i in bounds[h] {
-                    let key = source.keys[i]
-                    let d = Int((key >> shift) & mask)
-                    let at = c[d]
-                    c[d] = at + 1
-                    target.keys[at] = key
-                    target.rows[at] = source.rows[i]
-                }
-            }
-            swap(&from, &to)
+        let passes = (0..<digits).filter { !all[($0 * radix)..<(($0 + 1) * radix)].contains(n) }
+        // The passes alternate between two pairs of buffers; the pair the last pass writes is returned as it is.
+        var keys = input, rows = [Int32](unsafeUninitializedCapacity: n) { rows, count in
+            for i in 0..<n { rows[i] = Int32(i) }
+            count = n
         }
-        return [Int32](UnsafeBufferPointer(start: from.rows, count: n))
+        guard !passes.isEmpty else { return (keys, rows) }
+        var keys2 = [UInt64](unsafeUninitializedCapacity: n) { $1 = n }
+        var rows2 = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 2 * radix)
+        defer { offsets.deallocate() }
+        let counters = RadixCounters(offsets: offsets)
+        keys.withUnsafeMutableBufferPointer { k1 in
+        keys2.withUnsafeMutableBufferPointer { k2 in
+        rows.withUnsafeMutableBufferPointer { r1 in
+        rows2.withUnsafeMutableBufferPointer { r2 in
+            var from = RadixBuffers(keys: k1.baseAddress!, rows: r1.baseAddress!)
+            var to = RadixBuffers(keys: k2.baseAddress!, rows: r2.baseAddress!)
+            for digit in passes {
+                let shift = UInt64(lowestBit + bits * digit)
+                let (source, target) = (from, to)
+                ParallelJobs.run(halves) { h in
+                    let c = counters.offsets + h * radix
+                    c.initialize(repeating: 0, count: radix)
+                    for i in bounds[h] { c[Int((source.keys[i] >> shift) & mask)] += 1 }
+                }
+                // Bucket d: the first half's keys, then the second's.
+                var sum = 0
+                for d in 0..<radix {
+                    for h in 0..<halves { let v = offsets[h * radix + d]; offsets[h * radix + d] = sum; sum += v }
+                }
+                ParallelJobs.run(halves) { h in
+                    let c = counters.offsets + h * radix
+                    for i in bounds[h] {
+                        let key = source.keys[i]
+                        let d = Int((key >> shift) & mask)
+                        let at = c[d]
+                        c[d] = at + 1
+                        target.keys[at] = key
+                        target.rows[at] = source.rows[i]
+                    }
+                }
+                swap(&from, &to)
+            }
+        }}}}
+        return passes.count % 2 == 0 ? (keys, rows) : (keys2, rows2)
     }
 }
 

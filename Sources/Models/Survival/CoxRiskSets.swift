@@ -21,9 +21,9 @@ struct CoxData: Sendable {
     let stratum: [Int]
     let means: [Double]
     /// Rows by (stratum ascending, stop descending).
-    let byStop: [Int]
+    let byStop: [Int32]
     /// Rows by (stratum ascending, start descending); empty for right-censored data.
-    let byStart: [Int]
+    let byStart: [Int32]
     /// Per stratum, its range in `byStop` and in `byStart`.
     let strata: [(stop: Range<Int>, start: Range<Int>)]
     /// `x`, `stop` and `event` in `byStop` order, and each row's position in it: the risk-set pass walks rows in
@@ -32,11 +32,11 @@ struct CoxData: Sendable {
     let xByStop: [Double]
     let stopByStop: [Double]
     let eventByStop: [Bool]
-    let stopPosition: [Int]
+    let stopPosition: [Int32]
     /// Counting process: start times in `byStart` order and each such row's position in time order (`stopPosition`),
     /// read in sequence by the passes that remove rows from the risk set; empty for right-censored data.
     let startByStart: [Double]
-    let entryPosition: [Int]
+    let entryPosition: [Int32]
 
     /// Counting process: for each position in time order, the event time (an index into the event times of all
     /// strata in the order the backward passes meet them) before which the row leaves the risk set — the first
@@ -54,7 +54,7 @@ struct CoxData: Sendable {
 
     /// `columns` as arrays (tests, and callers that hold them).
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
-        self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count) { range, base, ld in
+        self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count, columns: columns) { range, base, ld in
             for (j, column) in columns.enumerated() {
                 column.withUnsafeBufferPointer { c in (base + j * ld).update(from: c.baseAddress! + range.lowerBound, count: range.count) }
             }
@@ -63,8 +63,10 @@ struct CoxData: Sendable {
 
     /// `fill(range, base, ld)` writes the covariates of rows `range` column by column at `base + j·ld` (as
     /// `DesignMatrix.fill`), so the design is read in cache-sized blocks and never copied whole. It may be called
-    /// from two threads at once on disjoint ranges.
-    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int,
+    /// from two threads at once on disjoint ranges. When the covariates are stored columns (`columns`, the same
+    /// values `fill` writes), they are read where they lie instead: no copy through a buffer for the means or the
+    /// scatter into time order (the same values and sums, so the same bits).
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int, columns: [[Double]]? = nil,
          fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
         let n = stop.count
         self.n = n
@@ -85,7 +87,8 @@ struct CoxData: Sendable {
             ParallelJobs.run(start == nil ? 2 : 3) { k in
                 switch k {
                 case 0: out.orders[0] = Self.order(stratum: stratum, time: stop)
-                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount, fill: fill)
+                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount,
+                                                     columns: columns, fill: fill)
                 default: out.orders[1] = Self.order(stratum: stratum, time: start ?? [])
                 }
             }
@@ -93,25 +96,26 @@ struct CoxData: Sendable {
         constantColumn = sums[0].constant
         let means = sums[0].means
         self.means = means
-        let byStop = orders[0].map { Int($0) }
-        let byStart = orders[1].map { Int($0) }
+        // Row indices and positions as Int32 (CSV row counts fit): half the memory to fault in and to read.
+        let byStop = orders[0]
+        let byStart = orders[1]
         self.byStop = byStop
         self.byStart = byStart
         var ranges: [(Range<Int>, Range<Int>)] = []
         var i = 0, r = 0
         while i < n {
-            let s = stratum[byStop[i]]
+            let s = stratum[Int(byStop[i])]
             var j = i
-            while j < n && stratum[byStop[j]] == s { j += 1 }
+            while j < n && stratum[Int(byStop[j])] == s { j += 1 }
             var q = r
-            if start != nil { while q < n && stratum[byStart[q]] == s { q += 1 } }
+            if start != nil { while q < n && stratum[Int(byStart[q])] == s { q += 1 } }
             ranges.append((i..<j, r..<q))
             i = j
             r = q
         }
         strata = ranges
-        var position = [Int](repeating: 0, count: n)
-        for (k, row) in byStop.enumerated() { position[row] = k }
+        var position = [Int32](repeating: 0, count: n)
+        for (k, row) in byStop.enumerated() { position[Int(row)] = Int32(k) }
         // The centred covariates in time order (the only copy kept): blocks of rows in storage order, each row
         // written to its position — one or two cache lines a row — on two threads over fixed halves of the rows
         // (each position is written once, so the halves cannot interfere).
@@ -120,6 +124,25 @@ struct CoxData: Sendable {
             guard let out = xs.baseAddress, n > 0, p > 0 else { return }
             let target = SharedPointers(out, out)
             let parts: [Range<Int>] = n >= RowParts.minimumRowsToSplit ? [0..<(n / 2), (n / 2)..<n] : [0..<n]
+            if let columns {
+                Self.withColumnPointers(columns) { source in
+                position.withUnsafeBufferPointer { position in
+                    // Column by column within blocks of rows: each column read in sequence, the block's target
+                    // rows (a few kilobytes) staying in the cache from one column to the next.
+                    ParallelJobs.run(parts.count) { h in
+                        var lower = parts[h].lowerBound
+                        while lower < parts[h].upperBound {
+                            let upper = min(lower + Self.fillBlock, parts[h].upperBound)
+                            for j in 0..<p {
+                                let column = source[j], mean = means[j], out = target.first + j
+                                for i in lower..<upper { out[Int(position[i]) * p] = column[i] - mean }
+                            }
+                            lower = upper
+                        }
+                    }
+                }}
+                return
+            }
             position.withUnsafeBufferPointer { position in
                 ParallelJobs.run(parts.count) { h in
                     let block = Self.fillBlock
@@ -130,7 +153,7 @@ struct CoxData: Sendable {
                         let upper = min(lower + block, parts[h].upperBound)
                         fill(lower..<upper, buffer, block)
                         for i in lower..<upper {
-                            let row = target.first + position[i] * p
+                            let row = target.first + Int(position[i]) * p
                             for j in 0..<p { row[j] = buffer[j * block + i - lower] - means[j] }
                         }
                         lower = upper
@@ -138,12 +161,12 @@ struct CoxData: Sendable {
                 }
             }
         }
-        stopByStop = byStop.map { stop[$0] }
-        eventByStop = byStop.map { event[$0] }
+        stopByStop = byStop.map { stop[Int($0)] }
+        eventByStop = byStop.map { event[Int($0)] }
         stopPosition = position
         let entries = byStart
-        startByStart = start.map { times in entries.map { times[$0] } } ?? []
-        entryPosition = entries.map { position[$0] }
+        startByStart = start.map { times in entries.map { times[Int($0)] } } ?? []
+        entryPosition = entries.map { position[Int($0)] }
         (leaveEvent, eventTimes) = start == nil ? ([], 0)
             : Self.leaveEvents(strata: ranges, stopByStop: stopByStop, eventByStop: eventByStop, startByStart: startByStart,
                                entryPosition: entryPosition)
@@ -151,8 +174,9 @@ struct CoxData: Sendable {
 
     /// The covariates' means (each summed in row order, as `reduce(0, +)`) into `means`, and the first covariate
     /// with one value within every stratum (it carries no partial-likelihood information).
-    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int,
+    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]?,
                              fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
+        if let columns { return sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns) }
         let block = fillBlock
         let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block * max(p, 1))
         defer { buffer.deallocate() }
@@ -186,6 +210,46 @@ struct CoxData: Sendable {
         return Sums(means: sum.map { $0 / Double(max(n, 1)) }, constant: undecided == 0 ? nil : varies.firstIndex(of: false))
     }
 
+    /// `sums` on stored columns: each column summed in row order (the same additions as the blocked read) and
+    /// checked for a value that differs within a stratum, stopping at the first.
+    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]) -> Sums {
+        var means = [Double](repeating: 0, count: p)
+        var constant: Int? = nil
+        var first = [Double](repeating: 0, count: strata)
+        var seen = [Bool](repeating: false, count: strata)
+        for j in 0..<p {
+            columns[j].withUnsafeBufferPointer { column in
+                var s = 0.0
+                for i in 0..<n { s += column[i] }
+                means[j] = s / Double(max(n, 1))
+                guard constant == nil else { return }
+                for k in 0..<strata { seen[k] = false }
+                var varies = false
+                for i in 0..<n {
+                    let slot = stratum[i] - lowestCode
+                    if !seen[slot] { seen[slot] = true; first[slot] = column[i] } else if first[slot] != column[i] {
+                        varies = true
+                        break
+                    }
+                }
+                if !varies { constant = j }
+            }
+        }
+        return Sums(means: means, constant: constant)
+    }
+
+    /// `body` with the base address of every column (each held for the call).
+    static func withColumnPointers<R>(_ columns: [[Double]], _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        func nest(_ k: Int, _ taken: [UnsafePointer<Double>]) -> R {
+            guard k < columns.count else { return body(taken) }
+            return columns[k].withUnsafeBufferPointer { c in
+                // An empty column (no rows) has no address; nothing is read from it.
+                nest(k + 1, taken + [c.baseAddress ?? UnsafePointer(bitPattern: 8)!])
+            }
+        }
+        return nest(0, [])
+    }
+
     struct Sums {
         let means: [Double]
         let constant: Int?
@@ -193,7 +257,7 @@ struct CoxData: Sendable {
 
     /// `leaveEvent`: event times are the stop times (per stratum, descending) at which some row has its event.
     private static func leaveEvents(strata: [(stop: Range<Int>, start: Range<Int>)], stopByStop: [Double], eventByStop: [Bool],
-                                    startByStart: [Double], entryPosition: [Int]) -> ([Int32], Int) {
+                                    startByStart: [Double], entryPosition: [Int32]) -> ([Int32], Int) {
         var leave = [Int32](repeating: -1, count: stopByStop.count)
         var times: [Double] = []
         var index: Int32 = 0
@@ -212,7 +276,7 @@ struct CoxData: Sendable {
             for q in range.start {
                 let s = startByStart[q]
                 while g < times.count && times[g] > s { g += 1 }
-                if g < times.count { leave[entryPosition[q]] = first + Int32(g) }
+                if g < times.count { leave[Int(entryPosition[q])] = first + Int32(g) }
             }
         }
         return (leave, Int(index))
@@ -223,19 +287,19 @@ struct CoxData: Sendable {
     /// `r` moves past them. The one place the risk-set passes and the concordance drop rows.
     @inline(__always) func leaving(at t: Double, entries: Range<Int>, from r: inout Int, _ leave: (Int) -> Void) {
         while r < entries.upperBound && startByStart[r] >= t {
-            leave(entryPosition[r])
+            leave(Int(entryPosition[r]))
             r += 1
         }
     }
 
     /// Centred covariate `j` of row `row` (storage order).
-    @inline(__always) func x(_ row: Int, _ j: Int) -> Double { xByStop[stopPosition[row] * p + j] }
+    @inline(__always) func x(_ row: Int, _ j: Int) -> Double { xByStop[Int(stopPosition[row]) * p + j] }
 
     /// η = X β on the centred covariates, in storage order (the same products and sums as `timeOrderedRisk`).
     func linearPredictor(_ beta: [Double]) -> [Double] {
         let ordered = timeOrderedRisk(beta).eta
         var eta = [Double](repeating: 0, count: n)
-        for (k, row) in byStop.enumerated() { eta[row] = ordered[k] }
+        for (k, row) in byStop.enumerated() { eta[Int(row)] = ordered[k] }
         return eta
     }
 }
@@ -370,7 +434,7 @@ enum CoxRiskSets {
                                     for q in 0..<p { d1[q] = 0; xd[q] = 0 }
                                     for q in 0..<(p * p) { d2[q] = 0 }
                                 }
-                                deaths.append(data.byStop[j])
+                                deaths.append(Int(data.byStop[j]))
                                 ds0 += risk[j]
                                 etaDeaths += eta[j]
                                 add(j, risk[j], d1, d2)
