@@ -22,7 +22,7 @@ public struct DescribeCommand: AllianceSubcommand {
     @Option(name: .long, help: "Summarise numeric columns per level of this column (groups under --min-cell are suppressed).")
     public var by: String?
 
-    @Option(name: .customLong("min-cell"), help: "Hide counts and groups with fewer than this many rows (complementary suppression keeps totals from revealing them).")
+    @Option(name: .customLong("min-cell"), help: "Hide counts, groups and numeric columns with fewer than this many rows or values (complementary suppression keeps totals from revealing them).")
     public var minCell: Int = 11
 
     public init() {}

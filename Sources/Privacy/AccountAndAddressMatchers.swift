@@ -107,14 +107,15 @@ enum AccountAndAddressMatchers {
 
     // MARK: Street addresses
 
-    /// A house number (1–5 digits, optionally a letter), then one to four capitalised words of which the last is
+    /// A house number (1–5 digits, optionally a letter: `12a`, `221B`), then one to four capitalised words of which the last is
     /// a street type (`12 High Street`, `136 Baker Pines`, `4 Elm Ave.`). At least one name word is required,
     /// so `12 Street` or `3 Park` alone do not match.
     static func matchStreetAddress(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
         let (_, numberEnd) = ByteMatching.digitRun(s, i, hi)
         guard (1...5).contains(numberEnd - i) else { return nil }
         var j = numberEnd
-        if j < hi && s[j].isUpper && (j + 1 >= hi || s[j + 1] == ByteMatching.space) { j += 1 }
+        // The letter in either case: UK exports write `221B Baker Street` and `12a Church Lane`.
+        if j < hi && s[j].isLetter && (j + 1 >= hi || s[j + 1] == ByteMatching.space) { j += 1 }
         var words = 0
         while words < 4, j + 1 < hi, s[j] == ByteMatching.space {
             guard let wordEnd = PersonNameMatcher.capitalisedWord(s, j + 1, hi) ?? upperCaseAbbreviation(s, j + 1, hi)

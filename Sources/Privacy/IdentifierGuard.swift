@@ -55,6 +55,9 @@ public struct IdentifierGuard: Sendable {
         var headerKinds = Set(header.kinds)
         // An SPSS/Stata/SAS variable label says what a short name (`v3`) hides: it is classified as a header too.
         if let label = column.label { headerKinds.formUnion(HeaderClassifier.classify(label).kinds) }
+        // Labels are printed (describe, tables, `--out` files) whether or not a row holds the code, and with
+        // `--codes` a value label is never a level: their text is scanned for the strong patterns as well.
+        headerKinds.formUnion(strongKinds(inMetadataOf: column))
         if content.allYears { headerKinds.remove(.date) }
         let kinds = headerKinds.union(content.cells.keys).sorted()
         return kinds.map { kind in
@@ -64,5 +67,16 @@ public struct IdentifierGuard: Sendable {
             let source: MatchSource = byHeader && byContent ? .headerAndContent : (byHeader ? .header : .content)
             return IdentifierFinding(column: column.name, kind: kind, cells: cells, matchedBy: source)
         }
+    }
+
+    /// Strong identifier kinds (an email address, a telephone or NHS number, a full date, a person's name, …)
+    /// in the column's variable label or value labels; weak whole-cell shapes are not enough in a label.
+    static func strongKinds(inMetadataOf column: Column) -> [IdentifierKind] {
+        var mask = KindMask()
+        if let label = column.label { mask.formUnion(TextContentScanner.scan(label).strong) }
+        for valueLabel in column.metadata.valueLabels {
+            mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
+        }
+        return mask.kinds
     }
 }

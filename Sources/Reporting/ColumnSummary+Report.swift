@@ -22,10 +22,14 @@ extension ColumnSummary {
         for (i, column) in columns.enumerated() {
             if let label = labels[column.name] { annotations[i].label = label }
         }
-        return Report(json: json(columns, suppression, annotations, maxLevels: maxLevels, data: data),
+        return Report(json: json(columns, suppression, annotations, maxLevels: maxLevels, minCell: minCell, data: data),
                       tables: tables(columns, suppression, maxLevels: maxLevels, minCell: minCell, data: data, labels: labels)
                         + labelTable(columns.map(\.name), annotations))
     }
+
+    /// A numeric column with 1 to minCell − 1 values: its mean, median, min and max describe single clients, so
+    /// they are withheld as a small group of `describe --by` is (DESIGN.md §9).
+    private static func isSmall(_ s: NumericSummary, minCell: Int) -> Bool { s.n > 0 && s.n < minCell }
 
     /// The `label` and `declared_missing` keys a column gets when its file declared them (none for CSV input).
     private static func annotationKeys(_ metadata: ColumnMetadata) -> [(String, JSONValue)] {
@@ -50,12 +54,19 @@ extension ColumnSummary {
     }
 
     private static func json(_ summaries: [(name: String, summary: ColumnSummary)], _ suppression: [OneWaySuppression?],
-                             _ metadata: [ColumnMetadata], maxLevels: Int, data: DataProvenance) -> JSONValue {
+                             _ metadata: [ColumnMetadata], maxLevels: Int, minCell: Int, data: DataProvenance) -> JSONValue {
         let columns: [JSONValue] = zip(zip(summaries, suppression), metadata).map { pair, annotation in
             let (entry, hidden) = pair
             let (name, summary) = entry
             let extra = annotationKeys(annotation)
             switch summary {
+            case .numeric(let s) where isSmall(s, minCell: minCell):
+                return .object([
+                    ("name", .string(name)), ("type", .string("numeric")),
+                    ("n", .integer(s.n)), ("missing", .integer(s.missing)),
+                    ("mean", .null), ("sd", .null), ("min", .null), ("median", .null), ("max", .null),
+                    ("distinct", .null), ("suppressed", .bool(true)),
+                ] + extra)
             case .numeric(let s):
                 return .object([
                     ("name", .string(name)), ("type", .string("numeric")),
@@ -86,9 +97,14 @@ extension ColumnSummary {
         var numericRows: [[Cell]] = []
         var levelRows: [[Cell]] = []
         var anySuppressed = false
+        var anySmallColumn = false
         for ((column, summary), hidden) in zip(summaries, suppression) {
             let name = labels.display(column)
             switch summary {
+            case .numeric(let s) where isSmall(s, minCell: minCell):
+                anySmallColumn = true
+                numericRows.append([.text(name), .integer(s.n), .integer(s.missing)]
+                                   + Array(repeating: .text("suppressed"), count: 6))
             case .numeric(let s):
                 numericRows.append([.text(name), .integer(s.n), .integer(s.missing), .number(s.mean), .number(s.sd),
                                     .number(s.min), .number(s.median), .number(s.max), .integer(s.distinct)])
@@ -126,7 +142,8 @@ extension ColumnSummary {
                           TableColumn("Mean", kind: .decimal(2)), TableColumn("SD", kind: .decimal(2)),
                           TableColumn("Min", kind: .decimal(2)), TableColumn("Median", kind: .decimal(2)),
                           TableColumn("Max", kind: .decimal(2)), TableColumn("Distinct", kind: .integer)],
-                rows: numericRows, notes: [note]))
+                rows: numericRows,
+                notes: [note] + (anySmallColumn ? ["Columns with fewer than \(minCell) values are suppressed: their statistics would describe single clients (--min-cell)."] : [])))
         }
         if !levelRows.isEmpty {
             result.append(ResultTable(

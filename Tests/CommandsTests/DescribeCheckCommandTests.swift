@@ -6,7 +6,8 @@ import Testing
 @Suite struct DescribeCommandTests {
     // Hand-computed: wai_total 45,50,38,55,41 → mean 45.8, sd = sqrt(46.7) (n − 1), median 45.
     @Test func jsonSummariesMatchHandComputation() throws {
-        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--format", "json"])
+        // --min-cell 4: the 5 and 4 values of wai_total and phq_post are summarised; every site (2, 2, 1) is hidden.
+        let run = try runCommand(["describe", try fixtureFiles.path("small.csv"), "--format", "json", "--min-cell", "4"])
         let json = try parseJSON(run.stdout)
         #expect(json["rows"] as? Int == 5)
         let data = try #require(json["data"] as? [String: Any])
@@ -75,6 +76,30 @@ import Testing
         #expect(hidden.contains("south"))
         #expect(hidden.count == 2)
         #expect(!run.stdout.contains("\"n\": 1,"))
+    }
+
+    /// A clinic's subgroup written out (`transform --filter "site == 'Tiny'" --out tiny.csv`) and described whole:
+    /// with 3 clients, min, median and max are each one client's value. A numeric column with fewer non-missing
+    /// values than --min-cell is summarised as suppressed, as a small group of `describe --by` is.
+    @Test func columnOfFewerValuesThanMinCellIsSuppressed() throws {
+        let dir = try temporaryDirectory("describe-small")
+        let path = (dir as NSString).appendingPathComponent("tiny.csv")
+        try "client,wai,phq9\nc1,27,0\nc2,35,18\nc3,50,19\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for format in ["text", "md"] {
+            let run = try runCommand(["describe", path, "--format", format])
+            #expect(run.error == nil)
+            let printed = run.stdout.replacingOccurrences(of: path, with: "")
+            for value in ["27", "35", "50", "18", "19", "37.33", "12.33"] {
+                #expect(!printed.contains(value), "\(format) prints \(value)")
+            }
+            #expect(run.stdout.contains("suppressed"), "\(format)")
+        }
+        let json = try parseJSON(try runCommand(["describe", path, "--format", "json"]).stdout)
+        let wai = try #require((json["columns"] as? [[String: Any]])?.first { $0["name"] as? String == "wai" })
+        #expect(wai["n"] as? Int == 3 && wai["suppressed"] as? Bool == true)
+        for key in ["mean", "sd", "min", "median", "max", "distinct"] { #expect(wai[key] is NSNull, "\(key)") }
+        // The threshold is the user's: --min-cell 3 shows them again.
+        #expect(try runCommand(["describe", path, "--min-cell", "3"]).stdout.contains("37.33"))
     }
 }
 

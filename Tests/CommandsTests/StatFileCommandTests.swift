@@ -32,7 +32,9 @@ import StatFiles
     }
 
     @Test func codesKeepsNumbers() throws {
-        let run = try runCommand(["describe", Self.statFixture("labelled.dta"), "--codes", "--format", "json"])
+        // --min-cell 1: the fixture has a handful of rows, which describe otherwise withholds (too few values).
+        let run = try runCommand(["describe", Self.statFixture("labelled.dta"), "--codes", "--format", "json",
+                                  "--min-cell", "1"])
         let columns = try #require(try parseJSON(run.stdout)["columns"] as? [[String: Any]])
         let phq = try #require(columns.first { $0["name"] as? String == "phq_1" })
         #expect(phq["type"] as? String == "numeric")
@@ -74,6 +76,34 @@ import StatFiles
         #expect(run.error?.kind == .data)
         #expect(run.error?.message.contains("column 'v1'") == true)
         #expect(run.error?.message.contains("Client email address") == false)
+    }
+
+    /// A clinic's export can carry an identifier in its metadata alone: a variable label that holds a contact
+    /// address, or a value label that is a client's name or telephone number (with `--codes` the column stays
+    /// numeric, so its labels are never levels). Both are refused, naming the column and never the text.
+    @Test func identifiersInVariableAndValueLabelsAreRefused() throws {
+        let dir = try temporaryDirectory("label-content-guard")
+        let cases: [(String, ColumnMetadata)] = [
+            ("email", ColumnMetadata(label: "Score (queries to J.SMITH+audit@NHS.NET)")),
+            ("phone", ColumnMetadata(label: "Rated by clinician, ring 07700 900123")),
+            ("name", ColumnMetadata(valueLabels: [ValueLabel(value: 1, label: "Mrs Patel"),
+                                                  ValueLabel(value: 2, label: "other")])),
+            ("nhs", ColumnMetadata(valueLabels: [ValueLabel(value: 9, label: "943 476 5919")])),
+        ]
+        for (tag, metadata) in cases {
+            let column = Column(name: "v1", data: .numeric(NumericColumn([1, 2, 2, 1])), metadata: metadata)
+            let bytes = try StatFileWriter.data(try Table(columns: [column]), format: .sav, file: "v.sav")
+            let path = (dir as NSString).appendingPathComponent("\(tag).sav")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            for arguments in [["describe", path], ["describe", path, "--codes"]] {
+                let run = try runCommand(arguments)
+                let all = run.stdout + run.stderr + (run.error?.message ?? "")
+                #expect(run.error?.kind == .data, "\(tag) \(arguments)")
+                #expect(run.error?.message.contains("column 'v1'") == true, "\(tag) \(arguments)")
+                #expect(!all.contains("NHS.NET") && !all.contains("07700") && !all.contains("Patel")
+                        && !all.contains("5919"), "\(tag) \(arguments)")
+            }
+        }
     }
 
     /// `score --out scored.sav` keeps the items' value labels, variable labels and missing-value definitions;

@@ -33,7 +33,7 @@ struct ContentPatternTests {
         ("3782 822463 10005", .accountNumber), ("GB82 WEST 1234 5698 7654 32", .accountNumber),
         ("GB82WEST12345698765432", .accountNumber), ("DE89370400440532013000", .accountNumber),
         ("12 High Street", .address), ("lives at 136 Baker Pines", .address), ("4 Elm Ave.", .address),
-        ("221B Baker Street", .address), ("10 Downing St", .address),
+        ("221B Baker Street", .address), ("10 Downing St", .address), ("Flat 2, 12a Church Lane", .address),
     ]
 
     /// Weak whole-cell shapes: they flag a column only as a majority.
