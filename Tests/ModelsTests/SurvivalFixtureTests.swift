@@ -122,6 +122,35 @@ import Testing
         }
     }
 
+    /// A transformed covariate (`log(age)`, read by CoxData straight from the frame's stored transform) gives the fit of
+    /// the same values stored as a column, bit for bit, with rows dropped for a missing `ph.ecog` and without; once through
+    /// the plain paths and once with the large-data paths forced.
+    @Test(arguments: [false, true])
+    func transformedCovariateIsItsStoredColumn(_ largeDataPaths: Bool) throws {
+        let lung = try Self.table("lung.csv")
+        guard case .numeric(let age) = try lung.requireColumn("age").data else {
+            Issue.record("age is numeric in lung.csv")
+            return
+        }
+        let logAge = zip(age.values, age.missing).map { $0.1 ? nil : Foundation.log($0.0) } as [Double?]
+        let table = try Table(columns: lung.columns + [Column(name: "log_age", numeric: logAge)])
+        for rest in ["sex", "sex + ph.ecog"] {
+            func fit(_ term: String) throws -> CoxResult {
+                let formula = try Formula("Surv(time, status) ~ \(term) + \(rest)", dataColumns: table.columnNames)
+                return try RowParts.$minimumRowsToSplit.withValue(largeDataPaths ? 2 : Int.max) {
+                    try CoxData.$minimumRowsForRadix.withValue(largeDataPaths ? 0 : Int.max) {
+                        try CoxModel.fit(formula: formula, table: table, options: CoxOptions())
+                    }
+                }
+            }
+            let transformed = try fit("log(age)"), stored = try fit("log_age")
+            #expect(transformed.counts.rowsUsed == stored.counts.rowsUsed, "\(rest) rows")
+            #expect(transformed.coefficients.map(\.estimate) == stored.coefficients.map(\.estimate), "\(rest) estimates")
+            #expect(transformed.coefficients.map(\.standardError) == stored.coefficients.map(\.standardError), "\(rest) SEs")
+            #expect(transformed.logLikelihood == stored.logLikelihood, "\(rest) loglik")
+        }
+    }
+
     func cox(_ index: Int) throws {
         let f = Self.entries("cox")[index]
         let name = f["name"] as? String ?? ""
