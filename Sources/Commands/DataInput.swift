@@ -163,6 +163,24 @@ public struct DataInput: ParsableArguments {
         return try guarded(table, path: path, digest: digest, report: guardian.scan(table), in: context)
     }
 
+    /// `load` for a data step that removes columns before it writes (`transform --drop/--keep`): identifier findings in
+    /// the columns `removed(table)` names do not refuse the data, since none of their values reaches the output. Those
+    /// findings are returned (column and reason, never a value) so the step can refuse to read such a column and say
+    /// what it removed. Every other column is guarded as `load` guards it.
+    public func load(in context: RunContext, removing removed: (Table) -> Set<String>)
+        throws -> (data: LoadedData, removedIdentifiers: [IdentifierFinding]) {
+        let (table, path, digest) = try read(in: context)
+        let guardian = try identifierGuard(for: table, path: path)
+        let report = guardian.scan(table)
+        let removedColumns = removed(table)
+        let (kept, removedFindings) = report.findings.reduce(into: ([IdentifierFinding](), [IdentifierFinding]())) { parts, finding in
+            if removedColumns.contains(finding.column) { parts.1.append(finding) } else { parts.0.append(finding) }
+        }
+        let data = try guarded(table, path: path, digest: digest, report: IdentifierReport(findings: kept, allowed: report.allowed),
+                               in: context)
+        return (data, removedFindings)
+    }
+
     /// `load` with `work` run on every column alongside the identifier guard's scan, in one pass over the
     /// columns (on both cores for a large table). The results are returned only if the data is clean.
     func load<T>(in context: RunContext, alongside work: @Sendable (Column) -> T) throws -> (LoadedData, [T]) {
@@ -190,7 +208,8 @@ public struct DataInput: ParsableArguments {
             throw CLIError.data("""
                 \(path) appears to contain identifiers, so alliance will not analyse it:
                 \(lines.joined(separator: "\n"))
-                Remove or de-identify these columns. If a column is a false alarm, pass --allow-column NAME (the choice is recorded).
+                Remove or de-identify these columns (`alliance transform \(file) --drop \(report.flaggedColumns.joined(separator: ",")) --out FILE.csv` \
+                writes the file without them). If a column is a false alarm, pass --allow-column NAME (the choice is recorded).
                 """)
         }
         context.recordAllowedColumns(report.allowed.map(\.column))

@@ -34,7 +34,7 @@ public struct TransformCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Keep only these columns, in this order.", valueName: "a,b,..."))
     public var keep: String?
 
-    @Option(name: .long, help: ArgumentHelp("Drop these columns.", valueName: "a,b,..."))
+    @Option(name: .long, help: ArgumentHelp("Drop these columns; columns the identifier guard flags may be dropped (so a file is de-identified), not read by other steps.", valueName: "a,b,..."))
     public var drop: String?
 
     @OptionGroup public var output: DataStepOutput
@@ -66,7 +66,28 @@ public struct TransformCommand: AllianceSubcommand {
         }
         steps.keep = try keep.map { try DataStepSupport.list($0, option: "--keep") }
         steps.drop = try drop.map { try DataStepSupport.list($0, option: "--drop") } ?? []
-        let data = try input.load(in: context)
+        // Columns the step removes may be identifiers: dropping them is how a researcher de-identifies a file, so the
+        // guard does not refuse for them, but no recode, computation or filter may read them.
+        let (data, removedIdentifiers) = try input.load(in: context) { [keep = steps.keep, drop = steps.drop] table in
+            guard let keep else { return Set(drop) }
+            let kept = Set(keep)
+            return Set(table.columnNames.filter { !kept.contains($0) })
+        }
+        let readBySteps = Set(steps.recodes.map(\.column) + steps.computes.flatMap(\.value.columnNames)
+            + (steps.filter?.condition.columnNames ?? []))
+        if let finding = removedIdentifiers.first(where: { readBySteps.contains($0.column) }) {
+            throw CLIError.data("""
+                \(data.path): column '\(finding.column)' looks like \(finding.reason); transform can drop it, but a --recode, \
+                --compute or --filter may not read it. Drop it in a run of its own, or pass --allow-column \(finding.column) \
+                if it is a false alarm (the choice is recorded).
+                """)
+        }
+        var removedColumns = [String]()
+        for finding in removedIdentifiers where !removedColumns.contains(finding.column) { removedColumns.append(finding.column) }
+        for column in removedColumns {
+            let reasons = removedIdentifiers.filter { $0.column == column }.map(\.reason).joined(separator: ", ")
+            context.warn("\(data.path): column '\(column)' looks like \(reasons); it is not in the output (--drop/--keep)")
+        }
         // A -99 read by --compute becomes a number no later scan recognises (post - pre = -119), and one read by a
         // --filter or condition passes `phq < 10`; a column a --recode rewrites is the user's own handling.
         let recoded = Set(steps.recodes.map(\.column))

@@ -62,7 +62,17 @@ struct HostileInputDataStepTests {
         Case(["transform", "steps.csv", "--drop", "phq", "--out", "out.json"], .failure(.usage), ["writes CSV"]),
         Case(["transform", "steps.csv", "--drop", "phq", "--out", "steps.csv"], .failure(.cannotCreate), ["steps.csv"]),
         Case(["transform", "steps.csv"] + out, .failure(.usage), ["nothing to do"]),
-        Case(["transform", "identifier_email.csv", "--drop", "phq_pre"] + out, .failure(.data), ["identifiers", "contact"]),
+        Case(["transform", "identifier_email.csv", "--drop", "phq_pre"] + out, .failure(.data),
+             ["identifiers", "contact", "--drop contact --out"]),
+        // transform: dropping an identifier column is how a file is de-identified; the dropped column may not be read
+        Case(["transform", "identifier_email.csv", "--drop", "contact"] + out, .success,
+             ["'contact' looks like email addresses", "not in the output"]),
+        Case(["transform", "identifier_email.csv", "--keep", "client,phq_pre"] + out, .success, ["not in the output"]),
+        Case(["transform", "identifier_email.csv", "--drop", "contact", "--filter", "contact == 'x'"] + out, .failure(.data),
+             ["'contact' looks like email addresses", "may not read it"]),
+        Case(["transform", "identifier_email.csv", "--drop", "contact", "--compute", "n = phq_pre + 1"] + out, .success,
+             ["not in the output"]),
+        Case(["transform", "identifier_email.csv", "--keep", "contact"] + out, .failure(.data), ["identifiers", "contact"]),
         Case(["transform", "missing.csv", "--drop", "phq"] + out, .failure(.noInput), ["missing.csv"]),
         // reshape
         Case(["reshape", "steps.csv", "--wide", "--id", "client", "--time", "session"] + out, .failure(.data),
@@ -83,6 +93,23 @@ struct HostileInputDataStepTests {
         Case(["aggregate", "steps.csv", "--by", "client", "--order", "session", "--first", "site,phq", "--count"] + out, .success, ["rows out"]),
         Case(["aggregate", "all_missing_column.csv", "--by", "client", "--mean", "wai", "--count"] + out, .success, ["rows out"]),
     ]
+
+    /// `transform --drop` of an identifier column writes a file without it that loads cleanly, and no value of it is
+    /// printed on the way.
+    @Test func droppingAnIdentifierColumnDeidentifiesTheFile() throws {
+        let directory = try Hostile.scratchDirectory()
+        let corpus = try Hostile.corpusDirectory()
+        try FileManager.default.copyItem(atPath: (corpus as NSString).appendingPathComponent("identifier_email.csv"),
+                                         toPath: (directory as NSString).appendingPathComponent("identifier_email.csv"))
+        let drop = Hostile.run(["transform", "identifier_email.csv", "--drop", "contact", "--out", "clean.csv"], in: directory)
+        #expect(drop.status == 0, "\(drop.message)")
+        #expect(!(drop.message + drop.standardOutput).contains("@"), "a value of the dropped column was printed")
+        let written = try String(contentsOfFile: (directory as NSString).appendingPathComponent("clean.csv"), encoding: .utf8)
+        #expect(written.split(whereSeparator: \.isNewline).first == "client,phq_pre")
+        #expect(!written.contains("@"))
+        let describe = Hostile.run(["describe", "clean.csv"], in: directory)
+        #expect(describe.status == 0, "\(describe.message)")
+    }
 
     /// A small table with a duplicate client × session, text and numbers, a missing value.
     static let steps = """
