@@ -64,6 +64,7 @@ public struct AggregateCommand: AllianceSubcommand {
         let aggregation = Aggregation(by: by, order: order, statistics: statistics, count: count)
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([order] + statistics.map(\.column), in: context)
+        data.warnLeadingZeroIDs(by, in: context)
         let result: Aggregation.Result
         do { result = try aggregation.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
         try DataStepSupport.write(result.table, to: output.out, in: context)

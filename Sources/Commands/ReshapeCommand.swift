@@ -54,13 +54,7 @@ public struct ReshapeCommand: AllianceSubcommand {
         let spread = try values.map { try DataStepSupport.list($0, option: "--values") }
         if long && stubs == nil { throw CLIError.usage("--long needs --stub, e.g. --stub phq_,wai_") }
         let data = try input.load(in: context)
-        // 007 and 7 are one number: two clients merge (or collide as a repeated id), and the output writes 7.
-        if let ids = data.table.column(named: id)?.numeric, ids.leadingZeroCount > 0 {
-            let n = ids.leadingZeroCount
-            context.warn("\(data.path): '\(id)' is read as numbers, and \(n) of its values \(n == 1 ? "is" : "are") written with leading zeros: "
-                + "007 and 7 are then one \(id), and the output writes 7; if the ids are codes, give them a letter (C007) so they "
-                + "are read as text")
-        }
+        data.warnLeadingZeroIDs(id, in: context)
         do {
             if wide {
                 let result = try Reshape.wide(data.table, id: id, time: time, values: spread)

@@ -48,6 +48,7 @@ public struct SurvivalDataCommand: AllianceSubcommand {
                                     keep: try keep.map { try DataStepSupport.list($0, option: "--keep") } ?? [])
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([session, attended] + step.covariates, in: context)
+        data.warnLeadingZeroIDs(client, in: context)
         let result: SessionIntervals.Result
         do { result = try step.apply(to: data.table) } catch {
             throw SurvivalCommand.cliError(error, file: data.path, action: "build the intervals")

@@ -269,6 +269,21 @@ struct HostileInputSessionTenTests {
         #expect(!clean.message.contains("leading zeros"), "\(clean.message)")
     }
 
+    /// aggregate --by and survival-data --client group by the id as reshape does: 007 and 7 would merge silently.
+    @Test func groupingIdLeadingZeros() throws {
+        let long = "client,session,attended,phq\n007,1,1,20\n007,2,0,15\n7,1,1,12\n7,2,1,11\n"
+        let dir = try Self.write(["l.csv": long])
+        for arguments in [["aggregate", "l.csv", "--by", "client", "--mean", "phq", "--out", "a.csv"],
+                          ["survival-data", "l.csv", "--client", "client", "--session", "session", "--attended", "attended",
+                           "--out", "s.csv"]] {
+            let outcome = Hostile.run(arguments, in: dir)
+            #expect(outcome.message.contains("'client' is read as numbers, and 2 of its values are written with leading zeros"),
+                    "\(arguments[0]): \(outcome.message)")
+        }
+        let clean = Hostile.run(["aggregate", "l.csv", "--by", "session", "--mean", "phq", "--out", "c.csv"], in: dir)
+        #expect(!clean.message.contains("leading zeros"), "\(clean.message)")
+    }
+
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
         let dir = try Self.write(["f.csv": Self.codedRows])
