@@ -158,9 +158,7 @@ public struct DataInput: ParsableArguments {
     /// Reads, parses and guards the file. Errors: 66 when the file cannot be read, 65 for malformed data or
     /// identifiers found (each column named with its reason; no value is ever printed).
     public func load(in context: RunContext) throws -> LoadedData {
-        let (table, path, digest) = try read(in: context)
-        let guardian = try identifierGuard(for: table, path: path)
-        return try guarded(table, path: path, digest: digest, report: guardian.scan(table), in: context)
+        try load(in: context) { _ in [] }.data
     }
 
     /// `load` for a data step that removes columns before it writes (`transform --drop/--keep`): identifier findings in
@@ -173,12 +171,10 @@ public struct DataInput: ParsableArguments {
         let guardian = try identifierGuard(for: table, path: path)
         let report = guardian.scan(table)
         let removedColumns = removed(table)
-        let (kept, removedFindings) = report.findings.reduce(into: ([IdentifierFinding](), [IdentifierFinding]())) { parts, finding in
-            if removedColumns.contains(finding.column) { parts.1.append(finding) } else { parts.0.append(finding) }
-        }
+        let kept = report.findings.filter { !removedColumns.contains($0.column) }
         let data = try guarded(table, path: path, digest: digest, report: IdentifierReport(findings: kept, allowed: report.allowed),
                                in: context)
-        return (data, removedFindings)
+        return (data, report.findings.filter { removedColumns.contains($0.column) })
     }
 
     /// `load` with `work` run on every column alongside the identifier guard's scan, in one pass over the

@@ -68,14 +68,10 @@ public struct TransformCommand: AllianceSubcommand {
         steps.drop = try drop.map { try DataStepSupport.list($0, option: "--drop") } ?? []
         // Columns the step removes may be identifiers: dropping them is how a researcher de-identifies a file, so the
         // guard does not refuse for them, but no recode, computation or filter may read them.
-        let (data, removedIdentifiers) = try input.load(in: context) { [keep = steps.keep, drop = steps.drop] table in
-            guard let keep else { return Set(drop) }
-            let kept = Set(keep)
-            return Set(table.columnNames.filter { !kept.contains($0) })
-        }
-        let readBySteps = Set(steps.recodes.map(\.column) + steps.computes.flatMap(\.value.columnNames)
-            + (steps.filter?.condition.columnNames ?? []))
-        if let finding = removedIdentifiers.first(where: { readBySteps.contains($0.column) }) {
+        let (data, removedIdentifiers) = try input.load(in: context) { [steps] table in steps.removedColumns(from: table.columnNames) }
+        let recoded = steps.recodedColumns
+        let expressionColumns = steps.expressionColumns
+        if let finding = removedIdentifiers.first(where: { recoded.contains($0.column) || expressionColumns.contains($0.column) }) {
             throw CLIError.data("""
                 \(data.path): column '\(finding.column)' looks like \(finding.reason); transform can drop it, but a --recode, \
                 --compute or --filter may not read it. Drop it in a run of its own, or pass --allow-column \(finding.column) \
@@ -90,9 +86,7 @@ public struct TransformCommand: AllianceSubcommand {
         }
         // A -99 read by --compute becomes a number no later scan recognises (post - pre = -119), and one read by a
         // --filter or condition passes `phq < 10`; a column a --recode rewrites is the user's own handling.
-        let recoded = Set(steps.recodes.map(\.column))
-        let read = steps.computes.flatMap(\.value.columnNames) + (steps.filter?.condition.columnNames ?? [])
-        data.warnSuspectedMissingCodes(read.filter { !recoded.contains($0) }, in: context)
+        data.warnSuspectedMissingCodes(expressionColumns.filter { !recoded.contains($0) }, in: context)
         let result: TransformResult
         do { result = try steps.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
         try DataStepSupport.write(result.table, to: output.out, in: context)

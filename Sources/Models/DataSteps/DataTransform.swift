@@ -19,6 +19,19 @@ public struct DataTransform: Sendable {
         self.drop = drop
     }
 
+    /// The columns the recodes rewrite.
+    public var recodedColumns: Set<String> { Set(recodes.map(\.column)) }
+
+    /// The columns the computations and the filter read, in the order given.
+    public var expressionColumns: [String] { computes.flatMap(\.value.columnNames) + (filter?.condition.columnNames ?? []) }
+
+    /// Which of `columnNames` the selection leaves out of the output: those `--drop` names, or those `--keep` does not.
+    public func removedColumns(from columnNames: [String]) -> Set<String> {
+        guard let keep else { return Set(drop) }
+        let kept = Set(keep)
+        return Set(columnNames.filter { !kept.contains($0) })
+    }
+
     public func apply(to input: Table) throws(DataStepInputError) -> TransformResult {
         var table = input
         var changes: [DataStepChange] = []
