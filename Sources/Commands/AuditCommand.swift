@@ -125,8 +125,8 @@ public struct AuditCommand: AllianceSubcommand {
             }
         } catch {
             if case .outOfRange(let found) = error {
-                let column = [pre, post, gadPre ?? "", gadPost ?? ""][found.input]
-                throw CLIError.data("\(data.path): cannot compute the outcome metrics: \(found.description(column: column))")
+                throw CLIError.data("\(data.path): cannot compute the outcome metrics: "
+                    + found.description(columns: [pre, post, gadPre ?? "", gadPost ?? ""]))
             }
             throw CLIError.data("\(data.path): \(error.description)")
         }

@@ -108,7 +108,7 @@ public struct ChangeCommand: AllianceSubcommand {
             case .invalidSD, .invalidReliability: throw CLIError.usage(error.description)
             case .noCriterion, .lengthMismatch: throw CLIError.usage("\(data.path): \(error.description)")
             case .outOfRange(let found):
-                throw CLIError.data("\(data.path): cannot classify change: \(found.description(column: found.input == 0 ? pre : post))")
+                throw CLIError.data("\(data.path): cannot classify change: \(found.description(columns: [pre, post]))")
             }
         }
         if let out {
@@ -162,8 +162,8 @@ public struct ChangeCommand: AllianceSubcommand {
                 thresholds: thresholds)
         } catch let error as TalkingTherapiesError {
             if case .outOfRange(let found) = error {
-                let column = [phqPre, phqPost, gadPre, gadPost][found.input]
-                throw CLIError.data("\(data.path): cannot compute the outcome metrics: \(found.description(column: column))")
+                throw CLIError.data("\(data.path): cannot compute the outcome metrics: "
+                    + found.description(columns: [phqPre, phqPost, gadPre, gadPost]))
             }
             throw CLIError.data("\(data.path): \(error.description)")
         }

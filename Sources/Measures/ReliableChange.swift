@@ -88,7 +88,7 @@ public enum ChangeError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidReliability(let r): return "the reliability must be between 0 and 1, exclusive (got \(r))"
         case .noCriterion(let id):
             return "\(id) has no published reliable-change criterion or norms; pass --sd and --reliability"
-        case .outOfRange(let r): return r.description(column: r.input == 0 ? "pre" : "post")
+        case .outOfRange(let r): return r.description(columns: ["pre", "post"])
         }
     }
 }

@@ -89,7 +89,7 @@ public enum TalkingTherapiesError: Error, Equatable, CustomStringConvertible, Se
         case .lengthMismatch:
             return "PHQ-9 and GAD-7 pre/post scores (and sessions, when given) must all have one value per referral"
         case .outOfRange(let r):
-            return r.description(column: ["PHQ-9 start", "PHQ-9 end", "GAD-7 start", "GAD-7 end"][r.input])
+            return r.description(columns: ["PHQ-9 start", "PHQ-9 end", "GAD-7 start", "GAD-7 end"])
         }
     }
 }

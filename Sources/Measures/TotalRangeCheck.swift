@@ -11,8 +11,10 @@ public struct OutOfRangeTotals: Sendable, Equatable {
     public let rows: [Int]
     public let values: [Double]
 
-    /// What is wrong and what to do, naming the input's column.
-    public func description(column: String) -> String {
+    /// What is wrong and what to do, naming the input's column: `columns` names the inputs in the order they were
+    /// passed to `find` (pre, post, …).
+    public func description(columns: [String]) -> String {
+        let column = input < columns.count ? columns[input] : "input \(input + 1)"
         let first = format(values[0])
         let more = rows.count > 1 ? " (and \(rows.count - 1) more value\(rows.count == 2 ? "" : "s") outside it)" : ""
         var text = "column '\(column)' holds \(first) at data row \(rows[0] + 1)\(more), outside \(instrument)'s possible "
