@@ -68,6 +68,6 @@ public struct AggregateCommand: AllianceSubcommand {
         let result: Aggregation.Result
         do { result = try aggregation.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
         try DataStepSupport.write(result.table, to: output.out, in: context)
-        return CommandReport(result.report(aggregation: aggregation, out: output.out, data: data.provenance))
+        return CommandReport(result.report(aggregation: aggregation, out: output.out, data: try data.provenance))
     }
 }

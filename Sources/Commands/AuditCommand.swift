@@ -169,8 +169,8 @@ public struct AuditCommand: AllianceSubcommand {
         let figureFile = { (name: String) in "\(stem)-\(name).svg" }
         let settings = AuditSettings(therapist: therapist, pre: pre, post: post, instrument: key.id, definitions: definitions,
                                      casemix: casemix ?? pre, service: service, period: period, dropout: dropout, alliance: alliance,
-                                     minimumCell: minCell, out: out, manifest: manifest(data))
-        let documents = audit.documents(effects: effects, settings: settings, data: data.provenance,
+                                     minimumCell: minCell, out: out, manifest: try manifest(data))
+        let documents = audit.documents(effects: effects, settings: settings, data: try data.provenance,
                                         figureNames: { ((figureFile($0)) as NSString).lastPathComponent })
         var files: [String] = []
         files.append(try context.writeFile(documents.html, to: out))
@@ -185,7 +185,7 @@ public struct AuditCommand: AllianceSubcommand {
     /// The run manifest: what ran (version, build, system) on what (file, SHA-256) with which settings. The BLAS
     /// kernel is left out: the audit's numbers do not depend on it (docs/reproducibility.md), and the report must be
     /// byte-identical under every kernel.
-    private func manifest(_ data: LoadedData) -> JSONValue {
+    private func manifest(_ data: LoadedData) throws -> JSONValue {
         var arguments = ["audit", input.file, "--therapist", therapist, "--pre", pre, "--post", post, "--instrument", instrument]
         for (flag, value) in [("--gad-pre", treatment.gadPre), ("--gad-post", treatment.gadPost), ("--sessions", treatment.sessions), ("--casemix", casemix),
                               ("--service", service), ("--period", period), ("--dropout", dropout), ("--alliance", alliance)] {
@@ -198,7 +198,7 @@ public struct AuditCommand: AllianceSubcommand {
             ("git_commit", .string(BuildInfo.gitCommit)),
             ("swift_version", .string(BuildInfo.swiftVersion)),
             ("os", .string(BuildInfo.operatingSystem)),
-            ("input", .object([("file", .string(data.path)), ("bytes", .integer(data.byteCount)), ("sha256", .string(data.sha256)),
+            ("input", .object([("file", .string(data.path)), ("bytes", .integer(data.byteCount)), ("sha256", .string(try data.sha256)),
                                ("rows", .integer(data.table.rowCount))])),
             ("arguments", .array(arguments.map { .string($0) })),
         ])

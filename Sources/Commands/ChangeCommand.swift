@@ -115,7 +115,7 @@ public struct ChangeCommand: AllianceSubcommand {
             try writeRows(data, adding: result.rowColumns, to: out, in: context)
         }
         let report = result.report(pre: (pre, before), post: (post, after), instrument: scoringKey?.id, sd: sd,
-                                   reliability: reliability, out: out, plot: figure.plot, data: data.provenance,
+                                   reliability: reliability, out: out, plot: figure.plot, data: try data.provenance,
                                    labels: labels)
         var figures: [String] = []
         if let plot = figure.plot, let jacobsonTruax = report.plots.first {
@@ -170,7 +170,7 @@ public struct ChangeCommand: AllianceSubcommand {
         if let out {
             try writeRows(data, adding: outcomes.rowColumns, to: out, in: context)
         }
-        return CommandReport(outcomes.report(sessionsGiven: treatment.sessions != nil, out: out, data: data.provenance))
+        return CommandReport(outcomes.report(sessionsGiven: treatment.sessions != nil, out: out, data: try data.provenance))
     }
 
     // MARK: shared

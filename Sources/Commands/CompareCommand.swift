@@ -92,7 +92,7 @@ public struct CompareCommand: AllianceSubcommand {
         command.ml = true
         command.df = MixedDegreesOfFreedom.residual.rawValue
         let (result, data) = try command.fitMixed(in: context, conditionalModes: false)
-        guard data.sha256 == model.dataDigest else {
+        guard try data.sha256 == model.dataDigest else {
             throw CLIError.data("\(dataFile) has changed since \(fitFile) was fitted (its SHA-256 differs), so the REML fit cannot be "
                                 + "refitted by ML on the same data; restore the file, or fit the models again")
         }

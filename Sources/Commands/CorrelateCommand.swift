@@ -81,7 +81,7 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.data("\(data.path): \(error)")
         }
         let used = listwise ? (0..<data.table.rowCount).filter { row in columns.allSatisfy { $0[row] != nil } }.count : nil
-        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: figure.plot, data: data.provenance,
+        let report = matrix.report(names: names, controls: controls, level: level, used: used, plot: figure.plot, data: try data.provenance,
                                    labels: labels)
         var figures: [String] = []
         if let plot = figure.plot, let heatmap = report.plots.first {

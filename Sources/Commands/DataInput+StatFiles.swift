@@ -6,7 +6,7 @@ extension DataInput {
     /// `read` does for a CSV. Errors: 66 when the file cannot be opened, 65 when its bytes are not a valid file
     /// of the format its extension names (a truncated or corrupt file, or a CSV named `.sav`).
     func readStatFile(path: String, format: StatFileFormat,
-                      in context: RunContext) throws -> (table: Table, path: String, digest: (sha256: String, byteCount: Int)) {
+                      in context: RunContext) throws -> (table: Table, path: String, digest: FileDigest) {
         try Self.requireReadableFile(path)
         guard Self.isRegularFile(path) else {
             throw CLIError(.noInput, "cannot read '\(path)': \(format.displayName) files are read from a regular file, not a pipe or device")
@@ -14,11 +14,10 @@ extension DataInput {
         if !missingTokens.isEmpty || missingTokensOnly != nil || delimiter != nil {
             context.warn("\(file): --na and --delimiter apply to CSV files; a \(format.displayName) file declares its own missing values")
         }
-        let hashing = FileDigest(path: path)
+        let digest = try FileDigest(path: path)
         let parsed = Result { () throws(StatFileError) in
             try StatFileReader.read(contentsOf: path, format: format, options: StatFileOptions(keepCodes: codes))
         }
-        let digest = try hashing.wait()
         let table: Table
         do {
             let read = try parsed.get()
@@ -27,7 +26,7 @@ extension DataInput {
             if case .unreadable = error.kind { throw CLIError(.noInput, error.description) }
             throw CLIError.data(error.description)
         }
-        context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
+        context.recordInput(path: path, digest: digest)
         return (table, path, digest)
     }
 }

@@ -197,7 +197,7 @@ public struct DataInput: ParsableArguments {
     }
 
     /// Refuses data with identifiers (naming each column and reason, never a value); records allowed columns.
-    private func guarded(_ table: Table, path: String, digest: (sha256: String, byteCount: Int), report: IdentifierReport,
+    private func guarded(_ table: Table, path: String, digest: FileDigest, report: IdentifierReport,
                          in context: RunContext) throws -> LoadedData {
         if !report.isClean {
             let lines = report.findings.map { "  column '\($0.column)': \($0.reason)" }
@@ -212,35 +212,34 @@ public struct DataInput: ParsableArguments {
         for finding in report.allowed {
             context.warn("\(file): column '\(finding.column)' looks like \(finding.reason) but was let through with --allow-column (recorded)")
         }
-        return LoadedData(table: table, path: file, sha256: digest.sha256, byteCount: digest.byteCount,
+        return LoadedData(table: table, path: file, digest: digest,
                           allowedColumns: report.allowed.map(\.column), readWith: valueReadingChoices)
     }
 
     /// Reads and parses the file and records it as an input, without the identifier guard (which `load` adds and
     /// `check` reports on by itself). Errors: 66 when the file cannot be read, 65 for malformed data.
-    func read(in context: RunContext) throws -> (table: Table, path: String, digest: (sha256: String, byteCount: Int)) {
+    func read(in context: RunContext) throws -> (table: Table, path: String, digest: FileDigest) {
         let path = context.resolveInput(file)
         if let format = StatFileFormat(path: path) {
             return try readStatFile(path: path, format: format, in: context)
         }
         let options = try csvOptions()
         let table: Table
-        let digest: (sha256: String, byteCount: Int)
+        let digest: FileDigest
         if path == "-" || !Self.isRegularFile(path) {
             // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
             let bytes = try Self.readBytes(path)
-            digest = (SHA256.hex(of: bytes), bytes.count)
+            digest = FileDigest(bytes: bytes)
             let name = path == "-" ? "<stdin>" : path
             table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
         } else {
             try Self.requireReadableFile(path)
-            // Hash on the other core while the reader parses the memory-mapped file.
-            let hashing = FileDigest(path: path)
-            let parsed = Result { try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) } }
-            digest = try hashing.wait()
-            table = try parsed.get()
+            // Hashed at idle priority while the reader parses the memory-mapped file and the command goes on; awaited
+            // where provenance is written.
+            digest = try FileDigest(path: path)
+            table = try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) }
         }
-        context.recordInput(path: path, byteCount: digest.byteCount, sha256: digest.sha256)
+        context.recordInput(path: path, digest: digest)
         for note in table.source?.notes ?? [] { context.note("\(file): \(note)") }
         return (try applyingLevelOrders(table, path: path), path, digest)
     }
@@ -301,19 +300,35 @@ public struct DataInput: ParsableArguments {
 public struct LoadedData {
     public let table: Table
     public let path: String
-    public let sha256: String
-    public let byteCount: Int
+    let digest: FileDigest
     public let allowedColumns: [String]
     /// The reading choices that change values (`DataInput.valueReadingChoices`).
     public var readWith: [String] = []
 
+    init(table: Table, path: String, digest: FileDigest, allowedColumns: [String], readWith: [String]) {
+        self.table = table
+        self.path = path
+        self.digest = digest
+        self.allowedColumns = allowedColumns
+        self.readWith = readWith
+    }
+
+    public var byteCount: Int { digest.byteCount }
+
+    /// The file's SHA-256 (waits for the background hash if it has not finished).
+    public var sha256: String {
+        get throws { try digest.sha256() }
+    }
+
     /// What reports record about the data (Reporting's `DataProvenance`).
     public var provenance: DataProvenance {
-        DataProvenance(file: path, sha256: sha256, rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
+        get throws {
+            DataProvenance(file: path, sha256: try sha256, rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
+        }
     }
 
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
-    public func json(used: Int? = nil) -> JSONValue {
-        provenance.json(used: used)
+    public func json(used: Int? = nil) throws -> JSONValue {
+        try provenance.json(used: used)
     }
 }

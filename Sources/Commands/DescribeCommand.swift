@@ -48,7 +48,7 @@ public struct DescribeCommand: AllianceSubcommand {
         warnAboutMissingCodes(data, summaries: columnSummaries, codes: perColumn.map(\.1), in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels,
-                                              minCell: minCell, data: data.provenance, labels: labels)
+                                              minCell: minCell, data: try data.provenance, labels: labels)
         return CommandReport(report)
     }
 
@@ -77,8 +77,9 @@ public struct DescribeCommand: AllianceSubcommand {
             throw CLIError.usage("--by '\(by)' names no column in \(data.path)" + data.table.suggestionHint(for: by))
         }
         let summary = summarize(data.table, by: GroupingFactor(groupColumn), excluding: [by])
+        let provenance = try data.provenance
         do {
-            return CommandReport(try summary.report(by: by, minCell: minCell, data: data.provenance, labels: labels))
+            return CommandReport(try summary.report(by: by, minCell: minCell, data: provenance, labels: labels))
         } catch {
             throw CLIError.data("\(error)")
         }

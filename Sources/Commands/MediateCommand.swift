@@ -127,6 +127,6 @@ public struct MediateCommand: AllianceSubcommand {
             }
             files.append(try context.writeFile(text, to: exportResamples))
         }
-        return CommandReport(result.report(data: data.provenance), figures: files)
+        return CommandReport(result.report(data: try data.provenance), figures: files)
     }
 }

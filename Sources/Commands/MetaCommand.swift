@@ -186,7 +186,7 @@ public struct MetaCommand: AllianceSubcommand {
         var warnings: [String] = []
         let dropped = table.rowCount - rows.count
         if dropped > 0 { warnings.append("\(data.path): \(dropped) row\(dropped == 1 ? "" : "s") with a missing value in a column used were dropped.") }
-        var report = result.report(studies: labels, data: data.provenance, forest: forest != nil, funnel: funnel != nil)
+        var report = result.report(studies: labels, data: try data.provenance, forest: forest != nil, funnel: funnel != nil)
         report.warnings = warnings + report.warnings
         var figures: [String] = []
         var plots = report.plots[...]

@@ -65,7 +65,7 @@ public struct ModerateCommand: AllianceSubcommand {
         } catch {
             throw FitCommand.cliError(error, file: data.path, action: "fit the moderation model")
         }
-        let report = result.report(data: data.provenance, johnsonNeyman: jn)
+        let report = result.report(data: try data.provenance, johnsonNeyman: jn)
         var figures: [String] = []
         if let plot = figure.plot, let slopes = report.plots.first {
             figures.append(try figure.write(slopes, to: plot, in: context))

@@ -67,7 +67,7 @@ public struct PlotHistogramCommand: AllianceSubcommand {
         let histogram = Histogram(bins: binning, groups: grouping.groups.map { group in group.rows.compactMap { x[$0] } })
         let report = histogram.report(x: xName, by: groupName, groups: grouping, minCell: minCell, title: plotOptions.title,
                                       figure: plotOptions.out, dropped: data.table.rowCount - complete.count,
-                                      data: data.provenance, labels: labels)
+                                      data: try data.provenance, labels: labels)
         let written = try plotOptions.resolution.write(report.plots[0], to: plotOptions.out, option: "--out", in: context)
         return CommandReport(report, figures: [written])
     }

@@ -84,7 +84,7 @@ public struct PlotScatterCommand: AllianceSubcommand {
         let scatter = Scatter(x: (xName, x), y: (yName, y), by: groupName, groups: grouping, fits: fits,
                               jitter: jitter.map { amount in Self.jitterOffsets(amount: amount, seed: seed ?? 1, rows: x.count, in: context) })
         let report = scatter.report(fit: fit, level: level, minCell: minCell, title: plotOptions.title, figure: plotOptions.out,
-                                    dropped: data.table.rowCount - complete.count, data: data.provenance,
+                                    dropped: data.table.rowCount - complete.count, data: try data.provenance,
                                     labels: labels)
         let written = try plotOptions.resolution.write(report.plots[0], to: plotOptions.out, option: "--out", in: context)
         return CommandReport(report, figures: [written])

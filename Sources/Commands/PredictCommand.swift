@@ -66,7 +66,7 @@ public struct PredictCommand: AllianceSubcommand {
         if let out {
             try context.writeFile(TableCSVWriter.csv(try withPredictions(data.table, result)), to: out)
         }
-        return CommandReport(result.report(saved: saved, fitFile: fit, out: out, data: data.provenance))
+        return CommandReport(result.report(saved: saved, fitFile: fit, out: out, data: try data.provenance))
     }
 
     /// The input columns followed by the predictions (columns named as R's predict: fit, se_fit, lower, upper).

@@ -109,7 +109,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
         }
 
         let report = total.report(subscales: subscales ? parts : nil, instrument: isAdHoc ? nil : scoringKey?.id, level: level,
-                                  data: data.provenance, labels: labels)
+                                  data: try data.provenance, labels: labels)
         return CommandReport(report)
     }
 }

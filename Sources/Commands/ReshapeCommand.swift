@@ -59,11 +59,11 @@ public struct ReshapeCommand: AllianceSubcommand {
             if wide {
                 let result = try Reshape.wide(data.table, id: id, time: time, values: spread)
                 try DataStepSupport.write(result.table, to: output.out, in: context)
-                return CommandReport(result.report(id: id, time: time, out: output.out, data: data.provenance))
+                return CommandReport(result.report(id: id, time: time, out: output.out, data: try data.provenance))
             }
             let result = try Reshape.long(data.table, id: id, stubs: stubs ?? [], time: time)
             try DataStepSupport.write(result.table, to: output.out, in: context)
-            return CommandReport(result.report(id: id, time: time, out: output.out, data: data.provenance))
+            return CommandReport(result.report(id: id, time: time, out: output.out, data: try data.provenance))
         } catch let error as DataStepInputError {
             throw DataStepSupport.error(error, file: data.path)
         }

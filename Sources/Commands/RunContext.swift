@@ -17,7 +17,8 @@ public final class RunContext {
     public let inputDirectory: String?
     /// Relative output paths (`--out`, `--plot`) resolve against this directory (nil: the current directory).
     public let outputDirectory: String?
-    public private(set) var inputs: [FileRecord] = []
+    /// Every input read, in order, with its digest (which may still be computing: `inputs` waits for them).
+    private var inputDigests: [(path: String, digest: FileDigest)] = []
     public private(set) var outputs: [FileRecord] = []
     /// Columns let through the identifier guard with `--allow-column`, recorded for manifests.
     public private(set) var allowedIdentifierColumns: [String] = []
@@ -71,9 +72,21 @@ public final class RunContext {
         resolve(path, against: outputDirectory)
     }
 
-    func recordInput(path: String, byteCount: Int, sha256: String) {
-        let record = FileRecord(path: path, byteCount: byteCount, sha256: sha256)
-        if !inputs.contains(record) { inputs.append(record) }
+    func recordInput(path: String, digest: FileDigest) {
+        inputDigests.append((path, digest))
+    }
+
+    /// The files read, each once (a file read twice with the same bytes is one record), in the order first read.
+    /// Waits for digests still being computed.
+    public var inputs: [FileRecord] {
+        get throws {
+            var records: [FileRecord] = []
+            for (path, digest) in inputDigests {
+                let record = FileRecord(path: path, byteCount: digest.byteCount, sha256: try digest.sha256())
+                if !records.contains(record) { records.append(record) }
+            }
+            return records
+        }
     }
 
     func recordAllowedColumns(_ columns: [String]) {
@@ -111,7 +124,7 @@ public final class RunContext {
         let resolved = resolveOutput(path)
         try createSubfolders(of: path)
         do {
-            try FileOutput.writeAtomically(bytes, to: resolved, refusing: inputs.map(\.path))
+            try FileOutput.writeAtomically(bytes, to: resolved, refusing: inputDigests.map(\.path))
         } catch {
             throw CLIError(error.exitCode == 74 ? .ioError : .cannotCreate, error.description)
         }

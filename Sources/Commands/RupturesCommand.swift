@@ -108,6 +108,6 @@ public struct RupturesCommand: AllianceSubcommand {
             figures.append(try context.writeFile(TableCSVWriter.csv(table), to: clientsOut))
         }
         let settings = RuptureSettings(client: columns.client, session: columns.session, alliance: alliance, outcome: outcome, out: out)
-        return CommandReport(result.report(settings: settings, test: test, data: data.provenance), figures: figures)
+        return CommandReport(result.report(settings: settings, test: test, data: try data.provenance), figures: figures)
     }
 }

@@ -96,7 +96,7 @@ public struct ScoreCommand: AllianceSubcommand {
         }
         let distributions = result.scoreDistributions(subscaleCount: scoringKey.subscales.count)
         let labels = try labelOptions.resolve(for: data, producing: result.newColumns.map(\.name), in: context)
-        return CommandReport(result.report(distributions: distributions, out: out, data: data.provenance, labels: labels))
+        return CommandReport(result.report(distributions: distributions, out: out, data: try data.provenance, labels: labels))
     }
 }
 

@@ -7,7 +7,7 @@ extension RunContext {
     func readSideInput(_ file: String) throws -> (path: String, bytes: [UInt8]) {
         let path = resolveInput(file)
         let bytes = try DataInput.readBytes(path)
-        recordInput(path: path, byteCount: bytes.count, sha256: SHA256.hex(of: bytes))
+        recordInput(path: path, digest: FileDigest(bytes: bytes))
         return (path, bytes)
     }
 

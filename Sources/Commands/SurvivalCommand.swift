@@ -87,7 +87,7 @@ public struct SurvivalCommand: AllianceSubcommand {
             describes: "their curves and counts") {
             context.warn(warning)
         }
-        let report = analysis.report(data: data.provenance, plot: figure.plot != nil, labels: labels)
+        let report = analysis.report(data: try data.provenance, plot: figure.plot != nil, labels: labels)
         var figures: [String] = []
         if let plot = figure.plot, let kaplanMeier = report.plots.first { figures.append(try figure.write(kaplanMeier, to: plot, in: context)) }
         return CommandReport(report, figures: figures)

@@ -54,6 +54,6 @@ public struct SurvivalDataCommand: AllianceSubcommand {
             throw SurvivalCommand.cliError(error, file: data.path, action: "build the intervals")
         }
         try DataStepSupport.write(result.table, to: output.out, in: context)
-        return CommandReport(result.report(step: step, out: output.out, data: data.provenance))
+        return CommandReport(result.report(step: step, out: output.out, data: try data.provenance))
     }
 }

@@ -103,7 +103,7 @@ public struct TrackCommand: AllianceSubcommand {
             referenceData.warnSuspectedMissingCodes([columns.session, score], in: context)
             referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
             warnLateIntake(referencePanel, file: referenceData.path, in: context)
-            referenceProvenance = referenceData.provenance
+            referenceProvenance = try referenceData.provenance
         }
         var result: TrackResult
         do {
@@ -166,7 +166,7 @@ public struct TrackCommand: AllianceSubcommand {
         let settings = TrackSettings(client: columns.client, session: columns.session, score: score, instrument: key?.id,
                                      reference: referenceProvenance, reliableChange: criterion, reliableChangeSource: source,
                                      out: out, plot: figure.plot, alliance: allianceAlerts)
-        return CommandReport(result.report(settings: settings, data: data.provenance), figures: figures)
+        return CommandReport(result.report(settings: settings, data: try data.provenance), figures: figures)
     }
 
     /// Session 1 is the intake: a client whose session-1 score is missing has a later session taken as the intake (the

@@ -90,6 +90,6 @@ public struct TransformCommand: AllianceSubcommand {
         let result: TransformResult
         do { result = try steps.apply(to: data.table) } catch { throw DataStepSupport.error(error, file: data.path) }
         try DataStepSupport.write(result.table, to: output.out, in: context)
-        return CommandReport(result.report(out: output.out, data: data.provenance))
+        return CommandReport(result.report(out: output.out, data: try data.provenance))
     }
 }

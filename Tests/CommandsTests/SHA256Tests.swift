@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Commands
 
@@ -28,5 +29,45 @@ import Testing
         }
         let hex = h.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         #expect(hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
+
+/// The background file digest: the same hex as hashing the bytes, for files hashed at idle priority and awaited at
+/// once or later, from several threads; an unreadable file is an error when the digest is made (exit 66).
+@Suite struct FileDigestTests {
+    private func temporaryFile(_ bytes: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString).bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func fileDigestEqualsTheBytesDigest() throws {
+        // 9 MiB and a bit: more than two of the hasher's 4 MiB chunks, and an empty file.
+        var bytes = [UInt8](repeating: 0, count: 9 << 20 + 13)
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
+        for content in [bytes, []] {
+            let path = try temporaryFile(content)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let digest = try FileDigest(path: path)
+            #expect(digest.byteCount == content.count)
+            #expect(try digest.sha256() == SHA256.hex(of: content))
+            #expect(try digest.sha256() == SHA256.hex(of: content))  // a second wait returns the same
+        }
+    }
+
+    @Test func awaitedFromSeveralThreads() async throws {
+        let content = [UInt8]((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let digest = try FileDigest(path: path)
+        let expected = SHA256.hex(of: content)
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<4 { group.addTask { try digest.sha256() } }
+            for try await hex in group { #expect(hex == expected) }
+        }
+    }
+
+    @Test func unreadableFileIsRefusedAtOnce() {
+        #expect(throws: CLIError.self) { _ = try FileDigest(path: "/nonexistent/alliance-digest-test.csv") }
     }
 }

@@ -13,7 +13,7 @@ struct Manifest {
     let blocks: [JSONValue]
     let failures: Int
 
-    func json() -> JSONValue {
+    func json() throws -> JSONValue {
         let blas = BuildInfo.blas
         var fields: [(String, JSONValue)] = [
             ("alliance_version", .string(AllianceVersion.string)),
@@ -29,7 +29,7 @@ struct Manifest {
                 // Where the notebook is, from the output folder, so `run --check DIR` can find it without being told.
                 ("path", .string(Manifest.path(of: notebookPath, from: outputDirectory))),
             ])),
-            ("inputs", .array(context.inputs.filter { !context.wasProduced($0.path) }
+            ("inputs", .array(try context.inputs.filter { !context.wasProduced($0.path) }
                 .map { Manifest.fileJSON($0, relativeTo: notebookDirectory) })),
             ("allowed_identifier_columns", .array(context.allowedIdentifierColumns.map { .string($0) })),
             ("seeds", .array(context.seeds.map { .string(String($0)) })),
