@@ -42,9 +42,9 @@ import Testing
     }
 
     @Test func fileDigestEqualsTheBytesDigest() throws {
-        // 9 MiB and a bit: more than two of the hasher's 4 MiB chunks, and an empty file.
-        var bytes = [UInt8](repeating: 0, count: 9 << 20 + 13)
-        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
+        // 4 MiB and a bit: more than one of the hasher's 4 MiB chunks, and an empty file.
+        let pattern = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        let bytes = Array([[UInt8]](repeating: pattern, count: 1024).joined()) + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
         for content in [bytes, []] {
             let path = try temporaryFile(content)
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func awaitedFromSeveralThreads() async throws {
-        let content = [UInt8]((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        let content = Array([[UInt8]](repeating: (0..<251).map { UInt8($0) }, count: 4_000).joined())
         let path = try temporaryFile(content)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let digest = try FileDigest(path: path)
