@@ -39,6 +39,8 @@ struct ColumnBuilder {
     private var window: UnsafeMutablePointer<Double>?
     private var windowCapacity = 0
     private var windowCount = 0
+    /// The window's first `populatedUpTo` elements have been made resident (`PopulatedPages`).
+    private var populatedUpTo = 0
 
     init(capacity: Int) {
         values.reserveCapacity(capacity)
@@ -76,6 +78,16 @@ struct ColumnBuilder {
         if window != nil && !shared.isEmpty { windowCapacity = shared.count }
     }
 
+    /// Makes the window's next chunk resident before the block that reaches it is written.
+    @inline(never)
+    private mutating func populateWindow() {
+        guard let window else { return }
+        let chunk = PopulatedPages.chunkBytes / MemoryLayout<Double>.stride
+        let from = populatedUpTo
+        populatedUpTo = Swift.min(windowCapacity, Swift.max(from + chunk, windowCount + pendingCount))
+        PopulatedPages.populate(from: UnsafeMutableRawPointer(window + from), to: UnsafeMutableRawPointer(window + populatedUpTo))
+    }
+
     /// Rows this builder expects to hold, for sizing missing flags or codes started late.
     private var expectedRows: Int {
         guard window != nil else { return values.capacity }
@@ -98,6 +110,7 @@ struct ColumnBuilder {
     mutating func flush() {
         guard pendingCount > 0 else { return }
         if let window, values.isEmpty && windowCount + pendingCount <= windowCapacity {
+            if windowCount + pendingCount > populatedUpTo { populateWindow() }
             (window + windowCount).update(from: pending, count: pendingCount)
             windowCount += pendingCount
         } else {
