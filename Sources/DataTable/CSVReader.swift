@@ -337,8 +337,11 @@ struct CSVParser {
     /// Tokenizes every record into column builders; the result no longer needs the input bytes.
     /// When the records span at least `parallelThreshold` bytes they are parsed in two halves on two
     /// threads (see `parseInTwoChunks`); otherwise, or when that is not possible, in one pass.
-    /// `onePassNumbers: false` reads every field by the general path (tests compare the two).
-    mutating func parseRecords(parallelThreshold: Int = Int.max, onePassNumbers: Bool = true) throws(CSVError) -> ParsedColumns {
+    /// `onePassNumbers: false` reads every field by the general path (tests compare the two); `windowRows` sizes the
+    /// two-thread parse's shared number buffers instead of its estimate (tests force overflowing and roomy ones).
+    mutating func parseRecords(
+        parallelThreshold: Int = Int.max, onePassNumbers: Bool = true, windowRows: (first: Int, second: Int)? = nil
+    ) throws(CSVError) -> ParsedColumns {
         let (names, afterHeader, lineAfterHeader) = try readHeader()
         let columnCount = names.count
         try resolveColumnMissingTokens(names: names)
@@ -347,7 +350,8 @@ struct CSVParser {
         }
         if onePassNumbers { enableOnePassNumbers() }
         if tokenizer.end - afterHeader >= parallelThreshold,
-           let builders = parseInTwoChunks(columnCount: columnCount, start: afterHeader, line: lineAfterHeader) {
+           let builders = parseInTwoChunks(columnCount: columnCount, start: afterHeader, line: lineAfterHeader,
+                                           windowRows: windowRows) {
             return ParsedColumns(names: names, builders: builders, sourceName: sourceName, byteCount: byteCount,
                                  notes: notes, hasRowNameColumn: hasRowNameColumn)
         }
@@ -378,9 +382,10 @@ struct CSVParser {
     }
 
     /// Parses the records that start in `start..<stop` (the last one may run past `stop`) into fresh
-    /// builders, or, given `resuming` (a chunk parsed from `start`), goes on from where it ended with
-    /// its builders. `line` is the line number at `start`; `estimateEnd` is where the records this
-    /// builder will finally hold end, for sizing the columns once.
+    /// builders, or, given `resuming` (a chunk parsed from `start`, or empty builders with 0 rows), goes on
+    /// from where it ended with its builders, which stay the caller's to release if this throws. `line` is
+    /// the line number at `start`; `estimateEnd` is where the records this builder will finally hold end,
+    /// for sizing the columns once.
     mutating func parseChunk(
         from start: Int, line startLine: Int, resuming: ParsedChunk? = nil, to stop: Int, columnCount: Int,
         estimateEnd: Int
@@ -397,7 +402,7 @@ struct CSVParser {
             builders = .allocate(capacity: columnCount)
             for j in 0..<columnCount { (builders + j).initialize(to: ColumnBuilder(capacity: 1024)) }
         }
-        var handedOver = false
+        var handedOver = resuming != nil
         defer { if !handedOver { ParsedColumns.release(builders, count: columnCount) } }
 
         var rows = resuming?.rows ?? 0

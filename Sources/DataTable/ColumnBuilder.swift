@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Accumulates one column while the file is parsed. A column starts numeric: each field is parsed
 /// speculatively into a growing `Double` buffer. At the first non-missing field that is not a
@@ -23,13 +28,71 @@ struct ColumnBuilder {
     /// The first value beyond Double's range (reported only if the column stays numeric).
     private(set) var firstOutOfRange: (line: Int, text: String)?
     private(set) var interner = ByteInterner()
+    /// The two-thread parse (ParallelParse.swift) writes both halves' numbers straight into one buffer sized for
+    /// the whole input, so the join moves the second half's numbers inside pages already touched instead of
+    /// copying them into fresh ones. The first half's builder owns that buffer (`shared`, its `count` the
+    /// buffer's capacity, elements not yet written) and writes from its start; the second half's builder
+    /// writes from an offset past the first half's estimated rows. `window[0..<windowCount]` are a builder's
+    /// first numbers; those that do not fit in `windowCapacity` go to `values` after them (a wrong estimate
+    /// costs memory, never the result). `window` is nil for a builder that owns its numbers.
+    private var shared: [Double] = []
+    private var window: UnsafeMutablePointer<Double>?
+    private var windowCapacity = 0
+    private var windowCount = 0
+    /// The window's first `populatedUpTo` elements have been made resident (`PopulatedPages`).
+    private var populatedUpTo = 0
 
     init(capacity: Int) {
         values.reserveCapacity(capacity)
         pending = .allocate(capacity: Self.blockSize)
     }
 
-    var count: Int { isNumeric ? values.count + pendingCount : codes.count }
+    var count: Int { isNumeric ? windowCount + values.count + pendingCount : codes.count }
+
+    /// Makes this (first-half, still empty) builder own a buffer for `total` numbers and write its own from the
+    /// buffer's start, up to `firstCapacity` of them; returns where the second half's numbers go (room for
+    /// `total - firstCapacity`). The buffer's elements are not initialized, so its pages stay untouched until written.
+    mutating func shareNumbers(total: Int, firstCapacity: Int) -> UnsafeMutablePointer<Double>? {
+        guard total > 0, firstCapacity <= total else { return nil }
+        var base: UnsafeMutablePointer<Double>?
+        // Double is a trivial type: counting the uninitialized elements as initialized writes nothing.
+        shared = [Double](unsafeUninitializedCapacity: total) { buffer, initialized in
+            base = buffer.baseAddress
+            initialized = total
+        }
+        guard let base else { return nil }
+        window = base
+        windowCapacity = firstCapacity
+        return base + firstCapacity
+    }
+
+    /// Makes this (second-half, still empty) builder write its first `capacity` numbers at `start`, inside the buffer
+    /// of the first half's builder (`shareNumbers`), which must outlive this builder's use of it.
+    mutating func writeNumbers(into start: UnsafeMutablePointer<Double>, capacity: Int) {
+        window = start
+        windowCapacity = capacity
+    }
+
+    /// The second half was dropped: this first-half builder may fill the whole shared buffer.
+    mutating func claimSharedBuffer() {
+        if window != nil && !shared.isEmpty { windowCapacity = shared.count }
+    }
+
+    /// Makes the window's next chunk resident before the block that reaches it is written.
+    @inline(never)
+    private mutating func populateWindow() {
+        guard let window else { return }
+        let chunk = PopulatedPages.chunkBytes / MemoryLayout<Double>.stride
+        let from = populatedUpTo
+        populatedUpTo = Swift.min(windowCapacity, Swift.max(from + chunk, windowCount + pendingCount))
+        PopulatedPages.populate(from: UnsafeMutableRawPointer(window + from), to: UnsafeMutableRawPointer(window + populatedUpTo))
+    }
+
+    /// Rows this builder expects to hold, for sizing missing flags or codes started late.
+    private var expectedRows: Int {
+        guard window != nil else { return values.capacity }
+        return shared.isEmpty ? windowCapacity : shared.count
+    }
 
     func deallocate() {
         interner.deallocate()
@@ -43,10 +106,16 @@ struct ColumnBuilder {
         if pendingCount == Self.blockSize { flush() }
     }
 
-    /// Moves the waiting numbers into `values`.
-    private mutating func flush() {
+    /// Moves the waiting numbers into the window, or when they do not fit (or it is nil), into `values`.
+    mutating func flush() {
         guard pendingCount > 0 else { return }
-        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
+        if let window, values.isEmpty && windowCount + pendingCount <= windowCapacity {
+            if windowCount + pendingCount > populatedUpTo { populateWindow() }
+            (window + windowCount).update(from: pending, count: pendingCount)
+            windowCount += pendingCount
+        } else {
+            values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
+        }
         pendingCount = 0
     }
 
@@ -56,7 +125,8 @@ struct ColumnBuilder {
     /// ≈ 9–13% less CPU without the advice, docs/csv.md). Sorting buffers keep it (`SortedValues`).
     mutating func reserve(_ minimumCapacity: Int) {
         if isNumeric {
-            values.reserveCapacity(minimumCapacity)
+            // A window's numbers have their room already; `values` only takes what overflows it.
+            if window == nil { values.reserveCapacity(minimumCapacity) }
             if hasMissing { missing.reserveCapacity(minimumCapacity) }
         } else {
             codes.reserveCapacity(minimumCapacity)
@@ -119,14 +189,17 @@ struct ColumnBuilder {
     /// The first missing value: flags for the values so far (none missing), room for the rest.
     private mutating func startMissingFlags() {
         hasMissing = true
-        missing.reserveCapacity(Swift.max(values.capacity, count + 1))
+        missing.reserveCapacity(Swift.max(expectedRows, count + 1))
         missing.append(contentsOf: repeatElement(false, count: count))
     }
 
     /// Switches to categorical storage; the caller then re-appends the rows read so far.
     mutating func becomeCategorical() {
-        let capacity = values.capacity
+        let capacity = expectedRows
         values = []
+        // `shared` stays: the second half may still be writing into it (dropped at the join or the finish).
+        window = nil
+        windowCount = 0
         pendingCount = 0
         missing = []
         hasMissing = false
@@ -156,12 +229,52 @@ struct ColumnBuilder {
 
     /// Appends a numeric builder holding the records that follow this one's; `lineOffset` turns its
     /// line numbers (counted from 1 at its first record's line) into file lines.
+    /// When both wrote into this builder's shared buffer, the later numbers are moved down to follow this builder's
+    /// (inside pages the two halves already touched) and the buffer becomes the column's; otherwise they are copied.
     mutating func appendNumbers(of later: ColumnBuilder, lineOffset: Int) {
         flush()
         // Flags for this builder's own values first (all present), if the later part has missing ones.
         if later.hasMissing && !hasMissing { startMissingFlags() }
-        values.append(contentsOf: later.values)
-        values.append(contentsOf: UnsafeBufferPointer(start: later.pending, count: later.pendingCount))
+        let ownCount = count
+        let total = ownCount + later.count
+        if window != nil && !shared.isEmpty && total <= shared.count {
+            shared.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                // The later window first (it may overlap where it goes), then the two overflows.
+                if let laterWindow = later.window, later.windowCount > 0 {
+                    memmove(base + ownCount, laterWindow, later.windowCount * MemoryLayout<Double>.stride)
+                }
+                Self.copy(values, to: base + windowCount)
+                var at = ownCount + later.windowCount
+                Self.copy(later.values, to: base + at)
+                at += later.values.count
+                (base + at).update(from: later.pending, count: later.pendingCount)
+            }
+            shared.removeLast(shared.count - total)
+            values = shared
+            shared = []
+            window = nil
+            windowCount = 0
+        } else if window == nil && later.window == nil {
+            values.append(contentsOf: later.values)
+            values.append(contentsOf: UnsafeBufferPointer(start: later.pending, count: later.pendingCount))
+        } else {
+            // More rows than the shared buffer holds (or a window without one): one fresh array for both, built
+            // before the shared buffer, which the later window may lie in, is dropped.
+            var numbers = [Double]()
+            numbers.reserveCapacity(total)
+            if let window { numbers.append(contentsOf: UnsafeBufferPointer(start: window, count: windowCount)) }
+            numbers.append(contentsOf: values)
+            if let laterWindow = later.window {
+                numbers.append(contentsOf: UnsafeBufferPointer(start: laterWindow, count: later.windowCount))
+            }
+            numbers.append(contentsOf: later.values)
+            numbers.append(contentsOf: UnsafeBufferPointer(start: later.pending, count: later.pendingCount))
+            values = numbers
+            shared = []
+            window = nil
+            windowCount = 0
+        }
         if hasMissing {
             if later.hasMissing {
                 missing.append(contentsOf: later.missing)
@@ -172,6 +285,33 @@ struct ColumnBuilder {
         leadingZeroCount += later.leadingZeroCount
         if firstOutOfRange == nil, let (line, text) = later.firstOutOfRange {
             firstOutOfRange = (line + lineOffset, text)
+        }
+    }
+
+    private static func copy(_ numbers: [Double], to destination: UnsafeMutablePointer<Double>) {
+        numbers.withUnsafeBufferPointer { source in
+            if let from = source.baseAddress { destination.update(from: from, count: source.count) }
+        }
+    }
+
+    /// Makes the numbers written so far (after `flush`) this builder's own `values`: the shared buffer, cut to
+    /// them, when nothing overflowed it (no copy), else a copy. Drops a shared buffer the column no longer uses.
+    private mutating func adoptSharedBuffer() {
+        defer {
+            shared = []
+            window = nil
+            windowCount = 0
+        }
+        guard let window else { return }
+        if values.isEmpty && !shared.isEmpty {
+            shared.removeLast(shared.count - windowCount)
+            values = shared
+        } else {
+            var numbers = [Double]()
+            numbers.reserveCapacity(windowCount + values.count)
+            numbers.append(contentsOf: UnsafeBufferPointer(start: window, count: windowCount))
+            numbers.append(contentsOf: values)
+            values = numbers
         }
     }
 
@@ -201,6 +341,7 @@ struct ColumnBuilder {
     /// flags from `noneMissing`, made once and shared by every such column of the table (a million rows each).
     mutating func finishNumeric(noneMissing: inout [Bool]) -> NumericColumn {
         flush()
+        adoptSharedBuffer()
         if !hasMissing && noneMissing.count != values.count { noneMissing = [Bool](repeating: false, count: values.count) }
         return NumericColumn(values: values, missing: hasMissing ? missing : noneMissing, leadingZeroCount: leadingZeroCount)
     }
@@ -208,6 +349,7 @@ struct ColumnBuilder {
     /// Sorts the levels (by bytes, which for UTF-8 is Unicode scalar order, as
     /// `CategoricalColumn.levelOrder`) and recodes the rows.
     mutating func finishCategorical() -> CategoricalColumn {
+        shared = []
         let m = interner.count
         let order = sortedLevelOrder()
         let needsMergeCheck = (0..<m).contains { code in interner.bytes(of: code).contains { $0 >= 0x80 } }

@@ -15,8 +15,12 @@ import Darwin
 /// on to the end (as the one-pass parse would); on an error in the first half the caller parses
 /// the whole input in one pass, so that results and errors are exactly those of the one-pass parse.
 extension CSVParser {
-    /// The joined builders, or nil when the one-pass parse must be used instead.
-    func parseInTwoChunks(columnCount: Int, start: Int, line: Int) -> UnsafeMutablePointer<ColumnBuilder>? {
+    /// The joined builders, or nil when the one-pass parse must be used instead. `windowRows` replaces the
+    /// estimate of each half's rows that sizes the shared number buffers (tests force overflowing or
+    /// roomy ones; (0, 0) gives every number to the halves' own arrays).
+    func parseInTwoChunks(
+        columnCount: Int, start: Int, line: Int, windowRows: (first: Int, second: Int)? = nil
+    ) -> UnsafeMutablePointer<ColumnBuilder>? {
         let end = tokenizer.end
         guard let split = splitPoint(start: start, end: end, columnCount: columnCount) else { return nil }
 
@@ -31,50 +35,94 @@ extension CSVParser {
         // The second half must not hand back pages the first is still reading.
         let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
         halves[1].releasedUpTo = (split + page - 1) / page * page
+
+        // Both halves write their numbers into one buffer per column, sized for the whole input (see
+        // `ColumnBuilder.shareNumbers`). The first half's builders own those buffers, so they are released
+        // only after both threads are done and after the second half's builders.
+        let rows = windowRows ?? estimatedRows(start: start, split: split, end: end)
+        let first = Self.emptyBuilders(columnCount, capacity: rows == nil ? 1024 : 0)
+        let second = Self.emptyBuilders(columnCount, capacity: rows == nil ? 1024 : 0)
+        if let rows {
+            for j in 0..<columnCount {
+                if let secondStart = first[j].shareNumbers(total: rows.first + rows.second, firstCapacity: rows.first) {
+                    second[j].writeNumbers(into: secondStart, capacity: rows.second)
+                }
+            }
+        }
+        var keepsFirst = false
+        defer { if !keepsFirst { ParsedColumns.release(first, count: columnCount) } }
+        var secondReleased = false
+        defer { if !secondReleased { ParsedColumns.release(second, count: columnCount) } }
+
         let results = UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>.allocate(capacity: 2)
         results.initialize(repeating: nil, count: 2)
         defer { results.deinitialize(count: 2); results.deallocate() }
 
-        let shared = UnsafeShared(halves: halves, results: results)
+        let shared = UnsafeShared(halves: halves, results: results, first: first, second: second)
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             shared.run(i, columnCount: columnCount, start: start, line: line, split: split, end: end)
         }
 
-        let first: ParsedChunk
-        let second: ParsedChunk
+        let firstChunk: ParsedChunk
+        let secondChunk: ParsedChunk
         switch (results[0], results[1]) {
         case (.success(let a)?, .success(let b)?) where a.end == split:
-            first = a
-            second = b
+            firstChunk = a
+            secondChunk = b
         case (.success(let a)?, _):
             // The second half is unusable (the split fell inside a quoted field, or it failed): the
-            // first half ended at a true record start, so go on from there in one pass.
-            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
+            // first half ended at a true record start, so go on from there in one pass, filling the
+            // shared buffers past the second half's abandoned numbers.
+            ParsedColumns.release(second, count: columnCount)
+            secondReleased = true
+            for j in 0..<columnCount { first[j].claimSharedBuffer() }
             do throws(TokenizeFailure) {
-                return try halves[0].parseChunk(from: start, line: line, resuming: a, to: end,
-                                                columnCount: columnCount, estimateEnd: end).builders
+                let whole = try halves[0].parseChunk(from: start, line: line, resuming: a, to: end,
+                                                     columnCount: columnCount, estimateEnd: end).builders
+                keepsFirst = true
+                return whole
             } catch {
                 // The one-pass parse reports it, with the header names.
                 return nil
             }
         default:
-            if case .success(let b)? = results[1] { ParsedColumns.release(b.builders, count: columnCount) }
             return nil
         }
-        defer { ParsedColumns.release(second.builders, count: columnCount) }
         // Join column by column, the columns spread over both threads.
         let failed = UnsafeMutablePointer<Bool>.allocate(capacity: columnCount)
         failed.initialize(repeating: false, count: columnCount)
         defer { failed.deinitialize(count: columnCount); failed.deallocate() }
-        let join = ColumnJoin(first: first, second: second, firstParser: halves[0], secondParser: halves[1],
+        let join = ColumnJoin(first: firstChunk, second: secondChunk, firstParser: halves[0], secondParser: halves[1],
                               start: start, line: line, split: split, columnCount: columnCount, failed: failed)
         DispatchQueue.concurrentPerform(iterations: columnCount) { j in join.join(column: j) }
-        if (0..<columnCount).contains(where: { failed[$0] }) {
-            // Not expected (both halves were read cleanly once); the one-pass parse decides.
-            ParsedColumns.release(first.builders, count: columnCount)
-            return nil
+        // Not expected (both halves were read cleanly once); the one-pass parse decides.
+        if (0..<columnCount).contains(where: { failed[$0] }) { return nil }
+        keepsFirst = true
+        return first
+    }
+
+    private static func emptyBuilders(_ count: Int, capacity: Int) -> UnsafeMutablePointer<ColumnBuilder> {
+        let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: count)
+        for j in 0..<count { (builders + j).initialize(to: ColumnBuilder(capacity: capacity)) }
+        return builders
+    }
+
+    /// How many bytes at the start of each half `estimatedRows` counts line feeds in.
+    static let rowSampleBytes = 1 << 18
+
+    /// Room for each half's numbers: its records estimated from the line feeds at its start, plus 2% and 256.
+    /// Too few only sends the excess to the builder's own array, too many leaves untouched (unpaid) pages and
+    /// a gap the join closes. Nil when a sample has no line feed (lone CR line ends, very long records).
+    func estimatedRows(start: Int, split: Int, end: Int) -> (first: Int, second: Int)? {
+        func rows(_ from: Int, _ to: Int) -> Int? {
+            let sample = min(to - from, Self.rowSampleBytes)
+            var lineFeeds = 0
+            for i in from..<(from + sample) where base[i] == CSVTokenizer.lf { lineFeeds += 1 }
+            guard lineFeeds > 0 else { return nil }
+            return Int(Double(lineFeeds) * Double(to - from) / Double(sample) * 1.02) + 256
         }
-        return first.builders
+        guard let first = rows(start, split), let second = rows(split, end) else { return nil }
+        return (first, second)
     }
 
     /// How many line ends after the middle `splitPoint` tries, and how far past each it reads.
@@ -146,23 +194,25 @@ extension CSVParser {
     }
 }
 
-/// The two workers and their result slots, handed to the threads. Each thread touches only its own
-/// worker and slot, and the caller reads them only after both threads are done.
+/// The two workers, their empty builders and their result slots, handed to the threads. Each thread touches
+/// only its own worker, builders and slot (and the second half's builders write only their part of the first's
+/// shared buffers), and the caller reads them only after both threads are done.
 private struct UnsafeShared: @unchecked Sendable {
     let halves: UnsafeMutablePointer<CSVParser>
     let results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>
-
-    init(halves: UnsafeMutablePointer<CSVParser>, results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>) {
-        self.halves = halves
-        self.results = results
-    }
+    let first: UnsafeMutablePointer<ColumnBuilder>
+    let second: UnsafeMutablePointer<ColumnBuilder>
 
     func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
         do throws(TokenizeFailure) {
             // The first half's columns are sized for the whole input, so the second half is appended in place.
             let chunk = i == 0
-                ? try halves[0].parseChunk(from: start, line: line, to: split, columnCount: columnCount, estimateEnd: end)
-                : try halves[1].parseChunk(from: split, line: 1, to: end, columnCount: columnCount, estimateEnd: end)
+                ? try halves[0].parseChunk(from: start, line: line,
+                                           resuming: ParsedChunk(builders: first, rows: 0, end: start, endLine: line),
+                                           to: split, columnCount: columnCount, estimateEnd: end)
+                : try halves[1].parseChunk(from: split, line: 1,
+                                           resuming: ParsedChunk(builders: second, rows: 0, end: split, endLine: 1),
+                                           to: end, columnCount: columnCount, estimateEnd: end)
             results[i] = .success(chunk)
         } catch {
             results[i] = .failure(error)

@@ -4,7 +4,8 @@ import Glibc
 
 /// Hands a large buffer's pages back to the kernel just before the buffer is dropped. The
 /// `alliance` executable raises malloc's mmap and trim thresholds, so a freed column stays resident
-/// until reused; the two-thread parse frees half a table's worth of columns once they are joined.
+/// until reused; the two-thread parse frees the second half's codes, missing flags and overflowing numbers once
+/// they are joined (its numbers are written in place, `ColumnBuilder.shareNumbers`).
 /// Only whole pages inside the elements are released (malloc's own bookkeeping lies outside them),
 /// and they read back as zeros if malloc hands them out again. Elsewhere it only drops the buffer.
 enum ReleasedPages {

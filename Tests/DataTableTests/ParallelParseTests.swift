@@ -288,3 +288,89 @@ struct ParallelParseRandomInputTests {
         #expect(mismatches == 0)
     }
 }
+
+/// Both halves write their numbers into one buffer per column (`ColumnBuilder.shareNumbers`), sized from an
+/// estimate of each half's rows. Whatever the sizes — none, too small for either half (the excess goes to the
+/// builder's own array), exact, far too large (a gap the join closes) — the table and errors are the one-pass
+/// parse's, bit for bit, on the inputs that reach every join and fallback.
+struct ParallelParseSharedBufferTests {
+    static func twoThreads(_ bytes: [UInt8], windowRows: (first: Int, second: Int)) -> Result<Table, CSVError> {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .failure(CSVError(kind: .emptyFile, file: "big.csv")) }
+            return Result { () throws(CSVError) in
+                var parser = try CSVParser(base: base, count: buffer.count, sourceName: "big.csv", options: CSVOptions())
+                defer { parser.deallocate() }
+                return try parser.parseRecords(parallelThreshold: 1, windowRows: windowRows).finish()
+            }
+        }
+    }
+
+    static let windowSizes: [(first: Int, second: Int)] = [
+        (0, 0), (1, 1), (255, 257), (256, 256), (1500, 1500), (7, 4000), (4000, 7), (100_000, 100_000),
+    ]
+
+    static func inputs() -> [(name: String, text: String)] {
+        var g = ParallelParseTests.Generator(state: 21)
+        var numbers = "id,item,score,change\n"
+        for i in 0..<3000 {
+            let item = g.next(50) == 0 ? "" : String(1 + g.next(7))
+            let score = g.next(40) == 0 ? "NA" : String(Double(g.next(1_000_000)) / 997)
+            numbers += "\(i),\(item),\(score),-\(g.next(100)).\(g.next(1000))e\(g.next(5))\n"
+        }
+        var missing = "first,second,neither\n"
+        for i in 0..<3000 {
+            let first = i < 1500 && i % 7 == 0 ? "NA" : String(i)
+            let second = i >= 1500 && i % 11 == 0 ? "" : String(Double(i) / 8)
+            missing += "\(first),\(second),\(i % 5)\n"
+        }
+        var turning = "late,early,middle,both,never\n"
+        for i in 0..<3000 {
+            let late = i == 2800 ? "unknown" : String(g.next(9))
+            let early = i == 3 ? "n/a" : String(g.next(9))
+            let middle = i == 1499 || i == 1501 ? "x" : String(Double(g.next(100)) / 8)
+            let both = i == 100 || i == 2900 ? "none" : "0\(g.next(9))"
+            turning += "\(late),\(early),\(middle),\(both),\(g.next(2) == 0 ? "NA" : "1e\(g.next(300))")\n"
+        }
+        // A split inside a quoted field: the first half reads on through the second half's part of the buffers.
+        var quoted = "a,b,c\n"
+        for i in 0..<1000 { quoted += "\(i),\(Double(i) / 4),\(i)\n" }
+        quoted += "\"" + String(repeating: "long\n", count: 6000) + "\",1,2\n"
+        for i in 0..<1000 { quoted += "\(i),\(-i),\(i == 900 ? "late" : String(i))\n" }
+        var outOfRange = "a,b\n"
+        for i in 0..<3000 { outOfRange += "\(i),\(i == 2500 || i == 2600 ? "1e999" : String(i))\n" }
+        var ragged = "a,b\n"
+        for i in 0..<3000 { ragged += i == 2700 ? "1\n" : "\(i),\(i)\n" }
+        return [("numbers", numbers), ("missing", missing), ("turning", turning), ("quoted", quoted),
+                ("outOfRange", outOfRange), ("ragged", ragged)]
+    }
+
+    @Test func anyBufferSizeGivesTheOnePassTable() {
+        for (name, text) in Self.inputs() {
+            let bytes = Array(text.utf8)
+            let single = ParallelParseTests.both(bytes).single
+            for rows in Self.windowSizes {
+                let parallel = Self.twoThreads(bytes, windowRows: rows)
+                #expect(OnePassNumberTests.identical(parallel, single), "\(name) with windows \(rows)")
+            }
+        }
+    }
+
+    /// The estimate that sizes the buffers counts line feeds at the start of each half: a lone-CR file has none,
+    /// so its numbers go to the halves' own arrays, as before shared buffers.
+    @Test func estimatedRowsFromLineFeeds() throws {
+        func estimate(_ text: String) throws -> (first: Int, second: Int)? {
+            try Array(text.utf8).withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return nil }
+                let parser = try CSVParser(base: base, count: buffer.count, sourceName: "t.csv", options: CSVOptions())
+                defer { parser.deallocate() }
+                return parser.estimatedRows(start: 4, split: 4 + (buffer.count - 4) / 2, end: buffer.count)
+            }
+        }
+        let rows = try estimate("a,b\n" + String(repeating: "1,2\n", count: 2000))
+        #expect(rows?.first == 1000 * 102 / 100 + 256 && rows?.second == 1000 * 102 / 100 + 256)
+        #expect(try estimate("a,b\r" + String(repeating: "1,2\r", count: 2000)) == nil)
+        let text = "a,b\r" + String(repeating: "1,2\r", count: 3000)
+        let single = ParallelParseTests.both(Array(text.utf8)).single
+        #expect(OnePassNumberTests.identical(ParallelParseTests.both(Array(text.utf8)).parallel, single))
+    }
+}
