@@ -160,12 +160,18 @@ public struct ModelFrame: Sendable {
         self.usedRows = used
         self.counts = DataCounts(rowsRead: table.rowCount, rowsUsed: used.count)
         // One pass over each numeric column the model reads, the columns on both cores (`mapColumns`): whether its
-        // values are all finite (then `evaluate` need not check them) and whether it may hold a missing code.
+        // values are all finite (then `evaluate` need not check them) and whether it may hold a missing code; and, for a
+        // column that may, on the same core, which codes it holds (DataTable's suspectedMissingCodes: warned about below).
         let numeric = columns.filter { $0.numeric != nil }
-        let scans = (try? Table(columns: numeric))?.mapColumns { $0.numeric?.valueScan() }
-            ?? numeric.map { $0.numeric?.valueScan() }
+        let warnsOfCodes = schema == nil
+        let scan: @Sendable (Column) -> (scan: NumericValueScan, codes: [SuspectedMissingCode])? = { column in
+            guard let c = column.numeric else { return nil }
+            let scan = c.valueScan()
+            return (scan, warnsOfCodes ? c.suspectedMissingCodes(scan: scan) : [])
+        }
+        let scans = (try? Table(columns: numeric))?.mapColumns(scan) ?? numeric.map(scan)
         var finite = Set<String>()
-        for (column, scan) in zip(numeric, scans) where scan?.allFinite == true { finite.insert(column.name) }
+        for (column, scan) in zip(numeric, scans) where scan?.scan.allFinite == true { finite.insert(column.name) }
 
         var values: [String: VariableValues] = [:]
         var warnings: [String] = []
@@ -193,10 +199,9 @@ public struct ModelFrame: Sendable {
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
         // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes). The warnings
         // keep the order of `needed`; only a column the scan above flagged is counted.
-        if schema == nil {
+        if warnsOfCodes {
             for (column, scan) in zip(numeric, scans) {
-                guard let scan, let codes = column.numeric?.suspectedMissingCodes(scan: scan) else { continue }
-                for code in codes { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
+                for code in scan?.codes ?? [] { warnings.append(ModelFrame.missingCodeWarning(column: column.name, code: code)) }
             }
         }
         // Variables left of a random-effects bar (`session` in `(session | client)`) and the grouping factors.
