@@ -64,9 +64,31 @@ public struct CategoricalColumn: Sendable, Equatable {
 
     /// Rows per level, in level order.
     public func levelCounts() -> [Int] {
-        var counts = [Int](repeating: 0, count: levels.count)
-        for c in codes where c >= 0 { counts[Int(c)] += 1 }
-        return counts
+        let k = levels.count
+        guard k > 0 else { return [] }
+        // Four tallies, row i into tally i mod 4, added at the end: on a column of few levels (site, modality) consecutive
+        // rows mostly hit the same count, and with one tally each increment waited for the store before it (≈ 2 ms per
+        // million rows; the identifier guard counts every text column). Only for ≤ 4,096 levels, where they stay small.
+        let ways = k <= 4096 ? 4 : 1
+        var tallies = [Int](repeating: 0, count: ways * k)
+        codes.withUnsafeBufferPointer { c in
+            tallies.withUnsafeMutableBufferPointer { t in
+                guard let base = t.baseAddress else { return }
+                var i = 0
+                if ways == 4 {
+                    while i + 4 <= c.count {
+                        for lane in 0..<4 where c[i + lane] >= 0 { base[lane &* k &+ Int(c[i + lane])] += 1 }
+                        i += 4
+                    }
+                }
+                while i < c.count {
+                    if c[i] >= 0 { base[Int(c[i])] += 1 }
+                    i += 1
+                }
+            }
+        }
+        guard ways > 1 else { return tallies }
+        return (0..<k).map { j in tallies[j] + tallies[k + j] + tallies[2 * k + j] + tallies[3 * k + j] }
     }
 }
 

@@ -6,9 +6,14 @@ enum GroupFunctions {
     /// One code per row for a grouping column: a text column's level codes, a numeric column's distinct
     /// values (equal values, equal codes); -1 where the value is missing.
     static func codes(_ column: Column, rows: [Int]) -> [Int] {
+        codes(column.subset(rows: rows))
+    }
+
+    /// `codes(_:rows:)` of a column already on the rows wanted.
+    static func codes(_ column: Column) -> [Int] {
         // The one grouping type (DataTable's GroupingFactor): text by level, numbers by value (+0 and -0 are one
         // group, as R's factor() makes them).
-        GroupingFactor(column.subset(rows: rows)).codes.map { Int($0) }
+        GroupingFactor(column).codes.map { Int($0) }
     }
 
     /// Per-row mean of x over its group, as R's `ave(x, g)`: each group's mean as R's `mean()` computes it
@@ -102,7 +107,7 @@ enum GroupFunctions {
     }
 
     /// A lag's values over the used rows; a non-finite value (e.g. log(0) at the previous row) is an error.
-    static func usedValues(_ lag: Lagged, label: String, rows: [Int]) throws(ModelError) -> [Double] {
+    static func usedValues(_ lag: Lagged, label: String, rows: UsedRows) throws(ModelError) -> [Double] {
         let out = rows.map { lag.values[$0] }
         if let k = out.firstIndex(where: { !$0.isFinite }) {
             throw .invalidTransform(variable: label, row: rows[k], detail: "the lagged value \(out[k]) is not finite")

@@ -110,8 +110,9 @@ public enum GeneralizedLinearMixedModel {
                 }
                 y = [Double](repeating: 0, count: s.count)
                 weights = y
+                let usedRows = frame.usedRows
                 for k in s.indices {
-                    let row = frame.usedRows[k]
+                    let row = usedRows[k]
                     for (value, part) in [(s[k], "successes"), (f[k], "failures")] {
                         guard value.isFinite, value >= 0, value == value.rounded() else {
                             throw .invalidVariable(variable: outcomeName, detail: "data row \(row + 1) has \(value) \(part); cbind(successes, failures) "
