@@ -48,6 +48,9 @@ struct CoxData: Sendable {
     let eventTimes: Int
     /// The first covariate (by index) that takes one value within every stratum, if any.
     let constantColumn: Int?
+    /// Σ x over the rows with an event, summed in time order: the part of the score that does not depend on β
+    /// (`CoxRiskSets.evaluateBySums` starts from it; the same additions its backward pass made at every β).
+    let deathSums: [Double]
 
     /// Rows at a time for the blocked read of the covariates: two blocks of 12 covariates stay in the L1 cache.
     static let fillBlock = 256
@@ -167,6 +170,12 @@ struct CoxData: Sendable {
         let entries = byStart
         startByStart = start.map { times in entries.map { times[Int($0)] } } ?? []
         entryPosition = entries.map { position[Int($0)] }
+        var deathSums = [Double](repeating: 0, count: p)
+        let events = eventByStop
+        xByStop.withUnsafeBufferPointer { x in
+            for k in 0..<n where events[k] { for q in 0..<p { deathSums[q] += x[k * p + q] } }
+        }
+        self.deathSums = deathSums
         (leaveEvent, eventTimes) = start == nil ? ([], 0)
             : Self.leaveEvents(strata: ranges, stopByStop: stopByStop, eventByStop: eventByStop, startByStart: startByStart,
                                entryPosition: entryPosition)
