@@ -63,68 +63,73 @@ extension CoxRiskSets {
         var groups: [EventGroup] = []
         var strataGroups: [Range<Int>] = []
         var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
-        for range in data.strata {
-            let first = groups.count
-            var s0 = 0.0
-            var i = range.stop.lowerBound
-            while i < range.stop.upperBound {
-                let t = data.stopByStop[i]
-                var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
-                var j = i
-                while j < range.stop.upperBound && data.stopByStop[j] == t {
-                    let r = risk[j]
-                    s0 += r
-                    if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
-                    if data.eventByStop[j] {
-                        deaths += 1
-                        ds0 += r
-                        etaDeaths += eta[j]
+        // The first evaluation also sums x over the deaths (`CoxData.deathSums`), on the second thread.
+        let sumDeaths = data.deathSums.value == nil
+        ParallelJobs.run(sumDeaths ? 2 : 1) { job in
+            guard job == 0 else { data.deathSums.compute(data); return }
+            for range in data.strata {
+                let first = groups.count
+                var s0 = 0.0
+                var i = range.stop.lowerBound
+                while i < range.stop.upperBound {
+                    let t = data.stopByStop[i]
+                    var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
+                    var j = i
+                    while j < range.stop.upperBound && data.stopByStop[j] == t {
+                        let r = risk[j]
+                        s0 += r
+                        if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
+                        if data.eventByStop[j] {
+                            deaths += 1
+                            ds0 += r
+                            etaDeaths += eta[j]
+                        }
+                        j += 1
                     }
-                    j += 1
-                }
-                let lower = i
-                i = j
-                guard deaths > 0 else { continue }
-                // (start, stop] data: the rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
-                if counting { s0 -= leaving0[groups.count] }
-                let d = Double(deaths)
-                loglik += etaDeaths
-                if ties == .breslow || deaths == 1 {
-                    // One working risk set, counted d times (Breslow; Efron with one death is the same).
-                    let den = s0
-                    loglik -= d * log(den)
-                    groups.append(EventGroup(lower: lower, upper: j, a: d / den, b: d / den, scale: d.squareRoot() / den,
-                                             shift: 0, deathScale: 0))
-                } else {
-                    // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
-                    // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
-                    // two rows, √c₀ (S1 − f̄ D1) and √M₂ D1, with f̄ and M₂ the weighted mean and sum of squared
-                    // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
-                    var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
-                    // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
-                    // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
-                    // under- or overflowed, a non-finite sum) one log per denominator, as before.
-                    let run = s0 >= 0x1p-64 && s0 <= 0x1p64 ? 8 : 1
-                    var product = 1.0
-                    for k in 0..<deaths {
-                        let f = Double(k) / d
-                        let den = s0 - f * ds0
-                        product *= den
-                        if (k + 1) % run == 0 || k == deaths - 1 { loglik -= log(product); product = 1 }
-                        let inverse = 1 / den
-                        jumpA += inverse
-                        jumpB += (1 - f) * inverse
-                        let w = inverse * inverse
-                        c0 += w
-                        let delta = f - mean
-                        mean += w / c0 * delta
-                        m2 += w * delta * (f - mean)
+                    let lower = i
+                    i = j
+                    guard deaths > 0 else { continue }
+                    // (start, stop] data: the rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
+                    if counting { s0 -= leaving0[groups.count] }
+                    let d = Double(deaths)
+                    loglik += etaDeaths
+                    if ties == .breslow || deaths == 1 {
+                        // One working risk set, counted d times (Breslow; Efron with one death is the same).
+                        let den = s0
+                        loglik -= d * log(den)
+                        groups.append(EventGroup(lower: lower, upper: j, a: d / den, b: d / den, scale: d.squareRoot() / den,
+                                                 shift: 0, deathScale: 0))
+                    } else {
+                        // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
+                        // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
+                        // two rows, √c₀ (S1 − f̄ D1) and √M₂ D1, with f̄ and M₂ the weighted mean and sum of squared
+                        // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
+                        var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
+                        // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
+                        // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
+                        // under- or overflowed, a non-finite sum) one log per denominator, as before.
+                        let run = s0 >= 0x1p-64 && s0 <= 0x1p64 ? 8 : 1
+                        var product = 1.0
+                        for k in 0..<deaths {
+                            let f = Double(k) / d
+                            let den = s0 - f * ds0
+                            product *= den
+                            if (k + 1) % run == 0 || k == deaths - 1 { loglik -= log(product); product = 1 }
+                            let inverse = 1 / den
+                            jumpA += inverse
+                            jumpB += (1 - f) * inverse
+                            let w = inverse * inverse
+                            c0 += w
+                            let delta = f - mean
+                            mean += w / c0 * delta
+                            m2 += w * delta * (f - mean)
+                        }
+                        groups.append(EventGroup(lower: lower, upper: j, a: jumpA, b: jumpB, scale: c0.squareRoot(), shift: mean,
+                                                 deathScale: m2 > 0 ? m2.squareRoot() : 0))
                     }
-                    groups.append(EventGroup(lower: lower, upper: j, a: jumpA, b: jumpB, scale: c0.squareRoot(), shift: mean,
-                                             deathScale: m2 > 0 ? m2.squareRoot() : 0))
                 }
+                strataGroups.append(first..<groups.count)
             }
-            strataGroups.append(first..<groups.count)
         }
         // Hᵢ: the jumps cumulated forward in time up to the row's exit, less those up to its entry (the cumulated
         // jumps at the event time before which it leaves).
@@ -237,7 +242,7 @@ extension CoxRiskSets {
         }}}}}}
         // The parts' sums in order; I = Σ w x xᵀ − Σ weight a aᵀ, from column-major upper triangles to full.
         // U = Σ x over the deaths (the data's, `CoxData.deathSums`) − Σ w x.
-        var u = data.deathSums
+        var u = data.deathSums.value ?? [Double](repeating: 0, count: p)   // summed above if it was not before
         var gram = [Double](repeating: 0, count: p * p), outer = gram
         let stride = 2 * p * p + p
         for h in 0..<halves {
