@@ -12,8 +12,8 @@ import LinearAlgebra
 /// 1. η and exp(η); the first part also sums rᵢ xᵢ over its rows (the S1 the second part starts from), and for
 ///    (start, stop] data each part sums rᵢ xᵢ of the rows that leave before each event time.
 /// 2. One thread, no covariates: S0 and the deaths per event time — log-likelihood, hazard jumps, the Efron
-///    coefficients of the Σ a aᵀ rows — and each row's Hᵢ.
-/// 3. S1 and D1 at each event time (the Σ a aᵀ rows), and Σ wᵢ xᵢ xᵢᵀ, Σ wᵢ xᵢ.
+///    coefficients of the Σ a aᵀ rows — and the jumps cumulated per stratum.
+/// 3. S1 and D1 at each event time (the Σ a aᵀ rows), each row's Hᵢ, and Σ wᵢ xᵢ xᵢᵀ, Σ wᵢ xᵢ.
 /// The two parts meet at a boundary between time groups, fixed by the data alone: the same numbers on one core or
 /// two.
 extension CoxRiskSets {
@@ -131,51 +131,36 @@ extension CoxRiskSets {
                 strataGroups.append(first..<groups.count)
             }
         }
-        // Hᵢ: the jumps cumulated forward in time up to the row's exit, less those up to its entry (the cumulated
-        // jumps at the event time before which it leaves).
-        // Every position is written below (each stratum's from its last row back to its first).
-        var hazard = [Double](unsafeUninitializedCapacity: n) { $1 = n }
-        var cumulative = [Double](repeating: 0, count: counting ? groups.count : 0)
-        for (range, own) in zip(data.strata, strataGroups) {
+        // Hᵢ (formed row by row in pass 3): the jumps cumulated forward in time up to the row's exit — C of the event
+        // time met next from it in time order (this event time's own, less Efron's share A − B for a row dying then;
+        // 0 after the stratum's last), C summed per stratum from its earliest event time — less, for (start, stop]
+        // data, C of the event time before which it leaves.
+        var cumulative = [Double](repeating: 0, count: groups.count)
+        for own in strataGroups {
             var c = 0.0
-            var position = range.stop.upperBound - 1
-            for index in own.reversed() {
-                let g = groups[index]
-                while position >= g.upper { hazard[position] = c; position -= 1 }
-                c += g.a
-                if counting { cumulative[index] = c }
-                for k in g.lower..<g.upper { hazard[k] = data.eventByStop[k] ? c - (g.a - g.b) : c }
-                position = g.lower - 1
-            }
-            while position >= range.stop.lowerBound { hazard[position] = c; position -= 1 }
-            if counting {
-                for k in range.stop {
-                    let g = Int(data.leaveEvent[k])
-                    if g >= 0 { hazard[k] -= cumulative[g] }
-                }
-            }
+            for index in own.reversed() { c += groups[index].a; cumulative[index] = c }
         }
 
         // Pass 3, per part: S1 (the second part from the first's sums) and D1 at each event time, the Σ a aᵀ rows,
-        // and wᵢ = rᵢ Hᵢ (written over Hᵢ) for Σ wᵢ xᵢ xᵢᵀ and Σ wᵢ xᵢ.
+        // and wᵢ = rᵢ Hᵢ for Σ wᵢ xᵢ xᵢᵀ and Σ wᵢ xᵢ.
         let halves = parts.count
         // Per part: the Gram and the Σ a aᵀ cross-product (upper triangles, column-major), and Σ w x.
         var partSums = [Double](repeating: 0, count: halves * (2 * p * p + p))
         let secondFirstGroup = halves == 2 ? (groups.firstIndex { $0.lower >= parts[1].lowerBound } ?? groups.count) : 0
         data.xByStop.withUnsafeBufferPointer { xp in
         risk.withUnsafeBufferPointer { risk in
-        hazard.withUnsafeMutableBufferPointer { hazard in
+        cumulative.withUnsafeBufferPointer { cumulative in
         partSums.withUnsafeMutableBufferPointer { sums in
         groups.withUnsafeBufferPointer { groups in
         entry.leaving1.withUnsafeBufferPointer { leaving1 in
-            let out = SharedPointers(sums.baseAddress!, hazard.baseAddress!)
+            let out = SharedPointers(sums.baseAddress!, sums.baseAddress!)
             ParallelJobs.run(halves) { h in
                 let gram = out.first + h * (2 * p * p + p), outer = gram + p * p
                 let score = outer + p * p
-                let weights = out.second
-                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (sumBlock + 2) * p)
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (sumBlock + 2) * p + gramChunk)
                 defer { scratch.deallocate() }
                 let s1 = scratch, d1 = scratch + p, buf = scratch + 2 * p
+                let weights = buf + sumBlock * p   // wᵢ of the rows from chunkStart
                 var filled = 0
                 @inline(__always) func row(_ scale: Double, _ shift: Double, deathsOnly: Bool = false) {
                     // One row of the Σ a aᵀ cross-product: scale · (S1 − shift · D1), or scale · D1.
@@ -193,7 +178,7 @@ extension CoxRiskSets {
                 let part = parts[h]
                 var chunkStart = part.lowerBound
                 @inline(__always) func gramUpTo(_ end: Int) {
-                    BlockKernels.addWeightedRowGram(xp.baseAddress! + chunkStart * p, weights: weights + chunkStart,
+                    BlockKernels.addWeightedRowGram(xp.baseAddress! + chunkStart * p, weights: weights,
                                                     rows: end - chunkStart, columns: p, into: gram, sum: score)
                     chunkStart = end
                 }
@@ -210,9 +195,13 @@ extension CoxRiskSets {
                             for e in strataGroups[index].lowerBound..<g { for q in 0..<p { s1[q] -= leaving1[e * p + q] } }
                         }
                     }
+                    let groupsEnd = strataGroups[index].upperBound
                     var i = lower
                     while i < upper {
                         let t = data.stopByStop[i]
+                        // Hᵢ at t: C of the event time met next (g), Efron's share off for a row dying at t itself.
+                        let c = g < groupsEnd ? cumulative[g] : 0
+                        let dying = g < groupsEnd && groups[g].lower == i ? c - (groups[g].a - groups[g].b) : c
                         var deaths = 0
                         var j = i
                         while j < upper && data.stopByStop[j] == t {
@@ -223,17 +212,19 @@ extension CoxRiskSets {
                                 deaths += 1
                                 for q in 0..<p { d1[q] += r * x[q] }
                             }
-                            weights[j] = max(r * weights[j], 0)
+                            var hazard = data.eventByStop[j] ? dying : c
+                            if counting, case let e = Int(data.leaveEvent[j]), e >= 0 { hazard -= cumulative[e] }
+                            weights[j - chunkStart] = max(r * hazard, 0)
                             j += 1
                             if j - chunkStart == gramChunk { gramUpTo(j) }
                         }
                         i = j
                         guard deaths > 0 else { continue }
                         if counting { for q in 0..<p { s1[q] -= leaving1[g * p + q] } }
-                        let c = groups[g]
+                        let event = groups[g]
                         g += 1
-                        row(c.scale, c.shift)
-                        if c.deathScale > 0 { row(c.deathScale, 0, deathsOnly: true) }
+                        row(event.scale, event.shift)
+                        if event.deathScale > 0 { row(event.deathScale, 0, deathsOnly: true) }
                     }
                 }
                 if chunkStart < part.upperBound { gramUpTo(part.upperBound) }
