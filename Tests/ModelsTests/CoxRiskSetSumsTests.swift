@@ -57,9 +57,15 @@ import Testing
         return CoxData(start: start, stop: stop, event: event, stratum: strata, columns: covariates)
     }
 
-    @Test(arguments: cases)
-    func reorderedSumsMatchThePerEventTimePass(_ c: Case) throws {
+    @Test(arguments: cases, [false, true])
+    func reorderedSumsMatchThePerEventTimePass(_ c: Case, twoParts: Bool) throws {
+        // Two parts (two threads, the second starting from the first's sums) from this many rows.
+        try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) { try reorderedSumsMatch(c) }
+    }
+
+    func reorderedSumsMatch(_ c: Case) throws {
         let data = try Self.data(c)
+        #expect(CoxRiskSets.sumParts(data).count == (RowParts.minimumRowsToSplit == 2 ? 2 : 1), "\(c.testDescription) parts")
         let finite = data.xByStop.allSatisfy { $0.isFinite }
         #expect(finite)
         let zero = [Double](repeating: 0, count: data.p)

@@ -4,96 +4,101 @@ import LinearAlgebra
 /// The Newton step's log-likelihood, score and information with the sums re-ordered (docs/survival.md, "How
 /// `fit cox` computes the information"): Σ over event times of d·S2(t)/S0(t) equals Σᵢ wᵢ xᵢ xᵢᵀ with
 /// wᵢ = rᵢ Hᵢ, Hᵢ the sum of the hazard jumps 1/S0 over the event times row i is at risk for (Efron: a dying row
-/// keeps the share 1 − k/d of step k). So the per-row rank-one updates of S2 become one weighted cross-product
-/// (dsyrk over fixed row blocks), the Σ a aᵀ part a dsyrk over the working risk sets only, and the backward pass
-/// keeps S0 and S1 alone. Same quantities as `CoxRiskSets.evaluate`, summed in another (fixed) order.
+/// keeps the share 1 − k/d of step k). So the per-row rank-one updates of S2 become one weighted cross-product,
+/// and the Σ a aᵀ part one cross-product over the working risk sets only. Same quantities as
+/// `CoxRiskSets.evaluate`, summed in another (fixed) order.
+///
+/// Three passes over the rows in time order, the covariates read in two of them, both on two threads:
+/// 1. η and exp(η); the first part also sums rᵢ xᵢ over its rows (the S1 the second part starts from), and for
+///    (start, stop] data each part sums rᵢ xᵢ of the rows that leave before each event time.
+/// 2. One thread, no covariates: S0 and the deaths per event time — log-likelihood, hazard jumps, the Efron
+///    coefficients of the Σ a aᵀ rows — and the jumps cumulated per stratum.
+/// 3. S1 and D1 at each event time (the Σ a aᵀ rows), each row's Hᵢ, and Σ wᵢ xᵢ xᵢᵀ, Σ wᵢ xᵢ.
+/// The two parts meet at a boundary between time groups, fixed by the data alone: the same numbers on one core or
+/// two.
 extension CoxRiskSets {
-    /// Rows per BLAS call: fixed, so the summation order never depends on the machine.
+    /// Rows per BLAS call of the Σ a aᵀ cross-product: fixed, so the summation order never depends on the machine.
     static let sumBlock = 2048
+
+    /// Rows per call of the weighted cross-product in pass 3: read just before by the S1 sums, still in the cache.
+    static let gramChunk = 512
+
+    /// What one event time gives the passes after the first: its range in time order, the two hazard jumps
+    /// (A = Σₖ weight/denₖ for a row at risk, B = Σₖ weight (1 − fₖ)/denₖ for a row dying then) and the Σ a aᵀ
+    /// rows' coefficients: scale · (S1 − shift · D1), and deathScale · D1 when it is not 0.
+    struct EventGroup {
+        let lower: Int
+        let upper: Int
+        let a: Double
+        let b: Double
+        let scale: Double
+        let shift: Double
+        let deathScale: Double
+    }
+
+    /// One part, or two that meet at the first boundary between time groups (or strata) from the middle.
+    static func sumParts(_ data: CoxData) -> [Range<Int>] {
+        let n = data.n
+        guard n >= RowParts.minimumRowsToSplit, n >= 2,
+              let stratum = data.strata.first(where: { $0.stop.contains(n / 2) }) else { return [0..<n] }
+        var b = n / 2
+        if b > stratum.stop.lowerBound {
+            while b < stratum.stop.upperBound && data.stopByStop[b] == data.stopByStop[b - 1] { b += 1 }
+        }
+        return b > 0 && b < n ? [0..<b, b..<n] : [0..<n]
+    }
 
     static func evaluateBySums(_ data: CoxData, beta: [Double], ties: CoxTies) -> CoxEvaluation {
         let n = data.n, p = data.p
-        let (eta, risk) = data.timeOrderedRisk(beta)
-        var loglik = 0.0
-        var u = [Double](repeating: 0, count: p)
-        var gram = [Double](repeating: 0, count: p * p)    // Σ wᵢ xᵢ xᵢᵀ, upper triangle (column-major)
-        var outer = [Double](repeating: 0, count: p * p)   // Σ weight · a aᵀ over the working risk sets, upper
-        // Hᵢ by position in time order, built below from the jumps of each event time.
-        var hazard = [Double](repeating: 0, count: n)
-        var buffer = [Double](repeating: 0, count: sumBlock * p)
-        var s1 = [Double](repeating: 0, count: p), d1 = [Double](repeating: 0, count: p)
-        // Event times of all strata in the order met (descending within each stratum): their range in time order
-        // and the two jumps: A = Σₖ weight/denₖ (a row at risk) and B = Σₖ weight (1 − fₖ)/denₖ (a row dying then).
-        var groups: [(lower: Int, upper: Int, a: Double, b: Double)] = []
-        var strataGroups: [Range<Int>] = []
-        // (start, stop] data: the risk and weighted covariates of the rows leaving before each event time
-        // (`CoxData.leaveEvent`), summed as the rows enter, subtracted when that event time is reached.
         let counting = data.start != nil
+        let parts = sumParts(data)
+        // The stratum the second part begins in, when it begins inside one.
+        let middle = parts.count == 2 ? data.strata.firstIndex(where: { $0.stop.contains(parts[1].lowerBound) }) : nil
+        let carried = middle.map { data.strata[$0].stop.lowerBound < parts[1].lowerBound } ?? false
+        let entry = data.entrySums(beta, parts: parts, carryFrom: carried ? data.strata[middle!].stop.lowerBound : nil)
+        let (eta, risk) = (entry.eta, entry.risk)
+
+        // Pass 2: S0 per event time, in time order per stratum.
+        var loglik = 0.0
+        var groups: [EventGroup] = []
+        var strataGroups: [Range<Int>] = []
         var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
-        var leaving1 = [Double](repeating: 0, count: counting ? data.eventTimes * p : 0)
-        data.xByStop.withUnsafeBufferPointer { xp in
-        buffer.withUnsafeMutableBufferPointer { buf in
-        outer.withUnsafeMutableBufferPointer { outer in
-        leaving1.withUnsafeMutableBufferPointer { leaving1 in
-        s1.withUnsafeMutableBufferPointer { s1 in
-        d1.withUnsafeMutableBufferPointer { d1 in
-            var filled = 0
-            @inline(__always) func row(_ scale: Double, _ shift: Double, deathsOnly: Bool = false) {
-                // One row of the Σ a aᵀ cross-product: scale · (S1 − shift · D1), or scale · D1.
-                if deathsOnly {
-                    for q in 0..<p { buf[filled * p + q] = scale * d1[q] }
-                } else {
-                    for q in 0..<p { buf[filled * p + q] = scale * (s1[q] - shift * d1[q]) }
-                }
-                filled += 1
-                if filled == sumBlock {
-                    BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!)
-                    filled = 0
-                }
-            }
+        // The first evaluation also sums x over the deaths (`CoxData.deathSums`), on the second thread.
+        let sumDeaths = data.deathSums.value == nil
+        ParallelJobs.run(sumDeaths ? 2 : 1) { job in
+            guard job == 0 else { data.deathSums.compute(data); return }
             for range in data.strata {
                 let first = groups.count
                 var s0 = 0.0
-                for j in 0..<p { s1[j] = 0 }
                 var i = range.stop.lowerBound
                 while i < range.stop.upperBound {
                     let t = data.stopByStop[i]
                     var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
                     var j = i
                     while j < range.stop.upperBound && data.stopByStop[j] == t {
-                        let r = risk[j], x = xp.baseAddress! + j * p
+                        let r = risk[j]
                         s0 += r
-                        for q in 0..<p { s1[q] += r * x[q] }
-                        if counting, case let g = Int(data.leaveEvent[j]), g >= 0 {
-                            leaving0[g] += r
-                            for q in 0..<p { leaving1[g * p + q] += r * x[q] }
-                        }
+                        if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
                         if data.eventByStop[j] {
-                            if deaths == 0 { for q in 0..<p { d1[q] = 0 } }
                             deaths += 1
                             ds0 += r
                             etaDeaths += eta[j]
-                            for q in 0..<p { d1[q] += r * x[q]; u[q] += x[q] }
                         }
                         j += 1
                     }
                     let lower = i
                     i = j
                     guard deaths > 0 else { continue }
-                    if counting {
-                        // The rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
-                        let g = groups.count
-                        s0 -= leaving0[g]
-                        for q in 0..<p { s1[q] -= leaving1[g * p + q] }
-                    }
+                    // (start, stop] data: the rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
+                    if counting { s0 -= leaving0[groups.count] }
                     let d = Double(deaths)
                     loglik += etaDeaths
                     if ties == .breslow || deaths == 1 {
                         // One working risk set, counted d times (Breslow; Efron with one death is the same).
                         let den = s0
                         loglik -= d * log(den)
-                        groups.append((lower, j, d / den, d / den))
-                        row(d.squareRoot() / den, 0)
+                        groups.append(EventGroup(lower: lower, upper: j, a: d / den, b: d / den, scale: d.squareRoot() / den,
+                                                 shift: 0, deathScale: 0))
                     } else {
                         // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
                         // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
@@ -119,75 +124,125 @@ extension CoxRiskSets {
                             mean += w / c0 * delta
                             m2 += w * delta * (f - mean)
                         }
-                        groups.append((lower, j, jumpA, jumpB))
-                        row(c0.squareRoot(), mean)
-                        if m2 > 0 { row(m2.squareRoot(), 0, deathsOnly: true) }
+                        groups.append(EventGroup(lower: lower, upper: j, a: jumpA, b: jumpB, scale: c0.squareRoot(), shift: mean,
+                                                 deathScale: m2 > 0 ? m2.squareRoot() : 0))
                     }
                 }
                 strataGroups.append(first..<groups.count)
             }
-            if filled > 0 { BlockKernels.addRowGram(buf.baseAddress!, rows: filled, columns: p, into: outer.baseAddress!) }
-        }}}}}}
-        // Hᵢ: the jumps cumulated forward in time up to the row's exit, less those up to its entry (the cumulated
-        // jumps at the event time before which it leaves).
-        var cumulative = [Double](repeating: 0, count: counting ? groups.count : 0)
-        for (range, own) in zip(data.strata, strataGroups) {
-            var c = 0.0
-            var position = range.stop.upperBound - 1
-            for index in own.reversed() {
-                let g = groups[index]
-                while position >= g.upper { hazard[position] = c; position -= 1 }
-                c += g.a
-                if counting { cumulative[index] = c }
-                for k in g.lower..<g.upper { hazard[k] = data.eventByStop[k] ? c - (g.a - g.b) : c }
-                position = g.lower - 1
-            }
-            while position >= range.stop.lowerBound { hazard[position] = c; position -= 1 }
-            if counting {
-                for k in range.stop {
-                    let g = Int(data.leaveEvent[k])
-                    if g >= 0 { hazard[k] -= cumulative[g] }
-                }
-            }
         }
-        // Σ wᵢ xᵢ and Σ wᵢ xᵢ xᵢᵀ, block by block in time order within each of the two fixed halves (two threads),
-        // the halves' sums then added in order: the same numbers on one core or two.
-        let parts = RowParts(rows: n)
-        let halves = parts.ranges.count
-        var partGram = [Double](repeating: 0, count: halves * p * p)
-        var partScore = [Double](repeating: 0, count: halves * p)
+        // Hᵢ (formed row by row in pass 3): the jumps cumulated forward in time up to the row's exit — C of the event
+        // time met next from it in time order (this event time's own, less Efron's share A − B for a row dying then;
+        // 0 after the stratum's last), C summed per stratum from its earliest event time — less, for (start, stop]
+        // data, C of the event time before which it leaves.
+        var cumulative = [Double](repeating: 0, count: groups.count)
+        for own in strataGroups {
+            var c = 0.0
+            for index in own.reversed() { c += groups[index].a; cumulative[index] = c }
+        }
+
+        // Pass 3, per part: S1 (the second part from the first's sums) and D1 at each event time, the Σ a aᵀ rows,
+        // and wᵢ = rᵢ Hᵢ for Σ wᵢ xᵢ xᵢᵀ and Σ wᵢ xᵢ.
+        let halves = parts.count
+        // Per part: the Gram and the Σ a aᵀ cross-product (upper triangles, column-major), and Σ w x.
+        var partSums = [Double](repeating: 0, count: halves * (2 * p * p + p))
+        let secondFirstGroup = halves == 2 ? (groups.firstIndex { $0.lower >= parts[1].lowerBound } ?? groups.count) : 0
         data.xByStop.withUnsafeBufferPointer { xp in
         risk.withUnsafeBufferPointer { risk in
-        hazard.withUnsafeBufferPointer { hazard in
-        partGram.withUnsafeMutableBufferPointer { pg in
-        partScore.withUnsafeMutableBufferPointer { ps in
-            let out = SharedPointers(pg.baseAddress!, ps.baseAddress!)
-            parts.run { part, range in
-                let gram = out.first + part * p * p, score = out.second + part * p
-                let buf = UnsafeMutablePointer<Double>.allocate(capacity: sumBlock * p)
-                defer { buf.deallocate() }
-                var k = range.lowerBound
-                while k < range.upperBound {
-                    let rows = min(sumBlock, range.upperBound - k)
-                    for b in 0..<rows {
-                        let w = max(risk[k + b] * hazard[k + b], 0)
-                        let root = w.squareRoot()
-                        let base = (k + b) * p
-                        for q in 0..<p {
-                            score[q] += w * xp[base + q]
-                            buf[b * p + q] = root * xp[base + q]
+        cumulative.withUnsafeBufferPointer { cumulative in
+        partSums.withUnsafeMutableBufferPointer { sums in
+        groups.withUnsafeBufferPointer { groups in
+        entry.leaving1.withUnsafeBufferPointer { leaving1 in
+            let out = SharedPointers(sums.baseAddress!, sums.baseAddress!)
+            ParallelJobs.run(halves) { h in
+                let gram = out.first + h * (2 * p * p + p), outer = gram + p * p
+                let score = outer + p * p
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (sumBlock + 2) * p + gramChunk)
+                defer { scratch.deallocate() }
+                let s1 = scratch, d1 = scratch + p, buf = scratch + 2 * p
+                let weights = buf + sumBlock * p   // wᵢ of the rows from chunkStart
+                var filled = 0
+                @inline(__always) func row(_ scale: Double, _ shift: Double, deathsOnly: Bool = false) {
+                    // One row of the Σ a aᵀ cross-product: scale · (S1 − shift · D1), or scale · D1.
+                    if deathsOnly {
+                        for q in 0..<p { buf[filled * p + q] = scale * d1[q] }
+                    } else {
+                        for q in 0..<p { buf[filled * p + q] = scale * (s1[q] - shift * d1[q]) }
+                    }
+                    filled += 1
+                    if filled == sumBlock {
+                        BlockKernels.addRowGram(buf, rows: filled, columns: p, into: outer)
+                        filled = 0
+                    }
+                }
+                let part = parts[h]
+                var chunkStart = part.lowerBound
+                @inline(__always) func gramUpTo(_ end: Int) {
+                    BlockKernels.addWeightedRowGram(xp.baseAddress! + chunkStart * p, weights: weights,
+                                                    rows: end - chunkStart, columns: p, into: gram, sum: score)
+                    chunkStart = end
+                }
+                var g = h == 0 ? 0 : secondFirstGroup
+                for (index, range) in data.strata.enumerated() {
+                    let lower = max(range.stop.lowerBound, part.lowerBound), upper = min(range.stop.upperBound, part.upperBound)
+                    guard lower < upper else { continue }
+                    for q in 0..<p { s1[q] = 0 }
+                    if lower > range.stop.lowerBound {
+                        // The second part inside a stratum: the first part's sums, less (start, stop] rows that left
+                        // before the event times met there.
+                        for q in 0..<p { s1[q] = entry.carried[q] }
+                        if counting {
+                            for e in strataGroups[index].lowerBound..<g { for q in 0..<p { s1[q] -= leaving1[e * p + q] } }
                         }
                     }
-                    BlockKernels.addRowGram(buf, rows: rows, columns: p, into: gram)
-                    k += rows
+                    let groupsEnd = strataGroups[index].upperBound
+                    var i = lower
+                    while i < upper {
+                        let t = data.stopByStop[i]
+                        // Hᵢ at t: C of the event time met next (g), Efron's share off for a row dying at t itself.
+                        let c = g < groupsEnd ? cumulative[g] : 0
+                        let dying = g < groupsEnd && groups[g].lower == i ? c - (groups[g].a - groups[g].b) : c
+                        var deaths = 0
+                        var j = i
+                        while j < upper && data.stopByStop[j] == t {
+                            let r = risk[j], x = xp.baseAddress! + j * p
+                            for q in 0..<p { s1[q] += r * x[q] }
+                            if data.eventByStop[j] {
+                                if deaths == 0 { for q in 0..<p { d1[q] = 0 } }
+                                deaths += 1
+                                for q in 0..<p { d1[q] += r * x[q] }
+                            }
+                            var hazard = data.eventByStop[j] ? dying : c
+                            if counting, case let e = Int(data.leaveEvent[j]), e >= 0 { hazard -= cumulative[e] }
+                            weights[j - chunkStart] = max(r * hazard, 0)
+                            j += 1
+                            if j - chunkStart == gramChunk { gramUpTo(j) }
+                        }
+                        i = j
+                        guard deaths > 0 else { continue }
+                        if counting { for q in 0..<p { s1[q] -= leaving1[g * p + q] } }
+                        let event = groups[g]
+                        g += 1
+                        row(event.scale, event.shift)
+                        if event.deathScale > 0 { row(event.deathScale, 0, deathsOnly: true) }
+                    }
                 }
+                if chunkStart < part.upperBound { gramUpTo(part.upperBound) }
+                if filled > 0 { BlockKernels.addRowGram(buf, rows: filled, columns: p, into: outer) }
             }
-        }}}}}
+        }}}}}}
+        // The parts' sums in order; I = Σ w x xᵀ − Σ weight a aᵀ, from column-major upper triangles to full.
+        // U = Σ x over the deaths (the data's, `CoxData.deathSums`) − Σ w x.
+        var u = data.deathSums.value ?? [Double](repeating: 0, count: p)   // summed above if it was not before
+        var gram = [Double](repeating: 0, count: p * p), outer = gram
+        let stride = 2 * p * p + p
         for h in 0..<halves {
-            for q in 0..<p { u[q] -= partScore[h * p + q] }
-            for q in 0..<(p * p) { gram[q] += partGram[h * p * p + q] }
+            for q in 0..<p { u[q] -= partSums[h * stride + 2 * p * p + q] }
+            for q in 0..<(p * p) {
+                gram[q] += partSums[h * stride + q]
+                outer[q] += partSums[h * stride + p * p + q]
+            }
         }
-        // Column-major upper triangles to a full symmetric matrix: I = Σ w x xᵀ − Σ weight a aᵀ.
         var imat = [Double](repeating: 0, count: p * p)
         for col in 0..<p {
             for row in 0...col {
@@ -197,5 +252,93 @@ extension CoxRiskSets {
             }
         }
         return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: eta)
+    }
+}
+
+extension CoxData {
+    /// Pass 1 of `evaluateBySums`: η and exp(η) by position in time order (each row's own products and sums, as
+    /// `timeOrderedRisk`, so the same numbers), one thread per part. The first part also sums rᵢ xᵢ, in time order,
+    /// over its rows from `carryFrom` (the start of the stratum the second part begins inside): the S1 the second
+    /// part starts from. For (start, stop] data each part sums rᵢ xᵢ of its rows by the event time before which
+    /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p.
+    func entrySums(_ beta: [Double], parts: [Range<Int>], carryFrom: Int?)
+        -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double]) {
+        let n = n, p = p
+        let counting = start != nil
+        let zero = beta.allSatisfy { $0 == 0 }
+        let width = counting ? eventTimes * p : 0
+        var eta = [Double](unsafeUninitializedCapacity: n) { $1 = n }
+        var risk = [Double](unsafeUninitializedCapacity: n) { $1 = n }
+        var carried = [Double](repeating: 0, count: p)
+        var leaving = [Double](repeating: 0, count: parts.count * width)
+        // Rows per chunk: η of a chunk, then its sums, while its covariates are in the cache.
+        let chunk = 64
+        xByStop.withUnsafeBufferPointer { xs in
+        eta.withUnsafeMutableBufferPointer { e in
+        risk.withUnsafeMutableBufferPointer { r in
+        carried.withUnsafeMutableBufferPointer { carried in
+        leaving.withUnsafeMutableBufferPointer { leaving in
+        leaveEvent.withUnsafeBufferPointer { leaveEvent in
+            let out = SharedPointers(e.baseAddress!, r.baseAddress!)
+            let sums = SharedPointers(carried.baseAddress!, leaving.baseAddress ?? carried.baseAddress!)
+            ParallelJobs.run(parts.count) { h in
+                let range = parts[h]
+                let eta = out.first, risk = out.second
+                let own = sums.second + h * width
+                let carry = h == 0 ? carryFrom : nil
+                var lower = range.lowerBound
+                while lower < range.upperBound {
+                    let upper = min(lower + chunk, range.upperBound)
+                    if zero {
+                        // At β = 0 every η is 0 and exp(η) is 1: no products (they would give ±0, equal to 0 as
+                        // numbers and in exp).
+                        for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
+                    } else {
+                        // Four rows at a time: four independent sums (each in j order, as one row alone) keep the
+                        // FMA units busy where one row's chain of p dependent additions would wait on each.
+                        var k = lower
+                        while k + 4 <= upper {
+                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                            let x = xs.baseAddress! + k * p
+                            for j in 0..<p {
+                                let b = beta[j]
+                                s0 += x[j] * b
+                                s1 += x[p + j] * b
+                                s2 += x[2 * p + j] * b
+                                s3 += x[3 * p + j] * b
+                            }
+                            eta[k] = s0; eta[k + 1] = s1; eta[k + 2] = s2; eta[k + 3] = s3
+                            k += 4
+                        }
+                        while k < upper {
+                            var s = 0.0
+                            for j in 0..<p { s += xs[k * p + j] * beta[j] }
+                            eta[k] = s
+                            k += 1
+                        }
+                        for k in lower..<upper { risk[k] = exp(eta[k]) }
+                    }
+                    if let carry, upper > carry {
+                        for k in max(lower, carry)..<upper {
+                            let w = risk[k], x = xs.baseAddress! + k * p
+                            for q in 0..<p { sums.first[q] += w * x[q] }
+                        }
+                    }
+                    if counting {
+                        for k in lower..<upper {
+                            let g = Int(leaveEvent[k])
+                            guard g >= 0 else { continue }
+                            let w = risk[k], x = xs.baseAddress! + k * p, target = own + g * p
+                            for q in 0..<p { target[q] += w * x[q] }
+                        }
+                    }
+                    lower = upper
+                }
+            }
+        }}}}}}
+        // The parts' sums by event time, in part order.
+        if parts.count == 2 && width > 0 { for k in 0..<width { leaving[k] += leaving[width + k] } }
+        if parts.count == 2 { leaving.removeLast(width) }
+        return (eta, risk, carried, leaving)
     }
 }

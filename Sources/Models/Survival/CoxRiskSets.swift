@@ -48,6 +48,10 @@ struct CoxData: Sendable {
     let eventTimes: Int
     /// The first covariate (by index) that takes one value within every stratum, if any.
     let constantColumn: Int?
+    /// Σ x over the rows with an event, summed in time order: the part of the score that does not depend on β
+    /// (`CoxRiskSets.evaluateBySums` starts from it; the same additions its backward pass made at every β). Summed by
+    /// the first evaluation, on the thread its one-thread pass leaves idle.
+    let deathSums = CoxDeathSums()
 
     /// Rows at a time for the blocked read of the covariates: two blocks of 12 covariates stay in the L1 cache.
     static let fillBlock = 256
@@ -301,6 +305,21 @@ struct CoxData: Sendable {
         var eta = [Double](repeating: 0, count: n)
         for (k, row) in byStop.enumerated() { eta[Int(row)] = ordered[k] }
         return eta
+    }
+}
+
+/// `CoxData.deathSums`, summed once (by the first Newton evaluation) and read by every later one.
+final class CoxDeathSums: @unchecked Sendable {
+    private(set) var value: [Double]?
+
+    /// Σ x over the deaths in time order (one pass over the time-ordered covariates).
+    func compute(_ data: CoxData) {
+        let p = data.p
+        var sums = [Double](repeating: 0, count: p)
+        data.xByStop.withUnsafeBufferPointer { x in
+            for k in 0..<data.n where data.eventByStop[k] { for q in 0..<p { sums[q] += x[k * p + q] } }
+        }
+        value = sums
     }
 }
 
