@@ -308,9 +308,17 @@ struct CoxData: Sendable {
     }
 }
 
-/// `CoxData.deathSums`, summed once (by the first Newton evaluation) and read by every later one.
+/// `CoxData.deathSums`, summed once (by the first Newton evaluation) and read by every later one. Behind a lock, so
+/// that evaluations of one `CoxData` on several threads at once stay safe (each would sum the same values).
 final class CoxDeathSums: @unchecked Sendable {
-    private(set) var value: [Double]?
+    private let lock = NSLock()
+    private var stored: [Double]?
+
+    var value: [Double]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 
     /// Σ x over the deaths in time order (one pass over the time-ordered covariates).
     func compute(_ data: CoxData) {
@@ -319,7 +327,9 @@ final class CoxDeathSums: @unchecked Sendable {
         data.xByStop.withUnsafeBufferPointer { x in
             for k in 0..<data.n where data.eventByStop[k] { for q in 0..<p { sums[q] += x[k * p + q] } }
         }
-        value = sums
+        lock.lock()
+        if stored == nil { stored = sums }
+        lock.unlock()
     }
 }
 
