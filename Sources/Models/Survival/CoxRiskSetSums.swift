@@ -49,7 +49,7 @@ extension CoxRiskSets {
     }
 
     static func evaluateBySums(_ data: CoxData, beta: [Double], ties: CoxTies) -> CoxEvaluation {
-        let n = data.n, p = data.p
+        let p = data.p
         let counting = data.start != nil
         let parts = sumParts(data)
         // The stratum the second part begins in, when it begins inside one.
