@@ -294,29 +294,7 @@ extension CoxData {
                         // numbers and in exp).
                         for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
                     } else {
-                        // Four rows at a time: four independent sums (each in j order, as one row alone) keep the
-                        // FMA units busy where one row's chain of p dependent additions would wait on each.
-                        var k = lower
-                        while k + 4 <= upper {
-                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                            let x = xs.baseAddress! + k * p
-                            for j in 0..<p {
-                                let b = beta[j]
-                                s0 += x[j] * b
-                                s1 += x[p + j] * b
-                                s2 += x[2 * p + j] * b
-                                s3 += x[3 * p + j] * b
-                            }
-                            eta[k] = s0; eta[k + 1] = s1; eta[k + 2] = s2; eta[k + 3] = s3
-                            k += 4
-                        }
-                        while k < upper {
-                            var s = 0.0
-                            for j in 0..<p { s += xs[k * p + j] * beta[j] }
-                            eta[k] = s
-                            k += 1
-                        }
-                        for k in lower..<upper { risk[k] = exp(eta[k]) }
+                        CoxData.risk(of: lower..<upper, x: xs.baseAddress!, p: p, beta: beta, eta: eta, risk: risk)
                     }
                     if let carry, upper > carry {
                         for k in max(lower, carry)..<upper {

@@ -382,32 +382,40 @@ extension CoxData {
         risk.withUnsafeMutableBufferPointer { r in
             let out = SharedPointers(e.baseAddress!, r.baseAddress!)
             RowParts(rows: n).run { _, range in
-                // Four rows at a time: four independent sums (each in j order, as one row alone) keep the FMA
-                // units busy where one row's chain of p dependent additions would wait on each.
-                var k = range.lowerBound
-                while k + 4 <= range.upperBound {
-                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                    let x = xs.baseAddress! + k * p
-                    for j in 0..<p {
-                        let b = beta[j]
-                        s0 += x[j] * b
-                        s1 += x[p + j] * b
-                        s2 += x[2 * p + j] * b
-                        s3 += x[3 * p + j] * b
-                    }
-                    out.first[k] = s0; out.first[k + 1] = s1; out.first[k + 2] = s2; out.first[k + 3] = s3
-                    k += 4
-                }
-                while k < range.upperBound {
-                    var s = 0.0
-                    for j in 0..<p { s += xs[k * p + j] * beta[j] }
-                    out.first[k] = s
-                    k += 1
-                }
-                for k in range { out.second[k] = exp(out.first[k]) }
+                CoxData.risk(of: range, x: xs.baseAddress!, p: p, beta: beta, eta: out.first, risk: out.second)
             }
         }}}
         return (eta, risk)
+    }
+
+    /// η = xᵢ·β (each summed in j order) and exp(η) of the rows `rows` of row-major `x`: four rows at a time, four
+    /// independent sums keeping the FMA units busy where one row's chain of p dependent additions would wait on each.
+    /// Each row's value is its own, so any split of the rows gives the same numbers. Shared by `timeOrderedRisk`
+    /// and the Newton sums' first pass.
+    @inline(__always)
+    static func risk(of rows: Range<Int>, x xs: UnsafePointer<Double>, p: Int, beta: [Double],
+                     eta: UnsafeMutablePointer<Double>, risk: UnsafeMutablePointer<Double>) {
+        var k = rows.lowerBound
+        while k + 4 <= rows.upperBound {
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            let x = xs + k * p
+            for j in 0..<p {
+                let b = beta[j]
+                s0 += x[j] * b
+                s1 += x[p + j] * b
+                s2 += x[2 * p + j] * b
+                s3 += x[3 * p + j] * b
+            }
+            eta[k] = s0; eta[k + 1] = s1; eta[k + 2] = s2; eta[k + 3] = s3
+            k += 4
+        }
+        while k < rows.upperBound {
+            var s = 0.0
+            for j in 0..<p { s += xs[k * p + j] * beta[j] }
+            eta[k] = s
+            k += 1
+        }
+        for k in rows { risk[k] = exp(eta[k]) }
     }
 }
 
