@@ -4,8 +4,15 @@ import CCrypto
 /// extensions where the CPU has them: hashing a 100 MB input costs a fraction of parsing it).
 public struct SHA256 {
     private final class Context {
+        /// libcrypto initialised without its exit-time clean-up: a file's digest is hashed on a thread of its own
+        /// (`FileDigest`) that may still be running when a command ends (a CSV report never asks for it, an error
+        /// exits early), and OpenSSL's `atexit` handler freed the digest's state under it (a double free or a
+        /// segmentation fault in about one exit in four). The first initialisation decides, so this runs first.
+        private static let initialized: Bool = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+
         let pointer: OpaquePointer?
         init() {
+            _ = Context.initialized
             pointer = EVP_MD_CTX_new()
             if let pointer { EVP_DigestInit_ex(pointer, EVP_sha256(), nil) }
         }

@@ -57,4 +57,15 @@ struct HostileInputBinaryTests {
         }
         #expect(run.seconds < 10, "\(c.testDescription) took \(run.seconds) s")
     }
+
+    /// A command that fails on its input exits while the input's digest may still be hashing on its own thread;
+    /// OpenSSL's exit-time clean-up then freed the digest's state under it (a double free or a segmentation fault in
+    /// about one exit in four, seen in session 11). Twenty such exits must all be the clean data error.
+    @Test func earlyExitsWhileHashingAreClean() throws {
+        let path = try #require(AllianceExecutable.path(), "alliance executable not found; build it (swift build) or set ALLIANCE_BINARY")
+        for _ in 0..<20 {
+            let run = try AllianceExecutable.run(path, ["describe", "nul_byte.csv"], directory: try Hostile.corpusDirectory())
+            #expect(run.exited && run.status == 65, "exit \(run.status): \(run.stderr)")
+        }
+    }
 }
