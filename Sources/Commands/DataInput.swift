@@ -305,14 +305,6 @@ public struct LoadedData {
     /// The reading choices that change values (`DataInput.valueReadingChoices`).
     public var readWith: [String] = []
 
-    init(table: Table, path: String, digest: FileDigest, allowedColumns: [String], readWith: [String]) {
-        self.table = table
-        self.path = path
-        self.digest = digest
-        self.allowedColumns = allowedColumns
-        self.readWith = readWith
-    }
-
     public var byteCount: Int { digest.byteCount }
 
     /// The file's SHA-256 (waits for the background hash if it has not finished).
