@@ -99,8 +99,9 @@ struct ParallelParseTests {
         try Self.expectSame(text)
     }
 
-    @Test func columnsThatTurnCategoricalInEitherHalf() throws {
-        var g = Generator(state: 3)
+    /// 3,000 records whose columns turn to text late, early, in the middle, in both halves, or hold only numbers
+    /// and NA (huge exponents), drawn from `g`.
+    static func columnsTurningText(_ g: inout Generator) -> String {
         var text = "late,early,middle,both,never\n"
         for i in 0..<3000 {
             let late = i == 2800 ? "unknown" : String(g.next(9))
@@ -109,6 +110,12 @@ struct ParallelParseTests {
             let both = i == 100 || i == 2900 ? "none" : "0\(g.next(9))"
             text += "\(late),\(early),\(middle),\(both),\(g.next(2) == 0 ? "NA" : "1e\(g.next(300))")\n"
         }
+        return text
+    }
+
+    @Test func columnsThatTurnCategoricalInEitherHalf() throws {
+        var g = Generator(state: 3)
+        let text = Self.columnsTurningText(&g)
         try Self.expectSame(text)
         let table = try CSVReader.read(data: Array(text.utf8), sourceName: "big.csv", options: CSVOptions(),
                                        parallelThreshold: 1)
@@ -323,14 +330,7 @@ struct ParallelParseSharedBufferTests {
             let second = i >= 1500 && i % 11 == 0 ? "" : String(Double(i) / 8)
             missing += "\(first),\(second),\(i % 5)\n"
         }
-        var turning = "late,early,middle,both,never\n"
-        for i in 0..<3000 {
-            let late = i == 2800 ? "unknown" : String(g.next(9))
-            let early = i == 3 ? "n/a" : String(g.next(9))
-            let middle = i == 1499 || i == 1501 ? "x" : String(Double(g.next(100)) / 8)
-            let both = i == 100 || i == 2900 ? "none" : "0\(g.next(9))"
-            turning += "\(late),\(early),\(middle),\(both),\(g.next(2) == 0 ? "NA" : "1e\(g.next(300))")\n"
-        }
+        let turning = ParallelParseTests.columnsTurningText(&g)
         // A split inside a quoted field: the first half reads on through the second half's part of the buffers.
         var quoted = "a,b,c\n"
         for i in 0..<1000 { quoted += "\(i),\(Double(i) / 4),\(i)\n" }
