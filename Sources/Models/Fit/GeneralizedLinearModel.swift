@@ -336,11 +336,11 @@ enum GeneralizedLinearModel {
                 switch family {
                 case .binomial:
                     guard v == 0 || v == 1 else {
-                        throw .outcomeNotBinary(outcome: name, detail: "data row \(frame.usedRows[k] + 1) has \(v); code it 0/1")
+                        throw .outcomeNotBinary(outcome: name, detail: "data row \(frame.rows[k] + 1) has \(v); code it 0/1")
                     }
                 case .poisson, .negativeBinomial:
                     guard v >= 0, v == v.rounded(), v.isFinite else {
-                        throw .invalidCounts(outcome: name, row: frame.usedRows[k], value: v)
+                        throw .invalidCounts(outcome: name, row: frame.rows[k], value: v)
                     }
                 }
             }

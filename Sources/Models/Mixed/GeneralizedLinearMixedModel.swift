@@ -105,7 +105,7 @@ public enum GeneralizedLinearMixedModel {
                 if options.event != nil { throw .eventForNumericOutcome(outcome: outcomeName, level: options.event ?? "") }
                 let second = try ModelFrame(formula: failureFormula, table: table, references: options.references,
                                             extraColumns: formula.outcome.columnNames)
-                guard case .numeric(let s) = frame.outcome, case .numeric(let f) = second.outcome, second.usedRows == frame.usedRows else {
+                guard case .numeric(let s) = frame.outcome, case .numeric(let f) = second.outcome, second.rows.elementsEqual(frame.rows) else {
                     throw .nonNumericOutcome(outcome: outcomeName)
                 }
                 y = [Double](repeating: 0, count: s.count)

@@ -139,7 +139,7 @@ extension SiteSummary {
             throw .numerical("the fit has aliased fixed effects (\(result.coefficients.filter(\.aliased).map(\.term).joined(separator: ", "))); drop them before exporting")
         }
         let frame = try ModelFrame(formula: try result.schema.parsedFormula(), table: table, schema: result.schema)
-        guard frame.usedRows.count == result.rowsUsed else {
+        guard frame.rows.count == result.rowsUsed else {
             throw .numerical("the design rebuilt for the export does not select the rows the fit used")
         }
         let design = DesignMatrix(frame: frame)
