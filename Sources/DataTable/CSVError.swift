@@ -93,10 +93,10 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownMissingCodeColumn(let name):
             return "--na '\(name):…' names no column in the header; check the column name"
         case .pointInDecimalCommaNumber(let text):
-            return "'\(text)' has a '.' but the decimal mark is ','; thousands separators are not read: remove "
+            return "\(EchoedValue.phrase(text)) has a '.' but the decimal mark is ','; thousands separators are not read: remove "
                 + "them, or pass --decimal . if '.' is the decimal mark in this file"
         case .undeclaredDecimalComma(let text):
-            return "'\(text)' in a numeric column looks like a number with a decimal comma; pass --decimal , "
+            return "\(EchoedValue.phrase(text)) in a numeric column looks like a number with a decimal comma; pass --decimal , "
                 + "(or --decimal . to read the column as text)"
         }
     }

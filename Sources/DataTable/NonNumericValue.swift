@@ -12,14 +12,19 @@ extension Column {
         return nil
     }
 
-    /// ` (data row N has 'VALUE')` for a text column, or "" — the clause error messages add after "is text". For an
-    /// SPSS/Stata value-labelled variable, read as its labels by default, the clause names `--codes` instead: the
-    /// numbers are in the file, and a stray value is not the problem.
+    /// ` (data row N has 'VALUE')` for a text column, or "" — the clause error messages add after "is text". The
+    /// value is quoted only when `EchoedValue` allows it ('12,5', 'n/a', '12 kg'); otherwise the clause says
+    /// ` (data row N has a text value of K characters)`, since the guard may have missed a name or a date in it. For
+    /// an SPSS/Stata value-labelled variable, read as its labels by default, the clause names `--codes` instead: the
+    /// numbers are in the file, and a stray value is not the problem (a label is the codebook's text, not a
+    /// respondent's, and the guard scans every label).
     public func nonNumericClause() -> String {
         guard let (row, value) = firstNonNumericValue() else { return "" }
-        let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
-        if let hint = valueLabelHint() { return " (data row \(row + 1) has the label '\(shown)'; \(hint))" }
-        return " (data row \(row + 1) has '\(shown)')"
+        if let hint = valueLabelHint() {
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            return " (data row \(row + 1) has the label '\(shown)'; \(hint))"
+        }
+        return " (data row \(row + 1) has \(EchoedValue.phrase(value)))"
     }
 
     /// "a value-labelled variable, read as its labels: pass --codes …" for a categorical column read from an

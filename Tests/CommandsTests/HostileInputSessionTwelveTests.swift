@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// Session 12's hostile-input and privacy review: values the identifier guard did not catch must not reach a message
+/// or a table by another route, and text that renders wrongly in an output format. docs/privacy.md and
+/// docs/hostile-input.md list the cases.
+@Suite("Hostile input: session 12")
+struct HostileInputSessionTwelveTests {
+    static func write(_ files: [String: String]) throws -> String {
+        let dir = try Hostile.scratchDirectory()
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    /// 40 rows: site (north/south), item (1…5), y, v (a variance); `stray(i, &fields)` edits row i.
+    static func rows(_ stray: (Int, inout [String]) -> Void = { _, _ in }) -> String {
+        var text = "site,item,y,v\n"
+        for i in 0..<40 {
+            var f = [i % 3 == 0 ? "north" : "south", String(1 + (i * 7) % 5),
+                     String(format: "%.3f", 0.2 + 0.01 * Double(i)), String(format: "%.4f", 0.01 + 0.001 * Double(i % 9))]
+            stray(i, &f)
+            text += f.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    @Test("a name in a number column is described by its length in the error, a decimal comma still quoted")
+    func nonNumericValueIsNotEchoed() throws {
+        let name = try Self.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "john smith" } }])
+        let outcome = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: name)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("column 'v' (--vi) is not numeric (data row 32 has a text value of 10 characters)"),
+                "\(outcome.message)")
+        #expect(!outcome.message.contains("john"), "\(outcome.message)")
+        let comma = try Self.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "\"0,02\"" } }])
+        let quoted = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: comma)
+        #expect(quoted.message.contains("(data row 32 has '0,02')"), "\(quoted.message)")
+    }
+}
