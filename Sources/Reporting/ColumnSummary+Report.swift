@@ -82,7 +82,7 @@ extension ColumnSummary {
                     ("n", .integer(s.n)), ("missing", .integer(s.missing)),
                     ("distinct", .integer(s.levels.count)),
                     ("levels", .array(shown.map { i, l in
-                        .object([("level", .string(l.level)), ("count", mask[i] ? .null : .integer(l.count)),
+                        .object([("level", .string(s.shownLevel(i, hidden: mask[i]))), ("count", mask[i] ? .null : .integer(l.count)),
                                  ("suppressed", .bool(mask[i]))])
                     })),
                     ("levels_omitted", .integer(s.levels.count - shown.count)),
@@ -97,6 +97,7 @@ extension ColumnSummary {
         var numericRows: [[Cell]] = []
         var levelRows: [[Cell]] = []
         var anySuppressed = false
+        var anyWithheld = false
         var anySmallColumn = false
         for ((column, summary), hidden) in zip(summaries, suppression) {
             let name = labels.display(column)
@@ -118,7 +119,9 @@ extension ColumnSummary {
                 for (i, level) in shown.enumerated() {
                     if mask[i] {
                         anySuppressed = true
-                        levelRows.append([.text(i == 0 ? name : ""), .text(level.level), .text("suppressed"), .number(nil)])
+                        let shownLevel = s.shownLevel(i, hidden: true)
+                        if shownLevel != level.level { anyWithheld = true }
+                        levelRows.append([.text(i == 0 ? name : ""), .text(shownLevel), .text("suppressed"), .number(nil)])
                     } else {
                         levelRows.append([.text(i == 0 ? name : ""), .text(level.level), .integer(level.count),
                                           .number(s.n > 0 ? 100 * Double(level.count) / Double(s.n) : nil)])
@@ -152,7 +155,8 @@ extension ColumnSummary {
                           TableColumn("%", kind: .decimal(1))],
                 rows: levelRows,
                 notes: (numericRows.isEmpty ? [note] : [])
-                    + (anySuppressed ? ["Counts below \(minCell) are suppressed, with complementary suppression so that totals cannot reveal them (--min-cell)."] : [])))
+                    + (anySuppressed ? ["Counts below \(minCell) are suppressed, with complementary suppression so that totals cannot reveal them (--min-cell)."] : [])
+                    + (anyWithheld ? ["A rare text value in a column of numbers is described by its length, not shown: it may be a name or a date that identifies someone."] : [])))
         }
         return result
     }
@@ -162,5 +166,16 @@ extension CategoricalSummary {
     /// A code column (most levels seen once, like client codes) has nothing to show level by level.
     public var isCodeLike: Bool {
         levels.count > 20 && levels.count * 2 > n
+    }
+
+    /// Level `i` as `describe` lists it. In an otherwise numeric column (most cells numbers), a text level whose
+    /// count is suppressed is a stray cell of a few clients, which can be a name or a date the identifier guard
+    /// did not catch: it is shown only when `EchoedValue` allows it ('n/a', '12,5'), else by its length.
+    func shownLevel(_ i: Int, hidden: Bool) -> String {
+        let level = levels[i].level
+        guard hidden, Double(level) == nil, !EchoedValue.isQuotable(level) else { return level }
+        let numeric = levels.reduce(0) { $0 + (Double($1.level) != nil ? $1.count : 0) }
+        guard numeric * 2 > n else { return level }
+        return "(\(EchoedValue.phrase(level)))"
     }
 }

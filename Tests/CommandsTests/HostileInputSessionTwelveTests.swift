@@ -36,4 +36,22 @@ struct HostileInputSessionTwelveTests {
         let quoted = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: comma)
         #expect(quoted.message.contains("(data row 32 has '0,02')"), "\(quoted.message)")
     }
+
+    @Test("describe: a rare text level among numbers is listed by its length, an NA spelling by its text")
+    func strayTextLevelIsNotListed() throws {
+        let dir = try Self.write(["d.csv": Self.rows { i, f in
+            if i == 31 { f[1] = "john smith" }
+            if i == 12 { f[1] = "n/a" }
+        }])
+        for format in ["text", "json", "md", "csv", "html"] {
+            let outcome = Hostile.run(["describe", "d.csv", "--format", format], in: dir)
+            #expect(outcome.status == 0, "\(outcome.message)")
+            #expect(!outcome.standardOutput.contains("john"), "\(format): \(outcome.standardOutput)")
+            #expect(outcome.standardOutput.contains("a text value of 10 characters"), "\(format): \(outcome.standardOutput)")
+            #expect(outcome.standardOutput.contains("n/a"), "\(format): \(outcome.standardOutput)")
+        }
+        // A text column keeps its levels: a site is not a stray value.
+        let site = Hostile.run(["describe", "d.csv"], in: dir)
+        #expect(site.standardOutput.contains("north"), "\(site.standardOutput)")
+    }
 }
