@@ -9,19 +9,23 @@ public struct ColumnMetadata: Sendable, Equatable {
     public var declaredMissingCount: Int
     /// The codes the file declared missing (SPSS discrete user-missing values and ranges), kept for writing back.
     public var declaredMissing: [ClosedRange<Double>]
+    /// Row → the declared missing code a numeric cell held in the file (9 = Refused), so that a table written back
+    /// as SPSS keeps what the input meant rather than a system-missing cell under a declaration no cell uses.
+    public var declaredMissingCodes: [Int: Double]
 
     public init(label: String? = nil, valueLabels: [ValueLabel] = [], declaredMissingCount: Int = 0,
-                declaredMissing: [ClosedRange<Double>] = []) {
+                declaredMissing: [ClosedRange<Double>] = [], declaredMissingCodes: [Int: Double] = [:]) {
         self.label = label
         self.valueLabels = valueLabels
         self.declaredMissingCount = declaredMissingCount
         self.declaredMissing = declaredMissing
+        self.declaredMissingCodes = declaredMissingCodes
     }
 
     public var isEmpty: Bool { self == ColumnMetadata() }
 
-    /// The metadata of a row subset: labels and definitions stay, the count of declared-missing cells does not
-    /// describe the subset and is dropped.
+    /// The metadata of a row subset: labels and definitions stay, the count of declared-missing cells and their
+    /// codes by row do not describe the subset and are dropped.
     public var subset: ColumnMetadata {
         ColumnMetadata(label: label, valueLabels: valueLabels, declaredMissingCount: 0, declaredMissing: declaredMissing)
     }

@@ -107,6 +107,8 @@ struct ColumnValues {
     var missing: [Bool] = []
     var texts: [String?] = []
     var declaredMissing = 0
+    /// Row → the user-missing code a numeric cell held (SPSS), written back by `StatFileWriter`.
+    var declaredCodes: [Int: Double] = [:]
 }
 
 /// Collects what ReadStat's callbacks deliver; turned into a `Table` once the whole file is parsed (Stata puts
@@ -187,10 +189,14 @@ final class ParseState {
             values[index].missing.append(true)
         }
         var isMissing = readstat_value_is_system_missing(value) != 0
-        if !isMissing && (readstat_value_is_tagged_missing(value) != 0
-                          || (kinds[index] == 3 && readstat_value_is_defined_missing(value, variable) != 0)) {
+        if !isMissing && readstat_value_is_tagged_missing(value) != 0 {
             isMissing = true
             values[index].declaredMissing += 1
+        } else if !isMissing && kinds[index] == 3 && readstat_value_is_defined_missing(value, variable) != 0 {
+            isMissing = true
+            values[index].declaredMissing += 1
+            let code = readstat_double_value(value)
+            if code.isFinite { values[index].declaredCodes[row] = code }
         }
         var x = 0.0
         if !isMissing {
@@ -236,7 +242,7 @@ final class ParseState {
 
     private func column(_ info: VariableInfo, _ cells: ColumnValues, rows: Int, keepCodes: Bool) -> Column {
         var metadata = ColumnMetadata(label: info.label, declaredMissingCount: cells.declaredMissing,
-                                      declaredMissing: info.missingRanges)
+                                      declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes)
         if info.isText {
             var texts = cells.texts
             texts.append(contentsOf: repeatElement(nil, count: rows - texts.count))

@@ -4,7 +4,9 @@ import DataTable
 /// Writes a `Table` as SPSS `.sav`/`.zsav` or Stata `.dta` through ReadStat's writer, keeping what the reader
 /// kept: variable labels, value labels (a value-labelled categorical column is written as its codes with its
 /// labels, so SPSS users get their variables back) and SPSS missing-value definitions. Declared missing cells
-/// were turned into missing cells on reading and are written as system-missing. Text columns are strings;
+/// were turned into missing cells on reading; an SPSS file gets their codes back (9 = Refused stays 9, declared
+/// missing), so haven and SPSS read what the input meant. Stata cannot declare a code missing: there they are
+/// system-missing. Text columns are strings;
 /// numbers are doubles. The file's timestamp is `SOURCE_DATE_EPOCH` (or 1970-01-01 without it), so that the
 /// bytes depend on the data alone.
 public enum StatFileWriter {
@@ -112,6 +114,9 @@ struct ColumnPlan {
     var labels: [ValueLabel]
     let labelSetName: String
     let missingRanges: [ClosedRange<Double>]
+    /// Row → the declared missing code to write in place of a missing cell (SPSS only; a code the declaration
+    /// still covers).
+    let missingCodes: [Int: Double]
     let measure: readstat_measure_t
     let column: Column
 
@@ -120,6 +125,9 @@ struct ColumnPlan {
         name = column.name
         label = column.metadata.label
         missingRanges = column.metadata.declaredMissing
+        let ranges = missingRanges
+        missingCodes = format == .dta ? [:]
+            : column.metadata.declaredMissingCodes.filter { _, code in ranges.contains { $0.contains(code) } }
         labelSetName = String("labels_\(column.name)".prefix(format == .dta ? 32 : 64))
         switch column.data {
         case .numeric:
@@ -159,15 +167,22 @@ struct ColumnPlan {
                 variable: UnsafeMutablePointer<readstat_variable_t>) -> readstat_error_t {
         switch column.data {
         case .numeric(let c):
-            return c.missing[row] ? readstat_insert_missing_value(writer, variable)
+            return c.missing[row] ? insertMissing(row: row, writer: writer, variable: variable)
                 : readstat_insert_double_value(writer, variable, c.values[row])
         case .categorical(let c):
             let code = c.codes[row]
             if let values = c.levelValues {
-                return code < 0 ? readstat_insert_missing_value(writer, variable)
+                return code < 0 ? insertMissing(row: row, writer: writer, variable: variable)
                     : readstat_insert_double_value(writer, variable, values[Int(code)])
             }
             return readstat_insert_string_value(writer, variable, code < 0 ? "" : c.levels[Int(code)])
         }
+    }
+
+    /// A missing numeric cell: its declared code when the file had one, else system-missing.
+    private func insertMissing(row: Int, writer: UnsafeMutablePointer<readstat_writer_t>,
+                               variable: UnsafeMutablePointer<readstat_variable_t>) -> readstat_error_t {
+        if let code = missingCodes[row] { return readstat_insert_double_value(writer, variable, code) }
+        return readstat_insert_missing_value(writer, variable)
     }
 }

@@ -125,6 +125,10 @@ import StatFiles
         let phq = try #require(table.column(named: "phq_1"))
         #expect(phq.categorical?.levels == ["Not at all", "Several days", "More than half the days", "Nearly every day"])
         #expect(phq.label == "Little interest or pleasure")
+        // The input's 9 (Refused, declared missing) in the 5th case: written back as 9 under the declaration in a
+        // .sav (haven reads it as user-missing 9), system-missing in a .dta, which cannot declare it.
+        #expect(phq.metadata.declaredMissingCount == (ext == "sav" ? 1 : 0))
+        #expect(phq.metadata.declaredMissingCodes == (ext == "sav" ? [4: 9] : [:]))
     }
 
     @Test func scoreRefusesAnUnwritableExtension() throws {
