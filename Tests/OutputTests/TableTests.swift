@@ -171,6 +171,17 @@ func sampleTable() -> ResultTable {
         }
     }
 
+    /// LaTeX typesets `` ` `` and `"` as curly quotes of one direction: ‘phq 9‘ and ”yes”. Quotes become LaTeX's
+    /// opening and closing ones; an apostrophe stays.
+    @Test func latexConvertsBackticksAndStraightQuotes() {
+        let table = ResultTable(columns: [TableColumn("Term")], rows: [["`phq 9`"], ["\"yes\" (\"no\")"], ["'north' isn't"], ["Why?`x`"]])
+        let out = table.rendered(as: .latex)
+        #expect(out.contains("`phq 9' \\\\"), "\(out)")
+        #expect(out.contains("``yes'' (``no'') \\\\"), "\(out)")
+        #expect(out.contains("`north' isn't \\\\"), "\(out)")
+        #expect(out.contains("Why?{}`x' \\\\"), "! or ? before ` would make ¡ or ¿: \(out)")
+    }
+
     /// GFM passes raw HTML through: a column or label named `<b>` or `<sup>` became markup in a rendered report.
     @Test func markdownEscapesWhatWouldOpenAnHTMLTag() {
         let table = ResultTable(columns: [TableColumn("<b>x"), TableColumn("p", kind: .pValue)], rows: [["</i>", .number(0.0001)]])

@@ -43,6 +43,9 @@ enum LaTeXTableRenderer {
     /// Escapes LaTeX's special characters; the em dash (the missing-value marker) becomes `---`.
     /// A leading `[` is braced, or `\\` ending the previous row would read it as an optional argument.
     /// `numeric`: a `-` before a digit or a point is a minus sign, `$-$`.
+    /// Quotes become LaTeX's: a straight or backtick quote that opens (at the start, after a space or an opening
+    /// bracket) is `` ` `` or ``` `` ```, one that closes `'` or `''` (a backticked name `` `phq 9` `` reads
+    /// ‘phq 9’, not ‘phq 9‘; `"yes"` reads “yes”, not ”yes”); an apostrophe stays `'`.
     static func escape(_ text: String, numeric: Bool = false) -> String {
         var out = text.hasPrefix("[") ? "{[}" : ""
         let text = text.hasPrefix("[") ? String(text.dropFirst()) : text
@@ -63,6 +66,12 @@ enum LaTeXTableRenderer {
             case ">": out += "\\textgreater{}"
             case "\u{2014}": out += "---"
             case "\u{2013}": out += "--"
+            case "\"", "'", "`":
+                let opens = index == 0 || characters[index - 1].isWhitespace || "([{".contains(characters[index - 1])
+                let quote = character == "\"" ? (opens ? "``" : "''") : (opens ? "`" : "'")
+                // `!` or `?` before a backtick would make the ligature ¡ or ¿.
+                if quote.hasPrefix("`"), out.hasSuffix("!") || out.hasSuffix("?") { out += "{}" }
+                out += quote
             default:
                 if let command = mathSymbols[character] {
                     out += "\\ensuremath{" + command + "}"
