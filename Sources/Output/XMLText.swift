@@ -1,7 +1,7 @@
 /// Escaping for XML and HTML text and attribute values.
 enum XMLText {
     /// Escapes `& < > " '` and drops characters XML 1.0 forbids (C0 controls other than tab, LF, CR),
-    /// so that any label, including non-ASCII text, yields well-formed markup.
+    /// so that any label, including non-ASCII text, yields well-formed markup, and bidirectional overrides.
     static func escape(_ text: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
@@ -16,7 +16,7 @@ enum XMLText {
                 let value = scalar.value
                 let forbidden = (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D)
                     || value == 0xFFFE || value == 0xFFFF
-                if !forbidden { out.unicodeScalars.append(scalar) }
+                if !forbidden, !BidiControls.contains(scalar) { out.unicodeScalars.append(scalar) }
             }
         }
         return out

@@ -126,7 +126,8 @@ public enum WordDocument {
         return "<w:r>\(properties)<w:t xml:space=\"preserve\">\(escape(text))</w:t></w:r>"
     }
 
-    /// XML text: `& < >` escaped, and characters XML 1.0 forbids dropped (a label can hold anything).
+    /// XML text: `& < >` escaped, and characters XML 1.0 forbids and bidirectional overrides dropped (a label can
+    /// hold anything).
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -138,7 +139,9 @@ public enum WordDocument {
             case "\n", "\r", "\t": out += " "
             default:
                 let value = scalar.value
-                if value >= 0x20 && value != 0xFFFE && value != 0xFFFF { out.unicodeScalars.append(scalar) }
+                if value >= 0x20 && value != 0xFFFE && value != 0xFFFF && !BidiControls.contains(scalar) {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

@@ -335,10 +335,11 @@ extension ClinicAudit {
             height: min(1400, max(240, 90 + 14 * Double(effects.count))), showGrid: false, idPrefix: "audit-effects")
     }
 
+    /// HTML text, without bidirectional overrides (a therapist label pasted with one would read back to front).
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
-        for ch in text {
+        for ch in BidiControls.stripped(text) {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -182,6 +182,19 @@ func sampleTable() -> ResultTable {
         #expect(out.contains("Why?{}`x' \\\\"), "! or ? before ` would make ¡ or ¿: \(out)")
     }
 
+    /// U+202E (right-to-left override) and its kin reorder the text after them: `1.0` shows as `0.1`. Every format
+    /// drops them, as it drops control characters.
+    @Test func everyFormatDropsBidiControls() {
+        let table = ResultTable(title: "a\u{202E}b", columns: [TableColumn("c\u{2066}d\u{2069}")],
+                                rows: [["x\u{202E}1.0\u{202C}\u{200F}y"]], notes: ["n\u{202D}o"])
+        for format in [TableFormat.latex, .markdown, .text, .html] {
+            let out = table.rendered(as: format)
+            #expect(!out.unicodeScalars.contains { [0x202E, 0x2066, 0x2069, 0x202C, 0x200F, 0x202D].contains($0.value) },
+                    "\(format): \(out.debugDescription)")
+            #expect(out.contains("x1.0y") && out.contains("cd"), "\(format): \(out)")
+        }
+    }
+
     /// GFM passes raw HTML through: a column or label named `<b>` or `<sup>` became markup in a rendered report.
     @Test func markdownEscapesWhatWouldOpenAnHTMLTag() {
         let table = ResultTable(columns: [TableColumn("<b>x"), TableColumn("p", kind: .pValue)], rows: [["</i>", .number(0.0001)]])

@@ -64,6 +64,14 @@ import ZIPFoundation
         #expect(document.contains(">ab c<"))
     }
 
+    /// A right-to-left override in a label showed the text after it reversed in Word.
+    @Test func bidiControlsAreDropped() throws {
+        let hostile = ResultTable(title: "t\u{202E}1.0", columns: [TableColumn("x\u{2067}y")], rows: [["a\u{202E}b"]])
+        let document = try #require(try Self.parts(try WordDocument.make(tables: [hostile]))["word/document.xml"])
+        #expect(!document.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x2067 })
+        #expect(document.contains(">ab<") && document.contains(">xy<"), "\(document)")
+    }
+
     @Test func columnWidthsFitThePage() {
         let widths = WordDocument.columnWidths(headers: ["Term", "B"], rows: [[String(repeating: "x", count: 400), "1.00"]])
         #expect(widths.reduce(0, +) <= 11906 - 2 * 1440)

@@ -1,5 +1,6 @@
 import Foundation
 import Ink
+import Output
 
 /// A self-contained HTML page for a notebook report: a small stylesheet around a body the runner assembles —
 /// the author's prose through Ink, each command's tables through alliance's own HTML table renderer (so names like
@@ -96,7 +97,7 @@ struct HTMLReport {
     }
 
     private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        BidiControls.stripped(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

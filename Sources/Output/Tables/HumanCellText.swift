@@ -48,7 +48,7 @@ enum HumanCellText {
 
     /// A single-line version of `text` (tables have no multi-line cells): breaks (newline, tab, form feed, vertical
     /// tab) become one space and other control characters are dropped, as HTML and Word drop them (pdfLaTeX stops at
-    /// one: "invalid character"; a terminal would act on an escape).
+    /// one: "invalid character"; a terminal would act on an escape), and so are bidirectional overrides.
     static func singleLine(_ text: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
@@ -57,7 +57,7 @@ enum HumanCellText {
             if scalar == "\n" || scalar == "\r" || scalar == "\t" || scalar == "\u{0B}" || scalar == "\u{0C}" {
                 if !previousWasBreak { out.unicodeScalars.append(" ") }
                 previousWasBreak = true
-            } else if scalar.value < 0x20 || scalar.value == 0x7F {
+            } else if scalar.value < 0x20 || scalar.value == 0x7F || BidiControls.contains(scalar) {
                 continue
             } else {
                 out.unicodeScalars.append(scalar)
