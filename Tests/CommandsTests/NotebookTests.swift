@@ -83,4 +83,26 @@ import Testing
         let md = try String(contentsOfFile: (out as NSString).appendingPathComponent("bad.md"), encoding: .utf8)
         #expect(md.contains("**Error** (line 5)"))
     }
+
+    /// A formula error's caret line used to follow the quote's first line unquoted: outside the block quote in the
+    /// Markdown report, and with its spaces collapsed in HTML. Both keep it inside the quote, preformatted.
+    @Test func formulaCaretStaysInsideTheErrorQuote() throws {
+        let dir = try temporaryDirectory("nb-caret")
+        let data = (dir as NSString).appendingPathComponent("d.csv")
+        try "y,x\n1,2\n2,3\n3,5\n".write(toFile: data, atomically: true, encoding: .utf8)
+        let notebook = (dir as NSString).appendingPathComponent("caret.md")
+        try "```alliance\nfit ols d.csv --formula \"y ~ x + nosuch\"\n```\n".write(toFile: notebook, atomically: true, encoding: .utf8)
+        let out = (dir as NSString).appendingPathComponent("out")
+        let outcome = try run(notebook, into: out)
+        #expect(outcome.failures.count == 1)
+        let md = try String(contentsOfFile: (out as NSString).appendingPathComponent("caret.md"), encoding: .utf8)
+        #expect(md.contains("> **Error** (line 2): d.csv: no column named 'nosuch' in the data"), "\(md)")
+        #expect(md.contains("> ```\n>   y ~ x + nosuch\n>           ^"), "\(md)")
+        let html = try String(contentsOfFile: (out as NSString).appendingPathComponent("caret.html"), encoding: .utf8)
+        #expect(html.contains("<pre>  y ~ x + nosuch\n          ^"), "\(html)")
+        let quote = try #require(html.range(of: "<blockquote>"))
+        let caret = try #require(html.range(of: "          ^"))
+        let end = try #require(html.range(of: "</blockquote>"))
+        #expect(quote.upperBound < caret.lowerBound && caret.upperBound < end.lowerBound)
+    }
 }

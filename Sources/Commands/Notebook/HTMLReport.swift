@@ -24,9 +24,28 @@ struct HTMLReport {
         body.append(html)
     }
 
-    /// A note (warning or error) as an escaped block quote.
+    /// A note (warning or error) as an escaped block quote. Indented lines (a formula and the caret under the
+    /// offending token) are preformatted inside it, so the caret stays under its token and in the quote.
     mutating func appendNote(_ text: String, label: String) {
-        body.append("<blockquote><strong>\(escape(label))</strong> \(escape(text).replacingOccurrences(of: "\n", with: "<br>"))</blockquote>")
+        var parts: [String] = []
+        var lines: [String] = []
+        var preformatted: [String] = []
+        func flushPreformatted() {
+            guard !preformatted.isEmpty else { return }
+            parts.append("<pre>" + preformatted.map(escape).joined(separator: "\n") + "</pre>")
+            preformatted = []
+        }
+        func flushLines() {
+            guard !lines.isEmpty else { return }
+            parts.append(lines.map(escape).joined(separator: "<br>"))
+            lines = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("  ") { flushLines(); preformatted.append(line) } else { flushPreformatted(); lines.append(line) }
+        }
+        flushLines()
+        flushPreformatted()
+        body.append("<blockquote><strong>\(escape(label))</strong> \(parts.joined())</blockquote>")
     }
 
     /// The SVG file at `path`, inlined in a `<figure>`; a link when it cannot be read.

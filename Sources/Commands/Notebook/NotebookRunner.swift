@@ -83,7 +83,7 @@ struct NotebookRunner {
                         blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: nil))
                     } catch let failure as BlockFailure {
                         failures.append(failure)
-                        markdown.append("> **Error** (line \(failure.line)): \(failure.message)")
+                        markdown.append(quote("**Error** (line \(failure.line)): \(failure.message)"))
                         html.appendNote(failure.message, label: "Error (line \(failure.line)):")
                         blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: failure.message))
                         if !keepGoing { break segments }
@@ -169,8 +169,18 @@ struct NotebookRunner {
         }
     }
 
+    /// `text` as a Markdown block quote, every line inside it; indented lines (a formula and its caret) as a code
+    /// block within the quote, so the caret stays under its token.
     private func quote(_ text: String) -> String {
-        text.split(separator: "\n").map { "> \($0)" }.joined(separator: "\n")
+        var out: [String] = []
+        var inCode = false
+        for line in text.split(separator: "\n") {
+            let indented = line.hasPrefix("  ")
+            if indented != inCode { out.append("> ```"); inCode = indented }
+            out.append("> \(line)")
+        }
+        if inCode { out.append("> ```") }
+        return out.joined(separator: "\n")
     }
 
     private func blockJSON(_ command: NotebookDocument.Command, _ outputs: ArraySlice<RunContext.FileRecord>,
