@@ -281,18 +281,20 @@ enum TextContentScanner {
         return ByteMatching.isValidSSN(area: area, group: group, serial: serial) ? e3 : nil
     }
 
-    /// Ten digits, contiguous or 3-3-4 with one kind of separator (space or hyphen), with a valid check digit.
+    /// Ten digits, contiguous or 3-3-4 with a run of spaces and hyphens between the groups (`943 476 5919`,
+    /// `943  476  5919` as a form pads it, `943 - 476 - 5919`), with a valid check digit.
     static func matchNHSNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
         let (_, e1) = ByteMatching.digitRun(s, i, hi)
         let end: Int
         if e1 - i == 10 {
             end = e1
-        } else if e1 - i == 3, e1 < hi, s[e1] == ByteMatching.space || s[e1] == ByteMatching.hyphen {
-            let separator = s[e1]
-            let (_, e2) = ByteMatching.digitRun(s, e1 + 1, hi)
-            guard e2 - e1 - 1 == 3, e2 < hi, s[e2] == separator else { return nil }
-            let (_, e3) = ByteMatching.digitRun(s, e2 + 1, hi)
-            guard e3 - e2 - 1 == 4 else { return nil }
+        } else if e1 - i == 3 {
+            let s2 = gapEnd(s, e1, hi)
+            let (_, e2) = ByteMatching.digitRun(s, s2, hi)
+            guard s2 > e1, e2 - s2 == 3 else { return nil }
+            let s3 = gapEnd(s, e2, hi)
+            let (_, e3) = ByteMatching.digitRun(s, s3, hi)
+            guard s3 > e2, e3 - s3 == 4 else { return nil }
             end = e3
         } else {
             return nil
@@ -301,6 +303,13 @@ enum TextContentScanner {
         digits.reserveCapacity(10)
         for k in i..<end where s[k].isDigit { digits.append(Int(s[k] &- 48)) }
         return ByteMatching.isValidNHSNumber(digits) ? end : nil
+    }
+
+    /// The end of the run of spaces and hyphens starting at `i` (`i` itself when there is none).
+    private static func gapEnd(_ s: Bytes, _ i: Int, _ hi: Int) -> Int {
+        var j = i
+        while j < hi, s[j] == ByteMatching.space || s[j] == ByteMatching.hyphen { j += 1 }
+        return j
     }
 
     /// Four dot-separated octets, each 0–255.

@@ -97,6 +97,17 @@ struct ContentPatternTests {
         #expect(TextContentScanner.scan("9434765918").all.kinds == [])
     }
 
+    @Test("NHS numbers with any run of spaces or hyphens between the 3-3-4 groups, with the check digit")
+    func nhsNumberWithPaddedGroups() {
+        for text in ["943  476  5919", "943   476 5919", "943 - 476 - 5919", "943--476--5919", "NHS: 943  476  5919."] {
+            #expect(TextContentScanner.scan(text).strong.kinds == [.nhsNumber], "\(text)")
+        }
+        // The check digit still decides; a group of the wrong length is no NHS number.
+        #expect(!TextContentScanner.scan("943  476  5918").strong.kinds.contains(.nhsNumber))
+        #expect(!TextContentScanner.scan("943  4765  919").strong.kinds.contains(.nhsNumber))
+        #expect(!TextContentScanner.scan("9434  765  919").strong.kinds.contains(.nhsNumber))
+    }
+
     @Test func nhsCheckDigitFollowsTheModulus11Rule() {
         // 943 476 591: 9·10 + 4·9 + 3·8 + 4·7 + 7·6 + 6·5 + 5·4 + 9·3 + 1·2 = 299; 299 mod 11 = 2; 11 − 2 = 9.
         #expect(ByteMatching.isValidNHSNumber(9_434_765_919))
