@@ -68,10 +68,8 @@ enum LaTeXTableRenderer {
             case "\u{2013}": out += "--"
             case "\"", "'", "`":
                 let opens = index == 0 || characters[index - 1].isWhitespace || "([{".contains(characters[index - 1])
-                let quote = character == "\"" ? (opens ? "``" : "''") : (opens ? "`" : "'")
-                // `!` or `?` before a backtick would make the ligature ¡ or ¿.
-                if quote.hasPrefix("`"), out.hasSuffix("!") || out.hasSuffix("?") { out += "{}" }
-                out += quote
+                // An opening quote follows a space or bracket, never `!` or `?`, so no ¡ or ¿ ligature can form.
+                out += character == "\"" ? (opens ? "``" : "''") : (opens ? "`" : "'")
             default:
                 if let command = mathSymbols[character] {
                     out += "\\ensuremath{" + command + "}"
