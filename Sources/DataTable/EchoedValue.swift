@@ -10,7 +10,7 @@ public enum EchoedValue {
         isQuotable(value) ? "'\(value)'" : "a text value of \(value.count) character\(value.count == 1 ? "" : "s")"
     }
 
-    /// Short code-like text: an NA spelling or answer word from a fixed list, up to three punctuation marks, or a
+    /// Short code-like text: an NA spelling, answer word or number word from a fixed list, up to three punctuation marks, or a
     /// number of at most 6 digits written with a decimal comma, thousands separators (two different ones at most),
     /// a comparison sign, an exponent or a unit from a fixed list ('<5', '1.234,5', '12 kg', '-99 missing', '2-3').
     /// Dates, telephone, NHS and record numbers have more digits or repeat a separator; names have capitals or no
@@ -27,6 +27,10 @@ public enum EchoedValue {
         "nk", "dk", "don't know", "refused", "declined", "nr", "n.r.", "n.r", "n/r", "not recorded", "not applicable",
         "not asked", "n.k.", "tbc", "inf", "-inf", "+inf", "infinity", "-infinity", "yes", "no", "y", "n", "true",
         "false", "low", "medium", "high", "none given", "blank", "empty",
+        // A number written as a word ('fifteen' among PHQ-9 totals) is what the researcher must find and fix.
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+        "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
     ]
 
     /// Units and words written after a number in a cell; a word outside the list (a surname after a house number) is

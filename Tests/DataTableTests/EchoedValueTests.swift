@@ -7,7 +7,7 @@ struct EchoedValueTests {
     func codesAreQuoted() {
         for value in ["12,5", "1,234", "1.234,5", "1 234,5", "n/a", "N/A", "NA", "n.r.", "missing", "refused", "-", "?",
                       ".", "12 kg", "12kg", "3.5 mg/dl", "-99 missing", "<5", ">90", "2-3", "1e400", "45%", "yes", "high",
-                      "Inf", "-inf"] {
+                      "Inf", "-inf", "fifteen", "Twelve"] {
             #expect(EchoedValue.isQuotable(value), "\(value)")
             #expect(EchoedValue.phrase(value) == "'\(value)'")
         }
