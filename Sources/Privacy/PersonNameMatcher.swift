@@ -73,7 +73,42 @@ enum PersonNameMatcher {
         return middleEnd == hi
     }
 
+    /// The whole cell is two words in one case, `john smith` or `JOHN SMITH`, that read as a name once capitalised
+    /// (`John Smith`, by `matchName`: a listed given name, a second word that is no place or institution word). Given
+    /// names that are also ordinary lower-case words (`jack`, `heather`, `randy`, …) are left out of this rule.
+    static func isUncasedFullName(_ s: Bytes, _ lo: Int, _ hi: Int) -> Bool {
+        guard hi - lo >= 5, hi - lo <= 40, let space = (lo..<hi).first(where: { s[$0] == ByteMatching.space }) else { return false }
+        var lower = false, upper = false
+        for k in lo..<hi where k != space {
+            let c = s[k]
+            if c.isLower { lower = true } else if c.isUpper { upper = true }
+            else if c != UInt8(ascii: "'") && c != ByteMatching.hyphen { return false }
+        }
+        guard lower != upper, space > lo, space + 1 < hi else { return false }
+        var word = Array(s[lo..<hi])
+        var startOfWord = true
+        for k in word.indices {
+            let c = word[k]
+            if c == ByteMatching.space || c == ByteMatching.hyphen || c == UInt8(ascii: "'") { startOfWord = true; continue }
+            word[k] = startOfWord ? (c.isLower ? c - 32 : c) : (c.isUpper ? c + 32 : c)
+            startOfWord = false
+        }
+        return word.withUnsafeBufferPointer { b in
+            guard !wordLikeGivenNameWords.contains(b, 0, space - lo) else { return false }
+            return matchName(b, 0, 0, b.count) == b.count
+        }
+    }
+
     static let titleWords = WordSet(titles)
+    static let wordLikeGivenNameWords = WordSet(wordLikeGivenNames)
+
+    /// Listed given names that are also common words in lower case or capitals.
+    static let wordLikeGivenNames: Set<String> = [
+        "Jack", "Sally", "Heather", "Terry", "Randy", "Harry", "Jean", "Leo", "Matt", "Mike", "Billy", "Willie",
+        "Ruth", "Roger", "Nick", "Luke", "Carl", "Wayne", "Bruce", "Joyce", "Frances", "Ann", "Ana", "Ali", "Wei",
+        "Mei", "Ava", "Mia", "Ella", "Isla", "Sam", "Tom", "Dan", "Joe", "Chris", "Dave", "Steve", "Gary", "Kate",
+        "Kelly", "Ian", "Neil", "Scott", "Martin", "Dennis", "Bryan", "Owen", "Rhys", "Faith", "Jose", "Juan",
+    ]
     static let givenNameWords = WordSet(givenNames)
     static let exclusionWords = WordSet(secondWordExclusions)
 

@@ -69,6 +69,7 @@ enum TextContentScanner {
             evidence.weak.insert(.name)
         }
         if PersonNameMatcher.isSurnameCommaGivenName(s, lo, hi) { evidence.strong.insert(.name) }
+        if PersonNameMatcher.isUncasedFullName(s, lo, hi) { evidence.strong.insert(.name) }
         if let end = matchUKPostcode(s, lo, hi, caseInsensitive: true), end == hi {
             evidence.strong.insert(.postalCode)
         }

@@ -108,6 +108,17 @@ struct ContentPatternTests {
         #expect(!TextContentScanner.scan("9434  765  919").strong.kinds.contains(.nhsNumber))
     }
 
+    @Test("a whole cell of two words in lower case or capitals that reads as a name once capitalised")
+    func uncasedFullNames() {
+        for text in ["john smith", "JOHN SMITH", "sarah o'neil", "MARGARET THATCHER-JONES", "emily  brown".replacingOccurrences(of: "  ", with: " ")] {
+            #expect(TextContentScanner.scan(text).strong.kinds == [.name], "\(text)")
+        }
+        for text in ["albert road", "ALBERT ROAD", "jack pine", "heather moor", "HOPE CLINIC", "mark scheme",
+                     "strongly agree", "not at all", "john", "john smith jones", "john 2", "JOHN smith", "emily march"] {
+            #expect(!TextContentScanner.scan(text).strong.kinds.contains(.name), "\(text)")
+        }
+    }
+
     @Test func nhsCheckDigitFollowsTheModulus11Rule() {
         // 943 476 591: 9·10 + 4·9 + 3·8 + 4·7 + 7·6 + 6·5 + 5·4 + 9·3 + 1·2 = 299; 299 mod 11 = 2; 11 − 2 = 9.
         #expect(ByteMatching.isValidNHSNumber(9_434_765_919))
