@@ -1,5 +1,10 @@
 /// Interns byte strings: the same bytes always get the same code, in first-seen order. Open
 /// addressing over a byte arena, so that interning a field allocates nothing unless it is new.
+/// Levels of at most 16 bytes (`shortLength`) are indexed in a table of their own whose slots hold the level's
+/// bytes as two words, its length and its code (`ShortSlot`): a lookup reads one slot and compares two words,
+/// never the arena or the per-entry arrays (those were three dependent loads, mostly cache misses for a column of
+/// 2,000 therapists). Longer levels, and every level once a column has more than `shortTableLimit` of them (the
+/// slots are 24 bytes), are indexed by hash in `slots`.
 /// Manually managed memory: call `deallocate()` exactly once.
 struct ByteInterner {
     private(set) var arena: UnsafeMutablePointer<UInt8>
@@ -18,6 +23,28 @@ struct ByteInterner {
     /// exactly when it sorts after the last entry: no hashing needed. The hash index is built the
     /// first time that stops being true.
     private(set) var isStrictlyIncreasing = true
+    /// Entries indexed in `slots` (the long levels while the short table is in use).
+    private var longCount = 0
+
+    /// A short level: its bytes as two little-endian words, zero past its length; `meta` is its length in the low
+    /// 32 bits and its code + 1 in the high ones (0: an empty slot).
+    struct ShortSlot {
+        var lo: UInt64
+        var hi: UInt64
+        var meta: UInt64
+    }
+    static let shortLength = 16
+    static let shortTableLimit = 1 << 16
+    private var shortSlots: UnsafeMutablePointer<ShortSlot>
+    private var shortMask: Int
+    /// 64 − log2(the short table's size): a slot is the top bits of the words' hash.
+    private var shortShift: UInt64
+    private var shortCount = 0
+    /// False once the column had more than `shortTableLimit` short levels: then every level is in `slots`.
+    private var usesShortTable = true
+    /// The short table is built and in use (past strictly-increasing mode, not past `shortTableLimit`): one flag for
+    /// the fast path's test.
+    private var hasShortIndex = false
 
     init() {
         arenaCapacity = 4096
@@ -29,6 +56,10 @@ struct ByteInterner {
         slotMask = 255
         slots = .allocate(capacity: slotMask + 1)
         slots.initialize(repeating: 0, count: slotMask + 1)
+        shortMask = 63
+        shortShift = 64 - 6
+        shortSlots = .allocate(capacity: shortMask + 1)
+        shortSlots.initialize(repeating: ShortSlot(lo: 0, hi: 0, meta: 0), count: shortMask + 1)
     }
 
     func deallocate() {
@@ -37,6 +68,7 @@ struct ByteInterner {
         lengths.deallocate()
         hashes.deallocate()
         slots.deallocate()
+        shortSlots.deallocate()
     }
 
     @inline(__always)
@@ -76,17 +108,122 @@ struct ByteInterner {
             }
             buildIndex()
         }
+        if n <= Self.shortLength && usesShortTable {
+            let (lo, hi) = Self.words(p, n)
+            return internShort(p, n, lo, hi)
+        }
         return insert(p, n, hash: ByteInterner.hash(p, n))
     }
 
-    /// `intern(p, n)` for a field with at least 8 readable bytes at `p` (the input goes on past the field): a field
-    /// shorter than 8 bytes is hashed from one 8-byte load instead of a loop over its bytes, to the same hash.
+    /// `intern(p, n)` for a field with `readable` bytes readable at `p` (the input goes on past the field): a level of
+    /// 1 to 16 bytes is read as one or two 8-byte loads, masked to its length, instead of byte by byte.
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int) -> (code: Int32, isNew: Bool) {
-        guard n < 8 && readable >= 8 && !isStrictlyIncreasing else { return intern(p, n) }
+        // 16 readable bytes: the input's last 16 bytes (and empty fields) take the byte loops.
+        guard UInt(bitPattern: n &- 1) < UInt(Self.shortLength) && readable >= 16 && hasShortIndex else {
+            return internLoaded(p, n, readable: readable)
+        }
+        let raw = UnsafeRawPointer(p)
+        let first = raw.loadUnaligned(as: UInt64.self).littleEndian
+        if n <= 8 { return internShort(p, n, first & Self.lowBytes(n), 0) }
+        let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
+        return internShort(p, n, first, second & Self.lowBytes(n &- 8))
+    }
+
+    /// `intern(p, n, readable:)` off the short table's fast path. Past `shortTableLimit` levels a field shorter than
+    /// 8 bytes is still hashed from one load (`shortHash`).
+    @inline(never)
+    private mutating func internLoaded(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int) -> (code: Int32, isNew: Bool) {
+        guard !usesShortTable && !isStrictlyIncreasing && n < 8 && readable >= 8 else { return intern(p, n) }
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian
-        let tail = word & ((1 << (UInt64(truncatingIfNeeded: n) &* 8)) &- 1)
-        return insert(p, n, hash: ByteInterner.shortHash(tail, n))
+        return insert(p, n, hash: ByteInterner.shortHash(word & ((1 << (UInt64(truncatingIfNeeded: n) &* 8)) &- 1), n))
+    }
+
+
+    /// A mask of the low `k` bytes, 1 ≤ k ≤ 8.
+    @inline(__always)
+    static func lowBytes(_ k: Int) -> UInt64 { UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* k) }
+
+    /// The `n` ≤ 16 bytes at `p` as two little-endian words, zero past `n`, read byte by byte.
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (lo: UInt64, hi: UInt64) {
+        var lo: UInt64 = 0
+        var hi: UInt64 = 0
+        for i in 0..<min(n, 8) { lo |= UInt64(p[i]) << (8 * UInt64(i)) }
+        if n > 8 { for i in 8..<n { hi |= UInt64(p[i]) << (8 * UInt64(i - 8)) } }
+        return (lo, hi)
+    }
+
+    /// The short table's hash of a level's words and length; its top bits pick the slot.
+    @inline(__always)
+    static func shortTableHash(_ lo: UInt64, _ hi: UInt64, _ n: Int) -> UInt64 {
+        let h = ((lo ^ 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD) ^ hi ^ UInt64(truncatingIfNeeded: n)
+        return h &* 0xC4CE_B9FE_1A85_EC53
+    }
+
+    /// The entry of the short level `p[0..<n]` (its words `lo`, `hi`), added when new. Equal words and equal lengths
+    /// mean equal bytes.
+    @inline(__always)
+    private mutating func internShort(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ lo: UInt64, _ hi: UInt64
+    ) -> (code: Int32, isNew: Bool) {
+        var slot = Int(truncatingIfNeeded: Self.shortTableHash(lo, hi, n) >> shortShift)
+        while true {
+            let entry = shortSlots + slot
+            let meta = entry.pointee.meta
+            if meta == 0 { break }
+            if entry.pointee.lo == lo && entry.pointee.hi == hi && UInt32(truncatingIfNeeded: meta) == UInt32(n) {
+                return (Int32(truncatingIfNeeded: meta >> 32) &- 1, false)
+            }
+            slot = (slot + 1) & shortMask
+        }
+        let e = appendEntry(p, n, hash: 0)
+        shortSlots[slot] = ShortSlot(lo: lo, hi: hi, meta: UInt64(n) | UInt64(e + 1) << 32)
+        shortCount += 1
+        if shortCount * 2 > shortMask { growShortTable() }
+        return (e, true)
+    }
+
+    /// Doubles the short table, or past `shortTableLimit` levels moves every level to `slots` (the short table's
+    /// 24-byte slots would take ≈ 50 MB for a column of a million identifiers).
+    private mutating func growShortTable() {
+        if shortCount >= Self.shortTableLimit {
+            moveShortLevelsToLongTable()
+            return
+        }
+        let old = shortSlots
+        let oldSize = shortMask + 1
+        allocateShortTable(size: oldSize * 2)
+        for i in 0..<oldSize where old[i].meta != 0 { placeShort(old[i]) }
+        old.deallocate()
+    }
+
+    /// Replaces the short table by an empty one of `size` (a power of two) slots.
+    private mutating func allocateShortTable(size: Int) {
+        shortMask = size - 1
+        shortShift = UInt64(64 - size.trailingZeroBitCount)
+        shortSlots = .allocate(capacity: size)
+        shortSlots.initialize(repeating: ShortSlot(lo: 0, hi: 0, meta: 0), count: size)
+    }
+
+    /// Stops using the short table: every entry is hashed and indexed in `slots`.
+    private mutating func moveShortLevelsToLongTable() {
+        usesShortTable = false
+        hasShortIndex = false
+        shortSlots.deallocate()
+        allocateShortTable(size: 1)
+        shortCount = 0
+        for e in 0..<count where lengths[e] <= Self.shortLength {
+            hashes[e] = ByteInterner.hash(arena + offsets[e], lengths[e])
+        }
+        longCount = count
+        rebuildLongTable()
+    }
+
+    private mutating func placeShort(_ entry: ShortSlot) {
+        var slot = Int(truncatingIfNeeded: Self.shortTableHash(entry.lo, entry.hi, Int(UInt32(truncatingIfNeeded: entry.meta)))
+                       >> shortShift)
+        while shortSlots[slot].meta != 0 { slot = (slot + 1) & shortMask }
+        shortSlots[slot] = entry
     }
 
     /// The entry of these bytes (hashed `h`), added when new. Fields shorter than 8 bytes need no byte comparison:
@@ -106,7 +243,8 @@ struct ByteInterner {
         }
         let e = appendEntry(p, n, hash: h)
         slots[slot] = e + 1
-        if count * 2 > slotMask { rehash() }
+        longCount += 1
+        if longCount * 2 > slotMask { rehash() }
         return (e, true)
     }
 
@@ -125,17 +263,45 @@ struct ByteInterner {
         return Int32(e)
     }
 
-    /// Leaves the strictly-increasing mode: hashes every entry so far and indexes it.
+    /// Leaves the strictly-increasing mode: indexes every entry so far, short levels in the short table, the others
+    /// hashed in `slots`.
     private mutating func buildIndex() {
         isStrictlyIncreasing = false
-        for e in 0..<count { hashes[e] = ByteInterner.hash(arena + offsets[e], lengths[e]) }
-        var size = slotMask + 1
-        while count * 2 > size - 1 { size *= 2 }
+        for e in 0..<count where lengths[e] > Self.shortLength {
+            hashes[e] = ByteInterner.hash(arena + offsets[e], lengths[e])
+            longCount += 1
+        }
+        let shortLevels = count - longCount
+        if shortLevels > Self.shortTableLimit {
+            moveShortLevelsToLongTable()
+            return
+        }
+        var size = shortMask + 1
+        while shortLevels * 2 > size - 1 { size *= 2 }
+        shortSlots.deallocate()
+        allocateShortTable(size: size)
+        for e in 0..<count where lengths[e] <= Self.shortLength {
+            let (lo, hi) = Self.words(arena + offsets[e], lengths[e])
+            placeShort(ShortSlot(lo: lo, hi: hi, meta: UInt64(lengths[e]) | UInt64(e + 1) << 32))
+        }
+        shortCount = shortLevels
+        hasShortIndex = true
+        rebuildLongTable()
+    }
+
+    /// Whether entry `e` is indexed in `slots` (not in the short table).
+    @inline(__always)
+    private func isLong(_ e: Int) -> Bool { !usesShortTable || lengths[e] > Self.shortLength }
+
+    /// Sizes `slots` for `longCount` entries and indexes them by their hashes.
+    private mutating func rebuildLongTable() {
+        var size = 256
+        while longCount * 2 > size - 1 { size *= 2 }
         slots.deallocate()
         slotMask = size - 1
         slots = .allocate(capacity: size)
         slots.initialize(repeating: 0, count: size)
-        for e in 0..<count {
+        for e in 0..<count where isLong(e) {
             var slot = Int(truncatingIfNeeded: hashes[e]) & slotMask
             while slots[slot] != 0 { slot = (slot + 1) & slotMask }
             slots[slot] = Int32(e + 1)
@@ -205,14 +371,6 @@ struct ByteInterner {
     }
 
     private mutating func rehash() {
-        slots.deallocate()
-        slotMask = (slotMask + 1) * 2 - 1
-        slots = .allocate(capacity: slotMask + 1)
-        slots.initialize(repeating: 0, count: slotMask + 1)
-        for e in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[e]) & slotMask
-            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-            slots[slot] = Int32(e + 1)
-        }
+        rebuildLongTable()
     }
 }

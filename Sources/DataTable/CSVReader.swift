@@ -150,14 +150,11 @@ public struct CSVReader {
 
     // MARK: - Loading bytes
 
-    /// Maps a regular file read-only (prefaulted on Linux); nil if mapping is not possible.
+    /// Maps a regular file read-only; nil if mapping is not possible. Not prefaulted (`MAP_POPULATE`): that was a
+    /// serial 20–90 ms before the parse threads started, while faults taken by the parse itself (the kernel maps 16
+    /// pages per fault) fall on both threads (LMM a: median wall 305 → 285 ms, CPU the same; docs/csv.md).
     private static func map(_ fd: Int32, _ size: Int) -> UnsafeMutableRawPointer? {
-        #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let address = mmap(nil, size, PROT_READ, flags, fd, 0),
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               address != UnsafeMutableRawPointer(bitPattern: -1)
         else { return nil }
         return address

@@ -24,6 +24,10 @@ struct ColumnBuilder {
     private var missing: [Bool] = []
     private var hasMissing = false
     private var codes: [Int32] = []
+    /// Level codes wait here and join `codes` a block at a time, as numbers do in `pending` (an `Array.append` per
+    /// text field called the runtime's uniqueness check each time). `codes` then `pendingCodes[0..<pendingCodeCount]`.
+    private let pendingCodes: UnsafeMutablePointer<Int32>
+    private var pendingCodeCount = 0
     private(set) var leadingZeroCount = 0
     /// The first value beyond Double's range (reported only if the column stays numeric).
     private(set) var firstOutOfRange: (line: Int, text: String)?
@@ -45,9 +49,10 @@ struct ColumnBuilder {
     init(capacity: Int) {
         values.reserveCapacity(capacity)
         pending = .allocate(capacity: Self.blockSize)
+        pendingCodes = .allocate(capacity: Self.blockSize)
     }
 
-    var count: Int { isNumeric ? windowCount + values.count + pendingCount : codes.count }
+    var count: Int { isNumeric ? windowCount + values.count + pendingCount : codes.count + pendingCodeCount }
 
     /// Makes this (first-half, still empty) builder own a buffer for `total` numbers and write its own from the
     /// buffer's start, up to `firstCapacity` of them; returns where the second half's numbers go (room for
@@ -97,6 +102,20 @@ struct ColumnBuilder {
     func deallocate() {
         interner.deallocate()
         pending.deallocate()
+        pendingCodes.deallocate()
+    }
+
+    @inline(__always)
+    private mutating func pushCode(_ code: Int32) {
+        pendingCodes[pendingCodeCount] = code
+        pendingCodeCount += 1
+        if pendingCodeCount == Self.blockSize { flushCodes() }
+    }
+
+    private mutating func flushCodes() {
+        guard pendingCodeCount > 0 else { return }
+        codes.append(contentsOf: UnsafeBufferPointer(start: pendingCodes, count: pendingCodeCount))
+        pendingCodeCount = 0
     }
 
     @inline(__always)
@@ -131,7 +150,7 @@ struct ColumnBuilder {
         } else {
             codes.reserveCapacity(minimumCapacity)
             // Nearly every row so far brought a new level: expect that to go on.
-            if interner.count * 10 >= codes.count * 9 { interner.reserve(entries: minimumCapacity) }
+            if interner.count * 10 >= count * 9 { interner.reserve(entries: minimumCapacity) }
         }
     }
 
@@ -142,7 +161,7 @@ struct ColumnBuilder {
             push(0)
             missing.append(true)
         } else {
-            codes.append(-1)
+            pushCode(-1)
         }
     }
 
@@ -214,7 +233,7 @@ struct ColumnBuilder {
     mutating func appendLevel(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let (code, isNew) = interner.intern(p, n)
         if isNew && !UTF8Validation.isValid(p, count: n) { return false }
-        codes.append(code)
+        pushCode(code)
         return true
     }
 
@@ -223,7 +242,7 @@ struct ColumnBuilder {
     mutating func appendLevel(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int) -> Bool {
         let (code, isNew) = interner.intern(p, n, readable: readable)
         if isNew && !UTF8Validation.isValid(p, count: n) { return false }
-        codes.append(code)
+        pushCode(code)
         return true
     }
 
@@ -325,8 +344,24 @@ struct ColumnBuilder {
             recode[code] = interner.intern(later.interner.arena + later.interner.offsets[code],
                                            later.interner.lengths[code]).code
         }
-        codes.reserveCapacity(codes.count + later.codes.count)
-        for code in later.codes { codes.append(code < 0 ? -1 : recode[Int(code)]) }
+        flushCodes()
+        // Written through pointers: an `append` per code called the runtime's uniqueness check each time.
+        let from = codes.count
+        let laterCount = later.codes.count + later.pendingCodeCount
+        codes.append(contentsOf: repeatElement(0, count: laterCount))
+        codes.withUnsafeMutableBufferPointer { codes in
+            guard let to = codes.baseAddress.map({ $0 + from }) else { return }
+            recode.withUnsafeBufferPointer { recode in
+                later.codes.withUnsafeBufferPointer { laterCodes in
+                    for (i, code) in laterCodes.enumerated() { to[i] = code < 0 ? -1 : recode[Int(code)] }
+                }
+                let tail = to + later.codes.count
+                for i in 0..<later.pendingCodeCount {
+                    let code = later.pendingCodes[i]
+                    tail[i] = code < 0 ? -1 : recode[Int(code)]
+                }
+            }
+        }
     }
 
     /// Returns the rows' storage to the system (after `appendNumbers`/`appendLevels` copied it).
@@ -335,6 +370,7 @@ struct ColumnBuilder {
         pendingCount = 0
         ReleasedPages.release(&missing)
         ReleasedPages.release(&codes)
+        pendingCodeCount = 0
     }
 
     /// The column; shares storage with the builder (no copy). A column with no missing value takes its all-false
@@ -349,6 +385,7 @@ struct ColumnBuilder {
     /// Sorts the levels (by bytes, which for UTF-8 is Unicode scalar order, as
     /// `CategoricalColumn.levelOrder`) and recodes the rows.
     mutating func finishCategorical() -> CategoricalColumn {
+        flushCodes()
         shared = []
         let m = interner.count
         let order = sortedLevelOrder()
