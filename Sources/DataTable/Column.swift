@@ -6,6 +6,8 @@ public struct NumericColumn: Sendable, Equatable {
     /// How many fields were written with a leading zero (e.g. `02139`): a hint for the privacy
     /// guard (ZIP codes, NHS numbers), since the number itself no longer shows it.
     public let leadingZeroCount: Int
+    /// `wholeNumberSummary()` once made (not part of the column's value: equality ignores it).
+    let summaryCache = WholeNumberSummaryCache()
 
     public init(values: [Double], missing: [Bool], leadingZeroCount: Int = 0) {
         precondition(values.count == missing.count, "values and missing mask must have equal length")
@@ -19,6 +21,10 @@ public struct NumericColumn: Sendable, Equatable {
         self.values = optionals.map { $0 ?? 0 }
         self.missing = optionals.map { $0 == nil }
         self.leadingZeroCount = 0
+    }
+
+    public static func == (a: NumericColumn, b: NumericColumn) -> Bool {
+        a.values == b.values && a.missing == b.missing && a.leadingZeroCount == b.leadingZeroCount
     }
 
     public var count: Int { values.count }

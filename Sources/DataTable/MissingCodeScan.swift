@@ -6,14 +6,15 @@ public struct SuspectedMissingCode: Sendable, Equatable {
 
 /// Values that SPSS and survey exports commonly use as missing codes (-98, -88, -8 and -1 are left out:
 /// too often real values).
-private let commonMissingCodes: [Double] = [-9999, -999, -99, -9, 99, 999, 9999]
+let commonMissingCodes: [Double] = [-9999, -999, -99, -9, 99, 999, 9999]
 
 extension NumericColumn {
     /// The common missing codes this column holds that lie far outside the rest of its values: more than the
     /// range of the other values beyond their minimum or maximum (so 99 among ages 18–80 is not flagged, but
     /// 999 among item scores 1–7 and -9 among 1–7 are). Nothing when the other values are all missing.
     public func suspectedMissingCodes() -> [SuspectedMissingCode] {
-        suspectedMissingCodes(scan: valueScan())
+        if let whole = wholeNumberSummary() { return whole.suspectedMissingCodes }
+        return suspectedMissingCodes(scan: valueScan())
     }
 
     /// `suspectedMissingCodes()` after this column's `valueScan()` (which a model frame runs anyway for its finite
@@ -21,6 +22,7 @@ extension NumericColumn {
     /// gets the counting pass below (a hit in a missing slot only costs that pass).
     public func suspectedMissingCodes(scan: NumericValueScan) -> [SuspectedMissingCode] {
         guard scan.mayHoldMissingCode else { return [] }
+        if let whole = keptWholeNumberSummary { return whole.suspectedMissingCodes }
         var counts = [Int](repeating: 0, count: commonMissingCodes.count)
         var low = Double.infinity
         var high = -Double.infinity
@@ -55,13 +57,19 @@ extension NumericColumn {
                 }
             }
         }
-        guard low <= high, counts.contains(where: { $0 > 0 }) else { return [] }
-        let span = Swift.max(high - low, 1)
-        return commonMissingCodes.indices.compactMap { k in
-            let code = commonMissingCodes[k]
-            guard counts[k] > 0, code > high + span || code < low - span else { return nil }
-            return SuspectedMissingCode(value: code, count: counts[k])
-        }
+        return flaggedMissingCodes(counts: counts, low: low, high: high)
+    }
+}
+
+/// The codes counted (`counts[k]` of `commonMissingCodes[k]`) that lie more than the range of the other values
+/// (`low`…`high`) beyond it; nothing when there are no other values.
+func flaggedMissingCodes(counts: [Int], low: Double, high: Double) -> [SuspectedMissingCode] {
+    guard low <= high, counts.contains(where: { $0 > 0 }) else { return [] }
+    let span = Swift.max(high - low, 1)
+    return commonMissingCodes.indices.compactMap { k in
+        let code = commonMissingCodes[k]
+        guard counts[k] > 0, code > high + span || code < low - span else { return nil }
+        return SuspectedMissingCode(value: code, count: counts[k])
     }
 }
 
@@ -117,8 +125,11 @@ public struct NumericValueScan: Sendable, Equatable {
 extension NumericColumn {
     /// The finite test and the missing-code test in one branch-free pass: a model frame needs both for every
     /// column it reads, a million rows each, and two passes read the column from memory twice.
+    /// A column of whole numbers is read once for this, its missing codes and the guard's range (`wholeNumberSummary`, whose
+    /// pass stops at the first block holding a fraction: then this pass).
     public func valueScan() -> NumericValueScan {
-        values.withUnsafeBufferPointer(scanValues)
+        if let whole = wholeNumberSummary() { return whole.scan }
+        return values.withUnsafeBufferPointer(scanValues)
     }
 }
 

@@ -89,7 +89,19 @@ extension BlockKernels {
     /// from 0 and then added to C, so every entry is bit for bit the one-at-a-time loop's.
     public static func addGramLower(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                     into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        forEachGramTile(a, columns: k, leadingDimension: lda, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
+        addGramLower(rows: n, columns: k, { a + $0 * lda }, into: c, leadingDimension: ldc)
+    }
+
+    /// `addGramLower` of the n × k block A whose column j starts at `columns[j]`.
+    public static func addGramLower(columns: UnsafePointer<UnsafePointer<Double>>, rows n: Int, count k: Int,
+                                    into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        addGramLower(rows: n, columns: k, { columns[$0] }, into: c, leadingDimension: ldc)
+    }
+
+    @inline(__always)
+    private static func addGramLower(rows n: Int, columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
+                                     into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        forEachGramTile(columns: k, column, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
             var s00 = 0.0, s10 = 0.0, s20 = 0.0, s30 = 0.0, s01 = 0.0, s11 = 0.0, s21 = 0.0, s31 = 0.0
             for r in 0..<n {
                 let x0 = d0[r], x1 = d1[r]
@@ -107,10 +119,23 @@ extension BlockKernels {
     /// instructions; the order is fixed by the row count alone, so the bytes do not depend on the machine's cores.
     public static func addGramLowerPaired(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                           into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        addGramLowerPaired(rows: n, columns: k, { a + $0 * lda }, into: c, leadingDimension: ldc)
+    }
+
+    /// `addGramLowerPaired` of the n × k block A whose column j starts at `columns[j]`: the same sums in the same order,
+    /// so the same bytes as the columns copied side by side first.
+    public static func addGramLowerPaired(columns: UnsafePointer<UnsafePointer<Double>>, rows n: Int, count k: Int,
+                                          into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        addGramLowerPaired(rows: n, columns: k, { columns[$0] }, into: c, leadingDimension: ldc)
+    }
+
+    @inline(__always)
+    private static func addGramLowerPaired(rows n: Int, columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
+                                           into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
         typealias Pair = SIMD2<Double>
         @inline(__always) func pair(_ p: UnsafePointer<Double>, _ r: Int) -> Pair { Pair(p[r], p[r + 1]) }
         let even = n & ~1
-        forEachGramTile(a, columns: k, leadingDimension: lda, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
+        forEachGramTile(columns: k, column, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
             var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
             var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
             var r = 0
@@ -182,9 +207,11 @@ extension BlockKernels {
     /// The walk both Gram kernels share: the lower triangle of C in tiles of four rows (columns i…i+3 of A) by two
     /// columns (j, j+1), columns past the edge repeating the last one; `sums` gives a tile's eight entries, (i+t, j+u)
     /// at t + 4u, and those inside the block's lower triangle are added to C (the others are formed and dropped).
+    /// `column(j)` is where column j of A starts (A's columns need not be evenly spaced: the mixed-model pass reads
+    /// numeric columns where the data keeps them).
     @inline(__always)
     private static func forEachGramTile(
-        _ a: UnsafePointer<Double>, columns k: Int, leadingDimension lda: Int,
+        columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
         into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int,
         _ sums: (_ d0: UnsafePointer<Double>, _ d1: UnsafePointer<Double>, _ c0: UnsafePointer<Double>,
                  _ c1: UnsafePointer<Double>, _ c2: UnsafePointer<Double>, _ c3: UnsafePointer<Double>) -> SIMD8<Double>
@@ -192,12 +219,12 @@ extension BlockKernels {
         var j = 0
         while j < k {
             let jb = min(2, k - j)
-            let d0 = a + j * lda, d1 = a + min(j + 1, k - 1) * lda
+            let d0 = column(j), d1 = column(min(j + 1, k - 1))
             var i = j
             while i < k {
                 let ib = min(4, k - i)
-                let c0 = a + i * lda, c1 = a + min(i + 1, k - 1) * lda
-                let c2 = a + min(i + 2, k - 1) * lda, c3 = a + min(i + 3, k - 1) * lda
+                let c0 = column(i), c1 = column(min(i + 1, k - 1))
+                let c2 = column(min(i + 2, k - 1)), c3 = column(min(i + 3, k - 1))
                 let s = sums(d0, d1, c0, c1, c2, c3)
                 for u in 0..<jb {
                     for t in 0..<ib where i + t >= j + u { c[(j + u) * ldc + i + t] += s[t + 4 * u] }

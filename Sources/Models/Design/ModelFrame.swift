@@ -173,6 +173,8 @@ public struct ModelFrame: Sendable {
         // One pass over each numeric column the model reads, the columns on both cores (`mapColumns`): whether its
         // values are all finite (then `evaluate` need not check them) and whether it may hold a missing code; and, for a
         // column that may, on the same core, which codes it holds (DataTable's suspectedMissingCodes: warned about below).
+        // A column of whole numbers has had that pass already if the identifier guard scanned it (DataTable keeps its
+        // `wholeNumberSummary` with the column), and is not read again.
         let numeric = columns.filter { $0.numeric != nil }
         let warnsOfCodes = schema == nil
         let scan: @Sendable (Column) -> (scan: NumericValueScan, codes: [SuspectedMissingCode])? = { column in

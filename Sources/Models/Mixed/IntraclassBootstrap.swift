@@ -81,9 +81,10 @@ struct IntraclassBootstrap {
                     effects[level * q + c] = sigma * s
                 }
             }
+            let z = block.zValues()
             for r in 0..<n {
                 let level = Int(block.codes[r])
-                for c in 0..<q { worker.y[r] += block.z[c * n + r] * effects[level * q + c] }
+                for c in 0..<q { worker.y[r] += z[c * n + r] * effects[level * q + c] }
             }
         }
         for r in 0..<n { worker.y[r] += sigma * generator.nextNormal() }
@@ -91,9 +92,10 @@ struct IntraclassBootstrap {
         for (b, block) in blocks.enumerated() {
             let q = block.q
             for e in 0..<block.width { worker.products.xz[b][e * m + p] = 0 }
+            let z = block.zValues()
             for r in 0..<n {
                 let level = Int(block.codes[r])
-                for c in 0..<q { worker.products.xz[b][(level * q + c) * m + p] += block.z[c * n + r] * worker.y[r] }
+                for c in 0..<q { worker.products.xz[b][(level * q + c) * m + p] += z[c * n + r] * worker.y[r] }
             }
         }
         for j in 0..<p {

@@ -170,21 +170,32 @@ public enum LinearMixedModel {
             // Each fixed row half's Gram matrix, added in half order (the same bytes on one core or two).
             let parts = RowParts(rows: rows)
             var grams = [Double](repeating: 0, count: parts.ranges.count * m * m)
-            grams.withUnsafeMutableBufferPointer { gp in
-                let out = gp.baseAddress!
-                parts.run { part, range in
-                    let chunk = 4096
-                    var buffer = [Double](repeating: 0, count: chunk * m)
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let end = min(range.upperBound, start + chunk)
-                        buffer.withUnsafeMutableBufferPointer { bp in
-                            design.fill(start..<end, into: bp.baseAddress!, leadingDimension: chunk)
-                            for t in 0..<(end - start) { bp[p * chunk + t] = y[start + t] }
-                            BlockKernels.addGramLower(bp.baseAddress!, rows: end - start, columns: m, leadingDimension: chunk,
-                                                      into: out + part * m * m, leadingDimension: m)
+            // Numeric columns and y read in place, the others written into the chunk buffer (as `RowPass`).
+            design.withStoredColumns { stored in
+                let filled = (0..<p).filter { stored[$0] == nil }
+                y.withUnsafeBufferPointer { yp in
+                    grams.withUnsafeMutableBufferPointer { gp in
+                        let out = gp.baseAddress!
+                        parts.run { part, range in
+                            let chunk = 4096
+                            var buffer = [Double](repeating: 0, count: chunk * max(filled.count, 1))
+                            let columns = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: m)
+                            defer { columns.deallocate() }
+                            var start = range.lowerBound
+                            while start < range.upperBound {
+                                let end = min(range.upperBound, start + chunk)
+                                buffer.withUnsafeMutableBufferPointer { bp in
+                                    guard let base = bp.baseAddress, let yBase = yp.baseAddress else { return }
+                                    design.fill(start..<end, columns: filled, into: base, leadingDimension: chunk)
+                                    for (k, j) in filled.enumerated() { columns[j] = UnsafePointer(base + k * chunk) }
+                                    for j in 0..<p { if let x = stored[j] { columns[j] = x + start } }
+                                    columns[p] = yBase + start
+                                    BlockKernels.addGramLower(columns: columns, rows: end - start, count: m,
+                                                              into: out + part * m * m, leadingDimension: m)
+                                }
+                                start = end
+                            }
                         }
-                        start = end
                     }
                 }
             }

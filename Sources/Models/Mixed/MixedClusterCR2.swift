@@ -110,7 +110,11 @@ extension LinearMixedModel.Setup {
                     // z_a and (ΛΛᵀ)z_a per cluster row, contiguous.
                     var z = [Double](repeating: 0, count: m * q)
                     var sz = [Double](repeating: 0, count: m * q)
-                    for (a, r) in rows.enumerated() { for c in 0..<q { z[a * q + c] = block.z[c * n + r] } }
+                    if block.isIntercept {
+                        z = [Double](repeating: 1, count: m)
+                    } else {
+                        for (a, r) in rows.enumerated() { for c in 0..<q { z[a * q + c] = block.z[c * n + r] } }
+                    }
                     for a in 0..<m { for d in 0..<q { var t = 0.0; for c in 0..<q { t += s[d + c * q] * z[a * q + c] }; sz[a * q + d] = t } }
                     for b in 0..<m {
                         for a in 0...b where levels[a] == levels[b] {

@@ -60,19 +60,27 @@ struct MixedCrossProducts: Sendable {
             dense[a] = [[Double]](repeating: [], count: a + 1)
             for b in 1...a { dense[a][b] = [Double](repeating: 0, count: blocks[a].width * blocks[b].width) }
         }
+        // Each block's z, the ones of a lone random intercept made here: only the loops below for several blocks or a
+        // vector block read z row by row.
+        let zs = k == 1 && q0 == 1 ? [] : blocks.map { $0.zValues() }
         if k == 1 && q0 == 1 {
-            // One scalar block (a random intercept or a single slope): Σ z² per level, the same sums as below.
+            // One scalar block (a random intercept or a single slope): Σ z² per level, the same sums as below (a random
+            // intercept's z² is 1 exactly, so its sums are the level counts, added one at a time in row order as before).
             first.codes.withUnsafeBufferPointer { codes in
                 first.z.withUnsafeBufferPointer { z in
                     diagonal0.withUnsafeMutableBufferPointer { d in
-                        for r in 0..<n { d[Int(codes[r])] += z[r] * z[r] }
+                        if first.isIntercept {
+                            for r in 0..<n { d[Int(codes[r])] += 1 }
+                        } else {
+                            for r in 0..<n { d[Int(codes[r])] += z[r] * z[r] }
+                        }
                     }
                 }
             }
         } else {
             for r in 0..<n {
                 let i = Int(first.codes[r])
-                for c in 0..<q0 { for d in 0..<q0 { diagonal0[i * q0 * q0 + c * q0 + d] += first.z[d * n + r] * first.z[c * n + r] } }
+                for c in 0..<q0 { for d in 0..<q0 { diagonal0[i * q0 * q0 + c * q0 + d] += zs[0][d * n + r] * zs[0][c * n + r] } }
                 for a in 1..<max(k, 1) {
                     let ba = blocks[a]
                     let ia = Int(ba.codes[r])
@@ -81,9 +89,9 @@ struct MixedCrossProducts: Sendable {
                         let ib = Int(bb.codes[r])
                         let ld = ba.width
                         for c in 0..<bb.q {
-                            let zc = bb.z[c * n + r]
+                            let zc = zs[b][c * n + r]
                             let column = (ib * bb.q + c) * ld + ia * ba.q
-                            for d in 0..<ba.q { dense[a][b][column + d] += ba.z[d * n + r] * zc }
+                            for d in 0..<ba.q { dense[a][b][column + d] += zs[a][d * n + r] * zc }
                         }
                     }
                 }
@@ -115,8 +123,8 @@ struct MixedCrossProducts: Sendable {
                             values.append(contentsOf: repeatElement(0, count: size))
                         }
                         for c in 0..<q0 {
-                            let zc = first.z[c * n + r]
-                            for d in 0..<ba.q { values[s * size + c * ba.q + d] += ba.z[d * n + r] * zc }
+                            let zc = zs[0][c * n + r]
+                            for d in 0..<ba.q { values[s * size + c * ba.q + d] += zs[a][d * n + r] * zc }
                         }
                     }
                     for e in start..<partners.count { slot[Int(partners[e])] = -1 }
@@ -168,7 +176,7 @@ struct MixedCrossProducts: Sendable {
             columns = m
             let widths = blocks.map { m * $0.width }
             // Columns of Z that are all 1 (random intercepts), whose products need no multiplication.
-            let unit = blocks.map { b in (0..<b.q).map { c in b.columnNames[c] == "(Intercept)" && b.z[(c * n)..<((c + 1) * n)].allSatisfy { $0 == 1 } } }
+            let unit = blocks.map(\.unitColumns)
             let parts = RowParts(rows: n)
             let partCount = parts.ranges.count
             var grams = [Double](repeating: 0, count: partCount * m * m)
@@ -187,31 +195,42 @@ struct MixedCrossProducts: Sendable {
             // The chunk's columns one cache line more than 4,096 rows apart: at a multiple of 4 KiB the columns read side by
             // side (a row's m values for Z, a tile's six columns for the Gram) all fall in the same cache sets.
             let ld = chunk + 8
-            grams.withUnsafeMutableBufferPointer { gp in
-                let gramBase = gp.baseAddress!
-                parts.run { part, range in
-                    var buffer = [Double](repeating: 0, count: ld * m)
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let end = min(range.upperBound, start + chunk)
-                        let count = end - start
-                        buffer.withUnsafeMutableBufferPointer { bp in
-                            guard let base = bp.baseAddress else { return }
-                            design.fill(start..<end, into: base, leadingDimension: ld)
-                            let r = base + p * ld
-                            for t in 0..<count { r[t] = y[start + t] }
-                            for (c, b) in zip(shiftColumns, shift) {
-                                let column = base + c * ld
-                                for t in 0..<count { r[t] -= column[t] * b }
+            // Numeric columns are read where the frame holds them; only the others (intercept, indicators, products) and r
+            // are written into the chunk buffer. Copying them in was ≈ 9 ms of a million-row pass (memmove).
+            design.withStoredColumns { stored in
+                let filled = (0..<p).filter { stored[$0] == nil }
+                grams.withUnsafeMutableBufferPointer { gp in
+                    let gramBase = gp.baseAddress!
+                    parts.run { part, range in
+                        var buffer = [Double](repeating: 0, count: ld * (filled.count + 1))
+                        // Where each column of the chunk's [X r] starts.
+                        let columns = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: m)
+                        defer { columns.deallocate() }
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let end = min(range.upperBound, start + chunk)
+                            let count = end - start
+                            buffer.withUnsafeMutableBufferPointer { bp in
+                                guard let base = bp.baseAddress else { return }
+                                design.fill(start..<end, columns: filled, into: base, leadingDimension: ld)
+                                for (k, j) in filled.enumerated() { columns[j] = UnsafePointer(base + k * ld) }
+                                for j in 0..<p { if let x = stored[j] { columns[j] = x + start } }
+                                let r = base + filled.count * ld
+                                columns[p] = UnsafePointer(r)
+                                for t in 0..<count { r[t] = y[start + t] }
+                                for (c, b) in zip(shiftColumns, shift) {
+                                    let column = columns[c]
+                                    for t in 0..<count { r[t] -= column[t] * b }
+                                }
+                                BlockKernels.addGramLowerPaired(columns: columns, rows: count, count: m,
+                                                                into: gramBase + part * m * m, leadingDimension: m)
+                                for (a, block) in blocks.enumerated() {
+                                    MixedCrossProducts.addBlockProducts(block, unit: unit[a], rows: start..<end, columns: columns,
+                                                                        count: m, into: shared[part][a])
+                                }
                             }
-                            BlockKernels.addGramLowerPaired(base, rows: count, columns: m, leadingDimension: ld,
-                                                            into: gramBase + part * m * m, leadingDimension: m)
-                            for (a, block) in blocks.enumerated() {
-                                MixedCrossProducts.addBlockProducts(block, unit: unit[a], rows: start..<end, chunk: base,
-                                                                    leadingDimension: ld, columns: m, into: shared[part][a])
-                            }
+                            start = end
                         }
-                        start = end
                     }
                 }
             }
@@ -230,15 +249,15 @@ struct MixedCrossProducts: Sendable {
         }
     }
 
-    /// Zᵀ[X r] of one block over a chunk of rows, column by column of [X r] into sums laid out the same way (`out[d · width +
-    /// column of Z]`, transposed to `xz`'s layout once per pass): a column's sums over the levels lie together (8 KB for a
+    /// Zᵀ[X r] of one block over a chunk of rows (column d of [X r] at `columns[d]`), column by column of [X r] into sums
+    /// laid out the same way (`out[d · width + column of Z]`, transposed to `xz`'s layout once per pass): a column's sums over the levels lie together (8 KB for a
     /// thousand levels, in L1), the column and the codes are read in order, four columns per read of the codes. Each entry is
     /// still summed in row order, from 0, so the sums are those of the row-by-row loop it replaced, whose level-major sums
     /// took a cache line per value and its column reads a stride each (≈ 20 ms of a million-row, 17-column pass). A random
     /// intercept's z is 1: its products are the column's sums per level, and the multiplication is skipped (x · 1 is x
     /// exactly, so the bytes are the same).
-    static func addBlockProducts(_ block: RandomEffectsBlock, unit: [Bool], rows range: Range<Int>, chunk base: UnsafePointer<Double>,
-                                 leadingDimension ld: Int, columns m: Int, into out: UnsafeMutablePointer<Double>) {
+    static func addBlockProducts(_ block: RandomEffectsBlock, unit: [Bool], rows range: Range<Int>,
+                                 columns: UnsafePointer<UnsafePointer<Double>>, count m: Int, into out: UnsafeMutablePointer<Double>) {
         let n = block.rows
         let q = block.q
         let width = block.width
@@ -252,7 +271,7 @@ struct MixedCrossProducts: Sendable {
                     var d = 0
                     while d + 4 <= m {
                         let s0 = out + (d &* width &+ c), s1 = s0 + width, s2 = s1 + width, s3 = s2 + width
-                        let x0 = base + d &* ld, x1 = x0 + ld, x2 = x1 + ld, x3 = x2 + ld
+                        let x0 = columns[d], x1 = columns[d + 1], x2 = columns[d + 2], x3 = columns[d + 3]
                         if let zc {
                             for t in 0..<count {
                                 let k = Int(code[t]) &* q
@@ -269,7 +288,7 @@ struct MixedCrossProducts: Sendable {
                     }
                     while d < m {
                         let s0 = out + (d &* width &+ c)
-                        let x0 = base + d &* ld
+                        let x0 = columns[d]
                         if let zc {
                             for t in 0..<count { s0[Int(code[t]) &* q] += x0[t] * zc[t] }
                         } else {

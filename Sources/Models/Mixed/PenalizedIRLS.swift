@@ -59,7 +59,7 @@ final class PenalizedIRLS {
         self.weights = weights
         self.offset = offset
         self.x = x
-        self.z = block.z
+        self.z = block.zValues()
         self.codes = block.codes
         self.thetaPositions = block.thetaPositions
         var counts = [Int](repeating: 0, count: block.levelCount)

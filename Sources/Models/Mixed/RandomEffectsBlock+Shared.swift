@@ -3,7 +3,8 @@
 extension RandomEffectsBlock {
     /// A slope that never varies within a level is the random intercept again (not identifiable): refuse it.
     func requireSlopesVaryWithinLevels(rows n: Int) throws(ModelError) {
-        guard let intercept = columnNames.firstIndex(of: "(Intercept)") else { return }
+        // A lone random intercept (z not stored) has no slope.
+        guard !isIntercept, let intercept = columnNames.firstIndex(of: "(Intercept)") else { return }
         for a in 0..<q where a != intercept {
             var first = [Double](repeating: .nan, count: levelCount)
             var varies = false

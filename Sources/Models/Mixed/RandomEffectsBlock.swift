@@ -15,9 +15,12 @@ public struct RandomEffectsBlock: Sendable {
     public let columnNames: [String]
     /// The formula terms amalgamated into this block, as lme4 writes them.
     public let terms: [String]
-    /// Z's values, column-major: column a at `a · rows`.
+    /// Z's values, column-major: column a at `a · rows`; empty for a lone random intercept (`isIntercept`), whose z is
+    /// all ones and not stored (`zValues()` makes them for the fits that read z row by row).
     let z: [Double]
     let rows: Int
+    /// Z's columns that are 1 in every row by construction (random intercepts): their products need no multiplication.
+    let unitColumns: [Bool]
     /// Free entries of λ in θ order: (row, column) of the lower triangle.
     public let thetaPositions: [ThetaPosition]
 
@@ -28,6 +31,11 @@ public struct RandomEffectsBlock: Sendable {
     }
 
     public var q: Int { columnNames.count }
+    /// The block is one random intercept: z is not stored.
+    var isIntercept: Bool { z.isEmpty && unitColumns == [true] }
+
+    /// Z's values, column-major (the ones of a lone random intercept made here: take them once, not in a loop).
+    func zValues() -> [Double] { isIntercept ? [Double](repeating: 1, count: rows) : z }
     public var levelCount: Int { levels.count }
     /// Columns of this block in Z (levels × q).
     public var width: Int { levels.count * columnNames.count }
@@ -71,7 +79,7 @@ public struct RandomEffectsStructure: Sendable {
         for group in order {
             guard let terms = termsByGroup[group], let factor = frame.groupingFactors[group] else { continue }
             var names: [String] = []
-            var z: [Double] = []
+            var designs: [DesignMatrix] = []
             var positions: [RandomEffectsBlock.ThetaPosition] = []
             for term in terms {
                 let design = DesignMatrix(frame: frame, terms: term.terms, hasIntercept: term.hasIntercept)
@@ -86,15 +94,23 @@ public struct RandomEffectsStructure: Sendable {
                     }
                     names.append(name)
                 }
-                // `fill` writes every entry, so the columns need no zeros first; a block of one term takes them as its z
-                // rather than a copy. Each n-row column is fresh memory (≈ 5 ms a pass for a million rows on first touch).
-                let values = design.values()
-                if z.isEmpty { z = values } else { z += values }
+                designs.append(design)
                 // Within a term every pair is correlated (lower triangle, column-major); across terms none are.
                 for c in first..<names.count { for r in c..<names.count { positions.append(.init(row: r, column: c)) } }
             }
+            let unit = designs.flatMap { design in (0..<design.columns).map(design.isIntercept) }
+            // `fill` writes every entry, so the columns need no zeros first; a block of one term takes them as its z rather
+            // than a copy. Each n-row column is fresh memory (≈ 5 ms a pass for a million rows on first touch): a lone
+            // random intercept's column of ones is not made at all.
+            var z: [Double] = []
+            if unit != [true] {
+                for design in designs {
+                    let values = design.values()
+                    if z.isEmpty { z = values } else { z += values }
+                }
+            }
             blocks.append(RandomEffectsBlock(group: group, levels: factor.levels, codes: factor.codes, columnNames: names,
-                                             terms: terms.map(\.label), z: z, rows: n, thetaPositions: positions))
+                                             terms: terms.map(\.label), z: z, rows: n, unitColumns: unit, thetaPositions: positions))
         }
         // Stable sort by level count, largest first.
         self.blocks = blocks.enumerated().sorted { a, b in

@@ -22,6 +22,8 @@ final class SeveralFactorPIRLS {
     /// X (n × p), column-major.
     let x: [Double]
     let blocks: [RandomEffectsBlock]
+    /// Each block's z (`RandomEffectsBlock.zValues`), made once: the row passes read it at every iteration.
+    let zs: [[Double]]
     let thetaOffsets: [Int]
     let q0: Int
     let levels0: Int
@@ -64,6 +66,7 @@ final class SeveralFactorPIRLS {
         self.offset = offset
         self.x = x
         self.blocks = structure.blocks
+        self.zs = structure.blocks.map { $0.zValues() }
         self.thetaOffsets = structure.thetaOffsets
         let first = structure.blocks[0]
         self.q0 = first.q
@@ -155,7 +158,7 @@ final class SeveralFactorPIRLS {
         // Flat copies of the per-factor data, so the row loop touches plain buffers.
         let qs = blocks.map(\.q)
         let codes = blocks.map(\.codes)
-        let zs = blocks.map(\.z)
+        let zs = self.zs
         let lambdas = self.lambdas
         let denseOffsets = self.denseOffsets, rowSlots = self.rowSlots
         let patternCounts = pattern.map(\.count)
