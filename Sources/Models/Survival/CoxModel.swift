@@ -120,7 +120,8 @@ public enum CoxModel {
             frame = try ModelFrame(formula: formula, table: table, references: options.references, extraColumns: extra,
                                    schema: nil, withOutcome: false, survivalModel: true)
         } catch { throw .model(error) }
-        let rows = frame.usedRows
+        // The frame's rows as they are: `usedRows` builds an index array of every row when none was dropped.
+        let rows = frame.rows
         let outcome = try SurvivalOutcome.read(start: startName, stop: stopName, event: eventName, table: table, rows: rows)
         let design = DesignMatrix(frame: frame)
         let kept = (0..<design.columns).filter { design.columnNames[$0] != "(Intercept)" }
@@ -133,7 +134,7 @@ public enum CoxModel {
         var strataCount = 1
         if !formula.strata.isEmpty {
             let cols = formula.strata.flatMap(\.columnNames).compactMap { table.column(named: $0) }
-            let groups = SurvivalGroups(columns: cols, rows: rows)
+            let groups = SurvivalGroups(columns: cols, rows: rows.array)
             stratumCodes = groups.codes
             strataLabel = formula.strata.map(\.label).joined(separator: " + ")
             strataCount = groups.levels.count
@@ -210,7 +211,7 @@ public enum CoxModel {
         var robustScore: SurvivalTestStatistic? = nil
         var clusterWarnings: [String] = []
         if let clusterName = options.cluster, let column = table.column(named: clusterName) {
-            let groups = SurvivalGroups(columns: [column], rows: rows)
+            let groups = SurvivalGroups(columns: [column], rows: rows.array)
             guard groups.levels.count >= 2 else {
                 throw .invalidOption("--cluster \(clusterName) has \(groups.levels.count) cluster among the rows used; robust errors need several clusters")
             }

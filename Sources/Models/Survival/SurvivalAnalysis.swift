@@ -55,7 +55,8 @@ public enum SurvivalEstimation {
         }
         let rows = (0..<table.rowCount).filter { row in !columns.contains { $0.isMissing(row) } }
         guard !rows.isEmpty else { throw .model(.noCompleteRows(rowsRead: table.rowCount, columns: names)) }
-        let outcome = try SurvivalOutcome.read(start: nil, stop: time, event: event, table: table, rows: rows)
+        let outcome = try SurvivalOutcome.read(start: nil, stop: time, event: event, table: table,
+                                               rows: UsedRows(rows, of: table.rowCount))
         var curves: [KaplanMeierCurve] = []
         var test: LogRankTest? = nil
         if let by = options.by, let column = table.column(named: by) {

@@ -25,8 +25,8 @@ public struct SurvivalOutcome: Sendable, Equatable {
     /// time must not be negative; an interval must end after it starts (as `Surv()` refuses stop ≤ start).
     /// Events are 0/1, or 1/2 with 2 the event (`Surv()`'s rule when every value is 1 or 2 and some are 2), or a
     /// yes/no or true/false category (any case). Other text is refused: which level is the event is not guessed.
-    public static func read(start startName: String?, stop stopName: String, event eventName: String, table: Table,
-                            rows: [Int]) throws(SurvivalError) -> SurvivalOutcome {
+    static func read(start startName: String?, stop stopName: String, event eventName: String, table: Table,
+                     rows: UsedRows) throws(SurvivalError) -> SurvivalOutcome {
         let stop = try times(stopName, table: table, rows: rows, nonNegative: startName == nil)
         var start: [Double]? = nil
         if let startName {
@@ -41,7 +41,7 @@ public struct SurvivalOutcome: Sendable, Equatable {
         return SurvivalOutcome(start: start, stop: stop, event: event, eventLevel: level)
     }
 
-    static func times(_ name: String, table: Table, rows: [Int], nonNegative: Bool) throws(SurvivalError) -> [Double] {
+    static func times(_ name: String, table: Table, rows: UsedRows, nonNegative: Bool) throws(SurvivalError) -> [Double] {
         guard let column = table.column(named: name) else {
             throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
         }
@@ -49,22 +49,26 @@ public struct SurvivalOutcome: Sendable, Equatable {
             throw .invalidOption("the time column '\(name)' is text\(column.nonNumericClause()); times must be numbers (weeks, "
                 + "sessions, days): fix that value (a thousands separator, a unit, a word) or declare it missing with --na")
         }
-        var values = [Double](repeating: 0, count: rows.count)
-        for (k, row) in rows.enumerated() {
-            let x = numeric.values[row]
-            guard x.isFinite else { throw .invalidTime(column: name, row: row, value: x, detail: "times must be finite numbers") }
+        let values = used(numeric.values, rows)
+        for (k, x) in values.enumerated() {
+            guard x.isFinite else { throw .invalidTime(column: name, row: rows[k], value: x, detail: "times must be finite numbers") }
             if nonNegative && x < 0 {
-                throw .invalidTime(column: name, row: row, value: x,
+                throw .invalidTime(column: name, row: rows[k], value: x,
                                    detail: "a follow-up time cannot be negative; times count from the start of follow-up (e.g. weeks since intake)")
             }
-            values[k] = x
         }
         return values
     }
 
+    /// `values` on `rows`: the column's own storage, shared (no copy), when every row is used.
+    static func used(_ values: [Double], _ rows: UsedRows) -> [Double] {
+        let gathered = rows.gather(values)
+        return gathered.count == rows.count ? gathered : Array(gathered.prefix(rows.count))
+    }
+
     /// 0/1 (1 the event) or 1/2 (2 the event, when every value is 1 or 2): the event flags and the event value.
     /// `rows` are the data rows of `values` (for the message when the coding is neither).
-    static func numericEvents(_ name: String, values: [Double], rows: [Int]) throws(SurvivalError) -> ([Bool], Double) {
+    static func numericEvents(_ name: String, values: [Double], rows: UsedRows) throws(SurvivalError) -> ([Bool], Double) {
         // One pass over the values for which of 0, 1, 2 occur (a set of a million numbers costs more than the fit's sort).
         var zero = false, two = false, other = false
         for v in values {
@@ -91,13 +95,13 @@ public struct SurvivalOutcome: Sendable, Equatable {
     static let eventWords: Set<String> = ["yes", "y", "true", "t"]
     static let censoredWords: Set<String> = ["no", "n", "false", "f"]
 
-    static func events(_ name: String, table: Table, rows: [Int]) throws(SurvivalError) -> ([Bool], String) {
+    static func events(_ name: String, table: Table, rows: UsedRows) throws(SurvivalError) -> ([Bool], String) {
         guard let column = table.column(named: name) else {
             throw .model(.unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 1))
         }
         switch column.data {
         case .numeric(let c):
-            let (event, level) = try numericEvents(name, values: rows.map { c.values[$0] }, rows: rows)
+            let (event, level) = try numericEvents(name, values: used(c.values, rows), rows: rows)
             return (event, SurvivalError.number(level))
         case .categorical(let c):
             var present = Set<Int32>()
