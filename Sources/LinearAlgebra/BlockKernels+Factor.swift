@@ -132,28 +132,60 @@ extension BlockKernels {
     @inline(__always)
     private static func addGramLowerPaired(rows n: Int, columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
                                            into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        forEachGramTile(columns: k, column, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
+            pairedTileSums(rows: n, d0, d1, c0, c1, c2, c3)
+        }
+    }
+
+    /// C += AᵀB for the n × ka block A and the n × kb block B (column j of A at `a[j]`, of B at `b[j]`), C ka × kb with
+    /// entry (i, j) at i · ldc + j: each entry summed as `addGramLowerPaired` sums it (even and odd lanes, the lanes
+    /// added, an odd last row, then added to C), so an entry is bit for bit the one that kernel forms for the same two
+    /// columns. The mixed-model pass forms its indicator columns' products with the other columns this way.
+    public static func addCrossPaired(_ a: UnsafePointer<UnsafePointer<Double>>, count ka: Int,
+                                      _ b: UnsafePointer<UnsafePointer<Double>>, count kb: Int, rows n: Int,
+                                      into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        guard ka > 0, kb > 0 else { return }
+        var j = 0
+        while j < ka {
+            let jb = min(2, ka - j)
+            let d0 = a[j], d1 = a[min(j + 1, ka - 1)]
+            var i = 0
+            while i < kb {
+                let ib = min(4, kb - i)
+                let s = pairedTileSums(rows: n, d0, d1, b[i], b[min(i + 1, kb - 1)], b[min(i + 2, kb - 1)], b[min(i + 3, kb - 1)])
+                for u in 0..<jb { for t in 0..<ib { c[(j + u) * ldc + i + t] += s[t + 4 * u] } }
+                i += 4
+            }
+            j += 2
+        }
+    }
+
+    /// The eight sums Σ c_t · d_u of a tile (t + 4u), each in an even and an odd lane over the row pairs in row order,
+    /// the lanes added, then an odd last row.
+    @inline(__always)
+    private static func pairedTileSums(rows n: Int, _ d0: UnsafePointer<Double>, _ d1: UnsafePointer<Double>,
+                                       _ c0: UnsafePointer<Double>, _ c1: UnsafePointer<Double>,
+                                       _ c2: UnsafePointer<Double>, _ c3: UnsafePointer<Double>) -> SIMD8<Double> {
         typealias Pair = SIMD2<Double>
         @inline(__always) func pair(_ p: UnsafePointer<Double>, _ r: Int) -> Pair { Pair(p[r], p[r + 1]) }
         let even = n & ~1
-        forEachGramTile(columns: k, column, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
-            var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
-            var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
-            var r = 0
-            while r < even {
-                let x0 = pair(d0, r), x1 = pair(d1, r)
-                let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
-                s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
-                s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
-                r += 2
-            }
-            func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
-                var v = s[0] + s[1]
-                if even < n { v += y[even] * x[even] }
-                return v
-            }
-            return SIMD8(total(s00, c0, d0), total(s10, c1, d0), total(s20, c2, d0), total(s30, c3, d0),
-                         total(s01, c0, d1), total(s11, c1, d1), total(s21, c2, d1), total(s31, c3, d1))
+        var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
+        var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
+        var r = 0
+        while r < even {
+            let x0 = pair(d0, r), x1 = pair(d1, r)
+            let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
+            s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
+            s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
+            r += 2
         }
+        @inline(__always) func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
+            var v = s[0] + s[1]
+            if even < n { v += y[even] * x[even] }
+            return v
+        }
+        return SIMD8(total(s00, c0, d0), total(s10, c1, d0), total(s20, c2, d0), total(s30, c3, d0),
+                     total(s01, c0, d1), total(s11, c1, d1), total(s21, c2, d1), total(s31, c3, d1))
     }
 
     /// C += Σ_r a_r a_rᵀ on the lower triangle of the k × k block C, for n vectors a_r of k values, a_r at a + r · stride

@@ -166,6 +166,29 @@ public struct DesignMatrix: Sendable {
         return next(0)
     }
 
+    /// `body` with, for each column, the codes and the level of a column that is one indicator (`site[north]`), nil for
+    /// the others. The pointers are valid only inside `body`.
+    func withIndicatorColumns<R>(_ body: ([(codes: UnsafePointer<Int32>, code: Int32)?]) -> R) -> R {
+        var found: [(codes: UnsafePointer<Int32>, code: Int32)?] = []
+        found.reserveCapacity(columns)
+        func next(_ j: Int) -> R {
+            guard j < columns else { return body(found) }
+            guard columnParts[j].count == 1, case .indicator(let codes, let code) = columnParts[j][0] else {
+                found.append(nil)
+                return next(j + 1)
+            }
+            return codes.withUnsafeBufferPointer { cp in
+                guard let base = cp.baseAddress else {
+                    found.append(nil)
+                    return next(j + 1)
+                }
+                found.append((base, code))
+                return next(j + 1)
+            }
+        }
+        return next(0)
+    }
+
     /// `out[t]` = 1 where `codes[t] == code`, else 0 (or, multiplying, `out[t]` kept where equal and set to 0 elsewhere),
     /// without a branch: the equality becomes an all-ones or all-zeros mask on the bits of 1.0 or of `out[t]`, so the
     /// loop vectorises. A branch per row mispredicted on shuffled levels: ≈ 16 ms of a fit's 1M-row pass over 5

@@ -156,8 +156,10 @@ struct MixedCrossProducts: Sendable {
     /// One pass over the rows, streamed in chunks: every design column and r = y − X·shift (the columns `shiftColumns`
     /// times `shift`, subtracted row by row in that order), and from them [X r]ᵀ[X r] and each block's Zᵀ[X r]. Large
     /// data run on two fixed row halves (`RowParts`), each into its own sums, added in half order: the same bytes on one
-    /// core or two. The Gram entries are summed in even and odd lanes (`BlockKernels.addGramLowerPaired`), the products
-    /// with Z in row order.
+    /// core or two. The Gram entries are summed in even and odd lanes (`BlockKernels.addGramLowerPaired`, and
+    /// `addCrossPaired` for the intercept and indicator columns against the others: the same sums), except those between
+    /// two intercept or indicator columns, whose products are 0 or 1: their sums are the counts of rows where both are 1,
+    /// counted (21 of LMM a's 153 entries, with the tiles' dropped entries beside them). The products with Z in row order.
     struct RowPass: Sendable {
         let rows: Int
         /// Design columns plus r.
@@ -197,15 +199,26 @@ struct MixedCrossProducts: Sendable {
             let ld = chunk + 8
             // Numeric columns are read where the frame holds them; only the others (intercept, indicators, products) and r
             // are written into the chunk buffer. Copying them in was ≈ 9 ms of a million-row pass (memmove).
-            design.withStoredColumns { stored in
+            design.withStoredColumns { stored in design.withIndicatorColumns { indicators in
                 let filled = (0..<p).filter { stored[$0] == nil }
+                // The intercept and indicator columns (1 or 0 in every row), whose products with each other are counts of
+                // rows, and the others with r, whose products the tiles form.
+                let simple = (0..<p).filter { design.isIntercept($0) || indicators[$0] != nil }
+                let general = (0..<m).filter { !simple.contains($0) }
+                let g = general.count, s = simple.count
                 grams.withUnsafeMutableBufferPointer { gp in
                     let gramBase = gp.baseAddress!
                     parts.run { part, range in
                         var buffer = [Double](repeating: 0, count: ld * (filled.count + 1))
-                        // Where each column of the chunk's [X r] starts.
+                        // Each part's sums of the general columns' products (g × g, lower) and of the simple columns' with
+                        // them (s × g): each entry formed chunk by chunk and added from 0, as in the part's Gram.
+                        var generalSums = [Double](repeating: 0, count: g * g)
+                        var crossSums = [Double](repeating: 0, count: max(s * g, 1))
+                        // Where each column of the chunk's [X r] starts, and the general and simple columns among them.
                         let columns = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: m)
-                        defer { columns.deallocate() }
+                        let generalColumns = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: g)
+                        let simpleColumns = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(s, 1))
+                        defer { columns.deallocate(); generalColumns.deallocate(); simpleColumns.deallocate() }
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let end = min(range.upperBound, start + chunk)
@@ -222,8 +235,16 @@ struct MixedCrossProducts: Sendable {
                                     let column = columns[c]
                                     for t in 0..<count { r[t] -= column[t] * b }
                                 }
-                                BlockKernels.addGramLowerPaired(columns: columns, rows: count, count: m,
-                                                                into: gramBase + part * m * m, leadingDimension: m)
+                                for (e, j) in general.enumerated() { generalColumns[e] = columns[j] }
+                                for (e, j) in simple.enumerated() { simpleColumns[e] = columns[j] }
+                                generalSums.withUnsafeMutableBufferPointer { sums in
+                                    BlockKernels.addGramLowerPaired(columns: generalColumns, rows: count, count: g,
+                                                                    into: sums.baseAddress!, leadingDimension: g)
+                                }
+                                crossSums.withUnsafeMutableBufferPointer { sums in
+                                    BlockKernels.addCrossPaired(simpleColumns, count: s, generalColumns, count: g, rows: count,
+                                                                into: sums.baseAddress!, leadingDimension: g)
+                                }
                                 for (a, block) in blocks.enumerated() {
                                     MixedCrossProducts.addBlockProducts(block, unit: unit[a], rows: start..<end, columns: columns,
                                                                         count: m, into: shared[part][a])
@@ -231,9 +252,20 @@ struct MixedCrossProducts: Sendable {
                             }
                             start = end
                         }
+                        // The part's Gram: its entries as formed above, and the simple columns' products as row counts.
+                        let out = gramBase + part * m * m
+                        for a in 0..<g { for b in a..<g { out[general[a] * m + general[b]] = generalSums[a * g + b] } }
+                        let counts = MixedCrossProducts.simpleCounts(simple.map { indicators[$0] }, in: range)
+                        for a in 0..<s {
+                            for b in 0..<g {
+                                let i = simple[a], j = general[b]
+                                out[min(i, j) * m + max(i, j)] = crossSums[a * g + b]
+                            }
+                            for b in a..<s { out[simple[a] * m + simple[b]] = Double(counts[a * s + b]) }
+                        }
                     }
                 }
-            }
+            } }
             var gram = [Double](repeating: 0, count: m * m)
             for part in 0..<partCount { for e in 0..<(m * m) { gram[e] += grams[part * m * m + e] } }
             var xz = widths.map { [Double](repeating: 0, count: $0) }
@@ -247,6 +279,48 @@ struct MixedCrossProducts: Sendable {
             self.gram = gram
             self.xz = xz
         }
+    }
+
+    /// The Gram entries among the intercept and indicator columns `simple` (each nil for the intercept, 1 in every row, or
+    /// the codes and level of an indicator, 1 where the codes equal it) over the rows `range`: their products are 0 or 1, so
+    /// each entry is the count of rows where both are 1, which the tiles' sums of those products were exactly. Entry (a, b),
+    /// a ≤ b, at a · count + b. One pass per indicator and one per pair from different variables (same variable, different
+    /// levels: no row), each pass branch-free so that it vectorises.
+    static func simpleCounts(_ simple: [(codes: UnsafePointer<Int32>, code: Int32)?], in range: Range<Int>) -> [Int] {
+        let s = simple.count
+        let lower = range.lowerBound, n = range.count
+        @inline(__always) func equal(_ c: Int32, _ code: Int32) -> Int {
+            let d = UInt32(bitPattern: c ^ code)
+            return Int((d | (0 &- d)) >> 31) ^ 1
+        }
+        let own = simple.map { column -> Int in
+            guard let (codes, code) = column else { return n }
+            let p = codes + lower
+            var count = 0
+            for t in 0..<n { count &+= equal(p[t], code) }
+            return count
+        }
+        var out = [Int](repeating: 0, count: s * s)
+        for a in 0..<s {
+            for b in a..<s {
+                switch (simple[a], simple[b]) {
+                case (nil, _): out[a * s + b] = own[b]
+                case (_, nil): out[a * s + b] = own[a]
+                case (let one?, let other?):
+                    if a == b {
+                        out[a * s + b] = own[a]
+                    } else if one.codes == other.codes {
+                        out[a * s + b] = one.code == other.code ? own[a] : 0
+                    } else {
+                        let p = one.codes + lower, q = other.codes + lower
+                        var count = 0
+                        for t in 0..<n { count &+= equal(p[t], one.code) & equal(q[t], other.code) }
+                        out[a * s + b] = count
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Zᵀ[X r] of one block over a chunk of rows (column d of [X r] at `columns[d]`), column by column of [X r] into sums
