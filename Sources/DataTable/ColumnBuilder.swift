@@ -260,7 +260,8 @@ struct ColumnBuilder {
             shared.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 // The later window first (it may overlap where it goes), then the two overflows.
-                if let laterWindow = later.window, later.windowCount > 0 {
+                // Nothing to move when the later numbers were written where they belong (the first half's records counted).
+                if let laterWindow = later.window, later.windowCount > 0, laterWindow != base + ownCount {
                     memmove(base + ownCount, laterWindow, later.windowCount * MemoryLayout<Double>.stride)
                 }
                 Self.copy(values, to: base + windowCount)

@@ -42,12 +42,22 @@ extension CSVParser {
         let rows = windowRows ?? estimatedRows(start: start, split: split, end: end)
         let first = Self.emptyBuilders(columnCount, capacity: rows == nil ? 1024 : 0)
         let second = Self.emptyBuilders(columnCount, capacity: rows == nil ? 1024 : 0)
+        // With estimated sizes, the second half's thread counts the first half's records before it starts and writes
+        // its numbers right after where the first half's end (`SecondWindows`): the join then has no gap to close.
+        let bases = UnsafeMutablePointer<UnsafeMutablePointer<Double>?>.allocate(capacity: columnCount)
+        bases.initialize(repeating: nil, count: columnCount)
+        defer { bases.deinitialize(count: columnCount); bases.deallocate() }
         if let rows {
             for j in 0..<columnCount {
                 if let secondStart = first[j].shareNumbers(total: rows.first + rows.second, firstCapacity: rows.first) {
-                    second[j].writeNumbers(into: secondStart, capacity: rows.second)
+                    bases[j] = secondStart - rows.first
+                    if windowRows != nil { second[j].writeNumbers(into: secondStart, capacity: rows.second) }
                 }
             }
+        }
+        let windows = rows.flatMap { rows in
+            windowRows == nil ? SecondWindows(bases: bases, columnCount: columnCount, first: rows.first,
+                                              total: rows.first + rows.second) : nil
         }
         var keepsFirst = false
         defer { if !keepsFirst { ParsedColumns.release(first, count: columnCount) } }
@@ -58,9 +68,11 @@ extension CSVParser {
         results.initialize(repeating: nil, count: 2)
         defer { results.deinitialize(count: 2); results.deallocate() }
 
-        let shared = UnsafeShared(halves: halves, results: results, first: first, second: second)
+        let shared = UnsafeShared(halves: halves, results: results, first: first, second: second, windows: windows)
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            shared.run(i, columnCount: columnCount, start: start, line: line, split: split, end: end)
+            // Iteration 0 usually starts at once on the calling thread, iteration 1 when a worker wakes (3–22 ms
+            // later on a busy machine): the first takes the second half, whose count overlaps that wait.
+            shared.run(1 - i, columnCount: columnCount, start: start, line: line, split: split, end: end)
         }
 
         let firstChunk: ParsedChunk
@@ -123,6 +135,42 @@ extension CSVParser {
         }
         guard let first = rows(start, split), let second = rows(split, end) else { return nil }
         return (first, second)
+    }
+
+    /// The line feeds in `from..<to`, or nil when a carriage return there is not followed by a line feed (a lone CR
+    /// ends a record too, so records could then outnumber line feeds). Every record of a half that ends at a line
+    /// start ends with a line feed or a lone CR, so without lone CRs the half has at most this many records.
+    /// 32 bytes at a time (≈ 2 ms for the 39 MB half of LMM a once its pages are mapped).
+    func lineFeedsWithoutLoneCR(from: Int, to: Int) -> Int? {
+        let lf = CSVTokenizer.lf
+        let cr = CSVTokenizer.cr
+        let lfs = SIMD32<UInt8>(repeating: lf)
+        let crs = SIMD32<UInt8>(repeating: cr)
+        var lineFeeds = 0
+        var loneCRs = 0
+        var i = from
+        // Lane counters of Int8 subtract the masks (-1 per match) for at most 127 vectors, then are summed.
+        while i + 32 * 127 < to {
+            var feeds = SIMD32<Int8>()
+            var lone = SIMD32<Int8>()
+            for _ in 0..<127 {
+                let bytes = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD32<UInt8>.self)
+                let next = UnsafeRawPointer(base + i + 1).loadUnaligned(as: SIMD32<UInt8>.self)
+                feeds &-= unsafeBitCast(bytes .== lfs, to: SIMD32<Int8>.self)
+                lone &-= unsafeBitCast((bytes .== crs) .& (next .!= lfs), to: SIMD32<Int8>.self)
+                i += 32
+            }
+            for k in 0..<32 {
+                lineFeeds += Int(feeds[k])
+                loneCRs += Int(lone[k])
+            }
+        }
+        while i < to {
+            if base[i] == lf { lineFeeds += 1 }
+            if base[i] == cr && !(i + 1 < byteCount && base[i + 1] == lf) { loneCRs += 1 }
+            i += 1
+        }
+        return loneCRs == 0 ? lineFeeds : nil
     }
 
     /// How many line ends after the middle `splitPoint` tries, and how far past each it reads.
@@ -194,6 +242,28 @@ extension CSVParser {
     }
 }
 
+/// Where the second half's numbers go in each column's shared buffer (`ColumnBuilder.shareNumbers`). The first half
+/// writes at most `first` numbers from the buffer's start; the second half's window starts past the first half's
+/// records when those are known to be no more than its line feeds, else past `first` (the estimate).
+private struct SecondWindows {
+    let bases: UnsafeMutablePointer<UnsafeMutablePointer<Double>?>
+    let columnCount: Int
+    let first: Int
+    let total: Int
+
+    /// Points the second half's builders at their part of the shared buffers. `lineFeeds` bounds the first half's
+    /// records from above (nil when unknown): its numbers then end at or before it, so the second half's may
+    /// start there. Exact unless quoted fields hold line feeds or blank lines are skipped (then the join moves the
+    /// numbers down, as for an estimate).
+    func assign(to second: UnsafeMutablePointer<ColumnBuilder>, lineFeeds: Int?) {
+        let start = lineFeeds ?? first
+        guard start < total else { return }
+        for j in 0..<columnCount {
+            if let base = bases[j] { second[j].writeNumbers(into: base + start, capacity: total - start) }
+        }
+    }
+}
+
 /// The two workers, their empty builders and their result slots, handed to the threads. Each thread touches
 /// only its own worker, builders and slot (and the second half's builders write only their part of the first's
 /// shared buffers), and the caller reads them only after both threads are done.
@@ -202,8 +272,12 @@ private struct UnsafeShared: @unchecked Sendable {
     let results: UnsafeMutablePointer<Result<ParsedChunk, TokenizeFailure>?>
     let first: UnsafeMutablePointer<ColumnBuilder>
     let second: UnsafeMutablePointer<ColumnBuilder>
+    let windows: SecondWindows?
 
     func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
+        if i == 1, let windows {
+            windows.assign(to: second, lineFeeds: halves[1].lineFeedsWithoutLoneCR(from: start, to: split))
+        }
         do throws(TokenizeFailure) {
             // The first half's columns are sized for the whole input, so the second half is appended in place.
             let chunk = i == 0

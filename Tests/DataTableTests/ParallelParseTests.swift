@@ -373,4 +373,72 @@ struct ParallelParseSharedBufferTests {
         let single = ParallelParseTests.both(Array(text.utf8)).single
         #expect(OnePassNumberTests.identical(ParallelParseTests.both(Array(text.utf8)).parallel, single))
     }
+
+    /// The second half's thread counts the first half's line feeds (32 bytes at a time) to start its numbers where the
+    /// first half's end. The count is every line feed, quoted or blank-line ones too, and nil when a CR is not followed
+    /// by a line feed; checked against a byte-by-byte count for every range end around the vector blocks.
+    @Test func lineFeedsCountedBeforeTheSecondHalf() throws {
+        var g = ParallelParseTests.Generator(state: 33)
+        var plain = "a,b\n"
+        var crlf = "a,b\r\n"
+        var quoted = "a,b\n"
+        var blank = "a,b\n"
+        var loneCR = "a,b\n"
+        for i in 0..<1500 {
+            plain += "\(g.next(1000)),\(i)\n"
+            crlf += "\(g.next(1000)),\(i)\r\n"
+            quoted += i % 5 == 0 ? "\"x\ny\r\nz\",\(i)\n" : "w,\(i)\n"
+            blank += i % 9 == 0 ? "\n\n\(i),1\n" : "\(i),2\n"
+            loneCR += i == 700 ? "\(i),3\r" : "\(i),4\n"
+        }
+        for (name, text) in [("plain", plain), ("crlf", crlf), ("quoted", quoted), ("blank", blank), ("loneCR", loneCR)] {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let parser = try CSVParser(base: base, count: buffer.count, sourceName: "t.csv", options: CSVOptions())
+                defer { parser.deallocate() }
+                for to in [0, 1, 31, 32, 33, 4063, 4064, 4065, 4096, 8129, 8160, buffer.count / 2, buffer.count - 1,
+                           buffer.count] where to <= buffer.count {
+                    for from in [0, 1, 7] where from <= to {
+                        let slice = bytes[from..<to]
+                        let lone = slice.indices.contains { i in
+                            bytes[i] == 13 && !(i + 1 < bytes.count && bytes[i + 1] == 10)
+                        }
+                        let expected = lone ? nil : slice.count(where: { $0 == 10 })
+                        #expect(parser.lineFeedsWithoutLoneCR(from: from, to: to) == expected, "\(name) \(from)..<\(to)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// With the first half's line feeds counted, the second half writes its numbers right after the first half's, or,
+    /// when line feeds outnumber records (quoted ones, blank lines) past them (the join closes the gap); a lone CR in the
+    /// first half leaves the estimate in charge. Every case gives the one-pass table on two threads.
+    @Test func countedFirstHalfGivesTheOnePassTable() throws {
+        var g = ParallelParseTests.Generator(state: 34)
+        var exact = "a,b,c\n"
+        var crlf = "a,b,c\r\n"
+        var quotedFirst = "a,b,c\n"
+        var blankAtMiddle = "a,b,c\n"
+        var loneCRFirst = "a,b,c\n"
+        var missingSecond = "a,b,c\n"
+        for i in 0..<3000 {
+            let x = Double(g.next(1_000_000)) / 997
+            exact += "\(i),\(x),\(g.next(9))\n"
+            crlf += "\(i),\(x),\(g.next(9))\r\n"
+            quotedFirst += i < 1200 && i % 13 == 0 ? "\(i),\(x),\"9\n\"\n" : "\(i),\(x),\(g.next(9))\n"
+            blankAtMiddle += (1400..<1600).contains(i) && i % 3 == 0 ? "\n\(i),\(x),1\n\n" : "\(i),\(x),2\n"
+            loneCRFirst += i < 1000 && i % 17 == 0 ? "\(i),\(x),3\r" : "\(i),\(x),4\n"
+            missingSecond += i > 2000 && i % 7 == 0 ? "\(i),NA,\n" : "\(i),\(x),5\n"
+        }
+        for (name, text) in [("exact", exact), ("crlf", crlf), ("quotedFirst", quotedFirst),
+                             ("blankAtMiddle", blankAtMiddle), ("loneCRFirst", loneCRFirst),
+                             ("missingSecond", missingSecond)] {
+            let bytes = Array(text.utf8)
+            let (parallel, single) = ParallelParseTests.both(bytes)
+            #expect(OnePassNumberTests.identical(parallel, single), "\(name)")
+            #expect(try ParallelParseTests.tookTwoThreads(bytes), "\(name)")
+        }
+    }
 }
