@@ -191,4 +191,30 @@ import Testing
             #expect(data.x(row, 0) == varies[row] - data.means[0] && data.x(row, 1) == late[row] - data.means[1])
         }
     }
+    /// No strata (`stratum` nil, as `fit cox` passes without strata()) is the same data as every code 0: the same
+    /// orders on all three sort paths, strata ranges, means, constancy, evaluations and concordance.
+    @Test(arguments: [(false, 900), (true, 900), (false, 20_000), (true, 20_000)])
+    func noStrataIsOneStratumOfZeros(_ intervals: Bool, _ n: Int) {
+        let s = Self.sample(n: n, strata: 1, intervals: intervals, seed: 53)
+        let zeros = [Int](repeating: 0, count: n)
+        let constant = [Double](repeating: 2, count: n)
+        for columns in [[s.eta, s.stop], [s.eta, constant]] {
+            let a = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: zeros, columns: columns)
+            let b = CoxData(start: s.start, stop: s.stop, event: s.event, stratum: nil, columns: columns)
+            #expect(a.byStop == b.byStop && a.byStart == b.byStart)
+            #expect(a.strata.map(\.stop) == b.strata.map(\.stop) && a.strata.map(\.start) == b.strata.map(\.start))
+            #expect(a.means == b.means && a.constantColumn == b.constantColumn)
+            #expect(a.strataCodes == b.strataCodes && (0..<n).allSatisfy { a.stratum($0) == b.stratum($0) })
+            guard a.constantColumn == nil else { continue }
+            let beta = [0.3, -0.01]
+            let (ea, eb) = (CoxRiskSets.evaluate(a, beta: beta, ties: .efron), CoxRiskSets.evaluate(b, beta: beta, ties: .efron))
+            #expect(ea.logLikelihood == eb.logLikelihood && ea.score == eb.score && ea.information == eb.information)
+            #expect(Concordance.compute(a, eta: ea.eta) == Concordance.compute(b, eta: eb.eta))
+        }
+        for time in [s.stop] + (s.start.map { [$0] } ?? []) {
+            #expect(CoxData.radixOrder(stratum: nil, time: time) == CoxData.comparisonOrder(stratum: zeros, time: time))
+            #expect(CoxData.comparisonOrder(stratum: nil, time: time) == CoxData.comparisonOrder(stratum: zeros, time: time))
+            #expect(CoxData.fewTimesOrder(stratum: nil, time: time) == CoxData.fewTimesOrder(stratum: zeros, time: time))
+        }
+    }
 }

@@ -80,44 +80,32 @@ public struct Concordance: Sendable, Equatable {
         var rankAt = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
         var rank: Int32 = 0
         var largestTie = 0, tie = 0
-        if n >= CoxData.minimumRowsForRadix {
+        if n >= CoxData.minimumRowsForRadix && n > 0 {
             // The radix passes on the keys' high 32 bits only (three passes instead of six), then each run of equal
-            // high halves — a few rows, as η is continuous — put in order of the full key, and the ranks given in the
-            // same walk. The sort returns the keys in its order, so the runs are read in sequence.
+            // high halves — a few rows, as η is continuous — put in order of the full key, and the ranks given. The sort
+            // returns the keys in its order, so the runs are read in sequence.
             var (key, order) = CoxData.radixSort(eta.map(CoxData.ascendingKey), lowestBit: 32)
+            // Two halves of the sorted order, split where the high halves change (equal keys never straddle it): each
+            // thread puts its half's runs in order and counts its distinct keys, then gives its ranks from the first
+            // half's count on — the ranks one walk gives, whatever the threads' timing.
+            var middle = n / 2
+            while middle > 0 && middle < n && key[middle] >> 32 == key[middle - 1] >> 32 { middle += 1 }
+            let parts = [0..<middle, middle..<n]
+            var distinct = [0, 0], ties = [0, 0]
             key.withUnsafeMutableBufferPointer { key in
             order.withUnsafeMutableBufferPointer { order in
             rankAt.withUnsafeMutableBufferPointer { rankAt in
-                var previous: UInt64 = 0
-                var k = 0
-                while k < n {
-                    let high = key[k] >> 32
-                    var end = k + 1
-                    while end < n && key[end] >> 32 == high { end += 1 }
-                    if end - k <= 32 {
-                        // Insertion sort: runs are short.
-                        for a in (k + 1)..<max(end, k + 1) {
-                            let moving = order[a], value = key[a]
-                            var b = a
-                            while b > k && key[b - 1] > value { order[b] = order[b - 1]; key[b] = key[b - 1]; b -= 1 }
-                            order[b] = moving
-                            key[b] = value
-                        }
-                    } else {
-                        // Keys with their positions: sorted by key, equal keys by position (as the stable passes).
-                        var run = (k..<end).map { (key: key[$0], row: order[$0]) }
-                        run.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
-                        for (a, entry) in run.enumerated() { key[k + a] = entry.key; order[k + a] = entry.row }
-                    }
-                    for a in k..<end {
-                        if a == 0 || key[a] != previous { rank += 1; previous = key[a]; tie = 0 }
-                        tie += 1
-                        largestTie = max(largestTie, tie)
-                        rankAt[Int(order[a])] = rank
-                    }
-                    k = end
+            distinct.withUnsafeMutableBufferPointer { distinct in
+            ties.withUnsafeMutableBufferPointer { ties in
+                let b = RankBuffers(key: key.baseAddress!, order: order.baseAddress!, rankAt: rankAt.baseAddress!,
+                                    distinct: distinct.baseAddress!, ties: ties.baseAddress!)
+                ParallelJobs.run(2) { h in b.distinct[h] = sortRuns(b, parts[h]) }
+                ParallelJobs.run(2) { h in
+                    b.ties[h] = giveRanks(b, parts[h], from: Int32(h == 0 ? 0 : b.distinct[0]))
                 }
-            }}}
+            }}}}}
+            rank = Int32(distinct[0] + distinct[1])
+            largestTie = max(ties[0], ties[1])
         } else {
             let sorted = eta.indices.sorted { eta[$0] < eta[$1] }
             var previous = -Double.infinity
@@ -129,6 +117,60 @@ public struct Concordance: Sendable, Equatable {
             }
         }
         return (rankAt, Int(rank), largestTie)
+    }
+
+    /// The radix-sorted keys and rows, the ranks by position, and each half's distinct keys and largest tie; the
+    /// two threads read and write disjoint parts.
+    private struct RankBuffers: @unchecked Sendable {
+        let key: UnsafeMutablePointer<UInt64>
+        let order: UnsafeMutablePointer<Int32>
+        let rankAt: UnsafeMutablePointer<Int32>
+        let distinct: UnsafeMutablePointer<Int>
+        let ties: UnsafeMutablePointer<Int>
+    }
+
+    /// Each run of equal high halves in `part` (a few rows, as η is continuous) put in order of the full key, equal
+    /// keys by position; the distinct keys in `part`. `part` begins where the high half changes.
+    private static func sortRuns(_ b: RankBuffers, _ part: Range<Int>) -> Int {
+        let (key, order) = (b.key, b.order)
+        var count = 0
+        var k = part.lowerBound
+        while k < part.upperBound {
+            let high = key[k] >> 32
+            var end = k + 1
+            while end < part.upperBound && key[end] >> 32 == high { end += 1 }
+            if end - k <= 32 {
+                // Insertion sort: runs are short.
+                for a in (k + 1)..<max(end, k + 1) {
+                    let moving = order[a], value = key[a]
+                    var c = a
+                    while c > k && key[c - 1] > value { order[c] = order[c - 1]; key[c] = key[c - 1]; c -= 1 }
+                    order[c] = moving
+                    key[c] = value
+                }
+            } else {
+                // Keys with their positions: sorted by key, equal keys by position (as the stable passes).
+                var run = (k..<end).map { (key: key[$0], row: order[$0]) }
+                run.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+                for (a, entry) in run.enumerated() { key[k + a] = entry.key; order[k + a] = entry.row }
+            }
+            count += 1
+            for a in (k + 1)..<max(end, k + 1) where key[a] != key[a - 1] { count += 1 }
+            k = end
+        }
+        return count
+    }
+
+    /// The ranks of `part`'s positions, from `rank` + 1 on; the most rows sharing one key in `part`.
+    private static func giveRanks(_ b: RankBuffers, _ part: Range<Int>, from rank: Int32) -> Int {
+        var rank = rank, largestTie = 0, tie = 0
+        for a in part {
+            if a == part.lowerBound || b.key[a] != b.key[a - 1] { rank += 1; tie = 0 }
+            tie += 1
+            largestTie = max(largestTie, tie)
+            b.rankAt[Int(b.order[a])] = rank
+        }
+        return largestTie
     }
 
     /// One backward sweep over time, with a Fenwick tree over the ranks in `half` only: deaths whose rank lies in

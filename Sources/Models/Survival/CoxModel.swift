@@ -129,7 +129,7 @@ public enum CoxModel {
             throw .invalidOption("`fit cox` needs at least one covariate on the right of '~' (for curves without covariates use `alliance survival`)")
         }
         let names = kept.map { design.columnNames[$0] }
-        var stratumCodes = [Int](repeating: 0, count: rows.count)
+        var stratumCodes: [Int]? = nil   // one stratum: no array of zeros
         var strataLabel: String? = nil
         var strataCount = 1
         if !formula.strata.isEmpty {

@@ -8,9 +8,10 @@ extension CoxData {
     /// A task-local so that tests can compare both paths on small data.
     @TaskLocal static var minimumRowsForRadix = 1 << 14
 
-    static func order(stratum: [Int], time: [Double]) -> [Int32] {
+    /// `stratum` nil: one stratum (every code 0).
+    static func order(stratum: [Int]?, time: [Double]) -> [Int32] {
         // The counting sorts on the stratum need codes in 0..<n (CoxModel's are 0..<strata).
-        let codesFit = stratum.allSatisfy { $0 >= 0 && $0 < time.count }
+        let codesFit = stratum?.allSatisfy { $0 >= 0 && $0 < time.count } ?? true
         guard time.count >= minimumRowsForRadix && codesFit else { return comparisonOrder(stratum: stratum, time: time) }
         return fewTimesOrder(stratum: stratum, time: time) ?? radixOrder(stratum: stratum, time: time)
     }
@@ -23,7 +24,7 @@ extension CoxData {
     /// then one stable counting sort of the rows on (stratum, rank) — one pass to count, one to place, instead of six
     /// radix passes over the 64-bit keys. Equal keys are equal numbers (`ascendingKey`), so this is the same
     /// permutation. Nil, after at most `limit` + 1 distinct values were met, when there are more (then the radix sort).
-    static func fewTimesOrder(stratum: [Int], time: [Double], limit: Int = maximumDistinctTimes) -> [Int32]? {
+    static func fewTimesOrder(stratum: [Int]?, time: [Double], limit: Int = maximumDistinctTimes) -> [Int32]? {
         let n = time.count
         var slots = 16
         while slots < 2 * limit { slots <<= 1 }   // open addressing at most half full
@@ -62,14 +63,22 @@ extension CoxData {
         let m = distinct.count
         var rank = [Int32](repeating: 0, count: m)
         for (r, v) in (0..<m).sorted(by: { distinct[$0] > distinct[$1] }).enumerated() { rank[v] = Int32(r) }
-        let strata = (stratum.max() ?? 0) + 1
+        let strata = (stratum?.max() ?? 0) + 1
         let (buckets, overflow) = strata.multipliedReportingOverflow(by: max(m, 1))
         guard !overflow, buckets <= 2 * n + limit else { return nil }
         var start = [Int](repeating: 0, count: buckets + 1)
-        for i in 0..<n {
-            let b = stratum[i] * m + Int(rank[Int(bucketOf[i])])
-            bucketOf[i] = Int32(b)
-            start[b + 1] += 1
+        if let stratum {
+            for i in 0..<n {
+                let b = stratum[i] * m + Int(rank[Int(bucketOf[i])])
+                bucketOf[i] = Int32(b)
+                start[b + 1] += 1
+            }
+        } else {
+            for i in 0..<n {
+                let b = Int(rank[Int(bucketOf[i])])
+                bucketOf[i] = Int32(b)
+                start[b + 1] += 1
+            }
         }
         for b in 0..<buckets { start[b + 1] += start[b] }
         var out = [Int32](repeating: 0, count: n)
@@ -84,10 +93,10 @@ extension CoxData {
     }
 
     /// Sorts contiguous keys rather than indices through a closure that reads two arrays at random.
-    static func comparisonOrder(stratum: [Int], time: [Double]) -> [Int32] {
+    static func comparisonOrder(stratum: [Int]?, time: [Double]) -> [Int32] {
         var keys = [(stratum: Int, time: Double, row: Int)]()
         keys.reserveCapacity(time.count)
-        for i in time.indices { keys.append((stratum[i], time[i], i)) }
+        for i in time.indices { keys.append((stratum?[i] ?? 0, time[i], i)) }
         keys.sort { a, b in
             if a.stratum != b.stratum { return a.stratum < b.stratum }
             if a.time != b.time { return a.time > b.time }
@@ -106,12 +115,12 @@ extension CoxData {
     /// A key whose unsigned order is the times' descending order.
     @inline(__always) static func descendingKey(_ t: Double) -> UInt64 { ~ascendingKey(t) }
 
-    static func radixOrder(stratum: [Int], time: [Double]) -> [Int32] {
+    static func radixOrder(stratum: [Int]?, time: [Double]) -> [Int32] {
         let n = time.count
         let rows = radixPositions(time.map(descendingKey))
         // Stable by stratum: codes are small non-negative integers (0..<strata).
+        guard let stratum, (stratum.max() ?? 0) > 0 else { return rows }
         let strata = (stratum.max() ?? 0) + 1
-        guard strata > 1 else { return rows }
         var offsets = [Int](repeating: 0, count: strata + 1)
         for s in stratum { offsets[s + 1] += 1 }
         for s in 0..<strata { offsets[s + 1] += offsets[s] }

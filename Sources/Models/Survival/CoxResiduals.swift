@@ -35,7 +35,7 @@ enum CoxResiduals {
             return lo
         }
         for i in 0..<n {
-            guard let entry = byStratum[data.stratum[i]] else { continue }
+            guard let entry = byStratum[data.stratum(i)] else { continue }
             let upper = count(entry.times, data.stop[i])
             let lower = data.start.map { count(entry.times, $0[i]) } ?? 0
             guard upper > lower else { continue }

@@ -18,7 +18,9 @@ struct CoxData: Sendable {
     let start: [Double]?
     let stop: [Double]
     let event: [Bool]
-    let stratum: [Int]
+    /// Each row's stratum code; nil when there are no strata (one stratum, code 0): an n-row array of zeros
+    /// would be 8 MB of fresh pages a million rows, read again by the sorts, the sums and the strata walk.
+    let stratumCodes: [Int]?
     let means: [Double]
     /// Rows by (stratum ascending, stop descending).
     let byStop: [Int32]
@@ -57,7 +59,7 @@ struct CoxData: Sendable {
     static let fillBlock = 256
 
     /// `columns` as arrays (tests, and callers that hold them).
-    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int]?, columns: [[Double]]) {
         self.init(start: start, stop: stop, event: event, stratum: stratum, p: columns.count, columns: columns) { range, base, ld in
             for (j, column) in columns.enumerated() {
                 column.withUnsafeBufferPointer { c in (base + j * ld).update(from: c.baseAddress! + range.lowerBound, count: range.count) }
@@ -70,7 +72,7 @@ struct CoxData: Sendable {
     /// from two threads at once on disjoint ranges. When the covariates are stored columns (`columns`, the same
     /// values `fill` writes), they are read where they lie instead: no copy through a buffer for the means or the
     /// scatter into time order (the same values and sums, so the same bits).
-    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], p: Int, columns: [[Double]]? = nil,
+    init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int]?, p: Int, columns: [[Double]]? = nil,
          fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
         let n = stop.count
         self.n = n
@@ -78,13 +80,13 @@ struct CoxData: Sendable {
         self.start = start
         self.stop = stop
         self.event = event
-        self.stratum = stratum
+        self.stratumCodes = stratum
         // The sorts (two for (start, stop] data) and the covariates' means and constancy check are independent: one
         // job each, on two threads; each writes only its own slot.
         var orders: [[Int32]] = [[], []]
         var sums = [Sums](repeating: Sums(means: [], constant: nil), count: 1)
-        let lowestCode = stratum.min() ?? 0
-        let strataCount = (stratum.max() ?? 0) - lowestCode + 1
+        let lowestCode = stratum?.min() ?? 0
+        let strataCount = (stratum?.max() ?? 0) - lowestCode + 1
         orders.withUnsafeMutableBufferPointer { slots in
         sums.withUnsafeMutableBufferPointer { sumSlot in
             let out = OrderSlots(orders: slots.baseAddress!, sums: sumSlot.baseAddress!)
@@ -107,7 +109,8 @@ struct CoxData: Sendable {
         self.byStart = byStart
         var ranges: [(Range<Int>, Range<Int>)] = []
         var i = 0, r = 0
-        while i < n {
+        if stratum == nil && n > 0 { ranges.append((0..<n, start != nil ? 0..<n : 0..<0)); i = n }
+        while i < n, let stratum {
             let s = stratum[Int(byStop[i])]
             var j = i
             while j < n && stratum[Int(byStop[j])] == s { j += 1 }
@@ -178,7 +181,7 @@ struct CoxData: Sendable {
 
     /// The covariates' means (each summed in row order, as `reduce(0, +)`) into `means`, and the first covariate
     /// with one value within every stratum (it carries no partial-likelihood information).
-    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]?,
+    private static func sums(n: Int, p: Int, stratum: [Int]?, lowestCode: Int, strata: Int, columns: [[Double]]?,
                              fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
         if let columns { return sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns) }
         let block = fillBlock
@@ -201,7 +204,7 @@ struct CoxData: Sendable {
                 sum[j] = s
                 guard !varies[j] else { continue }
                 for i in 0..<(upper - lower) {
-                    let slot = (stratum[lower + i] - lowestCode) * p + j
+                    let slot = ((stratum?[lower + i] ?? lowestCode) - lowestCode) * p + j
                     if !seen[slot] { seen[slot] = true; first[slot] = column[i] } else if first[slot] != column[i] {
                         varies[j] = true
                         undecided -= 1
@@ -216,7 +219,7 @@ struct CoxData: Sendable {
 
     /// `sums` on stored columns: each column summed in row order (the same additions as the blocked read) and
     /// checked for a value that differs within a stratum, stopping at the first.
-    private static func sums(n: Int, p: Int, stratum: [Int], lowestCode: Int, strata: Int, columns: [[Double]]) -> Sums {
+    private static func sums(n: Int, p: Int, stratum: [Int]?, lowestCode: Int, strata: Int, columns: [[Double]]) -> Sums {
         var means = [Double](repeating: 0, count: p)
         var constant: Int? = nil
         var first = [Double](repeating: 0, count: strata)
@@ -229,6 +232,12 @@ struct CoxData: Sendable {
                 guard constant == nil else { return }
                 for k in 0..<strata { seen[k] = false }
                 var varies = false
+                guard let stratum else {
+                    // One stratum: a value that differs from the first.
+                    if n > 0 { let x0 = column[0]; for i in 1..<max(n, 1) where column[i] != x0 { varies = true; break } }
+                    if !varies { constant = j }
+                    return
+                }
                 for i in 0..<n {
                     let slot = stratum[i] - lowestCode
                     if !seen[slot] { seen[slot] = true; first[slot] = column[i] } else if first[slot] != column[i] {
@@ -295,6 +304,12 @@ struct CoxData: Sendable {
             r += 1
         }
     }
+
+    /// Row `row`'s stratum code (storage order).
+    @inline(__always) func stratum(_ row: Int) -> Int { stratumCodes?[row] ?? 0 }
+
+    /// The distinct stratum codes, ascending.
+    var strataCodes: [Int] { stratumCodes.map { Array(Set($0)).sorted() } ?? (n > 0 ? [0] : []) }
 
     /// Centred covariate `j` of row `row` (storage order).
     @inline(__always) func x(_ row: Int, _ j: Int) -> Double { xByStop[Int(stopPosition[row]) * p + j] }
@@ -509,7 +524,7 @@ enum CoxRiskSets {
                         }
                         if let visit {
                             for q in 0..<p { for c in 0..<q { info[c * p + q] = info[q * p + c] } }
-                            visit(CoxEventTime(time: t, stratum: data.stratum[deaths[0]], deaths: deaths,
+                            visit(CoxEventTime(time: t, stratum: data.stratum(deaths[0]), deaths: deaths,
                                                denominators: denominators, means: means, hazards: hazards,
                                                downweights: downs, information: info))
                         }

@@ -129,10 +129,10 @@ enum CoxZph {
             }
         }
         // used[s][j]: the stratum's deaths when column j varies within the stratum, else 0 (zph1.c).
-        let strataCodes = Array(Set(data.stratum)).sorted()
+        let strataCodes = data.strataCodes
         var used: [Int: [Double]] = [:]
         for s in strataCodes {
-            let rows = (0..<data.n).filter { data.stratum[$0] == s }
+            let rows = (0..<data.n).filter { data.stratum($0) == s }
             let deaths = Double(rows.filter { data.event[$0] }.count)
             used[s] = (0..<p).map { j in
                 let first = data.x(rows[0], j)
