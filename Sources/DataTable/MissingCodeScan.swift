@@ -8,6 +8,20 @@ public struct SuspectedMissingCode: Sendable, Equatable {
 /// too often real values).
 let commonMissingCodes: [Double] = [-9999, -999, -99, -9, 99, 999, 9999]
 
+/// Counts `x` under its code when it is one of `commonMissingCodes` (`counts[k]` of code k), else widens
+/// `low...high` with it: the counting step of `suspectedMissingCodes` and of the whole-number pass.
+@inline(__always)
+func tallyMissingCode(_ x: Double, counts: inout [Int], low: inout Double, high: inout Double) {
+    // One magnitude test rejects nearly every value before the list is searched.
+    let a = Swift.abs(x)
+    if a == 9 || a == 99 || a == 999 || a == 9999, let k = commonMissingCodes.firstIndex(of: x) {
+        counts[k] += 1
+    } else {
+        low = Swift.min(low, x)
+        high = Swift.max(high, x)
+    }
+}
+
 extension NumericColumn {
     /// The common missing codes this column holds that lie far outside the rest of its values: more than the
     /// range of the other values beyond their minimum or maximum (so 99 among ages 18–80 is not flagged, but
@@ -42,15 +56,7 @@ extension NumericColumn {
                         high = Swift.max(high, range.high)
                     } else {
                         for i in start..<end where !m[i] {
-                            let x = v[i]
-                            // One magnitude test rejects nearly every value before the list is searched.
-                            let a = Swift.abs(x)
-                            if a == 9 || a == 99 || a == 999 || a == 9999, let k = commonMissingCodes.firstIndex(of: x) {
-                                counts[k] += 1
-                            } else {
-                                low = Swift.min(low, x)
-                                high = Swift.max(high, x)
-                            }
+                            tallyMissingCode(v[i], counts: &counts, low: &low, high: &high)
                         }
                     }
                     start = end

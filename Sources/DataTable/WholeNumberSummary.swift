@@ -115,16 +115,7 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
             hi[0] = Swift.max(hi[0], tailHi)
             if code {
                 hit = true
-                for k in start..<end {
-                    let x = v[k]
-                    let a = Swift.abs(x)
-                    if a == 9 || a == 99 || a == 999 || a == 9999, let c = commonMissingCodes.firstIndex(of: x) {
-                        counts[c] += 1
-                    } else {
-                        low = Swift.min(low, x)
-                        high = Swift.max(high, x)
-                    }
-                }
+                for k in start..<end { tallyMissingCode(v[k], counts: &counts, low: &low, high: &high) }
             } else {
                 low = Swift.min(low, Swift.min(blockLo.min(), tailLo))
                 high = Swift.max(high, Swift.max(blockHi.max(), tailHi))
