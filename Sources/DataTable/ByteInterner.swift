@@ -43,8 +43,8 @@ struct ByteInterner {
     /// False once the column had more than `shortTableLimit` short levels: then every level is in `slots`.
     private var usesShortTable = true
     /// The short table is built and in use (past strictly-increasing mode, not past `shortTableLimit`): one flag for
-    /// the fast path's test.
-    private var hasShortIndex = false
+    /// the fast paths' test (`intern(_:_:readable:)`, and `internShort` called with a field's words).
+    private(set) var hasShortIndex = false
 
     init() {
         arenaCapacity = 4096
@@ -161,9 +161,9 @@ struct ByteInterner {
     }
 
     /// The entry of the short level `p[0..<n]` (its words `lo`, `hi`), added when new. Equal words and equal lengths
-    /// mean equal bytes.
+    /// mean equal bytes. Only while `hasShortIndex`, for 1 ≤ n ≤ 16, with `lo`, `hi` little-endian and zero past `n`.
     @inline(__always)
-    private mutating func internShort(
+    mutating func internShort(
         _ p: UnsafePointer<UInt8>, _ n: Int, _ lo: UInt64, _ hi: UInt64
     ) -> (code: Int32, isNew: Bool) {
         var slot = Int(truncatingIfNeeded: Self.shortTableHash(lo, hi, n) >> shortShift)

@@ -253,6 +253,8 @@ struct CSVParser {
     var readsTextInOnePass = false
     /// Columns turned categorical so far (a record loop re-checks whether all its columns are still numeric).
     var conversions = 0
+    /// The delimiter in every lane, for `appendTextField`'s 16-byte compares.
+    let delimiterLanes: SIMD16<UInt8>
 
     init(base: UnsafePointer<UInt8>, count: Int, sourceName: String, options: CSVOptions,
          notes: [String] = []) throws(CSVError) {
@@ -286,6 +288,7 @@ struct CSVParser {
             throw CSVError(kind: .invalidOptions, file: sourceName)
         }
         tokenizer = CSVTokenizer(base: base, end: end, delimiter: delimiter)
+        delimiterLanes = SIMD16(repeating: delimiter)
 
         missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
         numericCodes = Self.numericCodes(options.missingTokens)
@@ -555,6 +558,46 @@ struct CSVParser {
         recordLine: Int
     ) throws(TokenizeFailure) -> (next: Int, endsRecord: Bool)? {
         let end = tokenizer.end
+        if end &- position >= 16 && builder.pointee.takesShortLevelWords {
+            // Most levels: one 16-byte load finds the field's end and gives the words the short table is keyed by.
+            let bytes = UnsafeRawPointer(base + position).loadUnaligned(as: SIMD16<UInt8>.self)
+            let stops = unsafeBitCast(Self.lanes(bytes .== delimiterLanes) | Self.lanes(bytes .== SIMD16(repeating: CSVTokenizer.quote))
+                | Self.lanes(bytes .== SIMD16(repeating: CSVTokenizer.lf)) | Self.lanes(bytes .== SIMD16(repeating: CSVTokenizer.cr))
+                | Self.lanes(bytes .== SIMD16(repeating: 0)), to: SIMD2<UInt64>.self)
+            let words = unsafeBitCast(bytes, to: SIMD2<UInt64>.self)
+            let low = UInt64(littleEndian: stops[0])
+            let high = UInt64(littleEndian: stops[1])
+            // The bytes before the first stop: all of the first word when it has none (x & −x isolates the lowest bit).
+            let lo = UInt64(littleEndian: words[0]) & ((low & (0 &- low)) &- 1)
+            let hi = low != 0 ? 0 : UInt64(littleEndian: words[1]) & ((high & (0 &- high)) &- 1)
+            let n = (low != 0 ? low.trailingZeroBitCount : 64 &+ high.trailingZeroBitCount) &>> 3
+            // An empty field, a quote first or a field of 16 bytes or more: read below.
+            if n != 0 && n != 16 {
+                let stop = position &+ n
+                let c = base[stop]
+                let next: Int
+                let endsRecord: Bool
+                if c == tokenizer.delimiter {
+                    next = stop &+ 1
+                    endsRecord = false
+                } else if c == CSVTokenizer.lf || c == CSVTokenizer.cr {
+                    next = tokenizer.skipLineEnd(stop)
+                    endsRecord = true
+                } else {
+                    // A quote or a NUL byte inside the field: the general path reads it (or reports it).
+                    return nil
+                }
+                let p = base + position
+                if tokenizer.trimSpaces && (p[0] == CSVTokenizer.space || p[n &- 1] == CSVTokenizer.space) { return nil }
+                if isMissing(p, n) {
+                    builder.pointee.appendMissing()
+                } else if !builder.pointee.appendShortLevel(p, n, lo: lo, hi: hi) {
+                    throw TokenizeFailure(kind: .invalidUTF8, line: recordLine, field: column + 1)
+                }
+                if endsRecord { line += 1 }
+                return (next, endsRecord)
+            }
+        }
         guard position < end else { return nil }
         let first = base[position]
         if first == CSVTokenizer.quote || (tokenizer.trimSpaces && first == CSVTokenizer.space) { return nil }
@@ -571,6 +614,11 @@ struct CSVParser {
         if after.lineEnd { line += 1 }
         return (after.next, after.endsRecord)
     }
+
+    /// A mask's lanes as bytes (0xFF where true), to be OR-ed as integers: `.|` on masks is a loop over the lanes in this
+    /// Swift (6.3), `|` on the bytes one instruction.
+    @inline(__always)
+    private static func lanes(_ mask: SIMDMask<SIMD16<Int8>>) -> SIMD16<UInt8> { unsafeBitCast(mask, to: SIMD16<UInt8>.self) }
 
     /// What follows a field that stops at `stop`, for the one-pass readers: the position after it, whether the record
     /// ends there and whether a line does; nil when neither the delimiter, a line end nor the end of the input follows

@@ -246,6 +246,19 @@ struct ColumnBuilder {
         return true
     }
 
+    /// Whether `appendShortLevel` may be called: the interner's short table is in use.
+    var takesShortLevelWords: Bool { interner.hasShortIndex }
+
+    /// `appendLevel` for a field of 1 to 16 bytes given also as its words, as `ByteInterner.internShort` takes them (the
+    /// one-pass text reader has them from finding the field's end). Only while `takesShortLevelWords`.
+    @inline(__always)
+    mutating func appendShortLevel(_ p: UnsafePointer<UInt8>, _ n: Int, lo: UInt64, hi: UInt64) -> Bool {
+        let (code, isNew) = interner.internShort(p, n, lo, hi)
+        if isNew && !UTF8Validation.isValid(p, count: n) { return false }
+        pushCode(code)
+        return true
+    }
+
     /// Appends a numeric builder holding the records that follow this one's; `lineOffset` turns its
     /// line numbers (counted from 1 at its first record's line) into file lines.
     /// When both wrote into this builder's shared buffer, the later numbers are moved down to follow this builder's

@@ -51,6 +51,54 @@ struct OnePassTextTests {
         Self.expectSame(Array("g,x\n".utf8) + [0xE2, 0x82] + Array(",3\nb,1\n".utf8))
     }
 
+    /// Levels read from one 16-byte load (`appendTextField`'s first path, once the short table is in use): 1 to 20 bytes,
+    /// each a prefix of the next, levels spelt like missing tokens, after every kind of field end, and the file's last
+    /// field with and without a line end after it.
+    @Test func levelsOfOneToTwentyBytesFromOneLoad() throws {
+        let levels = (1...20).map { String("abcdefghijklmnopqrst".prefix($0)) }
+        // Descending first, so that the interner leaves its strictly-increasing mode at the second record.
+        let column = levels.reversed() + ["NA", "N", "NAN", "NaN", "NA.", ".", ".5x", "é", "T0117", "T01170"] + levels
+        for lineEnd in ["\n", "\r\n", "\r"] {
+            for delimiter in [",", ";", "\t"] {
+                var text = "g\(delimiter)x\(lineEnd)"
+                for (k, level) in column.enumerated() { text += "\(level)\(delimiter)\(k)\(lineEnd)" }
+                // The same levels in the last column, where a line end (not the delimiter) stops them.
+                for (k, level) in column.enumerated() { text += "\(k)\(delimiter)\(level)\(lineEnd)" }
+                Self.expectSame(text)
+                Self.expectSame(String(text.dropLast(lineEnd.count)))
+            }
+        }
+        var text = "g,h\n"
+        for (k, level) in column.enumerated() { text += "\(level),\(column[(k + 7) % column.count])\n" }
+        text.removeLast()
+        let table = try readCSV(text)
+        let missing: Set<String> = ["NA", "NaN", "."]
+        #expect(table.strings("g") == column.map { missing.contains($0) ? nil : $0 })
+        #expect(table.strings("h") == column.indices.map { k in
+            let level = column[(k + 7) % column.count]
+            return missing.contains(level) ? nil : level
+        })
+    }
+
+    /// What the 16-byte load must hand to the general path: a quote, a NUL byte or a space to trim inside the first 16
+    /// bytes, an empty field, a new level that is not valid UTF-8; the same tables and errors.
+    @Test func fieldsTheOneLoadPathLeavesToTheGeneralPath() {
+        let head = "g,h\nsheffield,cbt\nhull,pdt\nyork,ipt\nhull,cbt\n"
+        let tail = "\nleeds,ipt\nyork,pdt\nsheffield,cbt\n"
+        for field in ["ab\"cd", "abcdefghijklmno\"", "ab\0cd", " ab", "ab ", "abcdefghijklmn ", "", "\"quoted\"",
+                      "\"a\"\"b\"", "abcdefghijklmnop", "abcdefghijklmnopq", "yo\u{301}rk"] {
+            Self.expectSame(head + field + ",pdt" + tail)
+            Self.expectSame(head + "york," + field + tail)
+        }
+        let bytes = Array(head.utf8)
+        for invalid: [UInt8] in [[0xFF], [0x61, 0xC3], [0x61, 0x62, 0xE2, 0x82], Array("abcdefghijklm".utf8) + [0xC0, 0x80]] {
+            Self.expectSame(bytes + invalid + Array((",pdt" + tail).utf8))
+            Self.expectSame(bytes + Array("york,".utf8) + invalid + Array(tail.utf8))
+        }
+        // A long level (hashed in `slots`) among short ones.
+        Self.expectSame(head + "abcdefghijklmnopqrstu,cbt\nhull,pdt\nabcdefghijklmnopqrstu,ipt\nyork,cbt\nhull,ipt\n")
+    }
+
     /// Random records of text pieces (levels of every length around 8 bytes, faults) over both parses.
     @Test func randomInputsMatchTheGeneralPath() {
         var g = ParallelParseTests.Generator(state: 2027)
