@@ -51,7 +51,9 @@ final class WholeNumberSummaryCache: @unchecked Sendable {
 /// masks of four lanes cost shuffles on this build's baseline x86-64): per lane the wholeness test (below 2⁵², adding
 /// and subtracting 2⁵² gives the magnitude back exactly when it is whole; a block holding a magnitude of 2⁵² or more
 /// or ±∞ is tested again value by value with the guard's full test; NaN fails the lanes' test), running minima and maxima, and the compares
-/// with the codes. A block holding a code (−9, ±99, ±999, ±9999; 9 is a value) is then counted row by row while it is in
+/// with the codes, these only for a block whose range reaches a code or ±9 (a second loop over the block while it is in
+/// cache: six of LMM a's eight whole-number columns are item scores of 1–7, and the pass then reads 29% fewer
+/// instructions, callgrind). A block holding a code (−9, ±99, ±999, ±9999; 9 is a value) is then counted row by row while it is in
 /// cache, as `suspectedMissingCodes` counts it. Minima and maxima do not depend on the order they are taken in (a signed
 /// zero may differ, which no use of them can tell), so every result is the separate passes'. Nil at the first block
 /// with a value that is not whole.
@@ -76,7 +78,6 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
             var blockHi = Lanes(repeating: -.infinity)
             var fractional = Mask(repeating: false)
             var large = Mask(repeating: false)
-            var codes = Mask(repeating: false)
             var i = start
             while i &+ 2 <= end {
                 let bits = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD2<UInt64>.self)
@@ -86,12 +87,11 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
                 large = large .| (a .>= exact)
                 blockLo = blockLo.replacing(with: x, where: x .< blockLo)
                 blockHi = blockHi.replacing(with: x, where: x .> blockHi)
-                nines = nines .| (a .== 9)
-                codes = codes .| (a .== 99) .| (a .== 999) .| (a .== 9999) .| (x .== -9)
                 i &+= 2
             }
+            let pairsEnd = i
             var anyFraction = any(fractional)
-            var code = any(codes)
+            var code = false
             var tailLo = Double.infinity
             var tailHi = -Double.infinity
             while i < end {
@@ -109,6 +109,21 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
                 anyFraction = !v[start..<end].allSatisfy(isWholeBelow2p62)
             }
             if anyFraction { return nil }
+            // Every value of the block is whole and finite now: a code or a 9 can be among them only if the block's range
+            // reaches one (item scores of 1–5 or 1–7 never do); then the compares, while the block is in cache.
+            if reachesCodeOrNine(Swift.min(blockLo.min(), tailLo), Swift.max(blockHi.max(), tailHi)) {
+                var codes = Mask(repeating: false)
+                var j = start
+                while j &+ 2 <= pairsEnd {
+                    let bits = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD2<UInt64>.self)
+                    let x = unsafeBitCast(bits, to: Lanes.self)
+                    let a = unsafeBitCast(bits & signless, to: Lanes.self)
+                    nines = nines .| (a .== 9)
+                    codes = codes .| (a .== 99) .| (a .== 999) .| (a .== 9999) .| (x .== -9)
+                    j &+= 2
+                }
+                code = code || any(codes)
+            }
             lo = lo.replacing(with: blockLo, where: blockLo .< lo)
             hi = hi.replacing(with: blockHi, where: blockHi .> hi)
             lo[0] = Swift.min(lo[0], tailLo)
@@ -126,6 +141,13 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
     let scan = NumericValueScan(allFinite: true, mayHoldMissingCode: hit || any(nines))
     return WholeNumberSummary(minimum: lo.min(), maximum: hi.max(), scan: scan,
                               suspectedMissingCodes: flaggedMissingCodes(counts: counts, low: low, high: high))
+}
+
+/// Whether `lo...hi` holds one of ±9, ±99, ±999, ±9999 (a code, or the 9 that `NumericValueScan` also reports).
+@inline(__always)
+private func reachesCodeOrNine(_ lo: Double, _ hi: Double) -> Bool {
+    for m in [9.0, 99, 999, 9999] where (lo <= m && m <= hi) || (lo <= -m && -m <= hi) { return true }
+    return false
 }
 
 /// The privacy guard's integer test (`NumericContentRules.isWhole`): a whole number of magnitude below 2⁶², so finite.
