@@ -99,18 +99,18 @@ struct OnePassTextTests {
         Self.expectSame(head + "abcdefghijklmnopqrstu,cbt\nhull,pdt\nabcdefghijklmnopqrstu,ipt\nyork,cbt\nhull,ipt\n")
     }
 
-    /// Random records of text pieces (levels of every length around 8 bytes, faults) over both parses.
+    /// Random records of text pieces (levels of every length around 8 and 16 bytes, faults) over both parses.
     @Test func randomInputsMatchTheGeneralPath() {
         var g = ParallelParseTests.Generator(state: 2027)
         let pieces: [String] = [
-            "a", "b", "cbt", "pdt", "T0117", "T0697", "abcdefg", "abcdefgh", "abcdefghi", "sheffield", "hull",
-            "abcdefgh abcdefgh", "1", "-2.5", "NA", "", ".", " a", "b ", "\"c\"", "\"d\"\"e\"", "\"f\ng\"", "x\"",
-            "é", "naïve", "\"\"",
+            "a", "b", "cbt", "pdt", "T0117", "T0697", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmno",
+            "abcdefghijklmnop", "sheffield", "hull", "abcdefgh abcdefgh", "1", "-2.5", "NA", "", ".", " a", "b ",
+            "\"c\"", "\"d\"\"e\"", "\"f\ng\"", "x\"", "é", "naïve", "\"\"",
         ]
         var mismatches: [String] = []
         for round in 0..<300 {
             // Mostly clean levels, so that faults come late.
-            let text = OnePassNumberTests.randomFile(&g, pieces: pieces, usual: 10, rare: round % 2 == 0 ? 12 : pieces.count)
+            let text = OnePassNumberTests.randomFile(&g, pieces: pieces, usual: 12, rare: round % 2 == 0 ? 14 : pieces.count)
             let bytes = Array(text.utf8)
             for threshold in [Int.max, 1] {
                 let (fast, _) = OnePassNumberTests.parse(bytes, options: CSVOptions(), onePass: true,
