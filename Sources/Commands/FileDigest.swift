@@ -1,11 +1,14 @@
 import Foundation
+import DataTable
 
 /// SHA-256 of an input, for provenance (the JSON `data` object, audit records, manifests). For a file it is
-/// computed on a thread of its own at idle priority (Linux `SCHED_IDLE`): that thread runs only on a core no other
-/// thread of the run wants, so on two cores the parse keeps both, and the hash fills the moments the fit leaves a
-/// core idle. It is awaited where provenance is written; a caller that waits lifts the thread back to normal
-/// priority, since nothing else is then using its core. (Hashed alongside the parse at normal priority, it shared a
-/// core with one parse thread: that half finished ≈ 80 ms after the other on the Cox benchmark file.)
+/// computed on a thread of its own, in 256 KiB steps, and between steps it waits while compute threads hold every
+/// core (`ComputeThreads`: the parse's halves, `ParallelJobs`), so it fills only the moments the run leaves a core
+/// free. The thread also runs at idle priority (Linux `SCHED_IDLE`) for the one-thread stretches between parallel
+/// parts. It is awaited where provenance is written; a caller that waits lets it run on without pausing, at normal
+/// priority, since nothing else is then using the waiter's core. (At idle priority alone, the kernel left it on a
+/// core for 4–8 ms slices while both compute threads time-shared the other; hashed alongside the parse at normal
+/// priority, it made one parse half finish ≈ 80 ms after the other on the Cox benchmark file.)
 final class FileDigest: @unchecked Sendable {
     /// The input's size in bytes, known at once.
     let byteCount: Int
@@ -14,6 +17,8 @@ final class FileDigest: @unchecked Sendable {
     /// The hashing thread once it runs (for lifting its priority), and whether a caller is waiting.
     private var hashingThread: pthread_t?
     private var awaited = false
+    /// Pauses the hash while the computation holds every core.
+    private let background = ComputeThreads.Background()
 
     /// The digest of bytes already in memory (standard input, a side input), computed now.
     init(bytes: [UInt8]) {
@@ -39,7 +44,7 @@ final class FileDigest: @unchecked Sendable {
         let thread = Thread { [self] in
             defer { close(fd) }
             startIdle()
-            let hashed = FileDigest.hash(fd, path: path, size: size)
+            let hashed = FileDigest.hash(fd, path: path, size: size, pausing: background)
             condition.lock()
             result = hashed
             condition.broadcast()
@@ -56,6 +61,7 @@ final class FileDigest: @unchecked Sendable {
             if let result { return try result.get() }
             if !awaited {
                 awaited = true
+                background.hurry()
                 if let tid = hashingThread { Self.setPriority(of: tid, idle: false) }
             }
             condition.wait()
@@ -81,8 +87,9 @@ final class FileDigest: @unchecked Sendable {
     }
 
     /// Hashes the open file straight from the page cache through a read-only mapping (no copy into a buffer); if
-    /// the mapping fails, in 4 MiB reads.
-    private static func hash(_ fd: Int32, path: String, size: Int) -> Result<String, CLIError> {
+    /// the mapping fails, in reads. `background.pause()` comes between steps of `step` bytes (≈ 0.15 ms each).
+    static func hash(_ fd: Int32, path: String, size: Int, pausing background: ComputeThreads.Background,
+                     step: Int = 256 << 10) -> Result<String, CLIError> {
         var hasher = SHA256()
         if size > 0,
            let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
@@ -90,21 +97,26 @@ final class FileDigest: @unchecked Sendable {
             _ = madvise(mapped, size, Int32(MADV_SEQUENTIAL))
             // Hashed pages are dropped from this mapping as it goes (they stay in the page cache), so they do not
             // add up in the process's resident memory next to the parse.
-            let chunk = 4 << 20
+            let release = 4 << 20
             var offset = 0
+            var released = 0
             while offset < size {
-                let count = min(chunk, size - offset)
+                background.pause()
+                let count = min(step, size - offset)
                 hasher.update(raw: UnsafeRawBufferPointer(start: mapped + offset, count: count))
-                _ = madvise(mapped + offset, count, Int32(MADV_DONTNEED))
                 offset += count
+                if offset - released >= release || offset == size {
+                    _ = madvise(mapped + released, offset - released, Int32(MADV_DONTNEED))
+                    released = offset
+                }
             }
             return .success(SHA256.hexString(hasher.finalize()))
         }
-        let chunk = 4 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: step, alignment: 64)
         defer { buffer.deallocate() }
         while true {
-            let n = read(fd, buffer.baseAddress, chunk)
+            background.pause()
+            let n = read(fd, buffer.baseAddress, step)
             if n < 0 {
                 if errno == EINTR { continue }
                 return .failure(CLIError(.noInput, "cannot read '\(path)': \(String(cString: strerror(errno)))"))

@@ -72,7 +72,9 @@ extension CSVParser {
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             // Iteration 0 usually starts at once on the calling thread, iteration 1 when a worker wakes (3–22 ms
             // later on a busy machine): the first takes the second half, whose count overlaps that wait.
-            shared.run(1 - i, columnCount: columnCount, start: start, line: line, split: split, end: end)
+            ComputeThreads.working {
+                shared.run(1 - i, columnCount: columnCount, start: start, line: line, split: split, end: end)
+            }
         }
 
         let firstChunk: ParsedChunk
@@ -106,7 +108,7 @@ extension CSVParser {
         defer { failed.deinitialize(count: columnCount); failed.deallocate() }
         let join = ColumnJoin(first: firstChunk, second: secondChunk, firstParser: halves[0], secondParser: halves[1],
                               start: start, line: line, split: split, columnCount: columnCount, failed: failed)
-        DispatchQueue.concurrentPerform(iterations: columnCount) { j in join.join(column: j) }
+        DispatchQueue.concurrentPerform(iterations: columnCount) { j in ComputeThreads.working { join.join(column: j) } }
         // Not expected (both halves were read cleanly once); the one-pass parse decides.
         if (0..<columnCount).contains(where: { failed[$0] }) { return nil }
         keepsFirst = true

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DataTable
 @testable import Commands
 
 /// FIPS 180-4 test vectors (NIST CSRC examples).
@@ -33,7 +34,8 @@ import Testing
 }
 
 /// The background file digest: the same hex as hashing the bytes, for files hashed at idle priority and awaited at
-/// once or later, from several threads; an unreadable file is an error when the digest is made (exit 66).
+/// once or later, from several threads, while compute threads come and go or hold every core; a file that cannot be
+/// opened is an error when the digest is made (exit 66), one that cannot be read after opening when it is awaited.
 @Suite struct FileDigestTests {
     private func temporaryFile(_ bytes: [UInt8]) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString).bin").path
@@ -67,7 +69,100 @@ import Testing
         }
     }
 
+    @Test func fileHashedWhileComputeThreadsRunEqualsTheBytesDigest() throws {
+        // Compute threads come and go (as the parse's halves and ParallelJobs do) while the file is hashed in
+        // 256 KiB steps that pause whenever they hold every core.
+        let content = Array([[UInt8]](repeating: (0..<253).map { UInt8($0) }, count: 40_000).joined())
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let digest = try FileDigest(path: path)
+        for _ in 0..<50 {
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                ComputeThreads.working { _ = (0..<20_000).reduce(0, &+) }
+            }
+        }
+        #expect(try digest.sha256() == SHA256.hex(of: content))
+    }
+
+    @Test func aWaiterGetsTheDigestWhileComputeThreadsHoldEveryCore() throws {
+        let content = Array([[UInt8]](repeating: (0..<241).map { UInt8($0) }, count: 20_000).joined())
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cores = ComputeThreads.cores
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for _ in 0..<cores {
+            DispatchQueue.global().async(group: finished) {
+                ComputeThreads.working {
+                    started.signal()
+                    release.wait()
+                }
+            }
+        }
+        for _ in 0..<cores { started.wait() }
+        // Every core is held: the hash pauses at its first step until the wait below lets it run on.
+        let digest = try FileDigest(path: path)
+        #expect(try digest.sha256() == SHA256.hex(of: content))
+        for _ in 0..<cores { release.signal() }
+        finished.wait()
+    }
+
+    @Test func aPausedHashGoesOnWhenAComputeThreadLeaves() throws {
+        let content = Array([[UInt8]](repeating: (0..<239).map { UInt8($0) }, count: 5_000).joined())
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cores = ComputeThreads.cores
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for _ in 0..<cores {
+            DispatchQueue.global().async(group: finished) {
+                ComputeThreads.working {
+                    started.signal()
+                    release.wait()
+                }
+            }
+        }
+        for _ in 0..<cores { started.wait() }
+        // Hashed without a waiter (never hurried), in 4 KiB steps: it can finish only once a core is free.
+        let fd = open(path, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let box = ResultBox()
+        let hashing = DispatchGroup()
+        DispatchQueue.global().async(group: hashing) {
+            box.value = FileDigest.hash(fd, path: path, size: content.count, pausing: ComputeThreads.Background(), step: 4096)
+        }
+        release.signal()
+        hashing.wait()
+        #expect(try box.value?.get() == SHA256.hex(of: content))
+        for _ in 1..<cores { release.signal() }
+        finished.wait()
+    }
+
+    @Test func aFileThatCannotBeReadAfterOpeningIsAnError() throws {
+        // A directory opens (O_RDONLY) but cannot be mapped or read: the error comes with the digest.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let digest = try FileDigest(path: directory)
+        #expect(throws: CLIError.self) { _ = try digest.sha256() }
+    }
+
+    @Test func aFileRemovedAfterOpeningIsHashedAsOpened() throws {
+        let content = Array([[UInt8]](repeating: (0..<233).map { UInt8($0) }, count: 3_000).joined())
+        let path = try temporaryFile(content)
+        let digest = try FileDigest(path: path)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try digest.sha256() == SHA256.hex(of: content))
+    }
+
     @Test func unreadableFileIsRefusedAtOnce() {
         #expect(throws: CLIError.self) { _ = try FileDigest(path: "/nonexistent/alliance-digest-test.csv") }
     }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var value: Result<String, CLIError>?
 }
