@@ -217,4 +217,28 @@ import Testing
             #expect(CoxData.fewTimesOrder(stratum: nil, time: time) == CoxData.fewTimesOrder(stratum: zeros, time: time))
         }
     }
+
+    /// The time-ordered copies the set-up writes in one pass (on one thread, and on two over halves of the order) are
+    /// their definitions: each row's position in `byStop`, the stop times and events in that order, and for
+    /// intervals the start times and positions in `byStart` order. Ties, strata (also a single row per stratum),
+    /// intervals, and no strata.
+    @Test(arguments: [(1, false), (3, false), (1, true), (4, true), (700, false), (700, true)])
+    func timeOrderedCopiesAreTheirDefinitions(_ strata: Int, _ intervals: Bool) {
+        for n in [0, 1, 2, 257, 700] {
+            let s = Self.sample(n: n, strata: strata, intervals: intervals, seed: 61)
+            // 700 strata over 700 rows: codes 0..<n, one row each.
+            let codes: [Int]? = strata == 1 ? nil : strata == 700 ? Array((0..<n).reversed()) : s.stratum
+            for split in [Int.max, 0] {
+                let data = RowParts.$minimumRowsToSplit.withValue(split) {
+                    CoxData(start: s.start, stop: s.stop, event: s.event, stratum: codes, columns: [s.eta])
+                }
+                #expect(data.stopByStop == data.byStop.map { s.stop[Int($0)] }, "n \(n)")
+                #expect(data.eventByStop == data.byStop.map { s.event[Int($0)] }, "n \(n)")
+                #expect((0..<n).allSatisfy { data.byStop[Int(data.stopPosition[$0])] == Int32($0) }, "n \(n)")
+                #expect(data.startByStart == (s.start.map { t in data.byStart.map { t[Int($0)] } } ?? []), "n \(n)")
+                #expect(data.entryPosition == (s.start == nil ? [] : data.byStart.map { data.stopPosition[Int($0)] }), "n \(n)")
+                #expect((0..<n).allSatisfy { data.x(Int(data.byStop[$0]), 0) == s.eta[Int(data.byStop[$0])] - data.means[0] })
+            }
+        }
+    }
 }

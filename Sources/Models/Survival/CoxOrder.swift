@@ -32,8 +32,8 @@ extension CoxData {
         var tableKeys = [UInt64](repeating: 0, count: slots)
         var tableValue = [Int32](repeating: -1, count: slots)
         var distinct: [UInt64] = []
-        // Each row's distinct value, then its bucket.
-        var bucketOf = [Int32](repeating: 0, count: n)
+        // Each row's distinct value, then its bucket (every entry written before it is read).
+        var bucketOf = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
         let complete = time.withUnsafeBufferPointer { time in
             bucketOf.withUnsafeMutableBufferPointer { bucketOf in
             tableKeys.withUnsafeMutableBufferPointer { keys in
@@ -81,7 +81,8 @@ extension CoxData {
             }
         }
         for b in 0..<buckets { start[b + 1] += start[b] }
-        var out = [Int32](repeating: 0, count: n)
+        // A permutation: every entry written.
+        var out = [Int32](unsafeUninitializedCapacity: n) { $1 = n }
         out.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
                 let b = Int(bucketOf[i])
@@ -134,7 +135,7 @@ extension CoxData {
     }
 
     /// The indices 0..<n in ascending order of `keys`, equal keys in index order (`radixSort` on all 64 bits).
-    static func radixPositions(_ input: [UInt64]) -> [Int32] { radixSort(input).rows }
+    static func radixPositions(_ input: consuming [UInt64]) -> [Int32] { radixSort(consume input).rows }
 
     /// `input` sorted by its bits from `lowestBit` up (equal in those bits: index order), and the indices in that
     /// order: a least-significant-digit radix sort on 11-bit digits (2,048 counters a pass stay in the L1 cache),
@@ -143,7 +144,7 @@ extension CoxData {
     /// bucket (the first half's first), which is the order one thread gives — the stable order is unique, so one core
     /// or two give the same permutation. Also ranks the linear predictor for the concordance (on the high 32 bits,
     /// the keys returned whole so that the runs equal in them are read in sequence).
-    static func radixSort(_ input: [UInt64], lowestBit: Int = 0) -> (keys: [UInt64], rows: [Int32]) {
+    static func radixSort(_ input: consuming [UInt64], lowestBit: Int = 0) -> (keys: [UInt64], rows: [Int32]) {
         let n = input.count
         let bits = 11, radix = 1 << bits, mask = UInt64(radix - 1)
         let digits = (64 - lowestBit + bits - 1) / bits
@@ -165,8 +166,9 @@ extension CoxData {
         }}
         if halves == 2 { for k in 0..<(digits * radix) { all[k] += all[digits * radix + k] } }
         let passes = (0..<digits).filter { !all[($0 * radix)..<(($0 + 1) * radix)].contains(n) }
-        // The passes alternate between two pairs of buffers; the pair the last pass writes is returned as it is.
-        var keys = input, rows = [Int32](unsafeUninitializedCapacity: n) { rows, count in
+        // The passes alternate between two pairs of buffers; the pair the last pass writes is returned as it is. The
+        // input is taken over as the first (callers pass a fresh array: no copy of it before the first write).
+        var keys = consume input, rows = [Int32](unsafeUninitializedCapacity: n) { rows, count in
             for i in 0..<n { rows[i] = Int32(i) }
             count = n
         }
