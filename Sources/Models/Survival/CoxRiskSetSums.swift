@@ -56,6 +56,8 @@ extension CoxRiskSets {
     struct Workspace {
         var eta: [Double] = []
         var risk: [Double] = []
+        /// Pass 2's per-part arrays, emptied and refilled (their pages kept).
+        var passes: [EventPass] = []
     }
 
     static func evaluateBySums(_ data: CoxData, beta: [Double], ties: CoxTies) -> CoxEvaluation {
@@ -77,14 +79,15 @@ extension CoxRiskSets {
         // Pass 2: S0 per event time, in time order per stratum, one thread per part (the second from the first
         // part's S0 and leaving sums, summed in the same order by pass 1); the log-likelihood's terms kept and added
         // in time order after, so the same sum as one pass.
-        var passes = [EventPass](repeating: EventPass(), count: parts.count)
+        var passes = workspace.passes.count == parts.count ? workspace.passes : [EventPass](repeating: EventPass(), count: parts.count)
+        workspace.passes = []
         // The first evaluation also sums x over the deaths (`CoxData.deathSums`), as one more job.
         let sumDeaths = data.deathSums.value == nil
         passes.withUnsafeMutableBufferPointer { passes in
             let out = PassSlots(base: passes.baseAddress!)
             ParallelJobs.run(parts.count + (sumDeaths ? 1 : 0)) { job in
                 guard job < parts.count else { data.deathSums.compute(data); return }
-                out.base[job] = eventPass(data, part: parts[job], ties: ties, entry: entry, second: job == 1)
+                eventPass(data, part: parts[job], ties: ties, entry: entry, second: job == 1, into: &out.base[job])
             }
         }
         var loglik = 0.0
@@ -220,6 +223,7 @@ extension CoxRiskSets {
             }
         }
         workspace.risk = risk
+        workspace.passes = passes
         return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: entry.eta)
     }
 
@@ -234,14 +238,13 @@ extension CoxRiskSets {
     /// Pass 2 over one part's rows: S0 and the deaths per event time, the log-likelihood's terms, the hazard jumps
     /// and Efron's coefficients. The second part starts from the S0, the leaving sums and the event time count that
     /// pass 1 carried over the first part's rows: the values one pass would hold there.
-    static func eventPass(_ data: CoxData, part: Range<Int>, ties: CoxTies, entry: CoxData.EntrySums, second: Bool) -> EventPass {
+    static func eventPass(_ data: CoxData, part: Range<Int>, ties: CoxTies, entry: CoxData.EntrySums, second: Bool,
+                          into pass: inout EventPass) {
         let counting = data.start != nil
         let (eta, risk) = (entry.eta, entry.risk)
-        var pass = EventPass(strataCounts: [Int](repeating: 0, count: data.strata.count))
-        // Room for the most a part can need (an event time per row; its term and one log per death): pages are
-        // touched only as they fill, and no array grows by copying.
-        pass.groups.reserveCapacity(part.count)
-        pass.loglik.reserveCapacity(2 * part.count)
+        pass.groups.removeAll(keepingCapacity: true)
+        pass.loglik.removeAll(keepingCapacity: true)
+        pass.strataCounts = [Int](repeating: 0, count: data.strata.count)
         var leaving0 = second ? entry.leaving0 : [Double](repeating: 0, count: counting ? data.eventTimes : 0)
         var g = second ? entry.eventsBefore : 0
         for (index, range) in data.strata.enumerated() {
@@ -309,7 +312,6 @@ extension CoxRiskSets {
                 }
             }
         }
-        return pass
     }
 }
 
