@@ -136,6 +136,40 @@ struct DecimalParserTests {
         }
     }
 
+    /// The edges of `quickValue`'s two cases (an integer, not divided, and a decimal divided by 10^k) and of its hand-over
+    /// to `value(of:)`: signed integers with leading zeros, -0 written every way, 2^53 ± 1, exponents −22/−23, 19 and 20
+    /// digits, and numbers that Clinger's and Eisel–Lemire's paths both reach. Each is strtod's double bit for bit,
+    /// through `quickValue` when it gives one and through `parse` always.
+    @Test(arguments: [
+        "0", "-0", "+0", "-0.0", "-000", "-0e0", "-0.000", "007", "-007", "+0042", "-9", "12", "-12345678",
+        "9007199254740991", "9007199254740992", "9007199254740993", "-9007199254740991", "-9007199254740993",
+        "900719925474099.1", "900719925474099.3", "0.9007199254740993",
+        "1e-22", "1e-23", "-4.5e-22", "9007199254740991e-22", "9007199254740991e-23", "1234567890123456789e-22",
+        "1234567890123456789", "-1234567890123456789", "12345678901234567890", "1.234567890123456789",
+        "0.1234567890123456789", "123456789012345678.9", "1.2345678901234567890",
+        "0.30000000000000004", "0.3000000000000000444", "2.2204460492503131e-16", "-72.75", "45.09", "7.21",
+    ])
+    func quickAndCarefulPathsMeetStrtod(text: String) {
+        let reference = Double(text)
+        #expect(reference != nil, "\(text)")
+        guard case .value(let parsed) = DecimalParser.parse(text) else {
+            Issue.record("\(text) did not parse")
+            return
+        }
+        #expect(parsed.bitPattern == reference?.bitPattern, "\(text) → \(parsed)")
+        var copy = text
+        copy.withUTF8 { buffer in
+            guard let p = buffer.baseAddress, let number = DecimalParser.scan(p, limit: buffer.count),
+                  number.length == buffer.count else {
+                Issue.record("\(text) did not scan")
+                return
+            }
+            if let v = DecimalParser.quickValue(of: number) {
+                #expect(v.bitPattern == reference?.bitPattern, "\(text) → \(v) (quick)")
+            }
+        }
+    }
+
     /// The leading-zero flag `scan` gives (used by the one-pass read) is `hasLeadingZero` of the number's text,
     /// for numbers with and without leading zeros, signs, fractions and exponents.
     @Test func scannedLeadingZeroAgreesWithHasLeadingZero() {
