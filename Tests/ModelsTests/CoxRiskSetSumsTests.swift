@@ -90,29 +90,4 @@ import Testing
             }
         }
     }
-
-    /// Pass 2 on two threads: the second part starts from the S0, leaving sums and event-time count that pass 1's walk
-    /// over the first part gives, and the log-likelihood's terms are added in time order after, so the log-likelihood
-    /// is the same bits as one part's. A workspace reused from an earlier evaluation (at another β) gives the same
-    /// bits as fresh arrays.
-    @Test(arguments: cases)
-    func twoPartLogLikelihoodIsOnePartsAndWorkspaceReuseChangesNothing(_ c: Case) throws {
-        let data = try Self.data(c)
-        var away = [Double](repeating: 0, count: data.p)
-        for j in 0..<data.p { away[j] = (j % 2 == 0 ? 0.2 : -0.25) / Double(j + 1) }
-        for beta in [[Double](repeating: 0, count: data.p), away] {
-            let one = RowParts.$minimumRowsToSplit.withValue(Int.max) { CoxRiskSets.evaluateBySums(data, beta: beta, ties: c.ties) }
-            let two = RowParts.$minimumRowsToSplit.withValue(2) { () -> (CoxEvaluation, CoxEvaluation) in
-                #expect(CoxRiskSets.sumParts(data).count == 2, "\(c.testDescription) parts")
-                var workspace = CoxRiskSets.Workspace()
-                let fresh = CoxRiskSets.evaluateBySums(data, beta: beta, ties: c.ties, workspace: &workspace)
-                // The workspace now holds exp(η) at β; with η handed back too, evaluate at the other β and back.
-                workspace.eta = CoxRiskSets.evaluateBySums(data, beta: beta.map { -$0 }, ties: c.ties, workspace: &workspace).eta
-                return (fresh, CoxRiskSets.evaluateBySums(data, beta: beta, ties: c.ties, workspace: &workspace))
-            }
-            #expect(one.logLikelihood == two.0.logLikelihood, "\(c.testDescription) loglik one part vs two")
-            #expect(two.0.logLikelihood == two.1.logLikelihood && two.0.score == two.1.score
-                    && two.0.information == two.1.information && two.0.eta == two.1.eta, "\(c.testDescription) workspace")
-        }
-    }
 }

@@ -152,11 +152,7 @@ public enum CoxModel {
 
         // Newton–Raphson with step halving, as coxfit6.c / agfit4.c.
         var beta = [Double](repeating: 0, count: p)
-        // exp(η) of each evaluation and the η of a dropped one, reused by the next (no fresh pages per evaluation).
-        var workspace = CoxRiskSets.Workspace()
-        var current = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties, workspace: &workspace)
-        // β = 0's sums, kept without its η (so the η array goes back to the workspace when `current` moves on).
-        let initial = (logLikelihood: current.logLikelihood, score: current.score, information: current.information)
+        let initial = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties)
         let initialFactor: Cholesky
         do { initialFactor = try Cholesky(matrix(initial.information, p)) } catch { throw .collinear(terms: names) }
         let firstStep: [Double]
@@ -167,9 +163,10 @@ public enum CoxModel {
         var halving = 0.0
         var converged = false
         var iterations = 0
+        var current = initial
         for iteration in 1...options.maximumIterations {
             iterations = iteration
-            let trial = CoxRiskSets.evaluateBySums(data, beta: newBeta, ties: options.ties, workspace: &workspace)
+            let trial = CoxRiskSets.evaluateBySums(data, beta: newBeta, ties: options.ties)
             let finite = trial.logLikelihood.isFinite && trial.score.allSatisfy(\.isFinite) && trial.information.allSatisfy(\.isFinite)
             if finite && abs(1 - best / trial.logLikelihood) <= options.epsilon {
                 beta = newBeta
@@ -179,13 +176,11 @@ public enum CoxModel {
                 break
             }
             if !finite || trial.logLikelihood < best {
-                workspace.eta = trial.eta
                 halving += 1   // more aggressive each time it fails, as coxfit6
                 for j in 0..<p { newBeta[j] = (newBeta[j] + halving * beta[j]) / (halving + 1) }
             } else {
                 halving = 0
                 best = trial.logLikelihood
-                workspace.eta = current.eta
                 current = trial
                 let step: [Double]
                 do { step = try Cholesky(matrix(trial.information, p)).solve(trial.score) } catch {
@@ -195,7 +190,7 @@ public enum CoxModel {
                 newBeta = zip(beta, step).map { $0 + $1 }
             }
         }
-        if !converged { current = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties, workspace: &workspace) }
+        if !converged { current = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties) }
         let naive: [Double]
         do { naive = try Cholesky(matrix(current.information, p)).inverse().storage } catch {
             throw monotoneOrCollinear(beta: beta, names: names)
