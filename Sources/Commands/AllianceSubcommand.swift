@@ -34,6 +34,9 @@ extension AllianceSubcommand {
     /// renders results itself and passes false). Returns the report for callers that also want its tables and JSON.
     @discardableResult
     public func perform(in context: RunContext, printing: Bool = true) throws -> CommandReport {
+        if printing, let target = try? outputOptions?.resolvedTarget(), target != .table(.json) {
+            context.rendersReportJSON = false
+        }
         let report = try execute(in: context)
         for w in report.warnings { context.warn(w) }
         guard let options = outputOptions else { return report }

@@ -319,6 +319,17 @@ public struct LoadedData {
         }
     }
 
+    /// `provenance` for a report that shows the digest only in its JSON `data` object (the fit commands): when the run
+    /// renders no JSON (`RunContext.rendersReportJSON`), the digest is not waited for and `sha256` is left empty, never
+    /// shown. The hash goes on in the background for the run's manifest records (`RunContext.inputs`), on a core the
+    /// computation leaves free; a command that ends first simply drops it.
+    public func provenance(in context: RunContext) throws -> DataProvenance {
+        guard context.rendersReportJSON else {
+            return DataProvenance(file: path, sha256: "", rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
+        }
+        return try provenance
+    }
+
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
     public func json(used: Int? = nil) throws -> JSONValue {
         try provenance.json(used: used)

@@ -38,7 +38,7 @@ extension FitCommand {
         } catch let error as FormulaError {
             throw FitCommand.cliError(.formula(error), file: data.path)
         }
-        let report = result.report(data: try data.provenance, labels: labels)
+        let report = result.report(data: try data.provenance(in: context), labels: labels)
         // The hazard ratios, with the scaled Schoenfeld residual plots (--zph) beside them: F-zph-TERM.svg, ….
         let figures = try figure.write(report.plots.first, companions: { result.schoenfeldPlots(labels: labels) }, in: context)
         return CommandReport(report, figures: figures)

@@ -14,7 +14,7 @@ extension FitCommand {
         try labelOptions.checkSyntax()
         let (result, data) = try fitGLMM(family, in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
-        var report = result.report(exponentiate: exponentiate, data: try data.provenance, labels: labels)
+        var report = result.report(exponentiate: exponentiate, data: try data.provenance(in: context), labels: labels)
         report.json = Self.addingCall(glmmCallArguments, to: report.json)
         var figures: [String] = []
         // Caterpillar plots beside the coefficient plot, as `fit lmm`: F-ranef.svg, or F-ranef-GROUP-EFFECT.svg, ….

@@ -12,7 +12,7 @@ extension FitCommand {
         // 20,000 clients with a random slope they were an eighth of the fit's time).
         let (result, data) = try fitMixed(in: context, conditionalModes: ranef != nil || figure.plot != nil)
         let labels = try labelOptions.resolve(for: data, in: context)
-        var report = result.report(data: try data.provenance, labels: labels)
+        var report = result.report(data: try data.provenance(in: context), labels: labels)
         report.json = Self.addingCall(callArguments, to: report.json)
         var figures = try exportOptions.write(result, data: data, in: context)
         // Caterpillar plots beside the coefficient plot, as fit's diagnostic plots: F-ranef.svg, or F-ranef-GROUP.svg, ….

@@ -142,7 +142,7 @@ public struct FitCommand: AllianceSubcommand {
         } catch {
             throw refusal(error, data: data, in: context)
         }
-        let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: try data.provenance,
+        let report = result.report(exponentiate: exponentiate, standardize: standardize, offset: offset, data: try data.provenance(in: context),
                                    labels: labels)
         var figures = try exportOptions.write(result, data: data, in: context)
         // Diagnostics beside the coefficient plot: F.svg, F-residuals.svg, F-qq.svg, …

@@ -25,6 +25,11 @@ public final class RunContext {
     public private(set) var seeds: [UInt64] = []
     /// Labels every command of the run uses under its own (`LabelOptions`): a notebook's front matter sets them.
     public var labels = VariableLabels()
+    /// Whether the command's JSON document is rendered or kept: false only when a command run from the shell renders
+    /// its tables as text, CSV, Markdown, LaTeX, HTML or Word (`AllianceSubcommand.perform`); the notebook runner keeps
+    /// every block's JSON. Reports whose only use of the input's digest is that document skip waiting for it then
+    /// (`LoadedData.provenance(in:)`).
+    public internal(set) var rendersReportJSON = true
     private let standardOutput: (String) -> Void
     private let standardError: (String) -> Void
 
