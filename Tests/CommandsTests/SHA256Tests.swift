@@ -88,43 +88,18 @@ import DataTable
         let content = Array([[UInt8]](repeating: (0..<241).map { UInt8($0) }, count: 20_000).joined())
         let path = try temporaryFile(content)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let cores = ComputeThreads.cores
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let finished = DispatchGroup()
-        for _ in 0..<cores {
-            DispatchQueue.global().async(group: finished) {
-                ComputeThreads.working {
-                    started.signal()
-                    release.wait()
-                }
-            }
-        }
-        for _ in 0..<cores { started.wait() }
+        let held = EveryCoreHeld()
         // Every core is held: the hash pauses at its first step until the wait below lets it run on.
         let digest = try FileDigest(path: path)
         #expect(try digest.sha256() == SHA256.hex(of: content))
-        for _ in 0..<cores { release.signal() }
-        finished.wait()
+        held.end()
     }
 
     @Test func aPausedHashGoesOnWhenAComputeThreadLeaves() throws {
         let content = Array([[UInt8]](repeating: (0..<239).map { UInt8($0) }, count: 5_000).joined())
         let path = try temporaryFile(content)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let cores = ComputeThreads.cores
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let finished = DispatchGroup()
-        for _ in 0..<cores {
-            DispatchQueue.global().async(group: finished) {
-                ComputeThreads.working {
-                    started.signal()
-                    release.wait()
-                }
-            }
-        }
-        for _ in 0..<cores { started.wait() }
+        let held = EveryCoreHeld()
         // Hashed without a waiter (never hurried), in 4 KiB steps: it can finish only once a core is free.
         let fd = open(path, O_RDONLY)
         #expect(fd >= 0)
@@ -134,11 +109,10 @@ import DataTable
         DispatchQueue.global().async(group: hashing) {
             box.value = FileDigest.hash(fd, path: path, size: content.count, pausing: ComputeThreads.Background(), step: 4096)
         }
-        release.signal()
+        held.releaseOne()
         hashing.wait()
         #expect(try box.value?.get() == SHA256.hex(of: content))
-        for _ in 1..<cores { release.signal() }
-        finished.wait()
+        held.end()
     }
 
     @Test func aFileThatCannotBeReadAfterOpeningIsAnError() throws {
@@ -160,6 +134,38 @@ import DataTable
 
     @Test func unreadableFileIsRefusedAtOnce() {
         #expect(throws: CLIError.self) { _ = try FileDigest(path: "/nonexistent/alliance-digest-test.csv") }
+    }
+}
+
+/// Compute threads (`ComputeThreads.working`) holding every core from `init` until released: one by `releaseOne`, the
+/// rest by `end`, which waits for them.
+private final class EveryCoreHeld: @unchecked Sendable {
+    private let cores = ComputeThreads.cores
+    private let started = DispatchSemaphore(value: 0)
+    private let release = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
+    private var released = 0
+
+    init() {
+        for _ in 0..<cores {
+            DispatchQueue.global().async(group: finished) { [started, release] in
+                ComputeThreads.working {
+                    started.signal()
+                    release.wait()
+                }
+            }
+        }
+        for _ in 0..<cores { started.wait() }
+    }
+
+    func releaseOne() {
+        released += 1
+        release.signal()
+    }
+
+    func end() {
+        for _ in released..<cores { release.signal() }
+        finished.wait()
     }
 }
 
