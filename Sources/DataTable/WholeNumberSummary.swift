@@ -97,7 +97,7 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
             while i < end {
                 let x = v[i]
                 let a = Swift.abs(x)
-                anyFraction = anyFraction || !isWholeBelow2p62(x)
+                anyFraction = anyFraction || !WholeNumberSummary.isWhole(x)
                 tailLo = x < tailLo ? x : tailLo
                 tailHi = x > tailHi ? x : tailHi
                 hit = hit || a == 9
@@ -106,7 +106,7 @@ private func summarizeWholeNumbers(_ v: UnsafeBufferPointer<Double>) -> WholeNum
             }
             if any(large) {
                 // Magnitudes of 2⁵² and above and ±∞: the lanes' test passes ±∞ and may fail whole numbers from 2⁵².
-                anyFraction = !v[start..<end].allSatisfy(isWholeBelow2p62)
+                anyFraction = !v[start..<end].allSatisfy(WholeNumberSummary.isWhole)
             }
             if anyFraction { return nil }
             // Every value of the block is whole and finite now: a code or a 9 can be among them only if the block's range
@@ -150,10 +150,15 @@ private func reachesCodeOrNine(_ lo: Double, _ hi: Double) -> Bool {
     return false
 }
 
-/// The privacy guard's integer test (`NumericContentRules.isWhole`): a whole number of magnitude below 2⁶², so finite.
-@inline(__always)
-private func isWholeBelow2p62(_ x: Double) -> Bool {
-    let a = Swift.abs(x)
-    let small = a < 0x1p52
-    return (small && (a + 0x1p52) - 0x1p52 == a) || (!small && a < 0x1p62)
+extension WholeNumberSummary {
+    /// A whole number of magnitude below 2⁶² (NaN and ±∞ are not), without a branch or libm's trunc: below 2⁵², adding
+    /// and subtracting 2⁵² rounds to the nearest integer (round-to-nearest), which equals the value exactly when it is
+    /// whole; from 2⁵² on every double is whole. The one integer test of this pass and of the privacy guard's own range
+    /// scan (`NumericContentRules`), so the two agree on every value.
+    @inlinable @inline(__always)
+    public static func isWhole(_ x: Double) -> Bool {
+        let a = Swift.abs(x)
+        let small = a < 0x1p52
+        return (small && (a + 0x1p52) - 0x1p52 == a) || (!small && a < 0x1p62)
+    }
 }

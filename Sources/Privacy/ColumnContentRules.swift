@@ -186,15 +186,9 @@ enum NumericContentRules {
         }
     }
 
-    /// A whole number of magnitude below 2⁶² (NaN and ±∞ are not), without a branch or libm's trunc: below 2⁵²,
-    /// adding and subtracting 2⁵² rounds to the nearest integer (round-to-nearest), which equals the value exactly
-    /// when it is whole; from 2⁵² on every double is whole.
+    /// A whole number of magnitude below 2⁶² (`WholeNumberSummary.isWhole`, the test the column's whole-number pass uses).
     @inline(__always)
-    static func isWhole(_ v: Double) -> Bool {
-        let a = Swift.abs(v)
-        let small = a < 0x1p52
-        return (small && (a + 0x1p52) - 0x1p52 == a) || (!small && a < 0x1p62)
-    }
+    static func isWhole(_ v: Double) -> Bool { WholeNumberSummary.isWhole(v) }
 
     /// Whether any flag is set, a byte at a time with no branch (the compiler vectorises the OR).
     private static func anyTrue(_ flags: UnsafeBufferPointer<Bool>) -> Bool {
