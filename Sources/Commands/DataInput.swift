@@ -314,9 +314,7 @@ public struct LoadedData {
 
     /// What reports record about the data (Reporting's `DataProvenance`).
     public var provenance: DataProvenance {
-        get throws {
-            DataProvenance(file: path, sha256: try sha256, rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
-        }
+        get throws { provenance(sha256: try sha256) }
     }
 
     /// `provenance` for a report that shows the digest only in its JSON `data` object (the fit commands): when the run
@@ -324,10 +322,11 @@ public struct LoadedData {
     /// shown. The hash goes on in the background for the run's manifest records (`RunContext.inputs`), on a core the
     /// computation leaves free; a command that ends first simply drops it.
     public func provenance(in context: RunContext) throws -> DataProvenance {
-        guard context.rendersReportJSON else {
-            return DataProvenance(file: path, sha256: "", rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
-        }
-        return try provenance
+        provenance(sha256: context.rendersReportJSON ? try sha256 : "")
+    }
+
+    private func provenance(sha256: String) -> DataProvenance {
+        DataProvenance(file: path, sha256: sha256, rows: table.rowCount, allowedColumns: allowedColumns, readWith: readWith)
     }
 
     /// The `data` object of DESIGN.md §7: file, sha256, rows read, used and dropped.
