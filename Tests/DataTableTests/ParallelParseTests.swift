@@ -243,6 +243,66 @@ struct ParallelParseTests {
     }
 }
 
+/// On a memory-mapped file the thread that takes the second half maps that half's pages a MiB at a time while the other
+/// counts the first half's line feeds (`mapWhileWaiting`). Files of several MiB, so that the mapping takes several steps
+/// and the halves meet inside quoted line ends, CRLF records and text columns: the table is the one-pass parse's.
+struct ParallelParseMappedFileTests {
+    static func readBothWays(_ text: String) throws -> (parallel: Table, single: Table) {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("alliance-mapped-\(getpid())-\(text.utf8.count).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let parallel = try CSVReader.read(contentsOf: path, options: CSVOptions(), inspectingBytes: nil, parallelThreshold: 1)
+        let single = try CSVReader.read(contentsOf: path, options: CSVOptions(), inspectingBytes: nil,
+                                        parallelThreshold: .max)
+        return (parallel, single)
+    }
+
+    @Test func severalMebibytesGiveTheOnePassTable() throws {
+        var g = ParallelParseTests.Generator(state: 41)
+        var plain = "id,site,score,note\n"
+        var crlf = "id,site,score,note\r\n"
+        var quoted = "id,site,score,note\n"
+        for i in 0..<120_000 {
+            let score = g.next(30) == 0 ? "NA" : String(Double(g.next(1_000_000)) / 977)
+            plain += "\(i),s\(g.next(40)),\(score),n\(g.next(9))\n"
+            crlf += "\(i),s\(g.next(40)),\(score),n\(g.next(9))\r\n"
+            quoted += i % 97 == 0 ? "\(i),\"s\n\(g.next(4))\",\(score),\"a \"\"b\"\"\"\n" : "\(i),s\(g.next(40)),\(score),n\n"
+        }
+        for (name, text) in [("plain", plain), ("crlf", crlf), ("quoted", quoted)] {
+            #expect(text.utf8.count > 2 << 20, "\(name) spans several MiB")
+            let (parallel, single) = try Self.readBothWays(text)
+            #expect(parallel == single, "\(name)")
+            #expect(parallel.rowCount == 120_000, "\(name)")
+        }
+    }
+
+    @Test func populatingAMappingForReadingLeavesItsBytes() throws {
+        let bytes = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-populate-\(getpid()).bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let mapped = try #require(mmap(nil, bytes.count, PROT_READ, MAP_PRIVATE, fd, 0))
+        try #require(mapped != MAP_FAILED)
+        defer { munmap(mapped, bytes.count) }
+        let base = UnsafeRawPointer(mapped)
+        // An unaligned range inside the mapping: whole pages around it are mapped, nothing is written.
+        let populated = PopulatedPages.populateForReading(from: base + 4097, to: base + (2 << 20) + 5)
+        #if os(Linux)
+        // MADV_POPULATE_READ exists from Linux 5.14 on; before, the call is refused and the pages fault in when read.
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        let version = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        if version.count == 2 && (version[0], version[1]) >= (5, 14) { #expect(populated) }
+        #endif
+        #expect(UnsafeRawBufferPointer(start: base, count: bytes.count).elementsEqual(bytes))
+    }
+}
+
 struct TableSummaryTests {
     @Test func tableSummaryEqualsColumnSummariesInOrder() throws {
         var g = ParallelParseTests.Generator(state: 11)
