@@ -236,7 +236,7 @@ public struct DataInput: ParsableArguments {
             try Self.requireReadableFile(path)
             // Hashed at idle priority while the reader parses the memory-mapped file and the command goes on; awaited
             // where provenance is written.
-            digest = try FileDigest(path: path)
+            digest = try FileDigest(path: path, inBackground: !context.hashesInputsOnDemand)
             table = try Self.parse { () throws(CSVError) in try CSVReader.read(contentsOf: path, options: options) }
         }
         context.recordInput(path: path, digest: digest)

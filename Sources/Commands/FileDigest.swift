@@ -19,6 +19,8 @@ final class FileDigest: @unchecked Sendable {
     private var awaited = false
     /// Pauses the hash while the computation holds every core.
     private let background = ComputeThreads.Background()
+    /// The open file, for a digest computed on demand (`inBackground: false`) and not yet asked for.
+    private var deferred: (fd: Int32, path: String, size: Int)?
 
     /// The digest of bytes already in memory (standard input, a side input), computed now.
     init(bytes: [UInt8]) {
@@ -27,8 +29,9 @@ final class FileDigest: @unchecked Sendable {
     }
 
     /// Opens the regular file at `path` now (so an unreadable file is an error here, exit 66) and hashes it in the
-    /// background. (Pipes and standard input are read into memory first and take `init(bytes:)`.)
-    init(path: String) throws {
+    /// background, or with `inBackground: false` when `sha256()` is first called. (Pipes and standard input are read
+    /// into memory first and take `init(bytes:)`.)
+    init(path: String, inBackground: Bool = true) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw CLIError(.noInput, "cannot read '\(path)': \(String(cString: strerror(errno)))")
@@ -41,6 +44,11 @@ final class FileDigest: @unchecked Sendable {
         }
         let size = Int(info.st_size)
         byteCount = size
+        guard inBackground else {
+            deferred = (fd, path, size)
+            background.hurry()
+            return
+        }
         let thread = Thread { [self] in
             defer { close(fd) }
             startIdle()
@@ -53,10 +61,19 @@ final class FileDigest: @unchecked Sendable {
         thread.start()
     }
 
-    /// The hex digest, waiting for it if need be.
+    deinit {
+        if let deferred { close(deferred.fd) }
+    }
+
+    /// The hex digest, waiting for it (or computing it, if deferred) if need be.
     func sha256() throws -> String {
         condition.lock()
         defer { condition.unlock() }
+        if let (fd, path, size) = deferred {
+            deferred = nil
+            result = FileDigest.hash(fd, path: path, size: size, pausing: background)
+            close(fd)
+        }
         while true {
             if let result { return try result.get() }
             if !awaited {

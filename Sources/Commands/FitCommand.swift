@@ -112,6 +112,8 @@ public struct FitCommand: AllianceSubcommand {
     public var outputOptions: OutputOptions? { output }
 
     public func execute(in context: RunContext) throws -> CommandReport {
+        // The input's digest appears only in the JSON document (`LoadedData.provenance(in:)`).
+        if !context.rendersReportJSON { context.hashesInputsOnDemand = true }
         if model.lowercased() == "lmm" { return try executeMixed(in: context) }
         if model.lowercased() == "cox" { return try executeCox(in: context) }
         if ties != nil || zph { throw CLIError.usage("--ties and --zph apply to `fit cox` (Cox proportional-hazards regression)") }

@@ -30,6 +30,11 @@ public final class RunContext {
     /// every block's JSON. Reports whose only use of the input's digest is that document skip waiting for it then
     /// (`LoadedData.provenance(in:)`).
     public internal(set) var rendersReportJSON = true
+    /// Inputs are hashed when their digest is first asked for, not on a thread of their own as they are read: set by the
+    /// fit commands when `rendersReportJSON` is false, since their JSON document is then their only use of the digest.
+    /// (A hash thread that is never waited for still maps the whole file a second time and takes its page faults next
+    /// to the computation's.)
+    public internal(set) var hashesInputsOnDemand = false
     private let standardOutput: (String) -> Void
     private let standardError: (String) -> Void
 

@@ -53,4 +53,18 @@ struct ReportDigestTests {
             #expect(shell.stdout == (text.hasSuffix("\n") ? text : text + "\n"))
         }
     }
+
+    /// From the shell, a fit that renders only tables hashes its input on demand (never, as nothing asks), with no
+    /// thread of its own; rendering JSON, or as a notebook block, it hashes in the background while it computes.
+    @Test(arguments: [coxArguments, olsArguments])
+    func onlyRunsThatRenderJSONHashInTheBackground(_ arguments: [String]) throws {
+        let (dir, _) = try Self.directory()
+        for (format, printing, onDemand) in [("csv", true, true), ("text", true, true), ("json", true, false),
+                                             ("csv", false, false)] {
+            let context = RunContext(inputDirectory: dir, outputDirectory: dir, standardOutput: { _ in }, standardError: { _ in })
+            let command = try #require(try AllianceCLI.parseAsRoot(arguments + ["--format", format]) as? any AllianceSubcommand)
+            _ = try command.perform(in: context, printing: printing)
+            #expect(context.hashesInputsOnDemand == onDemand, "\(format), printing \(printing)")
+        }
+    }
 }

@@ -57,6 +57,27 @@ import DataTable
         }
     }
 
+    @Test func digestComputedOnDemandEqualsTheBytesDigest() throws {
+        let content = Array([[UInt8]](repeating: (0..<247).map { UInt8($0) }, count: 30_000).joined())
+        for bytes in [content, []] {
+            let path = try temporaryFile(bytes)
+            let digest = try FileDigest(path: path, inBackground: false)
+            // Opened at once: removing the file does not change what is hashed when the digest is asked for.
+            try FileManager.default.removeItem(atPath: path)
+            #expect(digest.byteCount == bytes.count)
+            #expect(try digest.sha256() == SHA256.hex(of: bytes))
+            #expect(try digest.sha256() == SHA256.hex(of: bytes))
+        }
+        // Every core held by compute threads: a digest computed on demand does not wait for one to leave.
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let held = EveryCoreHeld()
+        let digest = try FileDigest(path: path, inBackground: false)
+        #expect(try digest.sha256() == SHA256.hex(of: content))
+        held.end()
+        #expect(throws: CLIError.self) { _ = try FileDigest(path: "/nonexistent/alliance-digest-test.csv", inBackground: false) }
+    }
+
     @Test func awaitedFromSeveralThreads() async throws {
         let content = Array([[UInt8]](repeating: (0..<251).map { UInt8($0) }, count: 4_000).joined())
         let path = try temporaryFile(content)
