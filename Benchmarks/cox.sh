@@ -5,7 +5,7 @@
 #   right     1,000,000 rows, 12 covariates:  Surv(time, event) ~ x1 + ... + x12 (Efron ties)
 #   counting  2,000,000 (start, stop] intervals, a session-varying covariate and 11 more:
 #             Surv(start, stop, event) ~ wai + x1 + ... + x11
-# Usage (builds nothing: run `swift build -c release` first):
+# Usage (builds nothing: run `make release` first):
 #   Benchmarks/cox.sh                       # full size, ROUNDS interleaved rounds
 #   SCALE=0.01 ROUNDS=1 Benchmarks/cox.sh   # smoke test
 # Settings: SCALE (1 = as above), ROUNDS (default 3), TIMEOUT (seconds per command, default 1800), WORKLOADS
@@ -27,7 +27,7 @@ for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS R_DATATABLE_NUM_TH
     if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
 done
 if [[ " $TOOLS " == *" alliance "* ]] && [ ! -x "$ALLIANCE" ]; then
-    echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1
+    echo "missing $ALLIANCE: run 'make release' first" >&2; exit 1
 fi
 paths=$(python3 Benchmarks/gen_cox.py --print-paths --scale "$SCALE")
 DATA_right=$(sed -n 1p <<< "$paths"); DATA_counting=$(sed -n 2p <<< "$paths")

@@ -9,7 +9,7 @@
 #      dropout ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + site + modality + (1 | therapist)
 # The aim (issue 13): alliance at least 20× faster than glmer in wall time.
 #
-# Usage (builds nothing: run `swift build -c release` first):
+# Usage (builds nothing: run `make release` first):
 #   Benchmarks/glmm.sh                        # full size, 3 interleaved rounds
 #   SCALE=0.01 ROUNDS=1 Benchmarks/glmm.sh    # smoke test on small data
 # Settings: SCALE (1 = as above), ROUNDS (default 3), WORKLOADS (c d), TOOLS (alliance r), TIMEOUT (seconds per
@@ -30,7 +30,7 @@ for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS GOTO_NUM_THREADS R
     if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
 done
 wants() { [[ " $TOOLS " == *" $1 "* ]]; }
-if wants alliance && [ ! -x "$ALLIANCE" ]; then echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1; fi
+if wants alliance && [ ! -x "$ALLIANCE" ]; then echo "missing $ALLIANCE: run 'make release' first" >&2; exit 1; fi
 { echo "date: $(date -u)"; echo "host: $(uname -srm), $(nproc) cores"; echo "alliance: $ALLIANCE";
   Rscript -e 'cat(R.version.string, "lme4", as.character(packageVersion("lme4")), "data.table", as.character(packageVersion("data.table")), "\n")'; } > "$OUT/env.txt"
 

@@ -4,7 +4,7 @@
 # Workload: sessions of 2,000 clients nested in 100 therapists (10 sessions each, 20,000 rows at SCALE=1):
 #   dropped ~ wai_c + (1 | therapist) + (1 | client)
 # Aim (helper brief): alliance fits it in seconds.
-# Usage (builds nothing: run `swift build -c release` first):  Benchmarks/glmm_nested.sh   (SCALE=0.1 for a smoke test)
+# Usage (builds nothing: run `make release` first):  Benchmarks/glmm_nested.sh   (SCALE=0.1 for a smoke test)
 # Writes Benchmarks/data/glmm_nested_scale$SCALE/{times.tsv,alliance.json,r.csv}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ SCALE=${SCALE:-1}
 ALLIANCE=${ALLIANCE:-.build/release/alliance}
 OUT=Benchmarks/data/glmm_nested_scale$SCALE
 DATA=Benchmarks/data/glmm_nested_scale$SCALE.csv
-[ -x "$ALLIANCE" ] || { echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1; }
+[ -x "$ALLIANCE" ] || { echo "missing $ALLIANCE: run 'make release' first" >&2; exit 1; }
 mkdir -p "$OUT"
 if [ ! -f "$DATA" ]; then
     python3 - "$SCALE" "$DATA" <<'PY'

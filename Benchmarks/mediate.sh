@@ -7,7 +7,7 @@
 #   ROWS=500 BOOT=200 RUNS=1 Benchmarks/mediate.sh   # smoke test
 #
 # Needs: Rscript with lavaan and boot; a release build at $ALLIANCE (default .build/release/alliance;
-# `swift build -c release --product alliance`). Data go to Benchmarks/data/ (gitignored).
+# `make release`). Data go to Benchmarks/data/ (gitignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,7 @@ DATA=Benchmarks/data/mediate_${ROWS}.csv
 for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS; do
   if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
 done
-if [ ! -x "$ALLIANCE" ]; then echo "no alliance build at $ALLIANCE (swift build -c release --product alliance)" >&2; exit 1; fi
+if [ ! -x "$ALLIANCE" ]; then echo "no alliance build at $ALLIANCE (make release)" >&2; exit 1; fi
 mkdir -p Benchmarks/data
 if [ ! -f "$DATA" ]; then
   echo "generating $DATA"

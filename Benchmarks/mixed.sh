@@ -14,7 +14,7 @@
 #             mixed_statsmodels.py): y ~ session + x1 + (1 | therapist) + (session || client)
 # Tools: alliance (all), R fread default threads (all), R fread(nThread = 2) (a, b), statsmodels (a, b_uncorr).
 #
-# Usage (builds nothing: run `swift build -c release` first):
+# Usage (builds nothing: run `make release` first):
 #   Benchmarks/mixed.sh                              # full size, 3 interleaved rounds, alliance also 5 hyperfine runs
 #   SCALE=0.01 ROUNDS=1 RUNS=2 Benchmarks/mixed.sh   # smoke test on small data
 #   WORKLOADS="a" TOOLS="alliance r" Benchmarks/mixed.sh
@@ -60,7 +60,7 @@ for t in $TOOLS; do
 done
 wants() { [[ " $TOOLS " == *" $1 "* ]]; }
 if wants alliance && [ ! -x "$ALLIANCE" ]; then
-    echo "missing $ALLIANCE: run 'swift build -c release' first (or leave alliance out of TOOLS)" >&2; exit 1
+    echo "missing $ALLIANCE: run 'make release' first (or leave alliance out of TOOLS)" >&2; exit 1
 fi
 
 # Data: one file per workload family, generated once per scale.

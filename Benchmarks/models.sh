@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Model benchmark: alliance `fit ols|logit` against R (data.table::fread + lm/glm) and pandas + statsmodels,
 # each end to end from the same CSV (read + fit + coefficient table to /dev/null), in the same run.
-# Usage (from anywhere; builds nothing — run `swift build -c release` first):
+# Usage (from anywhere; builds nothing — run `make release` first):
 #   Benchmarks/models.sh                # 1,000,000 rows, hyperfine 1 warmup + 3 runs per command
 #   ROWS=20000 RUNS=5 Benchmarks/models.sh
 # Every tool runs as users run it (DESIGN.md §10): no thread variables are exported. alliance chooses its own
@@ -28,7 +28,7 @@ for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS GOTO_NUM_THREADS V
     if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
 done
 
-[ -x "$ALLIANCE" ] || { echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1; }
+[ -x "$ALLIANCE" ] || { echo "missing $ALLIANCE: run 'make release' first" >&2; exit 1; }
 if [ ! -f "$DATA" ]; then
     echo "generating $DATA" >&2
     python3 Benchmarks/gen_models.py --rows "$ROWS" --out "$DATA"

@@ -3,7 +3,7 @@
 # on the same 500,000 clients, end to end from CSV (read, fit, flags/report written). Aims: each under 30 s on this
 # machine's two cores, peak memory under 3 GB. Data from Benchmarks/gen_monitoring.py (Benchmarks/data/, gitignored).
 #
-# Usage (builds nothing: run `swift build -c release` first):
+# Usage (builds nothing: run `make release` first):
 #   Benchmarks/monitoring.sh                       # full size, 3 rounds
 #   SCALE=0.001 ROUNDS=1 Benchmarks/monitoring.sh  # smoke test
 # Settings: SCALE (1 = as above), ROUNDS (default 3), ALLIANCE (binary, default .build/release/alliance).
@@ -18,7 +18,7 @@ OUT=Benchmarks/data/monitoring_out_scale$SCALE
 for v in OPENBLAS_NUM_THREADS OMP_NUM_THREADS MKL_NUM_THREADS GOTO_NUM_THREADS OPENBLAS_CORETYPE; do
     if [ -n "${!v:-}" ]; then echo "unset $v first: benchmarks run in the user's default environment" >&2; exit 1; fi
 done
-if [ ! -x "$ALLIANCE" ]; then echo "missing $ALLIANCE: run 'swift build -c release' first" >&2; exit 1; fi
+if [ ! -x "$ALLIANCE" ]; then echo "missing $ALLIANCE: run 'make release' first" >&2; exit 1; fi
 mkdir -p "$OUT"
 rm -f "$OUT"/*
 sessions=Benchmarks/data/monitoring_sessions_scale$SCALE.csv
