@@ -1,0 +1,63 @@
+import Commands
+import Foundation
+import Testing
+
+/// Session 14's privacy and hostile-input review (privacy7): what reaches standard error and messages from a file's
+/// names and levels. docs/hostile-input.md and docs/privacy.md list the cases.
+@Suite("Hostile input: session 14")
+struct HostileInputSessionFourteenTests {
+    static func write(_ files: [String: String]) throws -> String {
+        let dir = try Hostile.scratchDirectory()
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    /// Standard error as the `alliance` binary writes it: warnings and notes as the command runs, then the error.
+    static func standardError(_ arguments: [String], in directory: String) -> String {
+        var err = ""
+        let context = RunContext(inputDirectory: directory, outputDirectory: directory,
+                                 standardOutput: { _ in }, standardError: { err += $0 })
+        do {
+            guard let command = try AllianceCLI.parseAsRoot(arguments) as? any AllianceSubcommand else { return "not a subcommand" }
+            try command.perform(in: context)
+        } catch let error as CLIError {
+            context.reportError(error.message)
+        } catch {
+            err += "unexpected: \(error)"
+        }
+        return err
+    }
+
+    /// A column name with bidirectional overrides and isolates, C0 controls, ANSI escape sequences (clear the screen,
+    /// red), a bell, DEL and a C1 CSI; what is left once they are dropped.
+    static let hostileName = "phq\u{202E}9\u{202C}_\u{2066}a\u{2067}b\u{2068}c\u{2069}\u{1B}[2J\u{1B}[31mx\u{07}\u{7F}\u{9B}1m"
+    static let shownName = "phq9_abc[2J[31mx1m"
+
+    static func hasNoControls(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { s in
+            (s.value < 0x20 && s != "\n") || (0x7F...0x9F).contains(s.value) || [0x202C, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069].contains(s.value)
+        }
+    }
+
+    @Test("a warning naming a column whose name holds U+202E, isolates, C0 controls and ESC sequences shows it without them")
+    func warningDropsControlsInAColumnName() throws {
+        var csv = "\"\(Self.hostileName)\",y\n"
+        for i in 0..<40 { csv += "\(i == 7 || i == 19 ? -99 : 1 + i % 5),\(i % 7)\n" }
+        let dir = try Self.write(["d.csv": csv])
+        let err = Self.standardError(["describe", "d.csv"], in: dir)
+        #expect(err.contains("warning: d.csv: column '\(Self.shownName)' holds -99 in 2 rows"), "\(err.debugDescription)")
+        #expect(Self.hasNoControls(err), "\(err.debugDescription)")
+    }
+
+    @Test("an error naming such a column (the identifier guard's refusal) shows it without them")
+    func errorDropsControlsInAColumnName() throws {
+        var csv = "\"\(Self.hostileName)\",y\n"
+        for i in 0..<30 { csv += "person\(i)@example.org,\(i % 7)\n" }
+        let dir = try Self.write(["d.csv": csv])
+        let err = Self.standardError(["describe", "d.csv"], in: dir)
+        #expect(err.hasPrefix("error: ") && err.contains("/d.csv appears to contain identifiers"), "\(err.debugDescription)")
+        #expect(err.contains("  column '\(Self.shownName)': "), "\(err.debugDescription)")
+        #expect(Self.hasNoControls(err), "\(err.debugDescription)")
+        #expect(err.contains("\n  column"), "the message keeps its lines: \(err.debugDescription)")
+    }
+}
