@@ -142,11 +142,16 @@ public struct DataInput: ParsableArguments {
             do {
                 columns[j] = Column(name: name, data: .categorical(try categorical.reordered(levels: order)))
             } catch {
+                // The order is applied before the identifier guard scans the table: a column it flags (names, record
+                // numbers) has its levels withheld here as in every message (docs/privacy.md).
+                let quoting = IdentifierGuard.findings(in: columns[j]).isEmpty ? LevelQuoting.everyColumn : LevelQuoting(withholding: [name])
                 switch error {
                 case .unknownLevel(let level, let present):
-                    throw CLIError.usage("--levels: '\(level)' is not a level of column '\(name)' (its levels: \(present.joined(separator: ", ")))")
+                    let listed = quoting.levels(present, of: name).map { "its levels: \($0)" }
+                        ?? LevelQuoting.withheldLevels(present.count, of: name)
+                    throw CLIError.usage("--levels: '\(level)' is not a level of column '\(name)' (\(listed))")
                 case .unlistedLevel(let level):
-                    throw CLIError.usage("--levels: column '\(name)' also has the level '\(level)'; list every level")
+                    throw CLIError.usage("--levels: column '\(name)' also has the level \(quoting.level(level, of: name)); list every level")
                 case .repeatedLevel(let level):
                     throw CLIError.usage("--levels: '\(level)' is listed twice for column '\(name)'")
                 }
@@ -306,6 +311,9 @@ public struct LoadedData {
     public var readWith: [String] = []
 
     public var byteCount: Int { digest.byteCount }
+
+    /// Messages never quote levels of the columns let through the identifier guard (docs/privacy.md).
+    public var levelQuoting: LevelQuoting { LevelQuoting(withholding: allowedColumns) }
 
     /// The file's SHA-256 (waits for the background hash if it has not finished).
     public var sha256: String {

@@ -60,4 +60,51 @@ struct HostileInputSessionFourteenTests {
         #expect(Self.hasNoControls(err), "\(err.debugDescription)")
         #expect(err.contains("\n  column"), "the message keeps its lines: \(err.debugDescription)")
     }
+
+    /// 60 rows: a `name` column of three personal names (the guard flags it by header and content), a `site` column of
+    /// three sites, x, y and a yes/no status.
+    static let names = ["Zara Okafor", "John Smith", "Mary Jones"]
+    static func namesFile() throws -> String {
+        var csv = "name,site,x,y,status\n"
+        let sites = ["north", "south", "east"]
+        for i in 0..<60 {
+            csv += "\(names[i % 3]),\(sites[(i / 3) % 3]),\((i * 7) % 11),\(Double((i * 13) % 17) + 0.5 * Double(i % 3)),\(i % 4 == 0 ? "yes" : "no")\n"
+        }
+        return try write(["d.csv": csv])
+    }
+
+    static func showsNoName(_ text: String) -> Bool {
+        !names.contains { text.contains($0) } && !text.contains("Okafor")
+    }
+
+    @Test("model errors never list levels of a column let through the identifier guard; a site's levels are listed")
+    func modelErrorsWithholdLevelsOfAnAllowedIdentifierColumn() throws {
+        let dir = try Self.namesFile()
+        let reference = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ x + name", "--ref", "name=Nobody",
+                                     "--allow-column", "name"], in: dir)
+        #expect(reference.status == 64 && Self.showsNoName(reference.message), "\(reference.message)")
+        #expect(reference.message.contains("'Nobody' is not a level of 'name' (3 levels, not listed"), "\(reference.message)")
+        let site = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ x + site", "--ref", "site=west", "--allow-column", "name"], in: dir)
+        #expect(site.status == 64 && site.message.contains("(levels: east, north, south)"), "\(site.message)")
+
+        let outcome = Hostile.run(["fit", "logit", "d.csv", "--formula", "name ~ x", "--allow-column", "name"], in: dir)
+        #expect(outcome.status == 65 && Self.showsNoName(outcome.message), "\(outcome.message)")
+        #expect(outcome.message.contains("it has 3 levels among the rows used (not listed"), "\(outcome.message)")
+        let siteOutcome = Hostile.run(["fit", "logit", "d.csv", "--formula", "site ~ x", "--allow-column", "name"], in: dir)
+        #expect(siteOutcome.message.contains("('east', 'north', 'south')"), "\(siteOutcome.message)")
+    }
+
+    @Test("--levels, applied before the guard, never lists a flagged column's levels (even without --allow-column)")
+    func levelOrderErrorsWithholdLevelsOfAFlaggedColumn() throws {
+        let dir = try Self.namesFile()
+        let unknown = Hostile.run(["describe", "d.csv", "--levels", "name=Nobody"], in: dir)
+        #expect(unknown.status == 64 && Self.showsNoName(unknown.message), "\(unknown.message)")
+        #expect(unknown.message.contains("'Nobody' is not a level of column 'name' (3 levels, not listed"), "\(unknown.message)")
+        let unlisted = Hostile.run(["describe", "d.csv", "--levels", "name=Zara Okafor,John Smith"], in: dir)
+        #expect(unlisted.status == 64 && unlisted.message.contains("also has the level a text value of 10 characters"),
+                "\(unlisted.message)")
+        #expect(!unlisted.message.contains("Mary"), "\(unlisted.message)")
+        let site = Hostile.run(["describe", "d.csv", "--levels", "site=west", "--allow-column", "name"], in: dir)
+        #expect(site.status == 64 && site.message.contains("(its levels: east, north, south)"), "\(site.message)")
+    }
 }
