@@ -98,6 +98,8 @@ struct VariableInfo {
     let isText: Bool
     let labelSet: String?
     let missingRanges: [ClosedRange<Double>]
+    /// A string variable's declared missing values (SPSS: up to three, trailing blanks trimmed).
+    let missingTexts: [String]
     let dateKind: DateKind?
 }
 
@@ -109,6 +111,8 @@ struct ColumnValues {
     var declaredMissing = 0
     /// Row → the user-missing code a numeric cell held (SPSS), written back by `StatFileWriter`.
     var declaredCodes: [Int: Double] = [:]
+    /// Row → the declared missing text a string cell held ('DK').
+    var declaredTexts: [Int: String] = [:]
 }
 
 /// Collects what ReadStat's callbacks deliver; turned into a `Table` once the whole file is parsed (Stata puts
@@ -144,10 +148,18 @@ final class ParseState {
         let format = readstat_variable_get_format(variable).map { String(cString: $0) } ?? ""
         let isText = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING
         var ranges: [ClosedRange<Double>] = []
-        if !isText {
-            // A damaged file can declare any count; ReadStat holds at most 32 ranges.
-            let count = min(max(Int(readstat_variable_get_missing_ranges_count(variable)), 0), 32)
-            for i in 0..<Int32(count) {
+        var texts: [String] = []
+        // A damaged file can declare any count; ReadStat holds at most 32 ranges.
+        let declared = min(max(Int(readstat_variable_get_missing_ranges_count(variable)), 0), 32)
+        if isText {
+            for i in 0..<Int32(declared) {
+                let lo = readstat_variable_get_missing_range_lo(variable, i)
+                guard readstat_value_type_class(lo) == READSTAT_TYPE_CLASS_STRING, let c = readstat_string_value(lo) else { continue }
+                let text = String(cString: c).trimmingTrailingWhitespace()
+                if !text.isEmpty, !texts.contains(text) { texts.append(text) }
+            }
+        } else {
+            for i in 0..<Int32(declared) {
                 let lo = readstat_double_value(readstat_variable_get_missing_range_lo(variable, i))
                 let hi = readstat_double_value(readstat_variable_get_missing_range_hi(variable, i))
                 if lo <= hi, !lo.isNaN { ranges.append(lo...hi) }
@@ -156,7 +168,7 @@ final class ParseState {
         kinds[index] = isText ? 2 : (ranges.isEmpty ? 1 : 3)
         variables[index] = VariableInfo(
             name: name, label: label.flatMap { $0.isEmpty ? nil : $0 }, isText: isText,
-            labelSet: labelSet.flatMap { $0.isEmpty ? nil : $0 }, missingRanges: ranges,
+            labelSet: labelSet.flatMap { $0.isEmpty ? nil : $0 }, missingRanges: ranges, missingTexts: texts,
             dateKind: isText ? nil : DateKind.of(format: format, package: package))
         // Never trust a header's row count for more than a modest reservation: a corrupt file may claim billions.
         let reserve = min(max(rowCountHint, 0), 1 << 20)
@@ -178,6 +190,7 @@ final class ParseState {
                 text = String(cString: c).trimmingTrailingWhitespace()
             }
             if readstat_value_is_defined_missing(value, variable) != 0 {
+                if let text, !text.isEmpty { values[index].declaredTexts[row] = text }
                 text = nil
                 values[index].declaredMissing += 1
             }
@@ -242,7 +255,8 @@ final class ParseState {
 
     private func column(_ info: VariableInfo, _ cells: ColumnValues, rows: Int, keepCodes: Bool) -> Column {
         var metadata = ColumnMetadata(label: info.label, declaredMissingCount: cells.declaredMissing,
-                                      declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes)
+                                      declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes,
+                                      declaredMissingTexts: info.missingTexts, declaredMissingTextCodes: cells.declaredTexts)
         if info.isText {
             var texts = cells.texts
             texts.append(contentsOf: repeatElement(nil, count: rows - texts.count))

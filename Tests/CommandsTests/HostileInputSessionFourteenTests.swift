@@ -1,5 +1,6 @@
 import Commands
 import Foundation
+import StatFiles
 import Testing
 
 /// Session 14's privacy and hostile-input review (privacy7): what reaches standard error and messages from a file's
@@ -106,5 +107,19 @@ struct HostileInputSessionFourteenTests {
         #expect(!unlisted.message.contains("Mary"), "\(unlisted.message)")
         let site = Hostile.run(["describe", "d.csv", "--levels", "site=west", "--allow-column", "name"], in: dir)
         #expect(site.status == 64 && site.message.contains("(its levels: east, north, south)"), "\(site.message)")
+    }
+
+    /// `score answers.sav --out x.sav`: the string variable's declared DK and RF come back declared, in their cells (they
+    /// were written as empty strings with no declaration: a blank answer, a valid value, to SPSS and haven).
+    @Test("score --out x.sav writes SPSS string user-missing values back as declared")
+    func scoreKeepsStringUserMissingValues() throws {
+        let dir = try Hostile.scratchDirectory()
+        let input = StatFileCommandTests.statFixture("string_missing.sav")
+        let outcome = Hostile.run(["score", input, "--items", "item_1,item_2", "--name", "s", "--out", "x.sav"], in: dir)
+        #expect(outcome.status == 0 && !outcome.message.contains("declared missing value longer"), "\(outcome.message)")
+        let answer = try #require(try StatFileReader.read(contentsOf: dir + "/x.sav", format: .sav).column(named: "answer"))
+        #expect(answer.metadata.declaredMissingTexts == ["DK", "RF"])
+        #expect(answer.metadata.declaredMissingTextCodes == [2: "DK", 4: "RF"])
+        #expect((0..<8).map { answer.categorical?[$0] } == ["yes", "no", nil, "yes", nil, "no", "yes", nil])
     }
 }
