@@ -122,4 +122,21 @@ struct HostileInputSessionFourteenTests {
         #expect(answer.metadata.declaredMissingTextCodes == [2: "DK", 4: "RF"])
         #expect((0..<8).map { answer.categorical?[$0] } == ["yes", "no", nil, "yes", nil, "no", "yes", nil])
     }
+
+    /// A name inside longer free text passes the guard (docs/privacy.md, "Known limits": only whole cells are matched,
+    /// so that answers and notes raise no false alarm). A clean `check` says so where the user reads the verdict, and
+    /// `check --help` (and so the manual page) states the limit.
+    @Test("a clean check states that names inside free text are not detected; so does check's help")
+    func cleanCheckStatesTheFreeTextLimit() throws {
+        var csv = "client,note,phq\n"
+        for i in 0..<30 { csv += "c\(i),\(i == 7 ? "seen by john smith at intake" : "no change this week"),\(i % 27)\n" }
+        let dir = try Self.write(["n.csv": csv])
+        let outcome = Hostile.run(["check", "n.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.standardOutput.contains("no identifiers found"), "\(outcome.standardOutput)")
+        #expect(outcome.standardOutput.contains("a name inside longer text"), "\(outcome.standardOutput)")
+        #expect(!outcome.standardOutput.contains("at intake"), "no cell is shown: \(outcome.standardOutput)")
+        let help = CheckCommand.helpMessage(columns: 200)
+        #expect(help.contains("a name inside longer text"), "\(help)")
+    }
 }
