@@ -139,4 +139,22 @@ struct HostileInputSessionFourteenTests {
         let help = CheckCommand.helpMessage(columns: 200)
         #expect(help.contains("a name inside longer text"), "\(help)")
     }
+
+    @Test("track and ruptures: a client of a column let through the guard with a session twice is not named; a code is")
+    func monitoringErrorsWithholdClientNames() throws {
+        var csv = "name,client,session,phq\n"
+        for c in 0..<3 { for t in 1...4 { csv += "\(Self.names[c]),c0\(c),\(t),\(20 - t - c)\n" } }
+        csv += "Mary Jones,c02,2,10\n"
+        let dir = try Self.write(["s.csv": csv])
+        for command in [["track", "--score", "phq"], ["ruptures", "--alliance", "phq"]] {
+            let named = Hostile.run([command[0], "s.csv", "--client", "name", "--session", "session", command[1], command[2],
+                                     "--allow-column", "name"], in: dir)
+            #expect(named.status == 65 && Self.showsNoName(named.message), "\(named.message)")
+            #expect(named.message.contains("a client of 'name' (a text value of 10 characters) has two rows for session 2"),
+                    "\(named.message)")
+            let coded = Hostile.run([command[0], "s.csv", "--client", "client", "--session", "session", command[1], command[2],
+                                     "--allow-column", "name"], in: dir)
+            #expect(coded.message.contains("client c02 has two rows for session 2"), "\(coded.message)")
+        }
+    }
 }

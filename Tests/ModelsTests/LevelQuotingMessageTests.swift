@@ -60,4 +60,16 @@ struct LevelQuotingMessageTests {
         #expect(SurvivalError.repeatedSession(clientColumn: "name", client: "Mary Jones", session: 3, rows: [4, 9])
             .message(quoting: Self.withheld) == "the client of data rows 5 and 10 has session 3 twice; keep one row per client and session")
     }
+
+    @Test("MonitoringError cases naming a client (track, ruptures)")
+    func monitoringErrors() {
+        Self.check({ MonitoringError.duplicateSession(client: "Mary Jones", session: 2).message(quoting: $0, clientColumn: "name") },
+                   shows: ["Mary Jones"])
+        Self.check({ MonitoringError.invalidSession(client: "Mary Jones", session: 0).message(quoting: $0, clientColumn: "name") },
+                   shows: ["Mary Jones"])
+        #expect(MonitoringError.duplicateSession(client: "c07", session: 2).message(quoting: Self.withheld, clientColumn: "client")
+                == "client c07 has two rows for session 2; keep one row per client and session")
+        #expect(MonitoringError.duplicateSession(client: "Mary Jones", session: 2).message(quoting: Self.withheld, clientColumn: "name")
+                == "a client of 'name' (a text value of 10 characters) has two rows for session 2; keep one row per client and session")
+    }
 }
