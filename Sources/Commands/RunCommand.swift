@@ -94,7 +94,7 @@ public struct RunCommand: ParsableCommand {
     /// What `--check` prints: a command that failed in the fresh run comes first (it is usually why files are missing),
     /// then the verdict and its differences.
     static func checkLines(_ report: ReportComparison.Report, failures: [NotebookRunner.BlockFailure], notebook: String) -> [String] {
-        let failed = failures.map { "the fresh run failed at \(notebook):\($0.line): \($0.message)" }
+        let failed = failures.map { "the fresh run failed at \(notebook):\($0.line): \(RunContext.shownMessage($0.message))" }
         return failed + report.lines
     }
 

@@ -127,4 +127,11 @@ import Testing
                                                     || $0.value == 0x202E }, "\(report): \(text.debugDescription)")
         }
     }
+
+    /// `run --check` prints a fresh run's failures on standard output: cleaned as the reports are.
+    @Test func checkLinesDropControlCharacters() {
+        let failure = NotebookRunner.BlockFailure(line: 3, message: "column 'a\u{202E}b\u{1B}[31m' is text", exitCode: 65)
+        let lines = RunCommand.checkLines(ReportComparison.Report(expectedDirectory: "out"), failures: [failure], notebook: "nb.md")
+        #expect(lines.first == "the fresh run failed at nb.md:3: column 'ab[31m' is text", "\(lines)")
+    }
 }
