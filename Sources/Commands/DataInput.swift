@@ -209,7 +209,7 @@ public struct DataInput: ParsableArguments {
             throw CLIError.data("""
                 \(path) appears to contain identifiers, so alliance will not analyse it:
                 \(lines.joined(separator: "\n"))
-                Remove or de-identify these columns (`alliance transform \(file) --drop \(report.flaggedColumns.joined(separator: ",")) --out FILE.csv` \
+                Remove or de-identify these columns (`alliance transform \(Self.shellWord(file)) --drop \(Self.shellWord(report.flaggedColumns.joined(separator: ","))) --out FILE.csv` \
                 writes the file without them). If a column is a false alarm, pass --allow-column NAME (the choice is recorded).
                 """)
         }
@@ -219,6 +219,15 @@ public struct DataInput: ParsableArguments {
         }
         return LoadedData(table: table, path: file, digest: digest,
                           allowedColumns: report.allowed.map(\.column), readWith: valueReadingChoices)
+    }
+
+    /// `text` as one word for a POSIX shell: as it is when it holds only letters, digits and `_ . , / : + = -`, else
+    /// in single quotes (a quote inside as `'\''`), so that a suggested command can be pasted as it is.
+    static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { s in
+            (s.properties.isAlphabetic || ("0"..."9").contains(s)) || "_.,/:+=-@%".unicodeScalars.contains(s)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Reads and parses the file and records it as an input, without the identifier guard (which `load` adds and

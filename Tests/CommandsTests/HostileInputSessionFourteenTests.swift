@@ -157,4 +157,17 @@ struct HostileInputSessionFourteenTests {
             #expect(coded.message.contains("client c02 has two rows for session 2"), "\(coded.message)")
         }
     }
+
+    /// The guard's refusal suggests the `transform --drop` that removes the flagged columns: a file or column name with a
+    /// space or a quote is quoted for the shell, so the command can be pasted as it is.
+    @Test("the refusal's --drop suggestion quotes names a shell would split")
+    func dropSuggestionIsShellQuoted() throws {
+        var csv = "contact email,y\n"
+        for i in 0..<30 { csv += "person\(i)@example.org,\(i % 7)\n" }
+        let dir = try Self.write(["my data.csv": csv, "plain.csv": csv.replacingOccurrences(of: "contact email", with: "contact")])
+        let spaced = Hostile.run(["describe", "my data.csv"], in: dir)
+        #expect(spaced.message.contains("`alliance transform 'my data.csv' --drop 'contact email' --out FILE.csv`"), "\(spaced.message)")
+        let plain = Hostile.run(["describe", "plain.csv"], in: dir)
+        #expect(plain.message.contains("`alliance transform plain.csv --drop contact --out FILE.csv`"), "\(plain.message)")
+    }
 }
