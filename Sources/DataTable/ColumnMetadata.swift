@@ -16,10 +16,13 @@ public struct ColumnMetadata: Sendable, Equatable {
     public var declaredMissingTexts: [String]
     /// Row → the declared missing text a cell of a string variable held, as `declaredMissingCodes` for numbers.
     public var declaredMissingTextCodes: [Int: String]
+    /// Value labels of an SPSS string variable (`RF` = Refused), kept for writing back; the cells stay their text.
+    public var textValueLabels: [TextValueLabel]
 
     public init(label: String? = nil, valueLabels: [ValueLabel] = [], declaredMissingCount: Int = 0,
                 declaredMissing: [ClosedRange<Double>] = [], declaredMissingCodes: [Int: Double] = [:],
-                declaredMissingTexts: [String] = [], declaredMissingTextCodes: [Int: String] = [:]) {
+                declaredMissingTexts: [String] = [], declaredMissingTextCodes: [Int: String] = [:],
+                textValueLabels: [TextValueLabel] = []) {
         self.label = label
         self.valueLabels = valueLabels
         self.declaredMissingCount = declaredMissingCount
@@ -27,6 +30,7 @@ public struct ColumnMetadata: Sendable, Equatable {
         self.declaredMissingCodes = declaredMissingCodes
         self.declaredMissingTexts = declaredMissingTexts
         self.declaredMissingTextCodes = declaredMissingTextCodes
+        self.textValueLabels = textValueLabels
     }
 
     public var isEmpty: Bool { self == ColumnMetadata() }
@@ -35,7 +39,18 @@ public struct ColumnMetadata: Sendable, Equatable {
     /// codes by row do not describe the subset and are dropped.
     public var subset: ColumnMetadata {
         ColumnMetadata(label: label, valueLabels: valueLabels, declaredMissingCount: 0, declaredMissing: declaredMissing,
-                       declaredMissingTexts: declaredMissingTexts)
+                       declaredMissingTexts: declaredMissingTexts, textValueLabels: textValueLabels)
+    }
+}
+
+/// One value label of a string variable: the text stored in the file and its label.
+public struct TextValueLabel: Sendable, Equatable {
+    public let value: String
+    public let label: String
+
+    public init(value: String, label: String) {
+        self.value = value
+        self.label = label
     }
 }
 

@@ -128,6 +128,8 @@ final class ParseState {
     @exclusivity(unchecked) var kinds: [UInt8] = []
     @exclusivity(unchecked) var values: [ColumnValues] = []
     var labelSets: [String: [ValueLabel]] = [:]
+    /// String-keyed label sets (SPSS string variables), kept as metadata only.
+    var textLabelSets: [String: [TextValueLabel]] = [:]
     var libraryMessage: String?
     var invalid: (column: String, row: Int, detail: String)?
 
@@ -228,7 +230,14 @@ final class ParseState {
 
     func addValueLabel(set: String, value: readstat_value_t, label: String) {
         // Labels of system or extended missing values (Stata's .a) describe no level; string-keyed labels are
-        // not applied (the text is kept as it is).
+        // not applied (the text is kept as it is), only kept for writing back.
+        if readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING {
+            if let c = readstat_string_value(value) {
+                let text = String(cString: c).trimmingTrailingWhitespace()
+                if !text.isEmpty { textLabelSets[set, default: []].append(TextValueLabel(value: text, label: label)) }
+            }
+            return
+        }
         guard readstat_value_type_class(value) == READSTAT_TYPE_CLASS_NUMERIC,
               readstat_value_is_system_missing(value) == 0, readstat_value_is_tagged_missing(value) == 0 else { return }
         let x = readstat_double_value(value)
@@ -258,6 +267,7 @@ final class ParseState {
                                       declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes,
                                       declaredMissingTexts: info.missingTexts, declaredMissingTextCodes: cells.declaredTexts)
         if info.isText {
+            metadata.textValueLabels = info.labelSet.flatMap { textLabelSets[$0] } ?? []
             var texts = cells.texts
             texts.append(contentsOf: repeatElement(nil, count: rows - texts.count))
             return Column(name: info.name, data: .categorical(CategoricalColumn(texts)), metadata: metadata)

@@ -61,6 +61,11 @@ public enum StatFileWriter {
                     else { readstat_label_double_value(set, l.value, l.label) }
                 }
                 readstat_variable_set_label_set(variable, set)
+            } else if !plan.textLabels.isEmpty {
+                // A string variable's labels (SPSS only: Stata labels numbers alone); ReadStat copies both texts.
+                guard let set = readstat_add_label_set(writer, READSTAT_TYPE_STRING, plan.labelSetName) else { throw failure("out of memory") }
+                for l in plan.textLabels { readstat_label_string_value(set, l.value, l.label) }
+                readstat_variable_set_label_set(variable, set)
             }
             if format != .dta {
                 for range in plan.missingRanges {
@@ -143,6 +148,8 @@ struct ColumnPlan {
     let width: Int
     let label: String?
     var labels: [ValueLabel]
+    /// A string variable's value labels (none in a .dta).
+    var textLabels: [TextValueLabel] = []
     let labelSetName: String
     let missingRanges: [ClosedRange<Double>]
     /// Row → the declared missing code to write in place of a missing cell (SPSS only; a code the declaration
@@ -189,6 +196,7 @@ struct ColumnPlan {
                 }
                 width = max(longest, 1)
                 labels = []
+                textLabels = format == .dta ? [] : column.metadata.textValueLabels
                 measure = READSTAT_MEASURE_NOMINAL
             }
         }

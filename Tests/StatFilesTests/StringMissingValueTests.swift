@@ -21,6 +21,7 @@ struct StringMissingValueTests {
         #expect(answer.metadata.declaredMissingTexts == ["DK", "RF"])
         #expect(answer.metadata.declaredMissingTextCodes == [2: "DK", 4: "RF"])
         #expect(answer.metadata.declaredMissingCount == 2)
+        #expect(Set(answer.metadata.textValueLabels.map { "\($0.value)=\($0.label)" }) == ["RF=Refused", "DK=Don't know"])
     }
 
     @Test("a .sav written from it declares DK and RF and holds them in their cells; a .dta has them empty")
@@ -36,6 +37,7 @@ struct StringMissingValueTests {
             #expect(back.metadata.declaredMissingTexts == ["DK", "RF"], "\(format)")
             #expect(back.metadata.declaredMissingTextCodes == [2: "DK", 4: "RF"], "\(format)")
             #expect(back.categorical?.levels == ["no", "yes"], "\(format)")
+            #expect(back.metadata.textValueLabels == table.column(named: "answer")?.metadata.textValueLabels, "\(format)")
         }
         let dta = try StatFileWriter.data(table, format: .dta, file: "x")
         let path = NSTemporaryDirectory() + "string-missing-\(UUID().uuidString).dta"
