@@ -84,6 +84,10 @@ public struct IdentifierGuard: Sendable {
         for valueLabel in column.metadata.valueLabels {
             mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
         }
+        // A string variable's labels are written back to an SPSS `--out` file as well.
+        for valueLabel in column.metadata.textValueLabels {
+            mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
+        }
         return mask.kinds
     }
 }

@@ -1,4 +1,5 @@
 import Commands
+import DataTable
 import Foundation
 import StatFiles
 import Testing
@@ -169,5 +170,21 @@ struct HostileInputSessionFourteenTests {
         #expect(spaced.message.contains("`alliance transform 'my data.csv' --drop 'contact email' --out FILE.csv`"), "\(spaced.message)")
         let plain = Hostile.run(["describe", "plain.csv"], in: dir)
         #expect(plain.message.contains("`alliance transform plain.csv --drop contact --out FILE.csv`"), "\(plain.message)")
+    }
+
+    /// A string variable's value labels are now written back to an SPSS file, so the guard scans them as it scans a
+    /// numeric variable's: a label holding a person's name or a telephone number is refused, naming the column only.
+    @Test("a string variable's value label with a name or a telephone number is refused, never shown")
+    func textValueLabelsAreScanned() throws {
+        let dir = try Hostile.scratchDirectory()
+        for (tag, label) in [("name", "Mrs Patel"), ("phone", "ring 07700 900123")] {
+            let metadata = ColumnMetadata(textValueLabels: [TextValueLabel(value: "RF", label: label)])
+            let column = Column(name: "v1", data: .categorical(CategoricalColumn(["yes", "no", "RF", "no"])), metadata: metadata)
+            let bytes = try StatFileWriter.data(try Table(columns: [column]), format: .sav, file: "v.sav")
+            try Data(bytes).write(to: URL(fileURLWithPath: dir + "/\(tag).sav"))
+            let outcome = Hostile.run(["describe", "\(tag).sav"], in: dir)
+            #expect(outcome.status == 65 && outcome.message.contains("column 'v1'"), "\(tag): \(outcome.message)")
+            #expect(!outcome.message.contains("Patel") && !outcome.message.contains("07700"), "\(tag): \(outcome.message)")
+        }
     }
 }
