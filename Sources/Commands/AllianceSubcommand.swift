@@ -59,7 +59,8 @@ extension AllianceSubcommand {
 }
 
 extension RunContext {
-    func reportError(_ message: String) {
+    /// An error as the CLI prints it (`error: MESSAGE`), cleaned as every message is (`warnRaw`).
+    public func reportError(_ message: String) {
         warnRaw("error: \(message)\n")
     }
 }

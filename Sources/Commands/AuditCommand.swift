@@ -162,7 +162,8 @@ public struct AuditCommand: AllianceSubcommand {
         do {
             effects = try TherapistEffects(table: data.table, outcome: post, casemix: casemix ?? pre, therapist: therapist)
         } catch {
-            throw MonitoringColumns.cliError(error, file: data.path)
+            // Its errors name no client (the therapist model's errors follow `quoting` through ModelError).
+            throw MonitoringColumns.cliError(error, file: data.path, quoting: data.levelQuoting, clientColumn: therapist)
         }
 
         let stem = String(out.dropLast(5))

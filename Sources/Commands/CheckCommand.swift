@@ -9,7 +9,8 @@ import Reporting
 public struct CheckCommand: AllianceSubcommand {
     public static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a CSV for identifiers (HIPAA Safe Harbor kinds) by column name and content; exit 0 only when clean."
+        abstract: "Check a CSV for identifiers (HIPAA Safe Harbor kinds) by column name and content; exit 0 only when clean.",
+        discussion: IdentifierGuard.undetected
     )
 
     @Argument(help: "The CSV file to check ('-' reads standard input).")

@@ -91,7 +91,7 @@ extension AllianceCLI {
     public static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let problem = CommandGuidance.problem(with: arguments) {
-            FileHandle.standardError.write(Data("error: \(problem.message)\n".utf8))
+            FileHandle.standardError.write(Data(RunContext.shownMessage("error: \(problem.message)\n").utf8))
             Self.exit(withError: ExitCode(problem.exitCode))
         }
         main(arguments)

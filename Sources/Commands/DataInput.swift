@@ -142,11 +142,16 @@ public struct DataInput: ParsableArguments {
             do {
                 columns[j] = Column(name: name, data: .categorical(try categorical.reordered(levels: order)))
             } catch {
+                // The order is applied before the identifier guard scans the table: a column it flags (names, record
+                // numbers) has its levels withheld here as in every message (docs/privacy.md).
+                let quoting = IdentifierGuard.findings(in: columns[j]).isEmpty ? LevelQuoting.everyColumn : LevelQuoting(withholding: [name])
                 switch error {
                 case .unknownLevel(let level, let present):
-                    throw CLIError.usage("--levels: '\(level)' is not a level of column '\(name)' (its levels: \(present.joined(separator: ", ")))")
+                    let listed = quoting.levels(present, of: name).map { "its levels: \($0)" }
+                        ?? LevelQuoting.withheldLevels(present.count, of: name)
+                    throw CLIError.usage("--levels: '\(level)' is not a level of column '\(name)' (\(listed))")
                 case .unlistedLevel(let level):
-                    throw CLIError.usage("--levels: column '\(name)' also has the level '\(level)'; list every level")
+                    throw CLIError.usage("--levels: column '\(name)' also has the level \(quoting.level(level, of: name)); list every level")
                 case .repeatedLevel(let level):
                     throw CLIError.usage("--levels: '\(level)' is listed twice for column '\(name)'")
                 }
@@ -204,7 +209,7 @@ public struct DataInput: ParsableArguments {
             throw CLIError.data("""
                 \(path) appears to contain identifiers, so alliance will not analyse it:
                 \(lines.joined(separator: "\n"))
-                Remove or de-identify these columns (`alliance transform \(file) --drop \(report.flaggedColumns.joined(separator: ",")) --out FILE.csv` \
+                Remove or de-identify these columns (`alliance transform \(Self.shellWord(file)) --drop \(Self.shellWord(report.flaggedColumns.joined(separator: ","))) --out FILE.csv` \
                 writes the file without them). If a column is a false alarm, pass --allow-column NAME (the choice is recorded).
                 """)
         }
@@ -214,6 +219,15 @@ public struct DataInput: ParsableArguments {
         }
         return LoadedData(table: table, path: file, digest: digest,
                           allowedColumns: report.allowed.map(\.column), readWith: valueReadingChoices)
+    }
+
+    /// `text` as one word for a POSIX shell: as it is when it holds only letters, digits and `_ . , / : + = -`, else
+    /// in single quotes (a quote inside as `'\''`), so that a suggested command can be pasted as it is.
+    static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { s in
+            (s.properties.isAlphabetic || ("0"..."9").contains(s)) || "_.,/:+=-@%".unicodeScalars.contains(s)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Reads and parses the file and records it as an input, without the identifier guard (which `load` adds and
@@ -306,6 +320,9 @@ public struct LoadedData {
     public var readWith: [String] = []
 
     public var byteCount: Int { digest.byteCount }
+
+    /// Messages never quote levels of the columns let through the identifier guard (docs/privacy.md).
+    public var levelQuoting: LevelQuoting { LevelQuoting(withholding: allowedColumns) }
 
     /// The file's SHA-256 (waits for the background hash if it has not finished).
     public var sha256: String {

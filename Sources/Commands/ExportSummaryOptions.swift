@@ -36,7 +36,7 @@ public struct ExportSummaryOptions: ParsableArguments {
         do {
             (summary, cells) = try summarise()
         } catch {
-            throw CLIError.data("\(data.path): cannot export a summary: \(error.description)")
+            throw CLIError.data("\(data.path): cannot export a summary: \(error.message(quoting: data.levelQuoting))")
         }
         if let refusal = ExportDisclosureCheck.refusal(ExportDisclosureCheck.smallCells(cells.cells, minimumCell: minCell), minimumCell: minCell) {
             throw CLIError.data("\(data.path): --export-summary refused: \(refusal)")

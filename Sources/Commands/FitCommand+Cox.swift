@@ -34,9 +34,9 @@ extension FitCommand {
             if let parsed = try? Formula(formula, dataColumns: data.table.columnNames) {
                 data.warnSuspectedMissingCodes(parsed.columnNames, in: context)
             }
-            throw SurvivalCommand.cliError(error, file: data.path, action: "fit the Cox model")
+            throw SurvivalCommand.cliError(error, file: data.path, action: "fit the Cox model", quoting: data.levelQuoting)
         } catch let error as FormulaError {
-            throw FitCommand.cliError(.formula(error), file: data.path)
+            throw FitCommand.cliError(.formula(error), file: data.path, quoting: data.levelQuoting)
         }
         let report = result.report(data: try data.provenance(in: context), labels: labels)
         // The hazard ratios, with the scaled Schoenfeld residual plots (--zph) beside them: F-zph-TERM.svg, ….

@@ -65,7 +65,7 @@ extension FitCommand {
         } catch let error as ModelError {
             throw refusal(error, data: data, in: context)
         } catch let error as FormulaError {
-            throw FitCommand.cliError(.formula(error), file: data.path)
+            throw FitCommand.cliError(.formula(error), file: data.path, quoting: data.levelQuoting)
         }
     }
 

@@ -197,7 +197,7 @@ public struct FitCommand: AllianceSubcommand {
     /// be binary" with no word of `--na -99`, and a GLMM on decimal commas read as text failed to converge with no word
     /// of the 206-level factor. Where the frame itself cannot be built, the missing-code scan of the formula's columns.
     func refusal(_ error: ModelError, data: LoadedData, in context: RunContext) -> CLIError {
-        var refused = FitCommand.cliError(error, file: data.path)
+        var refused = FitCommand.cliError(error, file: data.path, quoting: data.levelQuoting)
         if case .nonNumericOutcome(let y) = error, let hint = data.table.column(named: y)?.valueLabelHint() {
             refused = CLIError(refused.kind, "\(refused.message); \(hint)")
         }
@@ -210,14 +210,15 @@ public struct FitCommand: AllianceSubcommand {
         return refused
     }
 
-    /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65.
-    static func cliError(_ error: ModelError, file: String, action: String = "fit the model") -> CLIError {
+    /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65. `quoting`: the loaded
+    /// data's (`LoadedData.levelQuoting`), so that no level of a column let through the identifier guard is printed.
+    static func cliError(_ error: ModelError, file: String, action: String = "fit the model", quoting: LevelQuoting) -> CLIError {
         switch error {
         case .formula, .unknownColumn, .unknownReferenceLevel, .referenceForNonCategorical, .invalidLevel,
              .unknownEventLevel, .eventForNumericOutcome:
-            return CLIError.usage("\(file): \(error.description)")
+            return CLIError.usage("\(file): \(error.message(quoting: quoting))")
         default:
-            return CLIError.data("\(file): cannot \(action): \(error.description)")
+            return CLIError.data("\(file): cannot \(action): \(error.message(quoting: quoting))")
         }
     }
 }

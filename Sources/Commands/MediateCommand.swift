@@ -110,7 +110,7 @@ public struct MediateCommand: AllianceSubcommand {
         do {
             result = try Mediation.fit(spec, data: data.table, progress: progress)
         } catch {
-            throw FitCommand.cliError(error, file: data.path, action: "fit the mediation model")
+            throw FitCommand.cliError(error, file: data.path, action: "fit the mediation model", quoting: data.levelQuoting)
         }
         context.recordBootstrap(.init(command: "mediate", resamples: boot, seed: seed, ciMethod: method.rawValue,
                                       unit: result.bootstrap.unit, failures: result.bootstrap.failures))
@@ -123,7 +123,7 @@ public struct MediateCommand: AllianceSubcommand {
                     text += drawn.map { String(rows[$0] + 1) }.joined(separator: " ") + "\n"
                 }
             } catch {
-                throw FitCommand.cliError(error, file: data.path, action: "export the resamples")
+                throw FitCommand.cliError(error, file: data.path, action: "export the resamples", quoting: data.levelQuoting)
             }
             files.append(try context.writeFile(text, to: exportResamples))
         }

@@ -153,7 +153,7 @@ public struct MetaCommand: AllianceSubcommand {
                 design = d
                 rows = kept.map { rows[$0] }
             } catch {
-                throw FitCommand.cliError(error, file: data.path, action: "build the moderators")
+                throw FitCommand.cliError(error, file: data.path, action: "build the moderators", quoting: data.levelQuoting)
             }
         }
         let values = columns.map { column in rows.map { column[$0] ?? .nan } }

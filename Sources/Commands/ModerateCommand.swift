@@ -63,7 +63,7 @@ public struct ModerateCommand: AllianceSubcommand {
         do {
             result = try Moderation.fit(spec, data: data.table)
         } catch {
-            throw FitCommand.cliError(error, file: data.path, action: "fit the moderation model")
+            throw FitCommand.cliError(error, file: data.path, action: "fit the moderation model", quoting: data.levelQuoting)
         }
         let report = result.report(data: try data.provenance, johnsonNeyman: jn)
         var figures: [String] = []

@@ -32,14 +32,16 @@ enum MonitoringColumns {
         do {
             return try SessionPanel(clientLabels: clients.levels, clientCodes: clients.codes, session: sessions, score: scores)
         } catch {
-            throw cliError(error, file: data.path)
+            throw cliError(error, file: data.path, quoting: data.levelQuoting, clientColumn: client)
         }
     }
 
-    static func cliError(_ error: MonitoringError, file: String) -> CLIError {
+    /// `quoting` and `clientColumn`: a client label is shown only when the client column was not let through the
+    /// identifier guard (docs/privacy.md, "Levels in messages").
+    static func cliError(_ error: MonitoringError, file: String, quoting: LevelQuoting, clientColumn: String) -> CLIError {
         switch error {
         case .invalidCoverage, .invalidThreshold: return CLIError.usage(error.description)
-        default: return CLIError.data("\(file): \(error.description)")
+        default: return CLIError.data("\(file): \(error.message(quoting: quoting, clientColumn: clientColumn))")
         }
     }
 

@@ -61,7 +61,7 @@ public struct PredictCommand: AllianceSubcommand {
         do {
             result = try Prediction.predict(saved, data: data.table, interval: kind, level: level)
         } catch {
-            throw FitCommand.cliError(error, file: data.path, action: "apply the saved model")
+            throw FitCommand.cliError(error, file: data.path, action: "apply the saved model", quoting: data.levelQuoting)
         }
         if let out {
             try context.writeFile(TableCSVWriter.csv(try withPredictions(data.table, result)), to: out)

@@ -50,15 +50,15 @@ public struct RunCommand: ParsableCommand {
             let outDir = out ?? "out/\(name)"
             let outcome = try NotebookRunner(notebookPath: notebook, outputDirectory: outDir, keepGoing: keepGoing).run()
             for f in outcome.failures {
-                FileHandle.standardError.write(Data("error: \(notebook):\(f.line): \(f.message)\n".utf8))
+                FileHandle.standardError.write(Data(RunContext.shownMessage("error: \(notebook):\(f.line): \(f.message)\n").utf8))
             }
             if let first = outcome.failures.first {
-                FileHandle.standardError.write(Data("report with the error recorded: \(outcome.reportPaths.joined(separator: ", "))\n".utf8))
+                FileHandle.standardError.write(Data(RunContext.shownMessage("report with the error recorded: \(outcome.reportPaths.joined(separator: ", "))\n").utf8))
                 throw ExitCode(first.exitCode)
             }
             print("Report: \(outcome.reportPaths.joined(separator: " and "))")
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data(RunContext.shownMessage("error: \(error.message)\n").utf8))
             throw ExitCode(error.exitCode)
         }
     }
@@ -94,7 +94,7 @@ public struct RunCommand: ParsableCommand {
     /// What `--check` prints: a command that failed in the fresh run comes first (it is usually why files are missing),
     /// then the verdict and its differences.
     static func checkLines(_ report: ReportComparison.Report, failures: [NotebookRunner.BlockFailure], notebook: String) -> [String] {
-        let failed = failures.map { "the fresh run failed at \(notebook):\($0.line): \($0.message)" }
+        let failed = failures.map { "the fresh run failed at \(notebook):\($0.line): \(RunContext.shownMessage($0.message))" }
         return failed + report.lines
     }
 

@@ -53,16 +53,23 @@ public final class RunContext {
     }
 
     public func warn(_ text: String) {
-        standardError("warning: \(text)\n")
+        warnRaw("warning: \(text)\n")
     }
 
     /// Something alliance decided on its own that the user should know (e.g. a detected CSV dialect).
     public func note(_ text: String) {
-        standardError("note: \(text)\n")
+        warnRaw("note: \(text)\n")
     }
 
+    /// Every message to standard error goes through here: a column name or label from the file may hold an ESC
+    /// sequence or a bidirectional override, which are dropped as the rendered formats drop them (`ShownText`).
     func warnRaw(_ text: String) {
-        standardError(text)
+        standardError(Self.shownMessage(text))
+    }
+
+    /// A message as standard error shows it: controls other than newline and tab, and bidirectional controls, dropped.
+    public static func shownMessage(_ text: String) -> String {
+        ShownText.cleaned(text, lineBreaks: .keep)
     }
 
     /// A relative input path names a file written earlier in this run (e.g. a scored CSV) when there is one;

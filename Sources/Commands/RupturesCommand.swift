@@ -71,7 +71,7 @@ public struct RupturesCommand: AllianceSubcommand {
         let panel = try columns.panel(data, score: alliance, scoreFlag: "--alliance")
         let result: RuptureResult
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {
-            throw MonitoringColumns.cliError(error, file: data.path)
+            throw MonitoringColumns.cliError(error, file: data.path, quoting: data.levelQuoting, clientColumn: columns.client)
         }
         // Per-site data can leave one or two clients in a rupture group: their counts (and, with --outcome, the
         // group's coefficient) are those clients' own course.
@@ -93,7 +93,7 @@ public struct RupturesCommand: AllianceSubcommand {
                 test = try RuptureRepairTest(groups: result.groups, intake: result.clientLabels.map { first[$0] },
                                              outcome: result.clientLabels.map { last[$0] })
             } catch {
-                throw MonitoringColumns.cliError(error, file: data.path)
+                throw MonitoringColumns.cliError(error, file: data.path, quoting: data.levelQuoting, clientColumn: columns.client)
             }
         }
         var figures: [String] = []

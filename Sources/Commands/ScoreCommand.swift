@@ -89,7 +89,7 @@ public struct ScoreCommand: AllianceSubcommand {
         // Reports name the file as the user gave it: resolved paths would put machine paths into notebook results.
         if let out {
             if let format = StatFileFormat(path: out) {
-                try context.writeFile(try StatFileOutput.bytes(result.table, format: format, file: out), to: out)
+                try context.writeFile(try StatFileOutput.bytes(result.table, format: format, file: out, in: context), to: out)
             } else {
                 try context.writeFile(TableCSVWriter.csv(result.table), to: out)
             }

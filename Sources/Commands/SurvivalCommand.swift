@@ -78,7 +78,7 @@ public struct SurvivalCommand: AllianceSubcommand {
         do {
             analysis = try SurvivalEstimation.run(table: data.table, time: time, event: event, options: options)
         } catch {
-            throw Self.cliError(error, file: data.path, action: "estimate the survival curves")
+            throw Self.cliError(error, file: data.path, action: "estimate the survival curves", quoting: data.levelQuoting)
         }
         // A curve of a handful of rows shows each one's time and outcome: the small-cell rule of describe, plot and
         // audit (DESIGN.md §9) is stated here rather than applied, since the curves are the analysis.
@@ -94,14 +94,14 @@ public struct SurvivalCommand: AllianceSubcommand {
     }
 
     /// Naming mistakes and bad options are usage errors (64); data that cannot be analysed is 65.
-    static func cliError(_ error: SurvivalError, file: String, action: String) -> CLIError {
+    static func cliError(_ error: SurvivalError, file: String, action: String, quoting: LevelQuoting) -> CLIError {
         switch error {
         case .model(let e):
-            return FitCommand.cliError(e, file: file, action: action)
+            return FitCommand.cliError(e, file: file, action: action, quoting: quoting)
         case .invalidOption(let text) where text.hasPrefix("--"):
             return CLIError.usage("\(file): \(text)")
         default:
-            return CLIError.data("\(file): cannot \(action): \(error.description)")
+            return CLIError.data("\(file): cannot \(action): \(error.message(quoting: quoting))")
         }
     }
 }

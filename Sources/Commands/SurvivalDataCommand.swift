@@ -51,7 +51,7 @@ public struct SurvivalDataCommand: AllianceSubcommand {
         data.warnLeadingZeroIDs(client, in: context)
         let result: SessionIntervals.Result
         do { result = try step.apply(to: data.table) } catch {
-            throw SurvivalCommand.cliError(error, file: data.path, action: "build the intervals")
+            throw SurvivalCommand.cliError(error, file: data.path, action: "build the intervals", quoting: data.levelQuoting)
         }
         try DataStepSupport.write(result.table, to: output.out, in: context)
         return CommandReport(result.report(step: step, out: output.out, data: try data.provenance))

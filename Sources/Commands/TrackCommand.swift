@@ -96,6 +96,7 @@ public struct TrackCommand: AllianceSubcommand {
         warnLateIntake(panel, file: data.path, in: context)
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
+        var quoting = data.levelQuoting
         if let reference {
             var referenceInput = input
             referenceInput.file = reference
@@ -104,13 +105,14 @@ public struct TrackCommand: AllianceSubcommand {
             referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
             warnLateIntake(referencePanel, file: referenceData.path, in: context)
             referenceProvenance = try referenceData.provenance
+            quoting = LevelQuoting(withholding: data.allowedColumns + referenceData.allowedColumns)
         }
         var result: TrackResult
         do {
             let model = try ExpectedTreatmentResponse.fit(referencePanel)
             result = try TrackResult(model: model, panel: panel, coverage: coverage, direction: dir)
         } catch {
-            throw MonitoringColumns.cliError(error, file: reference ?? data.path)
+            throw MonitoringColumns.cliError(error, file: reference ?? data.path, quoting: quoting, clientColumn: columns.client)
         }
 
         // The outcome the flags predict: reliable improvement from intake to the last session (Measures' criterion).
@@ -128,7 +130,7 @@ public struct TrackCommand: AllianceSubcommand {
             let improved: [Bool?] = change.rows.map { row in row.map { $0.category == .improved || $0.category == .recovered } }
             let checkpoints = Array(Set(result.sessions.map(\.session))).sorted().prefix(12)
             do { result = try result.evaluating(improved: improved, checkpoints: Array(checkpoints)) } catch {
-                throw MonitoringColumns.cliError(error, file: data.path)
+                throw MonitoringColumns.cliError(error, file: data.path, quoting: quoting, clientColumn: columns.client)
             }
         }
 

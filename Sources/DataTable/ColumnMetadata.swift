@@ -12,14 +12,25 @@ public struct ColumnMetadata: Sendable, Equatable {
     /// Row → the declared missing code a numeric cell held in the file (9 = Refused), so that a table written back
     /// as SPSS keeps what the input meant rather than a system-missing cell under a declaration no cell uses.
     public var declaredMissingCodes: [Int: Double]
+    /// The texts an SPSS string variable declared missing (up to three: `DK`, `RF`), kept for writing back.
+    public var declaredMissingTexts: [String]
+    /// Row → the declared missing text a cell of a string variable held, as `declaredMissingCodes` for numbers.
+    public var declaredMissingTextCodes: [Int: String]
+    /// Value labels of an SPSS string variable (`RF` = Refused), kept for writing back; the cells stay their text.
+    public var textValueLabels: [TextValueLabel]
 
     public init(label: String? = nil, valueLabels: [ValueLabel] = [], declaredMissingCount: Int = 0,
-                declaredMissing: [ClosedRange<Double>] = [], declaredMissingCodes: [Int: Double] = [:]) {
+                declaredMissing: [ClosedRange<Double>] = [], declaredMissingCodes: [Int: Double] = [:],
+                declaredMissingTexts: [String] = [], declaredMissingTextCodes: [Int: String] = [:],
+                textValueLabels: [TextValueLabel] = []) {
         self.label = label
         self.valueLabels = valueLabels
         self.declaredMissingCount = declaredMissingCount
         self.declaredMissing = declaredMissing
         self.declaredMissingCodes = declaredMissingCodes
+        self.declaredMissingTexts = declaredMissingTexts
+        self.declaredMissingTextCodes = declaredMissingTextCodes
+        self.textValueLabels = textValueLabels
     }
 
     public var isEmpty: Bool { self == ColumnMetadata() }
@@ -27,7 +38,19 @@ public struct ColumnMetadata: Sendable, Equatable {
     /// The metadata of a row subset: labels and definitions stay, the count of declared-missing cells and their
     /// codes by row do not describe the subset and are dropped.
     public var subset: ColumnMetadata {
-        ColumnMetadata(label: label, valueLabels: valueLabels, declaredMissingCount: 0, declaredMissing: declaredMissing)
+        ColumnMetadata(label: label, valueLabels: valueLabels, declaredMissingCount: 0, declaredMissing: declaredMissing,
+                       declaredMissingTexts: declaredMissingTexts, textValueLabels: textValueLabels)
+    }
+}
+
+/// One value label of a string variable: the text stored in the file and its label.
+public struct TextValueLabel: Sendable, Equatable {
+    public let value: String
+    public let label: String
+
+    public init(value: String, label: String) {
+        self.value = value
+        self.label = label
     }
 }
 

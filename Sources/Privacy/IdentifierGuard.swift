@@ -17,6 +17,13 @@ public struct IdentifierGuard: Sendable {
         self.allowedColumns = allowedColumns
     }
 
+    /// What a clean scan does not rule out (docs/privacy.md, "Known limits"), said where the user reads the verdict
+    /// (`check`'s output, help and manual page): cells are matched whole, so that answers and notes raise no false alarm.
+    public static let undetected = "A clean check is not proof of de-identification: cells are matched whole against "
+        + "patterns and a list of given names, so a name inside longer text ('seen by john smith'), a name outside the "
+        + "list, a city or a street without a house number is not found. Read free-text columns yourself, or drop them "
+        + "(alliance transform FILE --drop COLUMN --out FILE.csv)."
+
     public func scan(_ table: Table) -> IdentifierReport {
         // Columns are scanned on both cores for large tables (a column of a million client codes is
         // as costly as all the numeric columns together).
@@ -75,6 +82,10 @@ public struct IdentifierGuard: Sendable {
         var mask = KindMask()
         if let label = column.label { mask.formUnion(TextContentScanner.scan(label).strong) }
         for valueLabel in column.metadata.valueLabels {
+            mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
+        }
+        // A string variable's labels are written back to an SPSS `--out` file as well.
+        for valueLabel in column.metadata.textValueLabels {
             mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
         }
         return mask.kinds

@@ -24,7 +24,7 @@ extension IdentifierReport {
         let table = ResultTable(title: "Identifier check",
                                 columns: [TableColumn("Column"), TableColumn("Reason"), TableColumn("Matched by"),
                                           TableColumn("Cells", kind: .integer)],
-                                rows: shownRows, notes: [verdict])
+                                rows: shownRows, notes: [verdict] + (isClean ? [IdentifierGuard.undetected] : []))
         return Report(json: json, tables: [table])
     }
 }

@@ -98,6 +98,8 @@ struct VariableInfo {
     let isText: Bool
     let labelSet: String?
     let missingRanges: [ClosedRange<Double>]
+    /// A string variable's declared missing values (SPSS: up to three, trailing blanks trimmed).
+    let missingTexts: [String]
     let dateKind: DateKind?
 }
 
@@ -109,6 +111,8 @@ struct ColumnValues {
     var declaredMissing = 0
     /// Row → the user-missing code a numeric cell held (SPSS), written back by `StatFileWriter`.
     var declaredCodes: [Int: Double] = [:]
+    /// Row → the declared missing text a string cell held ('DK').
+    var declaredTexts: [Int: String] = [:]
 }
 
 /// Collects what ReadStat's callbacks deliver; turned into a `Table` once the whole file is parsed (Stata puts
@@ -124,6 +128,8 @@ final class ParseState {
     @exclusivity(unchecked) var kinds: [UInt8] = []
     @exclusivity(unchecked) var values: [ColumnValues] = []
     var labelSets: [String: [ValueLabel]] = [:]
+    /// String-keyed label sets (SPSS string variables), kept as metadata only.
+    var textLabelSets: [String: [TextValueLabel]] = [:]
     var libraryMessage: String?
     var invalid: (column: String, row: Int, detail: String)?
 
@@ -144,10 +150,18 @@ final class ParseState {
         let format = readstat_variable_get_format(variable).map { String(cString: $0) } ?? ""
         let isText = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING
         var ranges: [ClosedRange<Double>] = []
-        if !isText {
-            // A damaged file can declare any count; ReadStat holds at most 32 ranges.
-            let count = min(max(Int(readstat_variable_get_missing_ranges_count(variable)), 0), 32)
-            for i in 0..<Int32(count) {
+        var texts: [String] = []
+        // A damaged file can declare any count; ReadStat holds at most 32 ranges.
+        let declared = min(max(Int(readstat_variable_get_missing_ranges_count(variable)), 0), 32)
+        if isText {
+            for i in 0..<Int32(declared) {
+                let lo = readstat_variable_get_missing_range_lo(variable, i)
+                guard readstat_value_type_class(lo) == READSTAT_TYPE_CLASS_STRING, let c = readstat_string_value(lo) else { continue }
+                let text = String(cString: c).trimmingTrailingWhitespace()
+                if !text.isEmpty, !texts.contains(text) { texts.append(text) }
+            }
+        } else {
+            for i in 0..<Int32(declared) {
                 let lo = readstat_double_value(readstat_variable_get_missing_range_lo(variable, i))
                 let hi = readstat_double_value(readstat_variable_get_missing_range_hi(variable, i))
                 if lo <= hi, !lo.isNaN { ranges.append(lo...hi) }
@@ -156,7 +170,7 @@ final class ParseState {
         kinds[index] = isText ? 2 : (ranges.isEmpty ? 1 : 3)
         variables[index] = VariableInfo(
             name: name, label: label.flatMap { $0.isEmpty ? nil : $0 }, isText: isText,
-            labelSet: labelSet.flatMap { $0.isEmpty ? nil : $0 }, missingRanges: ranges,
+            labelSet: labelSet.flatMap { $0.isEmpty ? nil : $0 }, missingRanges: ranges, missingTexts: texts,
             dateKind: isText ? nil : DateKind.of(format: format, package: package))
         // Never trust a header's row count for more than a modest reservation: a corrupt file may claim billions.
         let reserve = min(max(rowCountHint, 0), 1 << 20)
@@ -178,6 +192,7 @@ final class ParseState {
                 text = String(cString: c).trimmingTrailingWhitespace()
             }
             if readstat_value_is_defined_missing(value, variable) != 0 {
+                if let text, !text.isEmpty { values[index].declaredTexts[row] = text }
                 text = nil
                 values[index].declaredMissing += 1
             }
@@ -215,7 +230,14 @@ final class ParseState {
 
     func addValueLabel(set: String, value: readstat_value_t, label: String) {
         // Labels of system or extended missing values (Stata's .a) describe no level; string-keyed labels are
-        // not applied (the text is kept as it is).
+        // not applied (the text is kept as it is), only kept for writing back.
+        if readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING {
+            if let c = readstat_string_value(value) {
+                let text = String(cString: c).trimmingTrailingWhitespace()
+                if !text.isEmpty { textLabelSets[set, default: []].append(TextValueLabel(value: text, label: label)) }
+            }
+            return
+        }
         guard readstat_value_type_class(value) == READSTAT_TYPE_CLASS_NUMERIC,
               readstat_value_is_system_missing(value) == 0, readstat_value_is_tagged_missing(value) == 0 else { return }
         let x = readstat_double_value(value)
@@ -242,8 +264,10 @@ final class ParseState {
 
     private func column(_ info: VariableInfo, _ cells: ColumnValues, rows: Int, keepCodes: Bool) -> Column {
         var metadata = ColumnMetadata(label: info.label, declaredMissingCount: cells.declaredMissing,
-                                      declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes)
+                                      declaredMissing: info.missingRanges, declaredMissingCodes: cells.declaredCodes,
+                                      declaredMissingTexts: info.missingTexts, declaredMissingTextCodes: cells.declaredTexts)
         if info.isText {
+            metadata.textValueLabels = info.labelSet.flatMap { textLabelSets[$0] } ?? []
             var texts = cells.texts
             texts.append(contentsOf: repeatElement(nil, count: rows - texts.count))
             return Column(name: info.name, data: .categorical(CategoricalColumn(texts)), metadata: metadata)

@@ -1,12 +1,15 @@
 import CReadStat
+#if canImport(Glibc)
+import Glibc
+#endif
 import DataTable
 
 /// Writes a `Table` as SPSS `.sav`/`.zsav` or Stata `.dta` through ReadStat's writer, keeping what the reader
 /// kept: variable labels, value labels (a value-labelled categorical column is written as its codes with its
 /// labels, so SPSS users get their variables back) and SPSS missing-value definitions. Declared missing cells
 /// were turned into missing cells on reading; an SPSS file gets their codes back (9 = Refused stays 9, declared
-/// missing), so haven and SPSS read what the input meant. Stata cannot declare a code missing: there they are
-/// system-missing. Text columns are strings;
+/// missing), so haven and SPSS read what the input meant; so do declared texts of string variables (DK stays DK).
+/// Stata cannot declare a code missing: there they are system-missing (an empty string). Text columns are strings;
 /// numbers are doubles. The file's timestamp is `SOURCE_DATE_EPOCH` (or 1970-01-01 without it), so that the
 /// bytes depend on the data alone.
 public enum StatFileWriter {
@@ -40,6 +43,10 @@ public enum StatFileWriter {
             try ColumnPlan(column, format: format, failure: failure)
         }
         var variables: [UnsafeMutablePointer<readstat_variable_t>] = []
+        // ReadStat keeps the pointer of a string missing value, not a copy, until the header is written: each one lives
+        // in C memory freed at the end (a Swift string's temporary C string would be gone, and the value garbage).
+        var missingTextStorage: [UnsafeMutablePointer<CChar>] = []
+        defer { missingTextStorage.forEach { free($0) } }
         for plan in plans {
             guard let variable = readstat_add_variable(writer, plan.name, plan.type, plan.width) else {
                 throw failure("out of memory")
@@ -54,6 +61,11 @@ public enum StatFileWriter {
                     else { readstat_label_double_value(set, l.value, l.label) }
                 }
                 readstat_variable_set_label_set(variable, set)
+            } else if !plan.textLabels.isEmpty {
+                // A string variable's labels (SPSS only: Stata labels numbers alone); ReadStat copies both texts.
+                guard let set = readstat_add_label_set(writer, READSTAT_TYPE_STRING, plan.labelSetName) else { throw failure("out of memory") }
+                for l in plan.textLabels { readstat_label_string_value(set, l.value, l.label) }
+                readstat_variable_set_label_set(variable, set)
             }
             if format != .dta {
                 for range in plan.missingRanges {
@@ -62,6 +74,14 @@ public enum StatFileWriter {
                         : readstat_variable_add_missing_double_range(variable, range.lowerBound, range.upperBound)
                     guard status == READSTAT_OK else {
                         throw failure("column '\(plan.name)': \(String(cString: readstat_error_message(status))) (SPSS allows three missing codes, or a range and one code)")
+                    }
+                }
+                for text in plan.missingTexts {
+                    guard let stored = strdup(text) else { throw failure("out of memory") }
+                    missingTextStorage.append(stored)
+                    let status = readstat_variable_add_missing_string_value(variable, stored)
+                    guard status == READSTAT_OK else {
+                        throw failure("column '\(plan.name)': \(String(cString: readstat_error_message(status))) (SPSS allows three missing values for a string)")
                     }
                 }
             }
@@ -98,6 +118,22 @@ public enum StatFileWriter {
         try check(readstat_end_writing(writer))
         return sink.takeUnretainedValue().bytes
     }
+
+    /// What `data` cannot keep as the table has it, one sentence per column, for the command to warn with (no cell
+    /// value is quoted). A .sav declares a string's missing values in 8-byte slots and ReadStat writes no longer ones
+    /// (SPSS keeps those in an extension record): a cell holding a longer declared text is written as that text, which
+    /// SPSS and haven then read as a valid value.
+    public static func caveats(_ table: Table, format: StatFileFormat) -> [String] {
+        guard format == .sav || format == .zsav else { return [] }
+        return table.columns.compactMap { column in
+            let long = Set(column.metadata.declaredMissingTexts.filter { $0.utf8.count > ColumnPlan.longestMissingText })
+            let cells = column.metadata.declaredMissingTextCodes.values.filter(long.contains).count
+            guard column.categorical?.levelValues == nil, cells > 0 else { return nil }
+            return "column '\(column.name)': \(cells) cell\(cells == 1 ? "" : "s") held a declared missing value longer than "
+                + "\(ColumnPlan.longestMissingText) bytes, which a .sav written by ReadStat cannot declare; written as their "
+                + "text, no longer missing (recode them with `alliance transform --recode` first, or keep the original file)"
+        }
+    }
 }
 
 final class ByteSink {
@@ -112,11 +148,17 @@ struct ColumnPlan {
     let width: Int
     let label: String?
     var labels: [ValueLabel]
+    /// A string variable's value labels (none in a .dta).
+    var textLabels: [TextValueLabel] = []
     let labelSetName: String
     let missingRanges: [ClosedRange<Double>]
     /// Row → the declared missing code to write in place of a missing cell (SPSS only; a code the declaration
     /// still covers).
     let missingCodes: [Int: Double]
+    /// A string variable's declared missing values that a .sav can declare (8 bytes at most; none in a .dta).
+    let missingTexts: [String]
+    /// Row → the declared missing text to write in place of a missing string cell (SPSS only).
+    let missingTextCodes: [Int: String]
     let measure: readstat_measure_t
     let column: Column
 
@@ -128,6 +170,9 @@ struct ColumnPlan {
         let ranges = missingRanges
         missingCodes = format == .dta ? [:]
             : column.metadata.declaredMissingCodes.filter { _, code in ranges.contains { $0.contains(code) } }
+        let texts = column.metadata.declaredMissingTexts
+        missingTexts = format == .dta ? [] : texts.filter { $0.utf8.count <= Self.longestMissingText }
+        missingTextCodes = format == .dta ? [:] : column.metadata.declaredMissingTextCodes.filter { texts.contains($0.value) }
         labelSetName = String("labels_\(column.name)".prefix(format == .dta ? 32 : 64))
         switch column.data {
         case .numeric:
@@ -145,12 +190,13 @@ struct ColumnPlan {
                 measure = READSTAT_MEASURE_NOMINAL
             } else {
                 type = READSTAT_TYPE_STRING
-                let longest = c.levels.map(\.utf8.count).max() ?? 1
+                let longest = (c.levels + missingTextCodes.values).map(\.utf8.count).max() ?? 1
                 if format == .dta && longest > 2045 {
                     throw failure("column '\(column.name)' holds text of \(longest) bytes; Stata strings hold at most 2045")
                 }
                 width = max(longest, 1)
                 labels = []
+                textLabels = format == .dta ? [] : column.metadata.textValueLabels
                 measure = READSTAT_MEASURE_NOMINAL
             }
         }
@@ -175,9 +221,12 @@ struct ColumnPlan {
                 return code < 0 ? insertMissing(row: row, writer: writer, variable: variable)
                     : readstat_insert_double_value(writer, variable, values[Int(code)])
             }
-            return readstat_insert_string_value(writer, variable, code < 0 ? "" : c.levels[Int(code)])
+            return readstat_insert_string_value(writer, variable, code < 0 ? missingTextCodes[row] ?? "" : c.levels[Int(code)])
         }
     }
+
+    /// The longest string missing value a .sav variable record holds (bytes).
+    static let longestMissingText = 8
 
     /// A missing numeric cell: its declared code when the file had one, else system-missing.
     private func insertMissing(row: Int, writer: UnsafeMutablePointer<readstat_writer_t>,

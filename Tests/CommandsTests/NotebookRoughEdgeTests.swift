@@ -107,4 +107,31 @@ import Testing
         #expect(old.status == 64, "\(old.output)")
         #expect(old.output.contains("give it: alliance run NOTEBOOK.md --check"))
     }
+
+    /// A failing block's error quotes a column name from the file: its ESC sequences, C0 controls and bidirectional
+    /// controls are dropped in the Markdown and HTML reports, as on standard error (ShownText; docs/hostile-input.md,
+    /// session 14), and the warnings quoted above it too.
+    @Test func errorQuotesInTheReportsDropControlCharacters() throws {
+        let hostile = "e\u{202E}mail\u{2066}x\u{2069}\u{1B}[2J\u{07}"
+        var csv = "\"\(hostile)\",y\n"
+        for i in 0..<30 { csv += "person\(i)@example.org,\(i % 7)\n" }
+        let path = try notebook("# Hostile\n\n```alliance\ndescribe d.csv\n```\n", label: "nb-hostile-name")
+        try csv.write(toFile: (path as NSString).deletingLastPathComponent + "/d.csv", atomically: true, encoding: .utf8)
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        let outcome = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: true).run()
+        #expect(outcome.failures.count == 1)
+        for report in outcome.reportPaths {
+            let text = try String(contentsOfFile: report, encoding: .utf8)
+            #expect(text.contains("emailx[2J"), "\(report)")
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || (0x2066...0x2069).contains($0.value)
+                                                    || $0.value == 0x202E }, "\(report): \(text.debugDescription)")
+        }
+    }
+
+    /// `run --check` prints a fresh run's failures on standard output: cleaned as the reports are.
+    @Test func checkLinesDropControlCharacters() {
+        let failure = NotebookRunner.BlockFailure(line: 3, message: "column 'a\u{202E}b\u{1B}[31m' is text", exitCode: 65)
+        let lines = RunCommand.checkLines(ReportComparison.Report(expectedDirectory: "out"), failures: [failure], notebook: "nb.md")
+        #expect(lines.first == "the fresh run failed at nb.md:3: column 'ab[31m' is text", "\(lines)")
+    }
 }

@@ -47,13 +47,13 @@ struct InferenceHygieneTests {
 
     @Test func eventErrors() throws {
         let table = try #require(InferenceHygieneTests.table)
-        #expect(throws: ModelError.unknownEventLevel(outcome: "status", level: "stayed", levels: ["completed", "dropped"])) {
+        #expect(throws: ModelError.unknownEventLevel(outcome: "status", column: "status", level: "stayed", levels: ["completed", "dropped"])) {
             try Regression.fit(.logit, formula: "status ~ wai_total", data: table, options: .init(event: "stayed"))
         }
         #expect(throws: ModelError.eventForNumericOutcome(outcome: "dropout", level: "1")) {
             try Regression.fit(.logit, formula: "dropout ~ wai_total", data: table, options: .init(event: "1"))
         }
-        #expect(throws: ModelError.outcomeNotBinary(outcome: "site", detail: "it has 3 levels among the rows used ('east', 'north', 'south')")) {
+        #expect(throws: ModelError.categoricalOutcomeNotBinary(outcome: "site", column: "site", levels: ["east", "north", "south"])) {
             try Regression.fit(.logit, formula: "site ~ wai_total", data: table)
         }
     }

@@ -83,8 +83,8 @@ struct MixedCR2Tests {
             _ = try Self.fitted("diameter ~ 1 + (1 | plate) + (1 | sample)", data: "penicillin.csv", robust: .topLevel)
             Issue.record("crossed factors were accepted")
         } catch let error as ModelError {
-            guard case .mixedClusterRobust(let detail) = error else { Issue.record("unexpected \(error)"); return }
-            #expect(detail.contains("crossed") && detail.contains("--cluster"))
+            guard case .groupNotNested = error else { Issue.record("unexpected \(error)"); return }
+            #expect(error.description.contains("crossed") && error.description.contains("--cluster"))
         }
     }
 
@@ -101,8 +101,8 @@ struct MixedCR2Tests {
             _ = try Self.fitted("diameter ~ 1 + (1 | plate) + (1 | sample)", data: "penicillin.csv", robust: .column("plate"))
             Issue.record("a cluster that sample does not nest in was accepted")
         } catch let error as ModelError {
-            guard case .mixedClusterRobust(let detail) = error else { Issue.record("unexpected \(error)"); return }
-            #expect(detail.contains("sample") && detail.contains("not nested"))
+            guard case .groupNotNested = error else { Issue.record("unexpected \(error)"); return }
+            #expect(error.description.contains("sample") && error.description.contains("not nested"))
         }
     }
 

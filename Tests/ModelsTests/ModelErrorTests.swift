@@ -38,7 +38,7 @@ struct ModelErrorTests {
     @Test func dataErrors() {
         #expect(error(.ols, "site ~ wai_total") == .nonNumericOutcome(outcome: "site"))
         #expect(error(.ols, "phq_post ~ gap") == .noCompleteRows(rowsRead: 8, columns: ["phq_post", "gap"]))
-        #expect(error(.ols, "phq_post ~ one_site") == .singleLevelFactor(variable: "one_site", level: "a"))
+        #expect(error(.ols, "phq_post ~ one_site") == .singleLevelFactor(variable: "one_site", column: "one_site", level: "a"))
         #expect(error(.ols, "phq_post ~ factor(wai_total)") == .tooFewRows(parameters: 8, rows: 8))
         #expect(error(.ols, "phq_post ~ log(score)") == .invalidTransform(variable: "log(score)", row: 1,
                                                                           detail: "log of 0.0 is undefined (log needs positive values)"))
@@ -72,7 +72,7 @@ struct ModelErrorTests {
 
     @Test func glmOutcomeChecks() {
         guard case .outcomeNotBinary? = error(.logit, "phq_post ~ wai_total") else { Issue.record("expected not binary"); return }
-        guard case .outcomeNotBinary? = error(.logit, "one_site ~ wai_total") else { Issue.record("expected not binary"); return }
+        guard case .categoricalOutcomeNotBinary? = error(.logit, "one_site ~ wai_total") else { Issue.record("expected not binary"); return }
         #expect(error(.poisson, "count ~ wai_total") == .invalidCounts(outcome: "count", row: 4, value: -1))
         // Whole-number doubles are valid counts (whatever else the fit then says).
         if case .invalidCounts? = error(.negbin, "wai_total ~ site") { Issue.record("whole numbers rejected as counts") }

@@ -83,8 +83,10 @@ struct NotebookRunner {
                         blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: nil))
                     } catch let failure as BlockFailure {
                         failures.append(failure)
-                        markdown.append(quote("**Error** (line \(failure.line)): \(failure.message)"))
-                        html.appendNote(failure.message, label: "Error (line \(failure.line)):")
+                        // Shown as standard error shows it: a column name's controls and bidirectional overrides dropped.
+                        let shown = RunContext.shownMessage(failure.message)
+                        markdown.append(quote("**Error** (line \(failure.line)): \(shown)"))
+                        html.appendNote(shown, label: "Error (line \(failure.line)):")
                         blocks.append(blockJSON(command, context.outputs[outputsBefore...], error: failure.message))
                         if !keepGoing { break segments }
                     }

@@ -462,7 +462,7 @@ public struct ModelFrame: Sendable {
             order.insert(r, at: 0)
         }
         if order.count < 2 && !isOutcome {
-            throw .singleLevelFactor(variable: label, level: order.first.map { levels[$0] } ?? "")
+            throw .singleLevelFactor(variable: label, column: column, level: order.first.map { levels[$0] } ?? "")
         }
         var recode = [Int32](repeating: -1, count: levels.count)
         for (newCode, old) in order.enumerated() { recode[old] = Int32(newCode) }

@@ -306,16 +306,17 @@ enum GeneralizedLinearModel {
     static func outcomeValues(_ frame: ModelFrame, family: GLMFamily,
                               event: String? = nil) throws(ModelError) -> (values: [Double], event: OutcomeEvent?) {
         let name = frame.formula.outcome.label
+        let column = frame.formula.outcome.columnNames.first ?? name
         switch frame.outcome {
         case .categorical(let levels, let codes):
             guard family == .binomial else { throw .nonNumericOutcome(outcome: name) }
             guard levels.count == 2 else {
-                throw .outcomeNotBinary(outcome: name, detail: "it has \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.map { "'\($0)'" }.joined(separator: ", ")))")
+                throw .categoricalOutcomeNotBinary(outcome: name, column: column, levels: levels)
             }
             var eventCode: Int32 = 1
             if let event {
                 guard let k = levels.firstIndex(of: event) else {
-                    throw .unknownEventLevel(outcome: name, level: event, levels: levels)
+                    throw .unknownEventLevel(outcome: name, column: column, level: event, levels: levels)
                 }
                 eventCode = Int32(k)
             }

@@ -15,18 +15,16 @@ struct ModelColumns {
     /// A text column none of whose labels is a number (site: east/north/south) is a set of categories, not numbers
     /// spoiled by a stray value: say so, with the regression that takes categories (nil for other text columns and for
     /// value-labelled ones, whose message names --codes).
-    static func categoryNote(_ column: Column, role: String, variables: [(role: String, name: String)]) -> String? {
+    static func categoryError(_ column: Column, role: String, variables: [(role: String, name: String)]) -> ModelError? {
         guard let categorical = column.categorical, column.valueLabelHint() == nil,
               !categorical.levels.isEmpty, categorical.levels.allSatisfy({ Double($0) == nil }) else { return nil }
-        let levels = categorical.levels.prefix(5).joined(separator: ", ") + (categorical.levels.count > 5 ? ", …" : "")
-        var text = "the \(role) must be numeric, but '\(column.name)' is categorical (\(categorical.levels.count) level"
-            + "\(categorical.levels.count == 1 ? "" : "s"): \(levels)); code it as numbers (e.g. 0/1 with `alliance transform --recode`)"
         // A categorical moderator is an interaction with treatment contrasts, which `fit` takes directly.
+        var interaction: String?
         if role.contains("moderator"), let x = variables.first(where: { $0.role == "X" })?.name,
            let y = variables.first(where: { $0.role == "Y" })?.name {
-            text += ", or fit the interaction with categories as treatment contrasts: `alliance fit ols FILE --formula \"\(y) ~ \(x) * \(column.name)\"`"
+            interaction = "\(y) ~ \(x) * \(column.name)"
         }
-        return text
+        return .categoricalInNumericRole(role: role, column: column.name, levels: categorical.levels, interaction: interaction)
     }
 
     init(table: Table, variables: [(role: String, name: String)], cluster: String?) throws(ModelError) {
@@ -36,8 +34,8 @@ struct ModelColumns {
                 throw .unknownColumn(name: name, suggestions: table.nearestNames(to: name), formula: nil, offset: nil, length: 0)
             }
             guard let numeric = column.numeric else {
-                if let categories = Self.categoryNote(column, role: role, variables: variables) {
-                    throw .invalidVariable(variable: name, detail: categories)
+                if let categories = Self.categoryError(column, role: role, variables: variables) {
+                    throw categories
                 }
                 throw .invalidVariable(variable: name, detail: "the \(role) must be a numeric column, but '\(name)' holds text\(column.nonNumericClause()); "
                     + "fix a stray value (a decimal comma, a word) or declare it missing with --na, or code it as numbers first (e.g. 0/1 with `alliance transform --recode`)")

@@ -216,17 +216,10 @@ extension LinearMixedModel.Setup {
                 let level = Int(code)
                 if clusterOfLevel[level] < 0 { clusterOfLevel[level] = codes[i]; continue }
                 guard clusterOfLevel[level] != codes[i] else { continue }
-                let levelName = block.levels[level]
-                if case .topLevel = choice {
-                    throw .mixedClusterRobust(detail: "the grouping factors \(structure.blocks.map(\.group).joined(separator: " and ")) are crossed "
-                                              + "(\(block.group) '\(levelName)' occurs in more than one level of \(label)), so the model has no top "
-                                              + "grouping level for cluster-robust (CR2) standard errors; name with --cluster a column that every "
-                                              + "grouping factor nests in (as clubSandwich, which refuses non-nested random effects)")
-                }
-                throw .mixedClusterRobust(detail: "the grouping factor \(block.group) is not nested in the cluster column '\(label)' "
-                                          + "(\(block.group) '\(levelName)' occurs in more than one of its clusters); cluster-robust (CR2) "
-                                          + "standard errors need every grouping factor nested in the clusters (as clubSandwich); name with "
-                                          + "--cluster a column that every grouping factor nests in, or leave --cluster out to use the top level")
+                let crossed: Bool
+                if case .topLevel = choice { crossed = true } else { crossed = false }
+                throw .groupNotNested(groups: structure.blocks.map(\.group), group: block.group, level: block.levels[level],
+                                      cluster: label, crossed: crossed)
             }
         }
         return (label, codes, count)

@@ -1,3 +1,5 @@
+import DataTable
+
 /// Why a monitoring analysis (track, ruptures, audit) could not be computed. Every case says what to do.
 public enum MonitoringError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Two rows give the same client the same session number.
@@ -15,12 +17,20 @@ public enum MonitoringError: Error, Equatable, Sendable, CustomStringConvertible
     /// The mixed or regression model underneath failed.
     case model(ModelError)
 
-    public var description: String {
+    /// The message with every client label shown.
+    public var description: String { message(quoting: .everyColumn, clientColumn: "") }
+
+    /// The message, showing a client label as `quoting` allows for `clientColumn` (docs/privacy.md, "Levels in
+    /// messages"): a client column let through the identifier guard has its labels described, not printed.
+    public func message(quoting q: LevelQuoting, clientColumn: String) -> String {
+        func client(_ label: String) -> String {
+            q.withholds(clientColumn) ? "a client of '\(clientColumn)' (\(q.level(label, of: clientColumn)))" : "client \(label)"
+        }
         switch self {
-        case .duplicateSession(let client, let session):
-            return "client \(client) has two rows for session \(Self.number(session)); keep one row per client and session"
-        case .invalidSession(let client, let session):
-            return "client \(client) has session \(Self.number(session)); session numbers must be finite and at least 1 "
+        case .duplicateSession(let label, let session):
+            return "\(client(label)) has two rows for session \(Self.number(session)); keep one row per client and session"
+        case .invalidSession(let label, let session):
+            return "\(client(label)) has session \(Self.number(session)); session numbers must be finite and at least 1 "
                 + "(the expected-response curve is in log(session)); renumber sessions from 1"
         case .tooFewTrajectories(let clients, let needed):
             return "only \(clients) client(s) have an intake score and a later session; the expected-response model needs at least \(needed)"
@@ -31,7 +41,7 @@ public enum MonitoringError: Error, Equatable, Sendable, CustomStringConvertible
         case .lengthMismatch(let detail):
             return detail
         case .model(let error):
-            return error.description
+            return error.message(quoting: q)
         }
     }
 

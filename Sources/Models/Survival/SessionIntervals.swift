@@ -80,7 +80,7 @@ public struct SessionIntervals: Sendable {
         for (code, rows) in rowsOf.enumerated() where !rows.isEmpty {
             let ordered = rows.sorted { sessionColumn.values[$0] < sessionColumn.values[$1] }
             for (a, b) in zip(ordered, ordered.dropFirst()) where sessionColumn.values[a] == sessionColumn.values[b] {
-                throw .invalidOption("client '\(clients.levels[code])' has session \(SurvivalError.number(sessionColumn.values[a])) twice (data rows \(a + 1) and \(b + 1)); keep one row per client and session")
+                throw .repeatedSession(clientColumn: client, client: clients.levels[code], session: sessionColumn.values[a], rows: [a, b])
             }
             let attendedRows = ordered.filter { attendedColumn.values[$0] == 1 }
             guard !attendedRows.isEmpty else { without += 1; continue }

@@ -120,7 +120,7 @@ public struct SurvivalOutcome: Sendable, Equatable {
                 return (event, values.firstIndex(of: level).map { c.levels[$0] } ?? SurvivalError.number(level))
             }
             guard levels.count == 2 else {
-                throw .invalidEvent(column: name, detail: "is text with \(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used (\(levels.prefix(4).map { "'\($0)'" }.joined(separator: ", ")))")
+                throw .textEventLevels(column: name, levels: levels)
             }
             // R's Surv() refuses a text status; taking the second level in sorted order (as alliance did) would make
             // 'stayed' the event of stayed/dropped.

@@ -46,24 +46,9 @@ enum HumanCellText {
         }
     }
 
-    /// A single-line version of `text` (tables have no multi-line cells): breaks (newline, tab, form feed, vertical
-    /// tab) become one space and other control characters are dropped, as HTML and Word drop them (pdfLaTeX stops at
-    /// one: "invalid character"; a terminal would act on an escape), and so are bidirectional overrides.
+    /// A single-line version of `text` (tables have no multi-line cells): each run of breaks becomes one space, and
+    /// controls and bidirectional controls are dropped (`ShownText`, which messages on standard error use too).
     static func singleLine(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        var previousWasBreak = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\r" || scalar == "\t" || scalar == "\u{0B}" || scalar == "\u{0C}" {
-                if !previousWasBreak { out.unicodeScalars.append(" ") }
-                previousWasBreak = true
-            } else if scalar.value < 0x20 || scalar.value == 0x7F || BidiControls.contains(scalar) {
-                continue
-            } else {
-                out.unicodeScalars.append(scalar)
-                previousWasBreak = false
-            }
-        }
-        return out
+        ShownText.cleaned(text, lineBreaks: .space)
     }
 }
