@@ -20,9 +20,10 @@ build: deps
 
 # The release binary carries the Swift runtime and Foundation inside it (`--static-swift-stdlib`): one self-contained
 # executable that loads 17 shared libraries instead of 31 and starts ≈ 5 ms sooner on every run (docs/decisions.md).
-# A toolchain without the static libraries gets the default, dynamically linked build instead.
+# Only the executable (the test-support target imports Testing, which has no static library). A toolchain without the
+# static libraries gets the default, dynamically linked build instead.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib || $(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib --product alliance || $(SWIFT) build -c release --product alliance
 
 demo: release
 	@./Scripts/demo.sh $(ALLIANCE)
