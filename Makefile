@@ -23,7 +23,9 @@ build: deps
 # Only the executable (the test-support target imports Testing, which has no static library). A toolchain without the
 # static libraries gets the default, dynamically linked build instead.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product alliance || $(SWIFT) build -c release --product alliance
+	$(SWIFT) build -c release --static-swift-stdlib --product alliance || \
+	{ echo "make release: the static build failed (above); building the dynamically linked alliance instead" >&2; \
+	  $(SWIFT) build -c release --product alliance; }
 
 demo: release
 	@./Scripts/demo.sh $(ALLIANCE)
