@@ -57,6 +57,8 @@ extension CoxRiskSets {
         let carried = middle.map { data.strata[$0].stop.lowerBound < parts[1].lowerBound } ?? false
         let entry = data.entrySums(beta, parts: parts, carryFrom: carried ? data.strata[middle!].stop.lowerBound : nil)
         let (eta, risk) = (entry.eta, entry.risk)
+        // β = 0: every η is 0 and every exp(η) 1, and no arrays hold them (`entrySums`); 1·x and 1·H are x and H.
+        let unit = risk.isEmpty
 
         // Pass 2: S0 per event time, in time order per stratum.
         var loglik = 0.0
@@ -76,13 +78,13 @@ extension CoxRiskSets {
                     var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
                     var j = i
                     while j < range.stop.upperBound && data.stopByStop[j] == t {
-                        let r = risk[j]
+                        let r = unit ? 1 : risk[j]
                         s0 += r
                         if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
                         if data.eventByStop[j] {
                             deaths += 1
                             ds0 += r
-                            etaDeaths += eta[j]
+                            if !unit { etaDeaths += eta[j] }   // at β = 0 the sum of zeros stays 0
                         }
                         j += 1
                     }
@@ -205,7 +207,7 @@ extension CoxRiskSets {
                         var deaths = 0
                         var j = i
                         while j < upper && data.stopByStop[j] == t {
-                            let r = risk[j], x = xp.baseAddress! + j * p
+                            let r = unit ? 1 : risk[j], x = xp.baseAddress! + j * p
                             for q in 0..<p { s1[q] += r * x[q] }
                             if data.eventByStop[j] {
                                 if deaths == 0 { for q in 0..<p { d1[q] = 0 } }
@@ -256,8 +258,13 @@ extension CoxRiskSets {
 }
 
 extension CoxData {
+    /// β = 0 evaluated without η and exp(η) arrays (false only in tests, which compare the bits with the arrays').
+    @TaskLocal static var unitRiskWithoutArrays = true
+
     /// Pass 1 of `evaluateBySums`: η and exp(η) by position in time order (each row's own products and sums, as
-    /// `timeOrderedRisk`, so the same numbers), one thread per part. The first part also sums rᵢ xᵢ, in time order,
+    /// `timeOrderedRisk`, so the same numbers), one thread per part; at β = 0, where every η is 0 and every exp(η)
+    /// 1, no arrays (`eta` and `risk` empty: two n-row arrays of fresh pages not written, and the sums below add
+    /// x itself, which 1·x is). The first part also sums rᵢ xᵢ, in time order,
     /// over its rows from `carryFrom` (the start of the stratum the second part begins inside): the S1 the second
     /// part starts from. For (start, stop] data each part sums rᵢ xᵢ of its rows by the event time before which
     /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p.
@@ -266,9 +273,11 @@ extension CoxData {
         let n = n, p = p
         let counting = start != nil
         let zero = beta.allSatisfy { $0 == 0 }
+        let arrays = !zero || !CoxData.unitRiskWithoutArrays
         let width = counting ? eventTimes * p : 0
-        var eta = [Double](unsafeUninitializedCapacity: n) { $1 = n }
-        var risk = [Double](unsafeUninitializedCapacity: n) { $1 = n }
+        let rows = arrays ? n : 0
+        var eta = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
+        var risk = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
         var carried = [Double](repeating: 0, count: p)
         var leaving = [Double](repeating: 0, count: parts.count * width)
         // Rows per chunk: η of a chunk, then its sums, while its covariates are in the cache.
@@ -279,7 +288,8 @@ extension CoxData {
         carried.withUnsafeMutableBufferPointer { carried in
         leaving.withUnsafeMutableBufferPointer { leaving in
         leaveEvent.withUnsafeBufferPointer { leaveEvent in
-            let out = SharedPointers(e.baseAddress!, r.baseAddress!)
+            // (At β = 0 `eta` and `risk` are empty and never written or read.)
+            let out = SharedPointers(e.baseAddress ?? carried.baseAddress!, r.baseAddress ?? carried.baseAddress!)
             let sums = SharedPointers(carried.baseAddress!, leaving.baseAddress ?? carried.baseAddress!)
             ParallelJobs.run(parts.count) { h in
                 let range = parts[h]
@@ -289,16 +299,15 @@ extension CoxData {
                 var lower = range.lowerBound
                 while lower < range.upperBound {
                     let upper = min(lower + chunk, range.upperBound)
-                    if zero {
-                        // At β = 0 every η is 0 and exp(η) is 1: no products (they would give ±0, equal to 0 as
-                        // numbers and in exp).
-                        for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
-                    } else {
+                    if !zero {
                         CoxData.risk(of: lower..<upper, x: xs.baseAddress!, p: p, beta: beta, eta: eta, risk: risk)
+                    } else if arrays {
+                        // At β = 0 no products (they would give ±0, equal to 0 as numbers and in exp).
+                        for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
                     }
                     if let carry, upper > carry {
                         for k in max(lower, carry)..<upper {
-                            let w = risk[k], x = xs.baseAddress! + k * p
+                            let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p
                             for q in 0..<p { sums.first[q] += w * x[q] }
                         }
                     }
@@ -306,7 +315,7 @@ extension CoxData {
                         for k in lower..<upper {
                             let g = Int(leaveEvent[k])
                             guard g >= 0 else { continue }
-                            let w = risk[k], x = xs.baseAddress! + k * p, target = own + g * p
+                            let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p, target = own + g * p
                             for q in 0..<p { target[q] += w * x[q] }
                         }
                     }

@@ -440,8 +440,12 @@ struct CoxEvaluation {
     let logLikelihood: Double
     let score: [Double]
     let information: [Double]
-    /// η at this β by position in time order (`CoxData.byStop`).
+    /// η at this β by position in time order (`CoxData.byStop`); empty from `evaluateBySums` at β = 0, where every
+    /// η is 0 (`etaByStop`).
     let eta: [Double]
+
+    /// η by position in time order, zeros when `eta` was left empty (β = 0).
+    func etaByStop(_ n: Int) -> [Double] { eta.count == n ? eta : [Double](repeating: 0, count: n) }
 }
 
 extension CoxData {
