@@ -127,4 +127,24 @@ import Testing
             }
         }
     }
+
+    /// Pass 1's η of the deaths (which pass 2 sums per event time in sequence) is η at the rows with an event, in
+    /// time order, in one part and two; empty at β = 0 without arrays.
+    @Test(arguments: [false, true])
+    func deathEtaIsEtaAtTheDeaths(twoParts: Bool) throws {
+        var sets = try Self.cases.map { try Self.data($0) }
+        sets += [Self.singleRowStrata(counting: false), Self.singleRowStrata(counting: true)]
+        try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
+            for data in sets {
+                let beta = (0..<data.p).map { 0.2 / Double($0 + 1) }
+                let parts = CoxRiskSets.sumParts(data)
+                let entry = data.entrySums(beta, parts: parts, carryFrom: nil)
+                let expected = (0..<data.n).filter { data.eventByStop[$0] }.map { entry.eta[$0] }
+                #expect(entry.deathEta.map(\.bitPattern) == expected.map(\.bitPattern))
+                try #require(!expected.isEmpty)
+                let zero = data.entrySums([Double](repeating: 0, count: data.p), parts: parts, carryFrom: nil)
+                #expect(zero.deathEta.isEmpty && zero.eta.isEmpty)
+            }
+        }
+    }
 }

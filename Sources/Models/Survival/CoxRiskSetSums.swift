@@ -56,7 +56,7 @@ extension CoxRiskSets {
         let middle = parts.count == 2 ? data.strata.firstIndex(where: { $0.stop.contains(parts[1].lowerBound) }) : nil
         let carried = middle.map { data.strata[$0].stop.lowerBound < parts[1].lowerBound } ?? false
         let entry = data.entrySums(beta, parts: parts, carryFrom: carried ? data.strata[middle!].stop.lowerBound : nil)
-        let (eta, risk) = (entry.eta, entry.risk)
+        let (eta, risk, deathEta) = (entry.eta, entry.risk, entry.deathEta)
         // β = 0: every η is 0 and every exp(η) 1, and no arrays hold them (`entrySums`); 1·x and 1·H are x and H.
         let unit = risk.isEmpty
 
@@ -69,6 +69,9 @@ extension CoxRiskSets {
         let sumDeaths = data.deathSums.value == nil
         ParallelJobs.run(sumDeaths ? 2 : 1) { job in
             guard job == 0 else { data.deathSums.compute(data); return }
+            // The deaths' η in time order (read in sequence: η itself, read at the deaths only, missed the cache).
+            var nextDeath = 0
+            leaving0.withUnsafeMutableBufferPointer { leaving0 in
             for range in data.strata {
                 let first = groups.count
                 var s0 = 0.0
@@ -84,7 +87,7 @@ extension CoxRiskSets {
                         if data.eventByStop[j] {
                             deaths += 1
                             ds0 += r
-                            if !unit { etaDeaths += eta[j] }   // at β = 0 the sum of zeros stays 0
+                            if !unit { etaDeaths += deathEta[nextDeath]; nextDeath += 1 }   // at β = 0 the sum of zeros stays 0
                         }
                         j += 1
                     }
@@ -131,6 +134,7 @@ extension CoxRiskSets {
                     }
                 }
                 strataGroups.append(first..<groups.count)
+            }
             }
         }
         // Hᵢ (formed row by row in pass 3): the jumps cumulated forward in time up to the row's exit — C of the event
@@ -267,9 +271,10 @@ extension CoxData {
     /// x itself, which 1·x is). The first part also sums rᵢ xᵢ, in time order,
     /// over its rows from `carryFrom` (the start of the stratum the second part begins inside): the S1 the second
     /// part starts from. For (start, stop] data each part sums rᵢ xᵢ of its rows by the event time before which
-    /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p.
+    /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p. `deathEta`: η of the rows
+    /// with an event, in time order (empty with `eta`), for pass 2's sums of it, read while the chunk is in the cache.
     func entrySums(_ beta: [Double], parts: [Range<Int>], carryFrom: Int?)
-        -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double]) {
+        -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double], deathEta: [Double]) {
         let n = n, p = p
         let counting = start != nil
         let zero = beta.allSatisfy { $0 == 0 }
@@ -280,6 +285,7 @@ extension CoxData {
         var risk = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
         var carried = [Double](repeating: 0, count: p)
         var leaving = [Double](repeating: 0, count: parts.count * width)
+        var deathEtas = [[Double]](repeating: [], count: parts.count)   // per part, each written by its own thread
         // Rows per chunk: η of a chunk, then its sums, while its covariates are in the cache.
         let chunk = 64
         xByStop.withUnsafeBufferPointer { xs in
@@ -288,6 +294,9 @@ extension CoxData {
         carried.withUnsafeMutableBufferPointer { carried in
         leaving.withUnsafeMutableBufferPointer { leaving in
         leaveEvent.withUnsafeBufferPointer { leaveEvent in
+        eventByStop.withUnsafeBufferPointer { event in
+        deathEtas.withUnsafeMutableBufferPointer { deathEtas in
+            let ownDeaths = DeathEtaSlots(base: deathEtas.baseAddress!)
             // (At β = 0 `eta` and `risk` are empty and never written or read.)
             let out = SharedPointers(e.baseAddress ?? carried.baseAddress!, r.baseAddress ?? carried.baseAddress!)
             let sums = SharedPointers(carried.baseAddress!, leaving.baseAddress ?? carried.baseAddress!)
@@ -305,6 +314,7 @@ extension CoxData {
                         // At β = 0 no products (they would give ±0, equal to 0 as numbers and in exp).
                         for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
                     }
+                    if arrays { for k in lower..<upper where event[k] { ownDeaths.base[h].append(eta[k]) } }
                     if let carry, upper > carry {
                         for k in max(lower, carry)..<upper {
                             let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p
@@ -322,10 +332,15 @@ extension CoxData {
                     lower = upper
                 }
             }
-        }}}}}}
+        }}}}}}}}
         // The parts' sums by event time, in part order.
         if parts.count == 2 && width > 0 { for k in 0..<width { leaving[k] += leaving[width + k] } }
         if parts.count == 2 { leaving.removeLast(width) }
-        return (eta, risk, carried, leaving)
+        return (eta, risk, carried, leaving, parts.count == 2 ? deathEtas[0] + deathEtas[1] : deathEtas[0])
     }
+}
+
+/// `entrySums`' per-part arrays of the deaths' η: each thread appends to its own.
+private struct DeathEtaSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<[Double]>
 }
