@@ -129,9 +129,14 @@ import Testing
     }
 
     /// Pass 1's η of the deaths (which pass 2 sums per event time in sequence) is η at the rows with an event, in
-    /// time order, in one part and two; empty at β = 0 without arrays.
+    /// time order, in one part and two; empty at β = 0 without arrays and when deaths are not sparse; the
+    /// evaluation's bits the same with the copy and without.
     @Test(arguments: [false, true])
     func deathEtaIsEtaAtTheDeaths(twoParts: Bool) throws {
+        try CoxData.$compactDeathEtaShare.withValue(1) { try deathEtaMatches(twoParts: twoParts) }
+    }
+
+    func deathEtaMatches(twoParts: Bool) throws {
         var sets = try Self.cases.map { try Self.data($0) }
         sets += [Self.singleRowStrata(counting: false), Self.singleRowStrata(counting: true)]
         try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
@@ -144,6 +149,15 @@ import Testing
                 try #require(!expected.isEmpty)
                 let zero = data.entrySums([Double](repeating: 0, count: data.p), parts: parts, carryFrom: nil)
                 #expect(zero.deathEta.isEmpty && zero.eta.isEmpty)
+                let dense = CoxData.$compactDeathEtaShare.withValue(0) { data.entrySums(beta, parts: parts, carryFrom: nil) }
+                #expect(dense.deathEta.isEmpty && dense.eta.map(\.bitPattern) == entry.eta.map(\.bitPattern))
+                for ties in CoxTies.allCases {
+                    let copied = CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
+                    let direct = CoxData.$compactDeathEtaShare.withValue(0) { CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties) }
+                    #expect(copied.logLikelihood.bitPattern == direct.logLikelihood.bitPattern)
+                    #expect(copied.score.map(\.bitPattern) == direct.score.map(\.bitPattern))
+                    #expect(copied.information.map(\.bitPattern) == direct.information.map(\.bitPattern))
+                }
             }
         }
     }

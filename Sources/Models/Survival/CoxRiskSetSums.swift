@@ -59,6 +59,7 @@ extension CoxRiskSets {
         let (eta, risk, deathEta) = (entry.eta, entry.risk, entry.deathEta)
         // β = 0: every η is 0 and every exp(η) 1, and no arrays hold them (`entrySums`); 1·x and 1·H are x and H.
         let unit = risk.isEmpty
+        let compactDeaths = !deathEta.isEmpty
 
         // Pass 2: S0 per event time, in time order per stratum.
         var loglik = 0.0
@@ -87,7 +88,10 @@ extension CoxRiskSets {
                         if data.eventByStop[j] {
                             deaths += 1
                             ds0 += r
-                            if !unit { etaDeaths += deathEta[nextDeath]; nextDeath += 1 }   // at β = 0 the sum of zeros stays 0
+                            if !unit {   // at β = 0 the sum of zeros stays 0
+                                etaDeaths += compactDeaths ? deathEta[nextDeath] : eta[j]
+                                nextDeath += 1
+                            }
                         }
                         j += 1
                     }
@@ -265,6 +269,11 @@ extension CoxData {
     /// β = 0 evaluated without η and exp(η) arrays (false only in tests, which compare the bits with the arrays').
     @TaskLocal static var unitRiskWithoutArrays = true
 
+    /// The deaths' η are copied in time order for pass 2 when at most this share of the rows die: sparse deaths'
+    /// η missed the cache (Cox counting: 2.4% of rows); dense ones are read in sequence anyway and the copy would
+    /// only cost (Cox right). A task-local so that tests run both ways.
+    @TaskLocal static var compactDeathEtaShare = 1.0 / 8
+
     /// Pass 1 of `evaluateBySums`: η and exp(η) by position in time order (each row's own products and sums, as
     /// `timeOrderedRisk`, so the same numbers), one thread per part; at β = 0, where every η is 0 and every exp(η)
     /// 1, no arrays (`eta` and `risk` empty: two n-row arrays of fresh pages not written, and the sums below add
@@ -272,7 +281,8 @@ extension CoxData {
     /// over its rows from `carryFrom` (the start of the stratum the second part begins inside): the S1 the second
     /// part starts from. For (start, stop] data each part sums rᵢ xᵢ of its rows by the event time before which
     /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p. `deathEta`: η of the rows
-    /// with an event, in time order (empty with `eta`), for pass 2's sums of it, read while the chunk is in the cache.
+    /// with an event, in time order, for pass 2's sums of it, copied while the chunk is in the cache; empty with `eta`
+    /// or when deaths are not sparse (`compactDeathEtaShare`).
     func entrySums(_ beta: [Double], parts: [Range<Int>], carryFrom: Int?)
         -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double], deathEta: [Double]) {
         let n = n, p = p
@@ -285,7 +295,12 @@ extension CoxData {
         var risk = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
         var carried = [Double](repeating: 0, count: p)
         var leaving = [Double](repeating: 0, count: parts.count * width)
-        var deathEtas = [[Double]](repeating: [], count: parts.count)   // per part, each written by its own thread
+        // The deaths' η: each part writes from its first row's index in a scratch of n (only the pages written are
+        // touched), the two runs then copied together.
+        let compact = arrays && Double(deathCount) <= CoxData.compactDeathEtaShare * Double(n)
+        let deathScratch = UnsafeMutablePointer<Double>.allocate(capacity: compact ? max(n, 1) : 1)
+        defer { deathScratch.deallocate() }
+        var deathCounts = [0, 0]
         // Rows per chunk: η of a chunk, then its sums, while its covariates are in the cache.
         let chunk = 64
         xByStop.withUnsafeBufferPointer { xs in
@@ -295,8 +310,8 @@ extension CoxData {
         leaving.withUnsafeMutableBufferPointer { leaving in
         leaveEvent.withUnsafeBufferPointer { leaveEvent in
         eventByStop.withUnsafeBufferPointer { event in
-        deathEtas.withUnsafeMutableBufferPointer { deathEtas in
-            let ownDeaths = DeathEtaSlots(base: deathEtas.baseAddress!)
+        deathCounts.withUnsafeMutableBufferPointer { deathCounts in
+            let deathsOut = DeathEtaSlots(scratch: deathScratch, counts: deathCounts.baseAddress!)
             // (At β = 0 `eta` and `risk` are empty and never written or read.)
             let out = SharedPointers(e.baseAddress ?? carried.baseAddress!, r.baseAddress ?? carried.baseAddress!)
             let sums = SharedPointers(carried.baseAddress!, leaving.baseAddress ?? carried.baseAddress!)
@@ -305,6 +320,9 @@ extension CoxData {
                 let eta = out.first, risk = out.second
                 let own = sums.second + h * width
                 let carry = h == 0 ? carryFrom : nil
+                let ownDeaths = deathsOut.scratch + range.lowerBound
+                var deaths = 0
+                defer { deathsOut.counts[h] = deaths }
                 var lower = range.lowerBound
                 while lower < range.upperBound {
                     let upper = min(lower + chunk, range.upperBound)
@@ -314,7 +332,10 @@ extension CoxData {
                         // At β = 0 no products (they would give ±0, equal to 0 as numbers and in exp).
                         for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
                     }
-                    if arrays { for k in lower..<upper where event[k] { ownDeaths.base[h].append(eta[k]) } }
+                    if compact {
+                        // Every η written, the count moved on at the deaths (no branch: deaths may be dense).
+                        for k in lower..<upper { ownDeaths[deaths] = eta[k]; deaths += event[k] ? 1 : 0 }
+                    }
                     if let carry, upper > carry {
                         for k in max(lower, carry)..<upper {
                             let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p
@@ -336,11 +357,18 @@ extension CoxData {
         // The parts' sums by event time, in part order.
         if parts.count == 2 && width > 0 { for k in 0..<width { leaving[k] += leaving[width + k] } }
         if parts.count == 2 { leaving.removeLast(width) }
-        return (eta, risk, carried, leaving, parts.count == 2 ? deathEtas[0] + deathEtas[1] : deathEtas[0])
+        let deathEta = [Double](unsafeUninitializedCapacity: deathCounts[0] + deathCounts[1]) { out, count in
+            guard let base = out.baseAddress else { return }
+            base.update(from: deathScratch, count: deathCounts[0])
+            if parts.count == 2 { (base + deathCounts[0]).update(from: deathScratch + parts[1].lowerBound, count: deathCounts[1]) }
+            count = deathCounts[0] + deathCounts[1]
+        }
+        return (eta, risk, carried, leaving, deathEta)
     }
 }
 
-/// `entrySums`' per-part arrays of the deaths' η: each thread appends to its own.
+/// `entrySums`' scratch for the deaths' η and the count per part: each thread writes its own rows' part and count.
 private struct DeathEtaSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<[Double]>
+    let scratch: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
 }

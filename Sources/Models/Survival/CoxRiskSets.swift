@@ -48,6 +48,8 @@ struct CoxData: Sendable {
     let leaveEvent: [Int32]
     /// The number of event times over all strata (counted for (start, stop] data only).
     let eventTimes: Int
+    /// The rows with an event.
+    let deathCount: Int
     /// The first covariate (by index) that takes one value within every stratum, if any.
     let constantColumn: Int?
     /// Σ x over the rows with an event, summed in time order: the part of the score that does not depend on β
@@ -80,6 +82,7 @@ struct CoxData: Sendable {
         self.start = start
         self.stop = stop
         self.event = event
+        deathCount = event.reduce(0) { $0 + ($1 ? 1 : 0) }
         self.stratumCodes = stratum
         // The sorts (two for (start, stop] data) and the covariates' means and constancy check are independent: one
         // job each, on two threads; each writes only its own slot. Stored columns are summed and checked in two jobs
