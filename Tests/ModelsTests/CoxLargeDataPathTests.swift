@@ -163,8 +163,13 @@ import Testing
 
     /// The set-up's constancy check (read block by block with the means): a covariate that varies only between
     /// strata is constant within each and is named; one that varies inside any stratum is not. Both reads: the
-    /// stored columns where they lie, and the design's `fill` through a buffer (factor designs).
-    @Test(arguments: [true, false]) func constantWithinStrataIsFound(stored: Bool) {
+    /// stored columns where they lie, and the design's `fill` through a buffer (factor designs); the stored columns
+    /// in one job and in two over halves of the columns (the first constant one by index either way).
+    @Test(arguments: [true, false], [false, true]) func constantWithinStrataIsFound(stored: Bool, split: Bool) {
+        RowParts.$minimumRowsToSplit.withValue(split ? 2 : Int.max) { constantWithinStrataIsFound(stored: stored) }
+    }
+
+    func constantWithinStrataIsFound(stored: Bool) {
         let n = 700   // more than two blocks of `CoxData.fillBlock` rows
         let stratum = (0..<n).map { $0 % 3 + 1 }
         let stop = (0..<n).map { Double($0 % 17 + 1) }
@@ -185,8 +190,15 @@ import Testing
         #expect(constant([varies, byStratum]) == 1)
         #expect(constant([byStratum, varies]) == 0)
         #expect(constant([varies, late]) == nil)
+        #expect(constant([varies, late, byStratum]) == 2)
+        #expect(constant([varies, byStratum, late, byStratum]) == 1)
+        #expect(constant([byStratum, varies, late, byStratum]) == 0)
+        #expect(constant([varies, late, varies, byStratum, late]) == 3)
         let data = make([varies, late])
         #expect(data.means == [varies.reduce(0, +) / Double(n), late.reduce(0, +) / Double(n)])
+        let odd = (0..<n).map { sin(Double($0)) * 1e3 }
+        let five = make([odd, varies, late, odd, byStratum])
+        #expect(five.means.map(\.bitPattern) == [odd, varies, late, odd, byStratum].map { ($0.reduce(0, +) / Double(n)).bitPattern })
         for row in [0, 1, 255, 256, 511, 699] {
             #expect(data.x(row, 0) == varies[row] - data.means[0] && data.x(row, 1) == late[row] - data.means[1])
         }

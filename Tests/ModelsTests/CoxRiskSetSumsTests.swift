@@ -90,4 +90,75 @@ import Testing
             }
         }
     }
+
+    /// Small stratified data with tied times, a stratum of one censored row and one of one death, right-censored or
+    /// (start, stop].
+    static func singleRowStrata(counting: Bool) -> CoxData {
+        let n = 41
+        let stop = (0..<n).map { Double(($0 * 7) % 10 + 1) }
+        let start = counting ? (0..<n).map { stop[$0] - Double($0 % 3 + 1) } : nil
+        let event = (0..<n).map { $0 % 3 == 0 || $0 == 40 }
+        let stratum = (0..<n).map { $0 == 17 ? 1 : $0 == 40 ? 3 : $0 % 2 == 0 ? 0 : 2 }
+        let columns = [(0..<n).map { sin(Double($0)) }, (0..<n).map { Double($0 % 5) }]
+        return CoxData(start: start, stop: stop, event: event, stratum: stratum, columns: columns)
+    }
+
+    /// β = 0 is evaluated without η and exp(η) arrays (every η 0, every exp(η) 1): the same bits as with them, on
+    /// tied, stratified and (start, stop] data and strata of one row, Efron and Breslow, in one part and in two.
+    @Test(arguments: [false, true])
+    func zeroWithoutArraysGivesTheSameBits(twoParts: Bool) throws {
+        var sets = try Self.cases.map { (try Self.data($0), $0.ties) }
+        for counting in [false, true] {
+            for ties in CoxTies.allCases { sets.append((Self.singleRowStrata(counting: counting), ties)) }
+        }
+        try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
+            for (data, ties) in sets {
+                let zero = [Double](repeating: 0, count: data.p)
+                let without = CoxRiskSets.evaluateBySums(data, beta: zero, ties: ties)
+                let with = CoxData.$unitRiskWithoutArrays.withValue(false) {
+                    CoxRiskSets.evaluateBySums(data, beta: zero, ties: ties)
+                }
+                #expect(without.eta.isEmpty && without.etaByStop(data.n) == with.eta)
+                #expect(with.eta.count == data.n)
+                #expect(without.logLikelihood.bitPattern == with.logLikelihood.bitPattern)
+                #expect(without.score.map(\.bitPattern) == with.score.map(\.bitPattern))
+                #expect(without.information.map(\.bitPattern) == with.information.map(\.bitPattern))
+                try #require(with.logLikelihood.isFinite)
+            }
+        }
+    }
+
+    /// Pass 1's η of the deaths (which pass 2 sums per event time in sequence) is η at the rows with an event, in
+    /// time order, in one part and two; empty at β = 0 without arrays and when deaths are not sparse; the
+    /// evaluation's bits the same with the copy and without.
+    @Test(arguments: [false, true])
+    func deathEtaIsEtaAtTheDeaths(twoParts: Bool) throws {
+        try CoxData.$compactDeathEtaShare.withValue(1) { try deathEtaMatches(twoParts: twoParts) }
+    }
+
+    func deathEtaMatches(twoParts: Bool) throws {
+        var sets = try Self.cases.map { try Self.data($0) }
+        sets += [Self.singleRowStrata(counting: false), Self.singleRowStrata(counting: true)]
+        try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
+            for data in sets {
+                let beta = (0..<data.p).map { 0.2 / Double($0 + 1) }
+                let parts = CoxRiskSets.sumParts(data)
+                let entry = data.entrySums(beta, parts: parts, carryFrom: nil)
+                let expected = (0..<data.n).filter { data.eventByStop[$0] }.map { entry.eta[$0] }
+                #expect(entry.deathEta.map(\.bitPattern) == expected.map(\.bitPattern))
+                try #require(!expected.isEmpty)
+                let zero = data.entrySums([Double](repeating: 0, count: data.p), parts: parts, carryFrom: nil)
+                #expect(zero.deathEta.isEmpty && zero.eta.isEmpty)
+                let dense = CoxData.$compactDeathEtaShare.withValue(0) { data.entrySums(beta, parts: parts, carryFrom: nil) }
+                #expect(dense.deathEta.isEmpty && dense.eta.map(\.bitPattern) == entry.eta.map(\.bitPattern))
+                for ties in CoxTies.allCases {
+                    let copied = CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
+                    let direct = CoxData.$compactDeathEtaShare.withValue(0) { CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties) }
+                    #expect(copied.logLikelihood.bitPattern == direct.logLikelihood.bitPattern)
+                    #expect(copied.score.map(\.bitPattern) == direct.score.map(\.bitPattern))
+                    #expect(copied.information.map(\.bitPattern) == direct.information.map(\.bitPattern))
+                }
+            }
+        }
+    }
 }

@@ -266,7 +266,7 @@ public enum CoxModel {
                          covariance: covariance, logLikelihoodNull: initial.logLikelihood, logLikelihood: best,
                          likelihoodRatio: SurvivalTestStatistic(2 * (best - initial.logLikelihood), df: p),
                          wald: SurvivalTestStatistic(waldStatistic, df: p), score: SurvivalTestStatistic(scoreTest, df: p),
-                         robustScore: robustScore, concordance: Concordance.compute(data, eta: current.eta), iterations: iterations,
+                         robustScore: robustScore, concordance: Concordance.compute(data, eta: current.etaByStop(data.n)), iterations: iterations,
                          level: options.level, clusterColumn: options.cluster, clusters: clusters, strataLabel: strataLabel,
                          strata: strataCount, proportionalHazards: zph, warnings: warnings)
     }

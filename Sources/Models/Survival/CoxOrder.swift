@@ -167,9 +167,10 @@ extension CoxData {
         if halves == 2 { for k in 0..<(digits * radix) { all[k] += all[digits * radix + k] } }
         let passes = (0..<digits).filter { !all[($0 * radix)..<(($0 + 1) * radix)].contains(n) }
         // The passes alternate between two pairs of buffers; the pair the last pass writes is returned as it is. The
-        // input is taken over as the first (callers pass a fresh array: no copy of it before the first write).
+        // input is taken over as the first (callers pass a fresh array: no copy of it before the first write). The
+        // first pass reads the rows as their indices, so the rows are not written 0..<n first (only without passes).
         var keys = consume input, rows = [Int32](unsafeUninitializedCapacity: n) { rows, count in
-            for i in 0..<n { rows[i] = Int32(i) }
+            if passes.isEmpty { for i in 0..<n { rows[i] = Int32(i) } }
             count = n
         }
         guard !passes.isEmpty else { return (keys, rows) }
@@ -184,8 +185,9 @@ extension CoxData {
         rows2.withUnsafeMutableBufferPointer { r2 in
             var from = RadixBuffers(keys: k1.baseAddress!, rows: r1.baseAddress!)
             var to = RadixBuffers(keys: k2.baseAddress!, rows: r2.baseAddress!)
-            for digit in passes {
+            for (index, digit) in passes.enumerated() {
                 let shift = UInt64(lowestBit + bits * digit)
+                let firstPass = index == 0
                 let (source, target) = (from, to)
                 ParallelJobs.run(halves) { h in
                     let c = counters.offsets + h * radix
@@ -205,7 +207,7 @@ extension CoxData {
                         let at = c[d]
                         c[d] = at + 1
                         target.keys[at] = key
-                        target.rows[at] = source.rows[i]
+                        target.rows[at] = firstPass ? Int32(truncatingIfNeeded: i) : source.rows[i]
                     }
                 }
                 swap(&from, &to)

@@ -56,7 +56,10 @@ extension CoxRiskSets {
         let middle = parts.count == 2 ? data.strata.firstIndex(where: { $0.stop.contains(parts[1].lowerBound) }) : nil
         let carried = middle.map { data.strata[$0].stop.lowerBound < parts[1].lowerBound } ?? false
         let entry = data.entrySums(beta, parts: parts, carryFrom: carried ? data.strata[middle!].stop.lowerBound : nil)
-        let (eta, risk) = (entry.eta, entry.risk)
+        let (eta, risk, deathEta) = (entry.eta, entry.risk, entry.deathEta)
+        // β = 0: every η is 0 and every exp(η) 1, and no arrays hold them (`entrySums`); 1·x and 1·H are x and H.
+        let unit = risk.isEmpty
+        let compactDeaths = !deathEta.isEmpty
 
         // Pass 2: S0 per event time, in time order per stratum.
         var loglik = 0.0
@@ -67,6 +70,9 @@ extension CoxRiskSets {
         let sumDeaths = data.deathSums.value == nil
         ParallelJobs.run(sumDeaths ? 2 : 1) { job in
             guard job == 0 else { data.deathSums.compute(data); return }
+            // The deaths' η in time order (read in sequence: η itself, read at the deaths only, missed the cache).
+            var nextDeath = 0
+            leaving0.withUnsafeMutableBufferPointer { leaving0 in
             for range in data.strata {
                 let first = groups.count
                 var s0 = 0.0
@@ -76,13 +82,16 @@ extension CoxRiskSets {
                     var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
                     var j = i
                     while j < range.stop.upperBound && data.stopByStop[j] == t {
-                        let r = risk[j]
+                        let r = unit ? 1 : risk[j]
                         s0 += r
                         if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
                         if data.eventByStop[j] {
                             deaths += 1
                             ds0 += r
-                            etaDeaths += eta[j]
+                            if !unit {   // at β = 0 the sum of zeros stays 0
+                                etaDeaths += compactDeaths ? deathEta[nextDeath] : eta[j]
+                                nextDeath += 1
+                            }
                         }
                         j += 1
                     }
@@ -129,6 +138,7 @@ extension CoxRiskSets {
                     }
                 }
                 strataGroups.append(first..<groups.count)
+            }
             }
         }
         // Hᵢ (formed row by row in pass 3): the jumps cumulated forward in time up to the row's exit — C of the event
@@ -205,7 +215,7 @@ extension CoxRiskSets {
                         var deaths = 0
                         var j = i
                         while j < upper && data.stopByStop[j] == t {
-                            let r = risk[j], x = xp.baseAddress! + j * p
+                            let r = unit ? 1 : risk[j], x = xp.baseAddress! + j * p
                             for q in 0..<p { s1[q] += r * x[q] }
                             if data.eventByStop[j] {
                                 if deaths == 0 { for q in 0..<p { d1[q] = 0 } }
@@ -256,21 +266,41 @@ extension CoxRiskSets {
 }
 
 extension CoxData {
+    /// β = 0 evaluated without η and exp(η) arrays (false only in tests, which compare the bits with the arrays').
+    @TaskLocal static var unitRiskWithoutArrays = true
+
+    /// The deaths' η are copied in time order for pass 2 when at most this share of the rows die: sparse deaths'
+    /// η missed the cache (Cox counting: 2.4% of rows); dense ones are read in sequence anyway and the copy would
+    /// only cost (Cox right). A task-local so that tests run both ways.
+    @TaskLocal static var compactDeathEtaShare = 1.0 / 8
+
     /// Pass 1 of `evaluateBySums`: η and exp(η) by position in time order (each row's own products and sums, as
-    /// `timeOrderedRisk`, so the same numbers), one thread per part. The first part also sums rᵢ xᵢ, in time order,
+    /// `timeOrderedRisk`, so the same numbers), one thread per part; at β = 0, where every η is 0 and every exp(η)
+    /// 1, no arrays (`eta` and `risk` empty: two n-row arrays of fresh pages not written, and the sums below add
+    /// x itself, which 1·x is). The first part also sums rᵢ xᵢ, in time order,
     /// over its rows from `carryFrom` (the start of the stratum the second part begins inside): the S1 the second
     /// part starts from. For (start, stop] data each part sums rᵢ xᵢ of its rows by the event time before which
-    /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p.
+    /// they leave (`leaveEvent`), the parts' sums then added: `leaving1`, event times × p. `deathEta`: η of the rows
+    /// with an event, in time order, for pass 2's sums of it, copied while the chunk is in the cache; empty with `eta`
+    /// or when deaths are not sparse (`compactDeathEtaShare`).
     func entrySums(_ beta: [Double], parts: [Range<Int>], carryFrom: Int?)
-        -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double]) {
+        -> (eta: [Double], risk: [Double], carried: [Double], leaving1: [Double], deathEta: [Double]) {
         let n = n, p = p
         let counting = start != nil
         let zero = beta.allSatisfy { $0 == 0 }
+        let arrays = !zero || !CoxData.unitRiskWithoutArrays
         let width = counting ? eventTimes * p : 0
-        var eta = [Double](unsafeUninitializedCapacity: n) { $1 = n }
-        var risk = [Double](unsafeUninitializedCapacity: n) { $1 = n }
+        let rows = arrays ? n : 0
+        var eta = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
+        var risk = [Double](unsafeUninitializedCapacity: rows) { $1 = rows }
         var carried = [Double](repeating: 0, count: p)
         var leaving = [Double](repeating: 0, count: parts.count * width)
+        // The deaths' η: each part writes from its first row's index in a scratch of n (only the pages written are
+        // touched), the two runs then copied together.
+        let compact = arrays && Double(deathCount) <= CoxData.compactDeathEtaShare * Double(n)
+        let deathScratch = UnsafeMutablePointer<Double>.allocate(capacity: compact ? max(n, 1) : 1)
+        defer { deathScratch.deallocate() }
+        var deathCounts = [0, 0]
         // Rows per chunk: η of a chunk, then its sums, while its covariates are in the cache.
         let chunk = 64
         xByStop.withUnsafeBufferPointer { xs in
@@ -279,26 +309,36 @@ extension CoxData {
         carried.withUnsafeMutableBufferPointer { carried in
         leaving.withUnsafeMutableBufferPointer { leaving in
         leaveEvent.withUnsafeBufferPointer { leaveEvent in
-            let out = SharedPointers(e.baseAddress!, r.baseAddress!)
+        eventByStop.withUnsafeBufferPointer { event in
+        deathCounts.withUnsafeMutableBufferPointer { deathCounts in
+            let deathsOut = DeathEtaSlots(scratch: deathScratch, counts: deathCounts.baseAddress!)
+            // (At β = 0 `eta` and `risk` are empty and never written or read.)
+            let out = SharedPointers(e.baseAddress ?? carried.baseAddress!, r.baseAddress ?? carried.baseAddress!)
             let sums = SharedPointers(carried.baseAddress!, leaving.baseAddress ?? carried.baseAddress!)
             ParallelJobs.run(parts.count) { h in
                 let range = parts[h]
                 let eta = out.first, risk = out.second
                 let own = sums.second + h * width
                 let carry = h == 0 ? carryFrom : nil
+                let ownDeaths = deathsOut.scratch + range.lowerBound
+                var deaths = 0
+                defer { deathsOut.counts[h] = deaths }
                 var lower = range.lowerBound
                 while lower < range.upperBound {
                     let upper = min(lower + chunk, range.upperBound)
-                    if zero {
-                        // At β = 0 every η is 0 and exp(η) is 1: no products (they would give ±0, equal to 0 as
-                        // numbers and in exp).
-                        for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
-                    } else {
+                    if !zero {
                         CoxData.risk(of: lower..<upper, x: xs.baseAddress!, p: p, beta: beta, eta: eta, risk: risk)
+                    } else if arrays {
+                        // At β = 0 no products (they would give ±0, equal to 0 as numbers and in exp).
+                        for k in lower..<upper { eta[k] = 0; risk[k] = 1 }
+                    }
+                    if compact {
+                        // Every η written, the count moved on at the deaths (no branch: deaths may be dense).
+                        for k in lower..<upper { ownDeaths[deaths] = eta[k]; deaths += event[k] ? 1 : 0 }
                     }
                     if let carry, upper > carry {
                         for k in max(lower, carry)..<upper {
-                            let w = risk[k], x = xs.baseAddress! + k * p
+                            let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p
                             for q in 0..<p { sums.first[q] += w * x[q] }
                         }
                     }
@@ -306,17 +346,29 @@ extension CoxData {
                         for k in lower..<upper {
                             let g = Int(leaveEvent[k])
                             guard g >= 0 else { continue }
-                            let w = risk[k], x = xs.baseAddress! + k * p, target = own + g * p
+                            let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p, target = own + g * p
                             for q in 0..<p { target[q] += w * x[q] }
                         }
                     }
                     lower = upper
                 }
             }
-        }}}}}}
+        }}}}}}}}
         // The parts' sums by event time, in part order.
         if parts.count == 2 && width > 0 { for k in 0..<width { leaving[k] += leaving[width + k] } }
         if parts.count == 2 { leaving.removeLast(width) }
-        return (eta, risk, carried, leaving)
+        let deathEta = [Double](unsafeUninitializedCapacity: deathCounts[0] + deathCounts[1]) { out, count in
+            guard let base = out.baseAddress else { return }
+            base.update(from: deathScratch, count: deathCounts[0])
+            if parts.count == 2 { (base + deathCounts[0]).update(from: deathScratch + parts[1].lowerBound, count: deathCounts[1]) }
+            count = deathCounts[0] + deathCounts[1]
+        }
+        return (eta, risk, carried, leaving, deathEta)
     }
+}
+
+/// `entrySums`' scratch for the deaths' η and the count per part: each thread writes its own rows' part and count.
+private struct DeathEtaSlots: @unchecked Sendable {
+    let scratch: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
 }

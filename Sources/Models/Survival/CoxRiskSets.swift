@@ -48,6 +48,8 @@ struct CoxData: Sendable {
     let leaveEvent: [Int32]
     /// The number of event times over all strata (counted for (start, stop] data only).
     let eventTimes: Int
+    /// The rows with an event.
+    let deathCount: Int
     /// The first covariate (by index) that takes one value within every stratum, if any.
     let constantColumn: Int?
     /// Σ x over the rows with an event, summed in time order: the part of the score that does not depend on β
@@ -80,27 +82,35 @@ struct CoxData: Sendable {
         self.start = start
         self.stop = stop
         self.event = event
+        deathCount = event.reduce(0) { $0 + ($1 ? 1 : 0) }
         self.stratumCodes = stratum
         // The sorts (two for (start, stop] data) and the covariates' means and constancy check are independent: one
-        // job each, on two threads; each writes only its own slot.
+        // job each, on two threads; each writes only its own slot. Stored columns are summed and checked in two jobs
+        // over halves of the columns (each column's own sum, so the same numbers), so that the jobs even out over
+        // the two threads: the sorts first (the longer), then the halves of the columns.
         var orders: [[Int32]] = [[], []]
-        var sums = [Sums](repeating: Sums(means: [], constant: nil), count: 1)
+        let columnParts = columns != nil && p >= 2 && n >= RowParts.minimumRowsToSplit ? [0..<(p / 2), (p / 2)..<p] : [0..<p]
+        var sums = [Sums](repeating: Sums(means: [], constant: nil), count: columnParts.count)
         let lowestCode = stratum?.min() ?? 0
         let strataCount = (stratum?.max() ?? 0) - lowestCode + 1
+        let sorts = start == nil ? 1 : 2
         orders.withUnsafeMutableBufferPointer { slots in
-        sums.withUnsafeMutableBufferPointer { sumSlot in
-            let out = OrderSlots(orders: slots.baseAddress!, sums: sumSlot.baseAddress!)
-            ParallelJobs.run(start == nil ? 2 : 3) { k in
+        sums.withUnsafeMutableBufferPointer { sumSlots in
+            let out = OrderSlots(orders: slots.baseAddress!, sums: sumSlots.baseAddress!)
+            ParallelJobs.run(sorts + columnParts.count) { k in
                 switch k {
                 case 0: out.orders[0] = Self.order(stratum: stratum, time: stop)
-                case 1: out.sums.pointee = Self.sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strataCount,
-                                                     columns: columns, fill: fill)
-                default: out.orders[1] = Self.order(stratum: stratum, time: start ?? [])
+                case 1 where sorts == 2: out.orders[1] = Self.order(stratum: stratum, time: start ?? [])
+                default:
+                    let part = k - sorts
+                    out.sums[part] = Self.sums(n: n, p: p, of: columnParts[part], stratum: stratum, lowestCode: lowestCode,
+                                               strata: strataCount, columns: columns, fill: fill)
                 }
             }
         }}
-        constantColumn = sums[0].constant
-        let means = sums[0].means
+        // The first constant covariate by index: the first part's, else the second's.
+        constantColumn = sums.lazy.compactMap(\.constant).first
+        let means = sums.flatMap(\.means)
         self.means = means
         // Row indices and positions as Int32 (CSV row counts fit): half the memory to fault in and to read.
         let byStop = orders[0]
@@ -222,11 +232,14 @@ struct CoxData: Sendable {
                                entryPosition: entryPosition)
     }
 
-    /// The covariates' means (each summed in row order, as `reduce(0, +)`) into `means`, and the first covariate
-    /// with one value within every stratum (it carries no partial-likelihood information).
-    private static func sums(n: Int, p: Int, stratum: [Int]?, lowestCode: Int, strata: Int, columns: [[Double]]?,
-                             fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
-        if let columns { return sums(n: n, p: p, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns) }
+    /// The means of covariates `part` (each summed in row order, as `reduce(0, +)`) into `means`, and the first of
+    /// them with one value within every stratum (it carries no partial-likelihood information). `part` is every
+    /// covariate unless they are stored `columns`.
+    private static func sums(n: Int, p: Int, of part: Range<Int>, stratum: [Int]?, lowestCode: Int, strata: Int,
+                             columns: [[Double]]?, fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
+        if let columns {
+            return sums(n: n, of: part, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns)
+        }
         let block = fillBlock
         let buffer = UnsafeMutablePointer<Double>.allocate(capacity: block * max(p, 1))
         defer { buffer.deallocate() }
@@ -260,18 +273,19 @@ struct CoxData: Sendable {
         return Sums(means: sum.map { $0 / Double(max(n, 1)) }, constant: undecided == 0 ? nil : varies.firstIndex(of: false))
     }
 
-    /// `sums` on stored columns: each column summed in row order (the same additions as the blocked read) and
-    /// checked for a value that differs within a stratum, stopping at the first.
-    private static func sums(n: Int, p: Int, stratum: [Int]?, lowestCode: Int, strata: Int, columns: [[Double]]) -> Sums {
-        var means = [Double](repeating: 0, count: p)
+    /// `sums` on stored columns `part`: each column summed in row order (the same additions as the blocked read)
+    /// and checked for a value that differs within a stratum, stopping at the first.
+    private static func sums(n: Int, of part: Range<Int>, stratum: [Int]?, lowestCode: Int, strata: Int,
+                             columns: [[Double]]) -> Sums {
+        var means = [Double](repeating: 0, count: part.count)
         var constant: Int? = nil
         var first = [Double](repeating: 0, count: strata)
         var seen = [Bool](repeating: false, count: strata)
-        for j in 0..<p {
+        for j in part {
             columns[j].withUnsafeBufferPointer { column in
                 var s = 0.0
                 for i in 0..<n { s += column[i] }
-                means[j] = s / Double(max(n, 1))
+                means[j - part.lowerBound] = s / Double(max(n, 1))
                 guard constant == nil else { return }
                 for k in 0..<strata { seen[k] = false }
                 var varies = false
@@ -440,8 +454,12 @@ struct CoxEvaluation {
     let logLikelihood: Double
     let score: [Double]
     let information: [Double]
-    /// η at this β by position in time order (`CoxData.byStop`).
+    /// η at this β by position in time order (`CoxData.byStop`); empty from `evaluateBySums` at β = 0, where every
+    /// η is 0 (`etaByStop`).
     let eta: [Double]
+
+    /// η by position in time order, zeros when `eta` was left empty (β = 0).
+    func etaByStop(_ n: Int) -> [Double] { eta.count == n ? eta : [Double](repeating: 0, count: n) }
 }
 
 extension CoxData {
