@@ -68,16 +68,17 @@ extension CSVParser {
         results.initialize(repeating: nil, count: 2)
         defer { results.deinitialize(count: 2); results.deallocate() }
 
-        let handoff = LineFeedHandoff()
+        let handoff = LineFeedHandoff(from: start, to: split)
         let shared = UnsafeShared(halves: halves, results: results, first: first, second: second, windows: windows,
                                   handoff: handoff, mapsWhileWaiting: releasesConsumedPages)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             // Halves by arrival, not by iteration: the first thread to arrive (usually the calling one; a worker wakes
-            // 3–22 ms later on a busy machine) counts the first half's line feeds and then parses that half, whose file
-            // pages the count has just mapped. The other maps the second half's pages while it waits for the count, then
-            // parses that half. (When one thread counted the first half and parsed the second it took both halves' page
-            // faults: on the benchmark files it finished 15–60 ms after the other, its parse CPU the same.) On one core
-            // the two run one after the other, and the first never waits.
+            // 3–22 ms later on a busy machine) counts the first half's line feeds a MiB at a time from its start and then
+            // parses that half. The other maps the second half's pages, then counts the first half's from its end until
+            // the two meet, then parses the second half: both halves' pages mapped and the count shared before either
+            // parse begins. (When one thread counted the first half and parsed the second it took both halves' page
+            // faults: on the benchmark files it finished 15–130 ms after the other, its parse CPU the same; when it counted
+            // alone, the other idled ≈ 10 ms.) On one core the two run one after the other, and the first never waits.
             ComputeThreads.working {
                 shared.run(handoff.arrive(), columnCount: columnCount, start: start, line: line, split: split, end: end)
             }
@@ -242,13 +243,21 @@ extension CSVParser {
     }
 
     /// Maps the input's pages in `from..<to` a MiB at a time, in order, until `handoff` has the first half's count (or
-    /// the range is mapped, or the kernel refuses): page faults the second half's parse would take, taken while it waits.
-    fileprivate func mapWhileWaiting(from: Int, to: Int, for handoff: LineFeedHandoff) {
+    /// the range is mapped, or the kernel refuses): page faults the second half's parse would take, taken while the
+    /// first half is counted.
+    fileprivate func mapWhileCounting(from: Int, to: Int, for handoff: LineFeedHandoff) {
         var position = from
         while position < to && !handoff.isPublished {
-            let next = min(to, position + (1 << 20))
+            let next = min(to, position + LineFeedHandoff.blockBytes)
             guard PopulatedPages.populateForReading(from: base + position, to: base + next) else { return }
             position = next
+        }
+    }
+
+    /// Counts the first half's line feeds, block by block, until no block is left to claim (from its start or from its end).
+    func countLineFeeds(for handoff: LineFeedHandoff, fromStart: Bool) {
+        while let block = handoff.claim(fromStart: fromStart) {
+            handoff.add(lineFeedsWithoutLoneCR(from: block.lowerBound, to: block.upperBound))
         }
     }
 
@@ -283,20 +292,72 @@ private struct SecondWindows {
     }
 }
 
-/// Which half each thread takes (by the order they arrive) and the first half's line feeds, counted by the thread that
-/// parses the first half and awaited by the one that parses the second (whose numbers start after them, `SecondWindows`).
-private final class LineFeedHandoff: @unchecked Sendable {
+/// Which half each thread takes (by the order they arrive), and the first half's line feeds (which the second half's
+/// numbers start after, `SecondWindows`): counted in blocks that both threads claim, one from the half's start and one
+/// from its end, and published once every block is counted.
+final class LineFeedHandoff: @unchecked Sendable {
+    /// The blocks the count is claimed in (tests use small ones), and the step of the second half's mapping.
+    static let blockBytes = 1 << 20
+    private let blockBytes: Int
+
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let counted: UnsafeMutablePointer<pthread_cond_t>
     private var arrivals = 0
     private var published = false
     private var lineFeeds: Int?
+    /// The first half, its blocks not yet claimed (`nextFromStart..<nextFromEnd`), and the blocks claimed but not counted.
+    private let from: Int
+    private let to: Int
+    private var nextFromStart = 0
+    private var nextFromEnd: Int
+    private var inFlight = 0
+    private var total = 0
+    private var loneCR = false
 
-    init() {
+    init(from: Int, to: Int, blockBytes: Int = LineFeedHandoff.blockBytes) {
+        self.from = from
+        self.to = to
+        self.blockBytes = max(blockBytes, 1)
+        nextFromEnd = (max(to - from, 0) + self.blockBytes - 1) / self.blockBytes
         lock = .allocate(capacity: 1)
         counted = .allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
         pthread_cond_init(counted, nil)
+        if nextFromEnd == 0 {
+            published = true
+            lineFeeds = 0
+        }
+    }
+
+    /// The next block not yet claimed, from the half's start or from its end; nil when every block is claimed.
+    func claim(fromStart: Bool) -> Range<Int>? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        guard nextFromStart < nextFromEnd else { return nil }
+        let block: Int
+        if fromStart {
+            block = nextFromStart
+            nextFromStart += 1
+        } else {
+            nextFromEnd -= 1
+            block = nextFromEnd
+        }
+        inFlight += 1
+        let lower = from + block * blockBytes
+        return lower..<min(to, lower + blockBytes)
+    }
+
+    /// A claimed block's line feeds (nil: it holds a lone CR); the last one publishes the half's count.
+    func add(_ count: Int?) {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if let count { total += count } else { loneCR = true }
+        inFlight -= 1
+        if inFlight == 0 && nextFromStart >= nextFromEnd {
+            lineFeeds = loneCR ? nil : total
+            published = true
+            pthread_cond_broadcast(counted)
+        }
     }
 
     deinit {
@@ -314,21 +375,13 @@ private final class LineFeedHandoff: @unchecked Sendable {
         return arrivals == 1 ? 0 : 1
     }
 
-    /// The first half's line feeds (nil: a lone CR, so records may outnumber them).
-    func publish(_ count: Int?) {
-        pthread_mutex_lock(lock)
-        lineFeeds = count
-        published = true
-        pthread_cond_broadcast(counted)
-        pthread_mutex_unlock(lock)
-    }
-
     var isPublished: Bool {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         return published
     }
 
+    /// The first half's line feeds once every block is counted (nil: a lone CR, so records may outnumber them).
     func wait() -> Int? {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
@@ -347,15 +400,17 @@ private struct UnsafeShared: @unchecked Sendable {
     let second: UnsafeMutablePointer<ColumnBuilder>
     let windows: SecondWindows?
     let handoff: LineFeedHandoff
-    /// The input is a file mapping: the second half's thread maps its pages while it waits for the count.
+    /// The input is a file mapping: the second half's thread maps its pages before it helps count the first half.
     let mapsWhileWaiting: Bool
 
     func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
         if let windows {
             if i == 0 {
-                handoff.publish(halves[0].lineFeedsWithoutLoneCR(from: start, to: split))
+                // The first half's numbers start at the buffer's start: its parse needs no count.
+                halves[0].countLineFeeds(for: handoff, fromStart: true)
             } else {
-                if mapsWhileWaiting { halves[1].mapWhileWaiting(from: split, to: end, for: handoff) }
+                if mapsWhileWaiting { halves[1].mapWhileCounting(from: split, to: end, for: handoff) }
+                halves[1].countLineFeeds(for: handoff, fromStart: false)
                 windows.assign(to: second, lineFeeds: handoff.wait())
             }
         }

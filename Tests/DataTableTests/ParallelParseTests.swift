@@ -472,6 +472,39 @@ struct ParallelParseSharedBufferTests {
         }
     }
 
+    /// Both threads count the first half's line feeds in blocks, one from its start and one from its end (`LineFeedHandoff`):
+    /// the total, and nil for a lone CR, are the one-call count's for every block size, CRs on block boundaries included.
+    @Test func lineFeedsCountedInBlocksFromBothEnds() throws {
+        var g = ParallelParseTests.Generator(state: 35)
+        var plain = "a,b\n", crlf = "a,b\r\n", quoted = "a,b\n", loneCR = "a,b\n"
+        for i in 0..<400 {
+            plain += "\(g.next(1000)),\(i)\n"
+            crlf += "\(g.next(1000)),\(i)\r\n"
+            quoted += i % 5 == 0 ? "\"x\ny\r\nz\",\(i)\n" : "w,\(i)\n"
+            loneCR += i == 300 ? "\(i),3\r" : "\(i),4\n"
+        }
+        for (name, text) in [("plain", plain), ("crlf", crlf), ("quoted", quoted), ("loneCR", loneCR)] {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let parser = try CSVParser(base: base, count: buffer.count, sourceName: "t.csv", options: CSVOptions())
+                defer { parser.deallocate() }
+                let to = buffer.count - 5
+                let expected = parser.lineFeedsWithoutLoneCR(from: 4, to: to)
+                for block in [1, 2, 7, 32, 33, 4096, 1 << 20] {
+                    for threads in [1, 2] {
+                        let handoff = LineFeedHandoff(from: 4, to: to, blockBytes: block)
+                        let workers = SendableParser(parser: parser)
+                        DispatchQueue.concurrentPerform(iterations: threads) { i in
+                            workers.parser.countLineFeeds(for: handoff, fromStart: i == 0)
+                        }
+                        #expect(handoff.wait() == expected, "\(name), blocks of \(block), \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
+
     /// With the first half's line feeds counted, the second half writes its numbers right after the first half's, or,
     /// when line feeds outnumber records (quoted ones, blank lines) past them (the join closes the gap); a lone CR in the
     /// first half leaves the estimate in charge. Every case gives the one-pass table on two threads.
@@ -501,4 +534,9 @@ struct ParallelParseSharedBufferTests {
             #expect(try ParallelParseTests.tookTwoThreads(bytes), "\(name)")
         }
     }
+}
+
+/// A parser shared read-only by test threads (`countLineFeeds` reads the input only).
+private struct SendableParser: @unchecked Sendable {
+    let parser: CSVParser
 }
