@@ -36,6 +36,7 @@ extension AllianceSubcommand {
     public func perform(in context: RunContext, printing: Bool = true) throws -> CommandReport {
         if printing, let target = try? outputOptions?.resolvedTarget(), target != .table(.json) {
             context.rendersReportJSON = false
+            if target == .table(.csv) { context.rendersTableNotes = false }
         }
         let report = try execute(in: context)
         for w in report.warnings { context.warn(w) }

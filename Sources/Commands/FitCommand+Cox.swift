@@ -23,7 +23,7 @@ extension FitCommand {
         let data = try input.load(in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let options = CoxOptions(ties: tieMethod, level: level, cluster: cluster, references: try referenceLevels(),
-                                 proportionalHazardsTest: zph)
+                                 proportionalHazardsTest: zph, concordance: context.rendersTableNotes)
         let result: CoxResult
         do {
             let parsed = try Formula(formula, dataColumns: data.table.columnNames)

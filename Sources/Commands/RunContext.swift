@@ -35,6 +35,10 @@ public final class RunContext {
     /// (A hash thread that is never waited for still maps the whole file a second time and takes its page faults next
     /// to the computation's.)
     public internal(set) var hashesInputsOnDemand = false
+    /// Whether anything rendered shows more than the tables' cells: false only when a command run from the shell writes
+    /// its tables as CSV (which carries neither their notes nor the JSON document). Results shown nowhere else are then
+    /// not computed (`fit cox`'s concordance, which lifelines too computes only when asked).
+    public internal(set) var rendersTableNotes = true
     private let standardOutput: (String) -> Void
     private let standardError: (String) -> Void
 

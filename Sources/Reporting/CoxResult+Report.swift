@@ -33,7 +33,7 @@ extension CoxResult {
             ("events", .integer(events)), ("n", .integer(counts.rowsUsed)), ("ties", .string(ties.rawValue)),
             ("counting_process", .bool(countingProcess)), ("strata", .string(strataLabel)), ("strata_levels", .integer(strata)),
             ("log_likelihood", number(logLikelihood)), ("null_log_likelihood", number(logLikelihoodNull)),
-            ("concordance", number(concordance.value)), ("iterations", .integer(iterations)), ("converged", .bool(true)),
+            ("concordance", number(concordance?.value)), ("iterations", .integer(iterations)), ("converged", .bool(true)),
             ("tests", .object(tests)),
         ])
         var top: [(String, JSONValue)] = [
@@ -63,7 +63,7 @@ extension CoxResult {
                 + "\(events) events (event level \(eventLevel))" + (countingProcess ? "; (start, stop] intervals" : "") + ".",
             "Ties: \(ties == .efron ? "Efron" : "Breslow"); standard errors \(stdErrors)"
                 + (strataLabel.map { "; stratified by \($0) (\(strata) strata)" } ?? "") + ".",
-            "Concordance \(NumberFormat.fixed(concordance.value, places: 3)). Likelihood-ratio χ²(\(likelihoodRatio.degreesOfFreedom)) = "
+            (concordance.map { "Concordance \(NumberFormat.fixed($0.value, places: 3)). " } ?? "") + "Likelihood-ratio χ²(\(likelihoodRatio.degreesOfFreedom)) = "
                 + "\(NumberFormat.fixed(likelihoodRatio.statistic, places: 2)), \(SurvivalText.p(likelihoodRatio.pValue)); Wald χ²("
                 + "\(wald.degreesOfFreedom)) = \(NumberFormat.fixed(wald.statistic, places: 2)), \(SurvivalText.p(wald.pValue)); score χ²("
                 + "\(score.degreesOfFreedom)) = \(NumberFormat.fixed(score.statistic, places: 2)), \(SurvivalText.p(score.pValue))"

@@ -16,9 +16,13 @@ public struct CoxOptions: Sendable {
     /// that the estimates agree with coxph at its tightest setting to far below the reported digits).
     public var epsilon: Double
     public var maximumIterations: Int
+    /// Also Harrell's concordance (as coxph's `concordance`): false when nothing rendered shows it (a coefficient
+    /// table written as CSV), since on a million rows it costs a sweep in time order of its own.
+    public var concordance: Bool
 
     public init(ties: CoxTies = .efron, level: Double = 0.95, cluster: String? = nil, references: [String: String] = [:],
-                proportionalHazardsTest: Bool = false, epsilon: Double = 1e-12, maximumIterations: Int = 100) {
+                proportionalHazardsTest: Bool = false, epsilon: Double = 1e-12, maximumIterations: Int = 100,
+                concordance: Bool = true) {
         self.ties = ties
         self.level = level
         self.cluster = cluster
@@ -26,6 +30,7 @@ public struct CoxOptions: Sendable {
         self.proportionalHazardsTest = proportionalHazardsTest
         self.epsilon = epsilon
         self.maximumIterations = maximumIterations
+        self.concordance = concordance
     }
 }
 
@@ -76,7 +81,8 @@ public struct CoxResult: Sendable {
     public let score: SurvivalTestStatistic
     /// Robust score test with a cluster column (`fit$rscore`).
     public let robustScore: SurvivalTestStatistic?
-    public let concordance: Concordance
+    /// Nil when the options asked for none (`CoxOptions.concordance`).
+    public let concordance: Concordance?
     public let iterations: Int
     public let level: Double
     public let clusterColumn: String?
@@ -266,7 +272,8 @@ public enum CoxModel {
                          covariance: covariance, logLikelihoodNull: initial.logLikelihood, logLikelihood: best,
                          likelihoodRatio: SurvivalTestStatistic(2 * (best - initial.logLikelihood), df: p),
                          wald: SurvivalTestStatistic(waldStatistic, df: p), score: SurvivalTestStatistic(scoreTest, df: p),
-                         robustScore: robustScore, concordance: Concordance.compute(data, eta: current.etaByStop(data.n)), iterations: iterations,
+                         robustScore: robustScore, concordance: options.concordance ? Concordance.compute(data, eta: current.etaByStop(data.n)) : nil,
+                         iterations: iterations,
                          level: options.level, clusterColumn: options.cluster, clusters: clusters, strataLabel: strataLabel,
                          strata: strataCount, proportionalHazards: zph, warnings: warnings)
     }
