@@ -22,10 +22,13 @@ build: deps
 # executable that loads 17 shared libraries instead of 31 and starts ≈ 5 ms sooner on every run (docs/decisions.md).
 # Only the executable (the test-support target imports Testing, which has no static library). A toolchain without the
 # static libraries gets the default, dynamically linked build instead.
+# On an x86-64 processor with AVX2 (x86-64-v3) the Swift code is compiled for that level (Scripts/cpu-flags.sh): the same
+# bits, 4–8% faster; such a binary runs only on such processors. `make release CPU_FLAGS=` builds for any x86-64.
+CPU_FLAGS ?= $(shell ./Scripts/cpu-flags.sh)
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product alliance || \
+	$(SWIFT) build -c release --static-swift-stdlib --product alliance $(CPU_FLAGS) || \
 	{ echo "make release: the static build failed (above); building the dynamically linked alliance instead" >&2; \
-	  $(SWIFT) build -c release --product alliance; }
+	  $(SWIFT) build -c release --product alliance $(CPU_FLAGS); }
 
 demo: release
 	@./Scripts/demo.sh $(ALLIANCE)

@@ -55,7 +55,9 @@ let package = Package(
                 .product(name: "Ink", package: "Ink"),
             ]
         ),
-        .executableTarget(name: "alliance", dependencies: ["Commands", "CMalloc"]),
+        // The processor check of a release build compiled for x86-64-v3 (Scripts/cpu-flags.sh); C, compiled for any x86-64.
+        .target(name: "CPUCheck"),
+        .executableTarget(name: "alliance", dependencies: ["Commands", "CMalloc", "CPUCheck"]),
         // Shared by every test target: approximate equality, fixture files and the data sets more than one target reads.
         .target(
             name: "AllianceTestSupport",
