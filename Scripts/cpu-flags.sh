@@ -10,7 +10,7 @@
 set -euo pipefail
 cpuinfo=${1:-/proc/cpuinfo}
 if [ "$(uname -m)" != x86_64 ] || [ ! -r "$cpuinfo" ]; then exit 0; fi
-flags=" $(grep -m1 '^flags' "$cpuinfo" | cut -d: -f2 | tr '\t' ' ') "
+flags=" $( (grep -m1 '^flags' "$cpuinfo" || true) | cut -d: -f2 | tr '\t' ' ') "
 for feature in sse4_2 popcnt avx avx2 fma bmi1 bmi2 movbe f16c abm; do
     if [[ "$flags" != *" $feature "* ]]; then exit 0; fi
 done
