@@ -18,11 +18,3 @@ __attribute__((constructor)) static void alliance_check_processor(void) {
     }
 }
 #endif
-
-int alliance_processor_level(void) {
-#if defined(ALLIANCE_X86_64_V3) && defined(__x86_64__)
-    return 3;
-#else
-    return 1;
-#endif
-}
