@@ -51,12 +51,6 @@ struct HostileInputSecondWaveTests {
         return text
     }
 
-    static func write(_ files: [String: String]) throws -> String {
-        let dir = try Hostile.scratchDirectory()
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
-    }
-
     static func json(_ outcome: Hostile.Outcome) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
     }
@@ -71,7 +65,7 @@ struct HostileInputSecondWaveTests {
     /// R's survfit analyses 999 as a time; so did alliance, silently (fit cox warned through its model frame).
     @Test("survival: a 999 left in the time column is analysed with a warning naming the column and --na 999")
     func survivalMissingCodeTime() throws {
-        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 6 ? "999" : String(t) })])
+        let dir = try Hostile.write(["s.csv": Self.survivalRows(time: { i, t in i == 6 ? "999" : String(t) })])
         let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("warning: s.csv: column 'time' holds 999 in 1 row"), "\(outcome.message)")
@@ -86,7 +80,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("survival: a -99 time is refused, after a warning that it looks like a missing-value code")
     func survivalNegativeCode() throws {
-        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) })])
+        let dir = try Hostile.write(["s.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) })])
         let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
         #expect(outcome.status == 65)
         for part in ["column 'time' holds -99", "--na -99", "s.csv: cannot estimate", "data row 4", "cannot be negative"] {
@@ -99,7 +93,7 @@ struct HostileInputSecondWaveTests {
     @Test("survival and fit cox: a text event that does not say which level is the event is refused",
           arguments: [("stayed", "dropped"), ("completed", "dropped"), ("censored", "event"), ("alive", "died")])
     func ambiguousTextEvent(censored: String, event: String) throws {
-        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored })])
+        let dir = try Hostile.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored })])
         for arguments in [["survival", "s.csv", "--time", "time", "--event", "event"],
                           ["fit", "cox", "s.csv", "--formula", "Surv(time, event) ~ x"]] {
             let outcome = Hostile.run(arguments, in: dir)
@@ -113,7 +107,7 @@ struct HostileInputSecondWaveTests {
     @Test("survival: yes/no and true/false events in any case are read with yes/true the event",
           arguments: [("no", "yes"), ("No", "Yes"), ("FALSE", "TRUE"), ("false", "true"), ("N", "Y")])
     func namedTextEvent(censored: String, event: String) throws {
-        let dir = try Self.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored }),
+        let dir = try Hostile.write(["s.csv": Self.survivalRows(event: { $0 ? event : censored }),
                                   "n.csv": Self.survivalRows()])
         let text = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
         let numeric = Hostile.run(["survival", "n.csv", "--time", "time", "--event", "event", "--format", "json"], in: dir)
@@ -172,7 +166,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("survival: a time written with a thousands separator names the data row and the value")
     func survivalThousands() throws {
-        let dir = try Self.write(["s.csv": Self.survivalRows(time: { i, t in i == 2 ? "\"1,234\"" : String(t) })])
+        let dir = try Hostile.write(["s.csv": Self.survivalRows(time: { i, t in i == 2 ? "\"1,234\"" : String(t) })])
         let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event"], in: dir)
         #expect(outcome.status == 65)
         for part in ["s.csv", "the time column 'time' is text (data row 3 has '1,234')", "--na"] {
@@ -186,7 +180,7 @@ struct HostileInputSecondWaveTests {
     func survivalSmallGroup() throws {
         var rows = Self.survivalRows().split(separator: "\n").map(String.init)
         rows[5] = rows[5].replacingOccurrences(of: ",a,", with: ",z,")
-        let dir = try Self.write(["s.csv": rows.joined(separator: "\n") + "\n"])
+        let dir = try Hostile.write(["s.csv": rows.joined(separator: "\n") + "\n"])
         let outcome = Hostile.run(["survival", "s.csv", "--time", "time", "--event", "event", "--by", "group", "--plot", "km.svg"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("groups of fewer than 11 rows: 'z' (1 row)"), "\(outcome.message)")
@@ -201,7 +195,7 @@ struct HostileInputSecondWaveTests {
     func groupColumnMissingCodeLabels() throws {
         var lines = Self.survivalRows().split(separator: "\n").map(String.init)
         for k in [4, 9, 17] { lines[k] = lines[k].replacingOccurrences(of: ",a,", with: ",999,").replacingOccurrences(of: ",b,", with: ",999,") }
-        let dir = try Self.write(["s.csv": lines.joined(separator: "\n") + "\n"])
+        let dir = try Hostile.write(["s.csv": lines.joined(separator: "\n") + "\n"])
         let runs: [[String]] = [
             ["fit", "ols", "s.csv", "--formula", "x ~ time", "--cluster", "group"],
             ["fit", "logit", "s.csv", "--formula", "event ~ x", "--cluster", "group"],
@@ -216,7 +210,7 @@ struct HostileInputSecondWaveTests {
             #expect(outcome.message.contains("--na group:999"), "\(arguments): \(outcome.message)")
         }
         let clean = Hostile.run(["fit", "ols", "s.csv", "--formula", "x ~ time", "--cluster", "group"],
-                                in: try Self.write(["s.csv": Self.survivalRows()]))
+                                in: try Hostile.write(["s.csv": Self.survivalRows()]))
         #expect(!clean.message.contains("among text labels"), "\(clean.message)")
     }
 
@@ -224,7 +218,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("survival-data: attendance coded yes/no gets one clear instruction")
     func attendanceText() throws {
-        let dir = try Self.write(["s.csv": Self.sessionRows { _, f in f[2] = f[2] == "1" ? "yes" : "no" }])
+        let dir = try Hostile.write(["s.csv": Self.sessionRows { _, f in f[2] = f[2] == "1" ? "yes" : "no" }])
         let outcome = Hostile.run(["survival-data", "s.csv", "--out", "iv.csv"], in: dir)
         #expect(outcome.status == 65)
         #expect(outcome.message.contains("the attendance column 'attended' is text; it must be 0/1"), "\(outcome.message)")
@@ -241,7 +235,7 @@ struct HostileInputSecondWaveTests {
         var fields = lines[6].split(separator: ",").map(String.init)
         fields[2] = "-99"
         lines[6] = fields.joined(separator: ",")
-        let dir = try Self.write(["t.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) }),
+        let dir = try Hostile.write(["t.csv": Self.survivalRows(time: { i, t in i == 3 ? "-99" : String(t) }),
                                   "e.csv": lines.joined(separator: "\n") + "\n"])
         for (file, column) in [("t.csv", "time"), ("e.csv", "event")] {
             let outcome = Hostile.run(["fit", "cox", file, "--formula", "Surv(time, event) ~ x"], in: dir)
@@ -255,7 +249,7 @@ struct HostileInputSecondWaveTests {
     /// missing cell), naming a value the file does not hold.
     @Test("survival-data: a missing session number is called missing, not 0")
     func missingSessionNumber() throws {
-        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 4 { f[1] = "NA" } }])
+        let dir = try Hostile.write(["s.csv": Self.sessionRows { k, f in if k == 4 { f[1] = "NA" } }])
         let outcome = Hostile.run(["survival-data", "s.csv", "--out", "iv.csv"], in: dir)
         #expect(outcome.status == 65)
         #expect(outcome.message.contains("the session column 'session' is missing at data row 5"), "\(outcome.message)")
@@ -266,7 +260,7 @@ struct HostileInputSecondWaveTests {
     /// internal column ('score') and suggest `--na score:-99`, which names no column of the file.
     @Test("survival-data, track, ruptures: -99 and 999 in session scores are named by the file's columns")
     func sessionMissingCodes() throws {
-        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in
+        let dir = try Hostile.write(["s.csv": Self.sessionRows { k, f in
             if k == 7 { f[4] = "-99" }
             if k == 20 { f[3] = "999" }
         }])
@@ -290,7 +284,7 @@ struct HostileInputSecondWaveTests {
     @Test("ruptures: a rupture group of one client is shown with a small-cell warning")
     func rupturesSmallGroup() throws {
         // Client c0's alliance falls by 25 points at session 4 and never comes back: one unrepaired rupture.
-        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k >= 3 && k < 6 { f[3] = "5.0" } }])
+        let dir = try Hostile.write(["s.csv": Self.sessionRows { k, f in if k >= 3 && k < 6 { f[3] = "5.0" } }])
         for extra in [[], ["--outcome", "phq"]] {
             let outcome = Hostile.run(["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs"] + extra, in: dir)
             #expect(outcome.status == 0, "\(outcome.message)")
@@ -299,13 +293,13 @@ struct HostileInputSecondWaveTests {
             #expect(!outcome.message.contains("'none'"), "29 clients without a rupture are not small: \(outcome.message)")
         }
         let none = Hostile.run(["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs"],
-                               in: try Self.write(["s.csv": Self.sessionRows()]))
+                               in: try Hostile.write(["s.csv": Self.sessionRows()]))
         #expect(!none.message.contains("fewer than 11"), "empty groups reveal nobody: \(none.message)")
     }
 
     @Test("track, ruptures: a quoted decimal comma in a comma-delimited file names the data row and the value")
     func sessionTextValue() throws {
-        let dir = try Self.write(["s.csv": Self.sessionRows { k, f in if k == 2 { f[4] = "\"12,5\"" } }])
+        let dir = try Hostile.write(["s.csv": Self.sessionRows { k, f in if k == 2 { f[4] = "\"12,5\"" } }])
         for arguments in [["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq", "--reliable-change", "6"],
                           ["ruptures", "s.csv", "--client", "client", "--session", "session", "--alliance", "srs", "--outcome", "phq"]] {
             let outcome = Hostile.run(arguments, in: dir)
@@ -320,7 +314,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("mediate and moderate: -99 in M and 99 in W are analysed with a warning each")
     func mediationMissingCodes() throws {
-        let dir = try Self.write(["m.csv": Self.mediationRows { i, f in
+        let dir = try Hostile.write(["m.csv": Self.mediationRows { i, f in
             if i == 4 { f[1] = "-99" }
             if i == 9 { f[3] = "99" }
         }])
@@ -335,7 +329,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("mediate: a word in the mediator column names the data row and the value")
     func mediationTextValue() throws {
-        let dir = try Self.write(["m.csv": Self.mediationRows { i, f in if i == 5 { f[1] = "n/a" } }])
+        let dir = try Hostile.write(["m.csv": Self.mediationRows { i, f in if i == 5 { f[1] = "n/a" } }])
         let outcome = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50"], in: dir)
         #expect(outcome.status == 65)
         #expect(outcome.message.contains("data row 6 has 'n/a'"), "\(outcome.message)")
@@ -343,7 +337,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("mediate and moderate: a single-valued mediator or moderator is named as such, not as a collinearity")
     func mediationConstantColumns() throws {
-        let dir = try Self.write(["m.csv": Self.mediationRows { _, f in f[1] = "2.5"; f[3] = "3" }])
+        let dir = try Hostile.write(["m.csv": Self.mediationRows { _, f in f[1] = "2.5"; f[3] = "3" }])
         let mediate = Hostile.run(["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50"], in: dir)
         #expect(mediate.status != 0)
         #expect(mediate.message.contains("the outcome m takes a single value"), "\(mediate.message)")
@@ -356,7 +350,7 @@ struct HostileInputSecondWaveTests {
 
     @Test("seeds: a negative or non-numeric --seed says what a seed is")
     func seedValues() throws {
-        let dir = try Self.write(["m.csv": Self.mediationRows()])
+        let dir = try Hostile.write(["m.csv": Self.mediationRows()])
         for arguments in [["simulate", "--out", "sim", "--seed", "-1"],
                           ["mediate", "m.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "50", "--seed", "1.5"]] {
             let outcome = Hostile.run(arguments, in: dir)
@@ -375,7 +369,7 @@ struct HostileInputSecondWaveTests {
             codes += "S\(i),\(i == 3 ? "-99" : String(format: "%.2f", 0.1 + 0.03 * Double(i))),\(40 + 10 * i)\n"
             text += "S\(i),\(i == 2 ? "n.r." : String(format: "%.2f", 0.1 + 0.03 * Double(i))),\(40 + 10 * i)\n"
         }
-        let dir = try Self.write(["codes.csv": codes, "text.csv": text])
+        let dir = try Hostile.write(["codes.csv": codes, "text.csv": text])
         let refused = Hostile.run(["meta", "codes.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: dir)
         #expect(refused.status == 65)
         #expect(refused.message.contains("column 'r' holds -99") && refused.message.contains("line 5"), "\(refused.message)")
@@ -386,7 +380,7 @@ struct HostileInputSecondWaveTests {
         #expect(word.status == 65)
         #expect(word.message.contains("column 'r' (--r) is not numeric (data row 3 has 'n.r.')"), "\(word.message)")
         // A -99 sample size: the refusal says it is likely a code and how to declare it (it said only "not above 3").
-        let sizes = try Self.write(["n.csv": codes.replacingOccurrences(of: ",-99,", with: ",0.19,").replacingOccurrences(of: ",60\n", with: ",-99\n")])
+        let sizes = try Hostile.write(["n.csv": codes.replacingOccurrences(of: ",-99,", with: ",0.19,").replacingOccurrences(of: ",60\n", with: ",-99\n")])
         let size = Hostile.run(["meta", "n.csv", "--measure", "cor", "--r", "r", "--n", "n"], in: sizes)
         #expect(size.status == 65)
         #expect(size.message.contains("sample size -99.0 is not above 3 (Fisher's z needs n > 3); a negative size is likely a "
@@ -399,7 +393,7 @@ struct HostileInputSecondWaveTests {
         var train = "y,x\n", new = "y,x\n"
         for i in 0..<30 { train += "\(String(format: "%.3f", 2 + 0.5 * Double(i % 10) + sin(Double(i)))),\(i % 10)\n" }
         for i in 0..<12 { new += ",\(i == 4 ? "-99" : String(i % 10))\n" }
-        let dir = try Self.write(["train.csv": train, "new.csv": new])
+        let dir = try Hostile.write(["train.csv": train, "new.csv": new])
         let fit = Hostile.run(["fit", "ols", "train.csv", "--formula", "y ~ x", "--format", "json", "--out", "fit.json"], in: dir)
         #expect(fit.status == 0, "\(fit.message)")
         let outcome = Hostile.run(["predict", "fit.json", "new.csv"], in: dir)
@@ -413,7 +407,7 @@ struct HostileInputSecondWaveTests {
     func poolDuplicate() throws {
         var site = "y,x\n"
         for i in 0..<40 { site += "\(String(format: "%.3f", 1 + 0.3 * Double(i % 7) + cos(Double(i)))),\(i % 7)\n" }
-        let dir = try Self.write(["a.csv": site])
+        let dir = try Hostile.write(["a.csv": site])
         let export = Hostile.run(["fit", "ols", "a.csv", "--formula", "y ~ x", "--export-summary", "a.json"], in: dir)
         #expect(export.status == 0, "\(export.message)")
         try FileManager.default.copyItem(atPath: dir + "/a.json", toPath: dir + "/copy.json")
@@ -435,7 +429,7 @@ struct HostileInputSecondWaveTests {
             let phq = 12 - 0.2 * wai + 3 * cos(Double(i) * 1.7) + Double(i % 12) * 0.3
             text += "\(therapist),\(String(format: "%.2f", wai)),\(String(format: "%.2f", phq)),\(i % 3 == 0 ? 1 : 0)\n"
         }
-        let dir = try Self.write(["g.csv": text])
+        let dir = try Hostile.write(["g.csv": text])
         let warning = "column 'therapist' holds 999 in 1 row among text labels: likely a missing-value code, used here as one "
             + "more group; if it is one, pass --na therapist:999 and fit again"
         for model in [["fit", "lmm", "g.csv", "--formula", "phq ~ wai + (1 | therapist)"],
@@ -450,7 +444,7 @@ struct HostileInputSecondWaveTests {
         // Labels that are all numbers are the numeric scan's case; a text column without a code says nothing.
         let numbers = text.replacingOccurrences(of: "T", with: "")
         let clean = text.replacingOccurrences(of: "\n999,", with: "\nT05,")
-        let files = try Self.write(["n.csv": numbers, "c.csv": clean])
+        let files = try Hostile.write(["n.csv": numbers, "c.csv": clean])
         for file in ["n.csv", "c.csv"] {
             let outcome = Hostile.run(["fit", "lmm", file, "--formula", "phq ~ wai + (1 | therapist)"], in: files)
             #expect(outcome.status == 0, "\(outcome.message)")

@@ -8,12 +8,6 @@ import Testing
 /// names and levels. docs/hostile-input.md and docs/privacy.md list the cases.
 @Suite("Hostile input: session 14")
 struct HostileInputSessionFourteenTests {
-    static func write(_ files: [String: String]) throws -> String {
-        let dir = try Hostile.scratchDirectory()
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
-    }
-
     /// Standard error as the `alliance` binary writes it: warnings and notes as the command runs, then the error.
     static func standardError(_ arguments: [String], in directory: String) -> String {
         var err = ""
@@ -45,7 +39,7 @@ struct HostileInputSessionFourteenTests {
     func warningDropsControlsInAColumnName() throws {
         var csv = "\"\(Self.hostileName)\",y\n"
         for i in 0..<40 { csv += "\(i == 7 || i == 19 ? -99 : 1 + i % 5),\(i % 7)\n" }
-        let dir = try Self.write(["d.csv": csv])
+        let dir = try Hostile.write(["d.csv": csv])
         let err = Self.standardError(["describe", "d.csv"], in: dir)
         #expect(err.contains("warning: d.csv: column '\(Self.shownName)' holds -99 in 2 rows"), "\(err.debugDescription)")
         #expect(Self.hasNoControls(err), "\(err.debugDescription)")
@@ -55,7 +49,7 @@ struct HostileInputSessionFourteenTests {
     func errorDropsControlsInAColumnName() throws {
         var csv = "\"\(Self.hostileName)\",y\n"
         for i in 0..<30 { csv += "person\(i)@example.org,\(i % 7)\n" }
-        let dir = try Self.write(["d.csv": csv])
+        let dir = try Hostile.write(["d.csv": csv])
         let err = Self.standardError(["describe", "d.csv"], in: dir)
         #expect(err.hasPrefix("error: ") && err.contains("/d.csv appears to contain identifiers"), "\(err.debugDescription)")
         #expect(err.contains("  column '\(Self.shownName)': "), "\(err.debugDescription)")
@@ -72,7 +66,7 @@ struct HostileInputSessionFourteenTests {
         for i in 0..<60 {
             csv += "\(names[i % 3]),\(sites[(i / 3) % 3]),\((i * 7) % 11),\(Double((i * 13) % 17) + 0.5 * Double(i % 3)),\(i % 4 == 0 ? "yes" : "no")\n"
         }
-        return try write(["d.csv": csv])
+        return try Hostile.write(["d.csv": csv])
     }
 
     static func showsNoName(_ text: String) -> Bool {
@@ -131,7 +125,7 @@ struct HostileInputSessionFourteenTests {
     func cleanCheckStatesTheFreeTextLimit() throws {
         var csv = "client,note,phq\n"
         for i in 0..<30 { csv += "c\(i),\(i == 7 ? "seen by john smith at intake" : "no change this week"),\(i % 27)\n" }
-        let dir = try Self.write(["n.csv": csv])
+        let dir = try Hostile.write(["n.csv": csv])
         let outcome = Hostile.run(["check", "n.csv"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.standardOutput.contains("no identifiers found"), "\(outcome.standardOutput)")
@@ -146,7 +140,7 @@ struct HostileInputSessionFourteenTests {
         var csv = "name,client,session,phq\n"
         for c in 0..<3 { for t in 1...4 { csv += "\(Self.names[c]),c0\(c),\(t),\(20 - t - c)\n" } }
         csv += "Mary Jones,c02,2,10\n"
-        let dir = try Self.write(["s.csv": csv])
+        let dir = try Hostile.write(["s.csv": csv])
         for command in [["track", "--score", "phq"], ["ruptures", "--alliance", "phq"]] {
             let named = Hostile.run([command[0], "s.csv", "--client", "name", "--session", "session", command[1], command[2],
                                      "--allow-column", "name"], in: dir)
@@ -165,7 +159,7 @@ struct HostileInputSessionFourteenTests {
     func dropSuggestionIsShellQuoted() throws {
         var csv = "contact email,y\n"
         for i in 0..<30 { csv += "person\(i)@example.org,\(i % 7)\n" }
-        let dir = try Self.write(["my data.csv": csv, "plain.csv": csv.replacingOccurrences(of: "contact email", with: "contact")])
+        let dir = try Hostile.write(["my data.csv": csv, "plain.csv": csv.replacingOccurrences(of: "contact email", with: "contact")])
         let spaced = Hostile.run(["describe", "my data.csv"], in: dir)
         #expect(spaced.message.contains("`alliance transform 'my data.csv' --drop 'contact email' --out FILE.csv`"), "\(spaced.message)")
         let plain = Hostile.run(["describe", "plain.csv"], in: dir)

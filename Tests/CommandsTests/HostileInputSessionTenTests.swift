@@ -6,12 +6,6 @@ import Testing
 /// before; docs/hostile-input.md lists them.
 @Suite("Hostile input: session 10")
 struct HostileInputSessionTenTests {
-    static func write(_ files: [String: String]) throws -> String {
-        let dir = try Hostile.scratchDirectory()
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
-    }
-
     /// 30 rows: a, b (a + noise), c, d, e in 1…5 (items), g (two groups), s (order 1…3 within g); b is -99 in row 5.
     static let codedRows: String = {
         var text = "a,b,c,d,e,g,s\n"
@@ -37,7 +31,7 @@ struct HostileInputSessionTenTests {
               ["aggregate", "f.csv", "--by", "g", "--order", "s", "--slope", "b", "--out", "agg.csv"],
           ])
     func missingCodeWarned(arguments: [String]) throws {
-        let dir = try Self.write(["f.csv": Self.codedRows])
+        let dir = try Hostile.write(["f.csv": Self.codedRows])
         let outcome = Hostile.run(arguments, in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("warning: f.csv: column 'b' holds -99 in 1 row"), "\(arguments): \(outcome.message)")
@@ -60,7 +54,7 @@ struct HostileInputSessionTenTests {
     @Test("change --instrument: a total outside the instrument's possible range is refused, not classified",
           arguments: [("-99", "-99"), ("999", "999"), ("30", "30")])
     func changeTotalOutsideInstrumentRange(value: String, shown: String) throws {
-        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 1 { f[1] = value } }])
+        let dir = try Hostile.write(["t.csv": Self.changeRows { i, f in if i == 1 { f[1] = value } }])
         let outcome = Hostile.run(["change", "t.csv", "--pre", "phq0", "--post", "phq1", "--instrument", "phq-9",
                                    "--out", "rows.csv"], in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
@@ -72,7 +66,7 @@ struct HostileInputSessionTenTests {
     @Test("change --nhs-talking-therapies: a PHQ-9 or GAD-7 total outside 0–27 / 0–21 is refused",
           arguments: [(1, "-99", "phq1", "0–27"), (3, "25", "gad1", "0–21"), (0, "28", "phq0", "0–27")])
     func talkingTherapiesTotalOutsideRange(field: Int, value: String, column: String, range: String) throws {
-        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 4 { f[field] = value } }])
+        let dir = try Hostile.write(["t.csv": Self.changeRows { i, f in if i == 4 { f[field] = value } }])
         let outcome = Hostile.run(["change", "t.csv", "--nhs-talking-therapies", "--phq-pre", "phq0", "--phq-post", "phq1",
                                    "--gad-pre", "gad0", "--gad-post", "gad1", "--sessions", "n"], in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
@@ -82,7 +76,7 @@ struct HostileInputSessionTenTests {
 
     @Test("change: totals inside the instrument's range (prorated, non-integer) are classified as before")
     func changeTotalsInsideRange() throws {
-        let dir = try Self.write(["t.csv": Self.changeRows { i, f in if i == 2 { f[0] = "12.5" } }])
+        let dir = try Hostile.write(["t.csv": Self.changeRows { i, f in if i == 2 { f[0] = "12.5" } }])
         let outcome = Hostile.run(["change", "t.csv", "--pre", "phq0", "--post", "phq1", "--instrument", "phq-9",
                                    "--format", "json"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
@@ -98,14 +92,14 @@ struct HostileInputSessionTenTests {
         let rows = HostileInputSecondWaveTests.sessionRows { k, f in
             if k % 6 == 0 && (k / 6) % 3 == 0 { f[4] = "" }   // session 1 of clients 0, 3, 6, … (10 of 30)
         }
-        let dir = try Self.write(["s.csv": rows])
+        let dir = try Hostile.write(["s.csv": rows])
         let outcome = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
                                    "--reliable-change", "6"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("10 of 30 clients have no phq score at session 1"), "\(outcome.message)")
         let clean = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
                                  "--reliable-change", "6"],
-                                in: try Self.write(["s.csv": HostileInputSecondWaveTests.sessionRows()]))
+                                in: try Hostile.write(["s.csv": HostileInputSecondWaveTests.sessionRows()]))
         #expect(clean.status == 0, "\(clean.message)")
         #expect(!clean.message.contains("session 1"), "\(clean.message)")
     }
@@ -121,7 +115,7 @@ struct HostileInputSessionTenTests {
               (["--recode", "b: -99=NA", "--compute", "d = b - a"], false),
           ])
     func transformMissingCode(step: [String], warned: Bool) throws {
-        let dir = try Self.write(["f.csv": Self.codedRows])
+        let dir = try Hostile.write(["f.csv": Self.codedRows])
         let outcome = Hostile.run(["transform", "f.csv"] + step + ["--out", "t.csv"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("column 'b' holds -99 in 1 row") == warned, "\(step): \(outcome.message)")
@@ -132,7 +126,7 @@ struct HostileInputSessionTenTests {
     @Test("transform: lag() over a repeated group × order names the rows")
     func lagRepeatedOrder() throws {
         let rows = "client,session,wai\na,1,41\na,2,45\na,1,43\nb,1,29\nb,2,30\n"
-        let dir = try Self.write(["l.csv": rows])
+        let dir = try Hostile.write(["l.csv": rows])
         let outcome = Hostile.run(["transform", "l.csv", "--compute", "prev = lag(wai, client, session)", "--out", "o.csv"],
                                   in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
@@ -148,7 +142,7 @@ struct HostileInputSessionTenTests {
         for (k, c) in ["b", "c", "d", "e"].enumerated() {
             for s in 1...4 { rows += "\(c),\(s),\(30 + s * 2 + (k * 7) % 5),\(8 + s + k % 3)\n" }
         }
-        let dir = try Self.write(["l.csv": rows])
+        let dir = try Hostile.write(["l.csv": rows])
         let outcome = Hostile.run(["fit", "ols", "l.csv", "--formula", "y ~ lag(wai, client, session)"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("data rows 1 and 3 have the same client and session (1)"), "\(outcome.message)")
@@ -162,7 +156,7 @@ struct HostileInputSessionTenTests {
     func categoricalModerator() throws {
         var text = "x,w,y\n"
         for i in 0..<40 { text += "\(i % 7),\(["east", "north", "south"][i % 3]),\(i % 5)\n" }
-        let dir = try Self.write(["m.csv": text])
+        let dir = try Hostile.write(["m.csv": text])
         let outcome = Hostile.run(["moderate", "m.csv", "--x", "x", "--w", "w", "--y", "y"], in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("'w' is categorical (3 levels: east, north, south)"), "\(outcome.message)")
@@ -176,7 +170,7 @@ struct HostileInputSessionTenTests {
     func statFileRowsNotLines() throws {
         var text = (1...9).map { "phq_\($0)" }.joined(separator: ",") + "\n"
         for i in 0..<12 { text += (1...9).map { k in i == 4 && k == 2 ? "7" : String((i + k) % 4) }.joined(separator: ",") + "\n" }
-        let dir = try Self.write(["p.csv": text])
+        let dir = try Hostile.write(["p.csv": text])
         let items = (1...9).map { "phq_\($0)" }.joined(separator: ",")
         let written = Hostile.run(["score", "p.csv", "--items", items, "--out", "p.sav"], in: dir)
         #expect(written.status == 0, "\(written.message)")
@@ -198,7 +192,7 @@ struct HostileInputSessionTenTests {
           ])
     func eventColumnMixesCodings(arguments: [String]) throws {
         let rows = "weeks,dropout,x\n3,1,0.5\n5,0,1.2\n2,1,0.1\n8,2,2.0\n6,0,0.7\n4,2,1.1\n7,1,0.3\n9,0,1.6\n"
-        let dir = try Self.write(["ev012.csv": rows])
+        let dir = try Hostile.write(["ev012.csv": rows])
         let outcome = Hostile.run(arguments, in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
         for part in ["'dropout' mixes 0/1 and 1/2 coding", "0 (first at data row 2)", "1 (data row 1)", "2 (data row 4)",
@@ -213,7 +207,7 @@ struct HostileInputSessionTenTests {
     @Test("survival-data: clients with an attended session but no interval are left out of Clients and counted in a warning")
     func survivalDataClientWithoutInterval() throws {
         let rows = "client,session,attended\nc1,1,1\nc1,2,1\nc1,3,0\nc2,1,1\nc3,1,0\nc3,2,1\nc4,1,1\nc4,2,0\nc5,1,0\n"
-        let dir = try Self.write(["s.csv": rows])
+        let dir = try Hostile.write(["s.csv": rows])
         let outcome = Hostile.run(["survival-data", "s.csv", "--out", "i.csv", "--format", "json"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(outcome.message.contains("2 clients attended a session but have no later session row, so add no interval"),
@@ -230,7 +224,7 @@ struct HostileInputSessionTenTests {
           arguments: ["phq", "phq_"])
     func reshapeStubWithoutSeparator(stub: String) throws {
         let rows = "client,phq_1,phq_2,phq_3,wai_1,wai_2,wai_3\na,20,15,,40,42,44\nb,12,11,9,30,,35\n"
-        let dir = try Self.write(["w.csv": rows])
+        let dir = try Hostile.write(["w.csv": rows])
         let outcome = Hostile.run(["reshape", "w.csv", "--long", "--id", "client", "--stub", "\(stub),wai",
                                    "--time", "session", "--out", "l.csv"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
@@ -243,7 +237,7 @@ struct HostileInputSessionTenTests {
         "phq,phq_total", "phq_total,phq", "phq_,phq_total_",
     ])
     func reshapeNestedStubs(stubs: String) throws {
-        let dir = try Self.write(["w.csv": "client,phq_1,phq_2,phq_total_1,phq_total_2\nA,1,2,10,20\nB,3,4,30,40\n"])
+        let dir = try Hostile.write(["w.csv": "client,phq_1,phq_2,phq_total_1,phq_total_2\nA,1,2,10,20\nB,3,4,30,40\n"])
         let outcome = Hostile.run(["reshape", "w.csv", "--long", "--id", "client", "--stub", stubs, "--time", "s",
                                    "--out", "l.csv"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
@@ -259,7 +253,7 @@ struct HostileInputSessionTenTests {
     func reshapeIdLeadingZeros(wide: Bool) throws {
         let long = "client,session,phq\n007,1,20\n007,2,15\n7,1,12\n7,2,11\n012,1,9\n012,2,8\n"
         let wideText = "client,phq_1,phq_2\n007,20,15\n7,12,11\n012,9,8\n"
-        let dir = try Self.write(["l.csv": long, "w.csv": wideText])
+        let dir = try Hostile.write(["l.csv": long, "w.csv": wideText])
         let arguments = wide ? ["reshape", "l.csv", "--wide", "--id", "client", "--time", "session", "--out", "o.csv"]
             : ["reshape", "w.csv", "--long", "--id", "client", "--stub", "phq_", "--time", "session", "--out", "o.csv"]
         let outcome = Hostile.run(arguments, in: dir)
@@ -272,7 +266,7 @@ struct HostileInputSessionTenTests {
     /// aggregate --by and survival-data --client group by the id as reshape does: 007 and 7 would merge silently.
     @Test func groupingIdLeadingZeros() throws {
         let long = "client,session,attended,phq\n007,1,1,20\n007,2,0,15\n7,1,1,12\n7,2,1,11\n"
-        let dir = try Self.write(["l.csv": long])
+        let dir = try Hostile.write(["l.csv": long])
         for arguments in [["aggregate", "l.csv", "--by", "client", "--mean", "phq", "--out", "a.csv"],
                           ["survival-data", "l.csv", "--client", "client", "--session", "session", "--attended", "attended",
                            "--out", "s.csv"]] {
@@ -286,7 +280,7 @@ struct HostileInputSessionTenTests {
 
     @Test("only the columns a command reads are scanned")
     func missingCodeOnlyColumnsRead() throws {
-        let dir = try Self.write(["f.csv": Self.codedRows])
+        let dir = try Hostile.write(["f.csv": Self.codedRows])
         let outcome = Hostile.run(["correlate", "f.csv", "--vars", "a,c"], in: dir)
         #expect(outcome.status == 0, "\(outcome.message)")
         #expect(!outcome.message.contains("column 'b'"), "\(outcome.message)")

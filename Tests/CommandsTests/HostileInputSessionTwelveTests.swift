@@ -6,12 +6,6 @@ import Testing
 /// docs/hostile-input.md list the cases.
 @Suite("Hostile input: session 12")
 struct HostileInputSessionTwelveTests {
-    static func write(_ files: [String: String]) throws -> String {
-        let dir = try Hostile.scratchDirectory()
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
-    }
-
     /// 40 rows: site (north/south), item (1…5), y, v (a variance); `stray(i, &fields)` edits row i.
     static func rows(_ stray: (Int, inout [String]) -> Void = { _, _ in }) -> String {
         var text = "site,item,y,v\n"
@@ -26,24 +20,24 @@ struct HostileInputSessionTwelveTests {
 
     @Test("a name the guard misses in a number column is described by its length in the error, a decimal comma still quoted")
     func nonNumericValueIsNotEchoed() throws {
-        let name = try Self.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "zara okafor" } }])
+        let name = try Hostile.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "zara okafor" } }])
         let outcome = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: name)
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("column 'v' (--vi) is not numeric (data row 32 has a text value of 11 characters)"),
                 "\(outcome.message)")
         #expect(!outcome.message.contains("okafor"), "\(outcome.message)")
         // A listed given name in lower case is caught earlier, by the guard, which never shows values.
-        let caught = try Self.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "john smith" } }])
+        let caught = try Hostile.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "john smith" } }])
         let refused = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: caught)
         #expect(refused.status == 65 && refused.message.contains("'v'") && !refused.message.contains("john"), "\(refused.message)")
-        let comma = try Self.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "\"0,02\"" } }])
+        let comma = try Hostile.write(["m.csv": Self.rows { i, f in if i == 31 { f[3] = "\"0,02\"" } }])
         let quoted = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "y", "--vi", "v"], in: comma)
         #expect(quoted.message.contains("(data row 32 has '0,02')"), "\(quoted.message)")
     }
 
     @Test("describe: a rare text level among numbers is listed by its length, an NA spelling by its text")
     func strayTextLevelIsNotListed() throws {
-        let dir = try Self.write(["d.csv": Self.rows { i, f in
+        let dir = try Hostile.write(["d.csv": Self.rows { i, f in
             if i == 31 { f[1] = "zara okafor" }
             if i == 12 { f[1] = "n/a" }
         }])

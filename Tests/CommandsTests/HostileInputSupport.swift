@@ -20,6 +20,13 @@ enum Hostile {
         return path
     }
 
+    /// A fresh scratch directory holding `files` (name → contents, UTF-8).
+    static func write(_ files: [String: String]) throws -> String {
+        let dir = try scratchDirectory()
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
     /// What one command line did, in-process.
     struct Outcome {
         let status: Int32
