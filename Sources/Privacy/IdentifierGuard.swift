@@ -81,12 +81,9 @@ public struct IdentifierGuard: Sendable {
     static func strongKinds(inMetadataOf column: Column) -> [IdentifierKind] {
         var mask = KindMask()
         if let label = column.label { mask.formUnion(TextContentScanner.scan(label).strong) }
-        for valueLabel in column.metadata.valueLabels {
-            mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
-        }
-        // A string variable's labels are written back to an SPSS `--out` file as well.
-        for valueLabel in column.metadata.textValueLabels {
-            mask.formUnion(TextContentScanner.scan(valueLabel.label).strong)
+        // Value labels are written back to an SPSS `--out` file, a string variable's as well as a number's.
+        for label in column.metadata.valueLabels.map(\.label) + column.metadata.textValueLabels.map(\.label) {
+            mask.formUnion(TextContentScanner.scan(label).strong)
         }
         return mask.kinds
     }
