@@ -50,11 +50,8 @@ extension LinearMixedModel.Setup {
         // Variance components, as lme4's VarCorr: per block Σ = σ²λλᵀ.
         var components: [VarianceComponent] = []
         let offsets = structure.thetaOffsets
-        var singular = false
+        let singular = structure.isSingular(theta)
         for (b, block) in structure.blocks.enumerated() {
-            for (position, value) in zip(block.thetaPositions, theta[offsets[b]...]) where position.isDiagonal {
-                if value < LinearMixedModel.singularTolerance { singular = true }
-            }
             components += block.varianceComponents(theta: theta[offsets[b]..<(offsets[b] + block.thetaPositions.count)], scale: sigma2).components
         }
         components.append(VarianceComponent(group: "Residual", terms: [], variance: sigma2, standardDeviation: sigma, correlation: nil))

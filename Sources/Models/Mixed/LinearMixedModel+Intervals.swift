@@ -2,13 +2,64 @@ import Distributions
 import Foundation
 
 extension LinearMixedModel.Setup {
+    /// The interval work that needs only θ̂ and the criterion there, not the estimates: lme4's ML refit that the profiles
+    /// start from (`VarianceProfile`), and θ's profile ends for one random-intercept factor's ICC. `fit` computes it
+    /// beside the estimates, each on its own factor, so the bytes do not depend on the cores; nil where not wanted.
+    struct IntervalStart {
+        var profile: Result<VarianceProfile, ModelError>?
+        var intraclassEnds: Result<(low: Double?, high: Double?), ModelError>?
+    }
+
+    /// Whether the profile-likelihood intervals of the variance components are computed at θ̂: always with `--profile`,
+    /// never with `--no-profile`, and by default unless the fit is singular or the profiles would be slow.
+    func wantsProfiles(theta: [Double]) -> Bool {
+        switch options.profileIntervals {
+        case .always: return true
+        case .never: return false
+        case .automatic: return !structure.isSingular(theta) && VarianceProfile.unaffordableCost(structure) == nil
+        }
+    }
+
+    /// Whether the ICC's interval is θ's profile: one random-intercept factor, no `--boot`, profiles not turned off.
+    var profilesIntraclass: Bool {
+        structure.blocks.count == 1 && structure.blocks[0].columnNames == ["(Intercept)"] && options.bootstrap == nil
+            && options.profileIntervals != .never
+    }
+
+    /// `IntervalStart` at the fit's θ̂ and criterion value.
+    func intervalStart(theta: [Double], objective: Double) -> IntervalStart {
+        var start = IntervalStart()
+        if wantsProfiles(theta: theta) {
+            do throws(ModelError) {
+                start.profile = .success(try VarianceProfile(products: products, structure: structure, start: theta,
+                                                             startObjective: objective, reml: options.reml))
+            } catch {
+                start.profile = .failure(error)
+            }
+        }
+        if profilesIntraclass, let estimate = theta.first {
+            do throws(ModelError) {
+                start.intraclassEnds = .success(try intraclassProfileEnds(estimate: estimate, minimum: objective))
+            } catch {
+                start.intraclassEnds = .failure(error)
+            }
+        }
+        return start
+    }
+
     /// The intervals that need more than the estimates: profile-likelihood intervals for the SDs, correlations
     /// and σ (`VarianceProfile`), and the ICC intervals — from θ's profile for one random-intercept factor, from
     /// a parametric bootstrap with `--boot` (`IntraclassBootstrap`). Failures become warnings, never a failed fit.
-    func addIntervals(to result: inout LinearMixedModelResult, factor: MixedFactor) {
+    /// `start` is `intervalStart` at the result's θ̂.
+    func addIntervals(to result: inout LinearMixedModelResult, factor: MixedFactor, start: IntervalStart) {
+        if let profile = start.profile {
+            switch profile {
+            case .success(let profile): addProfileIntervals(profile, to: &result)
+            case .failure(let error): result.warnings.append("no profile-likelihood intervals for the variance components: \(error)")
+            }
+        }
         switch options.profileIntervals {
         case .always:
-            addProfileIntervals(to: &result)
             if result.singular {
                 result.warnings.append("the fit is singular (a variance at zero): its profile-likelihood intervals may be inaccurate")
             }
@@ -23,22 +74,12 @@ extension LinearMixedModel.Setup {
             } else if let cost = VarianceProfile.unaffordableCost(structure) {
                 result.warnings.append("the profile-likelihood intervals of the variance components were skipped: \(cost); "
                                        + "--profile computes them anyway")
-            } else {
-                addProfileIntervals(to: &result)
             }
         }
-        addIntraclassIntervals(to: &result, factor: factor)
+        addIntraclassIntervals(to: &result, factor: factor, profileEnds: start.intraclassEnds)
     }
 
-    private func addProfileIntervals(to result: inout LinearMixedModelResult) {
-        let profile: VarianceProfile
-        do {
-            profile = try VarianceProfile(products: products, structure: structure, start: result.theta,
-                                          startObjective: result.objective, reml: options.reml)
-        } catch {
-            result.warnings.append("no profile-likelihood intervals for the variance components: \(error)")
-            return
-        }
+    private func addProfileIntervals(_ profile: VarianceProfile, to result: inout LinearMixedModelResult) {
         var problems: [String] = []
         for (w, end) in profile.intervals(level: options.level).enumerated() {
             let name: (group: String, terms: [String])
@@ -66,7 +107,8 @@ extension LinearMixedModel.Setup {
         }
     }
 
-    private func addIntraclassIntervals(to result: inout LinearMixedModelResult, factor: MixedFactor) {
+    private func addIntraclassIntervals(to result: inout LinearMixedModelResult, factor: MixedFactor,
+                                        profileEnds: Result<(low: Double?, high: Double?), ModelError>?) {
         guard !result.intraclassCorrelations.isEmpty else {
             if options.bootstrap != nil {
                 result.warnings.append("--boot bootstraps the ICCs, which are reported for random-intercept models only; this model has random "
@@ -106,10 +148,33 @@ extension LinearMixedModel.Setup {
             return
         }
         // One random intercept: ICC = θ²/(1 + θ²) is increasing in θ, so its interval is θ's profile interval mapped.
+        var ends = profileEnds
+        if ends == nil {
+            do throws(ModelError) {
+                ends = .success(try intraclassProfileEnds(estimate: result.theta[0], minimum: result.objective))
+            } catch {
+                ends = .failure(error)
+            }
+        }
+        switch ends {
+        case .success(let ends)?:
+            func icc(_ t: Double) -> Double { t * t / (1 + t * t) }
+            result.intraclassCorrelations[i].confLow = ends.low.map(icc)
+            result.intraclassCorrelations[i].confHigh = ends.high.map(icc) ?? 1
+            result.intraclassCorrelations[i].method = "profile-likelihood interval of θ = SD(\(structure.blocks[0].group))/σ in the \(criterion) "
+                + "(the fit's own), mapped by ICC = θ²/(1 + θ²), which is increasing in θ"
+        case .failure(let error)?:
+            result.warnings.append("no profile-likelihood interval for the ICC: \(error)")
+        case nil:
+            break
+        }
+    }
+
+    /// The ends of θ's profile-likelihood interval in the fit's own criterion (one random-intercept factor), about its
+    /// estimate and the criterion's minimum there, on a factor of its own.
+    func intraclassProfileEnds(estimate: Double, minimum: Double) throws(ModelError) -> (low: Double?, high: Double?) {
         let profileFactor = MixedFactor(products: products, structure: structure)
         let reml = options.reml
-        let minimum = result.objective
-        let estimate = result.theta[0]
         let zeta = { (t: Double) throws(ModelError) -> (zeta: Double, slope: Double?) in
             let excess = max(profileFactor.objective([t], reml: reml) - minimum, 0)
             let zeta = (t > estimate ? 1 : (t < estimate ? -1 : 0)) * excess.squareRoot()
@@ -118,15 +183,6 @@ extension LinearMixedModel.Setup {
             return (zeta, gradient[0] / (2 * zeta))
         }
         let z = Normal.quantile(0.5 + options.level / 2)
-        do {
-            let ends = try ProfileEnds(estimate: estimate, kind: .standardDeviation(scale: 1), z: z).ends(zeta)
-            func icc(_ t: Double) -> Double { t * t / (1 + t * t) }
-            result.intraclassCorrelations[i].confLow = ends.low.map(icc)
-            result.intraclassCorrelations[i].confHigh = ends.high.map(icc) ?? 1
-            result.intraclassCorrelations[i].method = "profile-likelihood interval of θ = SD(\(structure.blocks[0].group))/σ in the \(criterion) "
-                + "(the fit's own), mapped by ICC = θ²/(1 + θ²), which is increasing in θ"
-        } catch {
-            result.warnings.append("no profile-likelihood interval for the ICC: \(error)")
-        }
+        return try ProfileEnds(estimate: estimate, kind: .standardDeviation(scale: 1), z: z).ends(zeta)
     }
 }

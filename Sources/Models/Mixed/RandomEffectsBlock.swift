@@ -58,6 +58,12 @@ public struct RandomEffectsStructure: Sendable {
     public var thetaStart: [Double] { blocks.flatMap { $0.thetaPositions.map { $0.isDiagonal ? 1 : 0 } } }
     /// lme4's bounds: diagonal entries of λ are non-negative, the others free.
     public var thetaLowerBounds: [Double] { blocks.flatMap { $0.thetaPositions.map { $0.isDiagonal ? 0 : -.infinity } } }
+    /// lme4's `isSingular`: some diagonal entry of a λ below `LinearMixedModel.singularTolerance` (a variance at zero, or
+    /// a correlation of ±1).
+    func isSingular(_ theta: [Double]) -> Bool {
+        zip(blocks.flatMap(\.thetaPositions), theta).contains { $0.isDiagonal && $1 < LinearMixedModel.singularTolerance }
+    }
+
     /// Where each block's θ starts.
     var thetaOffsets: [Int] {
         var offsets: [Int] = []
