@@ -11,8 +11,9 @@ import LinearAlgebra
 /// Three passes over the rows in time order, the covariates read in two of them, both on two threads:
 /// 1. η and exp(η); the first part also sums rᵢ xᵢ over its rows (the S1 the second part starts from), and for
 ///    (start, stop] data each part sums rᵢ xᵢ of the rows that leave before each event time.
-/// 2. One thread, no covariates: S0 and the deaths per event time — log-likelihood, hazard jumps, the Efron
-///    coefficients of the Σ a aᵀ rows — and the jumps cumulated per stratum.
+/// 2. No covariates: S0 and the deaths per event time (one thread, a running sum), then from those alone the
+///    log-likelihood's terms, hazard jumps and Efron coefficients of the Σ a aᵀ rows (two threads over the event
+///    times), the log-likelihood summed in event-time order, and the jumps cumulated per stratum.
 /// 3. S1 and D1 at each event time (the Σ a aᵀ rows), each row's Hᵢ, and Σ wᵢ xᵢ xᵢᵀ, Σ wᵢ xᵢ.
 /// The two parts meet at a boundary between time groups, fixed by the data alone: the same numbers on one core or
 /// two.
@@ -59,88 +60,22 @@ extension CoxRiskSets {
         let (eta, risk, deathEta) = (entry.eta, entry.risk, entry.deathEta)
         // β = 0: every η is 0 and every exp(η) 1, and no arrays hold them (`entrySums`); 1·x and 1·H are x and H.
         let unit = risk.isEmpty
-        let compactDeaths = !deathEta.isEmpty
 
-        // Pass 2: S0 per event time, in time order per stratum.
+        // Pass 2a, one thread: S0 and the deaths per event time, in time order per stratum (a running sum over the rows).
         var loglik = 0.0
-        var groups: [EventGroup] = []
+        var totals: [EventTotals] = []
         var strataGroups: [Range<Int>] = []
-        var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
         // The first evaluation also sums x over the deaths (`CoxData.deathSums`), on the second thread.
         let sumDeaths = data.deathSums.value == nil
         ParallelJobs.run(sumDeaths ? 2 : 1) { job in
             guard job == 0 else { data.deathSums.compute(data); return }
-            // The deaths' η in time order (read in sequence: η itself, read at the deaths only, missed the cache).
-            var nextDeath = 0
-            leaving0.withUnsafeMutableBufferPointer { leaving0 in
-            for range in data.strata {
-                let first = groups.count
-                var s0 = 0.0
-                var i = range.stop.lowerBound
-                while i < range.stop.upperBound {
-                    let t = data.stopByStop[i]
-                    var ds0 = 0.0, etaDeaths = 0.0, deaths = 0
-                    var j = i
-                    while j < range.stop.upperBound && data.stopByStop[j] == t {
-                        let r = unit ? 1 : risk[j]
-                        s0 += r
-                        if counting, case let g = Int(data.leaveEvent[j]), g >= 0 { leaving0[g] += r }
-                        if data.eventByStop[j] {
-                            deaths += 1
-                            ds0 += r
-                            if !unit {   // at β = 0 the sum of zeros stays 0
-                                etaDeaths += compactDeaths ? deathEta[nextDeath] : eta[j]
-                                nextDeath += 1
-                            }
-                        }
-                        j += 1
-                    }
-                    let lower = i
-                    i = j
-                    guard deaths > 0 else { continue }
-                    // (start, stop] data: the rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
-                    if counting { s0 -= leaving0[groups.count] }
-                    let d = Double(deaths)
-                    loglik += etaDeaths
-                    if ties == .breslow || deaths == 1 {
-                        // One working risk set, counted d times (Breslow; Efron with one death is the same).
-                        let den = s0
-                        loglik -= d * log(den)
-                        groups.append(EventGroup(lower: lower, upper: j, a: d / den, b: d / den, scale: d.squareRoot() / den,
-                                                 shift: 0, deathScale: 0))
-                    } else {
-                        // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
-                        // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
-                        // two rows, √c₀ (S1 − f̄ D1) and √M₂ D1, with f̄ and M₂ the weighted mean and sum of squared
-                        // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
-                        var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
-                        // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
-                        // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
-                        // under- or overflowed, a non-finite sum) one log per denominator, as before.
-                        let run = s0 >= 0x1p-64 && s0 <= 0x1p64 ? 8 : 1
-                        var product = 1.0
-                        for k in 0..<deaths {
-                            let f = Double(k) / d
-                            let den = s0 - f * ds0
-                            product *= den
-                            if (k + 1) % run == 0 || k == deaths - 1 { loglik -= log(product); product = 1 }
-                            let inverse = 1 / den
-                            jumpA += inverse
-                            jumpB += (1 - f) * inverse
-                            let w = inverse * inverse
-                            c0 += w
-                            let delta = f - mean
-                            mean += w / c0 * delta
-                            m2 += w * delta * (f - mean)
-                        }
-                        groups.append(EventGroup(lower: lower, upper: j, a: jumpA, b: jumpB, scale: c0.squareRoot(), shift: mean,
-                                                 deathScale: m2 > 0 ? m2.squareRoot() : 0))
-                    }
-                }
-                strataGroups.append(first..<groups.count)
-            }
-            }
+            (totals, strataGroups) = CoxRiskSets.eventTotals(data, risk: risk, eta: eta, deathEta: deathEta)
         }
+        // Pass 2b: each event time's jumps, Σ a aᵀ coefficients and log-likelihood terms depend only on its own totals, so
+        // they are formed on two threads over halves of the deaths (Efron's loop is per death: with three in four rows dying,
+        // Cox right, about half of this pass on one thread, which left the other idle); each writes only its own slots. Pass 2c then sums the log-likelihood in the order the
+        // one-thread loop did — each event time's Σ η, then its log terms in turn — so the bits are that loop's.
+        let groups = CoxRiskSets.eventGroups(totals, ties: ties, loglik: &loglik)
         // Hᵢ (formed row by row in pass 3): the jumps cumulated forward in time up to the row's exit — C of the event
         // time met next from it in time order (this event time's own, less Efron's share A − B for a row dying then;
         // 0 after the stratum's last), C summed per stratum from its earliest event time — less, for (start, stop]
@@ -265,6 +200,172 @@ extension CoxRiskSets {
     }
 }
 
+extension CoxRiskSets {
+    /// What pass 2a finds at one event time: its range in time order, S0 there (the rows that left removed), and the
+    /// deaths' count, Σ exp(η) and Σ η.
+    struct EventTotals {
+        let lower: Int
+        let upper: Int
+        let s0: Double
+        let ds0: Double
+        let deaths: Int
+        let etaDeaths: Double
+    }
+
+    /// Pass 2a: per event time in time order per stratum, S0 (for (start, stop] data less the rows that left before it, as
+    /// agfit4 removes them), the deaths' count, Σ exp(η) and Σ η; and each stratum's range of event times. `risk` empty
+    /// means β = 0 (every exp(η) 1, every η 0); `deathEta`, when not empty, holds the deaths' η in time order. The arrays are
+    /// read through buffer pointers in one function (read through the data inside the pass's closure, the loop took 24
+    /// cycles a row: bounds checks and reloads of each array at every access).
+    static func eventTotals(_ data: CoxData, risk: [Double], eta: [Double], deathEta: [Double])
+        -> (totals: [EventTotals], strata: [Range<Int>]) {
+        let counting = data.start != nil
+        let unit = risk.isEmpty
+        let compactDeaths = !deathEta.isEmpty
+        var totals: [EventTotals] = []
+        var strata: [Range<Int>] = []
+        var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
+        data.stopByStop.withUnsafeBufferPointer { stop in
+        data.eventByStop.withUnsafeBufferPointer { event in
+        data.leaveEvent.withUnsafeBufferPointer { leaveEvent in
+        risk.withUnsafeBufferPointer { risk in
+        eta.withUnsafeBufferPointer { eta in
+        deathEta.withUnsafeBufferPointer { deathEta in
+        leaving0.withUnsafeMutableBufferPointer { leaving0 in
+            // The deaths' η in time order (read in sequence: η itself, read at the deaths only, missed the cache).
+            var nextDeath = 0
+            for range in data.strata {
+                let first = totals.count
+                var s0 = 0.0
+                var i = range.stop.lowerBound
+                while i < range.stop.upperBound {
+                    let t = stop[i]
+                    // The deaths' Σ exp(η) and Σ η as the two lanes of one vector (each lane its own sum, in row order), so
+                    // that a row adds itself or +0 without a branch on the event: with three in four rows dying the branch
+                    // mispredicted about once in three rows, and the compiler turned a scalar select back into it. Adding +0
+                    // leaves a sum unchanged, bit for bit (one that starts at +0 is never −0).
+                    var deathSums = SIMD2<Double>(), etaDeaths = 0.0, deaths = 0
+                    var j = i
+                    while j < range.stop.upperBound && stop[j] == t {
+                        let r = unit ? 1 : risk[j]
+                        s0 += r
+                        if counting, case let g = Int(leaveEvent[j]), g >= 0 { leaving0[g] += r }
+                        let dies = event[j]
+                        let bit = UInt64(unsafeBitCast(dies, to: UInt8.self))
+                        deaths &+= Int(bit)
+                        // η joins the vector unless the deaths' η are compacted (sparse deaths: a predictable branch).
+                        let ownEta = unit || compactDeaths ? 0 : eta[j]
+                        let lanes = SIMD2<UInt64>(r.bitPattern, ownEta.bitPattern) & SIMD2(repeating: 0 &- bit)
+                        deathSums += unsafeBitCast(lanes, to: SIMD2<Double>.self)
+                        if compactDeaths && !unit && dies {
+                            etaDeaths += deathEta[nextDeath]
+                            nextDeath += 1
+                        }
+                        j += 1
+                    }
+                    let ds0 = deathSums[0]
+                    if !compactDeaths { etaDeaths = deathSums[1] }
+                    let lower = i
+                    i = j
+                    guard deaths > 0 else { continue }
+                    // (start, stop] data: the rows whose intervals begin at or after t (agfit4's removal, met here in one sum).
+                    if counting { s0 -= leaving0[totals.count] }
+                    totals.append(EventTotals(lower: lower, upper: j, s0: s0, ds0: ds0, deaths: deaths, etaDeaths: etaDeaths))
+                }
+                strata.append(first..<totals.count)
+            }
+        }}}}}}}
+        return (totals, strata)
+    }
+
+    /// Passes 2b and 2c: the `EventGroup` of each event time and the log-likelihood's terms, the terms then added to
+    /// `loglik` in event-time order (each time's Σ η, then its logs in turn), as the one-thread loop added them.
+    static func eventGroups(_ totals: [EventTotals], ties: CoxTies, loglik: inout Double) -> [EventGroup] {
+        let count = totals.count
+        guard count > 0 else { return [] }
+        // Where each event time's log terms go: one for Breslow or a single death, else one per run of 8 deaths (or per
+        // death when S0 is outside 2^±64, see below); counted first so that the two halves write disjoint slots.
+        @inline(__always) func run(_ e: EventTotals) -> Int { e.s0 >= 0x1p-64 && e.s0 <= 0x1p64 ? 8 : 1 }
+        @inline(__always) func termCount(_ e: EventTotals) -> Int {
+            ties == .breslow || e.deaths == 1 ? 1 : (e.deaths + run(e) - 1) / run(e)
+        }
+        var termStart = [Int](repeating: 0, count: count + 1)
+        var deathsBefore = [Int](repeating: 0, count: count + 1)
+        for (g, e) in totals.enumerated() {
+            termStart[g + 1] = termStart[g] + termCount(e)
+            deathsBefore[g + 1] = deathsBefore[g] + e.deaths
+        }
+        // Two halves of the event times with about half the deaths each (fixed by the data alone).
+        let middle = deathsBefore.firstIndex { $0 * 2 >= deathsBefore[count] } ?? count
+        let halves = count >= 2 && deathsBefore[count] >= CoxRiskSets.parallelDeaths ? [0..<middle, middle..<count] : [0..<count]
+        let placeholder = EventGroup(lower: 0, upper: 0, a: 0, b: 0, scale: 0, shift: 0, deathScale: 0)
+        var groups = [EventGroup](repeating: placeholder, count: count)
+        var terms = [Double](repeating: 0, count: termStart[count])
+        totals.withUnsafeBufferPointer { totals in
+        termStart.withUnsafeBufferPointer { termStart in
+        groups.withUnsafeMutableBufferPointer { groupSlots in
+        terms.withUnsafeMutableBufferPointer { termSlots in
+            let out = EventGroupSlots(groups: groupSlots.baseAddress!, terms: termSlots.baseAddress!)
+            ParallelJobs.run(halves.count) { h in
+                for g in halves[h] {
+                    let e = totals[g]
+                    let d = Double(e.deaths)
+                    let s0 = e.s0, ds0 = e.ds0
+                    var term = out.terms + termStart[g]
+                    if ties == .breslow || e.deaths == 1 {
+                        // One working risk set, counted d times (Breslow; Efron with one death is the same).
+                        let den = s0
+                        term.pointee = d * log(den)
+                        out.groups[g] = EventGroup(lower: e.lower, upper: e.upper, a: d / den, b: d / den, scale: d.squareRoot() / den,
+                                                   shift: 0, deathScale: 0)
+                        continue
+                    }
+                    // Efron's d working risk sets, denₖ = S0 − fₖ D0 with fₖ = k/d. Their Σₖ aₖ aₖᵀ, with
+                    // aₖ = (S1 − fₖ D1)/denₖ, is c₀ S1 S1ᵀ − c₁ (S1 D1ᵀ + D1 S1ᵀ) + c₂ D1 D1ᵀ with cₘ = Σₖ fₖᵐ/denₖ²:
+                    // two rows, √c₀ (S1 − f̄ D1) and √M₂ D1, with f̄ and M₂ the weighted mean and sum of squared
+                    // deviations of the fₖ (weights 1/denₖ², West's one-pass update, no cancellation).
+                    var jumpA = 0.0, jumpB = 0.0, c0 = 0.0, mean = 0.0, m2 = 0.0
+                    // log Π denₖ over runs of 8 (one log each): the denominators lie in [S0/d, S0], so a run's
+                    // product stays finite and non-zero while S0 is within 2^±64; otherwise (an exp(η) that
+                    // under- or overflowed, a non-finite sum) one log per denominator.
+                    let length = run(e)
+                    var product = 1.0
+                    for k in 0..<e.deaths {
+                        let f = Double(k) / d
+                        let den = s0 - f * ds0
+                        product *= den
+                        if (k + 1) % length == 0 || k == e.deaths - 1 { term.pointee = log(product); term += 1; product = 1 }
+                        let inverse = 1 / den
+                        jumpA += inverse
+                        jumpB += (1 - f) * inverse
+                        let w = inverse * inverse
+                        c0 += w
+                        let delta = f - mean
+                        mean += w / c0 * delta
+                        m2 += w * delta * (f - mean)
+                    }
+                    out.groups[g] = EventGroup(lower: e.lower, upper: e.upper, a: jumpA, b: jumpB, scale: c0.squareRoot(), shift: mean,
+                                               deathScale: m2 > 0 ? m2.squareRoot() : 0)
+                }
+            }
+        }}}}
+        for (g, e) in totals.enumerated() {
+            loglik += e.etaDeaths
+            for k in termStart[g]..<termStart[g + 1] { loglik -= terms[k] }
+        }
+        return groups
+    }
+
+    /// Deaths below which pass 2b runs on one thread (a thread's start costs more than a few thousand deaths' loops).
+    static let parallelDeaths = 20_000
+}
+
+/// `eventGroups`' outputs: each half writes only its own event times' groups and log terms.
+private struct EventGroupSlots: @unchecked Sendable {
+    let groups: UnsafeMutablePointer<CoxRiskSets.EventGroup>
+    let terms: UnsafeMutablePointer<Double>
+}
+
 extension CoxData {
     /// β = 0 evaluated without η and exp(η) arrays (false only in tests, which compare the bits with the arrays').
     @TaskLocal static var unitRiskWithoutArrays = true
@@ -337,10 +438,8 @@ extension CoxData {
                         for k in lower..<upper { ownDeaths[deaths] = eta[k]; deaths += event[k] ? 1 : 0 }
                     }
                     if let carry, upper > carry {
-                        for k in max(lower, carry)..<upper {
-                            let w = arrays ? risk[k] : 1, x = xs.baseAddress! + k * p
-                            for q in 0..<p { sums.first[q] += w * x[q] }
-                        }
+                        CoxData.addWeightedRows(max(lower, carry)..<upper, x: xs.baseAddress!, p: p, weights: arrays ? risk : nil,
+                                                into: sums.first)
                     }
                     if counting {
                         for k in lower..<upper {
@@ -364,6 +463,39 @@ extension CoxData {
             count = deathCounts[0] + deathCounts[1]
         }
         return (eta, risk, carried, leaving, deathEta)
+    }
+}
+
+extension CoxData {
+    /// sums[q] += wₖ · x[k, q] for the rows k of `rows` in order (wₖ = weights[k], or 1 when nil), four covariates at a
+    /// time in registers over the rows: each sum gets the same products added in the same order as a loop over the rows
+    /// with the sums in memory (the same bits), without a store and reload of every sum at every row (that loop was the
+    /// ≈ 4 ms by which the first part's η pass outlasted the second's on Cox right, at every evaluation).
+    @inline(__always)
+    static func addWeightedRows(_ rows: Range<Int>, x: UnsafePointer<Double>, p: Int, weights: UnsafeMutablePointer<Double>?,
+                                into sums: UnsafeMutablePointer<Double>) {
+        typealias Lanes = SIMD4<Double>
+        var q = 0
+        while q + 4 <= p {
+            var acc = UnsafeRawPointer(sums + q).loadUnaligned(as: Lanes.self)
+            if let w = weights {
+                for k in rows { acc += Lanes(repeating: w[k]) * UnsafeRawPointer(x + k * p + q).loadUnaligned(as: Lanes.self) }
+            } else {
+                for k in rows { acc += Lanes(repeating: 1) * UnsafeRawPointer(x + k * p + q).loadUnaligned(as: Lanes.self) }
+            }
+            UnsafeMutableRawPointer(sums + q).storeBytes(of: acc, as: Lanes.self)
+            q += 4
+        }
+        while q < p {
+            var acc = sums[q]
+            if let w = weights {
+                for k in rows { acc += w[k] * x[k * p + q] }
+            } else {
+                for k in rows { acc += 1 * x[k * p + q] }
+            }
+            sums[q] = acc
+            q += 1
+        }
     }
 }
 

@@ -392,13 +392,30 @@ final class CoxDeathSums: @unchecked Sendable {
         return stored
     }
 
-    /// Σ x over the deaths in time order (one pass over the time-ordered covariates).
+    /// Σ x over the deaths in time order (one pass over the time-ordered covariates). Every row adds its x or +0 (its bits
+    /// masked by the event), four covariates at a time: the same sums, bit for bit (a sum that starts at +0 is never −0),
+    /// without the branch on the event that mispredicted on dense deaths and with the sums in a buffer, not an array
+    /// checked at every addition (14 ms of a thread on a million rows before).
     func compute(_ data: CoxData) {
-        let p = data.p
+        let p = data.p, n = data.n
         var sums = [Double](repeating: 0, count: p)
         data.xByStop.withUnsafeBufferPointer { x in
-            for k in 0..<data.n where data.eventByStop[k] { for q in 0..<p { sums[q] += x[k * p + q] } }
-        }
+        data.eventByStop.withUnsafeBufferPointer { event in
+        sums.withUnsafeMutableBufferPointer { sums in
+            guard let x = x.baseAddress, let event = event.baseAddress, let out = sums.baseAddress else { return }
+            let vectors = p / 4
+            for k in 0..<n {
+                let keep = 0 &- UInt64(unsafeBitCast(event[k], to: UInt8.self))
+                let row = UnsafeRawPointer(x + k * p)
+                for v in 0..<vectors {
+                    let bits = row.loadUnaligned(fromByteOffset: v * 32, as: SIMD4<UInt64>.self) & SIMD4(repeating: keep)
+                    let target = UnsafeMutableRawPointer(out + 4 * v)
+                    let sum = target.loadUnaligned(as: SIMD4<Double>.self) + unsafeBitCast(bits, to: SIMD4<Double>.self)
+                    target.storeBytes(of: sum, as: SIMD4<Double>.self)
+                }
+                for q in (4 * vectors)..<p { out[q] += Double(bitPattern: x[k * p + q].bitPattern & keep) }
+            }
+        }}}
         lock.lock()
         if stored == nil { stored = sums }
         lock.unlock()
