@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -952,6 +953,25 @@ struct ParsedColumns {
         builders.deallocate()
     }
 
+    /// The text columns finished on two threads (each sorts its levels and recodes its rows, ≈ 1–2 ms a million rows, one
+    /// after the other before), by column index; empty slots for the others, and all of them empty for fewer than two
+    /// such columns or small files, which `finish` then finishes in its loop. Each job finishes only its own columns.
+    private func finishedCategoricalColumns() -> [CategoricalColumn?] {
+        let count = names.count
+        var finished = [CategoricalColumn?](repeating: nil, count: count)
+        let text = (0..<count).filter { !builders[$0].isNumeric }
+        guard text.count >= 2, builders[text[0]].count >= 1 << 16 else { return finished }
+        finished.withUnsafeMutableBufferPointer { slots in
+            let jobs = FinishJobs(builders: builders, slots: slots.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                for k in stride(from: part, to: text.count, by: 2) {
+                    jobs.slots[text[k]] = jobs.builders[text[k]].finishCategorical()
+                }
+            }
+        }
+        return finished
+    }
+
     /// Builds the columns one at a time, freeing each builder's scratch as soon as its column exists.
     func finish() throws(CSVError) -> Table {
         let columnCount = names.count
@@ -964,12 +984,15 @@ struct ParsedColumns {
         }
         var columns: [Column] = []
         columns.reserveCapacity(columnCount)
+        let categorical = finishedCategoricalColumns()
         // The missing flags of the columns that have no missing value: one array shared by all (arrays are values).
         var noneMissing: [Bool] = []
         while next < columnCount {
             let j = next
             let builder = builders + j
-            if builder.pointee.isNumeric {
+            if let finished = categorical[j] {
+                columns.append(Column(name: names[j], data: .categorical(finished)))
+            } else if builder.pointee.isNumeric {
                 if let (badLine, text) = builder.pointee.firstOutOfRange {
                     throw CSVError(kind: .numberOutOfRange(text), file: sourceName, line: badLine, column: j + 1,
                                    columnName: names[j])
@@ -999,4 +1022,10 @@ struct ParsedColumns {
             throw CSVError(kind: .duplicateHeaderName(error.description, firstColumn: 0), file: sourceName)
         }
     }
+}
+
+/// `finishedCategoricalColumns`' builders and result slots: each job touches only its own columns' builders and slots.
+private struct FinishJobs: @unchecked Sendable {
+    let builders: UnsafeMutablePointer<ColumnBuilder>
+    let slots: UnsafeMutablePointer<CategoricalColumn?>
 }

@@ -64,8 +64,7 @@ public struct GroupingFactor: Sendable, Equatable {
 
     /// Only the levels that occur, in their order, recoded densely (R's `droplevels`).
     public func droppingUnusedLevels() -> GroupingFactor {
-        var present = [Bool](repeating: false, count: levels.count)
-        for c in codes where c >= 0 { present[Int(c)] = true }
+        let present = presentLevels(in: codes, levelCount: levels.count)
         guard present.contains(false) else { return self }
         var recode = [Int32](repeating: -1, count: levels.count)
         var kept: [String] = []

@@ -439,8 +439,7 @@ public struct ModelFrame: Sendable {
     /// `frozen` levels (a schema), codes those levels in that order instead, and refuses a level outside them.
     private static func relevel(label: String, levels: [String], codes: [Int32], reference: String?,
                                 column: String, isOutcome: Bool, frozen: [String]?) throws(ModelError) -> VariableValues {
-        var present = [Bool](repeating: false, count: levels.count)
-        for c in codes where c >= 0 { present[Int(c)] = true }
+        let present = presentLevels(in: codes, levelCount: levels.count)
         if let frozen {
             var position: [String: Int32] = [:]
             for (k, level) in frozen.enumerated() { position[level] = Int32(k) }
