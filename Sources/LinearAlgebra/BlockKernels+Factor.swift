@@ -113,35 +113,37 @@ extension BlockKernels {
         }
     }
 
-    /// C += Aᵀ·A on the lower triangle of the k × k block C, as `addGramLower` but two rows at a time: each entry is
-    /// summed in two lanes (even and odd rows, in row order), the lanes added, then an odd last row, then added to C.
-    /// The streamed mixed-model pass over a million rows is bound by this loop, and the paired lanes halve its
-    /// instructions; the order is fixed by the row count alone, so the bytes do not depend on the machine's cores.
-    public static func addGramLowerPaired(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
+    /// C += Aᵀ·A on the lower triangle of the k × k block C, as `addGramLower` but four rows at a time: each entry is
+    /// summed in four lanes (rows r ≡ 0, 1, 2, 3 mod 4, each in row order), the lanes added as (0 + 1) + (2 + 3), then the
+    /// last n mod 4 rows in order, then added to C. The streamed mixed-model pass over a million rows is bound by this
+    /// loop; four lanes (one AVX2 register) took half the samples two lanes did on LMM a (session 16; the sums' last bits
+    /// moved, ≈ 1e-15 relative in the estimates). The order is fixed by the row count alone, so the bytes do not depend
+    /// on the machine's cores.
+    public static func addGramLowerInLanes(_ a: UnsafePointer<Double>, rows n: Int, columns k: Int, leadingDimension lda: Int,
                                           into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        addGramLowerPaired(rows: n, columns: k, { a + $0 * lda }, into: c, leadingDimension: ldc)
+        addGramLowerInLanes(rows: n, columns: k, { a + $0 * lda }, into: c, leadingDimension: ldc)
     }
 
-    /// `addGramLowerPaired` of the n × k block A whose column j starts at `columns[j]`: the same sums in the same order,
+    /// `addGramLowerInLanes` of the n × k block A whose column j starts at `columns[j]`: the same sums in the same order,
     /// so the same bytes as the columns copied side by side first.
-    public static func addGramLowerPaired(columns: UnsafePointer<UnsafePointer<Double>>, rows n: Int, count k: Int,
+    public static func addGramLowerInLanes(columns: UnsafePointer<UnsafePointer<Double>>, rows n: Int, count k: Int,
                                           into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
-        addGramLowerPaired(rows: n, columns: k, { columns[$0] }, into: c, leadingDimension: ldc)
+        addGramLowerInLanes(rows: n, columns: k, { columns[$0] }, into: c, leadingDimension: ldc)
     }
 
     @inline(__always)
-    private static func addGramLowerPaired(rows n: Int, columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
+    private static func addGramLowerInLanes(rows n: Int, columns k: Int, _ column: (Int) -> UnsafePointer<Double>,
                                            into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
         forEachGramTile(columns: k, column, into: c, leadingDimension: ldc) { d0, d1, c0, c1, c2, c3 in
-            pairedTileSums(rows: n, d0, d1, c0, c1, c2, c3)
+            laneTileSums(rows: n, d0, d1, c0, c1, c2, c3)
         }
     }
 
     /// C += AᵀB for the n × ka block A and the n × kb block B (column j of A at `a[j]`, of B at `b[j]`), C ka × kb with
-    /// entry (i, j) at i · ldc + j: each entry summed as `addGramLowerPaired` sums it (even and odd lanes, the lanes
-    /// added, an odd last row, then added to C), so an entry is bit for bit the one that kernel forms for the same two
+    /// entry (i, j) at i · ldc + j: each entry summed as `addGramLowerInLanes` sums it (four lanes, the lanes added, the
+    /// last rows, then added to C), so an entry is bit for bit the one that kernel forms for the same two
     /// columns. The mixed-model pass forms its indicator columns' products with the other columns this way.
-    public static func addCrossPaired(_ a: UnsafePointer<UnsafePointer<Double>>, count ka: Int,
+    public static func addCrossInLanes(_ a: UnsafePointer<UnsafePointer<Double>>, count ka: Int,
                                       _ b: UnsafePointer<UnsafePointer<Double>>, count kb: Int, rows n: Int,
                                       into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
         guard ka > 0, kb > 0 else { return }
@@ -152,7 +154,7 @@ extension BlockKernels {
             var i = 0
             while i < kb {
                 let ib = min(4, kb - i)
-                let s = pairedTileSums(rows: n, d0, d1, b[i], b[min(i + 1, kb - 1)], b[min(i + 2, kb - 1)], b[min(i + 3, kb - 1)])
+                let s = laneTileSums(rows: n, d0, d1, b[i], b[min(i + 1, kb - 1)], b[min(i + 2, kb - 1)], b[min(i + 3, kb - 1)])
                 for u in 0..<jb { for t in 0..<ib { c[(j + u) * ldc + i + t] += s[t + 4 * u] } }
                 i += 4
             }
@@ -160,28 +162,28 @@ extension BlockKernels {
         }
     }
 
-    /// The eight sums Σ c_t · d_u of a tile (t + 4u), each in an even and an odd lane over the row pairs in row order,
-    /// the lanes added, then an odd last row.
+    /// The eight sums Σ c_t · d_u of a tile (t + 4u), each in four lanes (rows r ≡ 0, 1, 2, 3 mod 4, each lane in row
+    /// order), the lanes added as (0 + 1) + (2 + 3), then the last n mod 4 rows in order.
     @inline(__always)
-    private static func pairedTileSums(rows n: Int, _ d0: UnsafePointer<Double>, _ d1: UnsafePointer<Double>,
+    private static func laneTileSums(rows n: Int, _ d0: UnsafePointer<Double>, _ d1: UnsafePointer<Double>,
                                        _ c0: UnsafePointer<Double>, _ c1: UnsafePointer<Double>,
                                        _ c2: UnsafePointer<Double>, _ c3: UnsafePointer<Double>) -> SIMD8<Double> {
-        typealias Pair = SIMD2<Double>
-        @inline(__always) func pair(_ p: UnsafePointer<Double>, _ r: Int) -> Pair { Pair(p[r], p[r + 1]) }
-        let even = n & ~1
-        var s00 = Pair(), s10 = Pair(), s20 = Pair(), s30 = Pair()
-        var s01 = Pair(), s11 = Pair(), s21 = Pair(), s31 = Pair()
+        typealias Quad = SIMD4<Double>
+        @inline(__always) func quad(_ p: UnsafePointer<Double>, _ r: Int) -> Quad { UnsafeRawPointer(p + r).loadUnaligned(as: Quad.self) }
+        let whole = n & ~3
+        var s00 = Quad(), s10 = Quad(), s20 = Quad(), s30 = Quad()
+        var s01 = Quad(), s11 = Quad(), s21 = Quad(), s31 = Quad()
         var r = 0
-        while r < even {
-            let x0 = pair(d0, r), x1 = pair(d1, r)
-            let y0 = pair(c0, r), y1 = pair(c1, r), y2 = pair(c2, r), y3 = pair(c3, r)
+        while r < whole {
+            let x0 = quad(d0, r), x1 = quad(d1, r)
+            let y0 = quad(c0, r), y1 = quad(c1, r), y2 = quad(c2, r), y3 = quad(c3, r)
             s00 += y0 * x0; s10 += y1 * x0; s20 += y2 * x0; s30 += y3 * x0
             s01 += y0 * x1; s11 += y1 * x1; s21 += y2 * x1; s31 += y3 * x1
-            r += 2
+            r += 4
         }
-        @inline(__always) func total(_ s: Pair, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
-            var v = s[0] + s[1]
-            if even < n { v += y[even] * x[even] }
+        @inline(__always) func total(_ s: Quad, _ y: UnsafePointer<Double>, _ x: UnsafePointer<Double>) -> Double {
+            var v = (s[0] + s[1]) + (s[2] + s[3])
+            for t in whole..<n { v += y[t] * x[t] }
             return v
         }
         return SIMD8(total(s00, c0, d0), total(s10, c1, d0), total(s20, c2, d0), total(s30, c3, d0),

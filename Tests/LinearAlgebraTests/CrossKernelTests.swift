@@ -1,12 +1,12 @@
 import LinearAlgebra
 import Testing
 
-/// `BlockKernels.addCrossPaired` (the mixed-model pass's indicator columns against the others) bit for bit against the
-/// entries `addGramLowerPaired` forms for the same two columns, with every row count's parity and tile edge; the entries
+/// `BlockKernels.addCrossInLanes` (the mixed-model pass's indicator columns against the others) bit for bit against the
+/// entries `addGramLowerInLanes` forms for the same two columns, with every row count mod 4 and tile edge; the entries
 /// past the block are left alone.
 @Suite("Cross-product kernel")
 struct CrossKernelTests {
-    @Test("each entry the paired Gram kernel's, bit for bit", arguments: [0, 1, 2, 3, 8, 37], [(1, 1), (1, 5), (2, 4), (3, 7), (6, 11), (5, 9)])
+    @Test("each entry the four-lane Gram kernel's, bit for bit", arguments: [0, 1, 2, 3, 8, 37], [(1, 1), (1, 5), (2, 4), (3, 7), (6, 11), (5, 9)])
     func matchesGram(rows n: Int, shape: (Int, Int)) {
         let (ka, kb) = shape
         let k = ka + kb
@@ -19,11 +19,11 @@ struct CrossKernelTests {
         var cross = (0..<ka).flatMap { _ in [Double](repeating: 0, count: kb) + [0.75, 0.75] }
         x.withUnsafeBufferPointer { xp in
             let base = xp.baseAddress!
-            BlockKernels.addGramLowerPaired(base, rows: n, columns: k, leadingDimension: ld, into: &gram, leadingDimension: k)
+            BlockKernels.addGramLowerInLanes(base, rows: n, columns: k, leadingDimension: ld, into: &gram, leadingDimension: k)
             let a = (0..<ka).map { base + $0 * ld }, b = (ka..<k).map { base + $0 * ld }
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
-                    BlockKernels.addCrossPaired(ap.baseAddress!, count: ka, bp.baseAddress!, count: kb, rows: n,
+                    BlockKernels.addCrossInLanes(ap.baseAddress!, count: ka, bp.baseAddress!, count: kb, rows: n,
                                                 into: &cross, leadingDimension: kb + 2)
                 }
             }

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Testing
 
-/// `BlockKernels.addGramLowerPaired` (the mixed model's streamed Gram matrix) against its stated summation order,
+/// `BlockKernels.addGramLowerInLanes` (the mixed model's streamed Gram matrix) against its stated summation order (four lanes),
 /// entry by entry and bit for bit, and against the one-chain `addGramLower` within rounding; the upper triangle and
 /// the rows past the block are left alone; and `addRowGramLower` (the mixed model's per-level Gram matrix) bit for bit
 /// against the one-level-at-a-time loop it replaced.
@@ -14,14 +14,14 @@ struct GramKernelTests {
         return a
     }
 
-    @Test("entries summed in even and odd lanes, then the odd last row", arguments: [0, 1, 2, 3, 8, 37], [1, 2, 3, 4, 5, 7, 9])
-    func pairedLanes(rows n: Int, columns k: Int) {
+    @Test("entries summed in four lanes, then the last rows", arguments: [0, 1, 2, 3, 4, 5, 7, 8, 37], [1, 2, 3, 4, 5, 7, 9])
+    func fourLanes(rows n: Int, columns k: Int) {
         let ld = n + 3
         let a = Self.block(rows: n, columns: k, leadingDimension: ld)
         var paired = [Double](repeating: 0.5, count: k * k)
         var plain = paired
         a.withUnsafeBufferPointer { ap in
-            BlockKernels.addGramLowerPaired(ap.baseAddress!, rows: n, columns: k, leadingDimension: ld, into: &paired, leadingDimension: k)
+            BlockKernels.addGramLowerInLanes(ap.baseAddress!, rows: n, columns: k, leadingDimension: ld, into: &paired, leadingDimension: k)
             BlockKernels.addGramLower(ap.baseAddress!, rows: n, columns: k, leadingDimension: ld, into: &plain, leadingDimension: k)
         }
         for j in 0..<k {
@@ -30,15 +30,14 @@ struct GramKernelTests {
                     #expect(paired[j * k + i] == 0.5, "upper entry (\(i), \(j)) written")
                     continue
                 }
-                var even = 0.0, odd = 0.0
+                var lane = [0.0, 0.0, 0.0, 0.0]
                 var r = 0
-                while r + 1 < n {
-                    even += a[i * ld + r] * a[j * ld + r]
-                    odd += a[i * ld + r + 1] * a[j * ld + r + 1]
-                    r += 2
+                while r + 3 < n {
+                    for l in 0..<4 { lane[l] += a[i * ld + r + l] * a[j * ld + r + l] }
+                    r += 4
                 }
-                var v = even + odd
-                if n % 2 == 1 { v += a[i * ld + n - 1] * a[j * ld + n - 1] }
+                var v = (lane[0] + lane[1]) + (lane[2] + lane[3])
+                while r < n { v += a[i * ld + r] * a[j * ld + r]; r += 1 }
                 #expect(paired[j * k + i] == 0.5 + v, "entry (\(i), \(j)) of \(n) × \(k)")
                 let scale = (0..<n).reduce(1.0) { $0 + abs(a[i * ld + $1] * a[j * ld + $1]) }
                 #expect(abs(paired[j * k + i] - plain[j * k + i]) <= 1e-14 * scale, "entry (\(i), \(j)) against one chain")

@@ -190,7 +190,7 @@ public enum LinearMixedModel {
                                     for (k, j) in filled.enumerated() { columns[j] = UnsafePointer(base + k * chunk) }
                                     for j in 0..<p { if let x = stored[j] { columns[j] = x + start } }
                                     columns[p] = yBase + start
-                                    BlockKernels.addGramLower(columns: columns, rows: end - start, count: m,
+                                    BlockKernels.addGramLowerInLanes(columns: columns, rows: end - start, count: m,
                                                               into: out + part * m * m, leadingDimension: m)
                                 }
                                 start = end

@@ -156,8 +156,8 @@ struct MixedCrossProducts: Sendable {
     /// One pass over the rows, streamed in chunks: every design column and r = y − X·shift (the columns `shiftColumns`
     /// times `shift`, subtracted row by row in that order), and from them [X r]ᵀ[X r] and each block's Zᵀ[X r]. Large
     /// data run on two fixed row halves (`RowParts`), each into its own sums, added in half order: the same bytes on one
-    /// core or two. The Gram entries are summed in even and odd lanes (`BlockKernels.addGramLowerPaired`, and
-    /// `addCrossPaired` for the intercept and indicator columns against the others: the same sums), except those between
+    /// core or two. The Gram entries are summed in four lanes (`BlockKernels.addGramLowerInLanes`, and
+    /// `addCrossInLanes` for the intercept and indicator columns against the others: the same sums), except those between
     /// two intercept or indicator columns, whose products are 0 or 1: their sums are the counts of rows where both are 1,
     /// counted (21 of LMM a's 153 entries, with the tiles' dropped entries beside them). The products with Z in row order.
     struct RowPass: Sendable {
@@ -238,11 +238,11 @@ struct MixedCrossProducts: Sendable {
                                 for (e, j) in general.enumerated() { generalColumns[e] = columns[j] }
                                 for (e, j) in simple.enumerated() { simpleColumns[e] = columns[j] }
                                 generalSums.withUnsafeMutableBufferPointer { sums in
-                                    BlockKernels.addGramLowerPaired(columns: generalColumns, rows: count, count: g,
+                                    BlockKernels.addGramLowerInLanes(columns: generalColumns, rows: count, count: g,
                                                                     into: sums.baseAddress!, leadingDimension: g)
                                 }
                                 crossSums.withUnsafeMutableBufferPointer { sums in
-                                    BlockKernels.addCrossPaired(simpleColumns, count: s, generalColumns, count: g, rows: count,
+                                    BlockKernels.addCrossInLanes(simpleColumns, count: s, generalColumns, count: g, rows: count,
                                                                 into: sums.baseAddress!, leadingDimension: g)
                                 }
                                 for (a, block) in blocks.enumerated() {
