@@ -10,6 +10,8 @@
 #   SCALE=0.01 ROUNDS=1 Benchmarks/cox.sh   # smoke test
 # Settings: SCALE (1 = as above), ROUNDS (default 3), TIMEOUT (seconds per command, default 1800), WORKLOADS
 # (right counting), TOOLS (alliance r lifelines), ALLIANCE (binary). Nothing tuned is exported (DESIGN.md §10).
+# Each input is read into the page cache before every timed command, every tool alike (the machines these ran on
+# page out file cache left unread for a minute).
 # Prints wall seconds and peak RSS per tool and round, the ratios of the medians, and the largest relative
 # difference of the coefficients from coxph's. Writes Benchmarks/data/cox_out_scale$SCALE/.
 set -euo pipefail

@@ -29,8 +29,8 @@
 # Every tool runs as users run it (DESIGN.md §10): nothing exported. alliance chooses its own threading; R runs
 # fread with its default (getDTthreads()) and again with nThread = 2, its BLAS with the default threading;
 # statsmodels with numpy's default BLAS threading. The machine may be shared, so each round runs every command
-# once (interleaved) under /usr/bin/time -v: wall, user+sys CPU and peak RSS; round 1 keeps each tool's
-# estimates for the side-by-side table.
+# once (interleaved) under /usr/bin/time -v, the input read into the page cache first (every tool alike): wall,
+# user+sys CPU and peak RSS; round 1 keeps each tool's estimates for the side-by-side table.
 # Writes Benchmarks/data/mixed_out_scale$SCALE/{env.txt,cpu_rss.txt,hyperfine.json,estimates.md,summary.md}
 # and each tool's round-1 output and standard error (<workload>_<tool>.{csv,err}; alliance's report <workload>_alliance.json).
 set -euo pipefail
