@@ -91,6 +91,28 @@ import Testing
         }
     }
 
+    /// Pass 2's per-event-time arithmetic on two threads (halves of the deaths) gives the one-thread loop's bits:
+    /// log-likelihood, score and information, on tied, stratified and (start, stop] data and strata of one row, Efron
+    /// and Breslow, away from β = 0, in one part and in two.
+    @Test(arguments: [false, true])
+    func eventGroupsOnTwoThreadsGiveTheSameBits(twoParts: Bool) throws {
+        var sets = try Self.cases.map { (try Self.data($0), $0.ties) }
+        for counting in [false, true] {
+            for ties in CoxTies.allCases { sets.append((Self.singleRowStrata(counting: counting), ties)) }
+        }
+        try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
+            for (data, ties) in sets {
+                let beta = (0..<data.p).map { Double($0 % 2 == 0 ? 1 : -1) * 0.2 / Double($0 + 1) }
+                let one = CoxRiskSets.$parallelDeaths.withValue(Int.max) { CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties) }
+                let two = CoxRiskSets.$parallelDeaths.withValue(1) { CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties) }
+                #expect(one.logLikelihood.bitPattern == two.logLikelihood.bitPattern)
+                #expect(one.score.map(\.bitPattern) == two.score.map(\.bitPattern))
+                #expect(one.information.map(\.bitPattern) == two.information.map(\.bitPattern))
+                try #require(one.logLikelihood.isFinite)
+            }
+        }
+    }
+
     /// Small stratified data with tied times, a stratum of one censored row and one of one death, right-censored or
     /// (start, stop].
     static func singleRowStrata(counting: Bool) -> CoxData {

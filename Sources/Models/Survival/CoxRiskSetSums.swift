@@ -356,8 +356,9 @@ extension CoxRiskSets {
         return groups
     }
 
-    /// Deaths below which pass 2b runs on one thread (a thread's start costs more than a few thousand deaths' loops).
-    static let parallelDeaths = 20_000
+    /// Deaths below which pass 2b runs on one thread (a thread's start costs more than a few thousand deaths' loops). A
+    /// task-local so that tests can run small data through both paths and compare the bits.
+    @TaskLocal static var parallelDeaths = 20_000
 }
 
 /// `eventGroups`' outputs: each half writes only its own event times' groups and log terms.
