@@ -69,7 +69,13 @@ struct MixedCrossProducts: Sendable {
             first.codes.withUnsafeBufferPointer { codes in
                 first.z.withUnsafeBufferPointer { z in
                     diagonal0.withUnsafeMutableBufferPointer { d in
-                        if first.isIntercept {
+                        if first.isIntercept, let j = pass.interceptColumn {
+                            // The intercept column's sums per level in the pass: sums of ones, so the same exact counts,
+                            // without another pass over a million codes on one thread.
+                            pass.xz[0].withUnsafeBufferPointer { sums in
+                                for i in 0..<first.levelCount { d[i] = sums[i * pass.columns + j] }
+                            }
+                        } else if first.isIntercept {
                             for r in 0..<n { d[Int(codes[r])] += 1 }
                         } else {
                             for r in 0..<n { d[Int(codes[r])] += z[r] * z[r] }
@@ -168,6 +174,8 @@ struct MixedCrossProducts: Sendable {
         let gram: [Double]
         /// xz[k]: columns × width_k, column-major (leading dimension `columns`).
         let xz: [[Double]]
+        /// The design's intercept column, if any: its sums per level of a random intercept are the level counts.
+        let interceptColumn: Int?
 
         init(structure: RandomEffectsStructure, design: DesignMatrix, outcome y: [Double], shiftColumns: [Int], shift: [Double]) {
             let n = y.count
@@ -278,6 +286,7 @@ struct MixedCrossProducts: Sendable {
             }
             self.gram = gram
             self.xz = xz
+            interceptColumn = (0..<p).first { design.isIntercept($0) }
         }
     }
 
