@@ -96,10 +96,7 @@ import Testing
     /// and Breslow, away from β = 0, in one part and in two.
     @Test(arguments: [false, true])
     func eventGroupsOnTwoThreadsGiveTheSameBits(twoParts: Bool) throws {
-        var sets = try Self.cases.map { (try Self.data($0), $0.ties) }
-        for counting in [false, true] {
-            for ties in CoxTies.allCases { sets.append((Self.singleRowStrata(counting: counting), ties)) }
-        }
+        let sets = try Self.bitIdentitySets()
         try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
             for (data, ties) in sets {
                 let beta = (0..<data.p).map { Double($0 % 2 == 0 ? 1 : -1) * 0.2 / Double($0 + 1) }
@@ -111,6 +108,16 @@ import Testing
                 try #require(one.logLikelihood.isFinite)
             }
         }
+    }
+
+    /// The data and ties the bit-identity tests run over: every case, and the one-row strata right-censored and
+    /// (start, stop] under each kind of ties.
+    static func bitIdentitySets() throws -> [(CoxData, CoxTies)] {
+        var sets = try cases.map { (try data($0), $0.ties) }
+        for counting in [false, true] {
+            for ties in CoxTies.allCases { sets.append((singleRowStrata(counting: counting), ties)) }
+        }
+        return sets
     }
 
     /// Small stratified data with tied times, a stratum of one censored row and one of one death, right-censored or
@@ -129,10 +136,7 @@ import Testing
     /// tied, stratified and (start, stop] data and strata of one row, Efron and Breslow, in one part and in two.
     @Test(arguments: [false, true])
     func zeroWithoutArraysGivesTheSameBits(twoParts: Bool) throws {
-        var sets = try Self.cases.map { (try Self.data($0), $0.ties) }
-        for counting in [false, true] {
-            for ties in CoxTies.allCases { sets.append((Self.singleRowStrata(counting: counting), ties)) }
-        }
+        let sets = try Self.bitIdentitySets()
         try RowParts.$minimumRowsToSplit.withValue(twoParts ? 2 : Int.max) {
             for (data, ties) in sets {
                 let zero = [Double](repeating: 0, count: data.p)
