@@ -148,15 +148,8 @@ extension LinearMixedModel.Setup {
             return
         }
         // One random intercept: ICC = θ²/(1 + θ²) is increasing in θ, so its interval is θ's profile interval mapped.
-        var ends = profileEnds
-        if ends == nil {
-            do throws(ModelError) {
-                ends = .success(try intraclassProfileEnds(estimate: result.theta[0], minimum: result.objective))
-            } catch {
-                ends = .failure(error)
-            }
-        }
-        switch ends {
+        // Computed beside the estimates (`intervalStart`, whose `profilesIntraclass` is the condition that leads here).
+        switch profileEnds {
         case .success(let ends)?:
             func icc(_ t: Double) -> Double { t * t / (1 + t * t) }
             result.intraclassCorrelations[i].confLow = ends.low.map(icc)
