@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPrefetch"),
         // Debian's libreadstat-dev ships no pkg-config file: readstat.h is in /usr/include.
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "DataTable"),
         // SPSS, Stata and SAS files through ReadStat; kept apart so DataTable (and its fuzz target) need no C library.
         .target(name: "StatFiles", dependencies: ["CReadStat", "DataTable"]),
-        .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable", "Optimization"]),
+        .target(name: "Models", dependencies: ["LinearAlgebra", "Distributions", "DataTable", "Optimization", "CPrefetch"]),
         .target(
             name: "Measures",
             dependencies: ["LinearAlgebra", "Distributions", "DataTable"],

@@ -39,6 +39,13 @@ import Testing
     ]
 
     static func data(_ c: Case) throws -> CoxData {
+        let s = try inputs(c)
+        return CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: s.columns)
+    }
+
+    /// A case's times, events, strata and covariates as stored.
+    static func inputs(_ c: Case) throws
+        -> (start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
         let (names, columns) = try fixtureFiles.numericColumns("survival/\(c.file)")
         func column(_ name: String) throws -> [Double] {
             let k = try #require(names.firstIndex(of: name), "\(name) in \(c.file)")
@@ -54,7 +61,7 @@ import Testing
         let event = try column(c.event).map { $0 == c.eventValue }
         let strata = try c.stratum.map { try column($0).map { Int($0) } } ?? [Int](repeating: 0, count: stop.count)
         let covariates = try c.covariates.map { try column($0) }
-        return CoxData(start: start, stop: stop, event: event, stratum: strata, columns: covariates)
+        return (start, stop, event, strata, covariates)
     }
 
     @Test(arguments: cases, [false, true])

@@ -122,6 +122,13 @@ import Testing
         }
     }
 
+    /// Every Cox fixture also runs through the time-ordered Newton sums where it would take the sums by cells of
+    /// rows (few event times, `CoxEventTimes`): both paths agree with coxph.
+    @Test(arguments: entries("cox").indices)
+    func coxThroughTheTimeOrderedSums(_ index: Int) throws {
+        try CoxEventTimes.$enabled.withValue(false) { try cox(index) }
+    }
+
     /// A transformed covariate (`log(age)`, read by CoxData straight from the frame's stored transform) gives the fit of
     /// the same values stored as a column, bit for bit, with rows dropped for a missing `ph.ecog` and without; once through
     /// the plain paths and once with the large-data paths forced.

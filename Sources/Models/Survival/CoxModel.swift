@@ -145,20 +145,35 @@ public enum CoxModel {
             strataLabel = formula.strata.map(\.label).joined(separator: " + ")
             strataCount = groups.levels.count
         }
-        // The design is read block by block into the sorted, centred copy (never copied whole).
-        // Numeric covariates (one stored column each, as the benchmarks') are read where they lie.
+        // The design is read block by block, never copied whole; numeric covariates (one stored column each, as the
+        // benchmarks') are read where they lie. With few event times the Newton sums are formed by event time from the
+        // rows as stored (`CoxEventTimes`: no sort, no time-ordered copy); otherwise from the sorted, centred copy.
         let stored = kept.compactMap { design.storedColumn($0) }
-        let data = CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, p: kept.count,
-                           columns: stored.count == kept.count ? stored : nil) {
-            design.fill($0, columns: kept, into: $1, leadingDimension: $2)
+        let storedColumns = stored.count == kept.count ? stored : nil
+        let covariates = CoxCovariates(p: kept.count, columns: storedColumns) { [design, kept] range, base, ld in
+            design.fill(range, columns: kept, into: base, leadingDimension: ld)
+        }
+        func timeOrdered(covariates: Bool) -> CoxData {
+            CoxData(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes, p: kept.count,
+                    columns: storedColumns, covariatesInTimeOrder: covariates) {
+                design.fill($0, columns: kept, into: $1, leadingDimension: $2)
+            }
+        }
+        let sums: CoxNewtonSums
+        if let byEventTime = CoxEventTimes(start: outcome.start, stop: outcome.stop, event: outcome.event, stratum: stratumCodes,
+                                           covariates: covariates) {
+            sums = .byEventTime(byEventTime)
+        } else {
+            sums = .timeOrdered(timeOrdered(covariates: true))
         }
         // A covariate that never varies within a stratum has no partial-likelihood information.
-        if let j = data.constantColumn { throw .constantCovariate(term: names[j]) }
-        let p = data.p
+        if let j = sums.constantColumn { throw .constantCovariate(term: names[j]) }
+        let p = kept.count
+        func evaluate(_ beta: [Double]) -> CoxEvaluation { sums.evaluate(beta, ties: options.ties) }
 
         // Newton–Raphson with step halving, as coxfit6.c / agfit4.c.
         var beta = [Double](repeating: 0, count: p)
-        let initial = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties)
+        let initial = evaluate(beta)
         let initialFactor: Cholesky
         do { initialFactor = try Cholesky(matrix(initial.information, p)) } catch { throw .collinear(terms: names) }
         let firstStep: [Double]
@@ -172,7 +187,7 @@ public enum CoxModel {
         var current = initial
         for iteration in 1...options.maximumIterations {
             iterations = iteration
-            let trial = CoxRiskSets.evaluateBySums(data, beta: newBeta, ties: options.ties)
+            let trial = evaluate(newBeta)
             let finite = trial.logLikelihood.isFinite && trial.score.allSatisfy(\.isFinite) && trial.information.allSatisfy(\.isFinite)
             if finite && abs(1 - best / trial.logLikelihood) <= options.epsilon {
                 beta = newBeta
@@ -196,7 +211,7 @@ public enum CoxModel {
                 newBeta = zip(beta, step).map { $0 + $1 }
             }
         }
-        if !converged { current = CoxRiskSets.evaluateBySums(data, beta: beta, ties: options.ties) }
+        if !converged { current = evaluate(beta) }
         let naive: [Double]
         do { naive = try Cholesky(matrix(current.information, p)).inverse().storage } catch {
             throw monotoneOrCollinear(beta: beta, names: names)
@@ -212,6 +227,14 @@ public enum CoxModel {
         if !infinite.isEmpty { throw .monotoneLikelihood(terms: infinite) }
         if !converged { throw .notConverged(iterations: options.maximumIterations) }
 
+        // The robust variance and cox.zph read the covariates in time order: the sums' own data, or made now.
+        var withCovariates: CoxData? = sums.timeOrderedData
+        func timeOrderedData() -> CoxData {
+            if let withCovariates { return withCovariates }
+            let made = timeOrdered(covariates: true)
+            withCovariates = made
+            return made
+        }
         var covariance = naive
         var clusters: Int? = nil
         var robustScore: SurvivalTestStatistic? = nil
@@ -228,6 +251,7 @@ public enum CoxModel {
                                        + "\(SandwichCovariance.fewClusters) clusters the robust standard errors may be too small "
                                        + "and tests too liberal")
             }
+            let data = timeOrderedData()
             let residuals = CoxResiduals.score(data, beta: beta, ties: options.ties)
             covariance = CoxResiduals.clusteredVariance(residuals: residuals, p: p, inverseInformation: naive,
                                                         cluster: groups.codes, clusterCount: groups.levels.count)
@@ -263,7 +287,19 @@ public enum CoxModel {
                 let term = design.columnTerms[k]
                 if let t = termNames.firstIndex(of: term) { termColumns[t].append(j) } else { termNames.append(term); termColumns.append([j]) }
             }
-            zph = try CoxZph.test(data, beta: beta, ties: options.ties, terms: termNames, termColumns: termColumns)
+            zph = try CoxZph.test(timeOrderedData(), beta: beta, ties: options.ties, terms: termNames, termColumns: termColumns)
+        }
+        var concordance: Concordance? = nil
+        if options.concordance {
+            switch sums {
+            case .timeOrdered(let data): concordance = Concordance.compute(data, eta: current.etaByStop(data.n))
+            case .byEventTime(let byEventTime):
+                // The time orders alone (no covariates copied unless the robust variance or cox.zph made them), and η
+                // at β̂ by position in them.
+                let orders = withCovariates ?? timeOrdered(covariates: false)
+                let eta = byEventTime.linearPredictor(beta)
+                concordance = Concordance.compute(orders, eta: orders.byStop.map { eta[Int($0)] })
+            }
         }
         var warnings = frame.warnings + clusterWarnings
         if halving > 0 { warnings.append("Newton–Raphson converged while halving its step; check the fit (as coxph's flag -2)") }
@@ -272,7 +308,7 @@ public enum CoxModel {
                          covariance: covariance, logLikelihoodNull: initial.logLikelihood, logLikelihood: best,
                          likelihoodRatio: SurvivalTestStatistic(2 * (best - initial.logLikelihood), df: p),
                          wald: SurvivalTestStatistic(waldStatistic, df: p), score: SurvivalTestStatistic(scoreTest, df: p),
-                         robustScore: robustScore, concordance: options.concordance ? Concordance.compute(data, eta: current.etaByStop(data.n)) : nil,
+                         robustScore: robustScore, concordance: concordance,
                          iterations: iterations,
                          level: options.level, clusterColumn: options.cluster, clusters: clusters, strataLabel: strataLabel,
                          strata: strataCount, proportionalHazards: zph, warnings: warnings)
@@ -295,6 +331,32 @@ extension DesignMatrix {
         switch columnParts[j][0] {
         case .numeric(let x), .transform(_, let x): return x.count >= rows ? x : nil
         case .indicator: return nil
+        }
+    }
+}
+
+/// Where `fit cox` forms its Newton sums: by event time from the rows as stored, or in time order.
+enum CoxNewtonSums {
+    case byEventTime(CoxEventTimes)
+    case timeOrdered(CoxData)
+
+    var constantColumn: Int? {
+        switch self {
+        case .byEventTime(let data): data.constantColumn
+        case .timeOrdered(let data): data.constantColumn
+        }
+    }
+
+    /// The time-ordered data with its covariates, when the sums use it.
+    var timeOrderedData: CoxData? {
+        if case .timeOrdered(let data) = self { return data }
+        return nil
+    }
+
+    func evaluate(_ beta: [Double], ties: CoxTies) -> CoxEvaluation {
+        switch self {
+        case .byEventTime(let data): CoxRiskSets.evaluateByCells(data, beta: beta, ties: ties)
+        case .timeOrdered(let data): CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
         }
     }
 }

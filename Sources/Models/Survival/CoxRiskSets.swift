@@ -74,8 +74,10 @@ struct CoxData: Sendable {
     /// from two threads at once on disjoint ranges. When the covariates are stored columns (`columns`, the same
     /// values `fill` writes), they are read where they lie instead: no copy through a buffer for the means or the
     /// scatter into time order (the same values and sums, so the same bits).
+    /// `covariatesInTimeOrder` false leaves `xByStop` empty: the orders alone, for the concordance of a fit whose Newton
+    /// sums were formed by event time (`CoxEventTimes`); `x`, `linearPredictor` and the risk-set passes then cannot be used.
     init(start: [Double]?, stop: [Double], event: [Bool], stratum: [Int]?, p: Int, columns: [[Double]]? = nil,
-         fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
+         covariatesInTimeOrder: Bool = true, fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) {
         let n = stop.count
         self.n = n
         self.p = p
@@ -160,9 +162,10 @@ struct CoxData: Sendable {
         // The centred covariates in time order (the only copy kept): blocks of rows in storage order, each row
         // written to its position — one or two cache lines a row — on two threads over fixed halves of the rows
         // (each position is written once, so the halves cannot interfere).
-        xByStop = [Double](unsafeUninitializedCapacity: n * p) { xs, count in
-            count = n * p
-            guard let out = xs.baseAddress, n > 0, p > 0 else { return }
+        let copied = covariatesInTimeOrder ? n * p : 0
+        xByStop = [Double](unsafeUninitializedCapacity: copied) { xs, count in
+            count = copied
+            guard copied > 0, let out = xs.baseAddress else { return }
             let target = SharedPointers(out, out)
             if let columns {
                 Self.withColumnPointers(columns) { source in
@@ -235,7 +238,7 @@ struct CoxData: Sendable {
     /// The means of covariates `part` (each summed in row order, as `reduce(0, +)`) into `means`, and the first of
     /// them with one value within every stratum (it carries no partial-likelihood information). `part` is every
     /// covariate unless they are stored `columns`.
-    private static func sums(n: Int, p: Int, of part: Range<Int>, stratum: [Int]?, lowestCode: Int, strata: Int,
+    static func sums(n: Int, p: Int, of part: Range<Int>, stratum: [Int]?, lowestCode: Int, strata: Int,
                              columns: [[Double]]?, fill: (Range<Int>, UnsafeMutablePointer<Double>, Int) -> Void) -> Sums {
         if let columns {
             return sums(n: n, of: part, stratum: stratum, lowestCode: lowestCode, strata: strata, columns: columns)
