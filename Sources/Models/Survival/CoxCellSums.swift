@@ -5,7 +5,7 @@ import LinearAlgebra
 /// quantities of `evaluateBySums` (docs/survival.md, "How `fit cox` computes the information") with the covariates
 /// read once, where they lie, in storage order.
 ///
-/// 1. Per row, η and exp(η); r, r x, r x xᵀ, η and x added to its cell's sums (the cross-product a batch of the
+/// 1. Per row, η and exp(η); r, r x, r x xᵀ, η and x added to its cell's sums (r, r x and r x xᵀ a batch of the
 ///    cell's rows at a time). Two threads over halves of the rows, each with its own sums, added in half order.
 /// 2. Per event time, S0 and S1 from the cells that enter there less those that leave before it, as running sums
 ///    back in time per stratum (agfit4's removal), and the deaths' sums from the dying cells; then the
@@ -40,8 +40,12 @@ extension CoxRiskSets {
                 filled.initialize(repeating: 0, count: cellCount)
                 defer { columns.deallocate(); waiting.deallocate(); filled.deallocate() }
                 @inline(__always) func addBatch(_ c: Int) {
-                    let cell = own + c * width, batchRows = waiting + c * batch * (p + 1)
-                    BlockKernels.addWeightedRowGram(batchRows, weights: batchRows + batch * p, rows: filled[c], columns: p,
+                    let cell = own + c * width, batchRows = waiting + c * batch * (p + 1), weights = batchRows + batch * p
+                    // Σ r a batch at a time (a sum per row waited on the cell's last store at every row).
+                    var s0 = 0.0
+                    for k in 0..<filled[c] { s0 += weights[k] }
+                    cell[s0Offset] += s0
+                    BlockKernels.addWeightedRowGram(batchRows, weights: weights, rows: filled[c], columns: p,
                                                     into: cell, sum: cell + s1Offset)
                     filled[c] = 0
                 }
@@ -55,13 +59,13 @@ extension CoxRiskSets {
                     for i in 0..<count {
                         let c = Int(cellOf[lower + i])
                         guard c >= 0 else { continue }
-                        let r = risk[i], cell = own + c * width
-                        cell[s0Offset] += r
-                        // The row into its cell's batch (row-major, as the cross-product reads it).
+                        // The row into its cell's batch (row-major, as the cross-product reads it), with its weight.
                         let k = filled[c], batchRows = waiting + c * batch * (p + 1), x = batchRows + k * p
-                        for q in 0..<p { x[q] = columns[q * block + i] }
-                        batchRows[batch * p + k] = r
+                        var source = UnsafePointer(columns + i)
+                        for q in 0..<p { x[q] = source.pointee; source += block }
+                        batchRows[batch * p + k] = risk[i]
                         if cells[c].dies {
+                            let cell = own + c * width
                             cell[etaOffset] += eta[i]
                             for q in 0..<p { cell[xOffset + q] += x[q] }
                         }
