@@ -24,6 +24,7 @@ extension CoxRiskSets {
         let width = xOffset + p
         var partSums = [Double](repeating: 0, count: parts.count * cellCount * width)
         let block = CoxCovariates.blockRows, batch = CoxEventTimes.cellBatch
+        let zero = beta.allSatisfy { $0 == 0 }
         data.covariates.withReader { reader in
         data.cell.withUnsafeBufferPointer { cellOf in
         data.cells.withUnsafeBufferPointer { cells in
@@ -54,8 +55,13 @@ extension CoxRiskSets {
                     let upper = min(lower + block, parts[h].upperBound)
                     let count = upper - lower
                     reader.centredColumns(lower..<upper, means: data.means, into: columns)
-                    CoxCovariates.linearPredictor(columns, rows: count, p: p, beta: beta, into: eta)
-                    for i in 0..<count { risk[i] = exp(eta[i]) }
+                    if zero {
+                        // β = 0 (the first step): every η is +0 and every exp(η) 1, as the products would give.
+                        for i in 0..<count { eta[i] = 0; risk[i] = 1 }
+                    } else {
+                        CoxCovariates.linearPredictor(columns, rows: count, p: p, beta: beta, into: eta)
+                        for i in 0..<count { risk[i] = exp(eta[i]) }
+                    }
                     for i in 0..<count {
                         let c = Int(cellOf[lower + i])
                         guard c >= 0 else { continue }
