@@ -244,6 +244,11 @@ struct CSVParser {
     /// so that the file and the growing columns are not resident together. (A column that turns
     /// categorical late re-reads earlier records; their pages simply fault in again.)
     var releasesConsumedPages = false
+    /// The two-thread parse's pieces of each half, which the other half's thread takes from the back once it is done
+    /// (ParallelParse.swift): their smallest size, and a hook each half's thread calls before each of its own pieces,
+    /// with the half and the piece (tests hold one back so that pieces are taken).
+    var pieceBytes = CSVParser.pieceBytes
+    var beforePiece: (@Sendable (_ half: Int, _ piece: Int) -> Void)? = nil
     var releasedUpTo = 0
     /// A field in a numeric column that starts with a number ending at the field's end is read in one
     /// pass over its bytes (no separate search for the field's end). Only when that reading cannot differ

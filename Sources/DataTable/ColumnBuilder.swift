@@ -283,11 +283,11 @@ struct ColumnBuilder {
                 at += later.values.count
                 (base + at).update(from: later.pending, count: later.pendingCount)
             }
-            shared.removeLast(shared.count - total)
-            values = shared
-            shared = []
-            window = nil
-            windowCount = 0
+            // Every number now lies at the buffer's start: the buffer stays the window, so a later part can be
+            // appended the same way (the two-thread parse's pieces); `adoptSharedBuffer` cuts it at the finish.
+            values = []
+            windowCount = total
+            windowCapacity = shared.count
         } else if window == nil && later.window == nil {
             values.append(contentsOf: later.values)
             values.append(contentsOf: UnsafeBufferPointer(start: later.pending, count: later.pendingCount))

@@ -7,7 +7,9 @@ import Darwin
 
 /// Parsing a large input on two threads: the records are split at a line end near the middle
 /// where the next few records tokenize cleanly (`splitPoint`), each half is parsed into its own
-/// column builders, and the halves are joined column by column.
+/// column builders, and the halves are joined column by column. Each half is cut into pieces the
+/// same way (`pieceCuts`); a thread done with its half takes the other half's pieces not yet begun
+/// from the back, each into builders of its own, joined in order (`takePieces`, docs/csv.md).
 ///
 /// The split is speculative: a line end may lie inside a quoted field. The first half is parsed
 /// from a true record start, so the split was a record start exactly when the first half's last
@@ -69,8 +71,17 @@ extension CSVParser {
         defer { results.deinitialize(count: 2); results.deallocate() }
 
         let handoff = LineFeedHandoff(from: start, to: split)
+        // Each half in pieces: its thread reads them from the front, and the other thread, once done with its own half,
+        // takes them from the back. The halves then end together when one thread runs slower (on a busy or virtual
+        // machine one core often does: the two halves of the benchmark files ended up to 96 ms apart). Only with the
+        // estimated windows, whose line-feed counts place every piece's numbers.
+        let halfPieces = [(start, split), (split, end)].map { bounds in
+            HalfPieces(cuts: windows == nil ? [bounds.0, bounds.1]
+                           : pieceCuts(from: bounds.0, to: bounds.1, columnCount: columnCount))
+        }
+        defer { for half in halfPieces { half.release(columnCount: columnCount) } }
         let shared = UnsafeShared(halves: halves, results: results, first: first, second: second, windows: windows,
-                                  handoff: handoff, mapsWhileWaiting: releasesConsumedPages)
+                                  handoff: handoff, mapsWhileWaiting: releasesConsumedPages, pieces: halfPieces)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             // Halves by arrival, not by iteration: the first thread to arrive (usually the calling one; a worker wakes
             // 3–22 ms later on a busy machine) counts the first half's line feeds a MiB at a time from its start and then
@@ -84,16 +95,23 @@ extension CSVParser {
             }
         }
 
-        let firstChunk: ParsedChunk
-        let secondChunk: ParsedChunk
+        // In order: the first half's thread's part, the first half's pieces taken from the back, the second half's
+        // thread's part, the second half's pieces taken from the back. Each taken piece must have been read cleanly and
+        // end where the next begins; each thread's part must end where the first piece taken from it begins.
+        let taken = halfPieces.map { $0.taken() }
         switch (results[0], results[1]) {
-        case (.success(let a)?, .success(let b)?) where a.end == split:
-            firstChunk = a
-            secondChunk = b
+        case (.success(let a)?, .success(let b)?)
+            where a.end == halfPieces[0].cuts[halfPieces[0].takenFrom] && b.end == halfPieces[1].cuts[halfPieces[1].takenFrom]:
+            // A taken piece that failed (or did not end at the next cut): the one-pass parse decides.
+            guard taken[0] != nil, taken[1] != nil else { return nil }
+            let parts = (taken[0] ?? []) + [(b, split)] + (taken[1] ?? [])
+            guard join(a, parts, halves: halves, start: start, line: line, columnCount: columnCount) else { return nil }
+            keepsFirst = true
+            return first
         case (.success(let a)?, _):
-            // The second half is unusable (the split fell inside a quoted field, or it failed): the
-            // first half ended at a true record start, so go on from there in one pass, filling the
-            // shared buffers past the second half's abandoned numbers.
+            // The rest is unusable (the split or a cut fell inside a quoted field, or it failed): the first half's thread
+            // read from a true record start to the end of its last record, so go on from there in one pass, filling
+            // the shared buffers past the abandoned numbers.
             ParsedColumns.release(second, count: columnCount)
             secondReleased = true
             for j in 0..<columnCount { first[j].claimSharedBuffer() }
@@ -109,17 +127,25 @@ extension CSVParser {
         default:
             return nil
         }
-        // Join column by column, the columns spread over both threads.
+    }
+
+    /// Appends `parts` (each a chunk and where it begins) to `head` in order, column by column, the columns spread
+    /// over both threads; false when a column could not be joined (not expected: every part was read cleanly once).
+    private func join(_ head: ParsedChunk, _ parts: [(ParsedChunk, Int)], halves: UnsafeMutablePointer<CSVParser>,
+                      start: Int, line: Int, columnCount: Int) -> Bool {
         let failed = UnsafeMutablePointer<Bool>.allocate(capacity: columnCount)
         failed.initialize(repeating: false, count: columnCount)
         defer { failed.deinitialize(count: columnCount); failed.deallocate() }
-        let join = ColumnJoin(first: firstChunk, second: secondChunk, firstParser: halves[0], secondParser: halves[1],
-                              start: start, line: line, split: split, columnCount: columnCount, failed: failed)
-        DispatchQueue.concurrentPerform(iterations: columnCount) { j in ComputeThreads.working { join.join(column: j) } }
-        // Not expected (both halves were read cleanly once); the one-pass parse decides.
-        if (0..<columnCount).contains(where: { failed[$0] }) { return nil }
-        keepsFirst = true
-        return first
+        var head = head
+        for (part, from) in parts {
+            let join = ColumnJoin(first: head, second: part, firstParser: halves[0], secondParser: halves[1], start: start,
+                                  line: line, split: from, columnCount: columnCount, failed: failed)
+            DispatchQueue.concurrentPerform(iterations: columnCount) { j in ComputeThreads.working { join.join(column: j) } }
+            if (0..<columnCount).contains(where: { failed[$0] }) { return false }
+            head = ParsedChunk(builders: head.builders, rows: head.rows + part.rows, end: part.end,
+                               endLine: head.endLine - 1 + part.endLine)
+        }
+        return true
     }
 
     private static func emptyBuilders(_ count: Int, capacity: Int) -> UnsafeMutablePointer<ColumnBuilder> {
@@ -209,6 +235,37 @@ extension CSVParser {
         return first
     }
 
+    /// Where a half is cut into pieces: `from`, then line starts that pass `looksLikeRecordStart` near equal steps of at
+    /// least `pieceBytes`, then `to` (at most `maximumPieces` pieces; one when the half is small).
+    func pieceCuts(from: Int, to end: Int, columnCount: Int) -> [Int] {
+        let count = min(Self.maximumPieces, (end - from) / max(pieceBytes, 1))
+        var cuts = [from]
+        guard count >= 2 else { return [from, end] }
+        for k in 1..<count {
+            var lineEnd = from + (end - from) / count * k
+            guard lineEnd > cuts[cuts.count - 1] else { continue }
+            var candidates = 0
+            while candidates < Self.splitCandidates {
+                while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
+                let candidate = lineEnd + 1
+                guard candidate < end else { break }
+                if looksLikeRecordStart(candidate, columnCount: columnCount) {
+                    cuts.append(candidate)
+                    break
+                }
+                lineEnd = candidate
+                candidates += 1
+            }
+        }
+        cuts.append(end)
+        return cuts
+    }
+
+    /// A half is cut into at most this many pieces, each at least `pieceBytes` (a piece taken late by the
+    /// other thread costs at most its parse: ≈ 2 ms for 2 MiB of the benchmark files).
+    static let maximumPieces = 16
+    static let pieceBytes = 1 << 21
+
     /// The records from `position` tokenize without error, each with `columnCount` fields (a blank line
     /// counts as a record only in a one-column file, as in the parse), and at least one ends in the window.
     private func looksLikeRecordStart(_ position: Int, columnCount: Int) -> Bool {
@@ -285,10 +342,72 @@ private struct SecondWindows {
     /// numbers down, as for an estimate).
     func assign(to second: UnsafeMutablePointer<ColumnBuilder>, lineFeeds: Int?) {
         let start = lineFeeds ?? first
+        assign(to: second, at: start, capacity: total - start)
+    }
+
+    /// Points a piece's builders at `capacity` numbers from row `start` of the shared buffers (as far as they reach).
+    func assign(to builders: UnsafeMutablePointer<ColumnBuilder>, at start: Int, capacity: Int) {
         guard start < total else { return }
+        let room = min(capacity, total - start)
+        guard room > 0 else { return }
         for j in 0..<columnCount {
-            if let base = bases[j] { second[j].writeNumbers(into: base + start, capacity: total - start) }
+            if let base = bases[j] { builders[j].writeNumbers(into: base + start, capacity: room) }
         }
+    }
+}
+
+/// A piece of the second half taken from the back by the first half's thread: its builders and how it was read.
+struct StolenPiece {
+    let builders: UnsafeMutablePointer<ColumnBuilder>
+    let result: Result<ParsedChunk, TokenizeFailure>
+}
+
+/// The second half's pieces: its thread claims them from the front, the first half's thread from the back, under a
+/// lock, so each piece is read by exactly one of them.
+final class PieceQueue: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var front = 0
+    private var back: Int
+    /// The rows the half's own thread had read when it claimed each piece from the front.
+    private var rowsBefore: [Int]
+
+    init(count: Int) {
+        back = count
+        rowsBefore = [Int](repeating: 0, count: count)
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// The next piece from the front (having read `rowsBefore` rows), or nil when the rest has been taken from the back.
+    func claimFront(rowsBefore rows: Int) -> Int? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        guard front < back else { return nil }
+        rowsBefore[front] = rows
+        front += 1
+        return front - 1
+    }
+
+    /// The last piece not yet claimed, and the piece the half's own thread is reading with the rows it had read before
+    /// it (nil when it has not begun); nil when no piece is left.
+    func claimBack() -> (piece: Int, progress: (piece: Int, rowsBefore: Int)?)? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        guard back > front else { return nil }
+        back -= 1
+        return (back, front > 0 ? (front - 1, rowsBefore[front - 1]) : nil)
+    }
+
+    /// The first piece taken from the back (the count when none was).
+    var takenFrom: Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return back
     }
 }
 
@@ -402,6 +521,8 @@ private struct UnsafeShared: @unchecked Sendable {
     let handoff: LineFeedHandoff
     /// The input is a file mapping: the second half's thread maps its pages before it helps count the first half.
     let mapsWhileWaiting: Bool
+    /// Each half's pieces: its thread reads them in order, the other thread takes them from the back once it is done.
+    let pieces: [HalfPieces]
 
     func run(_ i: Int, columnCount: Int, start: Int, line: Int, split: Int, end: Int) {
         if let windows {
@@ -415,18 +536,100 @@ private struct UnsafeShared: @unchecked Sendable {
             }
         }
         do throws(TokenizeFailure) {
-            // The first half's columns are sized for the whole input, so the second half is appended in place.
-            let chunk = i == 0
-                ? try halves[0].parseChunk(from: start, line: line,
-                                           resuming: ParsedChunk(builders: first, rows: 0, end: start, endLine: line),
-                                           to: split, columnCount: columnCount, estimateEnd: end)
-                : try halves[1].parseChunk(from: split, line: 1,
-                                           resuming: ParsedChunk(builders: second, rows: 0, end: split, endLine: 1),
-                                           to: end, columnCount: columnCount, estimateEnd: end)
+            // The first half's columns are sized for the whole input, so the second half is appended in place. Piece by
+            // piece, until the rest has been taken from the back.
+            var chunk = i == 0 ? ParsedChunk(builders: first, rows: 0, end: start, endLine: line)
+                : ParsedChunk(builders: second, rows: 0, end: split, endLine: 1)
+            let own = pieces[i]
+            while let j = own.queue.claimFront(rowsBefore: chunk.rows) {
+                halves[i].beforePiece?(i, j)
+                chunk = try halves[i].parseChunk(from: i == 0 ? start : split, line: i == 0 ? line : 1, resuming: chunk,
+                                                 to: own.cuts[j + 1], columnCount: columnCount, estimateEnd: end)
+            }
             results[i] = .success(chunk)
         } catch {
             results[i] = .failure(error)
+            return
         }
+        takePieces(of: pieces[1 - i], by: i, columnCount: columnCount, end: end)
+    }
+
+    /// A thread done with its own half: the other half's pieces not yet begun, from the back, each into builders of its
+    /// own whose numbers go at an upper bound of the records before the piece — for a first-half piece the first half's
+    /// line feeds less those from the piece to the split, for a second-half piece the first half's line feeds plus the
+    /// rows the second half's thread had read before the piece it is reading plus the line feeds from there — then one
+    /// piece's line feeds less at each step. Without those counts (no estimated windows, a lone CR) nothing more is
+    /// taken, and a piece claimed but unread sends the input to the one-pass parse.
+    private func takePieces(of other: HalfPieces, by i: Int, columnCount: Int, end: Int) {
+        guard let windows, let firstLineFeeds = handoff.wait() else { return }
+        var offset: Int?
+        var worker = halves[i].makeWorker()
+        defer { worker.scratch.deallocate() }
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        let secondHalf = i == 0
+        while let (j, progress) = other.queue.claimBack() {
+            let from = other.cuts[j], to = other.cuts[j + 1]
+            guard let pieceFeeds = worker.lineFeedsWithoutLoneCR(from: from, to: to) else { return }
+            if let known = offset {
+                offset = known - pieceFeeds
+            } else if secondHalf {
+                // The second half's records before the piece are at most the rows its thread had read before the piece it
+                // is reading plus the line feeds from there: counted over pages that thread has not yet handed back.
+                let reading = progress.map { other.cuts[$0.piece] } ?? other.cuts[0]
+                guard let between = worker.lineFeedsWithoutLoneCR(from: reading, to: from) else { return }
+                offset = firstLineFeeds + (progress?.rowsBefore ?? 0) + between
+            } else {
+                guard let after = worker.lineFeedsWithoutLoneCR(from: from, to: other.cuts[other.cuts.count - 1]) else { return }
+                offset = firstLineFeeds - after
+            }
+            guard let rowOffset = offset, rowOffset >= 0 else { return }
+            let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)
+            for k in 0..<columnCount { (builders + k).initialize(to: ColumnBuilder(capacity: 0)) }
+            // A piece has at most as many records as line feeds, but the input's last, which may end without one.
+            let last = to == end
+            windows.assign(to: builders, at: rowOffset, capacity: last ? windows.total - rowOffset : pieceFeeds)
+            // This worker must not hand back the page the piece before it ends in.
+            worker.releasedUpTo = (from + page - 1) / page * page
+            let result = Result { () throws(TokenizeFailure) in
+                try worker.parseChunk(from: from, line: 1, resuming: ParsedChunk(builders: builders, rows: 0, end: from, endLine: 1),
+                                      to: to, columnCount: columnCount, estimateEnd: to)
+            }
+            other.stolen[j] = StolenPiece(builders: builders, result: result)
+        }
+    }
+}
+
+/// One half's pieces (`cuts[j]..<cuts[j + 1]`), who claims them, and those taken from the back with their builders.
+struct HalfPieces: @unchecked Sendable {
+    let cuts: [Int]
+    let queue: PieceQueue
+    let stolen: UnsafeMutablePointer<StolenPiece?>
+
+    init(cuts: [Int]) {
+        self.cuts = cuts
+        queue = PieceQueue(count: cuts.count - 1)
+        stolen = .allocate(capacity: cuts.count - 1)
+        stolen.initialize(repeating: nil, count: cuts.count - 1)
+    }
+
+    /// The first piece taken from the back (the count when none was).
+    var takenFrom: Int { queue.takenFrom }
+
+    /// The pieces taken from the back, in order, with where each begins; nil when one failed or did not end where the
+    /// next begins.
+    func taken() -> [(ParsedChunk, Int)]? {
+        var parts: [(ParsedChunk, Int)] = []
+        for j in takenFrom..<(cuts.count - 1) {
+            guard let piece = stolen[j], case .success(let chunk) = piece.result, chunk.end == cuts[j + 1] else { return nil }
+            parts.append((chunk, cuts[j]))
+        }
+        return parts
+    }
+
+    func release(columnCount: Int) {
+        for j in 0..<(cuts.count - 1) { if let piece = stolen[j] { ParsedColumns.release(piece.builders, count: columnCount) } }
+        stolen.deinitialize(count: cuts.count - 1)
+        stolen.deallocate()
     }
 }
 
