@@ -1,3 +1,4 @@
+import AllianceTestSupport
 import Foundation
 import Testing
 @testable import Commands
@@ -36,7 +37,5 @@ func runCommand(_ arguments: [String], inputDirectory: String? = nil, outputDire
 }
 
 func temporaryDirectory(_ label: String) throws -> String {
-    let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-tests-\(label)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
+    try TestScratch.directory(label)
 }

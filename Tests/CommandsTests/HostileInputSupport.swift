@@ -15,9 +15,7 @@ enum Hostile {
 
     /// A fresh directory for inputs generated at run time (large files are never committed).
     static func scratchDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "alliance-hostile-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestScratch.directory("hostile")
     }
 
     /// A fresh scratch directory holding `files` (name → contents, UTF-8).

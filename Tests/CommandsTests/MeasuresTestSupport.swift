@@ -19,9 +19,7 @@ enum MeasuresFixtures {
     }
 
     static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-measures-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        URL(fileURLWithPath: try TestScratch.directory("measures"))
     }
 
     /// Parses `arguments` as `command` (the fixture name is resolved to its bundle path) and performs it with

@@ -7,8 +7,7 @@ import Testing
 /// Damaged and adversarial files through ReadStat: every outcome is a table or a `StatFileError`, never a trap.
 struct StatFileHostileTests {
     static func scratch(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let dir = NSTemporaryDirectory() + "alliance-statfiles-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("statfiles")
         let path = dir + "/" + name
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
