@@ -18,13 +18,8 @@ import Testing
         }
         for counting in [false, true] {
             // Small stratified data with tied times and strata of one censored row and of one death.
-            let n = 41
-            let stop = (0..<n).map { Double(($0 * 7) % 10 + 1) }
-            let start = counting ? (0..<n).map { stop[$0] - Double($0 % 3 + 1) } : nil
-            let event = (0..<n).map { $0 % 3 == 0 || $0 == 40 }
-            let stratum = (0..<n).map { $0 == 17 ? 1 : $0 == 40 ? 3 : $0 % 2 == 0 ? 0 : 2 }
-            let columns = [(0..<n).map { sin(Double($0)) }, (0..<n).map { Double($0 % 5) }]
-            for ties in CoxTies.allCases { sets.append(("one-row strata \(counting) \(ties)", (start, stop, event, stratum, columns), ties)) }
+            let small = CoxRiskSetSumsTests.singleRowStrataInputs(counting: counting)
+            for ties in CoxTies.allCases { sets.append(("one-row strata \(counting) \(ties)", small, ties)) }
             // Coarse times with −0 and negative entries (`CoxLargeDataPathTests.sample`), three covariates.
             for strata in [1, 3] {
                 let s = CoxLargeDataPathTests.sample(n: 700, strata: strata, intervals: counting, seed: 41 + UInt64(strata))

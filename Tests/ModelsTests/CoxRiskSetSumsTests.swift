@@ -130,13 +130,20 @@ import Testing
     /// Small stratified data with tied times, a stratum of one censored row and one of one death, right-censored or
     /// (start, stop].
     static func singleRowStrata(counting: Bool) -> CoxData {
+        let s = singleRowStrataInputs(counting: counting)
+        return CoxData(start: s.start, stop: s.stop, event: s.event, stratum: s.stratum, columns: s.columns)
+    }
+
+    /// `singleRowStrata`'s times, events, strata and covariates as stored.
+    static func singleRowStrataInputs(counting: Bool)
+        -> (start: [Double]?, stop: [Double], event: [Bool], stratum: [Int], columns: [[Double]]) {
         let n = 41
         let stop = (0..<n).map { Double(($0 * 7) % 10 + 1) }
         let start = counting ? (0..<n).map { stop[$0] - Double($0 % 3 + 1) } : nil
         let event = (0..<n).map { $0 % 3 == 0 || $0 == 40 }
         let stratum = (0..<n).map { $0 == 17 ? 1 : $0 == 40 ? 3 : $0 % 2 == 0 ? 0 : 2 }
         let columns = [(0..<n).map { sin(Double($0)) }, (0..<n).map { Double($0 % 5) }]
-        return CoxData(start: start, stop: stop, event: event, stratum: stratum, columns: columns)
+        return (start, stop, event, stratum, columns)
     }
 
     /// β = 0 is evaluated without η and exp(η) arrays (every η 0, every exp(η) 1): the same bits as with them, on

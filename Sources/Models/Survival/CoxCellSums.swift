@@ -168,14 +168,6 @@ extension CoxRiskSets {
             for q in 0..<p { u[q] -= weight * total[sums + s1Offset + q] }
             for col in 0..<p { for row in 0...col { gram[col * p + row] += weight * total[sums + col * p + row] } }
         }
-        var imat = [Double](repeating: 0, count: p * p)
-        for col in 0..<p {
-            for row in 0...col {
-                let v = gram[col * p + row] - outer[col * p + row]
-                imat[col * p + row] = v
-                imat[row * p + col] = v
-            }
-        }
-        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: [])
+        return CoxEvaluation(logLikelihood: loglik, score: u, information: information(gram: gram, outer: outer, p: p), eta: [])
     }
 }

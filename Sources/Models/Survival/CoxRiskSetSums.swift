@@ -188,6 +188,11 @@ extension CoxRiskSets {
                 outer[q] += partSums[h * stride + p * p + q]
             }
         }
+        return CoxEvaluation(logLikelihood: loglik, score: u, information: information(gram: gram, outer: outer, p: p), eta: eta)
+    }
+
+    /// I = Σ w x xᵀ − Σ a aᵀ as a full p × p matrix, from the two sums' column-major upper triangles.
+    static func information(gram: [Double], outer: [Double], p: Int) -> [Double] {
         var imat = [Double](repeating: 0, count: p * p)
         for col in 0..<p {
             for row in 0...col {
@@ -196,7 +201,7 @@ extension CoxRiskSets {
                 imat[row * p + col] = v
             }
         }
-        return CoxEvaluation(logLikelihood: loglik, score: u, information: imat, eta: eta)
+        return imat
     }
 }
 
