@@ -57,7 +57,8 @@ library Distributions -- "$root"/Sources/Distributions/*.swift
 library LinearAlgebra -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/LinearAlgebra/*.swift
 # Optimization (NLopt through Sources/CNLopt): the mixed models in Models minimise with it.
 library Optimization -I "$root/Sources/CNLopt" -I "$root/Sources/CLapack" "${xcc[@]}" -- "$root"/Sources/Optimization/*.swift
-quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" -I "$root/Sources/CNLopt" "${xcc[@]}" \
+quiet "$swiftc" "${flags[@]}" -module-name Models -I "$out/modules" -I "$root/Sources/CLapack" -I "$root/Sources/CNLopt" \
+    -I "$root/Sources/CPrefetch" "${xcc[@]}" \
     -L "$out/modules" -lOptimization -lLinearAlgebra -lDistributions -lDataTable -lnlopt "${blas_libs[@]}" -llapacke \
     $(find "$root/Sources/Models" -name '*.swift' | sort) "$root/Fuzz/formula/main.swift" -o "$out/fuzz-formula"
 fi
