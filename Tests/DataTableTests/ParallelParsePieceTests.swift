@@ -24,11 +24,16 @@ struct ParallelParsePieceTests {
                 var parser = try CSVParser(base: base, count: buffer.count, sourceName: "big.csv", options: CSVOptions())
                 defer { parser.deallocate() }
                 parser.pieceBytes = pieceBytes
+                let other = Count()
                 parser.beforePiece = { half, j in
-                    guard half == holdBack else { return }
+                    guard half == holdBack else { other.add(); return }
                     count.add()
-                    // Held back at its second piece while the other thread finishes its half and takes the rest.
-                    if j == 1 { usleep(150_000) }
+                    // Held back at its second piece while the other thread finishes its half and takes the rest: once
+                    // that thread has begun its own half (on a machine loaded by the other tests it may start late).
+                    guard j == 1 else { return }
+                    var waited = 0
+                    while other.current == 0 && waited < 10_000 { usleep(1000); waited += 1 }
+                    usleep(200_000)
                 }
                 return try parser.parseRecords(parallelThreshold: 1).finish()
             }
