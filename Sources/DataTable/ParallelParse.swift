@@ -220,19 +220,8 @@ extension CSVParser {
     /// on it. When no candidate passes, the first line start after the middle (the caller's check decides).
     /// Nil when there is no line start after the middle.
     func splitPoint(start: Int, end: Int, columnCount: Int) -> Int? {
-        var lineEnd = start + (end - start) / 2
-        var first: Int?
-        var candidates = 0
-        while candidates < Self.splitCandidates {
-            while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
-            let candidate = lineEnd + 1
-            guard candidate < end else { break }
-            if first == nil { first = candidate }
-            if looksLikeRecordStart(candidate, columnCount: columnCount) { return candidate }
-            lineEnd = candidate
-            candidates += 1
-        }
-        return first
+        let found = recordStart(after: start + (end - start) / 2, end: end, columnCount: columnCount)
+        return found.verified ?? found.first
     }
 
     /// Where a half is cut into pieces: `from`, then line starts that pass `looksLikeRecordStart` near equal steps of at
@@ -242,23 +231,30 @@ extension CSVParser {
         var cuts = [from]
         guard count >= 2 else { return [from, end] }
         for k in 1..<count {
-            var lineEnd = from + (end - from) / count * k
+            let lineEnd = from + (end - from) / count * k
             guard lineEnd > cuts[cuts.count - 1] else { continue }
-            var candidates = 0
-            while candidates < Self.splitCandidates {
-                while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
-                let candidate = lineEnd + 1
-                guard candidate < end else { break }
-                if looksLikeRecordStart(candidate, columnCount: columnCount) {
-                    cuts.append(candidate)
-                    break
-                }
-                lineEnd = candidate
-                candidates += 1
-            }
+            if let cut = recordStart(after: lineEnd, end: end, columnCount: columnCount).verified { cuts.append(cut) }
         }
         cuts.append(end)
         return cuts
+    }
+
+    /// The line starts after `position` (before `end`), up to `splitCandidates` of them: the first that passes
+    /// `looksLikeRecordStart`, and the first of all (nil when there is no line start).
+    private func recordStart(after position: Int, end: Int, columnCount: Int) -> (verified: Int?, first: Int?) {
+        var lineEnd = position
+        var first: Int?
+        var candidates = 0
+        while candidates < Self.splitCandidates {
+            while lineEnd < end && base[lineEnd] != CSVTokenizer.lf { lineEnd += 1 }
+            let candidate = lineEnd + 1
+            guard candidate < end else { break }
+            if first == nil { first = candidate }
+            if looksLikeRecordStart(candidate, columnCount: columnCount) { return (candidate, first) }
+            lineEnd = candidate
+            candidates += 1
+        }
+        return (nil, first)
     }
 
     /// A half is cut into at most this many pieces, each at least `pieceBytes` (a piece taken late by the
