@@ -59,36 +59,89 @@ extension BlockKernels {
                 lower += n
                 continue
             }
-            var j = 0
-            while j < k {
-                let j1 = min(j + 1, k - 1), j2 = min(j + 2, k - 1), j3 = min(j + 3, k - 1)
-                var i = 0
-                while i <= min(j + 3, k - 1) {
-                    // A tile's rows start at most at k − 4 (the last tile may overlap the one before it: entries
-                    // already added there are formed again and dropped).
-                    let first = min(i, k - 4)
-                    var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
-                    var xr = xb + first, yr = UnsafePointer(y)
-                    for _ in 0..<n {
-                        let v = UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self)
-                        s0 += v * Lanes(repeating: yr[j])
-                        s1 += v * Lanes(repeating: yr[j1])
-                        s2 += v * Lanes(repeating: yr[j2])
-                        s3 += v * Lanes(repeating: yr[j3])
-                        xr += k
-                        yr += k
-                    }
-                    // Entries on or above the diagonal, not added by an earlier tile, in columns inside C.
-                    func add(_ sums: Lanes, column u: Int) {
-                        guard j + u < k else { return }
-                        for t in 0..<4 where first + t >= i && first + t <= j + u { c[(j + u) * k + first + t] += sums[t] }
-                    }
-                    add(s0, column: 0); add(s1, column: 1); add(s2, column: 2); add(s3, column: 3)
-                    i = first + 4
+            // The tiles two at a time (eight sums in flight instead of four: a lone tile's four sums each waited on the
+            // previous row's addition), each sum still over the block's rows in order from 0, so the same bits.
+            var cursor = WeightedGramTile.Cursor(k: k)
+            var single: WeightedGramTile?
+            while let a = cursor.next() {
+                guard let b = cursor.next() else { single = a; break }
+                var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
+                var b0 = Lanes(), b1 = Lanes(), b2 = Lanes(), b3 = Lanes()
+                var xa = xb + a.first, xr = xb + b.first, yr = UnsafePointer(y)
+                for _ in 0..<n {
+                    let va = UnsafeRawPointer(xa).loadUnaligned(as: Lanes.self)
+                    let vb = UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self)
+                    a0 += va * Lanes(repeating: yr[a.columns.0])
+                    a1 += va * Lanes(repeating: yr[a.columns.1])
+                    a2 += va * Lanes(repeating: yr[a.columns.2])
+                    a3 += va * Lanes(repeating: yr[a.columns.3])
+                    b0 += vb * Lanes(repeating: yr[b.columns.0])
+                    b1 += vb * Lanes(repeating: yr[b.columns.1])
+                    b2 += vb * Lanes(repeating: yr[b.columns.2])
+                    b3 += vb * Lanes(repeating: yr[b.columns.3])
+                    xa += k
+                    xr += k
+                    yr += k
                 }
-                j += 4
+                a.add((a0, a1, a2, a3), into: c, k: k)
+                b.add((b0, b1, b2, b3), into: c, k: k)
+            }
+            if let a = single {
+                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+                var xr = xb + a.first, yr = UnsafePointer(y)
+                for _ in 0..<n {
+                    let v = UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self)
+                    s0 += v * Lanes(repeating: yr[a.columns.0])
+                    s1 += v * Lanes(repeating: yr[a.columns.1])
+                    s2 += v * Lanes(repeating: yr[a.columns.2])
+                    s3 += v * Lanes(repeating: yr[a.columns.3])
+                    xr += k
+                    yr += k
+                }
+                a.add((s0, s1, s2, s3), into: c, k: k)
             }
             lower += n
         }
+    }
+}
+
+/// One 4 × 4 tile of `addWeightedRowGram`'s upper triangle: rows `first ..< first + 4` of C (at most k − 4, so the last
+/// tile may overlap the one before it) by columns `columns` (j ..< j + 4, the ones past k − 1 repeating k − 1), adding
+/// only its entries on or above the diagonal, from row `i` (those below were added by the tile before) and in columns
+/// inside C.
+struct WeightedGramTile {
+    let i: Int
+    let first: Int
+    let j: Int
+    let columns: (Int, Int, Int, Int)
+
+    /// The tiles covering the upper triangle of a k × k C (k ≥ 4) in turn, column groups of four from the left, each
+    /// group's row tiles from the top (no array: the kernel runs once per batch of a few rows).
+    struct Cursor {
+        let k: Int
+        var i = 0
+        var j = 0
+
+        init(k: Int) { self.k = k }
+
+        @inline(__always)
+        mutating func next() -> WeightedGramTile? {
+            if i > min(j + 3, k - 1) { j += 4; i = 0 }
+            guard j < k else { return nil }
+            let first = min(i, k - 4)
+            let tile = WeightedGramTile(i: i, first: first, j: j,
+                                        columns: (j, min(j + 1, k - 1), min(j + 2, k - 1), min(j + 3, k - 1)))
+            i = first + 4
+            return tile
+        }
+    }
+
+    @inline(__always)
+    func add(_ sums: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>), into c: UnsafeMutablePointer<Double>, k: Int) {
+        @inline(__always) func column(_ s: SIMD4<Double>, _ u: Int) {
+            guard j + u < k else { return }
+            for t in 0..<4 where first + t >= i && first + t <= j + u { c[(j + u) * k + first + t] += s[t] }
+        }
+        column(sums.0, 0); column(sums.1, 1); column(sums.2, 2); column(sums.3, 3)
     }
 }

@@ -60,4 +60,36 @@ struct GramKernelTests {
         for j in 0..<k { for i in j..<k { loop[j * k + i] += sums[j * k + i] } }
         for e in 0..<(k * k) { #expect(tiled[e].bitPattern == loop[e].bitPattern, "entry \(e % k), \(e / k) of \(n) × \(k)") }
     }
+
+    /// `addWeightedRowGram` (the Cox model's Σ w x xᵀ and Σ w x): per block of `weightedRowBlock` rows each entry of the
+    /// upper triangle summed over the block's rows in order from 0 (xᵢ · (w xⱼ)), then added to C; the strictly lower
+    /// triangle untouched. Bit for bit, for widths below, at and past the kernel's four lanes and its tiles taken in pairs
+    /// (an odd tile left over at 4, 5, 12, 13), and row counts across the block boundary.
+    @Test("weighted row Gram: each entry per block in row order, bit for bit", arguments: [0, 1, 5, 63, 64, 65, 130], [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17])
+    func weightedRowGram(rows n: Int, columns k: Int) {
+        let x = Self.block(rows: k, columns: max(n, 1), leadingDimension: k)
+        let w = (0..<max(n, 1)).map { 0.5 + Double(($0 * 5) % 11) / 7 }
+        var c = (0..<(k * k)).map { Double($0) / 9 - 1 }
+        var s = (0..<k).map { Double($0) * 0.3 }
+        var expectedC = c, expectedS = s
+        BlockKernels.addWeightedRowGram(x, weights: w, rows: n, columns: k, into: &c, sum: &s)
+        let block = BlockKernels.weightedRowBlock
+        var lower = 0
+        while lower < n {
+            let upper = min(lower + block, n)
+            for j in 0..<k {
+                var sum = 0.0
+                for r in lower..<upper { sum += x[r * k + j] * w[r] }
+                expectedS[j] += sum
+                for i in 0...j {
+                    var t = 0.0
+                    for r in lower..<upper { t += x[r * k + i] * (x[r * k + j] * w[r]) }
+                    expectedC[j * k + i] += t
+                }
+            }
+            lower = upper
+        }
+        for e in 0..<(k * k) { #expect(c[e].bitPattern == expectedC[e].bitPattern, "entry \(e % k), \(e / k) of \(n) × \(k)") }
+        for j in 0..<k { #expect(s[j].bitPattern == expectedS[j].bitPattern, "sum \(j) of \(n) × \(k)") }
+    }
 }
