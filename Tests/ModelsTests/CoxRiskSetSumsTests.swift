@@ -201,4 +201,48 @@ import Testing
             }
         }
     }
+
+    /// Right-censored event totals in two parts on two threads (the second part's S0 summed again from the first's): the
+    /// one-thread pass's totals and strata bit for bit, and so the same evaluation, at β = 0 and elsewhere, with the
+    /// deaths' η compacted or not, on tied, stratified data and strata of one row (parts meeting inside a stratum and at
+    /// a boundary between strata).
+    @Test func eventTotalsInPartsGiveTheOnePassBits() throws {
+        var sets = try Self.cases.map { try Self.data($0) }.filter { $0.start == nil }
+        sets.append(Self.singleRowStrata(counting: false))
+        try #require(sets.count >= 2)
+        try RowParts.$minimumRowsToSplit.withValue(2) {
+            for data in sets {
+                let parts = CoxRiskSets.sumParts(data)
+                try #require(parts.count == 2)
+                for share in [0.0, 1.0] {
+                    try CoxData.$compactDeathEtaShare.withValue(share) {
+                        for beta in [[Double](repeating: 0, count: data.p), (0..<data.p).map { 0.3 / Double($0 + 2) }] {
+                            let entry = data.entrySums(beta, parts: parts, carryFrom: nil)
+                            let one = CoxRiskSets.eventTotals(data, risk: entry.risk, eta: entry.eta, deathEta: entry.deathEta)
+                            let two = CoxRiskSets.eventTotalsInParts(data, parts: parts, risk: entry.risk, eta: entry.eta,
+                                                                     deathEta: entry.deathEta, firstDeaths: entry.firstPartDeaths)
+                            try #require(one.totals.count == two.totals.count)
+                            #expect(one.strata == two.strata)
+                            for (a, b) in zip(one.totals, two.totals) {
+                                #expect(a.lower == b.lower && a.upper == b.upper && a.deaths == b.deaths)
+                                #expect(a.s0.bitPattern == b.s0.bitPattern && a.ds0.bitPattern == b.ds0.bitPattern)
+                                #expect(a.etaDeaths.bitPattern == b.etaDeaths.bitPattern)
+                            }
+                            for ties in CoxTies.allCases {
+                                // The parts are taken once Σ x over the deaths is known (the first evaluation sums it).
+                                _ = CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
+                                let byParts = CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
+                                let onePass = CoxRiskSets.$eventTotalsByParts.withValue(false) {
+                                    CoxRiskSets.evaluateBySums(data, beta: beta, ties: ties)
+                                }
+                                #expect(byParts.logLikelihood.bitPattern == onePass.logLikelihood.bitPattern)
+                                #expect(byParts.score.map(\.bitPattern) == onePass.score.map(\.bitPattern))
+                                #expect(byParts.information.map(\.bitPattern) == onePass.information.map(\.bitPattern))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
