@@ -65,40 +65,27 @@ extension BlockKernels {
             var single: WeightedGramTile?
             while let a = cursor.next() {
                 guard let b = cursor.next() else { single = a; break }
-                var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
-                var b0 = Lanes(), b1 = Lanes(), b2 = Lanes(), b3 = Lanes()
+                var sa = WeightedGramTile.Sums(), sb = WeightedGramTile.Sums()
                 var xa = xb + a.first, xr = xb + b.first, yr = UnsafePointer(y)
                 for _ in 0..<n {
-                    let va = UnsafeRawPointer(xa).loadUnaligned(as: Lanes.self)
-                    let vb = UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self)
-                    a0 += va * Lanes(repeating: yr[a.columns.0])
-                    a1 += va * Lanes(repeating: yr[a.columns.1])
-                    a2 += va * Lanes(repeating: yr[a.columns.2])
-                    a3 += va * Lanes(repeating: yr[a.columns.3])
-                    b0 += vb * Lanes(repeating: yr[b.columns.0])
-                    b1 += vb * Lanes(repeating: yr[b.columns.1])
-                    b2 += vb * Lanes(repeating: yr[b.columns.2])
-                    b3 += vb * Lanes(repeating: yr[b.columns.3])
+                    sa.add(UnsafeRawPointer(xa).loadUnaligned(as: Lanes.self), times: yr, columns: a.columns)
+                    sb.add(UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self), times: yr, columns: b.columns)
                     xa += k
                     xr += k
                     yr += k
                 }
-                a.add((a0, a1, a2, a3), into: c, k: k)
-                b.add((b0, b1, b2, b3), into: c, k: k)
+                a.add(sa, into: c, k: k)
+                b.add(sb, into: c, k: k)
             }
             if let a = single {
-                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
-                var xr = xb + a.first, yr = UnsafePointer(y)
+                var sa = WeightedGramTile.Sums()
+                var xa = xb + a.first, yr = UnsafePointer(y)
                 for _ in 0..<n {
-                    let v = UnsafeRawPointer(xr).loadUnaligned(as: Lanes.self)
-                    s0 += v * Lanes(repeating: yr[a.columns.0])
-                    s1 += v * Lanes(repeating: yr[a.columns.1])
-                    s2 += v * Lanes(repeating: yr[a.columns.2])
-                    s3 += v * Lanes(repeating: yr[a.columns.3])
-                    xr += k
+                    sa.add(UnsafeRawPointer(xa).loadUnaligned(as: Lanes.self), times: yr, columns: a.columns)
+                    xa += k
                     yr += k
                 }
-                a.add((s0, s1, s2, s3), into: c, k: k)
+                a.add(sa, into: c, k: k)
             }
             lower += n
         }
@@ -136,12 +123,27 @@ struct WeightedGramTile {
         }
     }
 
+    /// The tile's four column sums over a block's rows (each a row's four values times its weighted entry in that
+    /// column, added in row order).
+    struct Sums {
+        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+
+        @inline(__always)
+        mutating func add(_ v: SIMD4<Double>, times y: UnsafePointer<Double>, columns: (Int, Int, Int, Int)) {
+            s0 += v * SIMD4(repeating: y[columns.0])
+            s1 += v * SIMD4(repeating: y[columns.1])
+            s2 += v * SIMD4(repeating: y[columns.2])
+            s3 += v * SIMD4(repeating: y[columns.3])
+        }
+    }
+
+    /// The tile's entries on or above the diagonal, not added by an earlier tile, in columns inside C.
     @inline(__always)
-    func add(_ sums: (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>), into c: UnsafeMutablePointer<Double>, k: Int) {
+    func add(_ sums: Sums, into c: UnsafeMutablePointer<Double>, k: Int) {
         @inline(__always) func column(_ s: SIMD4<Double>, _ u: Int) {
             guard j + u < k else { return }
             for t in 0..<4 where first + t >= i && first + t <= j + u { c[(j + u) * k + first + t] += s[t] }
         }
-        column(sums.0, 0); column(sums.1, 1); column(sums.2, 2); column(sums.3, 3)
+        column(sums.s0, 0); column(sums.s1, 1); column(sums.s2, 2); column(sums.s3, 3)
     }
 }
