@@ -235,17 +235,17 @@ extension CoxRiskSets {
     }
 
     /// `eventTotals` over the positions `rows` in time order (whole time groups): a stratum that began before them
-    /// starts from S0 `carried`, and the deaths' compacted η from index `firstDeath`. Also S0 where the rows end and
-    /// the deaths met. The strata's ranges of event times are those of the strata the rows reach, in order.
+    /// starts from S0 `carried`, and the deaths' compacted η from index `firstDeath`. Also S0 where the rows end. The
+    /// strata's ranges of event times are those of the strata the rows reach, in order. (start, stop] data only over all
+    /// rows: the leaving rows' sums are indexed by event time from the first.
     static func eventTotals(_ data: CoxData, rows: Range<Int>, carried: Double, firstDeath: Int, risk: [Double], eta: [Double],
-                            deathEta: [Double]) -> (totals: [EventTotals], strata: [Range<Int>], s0: Double, deaths: Int) {
+                            deathEta: [Double]) -> (totals: [EventTotals], strata: [Range<Int>], s0: Double) {
         let counting = data.start != nil
         let unit = risk.isEmpty
         let compactDeaths = !deathEta.isEmpty
         var totals: [EventTotals] = []
         var strata: [Range<Int>] = []
         var s0 = 0.0
-        var deathsMet = 0
         var leaving0 = [Double](repeating: 0, count: counting ? data.eventTimes : 0)
         data.stopByStop.withUnsafeBufferPointer { stop in
         data.eventByStop.withUnsafeBufferPointer { event in
@@ -298,9 +298,8 @@ extension CoxRiskSets {
                 }
                 strata.append(first..<totals.count)
             }
-            deathsMet = nextDeath - firstDeath
         }}}}}}}
-        return (totals, strata, s0, deathsMet)
+        return (totals, strata, s0)
     }
 
     /// `eventTotals` for right-censored data in two parts (`sumParts`) on two threads, the same numbers: each part's
@@ -310,8 +309,8 @@ extension CoxRiskSets {
     /// million rows).
     static func eventTotalsInParts(_ data: CoxData, parts: [Range<Int>], risk: [Double], eta: [Double], deathEta: [Double],
                                    firstDeaths: Int) -> (totals: [EventTotals], strata: [Range<Int>]) {
-        typealias Part = (totals: [EventTotals], strata: [Range<Int>], s0: Double, deaths: Int)
-        var found = [Part](repeating: ([], [], 0, 0), count: 2)
+        typealias Part = (totals: [EventTotals], strata: [Range<Int>], s0: Double)
+        var found = [Part](repeating: ([], [], 0), count: 2)
         found.withUnsafeMutableBufferPointer { slots in
             let out = PartSlots(base: slots.baseAddress!)
             ParallelJobs.run(2) { h in
@@ -440,7 +439,7 @@ extension CoxRiskSets {
 
 /// `eventTotalsInParts`' outputs: each part's thread writes its own slot.
 private struct PartSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<(totals: [CoxRiskSets.EventTotals], strata: [Range<Int>], s0: Double, deaths: Int)>
+    let base: UnsafeMutablePointer<(totals: [CoxRiskSets.EventTotals], strata: [Range<Int>], s0: Double)>
 }
 
 /// `eventGroups`' outputs: each half writes only its own event times' groups and log terms.
