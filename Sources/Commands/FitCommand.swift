@@ -198,8 +198,16 @@ public struct FitCommand: AllianceSubcommand {
     /// of the 206-level factor. Where the frame itself cannot be built, the missing-code scan of the formula's columns.
     func refusal(_ error: ModelError, data: LoadedData, in context: RunContext) -> CLIError {
         var refused = FitCommand.cliError(error, file: data.path, quoting: data.levelQuoting)
-        if case .nonNumericOutcome(let y) = error, let hint = data.table.column(named: y)?.valueLabelHint() {
-            refused = CLIError(refused.kind, "\(refused.message); \(hint)")
+        if case .nonNumericOutcome(let y) = error, let column = data.table.column(named: y) {
+            if let hint = column.valueLabelHint() {
+                refused = CLIError(refused.kind, "\(refused.message); \(hint)")
+            } else if case .categorical(let c) = column.data, c.levels.filter({ Double($0) != nil }).count * 2 > c.levels.count {
+                // A number column that some cells turned into text (a decimal comma in a comma-separated file, `n/a`,
+                // `12 kg`): where it stops being numbers, which the researcher otherwise had to search the file for. Not
+                // for a column of words (site names), whose first value says nothing new.
+                refused = CLIError(refused.kind, "\(refused.message)\(column.nonNumericClause()); fix that value or declare it "
+                                   + "missing with --na, and look for others like it (decimal commas, text codes)")
+            }
         }
         guard refused.kind == .data, let parsed = try? Formula(formula, dataColumns: data.table.columnNames) else { return refused }
         if let frame = try? ModelFrame(formula: parsed, table: data.table, references: (try? referenceLevels()) ?? [:]) {
