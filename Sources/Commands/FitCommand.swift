@@ -201,10 +201,9 @@ public struct FitCommand: AllianceSubcommand {
         if case .nonNumericOutcome(let y) = error, let column = data.table.column(named: y) {
             if let hint = column.valueLabelHint() {
                 refused = CLIError(refused.kind, "\(refused.message); \(hint)")
-            } else if case .categorical(let c) = column.data, c.levels.filter({ Double($0) != nil }).count * 2 > c.levels.count {
-                // A number column that some cells turned into text (a decimal comma in a comma-separated file, `n/a`,
-                // `12 kg`): where it stops being numbers, which the researcher otherwise had to search the file for. Not
-                // for a column of words (site names), whose first value says nothing new.
+            } else if column.readsMostlyAsNumbers {
+                // Where the number column stops being numbers, which the researcher otherwise had to search the file for
+                // (not for a column of words, whose first value says nothing new).
                 refused = CLIError(refused.kind, "\(refused.message)\(column.nonNumericClause()); fix that value or declare it "
                                    + "missing with --na, and look for others like it (decimal commas, text codes)")
             }

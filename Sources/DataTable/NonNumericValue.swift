@@ -12,6 +12,14 @@ extension Column {
         return nil
     }
 
+    /// A text column most of whose levels read as numbers: a number column that some cells turned into text (a decimal
+    /// comma in a comma-separated file, `n/a`, `12 kg`), where `nonNumericClause` points at something new; false for a
+    /// column of words (site names) and for numeric columns.
+    public var readsMostlyAsNumbers: Bool {
+        guard case .categorical(let c) = data else { return false }
+        return c.levels.filter { Double($0) != nil }.count * 2 > c.levels.count
+    }
+
     /// ` (data row N has 'VALUE')` for a text column, or "" — the clause error messages add after "is text". The
     /// value is quoted only when `EchoedValue` allows it ('12,5', 'n/a', '12 kg'); otherwise the clause says
     /// ` (data row N has a text value of K characters)`, since the guard may have missed a name or a date in it. For

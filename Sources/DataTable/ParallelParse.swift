@@ -575,8 +575,9 @@ private struct UnsafeShared: @unchecked Sendable {
                 guard let between = worker.lineFeedsWithoutLoneCR(from: reading, to: from) else { return }
                 offset = firstLineFeeds + (progress?.rowsBefore ?? 0) + between
             } else {
-                guard let after = worker.lineFeedsWithoutLoneCR(from: from, to: other.cuts[other.cuts.count - 1]) else { return }
-                offset = firstLineFeeds - after
+                // The first half's records from the piece on: its own line feeds (counted above) and those after it.
+                guard let after = worker.lineFeedsWithoutLoneCR(from: to, to: other.cuts[other.cuts.count - 1]) else { return }
+                offset = firstLineFeeds - pieceFeeds - after
             }
             guard let rowOffset = offset, rowOffset >= 0 else { return }
             let builders = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: columnCount)

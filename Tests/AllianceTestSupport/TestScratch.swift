@@ -3,18 +3,15 @@ import Foundation
 /// Scratch directories for files the tests write: all under one directory for the test process, removed when the
 /// process exits (a test run made some 1,600 directories in the system's temporary directory and left them there).
 public enum TestScratch {
-    /// The test process's directory, made (and its removal at exit registered) on first use.
+    /// The test process's directory.
+    private static let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-test-run-\(getpid())")
+
+    /// `path`, made (and its removal at exit registered) on first use.
     private static let root: String = {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-test-run-\(getpid())")
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        atexit { TestScratch.removeRoot() }
+        atexit { try? FileManager.default.removeItem(atPath: TestScratch.path) }
         return path
     }()
-
-    private static func removeRoot() {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("alliance-test-run-\(getpid())")
-        try? FileManager.default.removeItem(atPath: path)
-    }
 
     /// A fresh, empty directory named after `label`.
     public static func directory(_ label: String) throws -> String {
