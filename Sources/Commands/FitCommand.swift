@@ -201,11 +201,8 @@ public struct FitCommand: AllianceSubcommand {
         if case .nonNumericOutcome(let y) = error, let column = data.table.column(named: y) {
             if let hint = column.valueLabelHint() {
                 refused = CLIError(refused.kind, "\(refused.message); \(hint)")
-            } else if column.readsMostlyAsNumbers {
-                // Where the number column stops being numbers, which the researcher otherwise had to search the file for
-                // (not for a column of words, whose first value says nothing new).
-                refused = CLIError(refused.kind, "\(refused.message)\(column.nonNumericClause()); fix that value or declare it "
-                                   + "missing with --na, and look for others like it (decimal commas, text codes)")
+            } else {
+                refused = FitCommand.pointingAtText(refused, in: column)
             }
         }
         guard refused.kind == .data, let parsed = try? Formula(formula, dataColumns: data.table.columnNames) else { return refused }
@@ -215,6 +212,15 @@ public struct FitCommand: AllianceSubcommand {
             data.warnSuspectedMissingCodes(parsed.columnNames, in: context)
         }
         return refused
+    }
+
+    /// A refusal of a column that should hold numbers, with where the column stops being numbers (which the researcher
+    /// otherwise had to search the file for) when most of it reads as numbers; unchanged for a column of words, whose
+    /// first value says nothing new.
+    static func pointingAtText(_ refused: CLIError, in column: Column) -> CLIError {
+        guard column.readsMostlyAsNumbers else { return refused }
+        return CLIError(refused.kind, "\(refused.message)\(column.nonNumericClause()); fix that value or declare it "
+                        + "missing with --na, and look for others like it (decimal commas, text codes)")
     }
 
     /// Formula and naming mistakes are usage errors (64); data a model cannot be fitted to is 65. `quoting`: the loaded

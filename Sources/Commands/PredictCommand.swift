@@ -61,7 +61,11 @@ public struct PredictCommand: AllianceSubcommand {
         do {
             result = try Prediction.predict(saved, data: data.table, interval: kind, level: level)
         } catch {
-            throw FitCommand.cliError(error, file: data.path, action: "apply the saved model", quoting: data.levelQuoting)
+            var refused = FitCommand.cliError(error, file: data.path, action: "apply the saved model", quoting: data.levelQuoting)
+            if case .nonNumericVariable(_, let name) = error, let column = data.table.column(named: name) {
+                refused = FitCommand.pointingAtText(refused, in: column)
+            }
+            throw refused
         }
         if let out {
             try context.writeFile(TableCSVWriter.csv(try withPredictions(data.table, result)), to: out)

@@ -208,6 +208,7 @@ struct FormulaExtendedParserTests {
         #expect(failure("y ~ foo(x)")?.message.hasPrefix("foo() is not supported in formulas; supported:") == true)
         #expect(failure("y ~ scale(x)")?.message.contains("--standardize") == true)
         #expect(failure("y ~ ns(x, 3)")?.message.contains("poly(x, 2)") == true)
+        #expect(failure("Surv(t, d) ~ x + cluster(therapist)")?.message.hasSuffix("use --cluster therapist") == true)
         #expect(failure("y ~ I(foo(x))")?.message == "foo() is not supported in expressions; supported: log(), exp(), sqrt(), abs()")
         #expect(failure("y ~ \"x\"")?.message.contains("quoted text cannot be a term") == true)
         #expect(failure("y ~ x + \"north")?.message == "unterminated quoted text; quote column names containing \" in backticks")

@@ -619,6 +619,11 @@ struct FormulaParser {
             message += "; for a curved effect use poly(x, 2)"
         case "as.numeric":
             message += "; numeric columns already enter as numbers"
+        case "cluster":
+            // coxph's cluster(g) term and a habit from it: the option gives the same robust variance.
+            var column = "column"
+            if peek(1).kind == .leftParen, case .name(let c) = peek(2).kind { column = c }
+            message += "; for cluster-robust standard errors use --cluster \(column)"
         default:
             break
         }
