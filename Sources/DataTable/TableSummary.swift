@@ -30,15 +30,17 @@ extension Table {
 
 extension Table {
     /// A rough rank of how costly a column is to scan or summarise: columns of many distinct texts, then
-    /// numbers with fractions (sorted for the median), then the rest (small integers are counted).
+    /// numbers with fractions (sorted for the median), then other text columns (every code counted, every level
+    /// read), then small integers (counted). Cheap columns last, so that they fill the end of the other thread's
+    /// work: with the text columns last, one thread counted the codes of two of them while the other idled (LMM a).
     static func likelyCost(_ column: Column) -> Int {
         switch column.data {
         case .categorical(let c):
-            return c.levels.count > 1 << 12 ? 2 : 0
+            return c.levels.count > 1 << 12 ? 3 : 1
         case .numeric(let c):
             // A peek at the first values: fractions mean the column will be sorted.
             let peek = min(c.values.count, 64)
-            return (0..<peek).contains { !c.missing[$0] && c.values[$0] != c.values[$0].rounded(.towardZero) } ? 1 : 0
+            return (0..<peek).contains { !c.missing[$0] && c.values[$0] != c.values[$0].rounded(.towardZero) } ? 2 : 0
         }
     }
 }
