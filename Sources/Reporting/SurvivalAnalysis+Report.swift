@@ -62,10 +62,23 @@ extension SurvivalAnalysis {
                           TableColumn("At risk", kind: .integer, key: "n_risk"), TableColumn("Survival", kind: .bounded(3), key: "survival"),
                           TableColumn("SE", kind: .bounded(3), key: "std_error"),
                           TableColumn("\(percent) CI", kind: .interval(3, bounded: true), key: "ci")],
-                rows: rows, notes: []))
+                rows: rows, notes: SurvivalAnalysis.extendedNote(curves: curves, at: options.at)))
         }
         let plots = plot ? [SurvivalPlot.plot(self, timeLabel: labels.display(time), byLabel: options.by.map { labels.display($0) })] : []
         return Report(json: json, tables: tables, plots: plots, warnings: [])
+    }
+
+    /// For `--at` times after a group's last follow-up: which groups, where their follow-up ends, and why the rows are
+    /// there (summary.survfit's `extend = TRUE`), since "0 at risk" beside a survival estimate is the only sign otherwise.
+    static func extendedNote(curves: [KaplanMeierCurve], at times: [Double]) -> [String] {
+        let ended = curves.compactMap { c -> String? in
+            guard let last = c.lastFollowUp, times.contains(where: { $0 > last }) else { return nil }
+            return curves.count == 1 ? NumberFormat.fixed(last, places: 2) : "group \(c.group): \(NumberFormat.fixed(last, places: 2))"
+        }
+        guard !ended.isEmpty else { return [] }
+        let whose = curves.count == 1 ? "after the last follow-up (\(ended[0]))" : "after a group's last follow-up (\(ended.joined(separator: "; ")))"
+        return ["Times \(whose) carry the last estimate with no one at risk, as summary(fit, times, extend = TRUE); "
+                + "R's default (extend = FALSE) leaves them out."]
     }
 
     private func notes(data: DataProvenance) -> [String] {

@@ -46,6 +46,23 @@ struct SurvivalCommandTests {
         #expect(logrank["df"] as? Int == 1)
     }
 
+    /// lung's follow-up ends at 1022 days (sex 1) and 965 (sex 2): `--at 1000` is inside the first group's and after
+    /// the second's, whose row carries its last estimate with 0 at risk (extend = TRUE); the note says so, and only then.
+    @Test func atTimesAfterFollowUpAreNoted() throws {
+        let dir = try Self.directory()
+        let run = try runCommand(["survival", "lung.csv", "--time", "time", "--event", "status", "--by", "sex", "--at", "100,1000"],
+                                 inputDirectory: dir, outputDirectory: dir)
+        #expect(run.error == nil)
+        #expect(run.stdout.contains("Times after a group's last follow-up (group 2: 965.00) carry the last estimate with no one "
+                                    + "at risk, as summary(fit, times, extend = TRUE)"), "\(run.stdout)")
+        let inside = try runCommand(["survival", "lung.csv", "--time", "time", "--event", "status", "--at", "100,500"],
+                                    inputDirectory: dir, outputDirectory: dir)
+        #expect(!inside.stdout.contains("last follow-up"))
+        let after = try runCommand(["survival", "lung.csv", "--time", "time", "--event", "status", "--at", "5000"],
+                                   inputDirectory: dir, outputDirectory: dir)
+        #expect(after.stdout.contains("Times after the last follow-up (1022.00) carry the last estimate"), "\(after.stdout)")
+    }
+
     @Test func kaplanMeierPlotIsAccessibleWithRiskTable() throws {
         let dir = try Self.directory()
         let run = try runCommand(["survival", "lung.csv", "--time", "time", "--event", "status", "--by", "sex", "--plot", "km.svg"],

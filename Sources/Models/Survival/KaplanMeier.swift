@@ -53,6 +53,10 @@ public struct KaplanMeierCurve: Sendable {
                                 confLow: confLow[i], confHigh: confHigh[i])
     }
 
+    /// The group's last follow-up time (its last event or censoring); nil for an empty curve. `point(at:)` after it
+    /// carries the last estimate with no one at risk, which R's default (`extend = FALSE`) leaves out: reports say so.
+    public var lastFollowUp: Double? { time.last }
+
     /// Rows at the event times only, as `summary(fit)` prints them.
     public var eventRows: [Int] { nEvent.indices.filter { nEvent[$0] > 0 } }
 }
