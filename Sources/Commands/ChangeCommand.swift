@@ -96,8 +96,8 @@ public struct ChangeCommand: AllianceSubcommand {
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([pre, post], in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
-        let before = try numericColumn(pre, flag: "--pre", in: data)
-        let after = try numericColumn(post, flag: "--post", in: data)
+        let before = try MonitoringColumns.numeric(pre, flag: "--pre", in: data)
+        let after = try MonitoringColumns.numeric(post, flag: "--post", in: data)
 
         let result: ChangeResult
         do {
@@ -154,11 +154,11 @@ public struct ChangeCommand: AllianceSubcommand {
         let outcomes: TalkingTherapiesOutcomes
         do {
             outcomes = try talkingTherapiesOutcomes(
-                phq9Pre: try numericColumn(phqPre, flag: "--phq-pre", in: data),
-                phq9Post: try numericColumn(phqPost, flag: "--phq-post", in: data),
-                gad7Pre: try numericColumn(gadPre, flag: "--gad-pre", in: data),
-                gad7Post: try numericColumn(gadPost, flag: "--gad-post", in: data),
-                sessions: try treatment.sessions.map { try numericColumn($0, flag: "--sessions", in: data) },
+                phq9Pre: try MonitoringColumns.numeric(phqPre, flag: "--phq-pre", in: data),
+                phq9Post: try MonitoringColumns.numeric(phqPost, flag: "--phq-post", in: data),
+                gad7Pre: try MonitoringColumns.numeric(gadPre, flag: "--gad-pre", in: data),
+                gad7Post: try MonitoringColumns.numeric(gadPost, flag: "--gad-post", in: data),
+                sessions: try treatment.sessions.map { try MonitoringColumns.numeric($0, flag: "--sessions", in: data) },
                 thresholds: thresholds)
         } catch let error as TalkingTherapiesError {
             if case .outOfRange(let found) = error {
@@ -174,16 +174,6 @@ public struct ChangeCommand: AllianceSubcommand {
     }
 
     // MARK: shared
-
-    private func numericColumn(_ name: String, flag: String, in data: LoadedData) throws -> [Double?] {
-        guard let column = data.table.column(named: name) else {
-            throw CLIError.usage("\(flag): no column named '\(name)' in \(data.path)" + data.table.suggestionHint(for: name))
-        }
-        guard let values = optionalValues(of: column) else {
-            throw CLIError.data("\(flag): column '\(name)' in \(data.path) is not numeric")
-        }
-        return values
-    }
 
     // Reports name files as the user gave them (no machine paths in notebook results).
     @discardableResult

@@ -102,7 +102,8 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.usage("\(data.path): \(error)")
         }
         guard let numeric = column.numeric else {
-            throw CLIError.data("\(data.path): column '\(name)' is not numeric (it holds text such as category labels); correlate needs numbers")
+            throw CLIError.data("\(data.path): column '\(name)' is not numeric\(column.nonNumericClause()); correlate needs numbers: "
+                                + "fix that value or declare it missing with --na")
         }
         return (0..<numeric.count).map { numeric[$0] }
     }

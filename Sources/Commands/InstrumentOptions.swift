@@ -46,11 +46,11 @@ func itemColumns(for key: ScoringKey, prefix: String?, items: String?, in table:
         throw CLIError.usage("give --prefix or --items, not both")
     case (_, .some(let list)):
         let names = columnList(list)
-        do { try checkItems(names, for: key, in: table) } catch { throw commandError(error, file: file) }
+        do { try checkItems(names, for: key, in: table) } catch { throw commandError(error, file: file, table: table) }
         return names
     case (.some(let p), nil):
         do { return try resolveItems(prefix: p, count: key.items, in: table) } catch {
-            throw commandError(error, file: file)
+            throw commandError(error, file: file, table: table)
         }
     case (nil, nil):
         for candidate in defaultPrefixes(for: key) {
@@ -70,10 +70,15 @@ func defaultPrefixes(for key: ScoringKey) -> [String] {
 }
 
 /// Maps the Measures library's scoring errors to exit statuses: bad flags are usage errors (64); values
-/// or columns the data cannot supply are data errors (65).
-func commandError(_ error: ScoringError, file: String) -> CLIError {
+/// or columns the data cannot supply are data errors (65). With the table, a text item column is pointed at its
+/// first value that is not a number (a decimal comma, `n/a`), which the researcher otherwise had to search for.
+func commandError(_ error: ScoringError, file: String, table: Table? = nil) -> CLIError {
     switch error {
-    case .outOfRange, .nonNumericItem, .outputColumnExists:
+    case .nonNumericItem(let name):
+        guard let column = table?.column(named: name) else { return CLIError.data("\(file): \(error.description)") }
+        return CLIError.data("\(file): item column '\(name)' is not numeric\(column.nonNumericClause()); item responses must be "
+                             + "numbers: fix that value or declare it missing with --na")
+    case .outOfRange, .outputColumnExists:
         return CLIError.data("\(file): \(error.description)")
     case .wrongItemCount, .duplicateItem, .unknownColumn, .itemsNotFound, .ambiguousPrefix:
         return CLIError.usage("\(file): \(error.description)")

@@ -2,7 +2,7 @@ import DataTable
 import Measures
 import Models
 
-/// Column look-ups shared by `track`, `ruptures` and `audit`: each error names the option, the column and the file.
+/// Column look-ups shared by `track`, `ruptures`, `audit` and `change`: each error names the option, the column and the file.
 enum MonitoringColumns {
     static func missing(_ name: String, flag: String, in data: LoadedData) -> CLIError {
         CLIError.usage("\(flag): no column named '\(name)' in \(data.path)" + data.table.suggestionHint(for: name))

@@ -55,7 +55,8 @@ enum PlotColumns {
     static func numeric(_ data: LoadedData, _ name: String, role: String) throws -> [Double?] {
         let column = try require(data, name)
         guard let numeric = column.numeric else {
-            throw CLIError.data("\(data.path): column '\(name)' (\(role)) is not numeric (it holds text such as category labels); give a numeric column")
+            throw CLIError.data("\(data.path): column '\(name)' (\(role)) is not numeric\(column.nonNumericClause()); give a numeric "
+                                + "column, or fix that value or declare it missing with --na")
         }
         return (0..<numeric.count).map { row in numeric[row].flatMap { $0.isFinite ? $0 : nil } }
     }

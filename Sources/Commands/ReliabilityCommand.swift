@@ -90,7 +90,7 @@ public struct ReliabilityCommand: AllianceSubcommand {
                 parts = result.subscales
             } catch {
                 switch error {
-                case .scoring(let e): throw commandError(e, file: data.path)
+                case .scoring(let e): throw commandError(e, file: data.path, table: data.table)
                 case .reliability: throw CLIError.data("\(data.path): \(error.description)")
                 }
             }
@@ -102,7 +102,11 @@ public struct ReliabilityCommand: AllianceSubcommand {
                 switch error {
                 case .unknownColumn, .tooFewItems, .badLevel, .lengthMismatch:
                     throw CLIError.usage("\(data.path): \(error.description)")
-                case .nonNumericColumn, .tooFewCompleteRows:
+                case .nonNumericColumn(let name):
+                    let clause = data.table.column(named: name)?.nonNumericClause() ?? ""
+                    throw CLIError.data("\(data.path): column '\(name)' is not numeric\(clause); reliability needs numeric items: "
+                                        + "fix that value or declare it missing with --na")
+                case .tooFewCompleteRows:
                     throw CLIError.data("\(data.path): \(error.description)")
                 }
             }

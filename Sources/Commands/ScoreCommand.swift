@@ -84,7 +84,7 @@ public struct ScoreCommand: AllianceSubcommand {
                                options: ScoringOptions(invalid: policy, alertCutoff: alertCutoff,
                                                        dataRows: StatFileFormat(path: data.path) != nil))
         } catch {
-            throw commandError(error, file: data.path)
+            throw commandError(error, file: data.path, table: data.table)
         }
         // Reports name the file as the user gave it: resolved paths would put machine paths into notebook results.
         if let out {

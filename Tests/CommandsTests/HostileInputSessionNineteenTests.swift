@@ -4,6 +4,7 @@ import Testing
 /// Session 19's hostile-input probes: a saved model applied (`predict`) to new rows in which one cell turned a number
 /// column into text (a decimal comma quoted in a comma-separated file). The refusal said only that the column is
 /// categorical; it now names the first value that is not a number and what to do, as `fit` does for an outcome.
+/// `correlate`, `reliability`, `change`, `plot` and instrument scoring refused such a column without the cell too.
 /// A coxph habit, `cluster(therapist)` in the formula, is refused with the option that does it. docs/hostile-input.md.
 @Suite("Hostile input: session 19")
 struct HostileInputSessionNineteenTests {
@@ -28,6 +29,38 @@ struct HostileInputSessionNineteenTests {
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("'wai' needs a numeric column but 'wai' is categorical (data row 7 has '4,6'); "
                                          + "fix that value or declare it missing with --na"), "\(outcome.message)")
+    }
+
+    @Test("commands that need a number column point at the cell that made it text", arguments: [
+        (["correlate", "new.csv", "--vars", "wai,phq"], "column 'wai' is not numeric (data row 7 has '4,6'); correlate needs numbers"),
+        (["reliability", "new.csv", "--items", "wai,phq"], "column 'wai' is not numeric (data row 7 has '4,6'); reliability needs"),
+        (["change", "new.csv", "--pre", "wai", "--post", "phq", "--sd", "5", "--reliability", "0.8"],
+         "column 'wai' in new.csv is not numeric (data row 7 has '4,6')"),
+        (["plot", "scatter", "new.csv", "--x", "wai", "--y", "phq", "--out", "p.svg"],
+         "column 'wai' (--x) is not numeric (data row 7 has '4,6')"),
+    ])
+    func numberColumnRefusalsNameTheCell(arguments: [String], expected: String) throws {
+        let dir = try Hostile.write(["new.csv": Self.rows(spoiled: 7)])
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains(expected), "\(arguments): \(outcome.message)")
+        #expect(outcome.message.contains("declare it missing with --na"), "\(arguments): \(outcome.message)")
+    }
+
+    @Test("scoring an instrument whose item one 'n/a' made text names the cell")
+    func scoringNamesTheTextItemCell() throws {
+        var text = "client," + (1...9).map { "phq_\($0)" }.joined(separator: ",") + "\n"
+        for i in 0..<20 {
+            let items = (1...9).map { j in i == 4 && j == 3 ? "n/a" : String((i + j) % 4) }
+            text += "c\(i)," + items.joined(separator: ",") + "\n"
+        }
+        let dir = try Hostile.write(["phq.csv": text])
+        for command in ["score", "reliability"] {
+            let outcome = Hostile.run([command, "phq.csv", "--instrument", "phq-9"], in: dir)
+            #expect(outcome.status == 65, "\(outcome.message)")
+            #expect(outcome.message.contains("item column 'phq_3' is not numeric (data row 5 has 'n/a'); item responses must be "
+                                             + "numbers: fix that value or declare it missing with --na"), "\(command): \(outcome.message)")
+        }
     }
 
     @Test("cluster() in a formula names --cluster")
