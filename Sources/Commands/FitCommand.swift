@@ -205,6 +205,10 @@ public struct FitCommand: AllianceSubcommand {
                 refused = FitCommand.pointingAtText(refused, in: column)
             }
         }
+        // log(x), within(x, g), poly(x, 2) of a number column that a cell made text: the same pointer.
+        if case .nonNumericVariable(_, let name) = error, let column = data.table.column(named: name) {
+            refused = FitCommand.pointingAtText(refused, in: column)
+        }
         guard refused.kind == .data, let parsed = try? Formula(formula, dataColumns: data.table.columnNames) else { return refused }
         if let frame = try? ModelFrame(formula: parsed, table: data.table, references: (try? referenceLevels()) ?? [:]) {
             for warning in frame.warnings { context.warn(warning) }

@@ -47,6 +47,15 @@ struct HostileInputSessionNineteenTests {
         #expect(outcome.message.contains("declare it missing with --na"), "\(arguments): \(outcome.message)")
     }
 
+    @Test("a fit of log(x) where one cell made x text names the cell")
+    func transformedPredictorNamesTheCell() throws {
+        let dir = try Hostile.write(["new.csv": Self.rows(spoiled: 7)])
+        let outcome = Hostile.run(["fit", "ols", "new.csv", "--formula", "phq ~ log(wai)"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("'log(wai)' needs a numeric column but 'wai' is categorical (data row 7 has '4,6'); "
+                                         + "fix that value or declare it missing with --na"), "\(outcome.message)")
+    }
+
     @Test("scoring an instrument whose item one 'n/a' made text names the cell")
     func scoringNamesTheTextItemCell() throws {
         var text = "client," + (1...9).map { "phq_\($0)" }.joined(separator: ",") + "\n"
