@@ -24,7 +24,7 @@ public struct MetaCommand: AllianceSubcommand {
 
     @OptionGroup public var input: DataInput
 
-    @Option(name: .long, help: "cor, smd, or, rr or generic.")
+    @Option(name: .long, help: "cor (Fisher's z of r, escalc's ZCOR; zcor is accepted too), smd, or, rr or generic.")
     public var measure: String
 
     @Option(name: .customLong("r"), help: "cor: the correlation column.") public var rColumn: String?
@@ -108,8 +108,10 @@ public struct MetaCommand: AllianceSubcommand {
     }
 
     public func execute(in context: RunContext) throws -> CommandReport {
-        guard let measure = EffectMeasure(rawValue: measure.lowercased()) else {
-            throw CLIError.usage("unknown --measure '\(self.measure)'; use cor, smd, or, rr or generic")
+        // escalc's name for the same measure (ZCOR: Fisher's z of r) is accepted; its COR (raw r) is not offered.
+        let named = measure.lowercased() == "zcor" ? "cor" : measure.lowercased()
+        guard let measure = EffectMeasure(rawValue: named) else {
+            throw CLIError.usage("unknown --measure '\(self.measure)'; use cor (Fisher's z, escalc's ZCOR), smd, or, rr or generic")
         }
         guard let estimator = TauEstimator(rawValue: method.lowercased()) else {
             throw CLIError.usage("unknown --method '\(method)'; use reml, dl, pm, ml, he, sj or fe")

@@ -72,6 +72,19 @@ struct HostileInputSessionNineteenTests {
         }
     }
 
+    @Test("meta takes metafor's ZCOR for cor (Fisher's z) and gives the same bytes")
+    func metaforMeasureNameIsAccepted() throws {
+        var text = "study,r,n\n"
+        for i in 0..<12 { text += "S\(i),\(String(format: "%.2f", 0.1 + Double(i % 5) * 0.07)),\(40 + i * 9)\n" }
+        let dir = try Hostile.write(["m.csv": text])
+        let cor = Hostile.run(["meta", "m.csv", "--measure", "cor", "--r", "r", "--n", "n", "--format", "json"], in: dir)
+        let zcor = Hostile.run(["meta", "m.csv", "--measure", "ZCOR", "--r", "r", "--n", "n", "--format", "json"], in: dir)
+        #expect(cor.status == 0 && zcor.status == 0, "\(zcor.message)")
+        #expect(!cor.standardOutput.isEmpty && cor.standardOutput == zcor.standardOutput)
+        let raw = Hostile.run(["meta", "m.csv", "--measure", "pcor", "--r", "r", "--n", "n"], in: dir)
+        #expect(raw.status == 64 && raw.message.contains("use cor (Fisher's z, escalc's ZCOR)"), "\(raw.message)")
+    }
+
     @Test("cluster() in a formula names --cluster")
     func clusterTermNamesTheOption() throws {
         let dir = try Hostile.write(["f.csv": Self.rows()])
