@@ -99,7 +99,10 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             let count = "\(levels.count) level\(levels.count == 1 ? "" : "s") among the rows used"
             let listed = q.levels(levels, of: c, quoted: true).map { "\(count) (\($0))" }
                 ?? "\(count) (not listed: the identifier guard flags '\(c)')"
-            return ModelError.outcomeNotBinary(outcome: y, detail: "it has \(listed)").message(quoting: q)
+            let variants = LevelSpellings.caseVariants(levels)
+            let spelling = variants.isEmpty ? "" : "; \(LevelSpellings.caseVariantsClause(variants)): give them one spelling "
+                + "(alliance transform --recode)"
+            return ModelError.outcomeNotBinary(outcome: y, detail: "it has \(listed)\(spelling)").message(quoting: q)
         case .invalidCounts(let y, let row, let value):
             return "the outcome '\(y)' must be a non-negative whole-number count; data row \(row + 1) has \(value)"
         case .nonFiniteOutcome(let y, let row):

@@ -85,6 +85,43 @@ struct HostileInputSessionNineteenTests {
         #expect(raw.status == 64 && raw.message.contains("use cor (Fisher's z, escalc's ZCOR)"), "\(raw.message)")
     }
 
+    /// 40 rows: site with 'north' written 'North' in every third north row; wai, phq as `rows()`.
+    static func sitesWithCapitals(outcomeWords: Bool = false) -> String {
+        var text = "client,site,wai,phq,dropout\n"
+        for i in 0..<40 {
+            let site = i % 2 == 0 ? (i % 3 == 0 ? "North" : "north") : "south"
+            let wai = 4 + Double((i * 7) % 10) / 5
+            let phq = 14 - wai + Double((i * 3) % 5) / 2
+            let dropout = outcomeWords ? (i % 4 == 0 ? "Yes" : (i % 4 == 1 ? "yes" : "no")) : String(i % 4 == 0 ? 1 : 0)
+            text += "c\(i),\(site),\(String(format: "%.1f", wai)),\(String(format: "%.1f", phq)),\(dropout)\n"
+        }
+        return text
+    }
+
+    @Test("a factor or grouping column with one level in two capitalisations is warned about", arguments: [
+        ["fit", "ols", "f.csv", "--formula", "phq ~ wai + site"],
+        ["fit", "lmm", "f.csv", "--formula", "phq ~ wai + (1 | site)"],
+        ["fit", "ols", "f.csv", "--formula", "phq ~ wai", "--cluster", "site"],
+    ])
+    func caseVariantLevelsAreWarned(arguments: [String]) throws {
+        let dir = try Hostile.write(["f.csv": Self.sitesWithCapitals()])
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("'site': 2 of its levels are one word in different capitals (as 'North' and 'north'), "
+                                         + "and the model treats them as different groups"), "\(arguments): \(outcome.message)")
+        let clean = try Hostile.write(["f.csv": Self.sitesWithCapitals().replacingOccurrences(of: "North", with: "north")])
+        #expect(!Hostile.run(arguments, in: clean).message.contains("capitals"))
+    }
+
+    @Test("a logistic outcome refused for Yes/yes/no names the capitals")
+    func caseVariantOutcomeLevelsAreNamed() throws {
+        let dir = try Hostile.write(["f.csv": Self.sitesWithCapitals(outcomeWords: true)])
+        let outcome = Hostile.run(["fit", "logit", "f.csv", "--formula", "dropout ~ wai"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("it has 3 levels among the rows used ('Yes', 'no', 'yes'); 2 of its levels are one word "
+                                         + "in different capitals"), "\(outcome.message)")
+    }
+
     @Test("cluster() in a formula names --cluster")
     func clusterTermNamesTheOption() throws {
         let dir = try Hostile.write(["f.csv": Self.rows()])

@@ -208,6 +208,10 @@ public struct ModelFrame: Sendable {
                levels.count > ModelFrame.manyLevels || levels.contains(where: { Double(String($0.map { $0 == "," ? "." : $0 })) != nil }) {
                 warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
             }
+            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value,
+               let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
+                warnings.append(warning)
+            }
         }
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
         // numbers are made, not only in describe (the same scan, DataTable's suspectedMissingCodes). The warnings
@@ -231,6 +235,10 @@ public struct ModelFrame: Sendable {
                 for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
                     warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
                 }
+                if let levels = table.column(named: name)?.categorical?.levels,
+                   let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
+                    warnings.append(warning)
+                }
             }
         }
         // The same for the columns of `strata()` and the extra columns that form groups (`--cluster therapist`): a 999
@@ -238,6 +246,10 @@ public struct ModelFrame: Sendable {
         for name in formula.strata.flatMap(\.columnNames) + extraColumns where schema == nil && groupColumnsChecked.insert(name).inserted {
             for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
                 warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
+            }
+            if let levels = table.column(named: name)?.categorical?.levels,
+               let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
+                warnings.append(warning)
             }
         }
         self.warnings = warnings
@@ -311,6 +323,15 @@ public struct ModelFrame: Sendable {
     /// A missing code standing among a text grouping column's labels: named with its count, and how to declare it.
     static func missingCodeLabelWarning(column: String, code: SuspectedMissingCode) -> String {
         MissingCodeWarnings.labelText(column: column, code: code, action: "fit again")
+    }
+
+    /// A text column (a factor, a grouping, strata or cluster column) some of whose levels are one word in different
+    /// capitals: the model treats them as different groups, and nothing else would say so. Counts only, never values.
+    static func caseVariantWarning(column: String, levels: [String]) -> String? {
+        let variants = LevelSpellings.caseVariants(levels)
+        guard !variants.isEmpty else { return nil }
+        return "'\(column)': \(LevelSpellings.caseVariantsClause(variants)), and the model treats them as different groups; "
+            + "if they are one group, give them one spelling (alliance transform --recode) and fit again"
     }
 
     /// Names the column and the level count, says why a text column may be a mistake (a number column spoiled by
