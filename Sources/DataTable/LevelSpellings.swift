@@ -3,10 +3,23 @@
 /// trimmed by the reader).
 public enum LevelSpellings {
     /// The levels that share their lower-case form with another level, in the order given; empty when none do.
+    /// Only a level with a capital (or a non-ASCII byte) can differ from its lower-case form, so only those are
+    /// lowered: a grouping column of a million client codes (`c000123`) is scanned byte by byte, not case-mapped.
     public static func caseVariants(_ levels: [String]) -> [String] {
-        var counts: [String: Int] = [:]
-        for level in levels { counts[level.lowercased(), default: 0] += 1 }
-        return levels.filter { (counts[$0.lowercased()] ?? 0) > 1 }
+        func mayHaveCapitals(_ level: String) -> Bool { level.utf8.contains { (65...90).contains($0) || $0 >= 0x80 } }
+        var folded: [String: Int] = [:]   // lower-case form → how many levels with capitals have it
+        for level in levels where mayHaveCapitals(level) {
+            let lower = level.lowercased()
+            if lower != level { folded[lower, default: 0] += 1 }
+        }
+        guard !folded.isEmpty else { return [] }
+        let present = Set(levels)
+        return levels.filter { level in
+            if let n = folded[level] { return n > 0 }   // a lower-case level some capitalised level lowers to
+            guard mayHaveCapitals(level) else { return false }
+            let lower = level.lowercased()
+            return lower != level && ((folded[lower] ?? 0) > 1 || present.contains(lower))
+        }
     }
 
     /// What a message adds for such levels: counts only, so that it is safe for any column (the levels themselves
