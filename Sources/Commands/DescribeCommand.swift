@@ -46,6 +46,7 @@ public struct DescribeCommand: AllianceSubcommand {
         let columnSummaries = perColumn.map(\.0)
         let summaries = zip(data.table.columns.map(\.name), columnSummaries).map { (name: $0, summary: $1) }
         warnAboutMissingCodes(data, summaries: columnSummaries, codes: perColumn.map(\.1), in: context)
+        warnAboutCaseVariants(data, in: context)
         let labels = try labelOptions.resolve(for: data, in: context)
         let report = try ColumnSummary.report(summaries, metadata: data.table.columns.map(\.metadata), maxLevels: maxLevels,
                                               minCell: minCell, data: try data.provenance, labels: labels)
@@ -68,6 +69,20 @@ public struct DescribeCommand: AllianceSubcommand {
                     + "\(code.count == 1 ? "" : "s"), far outside its other values: likely a missing-value code; "
                     + "if so, pass --na \(value) (or --na \(column.name):\(value) for this column only)")
             }
+        }
+    }
+
+    /// A text column with one level in two capitalisations (`North` and `north`): every analysis would treat them as
+    /// different groups, and this is where a researcher first looks at the levels. The levels are named as the
+    /// listing names them (`LevelQuoting`: not for a column the identifier guard flagged and the user let through).
+    private func warnAboutCaseVariants(_ data: LoadedData, in context: RunContext) {
+        for column in data.table.columns {
+            guard let levels = column.categorical?.levels else { continue }
+            let variants = LevelSpellings.caseVariants(levels)
+            guard !variants.isEmpty else { continue }
+            let named = data.levelQuoting.levels(variants, of: column.name, quoted: true, limit: 6)
+            context.warn("\(input.file): column '\(column.name)': \(LevelSpellings.caseVariantsClause(variants, named: named)); every "
+                + "analysis treats them as different groups; if they are one, give them one spelling (alliance transform --recode)")
         }
     }
 

@@ -22,11 +22,11 @@ public enum LevelSpellings {
         }
     }
 
-    /// What a message adds for such levels: counts only, so that it is safe for any column (the levels themselves
-    /// are named where the output lists them: the coefficients, a refusal's level list).
-    public static func caseVariantsClause(_ variants: [String]) -> String {
+    /// What a message adds for such levels: counts, then `named` (the levels as the caller may quote them) or, without
+    /// it, an example of the kind, so that it is safe for any column.
+    public static func caseVariantsClause(_ variants: [String], named: String? = nil) -> String {
         let words = Set(variants.map { $0.lowercased() }).count
         return "\(variants.count) of its levels are \(words == 1 ? "one word" : "\(words) words") in different capitals "
-            + "(as 'North' and 'north')"
+            + "(\(named ?? "as 'North' and 'north'"))"
     }
 }

@@ -100,7 +100,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             let listed = q.levels(levels, of: c, quoted: true).map { "\(count) (\($0))" }
                 ?? "\(count) (not listed: the identifier guard flags '\(c)')"
             let variants = LevelSpellings.caseVariants(levels)
-            let spelling = variants.isEmpty ? "" : "; \(LevelSpellings.caseVariantsClause(variants)): give them one spelling "
+            let named = q.levels(variants, of: c, quoted: true)
+            let spelling = variants.isEmpty ? "" : "; \(LevelSpellings.caseVariantsClause(variants, named: named)): give them one spelling "
                 + "(alliance transform --recode)"
             return ModelError.outcomeNotBinary(outcome: y, detail: "it has \(listed)\(spelling)").message(quoting: q)
         case .invalidCounts(let y, let row, let value):

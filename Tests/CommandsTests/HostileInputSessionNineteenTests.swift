@@ -119,7 +119,23 @@ struct HostileInputSessionNineteenTests {
         let outcome = Hostile.run(["fit", "logit", "f.csv", "--formula", "dropout ~ wai"], in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("it has 3 levels among the rows used ('Yes', 'no', 'yes'); 2 of its levels are one word "
-                                         + "in different capitals"), "\(outcome.message)")
+                                         + "in different capitals ('Yes', 'yes'): give them one spelling"), "\(outcome.message)")
+    }
+
+    @Test("describe names levels in two capitalisations, but not a flagged column's")
+    func describeWarnsOfCaseVariants() throws {
+        let dir = try Hostile.write(["f.csv": Self.sitesWithCapitals()])
+        let outcome = Hostile.run(["describe", "f.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("column 'site': 2 of its levels are one word in different capitals ('North', 'north'); "
+                                         + "every analysis treats them as different groups"), "\(outcome.message)")
+        var names = "therapist_name,wai\n"
+        for i in 0..<30 { names += "\(["Alice Smith", "alice smith", "Bob Jones"][i % 3]),\(4 + i % 3)\n" }
+        let flagged = try Hostile.write(["n.csv": names])
+        let allowed = Hostile.run(["describe", "n.csv", "--allow-column", "therapist_name"], in: flagged)
+        #expect(allowed.message.contains("column 'therapist_name': 2 of its levels are one word in different capitals (as 'North' "
+                                         + "and 'north')"), "\(allowed.message)")
+        #expect(!allowed.message.contains("Alice") && !allowed.message.contains("alice"), "\(allowed.message)")
     }
 
     @Test("cluster() in a formula names --cluster")

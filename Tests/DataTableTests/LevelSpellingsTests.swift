@@ -18,5 +18,7 @@ struct LevelSpellingsTests {
                 == "2 of its levels are one word in different capitals (as 'North' and 'north')")
         #expect(LevelSpellings.caseVariantsClause(["No", "YES", "Yes", "no", "yes"])
                 == "5 of its levels are 2 words in different capitals (as 'North' and 'north')")
+        #expect(LevelSpellings.caseVariantsClause(["North", "north"], named: "'North', 'north'")
+                == "2 of its levels are one word in different capitals ('North', 'north')")
     }
 }
