@@ -12,14 +12,18 @@ import PackageDescription
 /// are found by name in the linker's search path (`-l:libopenblas.a`, the threading variant Debian's alternatives
 /// chose); without them the shared libraries are linked as before.
 let libraryDirectories = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
-func hasStaticArchive(_ file: String) -> Bool {
+/// Whether a library file (a static archive, or a shared library by its run-time name) is in one of those directories.
+func hasLibraryFile(_ file: String) -> Bool {
     libraryDirectories.contains { FileManager.default.fileExists(atPath: "\($0)/\(file)") }
 }
-let blasLinking: [LinkerSetting] = hasStaticArchive("libopenblas.a") && hasStaticArchive("liblapacke.a")
-    // LAPACKE before OpenBLAS (it calls OpenBLAS's LAPACK); OpenBLAS's LAPACK is Fortran, so libgfortran follows.
-    ? [.linkedLibrary(":liblapacke.a"), .linkedLibrary(":libopenblas.a"), .linkedLibrary("gfortran"), .linkedLibrary("pthread"), .linkedLibrary("m")]
+// OpenBLAS's LAPACK is Fortran: libgfortran by its run-time file name where the development link (`libgfortran.so`,
+// from gfortran's packages, which the set-up does not install) may be absent; libopenblas0 brings libgfortran5.
+let gfortran: LinkerSetting = hasLibraryFile("libgfortran.so.5") ? .linkedLibrary(":libgfortran.so.5") : .linkedLibrary("gfortran")
+let blasLinking: [LinkerSetting] = hasLibraryFile("libopenblas.a") && hasLibraryFile("liblapacke.a")
+    // LAPACKE before OpenBLAS (it calls OpenBLAS's LAPACK).
+    ? [.linkedLibrary(":liblapacke.a"), .linkedLibrary(":libopenblas.a"), gfortran, .linkedLibrary("pthread"), .linkedLibrary("m")]
     : [.linkedLibrary("lapacke"), .linkedLibrary("openblas")]
-let cryptoLinking: [LinkerSetting] = hasStaticArchive("libcrypto.a") ? [.linkedLibrary(":libcrypto.a"), .linkedLibrary("dl"), .linkedLibrary("pthread")] : [.linkedLibrary("crypto")]
+let cryptoLinking: [LinkerSetting] = hasLibraryFile("libcrypto.a") ? [.linkedLibrary(":libcrypto.a"), .linkedLibrary("dl"), .linkedLibrary("pthread")] : [.linkedLibrary("crypto")]
 
 let package = Package(
     name: "alliance",
