@@ -7,18 +7,21 @@ public enum LevelSpellings {
     /// lowered: a grouping column of a million client codes (`c000123`) is scanned byte by byte, not case-mapped.
     public static func caseVariants(_ levels: [String]) -> [String] {
         func mayHaveCapitals(_ level: String) -> Bool { level.utf8.contains { (65...90).contains($0) || $0 >= 0x80 } }
-        var folded: [String: Int] = [:]   // lower-case form → how many levels with capitals have it
-        for level in levels where mayHaveCapitals(level) {
+        // Each level's lower-case form where it differs from the level (nil for the rest), lowered once.
+        let lowered: [String?] = levels.map { level in
+            guard mayHaveCapitals(level) else { return nil }
             let lower = level.lowercased()
-            if lower != level { folded[lower, default: 0] += 1 }
+            return lower == level ? nil : lower
         }
+        var folded: [String: Int] = [:]   // lower-case form → how many capitalised levels have it
+        for case let lower? in lowered { folded[lower, default: 0] += 1 }
         guard !folded.isEmpty else { return [] }
         let present = Set(levels)
-        return levels.filter { level in
-            if let n = folded[level] { return n > 0 }   // a lower-case level some capitalised level lowers to
-            guard mayHaveCapitals(level) else { return false }
-            let lower = level.lowercased()
-            return lower != level && ((folded[lower] ?? 0) > 1 || present.contains(lower))
+        return zip(levels, lowered).compactMap { level, lower in
+            if let lower {
+                return (folded[lower] ?? 0) > 1 || present.contains(lower) ? level : nil
+            }
+            return folded[level] != nil ? level : nil   // a lower-case level some capitalised level lowers to
         }
     }
 

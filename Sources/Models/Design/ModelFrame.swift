@@ -204,13 +204,11 @@ public struct ModelFrame: Sendable {
             }
             if let coding = schema?.coding(of: v.label) { value = try ModelFrame.conform(value, to: coding, variable: v) }
             values[v.label] = value
-            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value,
-               levels.count > ModelFrame.manyLevels || levels.contains(where: { Double(String($0.map { $0 == "," ? "." : $0 })) != nil }) {
-                warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
-            }
-            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value,
-               let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
-                warnings.append(warning)
+            if schema == nil, case .column(let name) = v.kind, case .categorical(let levels, _) = value {
+                if levels.count > ModelFrame.manyLevels || levels.contains(where: { Double(String($0.map { $0 == "," ? "." : $0 })) != nil }) {
+                    warnings.append(ModelFrame.manyLevelsWarning(column: name, levels: levels))
+                }
+                if let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) { warnings.append(warning) }
             }
         }
         // A -99 or 999 left in a numeric column the model reads would be analysed as a value: say so where the
@@ -224,34 +222,25 @@ public struct ModelFrame: Sendable {
         // Variables left of a random-effects bar (`session` in `(session | client)`) and the grouping factors.
         var groups: [String: GroupingFactor] = [:]
         var groupColumnsChecked = Set<String>()
+        // A column that forms groups (a grouping factor, strata, `--cluster`), once each: a 999 among its text labels
+        // (T01…T30) would be one more therapist, not a missing value; one label in two capitalisations, two groups.
+        func checkGroupLabels(_ name: String) {
+            guard schema == nil, groupColumnsChecked.insert(name).inserted, let labels = table.column(named: name)?.categorical else { return }
+            for code in labels.suspectedMissingCodeLabels() {
+                warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
+            }
+            if let warning = ModelFrame.caseVariantWarning(column: name, levels: labels.levels) { warnings.append(warning) }
+        }
         for r in formula.randomEffects {
             for v in r.terms.flatMap(\.variables) where values[v.label] == nil {
                 values[v.label] = try ModelFrame.evaluate(v, table: table, rows: used, references: references, isOutcome: false,
                                                           frozenLevels: nil, finite: finite)
             }
             if groups[r.groupLabel] == nil { groups[r.groupLabel] = try ModelFrame.groupingFactor(r, table: table, rows: used) }
-            // A 999 among text group labels (T01…T30) would be one more therapist, not a missing value: say so.
-            for name in r.grouping.compactMap(\.columnNames.first) where schema == nil && groupColumnsChecked.insert(name).inserted {
-                for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
-                    warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
-                }
-                if let levels = table.column(named: name)?.categorical?.levels,
-                   let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
-                    warnings.append(warning)
-                }
-            }
+            r.grouping.compactMap(\.columnNames.first).forEach(checkGroupLabels)
         }
-        // The same for the columns of `strata()` and the extra columns that form groups (`--cluster therapist`): a 999
-        // label would be one more stratum or cluster.
-        for name in formula.strata.flatMap(\.columnNames) + extraColumns where schema == nil && groupColumnsChecked.insert(name).inserted {
-            for code in table.column(named: name)?.categorical?.suspectedMissingCodeLabels() ?? [] {
-                warnings.append(ModelFrame.missingCodeLabelWarning(column: name, code: code))
-            }
-            if let levels = table.column(named: name)?.categorical?.levels,
-               let warning = ModelFrame.caseVariantWarning(column: name, levels: levels) {
-                warnings.append(warning)
-            }
-        }
+        // The same for the columns of `strata()` and the extra columns that form groups (`--cluster therapist`).
+        (formula.strata.flatMap(\.columnNames) + extraColumns).forEach(checkGroupLabels)
         self.warnings = warnings
         self.groupingFactors = groups
         var offset: [Double]? = nil
