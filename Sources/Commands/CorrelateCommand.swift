@@ -102,8 +102,7 @@ public struct CorrelateCommand: AllianceSubcommand {
             throw CLIError.usage("\(data.path): \(error)")
         }
         guard let numeric = column.numeric else {
-            throw CLIError.data("\(data.path): column '\(name)' is not numeric\(column.nonNumericClause()); correlate needs numbers: "
-                                + "fix that value or declare it missing with --na")
+            throw CLIError.data("\(data.path): " + column.notNumeric("column '\(name)'", "correlate needs numbers"))
         }
         return (0..<numeric.count).map { numeric[$0] }
     }

@@ -70,14 +70,13 @@ func defaultPrefixes(for key: ScoringKey) -> [String] {
 }
 
 /// Maps the Measures library's scoring errors to exit statuses: bad flags are usage errors (64); values
-/// or columns the data cannot supply are data errors (65). With the table, a text item column is pointed at its
-/// first value that is not a number (a decimal comma, `n/a`), which the researcher otherwise had to search for.
-func commandError(_ error: ScoringError, file: String, table: Table? = nil) -> CLIError {
+/// or columns the data cannot supply are data errors (65). A text item column of `table` is pointed at its first value
+/// that is not a number (a decimal comma, `n/a`).
+func commandError(_ error: ScoringError, file: String, table: Table) -> CLIError {
     switch error {
     case .nonNumericItem(let name):
-        guard let column = table?.column(named: name) else { return CLIError.data("\(file): \(error.description)") }
-        return CLIError.data("\(file): item column '\(name)' is not numeric\(column.nonNumericClause()); item responses must be "
-                             + "numbers: fix that value or declare it missing with --na")
+        guard let column = table.column(named: name) else { return CLIError.data("\(file): \(error.description)") }
+        return CLIError.data("\(file): " + column.notNumeric("item column '\(name)'", "item responses must be numbers"))
     case .outOfRange, .outputColumnExists:
         return CLIError.data("\(file): \(error.description)")
     case .wrongItemCount, .duplicateItem, .unknownColumn, .itemsNotFound, .ambiguousPrefix:

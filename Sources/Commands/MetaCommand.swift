@@ -138,8 +138,7 @@ public struct MetaCommand: AllianceSubcommand {
             let column: Column
             do { column = try table.requireColumn(name) } catch { throw CLIError.usage("\(data.path): --\(option): \(error)") }
             guard let numeric = column.numeric else {
-                throw CLIError.data("\(data.path): column '\(name)' (--\(option)) is not numeric\(column.nonNumericClause()); "
-                    + "it must hold numbers: fix that value or declare it missing with --na")
+                throw CLIError.data("\(data.path): " + column.notNumeric("column '\(name)' (--\(option))", "it must hold numbers"))
             }
             columns.append((0..<numeric.count).map { numeric[$0] })
         }

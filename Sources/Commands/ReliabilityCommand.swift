@@ -103,9 +103,8 @@ public struct ReliabilityCommand: AllianceSubcommand {
                 case .unknownColumn, .tooFewItems, .badLevel, .lengthMismatch:
                     throw CLIError.usage("\(data.path): \(error.description)")
                 case .nonNumericColumn(let name):
-                    let clause = data.table.column(named: name)?.nonNumericClause() ?? ""
-                    throw CLIError.data("\(data.path): column '\(name)' is not numeric\(clause); reliability needs numeric items: "
-                                        + "fix that value or declare it missing with --na")
+                    guard let column = data.table.column(named: name) else { throw CLIError.data("\(data.path): \(error.description)") }
+                    throw CLIError.data("\(data.path): " + column.notNumeric("column '\(name)'", "reliability needs numeric items"))
                 case .tooFewCompleteRows:
                     throw CLIError.data("\(data.path): \(error.description)")
                 }
