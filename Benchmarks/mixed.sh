@@ -150,7 +150,10 @@ done
 : > "$OUT/cpu_rss.txt"
 declare -A done_with=()
 for round in $(seq 1 "$ROUNDS"); do
-    for name in "${NAMES[@]}"; do
+    # Each round starts one command later than the one before (round 2 with the second, …), so that no tool always
+    # runs first after the page-cache read or right after the same peer.
+    shift_by=$(( (round - 1) % ${#NAMES[@]} ))
+    for name in "${NAMES[@]:$shift_by}" "${NAMES[@]:0:$shift_by}"; do
         [ -z "${done_with[$name]:-}" ] || continue
         cmd="$name[@]"
         target=/dev/null; errors=/dev/null

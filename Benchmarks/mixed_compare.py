@@ -178,17 +178,17 @@ def summary(out, workloads):
     print("## Time and memory\n")
     print("Wall, CPU and peak RSS from interleaved rounds under /usr/bin/time -v (every tool alike); alliance "
           "also by hyperfine (1 warm-up). Ratios: tool ÷ alliance (wall, CPU), alliance ÷ tool (RSS).\n")
-    print("| workload | tool | runs | wall s (mean ± sd) | CPU s user+sys | peak RSS MB | wall ratio | CPU ratio | "
-          "RSS alliance/tool |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| workload | tool | runs | wall s (median) | wall s (mean ± sd) | CPU s user+sys (median) | peak RSS MB "
+          "| wall ratio (medians) | CPU ratio | RSS alliance/tool |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     def sd(xs):
         return statistics.stdev(xs) if len(xs) > 1 else 0.0
 
     for w in workloads:
         base = [r for r in runs.get(f"{w}_alliance", []) if r[0] == "ok"]
-        a_wall = statistics.mean(r[1] for r in base) if base else None
-        a_cpu = statistics.mean(r[2] for r in base) if base else None
+        a_wall = statistics.median(r[1] for r in base) if base else None
+        a_cpu = statistics.median(r[2] for r in base) if base else None
         a_rss = max(r[3] for r in base) if base else None
         for tool in TOOLS:
             name = f"{w}_{tool}"
@@ -197,44 +197,49 @@ def summary(out, workloads):
             ok = [r for r in runs[name] if r[0] == "ok"]
             bad = [r for r in runs[name] if r[0] != "ok"]
             if ok:
-                wall = statistics.mean(r[1] for r in ok)
-                cpu = statistics.mean(r[2] for r in ok)
+                wall = statistics.median(r[1] for r in ok)
+                mean = statistics.mean(r[1] for r in ok)
+                cpu = statistics.median(r[2] for r in ok)
                 rss = max(r[3] for r in ok)
                 extra = "".join(f" (+{sum(r[0] == k for r in bad)} {k})" for k in ("timeout", "failed")
                                 if any(r[0] == k for r in bad))
-                cells = [f"{len(ok)}{extra}", f"{wall:.2f} ± {sd([r[1] for r in ok]):.2f}", f"{cpu:.2f}", f"{rss:.0f}",
+                cells = [f"{len(ok)}{extra}", f"{wall:.2f}", f"{mean:.2f} ± {sd([r[1] for r in ok]):.2f}", f"{cpu:.2f}",
+                         f"{rss:.0f}",
                          f"{wall / a_wall:.1f}×" if a_wall else "—", f"{cpu / a_cpu:.1f}×" if a_cpu else "—",
                          f"{a_rss / rss:.2f}" if a_rss else "—"]
             elif bad[0][0] == "timeout":
                 rss = bad[0][3]
-                cells = ["1", f"> {timeout} (stopped)", "—", f"≥ {rss:.0f}",
+                cells = ["1", f"> {timeout} (stopped)", "—", "—", f"≥ {rss:.0f}",
                          f"> {float(timeout) / a_wall:.0f}×" if a_wall else "—", "—",
                          f"≤ {a_rss / rss:.2f}" if a_rss else "—"]
             else:
-                cells = ["0", "failed", "—", "—", "—", "—", "—"]
+                cells = ["0", "failed", "—", "—", "—", "—", "—", "—"]
             print(f"| {w} | {LABEL[tool]} | " + " | ".join(cells) + " |")
         if f"{w}_alliance" in hf:
             r = hf[f"{w}_alliance"]
-            print(f"| {w} | alliance, hyperfine | {len(r['times'])} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} "
+            print(f"| {w} | alliance, hyperfine | {len(r['times'])} | {r['median']:.2f} | {r['mean']:.2f} ± {r['stddev'] or 0:.2f} "
                   "| | | | | |")
     aims(runs, workloads, float(timeout))
 
 
 def aims(runs, workloads, timeout):
-    """Issue 12's aims: wall >= 20x lme4 and >= 100x statsmodels, peak RSS below half of lme4's."""
+    """Issue 12's aims: wall >= 20x lme4 and >= 100x statsmodels, peak RSS below half of lme4's. Judged on the ratio of
+    median walls (as Benchmarks/cox.sh judges issue 14's), the ratio of means shown beside it."""
     lines = []
     for w in workloads:
         base = [r for r in runs.get(f"{w}_alliance", []) if r[0] == "ok"]
         if not base:
             continue
-        wall = statistics.mean(r[1] for r in base)
+        wall = statistics.median(r[1] for r in base)
+        mean_wall = statistics.mean(r[1] for r in base)
         rss = max(r[3] for r in base)
         for tool, aim in (("r", 20), ("r2", 20), ("sm", 100)):
             peer = runs.get(f"{w}_{tool}", [])
             ok = [r for r in peer if r[0] == "ok"]
             if ok:
-                ratio = statistics.mean(r[1] for r in ok) / wall
-                text = f"{ratio:.1f}× (aim ≥ {aim}×: {'met' if ratio >= aim else 'not met'})"
+                ratio = statistics.median(r[1] for r in ok) / wall
+                means = statistics.mean(r[1] for r in ok) / mean_wall
+                text = f"{ratio:.1f}× (medians; means {means:.1f}×; aim ≥ {aim}×: {'met' if ratio >= aim else 'not met'})"
                 if tool != "sm":
                     share = rss / max(r[3] for r in ok)
                     text += f", peak RSS {share:.2f} of lme4's (aim < 0.5: {'met' if share < 0.5 else 'not met'})"
