@@ -73,9 +73,9 @@ extension CoxResult {
         notes += warnings
         var tables = [ResultTable(
             title: "Cox proportional hazards: \(formula)",
-            columns: [TableColumn("Term"), TableColumn("HR", kind: .decimal(3), key: "hazard_ratio"),
+            columns: [TableColumn("Term"), TableColumn("HR", kind: .estimate(3), key: "hazard_ratio"),
                       TableColumn("\(percent) CI", kind: .interval(3), key: "hazard_ratio_ci"),
-                      TableColumn("b", kind: .decimal(3), key: "estimate"), TableColumn("SE", kind: .decimal(3), key: "std_error"),
+                      TableColumn("b", kind: .estimate(3), key: "estimate"), TableColumn("SE", kind: .estimate(3), key: "std_error"),
                       TableColumn("z", kind: .decimal(2), key: "statistic"), TableColumn("p", kind: .pValue, key: "p_value")],
             rows: rows, notes: notes)]
         if let ph = proportionalHazards {

@@ -76,7 +76,7 @@ extension GeneralizedLinearMixedModelResult {
 
     private func tables(exponentiate: Bool, data: DataProvenance, terms: TermLabels) -> [ResultTable] {
         let percent = PlotNumber.percent(confidenceLevel)
-        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3)),
                        TableColumn("z", kind: .decimal(2)), TableColumn("p", kind: .pValue), TableColumn("\(percent) CI", kind: .interval(3))]
         if exponentiate {
             columns += [TableColumn(family == .logit ? "OR" : "IRR", kind: .decimal(3)), TableColumn("\(percent) CI (exp)", kind: .interval(3))]
@@ -111,8 +111,8 @@ extension GeneralizedLinearMixedModelResult {
         if singular { notes.append("Singular fit: a variance is estimated at zero or a correlation at ±1 (lme4's isSingular).") }
         let fixedTable = ResultTable(title: "\(kind) GLMM fixed effects: \(formula)", columns: columns, rows: rows, notes: notes)
 
-        let randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
-                             TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
+        let randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .estimate(3)),
+                             TableColumn("SD", kind: .estimate(3)), TableColumn("Correlation", kind: .bounded(2))]
         let randomRows: [[Cell]] = varianceComponents.map { v in
             if let r = v.correlation {
                 return [.text(terms.display(v.group)), .text(v.terms.map(terms.display).joined(separator: " × ")), .number(nil), .number(nil), .number(r)]

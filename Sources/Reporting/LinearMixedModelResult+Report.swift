@@ -77,7 +77,7 @@ extension LinearMixedModelResult {
 
     private func tables(data: DataProvenance, terms: TermLabels) -> [ResultTable] {
         let percent = PlotNumber.percent(confidenceLevel)
-        let fixedColumns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+        let fixedColumns = [TableColumn("Term"), TableColumn("Estimate", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3)),
                             TableColumn("df", kind: .decimal(1)), TableColumn("t", kind: .decimal(2)), TableColumn("p", kind: .pValue),
                             TableColumn("\(percent) CI", kind: .interval(3))]
         let fixedRows: [[Cell]] = coefficients.map { c in
@@ -99,8 +99,8 @@ extension LinearMixedModelResult {
         let fixedTable = ResultTable(title: "LMM fixed effects: \(formula)", columns: fixedColumns, rows: fixedRows, notes: notes)
 
         let profiled = varianceComponents.contains { $0.confMethod != nil }
-        var randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .decimal(3)),
-                             TableColumn("SD", kind: .decimal(3)), TableColumn("Correlation", kind: .bounded(2))]
+        var randomColumns = [TableColumn("Group"), TableColumn("Effect"), TableColumn("Variance", kind: .estimate(3)),
+                             TableColumn("SD", kind: .estimate(3)), TableColumn("Correlation", kind: .bounded(2))]
         if profiled { randomColumns.append(TableColumn("\(percent) CI", kind: .interval(3))) }
         let randomRows: [[Cell]] = varianceComponents.map { v in
             var row: [Cell]

@@ -37,7 +37,7 @@ enum MediationJSON {
         return ResultTable(
             title: "\(title) \(e.outcome): R² = \(NumberFormat.bounded(e.rSquared, places: 3)), F(\(e.dfModel), \(e.dfResidual)) = "
                 + "\(NumberFormat.fixed(e.fStatistic, places: 2)), p \(pText(e.fPValue))",
-            columns: [TableColumn("Term"), TableColumn("b", kind: .decimal(3), key: "estimate"), TableColumn("SE", kind: .decimal(3), key: "std_error"),
+            columns: [TableColumn("Term"), TableColumn("b", kind: .estimate(3), key: "estimate"), TableColumn("SE", kind: .estimate(3), key: "std_error"),
                       TableColumn("t", kind: .decimal(2), key: "statistic"), TableColumn("p", kind: .pValue, key: "p_value"),
                       TableColumn("\(PlotNumber.percent(level)) CI", kind: .interval(3), key: "ci")],
             rows: rows)

@@ -89,7 +89,7 @@ extension MediationResult {
         let covariateNote = covariates.isEmpty ? "" : " Covariates in every equation: \(covariates.joined(separator: ", "))."
         let paths = ResultTable(
             title: "\(processDescription): X = \(x), M = \(mediators.joined(separator: ", ")), Y = \(y)\(w.map { ", W = \($0)" } ?? "")",
-            columns: [TableColumn("Path"), TableColumn("b", kind: .decimal(3), key: "estimate"), TableColumn("SE", kind: .decimal(3), key: "std_error"),
+            columns: [TableColumn("Path"), TableColumn("b", kind: .estimate(3), key: "estimate"), TableColumn("SE", kind: .estimate(3), key: "std_error"),
                       TableColumn("t", kind: .decimal(2), key: "statistic"), TableColumn("p", kind: .pValue, key: "p_value"),
                       TableColumn("\(percent) CI", kind: .interval(3), key: "ci")],
             rows: pathRows,
@@ -116,7 +116,7 @@ extension MediationResult {
         if let probeRule { notes.append("\(wName) probed at its \(probeRule.description) over the rows used.") }
         let indirect = ResultTable(
             title: moderated == nil ? "Indirect effects of \(x) on \(y)" : "Conditional indirect effects of \(x) on \(y)",
-            columns: [TableColumn("Effect"), TableColumn("Estimate", kind: .decimal(3), key: "estimate"),
+            columns: [TableColumn("Effect"), TableColumn("Estimate", kind: .estimate(3), key: "estimate"),
                       TableColumn("Boot SE", kind: .decimal(3), key: "boot_std_error"), TableColumn("Boot \(percent) CI", kind: .interval(3), key: "ci")],
             rows: effectRows, notes: notes)
         let equationTables = equations.enumerated().map { k, e in

@@ -126,7 +126,7 @@ extension MetaAnalysisResult {
     func tables(studies: [String], data: DataProvenance) -> [ResultTable] {
         let percent = PlotNumber.percent(level)
         let statName = df == nil ? "z" : "t(\(df ?? 0))"
-        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3)),
                        TableColumn(statName, kind: .decimal(2)), TableColumn("p", kind: .pValue),
                        TableColumn("\(percent) CI", kind: .interval(3))]
         let back = measure.backTransform

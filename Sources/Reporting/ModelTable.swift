@@ -161,20 +161,24 @@ public struct ModelTable {
     }
 
     func estimateText(_ entry: Entry) -> String {
-        fixed(entry.estimate) + (options.stars ? Self.stars(entry.pValue) : "")
+        shown(entry.estimate) + (options.stars ? Self.stars(entry.pValue) : "")
     }
 
     func precisionText(_ entry: Entry) -> String {
         if showsIntervals {
             guard let low = entry.low, let high = entry.high else { return "" }
-            return "[\(fixed(low)), \(fixed(high))]"
+            guard low.isFinite, high.isFinite else { return "[\(shown(low)), \(shown(high))]" }
+            let ends = NumberFormat.intervalEnds(low, high, places: options.digits)
+            return "[\(ends.low), \(ends.high)]"
         }
-        return entry.standardError.map { "(\(fixed($0)))" } ?? ""
+        return entry.standardError.map { "(\(shown($0)))" } ?? ""
     }
 
-    func fixed(_ value: Double?) -> String {
+    /// An estimate or SE at `--digits`, in scientific notation when those decimals would show a non-zero
+    /// value as zero (a coefficient per dollar) or more than 15 significant digits (`NumberFormat.estimate`).
+    func shown(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "\u{2014}" }
-        return NumberFormat.fixed(value, places: options.digits)
+        return NumberFormat.estimate(value, places: options.digits)
     }
 
     /// APA's thresholds, as modelsummary's `stars = c("*" = .05, "**" = .01, "***" = .001)`.

@@ -60,8 +60,8 @@ extension ModerationResult {
                         + "\(NumberFormat.fixed(fChange, places: 2)), p \(MediationJSON.pText(fChangePValue))."]
         let conditional = ResultTable(
             title: "Conditional effects of \(x) on \(y) at values of \(w)",
-            columns: [TableColumn(w, kind: .decimal(2), key: "w"), TableColumn("Effect", kind: .decimal(3), key: "estimate"),
-                      TableColumn("SE", kind: .decimal(3), key: "std_error"), TableColumn("t", kind: .decimal(2), key: "statistic"),
+            columns: [TableColumn(w, kind: .decimal(2), key: "w"), TableColumn("Effect", kind: .estimate(3), key: "estimate"),
+                      TableColumn("SE", kind: .estimate(3), key: "std_error"), TableColumn("t", kind: .decimal(2), key: "statistic"),
                       TableColumn("p", kind: .pValue, key: "p_value"), TableColumn("\(percent) CI", kind: .interval(3), key: "ci")],
             rows: conditionalEffects.map { c in
                 [.number(c.w), .number(c.estimate), .number(c.stdError), .number(c.statistic), .number(c.pValue), .interval(c.confLow, c.confHigh)]

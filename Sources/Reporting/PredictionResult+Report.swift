@@ -28,7 +28,7 @@ extension PredictionResult {
 
     private func tables(saved: SavedRegression, fitFile: String, out: String?, data: DataProvenance) -> [ResultTable] {
         let percent = PlotNumber.percent(level)
-        var columns = [TableColumn("Row", kind: .integer), TableColumn("Fit", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3))]
+        var columns = [TableColumn("Row", kind: .integer), TableColumn("Fit", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3))]
         if interval != .none { columns.append(TableColumn("\(percent) \(interval == .prediction ? "PI" : "CI")", kind: .interval(3))) }
         // With --out the rows are in the file; the report then lists the first rows only.
         let shown = out == nil ? fit.count : min(fit.count, 10)

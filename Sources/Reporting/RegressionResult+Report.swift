@@ -113,13 +113,13 @@ extension RegressionResult {
         let perCoefficientDF = r.covariance.hasCoefficientDF
         let statisticName = r.model == .ols || perCoefficientDF ? "t" : "z"
         let percent = PlotNumber.percent(r.level)
-        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+        var columns = [TableColumn("Term"), TableColumn("Estimate", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3)),
                        TableColumn(statisticName, kind: .decimal(2))]
         if perCoefficientDF { columns.append(TableColumn("df", kind: .decimal(1))) }
         columns += [TableColumn("p", kind: .pValue), TableColumn("\(percent) CI", kind: .interval(3))]
         let ratio = r.model == .logit ? "OR" : "IRR"
         if exponentiate {
-            columns += [TableColumn(r.model == .ols ? "exp(b)" : ratio, kind: .decimal(3)),
+            columns += [TableColumn(r.model == .ols ? "exp(b)" : ratio, kind: .estimate(3)),
                         TableColumn("\(percent) CI (exp)", kind: .interval(3))]
         }
         if standardize { columns.append(TableColumn("β", kind: .bounded(2))) }

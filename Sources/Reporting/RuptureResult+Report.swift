@@ -79,8 +79,8 @@ extension RuptureResult {
             ])))
             tables.append(ResultTable(
                 title: "Rupture-repair test: final \(settings.outcome ?? "score") by rupture group, adjusted for intake (OLS)",
-                columns: [TableColumn("Term", key: "term"), TableColumn("Estimate", kind: .decimal(2), key: "estimate"),
-                          TableColumn("SE", kind: .decimal(2), key: "std_error"), TableColumn("t", kind: .decimal(2), key: "statistic"),
+                columns: [TableColumn("Term", key: "term"), TableColumn("Estimate", kind: .estimate(2), key: "estimate"),
+                          TableColumn("SE", kind: .estimate(2), key: "std_error"), TableColumn("t", kind: .decimal(2), key: "statistic"),
                           TableColumn("p", kind: .pValue, key: "p_value"), TableColumn("95% CI", kind: .interval(2), key: "ci")],
                 rows: test.fit.coefficients.map { c in
                     [.text(c.term), .number(c.estimate), .number(c.stdError), .number(c.statistic), .number(c.pValue),

@@ -137,7 +137,7 @@ extension TwoStagePooledFit {
         }
         let table = ResultTable(
             title: "\(model) pooled across \(sites) sites (two-stage, REML)",
-            columns: [TableColumn("Term"), TableColumn("Estimate", kind: .decimal(3)), TableColumn("SE", kind: .decimal(3)),
+            columns: [TableColumn("Term"), TableColumn("Estimate", kind: .estimate(3)), TableColumn("SE", kind: .estimate(3)),
                       TableColumn("z", kind: .decimal(2)), TableColumn("p", kind: .pValue), TableColumn("\(percent) CI", kind: .interval(3)),
                       TableColumn("τ²", kind: .decimal(4)), TableColumn("I² (%)", kind: .decimal(1))],
             rows: rows,

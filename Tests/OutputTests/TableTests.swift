@@ -48,6 +48,41 @@ func sampleTable() -> ResultTable {
         #expect(NumberFormat.fixed(14.1723, places: 0) == "14")
         #expect(NumberFormat.integer(596.6) == "597")
     }
+
+    @Test func estimatesNeverShowANonZeroValueAsZero() {
+        // A coefficient per dollar: three decimals would print 0.000 beside a t of 14.
+        #expect(NumberFormat.estimate(2.0086e-5, places: 3) == "2.01e-05")
+        #expect(NumberFormat.estimate(-4.5e-4, places: 3) == "-4.50e-04")
+        #expect(NumberFormat.estimate(5e-4, places: 3) == "0.001")
+        #expect(NumberFormat.estimate(0, places: 3) == "0.000")
+        #expect(NumberFormat.estimate(-0.0, places: 3) == "0.000")
+        #expect(NumberFormat.estimate(0.006346, places: 3) == "0.006")
+        #expect(NumberFormat.estimate(.nan, places: 3) == "NaN")
+        // Plain decimals keep rounding small values to zero (t statistics, df).
+        #expect(NumberFormat.decimal(0.004, places: 2) == "0.00")
+    }
+
+    @Test func digitsBeyondWhatADoubleHoldsSwitchToScientificNotation() {
+        #expect(NumberFormat.decimal(1.4449999999999999e308, places: 2) == "1.44e+308")
+        #expect(NumberFormat.decimal(-2.0086333619320378e14, places: 3) == "-2.01e+14")
+        // 15 significant digits still print as they are.
+        #expect(NumberFormat.decimal(999_999_999_999.5, places: 2) == "999999999999.50")
+        #expect(NumberFormat.decimal(1e13, places: 2) == "1.00e+13")
+        #expect(NumberFormat.decimal(123_456_789.125, places: 3) == "123456789.125")
+        #expect(NumberFormat.decimal(-.infinity, places: 2) == "-Inf")
+        #expect(NumberFormat.estimate(2.0086333619320378e14, places: 3) == "2.01e+14")
+    }
+
+    @Test func anIntervalSwitchesOnlyWhenBothEndsWouldShowAsZero() {
+        #expect(NumberFormat.intervalEnds(1.724e-5, 2.293e-5, places: 3) == ("1.72e-05", "2.29e-05"))
+        #expect(NumberFormat.intervalEnds(-3e-6, 4e-4, places: 3) == ("-3.00e-06", "4.00e-04"))
+        // The other end gives the scale.
+        #expect(NumberFormat.intervalEnds(-0.004, 1, places: 2) == ("0.00", "1.00"))
+        #expect(NumberFormat.intervalEnds(0, 0, places: 2) == ("0.00", "0.00"))
+        #expect(NumberFormat.intervalEnds(1.7e14, 2.3e14, places: 3) == ("1.70e+14", "2.30e+14"))
+        #expect(NumberFormat.intervalEnds(5, 2.3e14, places: 3) == ("5.00e+00", "2.30e+14"))
+        #expect(NumberFormat.intervalEnds(-.infinity, 0.5, places: 2) == ("-Inf", "0.50"))
+    }
 }
 
 @Suite struct TableFormatTests {

@@ -16,10 +16,9 @@ enum HumanCellText {
         case .interval(let low, let high):
             guard let low, let high, !low.isNaN, !high.isNaN else { return missing }
             let (places, bounded) = intervalStyle(kind)
-            let show = { (x: Double) in
-                bounded ? NumberFormat.bounded(x, places: places) : NumberFormat.fixed(x, places: places)
-            }
-            return "[" + show(low) + ", " + show(high) + "]"
+            let ends = bounded ? (NumberFormat.bounded(low, places: places), NumberFormat.bounded(high, places: places))
+                : NumberFormat.intervalEnds(low, high, places: places)
+            return "[" + ends.0 + ", " + ends.1 + "]"
         }
     }
 
@@ -27,11 +26,12 @@ enum HumanCellText {
         switch kind {
         case .text: return NumberFormat.roundTrip(value)
         case .integer: return NumberFormat.integer(value)
-        case .decimal(let places): return NumberFormat.fixed(value, places: places)
+        case .decimal(let places): return NumberFormat.decimal(value, places: places)
+        case .estimate(let places): return NumberFormat.estimate(value, places: places)
         case .bounded(let places): return NumberFormat.bounded(value, places: places)
         case .pValue: return NumberFormat.pValue(value)
         case .interval(let places, let bounded):
-            return bounded ? NumberFormat.bounded(value, places: places) : NumberFormat.fixed(value, places: places)
+            return bounded ? NumberFormat.bounded(value, places: places) : NumberFormat.estimate(value, places: places)
         }
     }
 
@@ -39,7 +39,7 @@ enum HumanCellText {
     private static func intervalStyle(_ kind: ColumnKind) -> (places: Int, bounded: Bool) {
         switch kind {
         case .interval(let places, let bounded): return (places, bounded)
-        case .decimal(let places): return (places, false)
+        case .decimal(let places), .estimate(let places): return (places, false)
         case .bounded(let places): return (places, true)
         case .pValue: return (3, true)
         case .text, .integer: return (2, false)

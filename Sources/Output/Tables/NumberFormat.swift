@@ -14,6 +14,52 @@ public enum NumberFormat {
         return removingNegativeZero(text)
     }
 
+    /// `fixed`, except for a value whose fixed text would have more than 15 significant digits (|value| ≥ 1e12 at
+    /// three places, 1e13 at two), shown in scientific notation with three significant digits (`1.45e+308`): the
+    /// digits past the 15th are not the data's (a `Double` holds 15–17), and R's print switches too.
+    public static func decimal(_ value: Double, places: Int) -> String {
+        tooManyDigits(value, places: places) ? scientific(value) : fixed(value, places: places)
+    }
+
+    private static func tooManyDigits(_ value: Double, places: Int) -> Bool {
+        value.isFinite && abs(value) >= 1e15 / exactPowerOfTen(max(0, min(places, 15)))
+    }
+
+    private static func exactPowerOfTen(_ k: Int) -> Double {
+        var p = 1.0
+        for _ in 0..<k { p *= 10 }
+        return p
+    }
+
+    /// `decimal`, and a non-zero value which `places` decimals would show as zero (`0.000`, `-0.000`) is shown
+    /// in scientific notation too (`2.01e-05`): a coefficient per dollar or per second is small but not zero, and
+    /// `0.000 [0.000, 0.000]` beside t = 14.29 would hide it (R's printCoefmat and SPSS show such digits).
+    public static func estimate(_ value: Double, places: Int) -> String {
+        let text = decimal(value, places: places)
+        guard value != 0, value.isFinite, showsZero(text) else { return text }
+        return scientific(value)
+    }
+
+    /// The two ends of an interval of estimates at `places`: both in scientific notation when both would show as zero
+    /// though one is not (`[1.72e-05, 2.29e-05]`, not `[0.000, 0.000]`) or when either has more than 15 significant
+    /// digits; otherwise both fixed, since the other end gives the scale (`[-0.00, 1.00]` reads as it should).
+    public static func intervalEnds(_ low: Double, _ high: Double, places: Int) -> (low: String, high: String) {
+        let ends = (low: fixed(low, places: places), high: fixed(high, places: places))
+        guard low.isFinite && high.isFinite else { return (decimal(low, places: places), decimal(high, places: places)) }
+        let hidden = showsZero(ends.low) && showsZero(ends.high) && (low != 0 || high != 0)
+        guard hidden || tooManyDigits(low, places: places) || tooManyDigits(high, places: places) else { return ends }
+        return (scientific(low), scientific(high))
+    }
+
+    private static func showsZero(_ text: String) -> Bool {
+        text.allSatisfy { $0 == "0" || $0 == "." || $0 == "-" }
+    }
+
+    /// Three significant digits in scientific notation, with a signed two-or-more-digit exponent (`-2.01e-05`).
+    private static func scientific(_ value: Double) -> String {
+        String(format: "%.2e", value)
+    }
+
     /// APA style for a value bounded by 1 in magnitude (r, β, proportions): no leading zero (`.28`, `-.05`).
     /// Values that round to ±1 or beyond keep their integer digit (`1.00`).
     public static func bounded(_ value: Double, places: Int) -> String {

@@ -60,13 +60,18 @@ public enum ColumnKind: Sendable, Equatable {
     case text
     /// Whole numbers (counts, degrees of freedom).
     case integer
-    /// Fixed decimals (`14.17`).
+    /// Fixed decimals (`14.17`); a value with more than 15 significant digits in scientific notation (`NumberFormat.decimal`).
     case decimal(Int)
+    /// An estimate on the data's own scale (coefficients, their SEs, variances, means): fixed decimals, except that a
+    /// value fixed decimals would show as zero is shown in scientific notation (`2.01e-05`), as is one with more than
+    /// 15 significant digits (`NumberFormat.estimate`).
+    case estimate(Int)
     /// Values bounded by 1 (r, p, β, proportions): fixed decimals without a leading zero (`.28`, `-.05`).
     case bounded(Int)
     /// APA p-values: `< .001`, otherwise three decimals without a leading zero.
     case pValue
-    /// Confidence intervals, one cell from two numbers: `[0.21, 0.35]`, or `[.21, .35]` when `bounded`.
+    /// Confidence intervals, one cell from two numbers: `[0.21, 0.35]`, or `[.21, .35]` when `bounded`. Unbounded ends
+    /// are in scientific notation when both would show as zero (`NumberFormat.intervalEnds`: `[1.72e-05, 2.29e-05]`).
     case interval(Int, bounded: Bool = false)
 
     /// Whether values are right-aligned (everything but text).
