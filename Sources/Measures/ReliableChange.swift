@@ -154,7 +154,9 @@ private func classify(pre: [Double?], post: [Double?], method: ChangeMethod, sDi
                       cutoff: Double?, direction: ScoreDirection) throws(ChangeError) -> ChangeResult {
     guard pre.count == post.count else { throw .lengthMismatch(pre: pre.count, post: post.count) }
     let better: Double = direction == .lowerBetter ? -1 : 1
-    func clinical(_ x: Double, _ c: Double) -> Bool { direction == .lowerBetter ? x >= c : x < c }
+    func clinical(_ x: Double, _ c: Double) -> Bool {
+        direction == .lowerBetter ? DecimalCutoff.reaches(x, c) : DecimalCutoff.isBelow(x, c)
+    }
 
     var tallies = [ChangeCategory: Int]()
     let rows: [ChangeRow?] = zip(pre, post).map { pair in
@@ -163,8 +165,8 @@ private func classify(pre: [Double?], post: [Double?], method: ChangeMethod, sDi
         let rci = change / sDiff
         let reliable: Bool
         switch method {
-        case .jacobsonTruax: reliable = abs(rci) >= reliableChangeZ
-        case .publishedCriterion: reliable = abs(change) >= reliableChange
+        case .jacobsonTruax: reliable = DecimalCutoff.reaches(abs(rci), reliableChangeZ)
+        case .publishedCriterion: reliable = DecimalCutoff.reaches(abs(change), reliableChange)
         }
         let category: ChangeCategory
         if reliable && change * better > 0 {

@@ -103,18 +103,19 @@ public func score(table: Table, key: ScoringKey, items: [String],
     let stem = key.columnStem
     let allowedMissing = key.prorating?.maxMissing ?? 0
 
-    // One score per row from the given item positions (1-based), with the key's prorating rule.
+    // One score per row from the given item positions (1-based), with the key's prorating rule. Summed in long double
+    // as R's rowSums and rowMeans (`RArithmetic`): 8.6 + 9.7 + 9.9 + 7.8 is then 36, not 35.99999999999999.
     func combine(_ positions: [Int], row: Int) -> (score: Double?, prorated: Bool) {
-        var sum = 0.0, answered = 0
+        var sum: RLongDouble = 0, answered = 0
         for p in positions {
-            if let x = prepared.values[p - 1][row] { sum += x; answered += 1 }
+            if let x = prepared.values[p - 1][row] { sum += RLongDouble(x); answered += 1 }
         }
         let missing = positions.count - answered
         guard answered > 0, missing <= allowedMissing else { return (nil, false) }
-        let mean = sum / Double(answered)
+        let mean = Double(sum / RLongDouble(answered))
         let value: Double
         switch key.total {
-        case .sum: value = missing == 0 ? sum : mean * Double(positions.count)
+        case .sum: value = missing == 0 ? Double(sum) : mean * Double(positions.count)
         case .mean: value = mean
         }
         return (value, missing > 0)
@@ -150,7 +151,7 @@ public func score(table: Table, key: ScoringKey, items: [String],
     }
     if let alert = key.alert {
         let threshold = options.alertCutoff ?? alert.below
-        newColumns.append(Column(name: "\(stem)_\(alert.name)", numeric: totals.map { $0.map { $0 < threshold ? 1 : 0 } }))
+        newColumns.append(Column(name: "\(stem)_\(alert.name)", numeric: totals.map { $0.map { DecimalCutoff.isBelow($0, threshold) ? 1 : 0 } }))
     }
 
     for column in newColumns where table.column(named: column.name) != nil {

@@ -1,4 +1,5 @@
 import Foundation
+import DataTable
 
 /// Whether lower or higher scores are better on an instrument (decides which side of a cut-off is
 /// clinical and which sign of change is improvement).
@@ -168,14 +169,14 @@ public struct ScoringKey: Codable, Sendable, Equatable {
     /// The severity label of a total, or nil when the key has no bands or the total is below the first.
     public func severity(of total: Double) -> String? {
         var label: String?
-        for band in severityBands where total >= band.min { label = band.label }
+        for band in severityBands where DecimalCutoff.reaches(total, band.min) { label = band.label }
         return label
     }
 
     /// Whether a score lies on the clinical side of the key's cut-off (nil without a cut-off).
     public func isClinical(_ score: Double) -> Bool? {
         guard let c = clinicalCutoff else { return nil }
-        return direction == .lowerBetter ? score >= c : score < c
+        return direction == .lowerBetter ? DecimalCutoff.reaches(score, c) : DecimalCutoff.isBelow(score, c)
     }
 
     // MARK: loading

@@ -109,7 +109,9 @@ public func talkingTherapiesOutcomes(phq9Pre: [Double?], phq9Post: [Double?], ga
         throw .outOfRange(found)
     }
     let t = thresholds
-    func isCase(_ phq: Double, _ gad: Double) -> Bool { phq >= t.phq9Caseness || gad >= t.gad7Caseness }
+    func isCase(_ phq: Double, _ gad: Double) -> Bool {
+        DecimalCutoff.reaches(phq, t.phq9Caseness) || DecimalCutoff.reaches(gad, t.gad7Caseness)
+    }
 
     var rows: [TalkingTherapiesRow] = []
     var incomplete = 0, notFinished = 0, finished = 0
@@ -132,8 +134,10 @@ public func talkingTherapiesOutcomes(phq9Pre: [Double?], phq9Post: [Double?], ga
         finished += 1
         let startCase = isCase(p0, g0), endCase = isCase(p1, g1)
         // Improvement is a fall in score on both measures.
-        let phqImproved = p0 - p1 >= t.phq9ReliableChange, gadImproved = g0 - g1 >= t.gad7ReliableChange
-        let phqWorse = p1 - p0 >= t.phq9ReliableChange, gadWorse = g1 - g0 >= t.gad7ReliableChange
+        let phqImproved = DecimalCutoff.reaches(p0 - p1, t.phq9ReliableChange)
+        let gadImproved = DecimalCutoff.reaches(g0 - g1, t.gad7ReliableChange)
+        let phqWorse = DecimalCutoff.reaches(p1 - p0, t.phq9ReliableChange)
+        let gadWorse = DecimalCutoff.reaches(g1 - g0, t.gad7ReliableChange)
         let deteriorates = phqWorse || gadWorse
         let improves = (phqImproved || gadImproved) && !deteriorates
         let recovers = startCase && !endCase

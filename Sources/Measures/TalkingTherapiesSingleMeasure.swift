@@ -1,3 +1,5 @@
+import DataTable
+
 /// NHS Talking Therapies outcome definitions on one measure (e.g. a service auditing the PHQ-9 alone): caseness at
 /// or above `caseness` (PHQ-9 ≥ 10, GAD-7 ≥ 8), recovery = at caseness at the start and not at the end, reliable
 /// improvement = a fall of at least `reliableChange` points (PHQ-9 6, GAD-7 4) with no reliable rise, reliable
@@ -17,9 +19,9 @@ public func talkingTherapiesRows(pre: [Double?], post: [Double?], caseness: Doub
             return TalkingTherapiesRow(exclusion: .notFinished, casenessAtStart: nil, casenessAtEnd: nil, recovered: nil,
                                        reliablyImproved: nil, reliablyDeteriorated: nil, reliablyRecovered: nil)
         }
-        let start = p0 >= caseness, end = p1 >= caseness
-        let worse = p1 - p0 >= reliableChange
-        let improves = p0 - p1 >= reliableChange && !worse
+        let start = DecimalCutoff.reaches(p0, caseness), end = DecimalCutoff.reaches(p1, caseness)
+        let worse = DecimalCutoff.reaches(p1 - p0, reliableChange)
+        let improves = DecimalCutoff.reaches(p0 - p1, reliableChange) && !worse
         let recovers = start && !end
         return TalkingTherapiesRow(exclusion: nil, casenessAtStart: start, casenessAtEnd: end,
                                    recovered: start ? recovers : nil, reliablyImproved: improves, reliablyDeteriorated: worse,

@@ -1,3 +1,5 @@
+import DataTable
+
 /// The rupture–repair rule: V-shaped deflections in session-by-session alliance (Stiles et al. 2004, Journal of
 /// Counseling Psychology 51, 81–92; applied with repaired/unrepaired/no-rupture groups by McLaughlin et al. 2014,
 /// Journal of Consulting and Clinical Psychology 82, 112–121). With the threshold d = max(`dropSD` × SD, `minimumDrop`):
@@ -102,11 +104,12 @@ public struct RuptureResult: Sendable {
             var t = 1
             // A zero threshold (a client whose alliance never varies, under `.client` with no --min-drop) finds nothing.
             while d > 0 && t < a.count {
-                guard a[t - 1] - a[t] >= d else { t += 1; continue }
+                // Within rounding of the threshold counts (`DecimalCutoff`): a fall of 8.2 → 3.2 is one of 5 points.
+                guard DecimalCutoff.reaches(a[t - 1] - a[t], d) else { t += 1; continue }
                 let end = min(a.count - 1, t + rule.repairWindow)
                 var repair: Int?
                 if t + 1 <= end {
-                    for u in (t + 1)...end where a[u] - a[t] >= d { repair = u; break }
+                    for u in (t + 1)...end where DecimalCutoff.reaches(a[u] - a[t], d) { repair = u; break }
                 }
                 let censored = repair == nil && t + rule.repairWindow > a.count - 1
                 episodes.append(RuptureEpisode(client: c, ruptureSession: s[t], depth: a[t - 1] - a[t],

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Session 20's hostile-input probes. A coefficient on a predictor in small units (dollars, seconds) was shown as
+/// `0.000` with SE `0.000` and interval `[0.000, 0.000]` beside t = 14.29: the human tables now show such estimates in
+/// scientific notation (`NumberFormat.estimate`), and a value with more digits than a `Double` holds (a mean of
+/// 1.44e308 printed as a 310-digit number) too. Scores and changes of ratings given to one decimal met their cut-offs
+/// in binary arithmetic only approximately: an SRS total of 8.6 + 9.7 + 9.9 + 7.8 came out as 35.99999999999999 and
+/// raised the "below 36" alert, and a change of exactly the ORS's published 5 points (3.2 → 8.2), or a fall of exactly
+/// `--min-drop` in `ruptures`, did not count (`DecimalCutoff`). docs/hostile-input.md.
+@Suite("Hostile input: session 20")
+struct HostileInputSessionTwentyTests {
+    /// 40 rows of an outcome that rises by 2 for each 100,000 of `income` (a coefficient of 2e-5 per unit).
+    static let incomeRows: String = {
+        var text = "income,phq\n"
+        for i in 0..<40 {
+            let income = 20_000 + Double((i * 7919) % 40) * 2_500
+            let phq = 3 + 2e-5 * income + Double((i * 3) % 5) / 4
+            text += "\(income),\(phq)\n"
+        }
+        return text
+    }()
+
+    @Test("a coefficient per dollar is not shown as 0.000")
+    func smallCoefficientsKeepTheirDigits() throws {
+        let dir = try Hostile.write(["income.csv": Self.incomeRows])
+        let outcome = Hostile.run(["fit", "ols", "income.csv", "--formula", "phq ~ income"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let row = outcome.standardOutput.split(separator: "\n").first { $0.hasPrefix("income") }.map(String.init) ?? ""
+        #expect(row.contains("2.0") && row.contains("e-05"), "\(outcome.standardOutput)")
+        #expect(!row.contains("0.000"), "\(outcome.standardOutput)")
+        // The machine formats keep every digit, as before.
+        let csv = Hostile.run(["fit", "ols", "income.csv", "--formula", "phq ~ income", "--format", "csv"], in: dir)
+        // CSV rows end in CRLF (RFC 4180), one Character in Swift.
+        let csvRow = csv.standardOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("income,") }.map(String.init) ?? ""
+        let fields = csvRow.split(separator: ",")
+        let estimate = fields.count > 1 ? Double(fields[1]) ?? 0 : 0
+        #expect(abs(estimate - 2e-5) < 1e-6, "\(csv.standardOutput)")
+    }
+
+    @Test("describe shows a mean near the largest double in scientific notation")
+    func hugeValuesAreNotPrintedDigitByDigit() throws {
+        var text = "x\n"
+        for i in 0..<12 { text += "\(1.5e308 - Double(i) * 1e306)\n" }
+        let dir = try Hostile.write(["huge.csv": text])
+        let outcome = Hostile.run(["describe", "huge.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.standardOutput.contains("1.44e+308"), "\(outcome.standardOutput)")
+        #expect(outcome.standardOutput.split(separator: "\n").allSatisfy { $0.count < 200 }, "\(outcome.standardOutput)")
+    }
+
+    @Test("an SRS total of exactly 36 from one-decimal items raises no alert")
+    func srsTotalOnTheCutoff() throws {
+        let dir = try Hostile.write(["srs.csv": "client,srs_1,srs_2,srs_3,srs_4\n1,8.6,9.7,9.9,7.8\n2,8.6,9.7,9.9,7.7\n"])
+        let outcome = Hostile.run(["score", "srs.csv", "--instrument", "srs", "--out", "scored.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let scored = try String(contentsOfFile: dir + "/scored.csv", encoding: .utf8)
+        #expect(scored.contains("1,8.6,9.7,9.9,7.8,36,0"), "\(scored)")
+        #expect(scored.contains("2,8.6,9.7,9.9,7.7,35.9"), "\(scored)")
+        #expect(scored.hasSuffix(",1\r\n") || scored.hasSuffix(",1\n"), "\(scored)")
+    }
+
+    @Test("a change of exactly the published criterion is reliable")
+    func changeOnTheCriterion() throws {
+        let dir = try Hostile.write(["ors.csv": "pre,post\n3.2,8.2\n7.7,12.7\n20.3,25.3\n12.2,17.1\n"])
+        let outcome = Hostile.run(["change", "ors.csv", "--pre", "pre", "--post", "post", "--instrument", "ors",
+                                   "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        // Three changes of exactly 5 points (one crossing the cut-off of 25), one of 4.9.
+        #expect(outcome.standardOutput.contains("\"improved\": 2") || outcome.standardOutput.contains("\"improved\":2"),
+                "\(outcome.standardOutput)")
+        #expect(outcome.standardOutput.contains("\"recovered\": 1") || outcome.standardOutput.contains("\"recovered\":1"),
+                "\(outcome.standardOutput)")
+    }
+
+    @Test("a fall of exactly --min-drop is a rupture")
+    func ruptureOnTheThreshold() throws {
+        var text = "client,session,srs\n"
+        for (c, scores) in [[8.2, 3.2, 8.2, 8.2], [12.7, 7.7, 12.7, 12.7], [38.2, 36.2, 38.2, 38.0]].enumerated() {
+            for (s, v) in scores.enumerated() { text += "\(c + 1),\(s + 1),\(v)\n" }
+        }
+        let dir = try Hostile.write(["rp.csv": text])
+        let outcome = Hostile.run(["ruptures", "rp.csv", "--client", "client", "--session", "session", "--alliance", "srs",
+                                   "--drop-sd", "0", "--min-drop", "5"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let episodes = outcome.standardOutput.split(separator: "\n").first { $0.hasPrefix("Episodes") } ?? ""
+        #expect(episodes.hasSuffix(" 2"), "\(outcome.standardOutput)")
+    }
+}
