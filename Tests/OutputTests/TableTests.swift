@@ -138,11 +138,25 @@ func sampleTable() -> ResultTable {
         let lines = table.rendered(as: .csv).components(separatedBy: "\r\n")
         #expect(lines[1] == "'=1+1,-5.0")
         #expect(lines[2] == "'+cmd,-0.5")
-        #expect(lines[3] == "'-2,-2")
+        // A plain signed number is a number to a spreadsheet, not a formula: left as it is (a text column's `-2`).
+        #expect(lines[3] == "-2,-2")
         #expect(lines[4] == "'@SUM(A1),1.0")
         #expect(lines[5] == "'\tx,2.0")
         #expect(lines[6] == "\"'\rx\",3.0")
         #expect(lines[7] == "safe-text,4.0")
+    }
+
+    @Test func onlyPlainSignedNumbersEscapeTheFormulaGuard() {
+        func csvCell(_ text: String) -> String {
+            ResultTable(columns: [TableColumn("text")], rows: [[.text(text)]]).rendered(as: .csv).components(separatedBy: "\r\n")[1]
+        }
+        for number in ["-5", "+2.5", "-.5", "-2.", "-1e-3", "+4E+10", "-007"] {
+            #expect(csvCell(number) == number, "\(number)")
+        }
+        for formula in ["-", "+", "-1+cmd|' /C calc'!A0", "+1-1", "-1e", "-1e+", "-1.2.3", "--5", "-5 ", "-.", "-inf"] {
+            #expect(csvCell(formula) == "'" + formula, "\(formula)")
+        }
+        #expect(csvCell("-1,5") == "\"'-1,5\"")
     }
 
     @Test func latexIsABooktabsFragmentWithEscapes() {

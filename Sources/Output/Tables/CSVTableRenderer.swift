@@ -55,13 +55,35 @@ enum CSVTableRenderer {
         return NumberFormat.roundTrip(value)
     }
 
-    /// Prefixes `'` to text a spreadsheet would evaluate as a formula (OWASP CSV injection guidance).
+    /// Prefixes `'` to text a spreadsheet would evaluate as a formula (OWASP CSV injection guidance), but not to text
+    /// that is a plain number (`-5`, `+2.5`, `-1e-3`): a spreadsheet reads those as numbers, not formulas, and a
+    /// prefix would turn the `-5` of a column that one `n/a` made text into the level `'-5` for every program reading
+    /// the file back (as Python's defusedcsv leaves numbers alone).
     static func neutralisingFormula(_ text: String) -> String {
         guard let first = text.unicodeScalars.first else { return text }
         switch first {
-        case "=", "+", "-", "@", "\t", "\r": return "'" + text
+        case "=", "@", "\t", "\r": return "'" + text
+        case "+", "-": return isPlainNumber(text) ? text : "'" + text
         default: return text
         }
+    }
+
+    /// A sign, digits with at most one point (at least one digit), and an optional exponent: nothing a spreadsheet
+    /// could evaluate as a formula.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        var digits = 0, points = 0
+        while let b = bytes.first, (b >= 48 && b <= 57) || b == UInt8(ascii: ".") {
+            if b == UInt8(ascii: ".") { points += 1 } else { digits += 1 }
+            bytes = bytes.dropFirst()
+        }
+        guard digits > 0, points <= 1 else { return false }
+        guard let e = bytes.first else { return true }
+        guard e == UInt8(ascii: "e") || e == UInt8(ascii: "E") else { return false }
+        bytes = bytes.dropFirst()
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        return !bytes.isEmpty && bytes.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     /// Quotes `text` when RFC 4180 requires it.
