@@ -86,4 +86,28 @@ struct HostileInputSessionTwentyTests {
         let episodes = outcome.standardOutput.split(separator: "\n").first { $0.hasPrefix("Episodes") } ?? ""
         #expect(episodes.hasSuffix(" 2"), "\(outcome.standardOutput)")
     }
+
+    /// Five rows: 20 of seed 1's 200 resamples draw only two distinct rows, so `y ~ x + m` is rank-deficient in them.
+    /// The cross-products' pivot rule let 17 of those through with meaningless slopes (Boot SE 28.97). Reference: R on
+    /// the resamples alliance exports (`--export-resamples r.txt`), each fitted by lm and dropped when any coefficient
+    /// is NA:
+    ///   d <- read.csv("f.csv"); L <- readLines("r.txt"); L <- L[!grepl("^#", L)]
+    ///   t <- sapply(L, function(s) { i <- as.integer(strsplit(s, "[ ,]")[[1]]); dd <- d[i, ]
+    ///     a <- lm(m ~ x, dd); b <- lm(y ~ x + m, dd)
+    ///     if (any(is.na(coef(a))) || any(is.na(coef(b)))) NA else coef(a)[["x"]] * coef(b)[["m"]] })
+    ///   sum(is.na(t)); sprintf("%.15g", sd(t[is.finite(t)]))   # 20, 2.24783785142542
+    @Test("bootstrap resamples that lm finds rank-deficient are left out, as R would")
+    func rankDeficientResamplesAreLeftOut() throws {
+        let data = "x,m,y\n0.346,1.697,2.037\n0.822,-1.114,0.815\n0.33,-2.301,-1.947\n-1.303,-0.035,1.473\n0.905,3.001,4.111\n"
+        let dir = try Hostile.write(["f.csv": data])
+        let outcome = Hostile.run(["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--seed", "1", "--boot", "200",
+                                   "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        let bootstrap = try #require(json["bootstrap"] as? [String: Any])
+        #expect(bootstrap["failures"] as? Int == 20)
+        let indirect = try #require(json["indirect"] as? [String: Any])
+        let se = try #require(indirect["boot_std_error"] as? Double)
+        #expect(abs(se - 2.24783785142542) < 1e-9 * 2.25, "\(se)")
+    }
 }

@@ -60,8 +60,9 @@ import Testing
         let layout = try Mediation.Layout(spec, data: try table(data))
         let kernel = WeightedCrossProducts(variables: layout.raw)
         var c: [Double] = []
-        kernel.products(weights: [Double](repeating: 1, count: kernel.rows), into: &c)
-        let fromKernel = try #require(layout.statistics(kernel, c))
+        let weights = [Double](repeating: 1, count: kernel.rows)
+        kernel.products(weights: weights, into: &c)
+        let fromKernel = try #require(layout.statistics(kernel, c, weights: weights))
         for (a, b) in zip(fromKernel, stats) { expectClose(a, b, .relativeOrAbsolute(1e-11), "\(name) kernel statistic") }
     }
 

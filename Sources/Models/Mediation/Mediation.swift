@@ -184,14 +184,15 @@ public enum Mediation {
             return out
         }
 
-        /// Statistics from cross-products (nil when an equation cannot be solved in this resample).
-        func statistics(_ xp: WeightedCrossProducts, _ c: [Double]) -> [Double]? {
+        /// Statistics from the cross-products `c` of the rows weighted by `weights` (nil when an equation cannot be
+        /// solved in this resample).
+        func statistics(_ xp: WeightedCrossProducts, _ c: [Double], weights: [Double]) -> [Double]? {
             var a: [[Double]] = []
             for (j, eq) in aEquations.enumerated() {
-                guard let beta = xp.solve(c, predictors: eq, outcome: mediatorColumns[j]) else { return nil }
+                guard let beta = xp.solve(c, predictors: eq, outcome: mediatorColumns[j], weights: weights) else { return nil }
                 a.append(beta)
             }
-            guard let y = xp.solve(c, predictors: yEquation, outcome: yColumn) else { return nil }
+            guard let y = xp.solve(c, predictors: yEquation, outcome: yColumn, weights: weights) else { return nil }
             return statistics(a: a, y: y)
         }
 
@@ -221,7 +222,7 @@ public enum Mediation {
                 resample: { state, _, generator, out in
                     scheme.rowWeights(units: scheme.drawUnits(&generator), into: &state.weights)
                     xp.products(weights: state.weights, into: &state.c)
-                    guard let stats = layout.statistics(xp, state.c) else { return false }
+                    guard let stats = layout.statistics(xp, state.c, weights: state.weights) else { return false }
                     for s in 0..<width { out[s] = stats[s] }
                     return true
                 })
@@ -311,10 +312,13 @@ public enum Mediation {
             }
             var leaveOneOut = [[Double]](repeating: [Double](repeating: 0, count: units), count: t0.count)
             var c = full
+            var weights = [Double](repeating: 1, count: xp.rows)
             for u in 0..<units {
                 for t in c.indices { c[t] = full[t] }
-                for r in members[u] { xp.addRow(r, times: -1, to: &c) }
-                guard let stats = statistics(xp, c) else { return nil }
+                for r in members[u] { xp.addRow(r, times: -1, to: &c); weights[r] = 0 }
+                let stats = statistics(xp, c, weights: weights)
+                for r in members[u] { weights[r] = 1 }
+                guard let stats else { return nil }
                 for s in stats.indices { leaveOneOut[s][u] = stats[s] }
             }
             return t0.indices.map { BootstrapInterval.jackknifeInfluence(estimate: t0[$0], leaveOneOut: leaveOneOut[$0]) }

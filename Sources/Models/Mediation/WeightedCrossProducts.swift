@@ -60,9 +60,14 @@ struct WeightedCrossProducts: Sendable {
     }
 
     /// Coefficients of column `outcome` on columns `predictors` (which include 0, the intercept) from the cross
-    /// products `c`, by Cholesky; nil when a predictor is aliased by the project's rule (its residual norm at most
-    /// 1e-10 of its raw weighted norm, as `LeastSquares`) or the block is not positive definite.
-    func solve(_ c: [Double], predictors: [Int], outcome: Int) -> [Double]? {
+    /// products `c` of the rows weighted by `weights`, by Cholesky; nil when a predictor is aliased by `lm`'s rule
+    /// (its residual norm at most 1e-7 of its raw weighted norm, dqrdc2's `tol`). Cross-products square the norms, so
+    /// their rounding (≈ 1e-16 of a squared norm, more after a small earlier pivot) can hide exact collinearity (a
+    /// covariate equal to X in every drawn row; two distinct rows for three terms): a rule on the Cholesky pivots
+    /// alone let such resamples through as fits with meaningless slopes. So whenever a pivot keeps less than 1e-6 of
+    /// its column's raw squared norm (rare: degenerate resamples of small or binary data), the equation is decided and
+    /// solved by Householder QR on the weighted rows instead (`qrSolve`), as `lm` would.
+    func solve(_ c: [Double], predictors: [Int], outcome: Int, weights: [Double]) -> [Double]? {
         let k = predictors.count
         let q = width
         var l = [Double](repeating: 0, count: k * k)
@@ -71,10 +76,10 @@ struct WeightedCrossProducts: Sendable {
                 var s = c[predictors[a] * q + predictors[b]]
                 for e in 0..<b { s -= l[a * k + e] * l[b * k + e] }
                 if a == b {
-                    let j = predictors[a]
-                    let mu = means[j]
-                    let raw = c[j * q + j] + 2 * mu * c[j] + mu * mu * c[0]
-                    guard s > 1e-20 * raw, s > 0, s.isFinite else { return nil }
+                    let raw = rawSquaredNorm(c, column: predictors[a])
+                    guard raw > 0, s > Self.suspiciousPivot * raw, s.isFinite else {
+                        return qrSolve(predictors: predictors, outcome: outcome, weights: weights)
+                    }
                     l[a * k + a] = s.squareRoot()
                 } else {
                     l[a * k + b] = s / l[b * k + b]
@@ -93,6 +98,68 @@ struct WeightedCrossProducts: Sendable {
             var s = u[a]
             for e in (a + 1)..<k { s -= l[e * k + a] * beta[e] }
             beta[a] = s / l[a * k + a]
+        }
+        return beta
+    }
+
+    /// A Cholesky pivot below this share of its column's raw squared norm sends the equation to `qrSolve`.
+    static let suspiciousPivot = 1e-6
+    /// `lm`'s rank tolerance on norms (dqrdc2's `tol = 1e-7`).
+    static let rankTolerance = 1e-7
+
+    /// Σ w·x² of column `j` uncentred, from the centred cross-products (the intercept's row gives Σ w and Σ w·x).
+    private func rawSquaredNorm(_ c: [Double], column j: Int) -> Double {
+        let mu = means[j]
+        return c[j * width + j] + 2 * mu * c[j] + mu * mu * c[0]
+    }
+
+    /// The equation by Householder QR on the rows of positive weight scaled by √w, columns in model order (no
+    /// pivoting): nil when a column's residual norm is at most `rankTolerance` of its raw weighted norm, as `lm`'s
+    /// dqrdc2 marks it aliased. The centred columns give the same residual norms as the raw ones (the intercept
+    /// comes first), and the coefficients `solve` returns.
+    func qrSolve(predictors: [Int], outcome: Int, weights: [Double]) -> [Double]? {
+        let k = predictors.count, q = width
+        let used = (0..<rows).filter { weights[$0] > 0 }
+        let m = used.count
+        guard m >= k else { return nil }
+        // Column-major [A | b]: k predictor columns and the outcome.
+        var a = [Double](repeating: 0, count: m * (k + 1))
+        var rawNorms = [Double](repeating: 0, count: k)
+        for (i, r) in used.enumerated() {
+            let w = weights[r], root = w.squareRoot()
+            for (j, col) in (predictors + [outcome]).enumerated() { a[j * m + i] = root * z[r * q + col] }
+            for (j, col) in predictors.enumerated() {
+                let raw = z[r * q + col] + means[col]
+                rawNorms[j] += w * raw * raw
+            }
+        }
+        var diagonal = [Double](repeating: 0, count: k)
+        for j in 0..<k {
+            var norm = 0.0
+            for i in j..<m { norm += a[j * m + i] * a[j * m + i] }
+            norm = norm.squareRoot()
+            // A column of zeros in the resample (a 0/1 X never 1) has a raw norm of 0: aliased, as dqrdc2 has it.
+            guard norm.isFinite, rawNorms[j] > 0, norm > Self.rankTolerance * rawNorms[j].squareRoot() else { return nil }
+            // Householder reflection taking a[j..<m, j] to ∓norm·e_j, applied to the later columns and the outcome.
+            let alpha = a[j * m + j] > 0 ? -norm : norm
+            a[j * m + j] -= alpha
+            var vv = 0.0
+            for i in j..<m { vv += a[j * m + i] * a[j * m + i] }
+            if vv > 0 {
+                for t in (j + 1)...k {
+                    var dot = 0.0
+                    for i in j..<m { dot += a[j * m + i] * a[t * m + i] }
+                    let f = 2 * dot / vv
+                    for i in j..<m { a[t * m + i] -= f * a[j * m + i] }
+                }
+            }
+            diagonal[j] = alpha
+        }
+        var beta = [Double](repeating: 0, count: k)
+        for j in stride(from: k - 1, through: 0, by: -1) {
+            var s = a[k * m + j]
+            for t in (j + 1)..<k { s -= a[t * m + j] * beta[t] }
+            beta[j] = s / diagonal[j]
         }
         return beta
     }
