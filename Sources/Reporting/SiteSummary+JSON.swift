@@ -92,8 +92,15 @@ extension SiteSummary {
                   xtx.count == p, xtx.allSatisfy({ $0.count == p }), xty.count == p else {
                 return .failure(.init("its cross-products do not match its \(p) terms"))
             }
+            if let problem = Self.inconsistency(xtx: xtx, xty: xty, yty: yty, n: n, hasIntercept: map["has_intercept"] == .bool(true)) {
+                return .failure(.init("its cross-products are not those of any data (\(problem)); export it again with fit --export-summary"))
+            }
             content = .crossProducts(xtx: xtx, xty: xty, yty: yty)
         } else if let b = numbers(map["estimates"]), let v = matrix(map["covariance"]), b.count == p, v.count == p, v.allSatisfy({ $0.count == p }) {
+            guard n >= 1 else { return .failure(.init("its row count n is \(n)")) }
+            if let problem = Self.covarianceProblem(v) {
+                return .failure(.init("its covariance is not that of any fit (\(problem)); export it again with fit --export-summary"))
+            }
             content = .estimates(estimates: b, covariance: v)
         } else {
             return .failure(.init("it holds neither cross-products nor estimates with a covariance matching its \(p) terms"))
@@ -101,6 +108,42 @@ extension SiteSummary {
         return .success(SiteSummary(model: model, formula: formula, terms: terms, variables: variables,
                                     hasIntercept: map["has_intercept"] == .bool(true), n: n, level: level, content: content,
                                     vcov: string("vcov") ?? "classical"))
+    }
+}
+
+extension SiteSummary {
+    /// What makes exported cross-products impossible (a summary edited by hand or damaged): XᵀX not symmetric, a
+    /// negative or non-finite diagonal, yᵀy negative, n below 1, with an intercept XᵀX's first entry other than n or
+    /// (Σy)² above n·yᵀy. `fit --export-summary` writes XᵀX symmetric and Σ1·1 = n exactly; the Cauchy–Schwarz test
+    /// allows for rounding. Pooling such a summary gave SE 0 and R² = 1 (yᵀy = −1000) or R² below 0 (n = −5).
+    static func inconsistency(xtx: [[Double]], xty: [Double], yty: Double, n: Int, hasIntercept: Bool) -> String? {
+        let p = xtx.count
+        guard n >= 1 else { return "n is \(n)" }
+        guard yty.isFinite, yty >= 0 else { return "yᵀy is \(yty)" }
+        for a in 0..<p {
+            guard xtx[a][a].isFinite, xtx[a][a] >= 0, xty[a].isFinite else { return "XᵀX or Xᵀy holds \(xtx[a][a]) or \(xty[a])" }
+            for b in 0..<a where xtx[a][b] != xtx[b][a] || !xtx[a][b].isFinite {
+                return "XᵀX is not symmetric at (\(a + 1), \(b + 1))"
+            }
+        }
+        if hasIntercept, p > 0 {
+            guard xtx[0][0] == Double(n) else { return "n is \(n) but the intercept's XᵀX entry is \(xtx[0][0])" }
+            guard xty[0] * xty[0] <= Double(n) * yty * (1 + 1e-12) else { return "(Σy)² exceeds n·yᵀy" }
+        }
+        return nil
+    }
+
+    /// A covariance matrix that is not symmetric or has a negative or non-finite variance (rows in term order, so the
+    /// diagonal is checked before the entries that need it).
+    static func covarianceProblem(_ v: [[Double]]) -> String? {
+        for a in v.indices {
+            guard v[a][a].isFinite, v[a][a] >= 0 else { return "variance \(v[a][a]) for term \(a + 1)" }
+            // Rounding in a sandwich product leaves asymmetry far below 1e-10 of the two SDs' product.
+            for b in 0..<a where !(abs(v[a][b] - v[b][a]) <= 1e-10 * (v[a][a] * v[b][b]).squareRoot()) {
+                return "not symmetric at (\(a + 1), \(b + 1))"
+            }
+        }
+        return nil
     }
 }
 

@@ -110,4 +110,32 @@ struct HostileInputSessionTwentyTests {
         let se = try #require(indirect["boot_std_error"] as? Double)
         #expect(abs(se - 2.24783785142542) < 1e-9 * 2.25, "\(se)")
     }
+
+    @Test("pool refuses cross-products no data could give, naming the file", arguments: [
+        ("\"yty\" : -1000", "yᵀy is -1000"), ("\"n\" : 1000", "n is 1000 but the intercept's XᵀX entry is 40"),
+    ])
+    func poolRefusesImpossibleSummaries(edit: String, expected: String) throws {
+        var rows = "client,x,y\n"
+        for i in 0..<40 { rows += "c\(i),\(Double(i % 9) / 2),\(Double((i * 7) % 13) / 3)\n" }
+        let dir = try Hostile.write(["a.csv": rows, "b.csv": rows])
+        for site in ["a", "b"] {
+            let fit = Hostile.run(["fit", "ols", "\(site).csv", "--formula", "y ~ x", "--allow-column", "client",
+                                   "--export-summary", "\(site).json"], in: dir)
+            #expect(fit.status == 0, "\(fit.message)")
+        }
+        // Edit site b's summary as a hand or a damaged transfer might.
+        let path = dir + "/b.json"
+        var json = try String(contentsOfFile: path, encoding: .utf8)
+        let key = String(edit.split(separator: ":")[0]).replacingOccurrences(of: " ", with: "")
+        let value = String(edit.split(separator: ":")[1]).trimmingCharacters(in: .whitespaces)
+        let pattern = try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: key) + #"\s*:\s*[-0-9.eE+]+"#)
+        let range = NSRange(json.startIndex..., in: json)
+        #expect(pattern.firstMatch(in: json, range: range) != nil, "\(json)")
+        json = pattern.stringByReplacingMatches(in: json, range: range, withTemplate: key + ": " + value)
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = Hostile.run(["pool", "a.json", "b.json"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("b.json: its cross-products are not those of any data (\(expected)"), "\(outcome.message)")
+    }
 }
+
