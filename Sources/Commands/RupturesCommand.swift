@@ -68,7 +68,7 @@ public struct RupturesCommand: AllianceSubcommand {
         let rule = RuptureRule(dropSD: dropSD, minimumDrop: minDrop, repairWindow: repairWindow, basis: basis)
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([columns.session, alliance, outcome], in: context)
-        let panel = try columns.panel(data, score: alliance, scoreFlag: "--alliance")
+        let panel = try columns.panel(data, score: alliance, scoreFlag: "--alliance", in: context)
         let result: RuptureResult
         do { result = try RuptureResult(panel: panel, rule: rule) } catch {
             throw MonitoringColumns.cliError(error, file: data.path, quoting: data.levelQuoting, clientColumn: columns.client)
@@ -83,7 +83,7 @@ public struct RupturesCommand: AllianceSubcommand {
         }
         var test: RuptureRepairTest?
         if let outcome {
-            let symptoms = try columns.panel(data, score: outcome, scoreFlag: "--outcome")
+            let symptoms = try columns.panel(data, score: outcome, scoreFlag: "--outcome", in: context)
             var first: [String: Double] = [:], last: [String: Double] = [:]
             for c in 0..<symptoms.clientCount where symptoms.scores[c].count >= 2 {
                 first[symptoms.clients[c]] = symptoms.scores[c].first

@@ -92,7 +92,8 @@ public struct TrackCommand: AllianceSubcommand {
 
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([columns.session, score, alliance], in: context)
-        let panel = try columns.panel(data, score: score, scoreFlag: "--score")
+        let panel = try columns.panel(data, score: score, scoreFlag: "--score", in: context)
+        try checkTotals(panel, key: key, file: data.path)
         warnLateIntake(panel, file: data.path, in: context)
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
@@ -102,7 +103,8 @@ public struct TrackCommand: AllianceSubcommand {
             referenceInput.file = reference
             let referenceData = try referenceInput.load(in: context)
             referenceData.warnSuspectedMissingCodes([columns.session, score], in: context)
-            referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score")
+            referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score", in: context)
+            try checkTotals(referencePanel, key: key, file: referenceData.path)
             warnLateIntake(referencePanel, file: referenceData.path, in: context)
             referenceProvenance = try referenceData.provenance
             quoting = LevelQuoting(withholding: data.allowedColumns + referenceData.allowedColumns)
@@ -158,6 +160,11 @@ public struct TrackCommand: AllianceSubcommand {
         }
         if let clientChart, let plot = figure.plot {
             guard let index = result.clientLabels.firstIndex(of: clientChart) else {
+                // The label the user typed is echoed, never the file's labels (the client column may be identifying).
+                guard panel.clients.contains(clientChart) else {
+                    throw CLIError.usage("--client-chart: no client '\(clientChart)' in column '\(columns.client)' of \(data.path) "
+                        + "(with a \(score) score); check the label's spelling and case")
+                }
                 throw CLIError.usage("--client-chart: client '\(clientChart)' has no session after intake in \(data.path)")
             }
             guard let chart = result.clientChart(client: index, scoreName: score, instrument: key?.id) else {
@@ -173,6 +180,20 @@ public struct TrackCommand: AllianceSubcommand {
 
     /// Session 1 is the intake: a client whose session-1 score is missing has a later session taken as the intake (the
     /// start of the expected curve and of reliable change), which a researcher should know.
+    /// Scores the instrument cannot give (a PHQ-9 of 35 or -3) are refused, as `change` and `audit` refuse them: tracked,
+    /// they would bend every expected curve.
+    private func checkTotals(_ panel: SessionPanel, key: ScoringKey?, file: String) throws {
+        guard let key else { return }
+        let range = key.totalRange
+        var values = [Double?](repeating: nil, count: (panel.rows.flatMap { $0 }.max() ?? -1) + 1)
+        for (rows, scores) in zip(panel.rows, panel.scores) {
+            for (r, v) in zip(rows, scores) { values[r] = v }
+        }
+        if let found = OutOfRangeTotals.find([values], min: range.min, max: range.max, instrument: key.id) {
+            throw CLIError.data("\(file): cannot track: \(found.description(columns: [score]))")
+        }
+    }
+
     private func warnLateIntake(_ panel: SessionPanel, file: String, in context: RunContext) {
         let (late, tracked) = panel.firstSessionsAfter(1)
         guard let first = late.first else { return }

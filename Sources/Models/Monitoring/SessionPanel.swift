@@ -9,6 +9,9 @@ public struct SessionPanel: Sendable {
     /// Per client and session: the input row it came from.
     public let rows: [[Int]]
     public let droppedRows: Int
+    /// 0-based input rows with a score but no client or no session number: left out like the others, but unlike a
+    /// missed session's empty score they are data that cannot be placed (the commands warn, naming the first).
+    public let unplacedRows: [Int]
 
     /// `client` gives a code per row (−1 missing) into `clientLabels`. Duplicate (client, session) pairs are refused.
     public init(clientLabels: [String], clientCodes: [Int32], session: [Double?], score: [Double?]) throws(MonitoringError) {
@@ -20,9 +23,14 @@ public struct SessionPanel: Sendable {
         var labels: [String] = []
         var members: [[Int]] = []
         var dropped = 0
+        var unplaced: [Int] = []
         for r in 0..<n {
             let code = Int(clientCodes[r])
-            guard code >= 0, session[r] != nil, score[r] != nil else { dropped += 1; continue }
+            guard code >= 0, session[r] != nil, score[r] != nil else {
+                dropped += 1
+                if score[r] != nil { unplaced.append(r) }
+                continue
+            }
             if order[code] < 0 {
                 order[code] = labels.count
                 labels.append(clientLabels[code])
@@ -53,6 +61,7 @@ public struct SessionPanel: Sendable {
         self.scores = scores
         self.rows = rows
         self.droppedRows = dropped
+        self.unplacedRows = unplaced
     }
 
     public var clientCount: Int { clients.count }
