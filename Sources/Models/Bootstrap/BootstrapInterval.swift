@@ -71,6 +71,25 @@ public enum BootstrapInterval {
         return leaveOneOut.map { (n - 1) * (estimate - $0) }
     }
 
+    /// Whether a percentile interval at `level` from `count` replicates takes an end from the most extreme replicate
+    /// ((R + 1)α below 1, or (R + 1)(1 − α) at R or above): boot.ci then warns "extreme order statistics used as
+    /// endpoints", and the interval is not a 95% one in any useful sense.
+    public static func usesExtremeEnds(count: Int, level: Double) -> Bool {
+        let alpha = (1 - level) / 2
+        let low = Int((Double(count + 1) * alpha).rounded(.towardZero))
+        let high = Int((Double(count + 1) * (1 - alpha)).rounded(.towardZero))
+        return low <= 0 || high >= count
+    }
+
+    /// A warning for `usesExtremeEnds`: how many replicates there were and how many a `level` interval needs.
+    public static func extremeEndsWarning(count: Int, level: Double, what: String, option: String) -> String {
+        var needed = count
+        while usesExtremeEnds(count: needed, level: level) && needed < 1_000_000 { needed += 1 }
+        let percent = (level * 100).rounded() == level * 100 ? String(Int(level * 100)) : String(level * 100)
+        return "with \(count) \(what) the \(percent)% interval's ends are the most extreme ones (boot.ci warns: extreme order "
+            + "statistics used as endpoints), so it does not cover \(percent)%; use at least \(needed) (\(option))"
+    }
+
     /// The bootstrap standard error, sd(t*) with n − 1 over the finite replicates (as boot's print); nil with fewer than 2.
     public static func standardError(_ replicates: [Double]) -> Double? {
         let t = replicates.filter(\.isFinite)

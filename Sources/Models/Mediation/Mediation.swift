@@ -261,6 +261,9 @@ public enum Mediation {
             }
             if replicates.failures == options.resamples {
                 warnings.append("no bootstrap resample could be fitted, so no interval is reported")
+            } else if BootstrapInterval.usesExtremeEnds(count: options.resamples - replicates.failures, level: spec.level) {
+                warnings.append(BootstrapInterval.extremeEndsWarning(count: options.resamples - replicates.failures, level: spec.level,
+                                                                     what: "usable resamples", option: "--boot; 5000 is the default"))
             }
             if let codes = columns.clusterCodes, columns.clusterLevels.count < 20 {
                 warnings.append("the cluster bootstrap resamples only \(columns.clusterLevels.count) clusters of '\(spec.cluster ?? "")'; "

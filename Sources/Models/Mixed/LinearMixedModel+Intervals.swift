@@ -133,6 +133,11 @@ extension LinearMixedModel.Setup {
                 result.warnings.append("\(replicates.failures) of \(boot.resamples) bootstrap refits did not converge and were left out of the ICC "
                                        + "intervals (as bootMer drops failed refits)")
             }
+            let usable = boot.resamples - replicates.failures
+            if usable >= 2, BootstrapInterval.usesExtremeEnds(count: usable, level: options.level) {
+                result.warnings.append(BootstrapInterval.extremeEndsWarning(count: usable, level: options.level, what: "usable bootstrap refits",
+                                                                            option: "--boot"))
+            }
             return
         }
         guard structure.blocks.count == 1, let i = result.intraclassCorrelations.indices.first else {
