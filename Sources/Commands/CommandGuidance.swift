@@ -87,9 +87,10 @@ enum CommandGuidance {
 }
 
 extension AllianceCLI {
-    /// The entry point (`AllianceCLI.main()` in the executable): guidance first, then ArgumentParser's own `main`.
+    /// The entry point (`AllianceCLI.main()` in the executable): guidance first, then ArgumentParser's own `main`, with
+    /// an option's negative number joined to it (`normalizedArguments`).
     public static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = normalizedArguments(Array(CommandLine.arguments.dropFirst()))
         if let problem = CommandGuidance.problem(with: arguments) {
             FileHandle.standardError.write(Data(RunContext.shownMessage("error: \(problem.message)\n").utf8))
             Self.exit(withError: ExitCode(problem.exitCode))

@@ -21,7 +21,7 @@ func runCommand(_ arguments: [String], inputDirectory: String? = nil, outputDire
     let context = RunContext(inputDirectory: inputDirectory, outputDirectory: outputDirectory,
                              standardOutput: { capture.out += $0 }, standardError: { capture.err += $0 })
     var result = CapturedRun()
-    let parsed = try AllianceCLI.parseAsRoot(arguments)
+    let parsed = try AllianceCLI.parseAsRoot(AllianceCLI.normalizedArguments(arguments))
     guard let command = parsed as? any AllianceSubcommand else {
         Issue.record("\(arguments.first ?? "") is not an AllianceSubcommand")
         return result

@@ -54,7 +54,7 @@ enum Hostile {
         var status: Int32 = 0
         var thrown = ""
         do {
-            let command = try AllianceCLI.parseAsRoot(arguments)
+            let command = try AllianceCLI.parseAsRoot(AllianceCLI.normalizedArguments(arguments))
             guard let subcommand = command as? any AllianceSubcommand else {
                 return Outcome(status: -1, message: "not an AllianceSubcommand: \(arguments)", standardOutput: "", seconds: 0)
             }

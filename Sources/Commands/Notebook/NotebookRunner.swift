@@ -138,7 +138,7 @@ struct NotebookRunner {
         }
         let parsed: ParsableCommand
         do {
-            parsed = try AllianceCLI.parseAsRoot(args)
+            parsed = try AllianceCLI.parseAsRoot(AllianceCLI.normalizedArguments(args))
         } catch {
             throw BlockFailure(line: command.line, message: AllianceCLI.message(for: error), exitCode: 64)
         }
