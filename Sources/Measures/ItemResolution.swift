@@ -22,17 +22,18 @@ public func resolveItems(prefix: String, count: Int, in table: Table) throws(Sco
     }
 }
 
-/// Checks explicitly listed item columns against a key: right number, each present.
+/// Checks explicitly listed item columns against a key: each present and listed once (a misspelt name is named first,
+/// whatever the count), the right number, each numeric.
 public func checkItems(_ items: [String], for key: ScoringKey, in table: Table) throws(ScoringError) {
-    guard items.count == key.items else {
-        throw .wrongItemCount(instrument: key.id, expected: key.items, given: items.count)
-    }
     var seen = Set<String>()
     for name in items {
         guard seen.insert(name).inserted else { throw .duplicateItem(name) }
-        guard let column = table.column(named: name) else {
+        guard table.column(named: name) != nil else {
             throw .unknownColumn(name, suggestions: table.nearestNames(to: name))
         }
-        guard column.numericValues != nil else { throw .nonNumericItem(name) }
     }
+    guard items.count == key.items else {
+        throw .wrongItemCount(instrument: key.id, expected: key.items, given: items.count)
+    }
+    for name in items where table.column(named: name)?.numericValues == nil { throw .nonNumericItem(name) }
 }

@@ -168,13 +168,30 @@ public indirect enum NumericExpression: Sendable, Equatable {
 }
 
 extension NumericExpression {
-    /// Why the expression is not finite at a row: the function whose argument is out of its domain, or
-    /// division by zero / overflow.
+    /// Why the expression is not finite at a row: the function whose argument is out of its domain, a negative number
+    /// to a fractional power, or division by zero / overflow.
     func nonFiniteDetail(_ value: (String) -> Double) -> String {
         if let (f, arg) = domainViolation(value) {
             return "\(f.rawValue) of \(arg) is undefined" + (f == .log ? " (log needs positive values)" : "")
         }
+        if let (base, exponent) = fractionalPowerOfNegative(value) {
+            func shown(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+            return "\(shown(base)) ^ \(shown(exponent)) is undefined (a negative number to a fractional power)"
+        }
         return "the result is not finite (division by zero or overflow)"
+    }
+
+    /// The first `a ^ b` with a < 0 and b not a whole number at this row (R gives NaN there too).
+    func fractionalPowerOfNegative(_ value: (String) -> Double) -> (Double, Double)? {
+        switch self {
+        case .constant, .column: return nil
+        case .negate(let a), .parenthesized(let a), .function(_, let a): return a.fractionalPowerOfNegative(value)
+        case .binary(let op, let a, let b):
+            if let inner = a.fractionalPowerOfNegative(value) ?? b.fractionalPowerOfNegative(value) { return inner }
+            guard op == .power else { return nil }
+            let x = a.evaluate(value), y = b.evaluate(value)
+            return x < 0 && y.isFinite && y != y.rounded() ? (x, y) : nil
+        }
     }
 
     /// Offset and length of the first reference to `column`.
