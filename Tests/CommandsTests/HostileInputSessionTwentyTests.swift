@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Commands
 
 /// Session 20's hostile-input probes. A coefficient on a predictor in small units (dollars, seconds) was shown as
 /// `0.000` with SE `0.000` and interval `[0.000, 0.000]` beside t = 14.29: the human tables now show such estimates in
@@ -136,6 +137,111 @@ struct HostileInputSessionTwentyTests {
         let outcome = Hostile.run(["pool", "a.json", "b.json"], in: dir)
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("b.json: its cross-products are not those of any data (\(expected)"), "\(outcome.message)")
+    }
+
+    /// 30 clients × 4 sessions of PHQ-9 totals falling from intake; `spoil` edits the text before it is written.
+    static func sessions(_ spoil: (inout [String]) -> Void = { _ in }) -> String {
+        var lines = ["client,session,phq"]
+        for c in 0..<30 {
+            for s in 1...4 { lines.append("c\(c),\(s),\(max(0, 20 - (c % 7) - 2 * s))") }
+        }
+        spoil(&lines)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("track refuses totals an instrument cannot give, as change does")
+    func trackRefusesImpossibleTotals() throws {
+        let dir = try Hostile.write(["s.csv": Self.sessions { $0[3] = "c0,3,35" }])
+        let outcome = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
+                                   "--instrument", "phq-9"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("column 'phq' holds 35 at data row 3"), "\(outcome.message)")
+        #expect(outcome.message.contains("outside phq-9's possible totals 0–27"), "\(outcome.message)")
+    }
+
+    @Test("rows with a score but no client or session are warned, not silently left out", arguments: ["track", "ruptures"])
+    func unplacedRowsAreWarned(command: String) throws {
+        let dir = try Hostile.write(["s.csv": Self.sessions { $0[5] = ",2,14"; $0[9] = "c2,,12" }])
+        let scoreFlag = command == "track" ? "--score" : "--alliance"
+        let outcome = Hostile.run([command, "s.csv", "--client", "client", "--session", "session", scoreFlag, "phq"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("2 rows with a phq score but no client or no session value (first at data row 5) "
+                                         + "were left out"), "\(outcome.message)")
+    }
+
+    @Test("a --client-chart label that is not in the file says so")
+    func unknownChartClient() throws {
+        let dir = try Hostile.write(["s.csv": Self.sessions()])
+        let outcome = Hostile.run(["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq",
+                                   "--client-chart", "zz999", "--plot", "c.svg"], in: dir)
+        #expect(outcome.status == 64, "\(outcome.message)")
+        #expect(outcome.message.contains("no client 'zz999' in column 'client' of s.csv"), "\(outcome.message)")
+    }
+
+    @Test("items written as answer labels are pointed at transform --recode")
+    func answerLabelsPointAtRecode() throws {
+        var text = "client," + (1...7).map { "gad_\($0)" }.joined(separator: ",") + "\n"
+        let labels = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
+        for c in 0..<12 { text += "c\(c)," + (0..<7).map { labels[(c + $0) % 4] }.joined(separator: ",") + "\n" }
+        let dir = try Hostile.write(["gad.csv": text])
+        let outcome = Hostile.run(["score", "gad.csv", "--instrument", "gad-7"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("its 4 distinct values are all text (answer labels or codes), so recode them to numbers "
+                                         + "with `alliance transform --recode`"), "\(outcome.message)")
+        #expect(!outcome.message.contains("--na"), "\(outcome.message)")
+    }
+
+    @Test("a misspelt item is named even when the count is wrong too")
+    func misspeltItemIsNamedFirst() throws {
+        var text = "client," + (1...9).map { "phq_\($0)" }.joined(separator: ",") + "\n"
+        for c in 0..<12 { text += "c\(c)," + (0..<9).map { String((c + $0) % 4) }.joined(separator: ",") + "\n" }
+        let dir = try Hostile.write(["phq.csv": text])
+        let outcome = Hostile.run(["score", "phq.csv", "--instrument", "phq-9", "--items", "phq_1,phq_2,phq_x"], in: dir)
+        #expect(outcome.status == 64, "\(outcome.message)")
+        #expect(outcome.message.contains("no column named 'phq_x'"), "\(outcome.message)")
+    }
+
+    @Test("a negative base to a fractional power is explained as such")
+    func fractionalPowerOfNegative() throws {
+        let dir = try Hostile.write(["a.csv": "a\n-5\n4\n"])
+        let outcome = Hostile.run(["transform", "a.csv", "--compute", "p = a ^ 0.5", "--out", "b.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("-5 ^ 0.5 is undefined (a negative number to a fractional power)"), "\(outcome.message)")
+    }
+
+    @Test("a negative number after an option reaches the option's own check", arguments: [
+        (["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "-1"], "--boot must be between 2 and"),
+        (["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--level", "-0.5"], "--level must be between 0 and 1"),
+    ])
+    func negativeOptionValues(arguments: [String], expected: String) throws {
+        let dir = try Hostile.write(["f.csv": "x,m,y\n1,2,3\n2,1,5\n3,4,4\n4,3,7\n5,6,6\n"])
+        let outcome = Hostile.run(arguments, in: dir)
+        #expect(outcome.status == 64, "\(outcome.message)")
+        #expect(outcome.message.contains(expected), "\(outcome.message)")
+        #expect(!outcome.message.contains("Missing value"), "\(outcome.message)")
+    }
+
+    @Test("options followed by negative numbers are joined to them; nothing else is")
+    func normalizedArguments() {
+        #expect(AllianceCLI.normalizedArguments(["survival", "f.csv", "--at", "-5,4", "--boot", "-1", "--na", "-99"])
+                == ["survival", "f.csv", "--at=-5,4", "--boot=-1", "--na=-99"])
+        #expect(AllianceCLI.normalizedArguments(["fit", "--ml", "-h", "--x=-1", "--y", "-x", "--", "--z", "-1"])
+                == ["fit", "--ml", "-h", "--x=-1", "--y", "-x", "--", "--z", "-1"])
+        #expect(AllianceCLI.normalizedArguments(["--a", "-.5", "--b", "-1e-3", "--c", "-", "--d", "-5a"])
+                == ["--a=-.5", "--b=-1e-3", "--c", "-", "--d", "-5a"])
+    }
+
+    @Test("a bootstrap too small for its interval's ends is warned, as boot.ci warns")
+    func tooFewResamplesAreWarned() throws {
+        var text = "x,m,y\n"
+        for i in 0..<30 { text += "\(Double(i % 7)),\(Double((i * 3) % 11) + Double(i % 7)),\(Double((i * 5) % 13))\n" }
+        let dir = try Hostile.write(["f.csv": text])
+        let few = Hostile.run(["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "30"], in: dir)
+        #expect(few.status == 0, "\(few.message)")
+        #expect(few.message.contains("with 30 usable resamples the 95% interval's ends are the most extreme ones"), "\(few.message)")
+        #expect(few.message.contains("use at least 40"), "\(few.message)")
+        let enough = Hostile.run(["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "40"], in: dir)
+        #expect(!enough.message.contains("most extreme"), "\(enough.message)")
     }
 }
 
