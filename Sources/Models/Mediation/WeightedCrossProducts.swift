@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// The resample fits of a bootstrap by frequency-weighted cross-products: a resample is the model's rows with
 /// weights (how often each row was drawn), so every equation's slopes come from Zᵀ·diag(w)·Z of one augmented
 /// matrix Z = [1 | variables], accumulated in one pass over the rows, and a Cholesky solve of a small block.
@@ -113,54 +115,30 @@ struct WeightedCrossProducts: Sendable {
         return c[j * width + j] + 2 * mu * c[j] + mu * mu * c[0]
     }
 
-    /// The equation by Householder QR on the rows of positive weight scaled by √w, columns in model order (no
-    /// pivoting): nil when a column's residual norm is at most `rankTolerance` of its raw weighted norm, as `lm`'s
-    /// dqrdc2 marks it aliased. The centred columns give the same residual norms as the raw ones (the intercept
-    /// comes first), and the coefficients `solve` returns.
+    /// The equation by Householder QR (`QRDecomposition`, no pivoting) of [A | b], the rows of positive weight scaled
+    /// by √w, columns in model order: nil when a column's |r_jj| is at most `rankTolerance` of its raw weighted norm
+    /// (or that norm is 0: a 0/1 X never 1 in the resample), as `lm`'s dqrdc2 marks it aliased. The centred columns
+    /// give the same |r_jj| as the raw ones (the intercept comes first), and the coefficients `solve` returns.
     func qrSolve(predictors: [Int], outcome: Int, weights: [Double]) -> [Double]? {
         let k = predictors.count, q = width
         let used = (0..<rows).filter { weights[$0] > 0 }
         let m = used.count
         guard m >= k else { return nil }
-        // Column-major [A | b]: k predictor columns and the outcome.
-        var a = [Double](repeating: 0, count: m * (k + 1))
+        var augmented = Matrix(rows: m, columns: k + 1)
         var rawNorms = [Double](repeating: 0, count: k)
         for (i, r) in used.enumerated() {
             let w = weights[r], root = w.squareRoot()
-            for (j, col) in (predictors + [outcome]).enumerated() { a[j * m + i] = root * z[r * q + col] }
-            for (j, col) in predictors.enumerated() {
-                let raw = z[r * q + col] + means[col]
+            for (j, column) in (predictors + [outcome]).enumerated() { augmented[i, j] = root * z[r * q + column] }
+            for (j, column) in predictors.enumerated() {
+                let raw = z[r * q + column] + means[column]
                 rawNorms[j] += w * raw * raw
             }
         }
-        var diagonal = [Double](repeating: 0, count: k)
+        guard let qr = try? QRDecomposition(augmented, pivoting: false) else { return nil }
+        let r = qr.r()
         for j in 0..<k {
-            var norm = 0.0
-            for i in j..<m { norm += a[j * m + i] * a[j * m + i] }
-            norm = norm.squareRoot()
-            // A column of zeros in the resample (a 0/1 X never 1) has a raw norm of 0: aliased, as dqrdc2 has it.
-            guard norm.isFinite, rawNorms[j] > 0, norm > Self.rankTolerance * rawNorms[j].squareRoot() else { return nil }
-            // Householder reflection taking a[j..<m, j] to ∓norm·e_j, applied to the later columns and the outcome.
-            let alpha = a[j * m + j] > 0 ? -norm : norm
-            a[j * m + j] -= alpha
-            var vv = 0.0
-            for i in j..<m { vv += a[j * m + i] * a[j * m + i] }
-            if vv > 0 {
-                for t in (j + 1)...k {
-                    var dot = 0.0
-                    for i in j..<m { dot += a[j * m + i] * a[t * m + i] }
-                    let f = 2 * dot / vv
-                    for i in j..<m { a[t * m + i] -= f * a[j * m + i] }
-                }
-            }
-            diagonal[j] = alpha
+            guard rawNorms[j] > 0, abs(r[j, j]) > Self.rankTolerance * rawNorms[j].squareRoot() else { return nil }
         }
-        var beta = [Double](repeating: 0, count: k)
-        for j in stride(from: k - 1, through: 0, by: -1) {
-            var s = a[k * m + j]
-            for t in (j + 1)..<k { s -= a[t * m + j] * beta[t] }
-            beta[j] = s / diagonal[j]
-        }
-        return beta
+        return try? qr.solveUpper((0..<k).map { r[$0, k] }, size: k)
     }
 }
