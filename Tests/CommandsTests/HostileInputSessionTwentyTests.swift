@@ -243,5 +243,42 @@ struct HostileInputSessionTwentyTests {
         let enough = Hostile.run(["mediate", "f.csv", "--x", "x", "--m", "m", "--y", "y", "--boot", "40"], in: dir)
         #expect(!enough.message.contains("most extreme"), "\(enough.message)")
     }
+
+    /// Follow-up times computed by arithmetic: 0.1 + 0.2 is 0.30000000000000004 beside a 0.3 read as such. R's survival
+    /// ties them (timefix = TRUE, `aeqSurv`); alliance took two times and gave another curve and coefficient.
+    /// Reference (R 4, survival; the data below, `weeks = wait + treat`):
+    ///   f <- coxph(Surv(weeks, event) ~ x, d); sprintf("%.15g", c(coef(f), sqrt(vcov(f))))  # 0.499823259513894 0.65586343441177
+    ///   summary(survfit(Surv(weeks, event) ~ 1, d))   # 0.3: 7 at risk, 4 events, S = 0.375
+    static let computedTimes = "id,wait,treat,event,x\n1,0.1,0.2,1,0.5\n2,0.2,0.1,1,1.2\n3,0.0,0.3,1,-0.3\n4,0.3,0.0,0,0.1\n"
+        + "5,0.1,0.3,1,-1.0\n6,0.2,0.2,0,0.3\n7,0.1,0.1,1,0.9\n8,0.05,0.25,1,-0.2\n"
+
+    @Test("times that differ only by rounding are one time, as R's survival ties them")
+    func computedTimesAreTied() throws {
+        let dir = try Hostile.write(["wk.csv": Self.computedTimes])
+        let step = Hostile.run(["transform", "wk.csv", "--compute", "weeks = wait + treat", "--out", "wk2.csv"], in: dir)
+        #expect(step.status == 0, "\(step.message)")
+        let written = try String(contentsOfFile: dir + "/wk2.csv", encoding: .utf8)
+        #expect(written.contains("0.30000000000000004") && written.contains(",0.3,"), "\(written)")
+        let cox = Hostile.run(["fit", "cox", "wk2.csv", "--formula", "Surv(weeks, event) ~ x", "--format", "json"], in: dir)
+        #expect(cox.status == 0, "\(cox.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(cox.standardOutput.utf8)) as? [String: Any])
+        let coefficient = try #require((json["coefficients"] as? [[String: Any]])?.first)
+        let estimate = try #require(coefficient["estimate"] as? Double)
+        let se = try #require(coefficient["std_error"] as? Double)
+        #expect(abs(estimate - 0.499823259513894) < 1e-8, "\(estimate)")
+        #expect(abs(se - 0.65586343441177) < 1e-8, "\(se)")
+        let km = Hostile.run(["survival", "wk2.csv", "--time", "weeks", "--event", "event", "--at", "0.3", "--format", "json"], in: dir)
+        #expect(km.status == 0, "\(km.message)")
+        #expect(km.standardOutput.contains("0.375"), "\(km.standardOutput)")
+    }
+
+    @Test("an interval whose start and stop differ only by rounding is refused, as R's aeqSurv stops")
+    func intervalWithinRoundingIsRefused() throws {
+        let dir = try Hostile.write(["iv.csv": "start,stop,event,x\n0,1,1,0.5\n0.3,0.30000000000000004,1,1.2\n0,2,0,-0.3\n1,3,1,0.1\n"])
+        let outcome = Hostile.run(["fit", "cox", "iv.csv", "--formula", "Surv(start, stop, event) ~ x"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("data row 2 has 'start' = 0.3 and 'stop' = 0.30000000000000004, which differ only by rounding"),
+                "\(outcome.message)")
+    }
 }
 

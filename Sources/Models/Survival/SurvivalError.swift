@@ -8,6 +8,8 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidTime(column: String, row: Int, value: Double, detail: String)
     /// `Surv(start, stop, event)` with stop ≤ start on a row.
     case emptyInterval(start: String, stop: String, row: Int, startValue: Double, stopValue: Double)
+    /// `Surv(start, stop, event)` whose start and stop differ only by rounding (one time under `TiedTimes`).
+    case intervalWithinRounding(start: String, stop: String, row: Int, startValue: Double, stopValue: Double)
     /// The event column is neither 0/1, 1/2 (as survival reads it, 2 = event) nor a two-level category.
     case invalidEvent(column: String, detail: String)
     /// A two-level text event column whose levels do not say which one is the event (not yes/no or true/false).
@@ -42,6 +44,10 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyInterval(let start, let stop, let row, let a, let b):
             return "data row \(row + 1) has '\(stop)' = \(Self.number(b)) not after '\(start)' = \(Self.number(a)); "
                 + "every (start, stop] interval must end after it starts: drop zero-length intervals or fix the times"
+        case .intervalWithinRounding(let start, let stop, let row, let a, let b):
+            return "data row \(row + 1) has '\(start)' = \(Self.number(a)) and '\(stop)' = \(Self.number(b)), which differ only by "
+                + "rounding: times that close are one time (as R's survival ties them, timefix), so the interval has no length; "
+                + "fix the times or drop the row"
         case .invalidEvent(let column, let detail):
             return "the event column '\(column)' \(detail); code it 0/1 (1 = event), 1/2 (2 = event, as R's survival reads it) "
                 + "or as yes/no (true/false)"

@@ -10,12 +10,15 @@ public struct SurvivalOutcome: Sendable, Equatable {
     public let event: [Bool]
     /// The value of the event column that marks an event: `1`, `2` (1/2 coding) or the category's second level.
     public let eventLevel: String
+    /// How many times were moved onto a near-equal earlier time (`TiedTimes`, R's timefix); 0 usually.
+    public let timesMergedAsTied: Int
 
-    public init(start: [Double]?, stop: [Double], event: [Bool], eventLevel: String) {
+    public init(start: [Double]?, stop: [Double], event: [Bool], eventLevel: String, timesMergedAsTied: Int = 0) {
         self.start = start
         self.stop = stop
         self.event = event
         self.eventLevel = eventLevel
+        self.timesMergedAsTied = timesMergedAsTied
     }
 
     public var count: Int { stop.count }
@@ -38,7 +41,18 @@ public struct SurvivalOutcome: Sendable, Equatable {
         }
         let (event, level) = try events(eventName, table: table, rows: rows)
         guard event.contains(true) else { throw .noEvents(column: eventName) }
-        return SurvivalOutcome(start: start, stop: stop, event: event, eventLevel: level)
+        // Times that differ only by rounding are one time, as R's timefix (`TiedTimes`).
+        guard let merged = TiedTimes.merged(start: start, stop: stop) else {
+            return SurvivalOutcome(start: start, stop: stop, event: event, eventLevel: level)
+        }
+        if let startName, let mergedStart = merged.start, let original = start {
+            for i in mergedStart.indices where !(merged.stop[i] > mergedStart[i]) {
+                throw .intervalWithinRounding(start: startName, stop: stopName, row: rows[i], startValue: original[i],
+                                              stopValue: stop[i])
+            }
+        }
+        return SurvivalOutcome(start: merged.start, stop: merged.stop, event: event, eventLevel: level,
+                               timesMergedAsTied: merged.changed)
     }
 
     static func times(_ name: String, table: Table, rows: UsedRows, nonNegative: Bool) throws(SurvivalError) -> [Double] {
