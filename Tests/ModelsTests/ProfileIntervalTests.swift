@@ -39,13 +39,13 @@ struct ProfileIntervalTests {
         var testDescription: String { "\(name) \(reml ? "REML" : "ML")" }
     }
 
-    static let cases: [Case] = ["dyestuff", "sleepstudy", "sleepstudy_uncorrelated", "penicillin", "pastes"].flatMap {
+    static let cases: [Case] = ["dyestuff", "sleepstudy", "sleepstudy_uncorrelated", "penicillin", "pastes", "profile_basin"].flatMap {
         [Case(name: $0, reml: false), Case(name: $0, reml: true)]
     }
 
     @Test func fixturesPresent() throws {
         let profiles = try #require(ProfileIntervalTests.reference["profiles"] as? [String: Any])
-        #expect(profiles.count == 5)
+        #expect(profiles.count == 6)
     }
 
     @Test(arguments: ProfileIntervalTests.cases)

@@ -196,19 +196,45 @@ struct VarianceProfile {
                 return factor.objective(theta, sigma: s, reml: false)
             }
         }
+        let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
+        var best: (value: Double, parameters: [Double])
         if factor.hasAnalyticGradient,
            let inner = newton.minimize(start: start, lower: lower, upper: upper, objective: objective,
                                        gradient: { self.gradient(w, at: x, free: $0, factor: factor) }) {
-            return (inner.value - deviance, inner.parameters)
+            best = (inner.value, inner.parameters)
+        } else {
+            let summary: OptimizerSummary
+            do {
+                summary = try minimizer.minimize(start: start, lowerBounds: lower, upperBounds: upper, objective: objective)
+            } catch {
+                throw .numerical("the profile optimisation failed at \(x): \(error)")
+            }
+            best = (summary.value, summary.parameters)
         }
-        let minimizer = DerivativeFreeMinimizer(.bobyqa, options: LinearMixedModel.optimizerOptions)
-        let summary: OptimizerSummary
-        do {
-            summary = try minimizer.minimize(start: start, lowerBounds: lower, upperBounds: upper, objective: objective)
-        } catch {
-            throw .numerical("the profile optimisation failed at \(x): \(error)")
+        // With correlations free, the inner optimum can move to another basin along the profile (a correlation of −.33
+        // at the estimate, near +1 at a small intercept SD), which the search from the previous point never leaves: the
+        // deviance then rises too fast and the interval ends too soon (1.32 against lme4's 1.098). Each point is also
+        // searched from the free correlations at −0.9, 0 and 0.9, and the lowest deviance kept.
+        let freeCorrelations = freeCorrelationIndices(w)
+        if !freeCorrelations.isEmpty {
+            for c in [-0.9, 0, 0.9] {
+                var alternative = best.parameters
+                for i in freeCorrelations { alternative[i] = c }
+                guard let summary = try? minimizer.minimize(start: alternative, lowerBounds: lower, upperBounds: upper,
+                                                            objective: objective),
+                      summary.value < best.value - 1e-9 * max(1, abs(best.value)) else { continue }
+                best = (summary.value, summary.parameters)
+            }
         }
-        return (summary.value - deviance, summary.parameters)
+        return (best.value - deviance, best.parameters)
+    }
+
+    /// Positions in w's free parameters (`freeStart`) that are correlations; none for σ's profile, whose free
+    /// parameters are θ.
+    func freeCorrelationIndices(_ w: Int) -> [Int] {
+        guard w < relative.count else { return [] }
+        return parameterization.positions.indices.filter { $0 != w && parameterization.positions[$0].isCorrelation }
+            .map { $0 < w ? $0 : $0 - 1 }
     }
 }
 

@@ -4,7 +4,7 @@
 # lme4's confint(method = "profile") interpolates a spline through the profile; here the same profile is solved
 # exactly instead: lme4's own devfun2 (the ML deviance in the sd/cor/sigma parameterisation, fixed effects
 # profiled; for a REML fit lme4 refits by ML first, so the ML fit is profiled here too), each point minimised over
-# the other parameters by BOBYQA at ftol_abs = xtol_abs = 1e-12, and each end found by uniroot(tol = 1e-11) on
+# the other parameters by BOBYQA at ftol_abs = xtol_abs = 1e-12 (started also at other correlations: see zeta), and each end found by uniroot(tol = 1e-11) on
 # zeta(x) = sign(x - x_hat) sqrt(dev(x) - dev_min) -/+ qnorm(0.975). Ends that do not cross are lme4's bounds
 # (0 for an SD, -1/1 for a correlation). The ICC of a one-factor random-intercept model is the profile of
 # theta = sd/sigma in the fit's own criterion (REML or ML), mapped by theta^2 / (1 + theta^2); and a bootMer
@@ -22,7 +22,8 @@ sets <- list(
   dyestuff.csv = read_back("dyestuff.csv", "Batch"),
   sleepstudy.csv = read_back("sleepstudy.csv", "Subject"),
   penicillin.csv = read_back("penicillin.csv", c("plate", "sample")),
-  pastes.csv = read_back("pastes.csv", c("batch", "cask", "sample"))
+  pastes.csv = read_back("pastes.csv", c("batch", "cask", "sample")),
+  profile_basin.csv = read_back("profile_basin.csv", "therapist")
 )
 num <- function(x) sprintf("%.17g", x)
 tight <- list(xtol_abs = 1e-12, ftol_abs = 1e-12, xtol_rel = 0, ftol_rel = 0, maxeval = 1e5)
@@ -59,8 +60,18 @@ exact_profile <- function(fm) {
     pw <- opt[[w]]
     is_cor <- lower[w] == -1
     start <- opt[-w]
+    # The other correlations (free here) are also started at -0.9, 0 and 0.9 at every point and the lowest deviance
+    # kept: along a profile the inner optimum can move to another basin (profile_basin: a correlation of -.26 at the
+    # estimate, near +1 at a small intercept SD), which a search continued from the previous point never leaves.
+    free_cor <- which(lower[-w] == -1)
     zeta <- function(x) {
-      r <- minimise(start, function(y) { p <- numeric(np); p[w] <- x; p[-w] <- y; f(p) }, lower[-w], upper[-w])
+      g <- function(y) { p <- numeric(np); p[w] <- x; p[-w] <- y; f(p) }
+      r <- minimise(start, g, lower[-w], upper[-w])
+      for (c0 in if (length(free_cor)) c(-0.9, 0, 0.9) else numeric()) {
+        s0 <- r$par; s0[free_cor] <- c0
+        r2 <- minimise(s0, g, lower[-w], upper[-w])
+        if (r2$fval < r$fval - 1e-9 * max(1, abs(r$fval))) r <- r2
+      }
       if (r$fval - base < -1e-8) stop("profile found a lower deviance for ", names(opt)[w])
       start <<- r$par
       sign(x - pw) * sqrt(max(r$fval - base, 0))
@@ -119,6 +130,9 @@ add_profile("sleepstudy", "sleepstudy.csv", "Reaction ~ Days + (Days | Subject)"
 add_profile("sleepstudy_uncorrelated", "sleepstudy.csv", "Reaction ~ Days + (Days || Subject)")
 add_profile("penicillin", "penicillin.csv", "diameter ~ 1 + (1 | plate) + (1 | sample)")
 add_profile("pastes", "pastes.csv", "strength ~ 1 + (1 | batch/cask)")
+# Simulated sessions (9 therapists, one with a single row; session 20): along the intercept SD's profile the inner
+# optimum moves from a correlation of -.33 to near +1, which a search continued from the previous point missed.
+add_profile("profile_basin", "profile_basin.csv", "y ~ session + wai + (session | therapist)")
 
 iccs <- list(
   dyestuff_reml = c(list(data = "dyestuff.csv", formula = "Yield ~ 1 + (1 | Batch)", reml = TRUE),
