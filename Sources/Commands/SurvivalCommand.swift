@@ -68,6 +68,10 @@ public struct SurvivalCommand: AllianceSubcommand {
                 times.append(t)
             }
         }
+        if let by, let strata, by == strata {
+            throw CLIError.usage("--by and --strata both name '\(by)': a stratified test compares the --by groups within each "
+                + "stratum, so the stratum must be another column (or leave --strata out)")
+        }
         try figure.check()
         try labelOptions.checkSyntax()
         let data = try input.load(in: context)

@@ -280,5 +280,42 @@ struct HostileInputSessionTwentyTests {
         #expect(outcome.message.contains("data row 2 has 'start' = 0.3 and 'stop' = 0.30000000000000004, which differ only by rounding"),
                 "\(outcome.message)")
     }
+
+    @Test("meta refuses a negative standard error, as it refuses a negative variance")
+    func negativeStandardErrorIsRefused() throws {
+        let dir = try Hostile.write(["m.csv": "study,yi,sei\nA,0.3,0.1\nB,0.2,-0.2\nC,0.4,0.15\n"])
+        let outcome = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "yi", "--sei", "sei", "--study", "study"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("the standard error must be positive and finite (got -0.2)"), "\(outcome.message)")
+    }
+
+    @Test("a three-level model with one cluster says clusters, not studies")
+    func oneClusterIsNamedAsSuch() throws {
+        let dir = try Hostile.write(["m.csv": "study,yi,vi,cl\n1,0.3,0.02,A\n2,0.1,0.03,A\n3,0.45,0.04,A\n4,0.2,0.02,A\n"])
+        let outcome = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "yi", "--vi", "vi", "--cluster", "cl"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("a three-level model needs at least 2 clusters; the 4 complete rows all lie in 1"),
+                "\(outcome.message)")
+    }
+
+    /// metafor: `confint(rma(yi, vi))` on four identical effects gives 0 and 0 and says both bounds fall below 0 (the
+    /// null/empty set).
+    @Test("an empty Q-profile interval of tau2 is said to be empty")
+    func emptyTauSquaredInterval() throws {
+        let dir = try Hostile.write(["m.csv": "study,yi,vi\nA,0.3,0.02\nB,0.3,0.05\nC,0.3,0.01\nD,0.3,0.04\n"])
+        let outcome = Hostile.run(["meta", "m.csv", "--measure", "generic", "--yi", "yi", "--vi", "vi", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(json["tau2_conf_low"] as? Double == 0 && json["tau2_conf_high"] as? Double == 0, "\(outcome.standardOutput)")
+        #expect(outcome.message.contains("The Q-profile interval of τ² is empty"), "\(outcome.message)")
+    }
+
+    @Test("--by and --strata naming one column are refused with the reason")
+    func byAndStrataTheSame() throws {
+        let dir = try Hostile.write(["s.csv": "t,e,g\n1,1,a\n2,0,a\n3,1,b\n4,1,b\n"])
+        let outcome = Hostile.run(["survival", "s.csv", "--time", "t", "--event", "e", "--by", "g", "--strata", "g"], in: dir)
+        #expect(outcome.status == 64, "\(outcome.message)")
+        #expect(outcome.message.contains("--by and --strata both name 'g'"), "\(outcome.message)")
+    }
 }
 

@@ -114,8 +114,16 @@ public struct EffectSizes: Sendable, Equatable {
         return EffectSizes(measure: measure, yi: yi, vi: vi, corrected: corrected)
     }
 
-    /// Effect sizes as given, with variances (or standard errors, squared).
+    /// Effect sizes as given, with variances (or standard errors, squared). A standard error must be positive, as a
+    /// variance must: squared, a negative one (an interval's difference taken the wrong way round) would pass unseen
+    /// (metafor squares it silently).
     public static func generic(yi: [Double], vi: [Double]? = nil, sei: [Double]? = nil) throws(MetaError) -> EffectSizes {
+        if let sei {
+            for i in sei.indices where !(sei[i] > 0 && sei[i].isFinite) {
+                throw .invalidStudy(index: i, reason: "the standard error must be positive and finite (got \(sei[i])); "
+                    + "a negative one is usually an interval's difference taken the wrong way round")
+            }
+        }
         let variances = vi ?? (sei ?? []).map { $0 * $0 }
         for i in yi.indices {
             guard variances[i] > 0, variances[i].isFinite, yi[i].isFinite else {

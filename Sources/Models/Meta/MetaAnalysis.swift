@@ -66,7 +66,12 @@ public enum MetaAnalysis {
             h2 = tau2 / typical + 1
         }
         var tauCI: (Double, Double)? = nil
-        if options.method != .fe { tauCI = try QProfile.interval(yi: yi, vi: vi, design: design, level: options.level) }
+        var emptyTauCI = false
+        if options.method != .fe {
+            let interval = try QProfile.interval(yi: yi, vi: vi, design: design, level: options.level)
+            tauCI = (interval.low, interval.high)
+            emptyTauCI = interval.empty
+        }
 
         // Prediction interval of a new study's true effect: estimate ± crit·√(SE² + τ²) (predict.rma; none for a
         // fixed-effect model, as metafor).
@@ -85,6 +90,11 @@ public enum MetaAnalysis {
         }
         if options.knapphartung && options.method == .fe {
             warnings.append("Knapp–Hartung tests are meant for random-effects models; with --method fe they rescale a fixed-effect model.")
+        }
+        if emptyTauCI {
+            warnings.append("The Q-profile interval of τ² is empty: the effect sizes vary less than their sampling variances alone "
+                + "would make them (Q below its lower χ² quantile), so both bounds fall below 0 and are shown as 0 (metafor's "
+                + "confint: <0, the null/empty set).")
         }
         if !effects.corrected.isEmpty {
             warnings.append("\(effects.corrected.count) stud\(effects.corrected.count == 1 ? "y has" : "ies have") a zero cell: 0.5 was added to each of \(effects.corrected.count == 1 ? "its" : "their") four cells (escalc's default add = 1/2, to = \"only0\").")
@@ -129,18 +139,21 @@ public enum MetaAnalysis {
 }
 
 /// The Q-profile confidence interval of τ² (Viechtbauer 2007), as confint.rma.uni: the τ² values at which the
-/// generalized Q statistic equals the χ²(k − p) quantiles; a bound is 0 when Q(0) is already below its quantile.
+/// generalized Q statistic equals the χ²(k − p) quantiles; the lower bound is 0 when Q(0) is already below its
+/// quantile, and both are 0 with `empty` set when Q(0) is below the upper bound's quantile too (metafor's numbers, and
+/// its message: "both fall below 0 … the null/empty set"; alliance showed [0, 0] without a word).
 enum QProfile {
-    static func interval(yi: [Double], vi: [Double], design: MetaDesign, level: Double) throws(MetaError) -> (Double, Double) {
+    static func interval(yi: [Double], vi: [Double], design: MetaDesign, level: Double) throws(MetaError)
+        -> (low: Double, high: Double, empty: Bool) {
         let df = Double(yi.count - design.p)
         let chi = ChiSquared(degreesOfFreedom: df)
         let alpha = 1 - level
         let upperQuantile = chi.upperQuantile(alpha / 2), lowerQuantile = chi.quantile(alpha / 2)
         let q0 = try QRoot.q(0, yi: yi, vi: vi, design: design)
+        guard q0 >= lowerQuantile else { return (0, 0, true) }
         let low = q0 < upperQuantile ? 0
             : try QRoot.solve(target: upperQuantile, yi: yi, vi: vi, design: design, what: "the lower Q-profile limit of τ²").tau2
-        let high = q0 < lowerQuantile ? 0
-            : try QRoot.solve(target: lowerQuantile, yi: yi, vi: vi, design: design, what: "the upper Q-profile limit of τ²").tau2
-        return (low, high)
+        let high = try QRoot.solve(target: lowerQuantile, yi: yi, vi: vi, design: design, what: "the upper Q-profile limit of τ²").tau2
+        return (low, high, false)
     }
 }

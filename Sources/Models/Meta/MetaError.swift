@@ -4,6 +4,8 @@ public enum MetaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A study's inputs cannot give an effect size (a correlation of ±1, n ≤ 3, a negative count, …).
     case invalidStudy(index: Int, reason: String)
     case tooFewStudies(k: Int, needed: Int, what: String)
+    /// A three-level model whose complete rows fall in fewer than two clusters.
+    case tooFewClusters(clusters: Int, rows: Int)
     /// The moderators (with the intercept) are linearly dependent over the studies used.
     case moderatorsRankDeficient(terms: [String])
     /// An iterative estimate did not settle.
@@ -15,6 +17,10 @@ public enum MetaError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidStudy(_, let reason):
             return reason
+        case .tooFewClusters(let clusters, let rows):
+            return "a three-level model needs at least 2 clusters; the \(rows) complete row\(rows == 1 ? "" : "s") "
+                + "\(rows == 1 ? "lies" : "all lie") in \(clusters) (a cluster-level variance needs clusters to compare: "
+                + "fit without --cluster, or check the cluster column)"
         case .tooFewStudies(let k, let needed, let what):
             return "\(what) needs at least \(needed) studies with complete data; \(k) \(k == 1 ? "is" : "are") usable"
         case .moderatorsRankDeficient(let terms):

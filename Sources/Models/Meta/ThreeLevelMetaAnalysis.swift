@@ -13,7 +13,7 @@ public enum ThreeLevelMetaAnalysis {
         let design = design ?? .intercept(k: k)
         let p = design.p
         let groups = Dictionary(grouping: 0..<k, by: { clusters[$0] }).values.sorted { $0[0] < $1[0] }
-        guard groups.count >= 2 else { throw .tooFewStudies(k: groups.count, needed: 2, what: "a three-level model (clusters)") }
+        guard groups.count >= 2 else { throw .tooFewClusters(clusters: groups.count, rows: k) }
         guard k > groups.count else {
             throw .notApplicable("every cluster has one effect size, so the two levels cannot be told apart; fit the model without --cluster")
         }
