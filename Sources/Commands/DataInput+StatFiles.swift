@@ -27,6 +27,11 @@ extension DataInput {
             throw CLIError.data(error.description)
         }
         context.recordInput(path: path, digest: digest)
+        for column in table.columns where column.metadata.isCaseWeight {
+            context.warn("\(file): the file names '\(column.name)' its case weight (SPSS WEIGHT BY \(column.name)), but alliance "
+                + "analyses every row once, unweighted (as R reads the file with haven), so counts and estimates differ from "
+                + "SPSS's weighted ones; with whole-number weights, repeat each row '\(column.name)' times to reproduce them")
+        }
         return (table, path, digest)
     }
 }

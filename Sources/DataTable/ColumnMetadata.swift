@@ -18,6 +18,9 @@ public struct ColumnMetadata: Sendable, Equatable {
     public var declaredMissingTextCodes: [Int: String]
     /// Value labels of an SPSS string variable (`RF` = Refused), kept for writing back; the cells stay their text.
     public var textValueLabels: [TextValueLabel]
+    /// The file names this variable its case (frequency) weight (SPSS `WEIGHT BY`); alliance analyses rows unweighted
+    /// and says so when such a file is read.
+    public var isCaseWeight = false
 
     public init(label: String? = nil, valueLabels: [ValueLabel] = [], declaredMissingCount: Int = 0,
                 declaredMissing: [ClosedRange<Double>] = [], declaredMissingCodes: [Int: Double] = [:],

@@ -55,6 +55,11 @@ public enum StatFileReader {
             state.addValueLabel(set: String(cString: setName), value: value, label: String(cString: label))
             return Int32(READSTAT_HANDLER_OK)
         }
+        readstat_set_fweight_handler(parser) { variable, ctx in
+            let state = Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue()
+            if let variable { state.weightIndex = Int(readstat_variable_get_index(variable)) }
+            return Int32(READSTAT_HANDLER_OK)
+        }
         readstat_set_error_handler(parser) { message, ctx in
             guard let message, let ctx else { return }
             let state = Unmanaged<ParseState>.fromOpaque(ctx).takeUnretainedValue()
@@ -132,6 +137,8 @@ final class ParseState {
     var textLabelSets: [String: [TextValueLabel]] = [:]
     var libraryMessage: String?
     var invalid: (column: String, row: Int, detail: String)?
+    /// The variable the file names as its case weight (SPSS `WEIGHT BY`), by index.
+    var weightIndex: Int?
 
     init(package: StatFileFormat.Package) {
         self.package = package
@@ -256,7 +263,11 @@ final class ParseState {
             guard seen.insert(info.name).inserted else {
                 throw ParseFailure("variable name '\(info.name)' appears twice")
             }
-            columns.append(column(info, values[k], rows: rows, keepCodes: options.keepCodes))
+            let made = column(info, values[k], rows: rows, keepCodes: options.keepCodes)
+            guard k == weightIndex else { columns.append(made); continue }
+            var metadata = made.metadata
+            metadata.isCaseWeight = true
+            columns.append(Column(name: made.name, data: made.data, metadata: metadata))
             values[k] = ColumnValues()  // release as we go: large files hold each column once
         }
         return try Table(columns: columns, source: DataSource(path: source, byteCount: 0))
