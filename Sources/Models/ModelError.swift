@@ -124,8 +124,12 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .codingChanged(let v, let detail):
             return "'\(v)' cannot be used as the fitted model used it: \(detail)"
         case .dependsOnFittingRows(let v):
-            return "\(v) is computed from the rows the model was fitted to, so it cannot be recomputed for new rows; "
-                + "fit with poly(x, k, raw = TRUE), or compute the column in the data before fitting and predicting"
+            // The remedy depends on the term: poly() has a raw form; within()/between()/lag() and the like are group
+            // statistics of the fitting rows, to be computed as columns (alliance transform) before fitting.
+            let remedy = v.hasPrefix("poly(") ? "fit with poly(x, k, raw = TRUE), or compute the column in the data before fitting and predicting"
+                : "compute it as a column before fitting and predicting (alliance transform --compute, e.g. with within() or lag()), "
+                    + "so that new rows carry their own values"
+            return "\(v) is computed from the rows the model was fitted to, so it cannot be recomputed for new rows; " + remedy
         case .clusterTooLarge(let c, let rows):
             return "the CR2 adjustment of a GLM decomposes an n × n matrix for each cluster of n rows, and the clusters of '\(c)' "
                 + "(the largest has \(rows) rows) are too large for that (the limit is about five clusters of 2,000 rows); "

@@ -317,5 +317,53 @@ struct HostileInputSessionTwentyTests {
         #expect(outcome.status == 64, "\(outcome.message)")
         #expect(outcome.message.contains("--by and --strata both name 'g'"), "\(outcome.message)")
     }
+
+    @Test("an SPSS file's case weight is named, not silently ignored")
+    func spssCaseWeightIsNamed() throws {
+        var text = "client,phq_1,phq_2,phq_3,phq_4,phq_5,phq_6,phq_7,phq_8,phq_9,w\n"
+        for i in 1...5 { text += "c\(i),1,2,0,1,3,2,1,0,1,\(i)\n" }
+        let dir = try Hostile.write(["wt.csv": text])
+        let scored = Hostile.run(["score", "wt.csv", "--instrument", "phq-9", "--out", "wt.sav"], in: dir)
+        #expect(scored.status == 0, "\(scored.message)")
+        // The header's weight_index (offset 76) names variable record 11, `w`, as SPSS's WEIGHT BY w writes it.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/wt.sav"))
+        withUnsafeBytes(of: Int32(11).littleEndian) { bytes.replaceSubrange(76..<80, with: $0) }
+        try bytes.write(to: URL(fileURLWithPath: dir + "/weighted.sav"))
+        let outcome = Hostile.run(["describe", "weighted.sav", "--allow-column", "client"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("the file names 'w' its case weight (SPSS WEIGHT BY w), but alliance analyses every row "
+                                         + "once, unweighted"), "\(outcome.message)")
+        let plain = Hostile.run(["describe", "wt.sav", "--allow-column", "client"], in: dir)
+        #expect(!plain.message.contains("case weight"), "\(plain.message)")
+    }
+
+    @Test("predict warns when rows rest on a coefficient the fit could not estimate")
+    func predictFromRankDeficientFit() throws {
+        var fit = "x,g,y\n"
+        for i in 0..<20 { fit += "\(i % 5),\(i % 2 == 0 ? "a" : "b"),\(Double(i % 5) * 1.5 + Double(i % 3))\n" }
+        fit += "2,c,4.5\n"   // one row of level c: the slope x:g[c] is aliased
+        let dir = try Hostile.write(["fit.csv": fit, "new.csv": "x,g\n1,a\n3,c\n0,c\n"])
+        let saved = Hostile.run(["fit", "ols", "fit.csv", "--formula", "y ~ x * g", "--format", "json", "--out", "fit.json"], in: dir)
+        #expect(saved.status == 0, "\(saved.message)")
+        let outcome = Hostile.run(["predict", "fit.json", "new.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("the fit had aliased coefficients (x:g[c]), taken as 0: 1 of 3 rows have a non-zero value"),
+                "\(outcome.message)")
+    }
+
+    @Test("predict on a within() fit points at computing the column, not at poly()")
+    func predictWithinAdvice() throws {
+        var rows = "client,x,y\n"
+        for i in 0..<24 { rows += "c\(i % 6),\(Double(i % 7)),\(Double((i * 5) % 11))\n" }
+        let dir = try Hostile.write(["d.csv": rows])
+        let saved = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ within(x, client)", "--allow-column", "client",
+                                 "--format", "json", "--out", "fit.json"], in: dir)
+        #expect(saved.status == 0, "\(saved.message)")
+        let outcome = Hostile.run(["predict", "fit.json", "d.csv", "--allow-column", "client"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("compute it as a column before fitting and predicting (alliance transform --compute"),
+                "\(outcome.message)")
+        #expect(!outcome.message.contains("poly("), "\(outcome.message)")
+    }
 }
 

@@ -166,6 +166,20 @@ public enum Prediction {
             warnings.append("\(frame.counts.rowsDropped) of \(frame.counts.rowsRead) rows have a missing predictor; "
                 + "their predictions are missing")
         }
+        // Aliased columns of the fit enter as 0, as predict.lm takes them; a row where such a column is not 0 gets a
+        // prediction the data never determined (R warns "prediction from rank-deficient fit may be misleading").
+        let keptSet = Set(kept)
+        let aliased = (0..<design.columns).filter { !keptSet.contains($0) }
+        if !aliased.isEmpty {
+            let values = design.values(columns: aliased)
+            let affected = (0..<n).filter { i in aliased.indices.contains { values[$0 * n + i] != 0 } }.count
+            if affected > 0 {
+                let names = aliased.map { design.columnNames[$0] }.joined(separator: ", ")
+                warnings.append("the fit had aliased coefficients (\(names)), taken as 0: \(affected) of \(n) rows have a non-zero "
+                    + "value in \(aliased.count == 1 ? "that column" : "those columns"), so their predictions rest on a choice "
+                    + "the data did not determine (R's predict.lm warns: prediction from rank-deficient fit may be misleading)")
+            }
+        }
         return PredictionResult(model: saved.model, formula: saved.formula, interval: interval, level: level,
                                 counts: frame.counts, fit: fit, stdError: se, lower: lower, upper: upper,
                                 criticalValue: critical, warnings: warnings)
