@@ -335,23 +335,19 @@ public struct ModelFrame: Sendable {
         }.count
         var looks = "\(numeric) of its values read as numbers"
         if comma > 0 { looks += " and \(comma) more have a decimal comma" }
-        let plain = column.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
-        let reference = plain ? column : "`\(column)`"
         return "'\(column)' is a text column with \(levels.count) levels among the rows used, so it enters the model as a "
             + "factor with \(levels.count - 1) indicator columns (\(looks)); if it should be numeric, look for decimal commas "
             + "(2,5 for 2.5) or text codes such as 'n/a' or '-99 missing' in a number column, and fix them or declare them "
-            + "missing with --na; if a factor is intended, write factor(\(reference)) to silence this warning"
+            + "missing with --na; if a factor is intended, write factor(\(FormulaNames.display(column))) to silence this warning"
     }
 
     /// The same for an SPSS/Stata variable with value labels, read as its labels (`as_factor`): the fix there is
     /// `--codes` (its numeric codes, as haven's zap_labels), not a decimal comma or `--na`.
     static func labelledFactorWarning(column: String, levels: [String]) -> String {
-        let plain = column.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
-        let reference = plain ? column : "`\(column)`"
-        return "'\(column)' has value labels in the file, so it is read as its labels and enters the model as a factor with "
+        "'\(column)' has value labels in the file, so it is read as its labels and enters the model as a factor with "
             + "\(levels.count) levels (\(levels.count - 1) indicator columns); if it is a scale or a count whose ends or some "
             + "codes are labelled, pass --codes to analyse its numbers (every labelled variable then keeps its codes); if a "
-            + "factor is intended, write factor(\(reference)) to silence this warning"
+            + "factor is intended, write factor(\(FormulaNames.display(column))) to silence this warning"
     }
 
     /// A variable evaluated on new rows must have the coding the schema fixed: a numeric variable stays numeric.
