@@ -31,7 +31,7 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: out/<notebook name>).")
     public var out: String?
 
-    @Flag(name: .long, help: "Record a failing block's error and go on (exit status 65 at the end).")
+    @Flag(name: .long, help: "Record a failing block's error and go on (at the end, the exit status of the first failure).")
     public var keepGoing = false
 
     @Option(name: .long, help: "Re-run into a temporary folder and compare with this earlier output folder: identical (0), numerically equal (1) or different (65).")

@@ -39,6 +39,8 @@ public final class RunContext {
     /// its tables as CSV (which carries neither their notes nor the JSON document). Results shown nowhere else are then
     /// not computed (`fit cox`'s concordance, which lifelines too computes only when asked).
     public internal(set) var rendersTableNotes = true
+    /// Set by the notebook runner while a block's command runs: where that command may write (`NotebookOutputRule`).
+    var notebookOutputRule: NotebookOutputRule?
     private let standardOutput: (String) -> Void
     private let standardError: (String) -> Void
 
@@ -143,6 +145,7 @@ public final class RunContext {
     @discardableResult
     public func writeFile(_ bytes: [UInt8], to path: String) throws -> String {
         let resolved = resolveOutput(path)
+        try notebookOutputRule?.check(resolved, requested: path)
         try createSubfolders(of: path)
         do {
             try FileOutput.writeAtomically(bytes, to: resolved, refusing: inputDigests.map(\.path))

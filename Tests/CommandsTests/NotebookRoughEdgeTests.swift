@@ -50,6 +50,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/not-there"))
     }
 
+    /// Session 20: a notebook's command replaced the notebook itself (`--out ../nb.md`), was overwritten by the manifest
+    /// (`--out manifest.json`, whose hashes then matched neither), and wrote beside the notebook (`--out ../x.csv`) — and,
+    /// under `--check`, beside the temporary folder. Each is refused, naming the path, and nothing is written.
+    @Test(arguments: [("../nb.md", "is the notebook itself"), ("manifest.json", "is the run's manifest"),
+                      ("nb.html", "is the run's HTML report"), ("../escaped.csv", "is outside the run's output folder"),
+                      ("/tmp/alliance-notebook-escape.csv", "is outside the run's output folder"),
+                      ("results/001-line-4.json", "is in results/")])
+    func commandsWriteOnlyInsideTheOutputFolder(target: String, expected: String) throws {
+        let path = try notebook("# Out\n\n```alliance\ndescribe small.csv --format md --out \(target)\n```\n", label: "nb-escape")
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        let outcome = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        let failure = try #require(outcome.failures.first)
+        #expect(failure.message.contains("'\(target)' \(expected)"), "\(failure.message)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/escaped.csv"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/alliance-notebook-escape.csv"))
+    }
+
     @Test func longCommandLinesWrapInTheHTMLReport() throws {
         let long = "describe small.csv " + String(repeating: "--max-levels 3 ", count: 20)
         let path = try notebook("```alliance\n\(long)\n```\n", label: "nb-wrap")

@@ -44,6 +44,7 @@ struct NotebookRunner {
                                  outputDirectory: outputDirectory,
                                  standardOutput: { _ in }, standardError: { sink.errors += $0 })
         context.showsProgress = false
+        let outputRule = NotebookOutputRule(outputDirectory: outputDirectory, notebookPath: notebookPath, reportName: name)
         let document = NotebookDocument(text: text)
         if let lines = document.frontMatter {
             try setLabels(from: lines, in: context)
@@ -68,7 +69,7 @@ struct NotebookRunner {
                     let outputsBefore = context.outputs.count
                     sink.errors = ""
                     do {
-                        let report = try execute(command, in: context)
+                        let report = try execute(command, in: context, writingUnder: outputRule)
                         let jsonName = String(format: "results/%03d-line-%d.json", resultIndex, command.line)
                         try context.writeFile(report.json.prettyPrinted() + "\n", to: jsonName)
                         markdown.append(render(report, relativeTo: outputDirectory))
@@ -117,6 +118,14 @@ struct NotebookRunner {
         case .file(let file)?: context.labels = try LabelOptions.readFile(file, in: context)
         case nil: break
         }
+    }
+
+    /// `execute` with the command's own writes held to `rule` (the runner's results, report and manifest are not).
+    private func execute(_ command: NotebookDocument.Command, in context: RunContext,
+                         writingUnder rule: NotebookOutputRule) throws -> CommandReport {
+        context.notebookOutputRule = rule
+        defer { context.notebookOutputRule = nil }
+        return try execute(command, in: context)
     }
 
     private func execute(_ command: NotebookDocument.Command, in context: RunContext) throws -> CommandReport {
