@@ -46,4 +46,14 @@ import Output
         #expect(NiceTicks.labels([0.5, 1, 2], uniform: false) == ["0.5", "1", "2"])
         #expect(NiceTicks.labels([0.3]) == ["0.3"])
     }
+
+    /// Session 20: Unix seconds 1700000000…1700000003 were labelled 1700000000 | 1700000000 | 1700000001 | … (each tick
+    /// within 1e-9 relative of its label, the neighbours equal).
+    @Test func largeValuesWithASmallStepKeepDistinctLabels() {
+        let ticks = NiceTicks.linear(1_700_000_000, 1_700_000_003, target: 6)
+        let labels = NiceTicks.labels(ticks)
+        #expect(Set(labels).count == labels.count, "\(labels)")
+        #expect(NiceTicks.labels([1_700_000_000, 1_700_000_000.5, 1_700_000_001]) == ["1700000000.0", "1700000000.5", "1700000001.0"])
+        #expect(NiceTicks.labels([1_000_000.001, 1_000_000.002]) == ["1000000.001", "1000000.002"])
+    }
 }

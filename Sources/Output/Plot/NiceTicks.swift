@@ -104,17 +104,23 @@ public enum NiceTicks {
     /// decimals (`0.5 1 2`). ASCII minus; no negative zero.
     public static func labels(_ ticks: [Double], uniform: Bool = true) -> [String] {
         if uniform {
-            let places = ticks.map(decimalsNeeded).max() ?? 0
+            var places = ticks.map { decimalsNeeded($0) }.max() ?? 0
+            // Each tick alone can be close enough at fewer decimals (1700000000.5 shown as 1700000001 is within 1e-9
+            // relative) while its neighbours then print the same: the step's own decimals keep them apart.
+            if let step = zip(ticks.dropFirst(), ticks).map({ abs($0 - $1) }).filter({ $0 > 0 }).min() {
+                // The step is a difference of large numbers (1000000.002 − 1000000.001 = 0.00099999993): within 1e-6.
+                places = max(places, decimalsNeeded(step, tolerance: 1e-6))
+            }
             return ticks.map { NumberFormat.fixed($0, places: places) }
         }
         return ticks.map { NumberFormat.fixed($0, places: decimalsNeeded($0)) }
     }
 
-    /// The fewest decimals (up to 12) that show `value` to within 1e-9 relative.
-    static func decimalsNeeded(_ value: Double) -> Int {
+    /// The fewest decimals (up to 12) that show `value` to within `tolerance` relative.
+    static func decimalsNeeded(_ value: Double, tolerance: Double = 1e-9) -> Int {
         for places in 0...12 {
             if let parsed = Double(NumberFormat.fixed(value, places: places)),
-               abs(parsed - value) <= abs(value) * 1e-9 {
+               abs(parsed - value) <= abs(value) * tolerance {
                 return places
             }
         }
