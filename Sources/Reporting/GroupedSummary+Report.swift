@@ -5,12 +5,18 @@ import Privacy
 extension GroupedSummary {
     /// `describe --by COL`: n, mean, sd and median of every numeric column within each group. Groups with fewer
     /// than `minCell` rows are suppressed, and a second group with them when one hidden group could be recovered
-    /// from the overall row (complementary suppression, `SmallCellSuppressor.hiddenGroups`). Minima and maxima
+    /// from the overall row (complementary suppression, `SmallCellSuppressor.hiddenGroups`); the rows whose group is
+    /// missing count as a group there. Minima and maxima
     /// are not shown per group: they are single clients.
     /// `labels` name the columns in the table (the JSON keeps the names).
     public func report(by: String, minCell: Int, data: DataProvenance,
                        labels: VariableLabels = VariableLabels()) throws(SuppressionError) -> Report {
-        let hidden = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: sizes)
+        // The rows with the grouping column missing are a group too for the rule: shown as a count beside the others,
+        // two of them could be recovered from `describe`'s overall row (session 20).
+        let withMissing = missingGroup > 0 ? sizes + [missingGroup] : sizes
+        let hiddenAll = try SmallCellSuppressor(minimumCell: minCell).hiddenGroups(sizes: withMissing)
+        let hidden = Array(hiddenAll.prefix(sizes.count))
+        let missingHidden = missingGroup > 0 && hiddenAll[sizes.count]
         var groupsJSON: [JSONValue] = []
         var rows: [[Cell]] = []
         for (g, level) in levels.enumerated() {
@@ -33,10 +39,15 @@ extension GroupedSummary {
         if hidden.contains(true) {
             notes.append("Groups with fewer than \(minCell) rows are suppressed, and another group with them where the total could reveal one (--min-cell).")
         }
-        if missingGroup > 0 { notes.append("\(missingGroup) rows with \(by) missing are not in any group.") }
+        if missingHidden {
+            notes.append("Rows with \(by) missing are not in any group; their count is suppressed (fewer than \(minCell), or it "
+                + "would reveal a suppressed group).")
+        } else if missingGroup > 0 {
+            notes.append("\(missingGroup) rows with \(by) missing are not in any group.")
+        }
         let json: JSONValue = .object([
             ("data", data.json()), ("by", .string(by)), ("min_cell", .integer(minCell)),
-            ("missing_group", .integer(missingGroup)), ("groups", .array(groupsJSON)),
+            ("missing_group", missingHidden ? .null : .integer(missingGroup)), ("groups", .array(groupsJSON)),
         ])
         let table = ResultTable(
             title: "Numeric columns by \(labels.display(by))",

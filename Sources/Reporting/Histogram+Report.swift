@@ -59,8 +59,11 @@ extension Histogram {
         let grouped = by != nil
         let places = bins.places
         var columns = [TableColumn("From", kind: .decimal(places)), TableColumn("To", kind: .decimal(places))]
+        // With a pooled small group, a bin's total minus the shown groups' counts would be the pooled group's count
+        // there: no Total column then (session 20).
+        let pooled = grouped && groups.groups.contains(where: \.pooled)
         columns += grouped
-            ? groups.groups.map { TableColumn($0.label, kind: .integer) } + [TableColumn("Total", kind: .integer)]
+            ? groups.groups.map { TableColumn($0.label, kind: .integer) } + (pooled ? [] : [TableColumn("Total", kind: .integer)])
             : [TableColumn("Count", kind: .integer)]
         let rows: [[Cell]] = (0..<bins.count).map { bin in
             var row: [Cell] = [.number(bins.edges[bin]), .number(bins.edges[bin + 1])]
@@ -71,13 +74,14 @@ extension Histogram {
                     group.pooled ? .text("·") : .integer(count)
                 }
             }
-            row.append(.integer(perGroup.reduce(0, +)))
+            if !pooled { row.append(.integer(perGroup.reduce(0, +))) }
             return row
         }
         var notes = ["\(file): \(groups.rowCount) values binned, \(dropped) rows dropped for missing values.",
                      "\(bins.count) bins of width \(bins.text(bins.width)) (\(bins.rule.text)); bins are [from, to), the last closed."]
         if grouped && groups.groups.contains(where: \.pooled) {
-            notes.append("Groups with fewer than \(minCell) rows are pooled as '\(PooledGroups.pooledLabel)'; its per-bin counts are not shown (·).")
+            notes.append("Groups with fewer than \(minCell) rows are pooled as '\(PooledGroups.pooledLabel)'; its per-bin counts are not "
+                + "shown (·), nor the bins' totals, from which they would follow.")
         }
         return ResultTable(title: "Histogram of \(x)", columns: columns, rows: rows, notes: notes)
     }
@@ -92,7 +96,9 @@ extension Histogram {
         return .object([
             ("plot", .string("histogram")), ("x", .string(x)), ("by", by.map { .string($0) } ?? .null),
             ("min_cell", .integer(minCell)), ("rule", .string(bins.rule.text)), ("binwidth", .number(bins.width)),
-            ("edges", .array(bins.edges.map { .number($0) })), ("counts", .array(totals.map { .integer($0) })),
+            ("edges", .array(bins.edges.map { .number($0) })),
+            // Per-bin totals would reveal a pooled group's counts by subtraction.
+            ("counts", by != nil && groups.groups.contains(where: \.pooled) ? .null : .array(totals.map { .integer($0) })),
             ("data", data.json(used: groups.rowCount)), ("groups", by == nil ? .null : .array(groupsJSON)),
             ("figure", .string(figure)),
         ])
