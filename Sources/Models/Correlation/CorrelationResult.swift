@@ -39,6 +39,8 @@ public enum CorrelationError: Error, Equatable, Sendable, CustomStringConvertibl
     case zeroVariance
     case invalidConfidenceLevel(Double)
     case singularControls
+    /// A variable that the controls explain exactly (its residual is rounding noise): no partial correlation exists.
+    case explainedByControls
     case unsupportedPartialMethod(CorrelationMethod)
     case tooFewVariables(Int)
 
@@ -56,6 +58,9 @@ public enum CorrelationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "confidence level must be strictly between 0 and 1 (got \(level))"
         case .singularControls:
             return "the control variables are collinear (with each other or the intercept)"
+        case .explainedByControls:
+            return "a variable is a linear function of the controls (what is left after them is rounding noise), so its partial "
+                + "correlation is not defined; leave that control out or that variable"
         case let .unsupportedPartialMethod(method):
             return "partial correlations are available for pearson and spearman, not \(method.rawValue)"
         case let .tooFewVariables(count):

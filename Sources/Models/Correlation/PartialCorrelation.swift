@@ -21,7 +21,21 @@ extension Correlation {
         func transform(_ values: [Double]) -> [Double] { rankFirst ? averageRanks(values) : values }
         let design = [[Double](repeating: 1, count: x.count)] + controls.map { transform($0) }
         let fit = try HouseholderLeastSquares(columns: design)
-        let r = try productMomentCorrelation(fit.residuals(transform(x)), fit.residuals(transform(y)))
+        let (tx, ty) = (transform(x), transform(y))
+        let (rx, ry) = (fit.residuals(tx), fit.residuals(ty))
+        // A variable the controls explain exactly leaves rounding noise (≈ 1e-14 of its spread), whose correlation is
+        // meaningless (wai_total beside wai_mean = wai_total / 12 gave r = −.215); lm's 1e-7 rule on the norms.
+        func centredNorm(_ v: [Double]) -> Double {
+            let mean = v.reduce(0, +) / Double(v.count)
+            return v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }.squareRoot()
+        }
+        func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        func explained(_ residual: [Double], _ v: [Double]) -> Bool {
+            let spread = centredNorm(v)
+            return spread > 0 && norm(residual) <= 1e-7 * spread   // a constant is `zeroVariance`'s case
+        }
+        if explained(rx, tx) || explained(ry, ty) { throw .explainedByControls }
+        let r = try productMomentCorrelation(rx, ry)
         return tTestResult(method: method, r: r, n: x.count, controls: k, confidenceLevel: confidenceLevel)
     }
 }
