@@ -7,7 +7,9 @@ extension Column {
         guard case .categorical(let c) = data else { return nil }
         for row in 0..<c.codes.count where c.codes[row] >= 0 {
             let value = c.levels[Int(c.codes[row])]
-            if Double(value) == nil { return (row, value) }
+            // `Inf`, `nan`, `Infinity` parse as Doubles in Swift but are not numbers the reader takes (session 20: the
+            // message then had no cell to show).
+            guard let number = Double(value), number.isFinite else { return (row, value) }
         }
         return nil
     }

@@ -365,5 +365,54 @@ struct HostileInputSessionTwentyTests {
                 "\(outcome.message)")
         #expect(!outcome.message.contains("poly("), "\(outcome.message)")
     }
+
+    @Test("a partial correlation with a variable the control explains exactly is not reported")
+    func partialWithExplainedVariable() throws {
+        var text = "wai_total,wai_mean,phq\n"
+        for i in 0..<50 {
+            let total = Double(40 + (i * 17) % 41)
+            text += "\(total),\(total / 12),\(Double((i * 7) % 23))\n"
+        }
+        let dir = try Hostile.write(["p.csv": text])
+        let outcome = Hostile.run(["correlate", "p.csv", "--vars", "wai_total,phq", "--partial", "wai_mean"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("a variable is a linear function of the controls"), "\(outcome.message)")
+    }
+
+    @Test("a describe --by group of rows with the grouping column missing is a small cell too")
+    func missingGroupIsSuppressed() throws {
+        var text = "g,x\n"
+        for i in 0..<12 { text += "a,\(i)\n" }
+        text += ",150\n,150\n"
+        let dir = try Hostile.write(["g.csv": text])
+        let outcome = Hostile.run(["describe", "g.csv", "--by", "g", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(json["missing_group"] is NSNull, "\(outcome.standardOutput)")
+        let groups = try #require(json["groups"] as? [[String: Any]])
+        #expect(groups.allSatisfy { $0["suppressed"] as? Bool == true }, "\(outcome.standardOutput)")
+    }
+
+    @Test("a histogram with a pooled small group shows no per-bin totals")
+    func histogramTotalsHideThePooledGroup() throws {
+        var text = "g,x\n"
+        for i in 0..<30 { text += "a,\(1 + i)\n" }
+        for v in [25, 26, 27] { text += "b,\(v)\n" }
+        let dir = try Hostile.write(["h.csv": text])
+        let outcome = Hostile.run(["plot", "histogram", "h.csv", "--x", "x", "--by", "g", "--out", "h.svg", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        #expect(json["counts"] is NSNull, "\(outcome.standardOutput)")
+        let text2 = Hostile.run(["plot", "histogram", "h.csv", "--x", "x", "--by", "g", "--out", "h2.svg"], in: dir)
+        #expect(!text2.standardOutput.contains("Total"), "\(text2.standardOutput)")
+    }
+
+    @Test("an Inf cell in a number column is named like any other text")
+    func infinityCellIsNamed() throws {
+        let dir = try Hostile.write(["i.csv": "x,y\n1,2\n2,3\nInf,4\n4,5\n"])
+        let outcome = Hostile.run(["correlate", "i.csv", "--vars", "x,y"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("(data row 3 has 'Inf')"), "\(outcome.message)")
+    }
 }
 
