@@ -92,6 +92,7 @@ extension SurvivalAnalysis {
             notes.append("\(name)\(strata): χ²(\(t.degreesOfFreedom)) = \(NumberFormat.fixed(t.statistic, places: 2)), "
                          + "\(SurvivalText.p(t.pValue)).")
         }
+        if timesMergedAsTied > 0 { notes.append(TiedTimes.note(timesMergedAsTied) + ".") }
         return notes
     }
 }

@@ -270,6 +270,9 @@ struct HostileInputSessionTwentyTests {
         let km = Hostile.run(["survival", "wk2.csv", "--time", "weeks", "--event", "event", "--at", "0.3", "--format", "json"], in: dir)
         #expect(km.status == 0, "\(km.message)")
         #expect(km.standardOutput.contains("0.375"), "\(km.standardOutput)")
+        #expect(cox.message.contains("2 times differ from an earlier one only by rounding"), "\(cox.message)")
+        let text = Hostile.run(["survival", "wk2.csv", "--time", "weeks", "--event", "event"], in: dir)
+        #expect(text.standardOutput.contains("were taken as that time, as R's survival does (timefix)"), "\(text.standardOutput)")
     }
 
     @Test("an interval whose start and stop differ only by rounding is refused, as R's aeqSurv stops")

@@ -302,6 +302,7 @@ public enum CoxModel {
             }
         }
         var warnings = frame.warnings + clusterWarnings
+        if outcome.timesMergedAsTied > 0 { warnings.append(TiedTimes.note(outcome.timesMergedAsTied)) }
         if halving > 0 { warnings.append("Newton–Raphson converged while halving its step; check the fit (as coxph's flag -2)") }
         return CoxResult(formula: formula.text, ties: options.ties, counts: frame.counts, events: outcome.eventCount,
                          eventLevel: outcome.eventLevel, countingProcess: outcome.start != nil, coefficients: coefficients,

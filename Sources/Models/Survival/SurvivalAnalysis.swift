@@ -33,6 +33,8 @@ public struct SurvivalAnalysis: Sendable {
     /// The G-rho test across the `by` groups; nil without `by` or with one group.
     public let test: LogRankTest?
     public let options: SurvivalAnalysisOptions
+    /// Times moved onto a near-equal earlier time (`TiedTimes`, R's timefix): said in a note when any were.
+    public var timesMergedAsTied = 0
 }
 
 public enum SurvivalEstimation {
@@ -79,8 +81,10 @@ public enum SurvivalEstimation {
             curves.append(KaplanMeier.curve(group: "all", time: outcome.stop, event: outcome.event,
                                             confidenceType: options.confidenceType, level: options.level))
         }
-        return SurvivalAnalysis(time: time, event: event, eventLevel: outcome.eventLevel,
-                                counts: DataCounts(rowsRead: table.rowCount, rowsUsed: rows.count), curves: curves, test: test,
-                                options: options)
+        var analysis = SurvivalAnalysis(time: time, event: event, eventLevel: outcome.eventLevel,
+                                        counts: DataCounts(rowsRead: table.rowCount, rowsUsed: rows.count), curves: curves, test: test,
+                                        options: options)
+        analysis.timesMergedAsTied = outcome.timesMergedAsTied
+        return analysis
     }
 }

@@ -9,7 +9,7 @@ import DataTable
 /// R's rule, followed exactly: the distinct finite times (starts and stops together) in ascending order; a time is
 /// tied to the one before it when their difference is at most √ε ≈ 1.49e-8, or at most √ε of the mean absolute
 /// distinct time; a run of tied times becomes its first (smallest) time (`findInterval` on the run starts).
-enum TiedTimes {
+public enum TiedTimes {
     /// `sqrt(.Machine$double.eps)`.
     static let tolerance = Double.ulpOfOne.squareRoot()
 
@@ -41,6 +41,12 @@ enum TiedTimes {
         let newStop = map(stop)
         let newStart = start.map(map)
         return (newStart, newStop, changed)
+    }
+
+    /// The warning of a fit whose times were merged: how many, and why the numbers are R's.
+    public static func note(_ changed: Int) -> String {
+        "\(changed) time\(changed == 1 ? " differs" : "s differ") from an earlier one only by rounding (within √ε, as "
+            + "0.30000000000000004 from 0.3) and \(changed == 1 ? "was" : "were") taken as that time, as R's survival does (timefix)"
     }
 
     /// The distinct values of `a` and `b` ascending (−0 as +0), through hash sets of their bit patterns: one pass over
