@@ -212,8 +212,62 @@ public struct ScoringKey: Codable, Sendable, Equatable {
         do { key = try JSONDecoder().decode(ScoringKey.self, from: data) } catch {
             throw .malformed(path: origin, reason: describe(error))
         }
+        if let problem = unknownField(in: data) { throw .invalid(path: origin, reason: problem) }
         try key.validate(origin: origin)
         return key
+    }
+
+    /// The fields each object of a key may hold (the coding keys above). A misspelt optional field (`reverse` for
+    /// `reverse_items`, `prorate` for `prorating`) was ignored without a word, and the key scored as if it were absent.
+    static let knownFields: [String: Set<String>] = [
+        "": ["format", "id", "name", "items", "item_range", "integer_items", "reverse_items", "subscales", "total",
+             "prorating", "severity_bands", "clinical_cutoff", "reliable_change", "direction", "norms", "flags", "alert",
+             "source", "notes"],
+        "item_range": ["min", "max"], "subscales": ["name", "items"], "prorating": ["max_missing"],
+        "severity_bands": ["label", "min", "max"], "norms": ["functional", "dysfunctional", "reliability", "reliability_kind"],
+        "norms.functional": ["mean", "sd", "n", "description"], "norms.dysfunctional": ["mean", "sd", "n", "description"],
+        "flags": ["name", "item", "above"], "alert": ["name", "below"],
+    ]
+
+    /// "unknown field 'reverse' (did you mean 'reverse_items'?)" for the first field no object of the key knows.
+    static func unknownField(in data: Data) -> String? {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        func check(_ object: [String: Any], at path: String) -> String? {
+            guard let known = knownFields[path] else { return nil }
+            for name in object.keys.sorted() {
+                guard known.contains(name) else {
+                    // The field the name begins (`reverse` → `reverse_items`), else the nearest in spelling.
+                    let nearest = known.sorted().first { $0.hasPrefix(name) || name.hasPrefix($0) }
+                        ?? known.min { (editDistance(name, $0), $0) < (editDistance(name, $1), $1) }
+                            .flatMap { editDistance(name, $0) <= max(3, name.count / 2) ? $0 : nil }
+                    let hint = nearest.map { " (did you mean '\($0)'?)" } ?? ""
+                    return "unknown field '\(path.isEmpty ? name : path + "." + name)'\(hint)"
+                }
+                let child = path.isEmpty ? name : path + "." + name
+                if let nested = object[name] as? [String: Any], let found = check(nested, at: child) { return found }
+                if let list = object[name] as? [Any] {
+                    for case let nested as [String: Any] in list { if let found = check(nested, at: child) { return found } }
+                }
+            }
+            return nil
+        }
+        return check(root, at: "")
+    }
+
+    /// Levenshtein distance, for the nearest field name.
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
     }
 
     /// Checks the key's internal consistency.
@@ -223,16 +277,20 @@ public struct ScoringKey: Codable, Sendable, Equatable {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw fail("id must be non-empty letters, digits, '-' or '_'")
         }
-        guard items >= 1 else { throw fail("items must be at least 1") }
+        // An instrument of more items than any questionnaire has is a typo (and 1e15 items tried to allocate 16 PB).
+        guard items >= 1, items <= 10_000 else { throw fail("items must be between 1 and 10,000 (got \(items))") }
         guard itemRange.min.isFinite, itemRange.max.isFinite, itemRange.min < itemRange.max else {
             throw fail("item_range min must be below max")
         }
         for i in reverseItems where !(1...items).contains(i) { throw fail("reverse item \(i) is outside 1...\(items)") }
+        // An item listed twice would count twice (in a subscale's total and reliability) or be reversed twice.
+        if let twice = Self.repeated(reverseItems) { throw fail("reverse_items lists item \(twice) twice") }
         var names = Set<String>()
         for s in subscales {
             guard !s.name.isEmpty, !s.items.isEmpty else { throw fail("subscale needs a name and items") }
             guard s.name != "total", names.insert(s.name).inserted else { throw fail("duplicate or reserved subscale name '\(s.name)'") }
             for i in s.items where !(1...items).contains(i) { throw fail("subscale '\(s.name)' item \(i) is outside 1...\(items)") }
+            if let twice = Self.repeated(s.items) { throw fail("subscale '\(s.name)' lists item \(twice) twice") }
         }
         if let p = prorating, p.maxMissing < 0 || p.maxMissing >= items {
             throw fail("prorating max_missing must be between 0 and items - 1")
@@ -241,8 +299,24 @@ public struct ScoringKey: Codable, Sendable, Equatable {
             throw fail("severity bands must be in increasing order of min")
         }
         for f in flags where !(1...items).contains(f.item) { throw fail("flag '\(f.name)' item \(f.item) is outside 1...\(items)") }
+        // Each output is a column `<id>_<name>`: two outputs of one name (a flag called `severity`, two flags `f`) clashed
+        // only when the scored table was built, and the error blamed the data file.
+        var outputs: Set<String> = ["total"]
+        if !severityBands.isEmpty { outputs.insert("severity") }
+        for name in subscales.map(\.name) + flags.map(\.name) + [alert?.name].compactMap({ $0 }) {
+            guard outputs.insert(name).inserted else {
+                throw fail("two outputs are named '\(name)' (subscales, flags, the alert, total and severity each make a column "
+                    + "\(columnStem)_NAME); give them different names")
+            }
+        }
         if let r = reliableChange, !(r > 0) { throw fail("reliable_change must be positive") }
         if let r = norms?.reliability, !(r > 0 && r < 1) { throw fail("norms reliability must be in (0, 1)") }
+    }
+
+    /// The first value that occurs twice.
+    private static func repeated(_ values: [Int]) -> Int? {
+        var seen = Set<Int>()
+        return values.first { !seen.insert($0).inserted }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -417,5 +417,32 @@ struct HostileInputSessionTwentyTests {
         #expect(outcome.status == 65, "\(outcome.message)")
         #expect(outcome.message.contains("(data row 3 has 'Inf')"), "\(outcome.message)")
     }
+
+    /// A user's scoring key (docs/scoring-keys.md) with one thing wrong.
+    static func key(_ edit: (String) -> String) -> String {
+        edit(#"{"format":"alliance-scoring-key/1","id":"tk","items":6,"item_range":{"min":1,"max":5},"integer_items":true,"#
+            + #""reverse_items":[2,5],"subscales":[{"name":"a","items":[1,2,3]}],"total":"sum","prorating":{"max_missing":1},"#
+            + #""direction":"lower_better","flags":[{"name":"f","item":2,"above":3}]}"#)
+    }
+
+    @Test("a scoring key with a repeated item, a misspelt field, an absurd item count or two outputs of one name is refused",
+          arguments: [
+            (#""items":[1,2,3]"#, #""items":[1,1,2]"#, "subscale 'a' lists item 1 twice"),
+            (#""reverse_items""#, #""reverse""#, "unknown field 'reverse' (did you mean 'reverse_items'?)"),
+            (#""prorating""#, #""prorate""#, "unknown field 'prorate' (did you mean 'prorating'?)"),
+            (#""items":6"#, #""items":1000000000000000"#, "items must be between 1 and 10,000"),
+            (#""name":"f""#, #""name":"a""#, "two outputs are named 'a'"),
+          ])
+    func userKeyMistakesAreRefused(original: String, replacement: String, expected: String) throws {
+        var data = "id,q1,q2,q3,q4,q5,q6\n"
+        for i in 0..<12 { data += "c\(i)," + (0..<6).map { String(1 + (i + $0) % 5) }.joined(separator: ",") + "\n" }
+        let dir = try Hostile.write(["d.csv": data, "k.json": Self.key { $0.replacingOccurrences(of: original, with: replacement) },
+                                     "good.json": Self.key { $0 }])
+        let good = Hostile.run(["score", "d.csv", "--key", "good.json", "--prefix", "q"], in: dir)
+        #expect(good.status == 0, "\(good.message)")
+        let outcome = Hostile.run(["score", "d.csv", "--key", "k.json", "--prefix", "q"], in: dir)
+        #expect(outcome.status != 0, "\(outcome.message)")
+        #expect(outcome.message.contains(expected), "\(outcome.message)")
+    }
 }
 
