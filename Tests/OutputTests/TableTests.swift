@@ -146,6 +146,14 @@ func sampleTable() -> ResultTable {
         #expect(lines[7] == "safe-text,4.0")
     }
 
+    @Test func markdownLinksInLabelsAreNotLive() {
+        let table = ResultTable(columns: [TableColumn("Term")], rows: [[.text("[click](javascript:alert(1)) ![i](http://evil/x.png)")],
+                                                                      [.text("site[b]")]])
+        let markdown = table.rendered(as: .markdown)
+        #expect(markdown.contains(#"\[click\](javascript:alert(1)) !\[i\](http://evil/x.png)"#), "\(markdown)")
+        #expect(markdown.contains("| site[b]"), "\(markdown)")
+    }
+
     @Test func onlyPlainSignedNumbersEscapeTheFormulaGuard() {
         func csvCell(_ text: String) -> String {
             ResultTable(columns: [TableColumn("text")], rows: [[.text(text)]]).rendered(as: .csv).components(separatedBy: "\r\n")[1]

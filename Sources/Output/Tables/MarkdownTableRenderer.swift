@@ -38,9 +38,13 @@ enum MarkdownTableRenderer {
     static func escape(_ text: String) -> String {
         var out = ""
         let characters = Array(HumanCellText.singleLine(text))
+        // A label `[click](javascript:…)` or `![x](http://…)` would render as a live link or a remote image (session 20):
+        // where `](` occurs the brackets are escaped too (factor terms such as `site[b]` stay as they are).
+        let linkLike = characters.indices.dropLast().contains { characters[$0] == "]" && characters[$0 + 1] == "(" }
         for (index, character) in characters.enumerated() {
             switch character {
             case "\\", "|", "`", "*": out.append("\\"); out.append(character)
+            case "[" where linkLike, "]" where linkLike: out.append("\\"); out.append(character)
             case "<" where index + 1 < characters.count
                 && (characters[index + 1].isLetter || "/!?".contains(characters[index + 1])):
                 out.append("\\<")
