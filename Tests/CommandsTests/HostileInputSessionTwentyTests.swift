@@ -444,5 +444,32 @@ struct HostileInputSessionTwentyTests {
         #expect(outcome.status != 0, "\(outcome.message)")
         #expect(outcome.message.contains(expected), "\(outcome.message)")
     }
+
+    @Test("robust standard errors of an ill-conditioned design come with a warning")
+    func illConditionedRobustWarning() throws {
+        var text = "x,y\n"
+        for i in 0..<200 {
+            let x = 10_000 + Double((i * 37) % 101) / 50 - 1
+            let c = x - 10_000
+            text += "\(x),\(1 + 2 * c + 0.5 * c * c + Double((i * 13) % 7) / 10 * (1 + abs(c)))\n"
+        }
+        let dir = try Hostile.write(["ic.csv": text])
+        let robust = Hostile.run(["fit", "ols", "ic.csv", "--formula", "y ~ x + I(x^2)", "--robust", "hc0"], in: dir)
+        #expect(robust.status == 0, "\(robust.message)")
+        #expect(robust.message.contains("the design is ill-conditioned"), "\(robust.message)")
+        let classical = Hostile.run(["fit", "ols", "ic.csv", "--formula", "y ~ x + I(x^2)"], in: dir)
+        #expect(!classical.message.contains("ill-conditioned"), "\(classical.message)")
+    }
+
+    @Test("a negative binomial whose theta runs off to infinity is refused, not reported with a log-likelihood of 0")
+    func negbinWithoutOverdispersion() throws {
+        // Poisson counts: no overdispersion at all (the variance equals the mean).
+        var text = "x,y\n"
+        for i in 0..<300 { text += "\(Double(i % 10) / 10),\([1, 2, 1, 3, 2, 2, 1, 2, 3, 1][i % 10])\n" }
+        let dir = try Hostile.write(["p.csv": text])
+        let outcome = Hostile.run(["fit", "negbin", "p.csv", "--formula", "y ~ x"], in: dir)
+        #expect(outcome.status == 65, "\(outcome.message)")
+        #expect(outcome.message.contains("no overdispersion"), "\(outcome.message)")
+    }
 }
 

@@ -112,6 +112,12 @@ enum NegativeBinomial {
         guard t0 > 0, t0.isFinite else {
             throw .numerical("the negative binomial θ estimate is not positive (the counts show no overdispersion); fit a Poisson model")
         }
+        // θ beyond 1e8 is the Poisson limit (Var = μ + μ²/θ): the counts show no overdispersion, and at θ = 2e16 the
+        // log-likelihood's lgamma terms cancel to nothing (it was reported as 0.00, AIC 6; session 20).
+        guard t0 < 1e8, information.isFinite, information > 0 else {
+            throw .numerical("the negative binomial θ estimate runs off to infinity (θ = \(String(format: "%.3g", t0))): the counts "
+                + "show no overdispersion, so the model is the Poisson model; fit poisson")
+        }
         return (t0, information)
     }
 }

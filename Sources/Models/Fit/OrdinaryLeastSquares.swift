@@ -111,6 +111,9 @@ public enum Regression {
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: dfResidual, df: robust?.df)
         var warnings = frame.warnings + (robust?.warnings ?? [])
+        if options.covariance != .classical && ls.usedExtendedPrecision {
+            warnings.append(SandwichCovariance.illConditionedWarning)
+        }
         // Under CR2 the overall test would need clubSandwich's HTZ Wald test, which is not implemented: none is reported.
         if options.covariance != .classical, robust?.df == nil {
             // The overall test under the robust covariance (summary.lm's F assumes the classical one).

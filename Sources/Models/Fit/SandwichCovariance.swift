@@ -5,6 +5,14 @@ import DataTable
 /// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
 /// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
 enum SandwichCovariance {
+    /// For a fit whose design needed extended precision (`LeastSquares.usedExtendedPrecision`): the estimates and the
+    /// classical SEs keep their digits there, the sandwich does not (x ≈ 10000 ± 1 with I(x^2) gave HC0 SEs twice the
+    /// true ones, or none under --cluster; session 20).
+    static let illConditionedWarning = "the design is ill-conditioned (a predictor far from 0 compared with its spread, such as "
+        + "x around 10000 with I(x^2)): the estimates and classical standard errors are computed in extended precision, but "
+        + "the robust standard errors lose digits and may be wrong; centre such predictors (x - mean, with alliance transform "
+        + "--compute) and fit again"
+
     /// A robust covariance with what the result reports beside it.
     struct Robust {
         let vcov: Matrix
