@@ -93,7 +93,7 @@ public struct TrackCommand: AllianceSubcommand {
         let data = try input.load(in: context)
         data.warnSuspectedMissingCodes([columns.session, score, alliance], in: context)
         let panel = try columns.panel(data, score: score, scoreFlag: "--score", in: context)
-        try checkTotals(panel, key: key, file: data.path)
+        try checkTotals(data, key: key)
         warnLateIntake(panel, file: data.path, in: context)
         var referenceProvenance: DataProvenance?
         var referencePanel = panel
@@ -104,7 +104,7 @@ public struct TrackCommand: AllianceSubcommand {
             let referenceData = try referenceInput.load(in: context)
             referenceData.warnSuspectedMissingCodes([columns.session, score], in: context)
             referencePanel = try columns.panel(referenceData, score: score, scoreFlag: "--score", in: context)
-            try checkTotals(referencePanel, key: key, file: referenceData.path)
+            try checkTotals(referenceData, key: key)
             warnLateIntake(referencePanel, file: referenceData.path, in: context)
             referenceProvenance = try referenceData.provenance
             quoting = LevelQuoting(withholding: data.allowedColumns + referenceData.allowedColumns)
@@ -182,15 +182,12 @@ public struct TrackCommand: AllianceSubcommand {
     /// start of the expected curve and of reliable change), which a researcher should know.
     /// Scores the instrument cannot give (a PHQ-9 of 35 or -3) are refused, as `change` and `audit` refuse them: tracked,
     /// they would bend every expected curve.
-    private func checkTotals(_ panel: SessionPanel, key: ScoringKey?, file: String) throws {
+    private func checkTotals(_ data: LoadedData, key: ScoringKey?) throws {
         guard let key else { return }
+        let values = try MonitoringColumns.numeric(score, flag: "--score", in: data)
         let range = key.totalRange
-        var values = [Double?](repeating: nil, count: (panel.rows.flatMap { $0 }.max() ?? -1) + 1)
-        for (rows, scores) in zip(panel.rows, panel.scores) {
-            for (r, v) in zip(rows, scores) { values[r] = v }
-        }
         if let found = OutOfRangeTotals.find([values], min: range.min, max: range.max, instrument: key.id) {
-            throw CLIError.data("\(file): cannot track: \(found.description(columns: [score]))")
+            throw CLIError.data("\(data.path): cannot track: \(found.description(columns: [score]))")
         }
     }
 

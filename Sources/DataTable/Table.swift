@@ -78,8 +78,8 @@ public enum TableError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// Levenshtein distance over characters.
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+/// Levenshtein distance over characters (column suggestions, and the nearest field of a scoring key).
+public func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)

@@ -237,9 +237,10 @@ public struct ScoringKey: Codable, Sendable, Equatable {
             for name in object.keys.sorted() {
                 guard known.contains(name) else {
                     // The field the name begins (`reverse` → `reverse_items`), else the nearest in spelling.
+                    func distance(_ field: String) -> Int { editDistance(Array(name), Array(field)) }
                     let nearest = known.sorted().first { $0.hasPrefix(name) || name.hasPrefix($0) }
-                        ?? known.min { (editDistance(name, $0), $0) < (editDistance(name, $1), $1) }
-                            .flatMap { editDistance(name, $0) <= max(3, name.count / 2) ? $0 : nil }
+                        ?? known.min { (distance($0), $0) < (distance($1), $1) }
+                            .flatMap { distance($0) <= max(3, name.count / 2) ? $0 : nil }
                     let hint = nearest.map { " (did you mean '\($0)'?)" } ?? ""
                     return "unknown field '\(path.isEmpty ? name : path + "." + name)'\(hint)"
                 }
@@ -252,22 +253,6 @@ public struct ScoringKey: Codable, Sendable, Equatable {
             return nil
         }
         return check(root, at: "")
-    }
-
-    /// Levenshtein distance, for the nearest field name.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 
     /// Checks the key's internal consistency.
