@@ -47,14 +47,22 @@ enum ClusterCR2 {
     /// matrix_power's tolerance: eigenvalues at or below it are treated as zero.
     static let eigenvalueTolerance = 1e-12
 
+    /// `basis`: the working rows hold Q = X_k·R⁻¹ in place of X_k (`OrthonormalDesign`, an ill-conditioned fit), and
+    /// this is R⁻¹: then Y_j is Q's rows as they are, and R⁻¹ (with R⁻¹R⁻ᵀ = M) takes the place of L.
     static func compute(bread: Matrix, working: WorkingRows, clusters: [Int], clusterCount: Int,
-                        column: String) throws(ModelError) -> Result {
+                        column: String, basis: Matrix? = nil) throws(ModelError) -> Result {
         let p = working.rows.columns
         let n = working.rows.rows
         let l: Matrix
-        do { l = try Cholesky(bread).factor.transposed } catch {
-            throw .numerical("the model's covariance is not positive definite, so the CR2 adjustment cannot be formed")
+        if let basis {
+            l = basis
+        } else {
+            do { l = try Cholesky(bread).factor.transposed } catch {
+                throw .numerical("the model's covariance is not positive definite, so the CR2 adjustment cannot be formed")
+            }
         }
+        // The map from the working rows to Y_j: L, or nothing when the rows are already in Q's basis.
+        let rowMap = basis == nil ? l : Matrix.identity(p)
         // Sort rows by cluster once: cluster g occupies positions start[g]..<start[g + 1].
         var sizes = [Int](repeating: 0, count: clusterCount)
         for g in clusters { sizes[g] += 1 }
@@ -97,8 +105,8 @@ enum ClusterCR2 {
                 var z = Matrix(rows: rows.count, columns: p)
                 for j in 0..<p { for (t, r) in rows.enumerated() { z[t, j] = buffer[r + j * ld] } }
                 let e = rows.map { buffer[$0 + p * ld] }
-                let piece = dense ? try denseCluster(z: z, e: e, s: rows.map { buffer[$0 + (p + 1) * ld] }, l: l)
-                                  : try lowRankCluster(z: z, e: e, l: l)
+                let piece = dense ? try denseCluster(z: z, e: e, s: rows.map { buffer[$0 + (p + 1) * ld] }, l: rowMap)
+                                  : try lowRankCluster(z: z, e: e, l: rowMap)
                 accumulator.add(piece)
             }
             firstCluster = lastCluster

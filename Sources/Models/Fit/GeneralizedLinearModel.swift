@@ -441,21 +441,35 @@ enum GeneralizedLinearModel {
         // the sandwich estimators read [X_k | u] block by block. HC2/HC3 use the hat values of the final weighted fit.
         // CR2 reads X_k with the working weights, Pearson residuals and the target √V(μ), all at the final μ
         // (clubSandwich's model_matrix.glm, residuals_CS.glm, targetVariance.glm).
+        // An ill-conditioned fit (extended precision) reads the weighted design in an orthonormal basis instead
+        // (`OrthonormalDesign`): Q = W^½X_k·R⁻¹ with the weights R was factored at, so the score rows are q_i with
+        // u_i/√w_i and CR2's rows q_i with the final root weights over those (1 at convergence).
+        let basis = fit.leastSquares.usedExtendedPrecision && options.covariance != .classical
+            ? fit.leastSquares.orthonormalDesign(
+                weightedRows(design, weights: fit.weights, response: nil).gather(fit.kept).map { ExtendedDouble($0) })
+            : nil
+        let scores = { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }
         let robust = try SandwichCovariance.robust(
             options.covariance, bread: fit.unscaledCovariance,
             scoreRows: {
-                let scores = (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
-                return design.augmentedRows(columns: fit.kept, outcome: scores)
+                guard let basis else { return design.augmentedRows(columns: fit.kept, outcome: scores()) }
+                let u = scores()
+                return basis.augmentedRows(outcome: (0..<n).map { fit.weights[$0] > 0 ? u[$0] / fit.weights[$0] : 0 })
             },
-            leverages: { fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil)) },
+            leverages: { basis?.leverages ?? fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil)) },
             workingRows: {
                 let sd = fit.mu.map { family.variance($0).squareRoot() }
                 let pearson = (0..<n).map { (y[$0] - fit.mu[$0]) / sd[$0] }
                 let rootWeights = (0..<n).map { abs(family.muEta(fit.eta[$0])) / sd[$0] }
-                return ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: fit.kept, outcome: pearson),
-                                              rootWeights: rootWeights, targetSD: sd)
+                guard let basis else {
+                    return ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: fit.kept, outcome: pearson),
+                                                  rootWeights: rootWeights, targetSD: sd)
+                }
+                return ClusterCR2.WorkingRows(rows: basis.augmentedRows(outcome: pearson),
+                                              rootWeights: (0..<n).map { fit.weights[$0] > 0 ? rootWeights[$0] / fit.weights[$0] : 0 },
+                                              targetSD: sd)
             },
-            frame: frame)
+            frame: frame, basis: basis)
         let vcov = robust?.vcov ?? fit.unscaledCovariance
         warnings = frame.warnings + warnings + (robust?.warnings ?? [])
         let table = Inference.coefficientTable(names: design.columnNames, kept: fit.kept, estimates: fit.coefficients,

@@ -42,8 +42,10 @@ struct LeastSquares {
     let residualSumOfSquares: Double
     /// Whether the extended-precision path was taken.
     let usedExtendedPrecision: Bool
-    /// R⁻¹ of the kept columns, for leverages.
+    /// R⁻¹ of the kept columns, for leverages and `orthonormalDesign`.
     private let rInverse: Matrix
+    /// R⁻¹ in extended precision, when the extended-precision path was taken (for `orthonormalDesign`).
+    private let extendedRInverse: [ExtendedDouble]?
 
     /// - Parameters:
     ///   - source: the rows of [X | y].
@@ -112,6 +114,7 @@ struct LeastSquares {
         var rInverse = Matrix(rows: 0, columns: 0)
         var residuals: [Double] = []
         var extended = false
+        var extendedRInverse: [ExtendedDouble]? = nil
         if let qr {
             let d = qr.rDiagonal
             let conditioning = (0..<k).map { abs(d[$0]) / norms[candidates[$0]] }.min() ?? 1
@@ -122,6 +125,7 @@ struct LeastSquares {
                 let solution = ExtendedHouseholder(original, rows: n, columns: k, y: y)
                 coefficients = solution.coefficients
                 rInverse = solution.rInverse
+                extendedRInverse = solution.extendedRInverse
                 if withResiduals { residuals = solution.residuals(original, rows: n, y: y) }
                 extended = true
             } else {
@@ -148,6 +152,7 @@ struct LeastSquares {
         }
         self.usedExtendedPrecision = extended
         self.rInverse = rInverse
+        self.extendedRInverse = extendedRInverse
         self.coefficients = coefficients
         self.unscaledCovariance = rInverse.multiplied(by: rInverse, transposeOther: true)
         self.residuals = residuals
@@ -223,6 +228,26 @@ struct LeastSquares {
         return full
     }
 
+    /// The kept design in an orthonormal basis, Q = X_k·R⁻¹ computed in extended precision from `x` (the kept columns
+    /// in extended precision, as they were factored); nil unless the extended-precision path was taken.
+    func orthonormalDesign(_ x: [ExtendedDouble]) -> OrthonormalDesign? {
+        guard let inverse = extendedRInverse else { return nil }
+        let k = kept.count
+        let n = k == 0 ? 0 : x.count / k
+        var q = [Double](repeating: 0, count: n * k)
+        var row = [ExtendedDouble](repeating: 0, count: k)
+        for i in 0..<n {
+            for c in 0..<k { row[c] = x[i + c * n] }
+            // Row i of X_k·R⁻¹, R⁻¹ upper triangular.
+            for c in 0..<k {
+                var sum: ExtendedDouble = 0
+                for j in 0...c { sum += row[j] * inverse[j + c * k] }
+                q[i + c * n] = Double(sum)
+            }
+        }
+        return OrthonormalDesign(q: q, rows: n, columns: k, map: rInverse)
+    }
+
     /// Hat values h_i = ‖(X_k R⁻¹)_i‖² of the kept columns, for the rows of `source` (as factored).
     func leverages(_ source: AugmentedRows) -> [Double] {
         var h = [Double](repeating: 0, count: source.rows)
@@ -258,6 +283,7 @@ struct LeastSquares {
 struct ExtendedHouseholder {
     let coefficients: [Double]
     let rInverse: Matrix
+    let extendedRInverse: [ExtendedDouble]
     private let extendedCoefficients: [ExtendedDouble]
 
     /// - Parameter a: column-major n × p in extended precision.
@@ -307,6 +333,7 @@ struct ExtendedHouseholder {
         self.extendedCoefficients = beta
         self.coefficients = beta.map { Double($0) }
         self.rInverse = Matrix(rows: p, columns: p, columnMajor: inv.map { Double($0) })
+        self.extendedRInverse = inv
     }
 
     /// y − A·β with the products summed in extended precision.

@@ -92,16 +92,18 @@ public enum Regression {
         }
         var stats = FitStatistics.leastSquares(rows: n, rank: rank, hasIntercept: design.hasIntercept, rss: rss, mss: mss)
 
-        // The sandwich estimators read [X_k | residuals] block by block.
+        // The sandwich estimators read [X_k | residuals] block by block; an ill-conditioned design's, [Q | residuals]
+        // (`OrthonormalDesign`), as do its hat values.
+        let basis = ls.usedExtendedPrecision && (options.covariance != .classical || options.diagnostics)
+            ? ls.orthonormalDesign(design.extendedColumns(ls.kept)) : nil
+        let keptRows = { basis?.augmentedRows(outcome: ls.residuals)
+                         ?? design.augmentedRows(columns: ls.kept, outcome: ls.residuals) }
+        let leverages = { basis?.leverages ?? ls.leverages(rows) }
         var vcov: Matrix
         let robust = try SandwichCovariance.robust(
-            options.covariance, bread: ls.unscaledCovariance,
-            scoreRows: { design.augmentedRows(columns: ls.kept, outcome: ls.residuals) },
-            leverages: { ls.leverages(rows) },
-            workingRows: {
-                ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: ls.kept, outcome: ls.residuals),
-                                       rootWeights: nil, targetSD: nil)
-            }, frame: frame)
+            options.covariance, bread: ls.unscaledCovariance, scoreRows: keptRows, leverages: leverages,
+            workingRows: { ClusterCR2.WorkingRows(rows: keptRows(), rootWeights: nil, targetSD: nil) },
+            frame: frame, basis: basis)
         if let robust {
             vcov = robust.vcov
         } else {
@@ -111,9 +113,6 @@ public enum Regression {
         let table = Inference.coefficientTable(names: design.columnNames, kept: ls.kept, estimates: ls.coefficients,
                                                vcov: vcov, level: options.level, dfResidual: dfResidual, df: robust?.df)
         var warnings = frame.warnings + (robust?.warnings ?? [])
-        if options.covariance != .classical && ls.usedExtendedPrecision {
-            warnings.append(SandwichCovariance.illConditionedWarning)
-        }
         // Under CR2 the overall test would need clubSandwich's HTZ Wald test, which is not implemented: none is reported.
         if options.covariance != .classical, robust?.df == nil {
             // The overall test under the robust covariance (summary.lm's F assumes the classical one).
@@ -156,7 +155,7 @@ public enum Regression {
                                 fittedValues: frame.offset.map { zip(ls.fitted, $0).map { $0 + $1 } } ?? ls.fitted,
                                 residuals: ls.residuals, usedRows: frame.usedRows,
                                 standardizedCoefficients: standardized,
-                                hatValues: options.diagnostics ? ls.leverages(rows) : nil, schema: frame.schema,
+                                hatValues: options.diagnostics ? leverages() : nil, schema: frame.schema,
                                 clusters: robust?.clusters, event: nil,
                                 warnings: warnings)
     }

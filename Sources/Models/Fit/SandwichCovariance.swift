@@ -5,14 +5,6 @@ import DataTable
 /// meat M built from score contributions u_i·x_i, as the `sandwich` package computes them
 /// (`estfun` is u_i·x_i; for GLMs u_i is the working residual times the working weight).
 enum SandwichCovariance {
-    /// For a fit whose design needed extended precision (`LeastSquares.usedExtendedPrecision`): the estimates and the
-    /// classical SEs keep their digits there, the sandwich does not (x ≈ 10000 ± 1 with I(x^2) gave HC0 SEs twice the
-    /// true ones, or none under --cluster; session 20).
-    static let illConditionedWarning = "the design is ill-conditioned (a predictor far from 0 compared with its spread, such as "
-        + "x around 10000 with I(x^2)): the estimates and classical standard errors are computed in extended precision, but "
-        + "the robust standard errors lose digits and may be wrong; centre such predictors (x - mean, with alliance transform "
-        + "--compute) and fit again"
-
     /// A robust covariance with what the result reports beside it.
     struct Robust {
         let vcov: Matrix
@@ -29,16 +21,19 @@ enum SandwichCovariance {
 
     /// The covariance a robust `kind` asks for (nil for `.classical`, which each model scales itself):
     /// HC0–HC3 from [X_k | u] (hat values asked for only by HC2/HC3), cluster-robust by the frame's column, or CR2
-    /// from the model's working rows (see `ClusterCR2`).
+    /// from the model's working rows (see `ClusterCR2`). With `basis` (an ill-conditioned fit) the rows hand out Q in
+    /// place of X_k, the bread is the identity, and the covariance is mapped back by R⁻¹ (`OrthonormalDesign`).
     static func robust(_ kind: CovarianceKind, bread: Matrix, scoreRows: () -> AugmentedRows,
                        leverages: () -> [Double], workingRows: () -> ClusterCR2.WorkingRows,
-                       frame: ModelFrame) throws(ModelError) -> Robust? {
+                       frame: ModelFrame, basis: OrthonormalDesign? = nil) throws(ModelError) -> Robust? {
+        let inner = basis.map { Matrix.identity($0.columns) } ?? bread
+        let outward: (Matrix) -> Matrix = { v in basis?.mapped(v) ?? v }
         switch kind {
         case .classical:
             return nil
         case .robust(let type):
             let h = (type == .hc2 || type == .hc3) ? leverages() : []
-            return Robust(vcov: heteroskedasticityConsistent(type, bread: bread, rows: scoreRows(), leverages: h),
+            return Robust(vcov: outward(heteroskedasticityConsistent(type, bread: inner, rows: scoreRows(), leverages: h)),
                           clusters: nil, df: nil, warnings: [])
         case .cluster(let column), .clusterCR2(let column):
             guard let c = frame.extraColumns[column] else { throw .numerical("cluster column \(column) missing") }
@@ -46,7 +41,7 @@ enum SandwichCovariance {
             guard g >= 2 else { throw .clusterTooFew(column: column, clusters: g) }
             if case .clusterCR2 = kind {
                 let cr2 = try ClusterCR2.compute(bread: bread, working: workingRows(), clusters: codes, clusterCount: g,
-                                                 column: column)
+                                                 column: column, basis: basis?.map)
                 return Robust(vcov: cr2.vcov, clusters: g, df: cr2.df, warnings: [])
             }
             var warnings: [String] = []
@@ -55,7 +50,7 @@ enum SandwichCovariance {
                                 + "standard errors may be too small and tests too liberal; consider the CR2 adjustment with "
                                 + "Satterthwaite degrees of freedom (--cluster-adjust cr2)")
             }
-            return Robust(vcov: clusterRobust(bread: bread, rows: scoreRows(), clusters: codes, clusterCount: g),
+            return Robust(vcov: outward(clusterRobust(bread: inner, rows: scoreRows(), clusters: codes, clusterCount: g)),
                           clusters: g, df: nil, warnings: warnings)
         }
     }
