@@ -73,9 +73,16 @@ extension ComparedModel {
                 return true
             }.count
             let extra = family == .ols || family == .negbin ? 1 : 0
+            // OLS: RSS = σ²·(n − rank), for anova.lm's F test beside the likelihood-ratio one.
+            var rss: Double? = nil
+            var dfResidual: Int? = nil
+            if family == .ols, let sigma = fit["sigma"]?.doubleValue, let df = fit["df_residual"]?.intValue, sigma.isFinite, df > 0 {
+                rss = sigma * sigma * Double(df)
+                dfResidual = df
+            }
             self.init(name: name, family: family, formula: formula, outcome: outcome, dataDigest: digest, dataFile: file, readWith: readWith,
                       rowsUsed: used, fixedColumns: columns, offsets: offsets, event: event,
-                      parameterCount: estimable + extra, logLikelihood: logLik)
+                      parameterCount: estimable + extra, logLikelihood: logLik, residualSumOfSquares: rss, residualDF: dfResidual)
         }
     }
 }

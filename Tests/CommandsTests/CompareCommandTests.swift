@@ -9,7 +9,8 @@ import Testing
 ///
 /// Tolerances: log-likelihoods, AIC, BIC and deviances within 1e-9 relative (both sides at the optimum: lme4 with
 /// ftol_abs = xtol_abs = 1e-12, alliance at its default, which converges as tightly; OLS and GLM fits to rounding);
-/// the statistic, a difference of two optima, within 1e-6 absolute; p-values within 1e-6 relative.
+/// the statistic, a difference of two optima, within 1e-6 absolute; p-values within 1e-6 relative; anova.lm's F for OLS
+/// fits within 1e-9 relative.
 @Suite("compare command")
 struct CompareCommandTests {
     static func dataPath(_ file: String) throws -> String {
@@ -44,7 +45,7 @@ struct CompareCommandTests {
 
     @Test func matchesAnova() throws {
         let comparisons = try Self.reference()
-        #expect(comparisons.count == 9)
+        #expect(comparisons.count == 10)
         for comparison in comparisons {
             let name = try #require(comparison["name"] as? String)
             let dir = try temporaryDirectory("compare-\(name)")
@@ -85,6 +86,14 @@ struct CompareCommandTests {
                 expectClose(row["p_value"]?.doubleValue, try Self.number(test["p_value"]), relative: 1e-6, "\(name) row \(i) p")
                 if let mixture = test["p_value_mixture"] {
                     expectClose(row["p_value_mixture"]?.doubleValue, try Self.number(mixture), relative: 1e-6, "\(name) mixture p")
+                }
+                // OLS fits: anova.lm's F test beside the likelihood-ratio one (session 21: only the χ² was given, labelled
+                // as anova's); absent for every other comparison.
+                if let f = test["f_statistic"] {
+                    expectClose(row["f_statistic"]?.doubleValue, try Self.number(f), relative: 1e-9, "\(name) row \(i) F")
+                    expectClose(row["f_p_value"]?.doubleValue, try Self.number(test["f_p_value"]), relative: 1e-6, "\(name) row \(i) p (F)")
+                } else {
+                    #expect(row["f_statistic"] == nil, "\(name) row \(i)")
                 }
             }
             if let last = tests.last {

@@ -90,10 +90,14 @@ public struct ComparedModel: Sendable, Equatable {
     /// Parameters counted by AIC (R's `attr(logLik(fit), "df")`).
     public let parameterCount: Int
     public let logLikelihood: Double
+    /// An OLS fit's residual sum of squares and residual degrees of freedom, for anova.lm's F test.
+    public let residualSumOfSquares: Double?
+    public let residualDF: Int?
 
     public init(name: String, family: Family, formula: String, outcome: String, dataDigest: String, dataFile: String,
                 readWith: [String] = [], rowsUsed: Int, fixedColumns: [String], offsets: [String] = [], event: String? = nil,
-                randomEffects: RandomEffects = .none, reml: Bool = false, parameterCount: Int, logLikelihood: Double) {
+                randomEffects: RandomEffects = .none, reml: Bool = false, parameterCount: Int, logLikelihood: Double,
+                residualSumOfSquares: Double? = nil, residualDF: Int? = nil) {
         self.name = name
         self.family = family
         self.formula = formula
@@ -109,13 +113,16 @@ public struct ComparedModel: Sendable, Equatable {
         self.reml = reml
         self.parameterCount = parameterCount
         self.logLikelihood = logLikelihood
+        self.residualSumOfSquares = residualSumOfSquares
+        self.residualDF = residualDF
     }
 
     /// The same fit with another log-likelihood (an ML refit of a REML fit).
     public func refitted(logLikelihood: Double, parameterCount: Int) -> ComparedModel {
         ComparedModel(name: name, family: family, formula: formula, outcome: outcome, dataDigest: dataDigest,
                       dataFile: dataFile, readWith: readWith, rowsUsed: rowsUsed, fixedColumns: fixedColumns, offsets: offsets, event: event,
-                      randomEffects: randomEffects, reml: false, parameterCount: parameterCount, logLikelihood: logLikelihood)
+                      randomEffects: randomEffects, reml: false, parameterCount: parameterCount, logLikelihood: logLikelihood,
+                      residualSumOfSquares: residualSumOfSquares, residualDF: residualDF)
     }
 }
 

@@ -24,6 +24,9 @@ public struct ComparisonRow: Sendable, Equatable {
     public let pValueMixture: Double?
     /// The test puts a variance on the boundary of its space (zero): the χ² reference is conservative.
     public let boundary: Bool
+    /// OLS fits only: anova.lm's F test against the row before, on (df, residual df of the largest fit).
+    public let fStatistic: Double?
+    public let fPValue: Double?
 }
 
 /// A comparison of nested fits as R's `anova()` reports it for merMod objects: fits ordered by their number of
@@ -51,7 +54,8 @@ public enum ModelComparison {
             let deviance = -2 * m.logLikelihood
             guard i > 0 else {
                 rows.append(ComparisonRow(model: m, aic: deviance + 2 * k, bic: deviance + log(n) * k, deviance: deviance,
-                                          statistic: nil, df: nil, pValue: nil, pValueMixture: nil, boundary: false))
+                                          statistic: nil, df: nil, pValue: nil, pValueMixture: nil, boundary: false,
+                                          fStatistic: nil, fPValue: nil))
                 continue
             }
             let previous = ordered[i - 1]
@@ -81,8 +85,18 @@ public enum ModelComparison {
                              + "χ² p-value is conservative (too large; Self & Liang 1987)"
                              + (mixture == nil ? "." : "; p_value_mixture is the ½ χ²(\(df - 1)) + ½ χ²(\(df)) mixture of Stram & Lee (1994)."))
             }
+            var fStatistic: Double? = nil
+            var fPValue: Double? = nil
+            // anova.lm on lm fits: F = (ΔRSS / Δdf) / (RSS / df) of the largest fit (anova.lmlist's scale).
+            if let largest = ordered.last, let scaleRSS = largest.residualSumOfSquares, let scaleDF = largest.residualDF,
+               let before = previous.residualSumOfSquares, let now = m.residualSumOfSquares, df > 0, scaleRSS > 0 {
+                let f = max(0, (before - now) / Double(df)) / (scaleRSS / Double(scaleDF))
+                fStatistic = f
+                fPValue = FDistribution(numerator: Double(df), denominator: Double(scaleDF)).ccdf(f)
+            }
             rows.append(ComparisonRow(model: m, aic: deviance + 2 * k, bic: deviance + log(n) * k, deviance: deviance,
-                                      statistic: statistic, df: df, pValue: p, pValueMixture: mixture, boundary: boundary))
+                                      statistic: statistic, df: df, pValue: p, pValueMixture: mixture, boundary: boundary,
+                                      fStatistic: fStatistic, fPValue: fPValue))
         }
         return ModelComparisonResult(rows: rows, refitML: refitML, reml: reml, notes: notes)
     }

@@ -92,9 +92,32 @@ lr <- function(name, model, fa, fb, ma, mb) {
                                           aic = num(-2 * ll[i] + 2 * npar[i]), bic = num(-2 * ll[i] + log(n) * npar[i]),
                                           log_likelihood = num(ll[i]), deviance = num(-2 * ll[i]))),
     tests = list(list(statistic = num(stat), df = as.integer(df), p_value = num(pchisq(stat, df, lower.tail = FALSE)))))
+  if (model == "ols") {
+    # anova.lm's F test, which alliance reports beside the likelihood-ratio test for OLS fits.
+    av <- anova(ma, mb)
+    comparisons[[length(comparisons)]]$tests[[1]]$f_statistic <<- num(av$F[2])
+    comparisons[[length(comparisons)]]$tests[[1]]$f_p_value <<- num(av[["Pr(>F)"]][2])
+  }
   cat(name, ": LR", num(stat), "df", df, "\n")
 }
 gctl <- glm.control(epsilon = 1e-15, maxit = 100)
+# Three OLS fits: anova.lm scales every F by the residual mean square of the largest fit (anova.lmlist).
+ols_chain <- c("phq_post ~ phq_pre", "phq_post ~ phq_pre + site", "phq_post ~ phq_pre + site + homework")
+chain <- lapply(ols_chain, function(f) lm(as.formula(f), models))
+av <- do.call(anova, chain)
+ll <- sapply(chain, function(m) as.numeric(logLik(m))); npar <- sapply(chain, function(m) attr(logLik(m), "df"))
+n <- nobs(chain[[1]]); stopifnot(all(sapply(chain, nobs) == n))
+comparisons[[length(comparisons) + 1]] <- list(
+  name = "ols_chain", fits = lapply(1:3, function(i) fit_spec(paste0("m", i), "ols", "models_data.csv", ols_chain[i])),
+  refit_ml = FALSE,
+  models = lapply(1:3, function(i) list(fit = paste0("m", i), npar = as.integer(npar[i]),
+                                        aic = num(-2 * ll[i] + 2 * npar[i]), bic = num(-2 * ll[i] + log(n) * npar[i]),
+                                        log_likelihood = num(ll[i]), deviance = num(-2 * ll[i]))),
+  tests = lapply(2:3, function(i) {
+    stat <- 2 * (ll[i] - ll[i - 1]); df <- npar[i] - npar[i - 1]
+    list(statistic = num(stat), df = as.integer(df), p_value = num(pchisq(stat, df, lower.tail = FALSE)),
+         f_statistic = num(av$F[i]), f_p_value = num(av[["Pr(>F)"]][i]))
+  }))
 fa <- "phq_post ~ phq_pre"; fb <- "phq_post ~ phq_pre + site + homework"
 lr("ols", "ols", fa, fb, lm(as.formula(fa), models), lm(as.formula(fb), models))
 fa <- "dropout ~ phq_pre"; fb <- "dropout ~ phq_pre + site + homework"
