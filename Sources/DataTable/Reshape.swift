@@ -98,35 +98,59 @@ public enum Reshape {
         /// Each stub's variable name and the wide columns it gathered.
         public let variables: [(name: String, columns: [String])]
         public let times: [String]
+        /// Columns a stub matched but did not gather (a suffix that is not a time beside ones that are).
+        public let warnings: [String]
     }
 
     /// One row per input row and time: the columns matched by no stub (id columns), `time`, then one column per
-    /// stub (`phq_` → `phq`). Times are the suffixes in order of first appearance, without a leading `_` or `.` that
-    /// every column of the stub has (`--stub phq` on phq_1, phq_2 gives 1, 2); a time is numeric when every suffix is a number. A stub missing at a time gives a missing value (as pivot_longer fills NA).
+    /// stub (`phq_` → `phq`). Times are the suffixes in order of first appearance, without a leading `_` or `.`
+    /// (`--stub phq` on phq_1, phq_2 gives 1, 2); a time is numeric when every suffix is a number. Where some of a
+    /// stub's suffixes are numbers, the others (phq_total) are not gathered but kept, with a warning. A stub missing at a time gives a missing value (as pivot_longer fills NA).
     public static func long(_ table: Table, id: String, stubs: [String], time: String) throws(DataStepInputError) -> LongResult {
         let idColumn = try require(id, table, "--id")
         guard !stubs.isEmpty else { throw DataStepInputError("--long needs --stub, e.g. --stub phq_,wai_") }
         var matches = [[(time: String, column: Int)]](repeating: [], count: stubs.count)
         var claimed = Set<Int>()
+        var warnings: [String] = []
         // Longer stubs claim their columns first: with `--stub phq,phq_total`, phq_total_1 belongs to phq_total, not
         // to phq at time "total_1". The output keeps the order given.
         for s in stubs.indices.sorted(by: { (stubs[$0].count, $1) > (stubs[$1].count, $0) }) {
             let stub = stubs[s]
             guard !stub.isEmpty else { throw DataStepInputError("--stub has an empty entry") }
-            var found: [(String, Int)] = []
-            for (k, name) in table.columnNames.enumerated() where name.hasPrefix(stub) && name.count > stub.count && !claimed.contains(k) {
-                found.append((String(name.dropFirst(stub.count)), k))
-                claimed.insert(k)
+            // `--stub phq` on phq_1, phq_2: the separator `--wide` writes is not part of the time (R's reshape(sep = "_"),
+            // tidyr's names_sep), so the times are 1, 2 as with `--stub phq_`, not the text "_1", "_2".
+            var found: [(String, Int)] = table.columnNames.enumerated().compactMap { k, name in
+                guard name.hasPrefix(stub) && name.count > stub.count && !claimed.contains(k) else { return nil }
+                let suffix = name.dropFirst(stub.count)
+                let separated = (suffix.first == "_" || suffix.first == ".") && suffix.count > 1
+                return (String(separated ? suffix.dropFirst() : suffix), k)
             }
             guard !found.isEmpty else {
                 throw DataStepInputError("--stub '\(stub)' matches no column (wide columns are named STUB followed by the time, e.g. \(stub)3)")
             }
-            // `--stub phq` on phq_1, phq_2: the separator `--wide` writes is not part of the time (R's reshape(sep = "_"),
-            // tidyr's names_sep), so the times are 1, 2 as with `--stub phq_`, not the text "_1", "_2".
-            if let separator = found[0].0.first, separator == "_" || separator == ".",
-               found.allSatisfy({ $0.0.first == separator && $0.0.count > 1 }) {
-                found = found.map { (String($0.0.dropFirst()), $0.1) }
+            // Where some suffixes are times (numbers), a column such as phq_total beside phq_1, phq_2 is not one: it is
+            // kept as a column of its own (carried to every row of its id), with a warning, instead of becoming a
+            // time point "total" that turned the time column into text (session 21).
+            let timed = found.filter { RecodeRule.number($0.0) != nil }
+            if !timed.isEmpty && timed.count < found.count {
+                let left = found.filter { RecodeRule.number($0.0) == nil }.map { table.columnNames[$0.1] }
+                warnings.append("--stub '\(stub)': \(left.joined(separator: ", ")) \(left.count == 1 ? "was" : "were") not gathered "
+                    + "(\(left.count == 1 ? "its suffix is" : "their suffixes are") not a time like the other columns'); "
+                    + "\(left.count == 1 ? "it is" : "they are") kept as \(left.count == 1 ? "a column" : "columns") repeated on every row of the same \(id)")
+                found = timed
             }
+            // Two columns of one stub at the same time (phq1 and phq_1, or phq_1 and phq_01) would give two rows with
+            // one time and the second value silently lost by later steps.
+            var seen: [String: Int] = [:]
+            for (t, k) in found {
+                let key = RecodeRule.number(t).map { "\($0)" } ?? t
+                if let other = seen[key] {
+                    throw DataStepInputError("--stub '\(stub)': columns \(table.columnNames[other]) and \(table.columnNames[k]) both give time "
+                        + "\(t); rename one so each time appears once", isUsage: false)
+                }
+                seen[key] = k
+            }
+            for (_, k) in found { claimed.insert(k) }
             matches[s] = found
         }
         guard !claimed.contains(table.columnNames.firstIndex(of: id) ?? -1) else {
@@ -203,7 +227,7 @@ public enum Reshape {
         do { out = try Table(columns: columns, source: table.source) } catch {
             throw DataStepInputError("the long table cannot be built: \(error.description)", isUsage: false)
         }
-        return LongResult(table: out, rowsIn: n, variables: variables, times: timeLabels)
+        return LongResult(table: out, rowsIn: n, variables: variables, times: timeLabels, warnings: warnings)
     }
 
     static func require(_ name: String, _ table: Table, _ option: String) throws(DataStepInputError) -> Column {

@@ -14,6 +14,15 @@ public enum ShownText {
         case keep
     }
 
+    /// The longest category label a human table shows whole (`shortened`).
+    public static let longestLabel = 60
+
+    /// `text` cut to `limit` characters with "…" when longer: a free-text column's 400-character answer made the
+    /// `describe` table hundreds of characters wide (session 21). Only human tables shorten; JSON and CSV keep the text.
+    public static func shortened(_ text: String, to limit: Int = longestLabel) -> String {
+        text.count <= limit ? text : String(text.prefix(max(1, limit - 1))) + "…"
+    }
+
     /// `text` without controls and bidirectional controls, its line breaks handled as `lineBreaks` says.
     public static func cleaned(_ text: String, lineBreaks: LineBreaks) -> String {
         guard text.unicodeScalars.contains(where: { isControl($0) || BidiControls.contains($0) }) else { return text }

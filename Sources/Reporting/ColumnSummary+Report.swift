@@ -121,9 +121,9 @@ extension ColumnSummary {
                         anySuppressed = true
                         let shownLevel = s.shownLevel(i, hidden: true)
                         if shownLevel != level.level { anyWithheld = true }
-                        levelRows.append([.text(i == 0 ? name : ""), .text(shownLevel), .text("suppressed"), .number(nil)])
+                        levelRows.append([.text(i == 0 ? name : ""), .text(ShownText.shortened(shownLevel)), .text("suppressed"), .number(nil)])
                     } else {
-                        levelRows.append([.text(i == 0 ? name : ""), .text(level.level), .integer(level.count),
+                        levelRows.append([.text(i == 0 ? name : ""), .text(ShownText.shortened(level.level)), .integer(level.count),
                                           .number(s.n > 0 ? 100 * Double(level.count) / Double(s.n) : nil)])
                     }
                 }

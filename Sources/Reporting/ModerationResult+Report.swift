@@ -4,9 +4,14 @@ import Output
 /// `moderate` (PROCESS model 1): the coefficients as `fit`, the test of the interaction, conditional effects of X
 /// at the probe values of W, the Johnson–Neyman region with `--jn`, and the simple-slopes plot.
 extension ModerationResult {
-    public func report(data: DataProvenance, johnsonNeyman includeJN: Bool) -> Report {
-        Report(json: json(data: data, includeJN: includeJN), tables: tables(data: data, includeJN: includeJN),
-               plots: [simpleSlopesPlot()], warnings: warnings)
+    public func report(data: DataProvenance, johnsonNeyman requested: Bool) -> Report {
+        // A region of a two-valued W means nothing (its boundaries fell between 0 and 1): none, with a word.
+        let includeJN = requested && !dichotomousModerator
+        let skipped = requested && dichotomousModerator
+            ? ["\(w) takes only two values, so there is no Johnson–Neyman region (it needs a continuous moderator); the "
+               + "conditional effects at both values are reported instead, as PROCESS does"] : []
+        return Report(json: json(data: data, includeJN: includeJN, extraWarnings: skipped),
+                      tables: tables(data: data, includeJN: includeJN), plots: [simpleSlopesPlot()], warnings: warnings + skipped)
     }
 
     /// Where the effect of X is significant, in words, from the Johnson–Neyman regions.
@@ -23,7 +28,7 @@ extension ModerationResult {
             + "boundaries at \(w) = \(jn.bounds.map(f).joined(separator: ", "))."
     }
 
-    private func json(data: DataProvenance, includeJN: Bool) -> JSONValue {
+    private func json(data: DataProvenance, includeJN: Bool, extraWarnings: [String]) -> JSONValue {
         typealias J = MediationJSON
         var top: [(String, JSONValue)] = [
             ("model", .string("moderation")), ("process_model", .integer(processModel)), ("x", .string(x)), ("w", .string(w)),
@@ -48,7 +53,7 @@ extension ModerationResult {
                 ("significant", .string(johnsonNeymanSummary)),
             ])))
         }
-        top.append(("warnings", .array(warnings.map { .string($0) })))
+        top.append(("warnings", .array((warnings + extraWarnings).map { .string($0) })))
         return .object(top)
     }
 
@@ -66,7 +71,8 @@ extension ModerationResult {
             rows: conditionalEffects.map { c in
                 [.number(c.w), .number(c.estimate), .number(c.stdError), .number(c.statistic), .number(c.pValue), .interval(c.confLow, c.confHigh)]
             },
-            notes: ["\(w) probed at its \(probeRule.description) over the rows used."]
+            notes: [dichotomousModerator ? "\(w) takes two values over the rows used: probed at both (as PROCESS)."
+                                         : "\(w) probed at its \(probeRule.description) over the rows used."]
                 + (includeJN ? ["Johnson–Neyman: \(johnsonNeymanSummary)"] : []))
         return [model, conditional]
     }

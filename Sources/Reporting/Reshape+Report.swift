@@ -48,13 +48,13 @@ extension Reshape.LongResult {
                 .object([("name", .string(v.name)), ("columns", .array(v.columns.map { .string($0) }))]) })),
             ("times", .array(times.map { .string($0) })),
             ("columns_out", .integer(table.columns.count)),
-            ("warnings", .array([])),
+            ("warnings", .array(warnings.map { .string($0) })),
         ])
         let summary = ResultTable(
             title: "reshape --long: \(rowsIn) rows in, \(table.rowCount) rows out",
             columns: [TableColumn("Variable"), TableColumn("Wide columns gathered")],
             rows: variables.map { [.text($0.name), .text($0.columns.joined(separator: ", "))] },
             notes: ["\(data.file) → \(out): one row per \(id) and \(time) (\(times.count) times)."])
-        return Report(json: json, tables: [summary])
+        return Report(json: json, tables: [summary], warnings: warnings)
     }
 }

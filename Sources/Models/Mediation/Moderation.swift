@@ -56,6 +56,9 @@ public struct ModerationResult: Sendable {
     public let fChangePValue: Double
     public let probes: [Double]
     public let probeRule: ProbeRule
+    /// W takes two values over the rows used (a 0/1 moderator): probed at both whatever the rule, and no
+    /// Johnson–Neyman region (PROCESS does neither for a dichotomous W).
+    public let dichotomousModerator: Bool
     public let conditionalEffects: [ConditionalEffect]
     public let johnsonNeyman: JohnsonNeyman
     public let simpleSlopes: [SimpleSlope]
@@ -112,7 +115,7 @@ public enum Moderation {
             x: spec.x, w: spec.w, y: spec.y, covariates: spec.covariates, level: spec.level, counts: columns.counts, equation: full,
             interaction: interaction, rSquaredChange: change, fChange: fChange,
             fChangePValue: FDistribution(numerator: 1, denominator: df).ccdf(fChange), probes: probes, probeRule: spec.probes,
-            conditionalEffects: probes.map(effect), johnsonNeyman: jn, simpleSlopes: slopes,
+            dichotomousModerator: ProbeRule.distinctValues(w).count == 2, conditionalEffects: probes.map(effect), johnsonNeyman: jn, simpleSlopes: slopes,
             xRange: (x.min() ?? 0)...(x.max() ?? 0), warnings: [])
     }
 }

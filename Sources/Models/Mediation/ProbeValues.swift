@@ -1,10 +1,12 @@
 /// Where a moderator is probed for conditional effects.
 public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
     /// The 16th, 50th and 84th percentiles of W over the model's rows (PROCESS's default), by R's
-    /// `quantile(type = 6)`; a W with two distinct values is probed at those two values, as PROCESS does.
+    /// `quantile(type = 6)`.
     case percentiles
     /// The mean − SD, the mean and the mean + SD (SD with n − 1), PROCESS's `moments = 1`.
     case meanSD = "mean-sd"
+    // Under either rule a W with two distinct values is probed at those two values, as PROCESS does (mean ± SD of a
+    // 0/1 moderator probed W = −0.10, outside its values; session 21).
 
     public var description: String {
         switch self {
@@ -15,13 +17,11 @@ public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
 
     /// The probe values of W.
     public func values(_ w: [Double]) -> [Double] {
-        let sorted = w.sorted()
-        var distinct: [Double] = []
-        for v in sorted where distinct.last != v { distinct.append(v) }
+        let distinct = ProbeRule.distinctValues(w)
+        if distinct.count == 2 { return distinct }
         switch self {
         case .percentiles:
-            if distinct.count == 2 { return distinct }
-            return [0.16, 0.5, 0.84].map { ProbeRule.quantileType6(sorted, $0) }
+            return [0.16, 0.5, 0.84].map { ProbeRule.quantileType6(w.sorted(), $0) }
         case .meanSD:
             let n = Double(w.count)
             let mean = w.reduce(0, +) / n
@@ -30,6 +30,13 @@ public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
             let sd = (ss / (n - 1)).squareRoot()
             return [mean - sd, mean, mean + sd]
         }
+    }
+
+    /// W's distinct values, ascending.
+    static func distinctValues(_ w: [Double]) -> [Double] {
+        var distinct: [Double] = []
+        for v in w.sorted() where distinct.last != v { distinct.append(v) }
+        return distinct
     }
 
     /// R's `quantile(x, p, type = 6)` on sorted values: position p(n + 1), linear between neighbours, clamped to

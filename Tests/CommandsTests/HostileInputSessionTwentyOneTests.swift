@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import Commands
+
+/// Session 21's hostile-input probes (docs/hostile-input.md "Session 21").
+@Suite("Hostile input: session 21")
+struct HostileInputSessionTwentyOneTests {
+    static func lines(_ dir: String, _ file: String) throws -> [String] {
+        try String(contentsOfFile: dir + "/" + file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    @Test("reshape --long keeps a stub column whose suffix is not a time (phq_total) instead of making it a time point")
+    func reshapeLongLeavesNonTimeSuffixes() throws {
+        let dir = try Hostile.write(["w.csv": "id,phq_1,phq_2,phq_total,phqx\n1,3,4,7,9\n2,5,6,11,8\n"])
+        let outcome = Hostile.run(["reshape", "w.csv", "--long", "--id", "id", "--time", "t", "--stub", "phq",
+                                   "--out", "l.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(outcome.message.contains("phq_total, phqx were not gathered"), "\(outcome.message)")
+        // Session 20 wrote times "_1", "_2", "_total", "x" (text) with the total as a fake time point.
+        #expect(try Self.lines(dir, "l.csv") == ["id,phq_total,phqx,t,phq", "1,7,9,1,3", "1,7,9,2,4", "2,11,8,1,5", "2,11,8,2,6"])
+    }
+
+    @Test("reshape --long refuses two columns of one stub at the same time (phq1 and phq_1)")
+    func reshapeLongRefusesTwoSpellingsOfOneTime() throws {
+        let dir = try Hostile.write(["w.csv": "id,phq1,phq2,phq10,phq_1\n1,3,4,5,6\n",
+                                     "z.csv": "id,phq_1,phq_01\n1,3,4\n"])
+        for file in ["w.csv", "z.csv"] {
+            let outcome = Hostile.run(["reshape", file, "--long", "--id", "id", "--time", "t", "--stub", "phq",
+                                       "--out", "l.csv"], in: dir)
+            #expect(outcome.status == 65, "\(outcome.message)")
+            #expect(outcome.message.contains("both give time"), "\(outcome.message)")
+        }
+        // Text times of one kind are still gathered as before (pre/post).
+        let text = try Hostile.write(["p.csv": "id,phq_pre,phq_post\n1,10,4\n"])
+        let outcome = Hostile.run(["reshape", "p.csv", "--long", "--id", "id", "--time", "t", "--stub", "phq",
+                                   "--out", "l.csv"], in: text)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(try Self.lines(text, "l.csv") == ["id,t,phq", "1,pre,10", "1,post,4"])
+    }
+
+    /// 60 rows with a 0/1 moderator and an interaction.
+    static let binaryModerator: String = {
+        var text = "x,w,y\n"
+        for i in 0..<60 {
+            let x = Double((i * 17) % 23) / 4 - 2.5, w = Double(i % 2)
+            text += "\(x),\(Int(w)),\(0.2 * x + 0.5 * w + 0.7 * x * w + Double((i * 7) % 11) / 10 - 0.5)\n"
+        }
+        return text
+    }()
+
+    @Test("moderate with a 0/1 moderator probes 0 and 1 under mean-sd and gives no Johnson-Neyman region")
+    func dichotomousModerator() throws {
+        let dir = try Hostile.write(["m.csv": Self.binaryModerator])
+        let outcome = Hostile.run(["moderate", "m.csv", "--x", "x", "--w", "w", "--y", "y", "--jn", "--probes", "mean-sd",
+                                   "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        // Session 20 probed w = mean ± SD (−0.00 and 1.00 here; −0.10 on the prober's file) and reported a boundary at 0.34.
+        let doc = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        let probes = (doc?["probes"] as? [String: Any])?["values"] as? [Double]
+        #expect(probes == [0, 1], "\(outcome.standardOutput)")
+        #expect(doc?["johnson_neyman"] == nil)
+        #expect(outcome.message.contains("takes only two values, so there is no Johnson–Neyman region"), "\(outcome.message)")
+    }
+
+    @Test("describe shortens a long text level in the human table (JSON keeps it whole)")
+    func describeShortensLongLevels() throws {
+        let long = String(repeating: "the client said a great deal about the week ", count: 9)
+        var text = "note,score\n"
+        for i in 0..<20 { text += "\(i % 2 == 0 ? long : "short"),\(i)\n" }
+        let dir = try Hostile.write(["d.csv": text])
+        let outcome = Hostile.run(["describe", "d.csv"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        #expect(!outcome.standardOutput.contains(long), "\(outcome.standardOutput)")
+        #expect(outcome.standardOutput.contains(String(long.prefix(59)) + "…"), "\(outcome.standardOutput)")
+        let json = Hostile.run(["describe", "d.csv", "--format", "json"], in: dir)
+        #expect(json.standardOutput.contains(long.trimmingCharacters(in: .whitespaces)))
+    }
+}
