@@ -85,7 +85,7 @@ extension SurvivalAnalysis {
         var notes = ["\(data.file): \(counts.rowsUsed) of \(counts.rowsRead) rows used (\(counts.rowsDropped) dropped for missing values); "
                      + "event: \(event) = \(eventLevel).",
                      "Pointwise intervals on the \(options.confidenceType.rawValue) scale with Greenwood's variance (as survfit); "
-                     + "median as quantile.survfit (midpoint of a flat at 0.5); a missing median was not reached."]
+                     + "median as quantile.survfit (midpoint of a flat at 0.5); a missing median or confidence limit (—) was not reached."]
         if let t = test {
             let name = t.rho == 0 ? "Log-rank test" : "G-rho test (rho = \(PlotNumber.text(t.rho)))"
             let strata = options.strata.map { ", stratified by \($0)" } ?? ""

@@ -294,7 +294,14 @@ final class ParseState {
         let labels = info.labelSet.flatMap { labelSets[$0] }.map(Self.ordered) ?? []
         metadata.valueLabels = labels
         let levelLabels = labels.filter { label in !info.missingRanges.contains { $0.contains(label.value) } }
-        guard !levelLabels.isEmpty, !keepCodes else {
+        // Labels on codes no row holds (a continuous score whose only label is -99 = "missing") do not make the
+        // column categorical: as a factor its 30 scores became 30 levels and a Cox fit failed as "monotone"
+        // (session 21). haven's as_factor would make it a factor; a model of the scores needs the numbers.
+        // A column with no values at all keeps its labels as levels.
+        let labelledValues = Set(levelLabels.map(\.value))
+        let anyLabelHeld = numbers.indices.contains { !missing[$0] && labelledValues.contains(numbers[$0]) }
+            || !missing.contains(false)
+        guard !levelLabels.isEmpty, anyLabelHeld, !keepCodes else {
             return Column(name: info.name, data: .numeric(NumericColumn(values: numbers, missing: missing)), metadata: metadata)
         }
         return Column(name: info.name, data: .categorical(Self.labelled(numbers, missing, labels: levelLabels)), metadata: metadata)

@@ -75,4 +75,38 @@ struct HostileInputSessionTwentyOneTests {
         let json = Hostile.run(["describe", "d.csv", "--format", "json"], in: dir)
         #expect(json.standardOutput.contains(long.trimmingCharacters(in: .whitespaces)))
     }
+
+    @Test("fit lmm refuses an outcome constant within every client (residual variance at zero) instead of row-level SEs")
+    func lmmResidualCollapse() throws {
+        var text = "client,session,wai,yc,y\n"
+        for c in 0..<30 {
+            let mean = 8 + Double((c * 7) % 13)
+            for s in 1...4 {
+                let noise = Double((c * 5 + s * 3) % 7) / 7 - 0.4
+                text += "c\(c),\(s),\(40 + (c + s) % 9),\(mean),\(mean + noise)\n"
+            }
+        }
+        let dir = try Hostile.write(["l.csv": text])
+        for formula in ["yc ~ 1 + (1 | client)", "yc ~ wai + (1 | client)"] {
+            let outcome = Hostile.run(["fit", "lmm", "l.csv", "--formula", formula], in: dir)
+            #expect(outcome.status == 65, "\(formula): \(outcome.message)")
+            #expect(outcome.message.contains("yc does not vary within client"), "\(outcome.message)")
+        }
+        // An outcome that varies within clients still fits.
+        let fine = Hostile.run(["fit", "lmm", "l.csv", "--formula", "y ~ wai + (1 | client)"], in: dir)
+        #expect(fine.status == 0, "\(fine.message)")
+    }
+
+    @Test("survival reads an event column of yes/Yes/no/NO, and shows a median's one known confidence limit")
+    func survivalMixedCaseEventsAndOneSidedMedianLimit() throws {
+        let dir = try Hostile.write(["yn.csv": "t,e\n1,yes\n2,no\n3,Yes\n4,NO\n5,yes\n6,no\n7,no\n"])
+        let outcome = Hostile.run(["survival", "yn.csv", "--time", "t", "--event", "e", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let doc = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        let group = (doc?["groups"] as? [[String: Any]])?.first
+        #expect(group?["events"] as? Int == 3, "\(outcome.standardOutput)")
+        // The median 5 with lower limit 3 and no upper limit (R: quantile(survfit(...), 0.5) gives 3, NA).
+        let text = Hostile.run(["survival", "yn.csv", "--time", "t", "--event", "e"], in: dir)
+        #expect(text.standardOutput.contains("[3.00, —]"), "\(text.standardOutput)")
+    }
 }

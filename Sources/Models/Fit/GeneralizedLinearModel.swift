@@ -448,26 +448,28 @@ enum GeneralizedLinearModel {
             ? fit.leastSquares.orthonormalDesign(
                 weightedRows(design, weights: fit.weights, response: nil).gather(fit.kept).map { ExtendedDouble($0) })
             : nil
-        let scores = { (0..<n).map { i in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) } }
+        let scores = { () -> [Double] in
+            (0..<n).map { i -> Double in (y[i] - fit.mu[i]) * family.muEta(fit.eta[i]) / family.variance(fit.mu[i]) }
+        }
         let robust = try SandwichCovariance.robust(
             options.covariance, bread: fit.unscaledCovariance,
             scoreRows: {
                 guard let basis else { return design.augmentedRows(columns: fit.kept, outcome: scores()) }
                 let u = scores()
-                return basis.augmentedRows(outcome: (0..<n).map { fit.weights[$0] > 0 ? u[$0] / fit.weights[$0] : 0 })
+                let scaled: [Double] = (0..<n).map { i -> Double in fit.weights[i] > 0 ? u[i] / fit.weights[i] : 0 }
+                return basis.augmentedRows(outcome: scaled)
             },
             leverages: { basis?.leverages ?? fit.leastSquares.leverages(weightedRows(design, weights: fit.weights, response: nil)) },
             workingRows: {
-                let sd = fit.mu.map { family.variance($0).squareRoot() }
-                let pearson = (0..<n).map { (y[$0] - fit.mu[$0]) / sd[$0] }
-                let rootWeights = (0..<n).map { abs(family.muEta(fit.eta[$0])) / sd[$0] }
+                let sd: [Double] = fit.mu.map { family.variance($0).squareRoot() }
+                let pearson: [Double] = (0..<n).map { i -> Double in (y[i] - fit.mu[i]) / sd[i] }
+                let rootWeights: [Double] = (0..<n).map { i -> Double in abs(family.muEta(fit.eta[i])) / sd[i] }
                 guard let basis else {
                     return ClusterCR2.WorkingRows(rows: design.augmentedRows(columns: fit.kept, outcome: pearson),
                                                   rootWeights: rootWeights, targetSD: sd)
                 }
-                return ClusterCR2.WorkingRows(rows: basis.augmentedRows(outcome: pearson),
-                                              rootWeights: (0..<n).map { fit.weights[$0] > 0 ? rootWeights[$0] / fit.weights[$0] : 0 },
-                                              targetSD: sd)
+                let relative: [Double] = (0..<n).map { i -> Double in fit.weights[i] > 0 ? rootWeights[i] / fit.weights[i] : 0 }
+                return ClusterCR2.WorkingRows(rows: basis.augmentedRows(outcome: pearson), rootWeights: relative, targetSD: sd)
             },
             frame: frame, basis: basis)
         let vcov = robust?.vcov ?? fit.unscaledCovariance

@@ -61,7 +61,7 @@ extension LinearMixedModel.Setup {
         switch options.profileIntervals {
         case .always:
             if result.singular {
-                result.warnings.append("the fit is singular (a variance at zero): its profile-likelihood intervals may be inaccurate")
+                result.warnings.append("the fit is singular (a variance at zero or a correlation of ±1): its profile-likelihood intervals may be inaccurate")
             }
         case .never: break
         case .automatic:
@@ -69,7 +69,7 @@ extension LinearMixedModel.Setup {
                 // With a variance at its bound the profiles of the other parameters are not reliable here (the same model
                 // gave ends 4e-4 apart under two BLAS kernels; lme4 warns of non-monotonic profiles on it): not by default.
                 result.warnings.append("the profile-likelihood intervals of the variance components were skipped because the fit is "
-                                       + "singular (a variance at zero), where profiling the other parameters is unreliable; "
+                                       + "singular (a variance at zero or a correlation of ±1), where profiling the other parameters is unreliable; "
                                        + "--profile computes them anyway, to be read with care")
             } else if let cost = VarianceProfile.unaffordableCost(structure) {
                 result.warnings.append("the profile-likelihood intervals of the variance components were skipped: \(cost); "

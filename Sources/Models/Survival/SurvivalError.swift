@@ -60,8 +60,9 @@ public enum SurvivalError: Error, Sendable, Equatable, CustomStringConvertible {
             let shown = levels.count == 2 && !q.withholds(column)
             let quoted = shown ? "with the levels " + levels.map { "'\($0)'" }.joined(separator: " and ") + ","
                 : "with \(LevelQuoting.withheldLevels(levels.count, of: column)),"
+            // Both readings: the first level in sorted order is not more likely the event (completed/dropped out).
             let pairs = shown ? "\(levels[0])=1, \(levels[1])=0" : "EVENT=1, OTHER=0"
-            let when = shown ? " when '\(levels[0])' is the event" : ""
+            let when = shown ? " when '\(levels[0])' is the event (\"\(column): \(levels[1])=1, \(levels[0])=0\" when '\(levels[1])' is)" : ""
             return "the event column '\(column)' is text \(quoted) which do not say which one is the event "
                 + "(R's Surv() refuses text status too); recode it 0/1 with 1 = event, e.g. "
                 + "`alliance transform FILE --recode \"\(column): \(pairs)\" --out recoded.csv`\(when)"

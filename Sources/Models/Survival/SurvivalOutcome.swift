@@ -135,9 +135,13 @@ public struct SurvivalOutcome: Sendable, Equatable {
             let levels = present.map { c.levels[Int($0)] }.sorted(by: CategoricalColumn.levelOrder)
             // yes/no or true/false (in any case) say which level is the event, also as value labels (SPSS often
             // codes 1 = yes, 2 = no, where the 1/2 rule would take 'no').
-            if levels.count == 2, let event = levels.first(where: { Self.eventWords.contains($0.lowercased()) }),
-               let other = levels.first(where: { $0 != event }), Self.censoredWords.contains(other.lowercased()) {
-                return (rows.map { c.levels[Int(c.codes[$0])] == event }, event)
+            // Spelt in several cases in one column (yes, Yes, no, NO: four levels, refused with advice to code it as
+            // yes/no until session 21), each spelling counts as its word.
+            let events = levels.filter { Self.eventWords.contains($0.lowercased()) }
+            let censored = levels.filter { Self.censoredWords.contains($0.lowercased()) }
+            if let event = events.first, !censored.isEmpty, events.count + censored.count == levels.count {
+                let isEvent = c.levels.map { Self.eventWords.contains($0.lowercased()) }
+                return (rows.map { isEvent[Int(c.codes[$0])] }, events.count == 1 ? event : events.joined(separator: "/"))
             }
             if let values = c.levelValues {
                 // Other value labels (SPSS, Stata): the codes decide, as Surv() reads a haven_labelled column; the

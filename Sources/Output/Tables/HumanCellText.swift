@@ -14,8 +14,18 @@ enum HumanCellText {
             guard let value, !value.isNaN else { return missing }
             return formatNumber(value, kind: kind)
         case .interval(let low, let high):
-            guard let low, let high, !low.isNaN, !high.isNaN else { return missing }
             let (places, bounded) = intervalStyle(kind)
+            let lowKnown = low.map { !$0.isNaN } ?? false, highKnown = high.map { !$0.isNaN } ?? false
+            guard let low, let high, lowKnown, highKnown else {
+                // One end known (a median's upper limit not reached, as quantile.survfit's NA): show it beside the
+                // missing mark; a lone "—" read as no interval at all (session 21).
+                guard lowKnown || highKnown else { return missing }
+                func end(_ x: Double?) -> String {
+                    guard let x, !x.isNaN else { return missing }
+                    return bounded ? NumberFormat.bounded(x, places: places) : NumberFormat.estimate(x, places: places)
+                }
+                return "[" + end(low) + ", " + end(high) + "]"
+            }
             let ends = bounded ? (NumberFormat.bounded(low, places: places), NumberFormat.bounded(high, places: places))
                 : NumberFormat.intervalEnds(low, high, places: places)
             return "[" + ends.0 + ", " + ends.1 + "]"
