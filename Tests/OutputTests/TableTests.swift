@@ -94,7 +94,7 @@ func sampleTable() -> ResultTable {
         (Intercept)          14.17  [12.21, 16.13]     —  < .001  597
         wai_total            -0.20  [-0.25, -0.16]  -.28    .031  597
         site[a|b] & 50%_{x}   0.50    [0.00, 1.00]   .05  > .999    —
-        =HYPERLINK("x")       0.00               —  1.00    .001    3
+        =HYPERLINK("x")       0.00       [—, 2.00]  1.00    .001    3
         Note. CI = confidence interval.
         Robust (HC3) standard errors.
 
@@ -111,7 +111,7 @@ func sampleTable() -> ResultTable {
         | (Intercept)          | 14.17 | [12.21, 16.13] |    — | < .001 | 597 |
         | wai_total            | -0.20 | [-0.25, -0.16] | -.28 |   .031 | 597 |
         | site[a\\|b] & 50%_{x} |  0.50 |   [0.00, 1.00] |  .05 | > .999 |   — |
-        | =HYPERLINK("x")      |  0.00 |              — | 1.00 |   .001 |   3 |
+        | =HYPERLINK("x")      |  0.00 |      [—, 2.00] | 1.00 |   .001 |   3 |
 
         Note. CI = confidence interval.
 
@@ -177,7 +177,7 @@ func sampleTable() -> ResultTable {
         (Intercept) & 14.17 & {[}12.21, 16.13] & ---\phantom{.28} & \textless{} .001 & 597 \\
         wai\_total & $-$0.20 & {[}$-$0.25, $-$0.16] & $-$.28 & .031 & 597 \\
         site[a|b] \& 50\%\_\{x\} & 0.50 & {[}0.00, 1.00] & .05 & \textgreater{} .999 & --- \\
-        =HYPERLINK(``x'') & 0.00 & ---\phantom{.13]} & 1.00 & .001 & 3 \\
+        =HYPERLINK(``x'') & 0.00 & {[}---, 2.00] & 1.00 & .001 & 3 \\
         \bottomrule
         \end{tabular}
         \par\smallskip
