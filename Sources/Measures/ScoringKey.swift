@@ -210,7 +210,8 @@ public struct ScoringKey: Codable, Sendable, Equatable {
     public static func decode(_ data: Data, origin: String = "key") throws(ScoringKeyError) -> ScoringKey {
         let key: ScoringKey
         do { key = try JSONDecoder().decode(ScoringKey.self, from: data) } catch {
-            throw .malformed(path: origin, reason: describe(error))
+            // Foundation says only "not valid JSON" for a number that does not fit a whole-number field (9.5 items).
+            throw .malformed(path: origin, reason: notWholeNumber(in: data) ?? describe(error))
         }
         if let problem = unknownField(in: data) { throw .invalid(path: origin, reason: problem) }
         try key.validate(origin: origin)
@@ -283,6 +284,22 @@ public struct ScoringKey: Codable, Sendable, Equatable {
         for (a, b) in zip(severityBands, severityBands.dropFirst()) where !(a.min < b.min) {
             throw fail("severity bands must be in increasing order of min")
         }
+        // Bands that leave totals without a label, or give one total two, were taken as written until session 21: a
+        // first band above the lowest total left those rows' severity empty without a word.
+        for band in severityBands {
+            guard !band.label.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("a severity band has an empty label") }
+            guard band.min.isFinite, band.max.isFinite, band.min <= band.max else {
+                throw fail("severity band '\(band.label)' needs min ≤ max (got \(band.min)–\(band.max))")
+            }
+        }
+        for (a, b) in zip(severityBands, severityBands.dropFirst()) where a.max > b.min {
+            throw fail("severity bands '\(a.label)' (\(a.min)–\(a.max)) and '\(b.label)' (\(b.min)–\(b.max)) overlap; a band runs "
+                + "from its min up to the next band's min, so end '\(a.label)' below \(b.min)")
+        }
+        if let first = severityBands.first, first.min > totalRange.min {
+            throw fail("the first severity band '\(first.label)' starts at \(first.min), but totals can be as low as \(totalRange.min), "
+                + "which would get no severity; add a band from \(totalRange.min) (e.g. 'minimal')")
+        }
         for f in flags where !(1...items).contains(f.item) { throw fail("flag '\(f.name)' item \(f.item) is outside 1...\(items)") }
         // Each output is a column `<id>_<name>`: two outputs of one name (a flag called `severity`, two flags `f`) clashed
         // only when the scored table was built, and the error blamed the data file.
@@ -296,6 +313,33 @@ public struct ScoringKey: Codable, Sendable, Equatable {
         }
         if let r = reliableChange, !(r > 0) { throw fail("reliable_change must be positive") }
         if let r = norms?.reliability, !(r > 0 && r < 1) { throw fail("norms reliability must be in (0, 1)") }
+    }
+
+    /// The first whole-number field (items, reverse_items, a subscale's items, max_missing, a flag's item, norms' n)
+    /// holding a number that is not a whole number in Int's range, named by its path.
+    static func notWholeNumber(in data: Data) -> String? {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        func whole(_ value: Any?) -> Bool {
+            guard let number = value as? NSNumber else { return true }  // a wrong type is the decoder's message
+            let x = number.doubleValue
+            return x == x.rounded() && abs(x) < 9.0e18
+        }
+        func check(_ value: Any?, _ path: String) -> String? {
+            if let list = value as? [Any] {
+                for (i, v) in list.enumerated() where !whole(v) { return "'\(path)[\(i)]' must be a whole number (got \(list[i]))" }
+                return nil
+            }
+            return whole(value) ? nil : "'\(path)' must be a whole number (got \(value ?? ""))"
+        }
+        if let problem = check(root["items"], "items") ?? check(root["reverse_items"], "reverse_items") { return problem }
+        for (k, s) in ((root["subscales"] as? [[String: Any]]) ?? []).enumerated() {
+            if let problem = check(s["items"], "subscales[\(k)].items") { return problem }
+        }
+        if let problem = check((root["prorating"] as? [String: Any])?["max_missing"], "prorating.max_missing") { return problem }
+        for (k, f) in ((root["flags"] as? [[String: Any]]) ?? []).enumerated() {
+            if let problem = check(f["item"], "flags[\(k)].item") { return problem }
+        }
+        return check((root["norms"] as? [String: Any])?["n"], "norms.n")
     }
 
     /// The first value that occurs twice.

@@ -109,4 +109,34 @@ struct HostileInputSessionTwentyOneTests {
         let text = Hostile.run(["survival", "yn.csv", "--time", "t", "--event", "e"], in: dir)
         #expect(text.standardOutput.contains("[3.00, —]"), "\(text.standardOutput)")
     }
+
+    /// Session 20's test key (6 items 1–5, total 6–30) with severity bands spliced in by `edit`.
+    static func bandKey(_ bands: String) -> String {
+        HostileInputSessionTwentyTests.key {
+            $0.replacingOccurrences(of: #""total":"sum","#, with: #""total":"sum","severity_bands":["# + bands + "],")
+        }
+    }
+
+    @Test("a scoring key whose severity bands leave totals unlabelled, overlap or lack a label is refused; a fractional item count is named",
+          arguments: [
+            (bandKey(#"{"label":"mild","min":10,"max":19},{"label":"severe","min":20,"max":30}"#), "starts at 10.0, but totals can be as low as 6.0"),
+            (bandKey(#"{"label":"low","min":6,"max":19},{"label":"high","min":15,"max":30}"#), "overlap"),
+            (bandKey(#"{"label":" ","min":6,"max":19},{"label":"high","min":20,"max":30}"#), "empty label"),
+            (bandKey(#"{"label":"low","min":6,"max":5},{"label":"high","min":20,"max":30}"#), "needs min ≤ max"),
+            (HostileInputSessionTwentyTests.key { $0.replacingOccurrences(of: #""items":6"#, with: #""items":6.5"#) },
+             "'items' must be a whole number (got 6.5)"),
+            (HostileInputSessionTwentyTests.key { $0.replacingOccurrences(of: #""reverse_items":[2,5]"#, with: #""reverse_items":[2,5.5]"#) },
+             "'reverse_items[1]' must be a whole number"),
+          ])
+    func severityBandsAndWholeNumbers(key: String, expected: String) throws {
+        var data = "id,q1,q2,q3,q4,q5,q6\n"
+        for i in 0..<12 { data += "c\(i),\((0..<6).map { String(1 + (i + $0) % 5) }.joined(separator: ","))\n" }
+        let dir = try Hostile.write(["d.csv": data, "k.json": key,
+                                     "good.json": Self.bandKey(#"{"label":"low","min":6,"max":19},{"label":"high","min":20,"max":30}"#)])
+        let good = Hostile.run(["score", "d.csv", "--key", "good.json", "--prefix", "q"], in: dir)
+        #expect(good.status == 0, "\(good.message)")
+        let outcome = Hostile.run(["score", "d.csv", "--key", "k.json", "--prefix", "q"], in: dir)
+        #expect(outcome.status != 0, "\(outcome.message)")
+        #expect(outcome.message.contains(expected), "\(outcome.message)")
+    }
 }
