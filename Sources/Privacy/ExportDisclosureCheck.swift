@@ -1,6 +1,7 @@
 /// The small-cell rule for aggregates that leave a site (DESIGN.md §9, `fit --export-summary`): every count an
 /// exported summary reveals or lets a reader derive — the site's rows, each level of a categorical predictor, the
-/// ones and zeros of every 0/1 design column, a binary outcome's two values — must reach `--min-cell`. Zero counts
+/// rows at each value of every design column of two or three values, the 2 × 2 tables of pairs of two-valued columns
+/// (`SiteSummary.designCells`), a binary outcome's two values — must reach `--min-cell`. Zero counts
 /// are refused too: an exported design column that is all zeros or all ones at a site would still reveal a count
 /// through the cross-products. Returns the cells that are too small, in the order given.
 public enum ExportDisclosureCheck {

@@ -139,4 +139,29 @@ struct HostileInputSessionTwentyOneTests {
         #expect(outcome.status != 0, "\(outcome.message)")
         #expect(outcome.message.contains(expected), "\(outcome.message)")
     }
+
+    /// 60 rows: sex coded 1/2 (57 and 3), site a/b and arm x/y (30 each, but site a with arm x only 3 times).
+    static let exportRows: String = {
+        var text = "y,sex12,x,site,arm,flag\n"
+        for i in 0..<60 {
+            let site = i < 30 ? "a" : "b"
+            let arm = (i < 3 || i >= 33) ? "x" : "y"
+            text += "\(10 + Double((i * 7) % 11) / 2),\(i % 20 == 0 ? 2 : 1),\(Double((i * 13) % 17) / 3),\(site),\(arm),\(i % 2)\n"
+        }
+        return text
+    }()
+
+    @Test("fit --export-summary refuses small counts behind a 1/2-coded column and behind the cross-table of two factors",
+          arguments: [("y ~ sex12 + x", "sex12 = 2"), ("y ~ I(flag * 2) + sex12", "sex12 = 2"),
+                      ("y ~ site + arm", "site[b] = 0 and arm[y] = 0")])
+    func exportSummaryChecksEveryDerivableCount(formula: String, expected: String) throws {
+        let dir = try Hostile.write(["s.csv": Self.exportRows])
+        let outcome = Hostile.run(["fit", "ols", "s.csv", "--formula", formula, "--export-summary", "s.json"], in: dir)
+        #expect(outcome.status == 65, "\(formula): \(outcome.message)")
+        #expect(outcome.message.contains(expected), "\(outcome.message)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s.json"))
+        // Balanced terms still export: flag (30/30), and x with many values.
+        let fine = Hostile.run(["fit", "ols", "s.csv", "--formula", "y ~ flag + x", "--export-summary", "ok.json"], in: dir)
+        #expect(fine.status == 0, "\(fine.message)")
+    }
 }

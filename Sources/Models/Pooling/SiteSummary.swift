@@ -40,8 +40,8 @@ public struct SiteSummary: Sendable, Equatable {
 }
 
 /// The counts the small-cell rule must see before a summary may leave a site: the rows used, each level of each
-/// categorical predictor, each 0/1 design column's ones and zeros (interactions of levels), and a binary outcome's
-/// two values.
+/// categorical predictor, the rows at each value of every design column of two or three values, the 2 × 2 tables of
+/// pairs of two-valued columns (`designCells`), and a binary outcome's two values.
 public struct SiteCells: Sendable, Equatable {
     public let cells: [(what: String, count: Int)]
 
@@ -107,8 +107,12 @@ extension SiteSummary {
         return (summary, SiteCells(cells: cells))
     }
 
-    /// The counts a design implies: rows used, rows per level of each categorical predictor, ones and zeros of each
-    /// 0/1 column (interactions of levels included).
+    /// The counts a design implies: rows used, rows per level of each categorical predictor, the rows at each value of
+    /// every column taking two or three values (0/1 indicators and interactions of levels, but equally a 1/2-coded
+    /// `sex12` or `I(flag * 2)`: n, Σx and Σx² in the cross-products give those counts whatever the coding; session 21
+    /// found a group of 3 exported through a 1/2 column), and the 2 × 2 table of every pair of two-valued columns of
+    /// different variables (Σ x_a·x_b with the counts above gives all four cells: `site` and `sex` as separate terms
+    /// exported their cross-tabulation).
     static func designCells(frame: ModelFrame, design: DesignMatrix, values: [Double], schema: ModelSchema) -> [(String, Int)] {
         let n = design.rows, p = design.columns
         var cells: [(String, Int)] = [("rows used", n)]
@@ -120,12 +124,45 @@ extension SiteSummary {
                 for (level, count) in zip(levels, counts) { cells.append(("\(variable.label) = \(level)", count)) }
             }
         }
+        func shown(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
+        // Two-valued columns: (column, its higher value) for the pairs below.
+        var twoValued: [(column: Int, high: Double)] = []
         for j in 0..<p where design.columnNames[j] != "(Intercept)" {
             let column = values[(j * n)..<((j + 1) * n)]
-            if column.allSatisfy({ $0 == 0 || $0 == 1 }) {
-                let ones = column.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-                cells.append(("\(design.columnNames[j]) = 1", ones))
-                cells.append(("\(design.columnNames[j]) = 0", n - ones))
+            var distinct: [Double] = []
+            for x in column where !distinct.contains(x) {
+                distinct.append(x)
+                if distinct.count > 3 { break }
+            }
+            let name = design.columnNames[j]
+            if distinct.count == 1, let only = distinct.first, only == 0 || only == 1 {
+                // An indicator that is all zeros or all ones still reveals a count (zero) through the cross-products.
+                cells.append(("\(name) = 1", only == 1 ? n : 0))
+                cells.append(("\(name) = 0", only == 0 ? n : 0))
+            } else if distinct.count == 2 || distinct.count == 3 {
+                // Ones first for a 0/1 column (as before), otherwise ascending.
+                let ordered = Set(distinct) == [0, 1] ? [1.0, 0] : distinct.sorted()
+                for v in ordered { cells.append(("\(name) = \(shown(v))", column.reduce(0) { $0 + ($1 == v ? 1 : 0) })) }
+                if distinct.count == 2, let high = distinct.max() { twoValued.append((j, high)) }
+            }
+        }
+        // A pair of columns of one variable (levels of one factor, a factor and its interaction) has structural zeros
+        // that reveal nothing: only pairs of columns from different variables are checked.
+        let variables = design.columnTerms.map { Set($0.split(separator: ":").map(String.init)) }
+        for (a, first) in twoValued.enumerated() {
+            for second in twoValued[(a + 1)...] where variables[first.column].isDisjoint(with: variables[second.column]) {
+                var table = [0, 0, 0, 0]
+                for i in 0..<n {
+                    let hi = values[first.column * n + i] == first.high ? 2 : 0
+                    let hj = values[second.column * n + i] == second.high ? 1 : 0
+                    table[hi + hj] += 1
+                }
+                let lowA = values[(first.column * n)..<((first.column + 1) * n)].first { $0 != first.high } ?? 0
+                let lowB = values[(second.column * n)..<((second.column + 1) * n)].first { $0 != second.high } ?? 0
+                for (k, count) in table.enumerated() {
+                    let va = k >= 2 ? first.high : lowA, vb = k % 2 == 1 ? second.high : lowB
+                    cells.append(("\(design.columnNames[first.column]) = \(shown(va)) and \(design.columnNames[second.column]) = \(shown(vb))", count))
+                }
             }
         }
         return cells
