@@ -1,6 +1,7 @@
 import ArgumentParser
 import Models
 import Output
+import Privacy
 import Reporting
 
 /// `alliance pool site1.json site2.json …`: combines the summaries sites wrote with `fit … --export-summary`, without
@@ -30,12 +31,25 @@ public struct PoolCommand: AllianceSubcommand {
     public func execute(in context: RunContext) throws -> CommandReport {
         guard summaries.count >= 2 else { throw CLIError.usage("pool needs two or more site summaries, e.g. alliance pool site-a.json site-b.json") }
         var sites: [SiteSummary] = []
+        var warnings: [String] = []
         for file in summaries {
             let json = try context.readJSONSideInput(file) {
                 "\(file): not JSON (\($0)); write site summaries with `alliance fit … --export-summary FILE`"
             }
             switch SiteSummary.parse(json) {
-            case .success(let site): sites.append(site)
+            case .success(let site):
+                sites.append(site)
+                // A site may set its own --min-cell, but one below the default (or a site smaller than it) should not
+                // pass without a word: a 5-row site exported with --min-cell 1 was pooled silently (session 21).
+                let minCell = json["min_cell"]?.intValue
+                if let minCell, minCell < SmallCellSuppressor.defaultMinimum {
+                    warnings.append("\(file) was exported with --min-cell \(minCell), below the default \(SmallCellSuppressor.defaultMinimum): "
+                        + "its counts were checked against that lower rule; check that the site's governance allows it before "
+                        + "publishing the pooled result")
+                }
+                if site.n < SmallCellSuppressor.defaultMinimum {
+                    warnings.append("\(file) summarises only \(site.n) rows (fewer than \(SmallCellSuppressor.defaultMinimum))")
+                }
             case .failure(let error): throw CLIError.data("\(file): \(error.description)")
             }
         }
@@ -50,9 +64,12 @@ public struct PoolCommand: AllianceSubcommand {
                     fields.insert(("sites", .integer(sites.count)), at: 2)
                     report.json = .object(fields)
                 }
+                report.addWarnings(warnings)
                 return CommandReport(report)
             }
-            return CommandReport(try SitePooling.twoStage(sites).report(files: summaries))
+            var report = try SitePooling.twoStage(sites).report(files: summaries)
+            report.addWarnings(warnings)
+            return CommandReport(report)
         } catch {
             let detail: String
             if case .mismatch(let site, _) = error, site < summaries.count {

@@ -20,3 +20,16 @@ public struct Report {
         self.warnings = warnings
     }
 }
+
+extension Report {
+    /// `more` added to the warnings, and to the JSON object's `warnings` array when it has one, so a command's own
+    /// warnings (about its inputs rather than the result) reach both.
+    public mutating func addWarnings(_ more: [String]) {
+        guard !more.isEmpty else { return }
+        warnings += more
+        guard case .object(var fields) = json, let k = fields.firstIndex(where: { $0.0 == "warnings" }),
+              case .array(let existing) = fields[k].1 else { return }
+        fields[k].1 = .array(existing + more.map { .string($0) })
+        json = .object(fields)
+    }
+}

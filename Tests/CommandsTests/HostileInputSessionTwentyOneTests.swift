@@ -164,4 +164,20 @@ struct HostileInputSessionTwentyOneTests {
         let fine = Hostile.run(["fit", "ols", "s.csv", "--formula", "y ~ flag + x", "--export-summary", "ok.json"], in: dir)
         #expect(fine.status == 0, "\(fine.message)")
     }
+
+    @Test("pool warns about a site exported under a lower --min-cell or with fewer rows than the default rule")
+    func poolWarnsAboutTinySites() throws {
+        var big = "y,x\n"
+        for i in 0..<40 { big += "\(Double((i * 7) % 13)),\(Double((i * 5) % 11))\n" }
+        let dir = try Hostile.write(["a.csv": big, "b.csv": "y,x\n1,2\n3,1\n2,5\n6,4\n5,3\n"])
+        #expect(Hostile.run(["fit", "ols", "a.csv", "--formula", "y ~ x", "--export-summary", "a.json"], in: dir).status == 0)
+        let tiny = Hostile.run(["fit", "ols", "b.csv", "--formula", "y ~ x", "--export-summary", "b.json", "--min-cell", "1"], in: dir)
+        #expect(tiny.status == 0, "\(tiny.message)")
+        let pooled = Hostile.run(["pool", "a.json", "b.json", "--format", "json"], in: dir)
+        #expect(pooled.status == 0, "\(pooled.message)")
+        #expect(pooled.message.contains("b.json was exported with --min-cell 1"), "\(pooled.message)")
+        #expect(pooled.standardOutput.contains("b.json summarises only 5 rows"), "\(pooled.standardOutput)")
+        let clean = Hostile.run(["pool", "a.json", "a.json"], in: dir)
+        #expect(!clean.message.contains("--min-cell"), "\(clean.message)")
+    }
 }
