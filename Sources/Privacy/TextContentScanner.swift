@@ -34,6 +34,17 @@ enum TextContentScanner {
     }
 
     static func scan(bytes s: Bytes) -> CellEvidence {
+        // Word and Excel put non-breaking and thin spaces, en dashes and Unicode hyphens into numbers and names
+        // (`943–476–5919`, `SW1A 1AA` with U+00A0, `1984‐07‐12`); a copied address may carry a zero-width space or a
+        // Cyrillic `а`. All passed as clean until session 21: the patterns read a folded copy (`ScannerFolding`).
+        if s.contains(where: { $0 >= 0x80 }) {
+            var folded = ScannerFolding.fold(s)
+            return folded.withUnsafeBufferPointer { scanASCII(bytes: $0) }
+        }
+        return scanASCII(bytes: s)
+    }
+
+    private static func scanASCII(bytes s: Bytes) -> CellEvidence {
         var lo = 0
         var hi = s.count
         while lo < hi, s[lo].isBlank { lo += 1 }
@@ -165,6 +176,7 @@ enum TextContentScanner {
         if let end = matchMonthNameDayYear(s, i, hi) { return (.date, end) }
         if let end = PersonNameMatcher.matchName(s, lo, i, hi) { return (.name, end) }
         if c.isUpper {
+            if let end = matchNationalInsuranceNumber(s, i, hi) { return (.socialSecurityNumber, end) }
             if let end = AccountAndAddressMatchers.matchIBAN(s, i, hi) { return (.accountNumber, end) }
             if let end = matchUKPostcode(s, i, hi, caseInsensitive: false) { return (.postalCode, end) }
             if let end = matchStateZip(s, i, hi) { return (.postalCode, end) }
@@ -280,6 +292,31 @@ enum TextContentScanner {
         let (serial, e3) = ByteMatching.digitRun(s, e2 + 1, hi)
         guard e3 - e2 - 1 == 4, !(e3 + 1 < hi && s[e3] == ByteMatching.hyphen && s[e3 + 1].isDigit) else { return nil }
         return ByteMatching.isValidSSN(area: area, group: group, serial: serial) ? e3 : nil
+    }
+
+    /// A UK National Insurance number: two prefix letters (the first not D, F, I, Q, U or V, the second not those or O;
+    /// not BG, GB, KN, NK, NT, TN or ZZ), six digits, contiguous or in pairs with single spaces (`AB 12 34 56 C`),
+    /// and a suffix A–D (optionally after a space), upper case, ending the word.
+    static func matchNationalInsuranceNumber(_ s: Bytes, _ i: Int, _ hi: Int) -> Int? {
+        guard i + 9 <= hi, s[i].isUpper, s[i + 1].isUpper else { return nil }
+        let first = s[i], second = s[i + 1]
+        let excludedFirst = Set("DFIQUV".utf8), excludedSecond = Set("DFIOQUV".utf8)
+        guard !excludedFirst.contains(first), !excludedSecond.contains(second) else { return nil }
+        let prefix = String(decoding: [first, second], as: UTF8.self)
+        guard !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(prefix) else { return nil }
+        var j = i + 2
+        let spaced = j < hi && s[j] == ByteMatching.space
+        for pair in 0..<3 {
+            if spaced { guard j < hi, s[j] == ByteMatching.space else { return nil }; j += 1 }
+            guard j + 2 <= hi, s[j].isDigit, s[j + 1].isDigit else { return nil }
+            j += 2
+            _ = pair
+        }
+        if j < hi, s[j] == ByteMatching.space { j += 1 }
+        guard j < hi, (UInt8(ascii: "A")...UInt8(ascii: "D")).contains(s[j]) else { return nil }
+        j += 1
+        guard j == hi || !s[j].isAlnum else { return nil }
+        return j
     }
 
     /// Ten digits, contiguous or 3-3-4 with a run of spaces and hyphens between the groups (`943 476 5919`,

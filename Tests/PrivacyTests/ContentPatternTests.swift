@@ -34,6 +34,13 @@ struct ContentPatternTests {
         ("GB82WEST12345698765432", .accountNumber), ("DE89370400440532013000", .accountNumber),
         ("12 High Street", .address), ("lives at 136 Baker Pines", .address), ("4 Elm Ave.", .address),
         ("221B Baker Street", .address), ("10 Downing St", .address), ("Flat 2, 12a Church Lane", .address),
+        // UK National Insurance numbers, and separators Word and Excel insert (session 21: all passed as clean).
+        ("EJ590786C", .socialSecurityNumber), ("AB 12 34 56 C", .socialSecurityNumber), ("ni no JT123456A", .socialSecurityNumber),
+        ("943\u{2013}476\u{2013}5919", .nhsNumber), ("943\u{00A0}476\u{00A0}5919", .nhsNumber), ("943\u{202F}476\u{202F}5919", .nhsNumber),
+        ("020\u{2013}7946\u{2013}0958", .phoneNumber), ("07700\u{2009}900123", .phoneNumber), ("123\u{2013}45\u{2013}6789", .socialSecurityNumber),
+        ("1984\u{2010}07\u{2010}12", .date), ("SW1A\u{00A0}1AA", .postalCode), ("Mary\u{00A0}Smith", .name),
+        ("m\u{0430}ry@ex\u{0430}mple.com", .emailAddress), ("mary\u{FF20}example.com", .emailAddress),
+        ("mary\u{200B}@example.com", .emailAddress),
     ]
 
     /// Weak whole-cell shapes: they flag a column only as a majority.
@@ -64,6 +71,9 @@ struct ContentPatternTests {
         // Places and institutions named after people (found in R datasets).
         "San Carlos Elementary", "Santa Barbara", "St. Anthony East", "Rio Linda Union", "George Mason Univ",
         "Alexander Valley Union Elementary", "Ben Nevis", "Half Ben Nevis", "Fort William",
+        // Not National Insurance numbers: excluded prefixes and suffixes, lower case, longer codes; other scripts kept.
+        "QQ123456C", "GB123456A", "AB123456E", "ab123456c", "AB1234567C", "AB123456CD", "Москва", "Θεραπεία",
+        "12\u{2013}15", "Step\u{00A0}2",
     ]
 
     @Test(arguments: strongPositives)
