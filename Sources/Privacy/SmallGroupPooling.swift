@@ -2,7 +2,8 @@ import DataTable
 
 /// Groups for a figure (DESIGN.md §9): a group with fewer than `minimumCell` rows is not shown under its own
 /// label; its rows are pooled into one "other (suppressed)" group, which is still drawn (so every row keeps its
-/// mark) but never fitted or named. Levels with no rows are left out.
+/// mark) but never fitted or named, and which takes in the smallest shown groups while it is itself under the rule
+/// (complementary pooling). Levels with no rows are left out.
 public struct PooledGroups: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         public let label: String
@@ -33,6 +34,14 @@ public struct PooledGroups: Sendable, Equatable {
                 pooled += rowsOfLevel
                 pooledLevels += 1
             }
+        }
+        // Complementary pooling: a pool still under the rule would be given away by the total minus the shown groups
+        // (a histogram's 60 values beside groups of 30 and 25: a pooled group of 5; session 21), so the smallest shown
+        // groups join it until it reaches the rule, as `describe --by` hides a complement.
+        while !pooled.isEmpty && pooled.count < minimumCell,
+              let smallest = shown.indices.min(by: { (shown[$0].rows.count, -$0) < (shown[$1].rows.count, -$1) }) {
+            pooled += shown.remove(at: smallest).rows
+            pooledLevels += 1
         }
         if !pooled.isEmpty {
             shown.append(Group(label: Self.pooledLabel, rows: pooled.sorted(), pooled: true))
