@@ -47,7 +47,7 @@ public struct CheckCommand: AllianceSubcommand {
                               delimiter: delimiter, decimal: decimal, encoding: encoding, allowColumns: allowColumns)
         // The same read as every data command, without refusing: check reports what the guard finds.
         let table = try input.read(in: context).table
-        let report = IdentifierGuard(allowedColumns: Set(allowColumns)).scan(table)
+        let report = try input.identifierGuard(for: table, path: file).scan(table)
         context.recordAllowedColumns(report.allowed.map(\.column))
         var result = CommandReport(report.report(file: file, rows: table.rowCount, columns: table.columns.count))
         result.exitStatus = report.isClean ? 0 : CLIError.Kind.data.rawValue

@@ -192,8 +192,9 @@ public struct DataInput: ParsableArguments {
         return (try guarded(table, path: path, digest: digest, report: report, in: context), perColumn.map(\.1))
     }
 
-    /// The guard with the --allow-column choices, after checking that each names a column.
-    private func identifierGuard(for table: Table, path: String) throws -> IdentifierGuard {
+    /// The guard with the --allow-column choices, after checking that each names a column (`check` too: a misspelt
+    /// or wrongly cased name was ignored there without a word).
+    func identifierGuard(for table: Table, path: String) throws -> IdentifierGuard {
         let unknownAllowed = allowColumns.filter { table.column(named: $0) == nil }
         if let name = unknownAllowed.first {
             throw CLIError.usage("--allow-column '\(name)' names no column in \(path)" + table.suggestionHint(for: name))

@@ -110,7 +110,8 @@ enum HeaderClassifier {
         p("given name", .name), p("givenname", .name), p("last name", .name), p("lastname", .name),
         p("surname", .name), p("family name", .name), p("familyname", .name), p("full name", .name),
         p("fullname", .name), p("middle name", .name), p("maiden name", .name), p("initials", .name),
-        p("username", .name), p("nickname", .name),
+        p("username", .name), p("nickname", .name), p("next of kin", .name), p("nok", .name),
+        p("emergency contact", .name),
         // Geography smaller than a state (2)
         p("address", .address), p("addr", .address), p("street", .address), p("street address", .address),
         p("house number", .address), p("city", .address), p("town", .address), p("village", .address),
@@ -124,6 +125,7 @@ enum HeaderClassifier {
         p("postcodes", .postalCode), p("zip codes", .postalCode),
         // Dates (3); ages over 89 are found from content, see `isAgeInYears`
         p("date", .date, .notYearOnly), p("dates", .date, .notYearOnly), p("dob", .date, .notYearOnly),
+        p("d o b", .date, .notYearOnly),
         p("date of birth", .date, .notYearOnly), p("birth date", .date, .notYearOnly),
         p("birthdate", .date, .notYearOnly), p("birthday", .date, .notYearOnly), p("dod", .date, .notYearOnly),
         p("date of death", .date, .notYearOnly), p("death date", .date, .notYearOnly),
@@ -143,6 +145,8 @@ enum HeaderClassifier {
         p("social security number", .socialSecurityNumber), p("national insurance", .socialSecurityNumber),
         p("national insurance number", .socialSecurityNumber), p("nino", .socialSecurityNumber),
         p("ni number", .socialSecurityNumber), p("national id", .socialSecurityNumber),
+        p("ni no", .socialSecurityNumber), p("ni num", .socialSecurityNumber), p("tax id", .socialSecurityNumber),
+        p("taxpayer id", .socialSecurityNumber), p("tax number", .socialSecurityNumber),
         // Medical record numbers (8) and the NHS number
         p("mrn", .medicalRecordNumber), p("medical record", .medicalRecordNumber),
         p("medical records", .medicalRecordNumber), p("medical record number", .medicalRecordNumber),

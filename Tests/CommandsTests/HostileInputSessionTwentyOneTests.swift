@@ -180,4 +180,20 @@ struct HostileInputSessionTwentyOneTests {
         let clean = Hostile.run(["pool", "a.json", "a.json"], in: dir)
         #expect(!clean.message.contains("--min-cell"), "\(clean.message)")
     }
+
+    @Test("check refuses an --allow-column that names no column, says a pass rests on allowed columns, and knows ni_no, next_of_kin, d_o_b")
+    func checkAllowColumnAndHeaders() throws {
+        var text = "client,phq,email\n"
+        for i in 0..<20 { text += "c\(i),\(i % 27),person\(i)@example.org\n" }
+        let dir = try Hostile.write(["e.csv": text, "h.csv": "client,ni_no,next_of_kin,d_o_b,tax_id,phq\nc1,x,y,z,w,3\n"])
+        let misspelt = Hostile.run(["check", "e.csv", "--allow-column", "EMAIL"], in: dir)
+        #expect(misspelt.status == 64, "\(misspelt.message)")
+        #expect(misspelt.message.contains("--allow-column 'EMAIL' names no column"), "\(misspelt.message)")
+        let allowed = Hostile.run(["check", "e.csv", "--allow-column", "email"], in: dir)
+        #expect(allowed.status == 0, "\(allowed.message)")
+        #expect(allowed.standardOutput.contains("apart from the allowed 'email'"), "\(allowed.standardOutput)")
+        let headers = Hostile.run(["check", "h.csv"], in: dir)
+        #expect(headers.status == 65)
+        #expect(headers.standardOutput.contains("4 column(s) look like identifiers"), "\(headers.standardOutput)")
+    }
 }
