@@ -80,6 +80,9 @@ public struct IdentifierGuard: Sendable {
     /// in the column's variable label or value labels; weak whole-cell shapes are not enough in a label.
     static func strongKinds(inMetadataOf column: Column) -> [IdentifierKind] {
         var mask = KindMask()
+        // The header itself is printed by every command: an email address or a visit date in it (`phq_2024-03-05` from
+        // `reshape --wide` on dates) passed as clean until session 21.
+        mask.formUnion(TextContentScanner.scan(column.name).strong)
         if let label = column.label { mask.formUnion(TextContentScanner.scan(label).strong) }
         // Value labels are written back to an SPSS `--out` file, a string variable's as well as a number's.
         for label in column.metadata.valueLabels.map(\.label) + column.metadata.textValueLabels.map(\.label) {
