@@ -17,7 +17,10 @@ public struct TrackCommand: AllianceSubcommand {
             itself (with a warning), and flags each session beyond the one-sided --coverage tolerance boundary as not on \
             track. Sensitivity and specificity are for predicting no reliable improvement from intake to the last \
             session (the key's criterion, or --reliable-change). --alliance COL adds the PCOMS rule: a session with the \
-            alliance (SRS) total below the key's alert cut-off is flagged. --out writes client, session, score, expected, boundary, flag.
+            alliance (SRS) total below the key's alert cut-off is flagged, at every session with an alliance score, intake \
+            included. --out writes client, session, score, expected, boundary, flag (with --alliance, also alliance, \
+            alliance_flag, and a row for each intake or other unchecked session with an alliance score, its expected, \
+            boundary and flag empty).
             """
     )
 
@@ -138,16 +141,34 @@ public struct TrackCommand: AllianceSubcommand {
 
         var allianceAlerts: AllianceAlerts?
         if let alliance {
-            let values = try MonitoringColumns.numeric(alliance, flag: "--alliance", in: data)
-            // Alliance at each checked session: the session rows of the panel are in the result's order.
-            var perSession: [Double?] = []
-            perSession.reserveCapacity(result.sessions.count)
-            for c in 0..<panel.clientCount where panel.sessions[c].count >= 2 {
-                for row in panel.rows[c].dropFirst() { perSession.append(values[row]) }
+            // Every session with an alliance score, intake included: the PCOMS rule needs no expected curve, and a low
+            // SRS at the first session is its key dropout warning (the trajectory starts after intake).
+            let alliancePanel = try columns.panel(data, score: alliance, scoreFlag: "--alliance", in: context)
+            struct Key: Hashable { let client: String; let session: Double }
+            var symptom: [Key: Double] = [:]
+            var trajectoryRows = Set<Int>()
+            var firstRow: [String: Int] = [:]
+            for c in 0..<panel.clientCount {
+                for (t, y) in zip(panel.sessions[c], panel.scores[c]) { symptom[Key(client: panel.clients[c], session: t)] = y }
+                if panel.sessions[c].count >= 2 { trajectoryRows.formUnion(panel.rows[c]) }
+                firstRow[panel.clients[c]] = panel.rows[c].min()
             }
+            var sessions: [AllianceSession] = []
+            var beyond = 0
+            for c in 0..<alliancePanel.clientCount {
+                let label = alliancePanel.clients[c]
+                for (i, (t, a)) in zip(alliancePanel.sessions[c], alliancePanel.scores[c]).enumerated() {
+                    sessions.append(AllianceSession(client: label, session: t, alliance: a,
+                                                    score: symptom[Key(client: label, session: t)], intake: i == 0))
+                }
+                beyond += alliancePanel.rows[c].count { !trajectoryRows.contains($0) }
+                if let row = alliancePanel.rows[c].min() { firstRow[label] = min(firstRow[label] ?? row, row) }
+            }
+            let order = firstRow.sorted { $0.value < $1.value }.map(\.key)
             let cutoff = allianceCutoff ?? allianceKey?.alert?.below ?? 0
             allianceAlerts = AllianceAlerts(column: alliance, instrument: allianceKey?.id ?? allianceInstrument, cutoff: cutoff,
-                                            source: allianceKey?.source ?? [], scores: perSession)
+                                            source: allianceKey?.source ?? [], sessions: sessions, clientOrder: order,
+                                            rowsBeyondTrajectory: beyond)
         }
 
         var figures: [String] = []

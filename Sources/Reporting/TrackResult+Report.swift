@@ -32,24 +32,56 @@ public struct TrackSettings: Sendable {
     }
 }
 
+/// One session with an alliance score, as the PCOMS rule checks it.
+public struct AllianceSession: Sendable, Equatable {
+    public let client: String
+    public let session: Double
+    public let alliance: Double
+    /// The symptom score at the same session, nil when it is missing.
+    public let score: Double?
+    /// The client's first session with an alliance score (PCOMS: a low SRS there is the key dropout warning).
+    public let intake: Bool
+
+    public init(client: String, session: Double, alliance: Double, score: Double?, intake: Bool) {
+        self.client = client
+        self.session = session
+        self.alliance = alliance
+        self.score = score
+        self.intake = intake
+    }
+}
+
 /// PCOMS-style alliance alerts: a session whose alliance total is below the key's alert cut-off (SRS: 36).
+/// Every session with an alliance score is checked, intake included, whether or not the symptom trajectory checks it
+/// (that starts after intake and needs a symptom score): the alliance rule needs no expected curve.
 public struct AllianceAlerts: Sendable {
     public var column: String
     public var instrument: String
     public var cutoff: Double
     public var source: [String]
-    /// Per tracked session of the result (same order): the alliance score, nil when missing.
-    public var scores: [Double?]
+    /// Every session with a client, a session number and an alliance score, client by client in session order.
+    public var sessions: [AllianceSession]
+    /// Clients in the order they first appear in the data (the `--out` rows follow it).
+    public var clientOrder: [String]
+    /// Input rows used by the alliance rule alone (intake-only clients, sessions with no symptom score).
+    public var rowsBeyondTrajectory: Int
 
-    public init(column: String, instrument: String, cutoff: Double, source: [String], scores: [Double?]) {
+    public init(column: String, instrument: String, cutoff: Double, source: [String], sessions: [AllianceSession],
+                clientOrder: [String], rowsBeyondTrajectory: Int) {
         self.column = column
         self.instrument = instrument
         self.cutoff = cutoff
         self.source = source
-        self.scores = scores
+        self.sessions = sessions
+        self.clientOrder = clientOrder
+        self.rowsBeyondTrajectory = rowsBeyondTrajectory
     }
 
-    public var alerts: Int { scores.count { ($0 ?? .infinity) < cutoff } }
+    public func isAlert(_ alliance: Double) -> Bool { alliance < cutoff }
+    /// Sessions below the cut-off, intake included.
+    public var alerts: Int { sessions.count { isAlert($0.alliance) } }
+    /// Of those, sessions that are the client's first with an alliance score.
+    public var intakeAlerts: Int { sessions.count { $0.intake && isAlert($0.alliance) } }
 }
 
 extension TrackResult {
@@ -67,7 +99,7 @@ extension TrackResult {
         }
         var fields: [(String, JSONValue)] = [
             ("analysis", .string("track")),
-            ("data", data.json(used: sessions.count + clients.count)),
+            ("data", data.json(used: sessions.count + clients.count + (settings.alliance?.rowsBeyondTrajectory ?? 0))),
             ("reference", settings.reference.map { $0.json() } ?? .string("data")),
             ("instrument", .string(settings.instrument)),
             ("direction", .string(direction.rawValue)),
@@ -105,7 +137,10 @@ extension TrackResult {
             fields.append(("alliance", .object([
                 ("column", .string(a.column)), ("instrument", .string(a.instrument)), ("cutoff", .number(a.cutoff)),
                 ("rule", .string("PCOMS: a session whose alliance total is below the cut-off is flagged for discussion")),
-                ("alerts", .integer(a.alerts)), ("source", .array(a.source.map { .string($0) })),
+                ("sessions", .integer(a.sessions.count)), ("alerts", .integer(a.alerts)),
+                ("intake_alerts", .integer(a.intakeAlerts)),
+                ("scope", .string(Self.allianceScope)),
+                ("source", .array(a.source.map { .string($0) })),
             ])))
         }
         fields += [("out", .string(settings.out)), ("plot", .string(settings.plot)),
@@ -122,12 +157,20 @@ extension TrackResult {
                 ["Median session of first flag", .number(medianFirst)],
                 ["Sensitivity (no reliable improvement)", .number(accuracy?.sensitivity)],
                 ["Specificity", .number(accuracy?.specificity)],
-            ] + (settings.alliance.map { a -> [[Cell]] in [[.text("Sessions below the \(a.instrument.uppercased()) alliance cut-off"), .integer(a.alerts)]] } ?? []),
+            ] + (settings.alliance.map { a -> [[Cell]] in [
+                [.text("Sessions below the \(a.instrument.uppercased()) alliance cut-off"), .integer(a.alerts)],
+                [.text("  of which at intake"), .integer(a.intakeAlerts)],
+            ] } ?? []),
             notes: [
                 "Model (\(settings.reference == nil ? "fitted on the data itself" : "fitted on \(settings.reference?.file ?? "")")): "
                     + "\(ExpectedTreatmentResponse.formula), \(m.clients) clients, \(m.sessions) sessions after intake.",
                 "One-sided \(PlotNumber.percent(coverage)) tolerance boundary on the \(direction == .lowerBetter ? "higher (worse)" : "lower (worse)") side of each client's expected curve.",
-            ])
+            ] + (settings.alliance.map { a in
+                ["Alliance cut-off \(PlotNumber.text(a.cutoff)) checked at all \(a.sessions.count) session\(a.sessions.count == 1 ? "" : "s") "
+                    + "with a score in \(a.column), intake (the client's first of them) included; the expected curve checks only "
+                    + "later sessions with a \(settings.score) score"
+                    + (settings.out == nil ? "." : ", so in the --out file the other alliance rows have expected, boundary and flag empty.")]
+            } ?? []))
         let bySession = ResultTable(
             title: "How early flags predict the outcome",
             columns: [TableColumn("Flags up to session", kind: .decimal(0), key: "session"),
@@ -137,6 +180,9 @@ extension TrackResult {
         return Report(json: .object(fields), tables: accuracyBySession.isEmpty ? [summary] : [summary, bySession],
                       warnings: allWarnings(settings))
     }
+
+    static let allianceScope = "every session with an alliance score, intake (the client's first such session) included, "
+        + "whether or not the expected curve checks it (it starts after intake and needs a symptom score)"
 
     private func allWarnings(_ settings: TrackSettings) -> [String] {
         var w = model.warnings
@@ -148,21 +194,69 @@ extension TrackResult {
     }
 
     /// The `--out` rows: client, session, score, expected, boundary, flag (and the alliance and its alert when asked).
+    /// Without the alliance, one row per checked session. With it, also a row for every other session with an alliance
+    /// score (intake, a one-session client's only session, a session with no symptom score), whose expected, boundary
+    /// and flag are empty: the trajectory does not check it, the alliance rule does.
     public func flagsTable(alliance: AllianceAlerts?) throws -> Table {
-        let codes = sessions.map { Int32($0.client) }
+        guard let a = alliance else {
+            return try Self.flagsTable(levels: clientLabels, rows: sessions.map {
+                FlagsRow(client: Int32($0.client), session: $0.session, score: $0.score, expected: $0.expected,
+                         boundary: $0.boundary, notOnTrack: $0.notOnTrack, alliance: nil)
+            }, alliance: nil)
+        }
+        struct Key: Hashable { let client: String; let session: Double }
+        var levels = a.clientOrder
+        var code: [String: Int32] = [:]
+        for (i, label) in levels.enumerated() where code[label] == nil { code[label] = Int32(i) }
+        func codeOf(_ label: String) -> Int32 {
+            if let c = code[label] { return c }
+            levels.append(label)
+            code[label] = Int32(levels.count - 1)
+            return Int32(levels.count - 1)
+        }
+        var allianceAt: [Key: Double] = [:]
+        for s in a.sessions { allianceAt[Key(client: s.client, session: s.session)] = s.alliance }
+        var rows: [FlagsRow] = []
+        var checked = Set<Key>()
+        for s in sessions {
+            let key = Key(client: clientLabels[s.client], session: s.session)
+            checked.insert(key)
+            rows.append(FlagsRow(client: codeOf(key.client), session: s.session, score: s.score, expected: s.expected,
+                                 boundary: s.boundary, notOnTrack: s.notOnTrack, alliance: allianceAt[key]))
+        }
+        for s in a.sessions where !checked.contains(Key(client: s.client, session: s.session)) {
+            rows.append(FlagsRow(client: codeOf(s.client), session: s.session, score: s.score, expected: nil, boundary: nil,
+                                 notOnTrack: nil, alliance: s.alliance))
+        }
+        // Client by client in order of first appearance, each in session order.
+        rows.sort { ($0.client, $0.session) < ($1.client, $1.session) }
+        return try Self.flagsTable(levels: levels, rows: rows, alliance: a)
+    }
+
+    private struct FlagsRow {
+        let client: Int32
+        let session: Double
+        let score: Double?
+        let expected: Double?
+        let boundary: Double?
+        let notOnTrack: Bool?
+        let alliance: Double?
+    }
+
+    private static func flagsTable(levels: [String], rows: [FlagsRow], alliance: AllianceAlerts?) throws -> Table {
         var columns = [
-            Column(name: "client", data: .categorical(CategoricalColumn(levels: clientLabels, codes: codes))),
-            Column(name: "session", data: .numeric(NumericColumn(values: sessions.map(\.session), missing: [Bool](repeating: false, count: sessions.count)))),
-            Column(name: "score", data: .numeric(NumericColumn(values: sessions.map(\.score), missing: [Bool](repeating: false, count: sessions.count)))),
-            Column(name: "expected", data: .numeric(NumericColumn(values: sessions.map(\.expected), missing: [Bool](repeating: false, count: sessions.count)))),
-            Column(name: "boundary", data: .numeric(NumericColumn(values: sessions.map(\.boundary), missing: [Bool](repeating: false, count: sessions.count)))),
+            Column(name: "client", data: .categorical(CategoricalColumn(levels: levels, codes: rows.map(\.client)))),
+            Column(name: "session", numeric: rows.map { Optional($0.session) }),
+            Column(name: "score", numeric: rows.map(\.score)),
+            Column(name: "expected", numeric: rows.map(\.expected)),
+            Column(name: "boundary", numeric: rows.map(\.boundary)),
             Column(name: "flag", data: .categorical(CategoricalColumn(levels: ["on_track", "not_on_track"],
-                                                                      codes: sessions.map { $0.notOnTrack ? 1 : 0 }))),
+                                                                      codes: rows.map { $0.notOnTrack.map { $0 ? 1 : 0 } ?? -1 }))),
         ]
         if let a = alliance {
-            columns.append(Column(name: "alliance", numeric: a.scores))
+            columns.append(Column(name: "alliance", numeric: rows.map(\.alliance)))
             columns.append(Column(name: "alliance_flag", data: .categorical(CategoricalColumn(
-                levels: ["ok", "below_cutoff"], codes: a.scores.map { $0.map { $0 < a.cutoff ? 1 : 0 } ?? -1 }))))
+                levels: ["ok", "below_cutoff"], codes: rows.map { $0.alliance.map { a.isAlert($0) ? 1 : 0 } ?? -1 }))))
         }
         return try Table(columns: columns)
     }

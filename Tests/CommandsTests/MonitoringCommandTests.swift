@@ -50,6 +50,71 @@ import Testing
         #expect(svg.contains("<svg") && !svg.contains("k07"))
     }
 
+    /// The PCOMS alliance rule covers every session with an alliance score. It once checked only the sessions the
+    /// expected curve checks (after intake, with a symptom score), so an SRS below 36 at intake, the key dropout
+    /// warning, was never flagged or counted, nor was a one-session client's.
+    @Test func trackFlagsTheAllianceAtIntakeAndAtEverySessionWithAScore() throws {
+        let dir = try temporaryDirectory("track-alliance-intake")
+        var lines = ["client,session,phq,srs"]
+        var expected = (all: 0, intake: 0)
+        for i in 0..<30 {
+            let intake = 10 + i % 10
+            for t in 1...5 {
+                let phq = t == 1 ? intake : max(0, min(27, intake - (t - 1) * (i % 4) + (i * 7 + t * 3) % 5 - 2))
+                // Ten clients start below the cut-off; six dip below it at session 3.
+                let srs = t == 1 ? (i % 3 == 0 ? 30.0 : 40.0) : (t == 3 && i % 5 == 0 ? 35.0 : 38.5)
+                if srs < 36 { expected.all += 1; if t == 1 { expected.intake += 1 } }
+                lines.append("c\(i),\(t),\(phq),\(srs)")
+            }
+        }
+        // A session with an alliance score but no PHQ-9, and three clients seen once (two of them below the cut-off).
+        lines.append("c1,6,,30")
+        expected.all += 1
+        for (label, srs) in [("o1", 33.0), ("o2", 40.0), ("o3", 31.0)] {
+            lines.append("\(label),1,12,\(srs)")
+            if srs < 36 { expected.all += 1; expected.intake += 1 }
+        }
+        #expect(expected == (all: 19, intake: 12))
+        try (lines.joined(separator: "\n") + "\n").write(toFile: (dir as NSString).appendingPathComponent("s.csv"),
+                                                        atomically: true, encoding: .utf8)
+        let base = ["track", "s.csv", "--client", "client", "--session", "session", "--score", "phq", "--instrument", "phq-9"]
+        let plain = try runCommand(base + ["--out", "plain.csv"], inputDirectory: dir, outputDirectory: dir)
+        let run = try runCommand(base + ["--alliance", "srs", "--out", "flags.csv"], inputDirectory: dir, outputDirectory: dir)
+        #expect(plain.error == nil && run.error == nil, "\(String(describing: run.error?.message))")
+        let json = try Self.object(run.report)
+        let alliance = try #require(json["alliance"] as? [String: Any])
+        #expect(alliance["alerts"] as? Int == 19)
+        #expect(alliance["intake_alerts"] as? Int == 12)
+        #expect(alliance["sessions"] as? Int == 30 * 5 + 1 + 3)
+        #expect((json["data"] as? [String: Any])?["used"] as? Int == 154)
+        // The symptom trajectory is unchanged by --alliance.
+        let plainJSON = try Self.object(plain.report)
+        for key in ["clients", "sessions_checked", "flagged_clients", "flagged_sessions", "sensitivity", "specificity"] {
+            #expect("\(json[key] ?? "")" == "\(plainJSON[key] ?? "")", "\(key)")
+        }
+        #expect(json["sessions_checked"] as? Int == 30 * 4)
+
+        let rows = try Self.csv((dir as NSString).appendingPathComponent("flags.csv"))
+        #expect(rows.first == ["client", "session", "score", "expected", "boundary", "flag", "alliance", "alliance_flag"])
+        let body = Array(rows.dropFirst())
+        #expect(body.count == 154)
+        #expect(body.count { $0[7] == "below_cutoff" } == 19)
+        // Intake rows carry the intake score and alliance, with nothing checked against the curve.
+        let c0 = body.filter { $0[0] == "c0" }
+        #expect(c0.map { $0[1] } == ["1", "2", "3", "4", "5"])
+        #expect(c0.first == ["c0", "1", "10", "", "", "", "30", "below_cutoff"])
+        #expect(body.first { $0[0] == "c1" && $0[1] == "1" }?[7] == "ok")
+        #expect(body.first { $0[0] == "c1" && $0[1] == "6" } == ["c1", "6", "", "", "", "", "30", "below_cutoff"])
+        #expect(body.filter { $0[0].hasPrefix("o") } == [["o1", "1", "12", "", "", "", "33", "below_cutoff"],
+                                                         ["o2", "1", "12", "", "", "", "40", "ok"],
+                                                         ["o3", "1", "12", "", "", "", "31", "below_cutoff"]])
+        // The checked rows are the plain --out rows, in the same order.
+        let plainRows = try Self.csv((dir as NSString).appendingPathComponent("plain.csv")).dropFirst()
+        #expect(body.filter { !$0[5].isEmpty }.map { Array($0.prefix(6)) } == Array(plainRows))
+        let summary = run.stdout
+        #expect(summary.contains("Sessions below the SRS alliance cut-off") && summary.contains("of which at intake"))
+    }
+
     @Test func trackWithAReferenceDoesNotWarn() throws {
         let run = try runCommand(["track", Self.etr, "--client", "client", "--session", "session", "--score", "score",
                                   "--reference", Self.etr, "--format", "json"])
