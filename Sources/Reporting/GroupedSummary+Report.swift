@@ -19,6 +19,7 @@ extension GroupedSummary {
         let missingHidden = missingGroup > 0 && hiddenAll[sizes.count]
         var groupsJSON: [JSONValue] = []
         var rows: [[Cell]] = []
+        var anyWithheld = false
         for (g, level) in levels.enumerated() {
             if hidden[g] {
                 groupsJSON.append(.object([("level", .string(level)), ("n", .null), ("suppressed", .bool(true)), ("columns", .array([]))]))
@@ -27,15 +28,23 @@ extension GroupedSummary {
             }
             var columnsJSON: [JSONValue] = []
             for (i, (name, s)) in zip(columns, summaries[g]).enumerated() {
+                // As the ungrouped `describe`: a column with fewer values than the rule in a shown group (3 of 30 answered)
+                // keeps its count but not its mean, SD and median, which three values would all but give away (session 21).
+                let withheld = s.n > 0 && s.n < minCell
+                anyWithheld = anyWithheld || withheld
                 columnsJSON.append(.object([("name", .string(name)), ("n", .integer(s.n)), ("missing", .integer(s.missing)),
-                                            ("mean", .number(s.mean)), ("sd", .number(s.sd)), ("median", .number(s.median))]))
+                                            ("mean", withheld ? .null : .number(s.mean)), ("sd", withheld ? .null : .number(s.sd)),
+                                            ("median", withheld ? .null : .number(s.median)), ("withheld", .bool(withheld))]))
                 rows.append([.text(i == 0 ? level : ""), .integer(i == 0 ? sizes[g] : nil), .text(labels.display(name)), .integer(s.n),
-                             .number(s.mean), .number(s.sd), .number(s.median)])
+                             .number(withheld ? nil : s.mean), .number(withheld ? nil : s.sd), .number(withheld ? nil : s.median)])
             }
             groupsJSON.append(.object([("level", .string(level)), ("n", .integer(sizes[g])), ("suppressed", .bool(false)),
                                        ("columns", .array(columnsJSON))]))
         }
         var notes = ["\(data.file): \(data.rows) rows grouped by \(labels.display(by)). sd uses n − 1."]
+        if anyWithheld {
+            notes.append("A column with fewer than \(minCell) values in a group shows its count but not its mean, SD or median (—; --min-cell).")
+        }
         if hidden.contains(true) {
             notes.append("Groups with fewer than \(minCell) rows are suppressed, and another group with them where the total could reveal one (--min-cell).")
         }

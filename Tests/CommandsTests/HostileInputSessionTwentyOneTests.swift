@@ -196,4 +196,21 @@ struct HostileInputSessionTwentyOneTests {
         #expect(headers.status == 65)
         #expect(headers.standardOutput.contains("4 column(s) look like identifiers"), "\(headers.standardOutput)")
     }
+
+    @Test("describe --by withholds the mean, SD and median of a column with fewer values than the rule in a shown group")
+    func describeByWithholdsSmallColumnStatistics() throws {
+        var text = "sex,phq,gad\n"
+        for i in 0..<60 { text += "\(i < 30 ? "F" : "M"),\(i % 27),\(i < 30 && i >= 3 ? "" : String(i % 21))\n" }
+        let dir = try Hostile.write(["d.csv": text])
+        let outcome = Hostile.run(["describe", "d.csv", "--by", "sex", "--format", "json"], in: dir)
+        #expect(outcome.status == 0, "\(outcome.message)")
+        let doc = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        let groups = doc?["groups"] as? [[String: Any]] ?? []
+        let female = (groups.first { $0["level"] as? String == "F" }?["columns"] as? [[String: Any]]) ?? []
+        let gad = female.first { $0["name"] as? String == "gad" }
+        #expect(gad?["n"] as? Int == 3)
+        #expect(gad?["mean"] is NSNull && gad?["median"] is NSNull && gad?["withheld"] as? Bool == true, "\(String(describing: gad))")
+        let male = (groups.first { $0["level"] as? String == "M" }?["columns"] as? [[String: Any]]) ?? []
+        #expect(male.first { $0["name"] as? String == "gad" }?["mean"] is Double)
+    }
 }
