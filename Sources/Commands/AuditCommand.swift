@@ -19,7 +19,7 @@ public struct AuditCommand: AllianceSubcommand {
             points); with --gad-pre and --gad-post (and --instrument phq-9) the paired PHQ-9/GAD-7 definitions are used. \
             Therapist effects come from lmer(post ~ casemix + (1 | therapist)); funnels use exact binomial 95% and 99.8% \
             limits (Spiegelhalter 2005) around the pooled rate. Groups with fewer than --min-cell clients are never shown \
-            under their own label.
+            under their own label, and a rate is suppressed when its denominator, count or complement is under --min-cell.
             """
     )
 

@@ -50,6 +50,25 @@ public struct SmallCellSuppressor: Sendable, Equatable {
         return OneWaySuppression(cells: Array(hidden[0..<counts.count]), total: hidden[counts.count])
     }
 
+    /// One-way suppression in which some entries are hidden from the start, for reasons the caller knows and the
+    /// counts alone do not show: a group that is not published at all, or a rate whose count is small in another
+    /// sense (its complement, `denominator − numerator`, is in `1..<minimumCell`). `counts` are the parts of one
+    /// published line and `total` its total (given, because the parts need not be everything the total counts,
+    /// so the caller passes the rest as a part of its own). Counts in `1..<minimumCell` are hidden as usual; then
+    /// the line rule and the combination check hide complements, as `suppressionPlan(counts:)` does.
+    public func suppressionPlan(counts: [Int], total: Int, hidden alreadyHidden: [Bool], totalHidden: Bool)
+        throws(SuppressionError) -> OneWaySuppression {
+        for (i, count) in (counts + [total]).enumerated() where count < 0 {
+            throw SuppressionError.negativeCount(row: i, column: nil, value: count)
+        }
+        precondition(alreadyHidden.count == counts.count, "one flag per count")
+        let values = counts + [total]
+        let isMargin = [Bool](repeating: false, count: counts.count) + [true]
+        let hidden = solve(values: values, isMargin: isMargin, lines: [Array(values.indices)],
+                           alreadyHidden: alreadyHidden + [totalHidden])
+        return OneWaySuppression(cells: Array(hidden[0..<counts.count]), total: hidden[counts.count])
+    }
+
     /// Which groups of a grouped summary (a mean, rate or plot mark per therapist, site, …) to hide, given the
     /// number of clients in each group. Groups under the minimum are hidden; when the overall summary is also
     /// published, one hidden group could be recovered from it and the others, so a second group is hidden too —
@@ -115,8 +134,8 @@ public struct SmallCellSuppressor: Sendable, Equatable {
     /// with exactly one hidden entry) and the combination rule (no hidden entry exactly determined by any
     /// combination of published lines; see `LinearDisclosureAudit`). Each line lists its parts and then, last,
     /// the total they sum to.
-    func solve(values: [Int], isMargin: [Bool], lines: [[Int]]) -> [Bool] {
-        var hidden = values.map { $0 >= 1 && $0 < minimumCell }
+    func solve(values: [Int], isMargin: [Bool], lines: [[Int]], alreadyHidden: [Bool]? = nil) -> [Bool] {
+        var hidden = values.indices.map { (values[$0] >= 1 && values[$0] < minimumCell) || (alreadyHidden?[$0] ?? false) }
         var linesOfEntry = [[Int]](repeating: [], count: values.count)
         for (l, line) in lines.enumerated() {
             for entry in line { linesOfEntry[entry].append(l) }

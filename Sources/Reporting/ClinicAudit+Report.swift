@@ -75,30 +75,91 @@ extension ClinicAudit {
         let pooledLabel = PooledGroups.pooledLabel
         var warnings: [String] = []
 
-        // 1. Metrics by service and period (cells with fewer than k referrals hidden, complements too).
+        // 1. Metrics by service and period (cells with fewer than k referrals hidden, complements too; within a
+        // shown cell, rates on a small denominator or with a small numerator or complement hidden, complements too).
         let cellSizes = servicePeriods.map(\.counts.referrals)
         let cells = ShownGroups(sizes: cellSizes, minimumCell: k)
-        func rate(_ a: Int, _ b: Int) -> Double? { b > 0 ? Double(a) / Double(b) : nil }
-        func metricsJSON(_ c: Counts) -> [(String, JSONValue)] {
-            [("referrals", .integer(c.referrals)), ("finished", .integer(c.finished)),
-             ("caseness_at_start", .integer(c.casenessAtStart)),
-             ("recovery", .object([("numerator", .integer(c.recovered)), ("denominator", .integer(c.casenessAtStart)),
-                                   ("rate", .number(rate(c.recovered, c.casenessAtStart)))])),
-             ("reliable_improvement", .object([("numerator", .integer(c.reliablyImproved)), ("denominator", .integer(c.finished)),
-                                               ("rate", .number(rate(c.reliablyImproved, c.finished)))])),
-             ("reliable_recovery", .object([("numerator", .integer(c.reliablyRecovered)), ("denominator", .integer(c.casenessAtStart)),
-                                            ("rate", .number(rate(c.reliablyRecovered, c.casenessAtStart)))]))]
-        }
-        func metricsRow(_ label: [String], _ c: Counts) -> [Cell] {
-            label.map { Cell.text($0) } + [.integer(c.referrals), .integer(c.finished), .number(rate(c.recovered, c.casenessAtStart).map { 100 * $0 }),
-                                           .number(rate(c.reliablyImproved, c.finished).map { 100 * $0 }),
-                                           .number(rate(c.reliablyRecovered, c.casenessAtStart).map { 100 * $0 })]
-        }
         var pooledCells = Counts()
         for i in cells.hidden { pooledCells.merge(servicePeriods[i].counts) }
-        var metricRows = cells.shown.map { metricsRow([servicePeriods[$0].service, servicePeriods[$0].period], servicePeriods[$0].counts) }
-        if cells.pooledShown { metricRows.append(metricsRow([pooledLabel, ""], pooledCells)) }
-        metricRows.append(metricsRow(["All", "all"], overall))
+        // The parts of the metrics table add up to the "All" row: the shown cells, then the pooled row when it
+        // is shown, else every hidden cell (not published).
+        let cellParts: [Counts] = cells.shown.map { servicePeriods[$0].counts }
+            + (cells.pooledShown ? [pooledCells] : cells.hidden.map { servicePeriods[$0].counts })
+        let cellUnpublished = cells.shown.map { _ in false } + (cells.pooledShown ? [false] : cells.hidden.map { _ in true })
+        // The recovery funnel's parts: the therapists it shows (or pools, or hides) and the clients without a therapist.
+        let recoveryValues = therapists.map { ($0.label, $0.counts.reliablyRecovered, $0.counts.casenessAtStart) }
+        let recoveryRest = (overall.reliablyRecovered - recoveryValues.reduce(0) { $0 + $1.1 },
+                            overall.casenessAtStart - recoveryValues.reduce(0) { $0 + $1.2 })
+        // The two tables share the overall caseness count and reliable-recovery rate: whatever one hides, the other
+        // hides too (to a fixed point).
+        var sharedDenominatorHidden = false, sharedMetricHidden = false
+        var metricsSuppression: AuditRateSuppression
+        var recoveryParts: FunnelParts
+        repeat {
+            metricsSuppression = AuditRateSuppression(
+                denominators: [cellParts.map(\.finished), cellParts.map(\.casenessAtStart)],
+                overallDenominators: [overall.finished, overall.casenessAtStart],
+                metrics: [.init(denominator: 1, numerators: cellParts.map(\.recovered), overall: overall.recovered),
+                          .init(denominator: 0, numerators: cellParts.map(\.reliablyImproved), overall: overall.reliablyImproved),
+                          .init(denominator: 1, numerators: cellParts.map(\.reliablyRecovered), overall: overall.reliablyRecovered)],
+                unpublished: cellUnpublished, minimumCell: k,
+                overallDenominatorsHidden: [false, sharedDenominatorHidden], overallMetricsHidden: [false, false, sharedMetricHidden])
+            recoveryParts = FunnelParts(values: recoveryValues, rest: recoveryRest, overall: (overall.reliablyRecovered, overall.casenessAtStart),
+                                        k: k, overallDenominatorHidden: sharedDenominatorHidden, overallMetricHidden: sharedMetricHidden)
+            let denominator = metricsSuppression.overallDenominatorHidden[1] || recoveryParts.suppression.overallDenominatorHidden[0]
+            let metric = metricsSuppression.overallMetricHidden[2] != nil || recoveryParts.suppression.overallMetricHidden[0] != nil
+            if denominator == sharedDenominatorHidden && metric == sharedMetricHidden { break }
+            (sharedDenominatorHidden, sharedMetricHidden) = (denominator, metric)
+        } while true
+
+        func rate(_ a: Int, _ b: Int) -> Double? { b > 0 ? Double(a) / Double(b) : nil }
+        /// A row of the metrics table: its counts and what is hidden (nil: a row that shows everything).
+        struct Shown { let finished: Bool; let caseness: Bool; let metrics: [AuditRateSuppression.Reason?] }
+        func shown(part p: Int?) -> Shown {
+            let s = metricsSuppression
+            guard let p else {
+                return Shown(finished: !s.overallDenominatorHidden[0], caseness: !s.overallDenominatorHidden[1], metrics: s.overallMetricHidden)
+            }
+            return Shown(finished: !s.denominatorHidden[0][p], caseness: !s.denominatorHidden[1][p], metrics: s.metricHidden.map { $0[p] })
+        }
+        var suppressedRates = (denominator: 0, numerator: 0)
+        func count(_ hidden: [AuditRateSuppression.Reason?]) {
+            for reason in hidden {
+                if reason == .denominator { suppressedRates.denominator += 1 } else if reason == .numerator { suppressedRates.numerator += 1 }
+            }
+        }
+        func metricsJSON(_ c: Counts, _ v: Shown) -> [(String, JSONValue)] {
+            func metric(_ numerator: Int, _ denominator: Int, denominatorShown: Bool, _ hidden: AuditRateSuppression.Reason?) -> JSONValue {
+                guard let hidden else {
+                    return .object([("numerator", .integer(numerator)), ("denominator", .integer(denominator)),
+                                    ("rate", .number(rate(numerator, denominator))), ("suppressed", .bool(false))])
+                }
+                return .object([("numerator", .null), ("denominator", denominatorShown ? .integer(denominator) : .null), ("rate", .null),
+                                ("suppressed", .bool(true)), ("reason", .string(AuditRateSuppression.reasonText(hidden, k: k)))])
+            }
+            return [("referrals", .integer(c.referrals)), ("finished", v.finished ? .integer(c.finished) : .null),
+                    ("caseness_at_start", v.caseness ? .integer(c.casenessAtStart) : .null),
+                    ("recovery", metric(c.recovered, c.casenessAtStart, denominatorShown: v.caseness, v.metrics[0])),
+                    ("reliable_improvement", metric(c.reliablyImproved, c.finished, denominatorShown: v.finished, v.metrics[1])),
+                    ("reliable_recovery", metric(c.reliablyRecovered, c.casenessAtStart, denominatorShown: v.caseness, v.metrics[2]))]
+        }
+        func metricsRow(_ label: [String], _ c: Counts, _ v: Shown) -> [Cell] {
+            count(v.metrics)
+            func percent(_ a: Int, _ b: Int, _ hidden: AuditRateSuppression.Reason?) -> Cell {
+                hidden == nil ? .number(rate(a, b).map { 100 * $0 }) : .text("suppressed")
+            }
+            return label.map { Cell.text($0) } + [.integer(c.referrals), v.finished ? .integer(c.finished) : .text("suppressed"),
+                                                  percent(c.recovered, c.casenessAtStart, v.metrics[0]),
+                                                  percent(c.reliablyImproved, c.finished, v.metrics[1]),
+                                                  percent(c.reliablyRecovered, c.casenessAtStart, v.metrics[2])]
+        }
+        var metricRows = cells.shown.enumerated().map { p, i in
+            metricsRow([servicePeriods[i].service, servicePeriods[i].period], servicePeriods[i].counts, shown(part: p))
+        }
+        if cells.pooledShown { metricRows.append(metricsRow([pooledLabel, ""], pooledCells, shown(part: cells.shown.count))) }
+        metricRows.append(metricsRow(["All", "all"], overall, shown(part: nil)))
+        var metricNotes = settings.definitions + [suppressionNote(hidden: cells.hidden.count, pooled: cells.pooledShown, k: k, what: "service-quarter cells", unit: "referrals")]
+        metricNotes.append(rateSuppressionNote(suppressedRates, k: k))
         let metricsTable = ResultTable(
             title: "NHS Talking Therapies metrics by service and quarter",
             columns: [TableColumn("Service", key: "service"), TableColumn("Quarter", key: "period"),
@@ -107,7 +168,7 @@ extension ClinicAudit {
                       TableColumn("Reliable improvement (%)", kind: .decimal(1), key: "reliable_improvement"),
                       TableColumn("Reliable recovery (%)", kind: .decimal(1), key: "reliable_recovery")],
             rows: metricRows,
-            notes: settings.definitions + [suppressionNote(hidden: cells.hidden.count, pooled: cells.pooledShown, k: k, what: "service-quarter cells", unit: "referrals")])
+            notes: metricNotes)
 
         // 2. Case-mix-adjusted therapist effects (intervals; therapists in label order, never ranked).
         let effectSizes = effects.effects.map(\.clients)
@@ -128,13 +189,15 @@ extension ClinicAudit {
                     suppressionNote(hidden: effectGroups.hidden.count, pooled: false, k: k, what: "therapists", unit: "clients in the model")])
 
         // 3. Funnels: reliable recovery and dropout.
-        let recoveryLimits = recoveryFunnel
-        let recovery = funnel(name: "reliable recovery", limits: recoveryLimits, k: k,
-                              values: therapists.map { ($0.label, $0.counts.reliablyRecovered, $0.counts.casenessAtStart) })
+        let recovery = funnel(name: "reliable recovery", limits: recoveryFunnel, k: k, parts: recoveryParts)
         var dropout: FunnelView?
         if settings.dropout != nil {
-            dropout = funnel(name: "dropout", limits: dropoutFunnel, k: k,
-                             values: therapists.map { ($0.label, $0.counts.dropouts, $0.counts.dropoutKnown) })
+            let values = therapists.map { ($0.label, $0.counts.dropouts, $0.counts.dropoutKnown) }
+            let parts = FunnelParts(values: values,
+                                    rest: (overall.dropouts - values.reduce(0) { $0 + $1.1 }, overall.dropoutKnown - values.reduce(0) { $0 + $1.2 }),
+                                    overall: (overall.dropouts, overall.dropoutKnown), k: k,
+                                    overallDenominatorHidden: false, overallMetricHidden: false)
+            dropout = funnel(name: "dropout", limits: dropoutFunnel, k: k, parts: parts)
         }
 
         // 4. Alliance by therapist.
@@ -146,13 +209,16 @@ extension ClinicAudit {
             for i in groups.hidden { pooled.merge(therapists[i].counts) }
             var rows = groups.shown.map { (therapists[$0].label, therapists[$0].counts) }
             if groups.pooledShown { rows.append((pooledLabel, pooled)) }
-            rows.append(("All", overall))
+            // The "All" row of fewer than k clients (every therapist then hidden) would show their mean: withheld.
+            let allHidden = overall.allianceN >= 1 && overall.allianceN < k
+            if !allHidden { rows.append(("All", overall)) }
             allianceTable = ResultTable(
                 title: "Alliance (\(allianceColumn)) by therapist",
                 columns: [TableColumn("Therapist", key: "therapist"), TableColumn("Clients", kind: .integer, key: "n"),
                           TableColumn("Mean", kind: .decimal(2), key: "mean"), TableColumn("SD", kind: .decimal(2), key: "sd")],
                 rows: rows.map { [.text($0.0), .integer($0.1.allianceN), .number($0.1.allianceN > 0 ? $0.1.allianceMean : nil), .number($0.1.allianceSD)] },
-                notes: [suppressionNote(hidden: groups.hidden.count, pooled: groups.pooledShown, k: k, what: "therapists", unit: "clients with an alliance score")])
+                notes: [suppressionNote(hidden: groups.hidden.count, pooled: groups.pooledShown, k: k, what: "therapists", unit: "clients with an alliance score")]
+                    + (allHidden ? ["The overall row is withheld: fewer than \(k) clients have an alliance score."] : []))
             allianceJSON = .object([("column", .string(allianceColumn)), ("groups", .array(rows.map {
                 .object([("therapist", .string($0.0)), ("n", .integer($0.1.allianceN)),
                          ("mean", .number($0.1.allianceN > 0 ? $0.1.allianceMean : nil)), ("sd", .number($0.1.allianceSD))])
@@ -176,13 +242,14 @@ extension ClinicAudit {
             ("instrument", .string(settings.instrument)),
             ("definitions", .array(settings.definitions.map { .string($0) })),
             ("min_cell", .integer(k)),
-            ("metrics", .object(metricsJSON(overall))),
+            ("metrics", .object(metricsJSON(overall, shown(part: nil)))),
             ("service_quarters", .object([
                 ("service", .string(settings.service)), ("period", .string(settings.period)),
-                ("cells", .array(cells.shown.map { i in
+                ("cells", .array(cells.shown.enumerated().map { p, i in
                     .object([("service", .string(servicePeriods[i].service)), ("period", .string(servicePeriods[i].period))]
-                            + metricsJSON(servicePeriods[i].counts))
-                } + (cells.pooledShown ? [.object([("service", .string(pooledLabel)), ("period", .null)] + metricsJSON(pooledCells))] : []))),
+                            + metricsJSON(servicePeriods[i].counts, shown(part: p)))
+                } + (cells.pooledShown ? [.object([("service", .string(pooledLabel)), ("period", .null)]
+                                                  + metricsJSON(pooledCells, shown(part: cells.shown.count)))] : []))),
                 ("hidden_cells", .integer(cells.hidden.count)),
             ])),
             ("therapist_effects", .object([
@@ -209,7 +276,9 @@ extension ClinicAudit {
 
         let title = "Clinic audit: \(settings.instrument.uppercased()) outcomes by service, quarter and therapist"
         let intro = "Data: \(data.file) (SHA-256 \(data.sha256)), \(overall.referrals) clients. Small-cell rule: groups of fewer than \(k) clients "
-            + "are not shown under their own label (with complementary suppression); no client is listed."
+            + "are not shown under their own label (with complementary suppression); a rate is shown only when its denominator is at least \(k) "
+            + "and its count and complement (denominator − count) are 0 or at least \(k), else it is marked 'suppressed' (with complements); "
+            + "no client is listed."
         var md = "# \(title)\n\n\(intro)\n\n"
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>\(Self.escape(title))</title>\n"
             + "<style>body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
@@ -241,9 +310,24 @@ extension ClinicAudit {
     }
 
     private func suppressionNote(hidden: Int, pooled: Bool, k: Int, what: String, unit: String) -> String {
-        if hidden == 0 { return "Every group has at least \(k) \(unit); none is suppressed." }
+        if hidden == 0 { return "Every group has at least \(k) \(unit); no group is hidden." }
         return "\(hidden) \(what) with fewer than \(k) \(unit) (or hidden so that a small one cannot be recovered from the total) "
             + (pooled ? "are pooled as '\(PooledGroups.pooledLabel)'." : "are not shown.")
+    }
+
+    private func rateSuppressionNote(_ counts: (denominator: Int, numerator: Int), k: Int) -> String {
+        if counts.denominator == 0 && counts.numerator == 0 {
+            return "Every rate shown has a denominator of at least \(k) and a count and complement (denominator − count) of 0 or at least \(k); none is suppressed."
+        }
+        var parts: [String] = []
+        if counts.denominator > 0 {
+            parts.append("\(counts.denominator) because the denominator has fewer than \(k) clients (or is hidden so that such a count cannot be recovered from the totals; a hidden finished count is marked too)")
+        }
+        if counts.numerator > 0 {
+            parts.append("\(counts.numerator) because the count or its complement (denominator − count, e.g. not recovered) is under \(k) "
+                         + "(or is hidden so that such a count cannot be recovered from the totals)")
+        }
+        return "Rates marked 'suppressed': " + parts.joined(separator: "; ") + ". A rate shown with its denominator would give the count away."
     }
 
     struct FunnelView {
@@ -252,68 +336,135 @@ extension ClinicAudit {
         let plot: Plot
     }
 
-    /// A funnel: the shown therapists' rates against their denominators, the pooled rest as one point when it is
-    /// large enough, and the 95% and 99.8% limits around the pooled rate.
-    private func funnel(name: String, limits: FunnelLimits, k: Int, values: [(label: String, numerator: Int, denominator: Int)]) -> FunnelView {
-        let groups = ShownGroups(sizes: values.map(\.denominator), minimumCell: k)
-        var points = groups.shown.map { (values[$0].label, values[$0].numerator, values[$0].denominator) }
-        if groups.pooledShown {
-            points.append((PooledGroups.pooledLabel, groups.hidden.reduce(0) { $0 + values[$1].numerator },
-                           groups.hidden.reduce(0) { $0 + values[$1].denominator }))
+    /// A funnel's groups: the therapists shown under their own label (at least `k` in the denominator, with
+    /// complementary suppression), the pooled rest when it is large enough, and which rates are suppressed.
+    struct FunnelParts {
+        let groups: ShownGroups
+        /// Displayed points: label, numerator, denominator, and why the rate is hidden (nil: shown).
+        let points: [(label: String, numerator: Int, denominator: Int, hidden: AuditRateSuppression.Reason?)]
+        let suppression: AuditRateSuppression
+
+        init(values: [(label: String, numerator: Int, denominator: Int)], rest: (numerator: Int, denominator: Int),
+             overall: (numerator: Int, denominator: Int), k: Int, overallDenominatorHidden: Bool, overallMetricHidden: Bool) {
+            let groups = ShownGroups(sizes: values.map(\.denominator), minimumCell: k)
+            var parts = groups.shown.map { (values[$0].label, values[$0].numerator, values[$0].denominator) }
+            if groups.pooledShown {
+                parts.append((PooledGroups.pooledLabel, groups.hidden.reduce(0) { $0 + values[$1].numerator },
+                              groups.hidden.reduce(0) { $0 + values[$1].denominator }))
+            }
+            let displayed = parts.count
+            var unpublished = parts.map { _ in false }
+            if !groups.pooledShown {
+                parts += groups.hidden.map { (values[$0].label, values[$0].numerator, values[$0].denominator) }
+                unpublished += groups.hidden.map { _ in true }
+            }
+            // Clients without a therapist: not shown, but the overall row less every therapist.
+            parts.append(("", rest.numerator, rest.denominator))
+            unpublished.append(false)
+            let suppression = AuditRateSuppression(
+                denominators: [parts.map(\.2)], overallDenominators: [overall.denominator],
+                metrics: [.init(denominator: 0, numerators: parts.map(\.1), overall: overall.numerator)],
+                unpublished: unpublished, minimumCell: k,
+                overallDenominatorsHidden: [overallDenominatorHidden], overallMetricsHidden: [overallMetricHidden])
+            self.groups = groups
+            self.suppression = suppression
+            points = (0..<displayed).map { (parts[$0].0, parts[$0].1, parts[$0].2, suppression.metricHidden[0][$0]) }
         }
-        func position(_ p: (String, Int, Int)) -> String {
-            let r = Double(p.1) / Double(p.2)
-            let lo95 = FunnelLimits.limit(p: 0.025, n: p.2, target: limits.target), hi95 = FunnelLimits.limit(p: 0.975, n: p.2, target: limits.target)
-            let lo998 = FunnelLimits.limit(p: 0.001, n: p.2, target: limits.target), hi998 = FunnelLimits.limit(p: 0.999, n: p.2, target: limits.target)
+
+        /// Whether the pooled rate (the target) is suppressed.
+        var targetHidden: Bool { suppression.overallMetricHidden[0] != nil }
+    }
+
+    /// A funnel: the shown therapists' rates against their denominators, the pooled rest as one point when it is
+    /// large enough, and the 95% and 99.8% limits around the pooled rate. A rate suppressed by the small-cell rule
+    /// (its count or complement under k, or hidden with one) is listed as suppressed and not drawn.
+    private func funnel(name: String, limits: FunnelLimits, k: Int, parts: FunnelParts) -> FunnelView {
+        let groups = parts.groups
+        let targetShown = !parts.targetHidden
+        let points = parts.points
+        let drawn = points.filter { $0.hidden == nil }
+        let hiddenRates = points.count { $0.hidden != nil }
+        func position(_ p: (label: String, numerator: Int, denominator: Int, hidden: AuditRateSuppression.Reason?)) -> String? {
+            guard targetShown, p.hidden == nil else { return nil }
+            let r = Double(p.numerator) / Double(p.denominator), n = p.denominator
+            let lo95 = FunnelLimits.limit(p: 0.025, n: n, target: limits.target), hi95 = FunnelLimits.limit(p: 0.975, n: n, target: limits.target)
+            let lo998 = FunnelLimits.limit(p: 0.001, n: n, target: limits.target), hi998 = FunnelLimits.limit(p: 0.999, n: n, target: limits.target)
             if r < lo998 { return "below 99.8%" }
             if r > hi998 { return "above 99.8%" }
             if r < lo95 { return "below 95%" }
             if r > hi95 { return "above 95%" }
             return "within"
         }
+        let shownLimits = targetShown ? limits.points : []
         let json: JSONValue = .object([
             ("metric", .string(name)),
-            ("target", .number(limits.target)),
+            ("target", targetShown ? .number(limits.target) : .null),
+            ("target_suppressed", .bool(!targetShown)),
             ("method", .string("exact binomial limits with Spiegelhalter (2005) interpolation, truncated to [0, 1]")),
-            ("limits", .array(limits.points.map {
+            ("limits", .array(shownLimits.map {
                 .object([("n", .integer($0.n)), ("lower95", .number($0.lower95)), ("upper95", .number($0.upper95)),
                          ("lower998", .number($0.lower998)), ("upper998", .number($0.upper998))])
             })),
-            ("therapists", .array(points.map {
-                .object([("therapist", .string($0.0)), ("n", .integer($0.2)), ("numerator", .integer($0.1)),
-                         ("rate", .number(Double($0.1) / Double($0.2))), ("position", .string(position($0)))])
+            ("therapists", .array(points.map { p in
+                guard let hidden = p.hidden else {
+                    return .object([("therapist", .string(p.label)), ("n", .integer(p.denominator)), ("numerator", .integer(p.numerator)),
+                                    ("rate", .number(Double(p.numerator) / Double(p.denominator))), ("position", .string(position(p))),
+                                    ("suppressed", .bool(false))])
+                }
+                return .object([("therapist", .string(p.label)), ("n", hidden == .denominator ? .null : .integer(p.denominator)),
+                                ("numerator", .null), ("rate", .null), ("position", .null), ("suppressed", .bool(true)),
+                                ("reason", .string(AuditRateSuppression.reasonText(hidden, k: k)))])
             })),
             ("hidden_therapists", .integer(groups.hidden.count)),
+            ("suppressed_rates", .integer(hiddenRates)),
         ])
+        var notes = [targetShown
+            ? "Target: the pooled rate of all audited clients, \(NumberFormat.fixed(100 * limits.target, places: 1))%. "
+                + "Limits: exact binomial 95% and 99.8% with Spiegelhalter's (2005) interpolation."
+            : "Target: the pooled rate of all audited clients is suppressed (its count or complement is under \(k), or hidden with one), "
+                + "so no limits are drawn and no position is given.",
+            suppressionNote(hidden: groups.hidden.count, pooled: groups.pooledShown, k: k, what: "therapists", unit: "clients in the denominator")]
+        if hiddenRates > 0 {
+            notes.append("\(hiddenRates) rate(s) marked 'suppressed' and not drawn: \(AuditRateSuppression.reasonText(.numerator, k: k)) "
+                         + "(shown with n, the rate would give the count away).")
+        }
         let table = ResultTable(
             title: "\(name.prefix(1).uppercased() + name.dropFirst()) by therapist against the pooled rate",
             columns: [TableColumn("Therapist", key: "therapist"), TableColumn("n", kind: .integer, key: "n"),
                       TableColumn("Rate (%)", kind: .decimal(1), key: "rate"), TableColumn("Position", key: "position")],
-            rows: points.map { [.text($0.0), .integer($0.2), .number(100 * Double($0.1) / Double($0.2)), .text(position($0))] },
-            notes: ["Target: the pooled rate of all audited clients, \(NumberFormat.fixed(100 * limits.target, places: 1))%. "
-                    + "Limits: exact binomial 95% and 99.8% with Spiegelhalter's (2005) interpolation.",
-                    suppressionNote(hidden: groups.hidden.count, pooled: groups.pooledShown, k: k, what: "therapists", unit: "clients in the denominator")])
-        let n = limits.points.map { Double($0.n) }
-        let maxN = Double(points.map(\.2).max() ?? 1)
-        let upTo = limits.points.filter { Double($0.n) <= max(maxN * 1.05, Double(k)) }
+            rows: points.map { p in
+                p.hidden == nil
+                    ? [.text(p.label), .integer(p.denominator), .number(100 * Double(p.numerator) / Double(p.denominator)),
+                       position(p).map { Cell.text($0) } ?? .text("—")]
+                    : [.text(p.label), p.hidden == .denominator ? .text("suppressed") : .integer(p.denominator), .text("suppressed"), .text("suppressed")]
+            },
+            notes: notes)
+        let maxN = Double(drawn.map(\.denominator).max() ?? 1)
+        let upTo = shownLimits.filter { Double($0.n) <= max(maxN * 1.05, Double(k)) }
         let xs = upTo.map { Double($0.n) }
-        _ = n
-        let plot = Plot(
-            title: "Funnel plot: \(name) by therapist",
-            description: "\(name.prefix(1).uppercased() + name.dropFirst()) rate of \(points.count) therapist group(s) against the number of clients in the "
-                + "denominator, with the pooled rate \(NumberFormat.fixed(100 * limits.target, places: 1))% and exact binomial 95% and 99.8% control limits "
-                + "(Spiegelhalter 2005). Therapists with fewer than \(k) clients are not shown under their own label.",
-            x: Axis(title: "Clients (denominator)", including: [0]),
-            y: Axis(title: "\(name.prefix(1).uppercased() + name.dropFirst()) rate", limits: 0...1),
-            layers: [
+        var layers: [Layer] = []
+        if targetShown {
+            layers += [
                 Layer(.reference(.horizontal(y: limits.target)), label: "Pooled rate", style: MarkStyle(color: .ink, lineWidth: 1.2)),
                 Layer(.line(x: xs, y: upTo.map(\.lower95)), label: "95% limits", style: MarkStyle(color: Color.okabeIto[4], dash: .dashed)),
                 Layer(.line(x: xs, y: upTo.map(\.upper95)), style: MarkStyle(color: Color.okabeIto[4], dash: .dashed)),
                 Layer(.line(x: xs, y: upTo.map(\.lower998)), label: "99.8% limits", style: MarkStyle(color: Color.okabeIto[5], dash: .dotted, lineWidth: 1.8)),
                 Layer(.line(x: xs, y: upTo.map(\.upper998)), style: MarkStyle(color: Color.okabeIto[5], dash: .dotted, lineWidth: 1.8)),
-                Layer(.points(x: points.map { Double($0.2) }, y: points.map { Double($0.1) / Double($0.2) }), label: "Therapist",
-                      style: MarkStyle(color: Color.okabeIto[0], shape: .circle, opacity: 0.85)),
-            ],
+            ]
+        }
+        layers.append(Layer(.points(x: drawn.map { Double($0.denominator) }, y: drawn.map { Double($0.numerator) / Double($0.denominator) }),
+                            label: "Therapist", style: MarkStyle(color: Color.okabeIto[0], shape: .circle, opacity: 0.85)))
+        let pooledText = targetShown
+            ? "with the pooled rate \(NumberFormat.fixed(100 * limits.target, places: 1))% and exact binomial 95% and 99.8% control limits (Spiegelhalter 2005)"
+            : "without limits (the pooled rate is suppressed by the small-cell rule)"
+        let plot = Plot(
+            title: "Funnel plot: \(name) by therapist",
+            description: "\(name.prefix(1).uppercased() + name.dropFirst()) rate of \(drawn.count) therapist group(s) against the number of clients in the "
+                + "denominator, \(pooledText). Therapists with fewer than \(k) clients are not shown under their own label"
+                + (hiddenRates > 0 ? "; \(hiddenRates) suppressed rate(s) are not drawn." : "."),
+            x: Axis(title: "Clients (denominator)", including: [0]),
+            y: Axis(title: "\(name.prefix(1).uppercased() + name.dropFirst()) rate", limits: 0...1),
+            layers: layers,
             legendTitle: nil, width: 680, height: 420, idPrefix: "funnel-\(name.replacingOccurrences(of: " ", with: "-"))")
         return FunnelView(json: json, table: table, plot: plot)
     }

@@ -217,6 +217,104 @@ import Testing
         #expect(manifest["alliance_version"] as? String == AllianceVersion.string)
     }
 
+    /// The tester's case (session 21): a shown cell of 16 referrals with 3 at caseness at the start showed recovery 33.3%
+    /// (1 of 3) and the JSON held the numerator; a therapist's dropout rate 2 of 16 was published. A rate on a small
+    /// denominator, or with a small count or complement, is now suppressed everywhere; ordinary rates are unchanged.
+    static func smallCellClinic() -> String {
+        var rows = ["therapist,service,quarter,phq_pre,phq_post,dropout"]
+        // north/2024-Q1: T01 and T02, 30 clients each, all finished; 24 at caseness (12 recover reliably, 12 do
+        // not), 6 not at caseness; 12 dropouts each.
+        for t in ["T01", "T02"] {
+            for i in 0..<30 {
+                let (pre, post) = i < 12 ? (18, 4 + i % 3) : i < 24 ? (18, 17 + i % 3) : (6, 6)
+                rows.append("\(t),north,2024-Q1,\(pre),\(post),\(i % 5 < 2 ? 1 : 0)")
+            }
+        }
+        // south/2024-Q2 (T04) and south/2024-Q3 (T05): 16 referrals, 13 finished, 3 at caseness at the start (1
+        // recovers reliably); 2 and 3 dropouts.
+        for (t, quarter, dropouts) in [("T04", "2024-Q2", 2), ("T05", "2024-Q3", 3)] {
+            for i in 0..<16 {
+                let (pre, post) = i == 0 ? ("18", "4") : i < 3 ? ("18", "17") : i < 13 ? ("6", "\(5 + i % 3)") : ("6", "")
+                rows.append("\(t),south,\(quarter),\(pre),\(post),\(i < dropouts ? 1 : 0)")
+            }
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    @Test func auditSuppressesRatesOnSmallDenominatorsAndSmallCounts() throws {
+        let dir = try temporaryDirectory("audit-small-rates")
+        try Self.smallCellClinic().write(toFile: (dir as NSString).appendingPathComponent("clinic.csv"), atomically: true, encoding: .utf8)
+        let run = try runCommand(["audit", "clinic.csv", "--therapist", "therapist", "--pre", "phq_pre", "--post", "phq_post",
+                                  "--instrument", "phq-9", "--service", "service", "--period", "quarter", "--dropout", "dropout",
+                                  "--out", "audit.html"], inputDirectory: dir, outputDirectory: dir)
+        #expect(run.error == nil, "\(String(describing: run.error))")
+        let json = try parseJSON(String(contentsOfFile: (dir as NSString).appendingPathComponent("audit.json"), encoding: .utf8))
+        let cells = try #require((json["service_quarters"] as? [String: Any])?["cells"] as? [[String: Any]])
+        func cell(_ service: String, _ period: String) throws -> [String: Any] {
+            try #require(cells.first { $0["service"] as? String == service && $0["period"] as? String == period })
+        }
+        // A cell shown (16 referrals) whose caseness denominator is 3: recovery and reliable recovery suppressed, the
+        // count withheld.
+        let south = try cell("south", "2024-Q2")
+        #expect(south["referrals"] as? Int == 16)
+        #expect(south["finished"] as? Int == 13)
+        #expect(south["caseness_at_start"] is NSNull)
+        for metric in ["recovery", "reliable_recovery", "reliable_improvement"] {
+            let m = try #require(south[metric] as? [String: Any])
+            #expect(m["suppressed"] as? Bool == true, "\(metric)")
+            #expect(m["numerator"] is NSNull && m["rate"] is NSNull, "\(metric)")
+            #expect(m["reason"] is String, "\(metric)")
+        }
+        // Reliable improvement: denominator 13 is shown, its numerator (1) is not.
+        #expect((south["reliable_improvement"] as? [String: Any])?["denominator"] as? Int == 13)
+        // An ordinary cell is unchanged.
+        let north = try cell("north", "2024-Q1")
+        let recovery = try #require(north["recovery"] as? [String: Any])
+        #expect(recovery["numerator"] as? Int == 24 && recovery["denominator"] as? Int == 48 && jsonNumber(recovery["rate"]) == 0.5)
+        #expect(recovery["suppressed"] as? Bool == false)
+        #expect((north["reliable_improvement"] as? [String: Any])?["numerator"] as? Int == 24)
+        // The dropout funnel: T04 (2 of 16) and T05 (3 of 16) suppressed, T01 and T02 (12 of 30) shown and drawn.
+        let dropout = try #require((json["dropout_funnel"] as? [String: Any])?["therapists"] as? [[String: Any]])
+        for t in dropout {
+            let label = try #require(t["therapist"] as? String)
+            if ["T04", "T05"].contains(label) {
+                #expect(t["suppressed"] as? Bool == true && t["numerator"] is NSNull && t["rate"] is NSNull && t["position"] is NSNull, "\(label)")
+            } else {
+                #expect(t["numerator"] as? Int == 12 && t["n"] as? Int == 30 && jsonNumber(t["rate"]) == 0.4, "\(label)")
+            }
+        }
+        // No published count anywhere in the JSON is in 1..<11.
+        func smallCounts(_ value: Any, path: String) -> [String] {
+            if let object = value as? [String: Any] {
+                return object.flatMap { key, v -> [String] in
+                    guard !["manifest", "data", "limits", "min_cell", "hidden_cells", "hidden_therapists", "suppressed_rates", "warnings",
+                                    "suppressed", "target_suppressed"].contains(key) else { return [] }
+                    return smallCounts(v, path: path + "." + key)
+                }
+            }
+            if let array = value as? [Any] { return array.enumerated().flatMap { smallCounts($1, path: "\(path)[\($0)]") } }
+            if let n = value as? Int, n >= 1 && n < 11 { return ["\(path) = \(n)"] }
+            return []
+        }
+        #expect(smallCounts(json, path: "").isEmpty, "\(smallCounts(json, path: ""))")
+        // The documents say so and give no rate away: 1 of 3 is 33.3%, 2 of 16 12.5%, 3 of 16 18.8%, 1 of 13 7.7%.
+        for name in ["audit.md", "audit.html"] {
+            let raw = try String(contentsOfFile: (dir as NSString).appendingPathComponent(name), encoding: .utf8)
+            // Outside the inline figures (their path coordinates are numbers too).
+            let pieces = raw.components(separatedBy: "<svg")
+            let text = ([pieces[0]] + pieces.dropFirst().map { $0.components(separatedBy: "</svg>").dropFirst().joined() }).joined()
+            for leak in ["33.3", "12.5", "18.8", "7.7"] { #expect(!text.contains(leak), "\(name) shows \(leak)") }
+            #expect(text.contains("suppressed"))
+            #expect(!text.contains("none is suppressed"), "\(name)")
+            #expect(text.contains("50.0") && text.contains("40.0"), "\(name): ordinary rates are shown")
+        }
+        let text = run.report.map { $0.tables.map { $0.rendered(as: .text) }.joined(separator: "\n") } ?? ""
+        for leak in ["33.3", "12.5", "18.8", "7.7"] { #expect(!text.contains(leak), "the text tables show \(leak)") }
+        // The funnel draws the shown rates only.
+        let svg = try String(contentsOfFile: (dir as NSString).appendingPathComponent("audit-dropout-funnel.svg"), encoding: .utf8)
+        #expect(svg.contains("rate of 2 therapist group(s)"))
+    }
+
     @Test func auditRefusesWhatItCannotReport() throws {
         let base = ["audit", Self.clinic, "--therapist", "therapist", "--pre", "phq_pre", "--post", "phq_post"]
         #expect(try runCommand(base + ["--instrument", "phq-9", "--out", "audit.pdf"]).error?.exitCode == 64)
