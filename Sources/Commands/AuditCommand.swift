@@ -45,7 +45,7 @@ public struct AuditCommand: AllianceSubcommand {
     @Option(name: .long, help: ArgumentHelp("Service (site) column.", valueName: "col"))
     public var service: String?
 
-    @Option(name: .long, help: ArgumentHelp("Period column: dates (YYYY-MM-DD or YYYY-MM) become quarters; other text is used as it is.", valueName: "col"))
+    @Option(name: .long, help: ArgumentHelp("Period column: dates (YYYY-MM-DD or YYYY-MM) become calendar quarters (Q1 = January–March, not the April financial year of NHS reporting); other text, such as your own 2024/25-Q1 labels, is used as it is.", valueName: "col"))
     public var period: String?
 
     @Option(name: .long, help: ArgumentHelp("Dropout column (1 dropped out, 0 did not).", valueName: "col"))
