@@ -125,7 +125,7 @@ enum NumericContentRules {
             if 10 * ssns >= 9 * nonMissing { content.cells[.socialSecurityNumber] = ssns }
         }
         if maximum >= 1_000_000_000 && maximum < 1_000_000_000_000 {
-            classifyLongNumbers(column, nonMissing: nonMissing, into: &content)
+            classifyLongNumbers(column, nonMissing: nonMissing, studyIdentifier: isStudyIdentifier, into: &content)
         }
         if maximum >= 1_000_000_000_000 {
             // 13–16 digits: payment card numbers pass the Luhn check (random numbers do one time in ten).
@@ -229,18 +229,24 @@ enum NumericContentRules {
         return nonMissing
     }
 
-    private static func classifyLongNumbers(_ column: NumericColumn, nonMissing: Int, into content: inout ColumnContent) {
+    private static func classifyLongNumbers(_ column: NumericColumn, nonMissing: Int, studyIdentifier: Bool,
+                                            into content: inout ColumnContent) {
         var tenDigit = 0
         var nhsValid = 0
         var northAmerican = 0
+        var ukMobile = 0
+        var large = 0
         for i in 0..<column.count where !column.missing[i] {
             let v = column.values[i]
+            if v >= 1_000_000 { large += 1 }
             guard v >= 0 && v < 1e12 else { continue }
             let n = Int(v)
             if n >= 1_000_000_000 && n < 10_000_000_000 {
                 tenDigit += 1
                 if ByteMatching.isValidNHSNumber(n) { nhsValid += 1 }
                 if isNorthAmerican(n) { northAmerican += 1 }
+                // A UK mobile stored as a number loses its leading 0: 7xxx xxxxxx.
+                if n >= 7_100_000_000 && n < 8_000_000_000 { ukMobile += 1 }
             } else if n >= 10_000_000_000 && n < 20_000_000_000 && isNorthAmerican(n - 10_000_000_000) {
                 northAmerican += 1
             }
@@ -251,6 +257,12 @@ enum NumericContentRules {
             content.cells[.nhsNumber] = nhsValid
         } else if 10 * northAmerican >= 9 * nonMissing {
             content.cells[.phoneNumber] = northAmerican
+        } else if 10 * ukMobile >= 9 * nonMissing && !studyIdentifier {
+            content.cells[.phoneNumber] = ukMobile
+        } else if nhsValid > 0 && nhsValid == large {
+            // A column of small numbers (scores) whose only large values are valid NHS numbers: one pasted into the wrong
+            // column passed as clean and `describe` printed it as the maximum (session 21).
+            content.cells[.nhsNumber] = nhsValid
         }
     }
 

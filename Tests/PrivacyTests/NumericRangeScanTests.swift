@@ -55,4 +55,18 @@ struct NumericRangeScanTests {
         let found = IdentifierGuard.findings(in: Column(name: "age", data: .numeric(NumericColumn(ages))))
         #expect(found.first { $0.kind == .ageOver89 }?.cells == 1)
     }
+
+    /// One valid NHS number pasted into a column of scores, and UK mobiles stored as numbers (their leading 0 lost),
+    /// passed as clean until session 21; a score column with an invalid 10-digit value, and 10-digit client numbers
+    /// under an id header, still do.
+    @Test func pastedNHSNumberAndNumericUKMobiles() {
+        var scores: [Double?] = (0..<40).map { Double($0 % 27) }
+        scores[7] = 9_434_765_919
+        #expect(findings("phq", scores) == [.nhsNumber])
+        scores[7] = 9_434_765_918
+        #expect(findings("phq", scores) == [])
+        let mobiles: [Double?] = (0..<40).map { 7_700_900_100 + Double($0) }
+        #expect(findings("contact", mobiles) == [.phoneNumber])
+        #expect(findings("client_id", mobiles) == [])
+    }
 }
