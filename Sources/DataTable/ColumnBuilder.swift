@@ -181,6 +181,10 @@ struct ColumnBuilder {
         let value: Double
         switch parsed {
         case .value(let v):
+            // An integer written with more digits than a double holds (above 2^53: 9007199254740993 reads as …992, and
+            // 20-digit codes as 1.2345678901234567e+19) is a code, not a quantity: read as one, two ids became one group
+            // and `transform --out` rewrote them (session 21). Such a field is not a number, so the column is text.
+            if abs(v) > DecimalParser.largestExactInteger && DecimalParser.isIntegerLiteral(p, count: n) { return false }
             value = v
         case .outOfRange:
             if firstOutOfRange == nil {

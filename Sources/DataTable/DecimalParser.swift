@@ -52,6 +52,21 @@ enum DecimalParser {
         var leadingZero: Int
     }
 
+    /// 2^53: above it not every integer is a double, so two integers written differently can read as one.
+    static let largestExactInteger = 9_007_199_254_740_992.0
+
+    /// Whether the `count` bytes at `p` are an integer literal: an optional sign and digits only.
+    static func isIntegerLiteral(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var i = 0
+        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { i += 1 }
+        guard i < count else { return false }
+        while i < count {
+            guard p[i] &- UInt8(ascii: "0") < 10 else { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Reads a number at `p` up to the first byte that cannot continue it (see `Scanned`). A CSV field
     /// is a number when that byte ends the field (`CSVParser` reads numeric fields in one pass this way).
     @inline(__always)

@@ -213,4 +213,20 @@ struct HostileInputSessionTwentyOneTests {
         let male = (groups.first { $0["level"] as? String == "M" }?["columns"] as? [[String: Any]]) ?? []
         #expect(male.first { $0["name"] as? String == "gad" }?["mean"] is Double)
     }
+
+    @Test("ids with more digits than a double holds stay distinct (read as text), in groups and in written files")
+    func longIntegerIdsAreNotMerged() throws {
+        let ids = ["9007199254740992", "9007199254740993", "12345678901234567890", "12345678901234567891", "100", "101"]
+        var text = "client,x,y\n"
+        for (k, id) in ids.enumerated() { for s in 0..<4 { text += "\(id),\(Double(s + k) / 3),\(Double((k * 5 + s * 3) % 7))\n" } }
+        let dir = try Hostile.write(["b.csv": text])
+        let aggregated = Hostile.run(["aggregate", "b.csv", "--by", "client", "--count", "--out", "a.csv"], in: dir)
+        #expect(aggregated.status == 0, "\(aggregated.message)")
+        let rows = try Self.lines(dir, "a.csv").dropFirst().map { String($0.split(separator: ",")[0]) }
+        // Session 20 read them as doubles: four groups, 9007199254740993 as 9007199254740992.0.
+        #expect(Set(rows) == Set(ids), "\(rows)")
+        let transformed = Hostile.run(["transform", "b.csv", "--compute", "z = x * 2", "--out", "t.csv"], in: dir)
+        #expect(transformed.status == 0, "\(transformed.message)")
+        #expect(Set(try Self.lines(dir, "t.csv").dropFirst().map { String($0.split(separator: ",")[0]) }) == Set(ids))
+    }
 }
