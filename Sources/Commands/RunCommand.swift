@@ -56,6 +56,10 @@ public struct RunCommand: ParsableCommand {
                 FileHandle.standardError.write(Data(RunContext.shownMessage("report with the error recorded: \(outcome.reportPaths.joined(separator: ", "))\n").utf8))
                 throw ExitCode(first.exitCode)
             }
+            if outcome.commands == 0 {
+                FileHandle.standardError.write(Data(RunContext.shownMessage("warning: \(notebook) has no command in an ```alliance block, so nothing "
+                    + "was run; mark a block's opening fence ```alliance to run its lines\n").utf8))
+            }
             print("Report: \(outcome.reportPaths.joined(separator: " and "))")
         } catch let error as CLIError {
             FileHandle.standardError.write(Data(RunContext.shownMessage("error: \(error.message)\n").utf8))

@@ -153,4 +153,54 @@ import Testing
         let lines = RunCommand.checkLines(ReportComparison.Report(expectedDirectory: "out"), failures: [failure], notebook: "nb.md")
         #expect(lines.first == "the fresh run failed at nb.md:3: column 'ab[31m' is text", "\(lines)")
     }
+
+    /// Session 21: a block commented out with `<!-- … -->` ran anyway (its output hidden in the rendered report), and a
+    /// notebook saved with CRLF line endings ran nothing, exit 0.
+    @Test func commentedOutBlocksDoNotRunAndCRLFNotebooksDo() throws {
+        let path = try notebook("""
+            # Comments
+
+            <!--
+            ```alliance
+            describe small.csv --format md --out hidden.md
+            ```
+            -->
+
+            ```alliance
+            describe small.csv --format md --out shown.md
+            ```
+
+            """, label: "nb-comment")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        let outcome = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        #expect(outcome.failures.isEmpty && outcome.commands == 1, "\(outcome.failures.map(\.message))")
+        #expect(!FileManager.default.fileExists(atPath: out + "/hidden.md"))
+        #expect(FileManager.default.fileExists(atPath: out + "/shown.md"))
+        let report = try String(contentsOfFile: out + "/nb.md", encoding: .utf8)
+        #expect(report.contains("<!--") && report.contains("hidden.md"))
+
+        let crlf = try notebook("# CRLF\r\n\r\n```alliance\r\ndescribe small.csv --format md --out crlf.md\r\n```\r\n", label: "nb-crlf")
+        let crlfOut = (crlf as NSString).deletingLastPathComponent + "/out"
+        let ran = try NotebookRunner(notebookPath: crlf, outputDirectory: crlfOut, keepGoing: false).run()
+        #expect(ran.failures.isEmpty && ran.commands == 1)
+        #expect(FileManager.default.fileExists(atPath: crlfOut + "/crlf.md"))
+    }
+
+    /// Session 21: a re-run left the files of a deleted cell (and a failing run the previous run's results) beside the
+    /// new report, unlisted, and `run --check` called the folder different. Files the earlier manifest recorded and
+    /// this run did not write are removed; others in the folder are left alone.
+    @Test func aReRunRemovesWhatItNoLongerWrites() throws {
+        let first = "# Stale\n\n```alliance\ndescribe small.csv --format md --out a.md\ndescribe small.csv --format md --out b.md\n```\n"
+        let path = try notebook(first, label: "nb-stale")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        _ = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        #expect(FileManager.default.fileExists(atPath: out + "/b.md"))
+        try "mine".write(toFile: out + "/own-notes.txt", atomically: true, encoding: .utf8)
+        try first.replacingOccurrences(of: "describe small.csv --format md --out b.md\n", with: "")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: false).run()
+        #expect(!FileManager.default.fileExists(atPath: out + "/b.md"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/results/002-line-5.json"))
+        #expect(FileManager.default.fileExists(atPath: out + "/a.md") && FileManager.default.fileExists(atPath: out + "/own-notes.txt"))
+    }
 }

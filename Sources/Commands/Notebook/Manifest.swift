@@ -80,6 +80,13 @@ struct Manifest {
         return ((directory as NSString).appendingPathComponent(relative) as NSString).standardizingPath
     }
 
+    /// The outputs recorded in DIR/manifest.json (paths relative to DIR), empty when there is none: what an earlier
+    /// run wrote there, so a re-run can remove what it no longer writes.
+    static func recordedOutputs(in directory: String) -> [String] {
+        let outputs = ReportComparison.manifest(in: directory)["outputs"] as? [[String: Any]] ?? []
+        return outputs.compactMap { $0["path"] as? String }
+    }
+
     /// `path` without the `directory/` prefix when it has one (paths were built by joining onto it).
     static func relative(_ path: String, to directory: String) -> String {
         guard !directory.isEmpty else { return path }

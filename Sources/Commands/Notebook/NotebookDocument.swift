@@ -25,6 +25,9 @@ struct NotebookDocument {
     init(text: String) {
         var segments: [Segment] = []
         var prose: [Substring] = []
+        // A notebook saved on Windows: "\r\n" is one Character to Swift, so splitting at "\n" found a single line and the
+        // notebook ran nothing, exit 0 (session 21). Lines are read with either ending.
+        let text = text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var i = 0
         var frontMatter: [(number: Int, text: Substring)]?
@@ -41,7 +44,12 @@ struct NotebookDocument {
         }
         while i < lines.count {
             let line = lines[i]
-            if let fence = NotebookDocument.openingFence(line) {
+            if let end = NotebookDocument.htmlCommentEnd(lines, from: i) {
+                // An HTML comment (CommonMark's HTML block from `<!--` to the line with `-->`) is prose: a block an author
+                // turned off by commenting it out ran anyway, hidden from the rendered report (session 21).
+                prose.append(contentsOf: lines[i...end])
+                i = end + 1
+            } else if let fence = NotebookDocument.openingFence(line) {
                 var j = i + 1
                 while j < lines.count && !NotebookDocument.closes(lines[j], fence: fence.marker) { j += 1 }
                 let end = min(j, lines.count - 1)
@@ -90,6 +98,18 @@ struct NotebookDocument {
     static func endsInContinuation(_ line: String) -> Bool {
         let trailing = line.reversed().prefix { $0 == "\\" }.count
         return trailing % 2 == 1
+    }
+
+    /// When `lines[start]` opens an HTML comment (`<!--` after at most three spaces), the index of the line that
+    /// closes it (the first with `-->` after the opening), or the last line when none does; nil otherwise.
+    static func htmlCommentEnd(_ lines: [Substring], from start: Int) -> Int? {
+        let line = lines[start]
+        let trimmed = line.drop { $0 == " " }
+        guard line.count - trimmed.count <= 3, trimmed.hasPrefix("<!--") else { return nil }
+        if trimmed.dropFirst(4).contains("-->") { return start }
+        var j = start + 1
+        while j < lines.count && !lines[j].contains("-->") { j += 1 }
+        return min(j, lines.count - 1)
     }
 
     private static func openingFence(_ line: Substring) -> (marker: String, info: String)? {

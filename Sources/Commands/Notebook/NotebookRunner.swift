@@ -18,6 +18,8 @@ struct NotebookRunner {
     struct Outcome {
         let failures: [BlockFailure]
         let reportPaths: [String]
+        /// Commands the notebook's alliance blocks held (0: nothing was run).
+        let commands: Int
     }
 
     let notebookPath: String
@@ -31,6 +33,7 @@ struct NotebookRunner {
         }
         let notebookDirectory = (notebookPath as NSString).deletingLastPathComponent
         let name = ((notebookPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let earlierOutputs = Manifest.recordedOutputs(in: outputDirectory)
         for sub in ["", "figures", "results"] {
             let dir = sub.isEmpty ? outputDirectory : (outputDirectory as NSString).appendingPathComponent(sub)
             do {
@@ -102,7 +105,18 @@ struct NotebookRunner {
                                 notebookDirectory: notebookDirectory, outputDirectory: outputDirectory,
                                 context: context, blocks: blocks, failures: failures.count)
         try context.writeFile(manifest.json().prettyPrinted() + "\n", to: "manifest.json")
-        return Outcome(failures: failures, reportPaths: [mdPath, htmlPath])
+        removeStale(earlierOutputs, keeping: context.outputs)
+        return Outcome(failures: failures, reportPaths: [mdPath, htmlPath], commands: resultIndex)
+    }
+
+    /// Removes the files an earlier run recorded in this folder's manifest that this run did not write: a figure of a
+    /// deleted cell, or the results of a run that now stops early, stayed beside the new report, unlisted, and
+    /// `run --check` then called the folder different (session 21). Only recorded paths inside the folder are touched.
+    private func removeStale(_ earlier: [String], keeping written: [RunContext.FileRecord]) {
+        let current = Set(written.map { Manifest.relative($0.path, to: outputDirectory) })
+        for path in earlier where !current.contains(path) && !path.hasPrefix("/") && !path.split(separator: "/").contains("..") {
+            try? FileManager.default.removeItem(atPath: (outputDirectory as NSString).appendingPathComponent(path))
+        }
     }
 
     /// The front matter's `labels` become the run's labels (a labels file is read as an input of the run).
