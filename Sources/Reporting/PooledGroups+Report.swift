@@ -13,10 +13,18 @@ extension PooledGroups {
     func warnings(by: String?, minCell: Int) -> [String] {
         var warnings: [String] = []
         if pooledLevelCount > 0 {
-            warnings.append("\(pooledLevelCount) \(by ?? "") group(s) with fewer than \(minCell) rows pooled into '\(Self.pooledLabel)'")
+            warnings.append("\(pooledSentence(by: by, minCell: minCell)) pooled into '\(Self.pooledLabel)'")
         }
         if let warning = crowdingWarning { warnings.append(warning) }
         return warnings
+    }
+
+    /// "2 site group(s) with fewer than 11 rows, and 1 more so that the pool reaches 11": what was pooled and why.
+    func pooledSentence(by: String?, minCell: Int) -> String {
+        let small = pooledLevelCount - complementLevelCount
+        let name = by.map { "\($0) " } ?? ""
+        return "\(small) \(name)group(s) with fewer than \(minCell) rows"
+            + (complementLevelCount > 0 ? ", and \(complementLevelCount) more so that the pool reaches \(minCell) (complementary pooling)," : "")
     }
 
     /// Rows in all groups.

@@ -83,9 +83,9 @@ public struct Scatter {
             + "\(dropped) dropped for missing values."
         if let by {
             let named = groups.groups.filter { !$0.pooled }.map { "\($0.label) (\($0.rows.count))" }
-            text += " Grouped by \(by): \(named.joined(separator: ", "))"
+            text += " Grouped by \(by): \(named.isEmpty ? "every group pooled" : named.joined(separator: ", "))"
             if groups.pooledLevelCount > 0 {
-                text += "; \(groups.pooledLevelCount) group(s) below \(minCell) rows pooled as \(PooledGroups.pooledLabel)"
+                text += "; \(groups.pooledSentence(by: nil, minCell: minCell)) pooled as \(PooledGroups.pooledLabel)"
             }
             text += "."
         }

@@ -31,7 +31,7 @@ import Testing
         let pooled = PooledGroups(factor, rows: Array(0..<60), minimumCell: 11)
         #expect(pooled.groups.map(\.label) == ["north", PooledGroups.pooledLabel])
         #expect(pooled.groups[1].rows.count == 30 && pooled.groups[1].pooled)
-        #expect(pooled.pooledLevelCount == 2)
+        #expect(pooled.pooledLevelCount == 2 && pooled.complementLevelCount == 1)
         // A pool already at the rule takes nothing more.
         let two = GroupingFactor(Column(name: "g", categorical: Array(repeating: "a", count: 20) + ["b", "c"] + Array(repeating: "d", count: 9)))
         #expect(PooledGroups(two, rows: Array(0..<31), minimumCell: 11).groups.map(\.rows.count) == [20, 11])
