@@ -103,12 +103,21 @@ public enum Correlation {
     /// Pearson's r by two passes (centred cross-products), clamped to [−1, 1].
     static func productMomentCorrelation(_ x: [Double], _ y: [Double]) throws(CorrelationError) -> Double {
         let n = Double(x.count)
-        let meanX = x.reduce(0, +) / n
-        let meanY = y.reduce(0, +) / n
+        // Values far from 0 against their spread (1e15 + 10·z): deviations are taken from the first value, which is
+        // exact for values within a factor of two of it, and then from their mean, refined by the mean of the
+        // deviations from it as R's mean.default does. Summed in one pass, the mean of 500 values near 1e15 was off
+        // by ~30 against a spread of 10 and r lost its third digit (session 21); r does not depend on the shift.
+        let x0 = x.first ?? 0, y0 = y.first ?? 0
+        func mean(_ v: [Double], _ shift: Double) -> Double {
+            let first = v.reduce(0) { $0 + ($1 - shift) } / n
+            return first + v.reduce(0) { $0 + (($1 - shift) - first) } / n
+        }
+        let meanX = mean(x, x0)
+        let meanY = mean(y, y0)
         var sxx = 0.0, syy = 0.0, sxy = 0.0
         for index in x.indices {
-            let dx = x[index] - meanX
-            let dy = y[index] - meanY
+            let dx = (x[index] - x0) - meanX
+            let dy = (y[index] - y0) - meanY
             sxx += dx * dx
             syy += dy * dy
             sxy += dx * dy
