@@ -229,4 +229,29 @@ struct HostileInputSessionTwentyOneTests {
         #expect(transformed.status == 0, "\(transformed.message)")
         #expect(Set(try Self.lines(dir, "t.csv").dropFirst().map { String($0.split(separator: ",")[0]) }) == Set(ids))
     }
+
+    @Test("mediate's bootstrap does not call an X far from zero collinear: the interval is the same as for the centred X")
+    func mediationBootstrapIsShiftInvariant() throws {
+        var near = "x,m,y\n", far = "x,m,y\n"
+        for i in 0..<120 {
+            let x = Double((i * 37) % 101) / 50 - 1
+            let m = 0.5 * x + Double((i * 13) % 17) / 10 - 0.8
+            let y = 0.4 * m + 0.1 * x + Double((i * 29) % 19) / 10 - 0.9
+            near += "\(x),\(m),\(y)\n"
+            far += "\(1e7 + x),\(m),\(y)\n"
+        }
+        let dir = try Hostile.write(["near.csv": near, "far.csv": far])
+        func interval(_ file: String) throws -> (Double, Double, Int) {
+            let run = Hostile.run(["mediate", file, "--x", "x", "--m", "m", "--y", "y", "--boot", "200", "--seed", "4", "--format", "json"], in: dir)
+            #expect(run.status == 0, "\(run.message)")
+            let doc = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+            let indirect = doc?["indirect"] as? [String: Any]
+            let failures = (doc?["bootstrap"] as? [String: Any])?["failures"] as? Int ?? -1
+            return (indirect?["conf_low"] as? Double ?? .nan, indirect?["conf_high"] as? Double ?? .nan, failures)
+        }
+        let a = try interval("near.csv"), b = try interval("far.csv")
+        // Session 20's bootstrap called 198 of 200 resamples collinear for X = 1e7 + N(0, 1).
+        #expect(b.2 == 0, "\(b.2) failed resamples")
+        #expect(abs(a.0 - b.0) < 1e-6 && abs(a.1 - b.1) < 1e-6, "\(a) vs \(b)")
+    }
 }

@@ -63,7 +63,7 @@ struct WeightedCrossProducts: Sendable {
 
     /// Coefficients of column `outcome` on columns `predictors` (which include 0, the intercept) from the cross
     /// products `c` of the rows weighted by `weights`, by Cholesky; nil when a predictor is aliased by `lm`'s rule
-    /// (its residual norm at most 1e-7 of its raw weighted norm, dqrdc2's `tol`). Cross-products square the norms, so
+    /// (its residual norm at most 1e-10 of its raw weighted norm, the rule of alliance's fits). Cross-products square the norms, so
     /// their rounding (≈ 1e-16 of a squared norm, more after a small earlier pivot) can hide exact collinearity (a
     /// covariate equal to X in every drawn row; two distinct rows for three terms): a rule on the Cholesky pivots
     /// alone let such resamples through as fits with meaningless slopes. So whenever a pivot keeps less than 1e-6 of
@@ -106,8 +106,10 @@ struct WeightedCrossProducts: Sendable {
 
     /// A Cholesky pivot below this share of its column's raw squared norm sends the equation to `qrSolve`.
     static let suspiciousPivot = 1e-6
-    /// `lm`'s rank tolerance on norms (dqrdc2's `tol = 1e-7`).
-    static let rankTolerance = 1e-7
+    /// The rank tolerance on norms of alliance's own fits (`LeastSquares.rankTolerance`, 1e-10), not `lm`'s 1e-7: with
+    /// X = 1e7 + N(0, 1) the full-sample fit kept X while 198 of 200 resamples were called collinear (session 21).
+    /// Exact collinearity (|r_jj| ~ 1e-16 of the norm) is caught by either.
+    static let rankTolerance = LeastSquares.rankTolerance
 
     /// Σ w·x² of column `j` uncentred, from the centred cross-products (the intercept's row gives Σ w and Σ w·x).
     private func rawSquaredNorm(_ c: [Double], column j: Int) -> Double {
@@ -117,7 +119,7 @@ struct WeightedCrossProducts: Sendable {
 
     /// The equation by Householder QR (`QRDecomposition`, no pivoting) of [A | b], the rows of positive weight scaled
     /// by √w, columns in model order: nil when a column's |r_jj| is at most `rankTolerance` of its raw weighted norm
-    /// (or that norm is 0: a 0/1 X never 1 in the resample), as `lm`'s dqrdc2 marks it aliased. The centred columns
+    /// (or that norm is 0: a 0/1 X never 1 in the resample), as the full fit would mark it aliased. The centred columns
     /// give the same |r_jj| as the raw ones (the intercept comes first), and the coefficients `solve` returns.
     func qrSolve(predictors: [Int], outcome: Int, weights: [Double]) -> [Double]? {
         let k = predictors.count, q = width
