@@ -7,7 +7,7 @@ extension DataInput {
     /// of the format its extension names (a truncated or corrupt file, or a CSV named `.sav`).
     func readStatFile(path: String, format: StatFileFormat,
                       in context: RunContext) throws -> (table: Table, path: String, digest: FileDigest) {
-        try Self.requireReadableFile(path)
+        try Self.requireReadableFile(path, written: file, inputDirectory: context.inputDirectory)
         guard Self.isRegularFile(path) else {
             throw CLIError(.noInput, "cannot read '\(path)': \(format.displayName) files are read from a regular file, not a pipe or device")
         }

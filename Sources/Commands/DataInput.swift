@@ -243,12 +243,13 @@ public struct DataInput: ParsableArguments {
         let digest: FileDigest
         if path == "-" || !Self.isRegularFile(path) {
             // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
+            if path != "-" { try Self.requireReadableFile(path, written: file, inputDirectory: context.inputDirectory) }
             let bytes = try Self.readBytes(path)
             digest = FileDigest(bytes: bytes)
             let name = path == "-" ? "<stdin>" : path
             table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
         } else {
-            try Self.requireReadableFile(path)
+            try Self.requireReadableFile(path, written: file, inputDirectory: context.inputDirectory)
             // Hashed at idle priority while the reader parses the memory-mapped file and the command goes on; awaited
             // where provenance is written.
             digest = try FileDigest(path: path, inBackground: !context.hashesInputsOnDemand)
@@ -277,11 +278,17 @@ public struct DataInput: ParsableArguments {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
-    /// A clear 66 for a missing path or a directory, before any work starts.
-    static func requireReadableFile(_ path: String) throws {
+    /// A clear 66 for a missing path or a directory, before any work starts. `inputDirectory` is the folder relative
+    /// paths were resolved against (a notebook's): the hint names it rather than the current directory, which a
+    /// notebook's paths do not start from and which put the user's absolute path into published reports (session 21).
+    /// `written` is the path as the command line gave it, shown instead of the resolved one when there is a folder
+    /// (so `run --check`, which runs the notebook from elsewhere, records the same message).
+    static func requireReadableFile(_ path: String, written: String? = nil, inputDirectory: String? = nil) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIError(.noInput, "cannot read '\(path)': no such file; check the path (relative paths start from \(FileManager.default.currentDirectoryPath))")
+            let start = inputDirectory == nil ? FileManager.default.currentDirectoryPath : "the notebook's folder"
+            let shown = inputDirectory == nil ? path : (written ?? path)
+            throw CLIError(.noInput, "cannot read '\(shown)': no such file; check the path (relative paths start from \(start))")
         }
         guard !isDirectory.boolValue else {
             throw CLIError(.noInput, "cannot read '\(path)': it is a directory; give a CSV file")

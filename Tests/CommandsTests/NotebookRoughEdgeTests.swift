@@ -203,4 +203,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/results/002-line-5.json"))
         #expect(FileManager.default.fileExists(atPath: out + "/a.md") && FileManager.default.fileExists(atPath: out + "/own-notes.txt"))
     }
+
+    /// Session 21: a missing file's message in a notebook named the current directory (an absolute path, in the published
+    /// report) as where relative paths start, which is wrong for a notebook and changed under `run --check`.
+    @Test func aMissingFileInANotebookNamesTheNotebooksFolder() throws {
+        let path = try notebook("# Missing\n\n```alliance\ndescribe nowhere.csv\n```\n", label: "nb-missing")
+        let out = (path as NSString).deletingLastPathComponent + "/out"
+        let outcome = try NotebookRunner(notebookPath: path, outputDirectory: out, keepGoing: true).run()
+        let failure = try #require(outcome.failures.first)
+        #expect(failure.message.contains("cannot read 'nowhere.csv'"), "\(failure.message)")
+        #expect(failure.message.contains("relative paths start from the notebook's folder"), "\(failure.message)")
+        #expect(!failure.message.contains(FileManager.default.currentDirectoryPath), "\(failure.message)")
+    }
 }
