@@ -77,11 +77,14 @@ func sampleTable() -> ResultTable {
         #expect(NumberFormat.intervalEnds(1.724e-5, 2.293e-5, places: 3) == ("1.72e-05", "2.29e-05"))
         #expect(NumberFormat.intervalEnds(-3e-6, 4e-4, places: 3) == ("-3.00e-06", "4.00e-04"))
         // The other end gives the scale.
-        #expect(NumberFormat.intervalEnds(-0.004, 1, places: 2) == ("0.00", "1.00"))
+        #expect(NumberFormat.intervalEnds(-0.004, 1, places: 2) == ("-0.00", "1.00"))
         #expect(NumberFormat.intervalEnds(0, 0, places: 2) == ("0.00", "0.00"))
         #expect(NumberFormat.intervalEnds(1.7e14, 2.3e14, places: 3) == ("1.70e+14", "2.30e+14"))
         #expect(NumberFormat.intervalEnds(5, 2.3e14, places: 3) == ("5.00e+00", "2.30e+14"))
         #expect(NumberFormat.intervalEnds(-.infinity, 0.5, places: 2) == ("-Inf", "0.50"))
+        // A negative end that rounds to zero keeps its sign: the interval does not touch 0 (session 21).
+        #expect(NumberFormat.intervalEnds(-0.0061, -0.0001, places: 3) == ("-0.006", "-0.000"))
+        #expect(NumberFormat.intervalEnds(-0.0061, 0.0001, places: 3) == ("-0.006", "0.000"))
     }
 }
 
@@ -93,7 +96,7 @@ func sampleTable() -> ResultTable {
         -------------------  -----  --------------  ----  ------  ---
         (Intercept)          14.17  [12.21, 16.13]     —  < .001  597
         wai_total            -0.20  [-0.25, -0.16]  -.28    .031  597
-        site[a|b] & 50%_{x}   0.50    [0.00, 1.00]   .05  > .999    —
+        site[a|b] & 50%_{x}   0.50   [-0.00, 1.00]   .05  > .999    —
         =HYPERLINK("x")       0.00       [—, 2.00]  1.00    .001    3
         Note. CI = confidence interval.
         Robust (HC3) standard errors.
@@ -110,7 +113,7 @@ func sampleTable() -> ResultTable {
         | -------------------- | ----: | -------------: | ---: | -----: | --: |
         | (Intercept)          | 14.17 | [12.21, 16.13] |    — | < .001 | 597 |
         | wai_total            | -0.20 | [-0.25, -0.16] | -.28 |   .031 | 597 |
-        | site[a\\|b] & 50%_{x} |  0.50 |   [0.00, 1.00] |  .05 | > .999 |   — |
+        | site[a\\|b] & 50%_{x} |  0.50 |  [-0.00, 1.00] |  .05 | > .999 |   — |
         | =HYPERLINK("x")      |  0.00 |      [—, 2.00] | 1.00 |   .001 |   3 |
 
         Note. CI = confidence interval.
@@ -176,7 +179,7 @@ func sampleTable() -> ResultTable {
         \midrule
         (Intercept) & 14.17 & {[}12.21, 16.13] & ---\phantom{.28} & \textless{} .001 & 597 \\
         wai\_total & $-$0.20 & {[}$-$0.25, $-$0.16] & $-$.28 & .031 & 597 \\
-        site[a|b] \& 50\%\_\{x\} & 0.50 & {[}0.00, 1.00] & .05 & \textgreater{} .999 & --- \\
+        site[a|b] \& 50\%\_\{x\} & 0.50 & {[}$-$0.00, 1.00] & .05 & \textgreater{} .999 & --- \\
         =HYPERLINK(``x'') & 0.00 & {[}---, 2.00] & 1.00 & .001 & 3 \\
         \bottomrule
         \end{tabular}

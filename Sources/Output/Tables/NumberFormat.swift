@@ -47,7 +47,14 @@ public enum NumberFormat {
         let ends = (low: fixed(low, places: places), high: fixed(high, places: places))
         guard low.isFinite && high.isFinite else { return (decimal(low, places: places), decimal(high, places: places)) }
         let hidden = showsZero(ends.low) && showsZero(ends.high) && (low != 0 || high != 0)
-        guard hidden || tooManyDigits(low, places: places) || tooManyDigits(high, places: places) else { return ends }
+        // A negative end that rounds to zero keeps its sign (`[-0.006, -0.000]`): shown as 0.000 the interval seemed to
+        // touch 0 beside p = .041 (session 21), as R's sprintf keeps it.
+        func signed(_ value: Double, _ text: String) -> String {
+            value < 0 && showsZero(text) && !text.hasPrefix("-") ? "-" + text : text
+        }
+        guard hidden || tooManyDigits(low, places: places) || tooManyDigits(high, places: places) else {
+            return (signed(low, ends.low), signed(high, ends.high))
+        }
         return (scientific(low), scientific(high))
     }
 
