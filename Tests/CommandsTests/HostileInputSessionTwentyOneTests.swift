@@ -254,4 +254,27 @@ struct HostileInputSessionTwentyOneTests {
         #expect(b.2 == 0, "\(b.2) failed resamples")
         #expect(abs(a.0 - b.0) < 1e-6 && abs(a.1 - b.1) < 1e-6, "\(a) vs \(b)")
     }
+
+    @Test("fit lmm: Satterthwaite df do not depend on the outcome's units (y × 10⁶ gave df 15,999.8 for 300 rows)")
+    func satterthwaiteIsScaleFree() throws {
+        var small = "g,x,y\n", large = "g,x,y\n"
+        for i in 0..<300 {
+            let g = i % 30, x = Double((i * 37) % 101) / 50
+            let y = 0.3 * x + Double((g * 7) % 11) / 5 + Double((i * 13) % 17) / 8
+            small += "g\(g),\(x),\(y)\n"
+            large += "g\(g),\(x),\(y * 1e6)\n"
+        }
+        let dir = try Hostile.write(["s.csv": small, "l.csv": large])
+        func df(_ file: String) throws -> (Double, String) {
+            let run = Hostile.run(["fit", "lmm", file, "--formula", "y ~ x + (1 | g)", "--no-profile", "--format", "json"], in: dir)
+            #expect(run.status == 0, "\(run.message)")
+            let doc = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+            let x = (doc?["coefficients"] as? [[String: Any]])?.first { $0["term"] as? String == "x" }
+            return (x?["df"] as? Double ?? .nan, run.message)
+        }
+        let (a, _) = try df("s.csv"), (b, message) = try df("l.csv")
+        #expect(abs(a - b) < 1e-6 * a, "\(a) vs \(b)")
+        #expect(b < 300, "\(b)")
+        #expect(!message.contains("is singular"), "\(message)")
+    }
 }

@@ -39,16 +39,28 @@ struct SatterthwaiteDegrees {
             hessian[kTheta][i] = hessian[i][kTheta]
         }
         hessian[kTheta][kTheta] = -2 * dof / s2 + 6 * pieces.value[1] / (s2 * s2)
+        // lmerTest: a Moore–Penrose inverse over eigenvalues above 1e-8, with a warning when some are not. The Hessian is
+        // taken in (θ, σ/σ̂) (σ's row and column times σ̂) and mapped back: in σ itself its entries scale as 1/σ², so an
+        // outcome in other units (y × 10⁶) fell under lmerTest's absolute 1e-8, the σ direction was dropped as
+        // singular and df came out as 15,999.8 for 300 rows (lmerTest does the same; session 21). θ is scale-free.
+        var scaled = hessian
+        for i in 0..<k {
+            scaled[i][kTheta] *= sigma
+            scaled[kTheta][i] *= sigma
+        }
         let eigen: SymmetricEigen
-        do { eigen = try SymmetricEigen(Matrix(rowMajor: hessian)) } catch {
+        do { eigen = try SymmetricEigen(Matrix(rowMajor: scaled)) } catch {
             throw .numerical("the Hessian of the \(reml ? "REML criterion" : "deviance") could not be decomposed: \(error)")
         }
-        // lmerTest: a Moore–Penrose inverse over eigenvalues above 1e-8, with a warning when some are not.
         let tolerance = 1e-8
         var inverse = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         for (e, value) in eigen.values.enumerated() where value > tolerance {
             let v = eigen.vectors.column(e)
             for i in 0..<k { for j in 0..<k { inverse[i][j] += 2 * v[i] * v[j] / value } }
+        }
+        for i in 0..<k {
+            inverse[i][kTheta] *= sigma
+            inverse[kTheta][i] *= sigma
         }
         if eigen.values.contains(where: { $0 < -tolerance }) {
             warning = "the Hessian of the \(reml ? "REML criterion" : "deviance") in the variance parameters has a negative eigenvalue, "
