@@ -44,8 +44,16 @@ public struct PathEquation: Sendable, Equatable {
         let ls = try LeastSquares(rows)
         if let first = ls.aliased.first {
             let name = first == 0 ? "(Intercept)" : predictors[first - 1].name
+            let others = predictors.map(\.name).filter { $0 != name }
+            // A product of two variables far from zero against their spread (x, w ≈ 1e8 ± 1) is numerically a linear
+            // function of them; centring leaves the interaction's test unchanged (session 21: the advice was to drop it).
+            let advice = name.contains(":")
+                ? "if its variables are far from zero compared with their spread (such as 1e8 ± 1), the product is "
+                    + "numerically a linear function of them: centre them (x - mean, with alliance transform --compute) and "
+                    + "fit again, which leaves the interaction's test unchanged; otherwise drop a variable it duplicates"
+                : "drop it or the variable it duplicates"
             throw .numerical("in the equation for \(outcome), '\(name)' is collinear with the other predictors "
-                + "(\(predictors.map(\.name).joined(separator: ", "))); drop it or the variable it duplicates")
+                + "(\(others.joined(separator: ", "))); \(advice)")
         }
         let dfResidual = n - p
         let rss = ls.residualSumOfSquares
