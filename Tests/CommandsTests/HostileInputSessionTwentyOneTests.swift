@@ -277,4 +277,29 @@ struct HostileInputSessionTwentyOneTests {
         #expect(b < 300, "\(b)")
         #expect(!message.contains("is singular"), "\(message)")
     }
+
+    @Test("--standardize puts a numeric × factor interaction per SD of the numeric variable, as its main effect")
+    func standardizedInteractionIsPerSDOfTheNumericVariable() throws {
+        var text = "y,x,g\n"
+        var xs: [Double] = [], ys: [Double] = []
+        for i in 0..<80 {
+            let x = Double((i * 37) % 101) / 7, g = i % 2 == 0 ? "a" : "b"
+            let y = 2 + 0.3 * x + (g == "b" ? 0.4 * x : 0) + Double((i * 13) % 17) / 3
+            xs.append(x); ys.append(y)
+            text += "\(y),\(x),\(g)\n"
+        }
+        let dir = try Hostile.write(["s.csv": text])
+        let run = Hostile.run(["fit", "ols", "s.csv", "--formula", "y ~ x * g", "--standardize", "--format", "json"], in: dir)
+        #expect(run.status == 0, "\(run.message)")
+        let doc = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+        let rows = doc?["coefficients"] as? [[String: Any]] ?? []
+        func sd(_ v: [Double]) -> Double {
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
+        }
+        let interaction = rows.first { $0["term"] as? String == "x:g[b]" }
+        let b = interaction?["estimate"] as? Double ?? .nan
+        // Session 20: b / sd(y), per unit of x, beside the main effect's b·sd(x)/sd(y).
+        #expect(abs((interaction?["beta"] as? Double ?? .nan) - b * sd(xs) / sd(ys)) < 1e-10, "\(String(describing: interaction))")
+    }
 }

@@ -69,7 +69,19 @@ enum Inference {
     static func standardizationFactors(design: DesignMatrix, yFactor: Double) -> [Double?] {
         (0..<design.columns).map { j in
             if design.columnNames[j] == "(Intercept)" { return nil }
-            if design.columnIsCategorical[j] { return yFactor }
+            if design.columnIsCategorical[j] {
+                // Indicator units for the categorical part, but per SD of each numeric variable beside it: wai:site[b]
+                // is the slope of wai in site b against the reference, so it is per SD of wai as the main effect of wai
+                // is (it was per unit of wai: β .011 beside the main effect's −.24; session 21).
+                var scale = 1.0
+                for part in design.columnParts[j] {
+                    switch part {
+                    case .numeric(let x), .transform(_, let x): scale *= sampleSD(x[...])
+                    case .indicator: break
+                    }
+                }
+                return scale * yFactor
+            }
             return sampleSD(design.column(j)[...]) * yFactor
         }
     }
