@@ -15,6 +15,14 @@ extension SessionIntervals.Result {
                 + "add\(n == 1 ? "s" : "") no interval (an interval runs from an attended session to the next one) and \(n == 1 ? "is" : "are") "
                 + "not counted in Clients")
         }
+        if events == 0 && table.rowCount > 0 {
+            // A dropout recorded in a column of its own (not as missed sessions) was read as no dropout at all, and the
+            // next step failed with "no row has an event" (session 21).
+            warnings.append("no client dropped out: survival-data reads dropout from missed sessions (rows with "
+                + "\(step.attended) = 0 after a client's last attended session); a dropout recorded in a column of its own is "
+                + "not read, so add a missed-session row after each dropout's last session, or fit the client-level data "
+                + "with that column as the event")
+        }
         for (name, count) in missingCovariate.sorted(by: { $0.key < $1.key }) {
             warnings.append("'\(name)' is missing at the opening session of \(count) interval\(count == 1 ? "" : "s"); a model using it drops them")
         }

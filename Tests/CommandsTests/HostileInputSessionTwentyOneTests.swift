@@ -302,4 +302,21 @@ struct HostileInputSessionTwentyOneTests {
         // Session 20: b / sd(y), per unit of x, beside the main effect's b·sd(x)/sd(y).
         #expect(abs((interaction?["beta"] as? Double ?? .nan) - b * sd(xs) / sd(ys)) < 1e-10, "\(String(describing: interaction))")
     }
+
+    @Test("survival refuses (start, stop] intervals, and survival-data warns when no client dropped out")
+    func survivalOnIntervalsAndDropoutInItsOwnColumn() throws {
+        var sessions = "client,session,attended,dropout,wai\n"
+        for c in 0..<20 {
+            let last = 2 + c % 4
+            for s in 1...last { sessions += "c\(c),\(s),1,\(s == last && c % 3 == 0 ? 1 : 0),\(40 + (c + s) % 9)\n" }
+        }
+        let dir = try Hostile.write(["s.csv": sessions])
+        let steps = Hostile.run(["survival-data", "s.csv", "--covariates", "wai", "--out", "i.csv"], in: dir)
+        #expect(steps.status == 0, "\(steps.message)")
+        #expect(steps.message.contains("no client dropped out"), "\(steps.message)")
+        // Session 20 estimated Kaplan–Meier on the stop times of the intervals as if each were a client.
+        let km = Hostile.run(["survival", "i.csv", "--time", "stop", "--event", "event"], in: dir)
+        #expect(km.status != 0, "\(km.message)")
+        #expect(km.message.contains("the data look like (start, stop] intervals"), "\(km.message)")
+    }
 }
