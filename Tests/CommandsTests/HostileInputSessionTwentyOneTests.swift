@@ -319,4 +319,21 @@ struct HostileInputSessionTwentyOneTests {
         #expect(km.status != 0, "\(km.message)")
         #expect(km.message.contains("the data look like (start, stop] intervals"), "\(km.message)")
     }
+
+    @Test("HC2/HC3 with a row of leverage 1 report no robust SEs, with a warning (a finite SE with p < .001 before)")
+    func leverageOneRobustErrors() throws {
+        var text = "y,x,site\n"
+        for i in 0..<40 { text += "\(Double((i * 7) % 13)),\(Double((i * 5) % 11)),\(i == 0 ? "solo" : (i % 2 == 0 ? "a" : "b"))\n" }
+        let dir = try Hostile.write(["d.csv": text])
+        for type in ["hc2", "hc3"] {
+            let run = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ x + site", "--robust", type, "--format", "json"], in: dir)
+            #expect(run.status == 0, "\(run.message)")
+            #expect(run.message.contains("leverage 1"), "\(run.message)")
+            let doc = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+            let solo = (doc?["coefficients"] as? [[String: Any]])?.first { $0["term"] as? String == "site[solo]" }
+            #expect(solo?["std_error"] is NSNull, "\(String(describing: solo))")
+        }
+        let hc1 = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ x + site", "--robust", "hc1"], in: dir)
+        #expect(!hc1.message.contains("leverage 1"))
+    }
 }

@@ -126,7 +126,7 @@ public enum Regression {
                     let wald = zip(b, solved).reduce(0.0) { $0 + $1.0 * $1.1 } / q
                     stats.waldFStatistic = wald
                     stats.waldFPValue = FDistribution(numerator: q, denominator: Double(dfResidual)).ccdf(wald)
-                } else {
+                } else if block.storage.allSatisfy(\.isFinite) {
                     warnings.append("the robust covariance of the slopes is singular (e.g. fewer clusters than coefficients); "
                                     + "no robust overall F test is reported")
                 }

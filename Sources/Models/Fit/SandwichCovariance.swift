@@ -15,6 +15,9 @@ enum SandwichCovariance {
         let warnings: [String]
     }
 
+    /// A hat value within this of 1 counts as leverage 1 for HC2/HC3.
+    static let leverageOne = 1e-10
+
     /// Below this many clusters the default cluster-robust errors are warned about: CR1-type sandwich estimators
     /// are biased downwards with few clusters (Cameron & Miller 2015; Pustejovsky & Tipton 2018).
     static let fewClusters = 30
@@ -33,6 +36,16 @@ enum SandwichCovariance {
             return nil
         case .robust(let type):
             let h = (type == .hc2 || type == .hc3) ? leverages() : []
+            // A row of leverage 1 (a factor level of one row) makes 1 − h zero: sandwich::vcovHC gives NaN with a warning;
+            // from rounding the quotient was a finite, meaningless SE with p < .001 and no word (session 21).
+            if let top = h.max(), top > 1 - leverageOne {
+                let k = bread.rows
+                let count = h.filter { $0 > 1 - leverageOne }.count
+                return Robust(vcov: Matrix(rows: k, columns: k, repeating: .nan), clusters: nil, df: nil,
+                              warnings: ["\(count) row\(count == 1 ? " has" : "s have") leverage 1 (a hat value of 1, such as the only "
+                                + "row of a factor level), where \(type.rawValue.uppercased()) divides by 1 − h: no robust standard "
+                                + "errors are reported (sandwich gives NaN); use --robust hc1, or merge or drop that level"])
+            }
             return Robust(vcov: outward(heteroskedasticityConsistent(type, bread: inner, rows: scoreRows(), leverages: h)),
                           clusters: nil, df: nil, warnings: [])
         case .cluster(let column), .clusterCR2(let column):
