@@ -52,6 +52,11 @@ public struct PredictCommand: AllianceSubcommand {
         if let refusal = Self.refusal(ofFitKindIn: json, file: fit) { throw refusal }
         let saved: SavedRegression
         do { saved = try SavedRegression(json: json) } catch { throw CLIError.data("\(fit): \(error.description)") }
+        // A choice of option, not a numerical failure (it was reported as one, exit 65).
+        if kind == .prediction && saved.model != .ols {
+            throw CLIError.usage("--interval prediction (a new observation) is defined here for ols fits only; use --interval "
+                + "confidence for the mean of this \(saved.model.rawValue) fit")
+        }
         let data = try input.load(in: context)
         // The model frame skips its missing-code scan when a saved schema codes the columns; the new rows get it here.
         if let parsed = try? Formula(saved.formula, dataColumns: data.table.columnNames) {

@@ -336,4 +336,15 @@ struct HostileInputSessionTwentyOneTests {
         let hc1 = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ x + site", "--robust", "hc1"], in: dir)
         #expect(!hc1.message.contains("leverage 1"))
     }
+
+    @Test("predict --interval prediction on a logit fit is a usage error, not a numerical failure")
+    func predictionIntervalOfALogitIsAUsageError() throws {
+        var text = "y,x\n"
+        for i in 0..<40 { text += "\((i * 7) % 3 == 0 ? 1 : 0),\(Double((i * 5) % 11))\n" }
+        let dir = try Hostile.write(["d.csv": text])
+        #expect(Hostile.run(["fit", "logit", "d.csv", "--formula", "y ~ x", "--format", "json", "--out", "f.json"], in: dir).status == 0)
+        let run = Hostile.run(["predict", "f.json", "d.csv", "--interval", "prediction"], in: dir)
+        #expect(run.status == 64, "\(run.message)")
+        #expect(run.message.contains("use --interval confidence") && !run.message.contains("numerical failure"), "\(run.message)")
+    }
 }
