@@ -38,7 +38,7 @@ enum TextContentScanner {
         // (`943–476–5919`, `SW1A 1AA` with U+00A0, `1984‐07‐12`); a copied address may carry a zero-width space or a
         // Cyrillic `а`. All passed as clean until session 21: the patterns read a folded copy (`ScannerFolding`).
         if s.contains(where: { $0 >= 0x80 }) {
-            var folded = ScannerFolding.fold(s)
+            let folded = ScannerFolding.fold(s)
             return folded.withUnsafeBufferPointer { scanASCII(bytes: $0) }
         }
         return scanASCII(bytes: s)
