@@ -187,7 +187,12 @@ public struct FitCommand: AllianceSubcommand {
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex else {
                 throw CLIError.usage("--ref takes column=level, e.g. --ref site=north (got '\(spec)')")
             }
-            refs[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
+            let column = String(spec[..<eq]), level = String(spec[spec.index(after: eq)...])
+            // Two references for one column: the last one silently won (session 21).
+            if let earlier = refs[column], earlier != level {
+                throw CLIError.usage("--ref gives '\(column)' two reference levels ('\(earlier)' and '\(level)'); give one")
+            }
+            refs[column] = level
         }
         return refs
     }

@@ -347,4 +347,15 @@ struct HostileInputSessionTwentyOneTests {
         #expect(run.status == 64, "\(run.message)")
         #expect(run.message.contains("use --interval confidence") && !run.message.contains("numerical failure"), "\(run.message)")
     }
+
+    @Test("fit refuses two reference levels for one column (the last one silently won)")
+    func twoReferenceLevelsAreRefused() throws {
+        var text = "y,site\n"
+        for i in 0..<30 { text += "\(Double((i * 7) % 13)),\(["a", "b", "c"][i % 3])\n" }
+        let dir = try Hostile.write(["d.csv": text])
+        let run = Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ site", "--ref", "site=b", "--ref", "site=c"], in: dir)
+        #expect(run.status == 64, "\(run.message)")
+        #expect(run.message.contains("two reference levels"), "\(run.message)")
+        #expect(Hostile.run(["fit", "ols", "d.csv", "--formula", "y ~ site", "--ref", "site=b", "--ref", "site=b"], in: dir).status == 0)
+    }
 }
