@@ -243,8 +243,7 @@ public struct DataInput: ParsableArguments {
         let digest: FileDigest
         if path == "-" || !Self.isRegularFile(path) {
             // Standard input, pipes and devices can be read only once: read them into memory, then hash and parse.
-            if path != "-" { try Self.requireReadableFile(path, written: file, inputDirectory: context.inputDirectory) }
-            let bytes = try Self.readBytes(path)
+            let bytes = try Self.readBytes(path, written: file, inputDirectory: context.inputDirectory)
             digest = FileDigest(bytes: bytes)
             let name = path == "-" ? "<stdin>" : path
             table = try Self.parse { () throws(CSVError) in try CSVReader.read(data: bytes, sourceName: name, options: options) }
@@ -298,11 +297,11 @@ public struct DataInput: ParsableArguments {
         }
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    static func readBytes(_ path: String, written: String? = nil, inputDirectory: String? = nil) throws -> [UInt8] {
         if path == "-" {
             return Array(FileHandle.standardInput.readDataToEndOfFile())
         }
-        try requireReadableFile(path)
+        try requireReadableFile(path, written: written, inputDirectory: inputDirectory)
         if !isRegularFile(path) {
             // Pipes and devices (/dev/stdin, FIFOs) report no size: read them to the end.
             guard let handle = FileHandle(forReadingAtPath: path) else {

@@ -115,7 +115,7 @@ public enum Moderation {
             x: spec.x, w: spec.w, y: spec.y, covariates: spec.covariates, level: spec.level, counts: columns.counts, equation: full,
             interaction: interaction, rSquaredChange: change, fChange: fChange,
             fChangePValue: FDistribution(numerator: 1, denominator: df).ccdf(fChange), probes: probes, probeRule: spec.probes,
-            dichotomousModerator: ProbeRule.distinctValues(w).count == 2, conditionalEffects: probes.map(effect), johnsonNeyman: jn, simpleSlopes: slopes,
+            dichotomousModerator: ProbeRule.twoValues(w) != nil, conditionalEffects: probes.map(effect), johnsonNeyman: jn, simpleSlopes: slopes,
             xRange: (x.min() ?? 0)...(x.max() ?? 0), warnings: [])
     }
 }

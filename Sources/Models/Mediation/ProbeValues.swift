@@ -17,11 +17,11 @@ public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
 
     /// The probe values of W.
     public func values(_ w: [Double]) -> [Double] {
-        let distinct = ProbeRule.distinctValues(w)
-        if distinct.count == 2 { return distinct }
+        if let pair = ProbeRule.twoValues(w) { return pair }
         switch self {
         case .percentiles:
-            return [0.16, 0.5, 0.84].map { ProbeRule.quantileType6(w.sorted(), $0) }
+            let sorted = w.sorted()
+            return [0.16, 0.5, 0.84].map { ProbeRule.quantileType6(sorted, $0) }
         case .meanSD:
             let n = Double(w.count)
             let mean = w.reduce(0, +) / n
@@ -32,11 +32,15 @@ public enum ProbeRule: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// W's distinct values, ascending.
-    static func distinctValues(_ w: [Double]) -> [Double] {
-        var distinct: [Double] = []
-        for v in w.sorted() where distinct.last != v { distinct.append(v) }
-        return distinct
+    /// W's two values, ascending, when it takes exactly two (a 0/1 moderator); nil otherwise. One pass, no sort.
+    static func twoValues(_ w: [Double]) -> [Double]? {
+        guard let a = w.first else { return nil }
+        var b: Double? = nil
+        for v in w where v != a {
+            if let b, v != b { return nil }
+            b = v
+        }
+        return b.map { [min(a, $0), max(a, $0)] }
     }
 
     /// R's `quantile(x, p, type = 6)` on sorted values: position p(n + 1), linear between neighbours, clamped to

@@ -125,8 +125,8 @@ extension SiteSummary {
             }
         }
         func shown(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
-        // Two-valued columns: (column, its higher value) for the pairs below.
-        var twoValued: [(column: Int, high: Double)] = []
+        // Two-valued columns: (column, its lower and higher value) for the pairs below.
+        var twoValued: [(column: Int, low: Double, high: Double)] = []
         for j in 0..<p where design.columnNames[j] != "(Intercept)" {
             let column = values[(j * n)..<((j + 1) * n)]
             var distinct: [Double] = []
@@ -143,7 +143,7 @@ extension SiteSummary {
                 // Ones first for a 0/1 column (as before), otherwise ascending.
                 let ordered = Set(distinct) == [0, 1] ? [1.0, 0] : distinct.sorted()
                 for v in ordered { cells.append(("\(name) = \(shown(v))", column.reduce(0) { $0 + ($1 == v ? 1 : 0) })) }
-                if distinct.count == 2, let high = distinct.max() { twoValued.append((j, high)) }
+                if distinct.count == 2, let low = distinct.min(), let high = distinct.max() { twoValued.append((j, low, high)) }
             }
         }
         // A pair of columns of one variable (levels of one factor, a factor and its interaction) has structural zeros
@@ -157,10 +157,8 @@ extension SiteSummary {
                     let hj = values[second.column * n + i] == second.high ? 1 : 0
                     table[hi + hj] += 1
                 }
-                let lowA = values[(first.column * n)..<((first.column + 1) * n)].first { $0 != first.high } ?? 0
-                let lowB = values[(second.column * n)..<((second.column + 1) * n)].first { $0 != second.high } ?? 0
                 for (k, count) in table.enumerated() {
-                    let va = k >= 2 ? first.high : lowA, vb = k % 2 == 1 ? second.high : lowB
+                    let va = k >= 2 ? first.high : first.low, vb = k % 2 == 1 ? second.high : second.low
                     cells.append(("\(design.columnNames[first.column]) = \(shown(va)) and \(design.columnNames[second.column]) = \(shown(vb))", count))
                 }
             }

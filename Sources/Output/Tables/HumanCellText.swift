@@ -20,10 +20,8 @@ enum HumanCellText {
                 // One end known (a median's upper limit not reached, as quantile.survfit's NA): show it beside the
                 // missing mark; a lone "—" read as no interval at all (session 21).
                 guard lowKnown || highKnown else { return missing }
-                func end(_ x: Double?) -> String {
-                    guard let x, !x.isNaN else { return missing }
-                    return bounded ? NumberFormat.bounded(x, places: places) : NumberFormat.estimate(x, places: places)
-                }
+                let style = ColumnKind.interval(places, bounded: bounded)
+                func end(_ x: Double?) -> String { x.map { $0.isNaN ? missing : formatNumber($0, kind: style) } ?? missing }
                 return "[" + end(low) + ", " + end(high) + "]"
             }
             let ends = bounded ? (NumberFormat.bounded(low, places: places), NumberFormat.bounded(high, places: places))
